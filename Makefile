@@ -1,0 +1,13 @@
+# The two commands a newcomer needs (see README.md).
+.PHONY: test demo sandbox
+
+# Installs what is missing, runs every test suite, ends with "N passed, N failed".
+test:
+	bash scripts/test.sh
+
+# Runs the provider sandbox with its demo data on 127.0.0.1 (see README.md).
+demo:
+	bash scripts/demo.sh
+
+sandbox:
+	cargo run -q -p linkedin-inbox-sandbox -- --port $${SANDBOX_PORT:-8790} --test-controls

@@ -1,0 +1,74 @@
+//! What every provider call goes through: latency, call counting and fault injection.
+
+use std::time::Duration;
+
+use axum::response::Response;
+
+use crate::faults::{self, Endpoint, FaultMode};
+use crate::respond::{cs_error, linkup_error, raw, with_header, HTML_ERROR_PAGE, MALFORMED_BODY};
+use crate::state::AppState;
+
+pub enum Proceed {
+    /// Serve the real answer; cut its body in half when `truncate`.
+    Serve { truncate: bool },
+    /// Answer this instead (an injected fault).
+    Answer(Response),
+}
+
+/// Counts the call for `account` and applies a pending fault, if one matches.
+pub async fn begin(state: &AppState, endpoint: Endpoint, account: &str) -> Proceed {
+    let fault = {
+        let mut m = state.lock();
+        m.record_call(endpoint, account);
+        let m = &mut *m;
+        faults::take(&mut m.faults, &mut m.rng, endpoint, account)
+    };
+    let Some(fault) = fault else { return Proceed::Serve { truncate: false } };
+    match fault.mode {
+        FaultMode::Latency => {
+            tokio::time::sleep(Duration::from_millis(fault.latency_ms.unwrap_or(1_000))).await;
+            Proceed::Serve { truncate: false }
+        }
+        FaultMode::Truncated => Proceed::Serve { truncate: true },
+        FaultMode::Hang => {
+            tokio::time::sleep(Duration::from_secs(3_600)).await;
+            Proceed::Answer(raw(504, "text/plain", "hung".into()))
+        }
+        FaultMode::Malformed => Proceed::Answer(raw(200, "application/json; charset=utf-8", MALFORMED_BODY.into())),
+        FaultMode::Html => Proceed::Answer(raw(fault.status.unwrap_or(502), "text/html; charset=utf-8", HTML_ERROR_PAGE.into())),
+        FaultMode::Status => {
+            let status = fault.status.unwrap_or(500);
+            let response = match (endpoint, status) {
+                (Endpoint::ConnectSafely, 429) => cs_error(429, "RATE_LIMIT_EXCEEDED", "Too many requests"),
+                (Endpoint::ConnectSafely, _) => crate::respond::json_response(
+                    status,
+                    &serde_json::json!({"error": "Failed to get LinkedIn authentication credentials", "success": false}),
+                ),
+                (Endpoint::Linkup, 429) => linkup_error(429, "RATE_LIMITED", "Too many requests"),
+                (Endpoint::Linkup, _) => linkup_error(status, "INTERNAL_ERROR", "Internal server error"),
+            };
+            Proceed::Answer(if status == 429 {
+                with_header(response, "retry-after", fault.retry_after.unwrap_or(60).to_string())
+            } else {
+                response
+            })
+        }
+    }
+}
+
+/// The global latency every call pays (`--latency-ms`), as a real provider would.
+pub async fn provider_latency(state: &AppState) {
+    let latency = state.lock().latency_ms;
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+}
+
+/// The first half of a body (on a character boundary).
+pub fn truncated(body: String) -> String {
+    let mut cut = body.len() / 2;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    body[..cut].to_owned()
+}

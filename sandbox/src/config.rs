@@ -1,0 +1,111 @@
+//! Sandbox configuration: keys, tokens, limits. Built-in demo defaults; a JSON file or flags
+//! override them.
+
+use serde::Deserialize;
+
+/// A ConnectSafely API key and the LinkedIn accounts it may use (the first is the default).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectSafelyKey {
+    pub key: String,
+    pub accounts: Vec<String>,
+}
+
+/// A LinkupAPI `login_token` and the demo account (LinkedIn session) it opens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginTokenEntry {
+    pub token: String,
+    pub account: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Config {
+    /// Seed of the demo data.
+    pub seed: u64,
+    pub connectsafely_keys: Vec<ConnectSafelyKey>,
+    pub linkup_keys: Vec<String>,
+    pub login_tokens: Vec<LoginTokenEntry>,
+    /// ConnectSafely calls per account per UTC day.
+    pub daily_limit: u32,
+    /// LinkupAPI credit balance of each key.
+    pub linkup_credits: u64,
+    /// Latency added to every provider call, in ms.
+    pub latency_ms: u64,
+    /// Serve `/__sandbox/*` (counters, reset, faults).
+    pub test_controls: bool,
+    /// Answer CORS for any origin (browser tests only; the real providers do not).
+    pub cors: bool,
+}
+
+pub const DEMO_CONNECTSAFELY_KEY: &str = "demo-connectsafely-key";
+pub const DEMO_LINKUP_KEY: &str = "demo-linkup-key";
+
+impl Default for Config {
+    fn default() -> Self {
+        let accounts = ["696ce9e780e0483585e4e553", "5f1b2c3d4e5f60718293a4b5", "6a7b8c9d0e1f2a3b4c5d6e7f"];
+        let tokens = ["demo-login-token-alex", "demo-login-token-titouan", "demo-login-token-priya"];
+        Self {
+            seed: 42,
+            connectsafely_keys: vec![ConnectSafelyKey {
+                key: DEMO_CONNECTSAFELY_KEY.into(),
+                accounts: accounts.map(String::from).to_vec(),
+            }],
+            linkup_keys: vec![DEMO_LINKUP_KEY.into()],
+            login_tokens: tokens
+                .iter()
+                .zip(accounts)
+                .map(|(token, account)| LoginTokenEntry { token: (*token).into(), account: account.into() })
+                .collect(),
+            daily_limit: 150,
+            linkup_credits: 100_000,
+            latency_ms: 0,
+            test_controls: false,
+            cors: false,
+        }
+    }
+}
+
+/// Command line: `--port N --config FILE --seed N --daily-limit N --credits N --latency-ms N
+/// --test-controls --cors`. Returns the port and the configuration.
+pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
+    let mut port: u16 = std::env::var("SANDBOX_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8790);
+    let mut config = Config::default();
+    let mut overrides: Vec<(&str, &str)> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(flag) = iter.next() {
+        match flag.as_str() {
+            "--test-controls" => overrides.push(("test-controls", "")),
+            "--cors" => overrides.push(("cors", "")),
+            "--help" | "-h" => return Err(USAGE.into()),
+            "--port" | "--config" | "--seed" | "--daily-limit" | "--credits" | "--latency-ms" => {
+                let value = iter.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                if flag == "--config" {
+                    let text = std::fs::read_to_string(value).map_err(|e| format!("cannot read {value}: {e}"))?;
+                    config = serde_json::from_str(&text).map_err(|e| format!("bad config {value}: {e}"))?;
+                } else {
+                    overrides.push((&flag[2..], value));
+                }
+            }
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    for (name, value) in overrides {
+        let number = || value.parse::<u64>().map_err(|_| format!("--{name} needs a number, got {value}"));
+        match name {
+            "port" => port = u16::try_from(number()?).map_err(|_| "--port must be 0..=65535".to_owned())?,
+            "seed" => config.seed = number()?,
+            "daily-limit" => config.daily_limit = u32::try_from(number()?).map_err(|_| "--daily-limit too large")?,
+            "credits" => config.linkup_credits = number()?,
+            "latency-ms" => config.latency_ms = number()?,
+            "test-controls" => config.test_controls = true,
+            "cors" => config.cors = true,
+            _ => unreachable!("every flag above is matched"),
+        }
+    }
+    Ok((port, config))
+}
+
+const USAGE: &str = "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
+[--credits N] [--latency-ms N] [--test-controls] [--cors]";

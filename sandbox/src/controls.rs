@@ -1,0 +1,74 @@
+//! Test controls under `/__sandbox/`, served only with `--test-controls`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::faults::FaultSpec;
+use crate::respond::json_response;
+use crate::state::AppState;
+
+pub async fn stats(State(state): State<Arc<AppState>>) -> Response {
+    json_response(200, &state.stats())
+}
+
+pub async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    state.reset();
+    json_response(200, &json!({"ok": true}))
+}
+
+/// Adds one fault (a JSON [`FaultSpec`]) or a list of them.
+pub async fn add_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let specs: Vec<FaultSpec> = match serde_json::from_slice::<FaultSpec>(&body) {
+        Ok(one) => vec![one],
+        Err(_) => match serde_json::from_slice::<Vec<FaultSpec>>(&body) {
+            Ok(many) => many,
+            Err(e) => return json_response(400, &json!({"error": format!("bad fault spec: {e}")})),
+        },
+    };
+    if let Some(problem) = specs.iter().find_map(|s| s.validate().err()) {
+        return json_response(400, &json!({"error": problem}));
+    }
+    let pending = {
+        let mut m = state.lock();
+        m.faults.extend(specs);
+        m.faults.len()
+    };
+    json_response(200, &json!({"pending": pending}))
+}
+
+pub async fn clear_faults(State(state): State<Arc<AppState>>) -> Response {
+    state.lock().faults.clear();
+    json_response(200, &json!({"pending": 0}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    latency_ms: Option<u64>,
+    daily_limit: Option<u32>,
+    linkup_credits: Option<u64>,
+}
+
+/// Changes limits and latency at run time.
+pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let settings: Settings = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return json_response(400, &json!({"error": format!("bad settings: {e}")})),
+    };
+    let mut m = state.lock();
+    if let Some(v) = settings.latency_ms {
+        m.latency_ms = v;
+    }
+    if let Some(v) = settings.daily_limit {
+        m.daily_limit = v;
+    }
+    if let Some(v) = settings.linkup_credits {
+        m.linkup_credits = v;
+    }
+    json_response(200, &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits}))
+}

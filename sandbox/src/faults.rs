@@ -1,0 +1,101 @@
+//! Fault injection: the next N calls, or a share of calls, of an endpoint or account fail in
+//! a chosen way.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::Rng;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    ConnectSafely,
+    Linkup,
+}
+
+impl Endpoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectSafely => "connectsafely",
+            Self::Linkup => "linkup",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultMode {
+    /// An error status with the provider's error body (`status`, default 500; 429 adds `Retry-After`).
+    Status,
+    /// 200 with a body that is not JSON.
+    Malformed,
+    /// An HTML error page (`status`, default 502), as a CDN in front of the provider sends.
+    Html,
+    /// 200 with the real body cut in half.
+    Truncated,
+    /// The real answer after `latencyMs`.
+    Latency,
+    /// No answer at all (the connection stays open for an hour).
+    Hang,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultSpec {
+    pub mode: FaultMode,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    /// Fire for the next `count` matching calls.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Fire for this share (0..=1) of matching calls.
+    #[serde(default)]
+    pub ratio: Option<f64>,
+    #[serde(default)]
+    pub endpoint: Option<Endpoint>,
+    #[serde(default)]
+    pub account: Option<String>,
+}
+
+impl FaultSpec {
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(status) = self.status {
+            if !(100..=599).contains(&status) {
+                return Err("status must be 100..=599".into());
+            }
+        }
+        if let Some(ratio) = self.ratio {
+            if !(0.0..=1.0).contains(&ratio) {
+                return Err("ratio must be within 0..=1".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn matches(&self, endpoint: Endpoint, account: &str) -> bool {
+        self.endpoint.is_none_or(|e| e == endpoint) && self.account.as_deref().is_none_or(|a| a == account)
+    }
+}
+
+/// Picks the fault for a call, consuming one use of a counted fault.
+pub fn take(faults: &mut Vec<FaultSpec>, rng: &mut Rng, endpoint: Endpoint, account: &str) -> Option<FaultSpec> {
+    let index = faults.iter().position(|f| f.matches(endpoint, account))?;
+    let fault = &mut faults[index];
+    let fires = match (fault.count, fault.ratio) {
+        (Some(0), _) => false,
+        (Some(n), _) => {
+            fault.count = Some(n - 1);
+            true
+        }
+        (None, Some(ratio)) => rng.unit() < ratio,
+        (None, None) => true,
+    };
+    let chosen = fires.then(|| fault.clone());
+    if fault.count == Some(0) {
+        faults.remove(index);
+    }
+    chosen
+}

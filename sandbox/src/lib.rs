@@ -1,0 +1,91 @@
+//! A local stand-in for ConnectSafely (`GET /linkedin/messaging/recent-messages`) and
+//! LinkupAPI (`POST /v1/messages/conversation`): the documented request and response shapes,
+//! auth, pagination, limits and credits, deterministic demo data, and fault injection.
+
+mod call;
+pub mod config;
+mod connectsafely;
+mod controls;
+mod data;
+mod doc_examples;
+pub mod faults;
+mod linkup;
+mod phrases;
+mod respond;
+mod rng;
+mod state;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The sandbox's routes: provider endpoints under their real paths, controls under `/__sandbox/`.
+pub fn router(config: Config) -> Router {
+    let cors = config.cors;
+    let controls = config.test_controls;
+    let state = Arc::new(AppState::new(config));
+    let mut router = Router::new()
+        .route("/linkedin/messaging/recent-messages", get(connectsafely::recent_messages))
+        .route("/v1/messages/conversation", post(linkup::conversation))
+        .route("/health", get(|| async { "ok" }));
+    if controls {
+        router = router
+            .route("/__sandbox/stats", get(controls::stats))
+            .route("/__sandbox/reset", post(controls::reset))
+            .route("/__sandbox/faults", post(controls::add_faults).delete(controls::clear_faults))
+            .route("/__sandbox/settings", post(controls::settings));
+    }
+    let mut router = router.with_state(state).layer(middleware::from_fn(access_log));
+    if cors {
+        router = router.layer(middleware::from_fn(allow_any_origin));
+    }
+    router
+}
+
+/// One line per call: method, path, account, status, latency. No query, header or body.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = next.run(request).await;
+    let account = response.extensions().get::<respond::AccountLabel>().map_or("-", |a| a.0.as_str());
+    eprintln!(
+        "sandbox: {method} {path} account={account} status={} latency_ms={}",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+/// `--cors`: lets a test page on another origin call the sandbox. The real providers do not.
+async fn allow_any_origin(request: Request, next: Next) -> Response {
+    let mut response = if request.method() == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, x-api-key, content-type"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("retry-after"));
+    response
+}
+
+/// Serves on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(config)).with_graceful_shutdown(shutdown).await
+}

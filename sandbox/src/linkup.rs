@@ -1,0 +1,160 @@
+//! `POST /v1/messages/conversation`, as LinkupAPI serves it.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::call::{self, Proceed};
+use crate::data::{Account, Conversation};
+use crate::faults::Endpoint;
+use crate::respond::{json_response, labelled, linkup_error, raw};
+use crate::state::AppState;
+use crate::wire::{LinkupData, LinkupMessage, LinkupPagination, LinkupResponse};
+
+const COUNTRIES: [&str; 11] = ["US", "UK", "FR", "DE", "NL", "IT", "IL", "CA", "BR", "ES", "IN"];
+const DEFAULT_TOTAL_RESULTS: u64 = 10;
+const MAX_TOTAL_RESULTS: u64 = 1000;
+
+#[derive(Deserialize)]
+struct RequestBody {
+    linkedin_url: Option<String>,
+    conversation_id: Option<String>,
+    total_results: Option<Value>,
+    cursor: Option<Value>,
+    country: Option<String>,
+    login_token: Option<String>,
+}
+
+pub async fn conversation(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    call::provider_latency(&state).await;
+    let api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !state.config.linkup_keys.iter().any(|k| k == api_key) {
+        state.lock().record_call(Endpoint::Linkup, "-");
+        return labelled(linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key"), "-");
+    }
+    let request: RequestBody = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(_) => {
+            state.lock().record_call(Endpoint::Linkup, "-");
+            return labelled(linkup_error(400, "INVALID_PARAMS", "Request body must be a JSON object"), "-");
+        }
+    };
+    let account = match login(&state, request.login_token.as_deref()) {
+        Ok(account) => account,
+        Err(response) => {
+            state.lock().record_call(Endpoint::Linkup, "-");
+            return labelled(response, "-");
+        }
+    };
+    let truncate = match call::begin(&state, Endpoint::Linkup, &account.account_id).await {
+        Proceed::Answer(response) => return labelled(response, &account.account_id),
+        Proceed::Serve { truncate } => truncate,
+    };
+    let response = match answer(&state, api_key, account, &request, truncate) {
+        Ok(response) | Err(response) => response,
+    };
+    labelled(response, &account.account_id)
+}
+
+fn login<'a>(state: &'a AppState, token: Option<&str>) -> Result<&'a Account, Response> {
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| linkup_error(400, "INVALID_PARAMS", "login_token is required"))?;
+    state
+        .config
+        .login_tokens
+        .iter()
+        .find(|entry| entry.token == token)
+        .and_then(|entry| state.account(&entry.account))
+        .ok_or_else(|| linkup_error(401, "INVALID_LOGIN_TOKEN", "LinkedIn session invalid or expired: log in again"))
+}
+
+fn answer(state: &AppState, api_key: &str, account: &Account, request: &RequestBody, truncate: bool) -> Result<Response, Response> {
+    let invalid = |message: &str| linkup_error(400, "INVALID_PARAMS", message);
+    let total_results = match &request.total_results {
+        None | Some(Value::Null) => DEFAULT_TOTAL_RESULTS,
+        Some(value) => value
+            .as_u64()
+            .filter(|n| (1..=MAX_TOTAL_RESULTS).contains(n))
+            .ok_or_else(|| invalid("total_results must be an integer between 1 and 1000"))?,
+    };
+    let cursor = match &request.cursor {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.parse::<i64>().map_err(|_| invalid("cursor must be a timestamp in milliseconds"))?),
+        Some(Value::Number(n)) => Some(n.as_i64().ok_or_else(|| invalid("cursor must be a timestamp in milliseconds"))?),
+        Some(_) => return Err(invalid("cursor must be a timestamp in milliseconds")),
+    };
+    if let Some(country) = &request.country {
+        if !COUNTRIES.contains(&country.as_str()) {
+            return Err(invalid("country must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN"));
+        }
+    }
+    let url = request.linkedin_url.as_deref().filter(|s| !s.is_empty());
+    let id = request.conversation_id.as_deref().filter(|s| !s.is_empty());
+    let conversation = match (url, id) {
+        (Some(_), Some(_)) => return Err(invalid("Provide either linkedin_url or conversation_id, not both")),
+        (None, None) => return Err(invalid("Either linkedin_url or conversation_id is required")),
+        (Some(url), None) => find_by_profile(account, url),
+        (None, Some(id)) => account.conversations.iter().find(|c| c.urn() == id || c.thread_id == id),
+    }
+    .ok_or_else(|| linkup_error(404, "CONVERSATION_NOT_FOUND", "No conversation found for this profile or id"))?;
+
+    let cost = total_results.div_ceil(10);
+    {
+        let mut m = state.lock();
+        let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
+        if m.linkup_credits.saturating_sub(spent) < cost {
+            return Err(linkup_error(402, "INSUFFICIENT_CREDITS", "Insufficient credits: top up your LinkupAPI balance"));
+        }
+        if !truncate {
+            *m.credits_spent.entry(api_key.to_owned()).or_default() += cost;
+        }
+    }
+    let older: Vec<_> = conversation.messages.iter().filter(|m| cursor.is_none_or(|c| m.timestamp < c)).collect();
+    let page: Vec<_> = older.iter().take(total_results as usize).collect();
+    let has_next_page = older.len() > page.len();
+    let body = LinkupResponse {
+        status: "success",
+        data: LinkupData {
+            conversation_id: conversation.urn(),
+            profile_url: url.map(str::to_owned),
+            total_results: page.len(),
+            total_other_member_message_count: conversation.messages.iter().filter(|m| m.sender.is_some()).count(),
+            unread_count: conversation.unread_count,
+            last_seen_message: conversation.last_seen_message.unwrap_or(conversation.is_read()),
+            last_seen_at: conversation.last_seen_at.unwrap_or(conversation.last_read_at),
+            messages: page.iter().map(|m| LinkupMessage::new(account, conversation, m)).collect(),
+            pagination: LinkupPagination {
+                count: page.len(),
+                has_next_page,
+                next_cursor: page.last().filter(|_| has_next_page).map(|m| m.timestamp.to_string()),
+            },
+        },
+    };
+    if truncate {
+        let text = serde_json::to_string(&body).unwrap_or_default();
+        return Ok(raw(200, "application/json; charset=utf-8", call::truncated(text)));
+    }
+    Ok(json_response(200, &body))
+}
+
+/// Matches a profile URL against participants' vanity and id URLs: scheme, `www.`, case,
+/// percent-encoding and a trailing slash do not matter.
+fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversation> {
+    let wanted = profile_slug(url)?;
+    account.conversations.iter().find(|c| {
+        c.participants.iter().any(|p| {
+            profile_slug(&p.vanity_url).as_deref() == Some(wanted.as_str()) || p.profile_id.to_lowercase() == wanted
+        })
+    })
+}
+
+fn profile_slug(url: &str) -> Option<String> {
+    let (_, after) = url.split_once("linkedin.com/in/")?;
+    let slug = after.split(['/', '?', '#']).next()?;
+    let decoded = percent_encoding::percent_decode_str(slug).decode_utf8().ok()?;
+    (!decoded.is_empty()).then(|| decoded.to_lowercase())
+}

@@ -1,0 +1,57 @@
+//! Building responses, in each provider's error style.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+/// The account a call was attributed to, for the access log (never a secret).
+#[derive(Clone)]
+pub struct AccountLabel(pub String);
+
+pub fn json_response(status: u16, body: &impl Serialize) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".into());
+    raw(status, "application/json; charset=utf-8", text)
+}
+
+pub fn raw(status: u16, content_type: &'static str, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// ConnectSafely's documented 401.
+pub fn cs_unauthorized() -> Response {
+    json_response(401, &json!({"error": "Unauthorized - Invalid credentials"}))
+}
+
+/// ConnectSafely's error style: `{"success": false, "code", "message"}` (+ `issues` on 400).
+pub fn cs_error(status: u16, code: &str, message: &str) -> Response {
+    let mut body = json!({"success": false, "code": code, "message": message});
+    if status == 400 {
+        body["issues"] = json!([{ "message": message }]);
+    }
+    json_response(status, &body)
+}
+
+/// LinkupAPI's error style: `{"status": "error", "code", "message"}`.
+pub fn linkup_error(status: u16, code: &str, message: &str) -> Response {
+    json_response(status, &json!({"status": "error", "code": code, "message": message}))
+}
+
+pub fn with_header(mut response: Response, name: &'static str, value: String) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+pub fn labelled(mut response: Response, account: &str) -> Response {
+    response.extensions_mut().insert(AccountLabel(account.to_owned()));
+    response
+}
+
+pub const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+<body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n";
+pub const MALFORMED_BODY: &str = "{\"success\": true, \"status\": \"success\", \"conversations\": [{\"conversationUrn\": ";

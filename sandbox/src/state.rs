@@ -1,0 +1,127 @@
+//! Shared sandbox state: the demo data (read-only) and counters, limits and faults (mutable).
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::data::{demo_accounts, Account};
+use crate::faults::{Endpoint, FaultSpec};
+use crate::rng::Rng;
+
+pub const DAY_MS: i64 = 86_400_000;
+
+pub struct AppState {
+    pub config: Config,
+    pub accounts: Vec<Account>,
+    mutable: Mutex<Mutable>,
+}
+
+pub struct Mutable {
+    pub calls: BTreeMap<(Endpoint, String), u64>,
+    /// ConnectSafely calls per (account, UTC day number).
+    pub daily_usage: BTreeMap<(String, i64), u32>,
+    /// LinkupAPI credits spent per API key.
+    pub credits_spent: BTreeMap<String, u64>,
+    pub faults: Vec<FaultSpec>,
+    pub rng: Rng,
+    pub latency_ms: u64,
+    pub daily_limit: u32,
+    pub linkup_credits: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub calls: BTreeMap<&'static str, u64>,
+    pub calls_by_account: Vec<AccountCalls>,
+    pub credits_spent: u64,
+    pub credits_remaining: BTreeMap<String, u64>,
+    pub daily_usage: BTreeMap<String, u32>,
+    pub daily_limit: u32,
+    pub faults_pending: usize,
+}
+
+#[derive(Serialize)]
+pub struct AccountCalls {
+    pub endpoint: &'static str,
+    pub account: String,
+    pub calls: u64,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Self {
+        let accounts = demo_accounts(config.seed);
+        let mutable = Mutex::new(Mutable::fresh(&config));
+        Self { config, accounts, mutable }
+    }
+
+    /// The lock is never held across an await.
+    pub fn lock(&self) -> MutexGuard<'_, Mutable> {
+        self.mutable.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn account(&self, account_id: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.account_id == account_id)
+    }
+
+    pub fn reset(&self) {
+        *self.lock() = Mutable::fresh(&self.config);
+    }
+
+    pub fn stats(&self) -> Stats {
+        let m = self.lock();
+        let mut calls = BTreeMap::from([("connectsafely", 0), ("linkup", 0), ("total", 0)]);
+        let mut calls_by_account = Vec::new();
+        for ((endpoint, account), n) in &m.calls {
+            *calls.entry(endpoint.as_str()).or_default() += n;
+            *calls.entry("total").or_default() += n;
+            calls_by_account.push(AccountCalls { endpoint: endpoint.as_str(), account: account.clone(), calls: *n });
+        }
+        let today = now_ms() / DAY_MS;
+        Stats {
+            calls,
+            calls_by_account,
+            credits_spent: m.credits_spent.values().sum(),
+            credits_remaining: self
+                .config
+                .linkup_keys
+                .iter()
+                .map(|k| (redacted_key(k), m.linkup_credits.saturating_sub(m.credits_spent.get(k).copied().unwrap_or(0))))
+                .collect(),
+            daily_usage: m.daily_usage.iter().filter(|((_, d), _)| *d == today).map(|((a, _), n)| (a.clone(), *n)).collect(),
+            daily_limit: m.daily_limit,
+            faults_pending: m.faults.len(),
+        }
+    }
+}
+
+impl Mutable {
+    fn fresh(config: &Config) -> Self {
+        Self {
+            calls: BTreeMap::new(),
+            daily_usage: BTreeMap::new(),
+            credits_spent: BTreeMap::new(),
+            faults: Vec::new(),
+            rng: Rng::new(config.seed ^ 0xFA17),
+            latency_ms: config.latency_ms,
+            daily_limit: config.daily_limit,
+            linkup_credits: config.linkup_credits,
+        }
+    }
+
+    pub fn record_call(&mut self, endpoint: Endpoint, account: &str) {
+        *self.calls.entry((endpoint, account.to_owned())).or_default() += 1;
+    }
+}
+
+/// Keys in stats are shown by their first 4 characters only.
+fn redacted_key(key: &str) -> String {
+    format!("{}…", key.chars().take(4).collect::<String>())
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fails when the README names a make target or a script that does not exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+missing=0
+for target in $(grep -oE '`make [a-z-]+`' README.md | sed -E 's/`make ([a-z-]+)`/\1/' | sort -u); do
+  if ! grep -qE "^${target}:" Makefile; then echo "README names 'make ${target}' but the Makefile has no such target"; missing=1; fi
+done
+for script in $(grep -oE 'scripts/[A-Za-z0-9_.-]+\.sh' README.md | sort -u); do
+  if [ ! -f "$script" ]; then echo "README names ${script}, which does not exist"; missing=1; fi
+done
+for path in $(grep -oE '`(docs|sandbox|src|tests|worker|www|bench)/[A-Za-z0-9_./-]*`' README.md | tr -d '`' | sort -u); do
+  if [ ! -e "$path" ]; then echo "README names ${path}, which does not exist"; missing=1; fi
+done
+[ "$missing" -eq 0 ] && echo "test result: ok. 1 passed; 0 failed; README commands and paths exist"
+exit "$missing"

@@ -1,0 +1,61 @@
+//! The recent-messages 200 body as ConnectSafely sends it. Tolerant: unknown fields are
+//! ignored, every optional field may be missing or null.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RecentMessages {
+    pub success: Option<bool>,
+    pub account_id: Option<String>,
+    pub profile_urn: Option<String>,
+    pub conversations: Option<Vec<WireConversation>>,
+    pub total: Option<u64>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireConversation {
+    pub conversation_id: Option<String>,
+    pub conversation_urn: String,
+    pub backend_conversation_urn: Option<String>,
+    pub conversation_url: Option<String>,
+    pub participants: Option<Vec<WireParticipant>>,
+    pub unread_count: Option<u32>,
+    pub last_activity_at: Option<i64>,
+    pub created_at: Option<i64>,
+    pub last_read_at: Option<i64>,
+    pub is_read: Option<bool>,
+    pub state: Option<Value>,
+    pub latest_message: Option<WireLatestMessage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireParticipant {
+    pub profile_id: Option<String>,
+    pub name: Option<String>,
+    pub headline: Option<String>,
+    pub profile_url: Option<String>,
+    pub profile_picture: Option<String>,
+    pub distance: Option<String>,
+    pub member_badge_type: Option<Value>,
+    pub participant_urn: Option<String>,
+    pub backend_urn: Option<String>,
+    pub host_identity_urn: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireLatestMessage {
+    pub message_urn: Option<String>,
+    pub backend_message_urn: Option<String>,
+    pub text: Option<String>,
+    pub sent_at: Option<i64>,
+    pub sender_name: Option<String>,
+    pub sender_profile_url: Option<String>,
+    pub sender_urn: Option<String>,
+    pub has_attachment: Option<bool>,
+}

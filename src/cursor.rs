@@ -1,0 +1,159 @@
+//! Opaque, provider-tagged cursors bound to the filters of the query that produced them.
+//!
+//! Wire form: base64url (no padding) of `v1|<provider>|<fingerprint>|<upstream cursor>`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Longest cursor accepted, in characters (upstream cursors are short).
+pub const MAX_CURSOR_LEN: usize = 2048;
+const VERSION: &str = "v1";
+
+/// The upstream provider behind an operation or a cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// ConnectSafely (conversation lists).
+    ConnectSafely,
+    /// LinkupAPI (conversation messages).
+    Linkup,
+}
+
+impl Provider {
+    /// Stable lower-case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectSafely => "connectsafely",
+            Self::Linkup => "linkup",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "connectsafely" => Some(Self::ConnectSafely),
+            "linkup" => Some(Self::Linkup),
+            _ => None,
+        }
+    }
+}
+
+/// A decoded cursor: which provider, which query, and the provider's own cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// Provider that issued the upstream cursor.
+    pub provider: Provider,
+    /// Fingerprint of the query filters it belongs to.
+    pub fingerprint: String,
+    /// The provider's own cursor, verbatim.
+    pub upstream: String,
+}
+
+impl Cursor {
+    /// The opaque string handed to callers.
+    pub fn encode(&self) -> String {
+        let raw = format!("{VERSION}|{}|{}|{}", self.provider.as_str(), self.fingerprint, self.upstream);
+        URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    /// Decodes an opaque cursor; any malformed input is [`crate::ErrorCode::InvalidCursor`].
+    pub fn decode(opaque: &str) -> Result<Self> {
+        if opaque.is_empty() || opaque.len() > MAX_CURSOR_LEN {
+            return Err(Error::cursor(format!("must be 1..={MAX_CURSOR_LEN} characters")));
+        }
+        let bytes = URL_SAFE_NO_PAD
+            .decode(opaque)
+            .map_err(|_| Error::cursor("not a cursor issued by this library"))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::cursor("not a cursor issued by this library"))?;
+        let mut parts = text.splitn(4, '|');
+        let (Some(VERSION), Some(provider), Some(fingerprint), Some(upstream)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Error::cursor("not a cursor issued by this library"));
+        };
+        let provider = Provider::from_name(provider).ok_or_else(|| Error::cursor("unknown provider"))?;
+        if upstream.is_empty() || upstream.chars().any(char::is_control) {
+            return Err(Error::cursor("empty or unprintable upstream cursor"));
+        }
+        Ok(Self { provider, fingerprint: fingerprint.to_owned(), upstream: upstream.to_owned() })
+    }
+
+    /// Decodes `opaque` and checks it belongs to `provider` and a query with `fingerprint`.
+    pub(crate) fn open(opaque: &str, provider: Provider, fingerprint: &str) -> Result<String> {
+        let cursor = Self::decode(opaque)?;
+        if cursor.provider != provider {
+            return Err(Error::cursor(format!(
+                "issued by {}, used with {}",
+                cursor.provider.as_str(),
+                provider.as_str()
+            )));
+        }
+        if cursor.fingerprint != fingerprint {
+            return Err(Error::cursor("issued for a query with other filters"));
+        }
+        Ok(cursor.upstream)
+    }
+}
+
+/// A short digest of a query's filters (not its page size), so a cursor cannot cross queries.
+pub(crate) fn query_fingerprint(fields: &[(&str, Option<&str>)]) -> String {
+    let mut hasher = Sha256::new();
+    for (name, value) in fields {
+        hasher.update(name.as_bytes());
+        match value {
+            Some(value) => {
+                hasher.update([1]);
+                hasher.update((value.len() as u64).to_be_bytes());
+                hasher.update(value.as_bytes());
+            }
+            None => hasher.update([0]),
+        }
+    }
+    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    fn sample() -> Cursor {
+        Cursor { provider: Provider::Linkup, fingerprint: "00ff".into(), upstream: "17|x|y".into() }
+    }
+
+    #[test]
+    fn round_trips_exactly_even_with_separators_in_the_upstream_cursor() {
+        let cursor = sample();
+        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+    }
+
+    #[test]
+    fn rejects_another_provider_and_other_filters() {
+        let opaque = sample().encode();
+        let err = Cursor::open(&opaque, Provider::ConnectSafely, "00ff").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidCursor);
+        let err = Cursor::open(&opaque, Provider::Linkup, "1234").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidCursor);
+        assert_eq!(Cursor::open(&opaque, Provider::Linkup, "00ff").unwrap(), "17|x|y");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for garbage in ["", "!!!", "djE", "dj18fHg", &"a".repeat(MAX_CURSOR_LEN + 1)] {
+            assert_eq!(Cursor::decode(garbage).unwrap_err().code(), ErrorCode::InvalidCursor, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn fingerprint_separates_missing_from_empty_and_fields_from_each_other() {
+        let a = query_fingerprint(&[("k", None), ("r", Some("true"))]);
+        let b = query_fingerprint(&[("k", Some("")), ("r", Some("true"))]);
+        let c = query_fingerprint(&[("k", Some("true")), ("r", None)]);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 16);
+    }
+}

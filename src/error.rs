@@ -1,0 +1,197 @@
+//! The one error type of the core, with stable machine codes.
+
+use std::fmt;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Stable machine codes. `as_str()` is API: it never changes for an existing variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Caller input failed validation; the error names the field.
+    InvalidInput,
+    /// A cursor is garbage, from another provider, or from a query with other filters.
+    InvalidCursor,
+    /// The provider rejected the API key or the LinkedIn session.
+    Unauthorized,
+    /// The provider asked us to slow down.
+    RateLimited,
+    /// The LinkupAPI credit balance cannot pay for the request.
+    InsufficientCredits,
+    /// The provider has no such conversation or profile.
+    NotFound,
+    /// The provider failed (5xx, unexpected status, or an error envelope).
+    UpstreamError,
+    /// The provider answered with a body we cannot read as its documented shape.
+    MalformedResponse,
+}
+
+impl ErrorCode {
+    /// The stable `SCREAMING_SNAKE_CASE` code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "INVALID_INPUT",
+            Self::InvalidCursor => "INVALID_CURSOR",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::InsufficientCredits => "INSUFFICIENT_CREDITS",
+            Self::NotFound => "NOT_FOUND",
+            Self::UpstreamError => "UPSTREAM_ERROR",
+            Self::MalformedResponse => "MALFORMED_RESPONSE",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything that can go wrong building a request or reading a response.
+///
+/// The `Display` text is for humans and may change; match on [`Error::code`].
+/// No variant ever holds an API key or login token: upstream text is redacted and truncated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Caller input failed validation.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The offending field, as the caller named it (`count`, `linkedinUrl`, ...).
+        field: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The cursor cannot be used for this query.
+    #[error("invalid cursor: {reason}")]
+    InvalidCursor {
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The provider rejected the credentials (HTTP 401/403).
+    #[error("unauthorized by provider (HTTP {status}): {message}")]
+    Unauthorized {
+        /// Upstream HTTP status.
+        status: u16,
+        /// Upstream message, redacted.
+        message: String,
+    },
+    /// The provider rate-limited us (HTTP 429).
+    #[error("rate limited by provider{}", retry_suffix(*retry_after_secs))]
+    RateLimited {
+        /// Seconds to wait, when the response said.
+        retry_after_secs: Option<u64>,
+    },
+    /// Not enough LinkupAPI credits (HTTP 402).
+    #[error("insufficient provider credits: {message}")]
+    InsufficientCredits {
+        /// Upstream message, redacted.
+        message: String,
+    },
+    /// The provider found nothing (HTTP 404).
+    #[error("not found: {message}")]
+    NotFound {
+        /// Upstream message, redacted.
+        message: String,
+    },
+    /// The provider failed.
+    #[error("provider error (HTTP {status}): {message}")]
+    UpstreamError {
+        /// Upstream HTTP status.
+        status: u16,
+        /// Upstream message, redacted.
+        message: String,
+    },
+    /// The body is not the documented shape.
+    #[error("malformed provider response (HTTP {status}) at `{path}`: {reason}; body starts: {body_excerpt}")]
+    MalformedResponse {
+        /// Upstream HTTP status.
+        status: u16,
+        /// JSON path of the failure (`.` for the root).
+        path: String,
+        /// What was wrong.
+        reason: String,
+        /// Start of the body, truncated and with secrets redacted.
+        body_excerpt: String,
+    },
+}
+
+fn retry_suffix(secs: Option<u64>) -> String {
+    secs.map(|s| format!("; retry after {s} s")).unwrap_or_default()
+}
+
+impl Error {
+    /// The stable machine code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Self::InvalidCursor { .. } => ErrorCode::InvalidCursor,
+            Self::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::InsufficientCredits { .. } => ErrorCode::InsufficientCredits,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::UpstreamError { .. } => ErrorCode::UpstreamError,
+            Self::MalformedResponse { .. } => ErrorCode::MalformedResponse,
+        }
+    }
+
+    /// The invalid field, for [`ErrorCode::InvalidInput`].
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before retrying, when known.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } => *retry_after_secs,
+            _ => None,
+        }
+    }
+
+    /// The upstream HTTP status, for errors that come from a response.
+    pub fn upstream_status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized { status, .. }
+            | Self::UpstreamError { status, .. }
+            | Self::MalformedResponse { status, .. } => Some(*status),
+            Self::RateLimited { .. } => Some(429),
+            Self::InsufficientCredits { .. } => Some(402),
+            Self::NotFound { .. } => Some(404),
+            Self::InvalidInput { .. } | Self::InvalidCursor { .. } => None,
+        }
+    }
+
+    /// Replaces every occurrence of the given secrets in the error's upstream text.
+    pub(crate) fn scrub(self, secrets: &[&str]) -> Self {
+        let clean = |text: String| {
+            secrets
+                .iter()
+                .filter(|s| s.len() >= 4)
+                .fold(text, |text, secret| text.replace(secret, "[redacted]"))
+        };
+        match self {
+            Self::Unauthorized { status, message } => Self::Unauthorized { status, message: clean(message) },
+            Self::InsufficientCredits { message } => Self::InsufficientCredits { message: clean(message) },
+            Self::NotFound { message } => Self::NotFound { message: clean(message) },
+            Self::UpstreamError { status, message } => Self::UpstreamError { status, message: clean(message) },
+            Self::MalformedResponse { status, path, reason, body_excerpt } => Self::MalformedResponse {
+                status,
+                path,
+                reason: clean(reason),
+                body_excerpt: clean(body_excerpt),
+            },
+            other => other,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput { field, reason: reason.into() }
+    }
+
+    pub(crate) fn cursor(reason: impl Into<String>) -> Self {
+        Self::InvalidCursor { reason: reason.into() }
+    }
+}

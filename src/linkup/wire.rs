@@ -1,0 +1,51 @@
+//! The conversation 200 body as LinkupAPI sends it. Tolerant: unknown fields are ignored,
+//! optional fields may be missing or null.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ConversationResponse {
+    pub status: Option<String>,
+    pub data: Option<ConversationData>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ConversationData {
+    pub conversation_id: Option<String>,
+    pub profile_url: Option<String>,
+    pub total_results: Option<u64>,
+    pub total_other_member_message_count: Option<u64>,
+    pub unread_count: Option<u32>,
+    pub last_seen_message: Option<bool>,
+    pub last_seen_at: Option<i64>,
+    pub messages: Option<Vec<WireMessage>>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireMessage {
+    pub text: Option<String>,
+    pub timestamp: i64,
+    pub sender: Option<String>,
+    pub sender_info: Option<SenderInfo>,
+    pub message_type: Option<String>,
+    pub entity_urn: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct SenderInfo {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub profile_url: Option<String>,
+    pub urn: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct Pagination {
+    #[allow(dead_code)]
+    pub count: Option<u64>,
+    pub has_next_page: Option<bool>,
+    /// A timestamp, documented as a string; a number is accepted too.
+    pub next_cursor: Option<Value>,
+}

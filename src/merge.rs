@@ -1,0 +1,52 @@
+//! Merging pages of messages: de-duplicated by URN, newest first.
+
+use std::collections::HashSet;
+
+use crate::model::Message;
+
+/// Merges `incoming` into `existing`: one message per id (the first seen wins), ordered
+/// newest first (ties by id, so the order is total). Use it when a page overlaps the
+/// previous one at an inclusive cursor boundary, or after a backfill.
+pub fn merge_messages(existing: &[Message], incoming: &[Message]) -> Vec<Message> {
+    let mut seen = HashSet::with_capacity(existing.len() + incoming.len());
+    let mut merged: Vec<Message> = existing
+        .iter()
+        .chain(incoming)
+        .filter(|m| seen.insert(m.id.as_str()))
+        .cloned()
+        .collect();
+    merged.sort_by(|a, b| b.sent_at.cmp(&a.sent_at).then_with(|| a.id.cmp(&b.id)));
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MessageKind, Sender};
+
+    fn msg(id: &str, sent_at: i64) -> Message {
+        Message {
+            id: id.into(),
+            conversation_id: "c".into(),
+            text: String::new(),
+            sent_at,
+            kind: MessageKind::Text,
+            raw_kind: "TEXT".into(),
+            sender: Sender { name: "n".into(), first_name: None, last_name: None, profile_url: None, urn: None },
+        }
+    }
+
+    #[test]
+    fn overlapping_pages_merge_without_duplicates_newest_first() {
+        let first = [msg("c", 30), msg("b", 20)];
+        let second = [msg("b", 20), msg("a", 10)];
+        let ids: Vec<_> = merge_messages(&first, &second).into_iter().map(|m| m.id).collect();
+        assert_eq!(ids, ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn out_of_order_input_is_sorted() {
+        let ids: Vec<_> = merge_messages(&[], &[msg("a", 1), msg("c", 3), msg("b", 2)]).into_iter().map(|m| m.id).collect();
+        assert_eq!(ids, ["c", "b", "a"]);
+    }
+}

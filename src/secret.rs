@@ -1,0 +1,62 @@
+//! Secret newtypes: their `Debug` and `Display` never print the value.
+
+use std::fmt;
+
+const REDACTED: &str = "[redacted]";
+
+macro_rules! secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a secret value.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The secret itself, for the one place that must send it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({REDACTED})", stringify!($name))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(REDACTED)
+            }
+        }
+    };
+}
+
+secret!(
+    /// A provider API key (ConnectSafely Bearer key or LinkupAPI `x-api-key`).
+    ApiKey
+);
+secret!(
+    /// A LinkupAPI `login_token`: a LinkedIn session cookie, as sensitive as a password.
+    LoginToken
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_never_print_the_value() {
+        let key = ApiKey::new("sk-live-123");
+        let token = LoginToken::new("AQEDAR-cookie");
+        let printed = format!("{key} {key:?} {token} {token:?}");
+        assert!(!printed.contains("sk-live-123"));
+        assert!(!printed.contains("AQEDAR"));
+        assert_eq!(printed, "[redacted] ApiKey([redacted]) [redacted] LoginToken([redacted])");
+        assert_eq!(key.expose(), "sk-live-123");
+    }
+}

@@ -1,0 +1,126 @@
+//! Shared reading of provider responses: JSON decoding with paths, and error statuses.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::http::HttpResponse;
+use crate::redact::{body_excerpt, redact_text, truncate_chars, EXCERPT_CHARS};
+
+/// Decodes a JSON body; failures keep the JSON path and a redacted excerpt.
+pub(crate) fn decode_json<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+    let malformed = |path: String, reason: String| Error::MalformedResponse {
+        status: response.status,
+        path,
+        reason,
+        body_excerpt: body_excerpt(&response.body),
+    };
+    if response.body.trim().is_empty() {
+        return Err(malformed(".".into(), "empty body".into()));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(&response.body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| malformed(json_path(e.path()), without_quoted_values(&e.inner().to_string())))?;
+    deserializer
+        .end()
+        .map_err(|e| malformed(".".into(), without_quoted_values(&e.to_string())))?;
+    Ok(value)
+}
+
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    match path.to_string().as_str() {
+        "." | "?" => ".".to_owned(),
+        text => format!(".{text}"),
+    }
+}
+
+/// serde_json quotes offending values in its messages; a value may be a secret, so drop it.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        match (inside, c) {
+            (false, '"') => {
+                inside = true;
+                out.push_str("\"…");
+            }
+            (true, '"') => {
+                inside = false;
+                out.push('"');
+            }
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Maps a failed response (any status, or a 2xx error envelope) to the error it means.
+pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
+    let envelope: Option<Value> = serde_json::from_str(&response.body).ok();
+    let field = |pointer: &str| envelope.as_ref().and_then(|v| v.pointer(pointer)).and_then(Value::as_str);
+    let code = field("/code").or_else(|| field("/error/code")).unwrap_or_default().to_ascii_uppercase();
+    let message = field("/error/message")
+        .or_else(|| field("/error"))
+        .or_else(|| field("/message"))
+        .map(|m| truncate_chars(&redact_text(m), EXCERPT_CHARS).to_owned())
+        .unwrap_or_else(|| format!("HTTP {} without an error message", response.status));
+    let status = response.status;
+    if status == 402 || code.contains("CREDIT") {
+        Error::InsufficientCredits { message }
+    } else if status == 429 || code == "RATE_LIMITED" {
+        Error::RateLimited { retry_after_secs: retry_after_secs(response) }
+    } else if status == 401 || status == 403 || code.contains("API_KEY") || code.contains("TOKEN") {
+        Error::Unauthorized { status, message }
+    } else if status == 404 || code.contains("NOT_FOUND") {
+        Error::NotFound { message }
+    } else {
+        Error::UpstreamError { status, message }
+    }
+}
+
+/// `Retry-After` in seconds (the delta form; an HTTP date needs a clock the core lacks).
+fn retry_after_secs(response: &HttpResponse) -> Option<u64> {
+    response.header("retry-after").and_then(|v| v.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn statuses_and_envelopes_map_to_codes() {
+        let cases = [
+            (401, r#"{"error":"Unauthorized - Invalid credentials"}"#, ErrorCode::Unauthorized),
+            (403, r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"bad"}}"#, ErrorCode::Unauthorized),
+            (402, r#"{"status":"error","message":"no credits"}"#, ErrorCode::InsufficientCredits),
+            (429, "", ErrorCode::RateLimited),
+            (404, r#"{"status":"error","message":"Conversation not found"}"#, ErrorCode::NotFound),
+            (500, r#"{"error":"Failed","success":false}"#, ErrorCode::UpstreamError),
+            (502, "<html>Bad gateway</html>", ErrorCode::UpstreamError),
+            (200, r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#, ErrorCode::InsufficientCredits),
+        ];
+        for (status, body, code) in cases {
+            assert_eq!(error_from_response(&HttpResponse::new(status, body)).code(), code, "{status} {body}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_read_from_the_header() {
+        let response = HttpResponse::new(429, "{}").with_header("Retry-After", "42");
+        assert_eq!(error_from_response(&response).retry_after_secs(), Some(42));
+    }
+
+    #[test]
+    fn messages_never_carry_secrets() {
+        let body = r#"{"error":"bad login_token: \"x\" Bearer sk_live_9"}"#;
+        let err = error_from_response(&HttpResponse::new(500, body));
+        assert!(!err.to_string().contains("sk_live_9"), "{err}");
+    }
+
+    #[test]
+    fn decode_errors_drop_quoted_values() {
+        assert_eq!(without_quoted_values(r#"invalid type: string "secret", expected u32"#), r#"invalid type: string "…", expected u32"#);
+    }
+}

@@ -1,0 +1,74 @@
+//! Property tests: arbitrary bytes and arbitrary JSON into every parser and the cursor
+//! decoder never panic (10,000 cases each), and cursors round-trip exactly.
+
+use linkedin_inbox::{ApiKey, ConnectSafely, ConversationQuery, Cursor, HttpResponse, Linkup, LoginToken, MessageQuery, Provider};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let keys = prop_oneof![
+            Just("success".to_owned()), Just("conversations".to_owned()), Just("conversationUrn".to_owned()),
+            Just("participants".to_owned()), Just("latestMessage".to_owned()), Just("status".to_owned()),
+            Just("data".to_owned()), Just("messages".to_owned()), Just("timestamp".to_owned()),
+            Just("entity_urn".to_owned()), Just("pagination".to_owned()), Just("next_cursor".to_owned()),
+            Just("has_next_page".to_owned()), Just("nextCursor".to_owned()), ".{0,6}",
+        ];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((keys, inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+fn parse_both(status: u16, body: String) {
+    let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
+    let lk = Linkup::new(ApiKey::new("k"), LoginToken::new("t")).unwrap();
+    let response = HttpResponse::new(status, body);
+    let _ = cs.parse_list_conversations(&ConversationQuery::default(), &response);
+    let _ = lk.parse_list_messages(&MessageQuery { conversation_id: Some("2-a".into()), ..Default::default() }, &response);
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512), status in 100u16..600) {
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        parse_both(status, body.clone());
+        let _ = Cursor::decode(&body);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(value in any_json(), status in prop_oneof![Just(200u16), 100u16..600]) {
+        parse_both(status, value.to_string());
+        parse_both(status, serde_json::json!({"success": true, "status": "success", "data": value.clone(), "conversations": [value]}).to_string());
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_never_panics(upstream in "[ -~]{1,64}", fingerprint in "[0-9a-f]{16}", garbage in ".{0,80}") {
+        let cursor = Cursor { provider: Provider::Linkup, fingerprint, upstream };
+        prop_assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        let _ = Cursor::decode(&garbage);
+    }
+
+    #[test]
+    fn arbitrary_query_input_never_panics(id in ".{0,40}", url in ".{0,40}", keywords in ".{0,40}", count in any::<u32>(), cursor in ".{0,40}") {
+        let lk = Linkup::new(ApiKey::new("k"), LoginToken::new("t")).unwrap();
+        let _ = lk.build_list_messages(&MessageQuery { conversation_id: Some(id), count: Some(count), cursor: Some(cursor.clone()), ..Default::default() });
+        let _ = lk.build_list_messages(&MessageQuery { profile_url: Some(url), ..Default::default() });
+        let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
+        let _ = cs.build_list_conversations(&ConversationQuery { keywords: Some(keywords), count: Some(count), cursor: Some(cursor), ..Default::default() });
+    }
+}
