@@ -31,10 +31,19 @@ stage() {
   rm -f "$out"
 }
 
-stage "setup: rust wasm target" ensure_wasm_target
+setup() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_packages .
+  ensure_chromium
+}
+
+stage "setup: toolchain, npm, chromium" setup
 stage "core: unit + property tests" cargo test -p linkedin-inbox --tests
 stage "core: wasm32 build" cargo build -p linkedin-inbox --lib --target wasm32-unknown-unknown
+stage "wasm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox --lib --target wasm32-unknown-unknown --features wasm
 stage "sandbox: contract tests" cargo test -p linkedin-inbox-sandbox --tests
+stage "npm: tarball in node + chromium" bash scripts/test-npm.sh
 stage "docs: README commands exist" bash scripts/check-readme.sh
 
 echo

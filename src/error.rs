@@ -24,6 +24,8 @@ pub enum ErrorCode {
     UpstreamError,
     /// The provider answered with a body we cannot read as its documented shape.
     MalformedResponse,
+    /// The transport could not reach the server (DNS, refused, reset, offline).
+    Network,
 }
 
 impl ErrorCode {
@@ -38,6 +40,38 @@ impl ErrorCode {
             Self::NotFound => "NOT_FOUND",
             Self::UpstreamError => "UPSTREAM_ERROR",
             Self::MalformedResponse => "MALFORMED_RESPONSE",
+            Self::Network => "NETWORK_ERROR",
+        }
+    }
+
+    /// Parses a stable code back (e.g. from the proxy's error JSON).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// Every code.
+    pub const ALL: [ErrorCode; 9] = [
+        Self::InvalidInput,
+        Self::InvalidCursor,
+        Self::Unauthorized,
+        Self::RateLimited,
+        Self::InsufficientCredits,
+        Self::NotFound,
+        Self::UpstreamError,
+        Self::MalformedResponse,
+        Self::Network,
+    ];
+
+    /// The HTTP status a server (the Worker proxy) answers with for this code.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            Self::InvalidInput | Self::InvalidCursor => 400,
+            Self::Unauthorized => 401,
+            Self::InsufficientCredits => 402,
+            Self::NotFound => 404,
+            Self::RateLimited => 429,
+            Self::UpstreamError | Self::MalformedResponse => 502,
+            Self::Network => 504,
         }
     }
 }
@@ -114,6 +148,12 @@ pub enum Error {
         /// Start of the body, truncated and with secrets redacted.
         body_excerpt: String,
     },
+    /// The request never got an answer.
+    #[error("network error: {message}")]
+    Network {
+        /// What the transport said (no secret: transports never see response bodies here).
+        message: String,
+    },
 }
 
 fn retry_suffix(secs: Option<u64>) -> String {
@@ -132,6 +172,7 @@ impl Error {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::UpstreamError { .. } => ErrorCode::UpstreamError,
             Self::MalformedResponse { .. } => ErrorCode::MalformedResponse,
+            Self::Network { .. } => ErrorCode::Network,
         }
     }
 
@@ -160,7 +201,7 @@ impl Error {
             Self::RateLimited { .. } => Some(429),
             Self::InsufficientCredits { .. } => Some(402),
             Self::NotFound { .. } => Some(404),
-            Self::InvalidInput { .. } | Self::InvalidCursor { .. } => None,
+            Self::InvalidInput { .. } | Self::InvalidCursor { .. } | Self::Network { .. } => None,
         }
     }
 
@@ -176,6 +217,7 @@ impl Error {
             Self::Unauthorized { status, message } => Self::Unauthorized { status, message: clean(message) },
             Self::InsufficientCredits { message } => Self::InsufficientCredits { message: clean(message) },
             Self::NotFound { message } => Self::NotFound { message: clean(message) },
+            Self::Network { message } => Self::Network { message: clean(message) },
             Self::UpstreamError { status, message } => Self::UpstreamError { status, message: clean(message) },
             Self::MalformedResponse { status, path, reason, body_excerpt } => Self::MalformedResponse {
                 status,

@@ -18,6 +18,7 @@ mod http;
 mod linkup;
 mod merge;
 mod model;
+mod proxy;
 mod redact;
 mod secret;
 mod upstream_error;
@@ -34,5 +35,9 @@ pub use model::{
     Conversation, ConversationPage, LatestMessage, Message, MessageKind, MessagePage,
     NetworkDistance, Participant, Sender, ThreadInfo,
 };
-pub use secret::{ApiKey, LoginToken};
+pub use proxy::Proxy;
+pub use secret::{ApiKey, ClientToken, LoginToken};
 pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MIN_COUNT};
+
+#[cfg(feature = "wasm")]
+mod wasm;

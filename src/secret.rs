@@ -41,6 +41,10 @@ secret!(
     ApiKey
 );
 secret!(
+    /// A client token of this project's Worker proxy (`Authorization: Bearer`).
+    ClientToken
+);
+secret!(
     /// A LinkupAPI `login_token`: a LinkedIn session cookie, as sensitive as a password.
     LoginToken
 );

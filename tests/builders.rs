@@ -1,4 +1,5 @@
 //! Builders: exact method, URL, headers and body for each parameter combination.
+#![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{
     ApiKey, ConnectSafely, ConversationQuery, Country, Cursor, ErrorCode, Linkup, LoginToken, MessageQuery, Method,

@@ -1,4 +1,5 @@
 //! Every error body maps to its stable code; no secret ever reaches an error.
+#![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{ApiKey, ConnectSafely, ConversationQuery, Error, ErrorCode, HttpResponse, Linkup, LoginToken, MessageQuery};
 

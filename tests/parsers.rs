@@ -1,4 +1,5 @@
 //! Parsers over fixture files: the documented examples verbatim, and edge cases.
+#![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{
     ApiKey, ConnectSafely, ConversationQuery, Cursor, HttpResponse, Linkup, LoginToken, MessageKind, MessageQuery,

@@ -24,6 +24,7 @@ pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(
 
 /// Filters and paging of a conversation list. All fields are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConversationQuery {
     /// ConnectSafely account id; the key's default account when absent.
@@ -44,16 +45,16 @@ pub struct ConversationQuery {
 }
 
 /// A validated query: what is sent and what the cursor is bound to.
-struct Checked<'a> {
-    account_id: Option<&'a str>,
-    count: Option<u32>,
-    keywords: Option<&'a str>,
-    read: Option<&'static str>,
-    fingerprint: String,
+pub(crate) struct Checked<'a> {
+    pub(crate) account_id: Option<&'a str>,
+    pub(crate) count: Option<u32>,
+    pub(crate) keywords: Option<&'a str>,
+    pub(crate) read: Option<&'static str>,
+    pub(crate) fingerprint: String,
 }
 
 impl ConversationQuery {
-    fn check(&self) -> Result<Checked<'_>> {
+    pub(crate) fn check(&self) -> Result<Checked<'_>> {
         let account_id = self.account_id.as_deref().map(validate::account_id).transpose()?;
         let count = validate::count("count", self.count)?;
         let keywords = validate::keywords(self.keywords.as_deref())?;

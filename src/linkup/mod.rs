@@ -39,6 +39,7 @@ pub enum MessageTarget {
 
 /// Which conversation, and paging. Exactly one of `conversation_id` / `profile_url`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageQuery {
     /// Conversation URN.

@@ -1,0 +1,2 @@
+// CommonJS entry for Node (`require("linkedin-inbox")`).
+module.exports = require("./linkedin_inbox.js");

@@ -1,0 +1,104 @@
+// The installed package (ESM import in Node) against the provider sandbox on loopback.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { InboxClient, buildRequest, parseResponse, creditCost } from "linkedin-inbox";
+import { startSandbox, directConfig, DEMO } from "./sandbox.mjs";
+
+let sandbox;
+before(async () => { sandbox = await startSandbox(["--daily-limit", "100000"]); });
+after(() => sandbox.stop());
+
+const client = () => new InboxClient(directConfig(sandbox.base));
+
+async function rejection(promise) {
+  try { await promise; } catch (error) { return error; }
+  assert.fail("expected a rejection");
+}
+
+test("lists conversations with filters", async () => {
+  const page = await client().listConversations({ count: 5 });
+  assert.equal(page.items.length, 5);
+  assert.equal(page.items[0].participants[0].name, "John Doe");
+  assert.equal(page.items[0].provider, "connectsafely");
+  assert.equal(typeof page.nextCursor, "string");
+  assert.ok(page.total >= 60);
+  const unread = await client().listConversations({ count: 50, unread: true });
+  assert.ok(unread.items.length > 0);
+  assert.ok(unread.items.every((c) => !c.isRead && c.unreadCount > 0));
+  const john = await client().listConversations({ keywords: "JOHN doe" });
+  assert.ok(john.items.some((c) => c.participants[0].name === "John Doe"));
+});
+
+test("the iterator walks every conversation exactly once", async () => {
+  const { total } = await client().listConversations({ count: 1 });
+  const ids = [];
+  for await (const conversation of client().conversations({ count: 7 })) ids.push(conversation.id);
+  assert.equal(ids.length, total);
+  assert.equal(new Set(ids).size, total);
+});
+
+test("lists messages by conversation id and by profile URL", async () => {
+  const byUrl = await client().listMessages({ profileUrl: DEMO.docProfileUrl, count: 3 });
+  assert.deepEqual(byUrl.items.map((m) => m.text), ["😃", "hello", ""]);
+  assert.deepEqual(byUrl.items.map((m) => m.kind), ["text", "text", "system"]);
+  assert.equal(byUrl.thread.otherMemberMessageCount, 32);
+  assert.equal(byUrl.creditCost, 1);
+  const byId = await client().listMessages({ conversationId: byUrl.thread.conversationId, count: 3, cursor: undefined });
+  assert.deepEqual(byId.items.map((m) => m.id), byUrl.items.map((m) => m.id));
+  const all = [];
+  for await (const message of client().messages({ conversationId: byUrl.thread.conversationId, count: 10 })) all.push(message);
+  assert.equal(all.length, 63);
+  assert.ok(all.every((m, i) => i === 0 || all[i - 1].sentAt > m.sentAt));
+});
+
+test("every error code is reachable from JS, with no secret in the message", async () => {
+  const badKey = await rejection(new InboxClient(directConfig(sandbox.base, { connectsafely: { apiKey: "wrong-key" } })).listConversations());
+  assert.equal(badKey.code, "UNAUTHORIZED");
+  assert.ok(badKey instanceof Error);
+  const badToken = await rejection(new InboxClient(directConfig(sandbox.base, { linkup: { loginToken: "AQEDsecretcookie" } })).listMessages({ profileUrl: DEMO.docProfileUrl }));
+  assert.equal(badToken.code, "UNAUTHORIZED");
+  assert.ok(!badToken.message.includes("AQEDsecretcookie") && !badToken.stack.includes("AQEDsecretcookie"));
+
+  const badInput = await rejection(client().listConversations({ count: 0 }));
+  assert.deepEqual([badInput.code, badInput.field], ["INVALID_INPUT", "count"]);
+  const badUrl = await rejection(client().listMessages({ profileUrl: "https://evil.example/in/x" }));
+  assert.deepEqual([badUrl.code, badUrl.field], ["INVALID_INPUT", "profileUrl"]);
+  const badCursor = await rejection(client().listConversations({ cursor: "garbage!" }));
+  assert.equal(badCursor.code, "INVALID_CURSOR");
+  assert.throws(() => new InboxClient({}), (e) => e.code === "INVALID_INPUT" && e.field === "config");
+
+  await sandbox.fault({ mode: "malformed", count: 1 });
+  assert.equal((await rejection(client().listConversations())).code, "MALFORMED_RESPONSE");
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 5, count: 1 });
+  const limited = await rejection(client().listConversations());
+  assert.deepEqual([limited.code, limited.retryAfter], ["RATE_LIMITED", 5]);
+  await sandbox.fault({ mode: "status", status: 502, count: 1, endpoint: "linkup" });
+  const upstream = await rejection(client().listMessages({ profileUrl: DEMO.docProfileUrl }));
+  assert.deepEqual([upstream.code, upstream.status], ["UPSTREAM_ERROR", 502]);
+  const nothing = await rejection(client().listMessages({ profileUrl: "https://www.linkedin.com/in/nobody" }));
+  assert.equal(nothing.code, "NOT_FOUND");
+  const offline = await rejection(new InboxClient(directConfig("http://127.0.0.1:9")).listConversations());
+  assert.equal(offline.code, "NETWORK_ERROR");
+});
+
+test("a caller-supplied fetch is used", async () => {
+  const seen = [];
+  const countingFetch = (url, init) => { seen.push([init.method, url]); return fetch(url, init); };
+  const page = await new InboxClient({ ...directConfig(sandbox.base), fetch: countingFetch }).listConversations({ count: 2 });
+  assert.equal(page.items.length, 2);
+  assert.deepEqual(seen, [["GET", `${sandbox.base}/linkedin/messaging/recent-messages?count=2`]]);
+});
+
+test("sans-IO: build a request, send it yourself, parse the response", async () => {
+  const config = directConfig(sandbox.base);
+  const query = { profileUrl: DEMO.docProfileUrl, count: 2 };
+  const request = buildRequest(config, "listMessages", query);
+  assert.equal(request.method, "POST");
+  assert.equal(request.url, `${sandbox.base}/v1/messages/conversation`);
+  assert.deepEqual(JSON.parse(request.body), { linkedin_url: DEMO.docProfileUrl, total_results: 2, login_token: DEMO.loginToken });
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+  const page = parseResponse(config, "listMessages", query, { status: response.status, body: await response.text() });
+  assert.deepEqual(page.items.map((m) => m.text), ["😃", "hello"]);
+  assert.equal(creditCost(11), 2);
+  assert.throws(() => buildRequest(config, "sendMessage", {}), (e) => e.field === "operation");
+});

@@ -1,0 +1,43 @@
+// Type-checked with `tsc --strict --noEmit`: every export, typed; misspellings must fail.
+import {
+  InboxClient, buildRequest, parseResponse, creditCost,
+  type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig, type InboxError,
+  type Message, type MessagePage, type MessageQuery, type RequestInit, type Operation,
+} from "linkedin-inbox";
+
+const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
+const direct: InboxConfig = {
+  connectsafely: { apiKey: "k", accountId: "a", baseUrl: "http://127.0.0.1:1/linkedin" },
+  linkup: { apiKey: "k", loginToken: "t", country: "US" },
+  fetch: globalThis.fetch,
+};
+const client = new InboxClient(config);
+const query: ConversationQuery = { count: 10, keywords: "sales", unread: true };
+const messageQuery: MessageQuery = { conversationId: "urn:li:msg_conversation:(urn:li:fsd_profile:A,2-x)", count: 5 };
+
+async function use(): Promise<number> {
+  const page: ConversationPage = await client.listConversations(query);
+  const first: Conversation | undefined = page.items[0];
+  const unread: number = first?.unreadCount ?? 0;
+  const next: string | null | undefined = page.nextCursor;
+  const messages: MessagePage = await client.listMessages(messageQuery);
+  const text: string = messages.items[0]?.text ?? "";
+  for await (const c of client.conversations({ count: 20 })) { const name: string = c.participants[0]?.name ?? ""; void name; }
+  for await (const m of client.messages(messageQuery)) { const sent: number = m.sentAt; void sent; }
+  const operation: Operation = "listMessages";
+  const request: RequestInit = buildRequest(direct, operation, messageQuery);
+  const parsed = parseResponse(direct, "listConversations", query, { status: 200, body: "{}" });
+  void parsed; void next; void text; void request;
+  try { await client.listConversations(); } catch (e) { const err = e as InboxError; if (err.code === "RATE_LIMITED") return err.retryAfter ?? 0; }
+  const m: Message | undefined = messages.items[0];
+  return unread + creditCost(20) + (m?.sentAt ?? 0);
+}
+void use;
+
+// @ts-expect-error: misspelled field in a query
+const typo: ConversationQuery = { cuont: 10 };
+// @ts-expect-error: unknown backend in the config
+const wrongConfig: InboxConfig = { proxi: { url: "x", token: "y" } };
+// @ts-expect-error: a conversation has no `unread` field (it is `unreadCount`)
+const wrongField = (c: Conversation) => c.unread;
+void typo; void wrongConfig; void wrongField;

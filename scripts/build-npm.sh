@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the npm package in npm/dist (node + web targets), optimizes the wasm with npm
+# binaryen@132 (never Debian's binaryen: it corrupts modules), packs npm/linkedin-inbox-*.tgz.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_npm_packages .
+
+cargo build -q --release --target wasm32-unknown-unknown --features wasm --lib -p linkedin-inbox
+wasm=target/wasm32-unknown-unknown/release/linkedin_inbox.wasm
+rm -rf npm/dist
+wasm-bindgen --target nodejs --out-dir npm/dist/node "$wasm"
+wasm-bindgen --target web --out-dir npm/dist/web "$wasm"
+for target in node web; do
+  file=npm/dist/$target/linkedin_inbox_bg.wasm
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+    -o "$file" "$file"
+done
+printf '{ "type": "commonjs" }\n' > npm/dist/node/package.json
+cp npm/src/node-entry.cjs npm/dist/node/index.cjs
+cp npm/src/node-entry.mjs npm/dist/node/index.mjs
+cp npm/src/web-entry.js npm/dist/web/index.js
+cp npm/dist/node/linkedin_inbox.d.ts npm/dist/web/index.d.ts
+
+wasm_file=npm/dist/web/linkedin_inbox_bg.wasm
+raw=$(wc -c < "$wasm_file")
+gz=$(gzip -9 -c "$wasm_file" | wc -c)
+echo "npm package wasm: ${raw} bytes raw, ${gz} bytes gzip ($((gz / 1024)) KB; budget 150 KB)"
+rm -f npm/linkedin-inbox-*.tgz
+(cd npm && npm pack --silent --loglevel=error >/dev/null)
+ls npm/linkedin-inbox-*.tgz

@@ -1,0 +1,181 @@
+//! Client side of this project's Worker proxy API (`docs/openapi.yaml`): the same queries
+//! and model as the providers, with the provider keys and LinkedIn sessions kept server-side.
+
+use percent_encoding::utf8_percent_encode;
+use serde::Deserialize;
+
+use crate::connectsafely::{ConversationQuery, QUERY_VALUE};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::linkup::{MessageQuery, MessageTarget};
+use crate::model::{ConversationPage, MessagePage};
+use crate::redact::{redact_text, truncate_chars, EXCERPT_CHARS};
+use crate::secret::ClientToken;
+use crate::upstream_error::{decode_json, error_from_response};
+use crate::validate;
+
+/// Field names the proxy may report for `INVALID_INPUT`.
+const KNOWN_FIELDS: [&str; 12] = [
+    "count", "keywords", "unread", "cursor", "conversationId", "profileUrl", "accountId", "country", "apiKey",
+    "loginToken", "baseUrl", "token",
+];
+
+/// Client for the Worker proxy: its base URL and this client's token. No I/O.
+#[derive(Debug, Clone)]
+pub struct Proxy {
+    base_url: String,
+    token: ClientToken,
+}
+
+impl Proxy {
+    /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`).
+    pub fn new(base_url: &str, token: ClientToken) -> Result<Self> {
+        validate::non_empty_secret("token", token.expose())?;
+        Ok(Self { base_url: validate::base_url(base_url)?, token })
+    }
+
+    /// `GET /v1/conversations`.
+    pub fn build_list_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
+        let checked = query.check()?;
+        let count = checked.count.map(|c| c.to_string());
+        let unread = query.unread.map(|u| u.to_string());
+        let params = [
+            ("count", count.as_deref()),
+            ("keywords", checked.keywords),
+            ("unread", unread.as_deref()),
+            ("cursor", query.cursor.as_deref()),
+        ];
+        Ok(self.get("/v1/conversations", &params))
+    }
+
+    /// `GET /v1/conversations/{id}/messages` or `GET /v1/messages?profileUrl=`.
+    pub fn build_list_messages(&self, query: &MessageQuery) -> Result<HttpRequest> {
+        let target = query.target()?;
+        let count = validate::count("count", query.count)?.map(|c| c.to_string());
+        let page = [("count", count.as_deref()), ("cursor", query.cursor.as_deref())];
+        Ok(match &target {
+            MessageTarget::ConversationId(id) => {
+                let path = format!("/v1/conversations/{}/messages", utf8_percent_encode(id, QUERY_VALUE));
+                self.get(&path, &page)
+            }
+            MessageTarget::ProfileUrl(url) => {
+                self.get("/v1/messages", &[("profileUrl", Some(url.as_str())), page[0], page[1]])
+            }
+        })
+    }
+
+    fn get(&self, path: &str, params: &[(&str, Option<&str>)]) -> HttpRequest {
+        let query: Vec<String> = params
+            .iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", utf8_percent_encode(v, QUERY_VALUE))))
+            .collect();
+        let mut url = format!("{}{path}", self.base_url);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query.join("&"));
+        }
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("authorization".into(), format!("Bearer {}", self.token.expose())),
+            ],
+            body: None,
+        }
+    }
+
+    /// Parses `GET /v1/conversations`.
+    pub fn parse_list_conversations(&self, response: &HttpResponse) -> Result<ConversationPage> {
+        parse(response).map_err(|e| e.scrub(&[self.token.expose()]))
+    }
+
+    /// Parses the two message routes.
+    pub fn parse_list_messages(&self, response: &HttpResponse) -> Result<MessagePage> {
+        parse(response).map_err(|e| e.scrub(&[self.token.expose()]))
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T> {
+    if (200..300).contains(&response.status) {
+        decode_json(response)
+    } else {
+        Err(proxy_error(response))
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: Option<String>,
+    field: Option<String>,
+}
+
+/// The proxy's `{"error": {"code", "message", "field"?}}` back into an [`Error`].
+fn proxy_error(response: &HttpResponse) -> Error {
+    let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(&response.body) else {
+        return error_from_response(response);
+    };
+    let status = response.status;
+    let message = truncate_chars(&redact_text(error.message.as_deref().unwrap_or("")), EXCERPT_CHARS).to_owned();
+    let retry_after_secs = response.header("retry-after").and_then(|v| v.trim().parse().ok());
+    match ErrorCode::from_code(&error.code) {
+        Some(ErrorCode::InvalidInput) => {
+            let field = error.field.as_deref().and_then(|f| KNOWN_FIELDS.into_iter().find(|k| *k == f)).unwrap_or("input");
+            Error::InvalidInput { field, reason: message }
+        }
+        Some(ErrorCode::InvalidCursor) => Error::InvalidCursor { reason: message },
+        Some(ErrorCode::Unauthorized) => Error::Unauthorized { status, message },
+        Some(ErrorCode::RateLimited) => Error::RateLimited { retry_after_secs },
+        Some(ErrorCode::InsufficientCredits) => Error::InsufficientCredits { message },
+        Some(ErrorCode::NotFound) => Error::NotFound { message },
+        Some(ErrorCode::Network) => Error::Network { message },
+        Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => Error::UpstreamError { status, message },
+        None if status == 429 => Error::RateLimited { retry_after_secs },
+        None if status == 401 || status == 403 => Error::Unauthorized { status, message: format!("{}: {message}", error.code) },
+        None => Error::UpstreamError { status, message: format!("{}: {message}", error.code) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxy() -> Proxy {
+        Proxy::new("https://inbox.example.dev/", ClientToken::new("client-tok")).unwrap()
+    }
+
+    #[test]
+    fn builds_the_three_routes() {
+        let q = ConversationQuery { count: Some(5), keywords: Some("R&D".into()), unread: Some(true), ..Default::default() };
+        let r = proxy().build_list_conversations(&q).unwrap();
+        assert_eq!(r.url, "https://inbox.example.dev/v1/conversations?count=5&keywords=R%26D&unread=true");
+        assert_eq!(r.header("authorization"), Some("Bearer client-tok"));
+        let by_id = MessageQuery { conversation_id: Some("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-x==)".into()), ..Default::default() };
+        assert_eq!(
+            proxy().build_list_messages(&by_id).unwrap().url,
+            "https://inbox.example.dev/v1/conversations/urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AA%2C2-x%3D%3D%29/messages"
+        );
+        let by_url = MessageQuery { profile_url: Some("https://linkedin.com/in/x".into()), count: Some(3), ..Default::default() };
+        assert_eq!(
+            proxy().build_list_messages(&by_url).unwrap().url,
+            "https://inbox.example.dev/v1/messages?profileUrl=https%3A%2F%2Flinkedin.com%2Fin%2Fx&count=3"
+        );
+    }
+
+    #[test]
+    fn error_bodies_keep_code_field_and_retry_after() {
+        let bad = HttpResponse::new(400, r#"{"error":{"code":"INVALID_INPUT","message":"bad count","field":"count"}}"#);
+        let err = proxy().parse_list_conversations(&bad).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some("count")));
+        let limited = HttpResponse::new(429, r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#).with_header("Retry-After", "60");
+        assert_eq!(proxy().parse_list_messages(&limited).unwrap_err().retry_after_secs(), Some(60));
+        let origin = HttpResponse::new(403, r#"{"error":{"code":"ORIGIN_NOT_ALLOWED","message":"no"}}"#);
+        assert_eq!(proxy().parse_list_conversations(&origin).unwrap_err().code(), ErrorCode::Unauthorized);
+    }
+}

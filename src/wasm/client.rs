@@ -1,0 +1,96 @@
+//! `InboxClient`: list conversations and messages through the configured backend.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::config::{Backend, InboxConfig};
+use super::convert::{from_js, from_js_required, js_error, to_js};
+use super::fetch::{pick_fetch, send};
+use super::iterate::walk;
+use super::operation::{Operation, Page};
+use crate::{ConversationQuery, MessageQuery, Result};
+
+/// A client of one inbox: through the Worker proxy (`{ proxy }`), or straight to the providers
+/// (`{ connectsafely, linkup }`, server-side only).
+#[wasm_bindgen]
+pub struct InboxClient {
+    backend: Backend,
+    fetch: Function,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const NO_QUERY_OVERLOADS: &str = r#"
+export interface InboxClient {
+    /** The first page of the whole inbox. */
+    listConversations(): Promise<ConversationPage>;
+    /** Every conversation of the whole inbox. */
+    conversations(): AsyncIterableIterator<Conversation>;
+}
+"#;
+
+/// Runs one operation: build, send, parse.
+pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
+    let operation = backend.prepare(operation);
+    let request = backend.build(&operation)?;
+    let response = send(fetch, &request).await?;
+    backend.parse(&operation, &response)
+}
+
+fn promise(backend: Backend, fetch: Function, operation: Result<Operation>) -> Promise {
+    future_to_promise(async move {
+        let page = run(&backend, &fetch, operation.map_err(|e| js_error(&e))?).await.map_err(|e| js_error(&e))?;
+        to_js(&page)
+    })
+}
+
+#[wasm_bindgen]
+impl InboxClient {
+    /// Checks the config; throws an `InboxError` (`INVALID_INPUT`) when it is unusable.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue) -> Result<InboxClient, JsValue> {
+        let fetch = pick_fetch(&config).map_err(|e| js_error(&e))?;
+        let parsed: InboxConfig = from_js_required(&config, "config").map_err(|e| js_error(&e))?;
+        let backend = parsed.backend().map_err(|e| js_error(&e))?;
+        Ok(InboxClient { backend, fetch })
+    }
+
+    /// One page of conversations, newest activity first.
+    #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<ConversationPage>")]
+    pub fn list_conversations(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
+    ) -> Promise {
+        let operation = from_js::<ConversationQuery>(&query.unwrap_or(JsValue::UNDEFINED), "query").map(Operation::ListConversations);
+        promise(self.backend.clone(), self.fetch.clone(), operation)
+    }
+
+    /// One page of messages of a conversation (by `conversationId` or `profileUrl`), newest first.
+    #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<MessagePage>")]
+    pub fn list_messages(&self, #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue) -> Promise {
+        let operation = from_js_required::<MessageQuery>(&query, "query").map(Operation::ListMessages);
+        promise(self.backend.clone(), self.fetch.clone(), operation)
+    }
+
+    /// Every conversation, following cursors to the end, each once.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Conversation>")]
+    pub fn conversations(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let query: ConversationQuery = from_js(&query.unwrap_or(JsValue::UNDEFINED), "query").map_err(|e| js_error(&e))?;
+        Ok(walk(self.backend.clone(), self.fetch.clone(), move |cursor| {
+            Operation::ListConversations(ConversationQuery { cursor, ..query.clone() })
+        }))
+    }
+
+    /// Every message of a conversation, newest first, following cursors to the end, each once.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Message>")]
+    pub fn messages(&self, #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue) -> Result<JsValue, JsValue> {
+        let query: MessageQuery = from_js_required(&query, "query").map_err(|e| js_error(&e))?;
+        query.target().map_err(|e| js_error(&e))?;
+        Ok(walk(self.backend.clone(), self.fetch.clone(), move |cursor| {
+            Operation::ListMessages(MessageQuery { cursor, ..query.clone() })
+        }))
+    }
+}

@@ -1,0 +1,67 @@
+//! Values across the boundary: JSON text in both directions, errors as JS `Error`s.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::Error;
+
+/// A JS value (object or undefined) into a Rust value; failures are `INVALID_INPUT` on `field`.
+pub fn from_js<T: DeserializeOwned + Default>(value: &JsValue, field: &'static str) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    from_js_required(value, field)
+}
+
+pub fn from_js_required<T: DeserializeOwned>(value: &JsValue, field: &'static str) -> Result<T, Error> {
+    let invalid = |reason: String| Error::InvalidInput { field, reason };
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| invalid("must be a plain object".into()))?
+        .as_string()
+        .ok_or_else(|| invalid("must be a plain object".into()))?;
+    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
+}
+
+/// A Rust value into a plain JS object.
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// A core error as a JS `Error` with `code`, and `field` / `retryAfter` / `status` when known.
+pub fn js_error(error: &Error) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    js.set_name("InboxError");
+    let set = |name: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(name), &value);
+    };
+    set("code", JsValue::from_str(error.code().as_str()));
+    if let Some(field) = error.field() {
+        set("field", JsValue::from_str(field));
+    }
+    if let Some(secs) = error.retry_after_secs() {
+        set("retryAfter", JsValue::from_f64(secs as f64));
+    }
+    if let Some(status) = error.upstream_status() {
+        set("status", JsValue::from_f64(f64::from(status)));
+    }
+    js.into()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const INBOX_ERROR: &str = r#"
+/** What every rejected promise and thrown error of this package is. */
+export interface InboxError extends Error {
+    name: "InboxError";
+    /** Stable machine code. */
+    code: "INVALID_INPUT" | "INVALID_CURSOR" | "UNAUTHORIZED" | "RATE_LIMITED" | "INSUFFICIENT_CREDITS"
+        | "NOT_FOUND" | "UPSTREAM_ERROR" | "MALFORMED_RESPONSE" | "NETWORK_ERROR";
+    /** The invalid field, for INVALID_INPUT. */
+    field?: string;
+    /** Seconds to wait, when the server said. */
+    retryAfter?: number;
+    /** HTTP status of the failed response, when there was one. */
+    status?: number;
+}
+"#;

@@ -1,0 +1,90 @@
+//! Sans-IO exports for callers with their own HTTP stack.
+
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+use super::config::InboxConfig;
+use super::convert::{from_js_required, js_error, to_js};
+use super::operation::Operation;
+use crate::{ConversationQuery, Error, HttpResponse, MessageQuery};
+
+/// A request to send as is (`fetch(url, { method, headers, body })` works with it).
+#[derive(Serialize, Tsify)]
+pub struct RequestInit {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Absolute URL.
+    pub url: String,
+    /// Header pairs.
+    pub headers: Vec<(String, String)>,
+    /// JSON body, when there is one.
+    #[tsify(optional)]
+    pub body: Option<String>,
+}
+
+/// A response as your HTTP stack received it.
+#[derive(Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseInit {
+    /// HTTP status.
+    pub status: u16,
+    /// Header pairs (only `retry-after` is read).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const OPERATION: &str = r#"
+/** The operations of an inbox. */
+export type Operation = "listConversations" | "listMessages";
+"#;
+
+fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
+    match name {
+        "listConversations" => super::convert::from_js::<ConversationQuery>(query, "query").map(Operation::ListConversations),
+        "listMessages" => from_js_required::<MessageQuery>(query, "query").map(Operation::ListMessages),
+        _ => Err(Error::InvalidInput { field: "operation", reason: "must be listConversations or listMessages".into() }),
+    }
+}
+
+/// Builds the HTTP request of `operation` for the configured backend.
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "RequestInit")]
+pub fn build_request(
+    #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
+    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")] query: JsValue,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<RequestInit, Error> {
+        let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
+        let request = backend.build(&backend.prepare(operation(operation_name, &query)?))?;
+        Ok(RequestInit { method: request.method.as_str().into(), url: request.url, headers: request.headers, body: request.body })
+    };
+    to_js(&run().map_err(|e| js_error(&e))?)
+}
+
+/// Parses the response to [`build_request`] into a `ConversationPage` or `MessagePage`.
+#[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ConversationPage | MessagePage")]
+pub fn parse_response(
+    #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
+    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")] query: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ResponseInit")] response: JsValue,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<_, Error> {
+        let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
+        let init: ResponseInit = from_js_required(&response, "response")?;
+        let response = HttpResponse { status: init.status, headers: init.headers, body: init.body };
+        backend.parse(&backend.prepare(operation(operation_name, &query)?), &response)
+    };
+    to_js(&run().map_err(|e| js_error(&e))?)
+}
+
+/// LinkupAPI credits a request for `totalResults` messages costs (1 per 10, rounded up).
+#[wasm_bindgen(js_name = creditCost)]
+pub fn credit_cost(total_results: u32) -> u32 {
+    crate::credit_cost(total_results)
+}
