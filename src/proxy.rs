@@ -4,7 +4,7 @@
 use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
-use crate::connectsafely::{ConversationQuery, QUERY_VALUE};
+use crate::connectsafely::{url_with_query, ConversationQuery, QUERY_VALUE};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::linkup::{MessageQuery, MessageTarget};
@@ -65,15 +65,7 @@ impl Proxy {
     }
 
     fn get(&self, path: &str, params: &[(&str, Option<&str>)]) -> HttpRequest {
-        let query: Vec<String> = params
-            .iter()
-            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", utf8_percent_encode(v, QUERY_VALUE))))
-            .collect();
-        let mut url = format!("{}{path}", self.base_url);
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query.join("&"));
-        }
+        let url = url_with_query(format!("{}{path}", self.base_url), params);
         HttpRequest {
             method: Method::Get,
             url,

@@ -83,6 +83,21 @@ impl ConversationQuery {
     }
 }
 
+/// `url` followed by the present parameters, percent-encoded, in the given order.
+pub(crate) fn url_with_query(mut url: String, params: &[(&str, Option<&str>)]) -> String {
+    let mut separator = '?';
+    for (name, value) in params {
+        if let Some(value) = value {
+            url.push(separator);
+            url.push_str(name);
+            url.push('=');
+            url.extend(utf8_percent_encode(value, QUERY_VALUE));
+            separator = '&';
+        }
+    }
+    url
+}
+
 /// Client for the ConnectSafely API: a base URL and a key, no I/O.
 #[derive(Debug, Clone)]
 pub struct ConnectSafely {
@@ -115,15 +130,7 @@ impl ConnectSafely {
             ("keywords", checked.keywords),
             ("read", checked.read),
         ];
-        let query_string: Vec<String> = params
-            .iter()
-            .filter_map(|(name, value)| value.map(|v| format!("{name}={}", utf8_percent_encode(v, QUERY_VALUE))))
-            .collect();
-        let mut url = format!("{}{PATH}", self.base_url);
-        if !query_string.is_empty() {
-            url.push('?');
-            url.push_str(&query_string.join("&"));
-        }
+        let url = url_with_query(format!("{}{PATH}", self.base_url), &params);
         Ok(HttpRequest {
             method: Method::Get,
             url,
