@@ -34,3 +34,20 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
 }
+
+WORKER_BUILD_VERSION=0.8.7
+
+ensure_worker_build() {
+  if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
+    log "installing worker-build $WORKER_BUILD_VERSION (one time, a few minutes)"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+  fi
+}
+
+# Builds worker/build with worker-build, using the pinned wasm-bindgen CLI (no downloads).
+build_worker() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_worker_build
+  (cd worker && WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" worker-build --release)
+}

@@ -12,7 +12,7 @@ cargo build -q -p linkedin-inbox-sandbox
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cp npm/test/* "$scratch/"
+cp npm/test/* tests/js/sandbox.mjs "$scratch/"
 cd "$scratch"
 printf '{ "name": "scratch", "private": true, "type": "module" }\n' > package.json
 npm install --no-audit --no-fund --loglevel=error "$repo"/npm/linkedin-inbox-*.tgz >/dev/null

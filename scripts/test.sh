@@ -36,6 +36,7 @@ setup() {
   ensure_wasm_bindgen
   ensure_npm_packages .
   ensure_chromium
+  ensure_worker_build
 }
 
 stage "setup: toolchain, npm, chromium" setup
@@ -44,6 +45,7 @@ stage "core: wasm32 build" cargo build -p linkedin-inbox --lib --target wasm32-u
 stage "wasm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox --lib --target wasm32-unknown-unknown --features wasm
 stage "sandbox: contract tests" cargo test -p linkedin-inbox-sandbox --tests
 stage "npm: tarball in node + chromium" bash scripts/test-npm.sh
+stage "worker: in workerd vs sandbox" bash scripts/test-worker.sh
 stage "docs: README commands exist" bash scripts/check-readme.sh
 
 echo

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     MalformedResponse,
     /// The transport could not reach the server (DNS, refused, reset, offline).
     Network,
+    /// The proxy does not accept requests from this page's origin.
+    OriginNotAllowed,
 }
 
 impl ErrorCode {
@@ -41,6 +43,7 @@ impl ErrorCode {
             Self::UpstreamError => "UPSTREAM_ERROR",
             Self::MalformedResponse => "MALFORMED_RESPONSE",
             Self::Network => "NETWORK_ERROR",
+            Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
         }
     }
 
@@ -50,7 +53,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -60,6 +63,7 @@ impl ErrorCode {
         Self::UpstreamError,
         Self::MalformedResponse,
         Self::Network,
+        Self::OriginNotAllowed,
     ];
 
     /// The HTTP status a server (the Worker proxy) answers with for this code.
@@ -72,6 +76,7 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::UpstreamError | Self::MalformedResponse => 502,
             Self::Network => 504,
+            Self::OriginNotAllowed => 403,
         }
     }
 }
@@ -148,6 +153,12 @@ pub enum Error {
         /// Start of the body, truncated and with secrets redacted.
         body_excerpt: String,
     },
+    /// The proxy refused the request's `Origin`.
+    #[error("origin not allowed: {origin}")]
+    OriginNotAllowed {
+        /// The refused origin.
+        origin: String,
+    },
     /// The request never got an answer.
     #[error("network error: {message}")]
     Network {
@@ -173,6 +184,7 @@ impl Error {
             Self::UpstreamError { .. } => ErrorCode::UpstreamError,
             Self::MalformedResponse { .. } => ErrorCode::MalformedResponse,
             Self::Network { .. } => ErrorCode::Network,
+            Self::OriginNotAllowed { .. } => ErrorCode::OriginNotAllowed,
         }
     }
 
@@ -201,6 +213,7 @@ impl Error {
             Self::RateLimited { .. } => Some(429),
             Self::InsufficientCredits { .. } => Some(402),
             Self::NotFound { .. } => Some(404),
+            Self::OriginNotAllowed { .. } => Some(403),
             Self::InvalidInput { .. } | Self::InvalidCursor { .. } | Self::Network { .. } => None,
         }
     }

@@ -1,0 +1,73 @@
+// Runs the Worker in workerd (`wrangler dev`, local mode) wired to a sandbox, with a client
+// registry given by the test; stop() kills the whole process group.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** clients: [{ name, token, account, loginToken, origins }] */
+export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }) {
+  const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
+  const registry = clients.map((c) => ({
+    name: c.name,
+    tokenSha256: sha256(c.token),
+    connectsafelyAccountId: c.account,
+    linkupLoginToken: c.loginToken,
+    allowedOrigins: c.origins ?? [],
+  }));
+  const envFile = join(dir, "test.vars");
+  writeFileSync(envFile, [
+    "CONNECTSAFELY_API_KEY=demo-connectsafely-key",
+    "LINKUP_API_KEY=demo-linkup-key",
+    `CLIENTS=${JSON.stringify(registry)}`,
+  ].join("\n") + "\n");
+  const allVars = { CONNECTSAFELY_BASE_URL: `${sandboxBase}/linkedin`, LINKUP_BASE_URL: sandboxBase, ...vars };
+  const port = await freePort();
+  const args = [
+    "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo ?? join(dir, "state"),
+    "--env-file", envFile, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()),
+    ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child = spawn(join(repo, "node_modules/.bin/wrangler"), args, {
+    cwd: join(repo, "worker"),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WORKER_SKIP_BUILD: "1", NO_COLOR: "1" },
+  });
+  let logs = "";
+  child.stdout.on("data", (d) => { logs += d; });
+  child.stderr.on("data", (d) => { logs += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler exited early:\n${logs}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { process.kill(-child.pid, "SIGKILL"); throw new Error(`worker did not start:\n${logs}`); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    logs: () => logs,
+    stop: async () => {
+      try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      if (!persistTo) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,41 @@
+//! Page cache on the Cache API. Keys are built by the core from canonical parameters and
+//! prefixed with a digest of the account: never a token.
+
+use worker::{Cache, Response};
+
+const KEY_HOST: &str = "https://cache.linkedin-inbox.internal";
+
+/// A cached page and how old it is.
+pub struct Cached {
+    pub body: String,
+    pub age_secs: u64,
+    pub remaining_secs: u64,
+}
+
+fn url(key: &str) -> String {
+    format!("{KEY_HOST}/{key}")
+}
+
+/// The page under `key` if it is younger than its TTL. Cache failures count as misses.
+pub async fn lookup(key: &str, now_ms: u64) -> Option<Cached> {
+    let mut response = Cache::default().get(url(key), false).await.ok()??;
+    let header = |name: &str| response.headers().get(name).ok().flatten().and_then(|v| v.parse::<u64>().ok());
+    let (stored_at, ttl) = (header("x-stored-at")?, header("x-ttl")?);
+    let age_secs = now_ms.saturating_sub(stored_at) / 1000;
+    if age_secs >= ttl {
+        return None;
+    }
+    let body = response.text().await.ok()?;
+    Some(Cached { body, age_secs, remaining_secs: ttl - age_secs })
+}
+
+/// Stores `body` under `key` for `ttl_secs` (`s-maxage` is set before `put`).
+pub async fn store(key: &str, body: &str, ttl_secs: u64, now_ms: u64) -> worker::Result<()> {
+    let mut response = Response::ok(body)?;
+    let headers = response.headers_mut();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Cache-Control", &format!("s-maxage={ttl_secs}"))?;
+    headers.set("X-Stored-At", &now_ms.to_string())?;
+    headers.set("X-Ttl", &ttl_secs.to_string())?;
+    Cache::default().put(url(key), response).await
+}

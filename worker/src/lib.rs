@@ -1,0 +1,83 @@
+//! linkedin-inbox Worker proxy: holds the provider keys and LinkedIn sessions, authenticates
+//! its own clients, normalizes through the core crate and caches pages.
+
+mod auth;
+mod cache;
+mod config;
+mod page;
+mod query;
+mod reply;
+mod routes;
+mod upstream;
+mod usage;
+
+use worker::{console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router};
+
+use crate::config::{Config, ConfigError};
+use crate::routes::Call;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let method = req.method();
+    let path = req.path();
+    let origin = req.headers().get("Origin")?;
+    let (response, client) = match handle(req, env, origin.as_deref()).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            console_error!("{method} {path}: internal error: {e}");
+            (reply::error(500, "UPSTREAM_ERROR", "internal error", None)?, None)
+        }
+    };
+    console_log!(
+        "{method} {path} client={} status={} cache={}",
+        client.as_deref().unwrap_or("-"),
+        response.status_code(),
+        response.headers().get("X-Cache").ok().flatten().unwrap_or_else(|| "-".into())
+    );
+    Ok(response)
+}
+
+/// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
+async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<(Response, Option<String>)> {
+    if req.method() == Method::Get && req.path() == "/health" {
+        return Ok((reply::json(200, &serde_json::json!({"status": "ok"}))?, None));
+    }
+    let config = match Config::from_env(&env) {
+        Ok(config) => config,
+        Err(ConfigError(problem)) => {
+            console_error!("configuration: {problem}");
+            return Ok((reply::error(500, "UPSTREAM_ERROR", "the proxy is misconfigured", None)?, None));
+        }
+    };
+    let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
+    if req.method() == Method::Options {
+        let response = match known_origin {
+            Some(o) => reply::preflight(o)?,
+            None => reply::error(403, "ORIGIN_NOT_ALLOWED", "this origin may not call the proxy", None)?,
+        };
+        return Ok((response, None));
+    }
+    let authorization = req.headers().get("Authorization")?;
+    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref())
+        .and_then(|c| config.clients.iter().position(|x| std::ptr::eq(x, c)))
+    else {
+        let response = reply::error(401, "UNAUTHORIZED", "unknown client token", None)?;
+        return Ok((reply::with_cors(response, known_origin)?, None));
+    };
+    let client = &config.clients[client_index];
+    let name = client.name.clone();
+    if !auth::origin_allowed(client, origin) {
+        let response = reply::error(403, "ORIGIN_NOT_ALLOWED", "this origin may not call the proxy", None)?;
+        return Ok((reply::with_cors(response, None)?, Some(name)));
+    }
+    let call = Call { config, client_index, now_ms: Date::now().as_millis() };
+    let response = Router::with_data(call)
+        .get_async("/v1/conversations", routes::conversations)
+        .get_async("/v1/conversations/:conversationId/messages", routes::conversation_messages)
+        .get_async("/v1/messages", routes::profile_messages)
+        .get_async("/v1/usage", routes::usage)
+        .or_else_any_method_async("/*path", routes::not_found)
+        .run(req, env)
+        .await?;
+    Ok((reply::with_cors(response, origin)?, Some(name)))
+}

@@ -1,0 +1,55 @@
+//! The transport of the proxy: a core `HttpRequest` sent with the Workers `fetch`, bounded
+//! by a timeout. Only URLs the core built from validated input reach it.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use linkedin_inbox::{Error, HttpRequest, HttpResponse, Method as CoreMethod};
+use worker::wasm_bindgen::JsValue;
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
+
+fn network(error: worker::Error) -> Error {
+    Error::Network { message: format!("upstream fetch failed: {}", error_kind(&error)) }
+}
+
+/// The kind of a fetch failure, without its text (which could quote a URL or header).
+fn error_kind(error: &worker::Error) -> &'static str {
+    match error {
+        worker::Error::JsError(_) | worker::Error::Internal(_) => "network error",
+        _ => "transport error",
+    }
+}
+
+async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
+    let headers = Headers::new();
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(network)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(match request.method {
+        CoreMethod::Get => Method::Get,
+        CoreMethod::Post => Method::Post,
+    })
+    .with_headers(headers);
+    if let Some(body) = &request.body {
+        init.with_body(Some(JsValue::from_str(body)));
+    }
+    let outgoing = Request::new_with_init(&request.url, &init).map_err(network)?;
+    let mut response = Fetch::Request(outgoing).send().await.map_err(network)?;
+    let status = response.status_code();
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let body = response.text().await.map_err(network)?;
+    let headers = retry_after.map(|v| ("retry-after".to_owned(), v)).into_iter().collect();
+    Ok(HttpResponse { status, headers, body })
+}
+
+/// Sends `request`; no answer (headers and body) within `timeout_ms` is a `NETWORK_ERROR`.
+pub async fn send(request: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse, Error> {
+    let exchange = pin!(exchange(request));
+    let timeout = pin!(Delay::from(Duration::from_millis(timeout_ms)));
+    match select(exchange, timeout).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(Error::Network { message: format!("no answer within {timeout_ms} ms") }),
+    }
+}
