@@ -1,39 +1,93 @@
 #!/usr/bin/env bash
-# Starts the provider sandbox with its demo data on 127.0.0.1 and prints what to try.
-# Ctrl-C stops everything it started.
+# make demo: the provider sandbox, the Worker in workerd wired to it, and the popup served on
+# 127.0.0.1, all on embedded demo defaults. With worker/.dev.vars present, the Worker uses those
+# real keys and the real providers instead. Ctrl-C stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 SANDBOX_PORT=${SANDBOX_PORT:-8790}
-if (exec 3<>"/dev/tcp/127.0.0.1/$SANDBOX_PORT") 2>/dev/null; then
-  echo "port $SANDBOX_PORT is busy: stop what runs there or set SANDBOX_PORT=<free port>" >&2
-  exit 1
-fi
+WORKER_PORT=${WORKER_PORT:-8787}
+WWW_PORT=${WWW_PORT:-8080}
+EXTENSION_ID=jcegmgjieaccpbogoabmpmboagcomiig
+DEMO_TOKEN=demo-client-token
 
-log "building the sandbox"
-cargo build -q --release -p linkedin-inbox-sandbox
+for port in "$SANDBOX_PORT" "$WORKER_PORT" "$WWW_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is busy: stop what runs there, or set SANDBOX_PORT / WORKER_PORT / WWW_PORT" >&2
+    exit 1
+  fi
+done
+
+state=$(mktemp -d)
+ensure_npm_packages .
+log "building the web build, the Worker and the sandbox (log: $state/build.log)"
+{ bash scripts/build-npm.sh && build_www && build_worker && cargo build -q --release -p linkedin-inbox-sandbox; } \
+  > "$state/build.log" 2>&1 || { cat "$state/build.log" >&2; echo "the build failed" >&2; exit 1; }
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.25
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  rm -rf "$state"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-./target/release/sandbox --port "$SANDBOX_PORT" --test-controls &
+worker_args=()
+if [ -f worker/.dev.vars ]; then
+  mode="the REAL providers (keys from worker/.dev.vars)"
+  proxy_token="<a client token registered in worker/.dev.vars>"
+else
+  mode="the provider sandbox (demo keys, no account needed)"
+  proxy_token=$DEMO_TOKEN
+  setsid ./target/release/sandbox --port "$SANDBOX_PORT" > "$state/sandbox.log" 2>&1 &
+  pids+=($!)
+  digest=$(printf '%s' "$DEMO_TOKEN" | sha256sum | cut -d' ' -f1)
+  cat > "$state/demo.vars" <<VARS
+CONNECTSAFELY_API_KEY=demo-connectsafely-key
+LINKUP_API_KEY=demo-linkup-key
+CLIENTS=[{"name":"demo","tokenSha256":"$digest","connectsafelyAccountId":"696ce9e780e0483585e4e553","linkupLoginToken":"demo-login-token-alex","allowedOrigins":["chrome-extension://$EXTENSION_ID","http://127.0.0.1:$WWW_PORT"]}]
+VARS
+  worker_args=(--env-file "$state/demo.vars"
+    --var "CONNECTSAFELY_BASE_URL:http://127.0.0.1:$SANDBOX_PORT/linkedin" --var "LINKUP_BASE_URL:http://127.0.0.1:$SANDBOX_PORT")
+fi
+
+# Each child leads its own process group (setsid), so cleanup can stop it with everything it spawned.
+setsid env -C worker WORKER_SKIP_BUILD=1 WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false \
+  ../node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$WORKER_PORT" --persist-to "$state/wrangler" \
+  --show-interactive-dev-session=false "${worker_args[@]}" > "$state/worker.log" 2>&1 &
 pids+=($!)
-sleep 0.5
+setsid node scripts/serve-www.mjs "$WWW_PORT" "http://127.0.0.1:$WORKER_PORT" "$proxy_token" > "$state/www.log" 2>&1 &
+pids+=($!)
 
-base="http://127.0.0.1:$SANDBOX_PORT"
+proxy="http://127.0.0.1:$WORKER_PORT"
+for _ in $(seq 1 240); do
+  curl -sf "$proxy/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "$proxy/health" >/dev/null || { echo "the Worker did not start; its log:" >&2; cat "$state/worker.log" >&2; exit 1; }
+
 cat <<TXT
 
-linkedin-inbox demo is running (Ctrl-C stops it).
+linkedin-inbox demo is running against $mode. Ctrl-C stops everything.
 
-Provider sandbox: $base  (demo keys built in, no account needed)
-  Conversations (ConnectSafely):
-    curl -s '$base/linkedin/messaging/recent-messages?count=5' -H 'Authorization: Bearer demo-connectsafely-key'
-  Messages of one conversation (LinkupAPI):
-    curl -s -X POST '$base/v1/messages/conversation' -H 'x-api-key: demo-linkup-key' -H 'content-type: application/json' \\
-      -d '{"linkedin_url":"https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/","total_results":5,"login_token":"demo-login-token-titouan"}'
-  Call counters: curl -s $base/__sandbox/stats
+  1. The popup as a page (demo token built in):
+       http://127.0.0.1:$WWW_PORT/popup.html
+  2. The extension in Chrome/Chromium: chrome://extensions → Developer mode → "Load unpacked" →
+     pick $(pwd)/www   (its id is pinned: $EXTENSION_ID)
+     then in its Options: Proxy URL  $proxy
+                          Client token  $proxy_token
+  3. The proxy with curl:
+       curl -s -H 'Authorization: Bearer $proxy_token' '$proxy/v1/conversations?count=3&unread=true'
 
+Logs: $state/{sandbox,worker,www}.log
 TXT
-wait
+wait -n "${pids[@]}" || true
+echo "a demo process stopped; see the logs above" >&2

@@ -26,12 +26,14 @@ ensure_npm_packages() {
 }
 
 ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ]; then
-    log "installing Debian chromium (one time)"
+  # Emoji and CJK fonts only make screenshots show real glyphs; tests do not depend on them.
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then
+    log "installing Debian chromium and fonts (one time)"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver \
+      fonts-noto-color-emoji fonts-noto-cjk >/dev/null
   fi
 }
 
@@ -50,4 +52,11 @@ build_worker() {
   ensure_wasm_bindgen
   ensure_worker_build
   (cd worker && WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" worker-build --release)
+}
+
+# Copies the core's web build into www/pkg (built, never committed).
+build_www() {
+  [ -f npm/dist/web/index.js ] || bash scripts/build-npm.sh
+  rm -rf www/pkg
+  cp -r npm/dist/web www/pkg
 }

@@ -46,6 +46,8 @@ stage "wasm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox --lib --ta
 stage "sandbox: contract tests" cargo test -p linkedin-inbox-sandbox --tests
 stage "npm: tarball in node + chromium" bash scripts/test-npm.sh
 stage "worker: in workerd vs sandbox" bash scripts/test-worker.sh
+stage "popup: extension in chromium" bash scripts/test-popup.sh
+stage "demo: make demo starts and stops" bash scripts/test-demo.sh
 stage "docs: README commands exist" bash scripts/check-readme.sh
 
 echo

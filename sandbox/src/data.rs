@@ -7,6 +7,9 @@ use base64::Engine as _;
 use crate::phrases::{COMPANIES, FIRST_NAMES, HEADLINES, LAST_NAMES, MESSAGES, NON_LATIN_NAMES};
 use crate::rng::Rng;
 
+/// The newest message of the third demo account: markup that must never run.
+pub const XSS_BAIT: &str = "<img src=x onerror=\"window.__xss=1\"> see you at 5?";
+
 /// Newest activity in the demo data: the documented example's `lastActivityAt`.
 pub const ANCHOR_MS: i64 = 1_771_950_346_603;
 const DAY_MS: i64 = 86_400_000;
@@ -112,7 +115,11 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     let mut linkup = account(&mut rng, "5f1b2c3d4e5f60718293a4b5", "ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o", ("Titouan", "Prioux"), 62, ANCHOR_MS - 7 * DAY_MS);
     linkup.conversations.push(crate::doc_examples::linkup_conversation(&linkup.owner));
     linkup.sort();
-    let third = account(&mut rng, "6a7b8c9d0e1f2a3b4c5d6e7f", "ACoAAB3xPriyaIyerDemo0000000000000000", ("Priya", "Iyer"), 70, ANCHOR_MS - 2 * DAY_MS);
+    let mut third = account(&mut rng, "6a7b8c9d0e1f2a3b4c5d6e7f", "ACoAAB3xPriyaIyerDemo0000000000000000", ("Priya", "Iyer"), 70, ANCHOR_MS - 2 * DAY_MS);
+    // Hostile text, as anyone can send on LinkedIn: clients must render it as text.
+    let newest = &mut third.conversations[0].messages[0];
+    newest.text = XSS_BAIT.into();
+    newest.kind = "TEXT";
     vec![docs, linkup, third]
 }
 

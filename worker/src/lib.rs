@@ -37,19 +37,29 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     Ok(response)
 }
 
+/// `GET /health`: no auth, no upstream call.
+fn health() -> worker::Result<Response> {
+    reply::json(200, &serde_json::json!({"status": "ok"}))
+}
+
 /// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
 async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<(Response, Option<String>)> {
-    if req.method() == Method::Get && req.path() == "/health" {
-        return Ok((reply::json(200, &serde_json::json!({"status": "ok"}))?, None));
-    }
+    let is_health = req.method() == Method::Get && req.path() == "/health";
     let config = match Config::from_env(&env) {
         Ok(config) => config,
         Err(ConfigError(problem)) => {
             console_error!("configuration: {problem}");
-            return Ok((reply::error(500, "UPSTREAM_ERROR", "the proxy is misconfigured", None)?, None));
+            let response = match is_health {
+                true => health()?,
+                false => reply::error(500, "UPSTREAM_ERROR", "the proxy is misconfigured", None)?,
+            };
+            return Ok((response, None));
         }
     };
     let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
+    if is_health {
+        return Ok((reply::with_cors(health()?, known_origin)?, None));
+    }
     if req.method() == Method::Options {
         let response = match known_origin {
             Some(o) => reply::preflight(o)?,

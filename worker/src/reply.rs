@@ -44,7 +44,8 @@ pub fn core_error(error: &Error) -> worker::Result<Response> {
 /// Adds CORS headers echoing an allowed origin (never `*`).
 pub fn with_cors(mut response: Response, origin: Option<&str>) -> worker::Result<Response> {
     let headers: &mut Headers = response.headers_mut();
-    headers.set("Vary", "Origin")?;
+    // Browsers may keep `private` responses: one client's page must never answer another token.
+    headers.set("Vary", "Origin, Authorization")?;
     if let Some(origin) = origin {
         headers.set("Access-Control-Allow-Origin", origin)?;
         headers.set("Access-Control-Expose-Headers", EXPOSED)?;

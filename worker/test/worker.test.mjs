@@ -133,6 +133,7 @@ test("auth, origins and preflight", async () => {
   assert.equal(allowed.status, 200);
   assert.equal(allowed.headers.get("access-control-allow-origin"), EXTENSION);
   assert.match(allowed.headers.get("vary"), /Origin/);
+  assert.match(allowed.headers.get("vary"), /Authorization/, "a browser cache must not answer another token");
   const preflight = await call("/v1/conversations", { token: null, origin: EXTENSION, method: "OPTIONS" });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers.get("access-control-allow-origin"), EXTENSION);

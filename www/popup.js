@@ -1,0 +1,190 @@
+// The popup: paints the last-seen inbox at once, then refreshes it from the proxy.
+import { connect, explain } from "./api.js";
+import { conversationRow, listKeyboard, skeletonRows } from "./inbox.js";
+import { loadCachedInbox, loadSettings, saveCachedInbox } from "./settings.js";
+import { ThreadView } from "./thread.js";
+
+const $ = (id) => document.getElementById(id);
+const PAGE_SIZE = 20;
+const state = { filter: "all", keywords: "", cursor: null, seen: new Set(), loading: false, generation: 0, client: null, inboxScroll: 0 };
+
+const thread = new ThreadView({
+  list: $("messages"),
+  scroll: $("thread-scroll"),
+  loadOlder: $("load-older"),
+  title: $("thread-title"),
+  link: $("thread-link"),
+  onError: (error) => notify($("thread-notice"), error),
+});
+
+function notify(element, error) {
+  const { kind, text } = explain(error);
+  element.replaceChildren(text);
+  element.dataset.kind = kind;
+  if (kind === "auth" || kind === "origin") {
+    const link = document.createElement("a");
+    link.href = "options.html";
+    link.target = "_blank";
+    link.textContent = "Open the options";
+    element.append(" ", link);
+  }
+  element.hidden = false;
+  document.body.dataset.state = kind;
+}
+
+function clearNotice() {
+  $("notice").hidden = true;
+  $("notice").replaceChildren();
+}
+
+function openConversation(conversation) {
+  state.inboxScroll = $("inbox-scroll").scrollTop;
+  state.openedId = conversation.id;
+  $("inbox-view").hidden = true;
+  $("thread-view").hidden = false;
+  $("thread-notice").hidden = true;
+  $("back").focus();
+  thread.open(state.client, conversation);
+}
+
+function backToInbox() {
+  $("thread-view").hidden = true;
+  $("inbox-view").hidden = false;
+  $("inbox-scroll").scrollTop = state.inboxScroll;
+  const opened = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === state.openedId);
+  opened?.focus({ preventScroll: true });
+}
+
+function render(items, { append }) {
+  const rows = [];
+  for (const conversation of items) {
+    if (state.seen.has(conversation.id)) continue;
+    state.seen.add(conversation.id);
+    rows.push(conversationRow(conversation, openConversation));
+  }
+  if (append) $("conversations").append(...rows);
+  else $("conversations").replaceChildren(...rows);
+}
+
+function showPaging() {
+  $("load-more").hidden = !state.cursor;
+  $("end-of-list").hidden = !!state.cursor || state.seen.size === 0;
+  if (state.seen.size === 0 && !state.cursor) $("end-of-list").hidden = false;
+  $("end-of-list").textContent = state.seen.size === 0 ? "No conversations." : "That's everything.";
+}
+
+async function refresh() {
+  const generation = ++state.generation;
+  const list = $("conversations");
+  if (!list.children.length) list.replaceChildren(...skeletonRows(6));
+  list.setAttribute("aria-busy", "true");
+  const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined };
+  try {
+    const page = await state.client.listConversations(query);
+    if (generation !== state.generation) return;
+    state.seen = new Set();
+    render(page.items, { append: false });
+    state.cursor = page.nextCursor;
+    clearNotice();
+    document.body.dataset.state = "ready";
+    if (state.filter === "all" && !state.keywords) saveCachedInbox({ items: page.items, savedAt: Date.now() });
+  } catch (error) {
+    if (generation !== state.generation) return;
+    if (list.querySelector(".skeleton")) list.replaceChildren();
+    notify($("notice"), error);
+  } finally {
+    if (generation === state.generation) {
+      list.setAttribute("aria-busy", "false");
+      showPaging();
+    }
+  }
+}
+
+async function loadMore() {
+  if (!state.cursor || state.loading || !state.client) return;
+  const generation = state.generation;
+  state.loading = true;
+  try {
+    const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, cursor: state.cursor };
+    const page = await state.client.listConversations(query);
+    if (generation !== state.generation) return;
+    render(page.items, { append: true });
+    state.cursor = page.nextCursor;
+  } catch (error) {
+    notify($("notice"), error);
+  } finally {
+    state.loading = false;
+    showPaging();
+  }
+}
+
+function selectTab(filter) {
+  state.filter = filter;
+  for (const [id, value] of [["tab-all", "all"], ["tab-unread", "unread"]]) {
+    $(id).setAttribute("aria-selected", String(value === filter));
+    $(id).tabIndex = value === filter ? 0 : -1;
+  }
+  $("conversations").replaceChildren();
+  state.seen = new Set();
+  refresh();
+}
+
+function wire() {
+  $("tab-all").addEventListener("click", () => selectTab("all"));
+  $("tab-unread").addEventListener("click", () => selectTab("unread"));
+  document.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    const next = state.filter === "all" ? "unread" : "all";
+    selectTab(next);
+    $(`tab-${next}`).focus();
+  });
+  let debounce;
+  $("search").addEventListener("input", (event) => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      const keywords = event.target.value.trim();
+      if (keywords === state.keywords) return;
+      state.keywords = keywords;
+      $("conversations").replaceChildren();
+      state.seen = new Set();
+      refresh();
+    }, 300);
+  });
+  $("load-more").addEventListener("click", loadMore);
+  $("back").addEventListener("click", backToInbox);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !$("thread-view").hidden) backToInbox();
+  });
+  listKeyboard($("conversations"));
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) loadMore();
+  }, { root: $("inbox-scroll"), rootMargin: "200px" }).observe($("sentinel"));
+}
+
+async function start() {
+  wire();
+  const cached = await loadCachedInbox();
+  if (cached?.items?.length) {
+    render(cached.items, { append: false });
+    document.body.dataset.state = "cached";
+  }
+  const settings = await loadSettings();
+  if (!settings.proxyUrl || !settings.token) {
+    notify($("notice"), { code: "UNAUTHORIZED" });
+    $("notice").firstChild.textContent = "Set the proxy URL and client token first.";
+    return;
+  }
+  try {
+    state.client = connect(settings);
+  } catch (error) {
+    notify($("notice"), error);
+    return;
+  }
+  await refresh();
+}
+
+window.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  notify($("notice"), event.reason);
+});
+start();
