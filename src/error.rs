@@ -28,6 +28,10 @@ pub enum ErrorCode {
     Network,
     /// The proxy does not accept requests from this page's origin.
     OriginNotAllowed,
+    /// The account's daily provider budget or credit cap is spent.
+    BudgetExhausted,
+    /// The proxy cannot serve this now (its account gate is down) and has nothing cached.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -44,6 +48,8 @@ impl ErrorCode {
             Self::MalformedResponse => "MALFORMED_RESPONSE",
             Self::Network => "NETWORK_ERROR",
             Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
+            Self::BudgetExhausted => "BUDGET_EXHAUSTED",
+            Self::Unavailable => "UNAVAILABLE",
         }
     }
 
@@ -53,7 +59,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 12] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -64,6 +70,8 @@ impl ErrorCode {
         Self::MalformedResponse,
         Self::Network,
         Self::OriginNotAllowed,
+        Self::BudgetExhausted,
+        Self::Unavailable,
     ];
 
     /// The HTTP status a server (the Worker proxy) answers with for this code.
@@ -77,6 +85,8 @@ impl ErrorCode {
             Self::UpstreamError | Self::MalformedResponse => 502,
             Self::Network => 504,
             Self::OriginNotAllowed => 403,
+            Self::BudgetExhausted => 429,
+            Self::Unavailable => 503,
         }
     }
 }
@@ -159,6 +169,18 @@ pub enum Error {
         /// The refused origin.
         origin: String,
     },
+    /// The account's budget is spent until `retry_after_secs` from now.
+    #[error("budget exhausted{}", retry_suffix(*retry_after_secs))]
+    BudgetExhausted {
+        /// Seconds until the budget resets, when known.
+        retry_after_secs: Option<u64>,
+    },
+    /// Temporarily unavailable.
+    #[error("unavailable: {message}")]
+    Unavailable {
+        /// Why.
+        message: String,
+    },
     /// The request never got an answer.
     #[error("network error: {message}")]
     Network {
@@ -185,6 +207,8 @@ impl Error {
             Self::MalformedResponse { .. } => ErrorCode::MalformedResponse,
             Self::Network { .. } => ErrorCode::Network,
             Self::OriginNotAllowed { .. } => ErrorCode::OriginNotAllowed,
+            Self::BudgetExhausted { .. } => ErrorCode::BudgetExhausted,
+            Self::Unavailable { .. } => ErrorCode::Unavailable,
         }
     }
 
@@ -199,7 +223,7 @@ impl Error {
     /// Seconds to wait before retrying, when known.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::RateLimited { retry_after_secs } => *retry_after_secs,
+            Self::RateLimited { retry_after_secs } | Self::BudgetExhausted { retry_after_secs } => *retry_after_secs,
             _ => None,
         }
     }
@@ -214,6 +238,8 @@ impl Error {
             Self::InsufficientCredits { .. } => Some(402),
             Self::NotFound { .. } => Some(404),
             Self::OriginNotAllowed { .. } => Some(403),
+            Self::BudgetExhausted { .. } => Some(429),
+            Self::Unavailable { .. } => Some(503),
             Self::InvalidInput { .. } | Self::InvalidCursor { .. } | Self::Network { .. } => None,
         }
     }

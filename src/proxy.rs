@@ -128,6 +128,8 @@ fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::NotFound) => Error::NotFound { message },
         Some(ErrorCode::Network) => Error::Network { message },
         Some(ErrorCode::OriginNotAllowed) => Error::OriginNotAllowed { origin: message },
+        Some(ErrorCode::BudgetExhausted) => Error::BudgetExhausted { retry_after_secs },
+        Some(ErrorCode::Unavailable) => Error::Unavailable { message },
         Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => Error::UpstreamError { status, message },
         None if status == 429 => Error::RateLimited { retry_after_secs },
         None if status == 401 || status == 403 => Error::Unauthorized { status, message: format!("{}: {message}", error.code) },
@@ -167,7 +169,8 @@ mod tests {
         let err = proxy().parse_list_conversations(&bad).unwrap_err();
         assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some("count")));
         let limited = HttpResponse::new(429, r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#).with_header("Retry-After", "60");
-        assert_eq!(proxy().parse_list_messages(&limited).unwrap_err().retry_after_secs(), Some(60));
+        let err = proxy().parse_list_messages(&limited).unwrap_err();
+        assert_eq!((err.code(), err.retry_after_secs()), (ErrorCode::BudgetExhausted, Some(60)));
         let origin = HttpResponse::new(403, r#"{"error":{"code":"ORIGIN_NOT_ALLOWED","message":"no"}}"#);
         assert_eq!(proxy().parse_list_conversations(&origin).unwrap_err().code(), ErrorCode::OriginNotAllowed);
         let unknown = HttpResponse::new(403, r#"{"error":{"code":"SOMETHING_NEW","message":"no"}}"#);

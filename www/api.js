@@ -9,15 +9,18 @@ export function connect({ proxyUrl, token }) {
 export function explain(error) {
   switch (error?.code) {
     case "NETWORK_ERROR":
+    case "UNAVAILABLE":
       return { kind: "offline", text: "Offline: the proxy cannot be reached. Showing what was loaded before." };
     case "UNAUTHORIZED":
       return { kind: "auth", text: "The proxy does not know this client token." };
     case "ORIGIN_NOT_ALLOWED":
       return { kind: "origin", text: "The proxy does not allow this extension. Ask its operator to add this extension's origin." };
     case "RATE_LIMITED":
+    case "BUDGET_EXHAUSTED":
     case "INSUFFICIENT_CREDITS": {
       const wait = error.retryAfter ? ` Try again in ${formatWait(error.retryAfter)}.` : " Try again later.";
-      return { kind: "limited", text: `LinkedIn rate limit reached.${wait}` };
+      const what = error.code === "BUDGET_EXHAUSTED" ? "Today's LinkedIn budget for this account is spent." : "LinkedIn rate limit reached.";
+      return { kind: "limited", text: `${what}${wait}` };
     }
     case "INVALID_INPUT":
       if (error.field === "token" || error.field === "baseUrl") return { kind: "auth", text: "The proxy URL or token in the options is not valid." };

@@ -56,7 +56,8 @@ export interface InboxError extends Error {
     name: "InboxError";
     /** Stable machine code. */
     code: "INVALID_INPUT" | "INVALID_CURSOR" | "UNAUTHORIZED" | "RATE_LIMITED" | "INSUFFICIENT_CREDITS"
-        | "NOT_FOUND" | "UPSTREAM_ERROR" | "MALFORMED_RESPONSE" | "NETWORK_ERROR" | "ORIGIN_NOT_ALLOWED";
+        | "NOT_FOUND" | "UPSTREAM_ERROR" | "MALFORMED_RESPONSE" | "NETWORK_ERROR" | "ORIGIN_NOT_ALLOWED"
+        | "BUDGET_EXHAUSTED" | "UNAVAILABLE";
     /** The invalid field, for INVALID_INPUT. */
     field?: string;
     /** Seconds to wait, when the server said. */

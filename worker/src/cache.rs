@@ -29,12 +29,21 @@ pub async fn lookup(key: &str, now_ms: u64) -> Option<Cached> {
     Some(Cached { body, age_secs, remaining_secs: ttl - age_secs })
 }
 
-/// Stores `body` under `key` for `ttl_secs` (`s-maxage` is set before `put`).
-pub async fn store(key: &str, body: &str, ttl_secs: u64, now_ms: u64) -> worker::Result<()> {
+/// The page under `key` however old, while the cache keeps it (the stale window).
+pub async fn lookup_stale(key: &str, now_ms: u64) -> Option<Cached> {
+    let mut response = Cache::default().get(url(key), false).await.ok()??;
+    let stored_at = response.headers().get("x-stored-at").ok().flatten()?.parse::<u64>().ok()?;
+    let body = response.text().await.ok()?;
+    Some(Cached { body, age_secs: now_ms.saturating_sub(stored_at) / 1000, remaining_secs: 0 })
+}
+
+/// Stores `body` under `key`: fresh for `ttl_secs`, kept for `keep_secs` (the stale window;
+/// `s-maxage` is set before `put`).
+pub async fn store(key: &str, body: &str, ttl_secs: u64, keep_secs: u64, now_ms: u64) -> worker::Result<()> {
     let mut response = Response::ok(body)?;
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json")?;
-    headers.set("Cache-Control", &format!("s-maxage={ttl_secs}"))?;
+    headers.set("Cache-Control", &format!("s-maxage={}", keep_secs.max(ttl_secs)))?;
     headers.set("X-Stored-At", &now_ms.to_string())?;
     headers.set("X-Ttl", &ttl_secs.to_string())?;
     Cache::default().put(url(key), response).await

@@ -36,6 +36,12 @@ pub struct Config {
     pub history_ttl_secs: u64,
     pub upstream_timeout_ms: u64,
     pub daily_limit: u32,
+    /// How long a request waits for an identical one in flight before answering 504.
+    pub coalesce_wait_ms: u64,
+    /// How long a page may be served stale when the provider fails.
+    pub stale_window_secs: u64,
+    /// LinkupAPI credits an account may spend in all (0: no cap).
+    pub linkup_credit_cap: u64,
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
@@ -71,6 +77,9 @@ impl Config {
             history_ttl_secs: number(env, "HISTORY_TTL_SECS", 86_400)?,
             upstream_timeout_ms: number(env, "UPSTREAM_TIMEOUT_MS", 10_000)?,
             daily_limit: number(env, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
+            coalesce_wait_ms: number(env, "COALESCE_WAIT_MS", 5_000)?,
+            stale_window_secs: number(env, "STALE_WINDOW_SECS", 86_400)?,
+            linkup_credit_cap: number(env, "LINKUP_CREDIT_CAP", 0)?,
         })
     }
 

@@ -4,12 +4,14 @@
 mod auth;
 mod cache;
 mod config;
+mod gate;
 mod page;
 mod query;
 mod reply;
 mod routes;
 mod upstream;
-mod usage;
+
+pub use gate::AccountGate;
 
 use worker::{console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router};
 
@@ -86,6 +88,7 @@ async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<
         .get_async("/v1/conversations/:conversationId/messages", routes::conversation_messages)
         .get_async("/v1/messages", routes::profile_messages)
         .get_async("/v1/usage", routes::usage)
+        .post_async("/v1/refresh", routes::refresh)
         .or_else_any_method_async("/*path", routes::not_found)
         .run(req, env)
         .await?;

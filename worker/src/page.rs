@@ -1,58 +1,78 @@
-//! Serving one page: cache lookup, else one upstream call through the core, then store.
+//! One page request: its cache plan, its upstream call (owned, so in-flight calls can be
+//! shared), and the response shapes. Used by the Worker and by the account gate.
 
-use linkedin_inbox::{ConversationQuery, Error, HttpRequest, HttpResponse, MessageQuery};
-use serde::Serialize;
-use worker::{console_error, Response};
+use linkedin_inbox::{ConnectSafely, ConversationQuery, Error, HttpRequest, HttpResponse, Linkup, MessageQuery};
+use serde::{Deserialize, Serialize};
+use worker::Response;
 
-use crate::auth::account_digest;
-use crate::cache;
-use crate::reply;
-use crate::routes::Call;
+use crate::config::{ClientEntry, Config, ConfigError};
 use crate::upstream;
-use crate::usage;
 
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "query", rename_all = "camelCase")]
 pub enum PageRequest {
     Conversations(ConversationQuery),
     Messages(MessageQuery),
 }
 
-struct Plan {
-    key: String,
-    ttl_secs: u64,
-    credits: u64,
+/// Where a page lives in the cache, how long it is fresh, what it costs.
+#[derive(Clone)]
+pub struct Plan {
+    pub key: String,
+    pub ttl_secs: u64,
+    pub credits: u64,
+    pub is_connectsafely: bool,
 }
 
 impl PageRequest {
-    fn plan(&self, call: &Call) -> Result<Plan, Error> {
-        let config = &call.config;
-        let (cache_key, ttl_secs, credits) = match self {
+    /// Head pages (no cursor) carry the account's freshness generation in their key, so
+    /// `POST /v1/refresh` makes them miss everywhere while older cursor pages stay cached.
+    pub fn plan(&self, config: &Config, account: &str, generation: u64) -> Result<Plan, Error> {
+        let (cache_key, is_head, ttl_secs, credits, is_connectsafely) = match self {
             Self::Conversations(q) => {
-                let ttl = if q.cursor.is_some() { config.cursor_ttl_secs } else { config.head_ttl_secs };
-                (q.cache_key()?, ttl, 0)
+                let head = q.cursor.is_none();
+                (q.cache_key()?, head, if head { config.head_ttl_secs } else { config.cursor_ttl_secs }, 0, true)
             }
             Self::Messages(q) => {
-                let ttl = if q.is_history_page() { config.history_ttl_secs } else { config.head_ttl_secs };
-                (q.cache_key()?, ttl, u64::from(q.credit_cost()?))
+                let head = !q.is_history_page();
+                (q.cache_key()?, head, if head { config.head_ttl_secs } else { config.history_ttl_secs }, u64::from(q.credit_cost()?), false)
             }
         };
-        Ok(Plan { key: format!("{}/{cache_key}", account_digest(call.client())), ttl_secs, credits })
+        let key = if is_head { format!("{account}/g{generation}/{cache_key}") } else { format!("{account}/{cache_key}") };
+        Ok(Plan { key, ttl_secs, credits, is_connectsafely })
     }
 
-    /// Builds, sends and parses; the page as JSON text. The outer error is the operator's
-    /// (configuration), the inner one the request's.
-    async fn fetch(&self, call: &Call) -> worker::Result<Result<String, Error>> {
-        let timeout = call.config.upstream_timeout_ms;
-        let config_error = |e: crate::config::ConfigError| worker::Error::RustError(e.0);
-        Ok(match self {
-            Self::Conversations(q) => {
-                let client = call.config.connectsafely().map_err(config_error)?;
-                exchange(client.build_list_conversations(q), timeout, |r| client.parse_list_conversations(q, r)).await
+    /// The upstream call for `client`, owning everything it needs.
+    pub fn upstream(&self, config: &Config, client: &ClientEntry) -> Result<UpstreamCall, ConfigError> {
+        let provider = match self {
+            Self::Conversations(q) => Provider::ConnectSafely(config.connectsafely()?, q.clone()),
+            Self::Messages(q) => Provider::Linkup(config.linkup(client)?, q.clone()),
+        };
+        Ok(UpstreamCall { provider, timeout_ms: config.upstream_timeout_ms })
+    }
+}
+
+enum Provider {
+    ConnectSafely(ConnectSafely, ConversationQuery),
+    Linkup(Linkup, MessageQuery),
+}
+
+pub struct UpstreamCall {
+    provider: Provider,
+    timeout_ms: u64,
+}
+
+impl UpstreamCall {
+    /// Builds, sends and parses; the page as JSON text.
+    pub async fn run(self) -> Result<String, Error> {
+        match &self.provider {
+            Provider::ConnectSafely(client, q) => {
+                exchange(client.build_list_conversations(q), self.timeout_ms, |r| client.parse_list_conversations(q, r)).await
             }
-            Self::Messages(q) => {
-                let client = call.config.linkup(call.client()).map_err(config_error)?;
-                exchange(client.build_list_messages(q), timeout, |r| client.parse_list_messages(q, r)).await
+            Provider::Linkup(client, q) => {
+                exchange(client.build_list_messages(q), self.timeout_ms, |r| client.parse_list_messages(q, r)).await
             }
-        })
+        }
     }
 }
 
@@ -66,48 +86,45 @@ async fn exchange<P: Serialize>(
     Ok(serde_json::to_string(&page).expect("pages are plain data"))
 }
 
-/// Answers `request` from the cache (`X-Cache: HIT`) or with one upstream call (`MISS`).
-pub async fn serve(call: &Call, request: PageRequest) -> worker::Result<Response> {
-    let plan = match request.plan(call) {
-        Ok(plan) => plan,
-        Err(e) => return reply::core_error(&e),
-    };
-    let account = account_digest(call.client());
-    if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
-        usage::update(&account, call.now_ms, |u| {
-            u.cache_hits += 1;
-            u.linkup_credits_saved += plan.credits;
-        });
-        return page_response(hit.body, "HIT", hit.remaining_secs, Some(hit.age_secs), 0, plan.credits);
-    }
-    let body = match request.fetch(call).await? {
-        Ok(body) => body,
-        Err(e) => return reply::core_error(&e),
-    };
-    if let Err(e) = cache::store(&plan.key, &body, plan.ttl_secs, call.now_ms).await {
-        console_error!("cache put failed: {e}");
-    }
-    let is_conversations = matches!(request, PageRequest::Conversations(_));
-    usage::update(&account, call.now_ms, |u| {
-        u.cache_misses += 1;
-        if is_conversations {
-            u.connectsafely_calls_today += 1;
-        }
-        u.linkup_credits_spent += plan.credits;
-    });
-    page_response(body, "MISS", plan.ttl_secs, None, plan.credits, 0)
+/// How a page was answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Hit,
+    Miss,
+    Coalesced,
+    Stale,
 }
 
-fn page_response(body: String, cache: &str, max_age: u64, age: Option<u64>, spent: u64, saved: u64) -> worker::Result<Response> {
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Hit => "HIT",
+            Self::Miss => "MISS",
+            Self::Coalesced => "COALESCED",
+            Self::Stale => "STALE",
+        }
+    }
+}
+
+/// A page with `X-Cache`, `Cache-Control: private, max-age`, `Age` and the credit headers.
+pub fn page_response(body: String, source: Source, max_age: u64, age: Option<u64>, spent: u64, saved: u64) -> worker::Result<Response> {
     let mut response = Response::ok(body)?;
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json")?;
-    headers.set("X-Cache", cache)?;
-    headers.set("Cache-Control", &format!("private, max-age={max_age}"))?;
+    headers.set("X-Cache", source.as_str())?;
+    headers.set("Cache-Control", &format!("private, max-age={}", if source == Source::Stale { 0 } else { max_age }))?;
     headers.set("X-Credits-Spent", &spent.to_string())?;
     headers.set("X-Credits-Saved", &saved.to_string())?;
     if let Some(age) = age {
         headers.set("Age", &age.to_string())?;
     }
     Ok(response)
+}
+
+/// Whether a failure may be answered with a stale page: the provider failed, not the request.
+pub fn stale_allowed(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::UpstreamError { .. } | Error::Network { .. } | Error::MalformedResponse { .. } | Error::RateLimited { .. } | Error::BudgetExhausted { .. }
+    )
 }

@@ -33,6 +33,8 @@ pub fn core_error(error: &Error) -> worker::Result<Response> {
         Error::MalformedResponse { .. } => (502, code.as_str(), "the provider sent a response that could not be read".into()),
         Error::Network { .. } => (504, code.as_str(), "the provider did not answer in time".into()),
         Error::OriginNotAllowed { .. } => (403, code.as_str(), "this origin may not call the proxy".into()),
+        Error::BudgetExhausted { .. } => (429, code.as_str(), "this account's provider budget is spent until it resets".into()),
+        Error::Unavailable { .. } => (503, code.as_str(), "the proxy cannot serve this right now; try again shortly".into()),
     };
     let mut response = self::error(status, code_text, &message, error.field())?;
     if let Some(secs) = error.retry_after_secs() {

@@ -1,12 +1,11 @@
 //! One named `async fn` per route of the proxy API (`docs/openapi.yaml`).
 
-use serde_json::json;
-use worker::{Request, Response, RouteContext};
+use worker::{Method, Request, Response, RouteContext};
 
-use crate::auth::account_digest;
 use crate::config::{ClientEntry, Config};
-use crate::page::{serve, PageRequest};
-use crate::{query, reply, usage};
+use crate::gate::{forward_page, forward_simple};
+use crate::page::PageRequest;
+use crate::{query, reply};
 
 /// What every authenticated route gets: the configuration and the calling client.
 pub struct Call {
@@ -25,7 +24,7 @@ impl Call {
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     match query::conversations(&req.url()?, &call.client().connectsafely_account_id) {
-        Ok(q) => serve(call, PageRequest::Conversations(q)).await,
+        Ok(q) => forward_page(&ctx.env, call, PageRequest::Conversations(q)).await,
         Err(e) => reply::core_error(&e),
     }
 }
@@ -34,7 +33,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
 pub async fn conversation_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
     match query::messages_by_id(&req.url()?, &raw_id) {
-        Ok(q) => serve(&ctx.data, PageRequest::Messages(q)).await,
+        Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
         Err(e) => reply::core_error(&e),
     }
 }
@@ -42,28 +41,25 @@ pub async fn conversation_messages(req: Request, ctx: RouteContext<Call>) -> wor
 /// `GET /v1/messages?profileUrl=`
 pub async fn profile_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     match query::messages_by_profile(&req.url()?) {
-        Ok(q) => serve(&ctx.data, PageRequest::Messages(q)).await,
+        Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
         Err(e) => reply::core_error(&e),
     }
 }
 
-/// `GET /v1/usage`: the calling client's account.
+/// `GET /v1/usage`: the calling client's account, from its gate.
 pub async fn usage(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    let call = &ctx.data;
-    let counters = usage::update(&account_digest(call.client()), call.now_ms, |_| {});
-    reply::json(
-        200,
-        &json!({
-            "client": call.client().name,
-            "connectsafely": {
-                "callsToday": counters.connectsafely_calls_today,
-                "dailyLimit": call.config.daily_limit,
-                "resetsAt": usage::next_reset_ms(call.now_ms),
-            },
-            "linkup": { "creditsSpent": counters.linkup_credits_spent, "creditsSaved": counters.linkup_credits_saved },
-            "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses },
-        }),
-    )
+    let mut response = forward_simple(&ctx.env, &ctx.data, "/usage", Method::Get).await?;
+    if response.status_code() != 200 {
+        return Ok(response);
+    }
+    let mut counters: serde_json::Value = response.json().await?;
+    counters["client"] = ctx.data.client().name.clone().into();
+    reply::json(200, &counters)
+}
+
+/// `POST /v1/refresh`: head pages of the account miss everywhere from now on.
+pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    forward_simple(&ctx.env, &ctx.data, "/refresh", Method::Post).await
 }
 
 /// Any other path.

@@ -148,7 +148,7 @@ test("auth, origins and preflight", async () => {
 test("upstream failures become the documented errors, then recover", async () => {
   const cases = [
     [{ mode: "status", status: 401 }, 502, "UPSTREAM_ERROR"],
-    [{ mode: "status", status: 429, retryAfter: 17 }, 429, "RATE_LIMITED"],
+    [{ mode: "status", status: 429, retryAfter: 2 }, 429, "RATE_LIMITED"],
     [{ mode: "status", status: 500 }, 502, "UPSTREAM_ERROR"],
     [{ mode: "malformed" }, 502, "MALFORMED_RESPONSE"],
     [{ mode: "html" }, 502, "UPSTREAM_ERROR"],
@@ -161,8 +161,13 @@ test("upstream failures become the documented errors, then recover", async () =>
     const { result, calls } = await counting(() => call(`/v1/conversations?count=${count}`));
     assert.deepEqual([result.status, result.body.error?.code], [status, code], JSON.stringify(fault));
     assert.equal(calls, 1);
-    if (fault.retryAfter) assert.equal(result.headers.get("retry-after"), "17");
     assert.ok(!JSON.stringify(result.body).includes("Failed to get LinkedIn"), "no upstream body passes through");
+    if (fault.retryAfter) {
+      assert.equal(result.headers.get("retry-after"), "2");
+      const paused = await counting(() => call(`/v1/conversations?count=${count}`));
+      assert.deepEqual([paused.result.status, paused.result.body.error.code, paused.calls], [429, "RATE_LIMITED", 0], "the account pauses until Retry-After");
+      await new Promise((r) => setTimeout(r, 2100));
+    }
     const next = await call(`/v1/conversations?count=${count}`);
     assert.equal(next.status, 200, "the next request succeeds");
   }

@@ -1,0 +1,82 @@
+//! The Worker's side of the gate: forwarding to the account's Durable Object, and degrading
+//! to cached reads and a clear 503 when the object itself fails (never to upstream calls).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use linkedin_inbox::Error;
+use worker::{console_error, Env, Method, Request, RequestInit, Response};
+
+use super::GateRequest;
+use crate::auth::account_digest;
+use crate::cache;
+use crate::page::{page_response, PageRequest, Source};
+use crate::reply;
+use crate::routes::Call;
+
+thread_local! {
+    /// The last generation each account's gate reported, for degraded cache reads.
+    static GENERATIONS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+}
+
+async fn send(env: &Env, account: &str, path: &str, method: Method, body: Option<String>) -> worker::Result<Response> {
+    let stub = env.durable_object("ACCOUNT_GATE")?.id_from_name(account)?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    if let Some(body) = body {
+        init.with_body(Some(body.into()));
+    }
+    let response = stub.fetch_with_request(Request::new_with_init(&format!("https://account-gate{path}"), &init)?).await?;
+    mutable(response).await
+}
+
+/// A copy whose headers may be changed (a stub's response has immutable headers).
+async fn mutable(mut response: Response) -> worker::Result<Response> {
+    let (status, headers) = (response.status_code(), response.headers().clone());
+    Ok(Response::from_bytes(response.bytes().await?)?.with_status(status).with_headers(headers))
+}
+
+/// A page through the account's gate.
+pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::Result<Response> {
+    let client = call.client();
+    let account = account_digest(client);
+    let body = serde_json::to_string(&GateRequest { client: client.name.clone(), page: page.clone() })?;
+    match send(env, &account, "/page", Method::Post, Some(body)).await {
+        Ok(response) => {
+            if let Some(generation) = response.headers().get("X-Generation")?.and_then(|g| g.parse().ok()) {
+                GENERATIONS.with(|g| g.borrow_mut().insert(account, generation));
+            }
+            Ok(response)
+        }
+        Err(e) => {
+            console_error!("account gate failed: {e}; serving from cache only");
+            degraded(call, &account, &page).await
+        }
+    }
+}
+
+async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Result<Response> {
+    let generation = GENERATIONS.with(|g| g.borrow().get(account).copied().unwrap_or(0));
+    let plan = match page.plan(&call.config, account, generation) {
+        Ok(plan) => plan,
+        Err(e) => return reply::core_error(&e),
+    };
+    if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
+        return page_response(hit.body, Source::Hit, hit.remaining_secs, Some(hit.age_secs), 0, plan.credits);
+    }
+    if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
+        return page_response(stale.body, Source::Stale, 0, Some(stale.age_secs), 0, 0);
+    }
+    reply::core_error(&Error::Unavailable { message: "the account gate is unavailable".into() })
+}
+
+/// `/usage` or `/refresh` of the calling client's gate.
+pub async fn forward_simple(env: &Env, call: &Call, path: &str, method: Method) -> worker::Result<Response> {
+    match send(env, &account_digest(call.client()), path, method, None).await {
+        Ok(response) => Ok(response),
+        Err(e) => {
+            console_error!("account gate failed: {e}");
+            reply::core_error(&Error::Unavailable { message: "the account gate is unavailable".into() })
+        }
+    }
+}

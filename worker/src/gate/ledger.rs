@@ -1,0 +1,105 @@
+//! The account's counters in Durable Object storage. Each read-modify-write awaits only
+//! storage operations, which the input gate keeps free of interleaved requests.
+
+use serde::Serialize;
+use worker::Storage;
+
+pub const DAY_MS: u64 = 86_400_000;
+
+pub struct Ledger(pub Storage);
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counters {
+    pub connectsafely_calls_today: u64,
+    pub linkup_credits_spent: u64,
+    pub linkup_credits_saved: u64,
+    pub cache_hits: u64,
+    pub cache_misses: u64,
+    pub coalesced: u64,
+    pub stale: u64,
+    pub generation: u64,
+}
+
+fn day_key(now_ms: u64) -> String {
+    format!("cs:{}", now_ms / DAY_MS)
+}
+
+impl Ledger {
+    async fn get(&self, key: &str) -> worker::Result<u64> {
+        Ok(self.0.get::<u64>(key).await?.unwrap_or(0))
+    }
+
+    async fn add(&self, key: &str, amount: u64) -> worker::Result<()> {
+        let value = self.get(key).await? + amount;
+        self.0.put(key, value).await
+    }
+
+    pub async fn generation(&self) -> worker::Result<u64> {
+        self.get("generation").await
+    }
+
+    pub async fn bump_generation(&self) -> worker::Result<u64> {
+        self.add("generation", 1).await?;
+        self.generation().await
+    }
+
+    /// Spends one ConnectSafely call of today's budget, or answers `false` when it is spent.
+    pub async fn try_spend_call(&self, now_ms: u64, limit: u64) -> worker::Result<bool> {
+        let key = day_key(now_ms);
+        let used = self.get(&key).await?;
+        if used >= limit {
+            return Ok(false);
+        }
+        self.0.put(&key, used + 1).await?;
+        if used == 0 {
+            let _ = self.0.delete(&day_key(now_ms.saturating_sub(DAY_MS))).await;
+        }
+        Ok(true)
+    }
+
+    pub async fn credits_spent(&self) -> worker::Result<u64> {
+        self.get("credits_spent").await
+    }
+
+    pub async fn record_miss(&self, credits: u64) -> worker::Result<()> {
+        self.add("misses", 1).await?;
+        self.add("credits_spent", credits).await
+    }
+
+    /// A cache hit or a coalesced answer: what the call would have cost is saved.
+    pub async fn record_saved(&self, credits: u64, coalesced: bool) -> worker::Result<()> {
+        self.add(if coalesced { "coalesced" } else { "hits" }, 1).await?;
+        self.add("credits_saved", credits).await
+    }
+
+    pub async fn record_stale(&self) -> worker::Result<()> {
+        self.add("stale", 1).await
+    }
+
+    pub async fn paused_until(&self) -> worker::Result<u64> {
+        self.get("paused_until").await
+    }
+
+    pub async fn pause_until(&self, until_ms: u64) -> worker::Result<()> {
+        self.0.put("paused_until", until_ms).await
+    }
+
+    pub async fn counters(&self, now_ms: u64) -> worker::Result<Counters> {
+        Ok(Counters {
+            connectsafely_calls_today: self.get(&day_key(now_ms)).await?,
+            linkup_credits_spent: self.get("credits_spent").await?,
+            linkup_credits_saved: self.get("credits_saved").await?,
+            cache_hits: self.get("hits").await?,
+            cache_misses: self.get("misses").await?,
+            coalesced: self.get("coalesced").await?,
+            stale: self.get("stale").await?,
+            generation: self.generation().await?,
+        })
+    }
+}
+
+/// The next UTC midnight, epoch ms.
+pub fn next_reset_ms(now_ms: u64) -> u64 {
+    (now_ms / DAY_MS + 1) * DAY_MS
+}
