@@ -8,8 +8,8 @@ ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages .
 
-cargo build -q --release --target wasm32-unknown-unknown --features wasm --lib -p linkedin-inbox
-wasm=target/wasm32-unknown-unknown/release/linkedin_inbox.wasm
+cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features --features wasm --lib -p linkedin-inbox
+wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm
 rm -rf npm/dist
 wasm-bindgen --target nodejs --out-dir npm/dist/node "$wasm"
 wasm-bindgen --target web --out-dir npm/dist/web "$wasm"

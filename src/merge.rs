@@ -8,15 +8,20 @@ use crate::model::Message;
 /// newest first (ties by id, so the order is total). Use it when a page overlaps the
 /// previous one at an inclusive cursor boundary, or after a backfill.
 pub fn merge_messages(existing: &[Message], incoming: &[Message]) -> Vec<Message> {
-    let mut seen = HashSet::with_capacity(existing.len() + incoming.len());
-    let mut merged: Vec<Message> = existing
-        .iter()
-        .chain(incoming)
-        .filter(|m| seen.insert(m.id.as_str()))
-        .cloned()
-        .collect();
-    merged.sort_by(|a, b| b.sent_at.cmp(&a.sent_at).then_with(|| a.id.cmp(&b.id)));
-    merged
+    dedupe_newest_first(existing.iter().chain(incoming).cloned().collect())
+}
+
+/// One message per id (the first wins), newest first, ties by id; takes ownership, no clones.
+pub(crate) fn dedupe_newest_first(mut messages: Vec<Message>) -> Vec<Message> {
+    let mut seen = HashSet::with_capacity(messages.len());
+    let mut keep = Vec::with_capacity(messages.len());
+    for message in &messages {
+        keep.push(seen.insert(message.id.clone()));
+    }
+    let mut flags = keep.into_iter();
+    messages.retain(|_| flags.next().unwrap_or(false));
+    messages.sort_by(|a, b| b.sent_at.cmp(&a.sent_at).then_with(|| a.id.cmp(&b.id)));
+    messages
 }
 
 #[cfg(test)]

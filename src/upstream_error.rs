@@ -18,15 +18,29 @@ pub(crate) fn decode_json<T: DeserializeOwned>(response: &HttpResponse) -> Resul
     if response.body.trim().is_empty() {
         return Err(malformed(".".into(), "empty body".into()));
     }
-    let mut deserializer = serde_json::Deserializer::from_str(&response.body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| malformed(json_path(e.path()), without_quoted_values(&e.inner().to_string())))?;
-    deserializer
-        .end()
-        .map_err(|e| malformed(".".into(), without_quoted_values(&e.to_string())))?;
-    Ok(value)
+    match serde_json::from_str::<T>(&response.body) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(locate::<T>(&response.body, plain, malformed)),
+    }
 }
 
+/// The JSON path of a failure, found by a second, tracking pass (feature `json-path`).
+#[cfg(feature = "json-path")]
+fn locate<T: DeserializeOwned>(body: &str, plain: serde_json::Error, malformed: impl Fn(String, String) -> Error) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => malformed(json_path(e.path()), without_quoted_values(&e.inner().to_string())),
+        Ok(_) => malformed(".".into(), without_quoted_values(&plain.to_string())),
+    }
+}
+
+/// Without `json-path`, the failure is located by line and column only.
+#[cfg(not(feature = "json-path"))]
+fn locate<T: DeserializeOwned>(_body: &str, plain: serde_json::Error, malformed: impl Fn(String, String) -> Error) -> Error {
+    malformed(".".into(), without_quoted_values(&plain.to_string()))
+}
+
+#[cfg(feature = "json-path")]
 fn json_path(path: &serde_path_to_error::Path) -> String {
     match path.to_string().as_str() {
         "." | "?" => ".".to_owned(),

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::wire::{ConversationData, WireMessage};
 use super::MessageTarget;
 use crate::cursor::{Cursor, Provider};
-use crate::merge::merge_messages;
+use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
 
 pub(super) fn page(data: ConversationData, target: &MessageTarget, fingerprint: &str, credit_cost: u32) -> MessagePage {
@@ -15,8 +15,7 @@ pub(super) fn page(data: ConversationData, target: &MessageTarget, fingerprint: 
     });
     let wire_messages = data.messages.unwrap_or_default();
     let oldest_timestamp = wire_messages.iter().map(|m| m.timestamp).min();
-    let messages: Vec<Message> = wire_messages.into_iter().map(|m| message(m, &conversation_id)).collect();
-    let items = merge_messages(&[], &messages);
+    let items = dedupe_newest_first(wire_messages.into_iter().map(|m| message(m, &conversation_id)).collect());
     let pagination = data.pagination;
     let has_next_page = pagination.as_ref().and_then(|p| p.has_next_page).unwrap_or(false);
     let upstream_cursor = pagination

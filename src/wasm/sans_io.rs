@@ -23,9 +23,9 @@ pub struct RequestInit {
     pub body: Option<String>,
 }
 
-/// A response as your HTTP stack received it.
+/// A response as your HTTP stack received it (its TypeScript type; read by [`read_response`]).
 #[derive(Deserialize, Tsify)]
-#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 pub struct ResponseInit {
     /// HTTP status.
     pub status: u16,
@@ -76,11 +76,26 @@ pub fn parse_response(
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
-        let init: ResponseInit = from_js_required(&response, "response")?;
-        let response = HttpResponse { status: init.status, headers: init.headers, body: init.body };
+        let response = read_response(&response)?;
         backend.parse(&backend.prepare(operation(operation_name, &query)?), &response)
     };
     to_js(&run().map_err(|e| js_error(&e))?)
+}
+
+/// Reads `{ status, headers?, body }` field by field: the body crosses as one string, never
+/// through `JSON.stringify` (which would escape and re-read a large body twice).
+fn read_response(value: &JsValue) -> Result<HttpResponse, Error> {
+    let invalid = |reason: &str| Error::InvalidInput { field: "response", reason: reason.into() };
+    let get = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).map_err(|_| invalid("must be an object"));
+    let status = get("status")?.as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(|| invalid("status must be an HTTP status"))?;
+    let body = get("body")?.as_string().ok_or_else(|| invalid("body must be a string"))?;
+    let headers_value = get("headers")?;
+    let headers = if headers_value.is_undefined() || headers_value.is_null() {
+        Vec::new()
+    } else {
+        from_js_required::<Vec<(String, String)>>(&headers_value, "response")?
+    };
+    Ok(HttpResponse { status: status as u16, headers, body })
 }
 
 /// LinkupAPI credits a request for `totalResults` messages costs (1 per 10, rounded up).
