@@ -1,0 +1,38 @@
+// Time from opening the popup (the extension in Chromium) to its first painted conversation,
+// from the local cache and from a cold proxy.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const EXT = "chrome-extension://jcegmgjieaccpbogoabmpmboagcomiig";
+
+export async function popupTimings({ www, proxyUrl, token, runs = 5 }) {
+  const profile = mkdtempSync(join(tmpdir(), "inbox-bench-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 400, height: 600 },
+    ignoreDefaultArgs: ["--disable-extensions"],
+    args: [`--disable-extensions-except=${www}`, `--load-extension=${www}`, "--no-sandbox", "--disable-gpu",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const open = async () => {
+    const page = await context.newPage();
+    await page.goto(`${EXT}/popup.html`);
+    await page.waitForFunction(() => performance.getEntriesByName("first-conversation").length > 0, null, { timeout: 20000 });
+    const ms = await page.evaluate(() => performance.getEntriesByName("first-conversation")[0].startTime);
+    await page.close();
+    return ms;
+  };
+  const setup = await context.newPage();
+  await setup.goto(`${EXT}/options.html`);
+  const timings = { cold: [], cached: [] };
+  for (let i = 0; i < runs; i++) {
+    await setup.evaluate((v) => chrome.storage.local.clear().then(() => chrome.storage.local.set(v)), { proxyUrl, token });
+    await fetch(`${proxyUrl}/v1/refresh`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    timings.cold.push(await open());
+    timings.cached.push(await open());
+  }
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  return timings;
+}

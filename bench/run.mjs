@@ -1,0 +1,116 @@
+// make bench: measures, in one run, normalization throughput (native, wasm, two JS baselines),
+// sizes, Worker latency in workerd, savings on a replayed day, and popup first paint. Prints a
+// table of figures and ratios and writes bench/RESULTS.md. It prints; it does not pass or fail.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, brotliCompressSync } from "node:zlib";
+import { writePayloads } from "./payloads.mjs";
+import { latencies, replay } from "./worker.mjs";
+import { popupTimings } from "./popup.mjs";
+import { startSandbox } from "../tests/js/sandbox.mjs";
+import { startWorker } from "../tests/js/worker.mjs";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = [];
+const say = (line = "") => { console.log(line); out.push(line); };
+const table = (head, rows) => {
+  say(`| ${head.join(" | ")} |`);
+  say(`| ${head.map(() => "---").join(" | ")} |`);
+  for (const row of rows) say(`| ${row.join(" | ")} |`);
+  say();
+};
+const fmt = (n, digits = 1) => Number(n).toFixed(digits);
+
+// 1. Normalization throughput
+const payloads = mkdtempSync(join(tmpdir(), "inbox-payloads-"));
+writePayloads(payloads);
+const lines = [
+  ...execFileSync("cargo", ["bench", "-q", "-p", "linkedin-inbox", "--bench", "normalize"], { cwd: repo, env: { ...process.env, BENCH_PAYLOADS: payloads }, encoding: "utf8" }).split("\n"),
+  ...execFileSync("node", [join(repo, "bench/normalize.mjs"), payloads], { encoding: "utf8" }).split("\n"),
+].filter((l) => /^(native|wasm|js-floor|js-zod) /.test(l));
+const results = {};
+for (const line of lines) {
+  const [impl, kase, bytes, min, median] = line.split(" ");
+  (results[kase] ??= {})[impl] = { bytes: Number(bytes), min: Number(min), median: Number(median) };
+}
+const mbps = (r, which) => (r.bytes / 1e6) / (r[which] / 1e9);
+say("## 1. Normalization throughput (MB/s, median of 15 runs; min in brackets)");
+say();
+const impls = ["native", "wasm", "js-floor", "js-zod"];
+table(["payload", ...impls, "wasm / js-floor", "wasm / js-zod"], Object.entries(results).map(([kase, r]) => [
+  kase,
+  ...impls.map((i) => `${fmt(mbps(r[i], "median"))} (${fmt(mbps(r[i], "min"))})`),
+  `${fmt(mbps(r.wasm, "median") / mbps(r["js-floor"], "median"), 2)}×`,
+  `${fmt(mbps(r.wasm, "median") / mbps(r["js-zod"], "median"), 2)}×`,
+]));
+say("Pages/s for one 100-item page (median): " + ["connectsafely-100", "linkup-100"].map((k) =>
+  `${k}: ${impls.map((i) => `${i} ${fmt(1e9 / results[k][i].median, 0)}`).join(", ")}`).join("; "));
+say("wasm = the npm package in Node from response text to JS objects (`parseResponse`); js-floor = JSON.parse + hand mapping; js-zod = JSON.parse + zod 3 + mapping. Ratios above 1× mean the wasm path is faster.");
+say();
+
+// 2. Sizes
+const wasmFile = readFileSync(join(repo, "npm/dist/web/linkedin_inbox_bg.wasm"));
+const workerBundle = Buffer.concat([readFileSync(join(repo, "worker/build/index_bg.wasm")), readFileSync(join(repo, "worker/build/index.js"))]);
+say("## 2. Size");
+say();
+table(["artifact", "raw", "gzip", "brotli", "budget"], [
+  ["npm package .wasm", `${fmt(wasmFile.length / 1024)} KB`, `${fmt(gzipSync(wasmFile, { level: 9 }).length / 1024)} KB`, `${fmt(brotliCompressSync(wasmFile).length / 1024)} KB`, "150 KB gzip"],
+  ["Worker bundle (wasm + js)", `${fmt(workerBundle.length / 1024)} KB`, `${fmt(gzipSync(workerBundle, { level: 9 }).length / 1024)} KB`, `${fmt(brotliCompressSync(workerBundle).length / 1024)} KB`, "1 MB gzip (free plan limit 3 MB)"],
+]);
+
+// 3-5. Worker, replay, popup (sandbox answering with 150 ms latency, like a real provider)
+const sandbox = await startSandbox(["--daily-limit", "1000000", "--latency-ms", "150"]);
+const clients = Array.from({ length: 20 }, (_, i) => ({
+  name: `user${i + 1}`, token: `bench-user-${i + 1}`,
+  ...[{ account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
+    { account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" },
+    { account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" }][i % 3],
+  origins: ["chrome-extension://jcegmgjieaccpbogoabmpmboagcomiig"],
+}));
+const vars = { CONNECTSAFELY_DAILY_LIMIT: "1000000" };
+let worker = await startWorker({ sandboxBase: sandbox.base, clients, vars });
+try {
+  const lat = await latencies({ worker, sandbox, token: clients[0].token });
+  say("## 3. Worker in workerd (wrangler dev, loopback; sandbox latency 150 ms; 10 requests in flight, COALESCED in bursts of 10)");
+  say();
+  table(["path", "requests", "p50 ms", "p99 ms", "req/s"], Object.entries(lat).map(([name, s]) => [name, s.n, fmt(s.p50), fmt(s.p99), fmt(s.rps)]));
+  const cpu = results["connectsafely-100"].wasm.median / 1e6;
+  say("Under load the local `wrangler dev` server queues requests on this 2-core machine; sequentially a HIT answers in about 15 ms and `/health` in about 6 ms.");
+  say(`CPU per MISS for a 100-item page: about ${fmt(cpu, 2)} ms of normalization (the wasm parse of a 100-conversation page in V8, measured above; workerd does not report CPU time locally). The free plan allows 10 ms.`);
+  say();
+
+  await worker.stop();
+  worker = await startWorker({ sandboxBase: sandbox.base, clients, vars: { ...vars, HEAD_TTL_SECS: "1", CURSOR_TTL_SECS: "10", HISTORY_TTL_SECS: "120" } });
+  const day = await replay({ worker, sandbox, tokens: clients.map((c) => c.token) });
+  say("## 4. Savings on a replayed day (20 users on 3 shared accounts)");
+  say();
+  say(`${day.sessions} popup sessions (inbox, sometimes a second page, 1–3 threads, sometimes older messages) spread over ${fmt(day.seconds, 0)} s; the day is compressed about 1,440× and the TTLs with it (head pages 1 s, cursor pages 10 s, history pages 120 s). Errors: ${day.errors}.`);
+  say();
+  table(["", "upstream calls", "LinkupAPI credits"], [
+    ["without the proxy (every request upstream)", day.withoutProxy.calls, day.withoutProxy.credits],
+    ["with the proxy (sandbox counters)", day.withProxy.calls, day.withProxy.credits],
+    ["saved", `${fmt(day.withoutProxy.calls / Math.max(1, day.withProxy.calls), 2)}× fewer`, `${fmt(day.withoutProxy.credits / Math.max(1, day.withProxy.credits), 2)}× fewer`],
+  ]);
+
+  const popup = await popupTimings({ www: join(repo, "www"), proxyUrl: worker.base, token: clients[0].token });
+  const stat = (list) => { const s = [...list].sort((a, b) => a - b); return `${fmt(s[0])} / ${fmt(s[Math.floor(s.length / 2)])}`; };
+  say("## 5. Popup: opening to first painted conversation (ms, min / median of 5)");
+  say();
+  table(["from", "ms", "target"], [["local cache", stat(popup.cached), "under 100 ms"], ["cold proxy (refreshed, 150 ms provider)", stat(popup.cold), "—"]]);
+} finally {
+  await worker.stop();
+  sandbox.stop();
+}
+
+const header = [
+  "# Benchmark results",
+  "",
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  "Command: `make bench` (builds, then `node bench/run.mjs`). Machines here are noisy: compare ratios measured side by side in one run.",
+  "",
+];
+writeFileSync(join(repo, "bench/RESULTS.md"), [...header, ...out].join("\n") + "\n");
+console.log("\nwritten to bench/RESULTS.md");
