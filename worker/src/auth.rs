@@ -5,19 +5,19 @@ use subtle::ConstantTimeEq;
 
 use crate::config::ClientEntry;
 
-/// The client whose token digest matches the request's `Authorization: Bearer <token>`.
+/// The index of the client whose token digest matches `Authorization: Bearer <token>`.
 /// Every registered digest is compared (no early exit), each in constant time.
-pub fn authenticate<'a>(clients: &'a [ClientEntry], authorization: Option<&str>) -> Option<&'a ClientEntry> {
+pub fn authenticate(clients: &[ClientEntry], authorization: Option<&str>) -> Option<usize> {
     let token = authorization?.strip_prefix("Bearer ")?.trim();
     if token.is_empty() {
         return None;
     }
     let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
     let mut found = None;
-    for client in clients {
+    for (index, client) in clients.iter().enumerate() {
         let Some(stored) = decode_hex32(&client.token_sha256) else { continue };
         if bool::from(stored.ct_eq(&presented)) && found.is_none() {
-            found = Some(client);
+            found = Some(index);
         }
     }
     found

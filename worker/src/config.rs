@@ -42,6 +42,8 @@ pub struct Config {
     pub stale_window_secs: u64,
     /// LinkupAPI credits an account may spend in all (0: no cap).
     pub linkup_credit_cap: u64,
+    /// The Durable Object binding of the account gates.
+    pub gate_binding: String,
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
@@ -80,6 +82,7 @@ impl Config {
             coalesce_wait_ms: number(env, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(env, "STALE_WINDOW_SECS", 86_400)?,
             linkup_credit_cap: number(env, "LINKUP_CREDIT_CAP", 0)?,
+            gate_binding: text(env, "ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
         })
     }
 

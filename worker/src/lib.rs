@@ -70,9 +70,7 @@ async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<
         return Ok((response, None));
     }
     let authorization = req.headers().get("Authorization")?;
-    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref())
-        .and_then(|c| config.clients.iter().position(|x| std::ptr::eq(x, c)))
-    else {
+    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
         let response = reply::error(401, "UNAUTHORIZED", "unknown client token", None)?;
         return Ok((reply::with_cors(response, known_origin)?, None));
     };

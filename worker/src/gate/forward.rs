@@ -19,8 +19,8 @@ thread_local! {
     static GENERATIONS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
 }
 
-async fn send(env: &Env, account: &str, path: &str, method: Method, body: Option<String>) -> worker::Result<Response> {
-    let stub = env.durable_object("ACCOUNT_GATE")?.id_from_name(account)?.get_stub()?;
+async fn send(env: &Env, call: &Call, account: &str, path: &str, method: Method, body: Option<String>) -> worker::Result<Response> {
+    let stub = env.durable_object(&call.config.gate_binding)?.id_from_name(account)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(method);
     if let Some(body) = body {
@@ -41,7 +41,7 @@ pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::
     let client = call.client();
     let account = account_digest(client);
     let body = serde_json::to_string(&GateRequest { client: client.name.clone(), page: page.clone() })?;
-    match send(env, &account, "/page", Method::Post, Some(body)).await {
+    match send(env, call, &account, "/page", Method::Post, Some(body)).await {
         Ok(response) => {
             if let Some(generation) = response.headers().get("X-Generation")?.and_then(|g| g.parse().ok()) {
                 GENERATIONS.with(|g| g.borrow_mut().insert(account, generation));
@@ -72,7 +72,7 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
 
 /// `/usage` or `/refresh` of the calling client's gate.
 pub async fn forward_simple(env: &Env, call: &Call, path: &str, method: Method) -> worker::Result<Response> {
-    match send(env, &account_digest(call.client()), path, method, None).await {
+    match send(env, call, &account_digest(call.client()), path, method, None).await {
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");
