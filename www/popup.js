@@ -18,8 +18,11 @@ const thread = new ThreadView({
   onError: (error) => notify($("thread-notice"), error),
 });
 
-async function notify(element, error) {
-  const { kind, text } = (await api()).explain(error);
+/** Shows what `error` means; `text` replaces the standard explanation. */
+async function notify(element, error, text = null) {
+  const explained = (await api()).explain(error);
+  const kind = explained.kind;
+  text ??= explained.text;
   element.replaceChildren(text);
   element.dataset.kind = kind;
   if (kind === "auth" || kind === "origin") {
@@ -80,8 +83,7 @@ function render(items, { append }) {
 
 function showPaging() {
   $("load-more").hidden = !state.cursor;
-  $("end-of-list").hidden = !!state.cursor || state.seen.size === 0;
-  if (state.seen.size === 0 && !state.cursor) $("end-of-list").hidden = false;
+  $("end-of-list").hidden = !!state.cursor;
   $("end-of-list").textContent = state.seen.size === 0 ? "No conversations." : "That's everything.";
 }
 
@@ -182,8 +184,7 @@ async function start() {
   }
   const settings = await loadSettings();
   if (!settings.proxyUrl || !settings.token) {
-    await notify($("notice"), { code: "UNAUTHORIZED" });
-    $("notice").firstChild.textContent = "Set the proxy URL and client token first.";
+    await notify($("notice"), { code: "UNAUTHORIZED" }, "Set the proxy URL and client token first.");
     return;
   }
   try {

@@ -144,20 +144,18 @@ impl ConnectSafely {
 
     /// Parses the response to [`Self::build_list_conversations`] for the same `query`.
     pub fn parse_list_conversations(&self, query: &ConversationQuery, response: &HttpResponse) -> Result<ConversationPage> {
-        parse_list_conversations(query, response).map_err(|e| e.scrub(&[self.api_key.expose()]))
+        let parse = || {
+            let checked = query.check()?;
+            if !(200..300).contains(&response.status) {
+                return Err(error_from_response(response));
+            }
+            let body: wire::RecentMessages = decode_json(response)?;
+            let looks_like_an_error = body.success == Some(false) || (body.success.is_none() && body.conversations.is_none());
+            if looks_like_an_error {
+                return Err(error_from_response(response));
+            }
+            Ok(normalize::page(body, &checked.fingerprint))
+        };
+        parse().map_err(|e| e.scrub(&[self.api_key.expose()]))
     }
-}
-
-/// Parses a recent-messages response; needs no key, so callers with their own HTTP stack can use it.
-pub(crate) fn parse_list_conversations(query: &ConversationQuery, response: &HttpResponse) -> Result<ConversationPage> {
-    let checked = query.check()?;
-    if !(200..300).contains(&response.status) {
-        return Err(error_from_response(response));
-    }
-    let body: wire::RecentMessages = decode_json(response)?;
-    let looks_like_an_error = body.success == Some(false) || (body.success.is_none() && body.conversations.is_none());
-    if looks_like_an_error {
-        return Err(error_from_response(response));
-    }
-    Ok(normalize::page(body, &checked.fingerprint))
 }

@@ -185,19 +185,17 @@ impl Linkup {
 
     /// Parses the response to [`Self::build_list_messages`] for the same `query`.
     pub fn parse_list_messages(&self, query: &MessageQuery, response: &HttpResponse) -> Result<MessagePage> {
-        parse_list_messages(query, response).map_err(|e| e.scrub(&[self.api_key.expose(), self.login_token.expose()]))
+        let parse = || {
+            let checked = query.check()?;
+            if !(200..300).contains(&response.status) {
+                return Err(error_from_response(response));
+            }
+            let body: wire::ConversationResponse = decode_json(response)?;
+            let Some(data) = body.data.filter(|_| body.status.as_deref().is_none_or(|s| s == "success")) else {
+                return Err(error_from_response(response));
+            };
+            Ok(normalize::page(data, &checked.target, &checked.fingerprint, credit_cost(checked.total_results)))
+        };
+        parse().map_err(|e| e.scrub(&[self.api_key.expose(), self.login_token.expose()]))
     }
-}
-
-/// Parses a conversation response; needs no secret, so callers with their own HTTP stack can use it.
-pub(crate) fn parse_list_messages(query: &MessageQuery, response: &HttpResponse) -> Result<MessagePage> {
-    let checked = query.check()?;
-    if !(200..300).contains(&response.status) {
-        return Err(error_from_response(response));
-    }
-    let body: wire::ConversationResponse = decode_json(response)?;
-    let Some(data) = body.data.filter(|_| body.status.as_deref().is_none_or(|s| s == "success")) else {
-        return Err(error_from_response(response));
-    };
-    Ok(normalize::page(data, &checked.target, &checked.fingerprint, credit_cost(checked.total_results)))
 }

@@ -18,23 +18,22 @@ fn url(key: &str) -> String {
 
 /// The page under `key` if it is younger than its TTL. Cache failures count as misses.
 pub async fn lookup(key: &str, now_ms: u64) -> Option<Cached> {
-    let mut response = Cache::default().get(url(key), false).await.ok()??;
-    let header = |name: &str| response.headers().get(name).ok().flatten().and_then(|v| v.parse::<u64>().ok());
-    let (stored_at, ttl) = (header("x-stored-at")?, header("x-ttl")?);
-    let age_secs = now_ms.saturating_sub(stored_at) / 1000;
-    if age_secs >= ttl {
-        return None;
-    }
-    let body = response.text().await.ok()?;
-    Some(Cached { body, age_secs, remaining_secs: ttl - age_secs })
+    let (page, ttl) = read(key, now_ms).await?;
+    (page.age_secs < ttl).then(|| Cached { remaining_secs: ttl - page.age_secs, ..page })
 }
 
 /// The page under `key` however old, while the cache keeps it (the stale window).
 pub async fn lookup_stale(key: &str, now_ms: u64) -> Option<Cached> {
+    read(key, now_ms).await.map(|(page, _)| page)
+}
+
+/// The stored page, its age, and its freshness lifetime.
+async fn read(key: &str, now_ms: u64) -> Option<(Cached, u64)> {
     let mut response = Cache::default().get(url(key), false).await.ok()??;
-    let stored_at = response.headers().get("x-stored-at").ok().flatten()?.parse::<u64>().ok()?;
+    let header = |name: &str| response.headers().get(name).ok().flatten().and_then(|v| v.parse::<u64>().ok());
+    let (stored_at, ttl) = (header("x-stored-at")?, header("x-ttl")?);
     let body = response.text().await.ok()?;
-    Some(Cached { body, age_secs: now_ms.saturating_sub(stored_at) / 1000, remaining_secs: 0 })
+    Some((Cached { body, age_secs: now_ms.saturating_sub(stored_at) / 1000, remaining_secs: 0 }, ttl))
 }
 
 /// Stores `body` under `key`: fresh for `ttl_secs`, kept for `keep_secs` (the stale window;
