@@ -28,7 +28,17 @@ pub enum Country {
 impl Country {
     /// Every accepted code.
     pub const ALL: [Country; 11] = [
-        Self::US, Self::UK, Self::FR, Self::DE, Self::NL, Self::IT, Self::IL, Self::CA, Self::BR, Self::ES, Self::IN,
+        Self::US,
+        Self::UK,
+        Self::FR,
+        Self::DE,
+        Self::NL,
+        Self::IT,
+        Self::IL,
+        Self::CA,
+        Self::BR,
+        Self::ES,
+        Self::IN,
     ];
 
     /// The two-letter code as sent upstream.
@@ -63,6 +73,11 @@ impl FromStr for Country {
         Self::ALL
             .into_iter()
             .find(|c| c.as_str().eq_ignore_ascii_case(code.trim()))
-            .ok_or_else(|| Error::invalid("country", "must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN"))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "country",
+                    "must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN",
+                )
+            })
     }
 }

@@ -56,30 +56,43 @@ pub struct Cursor {
 impl Cursor {
     /// The opaque string handed to callers.
     pub fn encode(&self) -> String {
-        let raw = format!("{VERSION}|{}|{}|{}", self.provider.as_str(), self.fingerprint, self.upstream);
+        let raw = format!(
+            "{VERSION}|{}|{}|{}",
+            self.provider.as_str(),
+            self.fingerprint,
+            self.upstream
+        );
         URL_SAFE_NO_PAD.encode(raw)
     }
 
     /// Decodes an opaque cursor; any malformed input is [`crate::ErrorCode::InvalidCursor`].
     pub fn decode(opaque: &str) -> Result<Self> {
         if opaque.is_empty() || opaque.len() > MAX_CURSOR_LEN {
-            return Err(Error::cursor(format!("must be 1..={MAX_CURSOR_LEN} characters")));
+            return Err(Error::cursor(format!(
+                "must be 1..={MAX_CURSOR_LEN} characters"
+            )));
         }
         let bytes = URL_SAFE_NO_PAD
             .decode(opaque)
             .map_err(|_| Error::cursor("not a cursor issued by this library"))?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::cursor("not a cursor issued by this library"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::cursor("not a cursor issued by this library"))?;
         let mut parts = text.splitn(4, '|');
         let (Some(VERSION), Some(provider), Some(fingerprint), Some(upstream)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(Error::cursor("not a cursor issued by this library"));
         };
-        let provider = Provider::from_name(provider).ok_or_else(|| Error::cursor("unknown provider"))?;
+        let provider =
+            Provider::from_name(provider).ok_or_else(|| Error::cursor("unknown provider"))?;
         if upstream.is_empty() || upstream.chars().any(char::is_control) {
             return Err(Error::cursor("empty or unprintable upstream cursor"));
         }
-        Ok(Self { provider, fingerprint: fingerprint.to_owned(), upstream: upstream.to_owned() })
+        Ok(Self {
+            provider,
+            fingerprint: fingerprint.to_owned(),
+            upstream: upstream.to_owned(),
+        })
     }
 
     /// Decodes `opaque` and checks it belongs to `provider` and a query with `fingerprint`.
@@ -113,7 +126,10 @@ pub(crate) fn query_fingerprint(fields: &[(&str, Option<&str>)]) -> String {
             None => hasher.update([0]),
         }
     }
-    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,7 +138,11 @@ mod tests {
     use crate::ErrorCode;
 
     fn sample() -> Cursor {
-        Cursor { provider: Provider::Linkup, fingerprint: "00ff".into(), upstream: "17|x|y".into() }
+        Cursor {
+            provider: Provider::Linkup,
+            fingerprint: "00ff".into(),
+            upstream: "17|x|y".into(),
+        }
     }
 
     #[test]
@@ -138,13 +158,20 @@ mod tests {
         assert_eq!(err.code(), ErrorCode::InvalidCursor);
         let err = Cursor::open(&opaque, Provider::Linkup, "1234").unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidCursor);
-        assert_eq!(Cursor::open(&opaque, Provider::Linkup, "00ff").unwrap(), "17|x|y");
+        assert_eq!(
+            Cursor::open(&opaque, Provider::Linkup, "00ff").unwrap(),
+            "17|x|y"
+        );
     }
 
     #[test]
     fn rejects_garbage() {
         for garbage in ["", "!!!", "djE", "dj18fHg", &"a".repeat(MAX_CURSOR_LEN + 1)] {
-            assert_eq!(Cursor::decode(garbage).unwrap_err().code(), ErrorCode::InvalidCursor, "{garbage}");
+            assert_eq!(
+                Cursor::decode(garbage).unwrap_err().code(),
+                ErrorCode::InvalidCursor,
+                "{garbage}"
+            );
         }
     }
 

@@ -190,7 +190,8 @@ pub enum Error {
 }
 
 fn retry_suffix(secs: Option<u64>) -> String {
-    secs.map(|s| format!("; retry after {s} s")).unwrap_or_default()
+    secs.map(|s| format!("; retry after {s} s"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -223,7 +224,9 @@ impl Error {
     /// Seconds to wait before retrying, when known.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::RateLimited { retry_after_secs } | Self::BudgetExhausted { retry_after_secs } => *retry_after_secs,
+            Self::RateLimited { retry_after_secs } | Self::BudgetExhausted { retry_after_secs } => {
+                *retry_after_secs
+            }
             _ => None,
         }
     }
@@ -253,12 +256,29 @@ impl Error {
                 .fold(text, |text, secret| text.replace(secret, "[redacted]"))
         };
         match self {
-            Self::Unauthorized { status, message } => Self::Unauthorized { status, message: clean(message) },
-            Self::InsufficientCredits { message } => Self::InsufficientCredits { message: clean(message) },
-            Self::NotFound { message } => Self::NotFound { message: clean(message) },
-            Self::Network { message } => Self::Network { message: clean(message) },
-            Self::UpstreamError { status, message } => Self::UpstreamError { status, message: clean(message) },
-            Self::MalformedResponse { status, path, reason, body_excerpt } => Self::MalformedResponse {
+            Self::Unauthorized { status, message } => Self::Unauthorized {
+                status,
+                message: clean(message),
+            },
+            Self::InsufficientCredits { message } => Self::InsufficientCredits {
+                message: clean(message),
+            },
+            Self::NotFound { message } => Self::NotFound {
+                message: clean(message),
+            },
+            Self::Network { message } => Self::Network {
+                message: clean(message),
+            },
+            Self::UpstreamError { status, message } => Self::UpstreamError {
+                status,
+                message: clean(message),
+            },
+            Self::MalformedResponse {
+                status,
+                path,
+                reason,
+                body_excerpt,
+            } => Self::MalformedResponse {
                 status,
                 path,
                 reason: clean(reason),
@@ -269,10 +289,15 @@ impl Error {
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidInput { field, reason: reason.into() }
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn cursor(reason: impl Into<String>) -> Self {
-        Self::InvalidCursor { reason: reason.into() }
+        Self::InvalidCursor {
+            reason: reason.into(),
+        }
     }
 }

@@ -81,7 +81,11 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A response with no headers.
     pub fn new(status: u16, body: impl Into<String>) -> Self {
-        Self { status, headers: Vec::new(), body: body.into() }
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
     }
 
     /// Adds a header.

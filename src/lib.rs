@@ -15,6 +15,7 @@ mod country;
 mod cursor;
 mod error;
 mod http;
+mod js_int;
 mod linkup;
 mod merge;
 mod model;

@@ -37,7 +37,13 @@ mod tests {
             sent_at,
             kind: MessageKind::Text,
             raw_kind: "TEXT".into(),
-            sender: Sender { name: "n".into(), first_name: None, last_name: None, profile_url: None, urn: None },
+            sender: Sender {
+                name: "n".into(),
+                first_name: None,
+                last_name: None,
+                profile_url: None,
+                urn: None,
+            },
         }
     }
 
@@ -45,13 +51,19 @@ mod tests {
     fn overlapping_pages_merge_without_duplicates_newest_first() {
         let first = [msg("c", 30), msg("b", 20)];
         let second = [msg("b", 20), msg("a", 10)];
-        let ids: Vec<_> = merge_messages(&first, &second).into_iter().map(|m| m.id).collect();
+        let ids: Vec<_> = merge_messages(&first, &second)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         assert_eq!(ids, ["c", "b", "a"]);
     }
 
     #[test]
     fn out_of_order_input_is_sorted() {
-        let ids: Vec<_> = merge_messages(&[], &[msg("a", 1), msg("c", 3), msg("b", 2)]).into_iter().map(|m| m.id).collect();
+        let ids: Vec<_> = merge_messages(&[], &[msg("a", 1), msg("c", 3), msg("b", 2)])
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         assert_eq!(ids, ["c", "b", "a"]);
     }
 }

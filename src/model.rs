@@ -69,7 +69,8 @@ pub struct Participant {
 impl Participant {
     /// Whether the picture URL has expired (or will have at `now_ms`); `false` when unknown.
     pub fn picture_expired(&self, now_ms: i64) -> bool {
-        self.picture_expires_at.is_some_and(|expiry| expiry <= now_ms)
+        self.picture_expires_at
+            .is_some_and(|expiry| expiry <= now_ms)
     }
 }
 

@@ -16,8 +16,18 @@ use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.
 const KNOWN_FIELDS: [&str; 12] = [
-    "count", "keywords", "unread", "cursor", "conversationId", "profileUrl", "accountId", "country", "apiKey",
-    "loginToken", "baseUrl", "token",
+    "count",
+    "keywords",
+    "unread",
+    "cursor",
+    "conversationId",
+    "profileUrl",
+    "accountId",
+    "country",
+    "apiKey",
+    "loginToken",
+    "baseUrl",
+    "token",
 ];
 
 /// Client for the Worker proxy: its base URL and this client's token. No I/O.
@@ -31,7 +41,10 @@ impl Proxy {
     /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`).
     pub fn new(base_url: &str, token: ClientToken) -> Result<Self> {
         validate::non_empty_secret("token", token.expose())?;
-        Ok(Self { base_url: validate::base_url(base_url)?, token })
+        Ok(Self {
+            base_url: validate::base_url(base_url)?,
+            token,
+        })
     }
 
     /// `GET /v1/conversations`.
@@ -52,15 +65,22 @@ impl Proxy {
     pub fn build_list_messages(&self, query: &MessageQuery) -> Result<HttpRequest> {
         let target = query.target()?;
         let count = validate::count("count", query.count)?.map(|c| c.to_string());
-        let page = [("count", count.as_deref()), ("cursor", query.cursor.as_deref())];
+        let page = [
+            ("count", count.as_deref()),
+            ("cursor", query.cursor.as_deref()),
+        ];
         Ok(match &target {
             MessageTarget::ConversationId(id) => {
-                let path = format!("/v1/conversations/{}/messages", utf8_percent_encode(id, QUERY_VALUE));
+                let path = format!(
+                    "/v1/conversations/{}/messages",
+                    utf8_percent_encode(id, QUERY_VALUE)
+                );
                 self.get(&path, &page)
             }
-            MessageTarget::ProfileUrl(url) => {
-                self.get("/v1/messages", &[("profileUrl", Some(url.as_str())), page[0], page[1]])
-            }
+            MessageTarget::ProfileUrl(url) => self.get(
+                "/v1/messages",
+                &[("profileUrl", Some(url.as_str())), page[0], page[1]],
+            ),
         })
     }
 
@@ -71,7 +91,10 @@ impl Proxy {
             url,
             headers: vec![
                 ("accept".into(), "application/json".into()),
-                ("authorization".into(), format!("Bearer {}", self.token.expose())),
+                (
+                    "authorization".into(),
+                    format!("Bearer {}", self.token.expose()),
+                ),
             ],
             body: None,
         }
@@ -114,12 +137,25 @@ fn proxy_error(response: &HttpResponse) -> Error {
         return error_from_response(response);
     };
     let status = response.status;
-    let message = truncate_chars(&redact_text(error.message.as_deref().unwrap_or("")), EXCERPT_CHARS).to_owned();
-    let retry_after_secs = response.header("retry-after").and_then(|v| v.trim().parse().ok());
+    let message = truncate_chars(
+        &redact_text(error.message.as_deref().unwrap_or("")),
+        EXCERPT_CHARS,
+    )
+    .to_owned();
+    let retry_after_secs = response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse().ok());
     match ErrorCode::from_code(&error.code) {
         Some(ErrorCode::InvalidInput) => {
-            let field = error.field.as_deref().and_then(|f| KNOWN_FIELDS.into_iter().find(|k| *k == f)).unwrap_or("input");
-            Error::InvalidInput { field, reason: message }
+            let field = error
+                .field
+                .as_deref()
+                .and_then(|f| KNOWN_FIELDS.into_iter().find(|k| *k == f))
+                .unwrap_or("input");
+            Error::InvalidInput {
+                field,
+                reason: message,
+            }
         }
         Some(ErrorCode::InvalidCursor) => Error::InvalidCursor { reason: message },
         Some(ErrorCode::Unauthorized) => Error::Unauthorized { status, message },
@@ -130,10 +166,18 @@ fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::OriginNotAllowed) => Error::OriginNotAllowed { origin: message },
         Some(ErrorCode::BudgetExhausted) => Error::BudgetExhausted { retry_after_secs },
         Some(ErrorCode::Unavailable) => Error::Unavailable { message },
-        Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => Error::UpstreamError { status, message },
+        Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => {
+            Error::UpstreamError { status, message }
+        }
         None if status == 429 => Error::RateLimited { retry_after_secs },
-        None if status == 401 || status == 403 => Error::Unauthorized { status, message: format!("{}: {message}", error.code) },
-        None => Error::UpstreamError { status, message: format!("{}: {message}", error.code) },
+        None if status == 401 || status == 403 => Error::Unauthorized {
+            status,
+            message: format!("{}: {message}", error.code),
+        },
+        None => Error::UpstreamError {
+            status,
+            message: format!("{}: {message}", error.code),
+        },
     }
 }
 
@@ -147,16 +191,31 @@ mod tests {
 
     #[test]
     fn builds_the_three_routes() {
-        let q = ConversationQuery { count: Some(5), keywords: Some("R&D".into()), unread: Some(true), ..Default::default() };
+        let q = ConversationQuery {
+            count: Some(5),
+            keywords: Some("R&D".into()),
+            unread: Some(true),
+            ..Default::default()
+        };
         let r = proxy().build_list_conversations(&q).unwrap();
-        assert_eq!(r.url, "https://inbox.example.dev/v1/conversations?count=5&keywords=R%26D&unread=true");
+        assert_eq!(
+            r.url,
+            "https://inbox.example.dev/v1/conversations?count=5&keywords=R%26D&unread=true"
+        );
         assert_eq!(r.header("authorization"), Some("Bearer client-tok"));
-        let by_id = MessageQuery { conversation_id: Some("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-x==)".into()), ..Default::default() };
+        let by_id = MessageQuery {
+            conversation_id: Some("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-x==)".into()),
+            ..Default::default()
+        };
         assert_eq!(
             proxy().build_list_messages(&by_id).unwrap().url,
             "https://inbox.example.dev/v1/conversations/urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AA%2C2-x%3D%3D%29/messages"
         );
-        let by_url = MessageQuery { profile_url: Some("https://linkedin.com/in/x".into()), count: Some(3), ..Default::default() };
+        let by_url = MessageQuery {
+            profile_url: Some("https://linkedin.com/in/x".into()),
+            count: Some(3),
+            ..Default::default()
+        };
         assert_eq!(
             proxy().build_list_messages(&by_url).unwrap().url,
             "https://inbox.example.dev/v1/messages?profileUrl=https%3A%2F%2Flinkedin.com%2Fin%2Fx&count=3"
@@ -165,15 +224,44 @@ mod tests {
 
     #[test]
     fn error_bodies_keep_code_field_and_retry_after() {
-        let bad = HttpResponse::new(400, r#"{"error":{"code":"INVALID_INPUT","message":"bad count","field":"count"}}"#);
+        let bad = HttpResponse::new(
+            400,
+            r#"{"error":{"code":"INVALID_INPUT","message":"bad count","field":"count"}}"#,
+        );
         let err = proxy().parse_list_conversations(&bad).unwrap_err();
-        assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some("count")));
-        let limited = HttpResponse::new(429, r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#).with_header("Retry-After", "60");
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::InvalidInput, Some("count"))
+        );
+        let limited = HttpResponse::new(
+            429,
+            r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#,
+        )
+        .with_header("Retry-After", "60");
         let err = proxy().parse_list_messages(&limited).unwrap_err();
-        assert_eq!((err.code(), err.retry_after_secs()), (ErrorCode::BudgetExhausted, Some(60)));
-        let origin = HttpResponse::new(403, r#"{"error":{"code":"ORIGIN_NOT_ALLOWED","message":"no"}}"#);
-        assert_eq!(proxy().parse_list_conversations(&origin).unwrap_err().code(), ErrorCode::OriginNotAllowed);
-        let unknown = HttpResponse::new(403, r#"{"error":{"code":"SOMETHING_NEW","message":"no"}}"#);
-        assert_eq!(proxy().parse_list_conversations(&unknown).unwrap_err().code(), ErrorCode::Unauthorized);
+        assert_eq!(
+            (err.code(), err.retry_after_secs()),
+            (ErrorCode::BudgetExhausted, Some(60))
+        );
+        let origin = HttpResponse::new(
+            403,
+            r#"{"error":{"code":"ORIGIN_NOT_ALLOWED","message":"no"}}"#,
+        );
+        assert_eq!(
+            proxy()
+                .parse_list_conversations(&origin)
+                .unwrap_err()
+                .code(),
+            ErrorCode::OriginNotAllowed
+        );
+        let unknown =
+            HttpResponse::new(403, r#"{"error":{"code":"SOMETHING_NEW","message":"no"}}"#);
+        assert_eq!(
+            proxy()
+                .parse_list_conversations(&unknown)
+                .unwrap_err()
+                .code(),
+            ErrorCode::Unauthorized
+        );
     }
 }

@@ -1,7 +1,14 @@
 //! Masking of secrets in text we keep from upstream (error messages, body excerpts).
 
-const SENSITIVE_KEY_PARTS: [&str; 7] =
-    ["token", "api_key", "apikey", "api-key", "authorization", "cookie", "secret"];
+const SENSITIVE_KEY_PARTS: [&str; 7] = [
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "authorization",
+    "cookie",
+    "secret",
+];
 const MASK: &str = "[redacted]";
 /// How much of a body is scanned before truncation.
 const SCAN_LIMIT: usize = 4096;
@@ -129,7 +136,10 @@ mod tests {
 
     #[test]
     fn masks_a_secret_cut_by_truncation() {
-        assert_eq!(redact_text(r#"{"login_token":"AQED"#), r#"{"login_token":"[redacted]""#);
+        assert_eq!(
+            redact_text(r#"{"login_token":"AQED"#),
+            r#"{"login_token":"[redacted]""#
+        );
     }
 
     #[test]

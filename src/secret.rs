@@ -60,7 +60,10 @@ mod tests {
         let printed = format!("{key} {key:?} {token} {token:?}");
         assert!(!printed.contains("sk-live-123"));
         assert!(!printed.contains("AQEDAR"));
-        assert_eq!(printed, "[redacted] ApiKey([redacted]) [redacted] LoginToken([redacted])");
+        assert_eq!(
+            printed,
+            "[redacted] ApiKey([redacted]) [redacted] LoginToken([redacted])"
+        );
         assert_eq!(key.expose(), "sk-live-123");
     }
 }

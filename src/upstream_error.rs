@@ -26,10 +26,17 @@ pub(crate) fn decode_json<T: DeserializeOwned>(response: &HttpResponse) -> Resul
 
 /// The JSON path of a failure, found by a second, tracking pass (feature `json-path`).
 #[cfg(feature = "json-path")]
-fn locate<T: DeserializeOwned>(body: &str, plain: serde_json::Error, malformed: impl Fn(String, String) -> Error) -> Error {
+fn locate<T: DeserializeOwned>(
+    body: &str,
+    plain: serde_json::Error,
+    malformed: impl Fn(String, String) -> Error,
+) -> Error {
     let mut deserializer = serde_json::Deserializer::from_str(body);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(e) => malformed(json_path(e.path()), without_quoted_values(&e.inner().to_string())),
+        Err(e) => malformed(
+            json_path(e.path()),
+            without_quoted_values(&e.inner().to_string()),
+        ),
         Ok(_) => malformed(".".into(), without_quoted_values(&plain.to_string())),
     }
 }
@@ -37,7 +44,11 @@ fn locate<T: DeserializeOwned>(body: &str, plain: serde_json::Error, malformed: 
 /// Without `json-path`, the failure is located by line and column only.
 #[cfg(not(feature = "json-path"))]
 #[allow(clippy::extra_unused_type_parameters)] // same signature as the `json-path` variant: one call site
-fn locate<T: DeserializeOwned>(_body: &str, plain: serde_json::Error, malformed: impl Fn(String, String) -> Error) -> Error {
+fn locate<T: DeserializeOwned>(
+    _body: &str,
+    plain: serde_json::Error,
+    malformed: impl Fn(String, String) -> Error,
+) -> Error {
     malformed(".".into(), without_quoted_values(&plain.to_string()))
 }
 
@@ -73,8 +84,16 @@ fn without_quoted_values(message: &str) -> String {
 /// Maps a failed response (any status, or a 2xx error envelope) to the error it means.
 pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
     let envelope: Option<Value> = serde_json::from_str(&response.body).ok();
-    let field = |pointer: &str| envelope.as_ref().and_then(|v| v.pointer(pointer)).and_then(Value::as_str);
-    let code = field("/code").or_else(|| field("/error/code")).unwrap_or_default().to_ascii_uppercase();
+    let field = |pointer: &str| {
+        envelope
+            .as_ref()
+            .and_then(|v| v.pointer(pointer))
+            .and_then(Value::as_str)
+    };
+    let code = field("/code")
+        .or_else(|| field("/error/code"))
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     let message = field("/error/message")
         .or_else(|| field("/error"))
         .or_else(|| field("/message"))
@@ -84,7 +103,9 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
     if status == 402 || code.contains("CREDIT") {
         Error::InsufficientCredits { message }
     } else if status == 429 || code == "RATE_LIMITED" {
-        Error::RateLimited { retry_after_secs: retry_after_secs(response) }
+        Error::RateLimited {
+            retry_after_secs: retry_after_secs(response),
+        }
     } else if status == 401 || status == 403 || code.contains("API_KEY") || code.contains("TOKEN") {
         Error::Unauthorized { status, message }
     } else if status == 404 || code.contains("NOT_FOUND") {
@@ -96,7 +117,9 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
 
 /// `Retry-After` in seconds (the delta form; an HTTP date needs a clock the core lacks).
 fn retry_after_secs(response: &HttpResponse) -> Option<u64> {
-    response.header("retry-after").and_then(|v| v.trim().parse().ok())
+    response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse().ok())
 }
 
 #[cfg(test)]
@@ -107,17 +130,45 @@ mod tests {
     #[test]
     fn statuses_and_envelopes_map_to_codes() {
         let cases = [
-            (401, r#"{"error":"Unauthorized - Invalid credentials"}"#, ErrorCode::Unauthorized),
-            (403, r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"bad"}}"#, ErrorCode::Unauthorized),
-            (402, r#"{"status":"error","message":"no credits"}"#, ErrorCode::InsufficientCredits),
+            (
+                401,
+                r#"{"error":"Unauthorized - Invalid credentials"}"#,
+                ErrorCode::Unauthorized,
+            ),
+            (
+                403,
+                r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"bad"}}"#,
+                ErrorCode::Unauthorized,
+            ),
+            (
+                402,
+                r#"{"status":"error","message":"no credits"}"#,
+                ErrorCode::InsufficientCredits,
+            ),
             (429, "", ErrorCode::RateLimited),
-            (404, r#"{"status":"error","message":"Conversation not found"}"#, ErrorCode::NotFound),
-            (500, r#"{"error":"Failed","success":false}"#, ErrorCode::UpstreamError),
+            (
+                404,
+                r#"{"status":"error","message":"Conversation not found"}"#,
+                ErrorCode::NotFound,
+            ),
+            (
+                500,
+                r#"{"error":"Failed","success":false}"#,
+                ErrorCode::UpstreamError,
+            ),
             (502, "<html>Bad gateway</html>", ErrorCode::UpstreamError),
-            (200, r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#, ErrorCode::InsufficientCredits),
+            (
+                200,
+                r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#,
+                ErrorCode::InsufficientCredits,
+            ),
         ];
         for (status, body, code) in cases {
-            assert_eq!(error_from_response(&HttpResponse::new(status, body)).code(), code, "{status} {body}");
+            assert_eq!(
+                error_from_response(&HttpResponse::new(status, body)).code(),
+                code,
+                "{status} {body}"
+            );
         }
     }
 
@@ -136,6 +187,9 @@ mod tests {
 
     #[test]
     fn decode_errors_drop_quoted_values() {
-        assert_eq!(without_quoted_values(r#"invalid type: string "secret", expected u32"#), r#"invalid type: string "…", expected u32"#);
+        assert_eq!(
+            without_quoted_values(r#"invalid type: string "secret", expected u32"#),
+            r#"invalid type: string "…", expected u32"#
+        );
     }
 }

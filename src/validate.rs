@@ -16,9 +16,10 @@ pub const MAX_KEYWORDS_LEN: usize = 200;
 
 pub(crate) fn count(field: &'static str, value: Option<u32>) -> Result<Option<u32>> {
     match value {
-        Some(n) if !(MIN_COUNT..=MAX_COUNT).contains(&n) => {
-            Err(Error::invalid(field, format!("must be between {MIN_COUNT} and {MAX_COUNT}, got {n}")))
-        }
+        Some(n) if !(MIN_COUNT..=MAX_COUNT).contains(&n) => Err(Error::invalid(
+            field,
+            format!("must be between {MIN_COUNT} and {MAX_COUNT}, got {n}"),
+        )),
         other => Ok(other),
     }
 }
@@ -28,7 +29,10 @@ pub(crate) fn non_empty_secret(field: &'static str, value: &str) -> Result<()> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if value.len() > 8192 || value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "is too long or holds control characters"));
+        return Err(Error::invalid(
+            field,
+            "is too long or holds control characters",
+        ));
     }
     Ok(())
 }
@@ -38,8 +42,14 @@ pub(crate) fn account_id(value: &str) -> Result<&str> {
     if value.is_empty() || value.len() > 128 {
         return Err(Error::invalid("accountId", "must be 1..=128 characters"));
     }
-    if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
-        return Err(Error::invalid("accountId", "may hold only letters, digits, '-', '_' and '.'"));
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return Err(Error::invalid(
+            "accountId",
+            "may hold only letters, digits, '-', '_' and '.'",
+        ));
     }
     Ok(value)
 }
@@ -49,10 +59,16 @@ pub(crate) fn keywords(value: Option<&str>) -> Result<Option<&str>> {
         return Ok(None);
     };
     if value.chars().count() > MAX_KEYWORDS_LEN {
-        return Err(Error::invalid("keywords", format!("must be at most {MAX_KEYWORDS_LEN} characters")));
+        return Err(Error::invalid(
+            "keywords",
+            format!("must be at most {MAX_KEYWORDS_LEN} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid("keywords", "must not hold control characters"));
+        return Err(Error::invalid(
+            "keywords",
+            "must not hold control characters",
+        ));
     }
     Ok(Some(value))
 }
@@ -60,11 +76,18 @@ pub(crate) fn keywords(value: Option<&str>) -> Result<Option<&str>> {
 /// An absolute `http(s)` base URL without query, returned without its trailing `/`.
 pub(crate) fn base_url(value: &str) -> Result<String> {
     let value = value.trim().trim_end_matches('/');
-    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
     let host = rest.map(|r| r.split('/').next().unwrap_or_default());
     match host {
-        Some(host) if !host.is_empty() && !value.contains(['?', '#', '@', ' ']) => Ok(value.to_owned()),
-        _ => Err(Error::invalid("baseUrl", "must be an absolute http(s) URL without query or credentials")),
+        Some(host) if !host.is_empty() && !value.contains(['?', '#', '@', ' ']) => {
+            Ok(value.to_owned())
+        }
+        _ => Err(Error::invalid(
+            "baseUrl",
+            "must be an absolute http(s) URL without query or credentials",
+        )),
     }
 }
 
@@ -73,43 +96,63 @@ pub(crate) fn conversation_id(value: &str) -> Result<&str> {
     const FIELD: &str = "conversationId";
     let value = value.trim();
     if value.is_empty() || value.len() > MAX_ID_LEN {
-        return Err(Error::invalid(FIELD, format!("must be 1..={MAX_ID_LEN} characters")));
+        return Err(Error::invalid(
+            FIELD,
+            format!("must be 1..={MAX_ID_LEN} characters"),
+        ));
     }
     let is_urn = value.starts_with("urn:li:")
         && !value.contains("//")
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b":(),_-=+/.".contains(&b));
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b":(),_-=+/.".contains(&b));
     let is_thread_id = value.as_bytes()[0].is_ascii_digit()
         && value.as_bytes().get(1) == Some(&b'-')
         && value.len() > 2
-        && value[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
+        && value[2..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
     if is_urn || is_thread_id {
         Ok(value)
     } else {
-        Err(Error::invalid(FIELD, "must be a LinkedIn conversation URN (urn:li:msg_conversation:...) or thread id"))
+        Err(Error::invalid(
+            FIELD,
+            "must be a LinkedIn conversation URN (urn:li:msg_conversation:...) or thread id",
+        ))
     }
 }
 
 /// A LinkedIn profile URL: `http(s)://[www.|xx.]linkedin.com/in/<slug>[/]`, no query.
 pub(crate) fn profile_url(value: &str) -> Result<&str> {
     const FIELD: &str = "profileUrl";
-    const EXPECTED: &str = "must be a LinkedIn profile URL like https://www.linkedin.com/in/<name>/";
+    const EXPECTED: &str =
+        "must be a LinkedIn profile URL like https://www.linkedin.com/in/<name>/";
     let value = value.trim();
     if value.is_empty() || value.len() > MAX_ID_LEN {
-        return Err(Error::invalid(FIELD, format!("must be 1..={MAX_ID_LEN} characters")));
+        return Err(Error::invalid(
+            FIELD,
+            format!("must be 1..={MAX_ID_LEN} characters"),
+        ));
     }
     let lower = value.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))
         .ok_or_else(|| Error::invalid(FIELD, EXPECTED))?;
-    let (host, path) = rest.split_once('/').ok_or_else(|| Error::invalid(FIELD, EXPECTED))?;
+    let (host, path) = rest
+        .split_once('/')
+        .ok_or_else(|| Error::invalid(FIELD, EXPECTED))?;
     let host_ok = host == "linkedin.com"
         || host.strip_suffix(".linkedin.com").is_some_and(|sub| {
             sub == "www" || (sub.len() == 2 && sub.bytes().all(|b| b.is_ascii_lowercase()))
         });
-    let slug = path.strip_prefix("in/").map(|s| s.strip_suffix('/').unwrap_or(s));
+    let slug = path
+        .strip_prefix("in/")
+        .map(|s| s.strip_suffix('/').unwrap_or(s));
     let slug_ok = slug.is_some_and(|s| {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b))
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b))
     });
     if host_ok && slug_ok {
         Ok(value)
@@ -125,7 +168,10 @@ mod tests {
     #[test]
     fn counts_outside_the_range_name_the_field() {
         assert_eq!(count("count", Some(0)).unwrap_err().field(), Some("count"));
-        assert_eq!(count("count", Some(101)).unwrap_err().field(), Some("count"));
+        assert_eq!(
+            count("count", Some(101)).unwrap_err().field(),
+            Some("count")
+        );
         assert_eq!(count("count", Some(100)).unwrap(), Some(100));
         assert_eq!(count("count", None).unwrap(), None);
     }
@@ -150,7 +196,11 @@ mod tests {
             "https://www.linkedin.com/in/x?next=https://evil.com",
             "https://www.linkedin.com/in/x/y",
         ] {
-            assert_eq!(profile_url(bad).unwrap_err().field(), Some("profileUrl"), "{bad}");
+            assert_eq!(
+                profile_url(bad).unwrap_err().field(),
+                Some("profileUrl"),
+                "{bad}"
+            );
         }
     }
 
@@ -159,8 +209,20 @@ mod tests {
         let urn = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAA_x-1,2-OTFj==)";
         assert_eq!(conversation_id(urn).unwrap(), urn);
         assert_eq!(conversation_id("2-ODFk+/=").unwrap(), "2-ODFk+/=");
-        for bad in ["", "https://evil.com", "urn:li:x@evil.com", "urn:li://evil.com", "2-", "x-abc", "urn:li:a b"] {
-            assert_eq!(conversation_id(bad).unwrap_err().field(), Some("conversationId"), "{bad}");
+        for bad in [
+            "",
+            "https://evil.com",
+            "urn:li:x@evil.com",
+            "urn:li://evil.com",
+            "2-",
+            "x-abc",
+            "urn:li:a b",
+        ] {
+            assert_eq!(
+                conversation_id(bad).unwrap_err().field(),
+                Some("conversationId"),
+                "{bad}"
+            );
         }
         assert!(conversation_id(&format!("urn:li:{}", "a".repeat(10_000))).is_err());
     }
@@ -175,7 +237,10 @@ mod tests {
 
     #[test]
     fn account_ids() {
-        assert_eq!(account_id("696ce9e780e0483585e4e553").unwrap(), "696ce9e780e0483585e4e553");
+        assert_eq!(
+            account_id("696ce9e780e0483585e4e553").unwrap(),
+            "696ce9e780e0483585e4e553"
+        );
         assert!(account_id("a/../b").is_err());
         assert!(account_id("").is_err());
     }

@@ -2,12 +2,19 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! decoder never panic (10,000 cases each), and cursors round-trip exactly.
 
-use linkedin_inbox::{ApiKey, ConnectSafely, ConversationQuery, Cursor, HttpResponse, Linkup, LoginToken, MessageQuery, Provider};
+use linkedin_inbox::{
+    ApiKey, ConnectSafely, ConversationQuery, Cursor, HttpResponse, Linkup, LoginToken,
+    MessageQuery, Provider,
+};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 10_000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 fn any_json() -> impl Strategy<Value = Value> {
@@ -20,15 +27,26 @@ fn any_json() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         let keys = prop_oneof![
-            Just("success".to_owned()), Just("conversations".to_owned()), Just("conversationUrn".to_owned()),
-            Just("participants".to_owned()), Just("latestMessage".to_owned()), Just("status".to_owned()),
-            Just("data".to_owned()), Just("messages".to_owned()), Just("timestamp".to_owned()),
-            Just("entity_urn".to_owned()), Just("pagination".to_owned()), Just("next_cursor".to_owned()),
-            Just("has_next_page".to_owned()), Just("nextCursor".to_owned()), ".{0,6}",
+            Just("success".to_owned()),
+            Just("conversations".to_owned()),
+            Just("conversationUrn".to_owned()),
+            Just("participants".to_owned()),
+            Just("latestMessage".to_owned()),
+            Just("status".to_owned()),
+            Just("data".to_owned()),
+            Just("messages".to_owned()),
+            Just("timestamp".to_owned()),
+            Just("entity_urn".to_owned()),
+            Just("pagination".to_owned()),
+            Just("next_cursor".to_owned()),
+            Just("has_next_page".to_owned()),
+            Just("nextCursor".to_owned()),
+            ".{0,6}",
         ];
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((keys, inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            prop::collection::vec((keys, inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
         ]
     })
 }
@@ -38,7 +56,13 @@ fn parse_both(status: u16, body: String) {
     let lk = Linkup::new(ApiKey::new("k"), LoginToken::new("t")).unwrap();
     let response = HttpResponse::new(status, body);
     let _ = cs.parse_list_conversations(&ConversationQuery::default(), &response);
-    let _ = lk.parse_list_messages(&MessageQuery { conversation_id: Some("2-a".into()), ..Default::default() }, &response);
+    let _ = lk.parse_list_messages(
+        &MessageQuery {
+            conversation_id: Some("2-a".into()),
+            ..Default::default()
+        },
+        &response,
+    );
 }
 
 proptest! {

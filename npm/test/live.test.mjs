@@ -89,6 +89,12 @@ test("a caller-supplied fetch is used", async () => {
   assert.deepEqual(seen, [["GET", `${sandbox.base}/linkedin/messaging/recent-messages?count=2`]]);
 });
 
+test("a minimal fetch stand-in with only text() works", async () => {
+  const textOnly = async (url, init) => { const r = await fetch(url, init); return { status: r.status, headers: r.headers, text: () => r.text() }; };
+  const page = await new InboxClient({ ...directConfig(sandbox.base), fetch: textOnly }).listConversations({ count: 3 });
+  assert.equal(page.items.length, 3);
+});
+
 test("sans-IO: build a request, send it yourself, parse the response", async () => {
   const config = directConfig(sandbox.base);
   const query = { profileUrl: DEMO.docProfileUrl, count: 2 };
@@ -97,8 +103,16 @@ test("sans-IO: build a request, send it yourself, parse the response", async () 
   assert.equal(request.url, `${sandbox.base}/v1/messages/conversation`);
   assert.deepEqual(JSON.parse(request.body), { linkedin_url: DEMO.docProfileUrl, total_results: 2, login_token: DEMO.loginToken });
   const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
-  const page = parseResponse(config, "listMessages", query, { status: response.status, body: await response.text() });
+  const bytes = await response.arrayBuffer();
+  const text = new TextDecoder().decode(bytes);
+  const page = parseResponse(config, "listMessages", query, { status: response.status, body: text });
   assert.deepEqual(page.items.map((m) => m.text), ["😃", "hello"]);
+  for (const body of [new Uint8Array(bytes), bytes]) {
+    assert.deepEqual(parseResponse(config, "listMessages", query, { status: response.status, body }), page);
+  }
+  assert.throws(() => parseResponse(config, "listMessages", query, { status: 200, body: 42 }), (e) => e.code === "INVALID_INPUT" && e.field === "response");
+  const huge = text.replace(/"timestamp":\d+/, '"timestamp":9007199254740993');
+  assert.throws(() => parseResponse(config, "listMessages", query, { status: 200, body: huge }), (e) => e.code === "MALFORMED_RESPONSE");
   assert.equal(creditCost(11), 2);
   assert.throws(() => buildRequest(config, "sendMessage", {}), (e) => e.field === "operation");
 });

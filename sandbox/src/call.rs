@@ -23,7 +23,9 @@ pub async fn begin(state: &AppState, endpoint: Endpoint, account: &str) -> Proce
         let m = &mut *m;
         faults::take(&mut m.faults, &mut m.rng, endpoint, account)
     };
-    let Some(fault) = fault else { return Proceed::Serve { truncate: false } };
+    let Some(fault) = fault else {
+        return Proceed::Serve { truncate: false };
+    };
     match fault.mode {
         FaultMode::Latency => {
             tokio::time::sleep(Duration::from_millis(fault.latency_ms.unwrap_or(1_000))).await;
@@ -34,21 +36,37 @@ pub async fn begin(state: &AppState, endpoint: Endpoint, account: &str) -> Proce
             tokio::time::sleep(Duration::from_secs(3_600)).await;
             Proceed::Answer(raw(504, "text/plain", "hung".into()))
         }
-        FaultMode::Malformed => Proceed::Answer(raw(200, "application/json; charset=utf-8", MALFORMED_BODY.into())),
-        FaultMode::Html => Proceed::Answer(raw(fault.status.unwrap_or(502), "text/html; charset=utf-8", HTML_ERROR_PAGE.into())),
+        FaultMode::Malformed => Proceed::Answer(raw(
+            200,
+            "application/json; charset=utf-8",
+            MALFORMED_BODY.into(),
+        )),
+        FaultMode::Html => Proceed::Answer(raw(
+            fault.status.unwrap_or(502),
+            "text/html; charset=utf-8",
+            HTML_ERROR_PAGE.into(),
+        )),
         FaultMode::Status => {
             let status = fault.status.unwrap_or(500);
             let response = match (endpoint, status) {
-                (Endpoint::ConnectSafely, 429) => cs_error(429, "RATE_LIMIT_EXCEEDED", "Too many requests"),
+                (Endpoint::ConnectSafely, 429) => {
+                    cs_error(429, "RATE_LIMIT_EXCEEDED", "Too many requests")
+                }
                 (Endpoint::ConnectSafely, _) => crate::respond::json_response(
                     status,
                     &serde_json::json!({"error": "Failed to get LinkedIn authentication credentials", "success": false}),
                 ),
                 (Endpoint::Linkup, 429) => linkup_error(429, "RATE_LIMITED", "Too many requests"),
-                (Endpoint::Linkup, _) => linkup_error(status, "INTERNAL_ERROR", "Internal server error"),
+                (Endpoint::Linkup, _) => {
+                    linkup_error(status, "INTERNAL_ERROR", "Internal server error")
+                }
             };
             Proceed::Answer(if status == 429 {
-                with_header(response, "retry-after", fault.retry_after.unwrap_or(60).to_string())
+                with_header(
+                    response,
+                    "retry-after",
+                    fault.retry_after.unwrap_or(60).to_string(),
+                )
             } else {
                 response
             })

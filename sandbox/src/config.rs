@@ -44,8 +44,16 @@ pub const DEMO_LINKUP_KEY: &str = "demo-linkup-key";
 
 impl Default for Config {
     fn default() -> Self {
-        let accounts = ["696ce9e780e0483585e4e553", "5f1b2c3d4e5f60718293a4b5", "6a7b8c9d0e1f2a3b4c5d6e7f"];
-        let tokens = ["demo-login-token-alex", "demo-login-token-titouan", "demo-login-token-priya"];
+        let accounts = [
+            "696ce9e780e0483585e4e553",
+            "5f1b2c3d4e5f60718293a4b5",
+            "6a7b8c9d0e1f2a3b4c5d6e7f",
+        ];
+        let tokens = [
+            "demo-login-token-alex",
+            "demo-login-token-titouan",
+            "demo-login-token-priya",
+        ];
         Self {
             seed: 42,
             connectsafely_keys: vec![ConnectSafelyKey {
@@ -56,7 +64,10 @@ impl Default for Config {
             login_tokens: tokens
                 .iter()
                 .zip(accounts)
-                .map(|(token, account)| LoginTokenEntry { token: (*token).into(), account: account.into() })
+                .map(|(token, account)| LoginTokenEntry {
+                    token: (*token).into(),
+                    account: account.into(),
+                })
                 .collect(),
             daily_limit: 150,
             linkup_credits: 100_000,
@@ -70,7 +81,10 @@ impl Default for Config {
 /// Command line: `--port N --config FILE --seed N --daily-limit N --credits N --latency-ms N
 /// --test-controls --cors`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
-    let mut port: u16 = std::env::var("SANDBOX_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8790);
+    let mut port: u16 = std::env::var("SANDBOX_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8790);
     let mut config = Config::default();
     let mut overrides: Vec<(&str, &str)> = Vec::new();
     let mut iter = args.iter();
@@ -80,10 +94,14 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             "--cors" => overrides.push(("cors", "")),
             "--help" | "-h" => return Err(USAGE.into()),
             "--port" | "--config" | "--seed" | "--daily-limit" | "--credits" | "--latency-ms" => {
-                let value = iter.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                let value = iter
+                    .next()
+                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
                 if flag == "--config" {
-                    let text = std::fs::read_to_string(value).map_err(|e| format!("cannot read {value}: {e}"))?;
-                    config = serde_json::from_str(&text).map_err(|e| format!("bad config {value}: {e}"))?;
+                    let text = std::fs::read_to_string(value)
+                        .map_err(|e| format!("cannot read {value}: {e}"))?;
+                    config = serde_json::from_str(&text)
+                        .map_err(|e| format!("bad config {value}: {e}"))?;
                 } else {
                     overrides.push((&flag[2..], value));
                 }
@@ -92,11 +110,21 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
         }
     }
     for (name, value) in overrides {
-        let number = || value.parse::<u64>().map_err(|_| format!("--{name} needs a number, got {value}"));
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("--{name} needs a number, got {value}"))
+        };
         match name {
-            "port" => port = u16::try_from(number()?).map_err(|_| "--port must be 0..=65535".to_owned())?,
+            "port" => {
+                port =
+                    u16::try_from(number()?).map_err(|_| "--port must be 0..=65535".to_owned())?
+            }
             "seed" => config.seed = number()?,
-            "daily-limit" => config.daily_limit = u32::try_from(number()?).map_err(|_| "--daily-limit too large")?,
+            "daily-limit" => {
+                config.daily_limit =
+                    u32::try_from(number()?).map_err(|_| "--daily-limit too large")?
+            }
             "credits" => config.linkup_credits = number()?,
             "latency-ms" => config.latency_ms = number()?,
             "test-controls" => config.test_controls = true,
@@ -107,5 +135,6 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     Ok((port, config))
 }
 
-const USAGE: &str = "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
+const USAGE: &str =
+    "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
 [--credits N] [--latency-ms N] [--test-controls] [--cors]";

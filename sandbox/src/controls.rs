@@ -70,5 +70,8 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.linkup_credits {
         m.linkup_credits = v;
     }
-    json_response(200, &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits}))
+    json_response(
+        200,
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits}),
+    )
 }

@@ -32,7 +32,11 @@ pub struct Person {
 
 impl Person {
     pub fn name(&self) -> String {
-        if self.last_name.is_empty() { self.first_name.clone() } else { format!("{} {}", self.first_name, self.last_name) }
+        if self.last_name.is_empty() {
+            self.first_name.clone()
+        } else {
+            format!("{} {}", self.first_name, self.last_name)
+        }
     }
 
     /// Profile URL by id, the form ConnectSafely lists.
@@ -79,11 +83,16 @@ pub struct Conversation {
 
 impl Conversation {
     pub fn urn(&self) -> String {
-        format!("urn:li:msg_conversation:(urn:li:fsd_profile:{},{})", self.owner_profile_id, self.thread_id)
+        format!(
+            "urn:li:msg_conversation:(urn:li:fsd_profile:{},{})",
+            self.owner_profile_id, self.thread_id
+        )
     }
 
     pub fn last_activity_at(&self) -> i64 {
-        self.messages.first().map_or(self.created_at, |m| m.timestamp)
+        self.messages
+            .first()
+            .map_or(self.created_at, |m| m.timestamp)
     }
 
     pub fn is_read(&self) -> bool {
@@ -101,21 +110,48 @@ pub struct Account {
 
 impl Account {
     pub fn sort(&mut self) {
-        self.conversations
-            .sort_by(|a, b| b.last_activity_at().cmp(&a.last_activity_at()).then_with(|| a.thread_id.cmp(&b.thread_id)));
+        self.conversations.sort_by(|a, b| {
+            b.last_activity_at()
+                .cmp(&a.last_activity_at())
+                .then_with(|| a.thread_id.cmp(&b.thread_id))
+        });
     }
 }
 
 /// The demo accounts: (account id, owner profile id, owner name, conversations).
 pub fn demo_accounts(seed: u64) -> Vec<Account> {
     let mut rng = Rng::new(seed);
-    let mut docs = account(&mut rng, "696ce9e780e0483585e4e553", "ACoAAATPlQ0Bc8wdg-Iy8wZgEDuSdIVWJiE1Aio", ("Alex", "Morgan"), 64, ANCHOR_MS - 3_600_000);
-    docs.conversations.push(crate::doc_examples::connectsafely_conversation());
+    let mut docs = account(
+        &mut rng,
+        "696ce9e780e0483585e4e553",
+        "ACoAAATPlQ0Bc8wdg-Iy8wZgEDuSdIVWJiE1Aio",
+        ("Alex", "Morgan"),
+        64,
+        ANCHOR_MS - 3_600_000,
+    );
+    docs.conversations
+        .push(crate::doc_examples::connectsafely_conversation());
     docs.sort();
-    let mut linkup = account(&mut rng, "5f1b2c3d4e5f60718293a4b5", "ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o", ("Titouan", "Prioux"), 62, ANCHOR_MS - 7 * DAY_MS);
-    linkup.conversations.push(crate::doc_examples::linkup_conversation(&linkup.owner));
+    let mut linkup = account(
+        &mut rng,
+        "5f1b2c3d4e5f60718293a4b5",
+        "ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o",
+        ("Titouan", "Prioux"),
+        62,
+        ANCHOR_MS - 7 * DAY_MS,
+    );
+    linkup
+        .conversations
+        .push(crate::doc_examples::linkup_conversation(&linkup.owner));
     linkup.sort();
-    let mut third = account(&mut rng, "6a7b8c9d0e1f2a3b4c5d6e7f", "ACoAAB3xPriyaIyerDemo0000000000000000", ("Priya", "Iyer"), 70, ANCHOR_MS - 2 * DAY_MS);
+    let mut third = account(
+        &mut rng,
+        "6a7b8c9d0e1f2a3b4c5d6e7f",
+        "ACoAAB3xPriyaIyerDemo0000000000000000",
+        ("Priya", "Iyer"),
+        70,
+        ANCHOR_MS - 2 * DAY_MS,
+    );
     // Hostile text, as anyone can send on LinkedIn: clients must render it as text.
     let newest = &mut third.conversations[0].messages[0];
     newest.text = XSS_BAIT.into();
@@ -123,13 +159,24 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     vec![docs, linkup, third]
 }
 
-fn account(rng: &mut Rng, account_id: &str, owner_id: &str, owner_name: (&str, &str), count: usize, newest: i64) -> Account {
+fn account(
+    rng: &mut Rng,
+    account_id: &str,
+    owner_id: &str,
+    owner_name: (&str, &str),
+    count: usize,
+    newest: i64,
+) -> Account {
     let owner = Person {
         profile_id: owner_id.into(),
         first_name: owner_name.0.into(),
         last_name: owner_name.1.into(),
         headline: Some("Talent Partner at Northwind".into()),
-        vanity_url: format!("https://www.linkedin.com/in/{}-{}/", owner_name.0.to_lowercase(), owner_name.1.to_lowercase()),
+        vanity_url: format!(
+            "https://www.linkedin.com/in/{}-{}/",
+            owner_name.0.to_lowercase(),
+            owner_name.1.to_lowercase()
+        ),
         picture: None,
         distance: None,
         member_id: rng.range(100_000_000, 999_999_999),
@@ -142,7 +189,11 @@ fn account(rng: &mut Rng, account_id: &str, owner_id: &str, owner_name: (&str, &
             conversation
         })
         .collect();
-    let mut account = Account { account_id: account_id.into(), owner, conversations };
+    let mut account = Account {
+        account_id: account_id.into(),
+        owner,
+        conversations,
+    };
     account.sort();
     account
 }
@@ -152,13 +203,18 @@ fn person(rng: &mut Rng) -> Person {
         let (f, l) = rng.pick(NON_LATIN_NAMES);
         ((*f).to_owned(), (*l).to_owned())
     } else {
-        ((*rng.pick(FIRST_NAMES)).to_owned(), (*rng.pick(LAST_NAMES)).to_owned())
+        (
+            (*rng.pick(FIRST_NAMES)).to_owned(),
+            (*rng.pick(LAST_NAMES)).to_owned(),
+        )
     };
     let profile_id = format!("ACoAA{}", token(rng, 33));
     let slug: String = format!("{first}-{last}").to_lowercase().replace(' ', "-");
     let vanity_url = format!(
         "https://www.linkedin.com/in/{}-{:x}/",
-        percent_encoding::utf8_percent_encode(&slug, percent_encoding::NON_ALPHANUMERIC).to_string().replace("%2D", "-"),
+        percent_encoding::utf8_percent_encode(&slug, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-"),
         rng.next_u64() % 0xff_ffff
     );
     let picture = match rng.range(0, 9) {
@@ -197,29 +253,47 @@ fn picture_url(rng: &mut Rng, expires_s: i64) -> String {
 /// Random URL-safe characters, as LinkedIn ids look.
 fn token(rng: &mut Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len).map(|_| ALPHABET[(rng.next_u64() % 64) as usize] as char).collect()
+    (0..len)
+        .map(|_| ALPHABET[(rng.next_u64() % 64) as usize] as char)
+        .collect()
 }
 
 pub fn message_urns(owner_id: &str, timestamp: i64, rng: &mut Rng) -> (String, String) {
     let id = STANDARD.encode(format!("{timestamp}{:x}-100", rng.next_u64() % 0xf_ffff));
-    (format!("urn:li:msg_message:(urn:li:fsd_profile:{owner_id},2-{id})"), format!("urn:li:messagingMessage:2-{id}"))
+    (
+        format!("urn:li:msg_message:(urn:li:fsd_profile:{owner_id},2-{id})"),
+        format!("urn:li:messagingMessage:2-{id}"),
+    )
 }
 
 fn conversation(rng: &mut Rng, owner: &Person, newest: i64) -> Conversation {
     let group = rng.chance(7);
-    let participants: Vec<Person> = (0..if group { 2 } else { 1 }).map(|_| person(rng)).collect();
-    let thread_id = format!("2-{}", STANDARD.encode(format!("{}_{}", token(rng, 24), rng.range(100, 999))));
+    let participants: Vec<Person> = (0..if group { 2 } else { 1 })
+        .map(|_| person(rng))
+        .collect();
+    let thread_id = format!(
+        "2-{}",
+        STANDARD.encode(format!("{}_{}", token(rng, 24), rng.range(100, 999)))
+    );
     let message_count = rng.range(10, 300) as usize;
     let mut timestamp = newest;
     let mut messages = Vec::with_capacity(message_count);
     for i in 0..message_count {
-        let sender = if rng.chance(45) { None } else { Some(rng.range(0, participants.len() as u64 - 1) as usize) };
+        let sender = if rng.chance(45) {
+            None
+        } else {
+            Some(rng.range(0, participants.len() as u64 - 1) as usize)
+        };
         let system = i + 1 == message_count || rng.chance(4);
         let text = if system {
             String::new()
         } else {
             let text = *rng.pick(MESSAGES);
-            if rng.chance(10) { format!("{text} ({})", rng.pick(COMPANIES)) } else { text.to_owned() }
+            if rng.chance(10) {
+                format!("{text} ({})", rng.pick(COMPANIES))
+            } else {
+                text.to_owned()
+            }
         };
         let (urn, backend_urn) = message_urns(&owner.profile_id, timestamp, rng);
         messages.push(Message {
@@ -235,8 +309,16 @@ fn conversation(rng: &mut Rng, owner: &Person, newest: i64) -> Conversation {
     }
     let created_at = timestamp;
     let newest_from_other = messages[0].sender.is_some();
-    let unread_count = if newest_from_other && rng.chance(30) { rng.range(1, 3) as u32 } else { 0 };
-    let last_read_at = if unread_count == 0 { messages[0].timestamp + rng.range(1_000, 600_000) as i64 } else { messages[unread_count as usize].timestamp };
+    let unread_count = if newest_from_other && rng.chance(30) {
+        rng.range(1, 3) as u32
+    } else {
+        0
+    };
+    let last_read_at = if unread_count == 0 {
+        messages[0].timestamp + rng.range(1_000, 600_000) as i64
+    } else {
+        messages[unread_count as usize].timestamp
+    };
     Conversation {
         thread_id,
         owner_profile_id: owner.profile_id.clone(),

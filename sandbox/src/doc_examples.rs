@@ -32,15 +32,24 @@ pub fn connectsafely_conversation() -> Conversation {
         has_attachment: false,
     };
     let earlier = [
-        (None, "Hi John, thanks for connecting! I saw your talk on WebAssembly at the edge."),
+        (
+            None,
+            "Hi John, thanks for connecting! I saw your talk on WebAssembly at the edge.",
+        ),
         (Some(0), "Thanks! Glad you liked it."),
-        (None, "We're building something similar, would love to compare notes sometime."),
+        (
+            None,
+            "We're building something similar, would love to compare notes sometime.",
+        ),
         (Some(0), "Sure, happy to. Next week works."),
         (None, "Great, I'll send an invite 🙂"),
         (Some(0), ""),
         (Some(0), "Just accepted, see you Thursday."),
         (None, "See you then!"),
-        (None, "Thanks again for the chat — here are the links I mentioned."),
+        (
+            None,
+            "Thanks again for the chat — here are the links I mentioned.",
+        ),
         (Some(0), "Much appreciated."),
         (None, "Let me know if your team wants a demo."),
     ];
@@ -51,7 +60,15 @@ pub fn connectsafely_conversation() -> Conversation {
         let timestamp = created_at + step * (i as i64 + 1);
         let (urn, backend_urn) = message_urns(CS_OWNER_ID, timestamp, &mut rng);
         let kind = if text.is_empty() { "SYSTEM" } else { "TEXT" };
-        messages.push(Message { urn, backend_urn, text: (*text).into(), timestamp, sender: *sender, kind, has_attachment: false });
+        messages.push(Message {
+            urn,
+            backend_urn,
+            text: (*text).into(),
+            timestamp,
+            sender: *sender,
+            kind,
+            has_attachment: false,
+        });
     }
     Conversation {
         thread_id: CS_THREAD_ID.into(),
@@ -87,7 +104,10 @@ pub fn linkup_conversation(owner: &Person) -> Conversation {
     let mut messages: Vec<Message> = documented
         .iter()
         .map(|(text, timestamp, sender, kind, id)| Message {
-            urn: format!("urn:li:msg_message:(urn:li:fsd_profile:{},{id})", owner.profile_id),
+            urn: format!(
+                "urn:li:msg_message:(urn:li:fsd_profile:{},{id})",
+                owner.profile_id
+            ),
             backend_urn: format!("urn:li:messagingMessage:{id}"),
             text: (*text).into(),
             timestamp: *timestamp,
@@ -103,7 +123,15 @@ pub fn linkup_conversation(owner: &Person) -> Conversation {
         let (urn, backend_urn) = message_urns(&owner.profile_id, timestamp, &mut rng);
         let sender = (i % 2 == 0).then_some(0);
         let text = *rng.pick(crate::phrases::MESSAGES);
-        messages.push(Message { urn, backend_urn, text: text.into(), timestamp, sender, kind: "TEXT", has_attachment: false });
+        messages.push(Message {
+            urn,
+            backend_urn,
+            text: text.into(),
+            timestamp,
+            sender,
+            kind: "TEXT",
+            has_attachment: false,
+        });
     }
     Conversation {
         thread_id: LINKUP_THREAD_ID.into(),

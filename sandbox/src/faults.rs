@@ -76,12 +76,18 @@ impl FaultSpec {
     }
 
     fn matches(&self, endpoint: Endpoint, account: &str) -> bool {
-        self.endpoint.is_none_or(|e| e == endpoint) && self.account.as_deref().is_none_or(|a| a == account)
+        self.endpoint.is_none_or(|e| e == endpoint)
+            && self.account.as_deref().is_none_or(|a| a == account)
     }
 }
 
 /// Picks the fault for a call, consuming one use of a counted fault.
-pub fn take(faults: &mut Vec<FaultSpec>, rng: &mut Rng, endpoint: Endpoint, account: &str) -> Option<FaultSpec> {
+pub fn take(
+    faults: &mut Vec<FaultSpec>,
+    rng: &mut Rng,
+    endpoint: Endpoint,
+    account: &str,
+) -> Option<FaultSpec> {
     let index = faults.iter().position(|f| f.matches(endpoint, account))?;
     let fault = &mut faults[index];
     let fires = match (fault.count, fault.ratio) {

@@ -37,17 +37,25 @@ pub fn router(config: Config) -> Router {
     let controls = config.test_controls;
     let state = Arc::new(AppState::new(config));
     let mut router = Router::new()
-        .route("/linkedin/messaging/recent-messages", get(connectsafely::recent_messages))
+        .route(
+            "/linkedin/messaging/recent-messages",
+            get(connectsafely::recent_messages),
+        )
         .route("/v1/messages/conversation", post(linkup::conversation))
         .route("/health", get(|| async { "ok" }));
     if controls {
         router = router
             .route("/__sandbox/stats", get(controls::stats))
             .route("/__sandbox/reset", post(controls::reset))
-            .route("/__sandbox/faults", post(controls::add_faults).delete(controls::clear_faults))
+            .route(
+                "/__sandbox/faults",
+                post(controls::add_faults).delete(controls::clear_faults),
+            )
             .route("/__sandbox/settings", post(controls::settings));
     }
-    let mut router = router.with_state(state).layer(middleware::from_fn(access_log));
+    let mut router = router
+        .with_state(state)
+        .layer(middleware::from_fn(access_log));
     if cors {
         router = router.layer(middleware::from_fn(allow_any_origin));
     }
@@ -59,7 +67,10 @@ async fn access_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let response = next.run(request).await;
-    let account = response.extensions().get::<respond::AccountLabel>().map_or("-", |a| a.0.as_str());
+    let account = response
+        .extensions()
+        .get::<respond::AccountLabel>()
+        .map_or("-", |a| a.0.as_str());
     eprintln!(
         "sandbox: {method} {path} account={account} status={} latency_ms={}",
         response.status().as_u16(),
@@ -76,10 +87,22 @@ async fn allow_any_origin(request: Request, next: Next) -> Response {
         next.run(request).await
     };
     let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, x-api-key, content-type"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("retry-after"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, x-api-key, content-type"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("retry-after"),
+    );
     response
 }
 
@@ -89,5 +112,7 @@ pub async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(config)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(config))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

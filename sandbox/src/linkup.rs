@@ -16,7 +16,9 @@ use crate::respond::{json_response, labelled, linkup_error, raw};
 use crate::state::AppState;
 use crate::wire::{LinkupData, LinkupMessage, LinkupPagination, LinkupResponse};
 
-const COUNTRIES: [&str; 11] = ["US", "UK", "FR", "DE", "NL", "IT", "IL", "CA", "BR", "ES", "IN"];
+const COUNTRIES: [&str; 11] = [
+    "US", "UK", "FR", "DE", "NL", "IT", "IL", "CA", "BR", "ES", "IN",
+];
 const DEFAULT_TOTAL_RESULTS: u64 = 10;
 const MAX_TOTAL_RESULTS: u64 = 1000;
 
@@ -30,18 +32,31 @@ struct RequestBody {
     login_token: Option<String>,
 }
 
-pub async fn conversation(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn conversation(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     call::provider_latency(&state).await;
-    let api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let api_key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !state.config.linkup_keys.iter().any(|k| k == api_key) {
         state.lock().record_call(Endpoint::Linkup, "-");
-        return labelled(linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key"), "-");
+        return labelled(
+            linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key"),
+            "-",
+        );
     }
     let request: RequestBody = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(_) => {
             state.lock().record_call(Endpoint::Linkup, "-");
-            return labelled(linkup_error(400, "INVALID_PARAMS", "Request body must be a JSON object"), "-");
+            return labelled(
+                linkup_error(400, "INVALID_PARAMS", "Request body must be a JSON object"),
+                "-",
+            );
         }
     };
     let account = match login(&state, request.login_token.as_deref()) {
@@ -62,17 +77,31 @@ pub async fn conversation(State(state): State<Arc<AppState>>, headers: HeaderMap
 }
 
 fn login<'a>(state: &'a AppState, token: Option<&str>) -> Result<&'a Account, Response> {
-    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| linkup_error(400, "INVALID_PARAMS", "login_token is required"))?;
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| linkup_error(400, "INVALID_PARAMS", "login_token is required"))?;
     state
         .config
         .login_tokens
         .iter()
         .find(|entry| entry.token == token)
         .and_then(|entry| state.account(&entry.account))
-        .ok_or_else(|| linkup_error(401, "INVALID_LOGIN_TOKEN", "LinkedIn session invalid or expired: log in again"))
+        .ok_or_else(|| {
+            linkup_error(
+                401,
+                "INVALID_LOGIN_TOKEN",
+                "LinkedIn session invalid or expired: log in again",
+            )
+        })
 }
 
-fn answer(state: &AppState, api_key: &str, account: &Account, request: &RequestBody, truncate: bool) -> Result<Response, Response> {
+fn answer(
+    state: &AppState,
+    api_key: &str,
+    account: &Account,
+    request: &RequestBody,
+    truncate: bool,
+) -> Result<Response, Response> {
     let invalid = |message: &str| linkup_error(400, "INVALID_PARAMS", message);
     let total_results = match &request.total_results {
         None | Some(Value::Null) => DEFAULT_TOTAL_RESULTS,
@@ -83,37 +112,70 @@ fn answer(state: &AppState, api_key: &str, account: &Account, request: &RequestB
     };
     let cursor = match &request.cursor {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.parse::<i64>().map_err(|_| invalid("cursor must be a timestamp in milliseconds"))?),
-        Some(Value::Number(n)) => Some(n.as_i64().ok_or_else(|| invalid("cursor must be a timestamp in milliseconds"))?),
+        Some(Value::String(s)) => Some(
+            s.parse::<i64>()
+                .map_err(|_| invalid("cursor must be a timestamp in milliseconds"))?,
+        ),
+        Some(Value::Number(n)) => Some(
+            n.as_i64()
+                .ok_or_else(|| invalid("cursor must be a timestamp in milliseconds"))?,
+        ),
         Some(_) => return Err(invalid("cursor must be a timestamp in milliseconds")),
     };
     if let Some(country) = &request.country {
         if !COUNTRIES.contains(&country.as_str()) {
-            return Err(invalid("country must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN"));
+            return Err(invalid(
+                "country must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN",
+            ));
         }
     }
     let url = request.linkedin_url.as_deref().filter(|s| !s.is_empty());
     let id = request.conversation_id.as_deref().filter(|s| !s.is_empty());
     let conversation = match (url, id) {
-        (Some(_), Some(_)) => return Err(invalid("Provide either linkedin_url or conversation_id, not both")),
-        (None, None) => return Err(invalid("Either linkedin_url or conversation_id is required")),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "Provide either linkedin_url or conversation_id, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(invalid(
+                "Either linkedin_url or conversation_id is required",
+            ))
+        }
         (Some(url), None) => find_by_profile(account, url),
-        (None, Some(id)) => account.conversations.iter().find(|c| c.urn() == id || c.thread_id == id),
+        (None, Some(id)) => account
+            .conversations
+            .iter()
+            .find(|c| c.urn() == id || c.thread_id == id),
     }
-    .ok_or_else(|| linkup_error(404, "CONVERSATION_NOT_FOUND", "No conversation found for this profile or id"))?;
+    .ok_or_else(|| {
+        linkup_error(
+            404,
+            "CONVERSATION_NOT_FOUND",
+            "No conversation found for this profile or id",
+        )
+    })?;
 
     let cost = total_results.div_ceil(10);
     {
         let mut m = state.lock();
         let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
         if m.linkup_credits.saturating_sub(spent) < cost {
-            return Err(linkup_error(402, "INSUFFICIENT_CREDITS", "Insufficient credits: top up your LinkupAPI balance"));
+            return Err(linkup_error(
+                402,
+                "INSUFFICIENT_CREDITS",
+                "Insufficient credits: top up your LinkupAPI balance",
+            ));
         }
         if !truncate {
             *m.credits_spent.entry(api_key.to_owned()).or_default() += cost;
         }
     }
-    let older: Vec<_> = conversation.messages.iter().filter(|m| cursor.is_none_or(|c| m.timestamp < c)).collect();
+    let older: Vec<_> = conversation
+        .messages
+        .iter()
+        .filter(|m| cursor.is_none_or(|c| m.timestamp < c))
+        .collect();
     let page: Vec<_> = older.iter().take(total_results as usize).collect();
     let has_next_page = older.len() > page.len();
     let body = LinkupResponse {
@@ -122,21 +184,39 @@ fn answer(state: &AppState, api_key: &str, account: &Account, request: &RequestB
             conversation_id: conversation.urn(),
             profile_url: url.map(str::to_owned),
             total_results: page.len(),
-            total_other_member_message_count: conversation.messages.iter().filter(|m| m.sender.is_some()).count(),
+            total_other_member_message_count: conversation
+                .messages
+                .iter()
+                .filter(|m| m.sender.is_some())
+                .count(),
             unread_count: conversation.unread_count,
-            last_seen_message: conversation.last_seen_message.unwrap_or(conversation.is_read()),
-            last_seen_at: conversation.last_seen_at.unwrap_or(conversation.last_read_at),
-            messages: page.iter().map(|m| LinkupMessage::new(account, conversation, m)).collect(),
+            last_seen_message: conversation
+                .last_seen_message
+                .unwrap_or(conversation.is_read()),
+            last_seen_at: conversation
+                .last_seen_at
+                .unwrap_or(conversation.last_read_at),
+            messages: page
+                .iter()
+                .map(|m| LinkupMessage::new(account, conversation, m))
+                .collect(),
             pagination: LinkupPagination {
                 count: page.len(),
                 has_next_page,
-                next_cursor: page.last().filter(|_| has_next_page).map(|m| m.timestamp.to_string()),
+                next_cursor: page
+                    .last()
+                    .filter(|_| has_next_page)
+                    .map(|m| m.timestamp.to_string()),
             },
         },
     };
     if truncate {
         let text = serde_json::to_string(&body).unwrap_or_default();
-        return Ok(raw(200, "application/json; charset=utf-8", call::truncated(text)));
+        return Ok(raw(
+            200,
+            "application/json; charset=utf-8",
+            call::truncated(text),
+        ));
     }
     Ok(json_response(200, &body))
 }
@@ -147,7 +227,8 @@ fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversati
     let wanted = profile_slug(url)?;
     account.conversations.iter().find(|c| {
         c.participants.iter().any(|p| {
-            profile_slug(&p.vanity_url).as_deref() == Some(wanted.as_str()) || p.profile_id.to_lowercase() == wanted
+            profile_slug(&p.vanity_url).as_deref() == Some(wanted.as_str())
+                || p.profile_id.to_lowercase() == wanted
         })
     })
 }
@@ -155,6 +236,8 @@ fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversati
 fn profile_slug(url: &str) -> Option<String> {
     let (_, after) = url.split_once("linkedin.com/in/")?;
     let slug = after.split(['/', '?', '#']).next()?;
-    let decoded = percent_encoding::percent_decode_str(slug).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(slug)
+        .decode_utf8()
+        .ok()?;
     (!decoded.is_empty()).then(|| decoded.to_lowercase())
 }

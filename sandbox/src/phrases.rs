@@ -1,16 +1,41 @@
 //! Word lists for the demo inbox: names, headlines and message texts in many scripts.
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Maria", "James", "Aiko", "Liam", "Sofia", "Noah", "Chloé", "Mateo", "Priya", "Lukas", "Amara", "Jonas",
-    "Elena", "Omar", "Ingrid", "Kenji", "Fatima", "Lucas", "Zoë", "Ravi", "Hannah", "Diego", "Sara", "Mikael",
+    "Maria", "James", "Aiko", "Liam", "Sofia", "Noah", "Chloé", "Mateo", "Priya", "Lukas", "Amara",
+    "Jonas", "Elena", "Omar", "Ingrid", "Kenji", "Fatima", "Lucas", "Zoë", "Ravi", "Hannah",
+    "Diego", "Sara", "Mikael",
 ];
 pub const LAST_NAMES: &[&str] = &[
-    "García", "Smith", "Tanaka", "Murphy", "Rossi", "Müller", "Dubois", "Silva", "Sharma", "Nowak", "Okafor",
-    "Lindqvist", "Kowalski", "Haddad", "Ødegård", "Nakamura", "Benali", "Costa", "van Dijk", "Iyer", "Schmidt",
+    "García",
+    "Smith",
+    "Tanaka",
+    "Murphy",
+    "Rossi",
+    "Müller",
+    "Dubois",
+    "Silva",
+    "Sharma",
+    "Nowak",
+    "Okafor",
+    "Lindqvist",
+    "Kowalski",
+    "Haddad",
+    "Ødegård",
+    "Nakamura",
+    "Benali",
+    "Costa",
+    "van Dijk",
+    "Iyer",
+    "Schmidt",
 ];
 /// Whole names in non-Latin scripts, used for some participants.
 pub const NON_LATIN_NAMES: &[(&str, &str)] = &[
-    ("张", "伟"), ("Мария", "Иванова"), ("مريم", "الحسن"), ("יעל", "כהן"), ("佐藤", "花子"), ("김", "민준"),
+    ("张", "伟"),
+    ("Мария", "Иванова"),
+    ("مريم", "الحسن"),
+    ("יעל", "כהן"),
+    ("佐藤", "花子"),
+    ("김", "민준"),
 ];
 pub const HEADLINES: &[&str] = &[
     "Head of Talent Acquisition at Northwind",
@@ -26,7 +51,15 @@ pub const HEADLINES: &[&str] = &[
     "Freelance UX designer ✏️",
     "Customer Success Lead at Hooli",
 ];
-pub const COMPANIES: &[&str] = &["Northwind", "Contoso", "Globex", "Initech", "Hooli", "Umbrella", "Acme"];
+pub const COMPANIES: &[&str] = &[
+    "Northwind",
+    "Contoso",
+    "Globex",
+    "Initech",
+    "Hooli",
+    "Umbrella",
+    "Acme",
+];
 pub const MESSAGES: &[&str] = &[
     "Hi! Thanks for connecting.",
     "Would you be open to a quick call next week?",

@@ -17,7 +17,9 @@ pub fn json_response(status: u16, body: &impl Serialize) -> Response {
 pub fn raw(status: u16, content_type: &'static str, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -37,7 +39,10 @@ pub fn cs_error(status: u16, code: &str, message: &str) -> Response {
 
 /// LinkupAPI's error style: `{"status": "error", "code", "message"}`.
 pub fn linkup_error(status: u16, code: &str, message: &str) -> Response {
-    json_response(status, &json!({"status": "error", "code": code, "message": message}))
+    json_response(
+        status,
+        &json!({"status": "error", "code": code, "message": message}),
+    )
 }
 
 pub fn with_header(mut response: Response, name: &'static str, value: String) -> Response {
@@ -48,10 +53,14 @@ pub fn with_header(mut response: Response, name: &'static str, value: String) ->
 }
 
 pub fn labelled(mut response: Response, account: &str) -> Response {
-    response.extensions_mut().insert(AccountLabel(account.to_owned()));
+    response
+        .extensions_mut()
+        .insert(AccountLabel(account.to_owned()));
     response
 }
 
-pub const HTML_ERROR_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+pub const HTML_ERROR_PAGE: &str =
+    "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
 <body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>\n";
-pub const MALFORMED_BODY: &str = "{\"success\": true, \"status\": \"success\", \"conversations\": [{\"conversationUrn\": ";
+pub const MALFORMED_BODY: &str =
+    "{\"success\": true, \"status\": \"success\", \"conversations\": [{\"conversationUrn\": ";

@@ -55,12 +55,18 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         let accounts = demo_accounts(config.seed);
         let mutable = Mutex::new(Mutable::fresh(&config));
-        Self { config, accounts, mutable }
+        Self {
+            config,
+            accounts,
+            mutable,
+        }
     }
 
     /// The lock is never held across an await.
     pub fn lock(&self) -> MutexGuard<'_, Mutable> {
-        self.mutable.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.mutable
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn account(&self, account_id: &str) -> Option<&Account> {
@@ -78,7 +84,11 @@ impl AppState {
         for ((endpoint, account), n) in &m.calls {
             *calls.entry(endpoint.as_str()).or_default() += n;
             *calls.entry("total").or_default() += n;
-            calls_by_account.push(AccountCalls { endpoint: endpoint.as_str(), account: account.clone(), calls: *n });
+            calls_by_account.push(AccountCalls {
+                endpoint: endpoint.as_str(),
+                account: account.clone(),
+                calls: *n,
+            });
         }
         let today = now_ms() / DAY_MS;
         Stats {
@@ -89,9 +99,20 @@ impl AppState {
                 .config
                 .linkup_keys
                 .iter()
-                .map(|k| (redacted_key(k), m.linkup_credits.saturating_sub(m.credits_spent.get(k).copied().unwrap_or(0))))
+                .map(|k| {
+                    (
+                        redacted_key(k),
+                        m.linkup_credits
+                            .saturating_sub(m.credits_spent.get(k).copied().unwrap_or(0)),
+                    )
+                })
                 .collect(),
-            daily_usage: m.daily_usage.iter().filter(|((_, d), _)| *d == today).map(|((a, _), n)| (a.clone(), *n)).collect(),
+            daily_usage: m
+                .daily_usage
+                .iter()
+                .filter(|((_, d), _)| *d == today)
+                .map(|((a, _), n)| (a.clone(), *n))
+                .collect(),
             daily_limit: m.daily_limit,
             faults_pending: m.faults.len(),
         }
@@ -113,7 +134,10 @@ impl Mutable {
     }
 
     pub fn record_call(&mut self, endpoint: Endpoint, account: &str) {
-        *self.calls.entry((endpoint, account.to_owned())).or_default() += 1;
+        *self
+            .calls
+            .entry((endpoint, account.to_owned()))
+            .or_default() += 1;
     }
 }
 
@@ -123,5 +147,7 @@ fn redacted_key(key: &str) -> String {
 }
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }

@@ -63,8 +63,15 @@ struct CsLatestMessage {
 }
 
 /// Who sent `message`: the owner or one of the participants.
-pub fn sender<'a>(account: &'a Account, conversation: &'a Conversation, message: &Message) -> &'a Person {
-    message.sender.and_then(|i| conversation.participants.get(i)).unwrap_or(&account.owner)
+pub fn sender<'a>(
+    account: &'a Account,
+    conversation: &'a Conversation,
+    message: &Message,
+) -> &'a Person {
+    message
+        .sender
+        .and_then(|i| conversation.participants.get(i))
+        .unwrap_or(&account.owner)
 }
 
 impl CsConversation {
@@ -157,7 +164,10 @@ impl LinkupMessage {
             text: m.text.clone(),
             timestamp: m.timestamp,
             sender: from.name(),
-            sender_info: SenderInfo { first_name: from.first_name.clone(), last_name: from.last_name.clone() },
+            sender_info: SenderInfo {
+                first_name: from.first_name.clone(),
+                last_name: from.last_name.clone(),
+            },
             message_type: m.kind,
             entity_urn: m.urn.clone(),
         }

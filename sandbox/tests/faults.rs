@@ -7,14 +7,24 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::json;
 
-fn raw_recent(sandbox: &Sandbox, agent: &ureq::Agent) -> Result<(u16, String, Option<String>, Option<String>), String> {
+fn raw_recent(
+    sandbox: &Sandbox,
+    agent: &ureq::Agent,
+) -> Result<(u16, String, Option<String>, Option<String>), String> {
     let result = agent
-        .get(&format!("{}/linkedin/messaging/recent-messages?count=2", sandbox.base))
+        .get(&format!(
+            "{}/linkedin/messaging/recent-messages?count=2",
+            sandbox.base
+        ))
         .set("authorization", &format!("Bearer {CS_KEY}"))
         .call();
     match result {
         Ok(r) | Err(ureq::Error::Status(_, r)) => {
-            let (status, ct, ra) = (r.status(), r.header("content-type").map(str::to_owned), r.header("retry-after").map(str::to_owned));
+            let (status, ct, ra) = (
+                r.status(),
+                r.header("content-type").map(str::to_owned),
+                r.header("retry-after").map(str::to_owned),
+            );
             Ok((status, r.into_string().unwrap(), ct, ra))
         }
         Err(e) => Err(e.to_string()),
@@ -27,7 +37,13 @@ fn each_fault_mode_answers_as_specified_then_recovers() {
     let agent = agent();
     sandbox.fault(json!({"mode": "status", "status": 500, "count": 1}));
     let (status, body, ..) = raw_recent(&sandbox, &agent).unwrap();
-    assert_eq!((status, body.as_str()), (500, r#"{"error":"Failed to get LinkedIn authentication credentials","success":false}"#));
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            500,
+            r#"{"error":"Failed to get LinkedIn authentication credentials","success":false}"#
+        )
+    );
 
     sandbox.fault(json!({"mode": "status", "status": 429, "retryAfter": 7, "count": 1}));
     let (status, _, _, retry_after) = raw_recent(&sandbox, &agent).unwrap();
@@ -56,9 +72,14 @@ fn each_fault_mode_answers_as_specified_then_recovers() {
     assert!(started.elapsed() >= Duration::from_millis(300));
 
     sandbox.fault(json!({"mode": "hang", "count": 1}));
-    let impatient = ureq::AgentBuilder::new().timeout(Duration::from_millis(400)).build();
+    let impatient = ureq::AgentBuilder::new()
+        .timeout(Duration::from_millis(400))
+        .build();
     let started = Instant::now();
-    assert!(raw_recent(&sandbox, &impatient).is_err(), "a hung call never answers");
+    assert!(
+        raw_recent(&sandbox, &impatient).is_err(),
+        "a hung call never answers"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
 
     assert_eq!(raw_recent(&sandbox, &agent).unwrap().0, 200, "recovered");
@@ -70,11 +91,15 @@ fn counted_faults_fire_exactly_n_times_and_ratios_are_shares() {
     let sandbox = Sandbox::start_with(&["--daily-limit", "10000"]);
     let agent = agent();
     sandbox.fault(json!({"mode": "status", "status": 502, "count": 3}));
-    let statuses: Vec<u16> = (0..5).map(|_| raw_recent(&sandbox, &agent).unwrap().0).collect();
+    let statuses: Vec<u16> = (0..5)
+        .map(|_| raw_recent(&sandbox, &agent).unwrap().0)
+        .collect();
     assert_eq!(statuses, [502, 502, 502, 200, 200]);
 
     sandbox.fault(json!({"mode": "status", "status": 500, "ratio": 0.5}));
-    let failures = (0..200).filter(|_| raw_recent(&sandbox, &agent).unwrap().0 == 500).count();
+    let failures = (0..200)
+        .filter(|_| raw_recent(&sandbox, &agent).unwrap().0 == 500)
+        .count();
     assert!((60..=140).contains(&failures), "{failures} of 200");
     sandbox.control("DELETE", "faults", None);
     assert!((0..20).all(|_| raw_recent(&sandbox, &agent).unwrap().0 == 200));
@@ -91,7 +116,12 @@ fn faults_target_one_endpoint_or_account() {
 
     sandbox.fault(json!({"mode": "status", "status": 503, "account": "6a7b8c9d0e1f2a3b4c5d6e7f"}));
     assert_eq!(sandbox.recent("", Some(CS_KEY)).0, 200);
-    assert_eq!(sandbox.recent("accountId=6a7b8c9d0e1f2a3b4c5d6e7f", Some(CS_KEY)).0, 503);
+    assert_eq!(
+        sandbox
+            .recent("accountId=6a7b8c9d0e1f2a3b4c5d6e7f", Some(CS_KEY))
+            .0,
+        503
+    );
     assert_eq!(sandbox.conversation(&body, Some(LINKUP_KEY)).0, 200);
 }
 
@@ -101,12 +131,26 @@ fn counters_count_calls_per_endpoint_and_account_and_reset() {
     sandbox.recent("", Some(CS_KEY));
     sandbox.recent("accountId=6a7b8c9d0e1f2a3b4c5d6e7f", Some(CS_KEY));
     sandbox.recent("", Some("bad"));
-    sandbox.conversation(&json!({"linkedin_url": DOC_PROFILE_URL, "login_token": TITOUAN_TOKEN}), Some(LINKUP_KEY));
+    sandbox.conversation(
+        &json!({"linkedin_url": DOC_PROFILE_URL, "login_token": TITOUAN_TOKEN}),
+        Some(LINKUP_KEY),
+    );
     let stats = sandbox.stats();
-    assert_eq!((stats["calls"]["connectsafely"].as_u64(), stats["calls"]["linkup"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (
+            stats["calls"]["connectsafely"].as_u64(),
+            stats["calls"]["linkup"].as_u64()
+        ),
+        (Some(3), Some(1))
+    );
     let by_account = stats["callsByAccount"].as_array().unwrap();
-    assert!(by_account.iter().any(|r| r["account"] == "6a7b8c9d0e1f2a3b4c5d6e7f" && r["calls"] == 1));
-    assert!(!stats.to_string().contains(CS_KEY) && !stats.to_string().contains(TITOUAN_TOKEN), "no secrets in stats");
+    assert!(by_account
+        .iter()
+        .any(|r| r["account"] == "6a7b8c9d0e1f2a3b4c5d6e7f" && r["calls"] == 1));
+    assert!(
+        !stats.to_string().contains(CS_KEY) && !stats.to_string().contains(TITOUAN_TOKEN),
+        "no secrets in stats"
+    );
     sandbox.control("POST", "reset", None);
     assert_eq!(sandbox.calls("total"), 0);
 }

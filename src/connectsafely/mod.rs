@@ -20,7 +20,11 @@ pub const CONNECTSAFELY_BASE_URL: &str = "https://api.connectsafely.ai/linkedin"
 const PATH: &str = "/messaging/recent-messages";
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
-pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Filters and paging of a conversation list. All fields are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,12 +59,28 @@ pub(crate) struct Checked<'a> {
 
 impl ConversationQuery {
     pub(crate) fn check(&self) -> Result<Checked<'_>> {
-        let account_id = self.account_id.as_deref().map(validate::account_id).transpose()?;
+        let account_id = self
+            .account_id
+            .as_deref()
+            .map(validate::account_id)
+            .transpose()?;
         let count = validate::count("count", self.count)?;
         let keywords = validate::keywords(self.keywords.as_deref())?;
-        let read = self.unread.map(|unread| if unread { "false" } else { "true" });
-        let fingerprint = query_fingerprint(&[("accountId", account_id), ("keywords", keywords), ("read", read)]);
-        Ok(Checked { account_id, count, keywords, read, fingerprint })
+        let read = self
+            .unread
+            .map(|unread| if unread { "false" } else { "true" });
+        let fingerprint = query_fingerprint(&[
+            ("accountId", account_id),
+            ("keywords", keywords),
+            ("read", read),
+        ]);
+        Ok(Checked {
+            account_id,
+            count,
+            keywords,
+            read,
+            fingerprint,
+        })
     }
 
     /// A canonical, secret-free key for caching this exact page (filters, size and cursor).
@@ -70,8 +90,13 @@ impl ConversationQuery {
         Ok(format!(
             "cs:{}:{}:{}",
             checked.fingerprint,
-            checked.count.map_or_else(|| "-".to_owned(), |c| c.to_string()),
-            upstream.map_or_else(|| "-".to_owned(), |c| utf8_percent_encode(&c, QUERY_VALUE).to_string())
+            checked
+                .count
+                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            upstream.map_or_else(
+                || "-".to_owned(),
+                |c| utf8_percent_encode(&c, QUERY_VALUE).to_string()
+            )
         ))
     }
 
@@ -136,21 +161,29 @@ impl ConnectSafely {
             url,
             headers: vec![
                 ("accept".into(), "application/json".into()),
-                ("authorization".into(), format!("Bearer {}", self.api_key.expose())),
+                (
+                    "authorization".into(),
+                    format!("Bearer {}", self.api_key.expose()),
+                ),
             ],
             body: None,
         })
     }
 
     /// Parses the response to [`Self::build_list_conversations`] for the same `query`.
-    pub fn parse_list_conversations(&self, query: &ConversationQuery, response: &HttpResponse) -> Result<ConversationPage> {
+    pub fn parse_list_conversations(
+        &self,
+        query: &ConversationQuery,
+        response: &HttpResponse,
+    ) -> Result<ConversationPage> {
         let parse = || {
             let checked = query.check()?;
             if !(200..300).contains(&response.status) {
                 return Err(error_from_response(response));
             }
             let body: wire::RecentMessages = decode_json(response)?;
-            let looks_like_an_error = body.success == Some(false) || (body.success.is_none() && body.conversations.is_none());
+            let looks_like_an_error = body.success == Some(false)
+                || (body.success.is_none() && body.conversations.is_none());
             if looks_like_an_error {
                 return Err(error_from_response(response));
             }

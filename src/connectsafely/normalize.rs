@@ -15,7 +15,12 @@ pub(super) fn page(body: RecentMessages, fingerprint: &str) -> ConversationPage 
         .map(|c| conversation(c, owner))
         .collect();
     let next_cursor = body.next_cursor.filter(|c| !c.is_empty()).map(|upstream| {
-        Cursor { provider: Provider::ConnectSafely, fingerprint: fingerprint.to_owned(), upstream }.encode()
+        Cursor {
+            provider: Provider::ConnectSafely,
+            fingerprint: fingerprint.to_owned(),
+            upstream,
+        }
+        .encode()
     });
     ConversationPage {
         items,
@@ -27,7 +32,9 @@ pub(super) fn page(body: RecentMessages, fingerprint: &str) -> ConversationPage 
 }
 
 fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
-    let thread_id = wire.conversation_id.unwrap_or_else(|| thread_id_from_urn(&wire.conversation_urn));
+    let thread_id = wire
+        .conversation_id
+        .unwrap_or_else(|| thread_id_from_urn(&wire.conversation_urn));
     let unread_count = wire.unread_count.unwrap_or(0);
     Conversation {
         id: wire.conversation_urn,
@@ -35,7 +42,12 @@ fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
         thread_id,
         backend_urn: wire.backend_conversation_urn,
         url: wire.conversation_url,
-        participants: wire.participants.unwrap_or_default().into_iter().map(participant).collect(),
+        participants: wire
+            .participants
+            .unwrap_or_default()
+            .into_iter()
+            .map(participant)
+            .collect(),
         unread_count,
         is_read: wire.is_read.unwrap_or(unread_count == 0),
         last_activity_at: wire.last_activity_at,
@@ -86,6 +98,7 @@ pub(crate) fn picture_expiry_ms(url: &str) -> Option<i64> {
         .find_map(|pair| pair.strip_prefix("e="))
         .and_then(|secs| secs.parse::<i64>().ok())
         .and_then(|secs| secs.checked_mul(1000))
+        .filter(|ms| crate::js_int::is_safe(*ms))
 }
 
 fn latest_message(wire: WireLatestMessage, owner: Option<&str>) -> LatestMessage {
@@ -112,15 +125,32 @@ mod tests {
 
     #[test]
     fn picture_expiry_is_read_from_e() {
-        assert_eq!(picture_expiry_ms("https://media.licdn.com/x?e=1700000000&v=beta&t=abc"), Some(1_700_000_000_000));
-        assert_eq!(picture_expiry_ms("https://media.licdn.com/x?v=1&e=12"), Some(12_000));
-        assert_eq!(picture_expiry_ms("https://media.licdn.com/dms/image/..."), None);
+        assert_eq!(
+            picture_expiry_ms("https://media.licdn.com/x?e=1700000000&v=beta&t=abc"),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(
+            picture_expiry_ms("https://media.licdn.com/x?v=1&e=12"),
+            Some(12_000)
+        );
+        assert_eq!(
+            picture_expiry_ms("https://media.licdn.com/dms/image/..."),
+            None
+        );
         assert_eq!(picture_expiry_ms("https://x/?e=abc"), None);
         assert_eq!(picture_expiry_ms("https://x/?e=99999999999999999"), None);
+        assert_eq!(
+            picture_expiry_ms("https://x/?e=9007199254741"),
+            None,
+            "beyond a JS number once in ms"
+        );
     }
 
     #[test]
     fn thread_id_comes_from_the_urn_when_missing() {
-        assert_eq!(thread_id_from_urn("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-XYZ==)"), "2-XYZ==");
+        assert_eq!(
+            thread_id_from_urn("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-XYZ==)"),
+            "2-XYZ=="
+        );
     }
 }

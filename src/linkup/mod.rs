@@ -65,13 +65,26 @@ struct Checked {
 impl MessageQuery {
     /// The validated target: exactly one of conversation id and profile URL.
     pub fn target(&self) -> Result<MessageTarget> {
-        let id = self.conversation_id.as_deref().filter(|v| !v.trim().is_empty());
+        let id = self
+            .conversation_id
+            .as_deref()
+            .filter(|v| !v.trim().is_empty());
         let url = self.profile_url.as_deref().filter(|v| !v.trim().is_empty());
         match (id, url) {
-            (Some(id), None) => Ok(MessageTarget::ConversationId(validate::conversation_id(id)?.to_owned())),
-            (None, Some(url)) => Ok(MessageTarget::ProfileUrl(validate::profile_url(url)?.to_owned())),
-            (Some(_), Some(_)) => Err(Error::invalid("conversationId", "give conversationId or profileUrl, not both")),
-            (None, None) => Err(Error::invalid("conversationId", "give conversationId or profileUrl")),
+            (Some(id), None) => Ok(MessageTarget::ConversationId(
+                validate::conversation_id(id)?.to_owned(),
+            )),
+            (None, Some(url)) => Ok(MessageTarget::ProfileUrl(
+                validate::profile_url(url)?.to_owned(),
+            )),
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "conversationId",
+                "give conversationId or profileUrl, not both",
+            )),
+            (None, None) => Err(Error::invalid(
+                "conversationId",
+                "give conversationId or profileUrl",
+            )),
         }
     }
 
@@ -82,11 +95,18 @@ impl MessageQuery {
             MessageTarget::ConversationId(id) => query_fingerprint(&[("conversationId", Some(id))]),
             MessageTarget::ProfileUrl(url) => query_fingerprint(&[("profileUrl", Some(url))]),
         };
-        Ok(Checked { target, total_results, fingerprint })
+        Ok(Checked {
+            target,
+            total_results,
+            fingerprint,
+        })
     }
 
     fn upstream_cursor(&self, checked: &Checked) -> Result<Option<String>> {
-        self.cursor.as_deref().map(|c| Cursor::open(c, Provider::Linkup, &checked.fingerprint)).transpose()
+        self.cursor
+            .as_deref()
+            .map(|c| Cursor::open(c, Provider::Linkup, &checked.fingerprint))
+            .transpose()
     }
 
     /// Credits this request will cost (1 per 10 requested results, rounded up).
@@ -107,7 +127,10 @@ impl MessageQuery {
             "lk:{}:{}:{}",
             checked.fingerprint,
             checked.total_results,
-            upstream.map_or_else(|| "-".to_owned(), |c| utf8_percent_encode(&c, QUERY_VALUE).to_string())
+            upstream.map_or_else(
+                || "-".to_owned(),
+                |c| utf8_percent_encode(&c, QUERY_VALUE).to_string()
+            )
         ))
     }
 }
@@ -146,7 +169,12 @@ impl Linkup {
         validate::non_empty_secret("apiKey", api_key.expose())?;
         validate::non_empty_secret("loginToken", login_token.expose())?;
         let base_url = validate::base_url(base_url)?;
-        Ok(Self { base_url, api_key, login_token, country: None })
+        Ok(Self {
+            base_url,
+            api_key,
+            login_token,
+            country: None,
+        })
     }
 
     /// Sets the proxy country sent upstream (the provider defaults to `FR`).
@@ -179,22 +207,36 @@ impl Linkup {
                 ("content-type".into(), "application/json".into()),
                 ("x-api-key".into(), self.api_key.expose().to_owned()),
             ],
-            body: Some(serde_json::to_string(&body).expect("a struct of strings and integers serializes")),
+            body: Some(
+                serde_json::to_string(&body).expect("a struct of strings and integers serializes"),
+            ),
         })
     }
 
     /// Parses the response to [`Self::build_list_messages`] for the same `query`.
-    pub fn parse_list_messages(&self, query: &MessageQuery, response: &HttpResponse) -> Result<MessagePage> {
+    pub fn parse_list_messages(
+        &self,
+        query: &MessageQuery,
+        response: &HttpResponse,
+    ) -> Result<MessagePage> {
         let parse = || {
             let checked = query.check()?;
             if !(200..300).contains(&response.status) {
                 return Err(error_from_response(response));
             }
             let body: wire::ConversationResponse = decode_json(response)?;
-            let Some(data) = body.data.filter(|_| body.status.as_deref().is_none_or(|s| s == "success")) else {
+            let Some(data) = body
+                .data
+                .filter(|_| body.status.as_deref().is_none_or(|s| s == "success"))
+            else {
                 return Err(error_from_response(response));
             };
-            Ok(normalize::page(data, &checked.target, &checked.fingerprint, credit_cost(checked.total_results)))
+            Ok(normalize::page(
+                data,
+                &checked.target,
+                &checked.fingerprint,
+                credit_cost(checked.total_results),
+            ))
         };
         parse().map_err(|e| e.scrub(&[self.api_key.expose(), self.login_token.expose()]))
     }

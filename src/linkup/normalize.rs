@@ -8,16 +8,32 @@ use crate::cursor::{Cursor, Provider};
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
 
-pub(super) fn page(data: ConversationData, target: &MessageTarget, fingerprint: &str, credit_cost: u32) -> MessagePage {
-    let conversation_id = data.conversation_id.clone().unwrap_or_else(|| match target {
-        MessageTarget::ConversationId(id) => id.clone(),
-        MessageTarget::ProfileUrl(_) => String::new(),
-    });
+pub(super) fn page(
+    data: ConversationData,
+    target: &MessageTarget,
+    fingerprint: &str,
+    credit_cost: u32,
+) -> MessagePage {
+    let conversation_id = data
+        .conversation_id
+        .clone()
+        .unwrap_or_else(|| match target {
+            MessageTarget::ConversationId(id) => id.clone(),
+            MessageTarget::ProfileUrl(_) => String::new(),
+        });
     let wire_messages = data.messages.unwrap_or_default();
     let oldest_timestamp = wire_messages.iter().map(|m| m.timestamp).min();
-    let items = dedupe_newest_first(wire_messages.into_iter().map(|m| message(m, &conversation_id)).collect());
+    let items = dedupe_newest_first(
+        wire_messages
+            .into_iter()
+            .map(|m| message(m, &conversation_id))
+            .collect(),
+    );
     let pagination = data.pagination;
-    let has_next_page = pagination.as_ref().and_then(|p| p.has_next_page).unwrap_or(false);
+    let has_next_page = pagination
+        .as_ref()
+        .and_then(|p| p.has_next_page)
+        .unwrap_or(false);
     let upstream_cursor = pagination
         .and_then(|p| p.next_cursor)
         .and_then(|c| match c {
@@ -26,9 +42,16 @@ pub(super) fn page(data: ConversationData, target: &MessageTarget, fingerprint: 
             _ => None,
         })
         .or_else(|| oldest_timestamp.map(|t| t.to_string()));
-    let next_cursor = upstream_cursor.filter(|_| has_next_page && !items.is_empty()).map(|upstream| {
-        Cursor { provider: Provider::Linkup, fingerprint: fingerprint.to_owned(), upstream }.encode()
-    });
+    let next_cursor = upstream_cursor
+        .filter(|_| has_next_page && !items.is_empty())
+        .map(|upstream| {
+            Cursor {
+                provider: Provider::Linkup,
+                fingerprint: fingerprint.to_owned(),
+                upstream,
+            }
+            .encode()
+        });
     MessagePage {
         items,
         next_cursor,
@@ -53,7 +76,11 @@ fn message(wire: WireMessage, conversation_id: &str) -> Message {
         None => (None, None, None, None),
     };
     let name = wire.sender.filter(|n| !n.is_empty()).unwrap_or_else(|| {
-        [first_name.as_deref(), last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        [first_name.as_deref(), last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     });
     Message {
         id: wire.entity_urn,
@@ -62,6 +89,12 @@ fn message(wire: WireMessage, conversation_id: &str) -> Message {
         sent_at: wire.timestamp,
         kind: MessageKind::from_upstream(&raw_kind),
         raw_kind,
-        sender: Sender { name, first_name, last_name, profile_url, urn },
+        sender: Sender {
+            name,
+            first_name,
+            last_name,
+            profile_url,
+            urn,
+        },
     }
 }

@@ -14,10 +14,13 @@ pub(super) struct ConversationResponse {
 pub(super) struct ConversationData {
     pub conversation_id: Option<String>,
     pub profile_url: Option<String>,
+    #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
     pub total_results: Option<u64>,
+    #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
     pub total_other_member_message_count: Option<u64>,
     pub unread_count: Option<u32>,
     pub last_seen_message: Option<bool>,
+    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
     pub last_seen_at: Option<i64>,
     pub messages: Option<Vec<WireMessage>>,
     pub pagination: Option<Pagination>,
@@ -26,6 +29,7 @@ pub(super) struct ConversationData {
 #[derive(Debug, Deserialize)]
 pub(super) struct WireMessage {
     pub text: Option<String>,
+    #[serde(deserialize_with = "crate::js_int::int")]
     pub timestamp: i64,
     pub sender: Option<String>,
     pub sender_info: Option<SenderInfo>,

@@ -39,7 +39,9 @@ pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> R
 
 fn promise(backend: Backend, fetch: Function, operation: Result<Operation>) -> Promise {
     future_to_promise(async move {
-        let page = run(&backend, &fetch, operation.map_err(|e| js_error(&e))?).await.map_err(|e| js_error(&e))?;
+        let page = run(&backend, &fetch, operation.map_err(|e| js_error(&e))?)
+            .await
+            .map_err(|e| js_error(&e))?;
         to_js(&page)
     })
 }
@@ -48,7 +50,9 @@ fn promise(backend: Backend, fetch: Function, operation: Result<Operation>) -> P
 impl InboxClient {
     /// Checks the config; throws an `InboxError` (`INVALID_INPUT`) when it is unusable.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue) -> Result<InboxClient, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
+    ) -> Result<InboxClient, JsValue> {
         let fetch = pick_fetch(&config).map_err(|e| js_error(&e))?;
         let parsed: InboxConfig = from_js_required(&config, "config").map_err(|e| js_error(&e))?;
         let backend = parsed.backend().map_err(|e| js_error(&e))?;
@@ -61,14 +65,19 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Promise {
-        let operation = from_js::<ConversationQuery>(&query.unwrap_or(JsValue::UNDEFINED), "query").map(Operation::ListConversations);
+        let operation = from_js::<ConversationQuery>(&query.unwrap_or(JsValue::UNDEFINED), "query")
+            .map(Operation::ListConversations);
         promise(self.backend.clone(), self.fetch.clone(), operation)
     }
 
     /// One page of messages of a conversation (by `conversationId` or `profileUrl`), newest first.
     #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<MessagePage>")]
-    pub fn list_messages(&self, #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue) -> Promise {
-        let operation = from_js_required::<MessageQuery>(&query, "query").map(Operation::ListMessages);
+    pub fn list_messages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue,
+    ) -> Promise {
+        let operation =
+            from_js_required::<MessageQuery>(&query, "query").map(Operation::ListMessages);
         promise(self.backend.clone(), self.fetch.clone(), operation)
     }
 
@@ -78,19 +87,37 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let query: ConversationQuery = from_js(&query.unwrap_or(JsValue::UNDEFINED), "query").map_err(|e| js_error(&e))?;
-        Ok(walk(self.backend.clone(), self.fetch.clone(), move |cursor| {
-            Operation::ListConversations(ConversationQuery { cursor, ..query.clone() })
-        }))
+        let query: ConversationQuery =
+            from_js(&query.unwrap_or(JsValue::UNDEFINED), "query").map_err(|e| js_error(&e))?;
+        Ok(walk(
+            self.backend.clone(),
+            self.fetch.clone(),
+            move |cursor| {
+                Operation::ListConversations(ConversationQuery {
+                    cursor,
+                    ..query.clone()
+                })
+            },
+        ))
     }
 
     /// Every message of a conversation, newest first, following cursors to the end, each once.
     #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Message>")]
-    pub fn messages(&self, #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue) -> Result<JsValue, JsValue> {
+    pub fn messages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let query: MessageQuery = from_js_required(&query, "query").map_err(|e| js_error(&e))?;
         query.target().map_err(|e| js_error(&e))?;
-        Ok(walk(self.backend.clone(), self.fetch.clone(), move |cursor| {
-            Operation::ListMessages(MessageQuery { cursor, ..query.clone() })
-        }))
+        Ok(walk(
+            self.backend.clone(),
+            self.fetch.clone(),
+            move |cursor| {
+                Operation::ListMessages(MessageQuery {
+                    cursor,
+                    ..query.clone()
+                })
+            },
+        ))
     }
 }

@@ -4,7 +4,9 @@ use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use crate::{ApiKey, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Proxy, Result};
+use crate::{
+    ApiKey, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Proxy, Result,
+};
 
 /// `{ proxy }` for browsers, or `{ connectsafely, linkup }` for direct server-side use.
 #[derive(Debug, Deserialize, Tsify)]
@@ -80,15 +82,28 @@ export interface InboxConfig {
 #[derive(Debug, Clone)]
 pub enum Backend {
     Proxy(Proxy),
-    Direct { connectsafely: Option<ConnectSafely>, linkup: Option<Linkup>, account_id: Option<String> },
+    Direct {
+        connectsafely: Option<ConnectSafely>,
+        linkup: Option<Linkup>,
+        account_id: Option<String>,
+    },
 }
 
 impl InboxConfig {
     pub fn backend(self) -> Result<Backend> {
         match (self.proxy, self.connectsafely, self.linkup) {
-            (Some(proxy), None, None) => Ok(Backend::Proxy(Proxy::new(&proxy.url, ClientToken::new(proxy.token))?)),
-            (Some(_), _, _) => Err(Error::InvalidInput { field: "config", reason: "give proxy, or connectsafely/linkup, not both".into() }),
-            (None, None, None) => Err(Error::InvalidInput { field: "config", reason: "give proxy, or connectsafely and/or linkup".into() }),
+            (Some(proxy), None, None) => Ok(Backend::Proxy(Proxy::new(
+                &proxy.url,
+                ClientToken::new(proxy.token),
+            )?)),
+            (Some(_), _, _) => Err(Error::InvalidInput {
+                field: "config",
+                reason: "give proxy, or connectsafely/linkup, not both".into(),
+            }),
+            (None, None, None) => Err(Error::InvalidInput {
+                field: "config",
+                reason: "give proxy, or connectsafely and/or linkup".into(),
+            }),
             (None, cs, lk) => {
                 let account_id = cs.as_ref().and_then(|c| c.account_id.clone());
                 let connectsafely = cs
@@ -113,7 +128,11 @@ impl InboxConfig {
                         })
                     })
                     .transpose()?;
-                Ok(Backend::Direct { connectsafely, linkup, account_id })
+                Ok(Backend::Direct {
+                    connectsafely,
+                    linkup,
+                    account_id,
+                })
             }
         }
     }

@@ -1,20 +1,29 @@
-//! Values across the boundary: JSON text in both directions, errors as JS `Error`s.
+//! Values across the boundary: JS objects in as JSON text, results out as JS objects built by
+//! serde-wasm-bindgen (faster than JSON text + `JSON.parse`: see bench/RESULTS.md; feature
+//! `boundary-json-text` builds the JSON-text variant for that comparison), errors as JS `Error`s.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::Error;
 
 /// A JS value (object or undefined) into a Rust value; failures are `INVALID_INPUT` on `field`.
-pub fn from_js<T: DeserializeOwned + Default>(value: &JsValue, field: &'static str) -> Result<T, Error> {
+pub fn from_js<T: DeserializeOwned + Default>(
+    value: &JsValue,
+    field: &'static str,
+) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
     from_js_required(value, field)
 }
 
-pub fn from_js_required<T: DeserializeOwned>(value: &JsValue, field: &'static str) -> Result<T, Error> {
+pub fn from_js_required<T: DeserializeOwned>(
+    value: &JsValue,
+    field: &'static str,
+) -> Result<T, Error> {
     let invalid = |reason: String| Error::InvalidInput { field, reason };
     let text = js_sys::JSON::stringify(value)
         .map_err(|_| invalid("must be a plain object".into()))?
@@ -23,10 +32,37 @@ pub fn from_js_required<T: DeserializeOwned>(value: &JsValue, field: &'static st
     serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
-/// A Rust value into a plain JS object.
+/// A Rust value into a plain JS object (`None` as `null`, maps as objects, like JSON).
+#[cfg(not(feature = "boundary-json-text"))]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+}
+
+/// A Rust value into a plain JS object through JSON text and `JSON.parse` (benchmarks only).
+#[cfg(feature = "boundary-json-text")]
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
     js_sys::JSON::parse(&text)
+}
+
+/// A response body given as a string, `Uint8Array` or `ArrayBuffer`. Bytes skip the UTF-8 →
+/// UTF-16 → UTF-8 round trip of `response.text()`; invalid UTF-8 is replaced like `text()` does.
+pub fn body_text(value: &JsValue) -> Option<String> {
+    if let Some(text) = value.as_string() {
+        return Some(text);
+    }
+    let bytes = if let Some(view) = value.dyn_ref::<js_sys::Uint8Array>() {
+        view.to_vec()
+    } else {
+        js_sys::Uint8Array::new(value.dyn_ref::<js_sys::ArrayBuffer>()?).to_vec()
+    };
+    Some(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// A core error as a JS `Error` with `code`, and `field` / `retryAfter` / `status` when known.

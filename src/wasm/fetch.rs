@@ -19,7 +19,10 @@ pub fn pick_fetch(config: &JsValue) -> Result<Function, Error> {
     };
     candidate
         .dyn_into::<Function>()
-        .map_err(|_| Error::InvalidInput { field: "fetch", reason: "no fetch function: pass one in the config".into() })
+        .map_err(|_| Error::InvalidInput {
+            field: "fetch",
+            reason: "no fetch function: pass one in the config".into(),
+        })
 }
 
 fn network(error: JsValue) -> Error {
@@ -35,7 +38,9 @@ fn get(target: &JsValue, name: &str) -> JsValue {
 }
 
 async fn await_value(value: JsValue) -> Result<JsValue, Error> {
-    JsFuture::from(Promise::resolve(&value)).await.map_err(network)
+    JsFuture::from(Promise::resolve(&value))
+        .await
+        .map_err(network)
 }
 
 /// Sends `request` with `fetch` and reads status, the headers the core uses, and the body.
@@ -43,26 +48,51 @@ pub async fn send(fetch: &Function, request: &HttpRequest) -> Result<HttpRespons
     let init = Object::new();
     let headers = Object::new();
     for (name, value) in &request.headers {
-        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+        let _ = Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        );
     }
-    let _ = Reflect::set(&init, &JsValue::from_str("method"), &JsValue::from_str(request.method.as_str()));
+    let _ = Reflect::set(
+        &init,
+        &JsValue::from_str("method"),
+        &JsValue::from_str(request.method.as_str()),
+    );
     let _ = Reflect::set(&init, &JsValue::from_str("headers"), &headers);
     if let Some(body) = &request.body {
         let _ = Reflect::set(&init, &JsValue::from_str("body"), &JsValue::from_str(body));
     }
-    let pending = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init).map_err(network)?;
+    let pending = fetch
+        .call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init)
+        .map_err(network)?;
     let response = await_value(pending).await?;
-    let status = get(&response, "status").as_f64().ok_or_else(|| network(JsValue::UNDEFINED))? as u16;
+    let status = get(&response, "status")
+        .as_f64()
+        .ok_or_else(|| network(JsValue::UNDEFINED))? as u16;
     let header_bag = get(&response, "headers");
     let header_get = get(&header_bag, "get").dyn_into::<Function>().ok();
     let kept = KEPT_HEADERS
         .iter()
         .filter_map(|name| {
-            let value = header_get.as_ref()?.call1(&header_bag, &JsValue::from_str(name)).ok()?.as_string()?;
+            let value = header_get
+                .as_ref()?
+                .call1(&header_bag, &JsValue::from_str(name))
+                .ok()?
+                .as_string()?;
             Some(((*name).to_owned(), value))
         })
         .collect();
-    let text = get(&response, "text").dyn_into::<Function>().map_err(network)?;
-    let body = await_value(text.call0(&response).map_err(network)?).await?.as_string().unwrap_or_default();
-    Ok(HttpResponse { status, headers: kept, body })
+    // Bytes when the response has them (no UTF-16 round trip); `text()` for minimal fetch stand-ins.
+    let reader = ["arrayBuffer", "text"]
+        .iter()
+        .find_map(|name| get(&response, name).dyn_into::<Function>().ok())
+        .ok_or_else(|| network(JsValue::UNDEFINED))?;
+    let body = await_value(reader.call0(&response).map_err(network)?).await?;
+    let body = super::convert::body_text(&body).unwrap_or_default();
+    Ok(HttpResponse {
+        status,
+        headers: kept,
+        body,
+    })
 }

@@ -27,12 +27,29 @@ struct Walk {
 type PageFor = dyn Fn(Option<String>) -> Operation;
 
 /// An object implementing the async iterator protocol over every item of every page.
-pub fn walk(backend: Backend, fetch: Function, page_for: impl Fn(Option<String>) -> Operation + 'static) -> JsValue {
-    let state = Rc::new(RefCell::new(Walk { buffer: VecDeque::new(), seen: HashSet::new(), cursor: None, pages: 0, done: false }));
+pub fn walk(
+    backend: Backend,
+    fetch: Function,
+    page_for: impl Fn(Option<String>) -> Operation + 'static,
+) -> JsValue {
+    let state = Rc::new(RefCell::new(Walk {
+        buffer: VecDeque::new(),
+        seen: HashSet::new(),
+        cursor: None,
+        pages: 0,
+        done: false,
+    }));
     let page_for: Rc<PageFor> = Rc::new(page_for);
     let next: Rc<dyn Fn() -> Promise> = Rc::new(move || {
-        let (state, backend, fetch, page_for) = (state.clone(), backend.clone(), fetch.clone(), page_for.clone());
-        future_to_promise(async move { next_item(&state, &backend, &fetch, page_for.as_ref()).await })
+        let (state, backend, fetch, page_for) = (
+            state.clone(),
+            backend.clone(),
+            fetch.clone(),
+            page_for.clone(),
+        );
+        future_to_promise(
+            async move { next_item(&state, &backend, &fetch, page_for.as_ref()).await },
+        )
     });
     iterator_object(next)
 }
@@ -43,7 +60,8 @@ fn iterator_object(next: Rc<dyn Fn() -> Promise>) -> JsValue {
     let object = Object::new();
     let call_next = next.clone();
     let next_fn = Closure::<dyn Fn() -> Promise>::new(move || call_next()).into_js_value();
-    let again = Closure::<dyn Fn() -> JsValue>::new(move || iterator_object(next.clone())).into_js_value();
+    let again =
+        Closure::<dyn Fn() -> JsValue>::new(move || iterator_object(next.clone())).into_js_value();
     let _ = Reflect::set(&object, &JsValue::from_str("next"), &next_fn);
     let _ = Reflect::set(&object, &js_sys::Symbol::async_iterator(), &again);
     object.into()
@@ -52,11 +70,20 @@ fn iterator_object(next: Rc<dyn Fn() -> Promise>) -> JsValue {
 fn result(value: JsValue, done: bool) -> JsValue {
     let object = Object::new();
     let _ = Reflect::set(&object, &JsValue::from_str("value"), &value);
-    let _ = Reflect::set(&object, &JsValue::from_str("done"), &JsValue::from_bool(done));
+    let _ = Reflect::set(
+        &object,
+        &JsValue::from_str("done"),
+        &JsValue::from_bool(done),
+    );
     object.into()
 }
 
-async fn next_item(state: &RefCell<Walk>, backend: &Backend, fetch: &Function, page_for: &PageFor) -> Result<JsValue, JsValue> {
+async fn next_item(
+    state: &RefCell<Walk>,
+    backend: &Backend,
+    fetch: &Function,
+    page_for: &PageFor,
+) -> Result<JsValue, JsValue> {
     loop {
         let cursor = {
             let mut walk = state.borrow_mut();
@@ -68,7 +95,9 @@ async fn next_item(state: &RefCell<Walk>, backend: &Backend, fetch: &Function, p
             }
             walk.cursor.clone()
         };
-        let page = run(backend, fetch, page_for(cursor.clone())).await.map_err(|e| js_error(&e))?;
+        let page = run(backend, fetch, page_for(cursor.clone()))
+            .await
+            .map_err(|e| js_error(&e))?;
         let items = page_items(&page)?;
         let (ids, next_cursor) = page.ids_and_cursor();
         let mut walk = state.borrow_mut();

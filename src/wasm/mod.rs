@@ -10,6 +10,5 @@ mod iterate;
 mod operation;
 mod sans_io;
 
-
 #[cfg(test)]
 mod tests;

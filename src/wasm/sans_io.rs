@@ -33,7 +33,8 @@ pub struct ResponseInit {
     #[serde(default)]
     #[tsify(optional)]
     pub headers: Vec<(String, String)>,
-    /// Body text.
+    /// Body: text, or the bytes as received (`new Uint8Array(await res.arrayBuffer())`: faster).
+    #[tsify(type = "string | Uint8Array | ArrayBuffer")]
     pub body: String,
 }
 
@@ -45,9 +46,15 @@ export type Operation = "listConversations" | "listMessages";
 
 fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
     match name {
-        "listConversations" => super::convert::from_js::<ConversationQuery>(query, "query").map(Operation::ListConversations),
-        "listMessages" => from_js_required::<MessageQuery>(query, "query").map(Operation::ListMessages),
-        _ => Err(Error::InvalidInput { field: "operation", reason: "must be listConversations or listMessages".into() }),
+        "listConversations" => super::convert::from_js::<ConversationQuery>(query, "query")
+            .map(Operation::ListConversations),
+        "listMessages" => {
+            from_js_required::<MessageQuery>(query, "query").map(Operation::ListMessages)
+        }
+        _ => Err(Error::InvalidInput {
+            field: "operation",
+            reason: "must be listConversations or listMessages".into(),
+        }),
     }
 }
 
@@ -56,12 +63,18 @@ fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
 pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
-    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")] query: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
+    query: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<RequestInit, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let request = backend.build(&backend.prepare(operation(operation_name, &query)?))?;
-        Ok(RequestInit { method: request.method.as_str().into(), url: request.url, headers: request.headers, body: request.body })
+        Ok(RequestInit {
+            method: request.method.as_str().into(),
+            url: request.url,
+            headers: request.headers,
+            body: request.body,
+        })
     };
     to_js(&run().map_err(|e| js_error(&e))?)
 }
@@ -71,31 +84,49 @@ pub fn build_request(
 pub fn parse_response(
     #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
-    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")] query: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
+    query: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ResponseInit")] response: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let response = read_response(&response)?;
-        backend.parse(&backend.prepare(operation(operation_name, &query)?), &response)
+        backend.parse(
+            &backend.prepare(operation(operation_name, &query)?),
+            &response,
+        )
     };
     to_js(&run().map_err(|e| js_error(&e))?)
 }
 
-/// Reads `{ status, headers?, body }` field by field: the body crosses as one string, never
-/// through `JSON.stringify` (which would escape and re-read a large body twice).
+/// Reads `{ status, headers?, body }` field by field: the body crosses as one string or byte
+/// copy, never through `JSON.stringify` (which would escape and re-read a large body twice).
 fn read_response(value: &JsValue) -> Result<HttpResponse, Error> {
-    let invalid = |reason: &str| Error::InvalidInput { field: "response", reason: reason.into() };
-    let get = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).map_err(|_| invalid("must be an object"));
-    let status = get("status")?.as_f64().filter(|s| (100.0..=599.0).contains(s)).ok_or_else(|| invalid("status must be an HTTP status"))?;
-    let body = get("body")?.as_string().ok_or_else(|| invalid("body must be a string"))?;
+    let invalid = |reason: &str| Error::InvalidInput {
+        field: "response",
+        reason: reason.into(),
+    };
+    let get = |name: &str| {
+        js_sys::Reflect::get(value, &JsValue::from_str(name))
+            .map_err(|_| invalid("must be an object"))
+    };
+    let status = get("status")?
+        .as_f64()
+        .filter(|s| (100.0..=599.0).contains(s))
+        .ok_or_else(|| invalid("status must be an HTTP status"))?;
+    let body = super::convert::body_text(&get("body")?)
+        .ok_or_else(|| invalid("body must be a string, Uint8Array or ArrayBuffer"))?;
     let headers_value = get("headers")?;
     let headers = if headers_value.is_undefined() || headers_value.is_null() {
         Vec::new()
     } else {
         from_js_required::<Vec<(String, String)>>(&headers_value, "response")?
     };
-    Ok(HttpResponse { status: status as u16, headers, body })
+    Ok(HttpResponse {
+        status: status as u16,
+        headers,
+        body,
+    })
 }
 
 /// LinkupAPI credits a request for `totalResults` messages costs (1 per 10, rounded up).

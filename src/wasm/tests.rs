@@ -24,16 +24,32 @@ fn proxy_config() -> JsValue {
 
 #[wasm_bindgen_test]
 fn js_objects_become_queries_and_unknown_fields_are_invalid_input() {
-    let query: ConversationQuery = from_js(&object(r#"{"count":5,"keywords":"a b","unread":true}"#), "query").unwrap();
-    assert_eq!((query.count, query.keywords.as_deref(), query.unread), (Some(5), Some("a b"), Some(true)));
-    assert_eq!(from_js::<ConversationQuery>(&JsValue::UNDEFINED, "query").unwrap(), ConversationQuery::default());
+    let query: ConversationQuery = from_js(
+        &object(r#"{"count":5,"keywords":"a b","unread":true}"#),
+        "query",
+    )
+    .unwrap();
+    assert_eq!(
+        (query.count, query.keywords.as_deref(), query.unread),
+        (Some(5), Some("a b"), Some(true))
+    );
+    assert_eq!(
+        from_js::<ConversationQuery>(&JsValue::UNDEFINED, "query").unwrap(),
+        ConversationQuery::default()
+    );
     let err = from_js::<ConversationQuery>(&object(r#"{"cuont":5}"#), "query").unwrap_err();
     assert_eq!(err.field(), Some("query"));
 }
 
 #[wasm_bindgen_test]
 fn models_become_plain_objects_with_camel_case_fields() {
-    let page = ConversationPage { items: vec![], next_cursor: Some("abc".into()), total: Some(3), account_id: None, owner_profile_urn: None };
+    let page = ConversationPage {
+        items: vec![],
+        next_cursor: Some("abc".into()),
+        total: Some(3),
+        account_id: None,
+        owner_profile_urn: None,
+    };
     let js = to_js(&page).unwrap();
     assert_eq!(get(&js, "nextCursor").as_string().as_deref(), Some("abc"));
     assert_eq!(get(&js, "total").as_f64(), Some(3.0));
@@ -43,29 +59,79 @@ fn models_become_plain_objects_with_camel_case_fields() {
 
 #[wasm_bindgen_test]
 fn errors_are_js_errors_with_code_field_retry_after_and_status() {
-    let invalid = js_error(&Error::InvalidInput { field: "count", reason: "too big".into() });
+    let invalid = js_error(&Error::InvalidInput {
+        field: "count",
+        reason: "too big".into(),
+    });
     assert!(invalid.is_instance_of::<js_sys::Error>());
-    assert_eq!(get(&invalid, "code").as_string().as_deref(), Some("INVALID_INPUT"));
+    assert_eq!(
+        get(&invalid, "code").as_string().as_deref(),
+        Some("INVALID_INPUT")
+    );
     assert_eq!(get(&invalid, "field").as_string().as_deref(), Some("count"));
-    assert_eq!(get(&invalid, "name").as_string().as_deref(), Some("InboxError"));
-    let limited = js_error(&Error::RateLimited { retry_after_secs: Some(30) });
-    assert_eq!((get(&limited, "retryAfter").as_f64(), get(&limited, "status").as_f64()), (Some(30.0), Some(429.0)));
+    assert_eq!(
+        get(&invalid, "name").as_string().as_deref(),
+        Some("InboxError")
+    );
+    let limited = js_error(&Error::RateLimited {
+        retry_after_secs: Some(30),
+    });
+    assert_eq!(
+        (
+            get(&limited, "retryAfter").as_f64(),
+            get(&limited, "status").as_f64()
+        ),
+        (Some(30.0), Some(429.0))
+    );
     assert!(get(&limited, "field").is_undefined());
 }
 
 #[wasm_bindgen_test]
 fn sans_io_exports_build_and_parse() {
-    let request = build_request(proxy_config(), "listConversations", object(r#"{"count":2}"#)).unwrap();
-    assert_eq!(get(&request, "url").as_string().as_deref(), Some("https://proxy.example/v1/conversations?count=2"));
+    let request = build_request(
+        proxy_config(),
+        "listConversations",
+        object(r#"{"count":2}"#),
+    )
+    .unwrap();
+    assert_eq!(
+        get(&request, "url").as_string().as_deref(),
+        Some("https://proxy.example/v1/conversations?count=2")
+    );
     let headers: Array = get(&request, "headers").dyn_into().unwrap();
-    let auth = headers.iter().find(|pair| Array::from(pair).get(0).as_string().as_deref() == Some("authorization")).unwrap();
-    assert_eq!(Array::from(&auth).get(1).as_string().as_deref(), Some("Bearer tok"));
-    let response = object(r#"{"status":200,"body":"{\"items\":[],\"nextCursor\":null,\"total\":0,\"accountId\":null,\"ownerProfileUrn\":null}"}"#);
-    let page = parse_response(proxy_config(), "listConversations", JsValue::UNDEFINED, response).unwrap();
+    let auth = headers
+        .iter()
+        .find(|pair| Array::from(pair).get(0).as_string().as_deref() == Some("authorization"))
+        .unwrap();
+    assert_eq!(
+        Array::from(&auth).get(1).as_string().as_deref(),
+        Some("Bearer tok")
+    );
+    let response = object(
+        r#"{"status":200,"body":"{\"items\":[],\"nextCursor\":null,\"total\":0,\"accountId\":null,\"ownerProfileUrn\":null}"}"#,
+    );
+    let page = parse_response(
+        proxy_config(),
+        "listConversations",
+        JsValue::UNDEFINED,
+        response,
+    )
+    .unwrap();
     assert!(get(&page, "nextCursor").is_null());
-    let failed = object(r#"{"status":401,"body":"{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"unknown client\"}}"}"#);
-    let err = parse_response(proxy_config(), "listConversations", JsValue::UNDEFINED, failed).unwrap_err();
-    assert_eq!(get(&err, "code").as_string().as_deref(), Some("UNAUTHORIZED"));
+    let failed = object(
+        r#"{"status":401,"body":"{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"unknown client\"}}"}"#,
+    );
+    let err = parse_response(
+        proxy_config(),
+        "listConversations",
+        JsValue::UNDEFINED,
+        failed,
+    )
+    .unwrap_err();
+    assert_eq!(
+        get(&err, "code").as_string().as_deref(),
+        Some("UNAUTHORIZED")
+    );
     assert_eq!(credit_cost(21), 3);
 }
 
@@ -73,9 +139,20 @@ fn sans_io_exports_build_and_parse() {
 fn bad_configs_throw_invalid_input_naming_the_field() {
     for (config, field) in [
         (Object::new().into(), "config"),
-        (object(r#"{"proxy":{"url":"ftp://x","token":"t"}}"#), "baseUrl"),
-        (object(r#"{"linkup":{"apiKey":"k","loginToken":"t","country":"XX"}}"#), "country"),
-        (object(r#"{"proxy":{"url":"https://x","token":"t"},"linkup":{"apiKey":"k","loginToken":"t"}}"#), "config"),
+        (
+            object(r#"{"proxy":{"url":"ftp://x","token":"t"}}"#),
+            "baseUrl",
+        ),
+        (
+            object(r#"{"linkup":{"apiKey":"k","loginToken":"t","country":"XX"}}"#),
+            "country",
+        ),
+        (
+            object(
+                r#"{"proxy":{"url":"https://x","token":"t"},"linkup":{"apiKey":"k","loginToken":"t"}}"#,
+            ),
+            "config",
+        ),
     ] {
         let err = InboxClient::new(config).err().expect("rejected");
         assert_eq!(get(&err, "field").as_string().as_deref(), Some(field));

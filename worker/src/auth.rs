@@ -15,7 +15,9 @@ pub fn authenticate(clients: &[ClientEntry], authorization: Option<&str>) -> Opt
     let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
     let mut found = None;
     for (index, client) in clients.iter().enumerate() {
-        let Some(stored) = decode_hex32(&client.token_sha256) else { continue };
+        let Some(stored) = decode_hex32(&client.token_sha256) else {
+            continue;
+        };
         if bool::from(stored.ct_eq(&presented)) && found.is_none() {
             found = Some(index);
         }
@@ -44,7 +46,9 @@ pub fn origin_allowed(client: &ClientEntry, origin: Option<&str>) -> bool {
 
 /// Whether any client allows `origin` (for preflights, which carry no token).
 pub fn any_client_allows(clients: &[ClientEntry], origin: &str) -> bool {
-    clients.iter().any(|c| c.allowed_origins.iter().any(|allowed| allowed == origin))
+    clients
+        .iter()
+        .any(|c| c.allowed_origins.iter().any(|allowed| allowed == origin))
 }
 
 /// A short, stable, secret-free id of the client's accounts, for cache keys and usage.
@@ -54,5 +58,8 @@ pub fn account_digest(client: &ClientEntry) -> String {
     hasher.update(client.connectsafely_account_id.as_bytes());
     hasher.update(b"\0");
     hasher.update(Sha256::digest(client.linkup_login_token.as_bytes()));
-    hasher.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
+    hasher.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

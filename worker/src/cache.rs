@@ -19,7 +19,10 @@ fn url(key: &str) -> String {
 /// The page under `key` if it is younger than its TTL. Cache failures count as misses.
 pub async fn lookup(key: &str, now_ms: u64) -> Option<Cached> {
     let (page, ttl) = read(key, now_ms).await?;
-    (page.age_secs < ttl).then(|| Cached { remaining_secs: ttl - page.age_secs, ..page })
+    (page.age_secs < ttl).then(|| Cached {
+        remaining_secs: ttl - page.age_secs,
+        ..page
+    })
 }
 
 /// The page under `key` however old, while the cache keeps it (the stale window).
@@ -30,19 +33,42 @@ pub async fn lookup_stale(key: &str, now_ms: u64) -> Option<Cached> {
 /// The stored page, its age, and its freshness lifetime.
 async fn read(key: &str, now_ms: u64) -> Option<(Cached, u64)> {
     let mut response = Cache::default().get(url(key), false).await.ok()??;
-    let header = |name: &str| response.headers().get(name).ok().flatten().and_then(|v| v.parse::<u64>().ok());
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<u64>().ok())
+    };
     let (stored_at, ttl) = (header("x-stored-at")?, header("x-ttl")?);
     let body = response.text().await.ok()?;
-    Some((Cached { body, age_secs: now_ms.saturating_sub(stored_at) / 1000, remaining_secs: 0 }, ttl))
+    Some((
+        Cached {
+            body,
+            age_secs: now_ms.saturating_sub(stored_at) / 1000,
+            remaining_secs: 0,
+        },
+        ttl,
+    ))
 }
 
 /// Stores `body` under `key`: fresh for `ttl_secs`, kept for `keep_secs` (the stale window;
 /// `s-maxage` is set before `put`).
-pub async fn store(key: &str, body: &str, ttl_secs: u64, keep_secs: u64, now_ms: u64) -> worker::Result<()> {
+pub async fn store(
+    key: &str,
+    body: &str,
+    ttl_secs: u64,
+    keep_secs: u64,
+    now_ms: u64,
+) -> worker::Result<()> {
     let mut response = Response::ok(body)?;
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json")?;
-    headers.set("Cache-Control", &format!("s-maxage={}", keep_secs.max(ttl_secs)))?;
+    headers.set(
+        "Cache-Control",
+        &format!("s-maxage={}", keep_secs.max(ttl_secs)),
+    )?;
     headers.set("X-Stored-At", &now_ms.to_string())?;
     headers.set("X-Ttl", &ttl_secs.to_string())?;
     Cache::default().put(url(key), response).await

@@ -21,7 +21,10 @@ pub struct ClientEntry {
 
 impl std::fmt::Debug for ClientEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientEntry").field("name", &self.name).field("login_token", &"[redacted]").finish()
+        f.debug_struct("ClientEntry")
+            .field("name", &self.name)
+            .field("login_token", &"[redacted]")
+            .finish()
     }
 }
 
@@ -50,30 +53,45 @@ pub struct Config {
 pub struct ConfigError(pub String);
 
 fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
 }
 
 fn required(env: &Env, name: &str) -> Result<String, ConfigError> {
-    text(env, name).filter(|v| !v.is_empty()).ok_or_else(|| ConfigError(format!("{name} is not set")))
+    text(env, name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ConfigError(format!("{name} is not set")))
 }
 
 fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, ConfigError> {
     match text(env, name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError(format!("{name} must be a number"))),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{name} must be a number"))),
     }
 }
 
 impl Config {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let clients: Vec<ClientEntry> = serde_json::from_str(&required(env, "CLIENTS")?)
-            .map_err(|e| ConfigError(format!("CLIENTS is not a valid client list: {}", e.classify_text())))?;
+        let clients: Vec<ClientEntry> =
+            serde_json::from_str(&required(env, "CLIENTS")?).map_err(|e| {
+                ConfigError(format!(
+                    "CLIENTS is not a valid client list: {}",
+                    e.classify_text()
+                ))
+            })?;
         Ok(Self {
             connectsafely_key: ApiKey::new(required(env, "CONNECTSAFELY_API_KEY")?),
             linkup_key: ApiKey::new(required(env, "LINKUP_API_KEY")?),
             clients,
-            connectsafely_base_url: text(env, "CONNECTSAFELY_BASE_URL").unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),
-            linkup_base_url: text(env, "LINKUP_BASE_URL").unwrap_or_else(|| linkedin_inbox::LINKUP_BASE_URL.into()),
+            connectsafely_base_url: text(env, "CONNECTSAFELY_BASE_URL")
+                .unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),
+            linkup_base_url: text(env, "LINKUP_BASE_URL")
+                .unwrap_or_else(|| linkedin_inbox::LINKUP_BASE_URL.into()),
             head_ttl_secs: number(env, "HEAD_TTL_SECS", 30)?,
             cursor_ttl_secs: number(env, "CURSOR_TTL_SECS", 300)?,
             history_ttl_secs: number(env, "HISTORY_TTL_SECS", 86_400)?,
@@ -82,7 +100,8 @@ impl Config {
             coalesce_wait_ms: number(env, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(env, "STALE_WINDOW_SECS", 86_400)?,
             linkup_credit_cap: number(env, "LINKUP_CREDIT_CAP", 0)?,
-            gate_binding: text(env, "ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
+            gate_binding: text(env, "ACCOUNT_GATE_BINDING")
+                .unwrap_or_else(|| "ACCOUNT_GATE".into()),
         })
     }
 
@@ -94,13 +113,24 @@ impl Config {
     pub fn linkup(&self, client: &ClientEntry) -> Result<Linkup, ConfigError> {
         let token = LoginToken::new(client.linkup_login_token.clone());
         let linkup = Linkup::with_base_url(self.linkup_key.clone(), token, &self.linkup_base_url)
-            .map_err(|e| ConfigError(format!("LinkupAPI settings of client {}: {}", client.name, e.code())))?;
+            .map_err(|e| {
+            ConfigError(format!(
+                "LinkupAPI settings of client {}: {}",
+                client.name,
+                e.code()
+            ))
+        })?;
         match client.linkup_country.as_deref() {
             None => Ok(linkup),
             Some(code) => code
                 .parse::<Country>()
                 .map(|country| linkup.with_country(country))
-                .map_err(|_| ConfigError(format!("linkupCountry of client {} is not a LinkupAPI country", client.name))),
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "linkupCountry of client {} is not a LinkupAPI country",
+                        client.name
+                    ))
+                }),
         }
     }
 }

@@ -13,7 +13,9 @@ mod upstream;
 
 pub use gate::AccountGate;
 
-use worker::{console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router};
+use worker::{
+    console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router,
+};
 
 use crate::config::{Config, ConfigError};
 use crate::routes::Call;
@@ -27,14 +29,22 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok(answer) => answer,
         Err(e) => {
             console_error!("{method} {path}: internal error: {e}");
-            (reply::error(500, "UPSTREAM_ERROR", "internal error", None)?, None)
+            (
+                reply::error(500, "UPSTREAM_ERROR", "internal error", None)?,
+                None,
+            )
         }
     };
     console_log!(
         "{method} {path} client={} status={} cache={}",
         client.as_deref().unwrap_or("-"),
         response.status_code(),
-        response.headers().get("X-Cache").ok().flatten().unwrap_or_else(|| "-".into())
+        response
+            .headers()
+            .get("X-Cache")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "-".into())
     );
     Ok(response)
 }
@@ -45,7 +55,11 @@ fn health() -> worker::Result<Response> {
 }
 
 /// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
-async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<(Response, Option<String>)> {
+async fn handle(
+    req: Request,
+    env: Env,
+    origin: Option<&str>,
+) -> worker::Result<(Response, Option<String>)> {
     let is_health = req.method() == Method::Get && req.path() == "/health";
     let config = match Config::from_env(&env) {
         Ok(config) => config,
@@ -65,7 +79,12 @@ async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<
     if req.method() == Method::Options {
         let response = match known_origin {
             Some(o) => reply::preflight(o)?,
-            None => reply::error(403, "ORIGIN_NOT_ALLOWED", "this origin may not call the proxy", None)?,
+            None => reply::error(
+                403,
+                "ORIGIN_NOT_ALLOWED",
+                "this origin may not call the proxy",
+                None,
+            )?,
         };
         return Ok((response, None));
     }
@@ -77,13 +96,25 @@ async fn handle(req: Request, env: Env, origin: Option<&str>) -> worker::Result<
     let client = &config.clients[client_index];
     let name = client.name.clone();
     if !auth::origin_allowed(client, origin) {
-        let response = reply::error(403, "ORIGIN_NOT_ALLOWED", "this origin may not call the proxy", None)?;
+        let response = reply::error(
+            403,
+            "ORIGIN_NOT_ALLOWED",
+            "this origin may not call the proxy",
+            None,
+        )?;
         return Ok((reply::with_cors(response, None)?, Some(name)));
     }
-    let call = Call { config, client_index, now_ms: Date::now().as_millis() };
+    let call = Call {
+        config,
+        client_index,
+        now_ms: Date::now().as_millis(),
+    };
     let response = Router::with_data(call)
         .get_async("/v1/conversations", routes::conversations)
-        .get_async("/v1/conversations/:conversationId/messages", routes::conversation_messages)
+        .get_async(
+            "/v1/conversations/:conversationId/messages",
+            routes::conversation_messages,
+        )
         .get_async("/v1/messages", routes::profile_messages)
         .get_async("/v1/usage", routes::usage)
         .post_async("/v1/refresh", routes::refresh)

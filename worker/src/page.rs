@@ -1,7 +1,9 @@
 //! One page request: its cache plan, its upstream call (owned, so in-flight calls can be
 //! shared), and the response shapes. Used by the Worker and by the account gate.
 
-use linkedin_inbox::{ConnectSafely, ConversationQuery, Error, HttpRequest, HttpResponse, Linkup, MessageQuery};
+use linkedin_inbox::{
+    ConnectSafely, ConversationQuery, Error, HttpRequest, HttpResponse, Linkup, MessageQuery,
+};
 use serde::{Deserialize, Serialize};
 use worker::Response;
 
@@ -31,24 +33,60 @@ impl PageRequest {
         let (cache_key, is_head, ttl_secs, credits, is_connectsafely) = match self {
             Self::Conversations(q) => {
                 let head = q.cursor.is_none();
-                (q.cache_key()?, head, if head { config.head_ttl_secs } else { config.cursor_ttl_secs }, 0, true)
+                (
+                    q.cache_key()?,
+                    head,
+                    if head {
+                        config.head_ttl_secs
+                    } else {
+                        config.cursor_ttl_secs
+                    },
+                    0,
+                    true,
+                )
             }
             Self::Messages(q) => {
                 let head = !q.is_history_page();
-                (q.cache_key()?, head, if head { config.head_ttl_secs } else { config.history_ttl_secs }, u64::from(q.credit_cost()?), false)
+                (
+                    q.cache_key()?,
+                    head,
+                    if head {
+                        config.head_ttl_secs
+                    } else {
+                        config.history_ttl_secs
+                    },
+                    u64::from(q.credit_cost()?),
+                    false,
+                )
             }
         };
-        let key = if is_head { format!("{account}/g{generation}/{cache_key}") } else { format!("{account}/{cache_key}") };
-        Ok(Plan { key, ttl_secs, credits, is_connectsafely })
+        let key = if is_head {
+            format!("{account}/g{generation}/{cache_key}")
+        } else {
+            format!("{account}/{cache_key}")
+        };
+        Ok(Plan {
+            key,
+            ttl_secs,
+            credits,
+            is_connectsafely,
+        })
     }
 
     /// The upstream call for `client`, owning everything it needs.
-    pub fn upstream(&self, config: &Config, client: &ClientEntry) -> Result<UpstreamCall, ConfigError> {
+    pub fn upstream(
+        &self,
+        config: &Config,
+        client: &ClientEntry,
+    ) -> Result<UpstreamCall, ConfigError> {
         let provider = match self {
             Self::Conversations(q) => Provider::ConnectSafely(config.connectsafely()?, q.clone()),
             Self::Messages(q) => Provider::Linkup(config.linkup(client)?, q.clone()),
         };
-        Ok(UpstreamCall { provider, timeout_ms: config.upstream_timeout_ms })
+        Ok(UpstreamCall {
+            provider,
+            timeout_ms: config.upstream_timeout_ms,
+        })
     }
 }
 
@@ -67,10 +105,16 @@ impl UpstreamCall {
     pub async fn run(self) -> Result<String, Error> {
         match &self.provider {
             Provider::ConnectSafely(client, q) => {
-                exchange(client.build_list_conversations(q), self.timeout_ms, |r| client.parse_list_conversations(q, r)).await
+                exchange(client.build_list_conversations(q), self.timeout_ms, |r| {
+                    client.parse_list_conversations(q, r)
+                })
+                .await
             }
             Provider::Linkup(client, q) => {
-                exchange(client.build_list_messages(q), self.timeout_ms, |r| client.parse_list_messages(q, r)).await
+                exchange(client.build_list_messages(q), self.timeout_ms, |r| {
+                    client.parse_list_messages(q, r)
+                })
+                .await
             }
         }
     }
@@ -107,12 +151,25 @@ impl Source {
 }
 
 /// A page with `X-Cache`, `Cache-Control: private, max-age`, `Age` and the credit headers.
-pub fn page_response(body: String, source: Source, max_age: u64, age: Option<u64>, spent: u64, saved: u64) -> worker::Result<Response> {
+pub fn page_response(
+    body: String,
+    source: Source,
+    max_age: u64,
+    age: Option<u64>,
+    spent: u64,
+    saved: u64,
+) -> worker::Result<Response> {
     let mut response = Response::ok(body)?;
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json")?;
     headers.set("X-Cache", source.as_str())?;
-    headers.set("Cache-Control", &format!("private, max-age={}", if source == Source::Stale { 0 } else { max_age }))?;
+    headers.set(
+        "Cache-Control",
+        &format!(
+            "private, max-age={}",
+            if source == Source::Stale { 0 } else { max_age }
+        ),
+    )?;
     headers.set("X-Credits-Spent", &spent.to_string())?;
     headers.set("X-Credits-Saved", &saved.to_string())?;
     if let Some(age) = age {
@@ -125,6 +182,10 @@ pub fn page_response(body: String, source: Source, max_age: u64, age: Option<u64
 pub fn stale_allowed(error: &Error) -> bool {
     matches!(
         error,
-        Error::UpstreamError { .. } | Error::Network { .. } | Error::MalformedResponse { .. } | Error::RateLimited { .. } | Error::BudgetExhausted { .. }
+        Error::UpstreamError { .. }
+            | Error::Network { .. }
+            | Error::MalformedResponse { .. }
+            | Error::RateLimited { .. }
+            | Error::BudgetExhausted { .. }
     )
 }

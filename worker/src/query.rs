@@ -5,7 +5,10 @@ use linkedin_inbox::{ConversationQuery, Error, MessageQuery};
 use worker::Url;
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
-    Error::InvalidInput { field, reason: reason.into() }
+    Error::InvalidInput {
+        field,
+        reason: reason.into(),
+    }
 }
 
 /// The parameters of `url`, last value winning; names outside `allowed` are refused.
@@ -14,7 +17,13 @@ fn params(url: &Url, allowed: &[&'static str]) -> Result<Vec<(&'static str, Stri
     for (name, value) in url.query_pairs() {
         let Some(known) = allowed.iter().find(|a| **a == name) else {
             let shown: String = name.chars().take(40).collect();
-            return Err(invalid("query", format!("unknown parameter `{shown}`; allowed: {}", allowed.join(", "))));
+            return Err(invalid(
+                "query",
+                format!(
+                    "unknown parameter `{shown}`; allowed: {}",
+                    allowed.join(", ")
+                ),
+            ));
         };
         found.retain(|(n, _)| n != known);
         found.push((known, value.into_owned()));
@@ -23,12 +32,25 @@ fn params(url: &Url, allowed: &[&'static str]) -> Result<Vec<(&'static str, Stri
 }
 
 fn get(params: &[(&'static str, String)], name: &str) -> Option<String> {
-    params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+    params
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.clone())
 }
 
 fn count(params: &[(&'static str, String)]) -> Result<Option<u32>, Error> {
     get(params, "count")
-        .map(|text| text.trim().parse::<u32>().map_err(|_| invalid("count", format!("must be a whole number, got `{}`", text.chars().take(20).collect::<String>()))))
+        .map(|text| {
+            text.trim().parse::<u32>().map_err(|_| {
+                invalid(
+                    "count",
+                    format!(
+                        "must be a whole number, got `{}`",
+                        text.chars().take(20).collect::<String>()
+                    ),
+                )
+            })
+        })
         .transpose()
 }
 
@@ -61,14 +83,25 @@ pub fn messages_by_id(url: &Url, raw_id: &str) -> Result<MessageQuery, Error> {
         .decode_utf8()
         .map_err(|_| invalid("conversationId", "is not valid percent-encoded UTF-8"))?;
     let params = params(url, &["count", "cursor"])?;
-    checked(MessageQuery { conversation_id: Some(id.into_owned()), profile_url: None, count: count(&params)?, cursor: get(&params, "cursor") })
+    checked(MessageQuery {
+        conversation_id: Some(id.into_owned()),
+        profile_url: None,
+        count: count(&params)?,
+        cursor: get(&params, "cursor"),
+    })
 }
 
 /// `GET /v1/messages?profileUrl=&count=&cursor=`.
 pub fn messages_by_profile(url: &Url) -> Result<MessageQuery, Error> {
     let params = params(url, &["profileUrl", "count", "cursor"])?;
-    let profile_url = get(&params, "profileUrl").ok_or_else(|| invalid("profileUrl", "is required"))?;
-    checked(MessageQuery { conversation_id: None, profile_url: Some(profile_url), count: count(&params)?, cursor: get(&params, "cursor") })
+    let profile_url =
+        get(&params, "profileUrl").ok_or_else(|| invalid("profileUrl", "is required"))?;
+    checked(MessageQuery {
+        conversation_id: None,
+        profile_url: Some(profile_url),
+        count: count(&params)?,
+        cursor: get(&params, "cursor"),
+    })
 }
 
 fn checked(query: MessageQuery) -> Result<MessageQuery, Error> {

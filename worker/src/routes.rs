@@ -30,7 +30,10 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
 }
 
 /// `GET /v1/conversations/{conversationId}/messages`
-pub async fn conversation_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+pub async fn conversation_messages(
+    req: Request,
+    ctx: RouteContext<Call>,
+) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
     match query::messages_by_id(&req.url()?, &raw_id) {
         Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,

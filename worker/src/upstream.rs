@@ -10,7 +10,9 @@ use worker::wasm_bindgen::JsValue;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 
 fn network(error: worker::Error) -> Error {
-    Error::Network { message: format!("upstream fetch failed: {}", error_kind(&error)) }
+    Error::Network {
+        message: format!("upstream fetch failed: {}", error_kind(&error)),
+    }
 }
 
 /// The kind of a fetch failure, without its text (which could quote a URL or header).
@@ -40,8 +42,15 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
     let status = response.status_code();
     let retry_after = response.headers().get("retry-after").ok().flatten();
     let body = response.text().await.map_err(network)?;
-    let headers = retry_after.map(|v| ("retry-after".to_owned(), v)).into_iter().collect();
-    Ok(HttpResponse { status, headers, body })
+    let headers = retry_after
+        .map(|v| ("retry-after".to_owned(), v))
+        .into_iter()
+        .collect();
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Sends `request`; no answer (headers and body) within `timeout_ms` is a `NETWORK_ERROR`.
@@ -50,6 +59,8 @@ pub async fn send(request: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse
     let timeout = pin!(Delay::from(Duration::from_millis(timeout_ms)));
     match select(exchange, timeout).await {
         Either::Left((result, _)) => result,
-        Either::Right(_) => Err(Error::Network { message: format!("no answer within {timeout_ms} ms") }),
+        Either::Right(_) => Err(Error::Network {
+            message: format!("no answer within {timeout_ms} ms"),
+        }),
     }
 }

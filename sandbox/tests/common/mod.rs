@@ -34,8 +34,14 @@ impl Sandbox {
             .spawn()
             .expect("sandbox binary starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line.trim().strip_prefix("sandbox listening on ").expect("the sandbox prints its URL").to_owned();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("sandbox listening on ")
+            .expect("the sandbox prints its URL")
+            .to_owned();
         Self { child, base }
     }
 
@@ -45,7 +51,10 @@ impl Sandbox {
 
     /// GET recent-messages with a raw query string and a key.
     pub fn recent(&self, query: &str, key: Option<&str>) -> (u16, Value) {
-        let mut request = agent().get(&format!("{}/linkedin/messaging/recent-messages?{query}", self.base));
+        let mut request = agent().get(&format!(
+            "{}/linkedin/messaging/recent-messages?{query}",
+            self.base
+        ));
         if let Some(key) = key {
             request = request.set("authorization", &format!("Bearer {key}"));
         }
@@ -54,7 +63,9 @@ impl Sandbox {
 
     /// POST conversation with a JSON body and a key.
     pub fn conversation(&self, body: &Value, key: Option<&str>) -> (u16, Value) {
-        let mut request = agent().post(&format!("{}/v1/messages/conversation", self.base)).set("content-type", "application/json");
+        let mut request = agent()
+            .post(&format!("{}/v1/messages/conversation", self.base))
+            .set("content-type", "application/json");
         if let Some(key) = key {
             request = request.set("x-api-key", key);
         }
@@ -91,12 +102,17 @@ impl Drop for Sandbox {
 }
 
 pub fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().timeout(Duration::from_secs(20)).build()
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(20))
+        .build()
 }
 
 fn json_of(result: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
     let (status, text) = status_text(result);
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 pub fn status_text(result: Result<ureq::Response, ureq::Error>) -> (u16, String) {
@@ -126,8 +142,16 @@ pub fn send_with(agent: &ureq::Agent, request: &HttpRequest) -> HttpResponse {
         Err(e) => panic!("transport error: {e}"),
     };
     let status = response.status();
-    let headers = response.headers_names().into_iter().filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_owned()))).collect();
-    HttpResponse { status, headers, body: response.into_string().unwrap() }
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_owned())))
+        .collect();
+    HttpResponse {
+        status,
+        headers,
+        body: response.into_string().unwrap(),
+    }
 }
 
 /// The documented example bodies, parsed with their key order kept.

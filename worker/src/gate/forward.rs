@@ -19,31 +19,55 @@ thread_local! {
     static GENERATIONS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
 }
 
-async fn send(env: &Env, call: &Call, account: &str, path: &str, method: Method, body: Option<String>) -> worker::Result<Response> {
-    let stub = env.durable_object(&call.config.gate_binding)?.id_from_name(account)?.get_stub()?;
+async fn send(
+    env: &Env,
+    call: &Call,
+    account: &str,
+    path: &str,
+    method: Method,
+    body: Option<String>,
+) -> worker::Result<Response> {
+    let stub = env
+        .durable_object(&call.config.gate_binding)?
+        .id_from_name(account)?
+        .get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(method);
     if let Some(body) = body {
         init.with_body(Some(body.into()));
     }
-    let response = stub.fetch_with_request(Request::new_with_init(&format!("https://account-gate{path}"), &init)?).await?;
+    let response = stub
+        .fetch_with_request(Request::new_with_init(
+            &format!("https://account-gate{path}"),
+            &init,
+        )?)
+        .await?;
     mutable(response).await
 }
 
 /// A copy whose headers may be changed (a stub's response has immutable headers).
 async fn mutable(mut response: Response) -> worker::Result<Response> {
     let (status, headers) = (response.status_code(), response.headers().clone());
-    Ok(Response::from_bytes(response.bytes().await?)?.with_status(status).with_headers(headers))
+    Ok(Response::from_bytes(response.bytes().await?)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 /// A page through the account's gate.
 pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::Result<Response> {
     let client = call.client();
     let account = account_digest(client);
-    let body = serde_json::to_string(&GateRequest { client: client.name.clone(), page: page.clone() })?;
+    let body = serde_json::to_string(&GateRequest {
+        client: client.name.clone(),
+        page: page.clone(),
+    })?;
     match send(env, call, &account, "/page", Method::Post, Some(body)).await {
         Ok(response) => {
-            if let Some(generation) = response.headers().get("X-Generation")?.and_then(|g| g.parse().ok()) {
+            if let Some(generation) = response
+                .headers()
+                .get("X-Generation")?
+                .and_then(|g| g.parse().ok())
+            {
                 GENERATIONS.with(|g| g.borrow_mut().insert(account, generation));
             }
             Ok(response)
@@ -62,21 +86,46 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
         Err(e) => return reply::core_error(&e),
     };
     if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
-        return page_response(hit.body, Source::Hit, hit.remaining_secs, Some(hit.age_secs), 0, plan.credits);
+        return page_response(
+            hit.body,
+            Source::Hit,
+            hit.remaining_secs,
+            Some(hit.age_secs),
+            0,
+            plan.credits,
+        );
     }
     if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
         return page_response(stale.body, Source::Stale, 0, Some(stale.age_secs), 0, 0);
     }
-    reply::core_error(&Error::Unavailable { message: "the account gate is unavailable".into() })
+    reply::core_error(&Error::Unavailable {
+        message: "the account gate is unavailable".into(),
+    })
 }
 
 /// `/usage` or `/refresh` of the calling client's gate.
-pub async fn forward_simple(env: &Env, call: &Call, path: &str, method: Method) -> worker::Result<Response> {
-    match send(env, call, &account_digest(call.client()), path, method, None).await {
+pub async fn forward_simple(
+    env: &Env,
+    call: &Call,
+    path: &str,
+    method: Method,
+) -> worker::Result<Response> {
+    match send(
+        env,
+        call,
+        &account_digest(call.client()),
+        path,
+        method,
+        None,
+    )
+    .await
+    {
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");
-            reply::core_error(&Error::Unavailable { message: "the account gate is unavailable".into() })
+            reply::core_error(&Error::Unavailable {
+                message: "the account gate is unavailable".into(),
+            })
         }
     }
 }

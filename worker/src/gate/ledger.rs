@@ -69,7 +69,8 @@ impl Ledger {
 
     /// A cache hit or a coalesced answer: what the call would have cost is saved.
     pub async fn record_saved(&self, credits: u64, coalesced: bool) -> worker::Result<()> {
-        self.add(if coalesced { "coalesced" } else { "hits" }, 1).await?;
+        self.add(if coalesced { "coalesced" } else { "hits" }, 1)
+            .await?;
         self.add("credits_saved", credits).await
     }
 

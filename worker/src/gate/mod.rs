@@ -49,7 +49,11 @@ pub struct AccountGate {
 
 impl DurableObject for AccountGate {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env, in_flight: RefCell::new(HashMap::new()) }
+        Self {
+            state,
+            env,
+            in_flight: RefCell::new(HashMap::new()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -65,25 +69,32 @@ impl DurableObject for AccountGate {
                 let Some(client) = config.clients.iter().find(|c| c.name == request.client) else {
                     return reply::error(401, "UNAUTHORIZED", "unknown client", None);
                 };
-                self.page(&config, client, &request.page, &ledger, now).await
+                self.page(&config, client, &request.page, &ledger, now)
+                    .await
             }
-            "/refresh" => reply::json(200, &json!({ "generation": ledger.bump_generation().await? })),
+            "/refresh" => reply::json(
+                200,
+                &json!({ "generation": ledger.bump_generation().await? }),
+            ),
             "/usage" => {
                 let counters = ledger.counters(now).await?;
-                reply::json(200, &json!({
-                    "connectsafely": {
-                        "callsToday": counters.connectsafely_calls_today,
-                        "dailyLimit": config.daily_limit,
-                        "resetsAt": next_reset_ms(now),
-                    },
-                    "linkup": {
-                        "creditsSpent": counters.linkup_credits_spent,
-                        "creditsSaved": counters.linkup_credits_saved,
-                        "creditCap": config.linkup_credit_cap,
-                    },
-                    "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
-                    "generation": counters.generation,
-                }))
+                reply::json(
+                    200,
+                    &json!({
+                        "connectsafely": {
+                            "callsToday": counters.connectsafely_calls_today,
+                            "dailyLimit": config.daily_limit,
+                            "resetsAt": next_reset_ms(now),
+                        },
+                        "linkup": {
+                            "creditsSpent": counters.linkup_credits_spent,
+                            "creditsSaved": counters.linkup_credits_saved,
+                            "creditCap": config.linkup_credit_cap,
+                        },
+                        "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
+                        "generation": counters.generation,
+                    }),
+                )
             }
             _ => reply::error(404, "NOT_FOUND", "no such route", None),
         }
@@ -91,30 +102,63 @@ impl DurableObject for AccountGate {
 }
 
 impl AccountGate {
-    async fn page(&self, config: &Config, client: &ClientEntry, page: &PageRequest, ledger: &Ledger, now: u64) -> worker::Result<Response> {
+    async fn page(
+        &self,
+        config: &Config,
+        client: &ClientEntry,
+        page: &PageRequest,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
         let generation = ledger.generation().await?;
         let plan = match page.plan(config, &account_digest(client), generation) {
             Ok(plan) => plan,
             Err(e) => return reply::core_error(&e),
         };
-        let response = self.answer(config, client, page, &plan, ledger, now).await?;
+        let response = self
+            .answer(config, client, page, &plan, ledger, now)
+            .await?;
         with_generation(response, generation)
     }
 
-    async fn answer(&self, config: &Config, client: &ClientEntry, page: &PageRequest, plan: &Plan, ledger: &Ledger, now: u64) -> worker::Result<Response> {
+    async fn answer(
+        &self,
+        config: &Config,
+        client: &ClientEntry,
+        page: &PageRequest,
+        plan: &Plan,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
         if let Some(hit) = cache::lookup(&plan.key, now).await {
             ledger.record_saved(plan.credits, false).await?;
-            return page_response(hit.body, Source::Hit, hit.remaining_secs, Some(hit.age_secs), 0, plan.credits);
+            return page_response(
+                hit.body,
+                Source::Hit,
+                hit.remaining_secs,
+                Some(hit.age_secs),
+                0,
+                plan.credits,
+            );
         }
         if let Some(shared) = self.joinable(&plan.key, now, config) {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
             return match select(shared, wait).await {
                 Either::Left((Ok(body), _)) => {
                     ledger.record_saved(plan.credits, true).await?;
-                    page_response(body, Source::Coalesced, plan.ttl_secs, None, 0, plan.credits)
+                    page_response(
+                        body,
+                        Source::Coalesced,
+                        plan.ttl_secs,
+                        None,
+                        0,
+                        plan.credits,
+                    )
                 }
                 Either::Left((Err(error), _)) => self.fallback(plan, &error, ledger, now).await,
-                Either::Right(_) => reply::core_error(&Error::Network { message: "an identical request is still waiting for the provider".into() }),
+                Either::Right(_) => reply::core_error(&Error::Network {
+                    message: "an identical request is still waiting for the provider".into(),
+                }),
             };
         }
         if let Some(refusal) = self.refusal(config, plan, ledger, now).await? {
@@ -125,22 +169,41 @@ impl AccountGate {
             Err(_) => return reply::error(500, "UNAVAILABLE", "the proxy is misconfigured", None),
         };
         let shared = call.run().boxed_local().shared();
-        self.in_flight.borrow_mut().insert(plan.key.clone(), InFlight { result: shared.clone(), started_ms: now });
+        self.in_flight.borrow_mut().insert(
+            plan.key.clone(),
+            InFlight {
+                result: shared.clone(),
+                started_ms: now,
+            },
+        );
         let result = shared.await;
         if let Ok(body) = &result {
             // Stored before the in-flight entry goes, so no request falls between the two.
-            if let Err(e) = cache::store(&plan.key, body, plan.ttl_secs, config.stale_window_secs, now).await {
+            if let Err(e) = cache::store(
+                &plan.key,
+                body,
+                plan.ttl_secs,
+                config.stale_window_secs,
+                now,
+            )
+            .await
+            {
                 worker::console_error!("cache put failed: {e}");
             }
         }
-        self.in_flight.borrow_mut().retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
+        self.in_flight
+            .borrow_mut()
+            .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
         match result {
             Ok(body) => {
                 ledger.record_miss(plan.credits).await?;
                 page_response(body, Source::Miss, plan.ttl_secs, None, plan.credits, 0)
             }
             Err(error) => {
-                if let Error::RateLimited { retry_after_secs: Some(secs) } = error {
+                if let Error::RateLimited {
+                    retry_after_secs: Some(secs),
+                } = error
+                {
                     ledger.pause_until(now + secs * 1000).await?;
                 }
                 self.fallback(plan, &error, ledger, now).await
@@ -150,7 +213,12 @@ impl AccountGate {
 
     /// The in-flight call for `key`, unless it is older than any call can last (a leader
     /// that was cancelled never removes its entry).
-    fn joinable(&self, key: &str, now: u64, config: &Config) -> Option<Shared<LocalBoxFuture<'static, UpstreamResult>>> {
+    fn joinable(
+        &self,
+        key: &str,
+        now: u64,
+        config: &Config,
+    ) -> Option<Shared<LocalBoxFuture<'static, UpstreamResult>>> {
         let mut in_flight = self.in_flight.borrow_mut();
         let limit = config.upstream_timeout_ms + 2_000;
         in_flight.retain(|_, flight| now.saturating_sub(flight.started_ms) < limit);
@@ -159,23 +227,48 @@ impl AccountGate {
 
     /// Why this call may not go upstream now: a provider pause, the daily budget, the credit cap.
     /// Spends one ConnectSafely call of the budget when it may.
-    async fn refusal(&self, config: &Config, plan: &Plan, ledger: &Ledger, now: u64) -> worker::Result<Option<Error>> {
+    async fn refusal(
+        &self,
+        config: &Config,
+        plan: &Plan,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Option<Error>> {
         let paused_until = ledger.paused_until().await?;
         if paused_until > now {
-            return Ok(Some(Error::RateLimited { retry_after_secs: Some((paused_until - now).div_ceil(1000)) }));
+            return Ok(Some(Error::RateLimited {
+                retry_after_secs: Some((paused_until - now).div_ceil(1000)),
+            }));
         }
         let until_reset = Some((next_reset_ms(now) - now).div_ceil(1000));
-        if plan.is_connectsafely && !ledger.try_spend_call(now, u64::from(config.daily_limit)).await? {
-            return Ok(Some(Error::BudgetExhausted { retry_after_secs: until_reset }));
+        if plan.is_connectsafely
+            && !ledger
+                .try_spend_call(now, u64::from(config.daily_limit))
+                .await?
+        {
+            return Ok(Some(Error::BudgetExhausted {
+                retry_after_secs: until_reset,
+            }));
         }
-        if !plan.is_connectsafely && config.linkup_credit_cap > 0 && ledger.credits_spent().await? + plan.credits > config.linkup_credit_cap {
-            return Ok(Some(Error::BudgetExhausted { retry_after_secs: None }));
+        if !plan.is_connectsafely
+            && config.linkup_credit_cap > 0
+            && ledger.credits_spent().await? + plan.credits > config.linkup_credit_cap
+        {
+            return Ok(Some(Error::BudgetExhausted {
+                retry_after_secs: None,
+            }));
         }
         Ok(None)
     }
 
     /// A stale page within the stale window when the provider failed, else the error.
-    async fn fallback(&self, plan: &Plan, error: &Error, ledger: &Ledger, now: u64) -> worker::Result<Response> {
+    async fn fallback(
+        &self,
+        plan: &Plan,
+        error: &Error,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
         if stale_allowed(error) {
             if let Some(stale) = cache::lookup_stale(&plan.key, now).await {
                 ledger.record_stale().await?;
@@ -187,6 +280,8 @@ impl AccountGate {
 }
 
 fn with_generation(mut response: Response, generation: u64) -> worker::Result<Response> {
-    response.headers_mut().set("X-Generation", &generation.to_string())?;
+    response
+        .headers_mut()
+        .set("X-Generation", &generation.to_string())?;
     Ok(response)
 }
