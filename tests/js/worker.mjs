@@ -63,6 +63,7 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
   }
   return {
     base,
+    pid: child.pid,
     logs: () => logs,
     stop: async () => {
       try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }

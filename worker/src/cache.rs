@@ -1,13 +1,13 @@
 //! Page cache on the Cache API. Keys are built by the core from canonical parameters and
 //! prefixed with a digest of the account: never a token.
 
-use worker::{Cache, Response};
+use worker::{Cache, Response, ResponseBody};
 
 const KEY_HOST: &str = "https://cache.linkedin-inbox.internal";
 
-/// A cached page and how old it is.
+/// A cached page and how old it is. The body streams through: it never enters the wasm.
 pub struct Cached {
-    pub body: String,
+    pub body: ResponseBody,
     pub age_secs: u64,
     pub remaining_secs: u64,
 }
@@ -32,7 +32,7 @@ pub async fn lookup_stale(key: &str, now_ms: u64) -> Option<Cached> {
 
 /// The stored page, its age, and its freshness lifetime.
 async fn read(key: &str, now_ms: u64) -> Option<(Cached, u64)> {
-    let mut response = Cache::default().get(url(key), false).await.ok()??;
+    let response = Cache::default().get(url(key), false).await.ok()??;
     let header = |name: &str| {
         response
             .headers()
@@ -42,7 +42,7 @@ async fn read(key: &str, now_ms: u64) -> Option<(Cached, u64)> {
             .and_then(|v| v.parse::<u64>().ok())
     };
     let (stored_at, ttl) = (header("x-stored-at")?, header("x-ttl")?);
-    let body = response.text().await.ok()?;
+    let (_, body) = response.into_parts();
     Some((
         Cached {
             body,

@@ -5,7 +5,7 @@ use linkedin_inbox::{
     ConnectSafely, ConversationQuery, Error, HttpRequest, HttpResponse, Linkup, MessageQuery,
 };
 use serde::{Deserialize, Serialize};
-use worker::Response;
+use worker::{Response, ResponseBody};
 
 use crate::config::{ClientEntry, Config, ConfigError};
 use crate::upstream;
@@ -151,15 +151,16 @@ impl Source {
 }
 
 /// A page with `X-Cache`, `Cache-Control: private, max-age`, `Age` and the credit headers.
+/// `body` is JSON text just produced, or a cached body passed through as a stream.
 pub fn page_response(
-    body: String,
+    body: ResponseBody,
     source: Source,
     max_age: u64,
     age: Option<u64>,
     spent: u64,
     saved: u64,
 ) -> worker::Result<Response> {
-    let mut response = Response::ok(body)?;
+    let mut response = Response::builder().body(body);
     let headers = response.headers_mut();
     headers.set("Content-Type", "application/json")?;
     headers.set("X-Cache", source.as_str())?;

@@ -42,15 +42,18 @@ async fn send(
             &init,
         )?)
         .await?;
-    mutable(response).await
+    Ok(mutable(response))
 }
 
-/// A copy whose headers may be changed (a stub's response has immutable headers).
-async fn mutable(mut response: Response) -> worker::Result<Response> {
+/// A response whose headers may be changed (a stub's response has immutable headers); the
+/// body streams through without entering the wasm.
+fn mutable(response: Response) -> Response {
     let (status, headers) = (response.status_code(), response.headers().clone());
-    Ok(Response::from_bytes(response.bytes().await?)?
+    let (_, body) = response.into_parts();
+    Response::builder()
         .with_status(status)
-        .with_headers(headers))
+        .with_headers(headers)
+        .body(body)
 }
 
 /// A page through the account's gate.

@@ -15,7 +15,9 @@ use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
 use linkedin_inbox::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use worker::{durable_object, Date, Delay, DurableObject, Env, Request, Response, State};
+use worker::{
+    durable_object, Date, Delay, DurableObject, Env, Request, Response, ResponseBody, State,
+};
 
 pub use forward::{forward_page, forward_simple};
 use ledger::{next_reset_ms, Ledger};
@@ -147,7 +149,7 @@ impl AccountGate {
                 Either::Left((Ok(body), _)) => {
                     ledger.record_saved(plan.credits, true).await?;
                     page_response(
-                        body,
+                        ResponseBody::Body(body.into_bytes()),
                         Source::Coalesced,
                         plan.ttl_secs,
                         None,
@@ -197,7 +199,14 @@ impl AccountGate {
         match result {
             Ok(body) => {
                 ledger.record_miss(plan.credits).await?;
-                page_response(body, Source::Miss, plan.ttl_secs, None, plan.credits, 0)
+                page_response(
+                    ResponseBody::Body(body.into_bytes()),
+                    Source::Miss,
+                    plan.ttl_secs,
+                    None,
+                    plan.credits,
+                    0,
+                )
             }
             Err(error) => {
                 if let Error::RateLimited {

@@ -1,0 +1,62 @@
+// CPU time per request inside workerd, from the kernel's accounting of the workerd process
+// that runs the Worker (utime + stime in /proc/<pid>/stat, all threads) around runs of
+// identical sequential requests. wrangler runs two workerd processes: its dev proxy, and the
+// user runtime (the one started with an inspector) holding the Worker, the Durable Object and
+// the local Cache API service. Only the latter is counted; it still includes the cache service
+// and request plumbing, so `/health` (no cache, no upstream) is measured as that floor.
+import { readFileSync, readdirSync } from "node:fs";
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU ms used so far by the workerd processes in process group `pgid`. */
+function workerdCpuMs(pgid) {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try { stat = readFileSync(`/proc/${entry}/stat`, "utf8"); } catch { continue; }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
+    if (Number(fields[2]) !== pgid) continue;
+    const command = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    if (command.includes("workerd") && command.includes("--inspector-addr")) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * TICK_MS;
+}
+
+/** CPU ms per step over `count` sequential steps (min and median over `rounds` runs). */
+async function cpuPerStep(pgid, count, rounds, step) {
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = workerdCpuMs(pgid);
+    for (let i = 0; i < count; i++) await step(i);
+    runs.push((workerdCpuMs(pgid) - before) / count);
+  }
+  runs.sort((a, b) => a - b);
+  return { min: runs[0], median: runs[Math.floor(rounds / 2)] };
+}
+
+/** CPU ms of workerd per `/health`, per HIT and per MISS of a `count`-item conversation page.
+ *  A MISS is forced by `POST /v1/refresh` before it; refreshes alone are measured too and
+ *  subtracted. */
+export async function cpuPerRequest({ worker, token, count = 100, steps = 100, rounds = 3 }) {
+  if (workerdCpuMs(worker.pid) === 0) throw new Error("no workerd user runtime found in /proc");
+  const headers = { authorization: `Bearer ${token}` };
+  const call = async (path, init = {}, expectCache) => {
+    const response = await fetch(`${worker.base}${path}`, { headers, ...init });
+    const body = await response.arrayBuffer();
+    if (!response.ok || (expectCache && response.headers.get("x-cache") !== expectCache)) {
+      throw new Error(`${path}: ${response.status} ${response.headers.get("x-cache")}`);
+    }
+    return body.byteLength;
+  };
+  const page = `/v1/conversations?count=${count}`;
+  const refresh = () => call("/v1/refresh", { method: "POST" });
+  await call(page);
+  const health = await cpuPerStep(worker.pid, steps, rounds, () => call("/health"));
+  const hit = await cpuPerStep(worker.pid, steps, rounds, () => call(page, {}, "HIT"));
+  const refreshOnly = await cpuPerStep(worker.pid, steps, rounds, refresh);
+  const refreshAndMiss = await cpuPerStep(worker.pid, steps, rounds, async () => { await refresh(); await call(page, {}, "MISS"); });
+  const miss = { min: refreshAndMiss.min - refreshOnly.median, median: refreshAndMiss.median - refreshOnly.median };
+  return { health, hit, miss, pageBytes: await call(page) };
+}
