@@ -1,12 +1,17 @@
-// Normalization in Node on the same payload files: the npm package (wasm, response text → JS
-// objects) against JSON.parse + hand mapping (the unvalidated floor) and JSON.parse + zod +
-// mapping (a validated JS SDK). Prints `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
+// Normalization in Node on the same payload files: the npm package (wasm) against
+// JSON.parse + hand mapping (the unvalidated floor) and JSON.parse + zod + mapping (a
+// validated JS SDK), from the response text and from the response bytes; and the same wasm
+// with results crossing as JSON text (+ JSON.parse) instead of serde-wasm-bindgen, when
+// BENCH_JSON_TEXT_PKG names that build. Implementations run interleaved, round by round, so
+// machine noise hits all alike. Prints `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { z } from "zod";
 
 const RUNS = 15;
 const dir = process.argv[2];
 const { parseResponse } = await import(new URL("../npm/dist/node/index.mjs", import.meta.url));
+const jsonText = process.env.BENCH_JSON_TEXT_PKG ? createRequire(import.meta.url)(process.env.BENCH_JSON_TEXT_PKG) : null;
 
 const csConfig = { connectsafely: { apiKey: "bench" } };
 const lkConfig = { linkup: { apiKey: "bench", loginToken: "bench" } };
@@ -63,38 +68,50 @@ const lkSchema = z.object({ status: str, data: z.object({
   pagination: z.object({ count: num, has_next_page: z.boolean().nullish(), next_cursor: z.union([z.string(), z.number()]).nullish() }).nullish(),
 }) });
 
-const impls = {
-  wasm: { cs: (text) => parseResponse(csConfig, "listConversations", undefined, { status: 200, body: text }),
-          lk: (text) => parseResponse(lkConfig, "listMessages", lkQuery, { status: 200, body: text }) },
-  "js-floor": { cs: (text) => mapConversations(JSON.parse(text)), lk: (text) => mapMessages(JSON.parse(text)) },
-  "js-zod": { cs: (text) => mapConversations(csSchema.parse(JSON.parse(text))), lk: (text) => mapMessages(lkSchema.parse(JSON.parse(text))) },
-};
+const decoder = new TextDecoder();
+const wasmImpl = (parse) => ({
+  cs: (body) => parse(csConfig, "listConversations", undefined, { status: 200, body }),
+  lk: (body) => parse(lkConfig, "listMessages", lkQuery, { status: 200, body }),
+});
+const floor = { cs: (text) => mapConversations(JSON.parse(text)), lk: (text) => mapMessages(JSON.parse(text)) };
+const zod = { cs: (text) => mapConversations(csSchema.parse(JSON.parse(text))), lk: (text) => mapMessages(lkSchema.parse(JSON.parse(text))) };
+const fromBytes = (impl) => ({ cs: (bytes) => impl.cs(decoder.decode(bytes)), lk: (bytes) => impl.lk(decoder.decode(bytes)) });
+// [name, functions, input kind]
+const impls = [
+  ["wasm", wasmImpl(parseResponse), "text"],
+  ...(jsonText ? [["wasm-json-text", wasmImpl(jsonText.parseResponse), "text"]] : []),
+  ["js-floor", floor, "text"],
+  ["js-zod", zod, "text"],
+  ["wasm-bytes", wasmImpl(parseResponse), "bytes"],
+  ["js-floor-bytes", fromBytes(floor), "bytes"],
+  ["js-zod-bytes", fromBytes(zod), "bytes"],
+];
 
-function measure(run) {
-  run();
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    run();
-    times.push(Number(process.hrtime.bigint() - started));
+/** min and median ns of each runner, interleaved round by round after one warm-up each. */
+function measure(runners) {
+  const times = runners.map((run) => { run(); return []; });
+  for (let round = 0; round < RUNS; round++) {
+    runners.forEach((run, i) => {
+      const started = process.hrtime.bigint();
+      run();
+      times[i].push(Number(process.hrtime.bigint() - started));
+    });
   }
-  times.sort((a, b) => a - b);
-  return [times[0], times[Math.floor(RUNS / 2)]];
+  return times.map((list) => { list.sort((a, b) => a - b); return [list[0], list[Math.floor(RUNS / 2)]]; });
 }
 
-const texts = { cs: readFileSync(`${dir}/connectsafely-100.json`, "utf8"), lk: readFileSync(`${dir}/linkup-100.json`, "utf8") };
 const names = { cs: "connectsafely", lk: "linkup" };
-for (const [impl, fns] of Object.entries(impls)) {
-  for (const kind of ["cs", "lk"]) {
-    const text = texts[kind];
-    const check = fns[kind](text);
-    if (check.items.length !== 100) throw new Error(`${impl} ${kind}: ${check.items.length} items`);
-    const [min, median] = measure(() => fns[kind](text));
-    console.log(`${impl} ${names[kind]}-100 ${text.length} ${min} ${median}`);
-    for (const [label, target] of [["1MB", 1 << 20], ["10MB", 10 << 20]]) {
-      const pages = Math.ceil(target / text.length);
-      const [bmin, bmedian] = measure(() => { for (let i = 0; i < pages; i++) fns[kind](text); });
-      console.log(`${impl} ${names[kind]}-${label} ${pages * text.length} ${bmin} ${bmedian}`);
-    }
+for (const kind of ["cs", "lk"]) {
+  const text = readFileSync(`${dir}/${names[kind]}-100.json`, "utf8");
+  const bytes = new Uint8Array(readFileSync(`${dir}/${names[kind]}-100.json`));
+  const input = { text, bytes };
+  for (const [impl, fns, from] of impls) {
+    const items = fns[kind](input[from]).items.length;
+    if (items !== 100) throw new Error(`${impl} ${kind}: ${items} items`);
+  }
+  for (const [label, target] of [["100", 0], ["1MB", 1 << 20], ["10MB", 10 << 20]]) {
+    const pages = Math.max(1, Math.ceil(target / bytes.length));
+    const results = measure(impls.map(([, fns, from]) => () => { for (let i = 0; i < pages; i++) fns[kind](input[from]); }));
+    impls.forEach(([impl], i) => console.log(`${impl} ${names[kind]}-${label} ${pages * bytes.length} ${results[i][0]} ${results[i][1]}`));
   }
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { writePayloads } from "./payloads.mjs";
 import { latencies, replay } from "./worker.mjs";
+import { cpuPerRequest } from "./cpu.mjs";
 import { popupTimings } from "./popup.mjs";
 import { startSandbox } from "../tests/js/sandbox.mjs";
 import { startWorker } from "../tests/js/worker.mjs";
@@ -30,26 +31,33 @@ writePayloads(payloads);
 const lines = [
   ...execFileSync("cargo", ["bench", "-q", "-p", "linkedin-inbox", "--bench", "normalize"], { cwd: repo, env: { ...process.env, BENCH_PAYLOADS: payloads }, encoding: "utf8" }).split("\n"),
   ...execFileSync("node", [join(repo, "bench/normalize.mjs"), payloads], { encoding: "utf8" }).split("\n"),
-].filter((l) => /^(native|wasm|js-floor|js-zod) /.test(l));
+].filter((l) => /^(native|wasm|js-)[a-z-]* /.test(l));
 const results = {};
 for (const line of lines) {
   const [impl, kase, bytes, min, median] = line.split(" ");
   (results[kase] ??= {})[impl] = { bytes: Number(bytes), min: Number(min), median: Number(median) };
 }
 const mbps = (r, which) => (r.bytes / 1e6) / (r[which] / 1e9);
-say("## 1. Normalization throughput (MB/s, median of 15 runs; min in brackets)");
+const ratio = (r, a, b) => `${fmt(mbps(r[a], "median") / mbps(r[b], "median"), 2)}×`;
+const cell = (r) => `${fmt(mbps(r, "median"))} (${fmt(mbps(r, "min"))})`;
+const throughput = (impls, ratios) => table(["payload", ...impls, ...ratios.map(([a, b]) => `${a} / ${b}`)],
+  Object.entries(results).map(([kase, r]) => [kase, ...impls.map((i) => cell(r[i])), ...ratios.map(([a, b]) => ratio(r, a, b))]));
+say("## 1. Normalization throughput (MB/s of provider JSON, median of 15 interleaved runs; best in brackets)");
 say();
-const impls = ["native", "wasm", "js-floor", "js-zod"];
-table(["payload", ...impls, "wasm / js-floor", "wasm / js-zod"], Object.entries(results).map(([kase, r]) => [
-  kase,
-  ...impls.map((i) => `${fmt(mbps(r[i], "median"))} (${fmt(mbps(r[i], "min"))})`),
-  `${fmt(mbps(r.wasm, "median") / mbps(r["js-floor"], "median"), 2)}×`,
-  `${fmt(mbps(r.wasm, "median") / mbps(r["js-zod"], "median"), 2)}×`,
-]));
+say("From the response text (what the issue asks): wasm = the npm package in Node (`parseResponse`, text → JS objects); js-floor = JSON.parse + hand mapping, no validation; js-zod = JSON.parse + zod 3 + mapping. Ratios above 1× mean the wasm path is faster. Targets: wasm ≥ 2× js-zod and ≥ 0.67× js-floor (within 1.5×).");
+say();
+throughput(["native", "wasm", "js-floor", "js-zod"], [["wasm", "js-floor"], ["wasm", "js-zod"]]);
 say("Pages/s for one 100-item page (median): " + ["connectsafely-100", "linkup-100"].map((k) =>
-  `${k}: ${impls.map((i) => `${i} ${fmt(1e9 / results[k][i].median, 0)}`).join(", ")}`).join("; "));
-say("wasm = the npm package in Node from response text to JS objects (`parseResponse`); js-floor = JSON.parse + hand mapping; js-zod = JSON.parse + zod 3 + mapping. Ratios above 1× mean the wasm path is faster.");
+  `${k}: ${["native", "wasm", "js-floor", "js-zod"].map((i) => `${i} ${fmt(1e9 / results[k][i].median, 0)}`).join(", ")}`).join("; "));
 say();
+if (results["connectsafely-100"]["wasm-json-text"]) {
+  say("The boundary: the same wasm with results crossing as objects built by serde-wasm-bindgen (shipped) or as JSON text + `JSON.parse` (feature `boundary-json-text`, built for this comparison only).");
+  say();
+  throughput(["wasm", "wasm-json-text"], [["wasm", "wasm-json-text"]]);
+}
+say("From the response bytes (`await res.arrayBuffer()`, as a client holds them before decoding): the package takes a `Uint8Array` and skips the UTF-8 → UTF-16 → UTF-8 round trip; the JS baselines must decode first (`TextDecoder`, what `res.text()`/`res.json()` do).");
+say();
+throughput(["wasm-bytes", "js-floor-bytes", "js-zod-bytes"], [["wasm-bytes", "js-floor-bytes"], ["wasm-bytes", "js-zod-bytes"]]);
 
 // 2. Sizes
 const wasmFile = readFileSync(join(repo, "npm/dist/web/linkedin_inbox_bg.wasm"));
@@ -74,12 +82,25 @@ const vars = { CONNECTSAFELY_DAILY_LIMIT: "1000000" };
 let worker = await startWorker({ sandboxBase: sandbox.base, clients, vars });
 try {
   const lat = await latencies({ worker, sandbox, token: clients[0].token });
-  say("## 3. Worker in workerd (wrangler dev, loopback; sandbox latency 150 ms; 10 requests in flight, COALESCED in bursts of 10)");
+  say("## 3. Worker in workerd (wrangler dev, loopback; sandbox latency 150 ms; autocannon, 10 connections)");
   say();
-  table(["path", "requests", "p50 ms", "p99 ms", "req/s"], Object.entries(lat).map(([name, s]) => [name, s.n, fmt(s.p50), fmt(s.p99), fmt(s.rps)]));
-  const cpu = results["connectsafely-100"].wasm.median / 1e6;
-  say("Under load the local `wrangler dev` server queues requests on this 2-core machine; sequentially a HIT answers in about 15 ms and `/health` in about 6 ms.");
-  say(`CPU per MISS for a 100-item page: about ${fmt(cpu, 2)} ms of normalization (the wasm parse of a 100-conversation page in V8, measured above; workerd does not report CPU time locally). The free plan allows 10 ms.`);
+  table(["path", "requests", "p50 ms", "p99 ms", "req/s", "answers"], Object.entries(lat).map(([name, s]) => [
+    name, s.n, fmt(s.p50), fmt(s.p99), fmt(s.rps), Object.entries(s.seen).map(([k, v]) => `${k} ${v}`).join(", "),
+  ]));
+  say("MISS requests each ask for a different page size (1–100 items), so each is a new cache key. The local `wrangler dev` server queues requests on this 2-core machine (the load generator shares the cores).");
+  say();
+  await sandbox.control("POST", "settings", { latencyMs: 0 });
+  const cpu = await cpuPerRequest({ worker, token: clients[0].token });
+  await sandbox.control("POST", "settings", { latencyMs: 150 });
+  const range = (c) => `${fmt(c.min)} / ${fmt(c.median)}`;
+  say(`CPU time per request of the workerd process that runs the Worker, the Durable Object and the local Cache API service (kernel utime + stime over 100 sequential requests; min / median of 3 runs; ${fmt(cpu.pageBytes / 1024)} KB page of 100 conversations):`);
+  say();
+  table(["request", "CPU ms", "minus the /health floor"], [
+    ["`/health` (auth-free, no cache, no upstream: the local plumbing floor)", range(cpu.health), "—"],
+    ["HIT, 100-item page", range(cpu.hit), fmt(cpu.hit.median - cpu.health.median)],
+    ["MISS, 100-item page (upstream call, parse, cache put, counters)", range(cpu.miss), fmt(cpu.miss.median - cpu.health.median)],
+  ]);
+  say(`Of the MISS, normalizing the 100-conversation page is ${fmt(results["connectsafely-100"].native.median / 1e6, 2)} ms natively and ${fmt(results["connectsafely-100"].wasm.median / 1e6, 2)} ms as wasm in V8 (section 1). These figures are upper bounds for Cloudflare's CPU limit (10 ms on the free plan): locally the cache service, SQLite storage and request plumbing run in the same process and are counted; on Cloudflare they are not CPU time of the Worker.`);
   say();
 
   await worker.stop();

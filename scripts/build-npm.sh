@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package in npm/dist (node + web targets), optimizes the wasm with npm
-# binaryen@132 (never Debian's binaryen: it corrupts modules), packs npm/linkedin-inbox-*.tgz.
+# Builds the npm package in npm/dist (node + web targets), optimizes the wasm (optimize_wasm),
+# packs npm/linkedin-inbox-*.tgz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -14,10 +14,7 @@ rm -rf npm/dist
 wasm-bindgen --target nodejs --out-dir npm/dist/node "$wasm"
 wasm-bindgen --target web --out-dir npm/dist/web "$wasm"
 for target in node web; do
-  file=npm/dist/$target/linkedin_inbox_bg.wasm
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
-    -o "$file" "$file"
+  optimize_wasm npm/dist/$target/linkedin_inbox_bg.wasm
 done
 printf '{ "type": "commonjs" }\n' > npm/dist/node/package.json
 cp npm/src/node-entry.cjs npm/dist/node/index.cjs

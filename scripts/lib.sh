@@ -54,6 +54,14 @@ build_worker() {
   (cd worker && WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" worker-build --release)
 }
 
+# Shrinks a wasm-bindgen output in place with npm binaryen@132 (never Debian's binaryen: it
+# corrupts modules).
+optimize_wasm() {
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+    -o "$1" "$1"
+}
+
 # Copies the core's web build into www/pkg (built, never committed).
 build_www() {
   [ -f npm/dist/web/index.js ] || bash scripts/build-npm.sh
