@@ -3,6 +3,8 @@
 
 use worker::{Cache, Response, ResponseBody};
 
+use crate::page::{page_response, Source};
+
 const KEY_HOST: &str = "https://cache.linkedin-inbox.internal";
 
 /// A cached page and how old it is. The body streams through: it never enters the wasm.
@@ -10,6 +12,25 @@ pub struct Cached {
     pub body: ResponseBody,
     pub age_secs: u64,
     pub remaining_secs: u64,
+}
+
+impl Cached {
+    /// The page as a fresh HIT; `credits_saved` is what the upstream call would have cost.
+    pub fn hit(self, credits_saved: u64) -> worker::Result<Response> {
+        page_response(
+            self.body,
+            Source::Hit,
+            self.remaining_secs,
+            Some(self.age_secs),
+            0,
+            credits_saved,
+        )
+    }
+
+    /// The page as STALE (served because the provider failed).
+    pub fn stale(self) -> worker::Result<Response> {
+        page_response(self.body, Source::Stale, 0, Some(self.age_secs), 0, 0)
+    }
 }
 
 fn url(key: &str) -> String {

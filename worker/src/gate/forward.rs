@@ -10,7 +10,7 @@ use worker::{console_error, Env, Method, Request, RequestInit, Response};
 use super::GateRequest;
 use crate::auth::account_digest;
 use crate::cache;
-use crate::page::{page_response, PageRequest, Source};
+use crate::page::PageRequest;
 use crate::reply;
 use crate::routes::Call;
 
@@ -89,17 +89,10 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
         Err(e) => return reply::core_error(&e),
     };
     if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
-        return page_response(
-            hit.body,
-            Source::Hit,
-            hit.remaining_secs,
-            Some(hit.age_secs),
-            0,
-            plan.credits,
-        );
+        return hit.hit(plan.credits);
     }
     if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
-        return page_response(stale.body, Source::Stale, 0, Some(stale.age_secs), 0, 0);
+        return stale.stale();
     }
     reply::core_error(&Error::Unavailable {
         message: "the account gate is unavailable".into(),

@@ -134,14 +134,7 @@ impl AccountGate {
     ) -> worker::Result<Response> {
         if let Some(hit) = cache::lookup(&plan.key, now).await {
             ledger.record_saved(plan.credits, false).await?;
-            return page_response(
-                hit.body,
-                Source::Hit,
-                hit.remaining_secs,
-                Some(hit.age_secs),
-                0,
-                plan.credits,
-            );
+            return hit.hit(plan.credits);
         }
         if let Some(shared) = self.joinable(&plan.key, now, config) {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
@@ -281,7 +274,7 @@ impl AccountGate {
         if stale_allowed(error) {
             if let Some(stale) = cache::lookup_stale(&plan.key, now).await {
                 ledger.record_stale().await?;
-                return page_response(stale.body, Source::Stale, 0, Some(stale.age_secs), 0, 0);
+                return stale.stale();
             }
         }
         reply::core_error(error)
