@@ -1,8 +1,8 @@
 // Normalization in Node on the same payload files: the npm package (wasm) against
 // JSON.parse + hand mapping (the unvalidated floor) and JSON.parse + zod + mapping (a
 // validated JS SDK), from the response text and from the response bytes; and the same wasm
-// with results crossing as JSON text (+ JSON.parse) instead of serde-wasm-bindgen, when
-// BENCH_JSON_TEXT_PKG names that build. Implementations run interleaved, round by round, so
+// with results crossing as objects built by serde-wasm-bindgen or as JSON text (+ JSON.parse)
+// instead of the shipped tape, when BENCH_SWB_PKG / BENCH_JSON_TEXT_PKG name those builds. Implementations run interleaved, round by round, so
 // machine noise hits all alike. Prints `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +11,9 @@ import { z } from "zod";
 const RUNS = 15;
 const dir = process.argv[2];
 const { parseResponse } = await import(new URL("../npm/dist/node/index.mjs", import.meta.url));
-const jsonText = process.env.BENCH_JSON_TEXT_PKG ? createRequire(import.meta.url)(process.env.BENCH_JSON_TEXT_PKG) : null;
+const load = (variable) => (process.env[variable] ? createRequire(import.meta.url)(process.env[variable]) : null);
+const swb = load("BENCH_SWB_PKG");
+const jsonText = load("BENCH_JSON_TEXT_PKG");
 
 const csConfig = { connectsafely: { apiKey: "bench" } };
 const lkConfig = { linkup: { apiKey: "bench", loginToken: "bench" } };
@@ -79,6 +81,7 @@ const fromBytes = (impl) => ({ cs: (bytes) => impl.cs(decoder.decode(bytes)), lk
 // [name, functions, input kind]
 const impls = [
   ["wasm", wasmImpl(parseResponse), "text"],
+  ...(swb ? [["wasm-swb", wasmImpl(swb.parseResponse), "text"]] : []),
   ...(jsonText ? [["wasm-json-text", wasmImpl(jsonText.parseResponse), "text"]] : []),
   ["js-floor", floor, "text"],
   ["js-zod", zod, "text"],
@@ -105,9 +108,11 @@ for (const kind of ["cs", "lk"]) {
   const text = readFileSync(`${dir}/${names[kind]}-100.json`, "utf8");
   const bytes = new Uint8Array(readFileSync(`${dir}/${names[kind]}-100.json`));
   const input = { text, bytes };
+  const shipped = JSON.stringify(impls[0][1][kind](text));
   for (const [impl, fns, from] of impls) {
-    const items = fns[kind](input[from]).items.length;
-    if (items !== 100) throw new Error(`${impl} ${kind}: ${items} items`);
+    const page = fns[kind](input[from]);
+    if (page.items.length !== 100) throw new Error(`${impl} ${kind}: ${page.items.length} items`);
+    if (impl.startsWith("wasm") && JSON.stringify(page) !== shipped) throw new Error(`${impl} ${kind}: not the shipped result`);
   }
   for (const [label, target] of [["100", 0], ["1MB", 1 << 20], ["10MB", 10 << 20]]) {
     const pages = Math.max(1, Math.ceil(target / bytes.length));

@@ -5,18 +5,20 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_npm_packages .
 ensure_chromium
-# The same package with results crossing as JSON text + JSON.parse, for the boundary comparison
-# (built first: build-npm.sh then rebuilds the shipped variant).
+# The same package with results crossing the other two ways (objects built by
+# serde-wasm-bindgen; JSON text + JSON.parse), for the boundary comparison (built first:
+# build-npm.sh then rebuilds the shipped variant).
 ensure_wasm_target
 ensure_wasm_bindgen
-cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features \
-  --features wasm,boundary-json-text --lib -p linkedin-inbox
-json_text=target/bench/json-text
-rm -rf "$json_text"
-wasm-bindgen --target nodejs --out-dir "$json_text" target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm
-optimize_wasm "$json_text/linkedin_inbox_bg.wasm"
+for boundary in swb json-text; do
+  cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features \
+    --features "wasm,boundary-$boundary" --lib -p linkedin-inbox
+  rm -rf "target/bench/$boundary"
+  bindgen_node target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm "target/bench/$boundary"
+  optimize_wasm "target/bench/$boundary/linkedin_inbox_bg.wasm"
+done
 bash scripts/build-npm.sh >/dev/null
 build_www
 build_worker >/dev/null 2>&1
 cargo build -q -p linkedin-inbox-sandbox
-BENCH_JSON_TEXT_PKG="$PWD/$json_text/linkedin_inbox.js" SANDBOX_BIN="$PWD/target/debug/sandbox" node bench/run.mjs
+BENCH_SWB_PKG="$PWD/target/bench/swb/linkedin_inbox.js" BENCH_JSON_TEXT_PKG="$PWD/target/bench/json-text/linkedin_inbox.js" SANDBOX_BIN="$PWD/target/debug/sandbox" node bench/run.mjs

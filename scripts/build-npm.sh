@@ -11,12 +11,11 @@ ensure_npm_packages .
 cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features --features wasm --lib -p linkedin-inbox
 wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm
 rm -rf npm/dist
-wasm-bindgen --target nodejs --out-dir npm/dist/node "$wasm"
+bindgen_node "$wasm" npm/dist/node
 wasm-bindgen --target web --out-dir npm/dist/web "$wasm"
 for target in node web; do
   optimize_wasm npm/dist/$target/linkedin_inbox_bg.wasm
 done
-printf '{ "type": "commonjs" }\n' > npm/dist/node/package.json
 cp npm/src/node-entry.cjs npm/dist/node/index.cjs
 cp npm/src/node-entry.mjs npm/dist/node/index.mjs
 cp npm/src/web-entry.js npm/dist/web/index.js

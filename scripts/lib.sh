@@ -62,6 +62,23 @@ optimize_wasm() {
     -o "$1" "$1"
 }
 
+# wasm-bindgen's CommonJS build for Node of WASM into OUT. wasm-bindgen copies the ES-module
+# snippet npm/src/hydrate.js as is and `require`s it; that copy is made CommonJS here (the
+# snippet declares exactly one `export function hydrate`).
+bindgen_node() {
+  local wasm=$1 out=$2 snippet
+  wasm-bindgen --target nodejs --out-dir "$out" "$wasm"
+  printf '{ "type": "commonjs" }\n' > "$out/package.json"
+  for snippet in "$out"/snippets/*/npm/src/hydrate.js; do
+    [ -f "$snippet" ] || continue
+    sed -i 's/^export function hydrate(/exports.hydrate = hydrate;\nfunction hydrate(/' "$snippet"
+    if grep -q '^export ' "$snippet"; then
+      echo "bindgen_node: an export left in $snippet" >&2
+      return 1
+    fi
+  done
+}
+
 # Copies the core's web build into www/pkg (built, never committed).
 build_www() {
   [ -f npm/dist/web/index.js ] || bash scripts/build-npm.sh

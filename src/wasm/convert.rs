@@ -1,6 +1,7 @@
-//! Values across the boundary: JS objects in as JSON text, results out as JS objects built by
-//! serde-wasm-bindgen (faster than JSON text + `JSON.parse`: see bench/RESULTS.md; feature
-//! `boundary-json-text` builds the JSON-text variant for that comparison), errors as JS `Error`s.
+//! Values across the boundary: JS objects in as JSON text, results out as a tape that
+//! `npm/src/hydrate.js` turns into plain JS objects (the fastest of the three ways measured in
+//! bench/RESULTS.md; features `boundary-swb` and `boundary-json-text` build the other two for
+//! that comparison), errors as JS `Error`s.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -32,8 +33,26 @@ pub fn from_js_required<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
-/// A Rust value into a plain JS object (`None` as `null`, maps as objects, like JSON).
-#[cfg(not(feature = "boundary-json-text"))]
+#[cfg(all(feature = "boundary-swb", feature = "boundary-json-text"))]
+compile_error!("features `boundary-swb` and `boundary-json-text` exclude each other");
+
+/// A Rust value into a plain JS value shaped like its JSON (`None` as `null`, maps as objects).
+#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let tape = super::tape::Tape::write(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    Ok(hydrate(&tape.numbers, &tape.ascii, &tape.unicode))
+}
+
+#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+#[wasm_bindgen(module = "/npm/src/hydrate.js")]
+extern "C" {
+    /// Builds the value of a tape; its arguments are views of the wasm memory.
+    fn hydrate(tape: &[f64], ascii: &[u8], unicode: &[u8]) -> JsValue;
+}
+
+/// A Rust value into a plain JS object built by serde-wasm-bindgen (benchmarks only).
+#[cfg(feature = "boundary-swb")]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())

@@ -1,6 +1,7 @@
 //! The JS boundary of the npm package (feature `wasm`): it converts types and calls the core,
-//! nothing more. Values cross as JSON text (`JSON.parse`/`JSON.stringify` on the JS side),
-//! which is smaller and faster here than walking objects field by field.
+//! nothing more. Inputs cross as JSON text (`JSON.stringify` on the JS side); results as a
+//! flat tape of numbers and string buffers that `npm/src/hydrate.js` turns into objects
+//! (`convert`, `tape`).
 
 mod client;
 mod config;
@@ -9,6 +10,8 @@ mod fetch;
 mod iterate;
 mod operation;
 mod sans_io;
+#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+mod tape;
 
 #[cfg(test)]
 mod tests;
