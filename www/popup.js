@@ -177,7 +177,7 @@ function wire() {
 
 async function start() {
   wire();
-  const cached = await loadCachedInbox();
+  const cached = loadCachedInbox();
   if (cached?.items?.length) {
     render(cached.items, { append: false });
     document.body.dataset.state = "cached";

@@ -54,10 +54,12 @@ async function api(path, token = ALEX) {
   return (await fetch(`${worker.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
 }
 
-async function setStorage(values) {
+/** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the cached inbox (localStorage). */
+async function setStorage({ "inbox-cache-v1": cache, ...values }) {
   const page = await context.newPage();
   await page.goto(`${EXT}/options.html`);
   await page.evaluate((v) => chrome.storage.local.set(v), values);
+  if (cache === null) await page.evaluate(() => localStorage.removeItem("inbox-cache-v1"));
   await page.close();
 }
 
@@ -93,11 +95,13 @@ async function shoot(page, name) {
 test("options: save, test connection with a good and a bad token", async () => {
   const page = await context.newPage();
   await page.goto(`${EXT}/options.html`);
+  await page.evaluate(() => localStorage.setItem("inbox-cache-v1", JSON.stringify({ items: [{ id: "another account" }] })));
   await page.fill("#proxy-url", worker.base);
   await page.fill("#token", ALEX);
   await page.click("#save");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
   assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"])), { proxyUrl: worker.base, token: ALEX });
+  assert.equal(await page.evaluate(() => localStorage.getItem("inbox-cache-v1")), null, "a new token drops the cached inbox");
   const calls = (await sandbox.stats()).calls.total;
   await page.click("#test");
   await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
