@@ -2,7 +2,8 @@
 // JSON.parse + hand mapping (the unvalidated floor) and JSON.parse + zod + mapping (a
 // validated JS SDK), from the response text and from the response bytes; and the same wasm
 // with results crossing as objects built by serde-wasm-bindgen or as JSON text (+ JSON.parse)
-// instead of the shipped tape, when BENCH_SWB_PKG / BENCH_JSON_TEXT_PKG name those builds. Implementations run interleaved, round by round, so
+// instead of the shipped tape, or not crossing at all (the parse alone), when BENCH_SWB_PKG /
+// BENCH_JSON_TEXT_PKG / BENCH_NO_OUTPUT_PKG name those builds. Implementations run interleaved, round by round, so
 // machine noise hits all alike. Prints `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,6 +15,7 @@ const { parseResponse } = await import(new URL("../npm/dist/node/index.mjs", imp
 const load = (variable) => (process.env[variable] ? createRequire(import.meta.url)(process.env[variable]) : null);
 const swb = load("BENCH_SWB_PKG");
 const jsonText = load("BENCH_JSON_TEXT_PKG");
+const noOutput = load("BENCH_NO_OUTPUT_PKG");
 
 const csConfig = { connectsafely: { apiKey: "bench" } };
 const lkConfig = { linkup: { apiKey: "bench", loginToken: "bench" } };
@@ -83,6 +85,7 @@ const impls = [
   ["wasm", wasmImpl(parseResponse), "text"],
   ...(swb ? [["wasm-swb", wasmImpl(swb.parseResponse), "text"]] : []),
   ...(jsonText ? [["wasm-json-text", wasmImpl(jsonText.parseResponse), "text"]] : []),
+  ...(noOutput ? [["wasm-no-output", wasmImpl(noOutput.parseResponse), "text"]] : []),
   ["js-floor", floor, "text"],
   ["js-zod", zod, "text"],
   ["wasm-bytes", wasmImpl(parseResponse), "bytes"],
@@ -111,6 +114,10 @@ for (const kind of ["cs", "lk"]) {
   const shipped = JSON.stringify(impls[0][1][kind](text));
   for (const [impl, fns, from] of impls) {
     const page = fns[kind](input[from]);
+    if (impl === "wasm-no-output") {
+      if (page !== null) throw new Error(`${impl} ${kind}: returned a value`);
+      continue;
+    }
     if (page.items.length !== 100) throw new Error(`${impl} ${kind}: ${page.items.length} items`);
     if (impl.startsWith("wasm") && JSON.stringify(page) !== shipped) throw new Error(`${impl} ${kind}: not the shipped result`);
   }

@@ -50,11 +50,11 @@ throughput(["native", "wasm", "js-floor", "js-zod"], [["wasm", "js-floor"], ["wa
 say("Pages/s for one 100-item page (median): " + ["connectsafely-100", "linkup-100"].map((k) =>
   `${k}: ${["native", "wasm", "js-floor", "js-zod"].map((i) => `${i} ${fmt(1e9 / results[k][i].median, 0)}`).join(", ")}`).join("; "));
 say();
-const boundaries = ["wasm-swb", "wasm-json-text"].filter((i) => results["connectsafely-100"][i]);
+const boundaries = ["wasm-swb", "wasm-json-text", "wasm-no-output"].filter((i) => results["connectsafely-100"][i]);
 if (boundaries.length) {
-  say("The boundary: the same wasm with results crossing three ways: wasm = a flat tape of numbers and two string buffers that a small JS function turns into objects (src/wasm/tape, npm/src/hydrate.js; shipped); wasm-swb = objects built from Rust by serde-wasm-bindgen, one boundary call per string and property (feature `boundary-swb`); wasm-json-text = JSON text + `JSON.parse` (feature `boundary-json-text`). The last two are built for this comparison only.");
+  say("The boundary: the same wasm with results crossing three ways: wasm = a flat tape of numbers and two string buffers that a small JS function turns into objects (src/wasm/tape, npm/src/hydrate.js; shipped); wasm-swb = objects built from Rust by serde-wasm-bindgen, one boundary call per string and property (feature `boundary-swb`); wasm-json-text = JSON text + `JSON.parse` (feature `boundary-json-text`); wasm-no-output = the same parse with no result crossing at all (feature `boundary-none`: the ceiling of any boundary, next to js-floor). The last three are built for this comparison only.");
   say();
-  throughput(["wasm", ...boundaries], boundaries.map((b) => ["wasm", b]));
+  throughput(["wasm", ...boundaries, "js-floor"], [...boundaries.map((b) => ["wasm", b]), ...(boundaries.includes("wasm-no-output") ? [["wasm-no-output", "js-floor"]] : [])]);
 }
 say("From the response bytes (`await res.arrayBuffer()`, as a client holds them before decoding): the package takes a `Uint8Array` and skips the UTF-8 → UTF-16 → UTF-8 round trip; the JS baselines must decode first (`TextDecoder`, what `res.text()`/`res.json()` do).");
 say();

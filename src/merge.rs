@@ -13,11 +13,13 @@ pub fn merge_messages(existing: &[Message], incoming: &[Message]) -> Vec<Message
 
 /// One message per id (the first wins), newest first, ties by id; takes ownership, no clones.
 pub(crate) fn dedupe_newest_first(mut messages: Vec<Message>) -> Vec<Message> {
-    let mut seen = HashSet::with_capacity(messages.len());
-    let mut keep = Vec::with_capacity(messages.len());
-    for message in &messages {
-        keep.push(seen.insert(message.id.clone()));
-    }
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(messages.len());
+        messages
+            .iter()
+            .map(|m| seen.insert(m.id.as_str()))
+            .collect()
+    };
     let mut flags = keep.into_iter();
     messages.retain(|_| flags.next().unwrap_or(false));
     messages.sort_by(|a, b| b.sent_at.cmp(&a.sent_at).then_with(|| a.id.cmp(&b.id)));

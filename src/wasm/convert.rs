@@ -1,7 +1,7 @@
 //! Values across the boundary: JS objects in as JSON text, results out as a tape that
 //! `npm/src/hydrate.js` turns into plain JS objects (the fastest of the three ways measured in
-//! bench/RESULTS.md; features `boundary-swb` and `boundary-json-text` build the other two for
-//! that comparison), errors as JS `Error`s.
+//! bench/RESULTS.md; features `boundary-swb`, `boundary-json-text` and `boundary-none` build
+//! the alternatives for that comparison), errors as JS `Error`s.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -33,22 +33,40 @@ pub fn from_js_required<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
-#[cfg(all(feature = "boundary-swb", feature = "boundary-json-text"))]
-compile_error!("features `boundary-swb` and `boundary-json-text` exclude each other");
+#[cfg(any(
+    all(feature = "boundary-swb", feature = "boundary-json-text"),
+    all(feature = "boundary-swb", feature = "boundary-none"),
+    all(feature = "boundary-json-text", feature = "boundary-none"),
+))]
+compile_error!("the `boundary-*` features exclude each other");
 
 /// A Rust value into a plain JS value shaped like its JSON (`None` as `null`, maps as objects).
-#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+#[cfg(not(any(
+    feature = "boundary-swb",
+    feature = "boundary-json-text",
+    feature = "boundary-none"
+)))]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let tape = super::tape::Tape::write(value)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
     Ok(hydrate(&tape.numbers, &tape.ascii, &tape.unicode))
 }
 
-#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+#[cfg(not(any(
+    feature = "boundary-swb",
+    feature = "boundary-json-text",
+    feature = "boundary-none"
+)))]
 #[wasm_bindgen(module = "/npm/src/hydrate.js")]
 extern "C" {
     /// Builds the value of a tape; its arguments are views of the wasm memory.
     fn hydrate(tape: &[f64], ascii: &[u8], unicode: &[u8]) -> JsValue;
+}
+
+/// No crossing: the result is dropped and `null` returned (benchmarks only: the parse alone).
+#[cfg(feature = "boundary-none")]
+pub fn to_js<T: Serialize>(_value: &T) -> Result<JsValue, JsValue> {
+    Ok(JsValue::NULL)
 }
 
 /// A Rust value into a plain JS object built by serde-wasm-bindgen (benchmarks only).

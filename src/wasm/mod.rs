@@ -10,7 +10,11 @@ mod fetch;
 mod iterate;
 mod operation;
 mod sans_io;
-#[cfg(not(any(feature = "boundary-swb", feature = "boundary-json-text")))]
+#[cfg(not(any(
+    feature = "boundary-swb",
+    feature = "boundary-json-text",
+    feature = "boundary-none"
+)))]
 mod tape;
 
 #[cfg(test)]
