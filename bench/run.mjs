@@ -101,7 +101,7 @@ try {
     ["HIT, 100-item page", range(cpu.hit), fmt(cpu.hit.median - cpu.health.median)],
     ["MISS, 100-item page (upstream call, parse, cache put, counters)", range(cpu.miss), fmt(cpu.miss.median - cpu.health.median)],
   ]);
-  say(`Of the MISS, normalizing the 100-conversation page is ${fmt(results["connectsafely-100"].native.median / 1e6, 2)} ms natively and ${fmt(results["connectsafely-100"].wasm.median / 1e6, 2)} ms as wasm in V8 (section 1). These figures are upper bounds for Cloudflare's CPU limit (10 ms on the free plan): locally the cache service, SQLite storage and request plumbing run in the same process and are counted; on Cloudflare they are not CPU time of the Worker.`);
+  say(`Of the MISS, normalizing the 100-conversation page is ${fmt(results["connectsafely-100"].native.median / 1e6, 2)} ms natively and ${fmt(results["connectsafely-100"].wasm.median / 1e6, 2)} ms as wasm in V8 (section 1). These figures are upper bounds for Cloudflare's CPU limit (10 ms on the free plan): locally the Cache API is miniflare's cache service, itself a JavaScript worker storing entries in SQLite and blobs inside this same workerd process (on the same thread: per-thread accounting does not split it off), and it is counted along with the Durable Object's storage and the request plumbing; on Cloudflare none of that is CPU time of the Worker. A HIT is little more than a cache lookup and a streamed body, so most of its ${fmt(cpu.hit.median - cpu.health.median)} ms over the floor is that service.`);
   say();
 
   await worker.stop();
