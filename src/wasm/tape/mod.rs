@@ -28,9 +28,10 @@ pub const OBJECT: f64 = 6.0;
 pub const MAP: f64 = 7.0;
 pub const UNICODE: f64 = 8.0;
 
-/// A value written as a tape and its string buffer.
+/// A value written as a tape and its two string buffers.
 #[derive(Default)]
 pub struct Tape {
+    /// Tags, payloads, lengths and span offsets (all exact in an f64), then the shape table.
     pub numbers: Vec<f64>,
     /// The ASCII strings, back to back (byte offsets are UTF-16 offsets).
     pub ascii: Vec<u8>,
@@ -43,6 +44,7 @@ pub struct Tape {
     shapes: Vec<Vec<&'static str>>,
     /// Where each `&'static str` (keys, enum variants) already sits in its buffer.
     static_strings: Vec<(&'static str, [f64; 3])>,
+    /// Key lists of finished objects whose shape was known already, reused by the next ones.
     spare_keys: Vec<Vec<&'static str>>,
 }
 
