@@ -1,6 +1,6 @@
 //! The JS boundary of the npm package (feature `wasm`): it converts types and calls the core,
 //! nothing more. Inputs cross as JSON text (`JSON.stringify` on the JS side); results as a
-//! flat tape of numbers and string buffers that `npm/src/hydrate.js` turns into objects
+//! flat tape of numbers and string buffers that `npm/src/boundary.js` turns into objects
 //! (`convert`, `tape`).
 
 mod client;

@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::client::InboxClient;
-use super::convert::{from_js, js_error, to_js};
+use super::convert::{body_text, from_js, js_error, to_js};
 use super::sans_io::{build_request, credit_cost, parse_response};
 use crate::{ConversationPage, ConversationQuery, Error};
 
@@ -157,4 +157,22 @@ fn bad_configs_throw_invalid_input_naming_the_field() {
         let err = InboxClient::new(config).err().expect("rejected");
         assert_eq!(get(&err, "field").as_string().as_deref(), Some(field));
     }
+}
+
+#[wasm_bindgen_test]
+fn string_bodies_become_utf8_in_one_copy() {
+    let long_ascii = "a".repeat(100_000);
+    for text in [
+        "",
+        "plain ascii",
+        "é ü 🙏 こんにちは",
+        "ends in 🙏",
+        &long_ascii,
+    ] {
+        assert_eq!(body_text(&JsValue::from_str(text)).as_deref(), Some(text));
+    }
+    // A lone surrogate (no Rust string can hold one) becomes U+FFFD, as TextEncoder does.
+    let lone = object(r#""a\ud800b""#);
+    assert_eq!(body_text(&lone).as_deref(), Some("a\u{FFFD}b"));
+    assert_eq!(body_text(&JsValue::from_f64(42.0)), None);
 }

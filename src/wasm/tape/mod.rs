@@ -1,4 +1,4 @@
-//! Results out as a flat tape for `npm/src/hydrate.js`: a serde `Serializer` that writes each
+//! Results out as a flat tape for `npm/src/boundary.js`: a serde `Serializer` that writes each
 //! value as numbers into one `Vec<f64>` and its strings into two UTF-8 buffers (ASCII and the
 //! rest). JS decodes each buffer with one `TextDecoder` call and builds the objects by slicing
 //! them, instead of creating every string and object from Rust one boundary call at a time

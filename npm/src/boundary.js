@@ -1,9 +1,18 @@
+// The JS half of the wasm boundary (src/wasm/convert.rs imports it): bulk text in and
+// results out, each in one pass instead of one boundary call per character or value.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// Writes `text` as UTF-8 into `bytes` (a view of the wasm memory, 3 bytes per UTF-16 unit);
+// returns the bytes written. Lone surrogates become U+FFFD, as in `TextEncoder.encode`.
+export function encodeInto(text, bytes) {
+  return encoder.encodeInto(text, bytes).written;
+}
+
 // Builds the JS value of a result tape written by src/wasm/tape (its layout is documented
 // there): each string buffer is decoded with one TextDecoder call and sliced; objects take
 // their keys, in order, from the shape table. The wasm calls it while `tape`, `asciiBytes`
 // and `unicodeBytes` still view its memory, so it reads them before returning.
-const decoder = new TextDecoder();
-
 export function hydrate(tape, asciiBytes, unicodeBytes) {
   const ascii = decoder.decode(asciiBytes);
   const unicode = decoder.decode(unicodeBytes);
