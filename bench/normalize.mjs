@@ -106,24 +106,33 @@ function measure(runners) {
   return times.map((list) => { list.sort((a, b) => a - b); return [list[0], list[Math.floor(RUNS / 2)]]; });
 }
 
-const names = { cs: "connectsafely", lk: "linkup" };
-for (const kind of ["cs", "lk"]) {
-  const text = readFileSync(`${dir}/${names[kind]}-100.json`, "utf8");
-  const bytes = new Uint8Array(readFileSync(`${dir}/${names[kind]}-100.json`));
+// The generated pages mix scripts (names, emoji); an English inbox is often plain ASCII, which
+// takes other fast paths in V8 (one-byte strings) and in the package: measured as a 100 page.
+const asciiOnly = (text) => text.normalize("NFD").replace(/[^\x00-\x7f]/g, "");
+const cases = [
+  ["cs", "connectsafely", (text) => text, ["100", "1MB", "10MB"]],
+  ["cs", "connectsafely-ascii", asciiOnly, ["100"]],
+  ["lk", "linkup", (text) => text, ["100", "1MB", "10MB"]],
+];
+for (const [kind, name, transform, labels] of cases) {
+  const text = transform(readFileSync(`${dir}/${kind === "cs" ? "connectsafely" : "linkup"}-100.json`, "utf8"));
+  const bytes = new TextEncoder().encode(text);
   const input = { text, bytes };
   const shipped = JSON.stringify(impls[0][1][kind](text));
   for (const [impl, fns, from] of impls) {
     const page = fns[kind](input[from]);
     if (impl === "wasm-no-output") {
-      if (page !== null) throw new Error(`${impl} ${kind}: returned a value`);
+      if (page !== null) throw new Error(`${impl} ${name}: returned a value`);
       continue;
     }
-    if (page.items.length !== 100) throw new Error(`${impl} ${kind}: ${page.items.length} items`);
-    if (impl.startsWith("wasm") && JSON.stringify(page) !== shipped) throw new Error(`${impl} ${kind}: not the shipped result`);
+    if (page.items.length !== 100) throw new Error(`${impl} ${name}: ${page.items.length} items`);
+    if (impl.startsWith("wasm") && JSON.stringify(page) !== shipped) throw new Error(`${impl} ${name}: not the shipped result`);
   }
-  for (const [label, target] of [["100", 0], ["1MB", 1 << 20], ["10MB", 10 << 20]]) {
+  const targets = { 100: 0, "1MB": 1 << 20, "10MB": 10 << 20 };
+  for (const label of labels) {
+    const target = targets[label];
     const pages = Math.max(1, Math.ceil(target / bytes.length));
     const results = measure(impls.map(([, fns, from]) => () => { for (let i = 0; i < pages; i++) fns[kind](input[from]); }));
-    impls.forEach(([impl], i) => console.log(`${impl} ${names[kind]}-${label} ${pages * bytes.length} ${results[i][0]} ${results[i][1]}`));
+    impls.forEach(([impl], i) => console.log(`${impl} ${name}-${label} ${pages * bytes.length} ${results[i][0]} ${results[i][1]}`));
   }
 }
