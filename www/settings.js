@@ -34,6 +34,8 @@ export function loadCachedInbox() {
 
 export function saveCachedInbox(value) {
   try { localStorage.setItem(CACHE_KEY, JSON.stringify(value)); } catch { /* full: it is only a paint cache */ }
+  // Earlier builds kept it in chrome.storage.local: no stale copy of an inbox stays there.
+  if (IN_EXTENSION) chrome.storage.local.remove(CACHE_KEY);
 }
 
 export function clearCachedInbox() {

@@ -42,7 +42,8 @@ export function hydrate(tape, asciiBytes, unicodeBytes) {
         const object = {};
         for (let i = 0; i < length; i++) {
           const key = value();
-          object[key] = value();
+          // An own property, as JSON.parse makes it, even for "__proto__".
+          Object.defineProperty(object, key, { value: value(), writable: true, enumerable: true, configurable: true });
         }
         return object;
       }

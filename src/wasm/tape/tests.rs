@@ -84,7 +84,11 @@ fn every_serde_shape_hydrates_like_its_json() {
             Kind::Struct { inner: Some(false) },
             Kind::Struct { inner: None },
         ],
-        map: BTreeMap::from([("a b".into(), vec![1, 2]), ("ü".into(), vec![])]),
+        map: BTreeMap::from([
+            ("a b".into(), vec![1, 2]),
+            ("ü".into(), vec![]),
+            ("__proto__".into(), vec![3]),
+        ]),
         nested: vec![vec![], vec![None, Some("x".into())]],
         bytes: serde_bytes_like::Bytes(b"\x00\xff"),
         letter: '€',
