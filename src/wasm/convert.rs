@@ -96,10 +96,12 @@ pub fn body_text(value: &JsValue) -> Option<String> {
     } else {
         js_sys::Uint8Array::new(value.dyn_ref::<js_sys::ArrayBuffer>()?).to_vec()
     };
-    Some(
-        String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    Some(utf8_lossy(bytes))
+}
+
+/// The bytes as text, invalid sequences replaced by U+FFFD (without a copy when valid).
+fn utf8_lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[wasm_bindgen(module = "/npm/src/boundary.js")]
@@ -115,7 +117,7 @@ fn utf8_of(text: &js_sys::JsString) -> String {
     let mut bytes = vec![0; text.length() as usize * 3];
     let written = encode_into(text, &mut bytes) as usize;
     bytes.truncate(written);
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    utf8_lossy(bytes)
 }
 
 /// A core error as a JS `Error` with `code`, and `field` / `retryAfter` / `status` when known.
