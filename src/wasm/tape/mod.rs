@@ -133,6 +133,18 @@ impl Tape {
         self.numbers.len() - 1
     }
 
+    /// Opens an array or map, whose length is patched when it ends.
+    fn counted(&mut self, tag: f64) -> Compound<'_> {
+        let slot = self.open(tag);
+        Compound {
+            tape: self,
+            slot,
+            len: 0,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Opens an object, whose shape is patched when it ends.
     fn object(&mut self) -> Compound<'_> {
         let slot = self.open(OBJECT);
         let keys = self.spare_keys.pop().unwrap_or_default();
@@ -142,6 +154,12 @@ impl Tape {
             len: 0,
             keys,
         }
+    }
+
+    /// Patches the object opened at `slot` with the shape of `keys`.
+    fn close_object(&mut self, slot: usize, keys: Vec<&'static str>) {
+        let id = self.shape_id(keys);
+        self.numbers[slot] = id as f64;
     }
 
     fn shape_id(&mut self, mut keys: Vec<&'static str>) -> usize {
@@ -182,8 +200,7 @@ impl<'a> Compound<'a> {
     }
 
     fn end_object(self) -> &'a mut Tape {
-        let id = self.tape.shape_id(self.keys);
-        self.tape.numbers[self.slot] = id as f64;
+        self.tape.close_object(self.slot, self.keys);
         self.tape
     }
 

@@ -113,13 +113,7 @@ impl<'a> ser::Serializer for &'a mut Tape {
         Ok(())
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>> {
-        let slot = self.open(ARRAY);
-        Ok(Compound {
-            tape: self,
-            slot,
-            len: 0,
-            keys: Vec::new(),
-        })
+        Ok(self.counted(ARRAY))
     }
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>> {
         self.serialize_seq(Some(len))
@@ -134,25 +128,10 @@ impl<'a> ser::Serializer for &'a mut Tape {
         variant: &'static str,
         _len: usize,
     ) -> Result<Variant<'a>> {
-        let mut outer = self.object();
-        outer.keys.push(variant);
-        let Compound {
-            tape, slot, keys, ..
-        } = outer;
-        let inner = ser::Serializer::serialize_seq(tape, None)?;
-        Ok(Variant {
-            inner,
-            outer: (slot, keys),
-        })
+        Ok(Variant::open(self, variant, |tape| tape.counted(ARRAY)))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
-        let slot = self.open(MAP);
-        Ok(Compound {
-            tape: self,
-            slot,
-            len: 0,
-            keys: Vec::new(),
-        })
+        Ok(self.counted(MAP))
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
         Ok(self.object())
@@ -164,15 +143,7 @@ impl<'a> ser::Serializer for &'a mut Tape {
         variant: &'static str,
         _len: usize,
     ) -> Result<Variant<'a>> {
-        let mut outer = self.object();
-        outer.keys.push(variant);
-        let Compound {
-            tape, slot, keys, ..
-        } = outer;
-        Ok(Variant {
-            inner: tape.object(),
-            outer: (slot, keys),
-        })
+        Ok(Variant::open(self, variant, Tape::object))
     }
 }
 
@@ -184,50 +155,52 @@ pub struct Variant<'a> {
 }
 
 impl<'a> Variant<'a> {
+    /// Opens `{ variant: ` and the inner array or object.
+    fn open(
+        tape: &'a mut Tape,
+        variant: &'static str,
+        inner: fn(&'a mut Tape) -> Compound<'a>,
+    ) -> Self {
+        let mut outer = tape.object();
+        outer.keys.push(variant);
+        let Compound {
+            tape, slot, keys, ..
+        } = outer;
+        Variant {
+            inner: inner(tape),
+            outer: (slot, keys),
+        }
+    }
+
     fn end_with(self, inner_end: fn(Compound<'a>) -> &'a mut Tape) -> Result {
         let (slot, keys) = self.outer;
-        let tape = inner_end(self.inner);
-        let id = tape.shape_id(keys);
-        tape.numbers[slot] = id as f64;
+        inner_end(self.inner).close_object(slot, keys);
         Ok(())
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_counted();
-        Ok(())
-    }
+/// Arrays, tuples and tuple structs: elements one after the other, then the length.
+macro_rules! counted_serializer {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                self.end_counted();
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_counted();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_counted();
-        Ok(())
-    }
-}
+counted_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
