@@ -29,7 +29,7 @@ const fmt = (n, digits = 1) => Number(n).toFixed(digits);
 const payloads = mkdtempSync(join(tmpdir(), "inbox-payloads-"));
 writePayloads(payloads);
 const lines = [
-  ...execFileSync("cargo", ["bench", "-q", "-p", "linkedin-inbox", "--bench", "normalize"], { cwd: repo, env: { ...process.env, BENCH_PAYLOADS: payloads }, encoding: "utf8" }).split("\n"),
+  ...execFileSync("cargo", ["bench", "-q", "-p", "linkedin-inbox-bench", "--bench", "normalize"], { cwd: repo, env: { ...process.env, BENCH_PAYLOADS: payloads }, encoding: "utf8" }).split("\n"),
   ...execFileSync("node", [join(repo, "bench/normalize.mjs"), payloads], { encoding: "utf8" }).split("\n"),
 ].filter((l) => /^(native|wasm|js-)[a-z-]* /.test(l));
 const results = {};
@@ -52,7 +52,7 @@ say("Pages/s for one 100-item page (median): " + ["connectsafely-100", "linkup-1
 say();
 const boundaries = ["wasm-swb", "wasm-json-text", "wasm-no-output"].filter((i) => results["connectsafely-100"][i]);
 if (boundaries.length) {
-  say("The boundary: the same wasm with results crossing three ways: wasm = a flat tape of numbers and two string buffers that a small JS function turns into objects (src/wasm/tape, npm/src/boundary.js; shipped); wasm-swb = objects built from Rust by serde-wasm-bindgen, one boundary call per string and property (feature `boundary-swb`); wasm-json-text = JSON text + `JSON.parse` (feature `boundary-json-text`); wasm-no-output = the same parse with no result crossing at all (feature `boundary-none`: the ceiling of any boundary, next to js-floor). The last three are built for this comparison only.");
+  say("The boundary: the same wasm with results crossing three ways: wasm = a flat tape of numbers and two string buffers that a small JS function turns into objects (npm/src/tape, npm/js/boundary.js; shipped); wasm-swb = objects built from Rust by serde-wasm-bindgen, one boundary call per string and property (feature `boundary-swb`); wasm-json-text = JSON text + `JSON.parse` (feature `boundary-json-text`); wasm-no-output = the same parse with no result crossing at all (feature `boundary-none`: the ceiling of any boundary, next to js-floor). The last three are built for this comparison only.");
   say();
   throughput(["wasm", ...boundaries, "js-floor"], [...boundaries.map((b) => ["wasm", b]), ...(boundaries.includes("wasm-no-output") ? [["wasm-no-output", "js-floor"]] : [])]);
 }

@@ -11,10 +11,10 @@ ensure_chromium
 ensure_wasm_target
 ensure_wasm_bindgen
 for boundary in swb json-text none; do
-  cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features \
-    --features "wasm,boundary-$boundary" --lib -p linkedin-inbox
+  cargo build -q --profile wasm-release --target wasm32-unknown-unknown \
+    --features "boundary-$boundary" --lib -p linkedin-inbox-npm
   rm -rf "target/bench/$boundary"
-  bindgen_node target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm "target/bench/$boundary"
+  bindgen_node target/wasm32-unknown-unknown/wasm-release/linkedin_inbox_npm.wasm "target/bench/$boundary"
   optimize_wasm "target/bench/$boundary/linkedin_inbox_bg.wasm"
 done
 bash scripts/build-npm.sh >/dev/null

@@ -8,17 +8,17 @@ ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages .
 
-cargo build -q --profile wasm-release --target wasm32-unknown-unknown --no-default-features --features wasm --lib -p linkedin-inbox
-wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox.wasm
+cargo build -q --profile wasm-release --target wasm32-unknown-unknown --lib -p linkedin-inbox-npm
+wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox_npm.wasm
 rm -rf npm/dist
 bindgen_node "$wasm" npm/dist/node
-wasm-bindgen --target web --out-dir npm/dist/web "$wasm"
+wasm-bindgen --target web --out-name linkedin_inbox --out-dir npm/dist/web "$wasm"
 for target in node web; do
   optimize_wasm npm/dist/$target/linkedin_inbox_bg.wasm
 done
-cp npm/src/node-entry.cjs npm/dist/node/index.cjs
-cp npm/src/node-entry.mjs npm/dist/node/index.mjs
-cp npm/src/web-entry.js npm/dist/web/index.js
+cp npm/js/node-entry.cjs npm/dist/node/index.cjs
+cp npm/js/node-entry.mjs npm/dist/node/index.mjs
+cp npm/js/web-entry.js npm/dist/web/index.js
 cp npm/dist/node/linkedin_inbox.d.ts npm/dist/web/index.d.ts
 
 wasm_file=npm/dist/web/linkedin_inbox_bg.wasm

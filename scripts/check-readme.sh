@@ -9,9 +9,9 @@ done
 for script in $(grep -oE 'scripts/[A-Za-z0-9_.-]+\.sh' README.md | sort -u); do
   if [ ! -f "$script" ]; then echo "README names ${script}, which does not exist"; missing=1; fi
 done
-for path in $(grep -oE '`(docs|sandbox|src|tests|worker|www|bench)/[A-Za-z0-9_./-]*`' README.md | tr -d '`' | sort -u); do
+for path in $(grep -oE '`(docs|npm|sandbox|src|tests|worker|www|bench|scripts)/[A-Za-z0-9_./-]*`' README.md | tr -d '`' | sort -u); do
   # Files a user creates (git-ignored, like worker/.dev.vars) need not exist.
   if [ ! -e "$path" ] && ! git check-ignore -q "$path"; then echo "README names ${path}, which does not exist"; missing=1; fi
 done
-[ "$missing" -eq 0 ] && echo "test result: ok. 1 passed; 0 failed; README commands and paths exist"
+[ "$missing" -eq 0 ] && echo "README commands and paths exist"
 exit "$missing"

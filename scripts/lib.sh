@@ -63,13 +63,13 @@ optimize_wasm() {
 }
 
 # wasm-bindgen's CommonJS build for Node of WASM into OUT. wasm-bindgen copies the ES-module
-# snippet npm/src/boundary.js as is and `require`s it; that copy is made CommonJS here (the
+# snippet npm/js/boundary.js as is and `require`s it; that copy is made CommonJS here (the
 # snippet exports only `export function NAME(` declarations, one per line).
 bindgen_node() {
   local wasm=$1 out=$2 snippet
-  wasm-bindgen --target nodejs --out-dir "$out" "$wasm"
+  wasm-bindgen --target nodejs --out-name linkedin_inbox --out-dir "$out" "$wasm"
   printf '{ "type": "commonjs" }\n' > "$out/package.json"
-  for snippet in "$out"/snippets/*/npm/src/*.js; do
+  for snippet in "$out"/snippets/*/js/*.js; do
     [ -f "$snippet" ] || continue
     sed -i 's/^export function \([A-Za-z0-9_]*\)(/exports.\1 = \1;\nfunction \1(/' "$snippet"
     if grep -q '^export ' "$snippet"; then

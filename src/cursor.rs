@@ -15,7 +15,7 @@ const VERSION: &str = "v1";
 
 /// The upstream provider behind an operation or a cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// ConnectSafely (conversation lists).

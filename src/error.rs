@@ -32,6 +32,8 @@ pub enum ErrorCode {
     BudgetExhausted,
     /// The proxy cannot serve this now (its account gate is down) and has nothing cached.
     Unavailable,
+    /// The proxy's own configuration is broken (its operator must fix it); no secret is named.
+    Misconfigured,
 }
 
 impl ErrorCode {
@@ -50,6 +52,7 @@ impl ErrorCode {
             Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
             Self::BudgetExhausted => "BUDGET_EXHAUSTED",
             Self::Unavailable => "UNAVAILABLE",
+            Self::Misconfigured => "PROXY_MISCONFIGURED",
         }
     }
 
@@ -59,7 +62,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -72,11 +75,15 @@ impl ErrorCode {
         Self::OriginNotAllowed,
         Self::BudgetExhausted,
         Self::Unavailable,
+        Self::Misconfigured,
     ];
 
-    /// The HTTP status a server (the Worker proxy) answers with for this code.
+    /// The HTTP status that goes with this code: what the Worker proxy answers with, and the
+    /// status a client reports for an error that did not carry its own. The one status table
+    /// of every layer.
     pub const fn http_status(self) -> u16 {
         match self {
+            Self::Misconfigured => 503,
             Self::InvalidInput | Self::InvalidCursor => 400,
             Self::Unauthorized => 401,
             Self::InsufficientCredits => 402,
@@ -181,12 +188,55 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// The proxy's configuration is broken.
+    #[error("proxy misconfigured: {message}")]
+    Misconfigured {
+        /// What is wrong, naming settings, never their values.
+        message: String,
+    },
     /// The request never got an answer.
     #[error("network error: {message}")]
     Network {
         /// What the transport said (no secret: transports never see response bodies here).
         message: String,
     },
+}
+
+/// An error as a server answers it (see [`Error::served`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedError {
+    /// HTTP status, from [`ErrorCode::http_status`].
+    pub status: u16,
+    /// The code the client sees.
+    pub code: ErrorCode,
+    /// Human text in the server's words (no upstream text).
+    pub message: String,
+    /// The invalid field, for `INVALID_INPUT`.
+    pub field: Option<&'static str>,
+    /// Seconds to wait, for `RATE_LIMITED` and `BUDGET_EXHAUSTED`.
+    pub retry_after_secs: Option<u64>,
+}
+
+impl ServedError {
+    /// A served error of the server's own (not from an [`Error`]): its status from the table.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status: code.http_status(),
+            code,
+            message: message.into(),
+            field: None,
+            retry_after_secs: None,
+        }
+    }
+
+    /// The `{"error": {"code", "message", "field"?}}` body of the proxy API.
+    pub fn body(&self) -> String {
+        let mut detail = serde_json::json!({"code": self.code.as_str(), "message": self.message});
+        if let Some(field) = self.field {
+            detail["field"] = serde_json::Value::from(field);
+        }
+        serde_json::json!({ "error": detail }).to_string()
+    }
 }
 
 fn retry_suffix(secs: Option<u64>) -> String {
@@ -210,6 +260,7 @@ impl Error {
             Self::OriginNotAllowed { .. } => ErrorCode::OriginNotAllowed,
             Self::BudgetExhausted { .. } => ErrorCode::BudgetExhausted,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
+            Self::Misconfigured { .. } => ErrorCode::Misconfigured,
         }
     }
 
@@ -231,24 +282,78 @@ impl Error {
         }
     }
 
-    /// The upstream HTTP status, for errors that come from a response.
+    /// The HTTP status of the failed response: the one it carried, or the status of its code
+    /// ([`ErrorCode::http_status`]); `None` for errors that had no response.
     pub fn upstream_status(&self) -> Option<u16> {
         match self {
             Self::Unauthorized { status, .. }
             | Self::UpstreamError { status, .. }
             | Self::MalformedResponse { status, .. } => Some(*status),
-            Self::RateLimited { .. } => Some(429),
-            Self::InsufficientCredits { .. } => Some(402),
-            Self::NotFound { .. } => Some(404),
-            Self::OriginNotAllowed { .. } => Some(403),
-            Self::BudgetExhausted { .. } => Some(429),
-            Self::Unavailable { .. } => Some(503),
             Self::InvalidInput { .. } | Self::InvalidCursor { .. } | Self::Network { .. } => None,
+            other => Some(other.code().http_status()),
+        }
+    }
+
+    /// How a server (the Worker proxy) answers this error: the code and status its clients
+    /// see, and a message in the server's own words. Client mistakes keep their explanation;
+    /// upstream failures never pass a provider's text, header or secret through.
+    pub fn served(&self) -> ServedError {
+        let (code, message) = match self {
+            Self::InvalidInput { .. } | Self::InvalidCursor { .. } => (self.code(), self.to_string()),
+            // The provider refused the proxy's own credentials: the proxy's failure, not the caller's.
+            Self::Unauthorized { .. } => (
+                ErrorCode::UpstreamError,
+                "the provider rejected the proxy's credentials".into(),
+            ),
+            Self::RateLimited { .. } => (
+                ErrorCode::RateLimited,
+                "the provider is rate limiting this account; retry later".into(),
+            ),
+            Self::InsufficientCredits { .. } => (
+                ErrorCode::InsufficientCredits,
+                "the LinkupAPI credit balance is spent".into(),
+            ),
+            Self::NotFound { .. } => (ErrorCode::NotFound, "no such conversation".into()),
+            Self::UpstreamError { status, .. } => (
+                ErrorCode::UpstreamError,
+                format!("the provider failed (HTTP {status})"),
+            ),
+            Self::MalformedResponse { .. } => (
+                ErrorCode::MalformedResponse,
+                "the provider sent a response that could not be read".into(),
+            ),
+            Self::Network { .. } => (
+                ErrorCode::Network,
+                "the provider did not answer in time".into(),
+            ),
+            Self::OriginNotAllowed { .. } => (
+                ErrorCode::OriginNotAllowed,
+                "this origin may not call the proxy".into(),
+            ),
+            Self::BudgetExhausted { .. } => (
+                ErrorCode::BudgetExhausted,
+                "this account's provider budget is spent until it resets".into(),
+            ),
+            Self::Unavailable { .. } => (
+                ErrorCode::Unavailable,
+                "the proxy cannot serve this right now; try again shortly".into(),
+            ),
+            Self::Misconfigured { .. } => (
+                ErrorCode::Misconfigured,
+                "the proxy is misconfigured; its operator must fix it".into(),
+            ),
+        };
+        ServedError {
+            status: code.http_status(),
+            code,
+            message,
+            field: self.field(),
+            retry_after_secs: self.retry_after_secs(),
         }
     }
 
     /// Replaces every occurrence of the given secrets in the error's upstream text.
-    pub(crate) fn scrub(self, secrets: &[&str]) -> Self {
+    pub fn scrub(self, secrets: &[&str]) -> Self {
         let clean = |text: String| {
             secrets
                 .iter()
@@ -267,6 +372,12 @@ impl Error {
                 message: clean(message),
             },
             Self::Network { message } => Self::Network {
+                message: clean(message),
+            },
+            Self::Unavailable { message } => Self::Unavailable {
+                message: clean(message),
+            },
+            Self::Misconfigured { message } => Self::Misconfigured {
                 message: clean(message),
             },
             Self::UpstreamError { status, message } => Self::UpstreamError {

@@ -1,8 +1,38 @@
-//! Plain HTTP values exchanged with the transport the caller plugs in.
+//! Plain HTTP values exchanged with the transport the caller plugs in, and the URL and
+//! query helpers every request builder uses.
 
 use std::fmt;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 use crate::redact::redact_text;
+
+/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
+pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `value` percent-encoded as one query value or path segment.
+pub fn encode_component(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// `url` followed by the present parameters, percent-encoded, in the given order.
+pub(crate) fn url_with_query(mut url: String, params: &[(&str, Option<&str>)]) -> String {
+    let mut separator = '?';
+    for (name, value) in params {
+        if let Some(value) = value {
+            url.push(separator);
+            url.push_str(name);
+            url.push('=');
+            url.extend(utf8_percent_encode(value, QUERY_VALUE));
+            separator = '&';
+        }
+    }
+    url
+}
 
 /// HTTP method of a built request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,5 +130,12 @@ impl HttpResponse {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// `Retry-After` in whole seconds (the delta form; an HTTP date needs a clock the core
+    /// lacks).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.header("retry-after")
+            .and_then(|v| v.trim().parse().ok())
     }
 }

@@ -7,7 +7,7 @@ use crate::cursor::Provider;
 
 /// How far a participant is from the account owner in the LinkedIn network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum NetworkDistance {
     /// `DISTANCE_1`: a 1st-degree connection.
@@ -37,7 +37,7 @@ impl NetworkDistance {
 
 /// A person in a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// LinkedIn profile id (`ACoAA...`).
@@ -76,7 +76,7 @@ impl Participant {
 
 /// The newest message of a conversation, as the inbox list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct LatestMessage {
     /// Message URN.
@@ -101,7 +101,7 @@ pub struct LatestMessage {
 
 /// One conversation of the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     /// Conversation URN (`urn:li:msg_conversation:(...)`); also accepted by LinkupAPI.
@@ -134,7 +134,7 @@ pub struct Conversation {
 
 /// One page of conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPage {
     /// Conversations, newest activity first, as the provider sent them.
@@ -151,7 +151,7 @@ pub struct ConversationPage {
 
 /// What kind of message this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum MessageKind {
     /// A message written by a person.
@@ -175,7 +175,7 @@ impl MessageKind {
 
 /// Who sent a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Sender {
     /// Display name.
@@ -192,7 +192,7 @@ pub struct Sender {
 
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Message entity URN.
@@ -213,7 +213,7 @@ pub struct Message {
 
 /// Thread facts that come with a page of messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ThreadInfo {
     /// Conversation URN.
@@ -232,7 +232,7 @@ pub struct ThreadInfo {
 
 /// One page of messages, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePage {
     /// Messages, newest first, no duplicates.

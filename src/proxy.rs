@@ -4,14 +4,14 @@
 use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
-use crate::connectsafely::{url_with_query, ConversationQuery, QUERY_VALUE};
+use crate::http::{url_with_query, QUERY_VALUE};
+use crate::providers::{ConversationQuery, MessageQuery, MessageTarget};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::linkup::{MessageQuery, MessageTarget};
 use crate::model::{ConversationPage, MessagePage};
 use crate::redact::{redact_text, truncate_chars, EXCERPT_CHARS};
 use crate::secret::ClientToken;
-use crate::upstream_error::{decode_json, error_from_response};
+use crate::providers::response::{decode_json, error_from_response};
 use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.
@@ -132,7 +132,7 @@ struct ErrorDetail {
 }
 
 /// The proxy's `{"error": {"code", "message", "field"?}}` back into an [`Error`].
-fn proxy_error(response: &HttpResponse) -> Error {
+pub fn proxy_error(response: &HttpResponse) -> Error {
     let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(&response.body) else {
         return error_from_response(response);
     };
@@ -142,9 +142,7 @@ fn proxy_error(response: &HttpResponse) -> Error {
         EXCERPT_CHARS,
     )
     .to_owned();
-    let retry_after_secs = response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after_secs = response.retry_after_secs();
     match ErrorCode::from_code(&error.code) {
         Some(ErrorCode::InvalidInput) => {
             let field = error
@@ -166,6 +164,7 @@ fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::OriginNotAllowed) => Error::OriginNotAllowed { origin: message },
         Some(ErrorCode::BudgetExhausted) => Error::BudgetExhausted { retry_after_secs },
         Some(ErrorCode::Unavailable) => Error::Unavailable { message },
+        Some(ErrorCode::Misconfigured) => Error::Misconfigured { message },
         Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => {
             Error::UpstreamError { status, message }
         }

@@ -47,9 +47,11 @@ async function testConnection() {
   // /v1/usage is authenticated but calls no provider, so testing costs no LinkedIn budget.
   const usage = await fetch(`${settings.proxyUrl}/v1/usage`, { headers: { authorization: `Bearer ${settings.token}` } }).catch(() => null);
   if (!usage) return say("error", "Unreachable: the proxy stopped answering.");
-  if (usage.status === 401) return say("error", "Bad token: the proxy does not know this client token.");
-  if (usage.status === 403) return say("error", "Origin not allowed: the proxy does not list this extension's origin.");
-  if (!usage.ok) return say("error", `The proxy answered HTTP ${usage.status}.`);
+  if (!usage.ok) {
+    const { errorFromResponse, explain } = await import("./api.js");
+    const error = errorFromResponse({ status: usage.status, headers: usage.headers, body: await usage.text() });
+    return say("error", explain(error).text);
+  }
   const { client } = await usage.json();
   say("ok", `Connected as "${client}".`);
 }

@@ -7,7 +7,8 @@ import { ThreadView } from "./thread.js";
 const $ = (id) => document.getElementById(id);
 const api = () => import("./api.js");
 const PAGE_SIZE = 20;
-const state = { filter: "all", keywords: "", cursor: null, seen: new Set(), loading: false, generation: 0, client: null, inboxScroll: 0 };
+// `walker` (the core's PageWalker) follows the list's cursors and lets each conversation through once.
+const state = { filter: "all", keywords: "", walker: null, loading: false, generation: 0, client: null, inboxScroll: 0 };
 
 const thread = new ThreadView({
   list: $("messages"),
@@ -70,21 +71,17 @@ function markFirstPaint() {
 }
 
 function render(items, { append }) {
-  const rows = [];
-  for (const conversation of items) {
-    if (state.seen.has(conversation.id)) continue;
-    state.seen.add(conversation.id);
-    rows.push(conversationRow(conversation, openConversation));
-  }
+  const rows = items.map((conversation) => conversationRow(conversation, openConversation));
   if (append) $("conversations").append(...rows);
   else $("conversations").replaceChildren(...rows);
   markFirstPaint();
 }
 
 function showPaging() {
-  $("load-more").hidden = !state.cursor;
-  $("end-of-list").hidden = !!state.cursor;
-  $("end-of-list").textContent = state.seen.size === 0 ? "No conversations." : "That's everything.";
+  const more = !!state.walker && !state.walker.done;
+  $("load-more").hidden = !more;
+  $("end-of-list").hidden = more;
+  $("end-of-list").textContent = (state.walker?.seen ?? 0) === 0 ? "No conversations." : "That's everything.";
 }
 
 async function refresh() {
@@ -96,9 +93,8 @@ async function refresh() {
   try {
     const page = await state.client.listConversations(query);
     if (generation !== state.generation) return;
-    state.seen = new Set();
-    render(page.items, { append: false });
-    state.cursor = page.nextCursor;
+    state.walker = new (await api()).PageWalker();
+    render(state.walker.accept(page), { append: false });
     clearNotice();
     document.body.dataset.state = "ready";
     if (state.filter === "all" && !state.keywords) saveCachedInbox({ items: page.items, savedAt: Date.now() });
@@ -115,15 +111,14 @@ async function refresh() {
 }
 
 async function loadMore() {
-  if (!state.cursor || state.loading || !state.client) return;
+  if (!state.walker || state.walker.done || state.loading || !state.client) return;
   const generation = state.generation;
   state.loading = true;
   try {
-    const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, cursor: state.cursor };
+    const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, cursor: state.walker.cursor };
     const page = await state.client.listConversations(query);
     if (generation !== state.generation) return;
-    render(page.items, { append: true });
-    state.cursor = page.nextCursor;
+    render(state.walker.accept(page), { append: true });
   } catch (error) {
     notify($("notice"), error);
   } finally {
@@ -139,7 +134,7 @@ function selectTab(filter) {
     $(id).tabIndex = value === filter ? 0 : -1;
   }
   $("conversations").replaceChildren();
-  state.seen = new Set();
+  state.walker = null;
   refresh();
 }
 
@@ -160,7 +155,7 @@ function wire() {
       if (keywords === state.keywords) return;
       state.keywords = keywords;
       $("conversations").replaceChildren();
-      state.seen = new Set();
+      state.walker = null;
       refresh();
     }, 300);
   });

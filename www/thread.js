@@ -41,9 +41,8 @@ export class ThreadView {
     try {
       const page = await this.client.listMessages({ ...this.query, count: 20, cursor: this.cursor ?? undefined });
       if (generation !== this.generation) return;
-      const known = new Set(this.messages.map((m) => m.id));
-      this.messages.push(...page.items.filter((m) => !known.has(m.id)));
-      this.messages.sort((a, b) => b.sentAt - a.sentAt);
+      const { mergeMessages } = await import("./api.js");
+      this.messages = mergeMessages(this.messages, page.items);
       this.cursor = page.nextCursor;
       this.render();
       if (first) this.scroll.scrollTop = this.scroll.scrollHeight;

@@ -1,7 +1,7 @@
 // The installed package (ESM import in Node) against the provider sandbox on loopback.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { InboxClient, buildRequest, parseResponse, creditCost } from "linkedin-inbox";
+import { InboxClient, buildRequest, parseResponse, creditCost, mergeMessages, explainError, errorFromResponse, PageWalker } from "linkedin-inbox";
 import { startSandbox, directConfig, DEMO } from "./sandbox.mjs";
 
 let sandbox;
@@ -115,4 +115,53 @@ test("sans-IO: build a request, send it yourself, parse the response", async () 
   assert.throws(() => parseResponse(config, "listMessages", query, { status: 200, body: huge }), (e) => e.code === "MALFORMED_RESPONSE");
   assert.equal(creditCost(11), 2);
   assert.throws(() => buildRequest(config, "sendMessage", {}), (e) => e.field === "operation");
+});
+
+test("parseResponse takes headers as fetch gives them, as pairs, or as a plain object", async () => {
+  const config = directConfig(sandbox.base);
+  const query = { count: 2 };
+  const request = buildRequest(config, "listConversations", query);
+  const response = await fetch(request.url, { method: request.method, headers: Object.fromEntries(request.headers) });
+  const body = await response.text();
+  const page = parseResponse(config, "listConversations", query, { status: response.status, headers: response.headers, body });
+  assert.equal(page.items.length, 2);
+  const limited = (headers) => {
+    try { parseResponse(config, "listConversations", query, { status: 429, headers, body: "{}" }); } catch (error) { return error; }
+    assert.fail("expected a throw");
+  };
+  for (const headers of [new Headers({ "Retry-After": "7" }), [["retry-after", "7"]], { "retry-after": "7" }]) {
+    const error = limited(headers);
+    assert.deepEqual([error.code, error.retryAfter], ["RATE_LIMITED", 7]);
+  }
+  assert.equal(limited([["retry-after"]]).field, "response");
+});
+
+test("the page walker lets each item through once and follows cursors to the end", async () => {
+  const walker = new PageWalker();
+  const ids = [];
+  for (let guard = 0; !walker.done && guard < 100; guard++) {
+    const page = await client().listConversations({ count: 9, cursor: walker.cursor });
+    ids.push(...walker.accept(page).map((c) => c.id));
+  }
+  const { total } = await client().listConversations({ count: 1 });
+  assert.equal(ids.length, total);
+  assert.equal(new Set(ids).size, total);
+  assert.equal(walker.seen, total);
+  assert.deepEqual(walker.accept({ items: [{ id: ids[0] }], nextCursor: null }), []);
+});
+
+test("mergeMessages de-duplicates and orders newest first with a total order", () => {
+  const m = (id, sentAt) => ({ id, conversationId: "c", text: id, sentAt, kind: "text", rawKind: "TEXT", sender: { name: "P", firstName: null, lastName: null, profileUrl: null, urn: null } });
+  const merged = mergeMessages([m("b", 2), m("a", 1)], [m("c", 2), m("a", 1), m("d", 3)]);
+  assert.deepEqual(merged.map((x) => x.id), ["d", "b", "c", "a"]);
+  assert.throws(() => mergeMessages([{ id: 1 }], []), (e) => e.code === "INVALID_INPUT" && e.field === "existing");
+});
+
+test("errors of a proxy response are read back and explained", () => {
+  const body = JSON.stringify({ error: { code: "BUDGET_EXHAUSTED", message: "spent" } });
+  const error = errorFromResponse({ status: 429, headers: { "retry-after": "7200" }, body });
+  assert.deepEqual([error.name, error.code, error.retryAfter], ["InboxError", "BUDGET_EXHAUSTED", 7200]);
+  assert.deepEqual(explainError(error), { kind: "limited", text: "Today's LinkedIn budget for this account is spent. Try again in 2 h." });
+  assert.equal(explainError({ code: "UNAUTHORIZED" }).kind, "auth");
+  assert.equal(explainError(new Error("boom")).kind, "other");
 });

@@ -1,8 +1,9 @@
 // Type-checked with `tsc --strict --noEmit`: every export, typed; misspellings must fail.
 import {
-  InboxClient, buildRequest, parseResponse, creditCost,
+  InboxClient, buildRequest, parseResponse, creditCost, mergeMessages, explainError, errorFromResponse, PageWalker,
+  type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig, type InboxError,
-  type Message, type MessagePage, type MessageQuery, type RequestInit, type Operation,
+  type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -25,8 +26,20 @@ async function use(): Promise<number> {
   for await (const c of client.conversations({ count: 20 })) { const name: string = c.participants[0]?.name ?? ""; void name; }
   for await (const m of client.messages(messageQuery)) { const sent: number = m.sentAt; void sent; }
   const operation: Operation = "listMessages";
-  const request: RequestInit = buildRequest(direct, operation, messageQuery);
+  const request: OutgoingRequest = buildRequest(direct, operation, messageQuery);
   const parsed = parseResponse(direct, "listConversations", query, { status: 200, body: "{}" });
+  const res = await fetch(request.url);
+  const fromFetch: ReceivedResponse = { status: res.status, headers: res.headers, body: await res.text() };
+  const pairs: ReceivedResponse = { status: 200, headers: [["retry-after", "5"]], body: new Uint8Array() };
+  const plain: ReceivedResponse = { status: 200, headers: { "retry-after": "5" }, body: "{}" };
+  parseResponse(direct, "listMessages", messageQuery, fromFetch); void pairs; void plain;
+  const merged: Message[] = mergeMessages(messages.items, messages.items);
+  const explained: Explanation = explainError(errorFromResponse({ status: 401, body: "{}" }));
+  const kind: "offline" | "auth" | "origin" | "limited" | "other" = explained.kind;
+  const walker = new PageWalker();
+  const fresh = walker.accept(page);
+  const more: string | undefined = walker.done ? undefined : walker.cursor;
+  void merged; void kind; void fresh; void more;
   void parsed; void next; void text; void request;
   try { await client.listConversations(); } catch (e) { const err = e as InboxError; if (err.code === "RATE_LIMITED") return err.retryAfter ?? 0; }
   const m: Message | undefined = messages.items[0];
@@ -40,4 +53,6 @@ const typo: ConversationQuery = { cuont: 10 };
 const wrongConfig: InboxConfig = { proxi: { url: "x", token: "y" } };
 // @ts-expect-error: a conversation has no `unread` field (it is `unreadCount`)
 const wrongField = (c: Conversation) => c.unread;
-void typo; void wrongConfig; void wrongField;
+// @ts-expect-error: not an error code of this package
+const wrongCode: InboxErrorCode = "TEAPOT";
+void typo; void wrongConfig; void wrongField; void wrongCode;

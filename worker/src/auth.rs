@@ -63,3 +63,53 @@ pub fn account_digest(client: &ClientEntry) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::tests::config;
+
+    /// A client whose digest is that of `token`.
+    fn entry(name: &str, token: &str, origins: &[&str]) -> ClientEntry {
+        let digest: String = Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        ClientEntry {
+            name: name.into(),
+            token_sha256: digest,
+            connectsafely_account_id: format!("acct-{name}"),
+            linkup_login_token: format!("li-{name}"),
+            linkup_country: None,
+            allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_token_finds_its_own_client_only() {
+        let clients = [entry("a", "tok-a", &[]), entry("b", "tok-b", &[])];
+        assert_eq!(authenticate(&clients, Some("Bearer tok-b")), Some(1));
+        assert_eq!(authenticate(&clients, Some("Bearer tok-c")), None);
+        assert_eq!(authenticate(&clients, Some("Bearer ")), None);
+        assert_eq!(authenticate(&clients, Some("tok-a")), None);
+        assert_eq!(authenticate(&clients, None), None);
+        assert_eq!(authenticate(&config().clients, Some("Bearer x")), None);
+    }
+
+    #[test]
+    fn origins_match_exactly() {
+        let client = entry("a", "t", &["https://app.example"]);
+        assert!(origin_allowed(&client, Some("https://app.example")));
+        assert!(!origin_allowed(&client, Some("https://app.example.evil")));
+        assert!(origin_allowed(&client, None));
+        assert!(any_client_allows(&[client], "https://app.example"));
+    }
+
+    #[test]
+    fn account_digests_are_stable_secret_free_and_per_account() {
+        let (a, b) = (entry("a", "t", &[]), entry("b", "t", &[]));
+        assert_eq!(account_digest(&a), account_digest(&a));
+        assert_ne!(account_digest(&a), account_digest(&b));
+        assert!(!account_digest(&a).contains("li-a") && account_digest(&a).len() == 24);
+    }
+}

@@ -3,7 +3,8 @@
 
 use worker::{Cache, Response, ResponseBody};
 
-use crate::page::{page_response, Source};
+use crate::plan::Source;
+use crate::respond::page_response;
 
 const KEY_HOST: &str = "https://cache.linkedin-inbox.internal";
 

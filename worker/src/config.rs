@@ -1,8 +1,9 @@
-//! Environment bindings, read once per request into one struct.
+//! The proxy's settings: environment bindings read into one struct, once per isolate (and once
+//! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
+//! natively; `env.rs` plugs in the Workers `Env`.
 
-use linkedin_inbox::{ApiKey, ConnectSafely, Country, Linkup, LoginToken};
+use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken};
 use serde::Deserialize;
-use worker::Env;
 
 /// One client of the proxy, as the `CLIENTS` secret lists it.
 #[derive(Deserialize)]
@@ -28,6 +29,7 @@ impl std::fmt::Debug for ClientEntry {
     }
 }
 
+#[derive(Debug)]
 pub struct Config {
     pub connectsafely_key: ApiKey,
     pub linkup_key: ApiKey,
@@ -50,23 +52,21 @@ pub struct Config {
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 
-fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-}
-
-fn required(env: &Env, name: &str) -> Result<String, ConfigError> {
-    text(env, name)
+fn required(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<String, ConfigError> {
+    lookup(name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ConfigError(format!("{name} is not set")))
 }
 
-fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, ConfigError> {
-    match text(env, name) {
+fn number<T: std::str::FromStr>(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match lookup(name) {
         None => Ok(default),
         Some(v) => v
             .trim()
@@ -76,50 +76,52 @@ fn number<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> Result<T, 
 }
 
 impl Config {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let clients: Vec<ClientEntry> =
-            serde_json::from_str(&required(env, "CLIENTS")?).map_err(|e| {
+    /// Reads every setting through `lookup` (a secret or variable by name).
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let clients: Vec<ClientEntry> = serde_json::from_str(&required(lookup, "CLIENTS")?)
+            .map_err(|e| {
                 ConfigError(format!(
                     "CLIENTS is not a valid client list: {}",
-                    e.classify_text()
+                    classify(&e)
                 ))
             })?;
-        Ok(Self {
-            connectsafely_key: ApiKey::new(required(env, "CONNECTSAFELY_API_KEY")?),
-            linkup_key: ApiKey::new(required(env, "LINKUP_API_KEY")?),
+        let config = Self {
+            connectsafely_key: ApiKey::new(required(lookup, "CONNECTSAFELY_API_KEY")?),
+            linkup_key: ApiKey::new(required(lookup, "LINKUP_API_KEY")?),
             clients,
-            connectsafely_base_url: text(env, "CONNECTSAFELY_BASE_URL")
+            connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")
                 .unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),
-            linkup_base_url: text(env, "LINKUP_BASE_URL")
+            linkup_base_url: lookup("LINKUP_BASE_URL")
                 .unwrap_or_else(|| linkedin_inbox::LINKUP_BASE_URL.into()),
-            head_ttl_secs: number(env, "HEAD_TTL_SECS", 30)?,
-            cursor_ttl_secs: number(env, "CURSOR_TTL_SECS", 300)?,
-            history_ttl_secs: number(env, "HISTORY_TTL_SECS", 86_400)?,
-            upstream_timeout_ms: number(env, "UPSTREAM_TIMEOUT_MS", 10_000)?,
-            daily_limit: number(env, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
-            coalesce_wait_ms: number(env, "COALESCE_WAIT_MS", 5_000)?,
-            stale_window_secs: number(env, "STALE_WINDOW_SECS", 86_400)?,
-            linkup_credit_cap: number(env, "LINKUP_CREDIT_CAP", 0)?,
-            gate_binding: text(env, "ACCOUNT_GATE_BINDING")
-                .unwrap_or_else(|| "ACCOUNT_GATE".into()),
-        })
+            head_ttl_secs: number(lookup, "HEAD_TTL_SECS", 30)?,
+            cursor_ttl_secs: number(lookup, "CURSOR_TTL_SECS", 300)?,
+            history_ttl_secs: number(lookup, "HISTORY_TTL_SECS", 86_400)?,
+            upstream_timeout_ms: number(lookup, "UPSTREAM_TIMEOUT_MS", 10_000)?,
+            daily_limit: number(lookup, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
+            coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
+            stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
+            linkup_credit_cap: number(lookup, "LINKUP_CREDIT_CAP", 0)?,
+            gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
+        };
+        config.connectsafely()?;
+        Ok(config)
     }
 
     pub fn connectsafely(&self) -> Result<ConnectSafely, ConfigError> {
         ConnectSafely::with_base_url(self.connectsafely_key.clone(), &self.connectsafely_base_url)
-            .map_err(|e| ConfigError(format!("ConnectSafely settings: {e}")))
+            .map_err(|e| ConfigError(format!("ConnectSafely settings: {}", e.code())))
     }
 
     pub fn linkup(&self, client: &ClientEntry) -> Result<Linkup, ConfigError> {
         let token = LoginToken::new(client.linkup_login_token.clone());
         let linkup = Linkup::with_base_url(self.linkup_key.clone(), token, &self.linkup_base_url)
             .map_err(|e| {
-            ConfigError(format!(
-                "LinkupAPI settings of client {}: {}",
-                client.name,
-                e.code()
-            ))
-        })?;
+                ConfigError(format!(
+                    "LinkupAPI settings of client {}: {}",
+                    client.name,
+                    e.code()
+                ))
+            })?;
         match client.linkup_country.as_deref() {
             None => Ok(linkup),
             Some(code) => code
@@ -133,20 +135,108 @@ impl Config {
                 }),
         }
     }
+
+    /// The providers that serve `client`, as the core's direct backend.
+    pub fn backend(&self, client: &ClientEntry) -> Result<Backend, ConfigError> {
+        Ok(Backend::Direct {
+            connectsafely: Some(self.connectsafely()?),
+            linkup: Some(self.linkup(client)?),
+            account_id: Some(client.connectsafely_account_id.clone()),
+        })
+    }
 }
 
-trait ClassifyText {
-    fn classify_text(&self) -> &'static str;
+/// The kind of JSON error only: its message could quote a token.
+fn classify(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Io => "I/O error",
+        serde_json::error::Category::Syntax => "JSON syntax error",
+        serde_json::error::Category::Data => "wrong field or type",
+        serde_json::error::Category::Eof => "unexpected end",
+    }
 }
 
-impl ClassifyText for serde_json::Error {
-    /// The kind of JSON error only: its message could quote a token.
-    fn classify_text(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Io => "I/O error",
-            serde_json::error::Category::Syntax => "JSON syntax error",
-            serde_json::error::Category::Data => "wrong field or type",
-            serde_json::error::Category::Eof => "unexpected end",
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub const CLIENTS: &str = r#"[{"name":"alex","tokenSha256":"0000000000000000000000000000000000000000000000000000000000000000","connectsafelyAccountId":"acct-1","linkupLoginToken":"li-at-secret-1","allowedOrigins":["https://app.example"]}]"#;
+
+    pub fn env(extra: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let mut vars: Vec<(String, String)> = vec![
+            ("CONNECTSAFELY_API_KEY".into(), "cs-key-secret".into()),
+            ("LINKUP_API_KEY".into(), "lk-key-secret".into()),
+            ("CLIENTS".into(), CLIENTS.into()),
+        ];
+        for (k, v) in extra {
+            vars.retain(|(name, _)| name != k);
+            vars.push(((*k).into(), (*v).into()));
+        }
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    pub fn config() -> Config {
+        Config::from_lookup(&env(&[])).unwrap()
+    }
+
+    #[test]
+    fn defaults_apply_and_numbers_are_read() {
+        let config = config();
+        assert_eq!(
+            (
+                config.head_ttl_secs,
+                config.cursor_ttl_secs,
+                config.history_ttl_secs,
+                config.upstream_timeout_ms,
+                config.daily_limit,
+                config.coalesce_wait_ms,
+                config.stale_window_secs,
+                config.linkup_credit_cap,
+                config.gate_binding.as_str(),
+            ),
+            (30, 300, 86_400, 10_000, 150, 5_000, 86_400, 0, "ACCOUNT_GATE")
+        );
+        assert_eq!(config.connectsafely_base_url, linkedin_inbox::CONNECTSAFELY_BASE_URL);
+        assert_eq!(config.linkup_base_url, linkedin_inbox::LINKUP_BASE_URL);
+        let custom = Config::from_lookup(&env(&[("HEAD_TTL_SECS", " 5 ")])).unwrap();
+        assert_eq!(custom.head_ttl_secs, 5);
+    }
+
+    #[test]
+    fn problems_name_the_setting_never_a_secret() {
+        let missing = Config::from_lookup(&env(&[("LINKUP_API_KEY", "")])).unwrap_err();
+        assert_eq!(missing, ConfigError("LINKUP_API_KEY is not set".into()));
+        let bad = Config::from_lookup(&env(&[("HEAD_TTL_SECS", "soon")])).unwrap_err();
+        assert!(bad.0.contains("HEAD_TTL_SECS"));
+        let leaky = r#"[{"name":"a","tokenSha256":"x","connectsafelyAccountId":"1","linkupLoginToken":"li-at-secret-9","oops":1}]"#;
+        let err = Config::from_lookup(&env(&[("CLIENTS", leaky)])).unwrap_err();
+        assert!(!err.0.contains("li-at-secret-9") && err.0.contains("CLIENTS"), "{}", err.0);
+    }
+
+    #[test]
+    fn each_client_gets_both_providers_with_its_own_session() {
+        let config = config();
+        let client = &config.clients[0];
+        assert_eq!(client.allowed_origins, ["https://app.example"]);
+        assert!(client.linkup_country.is_none() && !client.token_sha256.is_empty());
+        let backend = config.backend(client).unwrap();
+        let list = backend.prepare(linkedin_inbox::Operation::ListConversations(Default::default()));
+        let request = backend.build(&list).unwrap();
+        assert!(request.url.contains("accountId=acct-1"), "{}", request.url);
+        let bad_country: ClientEntry = serde_json::from_str(
+            r#"{"name":"b","tokenSha256":"x","connectsafelyAccountId":"1","linkupLoginToken":"t","linkupCountry":"ZZ"}"#,
+        )
+        .unwrap();
+        let err = config.linkup(&bad_country).unwrap_err();
+        assert!(err.0.contains("linkupCountry of client b"), "{}", err.0);
+    }
+
+    #[test]
+    fn debug_output_redacts_the_login_token() {
+        let config = config();
+        let text = format!("{config:?}");
+        for secret in ["li-at-secret-1", "cs-key-secret", "lk-key-secret"] {
+            assert!(!text.contains(secret), "{text}");
         }
     }
 }

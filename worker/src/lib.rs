@@ -1,125 +1,32 @@
 //! linkedin-inbox Worker proxy: holds the provider keys and LinkedIn sessions, authenticates
 //! its own clients, normalizes through the core crate and caches pages.
+//!
+//! Pure modules (settings, planning, query parsing, error replies, client auth) build on every
+//! target and carry native unit tests; the runtime modules (router, routes, account gate,
+//! cache, transport) build for wasm32 only.
 
 mod auth;
-mod cache;
 mod config;
-mod gate;
-mod page;
+mod plan;
 mod query;
 mod reply;
+
+#[cfg(target_arch = "wasm32")]
+mod cache;
+#[cfg(target_arch = "wasm32")]
+mod context;
+#[cfg(target_arch = "wasm32")]
+mod env;
+#[cfg(target_arch = "wasm32")]
+mod gate;
+#[cfg(target_arch = "wasm32")]
+mod respond;
+#[cfg(target_arch = "wasm32")]
+mod router;
+#[cfg(target_arch = "wasm32")]
 mod routes;
+#[cfg(target_arch = "wasm32")]
 mod upstream;
 
+#[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;
-
-use worker::{
-    console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router,
-};
-
-use crate::config::{Config, ConfigError};
-use crate::routes::Call;
-
-#[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    let method = req.method();
-    let path = req.path();
-    let origin = req.headers().get("Origin")?;
-    let (response, client) = match handle(req, env, origin.as_deref()).await {
-        Ok(answer) => answer,
-        Err(e) => {
-            console_error!("{method} {path}: internal error: {e}");
-            (
-                reply::error(500, "UPSTREAM_ERROR", "internal error", None)?,
-                None,
-            )
-        }
-    };
-    console_log!(
-        "{method} {path} client={} status={} cache={}",
-        client.as_deref().unwrap_or("-"),
-        response.status_code(),
-        response
-            .headers()
-            .get("X-Cache")
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| "-".into())
-    );
-    Ok(response)
-}
-
-/// `GET /health`: no auth, no upstream call.
-fn health() -> worker::Result<Response> {
-    reply::json(200, &serde_json::json!({"status": "ok"}))
-}
-
-/// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
-async fn handle(
-    req: Request,
-    env: Env,
-    origin: Option<&str>,
-) -> worker::Result<(Response, Option<String>)> {
-    let is_health = req.method() == Method::Get && req.path() == "/health";
-    let config = match Config::from_env(&env) {
-        Ok(config) => config,
-        Err(ConfigError(problem)) => {
-            console_error!("configuration: {problem}");
-            let response = match is_health {
-                true => health()?,
-                false => reply::error(500, "UPSTREAM_ERROR", "the proxy is misconfigured", None)?,
-            };
-            return Ok((response, None));
-        }
-    };
-    let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
-    if is_health {
-        return Ok((reply::with_cors(health()?, known_origin)?, None));
-    }
-    if req.method() == Method::Options {
-        let response = match known_origin {
-            Some(o) => reply::preflight(o)?,
-            None => reply::error(
-                403,
-                "ORIGIN_NOT_ALLOWED",
-                "this origin may not call the proxy",
-                None,
-            )?,
-        };
-        return Ok((response, None));
-    }
-    let authorization = req.headers().get("Authorization")?;
-    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
-        let response = reply::error(401, "UNAUTHORIZED", "unknown client token", None)?;
-        return Ok((reply::with_cors(response, known_origin)?, None));
-    };
-    let client = &config.clients[client_index];
-    let name = client.name.clone();
-    if !auth::origin_allowed(client, origin) {
-        let response = reply::error(
-            403,
-            "ORIGIN_NOT_ALLOWED",
-            "this origin may not call the proxy",
-            None,
-        )?;
-        return Ok((reply::with_cors(response, None)?, Some(name)));
-    }
-    let call = Call {
-        config,
-        client_index,
-        now_ms: Date::now().as_millis(),
-    };
-    let response = Router::with_data(call)
-        .get_async("/v1/conversations", routes::conversations)
-        .get_async(
-            "/v1/conversations/:conversationId/messages",
-            routes::conversation_messages,
-        )
-        .get_async("/v1/messages", routes::profile_messages)
-        .get_async("/v1/usage", routes::usage)
-        .post_async("/v1/refresh", routes::refresh)
-        .or_else_any_method_async("/*path", routes::not_found)
-        .run(req, env)
-        .await?;
-    Ok((reply::with_cors(response, origin)?, Some(name)))
-}

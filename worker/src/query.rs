@@ -2,7 +2,7 @@
 //! reject, or an unknown parameter, is `INVALID_INPUT` naming the field.
 
 use linkedin_inbox::{ConversationQuery, Error, MessageQuery};
-use worker::Url;
+use url::Url;
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     Error::InvalidInput {
@@ -107,4 +107,48 @@ pub fn messages_by_profile(url: &Url) -> Result<MessageQuery, Error> {
 fn checked(query: MessageQuery) -> Result<MessageQuery, Error> {
     query.cache_key()?;
     Ok(query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkedin_inbox::ErrorCode;
+
+    fn url(query: &str) -> Url {
+        Url::parse(&format!("https://proxy.example/v1/x{query}")).unwrap()
+    }
+
+    #[test]
+    fn conversation_filters_are_read_for_the_clients_account() {
+        let q = conversations(&url("?count=5&unread=true&keywords=R%26D"), "acct-1").unwrap();
+        assert_eq!(
+            (q.account_id.as_deref(), q.count, q.unread, q.keywords.as_deref()),
+            (Some("acct-1"), Some(5), Some(true), Some("R&D"))
+        );
+    }
+
+    #[test]
+    fn bad_parameters_name_their_field() {
+        let cases = [
+            ("?unread=yes", "unread"),
+            ("?count=ten", "count"),
+            ("?count=0", "count"),
+            ("?acount=1", "query"),
+        ];
+        for (query, field) in cases {
+            let err = conversations(&url(query), "acct").unwrap_err();
+            assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some(field)), "{query}");
+        }
+        let err = messages_by_profile(&url("")).unwrap_err();
+        assert_eq!(err.field(), Some("profileUrl"));
+    }
+
+    #[test]
+    fn path_ids_are_percent_decoded_and_bounded() {
+        let q = messages_by_id(&url("?count=3"), "urn%3Ali%3Amsg_conversation%3A2-abc").unwrap();
+        assert_eq!(q.conversation_id.as_deref(), Some("urn:li:msg_conversation:2-abc"));
+        let long = "a".repeat(3 * linkedin_inbox::MAX_ID_LEN + 1);
+        assert_eq!(messages_by_id(&url(""), &long).unwrap_err().field(), Some("conversationId"));
+        assert_eq!(messages_by_id(&url(""), "%FF").unwrap_err().field(), Some("conversationId"));
+    }
 }

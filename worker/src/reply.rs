@@ -1,116 +1,95 @@
-//! Responses: JSON bodies, `{ "error": { code, message, field? } }`, CORS headers.
+//! Error answers of the proxy, pure: a core error (or the proxy's own refusal) becomes a status,
+//! headers and the `{"error": {code, message, field?}}` body, all from the core's one status
+//! table ([`linkedin_inbox::ErrorCode::http_status`]). `respond.rs` turns them into responses.
 
-use linkedin_inbox::{Error, ErrorCode};
-use serde_json::json;
-use worker::{Headers, Response};
+use linkedin_inbox::{Error, ErrorCode, ServedError};
 
-/// Headers a browser page may read from our responses.
-const EXPOSED: &str = "X-Cache, Retry-After, Age, X-Credits-Spent, X-Credits-Saved";
-
-pub fn json(status: u16, body: &serde_json::Value) -> worker::Result<Response> {
-    Ok(Response::from_json(body)?.with_status(status))
+/// An error answer ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorReply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
 }
 
-pub fn error(
-    status: u16,
-    code: &str,
-    message: &str,
-    field: Option<&str>,
-) -> worker::Result<Response> {
-    let mut detail = json!({"code": code, "message": message});
-    if let Some(field) = field {
-        detail["field"] = json!(field);
-    }
-    json(status, &json!({"error": detail}))
-}
-
-/// A core error as the proxy answers it. Client mistakes keep their explanation; upstream
-/// failures get our own words only, so no provider body, header or secret passes through.
-pub fn core_error(error: &Error) -> worker::Result<Response> {
-    let code = error.code();
-    let (status, code_text, message) = match error {
-        Error::InvalidInput { .. } | Error::InvalidCursor { .. } => {
-            (400, code.as_str(), error.to_string())
+impl From<ServedError> for ErrorReply {
+    fn from(served: ServedError) -> Self {
+        let mut headers = vec![
+            ("Content-Type", "application/json".to_owned()),
+            ("Cache-Control", "no-store".to_owned()),
+        ];
+        if let Some(secs) = served.retry_after_secs {
+            headers.push(("Retry-After", secs.to_string()));
         }
-        Error::Unauthorized { .. } => (
-            502,
-            ErrorCode::UpstreamError.as_str(),
-            "the provider rejected the proxy's credentials".into(),
-        ),
-        Error::RateLimited { .. } => (
-            429,
-            code.as_str(),
-            "the provider is rate limiting this account; retry later".into(),
-        ),
-        Error::InsufficientCredits { .. } => (
-            402,
-            code.as_str(),
-            "the LinkupAPI credit balance is spent".into(),
-        ),
-        Error::NotFound { .. } => (404, code.as_str(), "no such conversation".into()),
-        Error::UpstreamError { status, .. } => (
-            502,
-            code.as_str(),
-            format!("the provider failed (HTTP {status})"),
-        ),
-        Error::MalformedResponse { .. } => (
-            502,
-            code.as_str(),
-            "the provider sent a response that could not be read".into(),
-        ),
-        Error::Network { .. } => (
-            504,
-            code.as_str(),
-            "the provider did not answer in time".into(),
-        ),
-        Error::OriginNotAllowed { .. } => (
-            403,
-            code.as_str(),
-            "this origin may not call the proxy".into(),
-        ),
-        Error::BudgetExhausted { .. } => (
-            429,
-            code.as_str(),
-            "this account's provider budget is spent until it resets".into(),
-        ),
-        Error::Unavailable { .. } => (
-            503,
-            code.as_str(),
-            "the proxy cannot serve this right now; try again shortly".into(),
-        ),
-    };
-    let mut response = self::error(status, code_text, &message, error.field())?;
-    if let Some(secs) = error.retry_after_secs() {
-        response
-            .headers_mut()
-            .set("Retry-After", &secs.to_string())?;
+        Self {
+            status: served.status,
+            headers,
+            body: served.body(),
+        }
     }
-    Ok(response)
 }
 
-/// Adds CORS headers echoing an allowed origin (never `*`).
-pub fn with_cors(mut response: Response, origin: Option<&str>) -> worker::Result<Response> {
-    let headers: &mut Headers = response.headers_mut();
-    // Browsers may keep `private` responses: one client's page must never answer another token.
-    headers.set("Vary", "Origin, Authorization")?;
-    if let Some(origin) = origin {
-        headers.set("Access-Control-Allow-Origin", origin)?;
-        headers.set("Access-Control-Expose-Headers", EXPOSED)?;
+impl From<&Error> for ErrorReply {
+    fn from(error: &Error) -> Self {
+        error.served().into()
     }
-    Ok(response)
 }
 
-/// The answer to a preflight from an allowed origin.
-pub fn preflight(origin: &str) -> worker::Result<Response> {
-    let mut response = Response::empty()?.with_status(204);
-    let headers = response.headers_mut();
-    headers.set("Access-Control-Allow-Origin", origin)?;
-    headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
-    headers.set(
-        "Access-Control-Allow-Headers",
-        "Authorization, Content-Type",
-    )?;
-    headers.set("Access-Control-Max-Age", "600")?;
-    headers.set("Vary", "Origin")?;
-    Ok(response)
+/// The proxy's own refusals and failures (not from a provider).
+pub fn refusal(code: ErrorCode, message: &str) -> ErrorReply {
+    ServedError::new(code, message).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(reply: &ErrorReply) -> String {
+        let body: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        body["error"]["code"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn statuses_come_from_the_core_table() {
+        for code in ErrorCode::ALL {
+            let reply = refusal(code, "x");
+            assert_eq!(reply.status, code.http_status());
+            assert_eq!(code_of(&reply), code.as_str());
+        }
+    }
+
+    #[test]
+    fn a_provider_refusing_our_credentials_is_our_upstream_error() {
+        let reply = ErrorReply::from(&Error::Unauthorized {
+            status: 401,
+            message: "bad key sk_live".into(),
+        });
+        assert_eq!((reply.status, code_of(&reply).as_str()), (502, "UPSTREAM_ERROR"));
+        assert!(!reply.body.contains("sk_live"), "{}", reply.body);
+    }
+
+    #[test]
+    fn limits_carry_retry_after_and_input_errors_their_field() {
+        let limited = ErrorReply::from(&Error::BudgetExhausted {
+            retry_after_secs: Some(60),
+        });
+        assert_eq!(limited.status, 429);
+        assert!(limited.headers.contains(&("Retry-After", "60".into())));
+        let invalid = ErrorReply::from(&Error::InvalidInput {
+            field: "count",
+            reason: "too big".into(),
+        });
+        let body: serde_json::Value = serde_json::from_str(&invalid.body).unwrap();
+        assert_eq!((invalid.status, body["error"]["field"].as_str()), (400, Some("count")));
+    }
+
+    #[test]
+    fn upstream_text_never_passes_through() {
+        let reply = ErrorReply::from(&Error::UpstreamError {
+            status: 500,
+            message: "login_token=li-at-secret-1 failed".into(),
+        });
+        assert!(!reply.body.contains("li-at-secret-1"));
+        assert_eq!(reply.status, 502);
+    }
 }

@@ -1,31 +1,19 @@
 //! One named `async fn` per route of the proxy API (`docs/openapi.yaml`).
 
+use linkedin_inbox::ErrorCode;
 use worker::{Method, Request, Response, RouteContext};
 
-use crate::config::{ClientEntry, Config};
+use crate::context::Call;
 use crate::gate::{forward_page, forward_simple};
-use crate::page::PageRequest;
-use crate::{query, reply};
-
-/// What every authenticated route gets: the configuration and the calling client.
-pub struct Call {
-    pub config: Config,
-    pub client_index: usize,
-    pub now_ms: u64,
-}
-
-impl Call {
-    pub fn client(&self) -> &ClientEntry {
-        &self.config.clients[self.client_index]
-    }
-}
+use crate::plan::PageRequest;
+use crate::{query, respond};
 
 /// `GET /v1/conversations`
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     match query::conversations(&req.url()?, &call.client().connectsafely_account_id) {
         Ok(q) => forward_page(&ctx.env, call, PageRequest::Conversations(q)).await,
-        Err(e) => reply::core_error(&e),
+        Err(e) => respond::core_error(&e),
     }
 }
 
@@ -37,7 +25,7 @@ pub async fn conversation_messages(
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
     match query::messages_by_id(&req.url()?, &raw_id) {
         Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
-        Err(e) => reply::core_error(&e),
+        Err(e) => respond::core_error(&e),
     }
 }
 
@@ -45,7 +33,7 @@ pub async fn conversation_messages(
 pub async fn profile_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     match query::messages_by_profile(&req.url()?) {
         Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
-        Err(e) => reply::core_error(&e),
+        Err(e) => respond::core_error(&e),
     }
 }
 
@@ -57,7 +45,7 @@ pub async fn usage(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Res
     }
     let mut counters: serde_json::Value = response.json().await?;
     counters["client"] = ctx.data.client().name.clone().into();
-    reply::json(200, &counters)
+    respond::json(200, &counters)
 }
 
 /// `POST /v1/refresh`: head pages of the account miss everywhere from now on.
@@ -67,5 +55,5 @@ pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<R
 
 /// Any other path.
 pub async fn not_found(_req: Request, _ctx: RouteContext<Call>) -> worker::Result<Response> {
-    reply::error(404, "NOT_FOUND", "no such route", None)
+    respond::refuse(ErrorCode::NotFound, "no such route")
 }

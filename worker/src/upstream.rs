@@ -1,11 +1,12 @@
 //! The transport of the proxy: a core `HttpRequest` sent with the Workers `fetch`, bounded
-//! by a timeout. Only URLs the core built from validated input reach it.
+//! by a timeout; [`run`] is one core operation (build, send, parse). Only URLs the core
+//! built from validated input reach it.
 
 use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use linkedin_inbox::{Error, HttpRequest, HttpResponse, Method as CoreMethod};
+use linkedin_inbox::{Backend, Error, HttpRequest, HttpResponse, Method as CoreMethod, Operation};
 use worker::wasm_bindgen::JsValue;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 
@@ -63,4 +64,15 @@ pub async fn send(request: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse
             message: format!("no answer within {timeout_ms} ms"),
         }),
     }
+}
+
+/// Runs `operation` on `backend`: the core builds the request, it is sent, the core parses
+/// the response. The page comes back as JSON text.
+pub async fn run(backend: Backend, operation: Operation, timeout_ms: u64) -> Result<String, Error> {
+    let operation = backend.prepare(operation);
+    let response = send(&backend.build(&operation)?, timeout_ms).await?;
+    let page = backend.parse(&operation, &response)?;
+    serde_json::to_string(&page).map_err(|e| Error::Unavailable {
+        message: format!("page could not be serialized: {e}"),
+    })
 }

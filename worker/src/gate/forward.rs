@@ -10,9 +10,9 @@ use worker::{console_error, Env, Method, Request, RequestInit, Response};
 use super::GateRequest;
 use crate::auth::account_digest;
 use crate::cache;
-use crate::page::PageRequest;
-use crate::reply;
-use crate::routes::Call;
+use crate::context::Call;
+use crate::plan::PageRequest;
+use crate::respond;
 
 thread_local! {
     /// The last generation each account's gate reported, for degraded cache reads.
@@ -86,7 +86,7 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
     let generation = GENERATIONS.with(|g| g.borrow().get(account).copied().unwrap_or(0));
     let plan = match page.plan(&call.config, account, generation) {
         Ok(plan) => plan,
-        Err(e) => return reply::core_error(&e),
+        Err(e) => return respond::core_error(&e),
     };
     if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
         return hit.hit(plan.credits);
@@ -94,7 +94,7 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
     if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
         return stale.stale();
     }
-    reply::core_error(&Error::Unavailable {
+    respond::core_error(&Error::Unavailable {
         message: "the account gate is unavailable".into(),
     })
 }
@@ -119,7 +119,7 @@ pub async fn forward_simple(
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");
-            reply::core_error(&Error::Unavailable {
+            respond::core_error(&Error::Unavailable {
                 message: "the account gate is unavailable".into(),
             })
         }

@@ -12,7 +12,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
-use linkedin_inbox::Error;
+use linkedin_inbox::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{
@@ -25,8 +25,9 @@ use ledger::{next_reset_ms, Ledger};
 use crate::auth::account_digest;
 use crate::cache;
 use crate::config::{ClientEntry, Config};
-use crate::page::{page_response, stale_allowed, PageRequest, Plan, Source};
-use crate::reply;
+use crate::plan::{stale_allowed, PageRequest, Plan, Source};
+use crate::respond::{self, page_response};
+use crate::upstream;
 
 /// What the Worker sends the gate for one page.
 #[derive(Serialize, Deserialize)]
@@ -59,9 +60,9 @@ impl DurableObject for AccountGate {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let config = match Config::from_env(&self.env) {
+        let config = match crate::env::config(&self.env) {
             Ok(config) => config,
-            Err(_) => return reply::error(500, "UNAVAILABLE", "the proxy is misconfigured", None),
+            Err(_) => return misconfigured(),
         };
         let now = Date::now().as_millis();
         let ledger = Ledger(self.state.storage());
@@ -69,18 +70,18 @@ impl DurableObject for AccountGate {
             "/page" => {
                 let request: GateRequest = req.json().await?;
                 let Some(client) = config.clients.iter().find(|c| c.name == request.client) else {
-                    return reply::error(401, "UNAUTHORIZED", "unknown client", None);
+                    return respond::refuse(ErrorCode::Unauthorized, "unknown client");
                 };
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
-            "/refresh" => reply::json(
+            "/refresh" => respond::json(
                 200,
                 &json!({ "generation": ledger.bump_generation().await? }),
             ),
             "/usage" => {
                 let counters = ledger.counters(now).await?;
-                reply::json(
+                respond::json(
                     200,
                     &json!({
                         "connectsafely": {
@@ -98,7 +99,7 @@ impl DurableObject for AccountGate {
                     }),
                 )
             }
-            _ => reply::error(404, "NOT_FOUND", "no such route", None),
+            _ => respond::refuse(ErrorCode::NotFound, "no such route"),
         }
     }
 }
@@ -115,7 +116,7 @@ impl AccountGate {
         let generation = ledger.generation().await?;
         let plan = match page.plan(config, &account_digest(client), generation) {
             Ok(plan) => plan,
-            Err(e) => return reply::core_error(&e),
+            Err(e) => return respond::core_error(&e),
         };
         let response = self
             .answer(config, client, page, &plan, ledger, now)
@@ -151,7 +152,7 @@ impl AccountGate {
                     )
                 }
                 Either::Left((Err(error), _)) => self.fallback(plan, &error, ledger, now).await,
-                Either::Right(_) => reply::core_error(&Error::Network {
+                Either::Right(_) => respond::core_error(&Error::Network {
                     message: "an identical request is still waiting for the provider".into(),
                 }),
             };
@@ -159,11 +160,13 @@ impl AccountGate {
         if let Some(refusal) = self.refusal(config, plan, ledger, now).await? {
             return self.fallback(plan, &refusal, ledger, now).await;
         }
-        let call = match page.upstream(config, client) {
-            Ok(call) => call,
-            Err(_) => return reply::error(500, "UNAVAILABLE", "the proxy is misconfigured", None),
+        let backend = match config.backend(client) {
+            Ok(backend) => backend,
+            Err(_) => return misconfigured(),
         };
-        let shared = call.run().boxed_local().shared();
+        let shared = upstream::run(backend, page.operation(), config.upstream_timeout_ms)
+            .boxed_local()
+            .shared();
         self.in_flight.borrow_mut().insert(
             plan.key.clone(),
             InFlight {
@@ -277,7 +280,7 @@ impl AccountGate {
                 return stale.stale();
             }
         }
-        reply::core_error(error)
+        respond::core_error(error)
     }
 }
 
@@ -286,4 +289,8 @@ fn with_generation(mut response: Response, generation: u64) -> worker::Result<Re
         .headers_mut()
         .set("X-Generation", &generation.to_string())?;
     Ok(response)
+}
+
+fn misconfigured() -> worker::Result<Response> {
+    respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured")
 }

@@ -16,6 +16,9 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
+/// `Number.MAX_SAFE_INTEGER`: larger integers are not exact JS numbers.
+const MAX_SAFE_INTEGER: u128 = (1 << 53) - 1;
+
 mod serializer;
 
 pub const NULL: f64 = 0.0;
@@ -118,7 +121,7 @@ impl Tape {
     }
 
     fn int(&mut self, value: i128) -> Result {
-        if value.unsigned_abs() > crate::js_int::MAX_SAFE as u128 {
+        if value.unsigned_abs() > MAX_SAFE_INTEGER {
             return Err(TapeError(format!(
                 "{value} is not exactly representable as a JS number"
             )));

@@ -1,11 +1,11 @@
-//! The `InboxClient` configuration and the backend it selects.
+//! The `InboxClient` configuration, read into the core's [`Backend`].
 
 use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use crate::{
-    ApiKey, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Proxy, Result,
+use linkedin_inbox::{
+    ApiKey, Backend, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Proxy, Result,
 };
 
 /// `{ proxy }` for browsers, or `{ connectsafely, linkup }` for direct server-side use.
@@ -78,18 +78,8 @@ export interface InboxConfig {
 }
 "#;
 
-/// The backend a configuration selects.
-#[derive(Debug, Clone)]
-pub enum Backend {
-    Proxy(Proxy),
-    Direct {
-        connectsafely: Option<ConnectSafely>,
-        linkup: Option<Linkup>,
-        account_id: Option<String>,
-    },
-}
-
 impl InboxConfig {
+    /// The backend this configuration selects; `INVALID_INPUT` on `config` when unusable.
     pub fn backend(self) -> Result<Backend> {
         match (self.proxy, self.connectsafely, self.linkup) {
             (Some(proxy), None, None) => Ok(Backend::Proxy(Proxy::new(

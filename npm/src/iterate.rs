@@ -1,55 +1,39 @@
-//! Async iterators that follow cursors to the end and yield each item once.
+//! Async iterators over every item of every page: the core's [`PageWalker`] decides which
+//! page comes next and which items are new; this file only awaits `fetch` and hands out items.
 
 use std::cell::RefCell;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
+use linkedin_inbox::{Backend, Operation, Page, PageWalker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::client::run;
-use super::config::Backend;
 use super::convert::js_error;
-use super::operation::{Operation, Page};
-
-/// Upper bound of pages one walk may fetch (a guard against a provider that loops).
-const MAX_PAGES: usize = 10_000;
 
 struct Walk {
     buffer: VecDeque<JsValue>,
-    seen: HashSet<String>,
-    cursor: Option<String>,
-    pages: usize,
-    done: bool,
+    walker: PageWalker,
 }
 
-type PageFor = dyn Fn(Option<String>) -> Operation;
-
-/// An object implementing the async iterator protocol over every item of every page.
-pub fn walk(
-    backend: Backend,
-    fetch: Function,
-    page_for: impl Fn(Option<String>) -> Operation + 'static,
-) -> JsValue {
+/// An object implementing the async iterator protocol over every item of every page of
+/// `operation`.
+pub fn walk(backend: Backend, fetch: Function, operation: Operation) -> JsValue {
     let state = Rc::new(RefCell::new(Walk {
         buffer: VecDeque::new(),
-        seen: HashSet::new(),
-        cursor: None,
-        pages: 0,
-        done: false,
+        walker: PageWalker::new(),
     }));
-    let page_for: Rc<PageFor> = Rc::new(page_for);
+    let operation = Rc::new(operation);
     let next: Rc<dyn Fn() -> Promise> = Rc::new(move || {
-        let (state, backend, fetch, page_for) = (
+        let (state, backend, fetch, operation) = (
             state.clone(),
             backend.clone(),
             fetch.clone(),
-            page_for.clone(),
+            operation.clone(),
         );
-        future_to_promise(
-            async move { next_item(&state, &backend, &fetch, page_for.as_ref()).await },
-        )
+        future_to_promise(async move { next_item(&state, &backend, &fetch, &operation).await })
     });
     iterator_object(next)
 }
@@ -82,7 +66,7 @@ async fn next_item(
     state: &RefCell<Walk>,
     backend: &Backend,
     fetch: &Function,
-    page_for: &PageFor,
+    operation: &Operation,
 ) -> Result<JsValue, JsValue> {
     loop {
         let cursor = {
@@ -90,33 +74,25 @@ async fn next_item(
             if let Some(item) = walk.buffer.pop_front() {
                 return Ok(result(item, false));
             }
-            if walk.done {
+            if walk.walker.is_done() {
                 return Ok(result(JsValue::UNDEFINED, true));
             }
-            walk.cursor.clone()
+            walk.walker.cursor().map(str::to_owned)
         };
-        let page = run(backend, fetch, page_for(cursor.clone()))
+        let page = run(backend, fetch, operation.at_cursor(cursor))
             .await
             .map_err(|e| js_error(&e))?;
-        let items = page_items(&page)?;
-        let (ids, next_cursor) = page.ids_and_cursor();
         let mut walk = state.borrow_mut();
-        walk.pages += 1;
-        for (id, item) in ids.into_iter().zip(items) {
-            if walk.seen.insert(id.to_owned()) {
-                walk.buffer.push_back(item);
+        let fresh = match page {
+            Page::Conversations(p) => {
+                let items = walk.walker.accept(p.items, p.next_cursor.as_deref());
+                super::convert::to_js(&items)?
             }
-        }
-        let stuck = next_cursor.is_some() && next_cursor == cursor.as_deref();
-        walk.done = next_cursor.is_none() || stuck || walk.pages >= MAX_PAGES;
-        walk.cursor = next_cursor.map(str::to_owned);
+            Page::Messages(p) => {
+                let items = walk.walker.accept(p.items, p.next_cursor.as_deref());
+                super::convert::to_js(&items)?
+            }
+        };
+        walk.buffer.extend(js_sys::Array::from(&fresh).iter());
     }
-}
-
-fn page_items(page: &Page) -> Result<Vec<JsValue>, JsValue> {
-    let items = match page {
-        Page::Conversations(p) => super::convert::to_js(&p.items)?,
-        Page::Messages(p) => super::convert::to_js(&p.items)?,
-    };
-    Ok(js_sys::Array::from(&items).iter().collect())
 }

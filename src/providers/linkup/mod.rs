@@ -7,14 +7,13 @@ mod wire;
 use percent_encoding::utf8_percent_encode;
 use serde::{Deserialize, Serialize};
 
-use crate::connectsafely::QUERY_VALUE;
 use crate::country::Country;
 use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::{Error, Result};
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse, Method, QUERY_VALUE};
 use crate::model::MessagePage;
 use crate::secret::{ApiKey, LoginToken};
-use crate::upstream_error::{decode_json, error_from_response};
+use crate::providers::response::{decode_json, error_from_response};
 use crate::validate;
 
 /// The production base URL (the path `/v1/messages/conversation` is appended).
@@ -39,7 +38,7 @@ pub enum MessageTarget {
 
 /// Which conversation, and paging. Exactly one of `conversation_id` / `profile_url`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageQuery {
     /// Conversation URN.

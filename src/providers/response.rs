@@ -1,4 +1,5 @@
-//! Shared reading of provider responses: JSON decoding with paths, and error statuses.
+//! Shared reading of provider responses: JSON decoding with paths, and error statuses and
+//! envelopes mapped onto [`crate::ErrorCode`].
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -104,7 +105,7 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
         Error::InsufficientCredits { message }
     } else if status == 429 || code == "RATE_LIMITED" {
         Error::RateLimited {
-            retry_after_secs: retry_after_secs(response),
+            retry_after_secs: response.retry_after_secs(),
         }
     } else if status == 401 || status == 403 || code.contains("API_KEY") || code.contains("TOKEN") {
         Error::Unauthorized { status, message }
@@ -113,13 +114,6 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
     } else {
         Error::UpstreamError { status, message }
     }
-}
-
-/// `Retry-After` in seconds (the delta form; an HTTP date needs a clock the core lacks).
-fn retry_after_secs(response: &HttpResponse) -> Option<u64> {
-    response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse().ok())
 }
 
 #[cfg(test)]

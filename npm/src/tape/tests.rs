@@ -7,8 +7,8 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::wasm::convert::to_js;
-use crate::{ConnectSafely, ConversationQuery, HttpResponse, Linkup, MessageQuery};
+use crate::convert::to_js;
+use linkedin_inbox::{ConnectSafely, ConversationQuery, HttpResponse, Linkup, MessageQuery};
 
 /// `JSON.stringify` of the hydrated value equals that of `JSON.parse(serde_json text)`.
 fn assert_like_json<T: Serialize>(value: &T) {
@@ -113,7 +113,7 @@ fn parsed_fixture_pages_hydrate_like_their_json() {
         headers: vec![],
         body: body.into(),
     };
-    let connectsafely = ConnectSafely::new(crate::ApiKey::new("key")).unwrap();
+    let connectsafely = ConnectSafely::new(linkedin_inbox::ApiKey::new("key")).unwrap();
     for fixture in [
         include_str!("../../../tests/fixtures/connectsafely_200.json"),
         include_str!("../../../tests/fixtures/connectsafely_edge.json"),
@@ -123,7 +123,7 @@ fn parsed_fixture_pages_hydrate_like_their_json() {
             .unwrap();
         assert_like_json(&page);
     }
-    let linkup = Linkup::new(crate::ApiKey::new("key"), crate::LoginToken::new("token")).unwrap();
+    let linkup = Linkup::new(linkedin_inbox::ApiKey::new("key"), linkedin_inbox::LoginToken::new("token")).unwrap();
     let query = MessageQuery {
         conversation_id: Some("2-abc".into()),
         ..MessageQuery::default()

@@ -1,17 +1,18 @@
 //! Sans-IO exports for callers with their own HTTP stack.
 
-use serde::{Deserialize, Serialize};
+use js_sys::{Array, Function, Reflect};
+use linkedin_inbox::{ConversationQuery, Error, HttpResponse, MessageQuery, Operation};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::config::InboxConfig;
 use super::convert::{from_js_required, js_error, to_js};
-use super::operation::Operation;
-use crate::{ConversationQuery, Error, HttpResponse, MessageQuery};
 
 /// A request to send as is (`fetch(url, { method, headers, body })` works with it).
 #[derive(Serialize, Tsify)]
-pub struct RequestInit {
+pub struct OutgoingRequest {
     /// `GET` or `POST`.
     pub method: String,
     /// Absolute URL.
@@ -23,25 +24,21 @@ pub struct RequestInit {
     pub body: Option<String>,
 }
 
-/// A response as your HTTP stack received it (its TypeScript type; read by [`read_response`]).
-#[derive(Deserialize, Tsify)]
-#[allow(dead_code)]
-pub struct ResponseInit {
-    /// HTTP status.
-    pub status: u16,
-    /// Header pairs (only `retry-after` is read).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub headers: Vec<(String, String)>,
-    /// Body: text, or the bytes as received (`new Uint8Array(await res.arrayBuffer())`: faster).
-    #[tsify(type = "string | Uint8Array | ArrayBuffer")]
-    pub body: String,
-}
 
 #[wasm_bindgen(typescript_custom_section)]
-const OPERATION: &str = r#"
+const TYPES: &str = r#"
 /** The operations of an inbox. */
 export type Operation = "listConversations" | "listMessages";
+
+/** A response as your HTTP stack received it (read field by field by `parseResponse`). */
+export interface ReceivedResponse {
+    /** HTTP status. */
+    status: number;
+    /** Headers: `res.headers` of `fetch`, an array of pairs, or a plain object. */
+    headers?: Headers | [string, string][] | Record<string, string>;
+    /** Body: text, or the bytes as received (`new Uint8Array(await res.arrayBuffer())`: faster). */
+    body: string | Uint8Array | ArrayBuffer;
+}
 "#;
 
 fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
@@ -59,17 +56,17 @@ fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
 }
 
 /// Builds the HTTP request of `operation` for the configured backend.
-#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "RequestInit")]
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "OutgoingRequest")]
 pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
     #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
     query: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let run = || -> Result<RequestInit, Error> {
+    let run = || -> Result<OutgoingRequest, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let request = backend.build(&backend.prepare(operation(operation_name, &query)?))?;
-        Ok(RequestInit {
+        Ok(OutgoingRequest {
             method: request.method.as_str().into(),
             url: request.url,
             headers: request.headers,
@@ -86,7 +83,7 @@ pub fn parse_response(
     #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
     #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
     query: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ResponseInit")] response: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ReceivedResponse")] response: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
@@ -99,16 +96,18 @@ pub fn parse_response(
     to_js(&run().map_err(|e| js_error(&e))?)
 }
 
-/// Reads `{ status, headers?, body }` field by field: the body crosses as one string or byte
-/// copy, never through `JSON.stringify` (which would escape and re-read a large body twice).
-fn read_response(value: &JsValue) -> Result<HttpResponse, Error> {
-    let invalid = |reason: &str| Error::InvalidInput {
+fn invalid(reason: &str) -> Error {
+    Error::InvalidInput {
         field: "response",
         reason: reason.into(),
-    };
+    }
+}
+
+/// Reads `{ status, headers?, body }` field by field: the body crosses as one string or byte
+/// copy, never through `JSON.stringify` (which would escape and re-read a large body twice).
+pub fn read_response(value: &JsValue) -> Result<HttpResponse, Error> {
     let get = |name: &str| {
-        js_sys::Reflect::get(value, &JsValue::from_str(name))
-            .map_err(|_| invalid("must be an object"))
+        Reflect::get(value, &JsValue::from_str(name)).map_err(|_| invalid("must be an object"))
     };
     let status = get("status")?
         .as_f64()
@@ -116,21 +115,52 @@ fn read_response(value: &JsValue) -> Result<HttpResponse, Error> {
         .ok_or_else(|| invalid("status must be an HTTP status"))?;
     let body = super::convert::body_text(&get("body")?)
         .ok_or_else(|| invalid("body must be a string, Uint8Array or ArrayBuffer"))?;
-    let headers_value = get("headers")?;
-    let headers = if headers_value.is_undefined() || headers_value.is_null() {
-        Vec::new()
-    } else {
-        from_js_required::<Vec<(String, String)>>(&headers_value, "response")?
-    };
     Ok(HttpResponse {
         status: status as u16,
-        headers,
+        headers: header_pairs(&get("headers")?)?,
         body,
     })
+}
+
+/// Headers as a `Headers` object (anything with `entries()`), an array of `[name, value]`
+/// pairs, or a plain object of names to values.
+fn header_pairs(value: &JsValue) -> Result<Vec<(String, String)>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let entries = Reflect::get(value, &JsValue::from_str("entries"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    // A plain object has no `entries` method (only the static `Object.entries`); a `Headers`
+    // object or a `Map` has one.
+    let pairs: JsValue = if Array::is_array(value) {
+        value.clone()
+    } else if let Some(entries) = entries {
+        let iterator = entries
+            .call0(value)
+            .map_err(|_| invalid("headers.entries() failed"))?;
+        Array::from(&iterator).into()
+    } else if value.is_object() {
+        js_sys::Object::entries(value.unchecked_ref()).into()
+    } else {
+        return Err(invalid(
+            "headers must be a Headers object, an array of pairs or an object",
+        ));
+    };
+    Array::from(&pairs)
+        .iter()
+        .map(|pair| {
+            let pair = Array::from(&pair);
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(name), Some(value)) if pair.length() == 2 => Ok((name, value)),
+                _ => Err(invalid("each header must be a [name, value] pair of strings")),
+            }
+        })
+        .collect()
 }
 
 /// LinkupAPI credits a request for `totalResults` messages costs (1 per 10, rounded up).
 #[wasm_bindgen(js_name = creditCost)]
 pub fn credit_cost(total_results: u32) -> u32 {
-    crate::credit_cost(total_results)
+    linkedin_inbox::credit_cost(total_results)
 }

@@ -4,31 +4,24 @@
 mod normalize;
 mod wire;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::utf8_percent_encode;
 use serde::{Deserialize, Serialize};
 
 use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
 use crate::model::ConversationPage;
 use crate::secret::ApiKey;
-use crate::upstream_error::{decode_json, error_from_response};
+use crate::providers::response::{decode_json, error_from_response};
 use crate::validate;
 
 /// The production base URL (the path `/messaging/recent-messages` is appended).
 pub const CONNECTSAFELY_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
 const PATH: &str = "/messaging/recent-messages";
 
-/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
-pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// Filters and paging of a conversation list. All fields are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConversationQuery {
     /// ConnectSafely account id; the key's default account when absent.
@@ -106,21 +99,6 @@ impl ConversationQuery {
             .map(|c| Cursor::open(c, Provider::ConnectSafely, &checked.fingerprint))
             .transpose()
     }
-}
-
-/// `url` followed by the present parameters, percent-encoded, in the given order.
-pub(crate) fn url_with_query(mut url: String, params: &[(&str, Option<&str>)]) -> String {
-    let mut separator = '?';
-    for (name, value) in params {
-        if let Some(value) = value {
-            url.push(separator);
-            url.push_str(name);
-            url.push('=');
-            url.extend(utf8_percent_encode(value, QUERY_VALUE));
-            separator = '&';
-        }
-    }
-    url
 }
 
 /// Client for the ConnectSafely API: a base URL and a key, no I/O.

@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use super::client::InboxClient;
 use super::convert::{body_text, from_js, js_error, to_js};
 use super::sans_io::{build_request, credit_cost, parse_response};
-use crate::{ConversationPage, ConversationQuery, Error};
+use linkedin_inbox::{ConversationPage, ConversationQuery, Error};
 
 fn get(value: &JsValue, name: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(name)).unwrap()

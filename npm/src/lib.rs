@@ -1,15 +1,15 @@
-//! The JS boundary of the npm package (feature `wasm`): it converts types and calls the core,
+//! The JS boundary of the npm package: it converts types and calls the core (`linkedin_inbox`),
 //! nothing more. Inputs cross as JSON text (`JSON.stringify` on the JS side); results as a
-//! flat tape of numbers and string buffers that `npm/src/boundary.js` turns into objects
-//! (`convert`, `tape`).
+//! flat tape of numbers and string buffers that `js/boundary.js` turns into objects
+//! (`convert`, `tape`); requests go out through a `fetch` function (`fetch`).
 
 mod client;
 mod config;
 mod convert;
 mod fetch;
 mod iterate;
-mod operation;
 mod sans_io;
+mod shared;
 #[cfg(not(any(
     feature = "boundary-swb",
     feature = "boundary-json-text",

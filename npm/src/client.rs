@@ -1,15 +1,14 @@
 //! `InboxClient`: list conversations and messages through the configured backend.
 
 use js_sys::{Function, Promise};
+use linkedin_inbox::{Backend, ConversationQuery, MessageQuery, Operation, Page, Result};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::config::{Backend, InboxConfig};
+use super::config::InboxConfig;
 use super::convert::{from_js, from_js_required, js_error, to_js};
 use super::fetch::{pick_fetch, send};
 use super::iterate::walk;
-use super::operation::{Operation, Page};
-use crate::{ConversationQuery, MessageQuery, Result};
 
 /// A client of one inbox: through the Worker proxy (`{ proxy }`), or straight to the providers
 /// (`{ connectsafely, linkup }`, server-side only).
@@ -29,7 +28,7 @@ export interface InboxClient {
 }
 "#;
 
-/// Runs one operation: build, send, parse.
+/// Runs one operation: the core builds the request, `fetch` sends it, the core parses it.
 pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
     let operation = backend.prepare(operation);
     let request = backend.build(&operation)?;
@@ -92,12 +91,7 @@ impl InboxClient {
         Ok(walk(
             self.backend.clone(),
             self.fetch.clone(),
-            move |cursor| {
-                Operation::ListConversations(ConversationQuery {
-                    cursor,
-                    ..query.clone()
-                })
-            },
+            Operation::ListConversations(query),
         ))
     }
 
@@ -112,12 +106,7 @@ impl InboxClient {
         Ok(walk(
             self.backend.clone(),
             self.fetch.clone(),
-            move |cursor| {
-                Operation::ListMessages(MessageQuery {
-                    cursor,
-                    ..query.clone()
-                })
-            },
+            Operation::ListMessages(query),
         ))
     }
 }

@@ -1,5 +1,5 @@
 //! Values across the boundary: JS objects in as JSON text, results out as a tape that
-//! `npm/src/boundary.js` turns into plain JS objects (the fastest of the three ways measured in
+//! `js/boundary.js` turns into plain JS objects (the fastest of the three ways measured in
 //! bench/RESULTS.md; features `boundary-swb`, `boundary-json-text` and `boundary-none` build
 //! the alternatives for that comparison), errors as JS `Error`s.
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::Error;
+use linkedin_inbox::Error;
 
 /// A JS value (object or undefined) into a Rust value; failures are `INVALID_INPUT` on `field`.
 pub fn from_js<T: DeserializeOwned + Default>(
@@ -57,7 +57,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     feature = "boundary-json-text",
     feature = "boundary-none"
 )))]
-#[wasm_bindgen(module = "/npm/src/boundary.js")]
+#[wasm_bindgen(module = "/js/boundary.js")]
 extern "C" {
     /// Builds the value of a tape; its arguments are views of the wasm memory.
     fn hydrate(tape: &[f64], ascii: &[u8], unicode: &[u8]) -> JsValue;
@@ -104,7 +104,7 @@ fn utf8_lossy(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-#[wasm_bindgen(module = "/npm/src/boundary.js")]
+#[wasm_bindgen(module = "/js/boundary.js")]
 extern "C" {
     /// `TextEncoder.encodeInto(text, bytes).written`; `bytes` is a view of the wasm memory.
     #[wasm_bindgen(js_name = encodeInto)]
@@ -141,19 +141,4 @@ pub fn js_error(error: &Error) -> JsValue {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const INBOX_ERROR: &str = r#"
-/** What every rejected promise and thrown error of this package is. */
-export interface InboxError extends Error {
-    name: "InboxError";
-    /** Stable machine code. */
-    code: "INVALID_INPUT" | "INVALID_CURSOR" | "UNAUTHORIZED" | "RATE_LIMITED" | "INSUFFICIENT_CREDITS"
-        | "NOT_FOUND" | "UPSTREAM_ERROR" | "MALFORMED_RESPONSE" | "NETWORK_ERROR" | "ORIGIN_NOT_ALLOWED"
-        | "BUDGET_EXHAUSTED" | "UNAVAILABLE";
-    /** The invalid field, for INVALID_INPUT. */
-    field?: string;
-    /** Seconds to wait, when the server said. */
-    retryAfter?: number;
-    /** HTTP status of the failed response, when there was one. */
-    status?: number;
-}
-"#;
+const INBOX_ERROR: &str = include_str!(concat!(env!("OUT_DIR"), "/inbox_error.d.ts"));

@@ -4,7 +4,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::{Error, HttpRequest, HttpResponse};
+use linkedin_inbox::{Error, HttpRequest, HttpResponse};
 
 /// Response headers the core reads.
 const KEPT_HEADERS: [&str; 4] = ["retry-after", "x-cache", "age", "content-type"];

@@ -1,0 +1,1 @@
+//! Benchmarks only: see `normalize.rs` and the Node scripts beside it.

@@ -1,0 +1,108 @@
+//! Core helpers every JS surface uses instead of its own copy (the popup among them): message
+//! merge, the page walker, and what an error means to a person.
+
+use js_sys::{Array, Reflect};
+use linkedin_inbox::{ErrorCode, Message};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js_required, js_error, to_js};
+use super::sans_io::read_response;
+
+/// Merges two lists of messages: one per id (the first seen wins), newest first, ties by id.
+#[wasm_bindgen(js_name = mergeMessages, unchecked_return_type = "Message[]")]
+pub fn merge_messages(
+    #[wasm_bindgen(unchecked_param_type = "Message[]")] existing: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Message[]")] incoming: JsValue,
+) -> Result<JsValue, JsValue> {
+    let existing: Vec<Message> = from_js_required(&existing, "existing").map_err(|e| js_error(&e))?;
+    let incoming: Vec<Message> = from_js_required(&incoming, "incoming").map_err(|e| js_error(&e))?;
+    to_js(&linkedin_inbox::merge_messages(&existing, &incoming))
+}
+
+/// `{ kind, text }` for an error of this package (or anything with a `code`): what it means
+/// to a person. Unknown codes are explained as a generic failure.
+#[wasm_bindgen(js_name = explainError, unchecked_return_type = "Explanation")]
+pub fn explain_error(error: JsValue) -> Result<JsValue, JsValue> {
+    let text = |name: &str| Reflect::get(&error, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+    let code = text("code")
+        .and_then(|c| ErrorCode::from_code(&c))
+        .unwrap_or(ErrorCode::UpstreamError);
+    let retry_after = Reflect::get(&error, &JsValue::from_str("retryAfter"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| s as u64);
+    let message = text("message").unwrap_or_default();
+    to_js(&linkedin_inbox::explain(code, text("field").as_deref(), retry_after, &message))
+}
+
+/// The `InboxError` a failed proxy response means (`{ status, headers?, body }`, as for
+/// `parseResponse`), for callers that made a request themselves.
+#[wasm_bindgen(js_name = errorFromResponse, unchecked_return_type = "InboxError")]
+pub fn error_from_response(
+    #[wasm_bindgen(unchecked_param_type = "ReceivedResponse")] response: JsValue,
+) -> JsValue {
+    match read_response(&response) {
+        Ok(response) => js_error(&linkedin_inbox::proxy_error(&response)),
+        Err(e) => js_error(&e),
+    }
+}
+
+/// Follows a list's cursors and lets each item through once (the core's `PageWalker`), for
+/// UIs that load page by page ("load more").
+#[wasm_bindgen]
+pub struct PageWalker(linkedin_inbox::PageWalker);
+
+#[wasm_bindgen]
+impl PageWalker {
+    /// A walk that starts at the first page.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> PageWalker {
+        PageWalker(linkedin_inbox::PageWalker::new())
+    }
+
+    /// The cursor of the next page (`undefined` for the first page or when done).
+    #[wasm_bindgen(getter)]
+    pub fn cursor(&self) -> Option<String> {
+        (!self.0.is_done()).then(|| self.0.cursor().map(str::to_owned)).flatten()
+    }
+
+    /// Whether there is no next page.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.0.is_done()
+    }
+
+    /// How many items have been let through.
+    #[wasm_bindgen(getter)]
+    pub fn seen(&self) -> usize {
+        self.0.seen()
+    }
+
+    /// The items of `page` (`{ items, nextCursor }`) that are new to this walk, in order;
+    /// advances to the page's `nextCursor`.
+    #[wasm_bindgen(unchecked_return_type = "Array<Conversation | Message>")]
+    pub fn accept(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ConversationPage | MessagePage")] page: JsValue,
+    ) -> Result<Array, JsValue> {
+        let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name));
+        let items = get(&page, "items")?;
+        if !Array::is_array(&items) {
+            return Err(js_error(&linkedin_inbox::Error::InvalidInput {
+                field: "page",
+                reason: "must have an items array".into(),
+            }));
+        }
+        let fresh = Array::new();
+        for item in Array::from(&items).iter() {
+            let id = get(&item, "id")?.as_string().unwrap_or_default();
+            if self.0.admit(&id) {
+                fresh.push(&item);
+            }
+        }
+        self.0.advance(get(&page, "nextCursor")?.as_string().as_deref());
+        Ok(fresh)
+    }
+}

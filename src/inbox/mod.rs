@@ -1,0 +1,11 @@
+//! What every surface (npm client, Worker, popup) shares above the providers: which backend
+//! serves an operation, the build and parse of one operation, the page walker that follows
+//! cursors, and what an error means to a person.
+
+mod backend;
+mod explain;
+mod walk;
+
+pub use backend::{Backend, Operation, Page};
+pub use explain::{explain, Explanation, ExplanationKind};
+pub use walk::{Identified, PageWalker, MAX_WALK_PAGES};

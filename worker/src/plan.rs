@@ -1,0 +1,208 @@
+//! The pure planning of one page request: its cache key, freshness and cost, the core
+//! operation that fetches it, when a stale copy may answer, and the headers of the answer.
+//! No I/O: unit-tested natively.
+
+use linkedin_inbox::{ConversationQuery, Error, MessageQuery, Operation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+
+/// A page the proxy serves, as the Worker hands it to the account's gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "query", rename_all = "camelCase")]
+pub enum PageRequest {
+    Conversations(ConversationQuery),
+    Messages(MessageQuery),
+}
+
+/// Where a page lives in the cache, how long it is fresh, what it costs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub key: String,
+    pub ttl_secs: u64,
+    pub credits: u64,
+    pub is_connectsafely: bool,
+}
+
+impl PageRequest {
+    /// Head pages (no cursor) carry the account's freshness generation in their key, so
+    /// `POST /v1/refresh` makes them miss everywhere while older cursor pages stay cached.
+    pub fn plan(&self, config: &Config, account: &str, generation: u64) -> Result<Plan, Error> {
+        let (cache_key, is_head, ttl_secs, credits, is_connectsafely) = match self {
+            Self::Conversations(q) => {
+                let head = q.cursor.is_none();
+                let ttl = if head {
+                    config.head_ttl_secs
+                } else {
+                    config.cursor_ttl_secs
+                };
+                (q.cache_key()?, head, ttl, 0, true)
+            }
+            Self::Messages(q) => {
+                let head = !q.is_history_page();
+                let ttl = if head {
+                    config.head_ttl_secs
+                } else {
+                    config.history_ttl_secs
+                };
+                (q.cache_key()?, head, ttl, u64::from(q.credit_cost()?), false)
+            }
+        };
+        let key = if is_head {
+            format!("{account}/g{generation}/{cache_key}")
+        } else {
+            format!("{account}/{cache_key}")
+        };
+        Ok(Plan {
+            key,
+            ttl_secs,
+            credits,
+            is_connectsafely,
+        })
+    }
+
+    /// The core operation that fetches this page upstream.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::Conversations(q) => Operation::ListConversations(q.clone()),
+            Self::Messages(q) => Operation::ListMessages(q.clone()),
+        }
+    }
+}
+
+/// How a page was answered (`X-Cache`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Hit,
+    Miss,
+    Coalesced,
+    Stale,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hit => "HIT",
+            Self::Miss => "MISS",
+            Self::Coalesced => "COALESCED",
+            Self::Stale => "STALE",
+        }
+    }
+}
+
+/// The headers of a page answer: `X-Cache`, `Cache-Control: private, max-age`, `Age` and the
+/// credit headers. A stale page may not be kept by the browser.
+pub fn page_headers(
+    source: Source,
+    max_age: u64,
+    age: Option<u64>,
+    spent: u64,
+    saved: u64,
+) -> Vec<(&'static str, String)> {
+    let max_age = if source == Source::Stale { 0 } else { max_age };
+    let mut headers = vec![
+        ("Content-Type", "application/json".to_owned()),
+        ("X-Cache", source.as_str().to_owned()),
+        ("Cache-Control", format!("private, max-age={max_age}")),
+        ("X-Credits-Spent", spent.to_string()),
+        ("X-Credits-Saved", saved.to_string()),
+    ];
+    if let Some(age) = age {
+        headers.push(("Age", age.to_string()));
+    }
+    headers
+}
+
+/// Whether a failure may be answered with a stale page: the provider failed, not the request.
+pub fn stale_allowed(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::UpstreamError { .. }
+            | Error::Network { .. }
+            | Error::MalformedResponse { .. }
+            | Error::RateLimited { .. }
+            | Error::BudgetExhausted { .. }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::tests::config;
+
+    fn conversations(cursor: Option<&str>) -> PageRequest {
+        PageRequest::Conversations(ConversationQuery {
+            account_id: Some("acct-1".into()),
+            count: Some(20),
+            cursor: cursor.map(str::to_owned),
+            ..Default::default()
+        })
+    }
+
+    fn messages(count: u32) -> PageRequest {
+        PageRequest::Messages(MessageQuery {
+            conversation_id: Some("2-abc".into()),
+            count: Some(count),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn head_pages_carry_the_generation_and_the_head_ttl() {
+        let plan = conversations(None).plan(&config(), "acct", 7).unwrap();
+        assert!(plan.key.starts_with("acct/g7/cs:"), "{}", plan.key);
+        assert_eq!((plan.ttl_secs, plan.credits, plan.is_connectsafely), (30, 0, true));
+        let next = conversations(None).plan(&config(), "acct", 8).unwrap();
+        assert_ne!(plan.key, next.key, "a refresh changes the head key");
+    }
+
+    #[test]
+    fn message_pages_cost_credits_per_ten() {
+        let plan = messages(25).plan(&config(), "acct", 0).unwrap();
+        assert_eq!((plan.credits, plan.ttl_secs, plan.is_connectsafely), (3, 30, false));
+    }
+
+    #[test]
+    fn keys_hold_no_secret_and_differ_by_account() {
+        let a = messages(10).plan(&config(), "acct-a", 0).unwrap();
+        let b = messages(10).plan(&config(), "acct-b", 0).unwrap();
+        assert_ne!(a.key, b.key);
+        for secret in ["li-at-secret-1", "cs-key-secret", "lk-key-secret"] {
+            assert!(!a.key.contains(secret));
+        }
+    }
+
+    #[test]
+    fn a_foreign_cursor_is_refused_before_any_plan() {
+        let err = conversations(Some("garbage")).plan(&config(), "acct", 0).unwrap_err();
+        assert_eq!(err.code(), linkedin_inbox::ErrorCode::InvalidCursor);
+    }
+
+    #[test]
+    fn the_operation_is_the_query_itself() {
+        assert_eq!(messages(10).operation().name(), "listMessages");
+        assert_eq!(conversations(None).operation().name(), "listConversations");
+    }
+
+    #[test]
+    fn stale_pages_are_not_kept_by_browsers() {
+        let headers = page_headers(Source::Stale, 30, Some(90), 0, 0);
+        assert!(headers.contains(&("Cache-Control", "private, max-age=0".into())));
+        assert!(headers.contains(&("Age", "90".into())));
+        let miss = page_headers(Source::Miss, 30, None, 3, 0);
+        assert!(miss.contains(&("Cache-Control", "private, max-age=30".into())));
+        assert!(miss.contains(&("X-Credits-Spent", "3".into())));
+        assert_eq!(Source::Coalesced.as_str(), "COALESCED");
+        let hit = page_headers(Source::Hit, 12, None, 0, 2);
+        assert!(hit.contains(&("X-Cache", "HIT".into())));
+        assert!(hit.contains(&("X-Credits-Saved", "2".into())));
+    }
+
+    #[test]
+    fn only_provider_failures_may_be_served_stale() {
+        assert!(stale_allowed(&Error::Network { message: String::new() }));
+        assert!(stale_allowed(&Error::RateLimited { retry_after_secs: None }));
+        assert!(!stale_allowed(&Error::NotFound { message: String::new() }));
+        assert!(!stale_allowed(&Error::InvalidCursor { reason: String::new() }));
+    }
+}

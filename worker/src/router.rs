@@ -1,0 +1,106 @@
+//! The fetch entry point: configuration, origin and client checks, then the route table.
+
+use linkedin_inbox::ErrorCode;
+use worker::{
+    console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router,
+};
+
+use crate::context::Call;
+use crate::{auth, env, respond, routes};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let method = req.method();
+    let path = req.path();
+    let origin = req.headers().get("Origin")?;
+    let (response, client) = match handle(req, env, origin.as_deref()).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            console_error!("{method} {path}: internal error: {e}");
+            (respond::refuse(ErrorCode::Unavailable, "internal error")?, None)
+        }
+    };
+    console_log!(
+        "{method} {path} client={} status={} cache={}",
+        client.as_deref().unwrap_or("-"),
+        response.status_code(),
+        response
+            .headers()
+            .get("X-Cache")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "-".into())
+    );
+    Ok(response)
+}
+
+/// `GET /health`: no auth, no upstream call.
+fn health() -> worker::Result<Response> {
+    respond::json(200, &serde_json::json!({"status": "ok"}))
+}
+
+/// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
+async fn handle(
+    req: Request,
+    env: Env,
+    origin: Option<&str>,
+) -> worker::Result<(Response, Option<String>)> {
+    let is_health = req.method() == Method::Get && req.path() == "/health";
+    let config = match env::config(&env) {
+        Ok(config) => config,
+        Err(problem) => {
+            console_error!("configuration: {}", problem.0);
+            let response = match is_health {
+                true => health()?,
+                false => respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured")?,
+            };
+            return Ok((response, None));
+        }
+    };
+    let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
+    if is_health {
+        return Ok((respond::with_cors(health()?, known_origin)?, None));
+    }
+    if req.method() == Method::Options {
+        let response = match known_origin {
+            Some(o) => respond::preflight(o)?,
+            None => respond::refuse(
+                ErrorCode::OriginNotAllowed,
+                "this origin may not call the proxy",
+            )?,
+        };
+        return Ok((response, None));
+    }
+    let authorization = req.headers().get("Authorization")?;
+    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
+        let response = respond::refuse(ErrorCode::Unauthorized, "unknown client token")?;
+        return Ok((respond::with_cors(response, known_origin)?, None));
+    };
+    let client = &config.clients[client_index];
+    let name = client.name.clone();
+    if !auth::origin_allowed(client, origin) {
+        let response = respond::refuse(
+            ErrorCode::OriginNotAllowed,
+            "this origin may not call the proxy",
+        )?;
+        return Ok((respond::with_cors(response, None)?, Some(name)));
+    }
+    let call = Call {
+        config,
+        client_index,
+        now_ms: Date::now().as_millis(),
+    };
+    let response = Router::with_data(call)
+        .get_async("/v1/conversations", routes::conversations)
+        .get_async(
+            "/v1/conversations/:conversationId/messages",
+            routes::conversation_messages,
+        )
+        .get_async("/v1/messages", routes::profile_messages)
+        .get_async("/v1/usage", routes::usage)
+        .post_async("/v1/refresh", routes::refresh)
+        .or_else_any_method_async("/*path", routes::not_found)
+        .run(req, env)
+        .await?;
+    Ok((respond::with_cors(response, origin)?, Some(name)))
+}
