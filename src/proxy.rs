@@ -4,14 +4,14 @@
 use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
-use crate::http::{url_with_query, QUERY_VALUE};
-use crate::providers::{ConversationQuery, MessageQuery, MessageTarget};
 use crate::error::{Error, ErrorCode, Result};
+use crate::http::{url_with_query, QUERY_VALUE};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::model::{ConversationPage, MessagePage};
+use crate::providers::response::{decode_json, error_from_response};
+use crate::providers::{ConversationQuery, MessageQuery, MessageTarget};
 use crate::redact::{redact_text, truncate_chars, EXCERPT_CHARS};
 use crate::secret::ClientToken;
-use crate::providers::response::{decode_json, error_from_response};
 use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.

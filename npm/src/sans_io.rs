@@ -24,7 +24,6 @@ pub struct OutgoingRequest {
     pub body: Option<String>,
 }
 
-
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** The operations of an inbox. */
@@ -153,7 +152,9 @@ fn header_pairs(value: &JsValue) -> Result<Vec<(String, String)>, Error> {
             let pair = Array::from(&pair);
             match (pair.get(0).as_string(), pair.get(1).as_string()) {
                 (Some(name), Some(value)) if pair.length() == 2 => Ok((name, value)),
-                _ => Err(invalid("each header must be a [name, value] pair of strings")),
+                _ => Err(invalid(
+                    "each header must be a [name, value] pair of strings",
+                )),
             }
         })
         .collect()

@@ -14,8 +14,10 @@ pub fn merge_messages(
     #[wasm_bindgen(unchecked_param_type = "Message[]")] existing: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Message[]")] incoming: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let existing: Vec<Message> = from_js_required(&existing, "existing").map_err(|e| js_error(&e))?;
-    let incoming: Vec<Message> = from_js_required(&incoming, "incoming").map_err(|e| js_error(&e))?;
+    let existing: Vec<Message> =
+        from_js_required(&existing, "existing").map_err(|e| js_error(&e))?;
+    let incoming: Vec<Message> =
+        from_js_required(&incoming, "incoming").map_err(|e| js_error(&e))?;
     to_js(&linkedin_inbox::merge_messages(&existing, &incoming))
 }
 
@@ -23,7 +25,11 @@ pub fn merge_messages(
 /// to a person. Unknown codes are explained as a generic failure.
 #[wasm_bindgen(js_name = explainError, unchecked_return_type = "Explanation")]
 pub fn explain_error(error: JsValue) -> Result<JsValue, JsValue> {
-    let text = |name: &str| Reflect::get(&error, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+    let text = |name: &str| {
+        Reflect::get(&error, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
     let code = text("code")
         .and_then(|c| ErrorCode::from_code(&c))
         .unwrap_or(ErrorCode::UpstreamError);
@@ -33,7 +39,12 @@ pub fn explain_error(error: JsValue) -> Result<JsValue, JsValue> {
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| s as u64);
     let message = text("message").unwrap_or_default();
-    to_js(&linkedin_inbox::explain(code, text("field").as_deref(), retry_after, &message))
+    to_js(&linkedin_inbox::explain(
+        code,
+        text("field").as_deref(),
+        retry_after,
+        &message,
+    ))
 }
 
 /// The `InboxError` a failed proxy response means (`{ status, headers?, body }`, as for
@@ -51,13 +62,13 @@ pub fn error_from_response(
 /// Follows a list's cursors and lets each item through once (the core's `PageWalker`), for
 /// UIs that load page by page ("load more").
 #[wasm_bindgen]
+#[derive(Default)]
 pub struct PageWalker(linkedin_inbox::PageWalker);
 
 #[wasm_bindgen]
 impl PageWalker {
     /// A walk that starts at the first page.
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
     pub fn new() -> PageWalker {
         PageWalker(linkedin_inbox::PageWalker::new())
     }
@@ -65,7 +76,9 @@ impl PageWalker {
     /// The cursor of the next page (`undefined` for the first page or when done).
     #[wasm_bindgen(getter)]
     pub fn cursor(&self) -> Option<String> {
-        (!self.0.is_done()).then(|| self.0.cursor().map(str::to_owned)).flatten()
+        (!self.0.is_done())
+            .then(|| self.0.cursor().map(str::to_owned))
+            .flatten()
     }
 
     /// Whether there is no next page.
@@ -102,7 +115,8 @@ impl PageWalker {
                 fresh.push(&item);
             }
         }
-        self.0.advance(get(&page, "nextCursor")?.as_string().as_deref());
+        self.0
+            .advance(get(&page, "nextCursor")?.as_string().as_deref());
         Ok(fresh)
     }
 }

@@ -179,16 +179,26 @@ mod tests {
             ..Default::default()
         });
         let error = backend.build(&operation).unwrap_err();
-        assert_eq!((error.code(), error.field()), (ErrorCode::InvalidInput, Some("config")));
+        assert_eq!(
+            (error.code(), error.field()),
+            (ErrorCode::InvalidInput, Some("config"))
+        );
         assert!(error.to_string().contains("listMessages"), "{error}");
     }
 
     #[test]
     fn the_proxy_serves_both_operations() {
-        let backend = Backend::Proxy(Proxy::new("https://p.example", ClientToken::new("t")).unwrap());
+        let backend =
+            Backend::Proxy(Proxy::new("https://p.example", ClientToken::new("t")).unwrap());
         let list = Operation::ListConversations(ConversationQuery::default());
-        assert_eq!(backend.build(&list).unwrap().url, "https://p.example/v1/conversations");
+        assert_eq!(
+            backend.build(&list).unwrap().url,
+            "https://p.example/v1/conversations"
+        );
         let next = list.at_cursor(Some("c".into()));
-        assert_eq!(backend.build(&next).unwrap().url, "https://p.example/v1/conversations?cursor=c");
+        assert_eq!(
+            backend.build(&next).unwrap().url,
+            "https://p.example/v1/conversations?cursor=c"
+        );
     }
 }

@@ -108,15 +108,33 @@ mod tests {
         let e = explain(ErrorCode::BudgetExhausted, None, Some(7200), "");
         assert_eq!(e.kind, ExplanationKind::Limited);
         assert!(e.text.ends_with("Try again in 2 h."), "{}", e.text);
-        assert!(explain(ErrorCode::RateLimited, None, Some(30), "").text.ends_with("30 s."));
-        assert!(explain(ErrorCode::RateLimited, None, None, "").text.ends_with("later."));
+        assert!(explain(ErrorCode::RateLimited, None, Some(30), "")
+            .text
+            .ends_with("30 s."));
+        assert!(explain(ErrorCode::RateLimited, None, None, "")
+            .text
+            .ends_with("later."));
     }
 
     #[test]
     fn bad_settings_point_at_the_options() {
-        assert_eq!(explain(ErrorCode::InvalidInput, Some("token"), None, "x").kind, ExplanationKind::Auth);
-        let other = explain(ErrorCode::InvalidInput, Some("count"), None, "invalid count");
-        assert_eq!((other.kind, other.text.as_str()), (ExplanationKind::Other, "invalid count"));
-        assert_eq!(explain(ErrorCode::Unauthorized, None, None, "").kind, ExplanationKind::Auth);
+        assert_eq!(
+            explain(ErrorCode::InvalidInput, Some("token"), None, "x").kind,
+            ExplanationKind::Auth
+        );
+        let other = explain(
+            ErrorCode::InvalidInput,
+            Some("count"),
+            None,
+            "invalid count",
+        );
+        assert_eq!(
+            (other.kind, other.text.as_str()),
+            (ExplanationKind::Other, "invalid count")
+        );
+        assert_eq!(
+            explain(ErrorCode::Unauthorized, None, None, "").kind,
+            ExplanationKind::Auth
+        );
     }
 }

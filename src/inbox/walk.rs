@@ -104,9 +104,15 @@ mod tests {
         let mut walk = PageWalker::new();
         assert_eq!(walk.cursor(), None);
         let first = walk.accept(vec![Item("a"), Item("b")], Some("c1"));
-        assert_eq!((ids(first), walk.cursor(), walk.is_done()), (vec!["a", "b"], Some("c1"), false));
+        assert_eq!(
+            (ids(first), walk.cursor(), walk.is_done()),
+            (vec!["a", "b"], Some("c1"), false)
+        );
         let second = walk.accept(vec![Item("b"), Item("c")], None);
-        assert_eq!((ids(second), walk.is_done(), walk.seen()), (vec!["c"], true, 3));
+        assert_eq!(
+            (ids(second), walk.is_done(), walk.seen()),
+            (vec!["c"], true, 3)
+        );
     }
 
     #[test]

@@ -116,12 +116,12 @@ impl Config {
         let token = LoginToken::new(client.linkup_login_token.clone());
         let linkup = Linkup::with_base_url(self.linkup_key.clone(), token, &self.linkup_base_url)
             .map_err(|e| {
-                ConfigError(format!(
-                    "LinkupAPI settings of client {}: {}",
-                    client.name,
-                    e.code()
-                ))
-            })?;
+            ConfigError(format!(
+                "LinkupAPI settings of client {}: {}",
+                client.name,
+                e.code()
+            ))
+        })?;
         match client.linkup_country.as_deref() {
             None => Ok(linkup),
             Some(code) => code
@@ -194,9 +194,22 @@ pub(crate) mod tests {
                 config.linkup_credit_cap,
                 config.gate_binding.as_str(),
             ),
-            (30, 300, 86_400, 10_000, 150, 5_000, 86_400, 0, "ACCOUNT_GATE")
+            (
+                30,
+                300,
+                86_400,
+                10_000,
+                150,
+                5_000,
+                86_400,
+                0,
+                "ACCOUNT_GATE"
+            )
         );
-        assert_eq!(config.connectsafely_base_url, linkedin_inbox::CONNECTSAFELY_BASE_URL);
+        assert_eq!(
+            config.connectsafely_base_url,
+            linkedin_inbox::CONNECTSAFELY_BASE_URL
+        );
         assert_eq!(config.linkup_base_url, linkedin_inbox::LINKUP_BASE_URL);
         let custom = Config::from_lookup(&env(&[("HEAD_TTL_SECS", " 5 ")])).unwrap();
         assert_eq!(custom.head_ttl_secs, 5);
@@ -210,7 +223,11 @@ pub(crate) mod tests {
         assert!(bad.0.contains("HEAD_TTL_SECS"));
         let leaky = r#"[{"name":"a","tokenSha256":"x","connectsafelyAccountId":"1","linkupLoginToken":"li-at-secret-9","oops":1}]"#;
         let err = Config::from_lookup(&env(&[("CLIENTS", leaky)])).unwrap_err();
-        assert!(!err.0.contains("li-at-secret-9") && err.0.contains("CLIENTS"), "{}", err.0);
+        assert!(
+            !err.0.contains("li-at-secret-9") && err.0.contains("CLIENTS"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]
@@ -220,7 +237,9 @@ pub(crate) mod tests {
         assert_eq!(client.allowed_origins, ["https://app.example"]);
         assert!(client.linkup_country.is_none() && !client.token_sha256.is_empty());
         let backend = config.backend(client).unwrap();
-        let list = backend.prepare(linkedin_inbox::Operation::ListConversations(Default::default()));
+        let list = backend.prepare(linkedin_inbox::Operation::ListConversations(
+            Default::default(),
+        ));
         let request = backend.build(&list).unwrap();
         assert!(request.url.contains("accountId=acct-1"), "{}", request.url);
         let bad_country: ClientEntry = serde_json::from_str(

@@ -45,7 +45,13 @@ impl PageRequest {
                 } else {
                     config.history_ttl_secs
                 };
-                (q.cache_key()?, head, ttl, u64::from(q.credit_cost()?), false)
+                (
+                    q.cache_key()?,
+                    head,
+                    ttl,
+                    u64::from(q.credit_cost()?),
+                    false,
+                )
             }
         };
         let key = if is_head {
@@ -151,7 +157,10 @@ mod tests {
     fn head_pages_carry_the_generation_and_the_head_ttl() {
         let plan = conversations(None).plan(&config(), "acct", 7).unwrap();
         assert!(plan.key.starts_with("acct/g7/cs:"), "{}", plan.key);
-        assert_eq!((plan.ttl_secs, plan.credits, plan.is_connectsafely), (30, 0, true));
+        assert_eq!(
+            (plan.ttl_secs, plan.credits, plan.is_connectsafely),
+            (30, 0, true)
+        );
         let next = conversations(None).plan(&config(), "acct", 8).unwrap();
         assert_ne!(plan.key, next.key, "a refresh changes the head key");
     }
@@ -159,7 +168,10 @@ mod tests {
     #[test]
     fn message_pages_cost_credits_per_ten() {
         let plan = messages(25).plan(&config(), "acct", 0).unwrap();
-        assert_eq!((plan.credits, plan.ttl_secs, plan.is_connectsafely), (3, 30, false));
+        assert_eq!(
+            (plan.credits, plan.ttl_secs, plan.is_connectsafely),
+            (3, 30, false)
+        );
     }
 
     #[test]
@@ -174,7 +186,9 @@ mod tests {
 
     #[test]
     fn a_foreign_cursor_is_refused_before_any_plan() {
-        let err = conversations(Some("garbage")).plan(&config(), "acct", 0).unwrap_err();
+        let err = conversations(Some("garbage"))
+            .plan(&config(), "acct", 0)
+            .unwrap_err();
         assert_eq!(err.code(), linkedin_inbox::ErrorCode::InvalidCursor);
     }
 
@@ -200,9 +214,17 @@ mod tests {
 
     #[test]
     fn only_provider_failures_may_be_served_stale() {
-        assert!(stale_allowed(&Error::Network { message: String::new() }));
-        assert!(stale_allowed(&Error::RateLimited { retry_after_secs: None }));
-        assert!(!stale_allowed(&Error::NotFound { message: String::new() }));
-        assert!(!stale_allowed(&Error::InvalidCursor { reason: String::new() }));
+        assert!(stale_allowed(&Error::Network {
+            message: String::new()
+        }));
+        assert!(stale_allowed(&Error::RateLimited {
+            retry_after_secs: None
+        }));
+        assert!(!stale_allowed(&Error::NotFound {
+            message: String::new()
+        }));
+        assert!(!stale_allowed(&Error::InvalidCursor {
+            reason: String::new()
+        }));
     }
 }

@@ -122,7 +122,12 @@ mod tests {
     fn conversation_filters_are_read_for_the_clients_account() {
         let q = conversations(&url("?count=5&unread=true&keywords=R%26D"), "acct-1").unwrap();
         assert_eq!(
-            (q.account_id.as_deref(), q.count, q.unread, q.keywords.as_deref()),
+            (
+                q.account_id.as_deref(),
+                q.count,
+                q.unread,
+                q.keywords.as_deref()
+            ),
             (Some("acct-1"), Some(5), Some(true), Some("R&D"))
         );
     }
@@ -137,7 +142,11 @@ mod tests {
         ];
         for (query, field) in cases {
             let err = conversations(&url(query), "acct").unwrap_err();
-            assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some(field)), "{query}");
+            assert_eq!(
+                (err.code(), err.field()),
+                (ErrorCode::InvalidInput, Some(field)),
+                "{query}"
+            );
         }
         let err = messages_by_profile(&url("")).unwrap_err();
         assert_eq!(err.field(), Some("profileUrl"));
@@ -146,9 +155,18 @@ mod tests {
     #[test]
     fn path_ids_are_percent_decoded_and_bounded() {
         let q = messages_by_id(&url("?count=3"), "urn%3Ali%3Amsg_conversation%3A2-abc").unwrap();
-        assert_eq!(q.conversation_id.as_deref(), Some("urn:li:msg_conversation:2-abc"));
+        assert_eq!(
+            q.conversation_id.as_deref(),
+            Some("urn:li:msg_conversation:2-abc")
+        );
         let long = "a".repeat(3 * linkedin_inbox::MAX_ID_LEN + 1);
-        assert_eq!(messages_by_id(&url(""), &long).unwrap_err().field(), Some("conversationId"));
-        assert_eq!(messages_by_id(&url(""), "%FF").unwrap_err().field(), Some("conversationId"));
+        assert_eq!(
+            messages_by_id(&url(""), &long).unwrap_err().field(),
+            Some("conversationId")
+        );
+        assert_eq!(
+            messages_by_id(&url(""), "%FF").unwrap_err().field(),
+            Some("conversationId")
+        );
     }
 }

@@ -64,7 +64,10 @@ mod tests {
             status: 401,
             message: "bad key sk_live".into(),
         });
-        assert_eq!((reply.status, code_of(&reply).as_str()), (502, "UPSTREAM_ERROR"));
+        assert_eq!(
+            (reply.status, code_of(&reply).as_str()),
+            (502, "UPSTREAM_ERROR")
+        );
         assert!(!reply.body.contains("sk_live"), "{}", reply.body);
     }
 
@@ -80,7 +83,10 @@ mod tests {
             reason: "too big".into(),
         });
         let body: serde_json::Value = serde_json::from_str(&invalid.body).unwrap();
-        assert_eq!((invalid.status, body["error"]["field"].as_str()), (400, Some("count")));
+        assert_eq!(
+            (invalid.status, body["error"]["field"].as_str()),
+            (400, Some("count"))
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok(answer) => answer,
         Err(e) => {
             console_error!("{method} {path}: internal error: {e}");
-            (respond::refuse(ErrorCode::Unavailable, "internal error")?, None)
+            (
+                respond::refuse(ErrorCode::Unavailable, "internal error")?,
+                None,
+            )
         }
     };
     console_log!(

@@ -123,7 +123,11 @@ fn parsed_fixture_pages_hydrate_like_their_json() {
             .unwrap();
         assert_like_json(&page);
     }
-    let linkup = Linkup::new(linkedin_inbox::ApiKey::new("key"), linkedin_inbox::LoginToken::new("token")).unwrap();
+    let linkup = Linkup::new(
+        linkedin_inbox::ApiKey::new("key"),
+        linkedin_inbox::LoginToken::new("token"),
+    )
+    .unwrap();
     let query = MessageQuery {
         conversation_id: Some("2-abc".into()),
         ..MessageQuery::default()

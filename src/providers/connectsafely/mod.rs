@@ -11,8 +11,8 @@ use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::Result;
 use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
 use crate::model::ConversationPage;
-use crate::secret::ApiKey;
 use crate::providers::response::{decode_json, error_from_response};
+use crate::secret::ApiKey;
 use crate::validate;
 
 /// The production base URL (the path `/messaging/recent-messages` is appended).

@@ -12,8 +12,8 @@ use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Method, QUERY_VALUE};
 use crate::model::MessagePage;
-use crate::secret::{ApiKey, LoginToken};
 use crate::providers::response::{decode_json, error_from_response};
+use crate::secret::{ApiKey, LoginToken};
 use crate::validate;
 
 /// The production base URL (the path `/v1/messages/conversation` is appended).

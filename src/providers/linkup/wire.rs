@@ -47,8 +47,7 @@ pub(super) struct SenderInfo {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Pagination {
-    #[allow(dead_code)]
-    pub count: Option<u64>,
+    // `count` (the page's item count) is documented too; the items themselves are counted.
     pub has_next_page: Option<bool>,
     /// A timestamp, documented as a string; a number is accepted too.
     pub next_cursor: Option<Value>,

@@ -1,4 +1,9 @@
-//! The one error type of the core, with stable machine codes.
+//! The one error type of the core, with stable machine codes and the one status table
+//! ([`ErrorCode::http_status`]); `served` is how a server answers an error.
+
+mod served;
+
+pub use served::ServedError;
 
 use std::fmt;
 
@@ -202,43 +207,6 @@ pub enum Error {
     },
 }
 
-/// An error as a server answers it (see [`Error::served`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServedError {
-    /// HTTP status, from [`ErrorCode::http_status`].
-    pub status: u16,
-    /// The code the client sees.
-    pub code: ErrorCode,
-    /// Human text in the server's words (no upstream text).
-    pub message: String,
-    /// The invalid field, for `INVALID_INPUT`.
-    pub field: Option<&'static str>,
-    /// Seconds to wait, for `RATE_LIMITED` and `BUDGET_EXHAUSTED`.
-    pub retry_after_secs: Option<u64>,
-}
-
-impl ServedError {
-    /// A served error of the server's own (not from an [`Error`]): its status from the table.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            status: code.http_status(),
-            code,
-            message: message.into(),
-            field: None,
-            retry_after_secs: None,
-        }
-    }
-
-    /// The `{"error": {"code", "message", "field"?}}` body of the proxy API.
-    pub fn body(&self) -> String {
-        let mut detail = serde_json::json!({"code": self.code.as_str(), "message": self.message});
-        if let Some(field) = self.field {
-            detail["field"] = serde_json::Value::from(field);
-        }
-        serde_json::json!({ "error": detail }).to_string()
-    }
-}
-
 fn retry_suffix(secs: Option<u64>) -> String {
     secs.map(|s| format!("; retry after {s} s"))
         .unwrap_or_default()
@@ -291,64 +259,6 @@ impl Error {
             | Self::MalformedResponse { status, .. } => Some(*status),
             Self::InvalidInput { .. } | Self::InvalidCursor { .. } | Self::Network { .. } => None,
             other => Some(other.code().http_status()),
-        }
-    }
-
-    /// How a server (the Worker proxy) answers this error: the code and status its clients
-    /// see, and a message in the server's own words. Client mistakes keep their explanation;
-    /// upstream failures never pass a provider's text, header or secret through.
-    pub fn served(&self) -> ServedError {
-        let (code, message) = match self {
-            Self::InvalidInput { .. } | Self::InvalidCursor { .. } => (self.code(), self.to_string()),
-            // The provider refused the proxy's own credentials: the proxy's failure, not the caller's.
-            Self::Unauthorized { .. } => (
-                ErrorCode::UpstreamError,
-                "the provider rejected the proxy's credentials".into(),
-            ),
-            Self::RateLimited { .. } => (
-                ErrorCode::RateLimited,
-                "the provider is rate limiting this account; retry later".into(),
-            ),
-            Self::InsufficientCredits { .. } => (
-                ErrorCode::InsufficientCredits,
-                "the LinkupAPI credit balance is spent".into(),
-            ),
-            Self::NotFound { .. } => (ErrorCode::NotFound, "no such conversation".into()),
-            Self::UpstreamError { status, .. } => (
-                ErrorCode::UpstreamError,
-                format!("the provider failed (HTTP {status})"),
-            ),
-            Self::MalformedResponse { .. } => (
-                ErrorCode::MalformedResponse,
-                "the provider sent a response that could not be read".into(),
-            ),
-            Self::Network { .. } => (
-                ErrorCode::Network,
-                "the provider did not answer in time".into(),
-            ),
-            Self::OriginNotAllowed { .. } => (
-                ErrorCode::OriginNotAllowed,
-                "this origin may not call the proxy".into(),
-            ),
-            Self::BudgetExhausted { .. } => (
-                ErrorCode::BudgetExhausted,
-                "this account's provider budget is spent until it resets".into(),
-            ),
-            Self::Unavailable { .. } => (
-                ErrorCode::Unavailable,
-                "the proxy cannot serve this right now; try again shortly".into(),
-            ),
-            Self::Misconfigured { .. } => (
-                ErrorCode::Misconfigured,
-                "the proxy is misconfigured; its operator must fix it".into(),
-            ),
-        };
-        ServedError {
-            status: code.http_status(),
-            code,
-            message,
-            field: self.field(),
-            retry_after_secs: self.retry_after_secs(),
         }
     }
 
