@@ -19,6 +19,19 @@ pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
+/// A `Retry-After` value in whole seconds from `now_ms`: the delta form, or an HTTP date
+/// (a date in the past is 0). `None` when it is neither.
+pub fn retry_after_delta(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    let at_ms = u64::try_from(at_ms).ok()?;
+    Some(at_ms.saturating_sub(now_ms).div_ceil(1000))
+}
+
 /// `url` followed by the present parameters, percent-encoded, in the given order.
 pub(crate) fn url_with_query(mut url: String, params: &[(&str, Option<&str>)]) -> String {
     let mut separator = '?';
@@ -137,5 +150,37 @@ impl HttpResponse {
     pub fn retry_after_secs(&self) -> Option<u64> {
         self.header("retry-after")
             .and_then(|v| v.trim().parse().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_both_forms() {
+        // Wed, 21 Oct 2015 07:28:00 GMT = 1445412480 s.
+        let now_ms = 1_445_412_480_000 - 90_000;
+        assert_eq!(retry_after_delta(" 42 ", now_ms), Some(42));
+        assert_eq!(
+            retry_after_delta("Wed, 21 Oct 2015 07:28:00 GMT", now_ms),
+            Some(90)
+        );
+        assert_eq!(
+            retry_after_delta("Wed, 21 Oct 2015 07:28:00 GMT", now_ms + 200_000),
+            Some(0)
+        );
+        assert_eq!(retry_after_delta("soon", now_ms), None);
+        assert_eq!(retry_after_delta("-5", now_ms), None);
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_in_order() {
+        let url = url_with_query(
+            "https://x.example/p".into(),
+            &[("a", Some("R&D é")), ("b", None), ("c", Some("~_.-"))],
+        );
+        assert_eq!(url, "https://x.example/p?a=R%26D%20%C3%A9&c=~_.-");
+        assert_eq!(encode_component("a/b"), "a%2Fb");
     }
 }

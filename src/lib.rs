@@ -30,7 +30,7 @@ mod validate;
 pub use country::Country;
 pub use cursor::{Cursor, Provider};
 pub use error::{Error, ErrorCode, Result, ServedError};
-pub use http::{encode_component, HttpRequest, HttpResponse, Method};
+pub use http::{encode_component, retry_after_delta, HttpRequest, HttpResponse, Method};
 pub use inbox::{explain, Backend, Explanation, ExplanationKind, Operation, Page, PageWalker};
 pub use merge::merge_messages;
 pub use model::{

@@ -47,6 +47,11 @@ impl Proxy {
         })
     }
 
+    /// The client token, for scrubbing error text.
+    pub(crate) fn token(&self) -> &str {
+        self.token.expose()
+    }
+
     /// `GET /v1/conversations`.
     pub fn build_list_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;
@@ -165,9 +170,9 @@ pub fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::BudgetExhausted) => Error::BudgetExhausted { retry_after_secs },
         Some(ErrorCode::Unavailable) => Error::Unavailable { message },
         Some(ErrorCode::Misconfigured) => Error::Misconfigured { message },
-        Some(ErrorCode::MalformedResponse | ErrorCode::UpstreamError) => {
-            Error::UpstreamError { status, message }
-        }
+        Some(
+            ErrorCode::MalformedResponse | ErrorCode::UpstreamError | ErrorCode::MethodNotAllowed,
+        ) => Error::UpstreamError { status, message },
         None if status == 429 => Error::RateLimited { retry_after_secs },
         None if status == 401 || status == 403 => Error::Unauthorized {
             status,

@@ -39,6 +39,8 @@ pub enum ErrorCode {
     Unavailable,
     /// The proxy's own configuration is broken (its operator must fix it); no secret is named.
     Misconfigured,
+    /// The proxy route exists but not for this HTTP method (a client bug; see `Allow`).
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
@@ -58,6 +60,7 @@ impl ErrorCode {
             Self::BudgetExhausted => "BUDGET_EXHAUSTED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Misconfigured => "PROXY_MISCONFIGURED",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
         }
     }
 
@@ -67,7 +70,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -81,6 +84,7 @@ impl ErrorCode {
         Self::BudgetExhausted,
         Self::Unavailable,
         Self::Misconfigured,
+        Self::MethodNotAllowed,
     ];
 
     /// The HTTP status that goes with this code: what the Worker proxy answers with, and the
@@ -89,6 +93,7 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             Self::Misconfigured => 503,
+            Self::MethodNotAllowed => 405,
             Self::InvalidInput | Self::InvalidCursor => 400,
             Self::Unauthorized => 401,
             Self::InsufficientCredits => 402,

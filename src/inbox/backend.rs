@@ -124,8 +124,29 @@ impl Backend {
         }
     }
 
-    /// Reads the response to [`Backend::build`] of the same `operation`.
+    /// Reads the response to [`Backend::build`] of the same `operation`. Every secret the
+    /// backend holds is scrubbed from the error text (a provider may echo another's secret).
     pub fn parse(&self, operation: &Operation, response: &HttpResponse) -> Result<Page> {
+        self.parse_page(operation, response)
+            .map_err(|e| e.scrub(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        match self {
+            Self::Proxy(proxy) => vec![proxy.token()],
+            Self::Direct {
+                connectsafely,
+                linkup,
+                ..
+            } => connectsafely
+                .iter()
+                .flat_map(|c| c.secrets())
+                .chain(linkup.iter().flat_map(|l| l.secrets()))
+                .collect(),
+        }
+    }
+
+    fn parse_page(&self, operation: &Operation, response: &HttpResponse) -> Result<Page> {
         match (self, operation) {
             (Self::Proxy(proxy), Operation::ListConversations(_)) => proxy
                 .parse_list_conversations(response)
@@ -184,6 +205,37 @@ mod tests {
             (ErrorCode::InvalidInput, Some("config"))
         );
         assert!(error.to_string().contains("listMessages"), "{error}");
+    }
+
+    #[test]
+    fn every_secret_of_the_backend_is_scrubbed_from_errors() {
+        let backend = Backend::Direct {
+            connectsafely: Some(
+                ConnectSafely::with_base_url(
+                    ApiKey::new("cs-key-1234"),
+                    "http://127.0.0.1:1/linkedin",
+                )
+                .unwrap(),
+            ),
+            linkup: Some(
+                Linkup::with_base_url(
+                    ApiKey::new("lk-key-5678"),
+                    crate::LoginToken::new("li-at-session-9012"),
+                    "http://127.0.0.1:1",
+                )
+                .unwrap(),
+            ),
+            account_id: None,
+        };
+        let echo = r#"{"error":"bad session li-at-session-9012 with lk-key-5678 and cs-key-1234"}"#;
+        let list = Operation::ListConversations(ConversationQuery::default());
+        let error = backend
+            .parse(&list, &HttpResponse::new(500, echo))
+            .unwrap_err();
+        let text = format!("{error} {error:?}");
+        for secret in ["li-at-session-9012", "lk-key-5678", "cs-key-1234"] {
+            assert!(!text.contains(secret), "{text}");
+        }
     }
 
     #[test]

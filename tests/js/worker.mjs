@@ -56,7 +56,9 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler exited early:\n${logs}`);
     try {
-      if ((await fetch(`${base}/health`)).ok) break;
+      const health = await fetch(`${base}/health`);
+      // Up: healthy, or up and reporting a broken registry (tests of that start it on purpose).
+      if (health.ok || (health.status === 503 && (await health.json().catch(() => ({}))).config === "invalid")) break;
     } catch { /* not up yet */ }
     if (Date.now() > deadline) { process.kill(-child.pid, "SIGKILL"); throw new Error(`worker did not start:\n${logs}`); }
     await new Promise((r) => setTimeout(r, 250));

@@ -8,7 +8,12 @@ use crate::config::ClientEntry;
 /// The index of the client whose token digest matches `Authorization: Bearer <token>`.
 /// Every registered digest is compared (no early exit), each in constant time.
 pub fn authenticate(clients: &[ClientEntry], authorization: Option<&str>) -> Option<usize> {
-    let token = authorization?.strip_prefix("Bearer ")?.trim();
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` works like `Bearer`.
+    let (scheme, token) = authorization?.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = token.trim();
     if token.is_empty() {
         return None;
     }
@@ -51,13 +56,13 @@ pub fn any_client_allows(clients: &[ClientEntry], origin: &str) -> bool {
         .any(|c| c.allowed_origins.iter().any(|allowed| allowed == origin))
 }
 
-/// A short, stable, secret-free id of the client's accounts, for cache keys and usage.
+/// A short, stable, secret-free id of the client's LinkedIn account (the provider's account
+/// id, never a session token): the key of its account gate, ledger and cache. Rotating the
+/// login token, or a second client on the same account, keeps the same ledger and limits.
 pub fn account_digest(client: &ClientEntry) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"account\0");
     hasher.update(client.connectsafely_account_id.as_bytes());
-    hasher.update(b"\0");
-    hasher.update(Sha256::digest(client.linkup_login_token.as_bytes()));
     hasher.finalize()[..12]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -92,6 +97,9 @@ mod tests {
         assert_eq!(authenticate(&clients, Some("Bearer tok-c")), None);
         assert_eq!(authenticate(&clients, Some("Bearer ")), None);
         assert_eq!(authenticate(&clients, Some("tok-a")), None);
+        assert_eq!(authenticate(&clients, Some("bearer tok-a")), Some(0));
+        assert_eq!(authenticate(&clients, Some("BEARER  tok-a ")), Some(0));
+        assert_eq!(authenticate(&clients, Some("Basic tok-a")), None);
         assert_eq!(authenticate(&clients, None), None);
         assert_eq!(authenticate(&config().clients, Some("Bearer x")), None);
     }
@@ -111,5 +119,14 @@ mod tests {
         assert_eq!(account_digest(&a), account_digest(&a));
         assert_ne!(account_digest(&a), account_digest(&b));
         assert!(!account_digest(&a).contains("li-a") && account_digest(&a).len() == 24);
+        let rotated = ClientEntry {
+            linkup_login_token: "li-rotated".into(),
+            ..entry("a", "t2", &[])
+        };
+        assert_eq!(
+            account_digest(&a),
+            account_digest(&rotated),
+            "same account, same ledger"
+        );
     }
 }

@@ -89,7 +89,8 @@ pub async fn store(
     headers.set("Content-Type", "application/json")?;
     headers.set(
         "Cache-Control",
-        &format!("s-maxage={}", keep_secs.max(ttl_secs)),
+        // Fresh for the TTL, then kept for the whole stale window after it.
+        &format!("s-maxage={}", ttl_secs + keep_secs),
     )?;
     headers.set("X-Stored-At", &now_ms.to_string())?;
     headers.set("X-Ttl", &ttl_secs.to_string())?;

@@ -49,6 +49,10 @@ pub struct Config {
     pub linkup_credit_cap: u64,
     /// The Durable Object binding of the account gates.
     pub gate_binding: String,
+    /// The longest pause an upstream `Retry-After` may impose on a provider.
+    pub max_pause_secs: u64,
+    /// Pauses set before this time (epoch ms) are ignored: the operator's reset.
+    pub clear_pauses_before_ms: u64,
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
@@ -102,8 +106,14 @@ impl Config {
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
             linkup_credit_cap: number(lookup, "LINKUP_CREDIT_CAP", 0)?,
             gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
+            max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
+            clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
         };
         config.connectsafely()?;
+        validate_clients(&config.clients)?;
+        for client in &config.clients {
+            config.linkup(client)?;
+        }
         Ok(config)
     }
 
@@ -143,6 +153,63 @@ impl Config {
             linkup: Some(self.linkup(client)?),
             account_id: Some(client.connectsafely_account_id.clone()),
         })
+    }
+}
+
+/// The registry must name each client once, by a well-formed digest of its own, with exact
+/// origins and the account fields its providers need: a duplicate name or digest would let one
+/// client run on another's LinkedIn session.
+fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
+    let problem =
+        |index: usize, what: &str| Err(ConfigError(format!("CLIENTS entry {index}: {what}")));
+    for (index, client) in clients.iter().enumerate() {
+        if client.name.trim().is_empty() || client.name.len() > 64 {
+            return problem(index, "name must be 1 to 64 characters");
+        }
+        if clients[..index].iter().any(|c| c.name == client.name) {
+            return problem(index, "name is used by an earlier entry");
+        }
+        let digest = &client.token_sha256;
+        if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return problem(index, "tokenSha256 must be 64 hex characters");
+        }
+        if clients[..index]
+            .iter()
+            .any(|c| c.token_sha256.eq_ignore_ascii_case(digest))
+        {
+            return problem(index, "tokenSha256 is used by an earlier entry");
+        }
+        if client.connectsafely_account_id.trim().is_empty() {
+            return problem(index, "connectsafelyAccountId is required");
+        }
+        if client.linkup_login_token.trim().is_empty() {
+            return problem(index, "linkupLoginToken is required");
+        }
+        if let Some(origin) = client.allowed_origins.iter().find(|o| !is_exact_origin(o)) {
+            let shown: String = origin.chars().take(60).collect();
+            return problem(
+                index,
+                &format!(
+                    "allowedOrigins entry `{shown}` must be scheme://host[:port] with no path"
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `scheme://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing
+/// slash, lower-case, no default port); extension origins are `scheme://id`.
+fn is_exact_origin(origin: &str) -> bool {
+    let Ok(url) = url::Url::parse(origin) else {
+        return false;
+    };
+    match url.scheme() {
+        "http" | "https" => url.origin().ascii_serialization() == origin,
+        "chrome-extension" | "moz-extension" | "safari-web-extension" => url
+            .host_str()
+            .is_some_and(|id| format!("{}://{id}", url.scheme()) == origin),
+        _ => false,
     }
 }
 
@@ -193,6 +260,8 @@ pub(crate) mod tests {
                 config.stale_window_secs,
                 config.linkup_credit_cap,
                 config.gate_binding.as_str(),
+                config.max_pause_secs,
+                config.clear_pauses_before_ms,
             ),
             (
                 30,
@@ -203,7 +272,9 @@ pub(crate) mod tests {
                 5_000,
                 86_400,
                 0,
-                "ACCOUNT_GATE"
+                "ACCOUNT_GATE",
+                900,
+                0
             )
         );
         assert_eq!(
@@ -248,6 +319,70 @@ pub(crate) mod tests {
         .unwrap();
         let err = config.linkup(&bad_country).unwrap_err();
         assert!(err.0.contains("linkupCountry of client b"), "{}", err.0);
+    }
+
+    fn with_clients(clients: &str) -> Result<Config, ConfigError> {
+        Config::from_lookup(&env(&[("CLIENTS", clients)]))
+    }
+
+    fn entry(name: &str, digest_digit: char, origins: &str) -> String {
+        format!(
+            r#"{{"name":"{name}","tokenSha256":"{}","connectsafelyAccountId":"a-{name}","linkupLoginToken":"t-{name}","allowedOrigins":{origins}}}"#,
+            digest_digit.to_string().repeat(64)
+        )
+    }
+
+    #[test]
+    fn a_registry_that_could_mix_up_clients_is_refused() {
+        let ok = format!("[{},{}]", entry("a", '1', "[]"), entry("b", '2', "[]"));
+        assert!(with_clients(&ok).is_ok());
+        let cases = [
+            (
+                format!("[{},{}]", entry("me", '1', "[]"), entry("me", '2', "[]")),
+                "name is used",
+            ),
+            (
+                format!("[{},{}]", entry("a", '1', "[]"), entry("b", '1', "[]")),
+                "tokenSha256 is used",
+            ),
+            (format!("[{}]", entry("a", 'g', "[]")), "64 hex"),
+            (format!("[{}]", entry("", '1', "[]")), "name must be"),
+        ];
+        for (clients, expected) in cases {
+            let err = with_clients(&clients).unwrap_err();
+            assert!(err.0.contains(expected), "{} / {expected}", err.0);
+        }
+        let missing = entry("a", '1', "[]")
+            .replace(r#""linkupLoginToken":"t-a""#, r#""linkupLoginToken":" ""#);
+        assert!(with_clients(&format!("[{missing}]"))
+            .unwrap_err()
+            .0
+            .contains("linkupLoginToken"));
+    }
+
+    #[test]
+    fn origins_must_be_exact() {
+        for good in [
+            r#"["https://app.example"]"#,
+            r#"["http://127.0.0.1:8080","chrome-extension://abcdefghijklmnop"]"#,
+        ] {
+            assert!(
+                with_clients(&format!("[{}]", entry("a", '1', good))).is_ok(),
+                "{good}"
+            );
+        }
+        for bad in [
+            r#"["https://app.example/"]"#,
+            r#"["https://app.example/inbox"]"#,
+            r#"["https://APP.example"]"#,
+            r#"["https://app.example:443"]"#,
+            r#"["app.example"]"#,
+            r#"["chrome-extension://abc/"]"#,
+            r#"["ftp://files.example"]"#,
+        ] {
+            let err = with_clients(&format!("[{}]", entry("a", '1', bad))).unwrap_err();
+            assert!(err.0.contains("allowedOrigins"), "{bad}: {}", err.0);
+        }
     }
 
     #[test]

@@ -24,6 +24,23 @@ pub struct Plan {
     pub is_connectsafely: bool,
 }
 
+impl Plan {
+    /// The provider this page costs calls of (its pause and budget).
+    pub fn provider(&self) -> &'static str {
+        if self.is_connectsafely {
+            "connectsafely"
+        } else {
+            "linkup"
+        }
+    }
+}
+
+/// How long an upstream `Retry-After` pauses the provider: clamped to the operator's cap, so
+/// a hostile or broken value cannot lock the account.
+pub fn pause_secs(retry_after_secs: u64, max_pause_secs: u64) -> u64 {
+    retry_after_secs.min(max_pause_secs)
+}
+
 impl PageRequest {
     /// Head pages (no cursor) carry the account's freshness generation in their key, so
     /// `POST /v1/refresh` makes them miss everywhere while older cursor pages stay cached.
@@ -73,6 +90,31 @@ impl PageRequest {
             Self::Conversations(q) => Operation::ListConversations(q.clone()),
             Self::Messages(q) => Operation::ListMessages(q.clone()),
         }
+    }
+}
+
+/// A route of the proxy API: its name (for logs: never the path, which can hold a
+/// conversation URN) and the methods it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub name: &'static str,
+    pub allow: &'static str,
+}
+
+/// The route a path belongs to, whatever the method.
+pub fn route_of(path: &str) -> Option<Route> {
+    let route = |name, allow| Some(Route { name, allow });
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["health"] => route("health", "GET"),
+        ["v1", "conversations"] => route("conversations", "GET"),
+        ["v1", "conversations", id, "messages"] if !id.is_empty() => {
+            route("conversation-messages", "GET")
+        }
+        ["v1", "messages"] => route("profile-messages", "GET"),
+        ["v1", "usage"] => route("usage", "GET"),
+        ["v1", "refresh"] => route("refresh", "POST"),
+        _ => None,
     }
 }
 
@@ -196,6 +238,28 @@ mod tests {
     fn the_operation_is_the_query_itself() {
         assert_eq!(messages(10).operation().name(), "listMessages");
         assert_eq!(conversations(None).operation().name(), "listConversations");
+    }
+
+    #[test]
+    fn routes_are_named_without_their_ids() {
+        let thread =
+            route_of("/v1/conversations/urn%3Ali%3Amsg_conversation%3A2-abc/messages").unwrap();
+        assert_eq!(
+            (thread.name, thread.allow),
+            ("conversation-messages", "GET")
+        );
+        assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
+        assert_eq!(route_of("/v1/nothing"), None);
+        assert_eq!(route_of("/v1/conversations//messages"), None);
+    }
+
+    #[test]
+    fn pauses_are_clamped_and_per_provider() {
+        assert_eq!(pause_secs(999_999_999, 900), 900);
+        assert_eq!(pause_secs(30, 900), 30);
+        let cs = conversations(None).plan(&config(), "a", 0).unwrap();
+        let lk = messages(10).plan(&config(), "a", 0).unwrap();
+        assert_eq!((cs.provider(), lk.provider()), ("connectsafely", "linkup"));
     }
 
     #[test]

@@ -6,17 +6,19 @@ use worker::{
 };
 
 use crate::context::Call;
+use crate::plan::route_of;
 use crate::{auth, env, respond, routes};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let method = req.method();
-    let path = req.path();
+    // Logs name the route, never the path: a path can hold a conversation URN (personal data).
+    let route = route_of(&req.path()).map_or("unknown", |r| r.name);
     let origin = req.headers().get("Origin")?;
     let (response, client) = match handle(req, env, origin.as_deref()).await {
         Ok(answer) => answer,
         Err(e) => {
-            console_error!("{method} {path}: internal error: {e}");
+            console_error!("{method} {route}: internal error: {e}");
             (
                 respond::refuse(ErrorCode::Unavailable, "internal error")?,
                 None,
@@ -24,7 +26,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         }
     };
     console_log!(
-        "{method} {path} client={} status={} cache={}",
+        "{method} {route} client={} status={} cache={}",
         client.as_deref().unwrap_or("-"),
         response.status_code(),
         response
@@ -37,9 +39,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     Ok(response)
 }
 
-/// `GET /health`: no auth, no upstream call.
-fn health() -> worker::Result<Response> {
-    respond::json(200, &serde_json::json!({"status": "ok"}))
+/// `GET /health`: no auth, no upstream call; 503 with `config: invalid` when the settings
+/// are broken (never saying which secret).
+fn health(config_ok: bool) -> worker::Result<Response> {
+    match config_ok {
+        true => respond::json(200, &serde_json::json!({"status": "ok", "config": "ok"})),
+        false => respond::json(
+            503,
+            &serde_json::json!({"status": "unavailable", "config": "invalid"}),
+        ),
+    }
 }
 
 /// Authenticates, checks the origin, routes; answers with CORS headers for allowed origins.
@@ -54,7 +63,7 @@ async fn handle(
         Err(problem) => {
             console_error!("configuration: {}", problem.0);
             let response = match is_health {
-                true => health()?,
+                true => health(false)?,
                 false => respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured")?,
             };
             return Ok((response, None));
@@ -62,7 +71,7 @@ async fn handle(
     };
     let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
     if is_health {
-        return Ok((respond::with_cors(health()?, known_origin)?, None));
+        return Ok((respond::with_cors(health(true)?, known_origin)?, None));
     }
     if req.method() == Method::Options {
         let response = match known_origin {

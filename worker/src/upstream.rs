@@ -6,9 +6,11 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use linkedin_inbox::{Backend, Error, HttpRequest, HttpResponse, Method as CoreMethod, Operation};
+use linkedin_inbox::{
+    retry_after_delta, Backend, Error, HttpRequest, HttpResponse, Method as CoreMethod, Operation,
+};
 use worker::wasm_bindgen::JsValue;
-use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{Date, Delay, Fetch, Headers, Method, Request, RequestInit};
 
 fn network(error: worker::Error) -> Error {
     Error::Network {
@@ -41,7 +43,16 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
     let outgoing = Request::new_with_init(&request.url, &init).map_err(network)?;
     let mut response = Fetch::Request(outgoing).send().await.map_err(network)?;
     let status = response.status_code();
-    let retry_after = response.headers().get("retry-after").ok().flatten();
+    // An HTTP-date Retry-After becomes seconds here, where the clock is (the core has none).
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .map(|v| match retry_after_delta(&v, Date::now().as_millis()) {
+            Some(secs) => secs.to_string(),
+            None => v,
+        });
     let body = response.text().await.map_err(network)?;
     let headers = retry_after
         .map(|v| ("retry-after".to_owned(), v))

@@ -46,7 +46,7 @@ async function counting(fn) {
 test("health needs no auth and calls nothing upstream", async () => {
   const { result, calls } = await counting(() => call("/health", { token: null }));
   assert.equal(result.status, 200);
-  assert.deepEqual(result.body, { status: "ok" });
+  assert.deepEqual(result.body, { status: "ok", config: "ok" });
   assert.equal(calls, 0);
 });
 

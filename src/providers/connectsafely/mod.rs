@@ -121,6 +121,11 @@ impl ConnectSafely {
         Ok(Self { base_url, api_key })
     }
 
+    /// The secrets this client holds, for scrubbing error text.
+    pub(crate) fn secrets(&self) -> [&str; 1] {
+        [self.api_key.expose()]
+    }
+
     /// Builds `GET /messaging/recent-messages` for `query`.
     pub fn build_list_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;

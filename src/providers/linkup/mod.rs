@@ -158,6 +158,11 @@ pub struct Linkup {
 }
 
 impl Linkup {
+    /// The secrets this client holds, for scrubbing error text.
+    pub(crate) fn secrets(&self) -> [&str; 2] {
+        [self.api_key.expose(), self.login_token.expose()]
+    }
+
     /// A client for the production host.
     pub fn new(api_key: ApiKey, login_token: LoginToken) -> Result<Self> {
         Self::with_base_url(api_key, login_token, LINKUP_BASE_URL)

@@ -78,12 +78,30 @@ impl Ledger {
         self.add("stale", 1).await
     }
 
-    pub async fn paused_until(&self) -> worker::Result<u64> {
-        self.get("paused_until").await
+    /// When the provider's pause ends, unless it was set before `cleared_before_ms`.
+    pub async fn paused_until(
+        &self,
+        provider: &str,
+        cleared_before_ms: u64,
+    ) -> worker::Result<u64> {
+        let set_at = self.get(&format!("paused_at:{provider}")).await?;
+        if set_at < cleared_before_ms {
+            return Ok(0);
+        }
+        self.get(&format!("paused_until:{provider}")).await
     }
 
-    pub async fn pause_until(&self, until_ms: u64) -> worker::Result<()> {
-        self.0.put("paused_until", until_ms).await
+    /// Pauses calls to one provider (only that one) until `until_ms`.
+    pub async fn pause_until(
+        &self,
+        provider: &str,
+        now_ms: u64,
+        until_ms: u64,
+    ) -> worker::Result<()> {
+        self.0.put(&format!("paused_at:{provider}"), now_ms).await?;
+        self.0
+            .put(&format!("paused_until:{provider}"), until_ms)
+            .await
     }
 
     pub async fn counters(&self, now_ms: u64) -> worker::Result<Counters> {

@@ -25,7 +25,7 @@ use ledger::{next_reset_ms, Ledger};
 use crate::auth::account_digest;
 use crate::cache;
 use crate::config::{ClientEntry, Config};
-use crate::plan::{stale_allowed, PageRequest, Plan, Source};
+use crate::plan::{pause_secs, stale_allowed, PageRequest, Plan, Source};
 use crate::respond::{self, page_response};
 use crate::upstream;
 
@@ -72,6 +72,16 @@ impl DurableObject for AccountGate {
                 let Some(client) = config.clients.iter().find(|c| c.name == request.client) else {
                     return respond::refuse(ErrorCode::Unauthorized, "unknown client");
                 };
+                // This object serves one account: a request for another account's client is
+                // refused, whatever routed it here.
+                let namespace = self.env.durable_object(&config.gate_binding)?;
+                let own_account = namespace.id_from_name(&account_digest(client))?;
+                if own_account.to_string() != self.state.id().to_string() {
+                    return respond::refuse(
+                        ErrorCode::Unauthorized,
+                        "this account gate serves another account",
+                    );
+                }
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
@@ -152,9 +162,13 @@ impl AccountGate {
                     )
                 }
                 Either::Left((Err(error), _)) => self.fallback(plan, &error, ledger, now).await,
-                Either::Right(_) => respond::core_error(&Error::Network {
-                    message: "an identical request is still waiting for the provider".into(),
-                }),
+                // The identical call is still out: a stale page beats a timeout.
+                Either::Right(_) => {
+                    let waited = Error::Network {
+                        message: "an identical request is still waiting for the provider".into(),
+                    };
+                    self.fallback(plan, &waited, ledger, now).await
+                }
             };
         }
         if let Some(refusal) = self.refusal(config, plan, ledger, now).await? {
@@ -205,12 +219,20 @@ impl AccountGate {
                 )
             }
             Err(error) => {
-                if let Error::RateLimited {
-                    retry_after_secs: Some(secs),
-                } = error
-                {
-                    ledger.pause_until(now + secs * 1000).await?;
-                }
+                let error = match error {
+                    Error::RateLimited {
+                        retry_after_secs: Some(secs),
+                    } => {
+                        let pause = pause_secs(secs, config.max_pause_secs);
+                        ledger
+                            .pause_until(plan.provider(), now, now + pause * 1000)
+                            .await?;
+                        Error::RateLimited {
+                            retry_after_secs: Some(pause),
+                        }
+                    }
+                    other => other,
+                };
                 self.fallback(plan, &error, ledger, now).await
             }
         }
@@ -239,7 +261,9 @@ impl AccountGate {
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Option<Error>> {
-        let paused_until = ledger.paused_until().await?;
+        let paused_until = ledger
+            .paused_until(plan.provider(), config.clear_pauses_before_ms)
+            .await?;
         if paused_until > now {
             return Ok(Some(Error::RateLimited {
                 retry_after_secs: Some((paused_until - now).div_ceil(1000)),
