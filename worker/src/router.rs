@@ -83,6 +83,17 @@ async fn handle(
         };
         return Ok((response, None));
     }
+    // A known route with another method: a JSON 405 with `Allow` (the router's own is plain text).
+    if let Some(route) = route_of(&req.path()) {
+        if req.method().as_ref() != route.allow {
+            let mut response = respond::refuse(
+                ErrorCode::MethodNotAllowed,
+                &format!("{} takes {} only", route.name, route.allow),
+            )?;
+            response.headers_mut().set("Allow", route.allow)?;
+            return Ok((respond::with_cors(response, known_origin)?, None));
+        }
+    }
     let authorization = req.headers().get("Authorization")?;
     let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
         let response = respond::refuse(ErrorCode::Unauthorized, "unknown client token")?;

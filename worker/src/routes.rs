@@ -5,7 +5,7 @@ use worker::{Method, Request, Response, RouteContext};
 
 use crate::context::Call;
 use crate::gate::{forward_page, forward_simple};
-use crate::plan::{route_of, PageRequest};
+use crate::plan::PageRequest;
 use crate::{query, respond};
 
 /// `GET /v1/conversations`
@@ -55,17 +55,7 @@ pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<R
     forward_simple(&ctx.env, &ctx.data, "/refresh", Method::Post).await
 }
 
-/// Any other path, or a known path with another method (405 with `Allow`).
-pub async fn not_found(req: Request, _ctx: RouteContext<Call>) -> worker::Result<Response> {
-    match route_of(&req.path()) {
-        Some(route) => {
-            let mut response = respond::refuse(
-                ErrorCode::MethodNotAllowed,
-                &format!("{} takes {} only", route.name, route.allow),
-            )?;
-            response.headers_mut().set("Allow", route.allow)?;
-            Ok(response)
-        }
-        None => respond::refuse(ErrorCode::NotFound, "no such route"),
-    }
+/// Any other path.
+pub async fn not_found(_req: Request, _ctx: RouteContext<Call>) -> worker::Result<Response> {
+    respond::refuse(ErrorCode::NotFound, "no such route")
 }

@@ -215,7 +215,7 @@ test("usage shows the client's counters", async () => {
 test("no response, header or log line contains a provider key, login token or client token", () => {
   const everything = seen.join("\n") + worker.logs();
   for (const secret of SECRETS) assert.ok(!everything.includes(secret), `leaked ${secret}`);
-  assert.match(worker.logs(), /GET \/v1\/conversations client=alice status=200 cache=HIT/);
+  assert.match(worker.logs(), /GET conversations client=alice status=200 cache=HIT/);
 });
 
 test("the npm package's proxy backend works through the Worker", async () => {
