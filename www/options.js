@@ -48,9 +48,14 @@ async function testConnection() {
   const usage = await fetch(`${settings.proxyUrl}/v1/usage`, { headers: { authorization: `Bearer ${settings.token}` } }).catch(() => null);
   if (!usage) return say("error", "Unreachable: the proxy stopped answering.");
   if (!usage.ok) {
-    const { errorFromResponse, explain } = await import("./api.js");
-    const error = errorFromResponse({ status: usage.status, headers: usage.headers, body: await usage.text() });
-    return say("error", explain(error).text);
+    const body = await usage.text();
+    try {
+      const { errorFromResponse, explain } = await import("./api.js");
+      const explained = explain(errorFromResponse({ status: usage.status, headers: usage.headers, body }));
+      return say("error", explained.kind === "other" ? `The proxy answered HTTP ${usage.status}. ${explained.text}` : explained.text);
+    } catch {
+      return say("error", `The proxy answered HTTP ${usage.status}.`);
+    }
   }
   const { client } = await usage.json();
   say("ok", `Connected as "${client}".`);

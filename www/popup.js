@@ -77,6 +77,12 @@ function render(items, { append }) {
   markFirstPaint();
 }
 
+/** Replaces the list's walker, freeing the old one's wasm memory. */
+function resetWalker(walker = null) {
+  state.walker?.free();
+  state.walker = walker;
+}
+
 function showPaging() {
   const more = !!state.walker && !state.walker.done;
   $("load-more").hidden = !more;
@@ -91,9 +97,10 @@ async function refresh() {
   list.setAttribute("aria-busy", "true");
   const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined };
   try {
+    const { PageWalker } = await api();
     const page = await state.client.listConversations(query);
     if (generation !== state.generation) return;
-    state.walker = new (await api()).PageWalker();
+    resetWalker(new PageWalker());
     render(state.walker.accept(page), { append: false });
     clearNotice();
     document.body.dataset.state = "ready";
@@ -134,7 +141,7 @@ function selectTab(filter) {
     $(id).tabIndex = value === filter ? 0 : -1;
   }
   $("conversations").replaceChildren();
-  state.walker = null;
+  resetWalker();
   refresh();
 }
 
@@ -155,7 +162,7 @@ function wire() {
       if (keywords === state.keywords) return;
       state.keywords = keywords;
       $("conversations").replaceChildren();
-      state.walker = null;
+      resetWalker();
       refresh();
     }, 300);
   });

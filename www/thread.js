@@ -39,9 +39,9 @@ export class ThreadView {
     const generation = this.generation;
     this.loading = true;
     try {
+      const { mergeMessages } = await import("./api.js");
       const page = await this.client.listMessages({ ...this.query, count: 20, cursor: this.cursor ?? undefined });
       if (generation !== this.generation) return;
-      const { mergeMessages } = await import("./api.js");
       this.messages = mergeMessages(this.messages, page.items);
       this.cursor = page.nextCursor;
       this.render();

@@ -169,13 +169,13 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
         if clients[..index].iter().any(|c| c.name == client.name) {
             return problem(index, "name is used by an earlier entry");
         }
-        let digest = &client.token_sha256;
+        let digest = client.token_sha256.trim();
         if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
             return problem(index, "tokenSha256 must be 64 hex characters");
         }
         if clients[..index]
             .iter()
-            .any(|c| c.token_sha256.eq_ignore_ascii_case(digest))
+            .any(|c| c.token_sha256.trim().eq_ignore_ascii_case(digest))
         {
             return problem(index, "tokenSha256 is used by an earlier entry");
         }
@@ -185,13 +185,15 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
         if client.linkup_login_token.trim().is_empty() {
             return problem(index, "linkupLoginToken is required");
         }
-        if let Some(origin) = client.allowed_origins.iter().find(|o| !is_exact_origin(o)) {
-            let shown: String = origin.chars().take(60).collect();
+        if let Some(position) = client
+            .allowed_origins
+            .iter()
+            .position(|o| !is_exact_origin(o))
+        {
+            // The entry's position only: a value pasted by mistake could be a secret.
             return problem(
                 index,
-                &format!(
-                    "allowedOrigins entry `{shown}` must be scheme://host[:port] with no path"
-                ),
+                &format!("allowedOrigins[{position}] must be scheme://host[:port] with no path"),
             );
         }
     }

@@ -41,6 +41,19 @@ pub fn pause_secs(retry_after_secs: u64, max_pause_secs: u64) -> u64 {
     retry_after_secs.min(max_pause_secs)
 }
 
+/// An upstream error with its `Retry-After` clamped like the pause it causes, so no answer
+/// (the leader's or a coalesced waiter's) passes a hostile value on.
+pub fn clamp_retry_after(error: Error, max_pause_secs: u64) -> Error {
+    match error {
+        Error::RateLimited {
+            retry_after_secs: Some(secs),
+        } => Error::RateLimited {
+            retry_after_secs: Some(pause_secs(secs, max_pause_secs)),
+        },
+        other => other,
+    }
+}
+
 impl PageRequest {
     /// Head pages (no cursor) carry the account's freshness generation in their key, so
     /// `POST /v1/refresh` makes them miss everywhere while older cursor pages stay cached.
@@ -257,6 +270,20 @@ mod tests {
     fn pauses_are_clamped_and_per_provider() {
         assert_eq!(pause_secs(999_999_999, 900), 900);
         assert_eq!(pause_secs(30, 900), 30);
+        let clamped = clamp_retry_after(
+            Error::RateLimited {
+                retry_after_secs: Some(u64::MAX),
+            },
+            900,
+        );
+        assert_eq!(clamped.retry_after_secs(), Some(900));
+        let other = clamp_retry_after(
+            Error::Network {
+                message: String::new(),
+            },
+            900,
+        );
+        assert_eq!(other.retry_after_secs(), None);
         let cs = conversations(None).plan(&config(), "a", 0).unwrap();
         let lk = messages(10).plan(&config(), "a", 0).unwrap();
         assert_eq!((cs.provider(), lk.provider()), ("connectsafely", "linkup"));

@@ -25,7 +25,7 @@ use ledger::{next_reset_ms, Ledger};
 use crate::auth::account_digest;
 use crate::cache;
 use crate::config::{ClientEntry, Config};
-use crate::plan::{pause_secs, stale_allowed, PageRequest, Plan, Source};
+use crate::plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::respond::{self, page_response};
 use crate::upstream;
 
@@ -178,7 +178,9 @@ impl AccountGate {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
+        let max_pause_secs = config.max_pause_secs;
         let shared = upstream::run(backend, page.operation(), config.upstream_timeout_ms)
+            .map(move |result| result.map_err(|e| clamp_retry_after(e, max_pause_secs)))
             .boxed_local()
             .shared();
         self.in_flight.borrow_mut().insert(
@@ -219,20 +221,14 @@ impl AccountGate {
                 )
             }
             Err(error) => {
-                let error = match error {
-                    Error::RateLimited {
-                        retry_after_secs: Some(secs),
-                    } => {
-                        let pause = pause_secs(secs, config.max_pause_secs);
-                        ledger
-                            .pause_until(plan.provider(), now, now + pause * 1000)
-                            .await?;
-                        Error::RateLimited {
-                            retry_after_secs: Some(pause),
-                        }
-                    }
-                    other => other,
-                };
+                // Already clamped to MAX_PAUSE_SECS inside the shared call.
+                if let Error::RateLimited {
+                    retry_after_secs: Some(pause),
+                } = error
+                {
+                    let until = now.saturating_add(pause.saturating_mul(1000));
+                    ledger.pause_until(plan.provider(), now, until).await?;
+                }
                 self.fallback(plan, &error, ledger, now).await
             }
         }
