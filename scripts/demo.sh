@@ -50,9 +50,12 @@ else
   setsid ./target/release/sandbox --port "$SANDBOX_PORT" > "$state/sandbox.log" 2>&1 &
   pids+=($!)
   digest=$(printf '%s' "$DEMO_TOKEN" | sha256sum | cut -d' ' -f1)
+  # A fresh cursor-signing key per demo run (cursors of an earlier run are refused).
+  cursor_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   cat > "$state/demo.vars" <<VARS
 CONNECTSAFELY_API_KEY=demo-connectsafely-key
 LINKUP_API_KEY=demo-linkup-key
+CURSOR_SECRET=$cursor_secret
 CLIENTS=[{"name":"demo","tokenSha256":"$digest","connectsafelyAccountId":"696ce9e780e0483585e4e553","linkupLoginToken":"demo-login-token-alex","allowedOrigins":["chrome-extension://$EXTENSION_ID","http://127.0.0.1:$WWW_PORT"]}]
 VARS
   worker_args=(--env-file "$state/demo.vars"

@@ -75,6 +75,14 @@ test("every error code is reachable from JS, with no secret in the message", asy
   await sandbox.fault({ mode: "status", status: 502, count: 1, endpoint: "linkup" });
   const upstream = await rejection(client().listMessages({ profileUrl: DEMO.docProfileUrl }));
   assert.deepEqual([upstream.code, upstream.status], ["UPSTREAM_ERROR", 502]);
+  // Error bodies that quote the request's credentials (the sandbox's echo fault).
+  for (const [endpoint, call] of [["linkup", () => client().listMessages({ profileUrl: DEMO.docProfileUrl })], ["connectsafely", () => client().listConversations()]]) {
+    await sandbox.fault({ mode: "echo", count: 1, endpoint });
+    const echoed = await rejection(call());
+    assert.equal(echoed.code, "UPSTREAM_ERROR", endpoint);
+    const text = `${echoed.message}\n${echoed.stack}\n${JSON.stringify(echoed)}`;
+    for (const secret of [DEMO.linkupKey, DEMO.loginToken, DEMO.connectsafelyKey]) assert.ok(!text.includes(secret), `${endpoint} error quotes ${secret}`);
+  }
   const nothing = await rejection(client().listMessages({ profileUrl: "https://www.linkedin.com/in/nobody" }));
   assert.equal(nothing.code, "NOT_FOUND");
   const offline = await rejection(new InboxClient(directConfig("http://127.0.0.1:9")).listConversations());

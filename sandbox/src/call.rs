@@ -15,8 +15,14 @@ pub enum Proceed {
     Answer(Response),
 }
 
-/// Counts the call for `account` and applies a pending fault, if one matches.
-pub async fn begin(state: &AppState, endpoint: Endpoint, account: &str) -> Proceed {
+/// Counts the call for `account` and applies a pending fault, if one matches. `secrets` are
+/// the credentials this request carried (quoted back by the `echo` fault only).
+pub async fn begin(
+    state: &AppState,
+    endpoint: Endpoint,
+    account: &str,
+    secrets: &[&str],
+) -> Proceed {
     let fault = {
         let mut m = state.lock();
         m.record_call(endpoint, account);
@@ -35,6 +41,17 @@ pub async fn begin(state: &AppState, endpoint: Endpoint, account: &str) -> Proce
         FaultMode::Hang => {
             tokio::time::sleep(Duration::from_secs(3_600)).await;
             Proceed::Answer(raw(504, "text/plain", "hung".into()))
+        }
+        FaultMode::Echo => {
+            let quoted = format!("request rejected; credentials seen: {}", secrets.join(", "));
+            let status = fault.status.unwrap_or(500);
+            Proceed::Answer(match endpoint {
+                Endpoint::ConnectSafely => crate::respond::json_response(
+                    status,
+                    &serde_json::json!({"error": quoted, "success": false}),
+                ),
+                Endpoint::Linkup => linkup_error(status, "INTERNAL_ERROR", &quoted),
+            })
         }
         FaultMode::Malformed => Proceed::Answer(raw(
             200,

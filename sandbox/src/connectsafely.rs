@@ -82,7 +82,12 @@ pub async fn recent_messages(
             "-",
         );
     };
-    let truncate = match call::begin(&state, Endpoint::ConnectSafely, &account_id).await {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let secrets = [authorization, key_entry.key.as_str()];
+    let truncate = match call::begin(&state, Endpoint::ConnectSafely, &account_id, &secrets).await {
         Proceed::Answer(response) => return labelled(response, &account_id),
         Proceed::Serve { truncate } => truncate,
     };

@@ -36,6 +36,10 @@ pub enum FaultMode {
     Latency,
     /// No answer at all (the connection stays open for an hour).
     Hang,
+    /// An error status (`status`, default 500) whose body quotes the secrets the request
+    /// carried (API key, Authorization, login token), as careless providers do: a client that
+    /// passes error text on must scrub it.
+    Echo,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

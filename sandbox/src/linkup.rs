@@ -66,7 +66,9 @@ pub async fn conversation(
             return labelled(response, "-");
         }
     };
-    let truncate = match call::begin(&state, Endpoint::Linkup, &account.account_id).await {
+    let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
+    let truncate = match call::begin(&state, Endpoint::Linkup, &account.account_id, &secrets).await
+    {
         Proceed::Answer(response) => return labelled(response, &account.account_id),
         Proceed::Serve { truncate } => truncate,
     };

@@ -49,6 +49,14 @@ fn each_fault_mode_answers_as_specified_then_recovers() {
     let (status, _, _, retry_after) = raw_recent(&sandbox, &agent).unwrap();
     assert_eq!((status, retry_after.as_deref()), (429, Some("7")));
 
+    sandbox.fault(json!({"mode": "echo", "count": 1}));
+    let (status, body, ..) = raw_recent(&sandbox, &agent).unwrap();
+    assert_eq!(status, 500);
+    assert!(
+        body.contains(&format!("Bearer {CS_KEY}")),
+        "the echo fault quotes the request's key: {body}"
+    );
+
     sandbox.fault(json!({"mode": "malformed", "count": 1}));
     let (status, body, ..) = raw_recent(&sandbox, &agent).unwrap();
     assert_eq!(status, 200);

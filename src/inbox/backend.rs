@@ -60,6 +60,14 @@ impl Page {
             Self::Messages(p) => p.next_cursor.as_deref(),
         }
     }
+
+    /// The cursor of the next page, to rewrap (the Worker signs the cursors it hands out).
+    pub fn next_cursor_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Self::Conversations(p) => &mut p.next_cursor,
+            Self::Messages(p) => &mut p.next_cursor,
+        }
+    }
 }
 
 /// Where operations go: the Worker proxy, or the providers directly (server-side).

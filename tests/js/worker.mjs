@@ -1,7 +1,7 @@
 // Runs the Worker in workerd (`wrangler dev`, local mode) wired to a sandbox, with a client
 // registry given by the test; stop() kills the whole process group.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -33,6 +33,7 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
   writeFileSync(envFile, [
     "CONNECTSAFELY_API_KEY=demo-connectsafely-key",
     "LINKUP_API_KEY=demo-linkup-key",
+    `CURSOR_SECRET=${randomBytes(32).toString("hex")}`,
     `CLIENTS=${JSON.stringify(registry)}`,
   ].join("\n") + "\n");
   const allVars = { CONNECTSAFELY_BASE_URL: `${sandboxBase}/linkedin`, LINKUP_BASE_URL: sandboxBase, ...vars };

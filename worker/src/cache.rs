@@ -3,7 +3,7 @@
 
 use worker::{Cache, Response, ResponseBody};
 
-use crate::plan::Source;
+use crate::plan::{Plan, Source};
 use crate::respond::page_response;
 
 const KEY_HOST: &str = "https://cache.linkedin-inbox.internal";
@@ -16,15 +16,15 @@ pub struct Cached {
 }
 
 impl Cached {
-    /// The page as a fresh HIT; `credits_saved` is what the upstream call would have cost.
-    pub fn hit(self, credits_saved: u64) -> worker::Result<Response> {
+    /// The page as a fresh HIT; the plan's credits are what the upstream call would have cost.
+    pub fn hit(self, plan: &Plan) -> worker::Result<Response> {
         page_response(
             self.body,
             Source::Hit,
-            self.remaining_secs,
+            plan.browser_max_age(self.remaining_secs),
             Some(self.age_secs),
             0,
-            credits_saved,
+            plan.credits,
         )
     }
 

@@ -5,6 +5,9 @@
 use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken};
 use serde::Deserialize;
 
+use crate::limits::Rate;
+use crate::seal::{CursorKey, MIN_SECRET_LEN};
+
 /// One client of the proxy, as the `CLIENTS` secret lists it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -45,8 +48,15 @@ pub struct Config {
     pub coalesce_wait_ms: u64,
     /// How long a page may be served stale when the provider fails.
     pub stale_window_secs: u64,
-    /// LinkupAPI credits an account may spend in all (0: no cap).
-    pub linkup_credit_cap: u64,
+    /// LinkupAPI credits an account may spend per UTC day (0: no cap).
+    pub linkup_daily_credit_cap: u64,
+    /// Requests per minute (and burst) each client may make (per_minute 0: no limit).
+    pub client_rate: Rate,
+    /// The shortest time between two `POST /v1/refresh` of an account.
+    pub refresh_interval_secs: u64,
+    /// Signs the cursors the proxy hands out (`CURSOR_SECRET`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub cursor_key: CursorKey,
     /// The Durable Object binding of the account gates.
     pub gate_binding: String,
     /// The longest pause an upstream `Retry-After` may impose on a provider.
@@ -82,6 +92,13 @@ fn number<T: std::str::FromStr>(
 impl Config {
     /// Reads every setting through `lookup` (a secret or variable by name).
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        // An all-time cap had no reset to tell clients; the daily cap replaced it.
+        if lookup("LINKUP_CREDIT_CAP").is_some() {
+            return Err(ConfigError(
+                "LINKUP_CREDIT_CAP was replaced by LINKUP_DAILY_CREDIT_CAP (credits per UTC day)"
+                    .into(),
+            ));
+        }
         let clients: Vec<ClientEntry> = serde_json::from_str(&required(lookup, "CLIENTS")?)
             .map_err(|e| {
                 ConfigError(format!(
@@ -104,7 +121,17 @@ impl Config {
             daily_limit: number(lookup, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
             coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
-            linkup_credit_cap: number(lookup, "LINKUP_CREDIT_CAP", 0)?,
+            linkup_daily_credit_cap: number(lookup, "LINKUP_DAILY_CREDIT_CAP", 300)?,
+            client_rate: Rate {
+                per_minute: number(lookup, "RATE_LIMIT_PER_MINUTE", 120)?,
+                burst: number(lookup, "RATE_LIMIT_BURST", 60)?,
+            },
+            refresh_interval_secs: number(lookup, "REFRESH_MIN_INTERVAL_SECS", 10)?,
+            cursor_key: CursorKey::new(&required(lookup, "CURSOR_SECRET")?).ok_or_else(|| {
+                ConfigError(format!(
+                    "CURSOR_SECRET must be at least {MIN_SECRET_LEN} characters"
+                ))
+            })?,
             gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
@@ -236,6 +263,10 @@ pub(crate) mod tests {
             ("CONNECTSAFELY_API_KEY".into(), "cs-key-secret".into()),
             ("LINKUP_API_KEY".into(), "lk-key-secret".into()),
             ("CLIENTS".into(), CLIENTS.into()),
+            (
+                "CURSOR_SECRET".into(),
+                "cursor-secret-for-tests-0123456789".into(),
+            ),
         ];
         for (k, v) in extra {
             vars.retain(|(name, _)| name != k);
@@ -260,7 +291,7 @@ pub(crate) mod tests {
                 config.daily_limit,
                 config.coalesce_wait_ms,
                 config.stale_window_secs,
-                config.linkup_credit_cap,
+                config.linkup_daily_credit_cap,
                 config.gate_binding.as_str(),
                 config.max_pause_secs,
                 config.clear_pauses_before_ms,
@@ -273,10 +304,20 @@ pub(crate) mod tests {
                 150,
                 5_000,
                 86_400,
-                0,
+                300,
                 "ACCOUNT_GATE",
                 900,
-                0
+                0,
+            )
+        );
+        assert_eq!(
+            (config.client_rate, config.refresh_interval_secs),
+            (
+                Rate {
+                    per_minute: 120,
+                    burst: 60
+                },
+                10
             )
         );
         assert_eq!(
@@ -292,6 +333,12 @@ pub(crate) mod tests {
     fn problems_name_the_setting_never_a_secret() {
         let missing = Config::from_lookup(&env(&[("LINKUP_API_KEY", "")])).unwrap_err();
         assert_eq!(missing, ConfigError("LINKUP_API_KEY is not set".into()));
+        let short = Config::from_lookup(&env(&[("CURSOR_SECRET", "guessable")])).unwrap_err();
+        assert!(short.0.contains("CURSOR_SECRET must be") && !short.0.contains("guessable"));
+        let missing = Config::from_lookup(&env(&[("CURSOR_SECRET", "")])).unwrap_err();
+        assert_eq!(missing, ConfigError("CURSOR_SECRET is not set".into()));
+        let renamed = Config::from_lookup(&env(&[("LINKUP_CREDIT_CAP", "100")])).unwrap_err();
+        assert!(renamed.0.contains("LINKUP_DAILY_CREDIT_CAP"));
         let bad = Config::from_lookup(&env(&[("HEAD_TTL_SECS", "soon")])).unwrap_err();
         assert!(bad.0.contains("HEAD_TTL_SECS"));
         let leaky = r#"[{"name":"a","tokenSha256":"x","connectsafelyAccountId":"1","linkupLoginToken":"li-at-secret-9","oops":1}]"#;
@@ -391,7 +438,12 @@ pub(crate) mod tests {
     fn debug_output_redacts_the_login_token() {
         let config = config();
         let text = format!("{config:?}");
-        for secret in ["li-at-secret-1", "cs-key-secret", "lk-key-secret"] {
+        for secret in [
+            "li-at-secret-1",
+            "cs-key-secret",
+            "lk-key-secret",
+            "cursor-secret-for-tests",
+        ] {
             assert!(!text.contains(secret), "{text}");
         }
     }

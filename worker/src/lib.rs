@@ -7,9 +7,11 @@
 
 mod auth;
 mod config;
+mod limits;
 mod plan;
 mod query;
 mod reply;
+mod seal;
 
 #[cfg(target_arch = "wasm32")]
 mod cache;

@@ -22,7 +22,13 @@ pub struct Plan {
     pub ttl_secs: u64,
     pub credits: u64,
     pub is_connectsafely: bool,
+    /// A head page (no cursor): it changes with every new message.
+    pub is_head: bool,
 }
+
+/// The longest a browser may keep an older (cursor) page; head pages it must revalidate, so
+/// `POST /v1/refresh` always reaches what a client shows.
+pub const BROWSER_MAX_AGE_SECS: u64 = 60;
 
 impl Plan {
     /// The provider this page costs calls of (its pause and budget).
@@ -31,6 +37,15 @@ impl Plan {
             "connectsafely"
         } else {
             "linkup"
+        }
+    }
+
+    /// How long a browser may keep this page, given how long it stays fresh here
+    /// (0: revalidate every time).
+    pub fn browser_max_age(&self, fresh_secs: u64) -> u64 {
+        match self.is_head {
+            true => 0,
+            false => fresh_secs.min(BROWSER_MAX_AGE_SECS),
         }
     }
 }
@@ -94,6 +109,7 @@ impl PageRequest {
             ttl_secs,
             credits,
             is_connectsafely,
+            is_head,
         })
     }
 
@@ -151,20 +167,23 @@ impl Source {
     }
 }
 
-/// The headers of a page answer: `X-Cache`, `Cache-Control: private, max-age`, `Age` and the
-/// credit headers. A stale page may not be kept by the browser.
+/// The headers of a page answer: `X-Cache`, `Cache-Control` (`private, max-age=N`, or
+/// `private, no-cache` for 0 and for stale pages), `Age` and the credit headers.
 pub fn page_headers(
     source: Source,
-    max_age: u64,
+    browser_max_age: u64,
     age: Option<u64>,
     spent: u64,
     saved: u64,
 ) -> Vec<(&'static str, String)> {
-    let max_age = if source == Source::Stale { 0 } else { max_age };
+    let cache_control = match (source, browser_max_age) {
+        (Source::Stale, _) | (_, 0) => "private, no-cache".to_owned(),
+        (_, secs) => format!("private, max-age={secs}"),
+    };
     let mut headers = vec![
         ("Content-Type", "application/json".to_owned()),
         ("X-Cache", source.as_str().to_owned()),
-        ("Cache-Control", format!("private, max-age={max_age}")),
+        ("Cache-Control", cache_control),
         ("X-Credits-Spent", spent.to_string()),
         ("X-Credits-Saved", saved.to_string()),
     ];
@@ -218,6 +237,18 @@ mod tests {
         );
         let next = conversations(None).plan(&config(), "acct", 8).unwrap();
         assert_ne!(plan.key, next.key, "a refresh changes the head key");
+    }
+
+    #[test]
+    fn browsers_revalidate_head_pages_and_keep_older_pages_briefly() {
+        let head = conversations(None).plan(&config(), "acct", 0).unwrap();
+        assert_eq!(head.browser_max_age(30), 0);
+        let history = Plan {
+            is_head: false,
+            ..head
+        };
+        assert_eq!(history.browser_max_age(86_400), BROWSER_MAX_AGE_SECS);
+        assert_eq!(history.browser_max_age(5), 5);
     }
 
     #[test]
@@ -292,12 +323,14 @@ mod tests {
     #[test]
     fn stale_pages_are_not_kept_by_browsers() {
         let headers = page_headers(Source::Stale, 30, Some(90), 0, 0);
-        assert!(headers.contains(&("Cache-Control", "private, max-age=0".into())));
+        assert!(headers.contains(&("Cache-Control", "private, no-cache".into())));
         assert!(headers.contains(&("Age", "90".into())));
         let miss = page_headers(Source::Miss, 30, None, 3, 0);
         assert!(miss.contains(&("Cache-Control", "private, max-age=30".into())));
         assert!(miss.contains(&("X-Credits-Spent", "3".into())));
         assert_eq!(Source::Coalesced.as_str(), "COALESCED");
+        let head = page_headers(Source::Hit, 0, None, 0, 0);
+        assert!(head.contains(&("Cache-Control", "private, no-cache".into())));
         let hit = page_headers(Source::Hit, 12, None, 0, 2);
         assert!(hit.contains(&("X-Cache", "HIT".into())));
         assert!(hit.contains(&("X-Credits-Saved", "2".into())));

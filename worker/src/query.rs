@@ -31,6 +31,13 @@ fn params(url: &Url, allowed: &[&'static str]) -> Result<Vec<(&'static str, Stri
     Ok(found)
 }
 
+/// Opens a presented cursor into the core's (the Worker checks its signature).
+pub type Unseal<'a> = &'a dyn Fn(&str) -> Result<String, Error>;
+
+fn cursor(params: &[(&'static str, String)], unseal: Unseal) -> Result<Option<String>, Error> {
+    get(params, "cursor").map(|c| unseal(&c)).transpose()
+}
+
 fn get(params: &[(&'static str, String)], name: &str) -> Option<String> {
     params
         .iter()
@@ -55,7 +62,11 @@ fn count(params: &[(&'static str, String)]) -> Result<Option<u32>, Error> {
 }
 
 /// `GET /v1/conversations?count=&keywords=&unread=&cursor=` for the client's account.
-pub fn conversations(url: &Url, account_id: &str) -> Result<ConversationQuery, Error> {
+pub fn conversations(
+    url: &Url,
+    account_id: &str,
+    unseal: Unseal,
+) -> Result<ConversationQuery, Error> {
     let params = params(url, &["count", "keywords", "unread", "cursor"])?;
     let unread = match get(&params, "unread").as_deref() {
         None => None,
@@ -68,14 +79,14 @@ pub fn conversations(url: &Url, account_id: &str) -> Result<ConversationQuery, E
         count: count(&params)?,
         keywords: get(&params, "keywords"),
         unread,
-        cursor: get(&params, "cursor"),
+        cursor: cursor(&params, unseal)?,
     };
     query.cache_key()?;
     Ok(query)
 }
 
 /// `GET /v1/conversations/{id}/messages?count=&cursor=` (the id percent-encoded in the path).
-pub fn messages_by_id(url: &Url, raw_id: &str) -> Result<MessageQuery, Error> {
+pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<MessageQuery, Error> {
     if raw_id.len() > 3 * linkedin_inbox::MAX_ID_LEN {
         return Err(invalid("conversationId", "is too long"));
     }
@@ -87,12 +98,12 @@ pub fn messages_by_id(url: &Url, raw_id: &str) -> Result<MessageQuery, Error> {
         conversation_id: Some(id.into_owned()),
         profile_url: None,
         count: count(&params)?,
-        cursor: get(&params, "cursor"),
+        cursor: cursor(&params, unseal)?,
     })
 }
 
 /// `GET /v1/messages?profileUrl=&count=&cursor=`.
-pub fn messages_by_profile(url: &Url) -> Result<MessageQuery, Error> {
+pub fn messages_by_profile(url: &Url, unseal: Unseal) -> Result<MessageQuery, Error> {
     let params = params(url, &["profileUrl", "count", "cursor"])?;
     let profile_url =
         get(&params, "profileUrl").ok_or_else(|| invalid("profileUrl", "is required"))?;
@@ -100,7 +111,7 @@ pub fn messages_by_profile(url: &Url) -> Result<MessageQuery, Error> {
         conversation_id: None,
         profile_url: Some(profile_url),
         count: count(&params)?,
-        cursor: get(&params, "cursor"),
+        cursor: cursor(&params, unseal)?,
     })
 }
 
@@ -114,13 +125,22 @@ mod tests {
     use super::*;
     use linkedin_inbox::ErrorCode;
 
+    fn plain(cursor: &str) -> Result<String, Error> {
+        Ok(cursor.to_owned())
+    }
+
     fn url(query: &str) -> Url {
         Url::parse(&format!("https://proxy.example/v1/x{query}")).unwrap()
     }
 
     #[test]
     fn conversation_filters_are_read_for_the_clients_account() {
-        let q = conversations(&url("?count=5&unread=true&keywords=R%26D"), "acct-1").unwrap();
+        let q = conversations(
+            &url("?count=5&unread=true&keywords=R%26D"),
+            "acct-1",
+            &plain,
+        )
+        .unwrap();
         assert_eq!(
             (
                 q.account_id.as_deref(),
@@ -141,32 +161,56 @@ mod tests {
             ("?acount=1", "query"),
         ];
         for (query, field) in cases {
-            let err = conversations(&url(query), "acct").unwrap_err();
+            let err = conversations(&url(query), "acct", &plain).unwrap_err();
             assert_eq!(
                 (err.code(), err.field()),
                 (ErrorCode::InvalidInput, Some(field)),
                 "{query}"
             );
         }
-        let err = messages_by_profile(&url("")).unwrap_err();
+        let err = messages_by_profile(&url(""), &plain).unwrap_err();
         assert_eq!(err.field(), Some("profileUrl"));
     }
 
     #[test]
     fn path_ids_are_percent_decoded_and_bounded() {
-        let q = messages_by_id(&url("?count=3"), "urn%3Ali%3Amsg_conversation%3A2-abc").unwrap();
+        let q = messages_by_id(
+            &url("?count=3"),
+            "urn%3Ali%3Amsg_conversation%3A2-abc",
+            &plain,
+        )
+        .unwrap();
         assert_eq!(
             q.conversation_id.as_deref(),
             Some("urn:li:msg_conversation:2-abc")
         );
         let long = "a".repeat(3 * linkedin_inbox::MAX_ID_LEN + 1);
         assert_eq!(
-            messages_by_id(&url(""), &long).unwrap_err().field(),
+            messages_by_id(&url(""), &long, &plain).unwrap_err().field(),
             Some("conversationId")
         );
         assert_eq!(
-            messages_by_id(&url(""), "%FF").unwrap_err().field(),
+            messages_by_id(&url(""), "%FF", &plain).unwrap_err().field(),
             Some("conversationId")
         );
+    }
+
+    #[test]
+    fn cursors_are_opened_before_the_core_checks_them() {
+        let refuse = |_: &str| -> Result<String, Error> {
+            Err(Error::InvalidCursor {
+                reason: "forged".into(),
+            })
+        };
+        let err = conversations(&url("?cursor=abc"), "acct", &refuse).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidCursor);
+        let err = messages_by_profile(
+            &url("?profileUrl=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fx&cursor=abc"),
+            &refuse,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidCursor);
+        // No cursor: nothing to open.
+        assert!(conversations(&url("?count=3"), "acct", &refuse).is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! Responses of the Workers runtime: JSON bodies, error replies (built in `reply.rs`), pages
 //! (headers from `plan.rs`), CORS.
 
-use linkedin_inbox::{Error, ErrorCode};
+use linkedin_inbox::{Error, ErrorCode, ServedError};
 use worker::{Headers, Response, ResponseBody};
 
 use crate::plan::{page_headers, Source};
@@ -34,18 +34,29 @@ pub fn refuse(code: ErrorCode, message: &str) -> worker::Result<Response> {
     error_reply(refusal(code, message))
 }
 
+/// One of the proxy's own refusals that ends after `retry_after_secs` (a 429).
+pub fn refuse_for(
+    code: ErrorCode,
+    message: &str,
+    retry_after_secs: u64,
+) -> worker::Result<Response> {
+    let mut served = ServedError::new(code, message);
+    served.retry_after_secs = Some(retry_after_secs);
+    error_reply(served.into())
+}
+
 /// A page: JSON text just produced, or a cached body passed through as a stream.
 pub fn page_response(
     body: ResponseBody,
     source: Source,
-    max_age: u64,
+    browser_max_age: u64,
     age: Option<u64>,
     spent: u64,
     saved: u64,
 ) -> worker::Result<Response> {
     let mut response = Response::builder().body(body);
     let headers = response.headers_mut();
-    for (name, value) in page_headers(source, max_age, age, spent, saved) {
+    for (name, value) in page_headers(source, browser_max_age, age, spent, saved) {
         headers.set(name, &value)?;
     }
     Ok(response)

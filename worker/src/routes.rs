@@ -1,20 +1,38 @@
 //! One named `async fn` per route of the proxy API (`docs/openapi.yaml`).
 
-use linkedin_inbox::ErrorCode;
+use linkedin_inbox::{Error, ErrorCode};
 use worker::{Method, Request, Response, RouteContext};
 
+use crate::auth::account_digest;
 use crate::context::Call;
 use crate::gate::{forward_page, forward_simple};
 use crate::plan::PageRequest;
 use crate::{query, respond};
 
+/// A presented cursor back to the core's, if this proxy signed it for the caller's account:
+/// anything else is refused here, before the gate and any upstream call.
+fn unseal(call: &Call) -> impl Fn(&str) -> Result<String, Error> + '_ {
+    let account = account_digest(call.client());
+    move |presented| call.config.cursor_key.open(&account, presented)
+}
+
+async fn page(
+    ctx: &RouteContext<Call>,
+    parsed: Result<PageRequest, Error>,
+) -> worker::Result<Response> {
+    match parsed {
+        Ok(page) => forward_page(&ctx.env, &ctx.data, page).await,
+        Err(e) => respond::core_error(&e),
+    }
+}
+
 /// `GET /v1/conversations`
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
-    match query::conversations(&req.url()?, &call.client().connectsafely_account_id) {
-        Ok(q) => forward_page(&ctx.env, call, PageRequest::Conversations(q)).await,
-        Err(e) => respond::core_error(&e),
-    }
+    let account_id = &call.client().connectsafely_account_id;
+    let parsed = query::conversations(&req.url()?, account_id, &unseal(call))
+        .map(PageRequest::Conversations);
+    page(&ctx, parsed).await
 }
 
 /// `GET /v1/conversations/{conversationId}/messages`
@@ -23,18 +41,16 @@ pub async fn conversation_messages(
     ctx: RouteContext<Call>,
 ) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
-    match query::messages_by_id(&req.url()?, &raw_id) {
-        Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
-        Err(e) => respond::core_error(&e),
-    }
+    let parsed =
+        query::messages_by_id(&req.url()?, &raw_id, &unseal(&ctx.data)).map(PageRequest::Messages);
+    page(&ctx, parsed).await
 }
 
 /// `GET /v1/messages?profileUrl=`
 pub async fn profile_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    match query::messages_by_profile(&req.url()?) {
-        Ok(q) => forward_page(&ctx.env, &ctx.data, PageRequest::Messages(q)).await,
-        Err(e) => respond::core_error(&e),
-    }
+    let parsed =
+        query::messages_by_profile(&req.url()?, &unseal(&ctx.data)).map(PageRequest::Messages);
+    page(&ctx, parsed).await
 }
 
 /// `GET /v1/usage`: the calling client's account, from its gate.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use linkedin_inbox::{
     retry_after_delta, Backend, Error, HttpRequest, HttpResponse, Method as CoreMethod, Operation,
+    Page,
 };
 use worker::wasm_bindgen::JsValue;
 use worker::{Date, Delay, Fetch, Headers, Method, Request, RequestInit};
@@ -78,12 +79,9 @@ pub async fn send(request: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse
 }
 
 /// Runs `operation` on `backend`: the core builds the request, it is sent, the core parses
-/// the response. The page comes back as JSON text.
-pub async fn run(backend: Backend, operation: Operation, timeout_ms: u64) -> Result<String, Error> {
+/// the response into a page.
+pub async fn run(backend: Backend, operation: Operation, timeout_ms: u64) -> Result<Page, Error> {
     let operation = backend.prepare(operation);
     let response = send(&backend.build(&operation)?, timeout_ms).await?;
-    let page = backend.parse(&operation, &response)?;
-    serde_json::to_string(&page).map_err(|e| Error::Unavailable {
-        message: format!("page could not be serialized: {e}"),
-    })
+    backend.parse(&operation, &response)
 }

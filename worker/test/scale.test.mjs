@@ -14,7 +14,8 @@ const CLIENTS = [
   { name: "titouan", token: "scale-titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" },
 ];
 const DOC_PROFILE = encodeURIComponent("https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/");
-const SCALE_VARS = { UPSTREAM_TIMEOUT_MS: "3000", COALESCE_WAIT_MS: "1000" };
+// Load runs measure the gate, not the per-client rate limit (limits.test.mjs covers that).
+const SCALE_VARS = { UPSTREAM_TIMEOUT_MS: "3000", COALESCE_WAIT_MS: "1000", RATE_LIMIT_PER_MINUTE: "0" };
 const STALE_VARS = { HEAD_TTL_SECS: "1", UPSTREAM_TIMEOUT_MS: "1500" };
 
 let sandbox, scale, stale, state;

@@ -81,7 +81,7 @@ test("cache: HIT for a repeat, MISS for another account or another filter", asyn
   assert.equal(second.result.headers.get("x-cache"), "HIT");
   assert.equal(second.calls, 0);
   assert.deepEqual(second.result.body, first.result.body);
-  assert.match(second.result.headers.get("cache-control"), /^private, max-age=\d+$/);
+  assert.equal(second.result.headers.get("cache-control"), "private, no-cache", "head pages are revalidated");
   const bob = await counting(() => call(path, { token: "bob-client-token" }));
   assert.equal(bob.result.headers.get("x-cache"), "MISS");
   assert.equal(bob.calls, 1);
@@ -210,6 +210,31 @@ test("usage shows the client's counters", async () => {
   assert.ok(body.connectsafely.callsToday >= 1);
   assert.equal(body.connectsafely.dailyLimit, 150);
   assert.ok(body.connectsafely.resetsAt > Date.now());
+  // A daily LinkupAPI credit cap by default, counted per UTC day.
+  assert.equal(body.linkup.dailyCreditCap, 300);
+  assert.ok(body.linkup.creditsToday <= body.linkup.creditsSpent);
+  assert.equal(body.linkup.resetsAt, body.connectsafely.resetsAt);
+});
+
+test("provider errors that quote the request's secrets reach no client", async () => {
+  // The sandbox's echo fault quotes the key, Authorization and login token it received.
+  const direct = await fetch(`${sandbox.base}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ mode: "echo", count: 1, endpoint: "linkup" }) });
+  assert.equal(direct.status, 200);
+  const quoted = await fetch(`${sandbox.base}/v1/messages/conversation`, {
+    method: "POST",
+    headers: { "x-api-key": "demo-linkup-key", "content-type": "application/json" },
+    body: JSON.stringify({ linkedin_url: DOC_PROFILE, login_token: "demo-login-token-titouan", total_results: 2 }),
+  }).then((r) => r.text());
+  assert.ok(quoted.includes("demo-login-token-titouan") && quoted.includes("demo-linkup-key"), "the fault really echoes");
+  await sandbox.fault({ mode: "echo", count: 1, endpoint: "connectsafely" });
+  await sandbox.fault({ mode: "echo", count: 1, endpoint: "linkup" });
+  const { result: [list, thread], calls } = await counting(() => Promise.all([
+    call("/v1/conversations?count=4&keywords=echo", { token: "titouan-client-token" }),
+    call(`/v1/messages?profileUrl=${encodeURIComponent(DOC_PROFILE)}&count=6`, { token: "titouan-client-token" }),
+  ]));
+  assert.equal(calls, 2, "both calls went upstream and met the echo fault");
+  assert.deepEqual([list.status, list.body.error.code, thread.status, thread.body.error.code], [502, "UPSTREAM_ERROR", 502, "UPSTREAM_ERROR"]);
+  // The leak scan below reads these answers and the Worker's log.
 });
 
 test("no response, header or log line contains a provider key, login token or client token", () => {

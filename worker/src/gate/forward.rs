@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use linkedin_inbox::Error;
 use worker::{console_error, Env, Method, Request, RequestInit, Response};
 
-use super::GateRequest;
+use super::{GateRequest, CLIENT_HEADER};
 use crate::auth::account_digest;
 use crate::cache;
 use crate::context::Call;
@@ -31,8 +31,10 @@ async fn send(
         .durable_object(&call.config.gate_binding)?
         .id_from_name(account)?
         .get_stub()?;
+    let headers = worker::Headers::new();
+    headers.set(CLIENT_HEADER, &call.client().name)?;
     let mut init = RequestInit::new();
-    init.with_method(method);
+    init.with_method(method).with_headers(headers);
     if let Some(body) = body {
         init.with_body(Some(body.into()));
     }
@@ -89,7 +91,7 @@ async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Res
         Err(e) => return respond::core_error(&e),
     };
     if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
-        return hit.hit(plan.credits);
+        return hit.hit(&plan);
     }
     if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
         return stale.stale();

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use worker::Storage;
 
+use crate::limits::{refresh_wait, Bucket, Rate};
+
 pub const DAY_MS: u64 = 86_400_000;
 
 pub struct Ledger(pub Storage);
@@ -13,6 +15,7 @@ pub struct Ledger(pub Storage);
 pub struct Counters {
     pub connectsafely_calls_today: u64,
     pub linkup_credits_spent: u64,
+    pub linkup_credits_today: u64,
     pub linkup_credits_saved: u64,
     pub cache_hits: u64,
     pub cache_misses: u64,
@@ -23,6 +26,17 @@ pub struct Counters {
 
 fn day_key(now_ms: u64) -> String {
     format!("cs:{}", now_ms / DAY_MS)
+}
+
+fn credit_day_key(now_ms: u64) -> String {
+    format!("lk:{}", now_ms / DAY_MS)
+}
+
+/// Credits held for one upstream call until it settles.
+#[must_use = "a reservation is settled or refunded"]
+pub struct Reservation {
+    credits: u64,
+    day_key: String,
 }
 
 impl Ledger {
@@ -58,13 +72,93 @@ impl Ledger {
         Ok(true)
     }
 
-    pub async fn credits_spent(&self) -> worker::Result<u64> {
-        self.get("credits_spent").await
+    /// Holds `credits` of today's LinkupAPI cap before the call (`None` when they would pass
+    /// `daily_cap`; 0 means no cap). Only storage is awaited between the read and the write, so
+    /// concurrent calls cannot all pass the same check.
+    pub async fn reserve_credits(
+        &self,
+        now_ms: u64,
+        credits: u64,
+        daily_cap: u64,
+    ) -> worker::Result<Option<Reservation>> {
+        let day_key = credit_day_key(now_ms);
+        let today = self.get(&day_key).await?;
+        if daily_cap > 0 && today.saturating_add(credits) > daily_cap {
+            return Ok(None);
+        }
+        self.0.put(&day_key, today + credits).await?;
+        self.add("credits_spent", credits).await?;
+        if today == 0 {
+            let _ = self
+                .0
+                .delete(&credit_day_key(now_ms.saturating_sub(DAY_MS)))
+                .await;
+        }
+        Ok(Some(Reservation { credits, day_key }))
     }
 
-    pub async fn record_miss(&self, credits: u64) -> worker::Result<()> {
-        self.add("misses", 1).await?;
-        self.add("credits_spent", credits).await
+    /// A call answered: `charged` of the reservation is spent, the rest returned.
+    pub async fn settle(&self, reservation: Reservation, charged: u64) -> worker::Result<()> {
+        let unused = reservation.credits.saturating_sub(charged);
+        if unused > 0 {
+            self.give_back(&reservation.day_key, unused).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn record_miss(&self) -> worker::Result<()> {
+        self.add("misses", 1).await
+    }
+
+    /// A call that failed costs nothing: the whole reservation is returned.
+    pub async fn refund(&self, reservation: Reservation) -> worker::Result<()> {
+        self.give_back(&reservation.day_key, reservation.credits)
+            .await
+    }
+
+    async fn give_back(&self, day_key: &str, credits: u64) -> worker::Result<()> {
+        let today = self.get(day_key).await?;
+        self.0.put(day_key, today.saturating_sub(credits)).await?;
+        let spent = self.get("credits_spent").await?;
+        self.0
+            .put("credits_spent", spent.saturating_sub(credits))
+            .await
+    }
+
+    /// Takes one request of `client`'s bucket, or answers the seconds to wait.
+    pub async fn take_request(
+        &self,
+        client: &str,
+        rate: Rate,
+        now_ms: u64,
+    ) -> worker::Result<Result<(), u64>> {
+        let key = format!("bucket:{client}");
+        let bucket = self
+            .0
+            .get::<Bucket>(&key)
+            .await?
+            .unwrap_or_else(|| rate.full(now_ms));
+        match rate.take(bucket, now_ms) {
+            Ok(bucket) => {
+                self.0.put(&key, bucket).await?;
+                Ok(Ok(()))
+            }
+            Err(wait) => Ok(Err(wait)),
+        }
+    }
+
+    /// Records a refresh now, or answers the seconds until one is allowed.
+    pub async fn try_refresh(
+        &self,
+        now_ms: u64,
+        interval_secs: u64,
+    ) -> worker::Result<Result<u64, u64>> {
+        let last = self.0.get::<u64>("refreshed_at").await?;
+        if let Some(wait) = refresh_wait(last, now_ms, interval_secs) {
+            return Ok(Err(wait));
+        }
+        self.0.put("refreshed_at", now_ms).await?;
+        Ok(Ok(self.bump_generation().await?))
     }
 
     /// A cache hit or a coalesced answer: what the call would have cost is saved.
@@ -108,6 +202,7 @@ impl Ledger {
         Ok(Counters {
             connectsafely_calls_today: self.get(&day_key(now_ms)).await?,
             linkup_credits_spent: self.get("credits_spent").await?,
+            linkup_credits_today: self.get(&credit_day_key(now_ms)).await?,
             linkup_credits_saved: self.get("credits_saved").await?,
             cache_hits: self.get("hits").await?,
             cache_misses: self.get("misses").await?,

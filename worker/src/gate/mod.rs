@@ -20,7 +20,7 @@ use worker::{
 };
 
 pub use forward::{forward_page, forward_simple};
-use ledger::{next_reset_ms, Ledger};
+use ledger::{next_reset_ms, Ledger, Reservation};
 
 use crate::auth::account_digest;
 use crate::cache;
@@ -28,6 +28,9 @@ use crate::config::{ClientEntry, Config};
 use crate::plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::respond::{self, page_response};
 use crate::upstream;
+
+/// The header that names the calling client on every request the Worker sends its gate.
+pub const CLIENT_HEADER: &str = "X-Gate-Client";
 
 /// What the Worker sends the gate for one page.
 #[derive(Serialize, Deserialize)]
@@ -66,43 +69,64 @@ impl DurableObject for AccountGate {
         };
         let now = Date::now().as_millis();
         let ledger = Ledger(self.state.storage());
+        let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
+        let Some(client) = config.clients.iter().find(|c| c.name == name) else {
+            return respond::refuse(ErrorCode::Unauthorized, "unknown client");
+        };
+        // This object serves one account: a request for another account's client is refused,
+        // whatever routed it here.
+        let namespace = self.env.durable_object(&config.gate_binding)?;
+        let own_account = namespace.id_from_name(&account_digest(client))?;
+        if own_account.to_string() != self.state.id().to_string() {
+            return respond::refuse(
+                ErrorCode::Unauthorized,
+                "this account gate serves another account",
+            );
+        }
+        if let Err(wait) = ledger
+            .take_request(&client.name, config.client_rate, now)
+            .await?
+        {
+            return respond::refuse_for(
+                ErrorCode::RateLimited,
+                "this client is over its request rate",
+                wait,
+            );
+        }
         match req.path().as_str() {
             "/page" => {
                 let request: GateRequest = req.json().await?;
-                let Some(client) = config.clients.iter().find(|c| c.name == request.client) else {
-                    return respond::refuse(ErrorCode::Unauthorized, "unknown client");
-                };
-                // This object serves one account: a request for another account's client is
-                // refused, whatever routed it here.
-                let namespace = self.env.durable_object(&config.gate_binding)?;
-                let own_account = namespace.id_from_name(&account_digest(client))?;
-                if own_account.to_string() != self.state.id().to_string() {
-                    return respond::refuse(
-                        ErrorCode::Unauthorized,
-                        "this account gate serves another account",
-                    );
-                }
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
-            "/refresh" => respond::json(
-                200,
-                &json!({ "generation": ledger.bump_generation().await? }),
-            ),
+            "/refresh" => match ledger
+                .try_refresh(now, config.refresh_interval_secs)
+                .await?
+            {
+                Ok(generation) => respond::json(200, &json!({ "generation": generation })),
+                Err(wait) => respond::refuse_for(
+                    ErrorCode::RateLimited,
+                    "this account was refreshed moments ago",
+                    wait,
+                ),
+            },
             "/usage" => {
                 let counters = ledger.counters(now).await?;
+                let resets_at = next_reset_ms(now);
                 respond::json(
                     200,
                     &json!({
                         "connectsafely": {
                             "callsToday": counters.connectsafely_calls_today,
                             "dailyLimit": config.daily_limit,
-                            "resetsAt": next_reset_ms(now),
+                            "resetsAt": resets_at,
                         },
                         "linkup": {
                             "creditsSpent": counters.linkup_credits_spent,
+                            "creditsToday": counters.linkup_credits_today,
+                            "dailyCreditCap": config.linkup_daily_credit_cap,
                             "creditsSaved": counters.linkup_credits_saved,
-                            "creditCap": config.linkup_credit_cap,
+                            "resetsAt": resets_at,
                         },
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
                         "generation": counters.generation,
@@ -145,7 +169,7 @@ impl AccountGate {
     ) -> worker::Result<Response> {
         if let Some(hit) = cache::lookup(&plan.key, now).await {
             ledger.record_saved(plan.credits, false).await?;
-            return hit.hit(plan.credits);
+            return hit.hit(plan);
         }
         if let Some(shared) = self.joinable(&plan.key, now, config) {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
@@ -155,7 +179,7 @@ impl AccountGate {
                     page_response(
                         ResponseBody::Body(body.into_bytes()),
                         Source::Coalesced,
-                        plan.ttl_secs,
+                        plan.browser_max_age(plan.ttl_secs),
                         None,
                         0,
                         plan.credits,
@@ -171,16 +195,32 @@ impl AccountGate {
                 }
             };
         }
-        if let Some(refusal) = self.refusal(config, plan, ledger, now).await? {
-            return self.fallback(plan, &refusal, ledger, now).await;
-        }
         let backend = match config.backend(client) {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
-        let max_pause_secs = config.max_pause_secs;
+        let reservation = match self.admit(config, plan, ledger, now).await? {
+            Ok(reservation) => reservation,
+            Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
+        };
+        let (max_pause_secs, key, account) = (
+            config.max_pause_secs,
+            config.cursor_key.clone(),
+            account_digest(client),
+        );
         let shared = upstream::run(backend, page.operation(), config.upstream_timeout_ms)
-            .map(move |result| result.map_err(|e| clamp_retry_after(e, max_pause_secs)))
+            .map(move |result| {
+                result
+                    .map_err(|e| clamp_retry_after(e, max_pause_secs))
+                    .and_then(|mut page| {
+                        // Cursors leave signed for this account (waiters share the body).
+                        let cursor = page.next_cursor_mut();
+                        *cursor = cursor.take().map(|c| key.seal(&account, &c));
+                        serde_json::to_string(&page).map_err(|e| Error::Unavailable {
+                            message: format!("page could not be serialized: {e}"),
+                        })
+                    })
+            })
             .boxed_local()
             .shared();
         self.in_flight.borrow_mut().insert(
@@ -210,17 +250,23 @@ impl AccountGate {
             .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
         match result {
             Ok(body) => {
-                ledger.record_miss(plan.credits).await?;
+                ledger.record_miss().await?;
+                if let Some(reservation) = reservation {
+                    ledger.settle(reservation, plan.credits).await?;
+                }
                 page_response(
                     ResponseBody::Body(body.into_bytes()),
                     Source::Miss,
-                    plan.ttl_secs,
+                    plan.browser_max_age(plan.ttl_secs),
                     None,
                     plan.credits,
                     0,
                 )
             }
             Err(error) => {
+                if let Some(reservation) = reservation {
+                    ledger.refund(reservation).await?;
+                }
                 // Already clamped to MAX_PAUSE_SECS inside the shared call.
                 if let Error::RateLimited {
                     retry_after_secs: Some(pause),
@@ -248,42 +294,50 @@ impl AccountGate {
         in_flight.get(key).map(|flight| flight.result.clone())
     }
 
-    /// Why this call may not go upstream now: a provider pause, the daily budget, the credit cap.
-    /// Spends one ConnectSafely call of the budget when it may.
-    async fn refusal(
+    /// Whether this call may go upstream now: not while its provider is paused, nor past the
+    /// ConnectSafely daily budget (one call is spent here) or the LinkupAPI daily credit cap
+    /// (its credits are reserved here). Only storage is awaited, so concurrent calls of the
+    /// account are counted one after another.
+    async fn admit(
         &self,
         config: &Config,
         plan: &Plan,
         ledger: &Ledger,
         now: u64,
-    ) -> worker::Result<Option<Error>> {
+    ) -> worker::Result<Result<Option<Reservation>, Error>> {
         let paused_until = ledger
             .paused_until(plan.provider(), config.clear_pauses_before_ms)
             .await?;
         if paused_until > now {
-            return Ok(Some(Error::RateLimited {
+            return Ok(Err(Error::RateLimited {
                 retry_after_secs: Some((paused_until - now).div_ceil(1000)),
             }));
         }
         let until_reset = Some((next_reset_ms(now) - now).div_ceil(1000));
-        if plan.is_connectsafely
-            && !ledger
-                .try_spend_call(now, u64::from(config.daily_limit))
+        if plan.is_connectsafely {
+            return Ok(
+                match ledger
+                    .try_spend_call(now, u64::from(config.daily_limit))
+                    .await?
+                {
+                    true => Ok(None),
+                    false => Err(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    }),
+                },
+            );
+        }
+        Ok(
+            match ledger
+                .reserve_credits(now, plan.credits, config.linkup_daily_credit_cap)
                 .await?
-        {
-            return Ok(Some(Error::BudgetExhausted {
-                retry_after_secs: until_reset,
-            }));
-        }
-        if !plan.is_connectsafely
-            && config.linkup_credit_cap > 0
-            && ledger.credits_spent().await? + plan.credits > config.linkup_credit_cap
-        {
-            return Ok(Some(Error::BudgetExhausted {
-                retry_after_secs: None,
-            }));
-        }
-        Ok(None)
+            {
+                Some(reservation) => Ok(Some(reservation)),
+                None => Err(Error::BudgetExhausted {
+                    retry_after_secs: until_reset,
+                }),
+            },
+        )
     }
 
     /// A stale page within the stale window when the provider failed, else the error.
