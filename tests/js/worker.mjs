@@ -1,5 +1,6 @@
 // Runs the Worker in workerd (`wrangler dev`, local mode) wired to a sandbox, with a client
-// registry given by the test; stop() kills the whole process group.
+// registry given by the test; stop() kills the whole process group. `call` and `checkedFetch`
+// check every response they get against docs/openapi.yaml (tests/js/openapi.mjs).
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
@@ -7,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkResponse } from "./openapi.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const sha256 = (text) => createHash("sha256").update(text).digest("hex");
@@ -56,11 +58,22 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler exited early:\n${logs}`);
+    let health, text, config;
     try {
-      const health = await fetch(`${base}/health`);
-      // Up: healthy, or up and reporting a broken registry (tests of that start it on purpose).
-      if (health.ok || (health.status === 503 && (await health.json().catch(() => ({}))).config === "invalid")) break;
+      health = await fetch(`${base}/health`);
+      text = await health.text();
+      ({ config } = JSON.parse(text));
     } catch { /* not up yet */ }
+    // Up: healthy, or up and reporting a broken registry (tests of that start it on purpose).
+    if (config === "ok" || config === "invalid") {
+      try {
+        checkResponse({ method: "GET", path: "/health", status: health.status, headers: health.headers, text });
+      } catch (e) {
+        process.kill(-child.pid, "SIGKILL");
+        throw e;
+      }
+      break;
+    }
     if (Date.now() > deadline) { process.kill(-child.pid, "SIGKILL"); throw new Error(`worker did not start:\n${logs}`); }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -74,4 +87,30 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
       if (!persistTo) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One request to the Worker at `base`, its response checked against docs/openapi.yaml.
+ * `authorization` is the whole header value (`Bearer <token>`); `origin` sets Origin.
+ * Returns `{ status, headers, text, body }`: `body` is the parsed JSON, or the text.
+ */
+export async function call(base, path, { method = "GET", headers = {}, authorization, origin } = {}) {
+  const sent = { ...headers };
+  if (authorization) sent.authorization = authorization;
+  if (origin) sent.origin = origin;
+  const response = await fetch(`${base}${path}`, { method, headers: sent });
+  const text = await response.text();
+  checkResponse({ method, path, status: response.status, headers: response.headers, text });
+  let body;
+  try { body = JSON.parse(text); } catch { body = text; }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+/** A `fetch` (for `new InboxClient({ fetch })`) that checks each response like `call`. */
+export async function checkedFetch(input, init = {}) {
+  const response = await fetch(input, init);
+  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  const method = init.method ?? (typeof input === "object" && "method" in input ? input.method : "GET");
+  checkResponse({ method, path: url.pathname + url.search, status: response.status, headers: response.headers, text: await response.clone().text() });
+  return response;
 }

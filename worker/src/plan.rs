@@ -56,14 +56,19 @@ pub fn pause_secs(retry_after_secs: u64, max_pause_secs: u64) -> u64 {
     retry_after_secs.min(max_pause_secs)
 }
 
+/// The pause after an upstream 429 that named no `Retry-After`.
+pub const DEFAULT_PAUSE_SECS: u64 = 30;
+
 /// An upstream error with its `Retry-After` clamped like the pause it causes, so no answer
-/// (the leader's or a coalesced waiter's) passes a hostile value on.
+/// (the leader's or a coalesced waiter's) passes a hostile value on; a 429 without one gets
+/// the default pause, so every 429 tells the client when to come back.
 pub fn clamp_retry_after(error: Error, max_pause_secs: u64) -> Error {
     match error {
-        Error::RateLimited {
-            retry_after_secs: Some(secs),
-        } => Error::RateLimited {
-            retry_after_secs: Some(pause_secs(secs, max_pause_secs)),
+        Error::RateLimited { retry_after_secs } => Error::RateLimited {
+            retry_after_secs: Some(pause_secs(
+                retry_after_secs.unwrap_or(DEFAULT_PAUSE_SECS),
+                max_pause_secs,
+            )),
         },
         other => other,
     }
@@ -308,6 +313,13 @@ mod tests {
             900,
         );
         assert_eq!(clamped.retry_after_secs(), Some(900));
+        let unnamed = clamp_retry_after(
+            Error::RateLimited {
+                retry_after_secs: None,
+            },
+            900,
+        );
+        assert_eq!(unnamed.retry_after_secs(), Some(DEFAULT_PAUSE_SECS));
         let other = clamp_retry_after(
             Error::Network {
                 message: String::new(),

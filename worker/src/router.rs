@@ -122,6 +122,7 @@ async fn handle(
         .get_async("/v1/messages", routes::profile_messages)
         .get_async("/v1/usage", routes::usage)
         .post_async("/v1/refresh", routes::refresh)
+        .or_else_any_method_async("/", routes::not_found)
         .or_else_any_method_async("/*path", routes::not_found)
         .run(req, env)
         .await?;

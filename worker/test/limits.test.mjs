@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { startWorker } from "../../tests/js/worker.mjs";
+import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 
 const CLIENTS = [
   { name: "alice", token: "limits-alice", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
@@ -41,13 +41,8 @@ after(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-async function call(path, token, method = "GET") {
-  const response = await fetch(`${worker.base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-  const text = await response.text();
-  let body;
-  try { body = JSON.parse(text); } catch { body = text; }
-  return { status: response.status, headers: response.headers, body };
-}
+// Every answer is also checked against docs/openapi.yaml.
+const call = (path, token, method = "GET") => checkedCall(worker.base, path, { method, authorization: `Bearer ${token}` });
 
 const stats = () => sandbox.stats();
 const upstreamCalls = async () => (await stats()).calls.total;

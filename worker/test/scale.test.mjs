@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { startWorker } from "../../tests/js/worker.mjs";
+import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 
 const CLIENTS = [
   { name: "alex", token: "scale-alex", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
@@ -33,11 +33,8 @@ after(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-async function call(worker, path, token = "scale-alex", method = "GET") {
-  const response = await fetch(`${worker.base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
-}
+// Every response, load runs included, is checked against docs/openapi.yaml (tests/js/openapi.mjs).
+const call = (worker, path, token = "scale-alex", method = "GET") => checkedCall(worker.base, path, { method, authorization: `Bearer ${token}` });
 
 const upstream = async () => (await sandbox.stats()).calls.total;
 const credits = async () => (await sandbox.stats()).creditsSpent;

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { startWorker } from "../../tests/js/worker.mjs";
+import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 
 const ACCOUNT = "696ce9e780e0483585e4e553";
 const CLIENTS = [
@@ -17,18 +17,12 @@ const DOC_PROFILE = "https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/"
 let sandbox, worker;
 before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "1500", MAX_PAUSE_SECS: "120" } });
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "1500", MAX_PAUSE_SECS: "120", LINKUP_DAILY_CREDIT_CAP: "2" } });
 });
 after(async () => { await worker?.stop(); sandbox?.stop(); });
 
-async function call(base, path, { authorization = "Bearer alice-client-token", method = "GET" } = {}) {
-  const headers = authorization ? { authorization } : {};
-  const response = await fetch(`${base}${path}`, { method, headers });
-  const text = await response.text();
-  let body;
-  try { body = JSON.parse(text); } catch { body = text; }
-  return { status: response.status, headers: response.headers, body };
-}
+// Every response is checked against docs/openapi.yaml (tests/js/openapi.mjs).
+const call = (base, path, { authorization = "Bearer alice-client-token", method = "GET" } = {}) => checkedCall(base, path, { authorization, method });
 
 const upstreamCalls = async () => (await sandbox.stats()).calls.total;
 
@@ -76,6 +70,17 @@ test("two clients of one LinkedIn account share one ledger, whatever their sessi
   assert.equal(cached.headers.get("x-cache"), "HIT", "the other client's page is this account's page");
 });
 
+test("the LinkupAPI daily credit cap refuses before any upstream call: 429 BUDGET_EXHAUSTED with Retry-After to its reset", async () => {
+  const before = await upstreamCalls();
+  const refused = await call(worker.base, `/v1/messages?profileUrl=${encodeURIComponent(DOC_PROFILE)}&count=30`);
+  assert.deepEqual([refused.status, refused.body.error.code], [429, "BUDGET_EXHAUSTED"]);
+  const usage = (await call(worker.base, "/v1/usage")).body;
+  const untilReset = Math.ceil((usage.linkup.resetsAt - Date.now()) / 1000);
+  assert.ok(Math.abs(Number(refused.headers.get("retry-after")) - untilReset) <= 5, `Retry-After ${refused.headers.get("retry-after")} vs ${untilReset}`);
+  assert.equal(await upstreamCalls(), before);
+  assert.equal(usage.linkup.dailyCreditCap, 2);
+});
+
 test("the Bearer scheme is case-insensitive", async () => {
   for (const authorization of ["bearer alice-client-token", "BEARER alice-client-token"]) {
     const usage = await call(worker.base, "/v1/usage", { authorization });
@@ -90,6 +95,8 @@ test("a wrong method gets a JSON 405 with Allow; usage and errors are not stored
   assert.equal(wrong.status, 405);
   assert.equal(wrong.headers.get("allow"), "GET");
   assert.equal(wrong.body.error.code, "METHOD_NOT_ALLOWED");
+  const root = await call(worker.base, "/");
+  assert.deepEqual([root.status, root.body.error?.code, root.headers.get("cache-control")], [404, "NOT_FOUND", "no-store"]);
   const refresh = await call(worker.base, "/v1/refresh", { method: "GET" });
   assert.deepEqual([refresh.status, refresh.headers.get("allow")], [405, "POST"]);
   const usage = await call(worker.base, "/v1/usage");

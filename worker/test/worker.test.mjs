@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { startWorker } from "../../tests/js/worker.mjs";
+import { startWorker, call as checkedCall, checkedFetch } from "../../tests/js/worker.mjs";
 
 const EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop";
 const CLIENTS = [
@@ -23,16 +23,11 @@ before(async () => {
 });
 after(async () => { await worker?.stop(); sandbox?.stop(); });
 
+// Every response is checked against docs/openapi.yaml (tests/js/openapi.mjs).
 async function call(path, { token = "alice-client-token", origin, method = "GET" } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (origin) headers.origin = origin;
-  const response = await fetch(`${worker.base}${path}`, { method, headers });
-  const text = await response.text();
-  seen.push(text, JSON.stringify([...response.headers]));
-  let body;
-  try { body = JSON.parse(text); } catch { body = text; }
-  return { status: response.status, headers: response.headers, body };
+  const result = await checkedCall(worker.base, path, { method, origin, authorization: token && `Bearer ${token}` });
+  seen.push(result.text, JSON.stringify([...result.headers]));
+  return result;
 }
 
 const upstreamCalls = async () => (await sandbox.stats()).calls.total;
@@ -245,7 +240,7 @@ test("no response, header or log line contains a provider key, login token or cl
 
 test("the npm package's proxy backend works through the Worker", async () => {
   const { InboxClient } = await import("../../npm/dist/node/index.mjs");
-  const inbox = new InboxClient({ proxy: { url: worker.base, token: "titouan-client-token" } });
+  const inbox = new InboxClient({ proxy: { url: worker.base, token: "titouan-client-token" }, fetch: checkedFetch });
   const page = await inbox.listConversations({ count: 5 });
   assert.equal(page.items.length, 5);
   assert.equal(page.accountId, "5f1b2c3d4e5f60718293a4b5");
@@ -255,6 +250,6 @@ test("the npm package's proxy backend works through the Worker", async () => {
   for await (const _ of inbox.conversations({ count: 25 })) count += 1;
   assert.equal(count, page.total);
   await assert.rejects(inbox.listConversations({ count: 0 }), (e) => e.code === "INVALID_INPUT" && e.field === "count");
-  const stranger = new InboxClient({ proxy: { url: worker.base, token: "nope" } });
+  const stranger = new InboxClient({ proxy: { url: worker.base, token: "nope" }, fetch: checkedFetch });
   await assert.rejects(stranger.listConversations(), (e) => e.code === "UNAUTHORIZED" && e.status === 401);
 });

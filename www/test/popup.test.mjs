@@ -8,7 +8,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { freePort, startWorker } from "../../tests/js/worker.mjs";
+import { call, freePort, startWorker } from "../../tests/js/worker.mjs";
 import { serveWww } from "../../scripts/serve-www.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -50,8 +50,9 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
 async function api(path, token = ALEX) {
-  return (await fetch(`${worker.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  return (await call(worker.base, path, { authorization: `Bearer ${token}` })).body;
 }
 
 /** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the cached inbox (localStorage). */
