@@ -22,18 +22,6 @@ fn checked<E: Error>(value: i64) -> Result<i64, E> {
     }
 }
 
-/// A required integer.
-pub(crate) fn int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    checked(i64::deserialize(deserializer)?)
-}
-
-/// An optional integer (`null` or missing is `None`; use with `#[serde(default)]`).
-pub(crate) fn opt_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    Option::<i64>::deserialize(deserializer)?
-        .map(checked)
-        .transpose()
-}
-
 /// An optional non-negative integer.
 pub(crate) fn opt_uint<'de, D: Deserializer<'de>>(
     deserializer: D,
@@ -50,10 +38,6 @@ mod tests {
 
     #[derive(Deserialize)]
     struct Sample {
-        #[serde(deserialize_with = "super::int")]
-        at: i64,
-        #[serde(default, deserialize_with = "super::opt_int")]
-        maybe: Option<i64>,
         #[serde(default, deserialize_with = "super::opt_uint")]
         total: Option<u64>,
     }
@@ -64,24 +48,13 @@ mod tests {
 
     #[test]
     fn the_safe_range_passes_and_beyond_it_fails() {
-        let edge =
-            parse(r#"{"at":9007199254740991,"maybe":-9007199254740991,"total":9007199254740991}"#)
-                .unwrap();
-        assert_eq!(
-            (edge.at, edge.maybe, edge.total),
-            (
-                super::MAX_SAFE,
-                Some(-super::MAX_SAFE),
-                Some(super::MAX_SAFE as u64)
-            )
-        );
-        let missing = parse(r#"{"at":1,"maybe":null}"#).unwrap();
-        assert_eq!((missing.maybe, missing.total), (None, None));
+        let edge = parse(r#"{"total":9007199254740991}"#).unwrap();
+        assert_eq!(edge.total, Some(super::MAX_SAFE as u64));
+        assert_eq!(parse(r#"{"total":null}"#).unwrap().total, None);
+        assert!(super::is_safe(-super::MAX_SAFE) && !super::is_safe(super::MAX_SAFE + 1));
         for bad in [
-            r#"{"at":9007199254740992}"#,
-            r#"{"at":1,"maybe":-9007199254740992}"#,
-            r#"{"at":1,"total":9007199254740992}"#,
-            r#"{"at":1,"total":18446744073709551615}"#,
+            r#"{"total":9007199254740992}"#,
+            r#"{"total":18446744073709551615}"#,
         ] {
             let error = parse(bad).err().expect(bad);
             assert!(error.to_string().contains("2^53"), "{bad}: {error}");

@@ -25,6 +25,7 @@ mod providers;
 mod proxy;
 mod redact;
 mod secret;
+mod time;
 mod validate;
 
 pub use country::Country;
@@ -43,4 +44,5 @@ pub use providers::{
 };
 pub use proxy::{proxy_error, Proxy};
 pub use secret::{ApiKey, ClientToken, LoginToken};
+pub use time::{parse_iso8601, parse_time};
 pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MIN_COUNT};

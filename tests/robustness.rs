@@ -96,4 +96,38 @@ proptest! {
         let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
         let _ = cs.build_list_conversations(&ConversationQuery { keywords: Some(keywords), count: Some(count), cursor: Some(cursor), ..Default::default() });
     }
+
+    #[test]
+    fn iso_times_agree_with_the_time_crate(
+        seconds in -62_135_596_800i64..253_402_300_799,
+        nanos in 0u32..1_000_000_000,
+        offset_minutes in -1439i32..1440,
+        digits in 0usize..10,
+    ) {
+        use time::format_description::well_known::Rfc3339;
+        let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+        let instant = time::OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+            .replace_nanosecond(nanos).unwrap()
+            .to_offset(offset);
+        let full = instant.format(&Rfc3339).unwrap();
+        // The fraction cut to `digits` digits (none when 0).
+        let text = match full.find('.') {
+            Some(dot) => {
+                let end = dot + 1 + full[dot + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                let kept = if digits == 0 { String::new() } else { format!(".{}", &full[dot + 1..end].chars().chain(std::iter::repeat('0')).take(digits).collect::<String>()) };
+                format!("{}{}{}", &full[..dot], kept, &full[end..])
+            }
+            None => full.clone(),
+        };
+        let expected = time::OffsetDateTime::parse(&text, &Rfc3339).unwrap();
+        let expected_ms = (expected.unix_timestamp_nanos() / 1_000_000) as i64
+            - i64::from((expected.unix_timestamp_nanos() % 1_000_000 < 0) as u8);
+        prop_assert_eq!(linkedin_inbox::parse_iso8601(&text), Some(expected_ms), "{}", text);
+    }
+
+    #[test]
+    fn arbitrary_time_text_never_panics(text in ".{0,40}", bytes in "[0-9TZ:.+ -]{0,32}") {
+        let _ = linkedin_inbox::parse_time(&text);
+        let _ = linkedin_inbox::parse_time(&bytes);
+    }
 }

@@ -22,7 +22,7 @@ export async function freePort() {
 }
 
 /** clients: [{ name, token, account, loginToken, origins }] */
-export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }) {
+export async function startWorker({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
   const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
   const registry = clients.map((c) => ({
     name: c.name,
@@ -31,11 +31,13 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
     linkupLoginToken: c.loginToken,
     allowedOrigins: c.origins ?? [],
   }));
+  // A deployment keeps its secret across restarts: one per persisted state, else a fresh one.
+  const cursorSecret = cursorSecretOption ?? (persistTo ? sha256(`cursor-secret:${persistTo}`) : randomBytes(32).toString("hex"));
   const envFile = join(dir, "test.vars");
   writeFileSync(envFile, [
     "CONNECTSAFELY_API_KEY=demo-connectsafely-key",
     "LINKUP_API_KEY=demo-linkup-key",
-    `CURSOR_SECRET=${randomBytes(32).toString("hex")}`,
+    `CURSOR_SECRET=${cursorSecret}`,
     `CLIENTS=${JSON.stringify(registry)}`,
   ].join("\n") + "\n");
   const allVars = { CONNECTSAFELY_BASE_URL: `${sandboxBase}/linkedin`, LINKUP_BASE_URL: sandboxBase, ...vars };
@@ -79,6 +81,7 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo }
   }
   return {
     base,
+    cursorSecret,
     pid: child.pid,
     logs: () => logs,
     stop: async () => {

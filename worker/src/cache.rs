@@ -90,7 +90,7 @@ pub async fn store(
     headers.set(
         "Cache-Control",
         // Fresh for the TTL, then kept for the whole stale window after it.
-        &format!("s-maxage={}", ttl_secs + keep_secs),
+        &format!("s-maxage={}", ttl_secs.saturating_add(keep_secs)),
     )?;
     headers.set("X-Stored-At", &now_ms.to_string())?;
     headers.set("X-Ttl", &ttl_secs.to_string())?;

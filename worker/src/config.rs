@@ -190,8 +190,14 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
     let problem =
         |index: usize, what: &str| Err(ConfigError(format!("CLIENTS entry {index}: {what}")));
     for (index, client) in clients.iter().enumerate() {
-        if client.name.trim().is_empty() || client.name.len() > 64 {
-            return problem(index, "name must be 1 to 64 characters");
+        // Names travel in a header to the account's object and appear in logs.
+        let name_ok = (1..=64).contains(&client.name.len())
+            && client
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !name_ok {
+            return problem(index, "name must be 1 to 64 of A-Z a-z 0-9 . _ -");
         }
         if clients[..index].iter().any(|c| c.name == client.name) {
             return problem(index, "name is used by an earlier entry");
@@ -211,6 +217,17 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
         }
         if client.linkup_login_token.trim().is_empty() {
             return problem(index, "linkupLoginToken is required");
+        }
+        // A LinkedIn session belongs to one account: the same session under two account ids
+        // would get two ledgers (twice the limits) for one LinkedIn account.
+        if clients[..index].iter().any(|c| {
+            c.linkup_login_token == client.linkup_login_token
+                && c.connectsafely_account_id != client.connectsafely_account_id
+        }) {
+            return problem(
+                index,
+                "linkupLoginToken is used by an earlier entry of another connectsafelyAccountId",
+            );
         }
         if let Some(position) = client
             .allowed_origins
@@ -396,11 +413,22 @@ pub(crate) mod tests {
             ),
             (format!("[{}]", entry("a", 'g', "[]")), "64 hex"),
             (format!("[{}]", entry("", '1', "[]")), "name must be"),
+            (format!("[{}]", entry("a b", '1', "[]")), "name must be"),
+            (format!("[{}]", entry("é", '1', "[]")), "name must be"),
         ];
         for (clients, expected) in cases {
             let err = with_clients(&clients).unwrap_err();
             assert!(err.0.contains(expected), "{} / {expected}", err.0);
         }
+        let shared_session = format!(
+            "[{},{}]",
+            entry("a", '1', "[]"),
+            entry("b", '2', "[]").replace("t-b", "t-a")
+        );
+        assert!(with_clients(&shared_session)
+            .unwrap_err()
+            .0
+            .contains("linkupLoginToken is used"));
         let missing = entry("a", '1', "[]")
             .replace(r#""linkupLoginToken":"t-a""#, r#""linkupLoginToken":" ""#);
         assert!(with_clients(&format!("[{missing}]"))

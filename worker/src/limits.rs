@@ -21,7 +21,7 @@ impl Rate {
     /// A full bucket (a client's first request).
     pub fn full(self, now_ms: u64) -> Bucket {
         Bucket {
-            milli_tokens: self.burst * 1000,
+            milli_tokens: self.burst.saturating_mul(1000),
             at_ms: now_ms,
         }
     }
@@ -32,7 +32,7 @@ impl Rate {
         if self.per_minute == 0 {
             return Ok(bucket);
         }
-        let capacity = self.burst.max(1) * 1000;
+        let capacity = self.burst.max(1).saturating_mul(1000);
         // Tokens refill at per_minute / 60_000 per ms, i.e. per_minute thousandths per second.
         let elapsed = now_ms.saturating_sub(bucket.at_ms);
         let refilled = elapsed.saturating_mul(self.per_minute) / 60;

@@ -53,7 +53,18 @@ impl Plan {
 /// How long an upstream `Retry-After` pauses the provider: clamped to the operator's cap, so
 /// a hostile or broken value cannot lock the account.
 pub fn pause_secs(retry_after_secs: u64, max_pause_secs: u64) -> u64 {
-    retry_after_secs.min(max_pause_secs)
+    // At least a second: `Retry-After: 0` (or a date in the past) must not loop on the provider.
+    retry_after_secs.min(max_pause_secs).max(1)
+}
+
+/// Whether a failed upstream call may still have been billed (the request was sent and no
+/// error status came back: a timeout, or a 2xx answer we could not read). Only calls the
+/// provider refused with an error status are refunded.
+pub fn may_have_been_charged(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Network { .. } | Error::MalformedResponse { .. } | Error::Unavailable { .. }
+    )
 }
 
 /// The pause after an upstream 429 that named no `Retry-After`.
@@ -104,10 +115,12 @@ impl PageRequest {
                 )
             }
         };
+        // Bodies hold cursors signed with the current key: a new CURSOR_SECRET starts afresh.
+        let kid = config.cursor_key.key_id();
         let key = if is_head {
-            format!("{account}/g{generation}/{cache_key}")
+            format!("{account}/{kid}/g{generation}/{cache_key}")
         } else {
-            format!("{account}/{cache_key}")
+            format!("{account}/{kid}/{cache_key}")
         };
         Ok(Plan {
             key,
@@ -235,7 +248,12 @@ mod tests {
     #[test]
     fn head_pages_carry_the_generation_and_the_head_ttl() {
         let plan = conversations(None).plan(&config(), "acct", 7).unwrap();
-        assert!(plan.key.starts_with("acct/g7/cs:"), "{}", plan.key);
+        let kid = config().cursor_key.key_id();
+        assert!(
+            plan.key.starts_with(&format!("acct/{kid}/g7/cs:")),
+            "{}",
+            plan.key
+        );
         assert_eq!(
             (plan.ttl_secs, plan.credits, plan.is_connectsafely),
             (30, 0, true)
@@ -306,6 +324,18 @@ mod tests {
     fn pauses_are_clamped_and_per_provider() {
         assert_eq!(pause_secs(999_999_999, 900), 900);
         assert_eq!(pause_secs(30, 900), 30);
+        assert_eq!(
+            pause_secs(0, 900),
+            1,
+            "a zero pause would loop on the provider"
+        );
+        assert!(may_have_been_charged(&Error::Network {
+            message: String::new()
+        }));
+        assert!(!may_have_been_charged(&Error::UpstreamError {
+            status: 500,
+            message: String::new()
+        }));
         let clamped = clamp_retry_after(
             Error::RateLimited {
                 retry_after_secs: Some(u64::MAX),

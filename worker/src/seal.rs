@@ -37,6 +37,13 @@ impl CursorKey {
         mac
     }
 
+    /// A short public id of the key (8 hex characters): part of cache keys, so pages holding
+    /// cursors of a rotated key are never served again.
+    pub fn key_id(&self) -> String {
+        let tag = self.mac("", "key id").finalize().into_bytes();
+        tag[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The cursor as handed to a client of `account`.
     pub fn seal(&self, account: &str, cursor: &str) -> String {
         let tag = self.mac(account, cursor).finalize().into_bytes();
@@ -109,6 +116,9 @@ mod tests {
 
     #[test]
     fn short_secrets_are_not_keys_and_keys_never_print() {
+        let other = CursorKey::new("another-secret-that-is-32-bytes-long").unwrap();
+        assert_eq!(key(SECRET).key_id().len(), 8);
+        assert_ne!(key(SECRET).key_id(), other.key_id());
         assert!(CursorKey::new("short").is_none());
         assert!(CursorKey::new(&" ".repeat(40)).is_none());
         assert_eq!(format!("{:?}", key(SECRET)), "CursorKey([redacted])");

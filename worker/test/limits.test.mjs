@@ -13,9 +13,10 @@ import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 const CLIENTS = [
   { name: "alice", token: "limits-alice", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
   { name: "bob", token: "limits-bob", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" },
+  // Three clients of one account (one ledger), each with its own request bucket.
   { name: "rate", token: "limits-rate", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" },
-  // Its own ledger: an account id no other client shares.
-  { name: "credit", token: "limits-credit", account: "credit-test-account", loginToken: "demo-login-token-titouan" },
+  { name: "rate-twin", token: "limits-rate-twin", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" },
+  { name: "credit", token: "limits-credit", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" },
 ];
 const VARS = {
   HEAD_TTL_SECS: "1",
@@ -76,15 +77,17 @@ test("cursors are signed for their account: forged, unsigned or foreign ones cos
   assert.equal(await upstreamCalls(), before, "no refused cursor went upstream");
 });
 
-test("credits are reserved before the call: concurrent misses never pass the daily cap; failures are refunded", async () => {
+test("credits are reserved before the call: concurrent misses never pass the daily cap; refused calls are refunded", async () => {
+  const listed = await call("/v1/conversations?count=1", "limits-credit");
+  const thread = `/v1/conversations/${encodeURIComponent(listed.body.items[0].id)}/messages`;
   await sandbox.fault({ mode: "status", status: 500, count: 1, endpoint: "linkup" });
-  const failed = await call(`/v1/messages?profileUrl=${DOC_PROFILE}&count=6`, "limits-credit");
+  const failed = await call(`${thread}?count=6`, "limits-credit");
   assert.deepEqual([failed.status, failed.body.error.code], [502, "UPSTREAM_ERROR"]);
 
   const callsBefore = (await stats()).calls;
   await sandbox.fault({ mode: "latency", latencyMs: 800, count: 5, endpoint: "linkup" });
   // Five different pages of 1 credit each, all in flight at once, under a cap of 4.
-  const results = await Promise.all([1, 2, 3, 4, 5].map((count) => call(`/v1/messages?profileUrl=${DOC_PROFILE}&count=${count}`, "limits-credit")));
+  const results = await Promise.all([1, 2, 3, 4, 5].map((count) => call(`${thread}?count=${count}`, "limits-credit")));
   await sandbox.control("DELETE", "faults"); // the refused page left one latency fault unused
   const statuses = results.map((r) => r.status).sort();
   assert.deepEqual(statuses, [200, 200, 200, 200, 429], "the failed call's credit came back, the fifth is refused");
@@ -107,8 +110,8 @@ test("each client has a request bucket: past the burst, 429 RATE_LIMITED with Re
   const retryAfter = Number(limited.headers.get("retry-after"));
   assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${limited.headers.get("retry-after")}`);
   assert.equal(limited.headers.get("cache-control"), "no-store");
-  const other = await call("/v1/usage", "limits-alice");
-  assert.equal(other.status, 200, "another client's bucket is its own");
+  const twin = await call("/v1/usage", "limits-rate-twin");
+  assert.equal(twin.status, 200, "another client of the same account has a bucket of its own");
   await sleep(retryAfter * 1000 + 100);
   assert.equal((await call("/v1/usage", "limits-rate")).status, 200);
 });
@@ -156,4 +159,22 @@ test("refresh is throttled; it does not lift a provider pause, the operator's re
   worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { ...VARS, CLEAR_PAUSES_BEFORE_MS: String(Date.now()) }, persistTo: state });
   const lifted = await call(path, "limits-bob");
   assert.deepEqual([lifted.status, lifted.headers.get("x-cache")], [200, "MISS"]);
+});
+
+test("a rotated CURSOR_SECRET: old cursors are refused and no cached page hands one out", async () => {
+  const head = await call("/v1/conversations?count=6", "limits-alice");
+  const old = head.body.nextCursor;
+  assert.equal((await call(`/v1/conversations?count=6&cursor=${encodeURIComponent(old)}`, "limits-alice")).status, 200);
+  await worker.stop();
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: VARS, persistTo: state, cursorSecret: "a-rotated-cursor-secret-of-32-chars-or-more" });
+  const refused = await call(`/v1/conversations?count=6&cursor=${encodeURIComponent(old)}`, "limits-alice");
+  assert.deepEqual([refused.status, refused.body.error.code], [400, "INVALID_CURSOR"]);
+  const fresh = await call("/v1/conversations?count=6", "limits-alice");
+  assert.notEqual(fresh.body.nextCursor, old);
+  // The same second page as before the rotation: cached then, with a cursor of the old key in
+  // its body. It must not be served from that cache entry.
+  const second = await call(`/v1/conversations?count=6&cursor=${encodeURIComponent(fresh.body.nextCursor)}`, "limits-alice");
+  assert.deepEqual([second.status, second.headers.get("x-cache")], [200, "MISS"], "cached pages of the old key are not served");
+  const third = await call(`/v1/conversations?count=6&cursor=${encodeURIComponent(second.body.nextCursor)}`, "limits-alice");
+  assert.equal(third.status, 200, "the cursors it hands out are the new key's");
 });

@@ -70,15 +70,24 @@ test("two clients of one LinkedIn account share one ledger, whatever their sessi
   assert.equal(cached.headers.get("x-cache"), "HIT", "the other client's page is this account's page");
 });
 
-test("the LinkupAPI daily credit cap refuses before any upstream call: 429 BUDGET_EXHAUSTED with Retry-After to its reset", async () => {
+test("the LinkupAPI daily credit cap: a page dearer than the cap is 400, the next page past it 429 with Retry-After to the reset", async () => {
   const before = await upstreamCalls();
-  const refused = await call(worker.base, `/v1/messages?profileUrl=${encodeURIComponent(DOC_PROFILE)}&count=30`);
+  const dear = await call(worker.base, `/v1/messages?profileUrl=${encodeURIComponent(DOC_PROFILE)}&count=30`);
+  assert.deepEqual([dear.status, dear.body.error.code, dear.body.error.field], [400, "INVALID_INPUT", "count"]);
+  assert.equal(await upstreamCalls(), before, "refused before any upstream call");
+
+  const list = await call(worker.base, "/v1/conversations?count=1");
+  const thread = `/v1/conversations/${encodeURIComponent(list.body.items[0].id)}/messages`;
+  const spent = await call(worker.base, `${thread}?count=20`);
+  assert.deepEqual([spent.status, spent.headers.get("x-credits-spent")], [200, "2"]);
+  const calls = await upstreamCalls();
+  const refused = await call(worker.base, `${thread}?count=11`);
   assert.deepEqual([refused.status, refused.body.error.code], [429, "BUDGET_EXHAUSTED"]);
   const usage = (await call(worker.base, "/v1/usage")).body;
   const untilReset = Math.ceil((usage.linkup.resetsAt - Date.now()) / 1000);
   assert.ok(Math.abs(Number(refused.headers.get("retry-after")) - untilReset) <= 5, `Retry-After ${refused.headers.get("retry-after")} vs ${untilReset}`);
-  assert.equal(await upstreamCalls(), before);
-  assert.equal(usage.linkup.dailyCreditCap, 2);
+  assert.equal(await upstreamCalls(), calls, "the refused page never went upstream");
+  assert.deepEqual([usage.linkup.creditsToday, usage.linkup.dailyCreditCap], [2, 2]);
 });
 
 test("the Bearer scheme is case-insensitive", async () => {
@@ -110,8 +119,9 @@ test("log lines name routes, never conversation ids", async () => {
   const id = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAPersonal,2-cGVyc29uYWw=)";
   await call(worker.base, `/v1/conversations/${encodeURIComponent(id)}/messages?count=1`);
   await new Promise((r) => setTimeout(r, 300));
-  // Our own log lines (wrangler dev adds its own request lines, which are not the Worker's).
-  const ours = worker.logs().split("\n").filter((line) => / client=/.test(line));
+  // Every line the Worker wrote: all but wrangler dev's own request lines (not in production).
+  const ours = worker.logs().split("\n").filter((line) => !/^\[wrangler:/.test(line.trim()));
   assert.ok(ours.some((line) => /GET conversation-messages client=alice/.test(line)), ours.join("\n"));
-  assert.ok(!ours.some((line) => line.includes("ACoAAPersonal") || line.includes("cGVyc29uYWw")), "a URN reached the log");
+  const leaking = ours.filter((line) => line.includes("ACoAAPersonal") || line.includes("cGVyc29uYWw"));
+  assert.deepEqual(leaking, [], "a URN reached the log");
 });

@@ -234,7 +234,7 @@ test("provider errors that quote the request's secrets reach no client", async (
 
 test("no response, header or log line contains a provider key, login token or client token", () => {
   const everything = seen.join("\n") + worker.logs();
-  for (const secret of SECRETS) assert.ok(!everything.includes(secret), `leaked ${secret}`);
+  for (const secret of [...SECRETS, worker.cursorSecret]) assert.ok(!everything.includes(secret), `leaked ${secret}`);
   assert.match(worker.logs(), /GET conversations client=alice status=200 cache=HIT/);
 });
 

@@ -25,11 +25,11 @@ pub(super) struct WireConversation {
     pub conversation_url: Option<String>,
     pub participants: Option<Vec<WireParticipant>>,
     pub unread_count: Option<u32>,
-    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub last_activity_at: Option<i64>,
-    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub created_at: Option<i64>,
-    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub last_read_at: Option<i64>,
     pub is_read: Option<bool>,
     pub state: Option<Value>,
@@ -57,7 +57,7 @@ pub(super) struct WireLatestMessage {
     pub message_urn: Option<String>,
     pub backend_message_urn: Option<String>,
     pub text: Option<String>,
-    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub sent_at: Option<i64>,
     pub sender_name: Option<String>,
     pub sender_profile_url: Option<String>,

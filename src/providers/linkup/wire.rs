@@ -20,7 +20,7 @@ pub(super) struct ConversationData {
     pub total_other_member_message_count: Option<u64>,
     pub unread_count: Option<u32>,
     pub last_seen_message: Option<bool>,
-    #[serde(default, deserialize_with = "crate::js_int::opt_int")]
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub last_seen_at: Option<i64>,
     pub messages: Option<Vec<WireMessage>>,
     pub pagination: Option<Pagination>,
@@ -29,7 +29,7 @@ pub(super) struct ConversationData {
 #[derive(Debug, Deserialize)]
 pub(super) struct WireMessage {
     pub text: Option<String>,
-    #[serde(deserialize_with = "crate::js_int::int")]
+    #[serde(deserialize_with = "crate::time::time")]
     pub timestamp: i64,
     pub sender: Option<String>,
     pub sender_info: Option<SenderInfo>,

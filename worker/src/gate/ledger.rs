@@ -110,8 +110,16 @@ impl Ledger {
         self.add("misses", 1).await
     }
 
-    /// A call that failed costs nothing: the whole reservation is returned.
-    pub async fn refund(&self, reservation: Reservation) -> worker::Result<()> {
+    /// A call the provider refused costs nothing: the whole reservation is returned (to the
+    /// day's count only while that day lasts; yesterday's count is gone at midnight).
+    pub async fn refund(&self, reservation: Reservation, now_ms: u64) -> worker::Result<()> {
+        if reservation.day_key != credit_day_key(now_ms) {
+            let spent = self.get("credits_spent").await?;
+            return self
+                .0
+                .put("credits_spent", spent.saturating_sub(reservation.credits))
+                .await;
+        }
         self.give_back(&reservation.day_key, reservation.credits)
             .await
     }

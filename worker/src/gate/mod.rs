@@ -25,7 +25,9 @@ use ledger::{next_reset_ms, Ledger, Reservation};
 use crate::auth::account_digest;
 use crate::cache;
 use crate::config::{ClientEntry, Config};
-use crate::plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
+use crate::plan::{
+    clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
+};
 use crate::respond::{self, page_response};
 use crate::upstream;
 
@@ -264,16 +266,21 @@ impl AccountGate {
                 )
             }
             Err(error) => {
+                let arrived = Date::now().as_millis();
                 if let Some(reservation) = reservation {
-                    ledger.refund(reservation).await?;
+                    match may_have_been_charged(&error) {
+                        true => ledger.settle(reservation, plan.credits).await?,
+                        false => ledger.refund(reservation, arrived).await?,
+                    }
                 }
-                // Already clamped to MAX_PAUSE_SECS inside the shared call.
+                // Already clamped to MAX_PAUSE_SECS inside the shared call; counted from when
+                // the 429 arrived.
                 if let Error::RateLimited {
                     retry_after_secs: Some(pause),
                 } = error
                 {
-                    let until = now.saturating_add(pause.saturating_mul(1000));
-                    ledger.pause_until(plan.provider(), now, until).await?;
+                    let until = arrived.saturating_add(pause.saturating_mul(1000));
+                    ledger.pause_until(plan.provider(), arrived, until).await?;
                 }
                 self.fallback(plan, &error, ledger, now).await
             }
@@ -327,11 +334,18 @@ impl AccountGate {
                 },
             );
         }
+        let cap = config.linkup_daily_credit_cap;
+        if cap > 0 && plan.credits > cap {
+            return Ok(Err(Error::InvalidInput {
+                field: "count",
+                reason: format!(
+                    "this page costs {} LinkupAPI credits, more than the daily cap of {cap}",
+                    plan.credits
+                ),
+            }));
+        }
         Ok(
-            match ledger
-                .reserve_credits(now, plan.credits, config.linkup_daily_credit_cap)
-                .await?
-            {
+            match ledger.reserve_credits(now, plan.credits, cap).await? {
                 Some(reservation) => Ok(Some(reservation)),
                 None => Err(Error::BudgetExhausted {
                     retry_after_secs: until_reset,
