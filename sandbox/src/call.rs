@@ -4,8 +4,12 @@ use std::time::Duration;
 
 use axum::response::Response;
 
-use crate::faults::{self, Endpoint, FaultMode};
-use crate::respond::{cs_error, linkup_error, raw, with_header, HTML_ERROR_PAGE, MALFORMED_BODY};
+use crate::faults::{self, FaultMode};
+use crate::respond::{
+    cs_error, cs_plain_error, json_response, linkup_error, linkup_v2_error, raw, redirect,
+    with_header, HTML_ERROR_PAGE, MALFORMED_BODY,
+};
+use crate::route::{ErrorStyle, Route};
 use crate::state::AppState;
 
 pub enum Proceed {
@@ -15,19 +19,14 @@ pub enum Proceed {
     Answer(Response),
 }
 
-/// Counts the call for `account` and applies a pending fault, if one matches. `secrets` are
-/// the credentials this request carried (quoted back by the `echo` fault only).
-pub async fn begin(
-    state: &AppState,
-    endpoint: Endpoint,
-    account: &str,
-    secrets: &[&str],
-) -> Proceed {
+/// Counts the call of `route` for `account` and applies a pending fault, if one matches.
+/// `secrets` are the credentials this request carried (quoted back by the `echo` fault only).
+pub async fn begin(state: &AppState, route: Route, account: &str, secrets: &[&str]) -> Proceed {
     let fault = {
         let mut m = state.lock();
-        m.record_call(endpoint, account);
+        m.record_call(route, account);
         let m = &mut *m;
-        faults::take(&mut m.faults, &mut m.rng, endpoint, account)
+        faults::take(&mut m.faults, &mut m.rng, route.provider(), account)
     };
     let Some(fault) = fault else {
         return Proceed::Serve { truncate: false };
@@ -45,14 +44,17 @@ pub async fn begin(
         FaultMode::Echo => {
             let quoted = format!("request rejected; credentials seen: {}", secrets.join(", "));
             let status = fault.status.unwrap_or(500);
-            Proceed::Answer(match endpoint {
-                Endpoint::ConnectSafely => crate::respond::json_response(
+            Proceed::Answer(match route.error_style() {
+                ErrorStyle::CsSeed => json_response(
                     status,
                     &serde_json::json!({"error": quoted, "success": false}),
                 ),
-                Endpoint::Linkup => linkup_error(status, "INTERNAL_ERROR", &quoted),
+                ErrorStyle::CsPlain => cs_plain_error(status, &quoted),
+                ErrorStyle::LinkupV1 => linkup_error(status, "INTERNAL_ERROR", &quoted),
+                ErrorStyle::LinkupV2 => linkup_v2_error(status, "INTERNAL_ERROR", &quoted),
             })
         }
+        FaultMode::Redirect => Proceed::Answer(redirect(fault.location.as_deref().unwrap_or("/"))),
         FaultMode::Malformed => Proceed::Answer(raw(
             200,
             "application/json; charset=utf-8",
@@ -65,17 +67,25 @@ pub async fn begin(
         )),
         FaultMode::Status => {
             let status = fault.status.unwrap_or(500);
-            let response = match (endpoint, status) {
-                (Endpoint::ConnectSafely, 429) => {
+            let response = match (route.error_style(), status) {
+                (ErrorStyle::CsSeed, 429) => {
                     cs_error(429, "RATE_LIMIT_EXCEEDED", "Too many requests")
                 }
-                (Endpoint::ConnectSafely, _) => crate::respond::json_response(
+                (ErrorStyle::CsSeed, _) => json_response(
                     status,
-                    &serde_json::json!({"error": "Failed to get LinkedIn authentication credentials", "success": false}),
+                    &serde_json::json!({"error": CS_SERVER_ERROR, "success": false}),
                 ),
-                (Endpoint::Linkup, 429) => linkup_error(429, "RATE_LIMITED", "Too many requests"),
-                (Endpoint::Linkup, _) => {
+                (ErrorStyle::CsPlain, 429) => cs_plain_error(429, "Too many requests"),
+                (ErrorStyle::CsPlain, _) => cs_plain_error(status, CS_SERVER_ERROR),
+                (ErrorStyle::LinkupV1, 429) => {
+                    linkup_error(429, "RATE_LIMITED", "Too many requests")
+                }
+                (ErrorStyle::LinkupV1, _) => {
                     linkup_error(status, "INTERNAL_ERROR", "Internal server error")
+                }
+                (ErrorStyle::LinkupV2, _) => {
+                    let (code, message) = v2_status_error(status);
+                    linkup_v2_error(status, code, message)
                 }
             };
             Proceed::Answer(if status == 429 {
@@ -88,6 +98,20 @@ pub async fn begin(
                 response
             })
         }
+    }
+}
+
+const CS_SERVER_ERROR: &str = "Failed to get LinkedIn authentication credentials";
+
+/// The v2 error code and message an injected status carries.
+fn v2_status_error(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("INVALID_PARAMS", "Invalid parameters"),
+        402 => ("INSUFFICIENT_CREDITS", "Insufficient credits"),
+        403 => ("INVALID_API_KEY", "Invalid or missing API key"),
+        404 => ("INVALID_ACCOUNT", "Account not found"),
+        429 => ("RATE_LIMITED", "Too many requests"),
+        _ => ("INTERNAL_ERROR", "Internal server error"),
     }
 }
 

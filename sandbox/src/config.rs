@@ -1,7 +1,7 @@
 //! Sandbox configuration: keys, tokens, limits. Built-in demo defaults; a JSON file or flags
 //! override them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A ConnectSafely API key and the LinkedIn accounts it may use (the first is the default).
 #[derive(Debug, Clone, Deserialize)]
@@ -17,6 +17,27 @@ pub struct ConnectSafelyKey {
 pub struct LoginTokenEntry {
     pub token: String,
     pub account: String,
+}
+
+/// What ConnectSafely's deprecated seed path `GET /linkedin/messaging/recent-messages` does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeedMode {
+    /// Answer it, as the seed docs show.
+    #[default]
+    Serve,
+    /// Answer 307 to `/linkedin/conversations` with the same query string, as production does.
+    Redirect,
+}
+
+impl SeedMode {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "serve" => Some(Self::Serve),
+            "redirect" => Some(Self::Redirect),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +58,8 @@ pub struct Config {
     pub test_controls: bool,
     /// Answer CORS for any origin (browser tests only; the real providers do not).
     pub cors: bool,
+    /// Serve or redirect the ConnectSafely seed path.
+    pub connectsafely_seed: SeedMode,
 }
 
 pub const DEMO_CONNECTSAFELY_KEY: &str = "demo-connectsafely-key";
@@ -74,12 +97,13 @@ impl Default for Config {
             latency_ms: 0,
             test_controls: false,
             cors: false,
+            connectsafely_seed: SeedMode::Serve,
         }
     }
 }
 
 /// Command line: `--port N --config FILE --seed N --daily-limit N --credits N --latency-ms N
-/// --test-controls --cors`. Returns the port and the configuration.
+/// --connectsafely-seed serve|redirect --test-controls --cors`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     let mut port: u16 = std::env::var("SANDBOX_PORT")
         .ok()
@@ -93,7 +117,13 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             "--test-controls" => overrides.push(("test-controls", "")),
             "--cors" => overrides.push(("cors", "")),
             "--help" | "-h" => return Err(USAGE.into()),
-            "--port" | "--config" | "--seed" | "--daily-limit" | "--credits" | "--latency-ms" => {
+            "--port"
+            | "--config"
+            | "--seed"
+            | "--daily-limit"
+            | "--credits"
+            | "--latency-ms"
+            | "--connectsafely-seed" => {
                 let value = iter
                     .next()
                     .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -129,6 +159,11 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             "latency-ms" => config.latency_ms = number()?,
             "test-controls" => config.test_controls = true,
             "cors" => config.cors = true,
+            "connectsafely-seed" => {
+                config.connectsafely_seed = SeedMode::parse(value).ok_or_else(|| {
+                    format!("--connectsafely-seed must be serve or redirect, got {value}")
+                })?
+            }
             _ => unreachable!("every flag above is matched"),
         }
     }
@@ -137,4 +172,4 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
-[--credits N] [--latency-ms N] [--test-controls] [--cors]";
+[--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--test-controls] [--cors]";

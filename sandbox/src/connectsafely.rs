@@ -1,47 +1,83 @@
-//! `GET /linkedin/messaging/recent-messages`, as ConnectSafely serves it.
+//! `GET /linkedin/messaging/recent-messages`, as ConnectSafely serves it (or redirects it to
+//! its successor), and what every ConnectSafely endpoint shares: key, account, query, limit.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 
 use crate::call::{self, Proceed};
+use crate::config::{ConnectSafelyKey, SeedMode};
+use crate::cursor;
 use crate::data::{Account, Conversation};
-use crate::faults::Endpoint;
-use crate::respond::{cs_error, cs_unauthorized, json_response, labelled, raw, with_header};
+use crate::respond::{cs_error, cs_unauthorized, labelled, ok_json, redirect, with_header};
+use crate::route::Route;
 use crate::state::{now_ms, AppState, DAY_MS};
 use crate::wire::{CsConversation, RecentMessages};
 
 const DEFAULT_COUNT: usize = 20;
 
-struct Params {
-    account_id: Option<String>,
-    next_cursor: Option<String>,
-    count: Option<String>,
-    keywords: Option<String>,
-    read: Option<String>,
-}
+/// A parsed query string; the last value of a repeated parameter wins.
+pub struct Query(Vec<(String, String)>);
 
-fn params(raw_query: Option<&str>) -> Result<Params, Response> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw_query.unwrap_or(""))
-        .map_err(|_| cs_error(400, "VALIDATION_ERROR", "Malformed query string"))?;
-    let get = |name: &str| {
-        pairs
+impl Query {
+    /// `None` when the query string is malformed.
+    pub fn parse(raw_query: Option<&str>) -> Option<Self> {
+        serde_urlencoded::from_str(raw_query.unwrap_or(""))
+            .ok()
+            .map(Self)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
             .iter()
             .rev()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    Ok(Params {
-        account_id: get("accountId"),
-        next_cursor: get("nextCursor"),
-        count: get("count"),
-        keywords: get("keywords"),
-        read: get("read"),
-    })
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The configured key the request's `Authorization: Bearer <key>` names, if any.
+pub fn bearer_key<'a>(state: &'a AppState, headers: &HeaderMap) -> Option<&'a ConnectSafelyKey> {
+    let key = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))?;
+    state
+        .config
+        .connectsafely_keys
+        .iter()
+        .find(|e| e.key == key)
+}
+
+/// The raw `Authorization` header and the key: what the `echo` fault quotes.
+pub fn secrets<'a>(headers: &'a HeaderMap, key: &'a ConnectSafelyKey) -> [&'a str; 2] {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    [authorization, key.key.as_str()]
+}
+
+/// `accountId`, or the key's default account, if the key may use it.
+pub fn account_for<'a>(
+    state: &'a AppState,
+    key: &ConnectSafelyKey,
+    account_id: Option<&str>,
+) -> Option<&'a Account> {
+    let account_id = account_id.unwrap_or(&key.accounts[0]);
+    state
+        .account(account_id)
+        .filter(|_| key.accounts.iter().any(|a| a == account_id))
+}
+
+/// `count` within 1..=100, `default` when absent; `None` when invalid.
+pub fn parse_count(text: Option<&str>, default: usize) -> Option<usize> {
+    match text {
+        None => Some(default),
+        Some(text) => text.parse().ok().filter(|n| (1..=100).contains(n)),
+    }
 }
 
 pub async fn recent_messages(
@@ -50,29 +86,19 @@ pub async fn recent_messages(
     RawQuery(query): RawQuery,
 ) -> Response {
     call::provider_latency(&state).await;
-    let key = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(key_entry) =
-        key.and_then(|k| state.config.connectsafely_keys.iter().find(|e| e.key == k))
-    else {
-        state.lock().record_call(Endpoint::ConnectSafely, "-");
+    let Some(key_entry) = bearer_key(&state, &headers) else {
+        state.lock().record_call(Route::CsRecentMessages, "-");
         return labelled(cs_unauthorized(), "-");
     };
-    let params = match params(query.as_deref()) {
-        Ok(p) => p,
-        Err(response) => return labelled(response, "-"),
+    if state.lock().connectsafely_seed == SeedMode::Redirect {
+        return redirect_to_successor(&state, key_entry, &headers, query.as_deref()).await;
+    }
+    let Some(params) = Query::parse(query.as_deref()) else {
+        let response = cs_error(400, "VALIDATION_ERROR", "Malformed query string");
+        return labelled(response, "-");
     };
-    let account_id = params
-        .account_id
-        .clone()
-        .unwrap_or_else(|| key_entry.accounts[0].clone());
-    let account = state
-        .account(&account_id)
-        .filter(|_| key_entry.accounts.contains(&account_id));
-    let Some(account) = account else {
-        state.lock().record_call(Endpoint::ConnectSafely, "-");
+    let Some(account) = account_for(&state, key_entry, params.get("accountId")) else {
+        state.lock().record_call(Route::CsRecentMessages, "-");
         return labelled(
             cs_error(
                 404,
@@ -82,42 +108,59 @@ pub async fn recent_messages(
             "-",
         );
     };
-    let authorization = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let secrets = [authorization, key_entry.key.as_str()];
-    let truncate = match call::begin(&state, Endpoint::ConnectSafely, &account_id, &secrets).await {
-        Proceed::Answer(response) => return labelled(response, &account_id),
+    let account_id = account.account_id.as_str();
+    let secrets = secrets(&headers, key_entry);
+    let truncate = match call::begin(&state, Route::CsRecentMessages, account_id, &secrets).await {
+        Proceed::Answer(response) => return labelled(response, account_id),
         Proceed::Serve { truncate } => truncate,
     };
     let response = match answer(&state, account, &params, truncate) {
         Ok(response) | Err(response) => response,
     };
-    labelled(response, &account_id)
+    labelled(response, account_id)
+}
+
+/// Redirect mode: 307 to `/linkedin/conversations` with the same query string, as the
+/// deprecated path answers in production. Counted, and subject to faults, like any call.
+async fn redirect_to_successor(
+    state: &AppState,
+    key_entry: &ConnectSafelyKey,
+    headers: &HeaderMap,
+    raw_query: Option<&str>,
+) -> Response {
+    let requested = Query::parse(raw_query);
+    let account_id = account_for(
+        state,
+        key_entry,
+        requested.as_ref().and_then(|q| q.get("accountId")),
+    )
+    .map_or("-", |a| a.account_id.as_str());
+    let secrets = secrets(headers, key_entry);
+    let route = Route::CsRecentMessagesRedirect;
+    if let Proceed::Answer(response) = call::begin(state, route, account_id, &secrets).await {
+        return labelled(response, account_id);
+    }
+    let location = match raw_query.filter(|q| !q.is_empty()) {
+        Some(query) => format!("/linkedin/conversations?{query}"),
+        None => "/linkedin/conversations".to_owned(),
+    };
+    labelled(redirect(&location), account_id)
 }
 
 fn answer(
     state: &AppState,
     account: &Account,
-    params: &Params,
+    params: &Query,
     truncate: bool,
 ) -> Result<Response, Response> {
-    let count = match params.count.as_deref() {
-        None => DEFAULT_COUNT,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                cs_error(
-                    400,
-                    "VALIDATION_ERROR",
-                    "count must be an integer between 1 and 100",
-                )
-            })?,
-    };
-    let read = match params.read.as_deref() {
+    let count = parse_count(params.get("count"), DEFAULT_COUNT).ok_or_else(|| {
+        cs_error(
+            400,
+            "VALIDATION_ERROR",
+            "count must be an integer between 1 and 100",
+        )
+    })?;
+    let read = match params.get("read") {
         None => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
@@ -129,14 +172,15 @@ fn answer(
             ))
         }
     };
-    let after = params
-        .next_cursor
-        .as_deref()
-        .map(decode_cursor)
-        .transpose()?;
+    let after =
+        match params.get("nextCursor") {
+            None => None,
+            Some(text) => Some(cursor::decode(text).ok_or_else(|| {
+                cs_error(400, "INVALID_CURSOR", "nextCursor is invalid or expired")
+            })?),
+        };
     let keywords = params
-        .keywords
-        .as_deref()
+        .get("keywords")
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .map(str::to_lowercase);
@@ -147,40 +191,33 @@ fn answer(
         .filter(|c| read.is_none_or(|r| c.is_read() == r))
         .filter(|c| keywords.as_deref().is_none_or(|k| matches_keywords(c, k)))
         .collect();
-    let start = after.map_or(0, |(at, id)| {
-        matching
-            .iter()
-            .position(|c| is_after(c, at, &id))
-            .unwrap_or(matching.len())
-    });
-    let page: Vec<&Conversation> = matching.iter().skip(start).take(count).copied().collect();
-    let has_more = start + page.len() < matching.len();
+    let page = cursor::page(&matching, after.as_ref(), count);
 
-    spend_daily_call(state, &account.account_id)?;
+    spend_daily_call(state, &account.account_id, |message| {
+        cs_error(429, "RATE_LIMIT_EXCEEDED", message)
+    })?;
     let body = RecentMessages {
         success: true,
         account_id: account.account_id.clone(),
         profile_urn: account.owner.fsd_urn(),
         conversations: page
+            .items
             .iter()
             .map(|c| CsConversation::new(account, c))
             .collect(),
         total: matching.len(),
-        next_cursor: page.last().filter(|_| has_more).map(|c| encode_cursor(c)),
+        next_cursor: page.next_cursor,
     };
-    if truncate {
-        let text = serde_json::to_string(&body).unwrap_or_default();
-        return Ok(raw(
-            200,
-            "application/json; charset=utf-8",
-            call::truncated(text),
-        ));
-    }
-    Ok(json_response(200, &body))
+    Ok(ok_json(&body, truncate))
 }
 
-/// Counts a call against the account's daily limit, or answers 429 until the UTC reset.
-fn spend_daily_call(state: &AppState, account_id: &str) -> Result<(), Response> {
+/// Counts a call against the account's daily limit, or answers 429 (`refusal` words the
+/// body) with `Retry-After` and `X-RateLimit-*` until the UTC reset.
+pub fn spend_daily_call(
+    state: &AppState,
+    account_id: &str,
+    refusal: impl FnOnce(&str) -> Response,
+) -> Result<(), Response> {
     let now = now_ms();
     let day = now / DAY_MS;
     let mut m = state.lock();
@@ -191,11 +228,9 @@ fn spend_daily_call(state: &AppState, account_id: &str) -> Result<(), Response> 
         .or_default();
     if *used >= limit {
         let reset_in_s = ((day + 1) * DAY_MS - now).div_euclid(1000).max(1);
-        let response = cs_error(
-            429,
-            "RATE_LIMIT_EXCEEDED",
-            &format!("Daily limit of {limit} messages reached for this account"),
-        );
+        let response = refusal(&format!(
+            "Daily limit of {limit} messages reached for this account"
+        ));
         let response = with_header(response, "retry-after", reset_in_s.to_string());
         let response = with_header(response, "x-ratelimit-limit", limit.to_string());
         let response = with_header(response, "x-ratelimit-remaining", "0".into());
@@ -217,25 +252,4 @@ fn matches_keywords(c: &Conversation, keywords: &str) -> bool {
         || c.messages
             .iter()
             .any(|m| m.text.to_lowercase().contains(keywords))
-}
-
-/// Conversations are ordered by last activity (newest first), then thread id.
-fn is_after(c: &Conversation, at: i64, thread_id: &str) -> bool {
-    let activity = c.last_activity_at();
-    activity < at || (activity == at && c.thread_id.as_str() > thread_id)
-}
-
-fn encode_cursor(c: &Conversation) -> String {
-    STANDARD.encode(format!("{}:{}", c.last_activity_at(), c.thread_id))
-}
-
-fn decode_cursor(cursor: &str) -> Result<(i64, String), Response> {
-    let invalid = || cs_error(400, "INVALID_CURSOR", "nextCursor is invalid or expired");
-    let text = STANDARD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(invalid)?;
-    let (at, id) = text.split_once(':').ok_or_else(invalid)?;
-    Ok((at.parse().map_err(|_| invalid())?, id.to_owned()))
 }

@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::config::SeedMode;
 use crate::faults::FaultSpec;
 use crate::respond::json_response;
 use crate::state::AppState;
@@ -52,9 +53,10 @@ pub struct Settings {
     latency_ms: Option<u64>,
     daily_limit: Option<u32>,
     linkup_credits: Option<u64>,
+    connectsafely_seed: Option<SeedMode>,
 }
 
-/// Changes limits and latency at run time.
+/// Changes limits, latency and the ConnectSafely seed mode at run time.
 pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let settings: Settings = match serde_json::from_slice(&body) {
         Ok(s) => s,
@@ -70,8 +72,11 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.linkup_credits {
         m.linkup_credits = v;
     }
+    if let Some(v) = settings.connectsafely_seed {
+        m.connectsafely_seed = v;
+    }
     json_response(
         200,
-        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits}),
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed}),
     )
 }

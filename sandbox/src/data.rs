@@ -98,6 +98,22 @@ impl Conversation {
     pub fn is_read(&self) -> bool {
         self.unread_count == 0
     }
+
+    /// Up to `count` messages strictly older than `before` and strictly newer than `after`,
+    /// newest first, and whether more (older) ones match.
+    pub fn messages_between(
+        &self,
+        before: Option<i64>,
+        after: Option<i64>,
+        count: usize,
+    ) -> (Vec<&Message>, bool) {
+        let mut matching = self.messages.iter().filter(|m| {
+            before.is_none_or(|b| m.timestamp < b) && after.is_none_or(|a| m.timestamp > a)
+        });
+        let page: Vec<&Message> = matching.by_ref().take(count).collect();
+        let has_more = matching.next().is_some();
+        (page, has_more)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +124,33 @@ pub struct Account {
     pub conversations: Vec<Conversation>,
 }
 
+/// The LinkupAPI v2 id of no active account: v2 answers `ACCOUNT_INACTIVE` for it.
+pub const INACTIVE_V2_ACCOUNT: &str = "lk_acc_inactive";
+
 impl Account {
+    /// The account's LinkupAPI v2 `account_id`.
+    pub fn v2_id(&self) -> String {
+        format!("lk_acc_{}", self.account_id)
+    }
+
+    /// A conversation of this account by its thread id, in any form the providers use: the
+    /// bare `2-...` id, `urn:li:messagingThread:<id>` or this account's
+    /// `urn:li:msg_conversation:(urn:li:fsd_profile:<owner>,<id>)`.
+    pub fn find_thread(&self, id: &str) -> Option<&Conversation> {
+        let thread_id = if let Some(rest) = id.strip_prefix("urn:li:messagingThread:") {
+            rest
+        } else if let Some(rest) = id.strip_prefix("urn:li:msg_conversation:(") {
+            let (owner, thread) = rest.strip_suffix(')')?.split_once(',')?;
+            if owner != self.owner.fsd_urn() {
+                return None;
+            }
+            thread
+        } else {
+            id
+        };
+        self.conversations.iter().find(|c| c.thread_id == thread_id)
+    }
+
     pub fn sort(&mut self) {
         self.conversations.sort_by(|a, b| {
             b.last_activity_at()

@@ -40,6 +40,8 @@ pub enum FaultMode {
     /// carried (API key, Authorization, login token), as careless providers do: a client that
     /// passes error text on must scrub it.
     Echo,
+    /// 307 to `location` (absolute or relative) with an empty body: a provider that moved.
+    Redirect,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +54,9 @@ pub struct FaultSpec {
     pub retry_after: Option<u64>,
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// Where the `redirect` mode sends the call.
+    #[serde(default)]
+    pub location: Option<String>,
     /// Fire for the next `count` matching calls.
     #[serde(default)]
     pub count: Option<u32>,
@@ -69,6 +74,15 @@ impl FaultSpec {
         if let Some(status) = self.status {
             if !(100..=599).contains(&status) {
                 return Err("status must be 100..=599".into());
+            }
+        }
+        if self.mode == FaultMode::Redirect {
+            let location = self.location.as_deref().unwrap_or_default();
+            if location.is_empty() {
+                return Err("the redirect mode needs a location".into());
+            }
+            if axum::http::HeaderValue::from_str(location).is_err() {
+                return Err("location must be a valid header value".into());
             }
         }
         if let Some(ratio) = self.ratio {

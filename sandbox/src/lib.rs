@@ -1,6 +1,8 @@
-//! A local stand-in for ConnectSafely (`GET /linkedin/messaging/recent-messages`) and
-//! LinkupAPI (`POST /v1/messages/conversation`): the documented request and response shapes,
-//! auth, pagination, limits and credits, deterministic demo data, and fault injection.
+//! A local stand-in for ConnectSafely (`GET /linkedin/messaging/recent-messages` and its
+//! successors `GET /linkedin/conversations`, `GET /linkedin/conversations/{urn}/messages`) and
+//! LinkupAPI (`POST /v1/messages/conversation`, `POST /v1/messages/inbox`, `POST /v2/messages`):
+//! the documented request and response shapes, auth, pagination, limits and credits,
+//! deterministic demo data, and fault injection.
 
 #![allow(clippy::result_large_err)] // handlers return ready `Response`s as errors
 
@@ -8,15 +10,22 @@ mod call;
 pub mod config;
 mod connectsafely;
 mod controls;
+mod cs_conversations;
+mod cursor;
 mod data;
 mod doc_examples;
 pub mod faults;
+mod iso_time;
 mod linkup;
+mod linkup_inbox;
+mod linkup_v2;
 mod phrases;
 mod respond;
 mod rng;
+mod route;
 mod state;
 mod wire;
+mod wire_successors;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -41,7 +50,17 @@ pub fn router(config: Config) -> Router {
             "/linkedin/messaging/recent-messages",
             get(connectsafely::recent_messages),
         )
+        .route(
+            "/linkedin/conversations",
+            get(cs_conversations::conversations),
+        )
+        .route(
+            "/linkedin/conversations/{conversation_urn}/messages",
+            get(cs_conversations::thread_messages),
+        )
         .route("/v1/messages/conversation", post(linkup::conversation))
+        .route("/v1/messages/inbox", post(linkup_inbox::inbox))
+        .route("/v2/messages", post(linkup_v2::messages))
         .route("/health", get(|| async { "ok" }));
     if controls {
         router = router

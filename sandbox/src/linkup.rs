@@ -1,4 +1,5 @@
-//! `POST /v1/messages/conversation`, as LinkupAPI serves it.
+//! `POST /v1/messages/conversation`, as LinkupAPI serves it, and what every LinkupAPI
+//! endpoint shares: key, login token, country, credits, profile lookup.
 
 use std::sync::Arc;
 
@@ -11,8 +12,8 @@ use serde_json::Value;
 
 use crate::call::{self, Proceed};
 use crate::data::{Account, Conversation};
-use crate::faults::Endpoint;
-use crate::respond::{json_response, labelled, linkup_error, raw};
+use crate::respond::{labelled, linkup_error, ok_json};
+use crate::route::Route;
 use crate::state::AppState;
 use crate::wire::{LinkupData, LinkupMessage, LinkupPagination, LinkupResponse};
 
@@ -38,37 +39,24 @@ pub async fn conversation(
     body: Bytes,
 ) -> Response {
     call::provider_latency(&state).await;
-    let api_key = headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if !state.config.linkup_keys.iter().any(|k| k == api_key) {
-        state.lock().record_call(Endpoint::Linkup, "-");
-        return labelled(
-            linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key"),
-            "-",
-        );
-    }
+    let route = Route::LkConversation;
+    let refuse = |response: Response| {
+        state.lock().record_call(route, "-");
+        labelled(response, "-")
+    };
+    let Some(api_key) = api_key(&state, &headers) else {
+        return refuse(invalid_api_key());
+    };
     let request: RequestBody = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(_) => {
-            state.lock().record_call(Endpoint::Linkup, "-");
-            return labelled(
-                linkup_error(400, "INVALID_PARAMS", "Request body must be a JSON object"),
-                "-",
-            );
-        }
+        Err(_) => return refuse(not_an_object()),
     };
     let account = match login(&state, request.login_token.as_deref()) {
         Ok(account) => account,
-        Err(response) => {
-            state.lock().record_call(Endpoint::Linkup, "-");
-            return labelled(response, "-");
-        }
+        Err(response) => return refuse(response),
     };
     let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
-    let truncate = match call::begin(&state, Endpoint::Linkup, &account.account_id, &secrets).await
-    {
+    let truncate = match call::begin(&state, route, &account.account_id, &secrets).await {
         Proceed::Answer(response) => return labelled(response, &account.account_id),
         Proceed::Serve { truncate } => truncate,
     };
@@ -78,7 +66,27 @@ pub async fn conversation(
     labelled(response, &account.account_id)
 }
 
-fn login<'a>(state: &'a AppState, token: Option<&str>) -> Result<&'a Account, Response> {
+/// The request's `x-api-key`, if it is a configured key.
+pub fn api_key<'a>(state: &AppState, headers: &'a HeaderMap) -> Option<&'a str> {
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok())?;
+    state
+        .config
+        .linkup_keys
+        .iter()
+        .any(|k| k == key)
+        .then_some(key)
+}
+
+pub fn invalid_api_key() -> Response {
+    linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key")
+}
+
+pub fn not_an_object() -> Response {
+    linkup_error(400, "INVALID_PARAMS", "Request body must be a JSON object")
+}
+
+/// The demo account a `login_token` opens.
+pub fn login<'a>(state: &'a AppState, token: Option<&str>) -> Result<&'a Account, Response> {
     let token = token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| linkup_error(400, "INVALID_PARAMS", "login_token is required"))?;
@@ -124,12 +132,8 @@ fn answer(
         ),
         Some(_) => return Err(invalid("cursor must be a timestamp in milliseconds")),
     };
-    if let Some(country) = &request.country {
-        if !COUNTRIES.contains(&country.as_str()) {
-            return Err(invalid(
-                "country must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN",
-            ));
-        }
+    if !country_ok(request.country.as_deref()) {
+        return Err(invalid(COUNTRY_ERROR));
     }
     let url = request.linkedin_url.as_deref().filter(|s| !s.is_empty());
     let id = request.conversation_id.as_deref().filter(|s| !s.is_empty());
@@ -158,28 +162,10 @@ fn answer(
         )
     })?;
 
-    let cost = total_results.div_ceil(10);
-    {
-        let mut m = state.lock();
-        let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
-        if m.linkup_credits.saturating_sub(spent) < cost {
-            return Err(linkup_error(
-                402,
-                "INSUFFICIENT_CREDITS",
-                "Insufficient credits: top up your LinkupAPI balance",
-            ));
-        }
-        if !truncate {
-            *m.credits_spent.entry(api_key.to_owned()).or_default() += cost;
-        }
+    if !charge(state, api_key, credit_cost(total_results), truncate) {
+        return Err(insufficient_credits());
     }
-    let older: Vec<_> = conversation
-        .messages
-        .iter()
-        .filter(|m| cursor.is_none_or(|c| m.timestamp < c))
-        .collect();
-    let page: Vec<_> = older.iter().take(total_results as usize).collect();
-    let has_next_page = older.len() > page.len();
+    let (page, has_next_page) = conversation.messages_between(cursor, None, total_results as usize);
     let body = LinkupResponse {
         status: "success",
         data: LinkupData {
@@ -212,20 +198,46 @@ fn answer(
             },
         },
     };
-    if truncate {
-        let text = serde_json::to_string(&body).unwrap_or_default();
-        return Ok(raw(
-            200,
-            "application/json; charset=utf-8",
-            call::truncated(text),
-        ));
+    Ok(ok_json(&body, truncate))
+}
+
+pub const COUNTRY_ERROR: &str = "country must be one of US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN";
+
+/// An absent country, or one of the documented ones.
+pub fn country_ok(country: Option<&str>) -> bool {
+    country.is_none_or(|c| COUNTRIES.contains(&c))
+}
+
+/// 1 credit per 10 requested results, rounded up.
+pub fn credit_cost(requested: u64) -> u64 {
+    requested.div_ceil(10)
+}
+
+/// Charges `cost` credits to `api_key`; `false` (nothing charged) when the balance is short.
+/// A truncated answer (an injected fault) is checked but not charged.
+pub fn charge(state: &AppState, api_key: &str, cost: u64, truncate: bool) -> bool {
+    let mut m = state.lock();
+    let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
+    if m.linkup_credits.saturating_sub(spent) < cost {
+        return false;
     }
-    Ok(json_response(200, &body))
+    if !truncate {
+        *m.credits_spent.entry(api_key.to_owned()).or_default() += cost;
+    }
+    true
+}
+
+pub fn insufficient_credits() -> Response {
+    linkup_error(
+        402,
+        "INSUFFICIENT_CREDITS",
+        "Insufficient credits: top up your LinkupAPI balance",
+    )
 }
 
 /// Matches a profile URL against participants' vanity and id URLs: scheme, `www.`, case,
 /// percent-encoding and a trailing slash do not matter.
-fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversation> {
+pub fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversation> {
     let wanted = profile_slug(url)?;
     account.conversations.iter().find(|c| {
         c.participants.iter().any(|p| {

@@ -37,6 +37,41 @@ pub fn cs_error(status: u16, code: &str, message: &str) -> Response {
     json_response(status, &body)
 }
 
+/// ConnectSafely's successor endpoints' error style: `{"error": "..."}`.
+pub fn cs_plain_error(status: u16, message: &str) -> Response {
+    json_response(status, &json!({ "error": message }))
+}
+
+/// LinkupAPI v2's error style: `{"success": false, "error": {"code", "message"}}`.
+pub fn linkup_v2_error(status: u16, code: &str, message: &str) -> Response {
+    json_response(
+        status,
+        &json!({"success": false, "error": {"code": code, "message": message}}),
+    )
+}
+
+/// 307 to `location`, empty body.
+pub fn redirect(location: &str) -> Response {
+    with_header(
+        StatusCode::TEMPORARY_REDIRECT.into_response(),
+        "location",
+        location.to_owned(),
+    )
+}
+
+/// 200 with `body`, or its first half when an injected fault truncates it.
+pub fn ok_json(body: &impl Serialize, truncate: bool) -> Response {
+    if truncate {
+        let text = serde_json::to_string(body).unwrap_or_default();
+        return raw(
+            200,
+            "application/json; charset=utf-8",
+            crate::call::truncated(text),
+        );
+    }
+    json_response(200, body)
+}
+
 /// LinkupAPI's error style: `{"status": "error", "code", "message"}`.
 pub fn linkup_error(status: u16, code: &str, message: &str) -> Response {
     json_response(

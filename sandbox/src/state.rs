@@ -6,10 +6,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, SeedMode};
 use crate::data::{demo_accounts, Account};
 use crate::faults::{Endpoint, FaultSpec};
 use crate::rng::Rng;
+use crate::route::Route;
 
 pub const DAY_MS: i64 = 86_400_000;
 
@@ -21,6 +22,7 @@ pub struct AppState {
 
 pub struct Mutable {
     pub calls: BTreeMap<(Endpoint, String), u64>,
+    pub calls_by_route: BTreeMap<Route, u64>,
     /// ConnectSafely calls per (account, UTC day number).
     pub daily_usage: BTreeMap<(String, i64), u32>,
     /// LinkupAPI credits spent per API key.
@@ -30,6 +32,7 @@ pub struct Mutable {
     pub latency_ms: u64,
     pub daily_limit: u32,
     pub linkup_credits: u64,
+    pub connectsafely_seed: SeedMode,
 }
 
 #[derive(Serialize)]
@@ -37,6 +40,8 @@ pub struct Mutable {
 pub struct Stats {
     pub calls: BTreeMap<&'static str, u64>,
     pub calls_by_account: Vec<AccountCalls>,
+    /// Calls per [`Route::name`], every route listed.
+    pub calls_by_endpoint: BTreeMap<&'static str, u64>,
     pub credits_spent: u64,
     pub credits_remaining: BTreeMap<String, u64>,
     pub daily_usage: BTreeMap<String, u32>,
@@ -94,6 +99,10 @@ impl AppState {
         Stats {
             calls,
             calls_by_account,
+            calls_by_endpoint: Route::ALL
+                .iter()
+                .map(|r| (r.name(), m.calls_by_route.get(r).copied().unwrap_or(0)))
+                .collect(),
             credits_spent: m.credits_spent.values().sum(),
             credits_remaining: self
                 .config
@@ -123,6 +132,7 @@ impl Mutable {
     fn fresh(config: &Config) -> Self {
         Self {
             calls: BTreeMap::new(),
+            calls_by_route: BTreeMap::new(),
             daily_usage: BTreeMap::new(),
             credits_spent: BTreeMap::new(),
             faults: Vec::new(),
@@ -130,14 +140,16 @@ impl Mutable {
             latency_ms: config.latency_ms,
             daily_limit: config.daily_limit,
             linkup_credits: config.linkup_credits,
+            connectsafely_seed: config.connectsafely_seed,
         }
     }
 
-    pub fn record_call(&mut self, endpoint: Endpoint, account: &str) {
+    pub fn record_call(&mut self, route: Route, account: &str) {
         *self
             .calls
-            .entry((endpoint, account.to_owned()))
+            .entry((route.provider(), account.to_owned()))
             .or_default() += 1;
+        *self.calls_by_route.entry(route).or_default() += 1;
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use base64::Engine as _;
 use linkedin_inbox::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
@@ -13,6 +14,15 @@ pub const LINKUP_KEY: &str = "demo-linkup-key";
 pub const DOC_ACCOUNT: &str = "696ce9e780e0483585e4e553";
 pub const TITOUAN_TOKEN: &str = "demo-login-token-titouan";
 pub const DOC_PROFILE_URL: &str = "https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/";
+pub const ALEX_TOKEN: &str = "demo-login-token-alex";
+pub const TITOUAN_ACCOUNT: &str = "5f1b2c3d4e5f60718293a4b5";
+pub const PRIYA_ACCOUNT: &str = "6a7b8c9d0e1f2a3b4c5d6e7f";
+pub const DOC_THREAD: &str = "2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==";
+pub const LINKUP_DOC_THREAD: &str = "2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==";
+/// LinkupAPI v2 ids of the three demo accounts, and the inactive one.
+pub const V2_DOC_ACCOUNT: &str = "lk_acc_696ce9e780e0483585e4e553";
+pub const V2_TITOUAN_ACCOUNT: &str = "lk_acc_5f1b2c3d4e5f60718293a4b5";
+pub const V2_INACTIVE_ACCOUNT: &str = "lk_acc_inactive";
 
 /// A sandbox process, killed when dropped.
 pub struct Sandbox {
@@ -72,6 +82,33 @@ impl Sandbox {
         json_of(request.send_string(&body.to_string()))
     }
 
+    /// GET a ConnectSafely path under `/linkedin` (with its query) and a key.
+    pub fn cs_get(&self, path_and_query: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request = agent().get(&format!("{}/linkedin{path_and_query}", self.base));
+        if let Some(key) = key {
+            request = request.set("authorization", &format!("Bearer {key}"));
+        }
+        json_of(request.call())
+    }
+
+    /// POST a JSON body to a LinkupAPI path with a key.
+    pub fn linkup_post(&self, path: &str, body: &Value, key: Option<&str>) -> (u16, Value) {
+        let mut request = agent()
+            .post(&format!("{}{path}", self.base))
+            .set("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.set("x-api-key", key);
+        }
+        json_of(request.send_string(&body.to_string()))
+    }
+
+    /// POST `/v2/messages` with the demo key.
+    pub fn v2(&self, account_id: &str, action: &str, params: Value) -> (u16, Value) {
+        let body =
+            serde_json::json!({"account_id": account_id, "action": action, "params": params});
+        self.linkup_post("/v2/messages", &body, Some(LINKUP_KEY))
+    }
+
     pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let request = agent().request(method, &format!("{}/__sandbox/{path}", self.base));
         let response = match body {
@@ -99,6 +136,55 @@ impl Drop for Sandbox {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// An agent that reports redirects instead of following them.
+pub fn no_redirect_agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(20))
+        .redirects(0)
+        .build()
+}
+
+/// Status, one header and body text of a finished call (any status).
+pub fn status_header_text(
+    result: Result<ureq::Response, ureq::Error>,
+    header: &str,
+) -> (u16, Option<String>, String) {
+    let response = match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let value = response.header(header).map(str::to_owned);
+    (response.status(), value, response.into_string().unwrap())
+}
+
+/// Epoch ms of `YYYY-MM-DDTHH:MM:SS.mmmZ` (days from civil, the inverse of what the sandbox
+/// computes, so a wrong conversion there cannot agree with this one by accident).
+pub fn iso_to_ms(text: &str) -> i64 {
+    let b = text.as_bytes();
+    assert!(
+        text.len() == 24
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[19] == b'.'
+            && b[23] == b'Z',
+        "not ISO-8601 with ms: {text}"
+    );
+    let n = |range: std::ops::Range<usize>| text[range].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400_000 + n(11..13) * 3_600_000 + n(14..16) * 60_000 + n(17..19) * 1_000 + n(20..23)
+}
+
+pub fn urlencode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 pub fn agent() -> ureq::Agent {
@@ -158,4 +244,129 @@ pub fn send_with(agent: &ureq::Agent, request: &HttpRequest) -> HttpResponse {
 pub fn doc_fixture(name: &str) -> Value {
     let path = format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every conversation through `/conversations` in pages of `count`, checking each page.
+pub fn walk_successor(sandbox: &Sandbox, account: &str, count: usize) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..500 {
+        let (status, body) = sandbox.cs_get(
+            &format!("/conversations?count={count}&accountId={account}{cursor}"),
+            Some(CS_KEY),
+        );
+        assert_eq!(status, 200, "{body}");
+        let page = body["conversations"].as_array().unwrap();
+        assert!(page.len() <= count && !page.is_empty());
+        items.extend(page.iter().cloned());
+        match &body["nextCursor"] {
+            Value::Null => {
+                assert_eq!(body["hasMore"], false);
+                return items;
+            }
+            Value::String(next) => {
+                assert_eq!(body["hasMore"], true);
+                assert!(next.starts_with("linkedin:"), "{next}");
+                cursor = format!("&nextCursor={}", urlencode(next));
+            }
+            other => panic!("nextCursor {other}"),
+        }
+    }
+    panic!("pagination did not end");
+}
+
+pub fn thread_path(conversation: &str, query: &str) -> String {
+    format!(
+        "/conversations/{}/messages?{query}",
+        urlencode(conversation)
+    )
+}
+
+/// Every message of a thread in pages of `count` via `cursor`, with each page's cursor.
+pub fn walk_thread(
+    sandbox: &Sandbox,
+    conversation: &str,
+    account: &str,
+    count: usize,
+) -> Vec<(Vec<Value>, Value)> {
+    let mut pages = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..1000 {
+        let query = format!("count={count}&accountId={account}{cursor}");
+        let (status, body) = sandbox.cs_get(&thread_path(conversation, &query), Some(CS_KEY));
+        assert_eq!(status, 200, "{body}");
+        let messages = body["messages"].as_array().unwrap().clone();
+        assert!(messages.len() <= count);
+        let next = body["cursor"].clone();
+        pages.push((messages.clone(), next.clone()));
+        if body["hasMore"] == false {
+            assert!(next.is_null());
+            return pages;
+        }
+        assert_eq!(
+            next.as_str().unwrap(),
+            messages.last().unwrap()["sentAt"].to_string(),
+            "cursor = sentAt of the oldest message of the page"
+        );
+        cursor = format!("&cursor={}", next.as_str().unwrap());
+    }
+    panic!("pagination did not end");
+}
+
+pub fn keys(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// Every conversation of an account through the seed path, in order.
+pub fn seed_list(sandbox: &Sandbox, account: &str) -> Vec<Value> {
+    let (status, body) = sandbox.recent(&format!("count=100&accountId={account}"), Some(CS_KEY));
+    assert_eq!(status, 200);
+    let items = body["conversations"].as_array().unwrap().clone();
+    assert!(
+        body["total"].as_u64().unwrap() <= 100,
+        "one page holds them all"
+    );
+    assert_eq!(items.len() as u64, body["total"].as_u64().unwrap());
+    items
+}
+
+/// POST `/v1/messages/inbox` with the demo key.
+pub fn inbox(sandbox: &Sandbox, body: Value) -> (u16, Value) {
+    sandbox.linkup_post("/v1/messages/inbox", &body, Some(LINKUP_KEY))
+}
+
+/// Every inbox page of `size` for Titouan's session: (conversations, total_results).
+pub fn walk_inbox(sandbox: &Sandbox, size: u64) -> (Vec<Value>, u64) {
+    let (mut items, mut cursor, mut total) = (Vec::new(), Value::Null, 0);
+    for _ in 0..500 {
+        let (status, body) = inbox(
+            sandbox,
+            serde_json::json!({"login_token": TITOUAN_TOKEN, "total_results": size, "next_cursor": cursor}),
+        );
+        assert_eq!(status, 200, "{body}");
+        let data = &body["data"];
+        total = data["total_results"].as_u64().unwrap();
+        let page = data["conversations"].as_array().unwrap();
+        assert!(page.len() as u64 <= size);
+        items.extend(page.iter().cloned());
+        cursor = data["next_cursor"].clone();
+        match &cursor {
+            Value::Null => return (items, total),
+            Value::String(next) => {
+                assert!(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(next)
+                        .is_ok(),
+                    "base64: {next}"
+                );
+            }
+            other => panic!("next_cursor {other}"),
+        }
+    }
+    panic!("pagination did not end ({total})");
 }

@@ -1,0 +1,89 @@
+//! The sandbox's provider endpoints by name: what `callsByEndpoint` counts and what decides
+//! the error style of an injected fault.
+
+use crate::faults::Endpoint;
+
+/// One provider endpoint (a v2 action counts as its own endpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Route {
+    /// `GET /linkedin/messaging/recent-messages`, answered.
+    CsRecentMessages,
+    /// `GET /linkedin/messaging/recent-messages`, answered with a 307 (redirect mode).
+    CsRecentMessagesRedirect,
+    /// `GET /linkedin/conversations`.
+    CsConversations,
+    /// `GET /linkedin/conversations/{conversationUrn}/messages`.
+    CsThreadMessages,
+    /// `POST /v1/messages/conversation`.
+    LkConversation,
+    /// `POST /v1/messages/inbox`.
+    LkInbox,
+    /// `POST /v2/messages` with a missing or unknown action.
+    LkV2,
+    /// `POST /v2/messages`, action `list_inbox`.
+    LkV2ListInbox,
+    /// `POST /v2/messages`, action `get_conversation`.
+    LkV2GetConversation,
+}
+
+/// How a route words its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// The seed page: `{"error", "success": false}` or `{"success": false, "code", "message"}`.
+    CsSeed,
+    /// ConnectSafely's successors: `{"error": "..."}`.
+    CsPlain,
+    /// LinkupAPI v1: `{"status": "error", "code", "message"}`.
+    LinkupV1,
+    /// LinkupAPI v2: `{"success": false, "error": {"code", "message"}}`.
+    LinkupV2,
+}
+
+impl Route {
+    pub const ALL: [Route; 9] = [
+        Self::CsRecentMessages,
+        Self::CsRecentMessagesRedirect,
+        Self::CsConversations,
+        Self::CsThreadMessages,
+        Self::LkConversation,
+        Self::LkInbox,
+        Self::LkV2,
+        Self::LkV2ListInbox,
+        Self::LkV2GetConversation,
+    ];
+
+    /// The key in `callsByEndpoint`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CsRecentMessages => "cs.recent-messages",
+            Self::CsRecentMessagesRedirect => "cs.recent-messages.redirect",
+            Self::CsConversations => "cs.conversations",
+            Self::CsThreadMessages => "cs.thread-messages",
+            Self::LkConversation => "lk.conversation",
+            Self::LkInbox => "lk.inbox",
+            Self::LkV2 => "lk.v2",
+            Self::LkV2ListInbox => "lk.v2.list_inbox",
+            Self::LkV2GetConversation => "lk.v2.get_conversation",
+        }
+    }
+
+    /// The provider: what `calls` and a fault's `endpoint` group by.
+    pub fn provider(self) -> Endpoint {
+        match self {
+            Self::CsRecentMessages
+            | Self::CsRecentMessagesRedirect
+            | Self::CsConversations
+            | Self::CsThreadMessages => Endpoint::ConnectSafely,
+            _ => Endpoint::Linkup,
+        }
+    }
+
+    pub fn error_style(self) -> ErrorStyle {
+        match self {
+            Self::CsRecentMessages | Self::CsRecentMessagesRedirect => ErrorStyle::CsSeed,
+            Self::CsConversations | Self::CsThreadMessages => ErrorStyle::CsPlain,
+            Self::LkConversation | Self::LkInbox => ErrorStyle::LinkupV1,
+            Self::LkV2 | Self::LkV2ListInbox | Self::LkV2GetConversation => ErrorStyle::LinkupV2,
+        }
+    }
+}
