@@ -1,6 +1,9 @@
 //! Opaque, provider-tagged cursors bound to the filters of the query that produced them.
 //!
-//! Wire form: base64url (no padding) of `v1|<provider>|<fingerprint>|<upstream cursor>`.
+//! Wire form: base64url (no padding) of `v1|<provider>|<fingerprint>|<upstream cursor>`, or
+//! `v2|<provider>|<fingerprint>|<skip>|<upstream cursor>` for a position inside an upstream
+//! page (a page filtered on our side stops where it has enough matches; the upstream cursor
+//! is empty for the first upstream page).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -49,20 +52,40 @@ pub struct Cursor {
     pub provider: Provider,
     /// Fingerprint of the query filters it belongs to.
     pub fingerprint: String,
-    /// The provider's own cursor, verbatim.
+    /// The provider's own cursor, verbatim ("" for the first upstream page, with `skip`).
     pub upstream: String,
+    /// Items of that upstream page already handed out (a locally filtered walk).
+    pub skip: u32,
 }
 
 impl Cursor {
     /// The opaque string handed to callers.
     pub fn encode(&self) -> String {
-        let raw = format!(
-            "{VERSION}|{}|{}|{}",
-            self.provider.as_str(),
-            self.fingerprint,
-            self.upstream
-        );
+        let raw = match self.skip {
+            0 if !self.upstream.is_empty() => format!(
+                "{VERSION}|{}|{}|{}",
+                self.provider.as_str(),
+                self.fingerprint,
+                self.upstream
+            ),
+            skip => format!(
+                "v2|{}|{}|{skip}|{}",
+                self.provider.as_str(),
+                self.fingerprint,
+                self.upstream
+            ),
+        };
         URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    /// A cursor of `provider` for an upstream cursor (no skip).
+    pub(crate) fn upstream(provider: Provider, fingerprint: &str, upstream: String) -> Self {
+        Self {
+            provider,
+            fingerprint: fingerprint.to_owned(),
+            upstream,
+            skip: 0,
+        }
     }
 
     /// Decodes an opaque cursor; any malformed input is [`crate::ErrorCode::InvalidCursor`].
@@ -77,26 +100,41 @@ impl Cursor {
             .map_err(|_| Error::cursor("not a cursor issued by this library"))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::cursor("not a cursor issued by this library"))?;
-        let mut parts = text.splitn(4, '|');
-        let (Some(VERSION), Some(provider), Some(fingerprint), Some(upstream)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(Error::cursor("not a cursor issued by this library"));
+        let garbage = || Error::cursor("not a cursor issued by this library");
+        let (version, rest) = text.split_once('|').ok_or_else(garbage)?;
+        let mut parts = rest.splitn(if version == "v2" { 4 } else { 3 }, '|');
+        let (Some(provider), Some(fingerprint)) = (parts.next(), parts.next()) else {
+            return Err(garbage());
         };
+        let skip = match version {
+            VERSION => 0,
+            "v2" => parts
+                .next()
+                .and_then(|s| s.parse::<u32>().ok())
+                .ok_or_else(garbage)?,
+            _ => return Err(garbage()),
+        };
+        let upstream = parts.next().ok_or_else(garbage)?;
         let provider =
             Provider::from_name(provider).ok_or_else(|| Error::cursor("unknown provider"))?;
-        if upstream.is_empty() || upstream.chars().any(char::is_control) {
+        if (upstream.is_empty() && version == VERSION) || upstream.chars().any(char::is_control) {
             return Err(Error::cursor("empty or unprintable upstream cursor"));
         }
         Ok(Self {
             provider,
             fingerprint: fingerprint.to_owned(),
             upstream: upstream.to_owned(),
+            skip,
         })
     }
 
     /// Decodes `opaque` and checks it belongs to `provider` and a query with `fingerprint`.
     pub(crate) fn open(opaque: &str, provider: Provider, fingerprint: &str) -> Result<String> {
+        Ok(Self::check(opaque, provider, fingerprint)?.upstream)
+    }
+
+    /// Like [`Cursor::open`], keeping the position inside the upstream page.
+    pub(crate) fn check(opaque: &str, provider: Provider, fingerprint: &str) -> Result<Self> {
         let cursor = Self::decode(opaque)?;
         if cursor.provider != provider {
             return Err(Error::cursor(format!(
@@ -108,7 +146,7 @@ impl Cursor {
         if cursor.fingerprint != fingerprint {
             return Err(Error::cursor("issued for a query with other filters"));
         }
-        Ok(cursor.upstream)
+        Ok(cursor)
     }
 }
 
@@ -142,6 +180,7 @@ mod tests {
             provider: Provider::Linkup,
             fingerprint: "00ff".into(),
             upstream: "17|x|y".into(),
+            skip: 0,
         }
     }
 
@@ -149,6 +188,14 @@ mod tests {
     fn round_trips_exactly_even_with_separators_in_the_upstream_cursor() {
         let cursor = sample();
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        for (upstream, skip) in [("17|x|y", 3), ("", 2), ("", 0)] {
+            let inside = Cursor {
+                upstream: upstream.into(),
+                skip,
+                ..sample()
+            };
+            assert_eq!(Cursor::decode(&inside.encode()).unwrap(), inside);
+        }
     }
 
     #[test]

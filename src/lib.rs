@@ -17,6 +17,7 @@ mod country;
 mod cursor;
 mod error;
 mod http;
+mod ids;
 pub mod inbox;
 mod js_int;
 mod merge;
@@ -32,7 +33,11 @@ pub use country::Country;
 pub use cursor::{Cursor, Provider};
 pub use error::{Error, ErrorCode, Result, ServedError};
 pub use http::{encode_component, retry_after_delta, HttpRequest, HttpResponse, Method};
-pub use inbox::{explain, Backend, Explanation, ExplanationKind, Operation, Page, PageWalker};
+pub use ids::{is_thread_id, thread_id};
+pub use inbox::{
+    explain, Backend, Exchange, Explanation, ExplanationKind, Operation, Page, PageWalker, Routes,
+    Step,
+};
 pub use merge::merge_messages;
 pub use model::{
     Conversation, ConversationPage, LatestMessage, Message, MessageKind, MessagePage,

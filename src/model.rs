@@ -104,11 +104,15 @@ pub struct LatestMessage {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
-    /// Conversation URN (`urn:li:msg_conversation:(...)`); also accepted by LinkupAPI.
+    /// The LinkedIn thread id (`2-...`): the same whichever provider listed it, and what opens
+    /// the thread with either provider.
     pub id: String,
+    /// Conversation URN (`urn:li:msg_conversation:(...)`), when the provider sent one.
+    #[serde(default)]
+    pub urn: Option<String>,
     /// Provider that listed it.
     pub provider: Provider,
-    /// LinkedIn thread id (`2-...`).
+    /// LinkedIn thread id (`2-...`), the same as `id`.
     pub thread_id: String,
     /// Backend thread URN (`urn:li:messagingThread:...`).
     pub backend_urn: Option<String>,
@@ -147,6 +151,19 @@ pub struct ConversationPage {
     pub account_id: Option<String>,
     /// Profile URN of the account owner.
     pub owner_profile_urn: Option<String>,
+    /// Whether `items` honour the query's `unread` and `keywords` filters. `false` when the
+    /// endpoint that answered cannot filter (ConnectSafely after its 307, LinkupAPI's inbox):
+    /// the caller filters (the clients and the Worker walk with [`crate::inbox::Exchange`],
+    /// which does).
+    #[serde(default = "yes")]
+    pub filters_applied: bool,
+    /// LinkupAPI credits this page cost (0 for ConnectSafely).
+    #[serde(default)]
+    pub credit_cost: u32,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What kind of message this is.
@@ -197,7 +214,7 @@ pub struct Sender {
 pub struct Message {
     /// Message entity URN.
     pub id: String,
-    /// Conversation URN.
+    /// The conversation's thread id (`2-...`), as [`Conversation::id`].
     pub conversation_id: String,
     /// Text ("" for system messages).
     pub text: String,
@@ -216,8 +233,11 @@ pub struct Message {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ThreadInfo {
-    /// Conversation URN.
+    /// The conversation's thread id (`2-...`), as [`Conversation::id`].
     pub conversation_id: String,
+    /// Conversation URN, when the provider sent one.
+    #[serde(default)]
+    pub urn: Option<String>,
     /// Profile URL of the other member (only when the request used one).
     pub profile_url: Option<String>,
     /// Unread messages.

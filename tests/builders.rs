@@ -43,6 +43,7 @@ fn list_conversations_sends_every_parameter_percent_encoded() {
         keywords: Some(" R&D lead = café 🚀 ".into()),
         unread: Some(true),
         cursor: None,
+        label_id: None,
     };
     let request = connectsafely().build_list_conversations(&query).unwrap();
     assert_eq!(
@@ -71,6 +72,7 @@ fn list_conversations_unwraps_the_opaque_cursor_and_encodes_the_upstream_one() {
         provider: Provider::ConnectSafely,
         fingerprint,
         upstream: "a+b/c==".into(),
+        skip: 0,
     }
     .encode();
     let next = ConversationQuery {
@@ -106,6 +108,7 @@ fn a_cursor_from_other_filters_or_another_provider_is_rejected() {
         provider: Provider::ConnectSafely,
         fingerprint: cursor_fingerprint_of(&sales),
         upstream: "x".into(),
+        skip: 0,
     }
     .encode();
     let other_filter = ConversationQuery {

@@ -49,7 +49,8 @@ fn the_documented_recent_messages_example_parses_field_by_field() {
     );
     assert_eq!((page.total, page.next_cursor.as_deref()), (None, None));
     let expected = serde_json::json!([{
-        "id": "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAATPlQ0Bc8wdg-Iy8wZgEDuSdIVWJiE1Aio,2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==)",
+        "id": "2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==",
+        "urn": "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAATPlQ0Bc8wdg-Iy8wZgEDuSdIVWJiE1Aio,2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==)",
         "provider": "connectsafely",
         "threadId": "2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==",
         "backendUrn": "urn:li:messagingThread:2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==",
@@ -133,7 +134,14 @@ fn an_empty_inbox_is_an_empty_last_page() {
 fn the_documented_conversation_example_parses_field_by_field() {
     let urn = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o,2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==)";
     let page = messages(&by_id(urn), "linkup_200.json");
-    assert_eq!(page.thread.conversation_id, urn);
+    let thread_id = "2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==";
+    assert_eq!(
+        (
+            page.thread.conversation_id.as_str(),
+            page.thread.urn.as_deref()
+        ),
+        (thread_id, Some(urn))
+    );
     assert_eq!(
         page.thread.profile_url.as_deref(),
         Some("https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/")
@@ -172,7 +180,7 @@ fn the_documented_conversation_example_parses_field_by_field() {
         ),
         ("Alés Préw", Some("Alés"), Some("Préw"))
     );
-    assert!(page.items.iter().all(|m| m.conversation_id == urn));
+    assert!(page.items.iter().all(|m| m.conversation_id == thread_id));
     assert_eq!(page.credit_cost, 1);
     let cursor = Cursor::decode(page.next_cursor.as_deref().unwrap()).unwrap();
     assert_eq!(

@@ -83,7 +83,7 @@ proptest! {
 
     #[test]
     fn cursors_round_trip_and_garbage_never_panics(upstream in "[ -~]{1,64}", fingerprint in "[0-9a-f]{16}", garbage in ".{0,80}") {
-        let cursor = Cursor { provider: Provider::Linkup, fingerprint, upstream };
+        let cursor = Cursor { provider: Provider::Linkup, fingerprint, upstream, skip: 0 };
         prop_assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
         let _ = Cursor::decode(&garbage);
     }

@@ -1,7 +1,9 @@
 //! `InboxClient`: list conversations and messages through the configured backend.
 
 use js_sys::{Function, Promise};
-use linkedin_inbox::{Backend, ConversationQuery, MessageQuery, Operation, Page, Result};
+use linkedin_inbox::{
+    Backend, ConversationQuery, Exchange, MessageQuery, Operation, Page, Result, Step,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -28,12 +30,17 @@ export interface InboxClient {
 }
 "#;
 
-/// Runs one operation: the core builds the request, `fetch` sends it, the core parses it.
+/// Runs one operation: the core's [`Exchange`] says what to send (a redirect followed, more
+/// pages of a list filtered here), `fetch` sends it, until the exchange answers.
 pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
-    let operation = backend.prepare(operation);
-    let request = backend.build(&operation)?;
-    let response = send(fetch, &request).await?;
-    backend.parse(&operation, &response)
+    let (mut exchange, mut request) = Exchange::start(backend.clone(), operation)?;
+    loop {
+        let response = send(fetch, &request).await?;
+        match exchange.receive(&response)? {
+            Step::Send(next) | Step::Follow(next) => request = next,
+            Step::Done(page) => return Ok(page),
+        }
+    }
 }
 
 fn promise(backend: Backend, fetch: Function, operation: Result<Operation>) -> Promise {

@@ -5,7 +5,8 @@ use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use linkedin_inbox::{
-    ApiKey, Backend, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Proxy, Result,
+    ApiKey, Backend, ClientToken, ConnectSafely, Country, Error, Linkup, LoginToken, Provider,
+    Proxy, Result, Routes,
 };
 
 /// `{ proxy }` for browsers, or `{ connectsafely, linkup }` for direct server-side use.
@@ -24,6 +25,15 @@ pub struct InboxConfig {
     #[serde(default)]
     #[tsify(optional)]
     pub linkup: Option<LinkupConfig>,
+    /// Which provider lists the inbox (`"connectsafely"` or `"linkup"`); by default
+    /// ConnectSafely when configured, else LinkupAPI.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub list_via: Option<Provider>,
+    /// Which provider opens threads; by default LinkupAPI when configured, else ConnectSafely.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub threads_via: Option<Provider>,
 }
 
 /// Where the Worker proxy is and this client's token.
@@ -52,14 +62,20 @@ pub struct ConnectSafelyConfig {
     pub base_url: Option<String>,
 }
 
-/// LinkupAPI credentials.
+/// LinkupAPI credentials: v1 with a `loginToken`, or v2 with an `accountId`.
 #[derive(Debug, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LinkupConfig {
     /// API key (`x-api-key`).
     pub api_key: String,
-    /// LinkedIn session cookie (`login_token`).
-    pub login_token: String,
+    /// LinkedIn session cookie (`login_token`), for v1.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub login_token: Option<String>,
+    /// Account connected on LinkupAPI's side, for v2 (`POST /v2/messages`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub account_id: Option<String>,
     /// Proxy country (US, UK, FR, DE, NL, IT, IL, CA, BR, ES, IN).
     #[serde(default)]
     #[tsify(optional)]
@@ -107,11 +123,23 @@ impl InboxConfig {
                     .transpose()?;
                 let linkup = lk
                     .map(|l| {
-                        let (key, token) = (ApiKey::new(l.api_key), LoginToken::new(l.login_token));
-                        let client = match l.base_url {
-                            Some(url) => Linkup::with_base_url(key, token, &url)?,
-                            None => Linkup::new(key, token)?,
-                        };
+                        let key = ApiKey::new(l.api_key);
+                        let base = l
+                            .base_url
+                            .unwrap_or_else(|| linkedin_inbox::LINKUP_BASE_URL.to_owned());
+                        let client =
+                            match (l.login_token, l.account_id) {
+                                (Some(token), None) => {
+                                    Linkup::with_base_url(key, LoginToken::new(token), &base)?
+                                }
+                                (None, Some(account)) => Linkup::v2(key, &account, &base)?,
+                                _ => return Err(Error::InvalidInput {
+                                    field: "config",
+                                    reason:
+                                        "linkup needs loginToken (v1) or accountId (v2), not both"
+                                            .into(),
+                                }),
+                            };
                         Ok::<_, Error>(match l.country {
                             Some(country) => client.with_country(country.parse::<Country>()?),
                             None => client,
@@ -122,6 +150,10 @@ impl InboxConfig {
                     connectsafely,
                     linkup,
                     account_id,
+                    routes: Routes {
+                        list: self.list_via,
+                        threads: self.threads_via,
+                    },
                 })
             }
         }

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use linkedin_inbox::{Error, HttpRequest, HttpResponse};
 
 /// Response headers the core reads.
-const KEPT_HEADERS: [&str; 4] = ["retry-after", "x-cache", "age", "content-type"];
+const KEPT_HEADERS: [&str; 5] = ["retry-after", "x-cache", "age", "content-type", "location"];
 
 /// The `fetch` option of a config object, or `globalThis.fetch`.
 pub fn pick_fetch(config: &JsValue) -> Result<Function, Error> {
@@ -60,6 +60,13 @@ pub async fn send(fetch: &Function, request: &HttpRequest) -> Result<HttpRespons
         &JsValue::from_str(request.method.as_str()),
     );
     let _ = Reflect::set(&init, &JsValue::from_str("headers"), &headers);
+    // Redirects are the core's to follow (one hop, same host): never to another host with
+    // the provider key in the headers.
+    let _ = Reflect::set(
+        &init,
+        &JsValue::from_str("redirect"),
+        &JsValue::from_str("manual"),
+    );
     if let Some(body) = &request.body {
         let _ = Reflect::set(&init, &JsValue::from_str("body"), &JsValue::from_str(body));
     }
@@ -70,6 +77,14 @@ pub async fn send(fetch: &Function, request: &HttpRequest) -> Result<HttpRespons
     let status = get(&response, "status")
         .as_f64()
         .ok_or_else(|| network(JsValue::UNDEFINED))? as u16;
+    // A browser hides manual redirects (an opaque response, status 0).
+    if status == 0 || get(&response, "type").as_string().as_deref() == Some("opaqueredirect") {
+        return Err(Error::UpstreamError {
+            status: 0,
+            message: "the provider redirected and this runtime hides redirects; use the proxy"
+                .into(),
+        });
+    }
     let header_bag = get(&response, "headers");
     let header_get = get(&header_bag, "get").dyn_into::<Function>().ok();
     let kept = KEPT_HEADERS

@@ -49,8 +49,12 @@ fn models_become_plain_objects_with_camel_case_fields() {
         total: Some(3),
         account_id: None,
         owner_profile_urn: None,
+        filters_applied: false,
+        credit_cost: 2,
     };
     let js = to_js(&page).unwrap();
+    assert_eq!(get(&js, "filtersApplied").as_bool(), Some(false));
+    assert_eq!(get(&js, "creditCost").as_f64(), Some(2.0));
     assert_eq!(get(&js, "nextCursor").as_string().as_deref(), Some("abc"));
     assert_eq!(get(&js, "total").as_f64(), Some(3.0));
     assert!(Array::is_array(&get(&js, "items")));

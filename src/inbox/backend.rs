@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::cursor::Provider;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{ConversationPage, MessagePage};
@@ -75,7 +76,7 @@ impl Page {
 pub enum Backend {
     /// This project's Worker proxy (no provider secret on the caller's side).
     Proxy(Proxy),
-    /// The providers: ConnectSafely lists, LinkupAPI reads threads.
+    /// The providers, one or both: which serves lists and which threads is `routes`.
     Direct {
         /// ConnectSafely client, when configured.
         connectsafely: Option<ConnectSafely>,
@@ -83,15 +84,36 @@ pub enum Backend {
         linkup: Option<Linkup>,
         /// The ConnectSafely account a list defaults to.
         account_id: Option<String>,
+        /// Which provider serves lists and threads.
+        routes: Routes,
     },
 }
 
-fn missing(provider: &str, operation: &Operation) -> Error {
+/// Which provider serves the inbox list and which the threads of an account. `None`: what
+/// the credentials allow (lists by ConnectSafely, threads by LinkupAPI, when both are set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Routes {
+    /// The provider of [`Operation::ListConversations`].
+    pub list: Option<Provider>,
+    /// The provider of [`Operation::ListMessages`].
+    pub threads: Option<Provider>,
+}
+
+/// Who serves an operation, with the client to use.
+pub(crate) enum Served<'a> {
+    Proxy(&'a Proxy),
+    ConnectSafely(&'a ConnectSafely, Option<&'a str>),
+    Linkup(&'a Linkup),
+}
+
+fn missing(provider: Provider, operation: &Operation) -> Error {
     Error::InvalidInput {
         field: "config",
         reason: format!(
-            "{} needs `proxy` or `{provider}` in the config",
-            operation.name()
+            "{} is routed to {} but the config has no `{}`",
+            operation.name(),
+            provider.as_str(),
+            provider.as_str()
         ),
     }
 }
@@ -114,28 +136,93 @@ impl Backend {
         }
     }
 
-    /// The request of `operation` (after [`Backend::prepare`]).
+    /// Who serves `operation`: the proxy, or the provider its route names (by default the
+    /// one the credentials allow, ConnectSafely first for lists and LinkupAPI for threads).
+    pub(crate) fn served(&self, operation: &Operation) -> Result<Served<'_>> {
+        let Self::Direct {
+            connectsafely,
+            linkup,
+            account_id,
+            routes,
+        } = self
+        else {
+            let Self::Proxy(proxy) = self else {
+                unreachable!("two variants")
+            };
+            return Ok(Served::Proxy(proxy));
+        };
+        let (route, preferred) = match operation {
+            Operation::ListConversations(_) => (routes.list, Provider::ConnectSafely),
+            Operation::ListMessages(_) => (routes.threads, Provider::Linkup),
+        };
+        let available = |p: Provider| match p {
+            Provider::ConnectSafely => connectsafely.is_some(),
+            Provider::Linkup => linkup.is_some(),
+        };
+        let other = match preferred {
+            Provider::ConnectSafely => Provider::Linkup,
+            Provider::Linkup => Provider::ConnectSafely,
+        };
+        let provider = route.unwrap_or(if available(preferred) || !available(other) {
+            preferred
+        } else {
+            other
+        });
+        match provider {
+            Provider::ConnectSafely => connectsafely
+                .as_ref()
+                .map(|c| Served::ConnectSafely(c, account_id.as_deref()))
+                .ok_or_else(|| missing(provider, operation)),
+            Provider::Linkup => linkup
+                .as_ref()
+                .map(Served::Linkup)
+                .ok_or_else(|| missing(provider, operation)),
+        }
+    }
+
+    /// The provider that serves `operation` directly (`None` through the proxy).
+    pub fn provider_of(&self, operation: &Operation) -> Result<Option<Provider>> {
+        Ok(match self.served(operation)? {
+            Served::Proxy(_) => None,
+            Served::ConnectSafely(..) => Some(Provider::ConnectSafely),
+            Served::Linkup(_) => Some(Provider::Linkup),
+        })
+    }
+
+    /// The request of `operation` (after [`Backend::prepare`]). One request: a ConnectSafely
+    /// 307 and a list the provider cannot filter need [`crate::inbox::Exchange`].
     pub fn build(&self, operation: &Operation) -> Result<HttpRequest> {
-        match (self, operation) {
-            (Self::Proxy(proxy), Operation::ListConversations(q)) => {
+        match (self.served(operation)?, operation) {
+            (Served::Proxy(proxy), Operation::ListConversations(q)) => {
                 proxy.build_list_conversations(q)
             }
-            (Self::Proxy(proxy), Operation::ListMessages(q)) => proxy.build_list_messages(q),
-            (Self::Direct { connectsafely, .. }, Operation::ListConversations(q)) => connectsafely
-                .as_ref()
-                .ok_or_else(|| missing("connectsafely", operation))?
-                .build_list_conversations(q),
-            (Self::Direct { linkup, .. }, Operation::ListMessages(q)) => linkup
-                .as_ref()
-                .ok_or_else(|| missing("linkup", operation))?
-                .build_list_messages(q),
+            (Served::Proxy(proxy), Operation::ListMessages(q)) => proxy.build_list_messages(q),
+            (Served::ConnectSafely(c, _), Operation::ListConversations(q)) => {
+                c.build_list_conversations(q)
+            }
+            (Served::ConnectSafely(c, account), Operation::ListMessages(q)) => {
+                c.build_thread_messages(q, account)
+            }
+            (Served::Linkup(l), Operation::ListConversations(q)) => l.build_inbox(q),
+            (Served::Linkup(l), Operation::ListMessages(q)) => l.build_list_messages(q),
         }
     }
 
     /// Reads the response to [`Backend::build`] of the same `operation`. Every secret the
     /// backend holds is scrubbed from the error text (a provider may echo another's secret).
     pub fn parse(&self, operation: &Operation, response: &HttpResponse) -> Result<Page> {
-        self.parse_page(operation, response)
+        self.parse_answer(operation, response, false)
+    }
+
+    /// Like [`Backend::parse`]; `successor`: the ConnectSafely list came from the seed path's
+    /// successor (after its 307, or built for it).
+    pub(crate) fn parse_answer(
+        &self,
+        operation: &Operation,
+        response: &HttpResponse,
+        successor: bool,
+    ) -> Result<Page> {
+        self.parse_page(operation, response, successor)
             .map_err(|e| e.scrub(&self.secrets()))
     }
 
@@ -154,25 +241,35 @@ impl Backend {
         }
     }
 
-    fn parse_page(&self, operation: &Operation, response: &HttpResponse) -> Result<Page> {
-        match (self, operation) {
-            (Self::Proxy(proxy), Operation::ListConversations(_)) => proxy
-                .parse_list_conversations(response)
-                .map(Page::Conversations),
-            (Self::Proxy(proxy), Operation::ListMessages(_)) => {
-                proxy.parse_list_messages(response).map(Page::Messages)
+    fn parse_page(
+        &self,
+        operation: &Operation,
+        response: &HttpResponse,
+        successor: bool,
+    ) -> Result<Page> {
+        Ok(match (self.served(operation)?, operation) {
+            (Served::Proxy(proxy), Operation::ListConversations(_)) => {
+                Page::Conversations(proxy.parse_list_conversations(response)?)
             }
-            (Self::Direct { connectsafely, .. }, Operation::ListConversations(q)) => connectsafely
-                .as_ref()
-                .ok_or_else(|| missing("connectsafely", operation))?
-                .parse_list_conversations(q, response)
-                .map(Page::Conversations),
-            (Self::Direct { linkup, .. }, Operation::ListMessages(q)) => linkup
-                .as_ref()
-                .ok_or_else(|| missing("linkup", operation))?
-                .parse_list_messages(q, response)
-                .map(Page::Messages),
-        }
+            (Served::Proxy(proxy), Operation::ListMessages(_)) => {
+                Page::Messages(proxy.parse_list_messages(response)?)
+            }
+            (Served::ConnectSafely(c, _), Operation::ListConversations(q)) => {
+                Page::Conversations(match successor {
+                    true => c.parse_conversations(q, response)?,
+                    false => c.parse_list_conversations(q, response)?,
+                })
+            }
+            (Served::ConnectSafely(c, _), Operation::ListMessages(q)) => {
+                Page::Messages(c.parse_thread_messages(q, response)?)
+            }
+            (Served::Linkup(l), Operation::ListConversations(q)) => {
+                Page::Conversations(l.parse_inbox(q, response)?)
+            }
+            (Served::Linkup(l), Operation::ListMessages(q)) => {
+                Page::Messages(l.parse_list_messages(q, response)?)
+            }
+        })
     }
 }
 
@@ -189,6 +286,7 @@ mod tests {
             ),
             linkup: None,
             account_id: Some("acct-1".into()),
+            routes: Routes::default(),
         }
     }
 
@@ -201,13 +299,38 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_provider_names_the_config() {
+    fn one_provider_serves_both_operations_and_a_route_to_a_missing_one_names_the_config() {
         let backend = direct_connectsafely_only();
         let operation = Operation::ListMessages(MessageQuery {
             conversation_id: Some("2-abc".into()),
             ..Default::default()
         });
-        let error = backend.build(&operation).unwrap_err();
+        let thread = backend.build(&operation).unwrap();
+        assert!(
+            thread
+                .url
+                .starts_with("http://127.0.0.1:1/linkedin/conversations/urn%3Ali%3AmessagingThread%3A2-abc/messages?accountId=acct-1"),
+            "{}",
+            thread.url
+        );
+        let Backend::Direct {
+            connectsafely,
+            account_id,
+            ..
+        } = backend
+        else {
+            unreachable!()
+        };
+        let routed = Backend::Direct {
+            connectsafely,
+            linkup: None,
+            account_id,
+            routes: Routes {
+                list: None,
+                threads: Some(Provider::Linkup),
+            },
+        };
+        let error = routed.build(&operation).unwrap_err();
         assert_eq!(
             (error.code(), error.field()),
             (ErrorCode::InvalidInput, Some("config"))
@@ -234,6 +357,7 @@ mod tests {
                 .unwrap(),
             ),
             account_id: None,
+            routes: Routes::default(),
         };
         let echo = r#"{"error":"bad session li-at-session-9012 with lk-key-5678 and cs-key-1234"}"#;
         let list = Operation::ListConversations(ConversationQuery::default());

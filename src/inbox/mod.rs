@@ -3,9 +3,11 @@
 //! cursors, and what an error means to a person.
 
 mod backend;
+mod exchange;
 mod explain;
 mod walk;
 
-pub use backend::{Backend, Operation, Page};
+pub use backend::{Backend, Operation, Page, Routes};
+pub use exchange::{Exchange, Step, MAX_FILTERED_PAGES};
 pub use explain::{explain, Explanation, ExplanationKind};
 pub use walk::{Identified, PageWalker, MAX_WALK_PAGES};

@@ -62,7 +62,24 @@ pub fn any_client_allows(clients: &[ClientEntry], origin: &str) -> bool {
 pub fn account_digest(client: &ClientEntry) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"account\0");
-    hasher.update(client.connectsafely_account_id.as_bytes());
+    // The provider's identity of the account: ConnectSafely's id, else LinkupAPI's v2 account,
+    // else (LinkupAPI v1 only) the session itself, hashed: such an account's ledger restarts
+    // when its session is rotated.
+    match (
+        &client.connectsafely_account_id,
+        &client.linkup_account_id,
+        &client.linkup_login_token,
+    ) {
+        (Some(id), _, _) => hasher.update(id.as_bytes()),
+        (None, Some(id), _) => {
+            hasher.update(b"linkup-v2\0");
+            hasher.update(id.as_bytes());
+        }
+        (None, None, token) => {
+            hasher.update(b"linkup-v1\0");
+            hasher.update(token.as_deref().unwrap_or_default().as_bytes());
+        }
+    }
     hasher.finalize()[..12]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -83,9 +100,12 @@ mod tests {
         ClientEntry {
             name: name.into(),
             token_sha256: digest,
-            connectsafely_account_id: format!("acct-{name}"),
-            linkup_login_token: format!("li-{name}"),
+            connectsafely_account_id: Some(format!("acct-{name}")),
+            linkup_login_token: Some(format!("li-{name}")),
+            linkup_account_id: None,
             linkup_country: None,
+            list_via: None,
+            threads_via: None,
             allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
         }
     }
@@ -120,13 +140,27 @@ mod tests {
         assert_ne!(account_digest(&a), account_digest(&b));
         assert!(!account_digest(&a).contains("li-a") && account_digest(&a).len() == 24);
         let rotated = ClientEntry {
-            linkup_login_token: "li-rotated".into(),
+            linkup_login_token: Some("li-rotated".into()),
             ..entry("a", "t2", &[])
         };
         assert_eq!(
             account_digest(&a),
             account_digest(&rotated),
             "same account, same ledger"
+        );
+        let linkup_only = |token: &str, v2: Option<&str>| ClientEntry {
+            connectsafely_account_id: None,
+            linkup_login_token: v2.is_none().then(|| token.to_owned()),
+            linkup_account_id: v2.map(str::to_owned),
+            ..entry("c", "t3", &[])
+        };
+        let v1 = account_digest(&linkup_only("li-secret", None));
+        assert!(!v1.contains("li-secret"));
+        assert_ne!(v1, account_digest(&linkup_only("li-other", None)));
+        assert_eq!(
+            account_digest(&linkup_only("x", Some("lk_acc_1"))),
+            account_digest(&linkup_only("y", Some("lk_acc_1"))),
+            "a v2 account is its own identity"
         );
     }
 }

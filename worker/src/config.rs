@@ -2,7 +2,9 @@
 //! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
 //! natively; `env.rs` plugs in the Workers `Env`.
 
-use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken};
+use linkedin_inbox::{
+    ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken, Provider, Routes,
+};
 use serde::Deserialize;
 
 use crate::limits::Rate;
@@ -15,10 +17,23 @@ pub struct ClientEntry {
     pub name: String,
     /// Hex SHA-256 of the client's token; the token itself is never stored.
     pub token_sha256: String,
-    pub connectsafely_account_id: String,
-    pub linkup_login_token: String,
+    /// ConnectSafely account id, when the account uses ConnectSafely.
+    #[serde(default)]
+    pub connectsafely_account_id: Option<String>,
+    /// LinkedIn session for LinkupAPI v1, when the account uses it.
+    #[serde(default)]
+    pub linkup_login_token: Option<String>,
+    /// Account connected on LinkupAPI's side, for LinkupAPI v2 (instead of a login token).
+    #[serde(default)]
+    pub linkup_account_id: Option<String>,
     #[serde(default)]
     pub linkup_country: Option<String>,
+    /// Which provider lists the inbox; by default ConnectSafely when configured.
+    #[serde(default)]
+    pub list_via: Option<Provider>,
+    /// Which provider opens threads; by default LinkupAPI when configured.
+    #[serde(default)]
+    pub threads_via: Option<Provider>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
 }
@@ -34,8 +49,10 @@ impl std::fmt::Debug for ClientEntry {
 
 #[derive(Debug)]
 pub struct Config {
-    pub connectsafely_key: ApiKey,
-    pub linkup_key: ApiKey,
+    /// Required when a client uses ConnectSafely.
+    pub connectsafely_key: Option<ApiKey>,
+    /// Required when a client uses LinkupAPI.
+    pub linkup_key: Option<ApiKey>,
     pub clients: Vec<ClientEntry>,
     pub connectsafely_base_url: String,
     pub linkup_base_url: String,
@@ -107,8 +124,12 @@ impl Config {
                 ))
             })?;
         let config = Self {
-            connectsafely_key: ApiKey::new(required(lookup, "CONNECTSAFELY_API_KEY")?),
-            linkup_key: ApiKey::new(required(lookup, "LINKUP_API_KEY")?),
+            connectsafely_key: lookup("CONNECTSAFELY_API_KEY")
+                .filter(|v| !v.is_empty())
+                .map(ApiKey::new),
+            linkup_key: lookup("LINKUP_API_KEY")
+                .filter(|v| !v.is_empty())
+                .map(ApiKey::new),
             clients,
             connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")
                 .unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),
@@ -136,29 +157,49 @@ impl Config {
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
         };
-        config.connectsafely()?;
         validate_clients(&config.clients)?;
         for client in &config.clients {
-            config.linkup(client)?;
+            config.backend(client)?;
         }
         Ok(config)
     }
 
-    pub fn connectsafely(&self) -> Result<ConnectSafely, ConfigError> {
-        ConnectSafely::with_base_url(self.connectsafely_key.clone(), &self.connectsafely_base_url)
+    fn connectsafely(&self) -> Result<ConnectSafely, ConfigError> {
+        let key = self
+            .connectsafely_key
+            .clone()
+            .ok_or_else(|| ConfigError("CONNECTSAFELY_API_KEY is not set".into()))?;
+        ConnectSafely::with_base_url(key, &self.connectsafely_base_url)
             .map_err(|e| ConfigError(format!("ConnectSafely settings: {}", e.code())))
     }
 
-    pub fn linkup(&self, client: &ClientEntry) -> Result<Linkup, ConfigError> {
-        let token = LoginToken::new(client.linkup_login_token.clone());
-        let linkup = Linkup::with_base_url(self.linkup_key.clone(), token, &self.linkup_base_url)
-            .map_err(|e| {
+    fn linkup(&self, client: &ClientEntry) -> Result<Linkup, ConfigError> {
+        let key = self
+            .linkup_key
+            .clone()
+            .ok_or_else(|| ConfigError("LINKUP_API_KEY is not set".into()))?;
+        let failed = |e: linkedin_inbox::Error| {
             ConfigError(format!(
                 "LinkupAPI settings of client {}: {}",
                 client.name,
                 e.code()
             ))
-        })?;
+        };
+        let linkup = match (&client.linkup_login_token, &client.linkup_account_id) {
+            (Some(token), None) => {
+                Linkup::with_base_url(key, LoginToken::new(token.clone()), &self.linkup_base_url)
+                    .map_err(failed)?
+            }
+            (None, Some(account)) => {
+                Linkup::v2(key, account, &self.linkup_base_url).map_err(failed)?
+            }
+            _ => {
+                return Err(ConfigError(format!(
+                    "client {}: give linkupLoginToken or linkupAccountId, not both",
+                    client.name
+                )))
+            }
+        };
         match client.linkup_country.as_deref() {
             None => Ok(linkup),
             Some(code) => code
@@ -173,12 +214,22 @@ impl Config {
         }
     }
 
-    /// The providers that serve `client`, as the core's direct backend.
+    /// The providers that serve `client`, as the core's direct backend: the ones its entry
+    /// has credentials for.
     pub fn backend(&self, client: &ClientEntry) -> Result<Backend, ConfigError> {
+        let uses_linkup = client.linkup_login_token.is_some() || client.linkup_account_id.is_some();
         Ok(Backend::Direct {
-            connectsafely: Some(self.connectsafely()?),
-            linkup: Some(self.linkup(client)?),
-            account_id: Some(client.connectsafely_account_id.clone()),
+            connectsafely: client
+                .connectsafely_account_id
+                .as_ref()
+                .map(|_| self.connectsafely())
+                .transpose()?,
+            linkup: uses_linkup.then(|| self.linkup(client)).transpose()?,
+            account_id: client.connectsafely_account_id.clone(),
+            routes: Routes {
+                list: client.list_via,
+                threads: client.threads_via,
+            },
         })
     }
 }
@@ -212,17 +263,28 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
         {
             return problem(index, "tokenSha256 is used by an earlier entry");
         }
-        if client.connectsafely_account_id.trim().is_empty() {
-            return problem(index, "connectsafelyAccountId is required");
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+        if blank(&client.connectsafely_account_id)
+            || blank(&client.linkup_login_token)
+            || blank(&client.linkup_account_id)
+        {
+            return problem(index, "an account field is empty");
         }
-        if client.linkup_login_token.trim().is_empty() {
-            return problem(index, "linkupLoginToken is required");
+        if client.connectsafely_account_id.is_none()
+            && client.linkup_login_token.is_none()
+            && client.linkup_account_id.is_none()
+        {
+            return problem(
+                index,
+                "give connectsafelyAccountId and/or linkupLoginToken (or linkupAccountId)",
+            );
         }
         // A LinkedIn session belongs to one account: the same session under two account ids
         // would get two ledgers (twice the limits) for one LinkedIn account.
         if clients[..index].iter().any(|c| {
-            c.linkup_login_token == client.linkup_login_token
-                && c.connectsafely_account_id != client.connectsafely_account_id
+            c.linkup_login_token.is_some()
+                && c.linkup_login_token == client.linkup_login_token
+                && crate::auth::account_digest(c) != crate::auth::account_digest(client)
         }) {
             return problem(
                 index,
@@ -434,7 +496,35 @@ pub(crate) mod tests {
         assert!(with_clients(&format!("[{missing}]"))
             .unwrap_err()
             .0
-            .contains("linkupLoginToken"));
+            .contains("an account field is empty"));
+        let nothing = r#"[{"name":"n","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111"}]"#;
+        assert!(with_clients(nothing)
+            .unwrap_err()
+            .0
+            .contains("give connectsafelyAccountId"));
+    }
+
+    #[test]
+    fn a_single_provider_account_needs_only_its_key_and_gets_only_its_provider() {
+        let linkup_only = r#"[{"name":"l","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111","linkupAccountId":"lk_acc_1"}]"#;
+        let config = Config::from_lookup(&env(&[
+            ("CLIENTS", linkup_only),
+            ("CONNECTSAFELY_API_KEY", ""),
+        ]))
+        .unwrap();
+        let Backend::Direct {
+            connectsafely,
+            linkup,
+            ..
+        } = config.backend(&config.clients[0]).unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(connectsafely.is_none() && linkup.unwrap().v2_account_id() == Some("lk_acc_1"));
+        let needs_key = Config::from_lookup(&env(&[("LINKUP_API_KEY", "")])).unwrap_err();
+        assert_eq!(needs_key, ConfigError("LINKUP_API_KEY is not set".into()));
+        let both = r#"[{"name":"b","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111","linkupAccountId":"a","linkupLoginToken":"t"}]"#;
+        assert!(with_clients(both).unwrap_err().0.contains("not both"));
     }
 
     #[test]

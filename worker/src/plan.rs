@@ -2,7 +2,7 @@
 //! operation that fetches it, when a stale copy may answer, and the headers of the answer.
 //! No I/O: unit-tested natively.
 
-use linkedin_inbox::{ConversationQuery, Error, MessageQuery, Operation};
+use linkedin_inbox::{ConversationQuery, Error, MessageQuery, Operation, Provider};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -88,8 +88,16 @@ pub fn clamp_retry_after(error: Error, max_pause_secs: u64) -> Error {
 impl PageRequest {
     /// Head pages (no cursor) carry the account's freshness generation in their key, so
     /// `POST /v1/refresh` makes them miss everywhere while older cursor pages stay cached.
-    pub fn plan(&self, config: &Config, account: &str, generation: u64) -> Result<Plan, Error> {
-        let (cache_key, is_head, ttl_secs, credits, is_connectsafely) = match self {
+    /// `provider`: the one that serves this page for the account (its budget or credits).
+    pub fn plan(
+        &self,
+        config: &Config,
+        account: &str,
+        generation: u64,
+        provider: Provider,
+    ) -> Result<Plan, Error> {
+        let is_connectsafely = provider == Provider::ConnectSafely;
+        let (cache_key, is_head, ttl_secs, credits) = match self {
             Self::Conversations(q) => {
                 let head = q.cursor.is_none();
                 let ttl = if head {
@@ -97,7 +105,12 @@ impl PageRequest {
                 } else {
                     config.cursor_ttl_secs
                 };
-                (q.cache_key()?, head, ttl, 0, true)
+                // LinkupAPI's inbox: 1 credit per 10 requested (10 by default), per page read.
+                let credits = match is_connectsafely {
+                    true => 0,
+                    false => u64::from(linkedin_inbox::credit_cost(q.count.unwrap_or(10))),
+                };
+                (q.cache_key()?, head, ttl, credits)
             }
             Self::Messages(q) => {
                 let head = !q.is_history_page();
@@ -106,13 +119,11 @@ impl PageRequest {
                 } else {
                     config.history_ttl_secs
                 };
-                (
-                    q.cache_key()?,
-                    head,
-                    ttl,
-                    u64::from(q.credit_cost()?),
-                    false,
-                )
+                let credits = match is_connectsafely {
+                    true => 0,
+                    false => u64::from(q.credit_cost()?),
+                };
+                (q.cache_key()?, head, ttl, credits)
             }
         };
         // Bodies hold cursors signed with the current key: a new CURSOR_SECRET starts afresh.
@@ -247,7 +258,9 @@ mod tests {
 
     #[test]
     fn head_pages_carry_the_generation_and_the_head_ttl() {
-        let plan = conversations(None).plan(&config(), "acct", 7).unwrap();
+        let plan = conversations(None)
+            .plan(&config(), "acct", 7, Provider::ConnectSafely)
+            .unwrap();
         let kid = config().cursor_key.key_id();
         assert!(
             plan.key.starts_with(&format!("acct/{kid}/g7/cs:")),
@@ -258,13 +271,17 @@ mod tests {
             (plan.ttl_secs, plan.credits, plan.is_connectsafely),
             (30, 0, true)
         );
-        let next = conversations(None).plan(&config(), "acct", 8).unwrap();
+        let next = conversations(None)
+            .plan(&config(), "acct", 8, Provider::ConnectSafely)
+            .unwrap();
         assert_ne!(plan.key, next.key, "a refresh changes the head key");
     }
 
     #[test]
     fn browsers_revalidate_head_pages_and_keep_older_pages_briefly() {
-        let head = conversations(None).plan(&config(), "acct", 0).unwrap();
+        let head = conversations(None)
+            .plan(&config(), "acct", 0, Provider::ConnectSafely)
+            .unwrap();
         assert_eq!(head.browser_max_age(30), 0);
         let history = Plan {
             is_head: false,
@@ -276,7 +293,9 @@ mod tests {
 
     #[test]
     fn message_pages_cost_credits_per_ten() {
-        let plan = messages(25).plan(&config(), "acct", 0).unwrap();
+        let plan = messages(25)
+            .plan(&config(), "acct", 0, Provider::Linkup)
+            .unwrap();
         assert_eq!(
             (plan.credits, plan.ttl_secs, plan.is_connectsafely),
             (3, 30, false)
@@ -285,8 +304,12 @@ mod tests {
 
     #[test]
     fn keys_hold_no_secret_and_differ_by_account() {
-        let a = messages(10).plan(&config(), "acct-a", 0).unwrap();
-        let b = messages(10).plan(&config(), "acct-b", 0).unwrap();
+        let a = messages(10)
+            .plan(&config(), "acct-a", 0, Provider::Linkup)
+            .unwrap();
+        let b = messages(10)
+            .plan(&config(), "acct-b", 0, Provider::Linkup)
+            .unwrap();
         assert_ne!(a.key, b.key);
         for secret in ["li-at-secret-1", "cs-key-secret", "lk-key-secret"] {
             assert!(!a.key.contains(secret));
@@ -296,7 +319,7 @@ mod tests {
     #[test]
     fn a_foreign_cursor_is_refused_before_any_plan() {
         let err = conversations(Some("garbage"))
-            .plan(&config(), "acct", 0)
+            .plan(&config(), "acct", 0, Provider::ConnectSafely)
             .unwrap_err();
         assert_eq!(err.code(), linkedin_inbox::ErrorCode::InvalidCursor);
     }
@@ -357,8 +380,12 @@ mod tests {
             900,
         );
         assert_eq!(other.retry_after_secs(), None);
-        let cs = conversations(None).plan(&config(), "a", 0).unwrap();
-        let lk = messages(10).plan(&config(), "a", 0).unwrap();
+        let cs = conversations(None)
+            .plan(&config(), "a", 0, Provider::ConnectSafely)
+            .unwrap();
+        let lk = messages(10)
+            .plan(&config(), "a", 0, Provider::Linkup)
+            .unwrap();
         assert_eq!((cs.provider(), lk.provider()), ("connectsafely", "linkup"));
     }
 

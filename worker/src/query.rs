@@ -64,7 +64,7 @@ fn count(params: &[(&'static str, String)]) -> Result<Option<u32>, Error> {
 /// `GET /v1/conversations?count=&keywords=&unread=&cursor=` for the client's account.
 pub fn conversations(
     url: &Url,
-    account_id: &str,
+    account_id: Option<&str>,
     unseal: Unseal,
 ) -> Result<ConversationQuery, Error> {
     let params = params(url, &["count", "keywords", "unread", "cursor"])?;
@@ -75,11 +75,12 @@ pub fn conversations(
         Some(_) => return Err(invalid("unread", "must be true or false")),
     };
     let query = ConversationQuery {
-        account_id: Some(account_id.to_owned()),
+        account_id: account_id.map(str::to_owned),
         count: count(&params)?,
         keywords: get(&params, "keywords"),
         unread,
         cursor: cursor(&params, unseal)?,
+        label_id: None,
     };
     query.cache_key()?;
     Ok(query)
@@ -99,6 +100,7 @@ pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<Message
         profile_url: None,
         count: count(&params)?,
         cursor: cursor(&params, unseal)?,
+        since: None,
     })
 }
 
@@ -112,6 +114,7 @@ pub fn messages_by_profile(url: &Url, unseal: Unseal) -> Result<MessageQuery, Er
         profile_url: Some(profile_url),
         count: count(&params)?,
         cursor: cursor(&params, unseal)?,
+        since: None,
     })
 }
 
@@ -137,7 +140,7 @@ mod tests {
     fn conversation_filters_are_read_for_the_clients_account() {
         let q = conversations(
             &url("?count=5&unread=true&keywords=R%26D"),
-            "acct-1",
+            Some("acct-1"),
             &plain,
         )
         .unwrap();
@@ -161,7 +164,7 @@ mod tests {
             ("?acount=1", "query"),
         ];
         for (query, field) in cases {
-            let err = conversations(&url(query), "acct", &plain).unwrap_err();
+            let err = conversations(&url(query), Some("acct"), &plain).unwrap_err();
             assert_eq!(
                 (err.code(), err.field()),
                 (ErrorCode::InvalidInput, Some(field)),
@@ -202,7 +205,7 @@ mod tests {
                 reason: "forged".into(),
             })
         };
-        let err = conversations(&url("?cursor=abc"), "acct", &refuse).unwrap_err();
+        let err = conversations(&url("?cursor=abc"), Some("acct"), &refuse).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidCursor);
         let err = messages_by_profile(
             &url("?profileUrl=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fx&cursor=abc"),
@@ -211,6 +214,6 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidCursor);
         // No cursor: nothing to open.
-        assert!(conversations(&url("?count=3"), "acct", &refuse).is_ok());
+        assert!(conversations(&url("?count=3"), Some("acct"), &refuse).is_ok());
     }
 }

@@ -29,7 +29,7 @@ async fn page(
 /// `GET /v1/conversations`
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
-    let account_id = &call.client().connectsafely_account_id;
+    let account_id = call.client().connectsafely_account_id.as_deref();
     let parsed = query::conversations(&req.url()?, account_id, &unseal(call))
         .map(PageRequest::Conversations);
     page(&ctx, parsed).await

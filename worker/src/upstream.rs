@@ -6,12 +6,9 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
-use linkedin_inbox::{
-    retry_after_delta, Backend, Error, HttpRequest, HttpResponse, Method as CoreMethod, Operation,
-    Page,
-};
+use linkedin_inbox::{retry_after_delta, Error, HttpRequest, HttpResponse, Method as CoreMethod};
 use worker::wasm_bindgen::JsValue;
-use worker::{Date, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 fn network(error: worker::Error) -> Error {
     Error::Network {
@@ -37,7 +34,9 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
         CoreMethod::Get => Method::Get,
         CoreMethod::Post => Method::Post,
     })
-    .with_headers(headers);
+    .with_headers(headers)
+    // Redirects are the core's to follow (one hop, same host), never the runtime's.
+    .with_redirect(RequestRedirect::Manual);
     if let Some(body) = &request.body {
         init.with_body(Some(JsValue::from_str(body)));
     }
@@ -54,10 +53,12 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
             Some(secs) => secs.to_string(),
             None => v,
         });
+    let location = response.headers().get("location").ok().flatten();
     let body = response.text().await.map_err(network)?;
     let headers = retry_after
         .map(|v| ("retry-after".to_owned(), v))
         .into_iter()
+        .chain(location.map(|v| ("location".to_owned(), v)))
         .collect();
     Ok(HttpResponse {
         status,
@@ -76,12 +77,4 @@ pub async fn send(request: &HttpRequest, timeout_ms: u64) -> Result<HttpResponse
             message: format!("no answer within {timeout_ms} ms"),
         }),
     }
-}
-
-/// Runs `operation` on `backend`: the core builds the request, it is sent, the core parses
-/// the response into a page.
-pub async fn run(backend: Backend, operation: Operation, timeout_ms: u64) -> Result<Page, Error> {
-    let operation = backend.prepare(operation);
-    let response = send(&backend.build(&operation)?, timeout_ms).await?;
-    backend.parse(&operation, &response)
 }

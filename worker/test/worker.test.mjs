@@ -47,7 +47,7 @@ test("health needs no auth and calls nothing upstream", async () => {
 
 test("a conversation walk returns exactly the sandbox's data, each once", async () => {
   const direct = await fetch(`${sandbox.base}/linkedin/messaging/recent-messages?count=100&accountId=696ce9e780e0483585e4e553`, { headers: { authorization: "Bearer demo-connectsafely-key" } }).then((r) => r.json());
-  const expected = direct.conversations.map((c) => c.conversationUrn);
+  const expected = direct.conversations.map((c) => c.conversationId);
   const ids = [];
   let cursor = null, pages = 0;
   const { calls } = await counting(async () => {

@@ -1,14 +1,18 @@
-//! ConnectSafely [`GET /linkedin/messaging/recent-messages`](https://connectsafely.ai/docs):
-//! the inbox list.
+//! ConnectSafely: the inbox list ([`GET /linkedin/messaging/recent-messages`](https://connectsafely.ai/docs),
+//! the seed contract, which today answers 307 to its successor `GET /linkedin/conversations`)
+//! and a thread's messages (`GET /conversations/{urn}/messages`, in `thread.rs`).
 
 mod normalize;
+mod thread;
 mod wire;
+
+pub(crate) use normalize::picture_expiry_ms as normalize_picture_expiry;
 
 use percent_encoding::utf8_percent_encode;
 use serde::{Deserialize, Serialize};
 
 use crate::cursor::{query_fingerprint, Cursor, Provider};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
 use crate::model::ConversationPage;
 use crate::providers::response::{decode_json, error_from_response};
@@ -18,6 +22,8 @@ use crate::validate;
 /// The production base URL (the path `/messaging/recent-messages` is appended).
 pub const CONNECTSAFELY_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
 const PATH: &str = "/messaging/recent-messages";
+/// The seed path's successor: no `keywords`/`read` filtering, no `total`.
+const SUCCESSOR_PATH: &str = "/conversations";
 
 /// Filters and paging of a conversation list. All fields are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +45,9 @@ pub struct ConversationQuery {
     /// Opaque cursor from a previous page of the same query.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// ConnectSafely label id (successor endpoint `GET /conversations` only).
+    #[serde(default)]
+    pub label_id: Option<String>,
 }
 
 /// A validated query: what is sent and what the cursor is bound to.
@@ -47,6 +56,7 @@ pub(crate) struct Checked<'a> {
     pub(crate) count: Option<u32>,
     pub(crate) keywords: Option<&'a str>,
     pub(crate) read: Option<&'static str>,
+    pub(crate) label_id: Option<&'a str>,
     pub(crate) fingerprint: String,
 }
 
@@ -62,42 +72,105 @@ impl ConversationQuery {
         let read = self
             .unread
             .map(|unread| if unread { "false" } else { "true" });
-        let fingerprint = query_fingerprint(&[
+        let label_id = self
+            .label_id
+            .as_deref()
+            .map(|l| {
+                validate::account_id(l).map_err(|_| Error::invalid("labelId", "is not a label id"))
+            })
+            .transpose()?;
+        let mut fields = vec![
             ("accountId", account_id),
             ("keywords", keywords),
             ("read", read),
-        ]);
+        ];
+        if label_id.is_some() {
+            fields.push(("labelId", label_id));
+        }
         Ok(Checked {
             account_id,
             count,
             keywords,
             read,
-            fingerprint,
+            label_id,
+            fingerprint: query_fingerprint(&fields),
         })
     }
 
-    /// A canonical, secret-free key for caching this exact page (filters, size and cursor).
+    /// A canonical, secret-free key for caching this exact page (filters, size and cursor,
+    /// whichever provider issued the cursor).
     pub fn cache_key(&self) -> Result<String> {
         let checked = self.check()?;
-        let upstream = self.upstream_cursor(&checked)?;
+        let position = match self.cursor.as_deref() {
+            None => "-".to_owned(),
+            Some(opaque) => {
+                let cursor = Cursor::decode(opaque)?;
+                if cursor.fingerprint != checked.fingerprint {
+                    return Err(Error::cursor("issued for a query with other filters"));
+                }
+                format!(
+                    "{}.{}+{}",
+                    cursor.provider.as_str(),
+                    utf8_percent_encode(&cursor.upstream, QUERY_VALUE),
+                    cursor.skip
+                )
+            }
+        };
         Ok(format!(
-            "cs:{}:{}:{}",
+            "cs:{}:{}:{position}",
             checked.fingerprint,
             checked
                 .count
                 .map_or_else(|| "-".to_owned(), |c| c.to_string()),
-            upstream.map_or_else(
-                || "-".to_owned(),
-                |c| utf8_percent_encode(&c, QUERY_VALUE).to_string()
-            )
         ))
     }
 
+    /// The upstream cursor to send (`None` for the first page, also when the cursor is a
+    /// position inside the first page of a locally filtered walk).
     fn upstream_cursor(&self, checked: &Checked<'_>) -> Result<Option<String>> {
-        self.cursor
+        Ok(self
+            .cursor
             .as_deref()
             .map(|c| Cursor::open(c, Provider::ConnectSafely, &checked.fingerprint))
-            .transpose()
+            .transpose()?
+            .filter(|c| !c.is_empty()))
+    }
+
+    /// Whether the query filters by `unread` or `keywords`.
+    pub fn filters(&self) -> bool {
+        self.unread.is_some()
+            || self
+                .keywords
+                .as_deref()
+                .is_some_and(|k| !k.trim().is_empty())
+    }
+
+    /// Whether `conversation` passes the query's filters, as ConnectSafely's seed path applies
+    /// them: `unread` by read state; `keywords` case-insensitively in participant names and
+    /// headlines and the latest message (all a list page shows).
+    pub fn matches(&self, conversation: &crate::model::Conversation) -> bool {
+        let unread = conversation.unread_count > 0 || !conversation.is_read;
+        if self.unread.is_some_and(|wanted| wanted != unread) {
+            return false;
+        }
+        let Some(keywords) = self
+            .keywords
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        else {
+            return true;
+        };
+        let needle = keywords.to_lowercase();
+        let found = |text: &str| text.to_lowercase().contains(&needle);
+        conversation
+            .participants
+            .iter()
+            .any(|p| found(&p.name) || p.headline.as_deref().is_some_and(found))
+            || conversation
+                .latest_message
+                .as_ref()
+                .is_some_and(|m| found(&m.text))
     }
 }
 
@@ -126,7 +199,23 @@ impl ConnectSafely {
         [self.api_key.expose()]
     }
 
-    /// Builds `GET /messaging/recent-messages` for `query`.
+    fn get(&self, url: String) -> HttpRequest {
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                (
+                    "authorization".into(),
+                    format!("Bearer {}", self.api_key.expose()),
+                ),
+            ],
+            body: None,
+        }
+    }
+
+    /// Builds `GET /messaging/recent-messages` for `query` (the seed contract: every filter
+    /// is sent; today the provider answers 307 to [`Self::build_conversations`]'s path).
     pub fn build_list_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;
         let upstream_cursor = query.upstream_cursor(&checked)?;
@@ -138,19 +227,31 @@ impl ConnectSafely {
             ("keywords", checked.keywords),
             ("read", checked.read),
         ];
-        let url = url_with_query(format!("{}{PATH}", self.base_url), &params);
-        Ok(HttpRequest {
-            method: Method::Get,
-            url,
-            headers: vec![
-                ("accept".into(), "application/json".into()),
-                (
-                    "authorization".into(),
-                    format!("Bearer {}", self.api_key.expose()),
-                ),
-            ],
-            body: None,
-        })
+        Ok(self.get(url_with_query(format!("{}{PATH}", self.base_url), &params)))
+    }
+
+    /// Builds `GET /conversations` for `query`: `accountId`, `count`, `nextCursor`, `labelId`
+    /// (the endpoint cannot filter by `unread` or `keywords`: its pages say
+    /// `filtersApplied: false` when the query has them).
+    pub fn build_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
+        let checked = query.check()?;
+        let upstream_cursor = query.upstream_cursor(&checked)?;
+        let count = checked.count.map(|c| c.to_string());
+        let params = [
+            ("accountId", checked.account_id),
+            ("count", count.as_deref()),
+            ("nextCursor", upstream_cursor.as_deref()),
+            ("labelId", checked.label_id),
+        ];
+        let url = format!("{}{SUCCESSOR_PATH}", self.base_url);
+        Ok(self.get(url_with_query(url, &params)))
+    }
+
+    /// Whether `url` is this client's successor list endpoint (where the seed path's 307
+    /// leads).
+    pub(crate) fn is_successor_url(&self, url: &str) -> bool {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        path == format!("{}{SUCCESSOR_PATH}", self.base_url)
     }
 
     /// Parses the response to [`Self::build_list_conversations`] for the same `query`.
@@ -158,6 +259,25 @@ impl ConnectSafely {
         &self,
         query: &ConversationQuery,
         response: &HttpResponse,
+    ) -> Result<ConversationPage> {
+        self.parse_page(query, response, true)
+    }
+
+    /// Parses the response to [`Self::build_conversations`] (or to the seed path's 307,
+    /// followed) for the same `query`.
+    pub fn parse_conversations(
+        &self,
+        query: &ConversationQuery,
+        response: &HttpResponse,
+    ) -> Result<ConversationPage> {
+        self.parse_page(query, response, false)
+    }
+
+    fn parse_page(
+        &self,
+        query: &ConversationQuery,
+        response: &HttpResponse,
+        filters_applied: bool,
     ) -> Result<ConversationPage> {
         let parse = || {
             let checked = query.check()?;
@@ -170,7 +290,12 @@ impl ConnectSafely {
             if looks_like_an_error {
                 return Err(error_from_response(response));
             }
-            Ok(normalize::page(body, &checked.fingerprint))
+            let unfiltered = checked.keywords.is_none() && checked.read.is_none();
+            Ok(normalize::page(
+                body,
+                &checked.fingerprint,
+                filters_applied || unfiltered,
+            ))
         };
         parse().map_err(|e| e.scrub(&[self.api_key.expose()]))
     }

@@ -4,9 +4,16 @@ use serde_json::Value;
 
 use super::wire::{RecentMessages, WireConversation, WireLatestMessage, WireParticipant};
 use crate::cursor::{Cursor, Provider};
+use crate::ids::conversation_key;
 use crate::model::{Conversation, ConversationPage, LatestMessage, NetworkDistance, Participant};
 
-pub(super) fn page(body: RecentMessages, fingerprint: &str) -> ConversationPage {
+/// A page of either list endpoint; `filters_applied` says whether the endpoint that answered
+/// applied the query's filters (the seed path does, its successor cannot).
+pub(super) fn page(
+    body: RecentMessages,
+    fingerprint: &str,
+    filters_applied: bool,
+) -> ConversationPage {
     let owner = body.profile_urn.as_deref();
     let items = body
         .conversations
@@ -14,30 +21,37 @@ pub(super) fn page(body: RecentMessages, fingerprint: &str) -> ConversationPage 
         .into_iter()
         .map(|c| conversation(c, owner))
         .collect();
-    let next_cursor = body.next_cursor.filter(|c| !c.is_empty()).map(|upstream| {
-        Cursor {
-            provider: Provider::ConnectSafely,
-            fingerprint: fingerprint.to_owned(),
-            upstream,
-        }
-        .encode()
-    });
+    let next_cursor = body
+        .next_cursor
+        .filter(|c| !c.is_empty() && body.has_more != Some(false))
+        .map(|upstream| Cursor::upstream(Provider::ConnectSafely, fingerprint, upstream).encode());
     ConversationPage {
         items,
         next_cursor,
-        total: body.total,
-        account_id: body.account_id,
+        total: body.total.filter(|_| filters_applied),
+        account_id: body.account_id.or_else(|| {
+            // The successor lists the key's accounts instead; one account is unambiguous.
+            match body.accounts.as_deref() {
+                Some([only]) => only.id.clone(),
+                _ => None,
+            }
+        }),
         owner_profile_urn: body.profile_urn,
+        filters_applied,
+        credit_cost: 0,
     }
 }
 
 fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
     let thread_id = wire
         .conversation_id
-        .unwrap_or_else(|| thread_id_from_urn(&wire.conversation_urn));
+        .filter(|id| !id.is_empty())
+        .map(|id| conversation_key(&id))
+        .unwrap_or_else(|| conversation_key(&wire.conversation_urn));
     let unread_count = wire.unread_count.unwrap_or(0);
     Conversation {
-        id: wire.conversation_urn,
+        id: thread_id.clone(),
+        urn: Some(wire.conversation_urn).filter(|urn| urn.starts_with("urn:")),
         provider: Provider::ConnectSafely,
         thread_id,
         backend_urn: wire.backend_conversation_urn,
@@ -56,13 +70,6 @@ fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
         state: wire.state.and_then(value_text),
         latest_message: wire.latest_message.map(|m| latest_message(m, owner)),
     }
-}
-
-/// `urn:li:msg_conversation:(urn:li:fsd_profile:<owner>,<thread>)` → `<thread>`.
-fn thread_id_from_urn(urn: &str) -> String {
-    urn.rsplit_once(',')
-        .map(|(_, tail)| tail.trim_end_matches(')').to_owned())
-        .unwrap_or_default()
 }
 
 fn value_text(value: Value) -> Option<String> {
@@ -149,7 +156,7 @@ mod tests {
     #[test]
     fn thread_id_comes_from_the_urn_when_missing() {
         assert_eq!(
-            thread_id_from_urn("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-XYZ==)"),
+            conversation_key("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-XYZ==)"),
             "2-XYZ=="
         );
     }

@@ -1,5 +1,7 @@
-//! The recent-messages 200 body as ConnectSafely sends it. Tolerant: unknown fields are
-//! ignored, every optional field may be missing or null.
+//! ConnectSafely 200 bodies: the seed recent-messages page, its successor `/conversations`
+//! (same conversation shape with fewer fields, `hasMore`, `accounts`, no `total`), and a
+//! thread's messages. Tolerant: unknown fields are ignored, optional fields may be missing
+//! or null, times may be epoch ms or ISO-8601.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -14,6 +16,37 @@ pub(super) struct RecentMessages {
     #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
     pub total: Option<u64>,
     pub next_cursor: Option<String>,
+    /// Successor only.
+    pub has_more: Option<bool>,
+    /// Successor only: the accounts of the key.
+    pub accounts: Option<Vec<WireAccount>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireAccount {
+    pub id: Option<String>,
+}
+
+/// `GET /conversations/{urn}/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ThreadMessages {
+    pub messages: Option<Vec<WireThreadMessage>>,
+    pub has_more: Option<bool>,
+    /// The `sentAt` of the oldest message, for the next (older) page; a string or a number.
+    pub cursor: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireThreadMessage {
+    pub message_urn: String,
+    pub text: Option<String>,
+    #[serde(deserialize_with = "crate::time::time")]
+    pub sent_at: i64,
+    pub sender_profile_id: Option<String>,
+    pub sender_name: Option<String>,
+    pub has_attachment: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

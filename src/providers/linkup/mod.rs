@@ -1,7 +1,11 @@
-//! LinkupAPI [`POST /v1/messages/conversation`](https://docs.linkupapi.com): the messages of
-//! one conversation, newest first, by conversation id or by profile URL.
+//! LinkupAPI: [`POST /v1/messages/conversation`](https://docs.linkupapi.com) (the messages of
+//! one conversation, newest first, by conversation id or by profile URL; the seed contract),
+//! the inbox list `POST /v1/messages/inbox` (`inbox.rs`), and the v2 envelope
+//! `POST /v2/messages` with `list_inbox` and `get_conversation` (`v2.rs`).
 
+mod inbox;
 mod normalize;
+mod v2;
 mod wire;
 
 use percent_encoding::utf8_percent_encode;
@@ -53,9 +57,12 @@ pub struct MessageQuery {
     /// Opaque cursor from a previous page of the same conversation.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Only messages newer than this (epoch ms): ConnectSafely threads only.
+    #[serde(default)]
+    pub since: Option<i64>,
 }
 
-struct Checked {
+pub(crate) struct Checked {
     target: MessageTarget,
     total_results: u32,
     fingerprint: String,
@@ -87,8 +94,14 @@ impl MessageQuery {
         }
     }
 
-    fn check(&self) -> Result<Checked> {
+    pub(crate) fn check(&self) -> Result<Checked> {
         let target = self.target()?;
+        if self.since.is_some() {
+            return Err(Error::invalid(
+                "since",
+                "LinkupAPI cannot fetch only newer messages (since needs ConnectSafely threads)",
+            ));
+        }
         let total_results = validate::count("count", self.count)?.unwrap_or(DEFAULT_TOTAL_RESULTS);
         let fingerprint = match &target {
             MessageTarget::ConversationId(id) => query_fingerprint(&[("conversationId", Some(id))]),
@@ -101,7 +114,7 @@ impl MessageQuery {
         })
     }
 
-    fn upstream_cursor(&self, checked: &Checked) -> Result<Option<String>> {
+    pub(crate) fn upstream_cursor(&self, checked: &Checked) -> Result<Option<String>> {
         self.cursor
             .as_deref()
             .map(|c| Cursor::open(c, Provider::Linkup, &checked.fingerprint))
@@ -118,18 +131,29 @@ impl MessageQuery {
         self.cursor.is_some()
     }
 
-    /// A canonical, secret-free key for caching this exact page.
+    /// A canonical, secret-free key for caching this exact page (whichever provider issued
+    /// its cursor; the request builder checks the cursor belongs to the thread).
     pub fn cache_key(&self) -> Result<String> {
-        let checked = self.check()?;
-        let upstream = self.upstream_cursor(&checked)?;
+        let target = self.target()?;
+        let total_results = validate::count("count", self.count)?.unwrap_or(DEFAULT_TOTAL_RESULTS);
+        let thread = match &target {
+            MessageTarget::ConversationId(id) => crate::ids::conversation_key(id),
+            MessageTarget::ProfileUrl(url) => url.clone(),
+        };
+        let position = match self.cursor.as_deref() {
+            None => "-".to_owned(),
+            Some(opaque) => {
+                let cursor = Cursor::decode(opaque)?;
+                format!(
+                    "{}.{}",
+                    cursor.provider.as_str(),
+                    utf8_percent_encode(&cursor.upstream, QUERY_VALUE)
+                )
+            }
+        };
         Ok(format!(
-            "lk:{}:{}:{}",
-            checked.fingerprint,
-            checked.total_results,
-            upstream.map_or_else(
-                || "-".to_owned(),
-                |c| utf8_percent_encode(&c, QUERY_VALUE).to_string()
-            )
+            "lk:{}:{total_results}:{position}",
+            query_fingerprint(&[("thread", Some(&thread))])
         ))
     }
 }
@@ -148,19 +172,77 @@ struct RequestBody<'a> {
     login_token: &'a str,
 }
 
-/// Client for the LinkupAPI: base URL, key, the LinkedIn session and its proxy country. No I/O.
+/// Which LinkupAPI the account uses: v1 with the LinkedIn session in each request, or v2
+/// with an account connected on LinkupAPI's side.
+#[derive(Debug, Clone)]
+enum Session {
+    V1(LoginToken),
+    V2 { account_id: String },
+}
+
+/// Client for the LinkupAPI: base URL, key, the LinkedIn session (v1) or account (v2) and the
+/// proxy country. No I/O.
 #[derive(Debug, Clone)]
 pub struct Linkup {
     base_url: String,
     api_key: ApiKey,
-    login_token: LoginToken,
+    session: Session,
     country: Option<Country>,
 }
 
 impl Linkup {
     /// The secrets this client holds, for scrubbing error text.
-    pub(crate) fn secrets(&self) -> [&str; 2] {
-        [self.api_key.expose(), self.login_token.expose()]
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        match &self.session {
+            Session::V1(token) => vec![self.api_key.expose(), token.expose()],
+            Session::V2 { .. } => vec![self.api_key.expose()],
+        }
+    }
+
+    /// A v2 client (`POST /v2/messages`) for an account connected on LinkupAPI's side.
+    pub fn v2(api_key: ApiKey, account_id: &str, base_url: &str) -> Result<Self> {
+        validate::non_empty_secret("apiKey", api_key.expose())?;
+        let account_id = validate::account_id(account_id)
+            .map_err(|_| Error::invalid("accountId", "is not a LinkupAPI account id"))?
+            .to_owned();
+        Ok(Self {
+            base_url: validate::base_url(base_url)?,
+            api_key,
+            session: Session::V2 { account_id },
+            country: None,
+        })
+    }
+
+    /// The v2 account id, for a v2 client.
+    pub fn v2_account_id(&self) -> Option<&str> {
+        match &self.session {
+            Session::V1(_) => None,
+            Session::V2 { account_id } => Some(account_id),
+        }
+    }
+
+    fn post(&self, path: &str, body: String) -> HttpRequest {
+        HttpRequest {
+            method: Method::Post,
+            url: format!("{}{path}", self.base_url),
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("content-type".into(), "application/json".into()),
+                ("x-api-key".into(), self.api_key.expose().to_owned()),
+            ],
+            body: Some(body),
+        }
+    }
+
+    /// The v1 session token; a v2 client has none.
+    fn login_token(&self) -> Result<&str> {
+        match &self.session {
+            Session::V1(token) => Ok(token.expose()),
+            Session::V2 { .. } => Err(Error::invalid(
+                "config",
+                "this LinkupAPI v2 client has no v1 login token",
+            )),
+        }
     }
 
     /// A client for the production host.
@@ -176,7 +258,7 @@ impl Linkup {
         Ok(Self {
             base_url,
             api_key,
-            login_token,
+            session: Session::V1(login_token),
             country: None,
         })
     }
@@ -187,8 +269,12 @@ impl Linkup {
         self
     }
 
-    /// Builds `POST /v1/messages/conversation` for `query`.
+    /// Builds the messages request for `query`: `POST /v1/messages/conversation`, or v2's
+    /// `get_conversation`.
     pub fn build_list_messages(&self, query: &MessageQuery) -> Result<HttpRequest> {
+        if let Session::V2 { account_id } = &self.session {
+            return v2::build_get_conversation(self, account_id, query);
+        }
         let checked = query.check()?;
         let cursor = query.upstream_cursor(&checked)?;
         let (linkedin_url, conversation_id) = match &checked.target {
@@ -201,20 +287,12 @@ impl Linkup {
             total_results: checked.total_results,
             cursor: cursor.as_deref(),
             country: self.country.map(Country::as_str),
-            login_token: self.login_token.expose(),
+            login_token: self.login_token()?,
         };
-        Ok(HttpRequest {
-            method: Method::Post,
-            url: format!("{}{PATH}", self.base_url),
-            headers: vec![
-                ("accept".into(), "application/json".into()),
-                ("content-type".into(), "application/json".into()),
-                ("x-api-key".into(), self.api_key.expose().to_owned()),
-            ],
-            body: Some(
-                serde_json::to_string(&body).expect("a struct of strings and integers serializes"),
-            ),
-        })
+        Ok(self.post(
+            PATH,
+            serde_json::to_string(&body).expect("a struct of strings and integers serializes"),
+        ))
     }
 
     /// Parses the response to [`Self::build_list_messages`] for the same `query`.
@@ -223,6 +301,11 @@ impl Linkup {
         query: &MessageQuery,
         response: &HttpResponse,
     ) -> Result<MessagePage> {
+        if let Session::V2 { .. } = &self.session {
+            let checked = query.check()?;
+            return v2::parse_get_conversation(&checked, response)
+                .map_err(|e| e.scrub(&self.secrets()));
+        }
         let parse = || {
             let checked = query.check()?;
             if !(200..300).contains(&response.status) {
@@ -242,6 +325,6 @@ impl Linkup {
                 credit_cost(checked.total_results),
             ))
         };
-        parse().map_err(|e| e.scrub(&[self.api_key.expose(), self.login_token.expose()]))
+        parse().map_err(|e| e.scrub(&self.secrets()))
     }
 }

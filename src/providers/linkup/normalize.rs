@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::wire::{ConversationData, WireMessage};
 use super::MessageTarget;
 use crate::cursor::{Cursor, Provider};
+use crate::ids::conversation_key;
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
 
@@ -26,16 +27,18 @@ pub(super) fn page(
     let items = dedupe_newest_first(
         wire_messages
             .into_iter()
-            .map(|m| message(m, &conversation_id))
+            .map(|m| message(m, &conversation_key(&conversation_id)))
             .collect(),
     );
     let pagination = data.pagination;
     let has_next_page = pagination
         .as_ref()
         .and_then(|p| p.has_next_page)
+        .or(data.has_next_page)
         .unwrap_or(false);
     let upstream_cursor = pagination
         .and_then(|p| p.next_cursor)
+        .or(data.next_cursor)
         .and_then(|c| match c {
             Value::String(s) if !s.is_empty() => Some(s),
             Value::Number(n) => Some(n.to_string()),
@@ -44,20 +47,15 @@ pub(super) fn page(
         .or_else(|| oldest_timestamp.map(|t| t.to_string()));
     let next_cursor = upstream_cursor
         .filter(|_| has_next_page && !items.is_empty())
-        .map(|upstream| {
-            Cursor {
-                provider: Provider::Linkup,
-                fingerprint: fingerprint.to_owned(),
-                upstream,
-            }
-            .encode()
-        });
+        .map(|upstream| Cursor::upstream(Provider::Linkup, fingerprint, upstream).encode());
     MessagePage {
         items,
         next_cursor,
         total: data.total_results,
         thread: ThreadInfo {
-            conversation_id,
+            urn: Some(conversation_id.clone())
+                .filter(|id| id.starts_with("urn:li:msg_conversation:")),
+            conversation_id: conversation_key(&conversation_id),
             profile_url: data.profile_url,
             unread_count: data.unread_count.unwrap_or(0),
             last_seen_at: data.last_seen_at,

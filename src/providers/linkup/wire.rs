@@ -24,6 +24,63 @@ pub(super) struct ConversationData {
     pub last_seen_at: Option<i64>,
     pub messages: Option<Vec<WireMessage>>,
     pub pagination: Option<Pagination>,
+    /// v2 `get_conversation`: the pagination fields sit in `data` itself.
+    pub next_cursor: Option<Value>,
+    pub has_next_page: Option<bool>,
+}
+
+/// `POST /v1/messages/inbox` and v2 `list_inbox` data.
+#[derive(Debug, Deserialize)]
+pub(super) struct InboxData {
+    pub conversations: Option<Vec<InboxConversation>>,
+    #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
+    pub total_results: Option<u64>,
+    pub next_cursor: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct InboxConversation {
+    pub conversation_id: String,
+    pub participant: Option<InboxParticipant>,
+    pub last_message: Option<InboxMessage>,
+    pub unread: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct InboxParticipant {
+    pub name: Option<String>,
+    pub headline: Option<String>,
+    pub profile_url: Option<String>,
+    pub profile_picture: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct InboxMessage {
+    pub text: Option<String>,
+    #[serde(default, deserialize_with = "crate::time::opt_time")]
+    pub time: Option<i64>,
+    /// v1: the sender's name; v2: `{name, headline, profile_url, profile_picture, is_me}`.
+    pub sender: Option<Value>,
+}
+
+/// The v2 envelope `{success, data, metadata, error}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct V2Envelope<T> {
+    pub success: Option<bool>,
+    pub data: Option<T>,
+    pub metadata: Option<V2Metadata>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct V2Metadata {
+    pub credits_consumed: Option<u32>,
+}
+
+/// `POST /v1/messages/inbox` 200 body.
+#[derive(Debug, Deserialize)]
+pub(super) struct InboxResponse {
+    pub status: Option<String>,
+    pub data: Option<InboxData>,
 }
 
 #[derive(Debug, Deserialize)]

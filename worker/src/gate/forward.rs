@@ -86,7 +86,13 @@ pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::
 
 async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Result<Response> {
     let generation = GENERATIONS.with(|g| g.borrow().get(account).copied().unwrap_or(0));
-    let plan = match page.plan(&call.config, account, generation) {
+    let provider = call
+        .config
+        .backend(call.client())
+        .ok()
+        .and_then(|b| b.provider_of(&page.operation()).ok().flatten())
+        .unwrap_or(linkedin_inbox::Provider::ConnectSafely);
+    let plan = match page.plan(&call.config, account, generation, provider) {
         Ok(plan) => plan,
         Err(e) => return respond::core_error(&e),
     };

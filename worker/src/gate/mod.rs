@@ -5,6 +5,7 @@
 
 mod forward;
 mod ledger;
+mod walk;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
-use linkedin_inbox::{Error, ErrorCode};
+use linkedin_inbox::{Error, ErrorCode, Provider};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{
@@ -29,7 +30,7 @@ use crate::plan::{
     clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
 };
 use crate::respond::{self, page_response};
-use crate::upstream;
+use walk::{fetch_page, Meter};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
@@ -41,7 +42,14 @@ pub struct GateRequest {
     pub page: PageRequest,
 }
 
-type UpstreamResult = Result<String, Error>;
+/// A page fetched upstream: its JSON (cursors sealed) and the LinkupAPI credits it cost.
+#[derive(Clone)]
+struct Fetched {
+    body: String,
+    credits: u64,
+}
+
+type UpstreamResult = Result<Fetched, Error>;
 
 struct InFlight {
     result: Shared<LocalBoxFuture<'static, UpstreamResult>>,
@@ -150,7 +158,14 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         let generation = ledger.generation().await?;
-        let plan = match page.plan(config, &account_digest(client), generation) {
+        let provider = match config.backend(client) {
+            Ok(backend) => backend.provider_of(&page.operation()),
+            Err(_) => return misconfigured(),
+        };
+        let plan = match provider.and_then(|p| {
+            let provider = p.unwrap_or(Provider::ConnectSafely);
+            page.plan(config, &account_digest(client), generation, provider)
+        }) {
             Ok(plan) => plan,
             Err(e) => return respond::core_error(&e),
         };
@@ -176,15 +191,15 @@ impl AccountGate {
         if let Some(shared) = self.joinable(&plan.key, now, config) {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
             return match select(shared, wait).await {
-                Either::Left((Ok(body), _)) => {
-                    ledger.record_saved(plan.credits, true).await?;
+                Either::Left((Ok(fetched), _)) => {
+                    ledger.record_saved(fetched.credits, true).await?;
                     page_response(
-                        ResponseBody::Body(body.into_bytes()),
+                        ResponseBody::Body(fetched.body.into_bytes()),
                         Source::Coalesced,
                         plan.browser_max_age(plan.ttl_secs),
                         None,
                         0,
-                        plan.credits,
+                        fetched.credits,
                     )
                 }
                 Either::Left((Err(error), _)) => self.fallback(plan, &error, ledger, now).await,
@@ -210,17 +225,32 @@ impl AccountGate {
             config.cursor_key.clone(),
             account_digest(client),
         );
-        let shared = upstream::run(backend, page.operation(), config.upstream_timeout_ms)
+        let meter = Meter {
+            is_connectsafely: plan.is_connectsafely,
+            daily_limit: u64::from(config.daily_limit),
+            credit_cap: config.linkup_daily_credit_cap,
+            page_credits: plan.credits,
+        };
+        let fetch = fetch_page(
+            backend,
+            page.operation(),
+            config.upstream_timeout_ms,
+            Ledger(self.state.storage()),
+            meter,
+        );
+        let shared = fetch
             .map(move |result| {
                 result
                     .map_err(|e| clamp_retry_after(e, max_pause_secs))
-                    .and_then(|mut page| {
+                    .and_then(|(mut page, credits)| {
                         // Cursors leave signed for this account (waiters share the body).
                         let cursor = page.next_cursor_mut();
                         *cursor = cursor.take().map(|c| key.seal(&account, &c));
-                        serde_json::to_string(&page).map_err(|e| Error::Unavailable {
-                            message: format!("page could not be serialized: {e}"),
-                        })
+                        let body =
+                            serde_json::to_string(&page).map_err(|e| Error::Unavailable {
+                                message: format!("page could not be serialized: {e}"),
+                            })?;
+                        Ok(Fetched { body, credits })
                     })
             })
             .boxed_local()
@@ -233,11 +263,11 @@ impl AccountGate {
             },
         );
         let result = shared.await;
-        if let Ok(body) = &result {
+        if let Ok(fetched) = &result {
             // Stored before the in-flight entry goes, so no request falls between the two.
             if let Err(e) = cache::store(
                 &plan.key,
-                body,
+                &fetched.body,
                 plan.ttl_secs,
                 config.stale_window_secs,
                 now,
@@ -251,17 +281,17 @@ impl AccountGate {
             .borrow_mut()
             .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
         match result {
-            Ok(body) => {
+            Ok(fetched) => {
                 ledger.record_miss().await?;
                 if let Some(reservation) = reservation {
                     ledger.settle(reservation, plan.credits).await?;
                 }
                 page_response(
-                    ResponseBody::Body(body.into_bytes()),
+                    ResponseBody::Body(fetched.body.into_bytes()),
                     Source::Miss,
                     plan.browser_max_age(plan.ttl_secs),
                     None,
-                    plan.credits,
+                    fetched.credits,
                     0,
                 )
             }
