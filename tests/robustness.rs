@@ -41,6 +41,23 @@ fn any_json() -> impl Strategy<Value = Value> {
             Just("next_cursor".to_owned()),
             Just("has_next_page".to_owned()),
             Just("nextCursor".to_owned()),
+            Just("conversationId".to_owned()),
+            Just("lastActivityAt".to_owned()),
+            Just("sentAt".to_owned()),
+            Just("messageUrn".to_owned()),
+            Just("hasMore".to_owned()),
+            Just("cursor".to_owned()),
+            Just("accounts".to_owned()),
+            Just("conversation_id".to_owned()),
+            Just("participant".to_owned()),
+            Just("last_message".to_owned()),
+            Just("time".to_owned()),
+            Just("sender".to_owned()),
+            Just("unread".to_owned()),
+            Just("success".to_owned()),
+            Just("metadata".to_owned()),
+            Just("credits_consumed".to_owned()),
+            Just("error".to_owned()),
             ".{0,6}",
         ];
         prop_oneof![
@@ -51,11 +68,26 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Every parser of every endpoint and version over one response.
 fn parse_both(status: u16, body: String) {
     let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
     let lk = Linkup::new(ApiKey::new("k"), LoginToken::new("t")).unwrap();
+    let v2 = Linkup::v2(ApiKey::new("k"), "acc", "https://api.linkupapi.com").unwrap();
     let response = HttpResponse::new(status, body);
+    let filtered = ConversationQuery {
+        unread: Some(true),
+        ..Default::default()
+    };
     let _ = cs.parse_list_conversations(&ConversationQuery::default(), &response);
+    let _ = cs.parse_conversations(&filtered, &response);
+    let _ = lk.parse_inbox(&filtered, &response);
+    let _ = v2.parse_inbox(&ConversationQuery::default(), &response);
+    let thread = MessageQuery {
+        conversation_id: Some("2-a".into()),
+        ..Default::default()
+    };
+    let _ = cs.parse_thread_messages(&thread, &response);
+    let _ = v2.parse_list_messages(&thread, &response);
     let _ = lk.parse_list_messages(
         &MessageQuery {
             conversation_id: Some("2-a".into()),
@@ -129,5 +161,29 @@ proptest! {
     fn arbitrary_time_text_never_panics(text in ".{0,40}", bytes in "[0-9TZ:.+ -]{0,32}") {
         let _ = linkedin_inbox::parse_time(&text);
         let _ = linkedin_inbox::parse_time(&bytes);
+    }
+
+    #[test]
+    fn the_exchange_never_panics(
+        statuses in prop::collection::vec(prop_oneof![Just(200u16), Just(307u16), Just(302u16), 100u16..600], 1..6),
+        location in ".{0,40}",
+        value in any_json(),
+    ) {
+        let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
+        let backend = linkedin_inbox::Backend::Direct {
+            connectsafely: Some(cs),
+            linkup: None,
+            account_id: None,
+            routes: linkedin_inbox::Routes::default(),
+        };
+        let query = ConversationQuery { unread: Some(true), count: Some(3), ..Default::default() };
+        let (mut exchange, _) = linkedin_inbox::Exchange::start(backend, linkedin_inbox::Operation::ListConversations(query)).unwrap();
+        for status in statuses {
+            let response = HttpResponse::new(status, value.to_string()).with_header("location", location.clone());
+            match exchange.receive(&response) {
+                Ok(linkedin_inbox::Step::Done(_)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
     }
 }

@@ -107,9 +107,14 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
         Error::RateLimited {
             retry_after_secs: response.retry_after_secs(),
         }
-    } else if status == 401 || status == 403 || code.contains("API_KEY") || code.contains("TOKEN") {
+    } else if status == 401
+        || status == 403
+        || code.contains("API_KEY")
+        || code.contains("TOKEN")
+        || code == "ACCOUNT_INACTIVE"
+    {
         Error::Unauthorized { status, message }
-    } else if status == 404 || code.contains("NOT_FOUND") {
+    } else if status == 404 || code.contains("NOT_FOUND") || code == "INVALID_ACCOUNT" {
         Error::NotFound { message }
     } else {
         Error::UpstreamError { status, message }
