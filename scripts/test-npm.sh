@@ -23,4 +23,4 @@ log "tsc --strict --noEmit on a typed usage file"
 echo "test result: ok. 1 passed; 0 failed; tsc --strict"
 
 log "node --test (installed tarball)"
-SANDBOX_BIN="$repo/target/debug/sandbox" node --test --test-reporter=tap live.test.mjs require.test.cjs web.test.mjs
+SANDBOX_BIN="$repo/target/debug/sandbox" node --test --test-reporter=tap live.test.mjs providers.test.mjs require.test.cjs web.test.mjs
