@@ -24,11 +24,13 @@ export async function freePort() {
 /** clients: [{ name, token, account, loginToken, origins }] */
 export async function startWorker({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
   const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
+  // `account: null` / `loginToken: null`: an account without that provider.
   const registry = clients.map((c) => ({
     name: c.name,
     tokenSha256: sha256(c.token),
-    connectsafelyAccountId: c.account,
-    linkupLoginToken: c.loginToken,
+    ...(c.account === null ? {} : { connectsafelyAccountId: c.account }),
+    ...(c.loginToken === null ? {} : { linkupLoginToken: c.loginToken }),
+    ...(c.linkupAccountId ? { linkupAccountId: c.linkupAccountId } : {}),
     allowedOrigins: c.origins ?? [],
   }));
   // A deployment keeps its secret across restarts: one per persisted state, else a fresh one.

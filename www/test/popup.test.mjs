@@ -17,6 +17,8 @@ const SHOTS = join(repo, "docs", "screenshots");
 const EXTENSION_ID = "jcegmgjieaccpbogoabmpmboagcomiig";
 const EXT = `chrome-extension://${EXTENSION_ID}`;
 const ALEX = "popup-alex-token", PRIYA = "popup-priya-token";
+// Accounts served by one provider only (issue 15): the popup works unchanged.
+const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
 
 let sandbox, worker, context, profile, www, wwwPort;
 
@@ -28,6 +30,8 @@ before(async () => {
     clients: [
       { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, `http://127.0.0.1:${wwwPort}`] },
       { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT] },
+      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT] },
+      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
     ],
   });
   www = await serveWww({ port: wwwPort, proxyUrl: worker.base, token: ALEX });
@@ -236,4 +240,23 @@ test("the same pages work over http from 127.0.0.1 with the demo config", async 
   const first = await api("/v1/conversations?count=20");
   assert.deepEqual(await names(browserPage), expectedNames(first.items));
   await browserPage.close();
+});
+
+test("a ConnectSafely-only and a LinkupAPI-only account: the same popup lists and opens threads", async () => {
+  for (const token of [CS_ONLY, LK_ONLY]) {
+    await setStorage({ proxyUrl: worker.base, token, "inbox-cache-v1": null });
+    const errors = [];
+    const page = await openPopup(errors);
+    await page.waitForSelector("body[data-state=ready]");
+    const first = await api("/v1/conversations?count=20", token);
+    assert.deepEqual(await names(page), expectedNames(first.items), token);
+    const target = first.items[0];
+    await page.$eval(`.conversation[data-id="${target.id}"]`, (el) => el.click());
+    await page.waitForSelector("#messages .message");
+    const thread = await api(`/v1/conversations/${encodeURIComponent(target.id)}/messages?count=20`, token);
+    const shown = await page.$$eval("#messages .message", (els) => els.map((e) => e.dataset.id));
+    assert.deepEqual(shown, thread.items.map((m) => m.id).reverse(), token);
+    assert.deepEqual(errors, [], token);
+    await page.close();
+  }
 });

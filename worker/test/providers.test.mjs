@@ -1,0 +1,91 @@
+// Each provider alone is a whole inbox through the Worker (issue 15), in workerd against the
+// sandbox in both ConnectSafely seed modes; accounts of one provider list and open threads.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox } from "../../tests/js/sandbox.mjs";
+import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
+
+const TITOUAN = "5f1b2c3d4e5f60718293a4b5";
+const CLIENTS = [
+  { name: "both", token: "p-both", account: TITOUAN, loginToken: "demo-login-token-titouan" },
+  { name: "cs-only", token: "p-cs", account: TITOUAN, loginToken: null },
+  { name: "lk-v2-only", token: "p-lk2", account: null, loginToken: null, linkupAccountId: `lk_acc_${TITOUAN}` },
+  { name: "lk-v1-only", token: "p-lk1", account: null, loginToken: "demo-login-token-priya" },
+];
+
+let sandbox, worker;
+before(async () => {
+  sandbox = await startSandbox(["--daily-limit", "100000"]);
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "3000", HEAD_TTL_SECS: "0", CURSOR_TTL_SECS: "0" } });
+});
+after(async () => { await worker?.stop(); sandbox?.stop(); });
+
+const call = (path, token) => checkedCall(worker.base, path, { authorization: `Bearer ${token}` });
+const seedMode = (mode) => sandbox.control("POST", "settings", { connectsafelySeed: mode });
+
+async function walk(path, token) {
+  const items = [];
+  let cursor = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const page = await call(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ""}`, token);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+async function wholeInbox() {
+  const conversations = [];
+  let cursor = null;
+  do {
+    const url = `${sandbox.base}/linkedin/conversations?accountId=${TITOUAN}&count=100${cursor ? `&nextCursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page = await fetch(url, { headers: { authorization: "Bearer demo-connectsafely-key" } }).then((r) => r.json());
+    conversations.push(...page.conversations);
+    cursor = page.hasMore ? page.nextCursor : null;
+  } while (cursor);
+  return conversations;
+}
+
+test("the unread view is exact in both seed modes: no read thread, every unread one once", async () => {
+  const unread = (await wholeInbox()).filter((c) => c.unreadCount > 0).map((c) => c.conversationId);
+  try {
+    for (const mode of ["serve", "redirect"]) {
+      await seedMode(mode);
+      const items = await walk("/v1/conversations?unread=true&count=6", "p-both");
+      assert.deepEqual(items.map((c) => c.id), unread, mode);
+      assert.ok(items.every((c) => c.unreadCount > 0), mode);
+      const read = await walk("/v1/conversations?unread=false&count=9", "p-both");
+      assert.ok(read.length > 0 && read.every((c) => c.isRead && c.unreadCount === 0), mode);
+    }
+  } finally {
+    await seedMode("serve");
+  }
+});
+
+test("single-provider accounts list and open threads; one thread gives the same messages through either provider", async () => {
+  const threads = {};
+  for (const token of ["p-cs", "p-lk2", "p-lk1"]) {
+    const inbox = await walk("/v1/conversations?count=30", token);
+    assert.ok(inbox.length > 20, `${token}: ${inbox.length}`);
+    assert.equal(new Set(inbox.map((c) => c.id)).size, inbox.length);
+    const id = inbox[0].id;
+    const thread = await call(`/v1/conversations/${encodeURIComponent(id)}/messages?count=5`, token);
+    assert.equal(thread.status, 200, `${token}: ${JSON.stringify(thread.body)}`);
+    assert.ok(thread.body.items.length > 0 && thread.body.items.every((m) => m.conversationId === id), token);
+    threads[token] = { id, messages: thread.body.items.map((m) => m.id) };
+  }
+  assert.equal(threads["p-cs"].id, threads["p-lk2"].id, "ConnectSafely and LinkupAPI v2 list the same newest thread");
+  assert.deepEqual(threads["p-cs"].messages, threads["p-lk2"].messages);
+  const usage = await call("/v1/usage", "p-lk2");
+  assert.ok(usage.body.linkup.creditsToday > 0, "the LinkupAPI-only list spends credits");
+});
+
+test("through the Worker, a redirect to another host is a 502 after one upstream call", async () => {
+  const before = (await sandbox.stats()).calls.total;
+  await sandbox.fault({ mode: "redirect", location: "http://127.0.0.1:9/linkedin/conversations", count: 1, endpoint: "connectsafely" });
+  const refused = await call("/v1/conversations?count=13", "p-cs");
+  assert.deepEqual([refused.status, refused.body.error.code], [502, "UPSTREAM_ERROR"]);
+  assert.equal((await sandbox.stats()).calls.total - before, 1);
+});
