@@ -45,12 +45,19 @@ fn unread() -> ConversationQuery {
 fn the_successor_list_parses_both_time_forms_and_says_it_did_not_filter() {
     let response = HttpResponse::new(200, fixture("connectsafely_conversations_200.json"));
     let page = cs().parse_conversations(&unread(), &response).unwrap();
-    assert!(!page.filters_applied, "the successor cannot filter by unread");
+    assert!(
+        !page.filters_applied,
+        "the successor cannot filter by unread"
+    );
     assert_eq!(page.total, None);
     assert_eq!(page.account_id.as_deref(), Some("696ce9e780e0483585e4e553"));
     let first = &page.items[0];
     assert_eq!(
-        (first.id.as_str(), first.urn.as_deref(), first.thread_id.as_str()),
+        (
+            first.id.as_str(),
+            first.urn.as_deref(),
+            first.thread_id.as_str()
+        ),
         (THREAD, Some(URN), THREAD)
     );
     assert_eq!(first.last_activity_at, Some(1_771_950_346_603));
@@ -131,7 +138,11 @@ fn connectsafely_thread_messages_parse_newest_first_with_a_cursor() {
         ..query.clone()
     };
     let request = cs().build_thread_messages(&next, None).unwrap();
-    assert!(request.url.ends_with("/messages?cursor=1771950000000"), "{}", request.url);
+    assert!(
+        request.url.ends_with("/messages?cursor=1771950000000"),
+        "{}",
+        request.url
+    );
 }
 
 #[test]
@@ -168,19 +179,30 @@ fn linkup_inbox_v1_and_v2_agree_on_ids_and_report_credits() {
             &HttpResponse::new(200, fixture("linkup_v2_list_inbox_200.json")),
         )
         .unwrap();
-    assert_eq!((v1.items[0].id.as_str(), v2.items[0].id.as_str()), (THREAD, THREAD));
-    assert_eq!((v1.items[0].urn.as_deref(), v2.items[0].urn.as_deref()), (Some(URN), None));
+    assert_eq!(
+        (v1.items[0].id.as_str(), v2.items[0].id.as_str()),
+        (THREAD, THREAD)
+    );
+    assert_eq!(
+        (v1.items[0].urn.as_deref(), v2.items[0].urn.as_deref()),
+        (Some(URN), None)
+    );
     assert_eq!(v1.items[0].last_activity_at, v2.items[0].last_activity_at);
     assert_eq!((v1.credit_cost, v2.credit_cost), (1, 2));
     assert!(v1.items[0].unread_count == 1 && !v1.items[0].is_read);
     assert!(v2.items[0].latest_message.as_ref().unwrap().from_self);
     assert_eq!((v1.total, v2.next_cursor), (Some(64), None));
     assert_eq!(
-        Cursor::decode(v1.next_cursor.as_deref().unwrap()).unwrap().provider,
+        Cursor::decode(v1.next_cursor.as_deref().unwrap())
+            .unwrap()
+            .provider,
         Provider::Linkup
     );
     let filtered = lk_v1()
-        .parse_inbox(&unread(), &HttpResponse::new(200, fixture("linkup_inbox_200.json")))
+        .parse_inbox(
+            &unread(),
+            &HttpResponse::new(200, fixture("linkup_inbox_200.json")),
+        )
         .unwrap();
     assert!(!filtered.filters_applied && filtered.total.is_none());
 }
@@ -257,7 +279,10 @@ fn every_v2_error_maps_onto_our_codes() {
         assert_eq!(list.code(), expected, "{code}");
         // A 200 that says success: false is an error too.
         let envelope = lk_v2()
-            .parse_inbox(&ConversationQuery::default(), &HttpResponse::new(200, body.to_string()))
+            .parse_inbox(
+                &ConversationQuery::default(),
+                &HttpResponse::new(200, body.to_string()),
+            )
             .unwrap_err();
         assert_eq!(envelope.code(), expected, "{code} in a 200");
     }
@@ -296,12 +321,22 @@ fn a_same_host_redirect_is_followed_once_and_another_host_is_refused() {
     assert!(again.to_string().contains("more than once"), "{again}");
 
     let (mut elsewhere, _) = Exchange::start(direct(true, false), list).unwrap();
-    for location in ["https://evil.example/linkedin/conversations", "//evil.example/x", "http://127.0.0.1:10/x"] {
+    for location in [
+        "https://evil.example/linkedin/conversations",
+        "//evil.example/x",
+        "http://127.0.0.1:10/x",
+    ] {
         let error = elsewhere
             .receive(&HttpResponse::new(302, "").with_header("location", location))
             .unwrap_err();
-        assert!(error.to_string().contains("another host"), "{location}: {error}");
-        assert!(!error.to_string().contains("evil"), "the Location is not echoed");
+        assert!(
+            error.to_string().contains("another host"),
+            "{location}: {error}"
+        );
+        assert!(
+            !error.to_string().contains("evil"),
+            "the Location is not echoed"
+        );
     }
 }
 
@@ -319,7 +354,8 @@ fn successor_page(ids: &[&str], next: Option<&str>) -> HttpResponse {
             })
         })
         .collect();
-    let body = json!({"conversations": conversations, "nextCursor": next, "hasMore": next.is_some()});
+    let body =
+        json!({"conversations": conversations, "nextCursor": next, "hasMore": next.is_some()});
     HttpResponse::new(200, body.to_string())
 }
 
@@ -338,7 +374,11 @@ fn walk(query: ConversationQuery, pages: &[HttpResponse]) -> (Vec<String>, Optio
                 return (ids, page.next_cursor, exchange.calls());
             }
             Step::Send(request) | Step::Follow(request) => {
-                assert!(request.url.contains("/linkedin/conversations"), "{}", request.url);
+                assert!(
+                    request.url.contains("/linkedin/conversations"),
+                    "{}",
+                    request.url
+                );
                 step = exchange.receive(&pages[served]).unwrap();
                 served += 1;
             }
@@ -391,13 +431,7 @@ fn a_list_the_provider_cannot_filter_is_filtered_here_without_skipping_or_repeat
     assert_eq!(head, ["2-bu"]);
     let inside = Cursor::decode(cursor.as_deref().unwrap()).unwrap();
     assert_eq!((inside.upstream.as_str(), inside.skip), ("", 2));
-    let (next, _, _) = walk(
-        ConversationQuery {
-            cursor,
-            ..one
-        },
-        &pages,
-    );
+    let (next, _, _) = walk(ConversationQuery { cursor, ..one }, &pages);
     assert_eq!(next, ["2-du"]);
 }
 
@@ -442,11 +476,41 @@ fn one_provider_serves_a_whole_inbox() {
             ..Default::default()
         }))
         .unwrap();
-    assert!(thread.url.contains("/linkedin/conversations/urn%3Ali%3Amsg_conversation"), "{}", thread.url);
+    assert!(
+        thread
+            .url
+            .contains("/linkedin/conversations/urn%3Ali%3Amsg_conversation"),
+        "{}",
+        thread.url
+    );
     assert_eq!(
         connectsafely_only
             .provider_of(&Operation::ListMessages(MessageQuery::default()))
             .unwrap(),
         Some(Provider::ConnectSafely)
     );
+}
+
+#[test]
+fn a_label_goes_straight_to_the_successor() {
+    let query = ConversationQuery {
+        label_id: Some("7".into()),
+        unread: Some(true),
+        ..Default::default()
+    };
+    let (mut exchange, first) =
+        Exchange::start(direct(true, false), Operation::ListConversations(query)).unwrap();
+    assert_eq!(
+        first.url,
+        format!("{BASE}/linkedin/conversations?labelId=7")
+    );
+    // Its page is filtered here (the successor cannot).
+    let step = exchange
+        .receive(&successor_page(&["2-au", "2-b"], None))
+        .unwrap();
+    let Step::Done(Page::Conversations(page)) = step else {
+        panic!("one page")
+    };
+    let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["2-au"]);
 }

@@ -114,13 +114,23 @@ impl Exchange {
         {
             walk = Some(Self::walk(&backend, query)?);
         }
-        let request = backend.build(&operation)?;
+        // A label is a filter of the successor only: ask it directly.
+        let successor = match (&operation, backend.served(&operation)?) {
+            (Operation::ListConversations(q), Served::ConnectSafely(..)) => q.label_id.is_some(),
+            _ => false,
+        };
+        let request = match (&operation, backend.served(&operation)?) {
+            (Operation::ListConversations(q), Served::ConnectSafely(client, _)) if successor => {
+                client.build_conversations(q)?
+            }
+            _ => backend.build(&operation)?,
+        };
         let exchange = Self {
             backend,
             operation,
             request: request.clone(),
             hops: 0,
-            successor: false,
+            successor,
             calls: 0,
             credits: 0,
             walk,

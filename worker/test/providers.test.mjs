@@ -48,7 +48,7 @@ async function wholeInbox() {
   return conversations;
 }
 
-test("the unread view is exact in both seed modes: no read thread, every unread one once", async () => {
+test("unread, read and keyword views are exact in both seed modes: each match once, in order", async () => {
   const unread = (await wholeInbox()).filter((c) => c.unreadCount > 0).map((c) => c.conversationId);
   try {
     for (const mode of ["serve", "redirect"]) {
@@ -58,6 +58,15 @@ test("the unread view is exact in both seed modes: no read thread, every unread 
       assert.ok(items.every((c) => c.unreadCount > 0), mode);
       const read = await walk("/v1/conversations?unread=false&count=9", "p-both");
       assert.ok(read.length > 0 && read.every((c) => c.isRead && c.unreadCount === 0), mode);
+      if (mode === "redirect") {
+        // Keywords after the 307: every conversation whose list entry names it, once, in order.
+        const inbox = await wholeInbox();
+        const keyword = inbox.map((c) => c.participants[0]?.name ?? "").find((n) => /^[A-Za-z]{4,}/.test(n)).slice(0, 4).toLowerCase();
+        const hits = inbox.filter((c) => c.participants.some((p) => p.name.toLowerCase().includes(keyword) || (p.headline ?? "").toLowerCase().includes(keyword))
+          || (c.latestMessage?.text ?? "").toLowerCase().includes(keyword)).map((c) => c.conversationId);
+        const found = await walk(`/v1/conversations?keywords=${encodeURIComponent(keyword)}&count=4`, "p-both");
+        assert.deepEqual(found.map((c) => c.id), hits, `keyword ${keyword}`);
+      }
     }
   } finally {
     await seedMode("serve");
