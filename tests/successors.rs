@@ -514,3 +514,106 @@ fn a_label_goes_straight_to_the_successor() {
     let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["2-au"]);
 }
+
+#[test]
+fn a_moved_list_is_asked_of_the_successor_with_our_own_parameters() {
+    // The Location drops the cursor: the request sent is ours, with every parameter.
+    let query = ConversationQuery {
+        count: Some(3),
+        cursor: Some(
+            Cursor {
+                provider: Provider::ConnectSafely,
+                fingerprint: query_fingerprint_of(&ConversationQuery::default()),
+                upstream: "page-2".into(),
+                skip: 0,
+            }
+            .encode(),
+        ),
+        ..Default::default()
+    };
+    let (mut exchange, _) =
+        Exchange::start(direct(true, false), Operation::ListConversations(query)).unwrap();
+    let moved = HttpResponse::new(301, "")
+        .with_header("location", "HTTP://127.0.0.1:9/linkedin/conversations/");
+    let follow = send_of(exchange.receive(&moved).unwrap());
+    assert_eq!(
+        follow.url,
+        format!("{BASE}/linkedin/conversations?count=3&nextCursor=page-2")
+    );
+}
+
+fn query_fingerprint_of(query: &ConversationQuery) -> String {
+    let opaque = cs()
+        .parse_list_conversations(
+            query,
+            &HttpResponse::new(
+                200,
+                r#"{"success":true,"conversations":[],"nextCursor":"x"}"#,
+            ),
+        )
+        .unwrap()
+        .next_cursor
+        .unwrap();
+    Cursor::decode(&opaque).unwrap().fingerprint
+}
+
+#[test]
+fn a_walk_reads_at_most_the_page_cap_then_answers_with_a_cursor_to_go_on() {
+    // Six upstream pages without a single unread conversation.
+    let pages: Vec<HttpResponse> = (0..6)
+        .map(|i| {
+            let next = format!("p{}", i + 2);
+            successor_page(&[&format!("2-r{i}")], Some(&next))
+        })
+        .collect();
+    let (ids, cursor, calls) = walk(unread(), &pages);
+    assert!(ids.is_empty());
+    assert_eq!(
+        calls as usize,
+        1 + linkedin_inbox::inbox::MAX_FILTERED_PAGES as usize
+    );
+    let next = Cursor::decode(cursor.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (next.upstream.as_str(), next.skip),
+        ("p6", 0),
+        "it goes on after the last page read"
+    );
+}
+
+#[test]
+fn a_failure_mid_walk_answers_what_was_gathered_and_where_to_go_on() {
+    let query = ConversationQuery {
+        unread: Some(true),
+        count: Some(5),
+        ..Default::default()
+    };
+    let (mut exchange, _) =
+        Exchange::start(direct(true, false), Operation::ListConversations(query)).unwrap();
+    let moved = HttpResponse::new(307, "").with_header("location", "/linkedin/conversations");
+    send_of(exchange.receive(&moved).unwrap());
+    let next = exchange
+        .receive(&successor_page(&["2-au", "2-b"], Some("p2")))
+        .unwrap();
+    assert!(matches!(next, Step::Send(_)));
+    let failure = exchange
+        .receive(&HttpResponse::new(500, r#"{"error":"boom"}"#))
+        .unwrap_err();
+    let Page::Conversations(page) = exchange.recover(failure).unwrap() else {
+        panic!("a list")
+    };
+    let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["2-au"]);
+    let resume = Cursor::decode(page.next_cursor.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (resume.upstream.as_str(), resume.skip),
+        ("p2", 0),
+        "the failed page is read again"
+    );
+    // A failure before anything was gathered is the error.
+    let (fresh, _) =
+        Exchange::start(direct(true, false), Operation::ListConversations(unread())).unwrap();
+    let error = linkedin_inbox::Error::Network {
+        message: "down".into(),
+    };
+    assert_eq!(fresh.recover(error).unwrap_err().code(), ErrorCode::Network);
+}

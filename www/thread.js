@@ -12,8 +12,10 @@ export class ThreadView {
     this.generation = (this.generation ?? 0) + 1;
     this.messages = [];
     this.cursor = null;
-    this.query = conversation.id
-      ? { conversationId: conversation.id }
+    // The URN when the provider sent one (the form the provider documents), else the thread id.
+    const id = conversation.urn ?? conversation.id;
+    this.query = id
+      ? { conversationId: id }
       : { profileUrl: conversation.participants[0]?.profileUrl };
     this.title.textContent = conversation.participants.map((p) => p.name).join(", ") || "Conversation";
     if (conversation.url?.startsWith("https://www.linkedin.com/")) {

@@ -35,10 +35,15 @@ export interface InboxClient {
 pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
     let (mut exchange, mut request) = Exchange::start(backend.clone(), operation)?;
     loop {
-        let response = send(fetch, &request).await?;
-        match exchange.receive(&response)? {
-            Step::Send(next) | Step::Follow(next) => request = next,
-            Step::Done(page) => return Ok(page),
+        // A failure after a filtered walk gathered something answers with that (and a cursor).
+        let step = match send(fetch, &request).await {
+            Ok(response) => exchange.receive(&response),
+            Err(error) => Err(error),
+        };
+        match step {
+            Ok(Step::Send(next) | Step::Follow(next)) => request = next,
+            Ok(Step::Done(page)) => return Ok(page),
+            Err(error) => return exchange.recover(error),
         }
     }
 }

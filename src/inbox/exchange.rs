@@ -221,11 +221,25 @@ impl Exchange {
                 "the provider redirected to another host; refused",
             ));
         }
-        if let Ok(Served::ConnectSafely(client, _)) = self.backend.served(&self.operation) {
-            self.successor = matches!(self.operation, Operation::ListConversations(_))
-                && client.is_successor_url(&target);
-        }
         self.hops += 1;
+        // A ConnectSafely list that moved is answered by an endpoint that may not filter: its
+        // page is filtered here whatever it says. When it moved to the successor, our own
+        // request for it is sent (every parameter, the cursor included), not the Location's.
+        if let (Operation::ListConversations(query), Ok(Served::ConnectSafely(client, _))) =
+            (&self.operation, self.backend.served(&self.operation))
+        {
+            self.successor = true;
+            let path = target.split(['?', '#']).next().unwrap_or_default();
+            if path.trim_end_matches('/').ends_with("/conversations") {
+                let rebuilt = client.build_conversations(query)?;
+                if origin(&rebuilt.url).map(str::to_ascii_lowercase)
+                    == origin(&target).map(str::to_ascii_lowercase)
+                {
+                    self.request = rebuilt;
+                    return Ok(self.request.clone());
+                }
+            }
+        }
         self.request = HttpRequest {
             url: target,
             ..self.request.clone()
@@ -309,6 +323,16 @@ impl Exchange {
         match self.answer(next) {
             Step::Done(page) => Some(page),
             _ => None,
+        }
+    }
+
+    /// After a failure: the page gathered so far when a filtered walk has read at least one
+    /// upstream page (the next request continues from where it stopped), else the error.
+    pub fn recover(self, error: Error) -> Result<Page> {
+        let gathered = self.walk.as_ref().is_some_and(|w| w.first.is_some());
+        match gathered {
+            true => self.finish().ok_or(error),
+            false => Err(error),
         }
     }
 

@@ -282,13 +282,15 @@ fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
         // A LinkedIn session belongs to one account: the same session under two account ids
         // would get two ledgers (twice the limits) for one LinkedIn account.
         if clients[..index].iter().any(|c| {
-            c.linkup_login_token.is_some()
-                && c.linkup_login_token == client.linkup_login_token
-                && crate::auth::account_digest(c) != crate::auth::account_digest(client)
+            let same_session = (c.linkup_login_token.is_some()
+                && c.linkup_login_token == client.linkup_login_token)
+                || (c.linkup_account_id.is_some()
+                    && c.linkup_account_id == client.linkup_account_id);
+            same_session && crate::auth::account_digest(c) != crate::auth::account_digest(client)
         }) {
             return problem(
                 index,
-                "linkupLoginToken is used by an earlier entry of another connectsafelyAccountId",
+                "linkupLoginToken (or linkupAccountId) is used by an earlier entry of another connectsafelyAccountId",
             );
         }
         if let Some(position) = client
@@ -490,13 +492,18 @@ pub(crate) mod tests {
         assert!(with_clients(&shared_session)
             .unwrap_err()
             .0
-            .contains("linkupLoginToken is used"));
+            .contains("is used by an earlier entry of another"));
         let missing = entry("a", '1', "[]")
             .replace(r#""linkupLoginToken":"t-a""#, r#""linkupLoginToken":" ""#);
         assert!(with_clients(&format!("[{missing}]"))
             .unwrap_err()
             .0
             .contains("an account field is empty"));
+        let shared_v2 = r#"[{"name":"a","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111","connectsafelyAccountId":"x","linkupAccountId":"lk_1"},{"name":"b","tokenSha256":"2222222222222222222222222222222222222222222222222222222222222222","connectsafelyAccountId":"y","linkupAccountId":"lk_1"}]"#;
+        assert!(with_clients(shared_v2)
+            .unwrap_err()
+            .0
+            .contains("is used by an earlier entry of another"));
         let nothing = r#"[{"name":"n","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111"}]"#;
         assert!(with_clients(nothing)
             .unwrap_err()

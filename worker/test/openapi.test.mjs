@@ -14,7 +14,7 @@ const PAGE_HEADERS = {
   vary: "Origin, Authorization",
 };
 const ERROR_HEADERS = { "content-type": "application/json", "cache-control": "no-store", vary: "Origin, Authorization" };
-const PAGE = { items: [], nextCursor: null, total: 0, accountId: "acct", ownerProfileUrn: null };
+const PAGE = { items: [], nextCursor: null, total: 0, accountId: "acct", ownerProfileUrn: null, filtersApplied: true, creditCost: 0 };
 const page = (over = {}) => ({ method: "GET", path: "/v1/conversations?count=2", status: 200, headers: PAGE_HEADERS, body: PAGE, ...over });
 const error = (status, code, over = {}) => ({ method: "GET", path: "/v1/conversations", status, headers: ERROR_HEADERS, body: { error: { code, message: "x" } }, ...over });
 const refused = (response, pattern) => assert.throws(() => checkResponse(response), (e) => e instanceof assert.AssertionError && pattern.test(e.message), JSON.stringify(response));

@@ -247,13 +247,6 @@ impl ConnectSafely {
         Ok(self.get(url_with_query(url, &params)))
     }
 
-    /// Whether `url` is this client's successor list endpoint (where the seed path's 307
-    /// leads).
-    pub(crate) fn is_successor_url(&self, url: &str) -> bool {
-        let path = url.split(['?', '#']).next().unwrap_or_default();
-        path == format!("{}{SUCCESSOR_PATH}", self.base_url)
-    }
-
     /// Parses the response to [`Self::build_list_conversations`] for the same `query`.
     pub fn parse_list_conversations(
         &self,

@@ -19,7 +19,7 @@ pub struct Meter {
     pub page_credits: u64,
 }
 
-/// Spends one more page: `Ok(true)` when the budget allows it.
+/// Spends one more page: `Ok(true)` when the budget allows it (its credits held in `extras`).
 async fn spend(
     ledger: &Ledger,
     meter: Meter,
@@ -56,7 +56,9 @@ fn error_kind(error: &worker::Error) -> &'static str {
     }
 }
 
-/// Runs `operation`: the page and the LinkupAPI credits it cost.
+/// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
+/// walk gathered matches answers with them (the failed page's credits refunded when the
+/// provider refused it); a failure of the first page is the error.
 pub async fn fetch_page(
     backend: Backend,
     operation: Operation,
@@ -65,40 +67,41 @@ pub async fn fetch_page(
     meter: Meter,
 ) -> Result<(Page, u64), Error> {
     let (mut exchange, mut request) = Exchange::start(backend, operation)?;
-    let mut extras = Vec::new();
+    // Credits held for the extra page in flight.
+    let mut pending = Vec::new();
     let outcome = loop {
-        let response = match upstream::send(&request, timeout_ms).await {
-            Ok(response) => response,
-            Err(e) => break Err(e),
+        let step = match upstream::send(&request, timeout_ms).await {
+            Ok(response) => exchange.receive(&response),
+            Err(e) => Err(e),
         };
-        match exchange.receive(&response) {
-            Err(e) => break Err(e),
+        match step {
             Ok(Step::Done(page)) => break Ok(page),
             Ok(Step::Follow(next)) => request = next,
-            Ok(Step::Send(next)) => match spend(&ledger, meter, &mut extras).await {
-                Ok(true) => request = next,
-                Ok(false) => {
-                    break exchange.finish().ok_or_else(|| Error::Unavailable {
-                        message: "the walk ended without a page".into(),
-                    })
+            Ok(Step::Send(next)) => {
+                pending.clear(); // the page before was answered: its credits are spent
+                match spend(&ledger, meter, &mut pending).await {
+                    Ok(true) => request = next,
+                    Ok(false) => {
+                        break exchange.finish().ok_or_else(|| Error::Unavailable {
+                            message: "the walk ended without a page".into(),
+                        })
+                    }
+                    Err(e) => break Err(unavailable(e)),
                 }
-                Err(e) => break Err(unavailable(e)),
-            },
+            }
+            Err(error) => {
+                if !may_have_been_charged(&error) {
+                    let now = Date::now().as_millis();
+                    for reservation in pending.drain(..) {
+                        let _ = ledger.refund(reservation, now).await;
+                    }
+                }
+                break exchange.recover(error);
+            }
         }
     };
     let credits = u64::from(exchange_credits(&outcome));
-    match outcome {
-        Ok(page) => Ok((page, credits)),
-        Err(error) => {
-            if !may_have_been_charged(&error) {
-                let now = Date::now().as_millis();
-                for reservation in extras {
-                    let _ = ledger.refund(reservation, now).await;
-                }
-            }
-            Err(error)
-        }
-    }
+    outcome.map(|page| (page, credits))
 }
 
 /// The credits a finished page reports (the exchange's total, carried in the page).
