@@ -1,4 +1,4 @@
-//! What every authenticated route gets: the settings, the calling client and the time.
+//! What every authenticated route gets: the settings and the calling client.
 
 use std::rc::Rc;
 
@@ -7,7 +7,6 @@ use crate::config::{ClientEntry, Config};
 pub struct Call {
     pub config: Rc<Config>,
     pub client_index: usize,
-    pub now_ms: u64,
 }
 
 impl Call {

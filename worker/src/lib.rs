@@ -3,7 +3,7 @@
 //!
 //! Pure modules (settings, planning, query parsing, error replies, client auth) build on every
 //! target and carry native unit tests; the runtime modules (router, routes, account gate,
-//! cache, transport) build for wasm32 only.
+//! store, transport) build for wasm32 only.
 
 mod auth;
 mod config;
@@ -11,10 +11,9 @@ mod limits;
 mod plan;
 mod query;
 mod reply;
+mod schema;
 mod seal;
 
-#[cfg(target_arch = "wasm32")]
-mod cache;
 #[cfg(target_arch = "wasm32")]
 mod context;
 #[cfg(target_arch = "wasm32")]

@@ -172,6 +172,7 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "messages"] => route("profile-messages", "GET"),
         ["v1", "usage"] => route("usage", "GET"),
         ["v1", "refresh"] => route("refresh", "POST"),
+        ["v1", "data"] => route("data", "DELETE"),
         _ => None,
     }
 }

@@ -79,7 +79,7 @@ pub fn preflight(origin: &str) -> worker::Result<Response> {
     let mut response = Response::empty()?.with_status(204);
     let headers = response.headers_mut();
     headers.set("Access-Control-Allow-Origin", origin)?;
-    headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
+    headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")?;
     headers.set(
         "Access-Control-Allow-Headers",
         "Authorization, Content-Type",

@@ -1,9 +1,7 @@
 //! The fetch entry point: configuration, origin and client checks, then the route table.
 
 use linkedin_inbox::ErrorCode;
-use worker::{
-    console_error, console_log, event, Context, Date, Env, Method, Request, Response, Router,
-};
+use worker::{console_error, console_log, event, Context, Env, Method, Request, Response, Router};
 
 use crate::context::Call;
 use crate::plan::route_of;
@@ -111,7 +109,6 @@ async fn handle(
     let call = Call {
         config,
         client_index,
-        now_ms: Date::now().as_millis(),
     };
     let response = Router::with_data(call)
         .get_async("/v1/conversations", routes::conversations)
@@ -122,6 +119,7 @@ async fn handle(
         .get_async("/v1/messages", routes::profile_messages)
         .get_async("/v1/usage", routes::usage)
         .post_async("/v1/refresh", routes::refresh)
+        .delete_async("/v1/data", routes::delete_data)
         .or_else_any_method_async("/", routes::not_found)
         .or_else_any_method_async("/*path", routes::not_found)
         .run(req, env)

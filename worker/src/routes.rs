@@ -71,6 +71,12 @@ pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<R
     forward_simple(&ctx.env, &ctx.data, "/refresh", Method::Post).await
 }
 
+/// `DELETE /v1/data`: the calling account's stored pages are deleted (its personal data); the
+/// ledger of spent budget and credits stays, so a wipe cannot reset limits.
+pub async fn delete_data(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    forward_simple(&ctx.env, &ctx.data, "/data", Method::Delete).await
+}
+
 /// Any other path.
 pub async fn not_found(_req: Request, _ctx: RouteContext<Call>) -> worker::Result<Response> {
     respond::refuse(ErrorCode::NotFound, "no such route")

@@ -199,19 +199,18 @@ test("upstream failures with a cached page answer STALE; without one, the docume
   }
 });
 
-test("when the account gate itself fails: cached pages only, else 503, never an upstream call", async () => {
+test("when the account gate itself fails: 503, never an upstream call around it", async () => {
   const warm = await call(scale, "/v1/conversations?count=44", "scale-titouan");
   assert.equal(warm.headers.get("x-cache"), "MISS");
   await scale.stop();
   const broken = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { ...SCALE_VARS, ACCOUNT_GATE_BINDING: "NO_SUCH_BINDING" }, persistTo: state });
   try {
     const before = await upstream();
-    const cached = await call(broken, "/v1/conversations?count=44", "scale-titouan");
-    assert.equal(cached.status, 200);
-    assert.ok(["HIT", "STALE"].includes(cached.headers.get("x-cache")));
-    assert.equal(cached.text, warm.text);
-    const uncached = await call(broken, "/v1/conversations?count=45", "scale-titouan");
-    assert.deepEqual([uncached.status, uncached.body.error.code], [503, "UNAVAILABLE"]);
+    // The pages live in the account's object: without it nothing is served, nothing fetched.
+    for (const count of [44, 45]) {
+      const answer = await call(broken, `/v1/conversations?count=${count}`, "scale-titouan");
+      assert.deepEqual([answer.status, answer.body.error.code], [503, "UNAVAILABLE"]);
+    }
     const usage = await call(broken, "/v1/usage", "scale-titouan");
     assert.equal(usage.status, 503);
     assert.equal((await upstream()) - before, 0);

@@ -1,23 +1,14 @@
-//! The Worker's side of the gate: forwarding to the account's Durable Object, and degrading
-//! to cached reads and a clear 503 when the object itself fails (never to upstream calls).
-
-use std::cell::RefCell;
-use std::collections::HashMap;
+//! The Worker's side of the gate: forwarding to the account's Durable Object, and a clear 503
+//! when the object itself fails (its pages live in it; never an upstream call around it).
 
 use linkedin_inbox::Error;
 use worker::{console_error, Env, Method, Request, RequestInit, Response};
 
 use super::{GateRequest, CLIENT_HEADER};
 use crate::auth::account_digest;
-use crate::cache;
 use crate::context::Call;
 use crate::plan::PageRequest;
 use crate::respond;
-
-thread_local! {
-    /// The last generation each account's gate reported, for degraded cache reads.
-    static GENERATIONS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
-}
 
 async fn send(
     env: &Env,
@@ -64,50 +55,26 @@ pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::
     let account = account_digest(client);
     let body = serde_json::to_string(&GateRequest {
         client: client.name.clone(),
-        page: page.clone(),
+        page,
     })?;
     match send(env, call, &account, "/page", Method::Post, Some(body)).await {
-        Ok(response) => {
-            if let Some(generation) = response
-                .headers()
-                .get("X-Generation")?
-                .and_then(|g| g.parse().ok())
-            {
-                GENERATIONS.with(|g| g.borrow_mut().insert(account, generation));
-            }
-            Ok(response)
-        }
+        Ok(response) => Ok(response),
         Err(e) => {
-            console_error!("account gate failed: {e}; serving from cache only");
-            degraded(call, &account, &page).await
+            console_error!("account gate failed: {e}");
+            degraded()
         }
     }
 }
 
-async fn degraded(call: &Call, account: &str, page: &PageRequest) -> worker::Result<Response> {
-    let generation = GENERATIONS.with(|g| g.borrow().get(account).copied().unwrap_or(0));
-    let provider = call
-        .config
-        .backend(call.client())
-        .ok()
-        .and_then(|b| b.provider_of(&page.operation()).ok().flatten())
-        .unwrap_or(linkedin_inbox::Provider::ConnectSafely);
-    let plan = match page.plan(&call.config, account, generation, provider) {
-        Ok(plan) => plan,
-        Err(e) => return respond::core_error(&e),
-    };
-    if let Some(hit) = cache::lookup(&plan.key, call.now_ms).await {
-        return hit.hit(&plan);
-    }
-    if let Some(stale) = cache::lookup_stale(&plan.key, call.now_ms).await {
-        return stale.stale();
-    }
+/// The account's object failed: its pages live in it, so nothing can be served, and never
+/// an unguarded upstream call.
+fn degraded() -> worker::Result<Response> {
     respond::core_error(&Error::Unavailable {
         message: "the account gate is unavailable".into(),
     })
 }
 
-/// `/usage` or `/refresh` of the calling client's gate.
+/// `/usage`, `/refresh` or `/data` of the calling client's gate.
 pub async fn forward_simple(
     env: &Env,
     call: &Call,

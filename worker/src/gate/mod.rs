@@ -5,6 +5,7 @@
 
 mod forward;
 mod ledger;
+mod pages;
 mod walk;
 
 use std::cell::RefCell;
@@ -24,12 +25,12 @@ pub use forward::{forward_page, forward_simple};
 use ledger::{next_reset_ms, Ledger, Reservation};
 
 use crate::auth::account_digest;
-use crate::cache;
 use crate::config::{ClientEntry, Config};
 use crate::plan::{
     clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
 };
 use crate::respond::{self, page_response};
+use pages::Pages;
 use walk::{fetch_page, Meter};
 
 /// The header that names the calling client on every request the Worker sends its gate.
@@ -109,6 +110,10 @@ impl DurableObject for AccountGate {
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
+            "/data" => {
+                Pages::open(&self.state.storage())?.wipe()?;
+                Ok(Response::empty()?.with_status(204))
+            }
             "/refresh" => match ledger
                 .try_refresh(now, config.refresh_interval_secs)
                 .await?
@@ -184,7 +189,8 @@ impl AccountGate {
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
-        if let Some(hit) = cache::lookup(&plan.key, now).await {
+        let pages = Pages::open(&self.state.storage())?;
+        if let Some(hit) = pages.fresh(&plan.key, now)? {
             ledger.record_saved(plan.credits, false).await?;
             return hit.hit(plan);
         }
@@ -265,16 +271,14 @@ impl AccountGate {
         let result = shared.await;
         if let Ok(fetched) = &result {
             // Stored before the in-flight entry goes, so no request falls between the two.
-            if let Err(e) = cache::store(
+            if let Err(e) = pages.put(
                 &plan.key,
                 &fetched.body,
                 plan.ttl_secs,
                 config.stale_window_secs,
-                now,
-            )
-            .await
-            {
-                worker::console_error!("cache put failed: {e}");
+                Date::now().as_millis(),
+            ) {
+                worker::console_error!("page store failed: {e}");
             }
         }
         self.in_flight
@@ -393,7 +397,7 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         if stale_allowed(error) {
-            if let Some(stale) = cache::lookup_stale(&plan.key, now).await {
+            if let Some(stale) = Pages::open(&self.state.storage())?.stale(&plan.key, now)? {
                 ledger.record_stale().await?;
                 return stale.stale();
             }

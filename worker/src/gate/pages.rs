@@ -1,0 +1,163 @@
+//! The account's pages in its Durable Object's SQLite database: one consistent copy wherever
+//! the Worker runs (the Cache API does nothing on `*.workers.dev`). A page is fresh for its
+//! TTL and kept, for stale answers, for the stale window after it; expired rows are pruned a
+//! few at a time on each write. SQL calls are synchronous: no request interleaves with them.
+
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue, Storage};
+
+use crate::plan::{Plan, Source};
+use crate::respond::page_response;
+use crate::schema;
+
+/// Expired rows deleted per write, so pruning stays bounded.
+const PRUNE_BATCH: i64 = 20;
+
+/// A stored page and how old it is.
+pub struct Stored {
+    pub body: String,
+    pub age_secs: u64,
+    pub remaining_secs: u64,
+}
+
+impl Stored {
+    /// The page as a fresh HIT; the plan's credits are what the upstream call would have cost.
+    pub fn hit(self, plan: &Plan) -> worker::Result<worker::Response> {
+        page_response(
+            worker::ResponseBody::Body(self.body.into_bytes()),
+            Source::Hit,
+            plan.browser_max_age(self.remaining_secs),
+            Some(self.age_secs),
+            0,
+            plan.credits,
+        )
+    }
+
+    /// The page as STALE (served because the provider failed or the budget is spent).
+    pub fn stale(self) -> worker::Result<worker::Response> {
+        page_response(
+            worker::ResponseBody::Body(self.body.into_bytes()),
+            Source::Stale,
+            0,
+            Some(self.age_secs),
+            0,
+            0,
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct Row {
+    body: String,
+    stored_at: f64,
+    ttl_secs: f64,
+}
+
+#[derive(Deserialize)]
+struct Version {
+    value: f64,
+}
+
+/// The pages of one account.
+pub struct Pages(SqlStorage);
+
+fn int(value: u64) -> SqlStorageValue {
+    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+impl Pages {
+    /// Opens the store, migrating its schema to the latest version first.
+    pub fn open(storage: &Storage) -> worker::Result<Self> {
+        let sql = storage.sql();
+        sql.exec(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            None,
+        )?;
+        let version = sql
+            .exec("SELECT value FROM meta WHERE key = 'schema_version'", None)?
+            .to_array::<Version>()?
+            .first()
+            .map_or(0, |v| v.value as u32);
+        if version >= schema::LATEST {
+            return Ok(Self(sql));
+        }
+        for (to, statements) in schema::pending(version) {
+            for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
+                sql.exec(statement, None)?;
+            }
+            sql.exec(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                vec![SqlStorageValue::Integer(i64::from(*to))],
+            )?;
+        }
+        Ok(Self(sql))
+    }
+
+    fn read(&self, key: &str, now_ms: u64) -> worker::Result<Option<(Stored, u64)>> {
+        let rows = self
+            .0
+            .exec(
+                "SELECT body, stored_at, ttl_secs FROM pages WHERE key = ? AND expires_at > ?",
+                vec![SqlStorageValue::String(key.to_owned()), int(now_ms)],
+            )?
+            .to_array::<Row>()?;
+        Ok(rows.into_iter().next().map(|row| {
+            let age_secs = now_ms.saturating_sub(row.stored_at as u64) / 1000;
+            let page = Stored {
+                body: row.body,
+                age_secs,
+                remaining_secs: 0,
+            };
+            (page, row.ttl_secs as u64)
+        }))
+    }
+
+    /// The page under `key` if it is younger than its TTL.
+    pub fn fresh(&self, key: &str, now_ms: u64) -> worker::Result<Option<Stored>> {
+        Ok(self.read(key, now_ms)?.and_then(|(page, ttl)| {
+            (page.age_secs < ttl).then(|| Stored {
+                remaining_secs: ttl - page.age_secs,
+                ..page
+            })
+        }))
+    }
+
+    /// The page under `key` however old, within its stale window.
+    pub fn stale(&self, key: &str, now_ms: u64) -> worker::Result<Option<Stored>> {
+        Ok(self.read(key, now_ms)?.map(|(page, _)| page))
+    }
+
+    /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
+    pub fn put(
+        &self,
+        key: &str,
+        body: &str,
+        ttl_secs: u64,
+        keep_secs: u64,
+        now_ms: u64,
+    ) -> worker::Result<()> {
+        let expires_at =
+            now_ms.saturating_add(ttl_secs.saturating_add(keep_secs).saturating_mul(1000));
+        self.0.exec(
+            "INSERT OR REPLACE INTO pages (key, body, stored_at, ttl_secs, expires_at) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                SqlStorageValue::String(key.to_owned()),
+                SqlStorageValue::String(body.to_owned()),
+                int(now_ms),
+                int(ttl_secs),
+                int(expires_at),
+            ],
+        )?;
+        self.0.exec(
+            "DELETE FROM pages WHERE key IN (SELECT key FROM pages WHERE expires_at <= ? LIMIT ?)",
+            vec![int(now_ms), SqlStorageValue::Integer(PRUNE_BATCH)],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes every page of the account (its personal data); the ledger is elsewhere and stays.
+    pub fn wipe(&self) -> worker::Result<()> {
+        self.0.exec("DELETE FROM pages", None)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,40 @@
+//! The account object's own SQLite schema, versioned: migration `n` takes a database at
+//! version `n - 1` (0: a new object, or one from before the store, which kept only the
+//! key-value ledger) to version `n`. Applied in order when the object starts; each is one
+//! batch of statements. Pure: checked natively, run in `gate/pages.rs`.
+
+/// `(version, statements)`, in order.
+pub const MIGRATIONS: &[(u32, &str)] = &[(
+    1,
+    "CREATE TABLE IF NOT EXISTS pages (
+        key TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        stored_at INTEGER NOT NULL,
+        ttl_secs INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS pages_expiry ON pages (expires_at);",
+)];
+
+/// The version a database reaches after every migration.
+pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The migrations a database at `version` still needs.
+pub fn pending(version: u32) -> impl Iterator<Item = &'static (u32, &'static str)> {
+    MIGRATIONS.iter().filter(move |(v, _)| *v > version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_follow_each_other_from_one() {
+        for (index, (version, statements)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version as usize, index + 1);
+            assert!(!statements.trim().is_empty());
+        }
+        assert_eq!(pending(0).count(), MIGRATIONS.len());
+        assert_eq!(pending(LATEST).count(), 0);
+    }
+}

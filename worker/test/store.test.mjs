@@ -1,0 +1,64 @@
+// The account's pages in its Durable Object's SQLite store (issue 16, part): one copy wherever
+// the Worker runs, surviving restarts; DELETE /v1/data wipes them and keeps the ledger.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox } from "../../tests/js/sandbox.mjs";
+import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
+
+const CLIENTS = [
+  { name: "alex", token: "store-alex", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
+  { name: "priya", token: "store-priya", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" },
+];
+
+let sandbox, worker, state;
+before(async () => {
+  sandbox = await startSandbox(["--daily-limit", "100000"]);
+  state = mkdtempSync(join(tmpdir(), "inbox-store-"));
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, persistTo: state });
+});
+after(async () => {
+  await worker?.stop();
+  sandbox?.stop();
+  rmSync(state, { recursive: true, force: true });
+});
+
+const call = (path, token = "store-alex", method = "GET") => checkedCall(worker.base, path, { method, authorization: `Bearer ${token}` });
+const upstream = async () => (await sandbox.stats()).calls.total;
+
+test("a stored page survives a restart: the repeat is a HIT with 0 upstream calls", async () => {
+  const head = await call("/v1/conversations?count=8");
+  const path = `/v1/conversations?count=8&cursor=${encodeURIComponent(head.body.nextCursor)}`;
+  const first = await call(path);
+  assert.equal(first.headers.get("x-cache"), "MISS");
+  await worker.stop();
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, persistTo: state });
+  const before = await upstream();
+  const again = await call(path);
+  assert.deepEqual([again.status, again.headers.get("x-cache")], [200, "HIT"]);
+  assert.deepEqual(again.body, first.body);
+  assert.equal(await upstream(), before);
+});
+
+test("DELETE /v1/data wipes the calling account's pages, not another's, and keeps its ledger", async () => {
+  const mine = await call("/v1/conversations?count=9");
+  const theirs = await call("/v1/conversations?count=9", "store-priya");
+  assert.equal((await call("/v1/conversations?count=9")).headers.get("x-cache"), "HIT");
+  const usage = (await call("/v1/usage")).body;
+
+  const wiped = await call("/v1/data", "store-alex", "DELETE");
+  assert.equal(wiped.status, 204);
+  const before = await upstream();
+  const after = await call("/v1/conversations?count=9");
+  assert.equal(after.headers.get("x-cache"), "MISS", "nothing of the account was left to read");
+  assert.equal((await upstream()) - before, 1);
+  assert.deepEqual(after.body.items.map((c) => c.id), mine.body.items.map((c) => c.id));
+  assert.equal((await call("/v1/conversations?count=9", "store-priya")).headers.get("x-cache"), "HIT", "another account keeps its pages");
+  assert.ok(theirs.status === 200);
+  const kept = (await call("/v1/usage")).body;
+  assert.equal(kept.connectsafely.callsToday, usage.connectsafely.callsToday + 1, "the ledger survives the wipe");
+  const wrongMethod = await call("/v1/data", "store-alex", "GET");
+  assert.deepEqual([wrongMethod.status, wrongMethod.headers.get("allow")], [405, "DELETE"]);
+});
