@@ -13,6 +13,8 @@ mod query;
 mod reply;
 mod schema;
 mod seal;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod search;
 
 #[cfg(target_arch = "wasm32")]
 mod context;

@@ -4,9 +4,10 @@
 //! batch of statements. Pure: checked natively, run in `gate/pages.rs`.
 
 /// `(version, statements)`, in order.
-pub const MIGRATIONS: &[(u32, &str)] = &[(
-    1,
-    "CREATE TABLE IF NOT EXISTS pages (
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE IF NOT EXISTS pages (
         key TEXT PRIMARY KEY,
         body TEXT NOT NULL,
         stored_at INTEGER NOT NULL,
@@ -14,7 +15,31 @@ pub const MIGRATIONS: &[(u32, &str)] = &[(
         expires_at INTEGER NOT NULL
     );
     CREATE INDEX IF NOT EXISTS pages_expiry ON pages (expires_at);",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE IF NOT EXISTS conversations (
+        thread_id TEXT PRIMARY KEY,
+        last_activity_at INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS conversations_order ON conversations (last_activity_at DESC, thread_id);
+    CREATE VIRTUAL TABLE IF NOT EXISTS conversation_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id);
+    CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE IF NOT EXISTS list_sync (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        head_at INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        tail TEXT,
+        complete INTEGER NOT NULL,
+        account_id TEXT,
+        owner TEXT
+    )",
+    ),
+];
 
 /// The version a database reaches after every migration.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -11,6 +11,7 @@ const CLIENTS = [
   { name: "cs-only", token: "p-cs", account: TITOUAN, loginToken: null },
   { name: "lk-v2-only", token: "p-lk2", account: null, loginToken: null, linkupAccountId: `lk_acc_${TITOUAN}` },
   { name: "lk-v1-only", token: "p-lk1", account: null, loginToken: "demo-login-token-priya" },
+  { name: "cs-fresh", token: "p-cs2", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: null },
 ];
 
 let sandbox, worker;
@@ -91,10 +92,17 @@ test("single-provider accounts list and open threads; one thread gives the same 
   assert.ok(usage.body.linkup.creditsToday > 0, "the LinkupAPI-only list spends credits");
 });
 
-test("through the Worker, a redirect to another host is a 502 after one upstream call", async () => {
-  const before = (await sandbox.stats()).calls.total;
+test("through the Worker, a redirect to another host is refused after one upstream call: 502, or STALE from the store", async () => {
+  const calls = async () => (await sandbox.stats()).calls.total;
+  let before = await calls();
   await sandbox.fault({ mode: "redirect", location: "http://127.0.0.1:9/linkedin/conversations", count: 1, endpoint: "connectsafely" });
-  const refused = await call("/v1/conversations?count=13", "p-cs");
-  assert.deepEqual([refused.status, refused.body.error.code], [502, "UPSTREAM_ERROR"]);
-  assert.equal((await sandbox.stats()).calls.total - before, 1);
+  const refused = await call("/v1/conversations?count=13", "p-cs2");
+  assert.deepEqual([refused.status, refused.body.error?.code], [502, "UPSTREAM_ERROR"], "nothing stored yet");
+  assert.equal((await calls()) - before, 1);
+  assert.equal((await call("/v1/conversations?count=13", "p-cs2")).status, 200);
+  before = await calls();
+  await sandbox.fault({ mode: "redirect", location: "http://127.0.0.1:9/linkedin/conversations", count: 1, endpoint: "connectsafely" });
+  const stale = await call("/v1/conversations?count=13", "p-cs2");
+  assert.deepEqual([stale.status, stale.headers.get("x-cache")], [200, "STALE"]);
+  assert.equal((await calls()) - before, 1);
 });

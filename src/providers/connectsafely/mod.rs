@@ -136,6 +136,11 @@ impl ConversationQuery {
             .filter(|c| !c.is_empty()))
     }
 
+    /// The digest of the query's filters a cursor of it is bound to.
+    pub fn fingerprint(&self) -> Result<String> {
+        Ok(self.check()?.fingerprint)
+    }
+
     /// Whether the query filters by `unread` or `keywords`.
     pub fn filters(&self) -> bool {
         self.unread.is_some()

@@ -4,7 +4,9 @@
 //! stale pages when the provider fails.
 
 mod forward;
+mod inbox;
 mod ledger;
+mod list;
 mod pages;
 mod walk;
 
@@ -14,7 +16,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
-use linkedin_inbox::{Error, ErrorCode, Provider};
+use linkedin_inbox::{Error, ErrorCode, MessagePage, Provider};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{
@@ -52,6 +54,9 @@ struct Fetched {
 
 type UpstreamResult = Result<Fetched, Error>;
 
+/// A list sync: the credits it cost.
+pub(super) type SyncResult = Result<u64, Error>;
+
 struct InFlight {
     result: Shared<LocalBoxFuture<'static, UpstreamResult>>,
     started_ms: u64,
@@ -62,6 +67,8 @@ pub struct AccountGate {
     state: State,
     env: Env,
     in_flight: RefCell<HashMap<String, InFlight>>,
+    /// List syncs in flight, shared by identical requests.
+    syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
 }
 
 impl DurableObject for AccountGate {
@@ -70,6 +77,7 @@ impl DurableObject for AccountGate {
             state,
             env,
             in_flight: RefCell::new(HashMap::new()),
+            syncs: RefCell::new(HashMap::new()),
         }
     }
 
@@ -107,11 +115,17 @@ impl DurableObject for AccountGate {
         match req.path().as_str() {
             "/page" => {
                 let request: GateRequest = req.json().await?;
+                if let PageRequest::Conversations(query) = &request.page {
+                    let generation = ledger.generation().await?;
+                    let response = self.list(&config, client, query, &ledger, now).await?;
+                    return with_generation(response, generation);
+                }
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
             "/data" => {
                 Pages::open(&self.state.storage())?.wipe()?;
+                inbox::Inbox::open(&self.state.storage())?.wipe()?;
                 Ok(Response::empty()?.with_status(204))
             }
             "/refresh" => match ledger
@@ -222,7 +236,7 @@ impl AccountGate {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
-        let reservation = match self.admit(config, plan, ledger, now).await? {
+        let reservation = match Self::admit(config, plan, ledger, now).await? {
             Ok(reservation) => reservation,
             Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
         };
@@ -286,6 +300,14 @@ impl AccountGate {
             .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
         match result {
             Ok(fetched) => {
+                // A thread's messages become searchable in the account's inbox.
+                if let Ok(thread) = serde_json::from_str::<MessagePage>(&fetched.body) {
+                    let indexed = inbox::Inbox::open(&self.state.storage())
+                        .and_then(|inbox| inbox.index_messages(&thread));
+                    if let Err(e) = indexed {
+                        worker::console_error!("message index failed: {e}");
+                    }
+                }
                 ledger.record_miss().await?;
                 if let Some(reservation) = reservation {
                     ledger.settle(reservation, plan.credits).await?;
@@ -340,7 +362,6 @@ impl AccountGate {
     /// (its credits are reserved here). Only storage is awaited, so concurrent calls of the
     /// account are counted one after another.
     async fn admit(
-        &self,
         config: &Config,
         plan: &Plan,
         ledger: &Ledger,

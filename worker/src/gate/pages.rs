@@ -53,44 +53,49 @@ struct Row {
     ttl_secs: f64,
 }
 
+/// The pages of one account.
+pub struct Pages(SqlStorage);
+
 #[derive(Deserialize)]
 struct Version {
     value: f64,
 }
 
-/// The pages of one account.
-pub struct Pages(SqlStorage);
+/// The account's database, its schema migrated to the latest version.
+pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
+    let sql = storage.sql();
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        None,
+    )?;
+    let version = sql
+        .exec("SELECT value FROM meta WHERE key = 'schema_version'", None)?
+        .to_array::<Version>()?
+        .first()
+        .map_or(0, |v| v.value as u32);
+    if version >= schema::LATEST {
+        return Ok(sql);
+    }
+    for (to, statements) in schema::pending(version) {
+        for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
+            sql.exec(statement, None)?;
+        }
+        sql.exec(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+            vec![SqlStorageValue::Integer(i64::from(*to))],
+        )?;
+    }
+    Ok(sql)
+}
 
 fn int(value: u64) -> SqlStorageValue {
     SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
 impl Pages {
-    /// Opens the store, migrating its schema to the latest version first.
+    /// Opens the store, migrating the account's schema to the latest version first.
     pub fn open(storage: &Storage) -> worker::Result<Self> {
-        let sql = storage.sql();
-        sql.exec(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-            None,
-        )?;
-        let version = sql
-            .exec("SELECT value FROM meta WHERE key = 'schema_version'", None)?
-            .to_array::<Version>()?
-            .first()
-            .map_or(0, |v| v.value as u32);
-        if version >= schema::LATEST {
-            return Ok(Self(sql));
-        }
-        for (to, statements) in schema::pending(version) {
-            for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
-                sql.exec(statement, None)?;
-            }
-            sql.exec(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                vec![SqlStorageValue::Integer(i64::from(*to))],
-            )?;
-        }
-        Ok(Self(sql))
+        Ok(Self(migrated(storage)?))
     }
 
     fn read(&self, key: &str, now_ms: u64) -> worker::Result<Option<(Stored, u64)>> {

@@ -1,0 +1,315 @@
+//! The account's inbox in its Durable Object's SQLite database: every conversation the
+//! provider listed (keyed by thread id, ordered by last activity), the text of every message
+//! of every thread opened, and where the list sync stands. Lists, their `unread` and
+//! `keywords` filters and search are answered from here, whatever the provider can filter.
+//! SQL calls are synchronous: no request interleaves with them.
+
+use linkedin_inbox::{Conversation, ConversationPage, MessagePage};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue, Storage};
+
+use super::pages::migrated;
+use crate::search::fts_query;
+
+/// Where the list sync stands.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SyncState {
+    pub head_at: f64,
+    pub generation: f64,
+    /// The upstream cursor of the next older page not yet stored.
+    pub tail: Option<String>,
+    pub complete: f64,
+    pub account_id: Option<String>,
+    pub owner: Option<String>,
+}
+
+impl SyncState {
+    pub fn is_complete(&self) -> bool {
+        self.complete != 0.0
+    }
+}
+
+/// A position in the stored list: after this conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub last_activity_at: i64,
+    pub thread_id: String,
+}
+
+impl Position {
+    /// `<stored>|<last activity>:<thread id>`; `stored` (how many conversations the inbox held)
+    /// makes a cursor differ when the inbox grew while the position did not move.
+    pub fn encode(&self, stored: u64) -> String {
+        format!("{stored}|{}:{}", self.last_activity_at, self.thread_id)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let (_, position) = text.split_once('|')?;
+        let (at, id) = position.split_once(':')?;
+        Some(Self {
+            last_activity_at: at.parse().ok()?,
+            thread_id: id.to_owned(),
+        })
+    }
+}
+
+/// The filters of a stored list.
+pub struct Filters<'a> {
+    pub unread: Option<bool>,
+    pub keywords: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct Json {
+    json: String,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: f64,
+}
+
+#[derive(Deserialize)]
+struct RowId {
+    rowid: f64,
+}
+
+fn text(value: &str) -> SqlStorageValue {
+    SqlStorageValue::String(value.to_owned())
+}
+
+fn int(value: i64) -> SqlStorageValue {
+    SqlStorageValue::Integer(value)
+}
+
+/// What a conversation is found by: names, headlines and the latest message.
+fn searchable(conversation: &Conversation) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in &conversation.participants {
+        parts.push(&p.name);
+        if let Some(h) = &p.headline {
+            parts.push(h);
+        }
+    }
+    if let Some(m) = &conversation.latest_message {
+        parts.push(&m.text);
+    }
+    parts.join("\n")
+}
+
+/// One account's inbox.
+pub struct Inbox(SqlStorage);
+
+impl Inbox {
+    pub fn open(storage: &Storage) -> worker::Result<Self> {
+        Ok(Self(migrated(storage)?))
+    }
+
+    pub fn sync_state(&self) -> worker::Result<Option<SyncState>> {
+        Ok(self
+            .0
+            .exec(
+                "SELECT head_at, generation, tail, complete, account_id, owner FROM list_sync WHERE id = 1",
+                None,
+            )?
+            .to_array::<SyncState>()?
+            .into_iter()
+            .next())
+    }
+
+    /// Stores a page of the unfiltered list (conversations replace their earlier copies).
+    pub fn upsert(&self, page: &ConversationPage) -> worker::Result<()> {
+        for conversation in &page.items {
+            let at = conversation
+                .last_activity_at
+                .or(conversation.latest_message.as_ref().and_then(|m| m.sent_at))
+                .unwrap_or(0);
+            let unread = conversation.unread_count > 0 || !conversation.is_read;
+            let json = serde_json::to_string(conversation)?;
+            let row = self
+                .0
+                .exec(
+                    "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                       unread = excluded.unread, json = excluded.json
+                     RETURNING rowid",
+                    vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
+                )?
+                .to_array::<RowId>()?;
+            if let Some(row) = row.first() {
+                let rowid = int(row.rowid as i64);
+                self.0.exec(
+                    "DELETE FROM conversation_text WHERE rowid = ?",
+                    vec![rowid.clone()],
+                )?;
+                self.0.exec(
+                    "INSERT INTO conversation_text (rowid, text) VALUES (?, ?)",
+                    vec![rowid, text(&searchable(conversation))],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a head sync: when, for which refresh generation, and (on the first sync) where
+    /// the older pages start.
+    pub fn record_head(
+        &self,
+        page: &ConversationPage,
+        now_ms: u64,
+        generation: u64,
+    ) -> worker::Result<()> {
+        let first = self.sync_state()?.is_none();
+        let now = int(i64::try_from(now_ms).unwrap_or(i64::MAX));
+        let generation = int(i64::try_from(generation).unwrap_or(i64::MAX));
+        let account = page
+            .account_id
+            .clone()
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        let owner = page
+            .owner_profile_urn
+            .clone()
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        if first {
+            let tail = page
+                .next_cursor
+                .clone()
+                .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+            self.0.exec(
+                "INSERT INTO list_sync (id, head_at, generation, tail, complete, account_id, owner) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                vec![now, generation, tail, int(i64::from(page.next_cursor.is_none())), account, owner],
+            )?;
+        } else {
+            self.0.exec(
+                "UPDATE list_sync SET head_at = ?, generation = ?, account_id = COALESCE(?, account_id), owner = COALESCE(?, owner) WHERE id = 1",
+                vec![now, generation, account, owner],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Records an older page read: the next one starts at its cursor.
+    pub fn record_tail(&self, page: &ConversationPage) -> worker::Result<()> {
+        let tail = page
+            .next_cursor
+            .clone()
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        self.0.exec(
+            "UPDATE list_sync SET tail = ?, complete = ? WHERE id = 1",
+            vec![tail, int(i64::from(page.next_cursor.is_none()))],
+        )?;
+        Ok(())
+    }
+
+    /// Indexes the text of a thread's messages for search (each message once).
+    pub fn index_messages(&self, page: &MessagePage) -> worker::Result<()> {
+        for message in &page.items {
+            let row = self
+                .0
+                .exec(
+                    "INSERT INTO messages (id, thread_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid",
+                    vec![text(&message.id), text(&message.conversation_id)],
+                )?
+                .to_array::<RowId>()?;
+            if let (Some(row), false) = (row.first(), message.text.is_empty()) {
+                self.0.exec(
+                    "INSERT INTO message_text (rowid, text) VALUES (?, ?)",
+                    vec![int(row.rowid as i64), text(&message.text)],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn filter_sql(filters: &Filters<'_>, bindings: &mut Vec<SqlStorageValue>) -> Option<String> {
+        let mut clauses = Vec::new();
+        if let Some(unread) = filters.unread {
+            clauses.push("unread = ?".to_owned());
+            bindings.push(int(i64::from(unread)));
+        }
+        if let Some(keywords) = filters.keywords {
+            // No searchable word: nothing matches.
+            let query = fts_query(keywords)?;
+            clauses.push(
+                "rowid IN (SELECT rowid FROM conversation_text WHERE conversation_text MATCH ?)
+                 OR thread_id IN (SELECT m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)"
+                    .to_owned(),
+            );
+            bindings.push(text(&query));
+            bindings.push(text(&query));
+        }
+        Some(match clauses.is_empty() {
+            true => "1".to_owned(),
+            false => clauses
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        })
+    }
+
+    /// Up to `limit` conversations matching `filters` after `after`, newest activity first.
+    pub fn query(
+        &self,
+        filters: &Filters<'_>,
+        after: Option<&Position>,
+        limit: u32,
+    ) -> worker::Result<Vec<Conversation>> {
+        let mut bindings = Vec::new();
+        let Some(mut condition) = Self::filter_sql(filters, &mut bindings) else {
+            return Ok(Vec::new());
+        };
+        if let Some(position) = after {
+            condition.push_str(
+                " AND (last_activity_at < ? OR (last_activity_at = ? AND thread_id > ?))",
+            );
+            bindings.push(int(position.last_activity_at));
+            bindings.push(int(position.last_activity_at));
+            bindings.push(text(&position.thread_id));
+        }
+        bindings.push(int(i64::from(limit)));
+        let rows = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT json FROM conversations WHERE {condition} ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?"
+                ),
+                bindings,
+            )?
+            .to_array::<Json>()?;
+        rows.into_iter()
+            .map(|row| serde_json::from_str(&row.json).map_err(worker::Error::from))
+            .collect()
+    }
+
+    /// How many stored conversations match `filters`.
+    pub fn count(&self, filters: &Filters<'_>) -> worker::Result<u64> {
+        let mut bindings = Vec::new();
+        let Some(condition) = Self::filter_sql(filters, &mut bindings) else {
+            return Ok(0);
+        };
+        Ok(self
+            .0
+            .exec(
+                &format!("SELECT COUNT(*) AS n FROM conversations WHERE {condition}"),
+                bindings,
+            )?
+            .to_array::<Count>()?
+            .first()
+            .map_or(0, |c| c.n as u64))
+    }
+
+    /// Deletes the inbox (personal data); the ledger lives elsewhere and stays.
+    pub fn wipe(&self) -> worker::Result<()> {
+        for table in [
+            "conversations",
+            "conversation_text",
+            "messages",
+            "message_text",
+            "list_sync",
+        ] {
+            self.0.exec(&format!("DELETE FROM {table}"), None)?;
+        }
+        Ok(())
+    }
+}

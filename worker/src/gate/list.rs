@@ -1,0 +1,336 @@
+//! `GET /v1/conversations` from the account's inbox store: the head of the unfiltered list is
+//! synced from the provider when older than `HEAD_TTL_SECS` (or after `POST /v1/refresh`),
+//! older pages only when a request reaches past what is stored; filters, ordering and search
+//! are applied here, so they are right whatever the provider could filter, and changing them
+//! costs no upstream call. Identical syncs in flight are shared. When a sync fails, the stored
+//! inbox answers `STALE`.
+
+use std::pin::pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures_util::future::{select, Either, FutureExt};
+use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, Provider};
+use worker::{Date, Delay, Response, ResponseBody};
+
+use super::inbox::{Filters, Inbox, Position};
+use super::ledger::Ledger;
+use super::walk::{fetch_page, Meter};
+use super::{AccountGate, SyncResult};
+use crate::auth::account_digest;
+use crate::config::{ClientEntry, Config};
+use crate::plan::{clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Source};
+use crate::respond::{self, page_response};
+
+/// Conversations asked of the provider per sync call (its maximum page).
+const SYNC_PAGE: u32 = 100;
+/// Older upstream pages one request may read to fill its page.
+const TAIL_PAGES_PER_REQUEST: u32 = 5;
+/// The page size when the query names none.
+const DEFAULT_COUNT: u32 = 20;
+
+fn invalid_cursor() -> Error {
+    Error::InvalidCursor {
+        reason: "not a position in this inbox".into(),
+    }
+}
+
+impl AccountGate {
+    /// Syncs the head (`tail` `None`) or the older page at `tail` into the inbox: how it was
+    /// answered (`MISS`, or `COALESCED` when an identical sync was in flight) and its credits.
+    async fn sync(
+        &self,
+        config: &Rc<Config>,
+        client: &ClientEntry,
+        generation: u64,
+        tail: Option<String>,
+        now: u64,
+    ) -> worker::Result<Result<(Source, u64), Error>> {
+        let key = match &tail {
+            None => format!("head:g{generation}"),
+            Some(cursor) => format!("tail:{cursor}"),
+        };
+        let joined = self.syncs.borrow().get(&key).cloned();
+        if let Some(shared) = joined {
+            let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
+            return Ok(match select(shared, wait).await {
+                Either::Left((result, _)) => result.map(|credits| (Source::Coalesced, credits)),
+                Either::Right(_) => Err(Error::Network {
+                    message: "an identical request is still waiting for the provider".into(),
+                }),
+            });
+        }
+        let backend = match config.backend(client) {
+            Ok(backend) => backend,
+            Err(_) => {
+                return Ok(Err(Error::Unavailable {
+                    message: "the proxy is misconfigured".into(),
+                }))
+            }
+        };
+        let query = ConversationQuery {
+            account_id: client.connectsafely_account_id.clone(),
+            count: Some(SYNC_PAGE),
+            cursor: tail.clone(),
+            ..Default::default()
+        };
+        let request = PageRequest::Conversations(query.clone());
+        let provider = backend
+            .provider_of(&request.operation())
+            .ok()
+            .flatten()
+            .unwrap_or(Provider::ConnectSafely);
+        let plan = match request.plan(config, &account_digest(client), generation, provider) {
+            Ok(plan) => plan,
+            Err(e) => return Ok(Err(e)),
+        };
+        let (config_rc, storage, head) = (config.clone(), self.state.storage(), tail.is_none());
+        let meter = Meter {
+            is_connectsafely: plan.is_connectsafely,
+            daily_limit: u64::from(config.daily_limit),
+            credit_cap: config.linkup_daily_credit_cap,
+            page_credits: plan.credits,
+        };
+        let (ledger_storage, walk_storage) = (self.state.storage(), self.state.storage());
+        let operation = request.operation();
+        // Admission, the fetch and the upsert all happen inside the one shared future, so the
+        // map entry exists before anything awaits.
+        let shared = async move {
+            let ledger = Ledger(ledger_storage);
+            let reservation = match AccountGate::admit(&config_rc, &plan, &ledger, now).await {
+                Ok(Ok(reservation)) => reservation,
+                Ok(Err(refusal)) => return Err(refusal),
+                Err(e) => return Err(storage_error(e)),
+            };
+            let fetched = fetch_page(
+                backend,
+                operation,
+                config_rc.upstream_timeout_ms,
+                Ledger(walk_storage),
+                meter,
+            )
+            .await
+            .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
+            let arrived = Date::now().as_millis();
+            let outcome = match fetched {
+                Ok((Page::Conversations(page), credits)) => {
+                    store(&storage, &page, head, arrived, generation)
+                        .map(|()| credits)
+                        .map_err(storage_error)
+                }
+                Ok(_) => Err(Error::Unavailable {
+                    message: "the provider answered a list with something else".into(),
+                }),
+                Err(error) => Err(error),
+            };
+            let settled = match (&outcome, reservation) {
+                (_, None) => Ok(()),
+                (Ok(_), Some(r)) => ledger.settle(r, plan.credits).await,
+                (Err(e), Some(r)) if may_have_been_charged(e) => {
+                    ledger.settle(r, plan.credits).await
+                }
+                (Err(_), Some(r)) => ledger.refund(r, arrived).await,
+            };
+            if let Err(e) = settled {
+                worker::console_error!("ledger settle failed: {e}");
+            }
+            if let Err(Error::RateLimited {
+                retry_after_secs: Some(pause),
+            }) = &outcome
+            {
+                let until = arrived.saturating_add(pause.saturating_mul(1000));
+                if let Err(e) = ledger.pause_until(plan.provider(), arrived, until).await {
+                    worker::console_error!("pause failed: {e}");
+                }
+            }
+            if outcome.is_ok() {
+                let _ = ledger.record_miss().await;
+            }
+            outcome
+        }
+        .boxed_local()
+        .shared();
+        self.syncs.borrow_mut().insert(key.clone(), shared.clone());
+        let result: SyncResult = shared.await;
+        self.syncs.borrow_mut().remove(&key);
+        Ok(result.map(|credits| (Source::Miss, credits)))
+    }
+
+    /// A page of the account's conversations from its inbox store.
+    pub(super) async fn list(
+        &self,
+        config: &Rc<Config>,
+        client: &ClientEntry,
+        query: &ConversationQuery,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let generation = ledger.generation().await?;
+        let inbox = Inbox::open(&self.state.storage())?;
+        let fingerprint = match query.fingerprint() {
+            Ok(f) => f,
+            Err(e) => return respond::core_error(&e),
+        };
+        let (provider, after) = match query.cursor.as_deref().map(Cursor::decode).transpose() {
+            Ok(Some(cursor)) => match (cursor.fingerprint == fingerprint)
+                .then(|| Position::decode(&cursor.upstream))
+                .flatten()
+            {
+                Some(position) => (cursor.provider, Some(position)),
+                None => return respond::core_error(&invalid_cursor()),
+            },
+            Ok(None) => (Provider::ConnectSafely, None),
+            Err(e) => return respond::core_error(&e),
+        };
+        let state = inbox.sync_state()?;
+        let head_fresh = state.as_ref().is_some_and(|s| {
+            s.generation as u64 == generation
+                && now
+                    < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
+        });
+        let (mut source, mut credits, mut stale) = (Source::Hit, 0, false);
+        if !head_fresh {
+            match self.sync(config, client, generation, None, now).await? {
+                Ok((how, spent)) => {
+                    source = how;
+                    credits += spent;
+                }
+                Err(error) if state.is_some() && stale_allowed(&error) => stale = true,
+                Err(error) => return respond::core_error(&error),
+            }
+        }
+        let filters = Filters {
+            unread: query.unread,
+            keywords: query.keywords.as_deref().filter(|k| !k.trim().is_empty()),
+        };
+        let count = query.count.unwrap_or(DEFAULT_COUNT);
+        let mut rows = inbox.query(&filters, after.as_ref(), count + 1)?;
+        let mut older = 0;
+        while rows.len() <= count as usize && !stale && older < TAIL_PAGES_PER_REQUEST {
+            let Some(tail) = inbox
+                .sync_state()?
+                .filter(|s| !s.is_complete())
+                .and_then(|s| s.tail)
+            else {
+                break;
+            };
+            match self
+                .sync(config, client, generation, Some(tail), now)
+                .await?
+            {
+                Ok((_, spent)) => {
+                    source = Source::Miss;
+                    credits += spent;
+                }
+                Err(_) => break,
+            }
+            rows = inbox.query(&filters, after.as_ref(), count + 1)?;
+            older += 1;
+        }
+        let state = inbox.sync_state()?;
+        let complete = state.as_ref().is_some_and(|s| s.is_complete());
+        let more = rows.len() > count as usize;
+        rows.truncate(count as usize);
+        let provider = match query.cursor {
+            Some(_) => provider,
+            None => config
+                .backend(client)
+                .ok()
+                .and_then(|b| {
+                    b.provider_of(&PageRequest::Conversations(query.clone()).operation())
+                        .ok()
+                        .flatten()
+                })
+                .unwrap_or(Provider::ConnectSafely),
+        };
+        let stored = inbox.count(&Filters {
+            unread: None,
+            keywords: None,
+        })?;
+        let next_cursor = match (more, complete) {
+            (false, true) => None,
+            _ => {
+                // After the last item shown (or where this page started, with the number of
+                // stored conversations so a repeat differs), bound to the filters and signed.
+                let position = rows
+                    .last()
+                    .map(|c| Position {
+                        last_activity_at: c
+                            .last_activity_at
+                            .or(c.latest_message.as_ref().and_then(|m| m.sent_at))
+                            .unwrap_or(0),
+                        thread_id: c.id.clone(),
+                    })
+                    .or(after.clone());
+                position.map(|p| {
+                    let core = Cursor {
+                        provider,
+                        fingerprint: fingerprint.clone(),
+                        upstream: p.encode(stored),
+                        skip: 0,
+                    }
+                    .encode();
+                    config.cursor_key.seal(&account_digest(client), &core)
+                })
+            }
+        };
+        let total = match complete {
+            true => Some(inbox.count(&filters)?),
+            false => None,
+        };
+        let page = ConversationPage {
+            items: rows,
+            next_cursor,
+            total,
+            account_id: state.as_ref().and_then(|s| s.account_id.clone()),
+            owner_profile_urn: state.as_ref().and_then(|s| s.owner.clone()),
+            filters_applied: true,
+            credit_cost: u32::try_from(credits).unwrap_or(u32::MAX),
+        };
+        let body = serde_json::to_string(&page)?;
+        let head_at = state.as_ref().map_or(now, |s| s.head_at as u64);
+        let age = now.saturating_sub(head_at) / 1000;
+        let source = if stale { Source::Stale } else { source };
+        if source == Source::Hit || source == Source::Coalesced {
+            ledger.record_saved(0, source == Source::Coalesced).await?;
+        }
+        if stale {
+            ledger.record_stale().await?;
+        }
+        let browser_max_age = match after {
+            None => 0,
+            Some(_) => crate::plan::BROWSER_MAX_AGE_SECS.min(config.head_ttl_secs),
+        };
+        page_response(
+            ResponseBody::Body(body.into_bytes()),
+            source,
+            browser_max_age,
+            matches!(source, Source::Hit | Source::Stale).then_some(age),
+            credits,
+            0,
+        )
+    }
+}
+
+fn storage_error(error: worker::Error) -> Error {
+    worker::console_error!("inbox store failed: {error}");
+    Error::Unavailable {
+        message: "the account's store failed".into(),
+    }
+}
+
+/// Stores a synced page of the list and where the sync stands.
+fn store(
+    storage: &worker::Storage,
+    page: &ConversationPage,
+    head: bool,
+    now: u64,
+    generation: u64,
+) -> worker::Result<()> {
+    let inbox = Inbox::open(storage)?;
+    inbox.upsert(page)?;
+    match head {
+        true => inbox.record_head(page, now, generation),
+        false => inbox.record_tail(page),
+    }
+}
