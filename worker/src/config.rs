@@ -71,6 +71,12 @@ pub struct Config {
     pub client_rate: Rate,
     /// The shortest time between two `POST /v1/refresh` of an account.
     pub refresh_interval_secs: u64,
+    /// Stored conversations and messages older than this many days are pruned.
+    pub retention_days: u64,
+    /// Stored conversations beyond the newest this many are pruned.
+    pub max_threads: u32,
+    /// How often the retention alarm runs.
+    pub prune_interval_secs: u64,
     /// Signs the cursors the proxy hands out (`CURSOR_SECRET`).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub cursor_key: CursorKey,
@@ -137,7 +143,8 @@ impl Config {
                 .unwrap_or_else(|| linkedin_inbox::LINKUP_BASE_URL.into()),
             head_ttl_secs: number(lookup, "HEAD_TTL_SECS", 30)?,
             cursor_ttl_secs: number(lookup, "CURSOR_TTL_SECS", 300)?,
-            history_ttl_secs: number(lookup, "HISTORY_TTL_SECS", 86_400)?,
+            // Older messages do not change: kept (and never fetched again) for the retention.
+            history_ttl_secs: number(lookup, "HISTORY_TTL_SECS", 90 * 86_400)?,
             upstream_timeout_ms: number(lookup, "UPSTREAM_TIMEOUT_MS", 10_000)?,
             daily_limit: number(lookup, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
             coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
@@ -148,6 +155,9 @@ impl Config {
                 burst: number(lookup, "RATE_LIMIT_BURST", 60)?,
             },
             refresh_interval_secs: number(lookup, "REFRESH_MIN_INTERVAL_SECS", 10)?,
+            retention_days: number(lookup, "RETENTION_DAYS", 90)?,
+            max_threads: number(lookup, "MAX_THREADS", 2_000)?,
+            prune_interval_secs: number(lookup, "PRUNE_INTERVAL_SECS", 86_400)?,
             cursor_key: CursorKey::new(&required(lookup, "CURSOR_SECRET")?).ok_or_else(|| {
                 ConfigError(format!(
                     "CURSOR_SECRET must be at least {MIN_SECRET_LEN} characters"
@@ -380,7 +390,7 @@ pub(crate) mod tests {
             (
                 30,
                 300,
-                86_400,
+                90 * 86_400,
                 10_000,
                 150,
                 5_000,

@@ -26,7 +26,8 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     );
     CREATE INDEX IF NOT EXISTS conversations_order ON conversations (last_activity_at DESC, thread_id);
     CREATE VIRTUAL TABLE IF NOT EXISTS conversation_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
-    CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, sent_at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS messages_age ON messages (sent_at);
     CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id);
     CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
     CREATE TABLE IF NOT EXISTS list_sync (

@@ -207,8 +207,8 @@ impl Inbox {
             let row = self
                 .0
                 .exec(
-                    "INSERT INTO messages (id, thread_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid",
-                    vec![text(&message.id), text(&message.conversation_id)],
+                    "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid",
+                    vec![text(&message.id), text(&message.conversation_id), int(message.sent_at)],
                 )?
                 .to_array::<RowId>()?;
             if let (Some(row), false) = (row.first(), message.text.is_empty()) {
@@ -297,6 +297,30 @@ impl Inbox {
             .to_array::<Count>()?
             .first()
             .map_or(0, |c| c.n as u64))
+    }
+
+    /// Keeps storage bounded: conversations beyond the newest `max_threads`, and messages older
+    /// than `oldest_ms` or of a conversation no longer kept, are deleted with their search
+    /// text. Lists then end at what is kept; search no longer finds pruned messages.
+    pub fn prune(&self, oldest_ms: i64, max_threads: u32) -> worker::Result<()> {
+        self.0.exec(
+            "DELETE FROM conversations WHERE rowid NOT IN
+               (SELECT rowid FROM conversations ORDER BY last_activity_at DESC, thread_id LIMIT ?)",
+            vec![int(i64::from(max_threads))],
+        )?;
+        self.0.exec(
+            "DELETE FROM conversation_text WHERE rowid NOT IN (SELECT rowid FROM conversations)",
+            None,
+        )?;
+        self.0.exec(
+            "DELETE FROM messages WHERE sent_at < ? OR thread_id NOT IN (SELECT thread_id FROM conversations)",
+            vec![int(oldest_ms)],
+        )?;
+        self.0.exec(
+            "DELETE FROM message_text WHERE rowid NOT IN (SELECT rowid FROM messages)",
+            None,
+        )?;
+        Ok(())
     }
 
     /// Deletes the inbox (personal data); the ledger lives elsewhere and stays.

@@ -194,6 +194,7 @@ impl AccountGate {
                 Ok((how, spent)) => {
                     source = how;
                     credits += spent;
+                    self.schedule_pruning(config).await?;
                 }
                 Err(error) if state.is_some() && stale_allowed(&error) => stale = true,
                 Err(error) => return respond::core_error(&error),

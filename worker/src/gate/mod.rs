@@ -81,6 +81,17 @@ impl DurableObject for AccountGate {
         }
     }
 
+    async fn alarm(&self) -> worker::Result<Response> {
+        let config = match crate::env::config(&self.env) {
+            Ok(config) => config,
+            Err(_) => return misconfigured(),
+        };
+        let now = Date::now().as_millis();
+        self.prune(&config, now)?;
+        self.schedule_pruning(&config).await?;
+        Response::empty()
+    }
+
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let config = match crate::env::config(&self.env) {
             Ok(config) => config,
@@ -168,6 +179,26 @@ impl DurableObject for AccountGate {
 }
 
 impl AccountGate {
+    /// Keeps the retention alarm scheduled (once a day while the account is used).
+    pub(super) async fn schedule_pruning(&self, config: &Config) -> worker::Result<()> {
+        let storage = self.state.storage();
+        if storage.get_alarm().await?.is_none() {
+            // A Duration is an offset from now (an i64 would be too).
+            storage
+                .set_alarm(Duration::from_secs(config.prune_interval_secs))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The retention pass: old and surplus conversations and messages, expired pages.
+    fn prune(&self, config: &Config, now: u64) -> worker::Result<()> {
+        let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
+        inbox::Inbox::open(&self.state.storage())?
+            .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
+        Pages::open(&self.state.storage())?.prune(now)
+    }
+
     async fn page(
         &self,
         config: &Config,

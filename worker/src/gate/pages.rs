@@ -160,6 +160,13 @@ impl Pages {
         Ok(())
     }
 
+    /// Deletes every expired page.
+    pub fn prune(&self, now_ms: u64) -> worker::Result<()> {
+        self.0
+            .exec("DELETE FROM pages WHERE expires_at <= ?", vec![int(now_ms)])?;
+        Ok(())
+    }
+
     /// Deletes every page of the account (its personal data); the ledger is elsewhere and stays.
     pub fn wipe(&self) -> worker::Result<()> {
         self.0.exec("DELETE FROM pages", None)?;
