@@ -29,16 +29,25 @@ export async function latencies({ worker, sandbox, token }) {
   const headers = { authorization: `Bearer ${token}` };
   const direct = await load({ base: sandbox.base, headers: { authorization: "Bearer demo-connectsafely-key" }, amount: 200,
     path: () => "/linkedin/messaging/recent-messages?count=20" });
-  const miss = await load({ base: worker.base, headers, amount: 100, path: (i) => `/v1/conversations?count=${i + 1}` });
-  await fetch(`${worker.base}/v1/conversations?count=20`, { headers });
+  const inbox = await fetch(`${worker.base}/v1/conversations?count=20`, { headers }).then((r) => r.json());
+  const thread = (n) => `/v1/conversations/${encodeURIComponent(inbox.items[n].urn ?? inbox.items[n].id)}/messages`;
+  // Thread pages of distinct sizes are distinct upstream calls (lists come from the store).
+  const miss = await load({ base: worker.base, headers, amount: 100, path: (i) => `${thread(0)}?count=${i + 1}` });
   const hit = await load({ base: worker.base, headers, amount: 1000, path: () => "/v1/conversations?count=20" });
-  const coalesced = await load({ base: worker.base, headers, amount: 200, path: (i) => `/v1/conversations?count=20&keywords=burst${Math.floor(i / 10)}` });
-  return { "sandbox direct": direct, "Worker MISS": miss, "Worker HIT": hit, "Worker COALESCED (bursts of 10 identical cold requests)": coalesced };
+  const coalesced = await load({ base: worker.base, headers, amount: 200, path: (i) => `${thread(1)}?count=${Math.floor(i / 10) + 1}` });
+  return {
+    "sandbox direct": direct,
+    "Worker MISS (a thread page fetched upstream)": miss,
+    "Worker HIT (a list page from the store)": hit,
+    "Worker COALESCED (bursts of 10 identical cold thread pages)": coalesced,
+  };
 }
 
 /** A day of 20 users on 3 shared LinkedIn accounts, compressed: each opens the popup several
- *  times, pages, opens threads and loads older messages. Returns upstream calls and credits
- *  with the proxy (sandbox counters) and what the same requests cost without it. */
+ *  times, pages, switches to Unread, searches, opens threads and loads older messages. Returns
+ *  upstream calls and credits with the proxy (sandbox counters) and what the same requests
+ *  cost without it (one provider call per page, unread view and search; 2 credits per thread
+ *  page of 20). */
 export async function replay({ worker, sandbox, tokens, sessionsPerUser = 6, spreadMs = 30_000 }) {
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -57,14 +66,24 @@ export async function replay({ worker, sandbox, tokens, sessionsPerUser = 6, spr
       directCalls += 1;
       await get(token, `/v1/conversations?count=20&cursor=${encodeURIComponent(inbox.nextCursor)}`);
     }
+    if (random() < 0.5) {
+      directCalls += 1;
+      await get(token, "/v1/conversations?count=20&unread=true");
+    }
+    if (random() < 0.3 && inbox.items.length) {
+      const name = inbox.items[Math.floor(random() * inbox.items.length)].participants[0]?.name ?? "a";
+      directCalls += 1;
+      await get(token, `/v1/conversations?count=20&keywords=${encodeURIComponent(name.split(" ")[0])}`);
+    }
     const threads = 1 + Math.floor(random() * 3);
     for (let t = 0; t < threads; t++) {
       const conversation = inbox.items[Math.floor(random() ** 2 * inbox.items.length)];
       directCalls += 1; directCredits += 2;
-      const page = await get(token, `/v1/conversations/${encodeURIComponent(conversation.id)}/messages?count=20`);
+      const id = encodeURIComponent(conversation.urn ?? conversation.id);
+      const page = await get(token, `/v1/conversations/${id}/messages?count=20`);
       if (page?.nextCursor && random() < 0.3) {
         directCalls += 1; directCredits += 2;
-        await get(token, `/v1/conversations/${encodeURIComponent(conversation.id)}/messages?count=20&cursor=${encodeURIComponent(page.nextCursor)}`);
+        await get(token, `/v1/conversations/${id}/messages?count=20&cursor=${encodeURIComponent(page.nextCursor)}`);
       }
     }
   };

@@ -60,7 +60,14 @@ pub struct Config {
     pub cors: bool,
     /// Serve or redirect the ConnectSafely seed path.
     pub connectsafely_seed: SeedMode,
+    /// Conversations of an extra, large demo account (0: none), for benchmarks.
+    #[serde(default)]
+    pub big_account: usize,
 }
+
+/// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
+pub const BIG_ACCOUNT_ID: &str = "b16b16b16b16b16b16b16b16";
+pub const BIG_ACCOUNT_TOKEN: &str = "demo-login-token-big";
 
 pub const DEMO_CONNECTSAFELY_KEY: &str = "demo-connectsafely-key";
 pub const DEMO_LINKUP_KEY: &str = "demo-linkup-key";
@@ -98,6 +105,7 @@ impl Default for Config {
             test_controls: false,
             cors: false,
             connectsafely_seed: SeedMode::Serve,
+            big_account: 0,
         }
     }
 }
@@ -123,7 +131,8 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             | "--daily-limit"
             | "--credits"
             | "--latency-ms"
-            | "--connectsafely-seed" => {
+            | "--connectsafely-seed"
+            | "--big-account" => {
                 let value = iter
                     .next()
                     .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -157,6 +166,17 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             }
             "credits" => config.linkup_credits = number()?,
             "latency-ms" => config.latency_ms = number()?,
+            "big-account" => {
+                config.big_account =
+                    usize::try_from(number()?).map_err(|_| "--big-account too large")?;
+                config.connectsafely_keys[0]
+                    .accounts
+                    .push(BIG_ACCOUNT_ID.into());
+                config.login_tokens.push(LoginTokenEntry {
+                    token: BIG_ACCOUNT_TOKEN.into(),
+                    account: BIG_ACCOUNT_ID.into(),
+                });
+            }
             "test-controls" => config.test_controls = true,
             "cors" => config.cors = true,
             "connectsafely-seed" => {
@@ -172,4 +192,5 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
-[--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--test-controls] [--cors]";
+[--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N] \
+[--test-controls] [--cors]";

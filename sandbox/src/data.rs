@@ -201,6 +201,19 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     vec![docs, linkup, third]
 }
 
+/// A large account (`--big-account N`): N generated conversations, for benchmarks.
+pub fn big_account(seed: u64, count: usize) -> Account {
+    let mut rng = Rng::new(seed.wrapping_add(0xb16));
+    account(
+        &mut rng,
+        crate::config::BIG_ACCOUNT_ID,
+        "ACoAABigAccountOwner0000000000000000",
+        ("Sam", "Large"),
+        count,
+        ANCHOR_MS,
+    )
+}
+
 fn account(
     rng: &mut Rng,
     account_id: &str,

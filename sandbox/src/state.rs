@@ -58,7 +58,10 @@ pub struct AccountCalls {
 
 impl AppState {
     pub fn new(config: Config) -> Self {
-        let accounts = demo_accounts(config.seed);
+        let mut accounts = demo_accounts(config.seed);
+        if config.big_account > 0 {
+            accounts.push(crate::data::big_account(config.seed, config.big_account));
+        }
         let mutable = Mutex::new(Mutable::fresh(&config));
         Self {
             config,

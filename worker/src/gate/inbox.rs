@@ -188,6 +188,23 @@ impl Inbox {
         Ok(())
     }
 
+    /// The last activity the list shows for a thread, when it is stored.
+    pub fn last_activity(&self, thread_id: &str) -> worker::Result<Option<i64>> {
+        #[derive(Deserialize)]
+        struct At {
+            last_activity_at: f64,
+        }
+        Ok(self
+            .0
+            .exec(
+                "SELECT last_activity_at FROM conversations WHERE thread_id = ?",
+                vec![text(thread_id)],
+            )?
+            .to_array::<At>()?
+            .first()
+            .map(|a| a.last_activity_at as i64))
+    }
+
     /// Records an older page read: the next one starts at its cursor.
     pub fn record_tail(&self, page: &ConversationPage) -> worker::Result<()> {
         let tail = page

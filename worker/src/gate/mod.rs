@@ -199,6 +199,46 @@ impl AccountGate {
         Pages::open(&self.state.storage())?.prune(now)
     }
 
+    /// A thread's stored head page past its TTL that is still current: the list, synced within
+    /// `HEAD_TTL_SECS`, shows no activity in the thread after its newest stored message. The
+    /// store already knows when a thread changed: no credits are spent to find out.
+    fn unchanged_thread(
+        &self,
+        config: &Config,
+        page: &PageRequest,
+        plan: &Plan,
+        pages: &Pages,
+        now: u64,
+    ) -> worker::Result<Option<pages::Stored>> {
+        let PageRequest::Messages(query) = page else {
+            return Ok(None);
+        };
+        let Some(id) = query
+            .conversation_id
+            .as_deref()
+            .filter(|_| query.cursor.is_none())
+        else {
+            return Ok(None);
+        };
+        let store = inbox::Inbox::open(&self.state.storage())?;
+        let list_fresh = store.sync_state()?.is_some_and(|s| {
+            now < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
+        });
+        let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
+        let (true, Some(last_activity)) = (list_fresh, store.last_activity(thread)?) else {
+            return Ok(None);
+        };
+        let Some(stored) = pages.stale(&plan.key, now)? else {
+            return Ok(None);
+        };
+        let newest = serde_json::from_str::<MessagePage>(&stored.body)
+            .ok()
+            .and_then(|p| p.items.first().map(|m| m.sent_at));
+        Ok(newest
+            .filter(|newest| *newest >= last_activity)
+            .map(|_| stored))
+    }
+
     async fn page(
         &self,
         config: &Config,
@@ -238,6 +278,10 @@ impl AccountGate {
         if let Some(hit) = pages.fresh(&plan.key, now)? {
             ledger.record_saved(plan.credits, false).await?;
             return hit.hit(plan);
+        }
+        if let Some(unchanged) = self.unchanged_thread(config, page, plan, &pages, now)? {
+            ledger.record_saved(plan.credits, false).await?;
+            return unchanged.hit(plan);
         }
         if let Some(shared) = self.joinable(&plan.key, now, config) {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
