@@ -77,6 +77,9 @@ pub struct Config {
     pub max_threads: u32,
     /// How often the retention alarm runs.
     pub prune_interval_secs: u64,
+    /// Upgrade tests only: migrate the store's schema no further than this version.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub schema_version_cap: Option<u32>,
     /// Signs the cursors the proxy hands out (`CURSOR_SECRET`).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub cursor_key: CursorKey,
@@ -158,6 +161,10 @@ impl Config {
             retention_days: number(lookup, "RETENTION_DAYS", 90)?,
             max_threads: number(lookup, "MAX_THREADS", 2_000)?,
             prune_interval_secs: number(lookup, "PRUNE_INTERVAL_SECS", 86_400)?,
+            schema_version_cap: match lookup("SCHEMA_VERSION_CAP") {
+                Some(v) if !v.trim().is_empty() => Some(number(lookup, "SCHEMA_VERSION_CAP", 0)?),
+                _ => None,
+            },
             cursor_key: CursorKey::new(&required(lookup, "CURSOR_SECRET")?).ok_or_else(|| {
                 ConfigError(format!(
                     "CURSOR_SECRET must be at least {MIN_SECRET_LEN} characters"

@@ -84,3 +84,49 @@ test("search finds a word that only an older message of an opened thread holds, 
   const foreign = await call(`/v1/conversations?keywords=${encodeURIComponent(word)}`);
   assert.ok(!foreign.body.items.some((c) => c.id === target.id));
 });
+
+test("the store migrates from the previous schema version with its data and ledger kept", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "inbox-migrate-"));
+  const clients = [{ name: "titouan", token: "migrate-titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" }];
+  const thread = `/v1/messages?profileUrl=${encodeURIComponent("https://www.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324/")}&count=4`;
+  // The previous version: schema 1 (thread pages only).
+  let old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars: { SCHEMA_VERSION_CAP: "1", HISTORY_TTL_SECS: "3600", HEAD_TTL_SECS: "3600" } });
+  try {
+    const first = await checkedCall(old.base, thread, { authorization: "Bearer migrate-titouan" });
+    assert.deepEqual([first.status, first.headers.get("x-cache")], [200, "MISS"]);
+    const usage = (await checkedCall(old.base, "/v1/usage", { authorization: "Bearer migrate-titouan" })).body;
+    await old.stop();
+    old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars: { HISTORY_TTL_SECS: "3600", HEAD_TTL_SECS: "3600" } });
+    const before = await upstream();
+    const kept = await checkedCall(old.base, thread, { authorization: "Bearer migrate-titouan" });
+    assert.deepEqual([kept.status, kept.headers.get("x-cache")], [200, "HIT"], "the stored page survived the migration");
+    assert.equal(await upstream(), before);
+    const list = await checkedCall(old.base, "/v1/conversations?count=5", { authorization: "Bearer migrate-titouan" });
+    assert.deepEqual([list.status, list.body.items.length], [200, 5], "the new tables work");
+    const after = (await checkedCall(old.base, "/v1/usage", { authorization: "Bearer migrate-titouan" })).body;
+    assert.equal(after.linkup.creditsSpent, usage.linkup.creditsSpent, "the ledger is kept");
+  } finally {
+    await old.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a cross-account probe over every route reads nothing of another account", async () => {
+  const alexList = (await call("/v1/conversations?count=5")).body;
+  const alexThread = alexList.items[0];
+  // Priya presents Alex's thread id: her own account's object and session answer (not found).
+  const thread = await call(`/v1/conversations/${encodeURIComponent(alexThread.urn ?? alexThread.id)}/messages?count=3`, "store-priya");
+  assert.equal(thread.status, 404);
+  // Alex's cursor in Priya's hands is refused before anything is read.
+  const cursor = await call(`/v1/conversations?count=5&cursor=${encodeURIComponent(alexList.nextCursor)}`, "store-priya");
+  assert.deepEqual([cursor.status, cursor.body.error.code], [400, "INVALID_CURSOR"]);
+  // Search, lists, usage, refresh and wipe are hers only.
+  const search = await call(`/v1/conversations?keywords=${encodeURIComponent(alexThread.participants[0].name.split(" ")[0])}`, "store-priya");
+  assert.ok(!search.body.items.some((c) => c.id === alexThread.id));
+  const priyaList = (await call("/v1/conversations?count=100", "store-priya")).body.items;
+  assert.ok(!priyaList.some((c) => c.id === alexThread.id));
+  const usage = (await call("/v1/usage", "store-priya")).body;
+  assert.equal(usage.client, "priya");
+  assert.equal((await call("/v1/refresh", "store-priya", "POST")).status, 200);
+  assert.equal((await call("/v1/conversations?count=5")).headers.get("x-cache"), "HIT", "her refresh left his store alone");
+});

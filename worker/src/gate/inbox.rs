@@ -59,9 +59,21 @@ pub struct Filters<'a> {
     pub keywords: Option<&'a str>,
 }
 
+/// A stored conversation: its JSON as stored, and its place in the list.
 #[derive(Deserialize)]
-struct Json {
-    json: String,
+pub struct Row {
+    pub json: String,
+    pub last_activity_at: f64,
+    pub thread_id: String,
+}
+
+impl Row {
+    pub fn position(&self) -> Position {
+        Position {
+            last_activity_at: self.last_activity_at as i64,
+            thread_id: self.thread_id.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -265,13 +277,14 @@ impl Inbox {
         })
     }
 
-    /// Up to `limit` conversations matching `filters` after `after`, newest activity first.
+    /// Up to `limit` conversations matching `filters` after `after`, newest activity first, as
+    /// stored (their JSON goes into the answer as it is: no parse, no re-serialization).
     pub fn query(
         &self,
         filters: &Filters<'_>,
         after: Option<&Position>,
         limit: u32,
-    ) -> worker::Result<Vec<Conversation>> {
+    ) -> worker::Result<Vec<Row>> {
         let mut bindings = Vec::new();
         let Some(mut condition) = Self::filter_sql(filters, &mut bindings) else {
             return Ok(Vec::new());
@@ -285,18 +298,14 @@ impl Inbox {
             bindings.push(text(&position.thread_id));
         }
         bindings.push(int(i64::from(limit)));
-        let rows = self
-            .0
+        self.0
             .exec(
                 &format!(
-                    "SELECT json FROM conversations WHERE {condition} ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?"
+                    "SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition} ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?"
                 ),
                 bindings,
             )?
-            .to_array::<Json>()?;
-        rows.into_iter()
-            .map(|row| serde_json::from_str(&row.json).map_err(worker::Error::from))
-            .collect()
+            .to_array::<Row>()
     }
 
     /// How many stored conversations match `filters`.

@@ -253,16 +253,7 @@ impl AccountGate {
             _ => {
                 // After the last item shown (or where this page started, with the number of
                 // stored conversations so a repeat differs), bound to the filters and signed.
-                let position = rows
-                    .last()
-                    .map(|c| Position {
-                        last_activity_at: c
-                            .last_activity_at
-                            .or(c.latest_message.as_ref().and_then(|m| m.sent_at))
-                            .unwrap_or(0),
-                        thread_id: c.id.clone(),
-                    })
-                    .or(after.clone());
+                let position = rows.last().map(|row| row.position()).or(after.clone());
                 position.map(|p| {
                     let core = Cursor {
                         provider,
@@ -279,8 +270,10 @@ impl AccountGate {
             true => Some(inbox.count(&filters)?),
             false => None,
         };
+        // The page as `ConversationPage` serializes it, with the stored items spliced in as
+        // they are.
         let page = ConversationPage {
-            items: rows,
+            items: Vec::new(),
             next_cursor,
             total,
             account_id: state.as_ref().and_then(|s| s.account_id.clone()),
@@ -288,7 +281,22 @@ impl AccountGate {
             filters_applied: true,
             credit_cost: u32::try_from(credits).unwrap_or(u32::MAX),
         };
-        let body = serde_json::to_string(&page)?;
+        let empty = serde_json::to_string(&page)?;
+        let rest = empty
+            .strip_prefix("{\"items\":[]")
+            .ok_or_else(|| worker::Error::RustError("a page starts with its items".into()))?;
+        let mut body = String::with_capacity(
+            rows.iter().map(|r| r.json.len() + 1).sum::<usize>() + empty.len(),
+        );
+        body.push_str("{\"items\":[");
+        for (index, row) in rows.iter().enumerate() {
+            if index > 0 {
+                body.push(',');
+            }
+            body.push_str(&row.json);
+        }
+        body.push(']');
+        body.push_str(rest);
         let head_at = state.as_ref().map_or(now, |s| s.head_at as u64);
         let age = now.saturating_sub(head_at) / 1000;
         let source = if stale { Source::Stale } else { source };

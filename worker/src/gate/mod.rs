@@ -97,6 +97,7 @@ impl DurableObject for AccountGate {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
+        pages::cap_schema(config.schema_version_cap);
         let now = Date::now().as_millis();
         let ledger = Ledger(self.state.storage());
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();

@@ -61,8 +61,19 @@ struct Version {
     value: f64,
 }
 
+thread_local! {
+    /// The newest schema version to migrate to (`SCHEMA_VERSION_CAP`, upgrade tests only).
+    static SCHEMA_CAP: std::cell::Cell<u32> = const { std::cell::Cell::new(schema::LATEST) };
+}
+
+/// Sets how far migrations go (the latest version unless an upgrade test says otherwise).
+pub fn cap_schema(version: Option<u32>) {
+    SCHEMA_CAP.with(|cap| cap.set(version.unwrap_or(schema::LATEST).min(schema::LATEST)));
+}
+
 /// The account's database, its schema migrated to the latest version.
 pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
+    let target = SCHEMA_CAP.with(std::cell::Cell::get);
     let sql = storage.sql();
     sql.exec(
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -73,10 +84,10 @@ pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
         .to_array::<Version>()?
         .first()
         .map_or(0, |v| v.value as u32);
-    if version >= schema::LATEST {
+    if version >= target {
         return Ok(sql);
     }
-    for (to, statements) in schema::pending(version) {
+    for (to, statements) in schema::pending(version).filter(|(to, _)| *to <= target) {
         for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
             sql.exec(statement, None)?;
         }
