@@ -8,7 +8,7 @@ use linkedin_inbox::{Conversation, ConversationPage, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
-use super::pages::migrated;
+use super::pages::{migrated, migrated_once};
 use crate::search::fts_query;
 
 /// Where the list sync stands.
@@ -37,8 +37,8 @@ pub struct Position {
 }
 
 impl Position {
-    /// `<stored>|<last activity>:<thread id>`; `stored` (how many conversations the inbox held)
-    /// makes a cursor differ when the inbox grew while the position did not move.
+    /// `<stored>|<last activity>:<thread id>`; `stored` (how many conversations the inbox held
+    /// when the position did not move) makes such a cursor differ from the one presented.
     pub fn encode(&self, stored: u64) -> String {
         format!("{stored}|{}:{}", self.last_activity_at, self.thread_id)
     }
@@ -115,6 +115,14 @@ pub struct Inbox(SqlStorage);
 impl Inbox {
     pub fn open(storage: &Storage) -> worker::Result<Self> {
         Ok(Self(migrated(storage)?))
+    }
+
+    /// The store of this object, its schema checked once per isolate.
+    pub fn of(state: &worker::State) -> worker::Result<Self> {
+        Ok(Self(migrated_once(
+            &state.storage(),
+            &state.id().to_string(),
+        )?))
     }
 
     pub fn sync_state(&self) -> worker::Result<Option<SyncState>> {

@@ -140,6 +140,9 @@ impl Ledger {
         rate: Rate,
         now_ms: u64,
     ) -> worker::Result<Result<(), u64>> {
+        if rate.per_minute == 0 {
+            return Ok(Ok(())); // no limit: no state to keep
+        }
         let key = format!("bucket:{client}");
         let bucket = self
             .0
@@ -173,6 +176,9 @@ impl Ledger {
     pub async fn record_saved(&self, credits: u64, coalesced: bool) -> worker::Result<()> {
         self.add(if coalesced { "coalesced" } else { "hits" }, 1)
             .await?;
+        if credits == 0 {
+            return Ok(());
+        }
         self.add("credits_saved", credits).await
     }
 

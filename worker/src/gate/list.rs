@@ -166,7 +166,7 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         let generation = ledger.generation().await?;
-        let inbox = Inbox::open(&self.state.storage())?;
+        let inbox = Inbox::of(&self.state)?;
         let fingerprint = match query.fingerprint() {
             Ok(f) => f,
             Err(e) => return respond::core_error(&e),
@@ -244,10 +244,15 @@ impl AccountGate {
                 })
                 .unwrap_or(Provider::ConnectSafely),
         };
-        let stored = inbox.count(&Filters {
-            unread: None,
-            keywords: None,
-        })?;
+        // When the position does not move (nothing matched yet), how many conversations are
+        // stored makes the cursor differ from the one presented, so a walk goes on.
+        let stored = match rows.is_empty() {
+            true => inbox.count(&Filters {
+                unread: None,
+                keywords: None,
+            })?,
+            false => 0,
+        };
         let next_cursor = match (more, complete) {
             (false, true) => None,
             _ => {

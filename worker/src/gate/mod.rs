@@ -136,8 +136,8 @@ impl DurableObject for AccountGate {
                     .await
             }
             "/data" => {
-                Pages::open(&self.state.storage())?.wipe()?;
-                inbox::Inbox::open(&self.state.storage())?.wipe()?;
+                Pages::of(&self.state)?.wipe()?;
+                inbox::Inbox::of(&self.state)?.wipe()?;
                 Ok(Response::empty()?.with_status(204))
             }
             "/refresh" => match ledger
@@ -195,9 +195,9 @@ impl AccountGate {
     /// The retention pass: old and surplus conversations and messages, expired pages.
     fn prune(&self, config: &Config, now: u64) -> worker::Result<()> {
         let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
-        inbox::Inbox::open(&self.state.storage())?
+        inbox::Inbox::of(&self.state)?
             .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
-        Pages::open(&self.state.storage())?.prune(now)
+        Pages::of(&self.state)?.prune(now)
     }
 
     /// A thread's stored head page past its TTL that is still current: the list, synced within
@@ -221,7 +221,7 @@ impl AccountGate {
         else {
             return Ok(None);
         };
-        let store = inbox::Inbox::open(&self.state.storage())?;
+        let store = inbox::Inbox::of(&self.state)?;
         let list_fresh = store.sync_state()?.is_some_and(|s| {
             now < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
         });
@@ -275,7 +275,7 @@ impl AccountGate {
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
-        let pages = Pages::open(&self.state.storage())?;
+        let pages = Pages::of(&self.state)?;
         if let Some(hit) = pages.fresh(&plan.key, now)? {
             ledger.record_saved(plan.credits, false).await?;
             return hit.hit(plan);
@@ -378,7 +378,7 @@ impl AccountGate {
             Ok(fetched) => {
                 // A thread's messages become searchable in the account's inbox.
                 if let Ok(thread) = serde_json::from_str::<MessagePage>(&fetched.body) {
-                    let indexed = inbox::Inbox::open(&self.state.storage())
+                    let indexed = inbox::Inbox::of(&self.state)
                         .and_then(|inbox| inbox.index_messages(&thread));
                     if let Err(e) = indexed {
                         worker::console_error!("message index failed: {e}");
@@ -494,7 +494,7 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         if stale_allowed(error) {
-            if let Some(stale) = Pages::open(&self.state.storage())?.stale(&plan.key, now)? {
+            if let Some(stale) = Pages::of(&self.state)?.stale(&plan.key, now)? {
                 ledger.record_stale().await?;
                 return stale.stale();
             }

@@ -71,6 +71,25 @@ pub fn cap_schema(version: Option<u32>) {
     SCHEMA_CAP.with(|cap| cap.set(version.unwrap_or(schema::LATEST).min(schema::LATEST)));
 }
 
+thread_local! {
+    /// Objects (by id) of this isolate whose schema is known to be current: checked once.
+    static MIGRATED: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// The account's database, its schema migrated to the latest version (checked once per object
+/// and isolate; `object` is the Durable Object's id).
+pub fn migrated_once(storage: &Storage, object: &str) -> worker::Result<SqlStorage> {
+    if MIGRATED.with(|m| m.borrow().contains(object)) {
+        return Ok(storage.sql());
+    }
+    let sql = migrated(storage)?;
+    if SCHEMA_CAP.with(std::cell::Cell::get) == schema::LATEST {
+        MIGRATED.with(|m| m.borrow_mut().insert(object.to_owned()));
+    }
+    Ok(sql)
+}
+
 /// The account's database, its schema migrated to the latest version.
 pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
     let target = SCHEMA_CAP.with(std::cell::Cell::get);
@@ -104,9 +123,12 @@ fn int(value: u64) -> SqlStorageValue {
 }
 
 impl Pages {
-    /// Opens the store, migrating the account's schema to the latest version first.
-    pub fn open(storage: &Storage) -> worker::Result<Self> {
-        Ok(Self(migrated(storage)?))
+    /// The store of this object, its schema checked once per isolate.
+    pub fn of(state: &worker::State) -> worker::Result<Self> {
+        Ok(Self(migrated_once(
+            &state.storage(),
+            &state.id().to_string(),
+        )?))
     }
 
     fn read(&self, key: &str, now_ms: u64) -> worker::Result<Option<(Stored, u64)>> {
