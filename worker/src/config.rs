@@ -71,7 +71,7 @@ pub struct Config {
     pub client_rate: Rate,
     /// The shortest time between two `POST /v1/refresh` of an account.
     pub refresh_interval_secs: u64,
-    /// Stored conversations and messages older than this many days are pruned.
+    /// Stored messages older than this many days are pruned (conversations by `max_threads`).
     pub retention_days: u64,
     /// Stored conversations beyond the newest this many are pruned.
     pub max_threads: u32,

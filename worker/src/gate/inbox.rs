@@ -152,6 +152,7 @@ impl Inbox {
                     "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
                        unread = excluded.unread, json = excluded.json
+                     WHERE excluded.last_activity_at >= conversations.last_activity_at
                      RETURNING rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
                 )?
@@ -337,6 +338,11 @@ impl Inbox {
     /// than `oldest_ms` or of a conversation no longer kept, are deleted with their search
     /// text. Lists then end at what is kept; search no longer finds pruned messages.
     pub fn prune(&self, oldest_ms: i64, max_threads: u32) -> worker::Result<()> {
+        // At the cap, the list ends at what is kept: no older page is fetched to be pruned again.
+        self.0.exec(
+            "UPDATE list_sync SET complete = 1, tail = NULL WHERE (SELECT COUNT(*) FROM conversations) >= ?",
+            vec![int(i64::from(max_threads))],
+        )?;
         self.0.exec(
             "DELETE FROM conversations WHERE rowid NOT IN
                (SELECT rowid FROM conversations ORDER BY last_activity_at DESC, thread_id LIMIT ?)",

@@ -207,7 +207,12 @@ impl AccountGate {
         let count = query.count.unwrap_or(DEFAULT_COUNT);
         let mut rows = inbox.query(&filters, after.as_ref(), count + 1)?;
         let mut older = 0;
-        while rows.len() <= count as usize && !stale && older < TAIL_PAGES_PER_REQUEST {
+        // Keywords with no searchable word match nothing: no upstream page can change that.
+        let searchable = filters
+            .keywords
+            .is_none_or(|k| crate::search::fts_query(k).is_some());
+        while searchable && rows.len() <= count as usize && !stale && older < TAIL_PAGES_PER_REQUEST
+        {
             let Some(tail) = inbox
                 .sync_state()?
                 .filter(|s| !s.is_complete())
@@ -258,7 +263,15 @@ impl AccountGate {
             _ => {
                 // After the last item shown (or where this page started, with the number of
                 // stored conversations so a repeat differs), bound to the filters and signed.
-                let position = rows.last().map(|row| row.position()).or(after.clone());
+                // Nothing matched yet and nothing presented: from the top, so the walk goes on.
+                let position = rows
+                    .last()
+                    .map(|row| row.position())
+                    .or(after.clone())
+                    .or(Some(Position {
+                        last_activity_at: i64::MAX,
+                        thread_id: String::new(),
+                    }));
                 position.map(|p| {
                     let core = Cursor {
                         provider,

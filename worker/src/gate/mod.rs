@@ -226,7 +226,11 @@ impl AccountGate {
             now < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
         });
         let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
-        let (true, Some(last_activity)) = (list_fresh, store.last_activity(thread)?) else {
+        // An unknown activity time (0) proves nothing.
+        let (true, Some(last_activity)) = (
+            list_fresh,
+            store.last_activity(thread)?.filter(|at| *at > 0),
+        ) else {
             return Ok(None);
         };
         let Some(stored) = pages.stale(&plan.key, now)? else {
