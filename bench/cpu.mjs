@@ -25,7 +25,7 @@ function workerdCpuMs(pgid) {
 }
 
 /** CPU ms per step over `count` sequential steps (min and median over `rounds` runs). */
-async function cpuPerStep(pgid, count, rounds, step) {
+export async function cpuPerStep(pgid, count, rounds, step) {
   const runs = [];
   for (let round = 0; round < rounds; round++) {
     const before = workerdCpuMs(pgid);
@@ -39,9 +39,11 @@ async function cpuPerStep(pgid, count, rounds, step) {
 /** CPU ms of workerd per `/health`, per HIT and per MISS of a `count`-item conversation page.
  *  A MISS is forced by `POST /v1/refresh` before it; refreshes alone are measured too and
  *  subtracted. */
-export async function cpuPerRequest({ worker, token, count = 100, steps = 100, rounds = 3 }) {
+export async function cpuPerRequest({ worker, token, count = 100, steps = 200, rounds = 5 }) {
   if (workerdCpuMs(worker.pid) === 0) throw new Error("no workerd user runtime found in /proc");
-  const headers = { authorization: `Bearer ${token}` };
+  // Identity encoding: locally workerd gzips a JSON answer in this same process; on Cloudflare
+  // the edge compresses outside the Worker's CPU time, so gzip is not the Worker's cost.
+  const headers = { authorization: `Bearer ${token}`, "accept-encoding": "identity" };
   const call = async (path, init = {}, expectCache) => {
     const response = await fetch(`${worker.base}${path}`, { headers, ...init });
     const body = await response.arrayBuffer();

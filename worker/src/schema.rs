@@ -50,9 +50,45 @@ pub fn pending(version: u32) -> impl Iterator<Item = &'static (u32, &'static str
     MIGRATIONS.iter().filter(move |(v, _)| *v > version)
 }
 
+/// The ledger rows a legacy key-value entry becomes (`key`, `value`); a bucket is two rows.
+/// Entries of no known form are left behind.
+pub fn legacy_rows(key: &str, value: &serde_json::Value) -> Vec<(String, u64)> {
+    if key.starts_with("bucket:") {
+        let Ok(bucket) = serde_json::from_value::<crate::limits::Bucket>(value.clone()) else {
+            return Vec::new();
+        };
+        return vec![
+            (format!("{key}:tokens"), bucket.milli_tokens),
+            (format!("{key}:at"), bucket.at_ms),
+        ];
+    }
+    value
+        .as_u64()
+        .or_else(|| value.as_f64().filter(|v| *v >= 0.0).map(|v| v as u64))
+        .map(|v| vec![(key.to_owned(), v)])
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn legacy_ledger_entries_become_rows() {
+        assert_eq!(legacy_rows("hits", &json!(7)), vec![("hits".to_owned(), 7)]);
+        assert_eq!(legacy_rows("cs:20000", &json!(149.0)), vec![("cs:20000".to_owned(), 149)]);
+        assert_eq!(
+            legacy_rows("bucket:alex", &json!({"milli_tokens": 59000, "at_ms": 1_700_000_000_000u64})),
+            vec![
+                ("bucket:alex:tokens".to_owned(), 59_000),
+                ("bucket:alex:at".to_owned(), 1_700_000_000_000)
+            ]
+        );
+        assert!(legacy_rows("bucket:alex", &json!(3)).is_empty());
+        assert!(legacy_rows("hits", &json!(-1)).is_empty());
+        assert!(legacy_rows("hits", &json!("seven")).is_empty());
+    }
 
     #[test]
     fn versions_follow_each_other_from_one() {

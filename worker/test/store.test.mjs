@@ -111,6 +111,17 @@ test("the store migrates from the previous schema version with its data and ledg
   }
 });
 
+test("store answers tally hits exactly while the object lives, and write them in batches that survive a restart", async () => {
+  await call("/v1/conversations?count=5");
+  const before = (await call("/v1/usage")).body.cache.hits;
+  for (let i = 0; i < 20; i++) assert.equal((await call("/v1/conversations?count=5")).headers.get("x-cache"), "HIT");
+  assert.equal((await call("/v1/usage")).body.cache.hits, before + 20, "every HIT counted, written or not");
+  await worker.stop();
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, persistTo: state });
+  const kept = (await call("/v1/usage")).body.cache.hits;
+  assert.ok(kept >= before + 20 - 15 && kept <= before + 20, `at most one batch (15 answers) lost on a restart: ${before} → ${kept}`);
+});
+
 test("a cross-account probe over every route reads nothing of another account", async () => {
   const alexList = (await call("/v1/conversations?count=5")).body;
   const alexThread = alexList.items[0];

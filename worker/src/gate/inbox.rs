@@ -59,21 +59,24 @@ pub struct Filters<'a> {
     pub keywords: Option<&'a str>,
 }
 
-/// A stored conversation: its JSON as stored, and its place in the list.
-#[derive(Deserialize)]
-pub struct Row {
-    pub json: String,
-    pub last_activity_at: f64,
-    pub thread_id: String,
+/// How far a page of the stored list reaches: see [`Inbox::page_end`].
+pub struct PageEnd {
+    /// Conversations matched, up to the page's size + 1.
+    pub matched: u32,
+    /// Where the page's last conversation stands.
+    pub last: Option<Position>,
 }
 
-impl Row {
-    pub fn position(&self) -> Position {
-        Position {
-            last_activity_at: self.last_activity_at as i64,
-            thread_id: self.thread_id.clone(),
-        }
-    }
+#[derive(Deserialize)]
+struct End {
+    last_activity_at: f64,
+    thread_id: String,
+    n: f64,
+}
+
+#[derive(Deserialize)]
+struct Joined {
+    json: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -286,18 +289,14 @@ impl Inbox {
         })
     }
 
-    /// Up to `limit` conversations matching `filters` after `after`, newest activity first, as
-    /// stored (their JSON goes into the answer as it is: no parse, no re-serialization).
-    pub fn query(
-        &self,
+    /// The `WHERE` clause and its bindings for `filters` after `after` (`None`: nothing can
+    /// match).
+    fn page_sql(
         filters: &Filters<'_>,
         after: Option<&Position>,
-        limit: u32,
-    ) -> worker::Result<Vec<Row>> {
+    ) -> Option<(String, Vec<SqlStorageValue>)> {
         let mut bindings = Vec::new();
-        let Some(mut condition) = Self::filter_sql(filters, &mut bindings) else {
-            return Ok(Vec::new());
-        };
+        let mut condition = Self::filter_sql(filters, &mut bindings)?;
         if let Some(position) = after {
             condition.push_str(
                 " AND (last_activity_at < ? OR (last_activity_at = ? AND thread_id > ?))",
@@ -306,15 +305,80 @@ impl Inbox {
             bindings.push(int(position.last_activity_at));
             bindings.push(text(&position.thread_id));
         }
-        bindings.push(int(i64::from(limit)));
-        self.0
+        Some((condition, bindings))
+    }
+
+    /// How many conversations match `filters` after `after` (counted up to `count + 1`, so
+    /// more than `count` means the list goes on), and where the `count`th (or the last, when
+    /// fewer match) stands. Two rows cross into Rust, not a page of them.
+    pub fn page_end(
+        &self,
+        filters: &Filters<'_>,
+        after: Option<&Position>,
+        count: u32,
+    ) -> worker::Result<PageEnd> {
+        let Some((condition, mut bindings)) = Self::page_sql(filters, after) else {
+            return Ok(PageEnd {
+                matched: 0,
+                last: None,
+            });
+        };
+        bindings.push(int(i64::from(count) + 1));
+        // The page's last two rows, last first, with the page's length.
+        let ends = self
+            .0
             .exec(
                 &format!(
-                    "SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition} ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?"
+                    "SELECT last_activity_at, thread_id, count(*) OVER () AS n FROM
+                       (SELECT last_activity_at, thread_id FROM conversations WHERE {condition}
+                        ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)
+                     ORDER BY last_activity_at ASC, thread_id DESC LIMIT 2"
                 ),
                 bindings,
             )?
-            .to_array::<Row>()
+            .to_array::<End>()?;
+        let matched = ends.first().map_or(0, |end| end.n as u32);
+        let shown = match matched > count {
+            true => ends.get(1),
+            false => ends.first(),
+        };
+        Ok(PageEnd {
+            matched,
+            last: shown.map(|end| Position {
+                last_activity_at: end.last_activity_at as i64,
+                thread_id: end.thread_id.clone(),
+            }),
+        })
+    }
+
+    /// The stored JSON of the first `limit` conversations matching `filters` after `after`,
+    /// joined by commas in list order: it goes into the answer as it is (no parse, no
+    /// re-serialization), and crosses into Rust as one string rather than a row each.
+    pub fn joined_json(
+        &self,
+        filters: &Filters<'_>,
+        after: Option<&Position>,
+        limit: u32,
+    ) -> worker::Result<String> {
+        let Some((condition, mut bindings)) = Self::page_sql(filters, after) else {
+            return Ok(String::new());
+        };
+        bindings.push(int(i64::from(limit)));
+        Ok(self
+            .0
+            .exec(
+                &format!(
+                    "SELECT group_concat(json, ',' ORDER BY last_activity_at DESC, thread_id ASC) AS json FROM
+                       (SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition}
+                        ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)"
+                ),
+                bindings,
+            )?
+            .to_array::<Joined>()?
+            .into_iter()
+            .next()
+            .and_then(|j| j.json)
+            .unwrap_or_default())
     }
 
     /// How many stored conversations match `filters`.

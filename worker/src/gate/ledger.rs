@@ -1,14 +1,37 @@
-//! The account's counters in Durable Object storage. Each read-modify-write awaits only
-//! storage operations, which the input gate keeps free of interleaved requests.
+//! The account's ledger (budget, credits, pauses, request buckets, counters, the refresh
+//! generation) in the `ledger` table of the object's SQLite database, next to its inbox. Every
+//! read-modify-write is one SQL statement or a run of them with nothing awaited between, so no
+//! other request of the account interleaves. A wipe of the inbox (`DELETE /v1/data`) leaves it.
+//! Objects from before this table kept it in the key-value API: [`import_legacy`] copies that
+//! once.
 
-use serde::Serialize;
-use worker::Storage;
+use serde::{Deserialize, Serialize};
+use worker::{SqlStorage, SqlStorageValue, Storage};
 
+use super::pages::migrated;
 use crate::limits::{refresh_wait, Bucket, Rate};
+use crate::schema::legacy_rows;
 
 pub const DAY_MS: u64 = 86_400_000;
 
-pub struct Ledger(pub Storage);
+/// The account's ledger; its schema is the object's (see `schema.rs`).
+pub struct Ledger {
+    storage: Storage,
+    /// The object's id: its unsaved tallies are kept under it.
+    object: String,
+}
+
+/// Answer tallies (hits, coalesced, stale, credits saved) kept in memory and written in
+/// batches of this many answers: a store answer then writes nothing. Statistics only (no
+/// limit depends on them); an object evicted before a batch is written loses at most this
+/// many answers' tallies.
+const TALLY_BATCH: u64 = 16;
+
+thread_local! {
+    /// Unsaved tallies per object id: counter key → amount.
+    static UNSAVED: std::cell::RefCell<std::collections::HashMap<String, Vec<(&'static str, u64)>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +55,72 @@ fn credit_day_key(now_ms: u64) -> String {
     format!("lk:{}", now_ms / DAY_MS)
 }
 
+fn int(value: u64) -> SqlStorageValue {
+    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+fn text(value: &str) -> SqlStorageValue {
+    SqlStorageValue::String(value.to_owned())
+}
+
+#[derive(Deserialize)]
+struct Value {
+    value: f64,
+}
+
+thread_local! {
+    /// Objects (by id) of this isolate whose legacy ledger is known to be imported.
+    static IMPORTED: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Copies a ledger kept in the key-value API (objects from before the `ledger` table) into
+/// the table, once per object: rows already in the table win, so a concurrent import changes
+/// nothing. Called before the object serves a request.
+pub async fn import_legacy(storage: &Storage, object: &str) -> worker::Result<()> {
+    if IMPORTED.with(|done| done.borrow().contains(object)) {
+        return Ok(());
+    }
+    let sql = migrated(storage)?;
+    let done = sql
+        .exec("SELECT value FROM meta WHERE key = 'ledger_imported'", None)?
+        .to_array::<Value>()?;
+    if done.is_empty() {
+        let entries = storage.list().await?;
+        let mut keys: Vec<String> = Vec::new();
+        let mut failed = None;
+        entries.for_each(&mut |value, key| {
+            let json = worker::js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(&String::from(j)).ok());
+            let (Some(key), Some(value)) = (key.as_string(), json) else {
+                return;
+            };
+            for (row, amount) in legacy_rows(&key, &value) {
+                if let Err(e) = sql.exec(
+                    "INSERT OR IGNORE INTO ledger (key, value) VALUES (?, ?)",
+                    vec![text(&row), int(amount)],
+                ) {
+                    failed = Some(e);
+                }
+            }
+            keys.push(key);
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        sql.exec(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger_imported', 1)",
+            None,
+        )?;
+        if !keys.is_empty() {
+            storage.delete_multiple(keys).await?;
+        }
+    }
+    IMPORTED.with(|imported| imported.borrow_mut().insert(object.to_owned()));
+    Ok(())
+}
+
 /// Credits held for one upstream call until it settles.
 #[must_use = "a reservation is settled or refunded"]
 pub struct Reservation {
@@ -40,13 +129,86 @@ pub struct Reservation {
 }
 
 impl Ledger {
+    pub fn of(state: &worker::State) -> Self {
+        Self {
+            storage: state.storage(),
+            object: state.id().to_string(),
+        }
+    }
+
+    fn sql(&self) -> SqlStorage {
+        self.storage.sql()
+    }
+
+    /// Tallies `amount` on `key` in memory; writes the object's tallies once a batch is full.
+    fn tally(&self, key: &'static str, amount: u64) -> worker::Result<()> {
+        let full = UNSAVED.with(|unsaved| {
+            let mut unsaved = unsaved.borrow_mut();
+            let tallies = unsaved.entry(self.object.clone()).or_default();
+            match tallies.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, total)) => *total += amount,
+                None => tallies.push((key, amount)),
+            }
+            let answers: u64 = tallies
+                .iter()
+                .filter(|(k, _)| *k != "credits_saved")
+                .map(|(_, n)| n)
+                .sum();
+            (answers >= TALLY_BATCH).then(|| unsaved.remove(&self.object).unwrap_or_default())
+        });
+        for (key, amount) in full.unwrap_or_default() {
+            self.add_now(key, amount)?;
+        }
+        Ok(())
+    }
+
+    /// What is tallied on `key` and not yet written.
+    fn unsaved(&self, key: &str) -> u64 {
+        UNSAVED.with(|unsaved| {
+            unsaved.borrow().get(&self.object).map_or(0, |tallies| {
+                tallies
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+        })
+    }
+
     async fn get(&self, key: &str) -> worker::Result<u64> {
-        Ok(self.0.get::<u64>(key).await?.unwrap_or(0))
+        Ok(self
+            .sql()
+            .exec("SELECT value FROM ledger WHERE key = ?", vec![text(key)])?
+            .to_array::<Value>()?
+            .first()
+            .map_or(0, |v| v.value as u64))
+    }
+
+    async fn put(&self, key: &str, value: u64) -> worker::Result<()> {
+        self.sql().exec(
+            "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
+            vec![text(key), int(value)],
+        )?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> worker::Result<()> {
+        self.sql()
+            .exec("DELETE FROM ledger WHERE key = ?", vec![text(key)])?;
+        Ok(())
     }
 
     async fn add(&self, key: &str, amount: u64) -> worker::Result<()> {
-        let value = self.get(key).await? + amount;
-        self.0.put(key, value).await
+        self.add_now(key, amount)
+    }
+
+    fn add_now(&self, key: &str, amount: u64) -> worker::Result<()> {
+        self.sql().exec(
+            "INSERT INTO ledger (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
+            vec![text(key), int(amount)],
+        )?;
+        Ok(())
     }
 
     pub async fn generation(&self) -> worker::Result<u64> {
@@ -65,9 +227,9 @@ impl Ledger {
         if used >= limit {
             return Ok(false);
         }
-        self.0.put(&key, used + 1).await?;
+        self.put(&key, used + 1).await?;
         if used == 0 {
-            let _ = self.0.delete(&day_key(now_ms.saturating_sub(DAY_MS))).await;
+            let _ = self.delete(&day_key(now_ms.saturating_sub(DAY_MS))).await;
         }
         Ok(true)
     }
@@ -86,11 +248,10 @@ impl Ledger {
         if daily_cap > 0 && today.saturating_add(credits) > daily_cap {
             return Ok(None);
         }
-        self.0.put(&day_key, today + credits).await?;
+        self.put(&day_key, today + credits).await?;
         self.add("credits_spent", credits).await?;
         if today == 0 {
             let _ = self
-                .0
                 .delete(&credit_day_key(now_ms.saturating_sub(DAY_MS)))
                 .await;
         }
@@ -116,7 +277,6 @@ impl Ledger {
         if reservation.day_key != credit_day_key(now_ms) {
             let spent = self.get("credits_spent").await?;
             return self
-                .0
                 .put("credits_spent", spent.saturating_sub(reservation.credits))
                 .await;
         }
@@ -126,9 +286,9 @@ impl Ledger {
 
     async fn give_back(&self, day_key: &str, credits: u64) -> worker::Result<()> {
         let today = self.get(day_key).await?;
-        self.0.put(day_key, today.saturating_sub(credits)).await?;
+        self.put(day_key, today.saturating_sub(credits)).await?;
         let spent = self.get("credits_spent").await?;
-        self.0
+        self
             .put("credits_spent", spent.saturating_sub(credits))
             .await
     }
@@ -143,15 +303,22 @@ impl Ledger {
         if rate.per_minute == 0 {
             return Ok(Ok(())); // no limit: no state to keep
         }
-        let key = format!("bucket:{client}");
-        let bucket = self
-            .0
-            .get::<Bucket>(&key)
-            .await?
-            .unwrap_or_else(|| rate.full(now_ms));
+        let (tokens_key, at_key) = (
+            format!("bucket:{client}:tokens"),
+            format!("bucket:{client}:at"),
+        );
+        let at_ms = self.get(&at_key).await?;
+        let bucket = match at_ms {
+            0 => rate.full(now_ms),
+            at_ms => Bucket {
+                milli_tokens: self.get(&tokens_key).await?,
+                at_ms,
+            },
+        };
         match rate.take(bucket, now_ms) {
             Ok(bucket) => {
-                self.0.put(&key, bucket).await?;
+                self.put(&tokens_key, bucket.milli_tokens).await?;
+                self.put(&at_key, bucket.at_ms).await?;
                 Ok(Ok(()))
             }
             Err(wait) => Ok(Err(wait)),
@@ -164,26 +331,24 @@ impl Ledger {
         now_ms: u64,
         interval_secs: u64,
     ) -> worker::Result<Result<u64, u64>> {
-        let last = self.0.get::<u64>("refreshed_at").await?;
+        let last = Some(self.get("refreshed_at").await?).filter(|at| *at > 0);
         if let Some(wait) = refresh_wait(last, now_ms, interval_secs) {
             return Ok(Err(wait));
         }
-        self.0.put("refreshed_at", now_ms).await?;
+        self.put("refreshed_at", now_ms).await?;
         Ok(Ok(self.bump_generation().await?))
     }
 
     /// A cache hit or a coalesced answer: what the call would have cost is saved.
     pub async fn record_saved(&self, credits: u64, coalesced: bool) -> worker::Result<()> {
-        self.add(if coalesced { "coalesced" } else { "hits" }, 1)
-            .await?;
-        if credits == 0 {
-            return Ok(());
+        if credits > 0 {
+            self.tally("credits_saved", credits)?;
         }
-        self.add("credits_saved", credits).await
+        self.tally(if coalesced { "coalesced" } else { "hits" }, 1)
     }
 
     pub async fn record_stale(&self) -> worker::Result<()> {
-        self.add("stale", 1).await
+        self.tally("stale", 1)
     }
 
     /// When the provider's pause ends, unless it was set before `cleared_before_ms`.
@@ -206,8 +371,8 @@ impl Ledger {
         now_ms: u64,
         until_ms: u64,
     ) -> worker::Result<()> {
-        self.0.put(&format!("paused_at:{provider}"), now_ms).await?;
-        self.0
+        self.put(&format!("paused_at:{provider}"), now_ms).await?;
+        self
             .put(&format!("paused_until:{provider}"), until_ms)
             .await
     }
@@ -217,11 +382,11 @@ impl Ledger {
             connectsafely_calls_today: self.get(&day_key(now_ms)).await?,
             linkup_credits_spent: self.get("credits_spent").await?,
             linkup_credits_today: self.get(&credit_day_key(now_ms)).await?,
-            linkup_credits_saved: self.get("credits_saved").await?,
-            cache_hits: self.get("hits").await?,
+            linkup_credits_saved: self.get("credits_saved").await? + self.unsaved("credits_saved"),
+            cache_hits: self.get("hits").await? + self.unsaved("hits"),
             cache_misses: self.get("misses").await?,
-            coalesced: self.get("coalesced").await?,
-            stale: self.get("stale").await?,
+            coalesced: self.get("coalesced").await? + self.unsaved("coalesced"),
+            stale: self.get("stale").await? + self.unsaved("stale"),
             generation: self.generation().await?,
         })
     }

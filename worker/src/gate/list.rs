@@ -91,12 +91,11 @@ impl AccountGate {
             credit_cap: config.linkup_daily_credit_cap,
             page_credits: plan.credits,
         };
-        let (ledger_storage, walk_storage) = (self.state.storage(), self.state.storage());
+        let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
         let shared = async move {
-            let ledger = Ledger(ledger_storage);
             let reservation = match AccountGate::admit(&config_rc, &plan, &ledger, now).await {
                 Ok(Ok(reservation)) => reservation,
                 Ok(Err(refusal)) => return Err(refusal),
@@ -106,7 +105,7 @@ impl AccountGate {
                 backend,
                 operation,
                 config_rc.upstream_timeout_ms,
-                Ledger(walk_storage),
+                walk_ledger,
                 meter,
             )
             .await
@@ -163,9 +162,9 @@ impl AccountGate {
         client: &ClientEntry,
         query: &ConversationQuery,
         ledger: &Ledger,
+        generation: u64,
         now: u64,
     ) -> worker::Result<Response> {
-        let generation = ledger.generation().await?;
         let inbox = Inbox::of(&self.state)?;
         let fingerprint = match query.fingerprint() {
             Ok(f) => f,
@@ -182,7 +181,7 @@ impl AccountGate {
             Ok(None) => (Provider::ConnectSafely, None),
             Err(e) => return respond::core_error(&e),
         };
-        let state = inbox.sync_state()?;
+        let mut state = inbox.sync_state()?;
         let head_fresh = state.as_ref().is_some_and(|s| {
             s.generation as u64 == generation
                 && now
@@ -194,6 +193,7 @@ impl AccountGate {
                 Ok((how, spent)) => {
                     source = how;
                     credits += spent;
+                    state = inbox.sync_state()?;
                     self.schedule_pruning(config).await?;
                 }
                 Err(error) if state.is_some() && stale_allowed(&error) => stale = true,
@@ -205,18 +205,18 @@ impl AccountGate {
             keywords: query.keywords.as_deref().filter(|k| !k.trim().is_empty()),
         };
         let count = query.count.unwrap_or(DEFAULT_COUNT);
-        let mut rows = inbox.query(&filters, after.as_ref(), count + 1)?;
+        let mut end = inbox.page_end(&filters, after.as_ref(), count)?;
         let mut older = 0;
         // Keywords with no searchable word match nothing: no upstream page can change that.
         let searchable = filters
             .keywords
             .is_none_or(|k| crate::search::fts_query(k).is_some());
-        while searchable && rows.len() <= count as usize && !stale && older < TAIL_PAGES_PER_REQUEST
+        while searchable && end.matched <= count && !stale && older < TAIL_PAGES_PER_REQUEST
         {
-            let Some(tail) = inbox
-                .sync_state()?
+            let Some(tail) = state
+                .as_ref()
                 .filter(|s| !s.is_complete())
-                .and_then(|s| s.tail)
+                .and_then(|s| s.tail.clone())
             else {
                 break;
             };
@@ -227,16 +227,15 @@ impl AccountGate {
                 Ok((_, spent)) => {
                     source = Source::Miss;
                     credits += spent;
+                    state = inbox.sync_state()?;
                 }
                 Err(_) => break,
             }
-            rows = inbox.query(&filters, after.as_ref(), count + 1)?;
+            end = inbox.page_end(&filters, after.as_ref(), count)?;
             older += 1;
         }
-        let state = inbox.sync_state()?;
         let complete = state.as_ref().is_some_and(|s| s.is_complete());
-        let more = rows.len() > count as usize;
-        rows.truncate(count as usize);
+        let more = end.matched > count;
         let provider = match query.cursor {
             Some(_) => provider,
             None => config
@@ -251,7 +250,7 @@ impl AccountGate {
         };
         // When the position does not move (nothing matched yet), how many conversations are
         // stored makes the cursor differ from the one presented, so a walk goes on.
-        let stored = match rows.is_empty() {
+        let stored = match end.matched == 0 {
             true => inbox.count(&Filters {
                 unread: None,
                 keywords: None,
@@ -264,9 +263,9 @@ impl AccountGate {
                 // After the last item shown (or where this page started, with the number of
                 // stored conversations so a repeat differs), bound to the filters and signed.
                 // Nothing matched yet and nothing presented: from the top, so the walk goes on.
-                let position = rows
-                    .last()
-                    .map(|row| row.position())
+                let position = end
+                    .last
+                    .clone()
                     .or(after.clone())
                     .or(Some(Position {
                         last_activity_at: i64::MAX,
@@ -303,16 +302,10 @@ impl AccountGate {
         let rest = empty
             .strip_prefix("{\"items\":[]")
             .ok_or_else(|| worker::Error::RustError("a page starts with its items".into()))?;
-        let mut body = String::with_capacity(
-            rows.iter().map(|r| r.json.len() + 1).sum::<usize>() + empty.len(),
-        );
+        let items = inbox.joined_json(&filters, after.as_ref(), count)?;
+        let mut body = String::with_capacity(items.len() + empty.len() + 10);
         body.push_str("{\"items\":[");
-        for (index, row) in rows.iter().enumerate() {
-            if index > 0 {
-                body.push(',');
-            }
-            body.push_str(&row.json);
-        }
+        body.push_str(&items);
         body.push(']');
         body.push_str(rest);
         let head_at = state.as_ref().map_or(now, |s| s.head_at as u64);

@@ -99,7 +99,8 @@ impl DurableObject for AccountGate {
         };
         pages::cap_schema(config.schema_version_cap);
         let now = Date::now().as_millis();
-        let ledger = Ledger(self.state.storage());
+        ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
+        let ledger = Ledger::of(&self.state);
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
         let Some(client) = config.clients.iter().find(|c| c.name == name) else {
             return respond::refuse(ErrorCode::Unauthorized, "unknown client");
@@ -129,7 +130,9 @@ impl DurableObject for AccountGate {
                 let request: GateRequest = req.json().await?;
                 if let PageRequest::Conversations(query) = &request.page {
                     let generation = ledger.generation().await?;
-                    let response = self.list(&config, client, query, &ledger, now).await?;
+                    let response = self
+                        .list(&config, client, query, &ledger, generation, now)
+                        .await?;
                     return with_generation(response, generation);
                 }
                 self.page(&config, client, &request.page, &ledger, now)
@@ -335,7 +338,7 @@ impl AccountGate {
             backend,
             page.operation(),
             config.upstream_timeout_ms,
-            Ledger(self.state.storage()),
+            Ledger::of(&self.state),
             meter,
         );
         let shared = fetch

@@ -98,6 +98,12 @@ pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
         None,
     )?;
+    // The ledger is older than every schema version (it lived in the key-value API, see
+    // `ledger::import_legacy`): it exists whatever version the store is at.
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS ledger (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        None,
+    )?;
     let version = sql
         .exec("SELECT value FROM meta WHERE key = 'schema_version'", None)?
         .to_array::<Version>()?
