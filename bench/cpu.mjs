@@ -1,9 +1,9 @@
 // CPU time per request inside workerd, from the kernel's accounting of the workerd process
 // that runs the Worker (utime + stime in /proc/<pid>/stat, all threads) around runs of
 // identical sequential requests. wrangler runs two workerd processes: its dev proxy, and the
-// user runtime (the one started with an inspector) holding the Worker, the Durable Object and
-// the local Cache API service. Only the latter is counted; it still includes the cache service
-// and request plumbing, so `/health` (no cache, no upstream) is measured as that floor.
+// user runtime (the one started with an inspector) holding the Worker and the Durable Object
+// with its SQLite store. Only the latter is counted; it still includes the request plumbing, so
+// `/health` (no store, no upstream) is measured as that floor.
 import { readFileSync, readdirSync } from "node:fs";
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux

@@ -54,7 +54,8 @@ impl AccountGate {
         if let Some(shared) = joined {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
             return Ok(match select(shared, wait).await {
-                Either::Left((result, _)) => result.map(|credits| (Source::Coalesced, credits)),
+                // The leader spent the credits; this request spent none.
+                Either::Left((result, _)) => result.map(|_| (Source::Coalesced, 0)),
                 Either::Right(_) => Err(Error::Network {
                     message: "an identical request is still waiting for the provider".into(),
                 }),
