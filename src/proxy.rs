@@ -171,7 +171,10 @@ pub fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::Unavailable) => Error::Unavailable { message },
         Some(ErrorCode::Misconfigured) => Error::Misconfigured { message },
         Some(
-            ErrorCode::MalformedResponse | ErrorCode::UpstreamError | ErrorCode::MethodNotAllowed,
+            ErrorCode::MalformedResponse
+            | ErrorCode::UpstreamError
+            | ErrorCode::MethodNotAllowed
+            | ErrorCode::NotImplemented,
         ) => Error::UpstreamError { status, message },
         None if status == 429 => Error::RateLimited { retry_after_secs },
         None if status == 401 || status == 403 => Error::Unauthorized {

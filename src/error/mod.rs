@@ -41,6 +41,8 @@ pub enum ErrorCode {
     Misconfigured,
     /// The proxy route exists but not for this HTTP method (a client bug; see `Allow`).
     MethodNotAllowed,
+    /// The proxy does not implement this HTTP method on any route (see `Allow`).
+    NotImplemented,
 }
 
 impl ErrorCode {
@@ -61,6 +63,7 @@ impl ErrorCode {
             Self::Unavailable => "UNAVAILABLE",
             Self::Misconfigured => "PROXY_MISCONFIGURED",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::NotImplemented => "NOT_IMPLEMENTED",
         }
     }
 
@@ -70,7 +73,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -85,6 +88,7 @@ impl ErrorCode {
         Self::Unavailable,
         Self::Misconfigured,
         Self::MethodNotAllowed,
+        Self::NotImplemented,
     ];
 
     /// The HTTP status that goes with this code: what the Worker proxy answers with, and the
@@ -94,6 +98,7 @@ impl ErrorCode {
         match self {
             Self::Misconfigured => 503,
             Self::MethodNotAllowed => 405,
+            Self::NotImplemented => 501,
             Self::InvalidInput | Self::InvalidCursor => 400,
             Self::Unauthorized => 401,
             Self::InsufficientCredits => 402,

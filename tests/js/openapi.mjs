@@ -16,6 +16,8 @@ const SPEC_ID = "openapi.yaml";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** The OpenAPI extension for answers to a path the spec does not list. */
 const OTHER_PATHS = "x-other-paths";
+/** The OpenAPI extension for answers to a method OpenAPI cannot name (PROPFIND, QUERY, …). */
+const UNKNOWN_METHODS = "x-unknown-methods";
 
 export const spec = parse(readFileSync(join(repo, "docs", "openapi.yaml"), "utf8"));
 
@@ -27,7 +29,7 @@ function makeAjv(options = {}) {
   addFormats(ajv);
   ajv.addVocabulary([
     "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components", "security", "tags",
-    "externalDocs", OTHER_PATHS,
+    "externalDocs", OTHER_PATHS, UNKNOWN_METHODS,
     // The OpenAPI base vocabulary of 3.1 schemas.
     "discriminator", "xml", "example",
   ]);
@@ -130,13 +132,15 @@ export function checkResponse({ method = "GET", path, status, headers, text, bod
   const pathname = path.split(/[?#]/)[0];
   const verb = method.toLowerCase();
   const where = `${method.toUpperCase()} ${pathname} → ${status}`;
-  const item = pathItem(pathname);
-  const { node: operation } = resolve([...item.segments, verb]);
+  // A method OpenAPI cannot name is answered alike on every path (`x-unknown-methods`).
+  const unknown = !METHODS.includes(verb);
+  const item = unknown ? { segments: [], name: UNKNOWN_METHODS } : pathItem(pathname);
+  const { node: operation } = resolve(unknown ? [UNKNOWN_METHODS] : [...item.segments, verb]);
   assert.ok(operation, `docs/openapi.yaml: ${item.name} documents no ${method.toUpperCase()} (${where})`);
   const responses = operation.responses ?? {};
   const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responses);
   assert.ok(key, `docs/openapi.yaml: ${method.toUpperCase()} ${item.name} documents no ${status} response (documented: ${Object.keys(responses).join(", ")}) (${where})`);
-  const { node: response, at } = resolve([...item.segments, verb, "responses", key]);
+  const { node: response, at } = resolve(unknown ? [UNKNOWN_METHODS, "responses", key] : [...item.segments, verb, "responses", key]);
   const got = headerMap(headers);
   if (text === undefined) text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
 

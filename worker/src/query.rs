@@ -48,7 +48,9 @@ fn get(params: &[(&'static str, String)], name: &str) -> Option<String> {
 fn count(params: &[(&'static str, String)]) -> Result<Option<u32>, Error> {
     get(params, "count")
         .map(|text| {
-            text.trim().parse::<u32>().map_err(|_| {
+            // Digits only: no sign, no spaces (`+5` and ` 5` are refused, not read as 5).
+            let digits = !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| text.parse::<u32>().ok()).flatten().ok_or_else(|| {
                 invalid(
                     "count",
                     format!(
@@ -74,6 +76,18 @@ pub fn conversations(
         Some("false") => Some(false),
         Some(_) => return Err(invalid("unread", "must be true or false")),
     };
+    // The documented maximum holds for the value as sent, spaces included.
+    if let Some(keywords) = get(&params, "keywords") {
+        if keywords.chars().count() > linkedin_inbox::MAX_KEYWORDS_LEN {
+            return Err(invalid(
+                "keywords",
+                format!(
+                    "must be at most {} characters",
+                    linkedin_inbox::MAX_KEYWORDS_LEN
+                ),
+            ));
+        }
+    }
     let query = ConversationQuery {
         account_id: account_id.map(str::to_owned),
         count: count(&params)?,
@@ -134,6 +148,26 @@ mod tests {
 
     fn url(query: &str) -> Url {
         Url::parse(&format!("https://proxy.example/v1/x{query}")).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_digits_only_and_keywords_within_their_length_as_sent() {
+        for bad in ["?count=%2B5", "?count=+5", "?count=%205", "?count=5%20", "?count=", "?count=5.0", "?count=0x5"] {
+            let error = conversations(&url(bad), None, &plain).unwrap_err();
+            assert_eq!(
+                (error.code(), error.field()),
+                (ErrorCode::InvalidInput, Some("count")),
+                "{bad}"
+            );
+        }
+        assert_eq!(conversations(&url("?count=05"), None, &plain).unwrap().count, Some(5));
+        let long = format!("?keywords={}{}", "a".repeat(linkedin_inbox::MAX_KEYWORDS_LEN), "%20%20");
+        let error = conversations(&url(&long), None, &plain).unwrap_err();
+        assert_eq!(error.field(), Some("keywords"));
+        let exact = format!("?keywords={}", "a".repeat(linkedin_inbox::MAX_KEYWORDS_LEN));
+        assert!(conversations(&url(&exact), None, &plain).is_ok());
+        let control = conversations(&url("?keywords=a%07b"), None, &plain).unwrap_err();
+        assert_eq!(control.field(), Some("keywords"));
     }
 
     #[test]

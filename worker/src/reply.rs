@@ -21,6 +21,10 @@ impl From<ServedError> for ErrorReply {
         if let Some(secs) = served.retry_after_secs {
             headers.push(("Retry-After", secs.to_string()));
         }
+        // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+        if served.status == 401 {
+            headers.push(("WWW-Authenticate", "Bearer".to_owned()));
+        }
         Self {
             status: served.status,
             headers,
@@ -69,6 +73,16 @@ mod tests {
             (502, "UPSTREAM_ERROR")
         );
         assert!(!reply.body.contains("sk_live"), "{}", reply.body);
+    }
+
+    #[test]
+    fn a_401_names_the_bearer_scheme() {
+        let reply = refusal(ErrorCode::Unauthorized, "unknown client token");
+        assert!(reply
+            .headers
+            .contains(&("WWW-Authenticate", "Bearer".to_owned())));
+        let other = refusal(ErrorCode::NotFound, "x");
+        assert!(!other.headers.iter().any(|(n, _)| *n == "WWW-Authenticate"));
     }
 
     #[test]

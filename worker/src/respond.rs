@@ -8,7 +8,8 @@ use crate::plan::{page_headers, Source};
 use crate::reply::{refusal, ErrorReply};
 
 /// Headers a browser page may read from our responses.
-const EXPOSED: &str = "X-Cache, Retry-After, Age, X-Credits-Spent, X-Credits-Saved, X-Generation";
+const EXPOSED: &str =
+    "X-Cache, Retry-After, Age, X-Credits-Spent, X-Credits-Saved, X-Generation, WWW-Authenticate";
 
 pub fn json(status: u16, body: &serde_json::Value) -> worker::Result<Response> {
     Ok(Response::from_json(body)?.with_status(status))

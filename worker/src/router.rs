@@ -1,7 +1,7 @@
 //! The fetch entry point: configuration, origin and client checks, then the route table.
 
 use linkedin_inbox::ErrorCode;
-use worker::{console_error, console_log, event, Context, Env, Method, Request, Response, Router};
+use worker::{console_error, console_log, event, Context, Env, Request, Response, Router};
 
 use crate::context::Call;
 use crate::plan::route_of;
@@ -37,6 +37,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     Ok(response)
 }
 
+/// Methods of HTTP (RFC 9110, and PATCH): on a route that takes another one they are 405;
+/// any other method is 501 on every path.
+const KNOWN_METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// Every method some route takes (the `Allow` of a 501 off the routes).
+const DOCUMENTED_METHODS: &str = "GET, POST, DELETE, OPTIONS";
+
 /// `GET /health`: no auth, no upstream call; 503 with `config: invalid` when the settings
 /// are broken (never saying which secret).
 fn health(config_ok: bool) -> worker::Result<Response> {
@@ -55,7 +64,18 @@ async fn handle(
     env: Env,
     origin: Option<&str>,
 ) -> worker::Result<(Response, Option<String>)> {
-    let is_health = req.method() == Method::Get && req.path() == "/health";
+    // The raw method: the `worker` crate reads any method it does not know as GET.
+    let method = req.inner().method();
+    if !KNOWN_METHODS.contains(&method.as_str()) {
+        let allow = route_of(&req.path()).map_or(DOCUMENTED_METHODS, |route| route.allow);
+        let mut response = respond::refuse(
+            ErrorCode::NotImplemented,
+            "the proxy does not implement this method",
+        )?;
+        response.headers_mut().set("Allow", allow)?;
+        return Ok((response, None));
+    }
+    let is_health = method == "GET" && req.path() == "/health";
     let config = match env::config(&env) {
         Ok(config) => config,
         Err(problem) => {
@@ -71,7 +91,7 @@ async fn handle(
     if is_health {
         return Ok((respond::with_cors(health(true)?, known_origin)?, None));
     }
-    if req.method() == Method::Options {
+    if method == "OPTIONS" {
         let response = match known_origin {
             Some(o) => respond::preflight(o)?,
             None => respond::refuse(
@@ -83,7 +103,7 @@ async fn handle(
     }
     // A known route with another method: a JSON 405 with `Allow` (the router's own is plain text).
     if let Some(route) = route_of(&req.path()) {
-        if req.method().as_ref() != route.allow {
+        if method != route.allow {
             let mut response = respond::refuse(
                 ErrorCode::MethodNotAllowed,
                 &format!("{} takes {} only", route.name, route.allow),
