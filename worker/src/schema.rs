@@ -40,6 +40,36 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         owner TEXT
     )",
     ),
+    (
+        3,
+        // The search tables point at conversations and messages by rowid: implicit rowids may
+        // be renumbered by VACUUM, so both tables get an explicit integer key (`seq`, the rowid
+        // itself), each row keeping the rowid the index knows.
+        "CREATE TABLE conversations_v3 (
+        seq INTEGER PRIMARY KEY,
+        thread_id TEXT NOT NULL UNIQUE,
+        last_activity_at INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        json TEXT NOT NULL
+    );
+    INSERT INTO conversations_v3 (seq, thread_id, last_activity_at, unread, json)
+        SELECT rowid, thread_id, last_activity_at, unread, json FROM conversations;
+    DROP TABLE conversations;
+    ALTER TABLE conversations_v3 RENAME TO conversations;
+    CREATE INDEX IF NOT EXISTS conversations_order ON conversations (last_activity_at DESC, thread_id);
+    CREATE TABLE messages_v3 (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        thread_id TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
+    );
+    INSERT INTO messages_v3 (seq, id, thread_id, sent_at)
+        SELECT rowid, id, thread_id, sent_at FROM messages;
+    DROP TABLE messages;
+    ALTER TABLE messages_v3 RENAME TO messages;
+    CREATE INDEX IF NOT EXISTS messages_age ON messages (sent_at);
+    CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id)",
+    ),
 ];
 
 /// The version a database reaches after every migration.

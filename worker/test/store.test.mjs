@@ -11,6 +11,7 @@ import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 const CLIENTS = [
   { name: "alex", token: "store-alex", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
   { name: "priya", token: "store-priya", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" },
+  { name: "titouan", token: "store-titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: null },
 ];
 
 let sandbox, worker, state;
@@ -63,6 +64,27 @@ test("DELETE /v1/data wipes the calling account's pages, not another's, and keep
   assert.deepEqual([wrongMethod.status, wrongMethod.headers.get("allow")], [405, "DELETE"]);
 });
 
+test("a wipe during an upstream call is not undone: the list and the thread fetched across it are not kept", async () => {
+  const token = "store-titouan";
+  await sandbox.fault({ mode: "latency", latencyMs: 1500, count: 1, endpoint: "connectsafely" });
+  const list = call("/v1/conversations?count=5", token);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal((await call("/v1/data", token, "DELETE")).status, 204);
+  const answered = await list;
+  assert.equal(answered.status, 200, "the caller gets an answer (from the store as the wipe left it)");
+  const after = await call("/v1/conversations?count=5", token);
+  assert.equal(after.headers.get("x-cache"), "MISS", "nothing of the page fetched across the wipe was kept");
+  const id = after.body.items[0].id;
+  await call("/v1/data", token, "DELETE");
+  await sandbox.fault({ mode: "latency", latencyMs: 1500, count: 1, endpoint: "connectsafely" });
+  const thread = call(`/v1/conversations/${encodeURIComponent(id)}/messages?count=3`, token);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal((await call("/v1/data", token, "DELETE")).status, 204);
+  assert.equal((await thread).status, 200);
+  const again = await call(`/v1/conversations/${encodeURIComponent(id)}/messages?count=3`, token);
+  assert.equal(again.headers.get("x-cache"), "MISS", "the thread page fetched across the wipe was not kept");
+});
+
 test("search finds a word that only an older message of an opened thread holds, with 0 upstream calls", async () => {
   const list = (await call("/v1/conversations?count=100", "store-priya")).body.items;
   const listText = list.map((c) => [...c.participants.flatMap((p) => [p.name, p.headline ?? ""]), c.latestMessage?.text ?? ""].join(" ")).join(" ").toLowerCase();
@@ -105,6 +127,37 @@ test("the store migrates from the previous schema version with its data and ledg
     assert.deepEqual([list.status, list.body.items.length], [200, 5], "the new tables work");
     const after = (await checkedCall(old.base, "/v1/usage", { authorization: "Bearer migrate-titouan" })).body;
     assert.equal(after.linkup.creditsSpent, usage.linkup.creditsSpent, "the ledger is kept");
+  } finally {
+    await old.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("schema 3 gives conversations and messages explicit keys: search over data stored at schema 2 still finds it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "inbox-migrate-"));
+  const clients = [{ name: "titouan", token: "migrate-titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" }];
+  const auth = { authorization: "Bearer migrate-titouan" };
+  const vars = { HISTORY_TTL_SECS: "3600", HEAD_TTL_SECS: "3600" };
+  let old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars: { ...vars, SCHEMA_VERSION_CAP: "2" } });
+  try {
+    const list = await checkedCall(old.base, "/v1/conversations?count=20", auth);
+    const target = list.body.items.find((c) => c.latestMessage?.text && /[A-Za-z]{5,}/.test(c.latestMessage.text));
+    assert.ok(target, "a conversation with a searchable latest message");
+    const thread = await checkedCall(old.base, `/v1/conversations/${encodeURIComponent(target.id)}/messages?count=10`, auth);
+    assert.equal(thread.status, 200);
+    const word = target.participants[0].name.split(/\s+/)[0];
+    const messageWord = thread.body.items.map((m) => m.text.match(/[A-Za-z]{6,}/)?.[0]).find(Boolean);
+    const search = async (base, q) => (await checkedCall(base, `/v1/conversations?count=100&keywords=${encodeURIComponent(q)}`, auth)).body.items.map((c) => c.id);
+    const before = { name: await search(old.base, word), message: messageWord && await search(old.base, messageWord), all: list.body.items.map((c) => c.id) };
+    assert.ok(before.name.includes(target.id));
+    await old.stop();
+    old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars });
+    const calls = await upstream();
+    assert.deepEqual(await search(old.base, word), before.name, "names and headlines still found");
+    if (messageWord) assert.deepEqual(await search(old.base, messageWord), before.message, "message text still found");
+    const again = await checkedCall(old.base, "/v1/conversations?count=20", auth);
+    assert.deepEqual([again.headers.get("x-cache"), again.body.items.map((c) => c.id)], ["HIT", before.all], "the list is kept, in order");
+    assert.equal(await upstream(), calls, "nothing was fetched again");
   } finally {
     await old.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -156,7 +156,7 @@ impl Inbox {
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
                        unread = excluded.unread, json = excluded.json
                      WHERE excluded.last_activity_at >= conversations.last_activity_at
-                     RETURNING rowid",
+                     RETURNING rowid AS rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
                 )?
                 .to_array::<RowId>()?;
@@ -248,7 +248,7 @@ impl Inbox {
             let row = self
                 .0
                 .exec(
-                    "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid",
+                    "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS rowid",
                     vec![text(&message.id), text(&message.conversation_id), int(message.sent_at)],
                 )?
                 .to_array::<RowId>()?;

@@ -211,6 +211,21 @@ impl Ledger {
         Ok(())
     }
 
+    /// How many times the account's store was wiped: work that began before a wipe stores
+    /// nothing after it (read and compared with no await in between).
+    pub fn wipe_epoch(&self) -> worker::Result<u64> {
+        Ok(self
+            .sql()
+            .exec("SELECT value FROM ledger WHERE key = 'wipes'", None)?
+            .to_array::<Value>()?
+            .first()
+            .map_or(0, |v| v.value as u64))
+    }
+
+    pub fn record_wipe(&self) -> worker::Result<()> {
+        self.add_now("wipes", 1)
+    }
+
     pub async fn generation(&self) -> worker::Result<u64> {
         self.get("generation").await
     }

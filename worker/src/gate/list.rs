@@ -46,9 +46,10 @@ impl AccountGate {
         tail: Option<String>,
         now: u64,
     ) -> worker::Result<Result<(Source, u64), Error>> {
+        let epoch = Ledger::of(&self.state).wipe_epoch()?;
         let key = match &tail {
-            None => format!("head:g{generation}"),
-            Some(cursor) => format!("tail:{cursor}"),
+            None => format!("head:g{generation}:w{epoch}"),
+            Some(cursor) => format!("tail:w{epoch}:{cursor}"),
         };
         let joined = self.syncs.borrow().get(&key).cloned();
         if let Some(shared) = joined {
@@ -113,6 +114,12 @@ impl AccountGate {
             .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
             let arrived = Date::now().as_millis();
             let outcome = match fetched {
+                // A page fetched before a wipe of the store is not kept.
+                Ok((Page::Conversations(_), credits))
+                    if ledger.wipe_epoch().is_ok_and(|now| now != epoch) =>
+                {
+                    Ok(credits)
+                }
                 Ok((Page::Conversations(page), credits)) => {
                     store(&storage, &page, head, arrived, generation)
                         .map(|()| credits)

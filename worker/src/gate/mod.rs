@@ -139,6 +139,7 @@ impl DurableObject for AccountGate {
                     .await
             }
             "/data" => {
+                ledger.record_wipe()?;
                 Pages::of(&self.state)?.wipe()?;
                 inbox::Inbox::of(&self.state)?.wipe()?;
                 Ok(Response::empty()?.with_status(204))
@@ -319,6 +320,7 @@ impl AccountGate {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
+        let epoch = ledger.wipe_epoch()?;
         let reservation = match Self::admit(config, plan, ledger, now).await? {
             Ok(reservation) => reservation,
             Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
@@ -366,7 +368,9 @@ impl AccountGate {
             },
         );
         let result = shared.await;
-        if let Ok(fetched) = &result {
+        // A page fetched before a wipe of the store is answered, not kept.
+        let kept = ledger.wipe_epoch()? == epoch;
+        if let (Ok(fetched), true) = (&result, kept) {
             // Stored before the in-flight entry goes, so no request falls between the two.
             if let Err(e) = pages.put(
                 &plan.key,
@@ -384,7 +388,8 @@ impl AccountGate {
         match result {
             Ok(fetched) => {
                 // A thread's messages become searchable in the account's inbox.
-                if let Ok(thread) = serde_json::from_str::<MessagePage>(&fetched.body) {
+                let thread = serde_json::from_str::<MessagePage>(&fetched.body).ok();
+                if let (Some(thread), true) = (thread, kept) {
                     let indexed = inbox::Inbox::of(&self.state)
                         .and_then(|inbox| inbox.index_messages(&thread));
                     if let Err(e) = indexed {
