@@ -54,6 +54,8 @@ pub enum Method {
     Get,
     /// `POST`
     Post,
+    /// `PATCH`
+    Patch,
 }
 
 impl Method {
@@ -62,6 +64,7 @@ impl Method {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Patch => "PATCH",
         }
     }
 }

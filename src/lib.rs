@@ -22,6 +22,7 @@ pub mod inbox;
 mod js_int;
 mod merge;
 mod model;
+mod outbox;
 mod providers;
 mod proxy;
 mod redact;
@@ -39,6 +40,7 @@ pub use inbox::{
     Step,
 };
 pub use merge::merge_messages;
+pub use outbox::{Draft, Sent};
 pub use model::{
     Conversation, ConversationPage, LatestMessage, Message, MessageKind, MessagePage,
     NetworkDistance, Participant, Sender, ThreadInfo,
@@ -50,4 +52,4 @@ pub use providers::{
 pub use proxy::{proxy_error, Proxy};
 pub use secret::{ApiKey, ClientToken, LoginToken};
 pub use time::{parse_iso8601, parse_time};
-pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MIN_COUNT};
+pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MAX_MESSAGE_LEN, MIN_COUNT};

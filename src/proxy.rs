@@ -170,6 +170,8 @@ pub fn proxy_error(response: &HttpResponse) -> Error {
         Some(ErrorCode::BudgetExhausted) => Error::BudgetExhausted { retry_after_secs },
         Some(ErrorCode::Unavailable) => Error::Unavailable { message },
         Some(ErrorCode::Misconfigured) => Error::Misconfigured { message },
+        Some(ErrorCode::NotSupported) => Error::NotSupported { message },
+        Some(ErrorCode::IdempotencyKeyReused) => Error::IdempotencyKeyReused { message },
         Some(
             ErrorCode::MalformedResponse
             | ErrorCode::UpstreamError

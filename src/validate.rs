@@ -13,6 +13,8 @@ pub const MAX_COUNT: u32 = 100;
 pub const MAX_ID_LEN: usize = 512;
 /// Longest search text accepted, in characters.
 pub const MAX_KEYWORDS_LEN: usize = 200;
+/// The longest message text accepted, in characters (LinkedIn's own limit for a message).
+pub const MAX_MESSAGE_LEN: usize = 8000;
 
 pub(crate) fn count(field: &'static str, value: Option<u32>) -> Result<Option<u32>> {
     match value {
@@ -71,6 +73,31 @@ pub(crate) fn keywords(value: Option<&str>) -> Result<Option<&str>> {
         ));
     }
     Ok(Some(value))
+}
+
+/// A message's text: trimmed, non-empty, at most [`MAX_MESSAGE_LEN`] characters, and no
+/// control characters but newlines and tabs.
+pub(crate) fn message_text(value: &str) -> Result<&str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid("text", "must not be empty"));
+    }
+    if value.chars().count() > MAX_MESSAGE_LEN {
+        return Err(Error::invalid(
+            "text",
+            format!("must be at most {MAX_MESSAGE_LEN} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::invalid(
+            "text",
+            "must not hold control characters (newlines and tabs are fine)",
+        ));
+    }
+    Ok(value)
 }
 
 /// An absolute `http(s)` base URL without query, returned without its trailing `/`.

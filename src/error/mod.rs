@@ -43,6 +43,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The proxy does not implement this HTTP method on any route (see `Allow`).
     NotImplemented,
+    /// The account's provider cannot do this (e.g. read state on LinkupAPI).
+    NotSupported,
+    /// An `Idempotency-Key` already used for another request (another body or route).
+    IdempotencyKeyReused,
 }
 
 impl ErrorCode {
@@ -64,6 +68,8 @@ impl ErrorCode {
             Self::Misconfigured => "PROXY_MISCONFIGURED",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::NotImplemented => "NOT_IMPLEMENTED",
+            Self::NotSupported => "NOT_SUPPORTED",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
         }
     }
 
@@ -73,7 +79,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -89,6 +95,8 @@ impl ErrorCode {
         Self::Misconfigured,
         Self::MethodNotAllowed,
         Self::NotImplemented,
+        Self::NotSupported,
+        Self::IdempotencyKeyReused,
     ];
 
     /// The HTTP status that goes with this code: what the Worker proxy answers with, and the
@@ -98,7 +106,8 @@ impl ErrorCode {
         match self {
             Self::Misconfigured => 503,
             Self::MethodNotAllowed => 405,
-            Self::NotImplemented => 501,
+            Self::NotImplemented | Self::NotSupported => 501,
+            Self::IdempotencyKeyReused => 422,
             Self::InvalidInput | Self::InvalidCursor => 400,
             Self::Unauthorized => 401,
             Self::InsufficientCredits => 402,
@@ -209,6 +218,18 @@ pub enum Error {
         /// What is wrong, naming settings, never their values.
         message: String,
     },
+    /// The account's provider cannot do this.
+    #[error("not supported: {message}")]
+    NotSupported {
+        /// What cannot be done, and with which provider.
+        message: String,
+    },
+    /// The idempotency key was used for another request.
+    #[error("idempotency key reused: {message}")]
+    IdempotencyKeyReused {
+        /// What differs.
+        message: String,
+    },
     /// The request never got an answer.
     #[error("network error: {message}")]
     Network {
@@ -239,6 +260,8 @@ impl Error {
             Self::BudgetExhausted { .. } => ErrorCode::BudgetExhausted,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Misconfigured { .. } => ErrorCode::Misconfigured,
+            Self::NotSupported { .. } => ErrorCode::NotSupported,
+            Self::IdempotencyKeyReused { .. } => ErrorCode::IdempotencyKeyReused,
         }
     }
 

@@ -91,6 +91,11 @@ impl Error {
                 ErrorCode::Misconfigured,
                 "the proxy is misconfigured; its operator must fix it".into(),
             ),
+            // Both are the proxy's own words about the caller's request.
+            Self::NotSupported { message } => (ErrorCode::NotSupported, message.clone()),
+            Self::IdempotencyKeyReused { message } => {
+                (ErrorCode::IdempotencyKeyReused, message.clone())
+            }
         };
         ServedError {
             status: code.http_status(),

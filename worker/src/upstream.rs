@@ -33,6 +33,7 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
     init.with_method(match request.method {
         CoreMethod::Get => Method::Get,
         CoreMethod::Post => Method::Post,
+        CoreMethod::Patch => Method::Patch,
     })
     .with_headers(headers)
     // Redirects are the core's to follow (one hop, same host), never the runtime's.

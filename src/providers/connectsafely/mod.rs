@@ -3,6 +3,7 @@
 //! and a thread's messages (`GET /conversations/{urn}/messages`, in `thread.rs`).
 
 mod normalize;
+mod send;
 mod thread;
 mod wire;
 

@@ -111,7 +111,7 @@ impl ConnectSafely {
     }
 }
 
-fn message(wire: WireThreadMessage, thread_id: &str) -> Message {
+pub(super) fn message(wire: WireThreadMessage, thread_id: &str) -> Message {
     let text = wire.text.unwrap_or_default();
     let kind = match text.is_empty() && wire.has_attachment != Some(true) {
         true => MessageKind::System,

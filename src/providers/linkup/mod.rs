@@ -5,6 +5,7 @@
 
 mod inbox;
 mod normalize;
+mod send;
 mod v2;
 mod wire;
 

@@ -1,0 +1,183 @@
+//! ConnectSafely writes: `POST /conversations/send` and read state (`POST
+//! /messaging/mark-seen`, `PATCH /conversations/{urn}/mark-unread`).
+
+use percent_encoding::utf8_percent_encode;
+use serde::{Deserialize, Serialize};
+
+use super::thread::message;
+use super::wire::WireThreadMessage;
+use super::ConnectSafely;
+use crate::error::{Error, Result};
+use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
+use crate::ids::{conversation_key, is_thread_id};
+use crate::outbox::{Draft, Sent};
+use crate::providers::response::{decode_json, error_from_response};
+use crate::providers::MessageTarget;
+use crate::validate;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SendBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_urn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recipient_profile_url: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SeenBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+    conversation_urn: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SendAnswer {
+    success: Option<bool>,
+    sent_message: Option<WireThreadMessage>,
+    thread_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Acknowledged {
+    success: Option<bool>,
+}
+
+/// A conversation id as ConnectSafely takes it: a bare thread id becomes its URN.
+fn conversation_urn(id: &str) -> String {
+    match is_thread_id(id) {
+        true => format!("urn:li:messagingThread:{id}"),
+        false => id.to_owned(),
+    }
+}
+
+impl ConnectSafely {
+    fn write(&self, method: Method, url: String, body: Option<String>) -> HttpRequest {
+        let mut request = self.get(url);
+        request.method = method;
+        if body.is_some() {
+            request
+                .headers
+                .push(("content-type".into(), "application/json".into()));
+        }
+        request.body = body;
+        request
+    }
+
+    /// Builds `POST /conversations/send` (`account_id`: the account it is sent from, the
+    /// key's default when `None`).
+    pub fn build_send(&self, draft: &Draft, account_id: Option<&str>) -> Result<HttpRequest> {
+        let checked = draft.check()?;
+        let account_id = account_id.map(validate::account_id).transpose()?;
+        let urn = match &checked.target {
+            MessageTarget::ConversationId(id) => Some(conversation_urn(id)),
+            MessageTarget::ProfileUrl(_) => None,
+        };
+        let body = SendBody {
+            account_id,
+            conversation_urn: urn.as_deref(),
+            recipient_profile_url: match &checked.target {
+                MessageTarget::ProfileUrl(url) => Some(url),
+                MessageTarget::ConversationId(_) => None,
+            },
+            message: checked.text,
+        };
+        let body = serde_json::to_string(&body).map_err(|e| Error::invalid("text", e.to_string()))?;
+        Ok(self.write(
+            Method::Post,
+            format!("{}/conversations/send", self.base_url),
+            Some(body),
+        ))
+    }
+
+    /// Parses the answer to [`Self::build_send`] of `draft`: the message as the thread shows it.
+    pub fn parse_send(&self, draft: &Draft, response: &HttpResponse) -> Result<Sent> {
+        let parse = || {
+            if !(200..300).contains(&response.status) {
+                return Err(error_from_response(response));
+            }
+            let answer: SendAnswer = decode_json(response)?;
+            let (Some(wire), true) = (answer.sent_message, answer.success != Some(false)) else {
+                return Err(error_from_response(response));
+            };
+            let named = draft
+                .conversation_id
+                .as_deref()
+                .filter(|id| !id.trim().is_empty());
+            let thread = answer
+                .thread_id
+                .as_deref()
+                .or(named)
+                .map(conversation_key)
+                .ok_or_else(|| Error::MalformedResponse {
+                    status: response.status,
+                    path: ".threadId".into(),
+                    reason: "the send answer names no thread".into(),
+                    body_excerpt: String::new(),
+                })?;
+            Ok(Sent {
+                message: message(wire, &thread),
+                credit_cost: 0,
+            })
+        };
+        parse().map_err(|e| e.scrub(&self.secrets()))
+    }
+
+    /// Builds the read-state call for a conversation: `POST /messaging/mark-seen` (`read`) or
+    /// `PATCH /conversations/{urn}/mark-unread`.
+    pub fn build_mark(
+        &self,
+        conversation_id: &str,
+        read: bool,
+        account_id: Option<&str>,
+    ) -> Result<HttpRequest> {
+        let urn = conversation_urn(validate::conversation_id(conversation_id)?);
+        let account_id = account_id.map(validate::account_id).transpose()?;
+        Ok(match read {
+            true => {
+                let body = serde_json::to_string(&SeenBody {
+                    account_id,
+                    conversation_urn: &urn,
+                })
+                .map_err(|e| Error::invalid("conversationId", e.to_string()))?;
+                self.write(
+                    Method::Post,
+                    format!("{}/messaging/mark-seen", self.base_url),
+                    Some(body),
+                )
+            }
+            false => {
+                let path = format!(
+                    "{}/conversations/{}/mark-unread",
+                    self.base_url,
+                    utf8_percent_encode(&urn, QUERY_VALUE)
+                );
+                self.write(
+                    Method::Patch,
+                    url_with_query(path, &[("accountId", account_id)]),
+                    None,
+                )
+            }
+        })
+    }
+
+    /// Parses the answer to [`Self::build_mark`].
+    pub fn parse_mark(&self, response: &HttpResponse) -> Result<()> {
+        let parse = || {
+            if !(200..300).contains(&response.status) {
+                return Err(error_from_response(response));
+            }
+            let answer: Acknowledged = decode_json(response)?;
+            match answer.success {
+                Some(false) => Err(error_from_response(response)),
+                _ => Ok(()),
+            }
+        };
+        parse().map_err(|e| e.scrub(&self.secrets()))
+    }
+}
