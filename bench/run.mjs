@@ -62,7 +62,7 @@ say();
 throughput(["wasm-bytes", "js-floor-bytes", "js-zod-bytes"], [["wasm-bytes", "js-floor-bytes"], ["wasm-bytes", "js-zod-bytes"]]);
 
 // 2. Sizes
-const wasmFile = readFileSync(join(repo, "npm/dist/web/linkedin_inbox_bg.wasm"));
+const wasmFile = readFileSync(join(repo, "npm/dist/linkedin_inbox_bg.wasm"));
 const workerBundle = Buffer.concat([readFileSync(join(repo, "worker/build/index_bg.wasm")), readFileSync(join(repo, "worker/build/index.js"))]);
 say("## 2. Size");
 say();
