@@ -16,6 +16,7 @@ rm -rf "$web"
 wasm-bindgen --target web --out-name linkedin_inbox --out-dir "$web" "$wasm"
 optimize_wasm "$web/linkedin_inbox_bg.wasm"
 node scripts/assemble-npm.mjs "$web" npm/dist
+node scripts/readme-error-codes.mjs
 
 wasm_file=npm/dist/linkedin_inbox_bg.wasm
 raw=$(wc -c < "$wasm_file")

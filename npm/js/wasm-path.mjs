@@ -2,9 +2,13 @@
 // `new URL(…, import.meta.url)`), else the installed package's `linkedin-inbox/wasm`, found
 // from the running script or the working directory (server bundles that copy no asset).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import * as nodeModule from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+// A runtime lookup: bundlers must not resolve it at build time (webpack would bundle the
+// .wasm as a module), so `createRequire` is read by a computed name.
+const createRequire = nodeModule[["create", "Require"].join("")];
 
 export function wasmPath(besideThisFile) {
   if (besideThisFile && existsSync(besideThisFile)) return besideThisFile;
