@@ -66,7 +66,11 @@ fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
 /// Builds the HTTP request of `operation` for the configured backend (typed in `TYPES`:
 /// one overload per operation).
 #[wasm_bindgen(js_name = buildRequest, skip_typescript)]
-pub fn build_request(config: JsValue, operation_name: &str, query: JsValue) -> Result<JsValue, JsValue> {
+pub fn build_request(
+    config: JsValue,
+    operation_name: &str,
+    query: JsValue,
+) -> Result<JsValue, JsValue> {
     let run = || -> Result<OutgoingRequest, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let request = backend.build(&backend.prepare(operation(operation_name, &query)?))?;
