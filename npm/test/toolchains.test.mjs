@@ -63,7 +63,7 @@ async function sh(dir, file, args) {
   try {
     // esbuild's bin is its native executable; the other tools are scripts.
     const [command, argv] = file === bin.esbuild ? [file, args] : [process.execPath, [file, ...args]];
-    return (await run(command, argv, { cwd: dir, maxBuffer: 1 << 24 })).stdout;
+    return (await run(command, argv, { cwd: dir, maxBuffer: 1 << 24, timeout: 90000 })).stdout;
   } catch (error) {
     throw new Error(`${file} ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
   }
@@ -119,6 +119,16 @@ before(async () => {
   build("esbuild-node", async () => {
     const dir = project("esbuild-node");
     await sh(dir, bin.esbuild, ["server.js", "--bundle", "--platform=node", "--outfile=dist/server.cjs", "--log-level=warning"]);
+    return sh(dir, "dist/server.cjs", []);
+  });
+  build("esbuild-node-cjs", async () => {
+    const dir = project("esbuild-node-cjs");
+    await sh(dir, bin.esbuild, ["server.cjs", "--bundle", "--platform=node", "--outfile=dist/server.cjs", "--log-level=warning"]);
+    return sh(dir, "dist/server.cjs", []);
+  });
+  build("webpack-node-cjs", async () => {
+    const dir = project("webpack-node-cjs", { webpack: "webpack", "webpack-cli": "webpack-cli" });
+    await sh(dir, bin.webpack, ["--mode", "production", "--target", "node20", "--entry", "./server.cjs", "--output-path", "dist", "--output-filename", "server.cjs"]);
     return sh(dir, "dist/server.cjs", []);
   });
   build("webpack-node", async () => {
@@ -200,7 +210,8 @@ for (const major of [5, 6]) {
   });
 }
 
-for (const [name, label] of [["esbuild-node", "esbuild --platform=node bundle"], ["webpack-node", "webpack target node20 bundle (package removed after the build)"]]) {
+for (const [name, label] of [["esbuild-node", "esbuild --platform=node bundle"], ["esbuild-node-cjs", "esbuild --platform=node bundle of require()"],
+  ["webpack-node", "webpack target node20 bundle (package removed after the build)"], ["webpack-node-cjs", "webpack target node20 bundle of require()"]]) {
   test(`${label}: runs in Node`, { timeout: 120000 }, async () => {
     assert.deepEqual(JSON.parse(await builds[name]), expected);
   });
