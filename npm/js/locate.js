@@ -2,14 +2,20 @@
 // node_modules/.vite/deps without the .wasm and answers index.html for it: then the file is
 // fetched from the installed package, which that server also serves.
 const FILE = "linkedin_inbox_bg.wasm";
+const PREBUNDLED = /\/node_modules\/\.vite\/deps[^/]*\/.*$/;
 
 /** The response of `url`, or of the installed package's copy when `url` is not the file. */
 export async function wasmResponse(url) {
-  const response = await fetch(url);
-  const type = response.headers.get("content-type") ?? "";
-  const moduleUrl = import.meta.url;
-  if ((response.ok && !type.startsWith("text/html")) || !/\/node_modules\/\.vite\/deps[^/]*\//.test(moduleUrl)) {
-    return response;
+  let response = await fetch(url);
+  if (!isWasm(response) && PREBUNDLED.test(import.meta.url)) {
+    response = await fetch(import.meta.url.replace(PREBUNDLED, `/node_modules/linkedin-inbox/dist/${FILE}`));
   }
-  return fetch(moduleUrl.replace(/\/node_modules\/\.vite\/deps[^/]*\/.*$/, `/node_modules/linkedin-inbox/dist/${FILE}`));
+  if (!isWasm(response)) {
+    throw new Error(`linkedin-inbox: ${response.url || url} is not the .wasm (HTTP ${response.status}): copy linkedin-inbox/wasm next to your bundle, or pass it to init()`);
+  }
+  return response;
+}
+
+function isWasm(response) {
+  return response.ok && !(response.headers.get("content-type") ?? "").startsWith("text/html");
 }

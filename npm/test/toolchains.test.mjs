@@ -102,6 +102,12 @@ before(async () => {
     writeFileSync(join(dir, "dist/index.html"), moduleHtml);
     return join(dir, "dist");
   });
+  build("esbuild-no-wasm", async () => {
+    const dir = project("esbuild-no-wasm");
+    await sh(dir, bin.esbuild, ["main.js", "--bundle", "--format=esm", "--outdir=dist", "--log-level=warning"]);
+    writeFileSync(join(dir, "dist/index.html"), moduleHtml);
+    return join(dir, "dist");
+  });
   build("esbuild-iife", async () => {
     const dir = project("esbuild-iife");
     await sh(dir, bin.esbuild, ["main-init.js", "--bundle", "--format=iife", "--target=es2020", "--outfile=dist/main.js", "--log-level=warning"]);
@@ -147,25 +153,28 @@ after(async () => {
   rmSync(projects, { recursive: true, force: true });
 });
 
-/** The report of the page at `url` in Chromium. */
-async function pageReport(url) {
+/** The report of the page at `url` in Chromium, and its uncaught errors. */
+async function pageRun(url) {
   const page = await browser.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 }).catch(() => {});
-    const result = await page.evaluate(() => window.result);
-    assert.deepEqual(errors, []);
-    return result;
+    return { result: await page.evaluate(() => window.result), errors };
   } finally {
     await page.close();
   }
 }
+async function pageReport(url) {
+  const { result, errors } = await pageRun(url);
+  assert.deepEqual(errors, []);
+  return result;
+}
 
-async function builtPage(name) {
+async function builtPage(name, run = pageReport) {
   const server = await serveDirectory(await builds[name]);
-  try { return await pageReport(server.url); } finally { server.close(); }
+  try { return await run(server.url); } finally { server.close(); }
 }
 
 for (const [name, label] of [["vite5", "Vite 5 build (build.target es2022)"], ["vite6", "Vite 6 build (build.target es2022)"],
@@ -197,6 +206,12 @@ async function devServerReport(name, major, files) {
     await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once("exit", resolve)));
   }
 }
+
+test("esbuild without the .wasm copied: the page says what to do", { timeout: 120000 }, async () => {
+  const { result, errors } = await builtPage("esbuild-no-wasm", pageRun);
+  assert.equal(result, undefined);
+  assert.match(errors.join("\n"), /linkedin_inbox_bg\.wasm is not the \.wasm \(HTTP 404\): copy linkedin-inbox\/wasm next to your bundle/);
+});
 
 for (const major of [5, 6, 7, 8]) {
   test(`Vite ${major} dev server${major < 7 ? " (optimizeDeps target es2022)" : ""}: the page works in Chromium`, { timeout: 120000 }, async () => {
