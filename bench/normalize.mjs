@@ -11,7 +11,7 @@ import { z } from "zod";
 
 const RUNS = 15;
 const dir = process.argv[2];
-const { parseResponse } = await import(new URL("../npm/dist/node/index.mjs", import.meta.url));
+const { parseResponse } = await import(new URL("../npm/dist/node.mjs", import.meta.url));
 const load = (variable) => (process.env[variable] ? createRequire(import.meta.url)(process.env[variable]) : null);
 const swb = load("BENCH_SWB_PKG");
 const jsonText = load("BENCH_JSON_TEXT_PKG");

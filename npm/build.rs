@@ -16,8 +16,10 @@ fn main() {
 /** A stable machine code of an `InboxError` (generated from the core's `ErrorCode::ALL`). */
 export type InboxErrorCode = {codes};
 
-/** What every rejected promise and thrown error of this package is. */
-export interface InboxError extends Error {{
+/** What every rejected promise and thrown error of this package is: `error instanceof InboxError`
+ * (or `isInboxError(error)`) tells it from other errors and narrows it. */
+export abstract class InboxError extends Error {{
+    static [Symbol.hasInstance](value: unknown): value is InboxError;
     name: "InboxError";
     /** Stable machine code. */
     code: InboxErrorCode;
@@ -28,6 +30,12 @@ export interface InboxError extends Error {{
     /** HTTP status of the failed response, when there was one. */
     status?: number;
 }}
+
+/** Whether `value` is an error of this package (the same test as `instanceof InboxError`). */
+export function isInboxError(value: unknown): value is InboxError;
+
+/** Every `InboxErrorCode`, in the core's order. */
+export const errorCodes: readonly InboxErrorCode[];
 "#
     );
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

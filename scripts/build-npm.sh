@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package in npm/dist (node + web targets), optimizes the wasm (optimize_wasm),
-# packs npm/linkedin-inbox-*.tgz.
+# Builds the npm package in npm/dist: wasm-bindgen's web build, the wasm optimized
+# (optimize_wasm), assembled with the entries of npm/js (scripts/assemble-npm.mjs: one .wasm for
+# Node, browsers and bundlers); packs npm/linkedin-inbox-*.tgz and prints its sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -10,21 +11,20 @@ ensure_npm_packages .
 
 cargo build -q --profile wasm-release --target wasm32-unknown-unknown --lib -p linkedin-inbox-npm
 wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox_npm.wasm
-rm -rf npm/dist
-bindgen_node "$wasm" npm/dist/node
-wasm-bindgen --target web --out-name linkedin_inbox --out-dir npm/dist/web "$wasm"
-for target in node web; do
-  optimize_wasm npm/dist/$target/linkedin_inbox_bg.wasm
-done
-cp npm/js/node-entry.cjs npm/dist/node/index.cjs
-cp npm/js/node-entry.mjs npm/dist/node/index.mjs
-cp npm/js/web-entry.js npm/dist/web/index.js
-cp npm/dist/node/linkedin_inbox.d.ts npm/dist/web/index.d.ts
+web=target/npm-web
+rm -rf "$web"
+wasm-bindgen --target web --out-name linkedin_inbox --out-dir "$web" "$wasm"
+optimize_wasm "$web/linkedin_inbox_bg.wasm"
+node scripts/assemble-npm.mjs "$web" npm/dist
+node scripts/readme-error-codes.mjs
 
-wasm_file=npm/dist/web/linkedin_inbox_bg.wasm
+wasm_file=npm/dist/linkedin_inbox_bg.wasm
 raw=$(wc -c < "$wasm_file")
 gz=$(gzip -9 -c "$wasm_file" | wc -c)
 echo "npm package wasm: ${raw} bytes raw, ${gz} bytes gzip ($((gz / 1024)) KB; budget 150 KB)"
 rm -f npm/linkedin-inbox-*.tgz
 (cd npm && npm pack --silent --loglevel=error >/dev/null)
-ls npm/linkedin-inbox-*.tgz
+tgz=$(ls npm/linkedin-inbox-*.tgz)
+unpacked=$(tar -xzOf "$tgz" | wc -c)
+echo "npm package install: ${unpacked} bytes unpacked ($((unpacked / 1024)) KB; target under 500 KB), tarball $(wc -c < "$tgz") bytes"
+echo "$tgz"

@@ -13,5 +13,7 @@ for path in $(grep -oE '`(docs|npm|sandbox|src|tests|worker|www|bench|scripts)/[
   # Files a user creates (git-ignored, like worker/.dev.vars) need not exist.
   if [ ! -e "$path" ] && ! git check-ignore -q "$path"; then echo "README names ${path}, which does not exist"; missing=1; fi
 done
+# The npm README's error codes are the built package's (scripts/readme-error-codes.mjs).
+if [ -f npm/dist/error-codes.js ] && ! node scripts/readme-error-codes.mjs --check; then missing=1; fi
 [ "$missing" -eq 0 ] && echo "README commands and paths exist"
 exit "$missing"

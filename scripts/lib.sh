@@ -79,9 +79,11 @@ bindgen_node() {
   done
 }
 
-# Copies the core's web build into www/pkg (built, never committed).
+# Copies the npm package's browser entry (dist/index.js and what it imports, the one .wasm) into
+# www/pkg (built, never committed).
 build_www() {
-  [ -f npm/dist/web/index.js ] || bash scripts/build-npm.sh
+  [ -f npm/dist/index.js ] || bash scripts/build-npm.sh
   rm -rf www/pkg
-  cp -r npm/dist/web www/pkg
+  mkdir -p www/pkg
+  cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,snippets} www/pkg/
 }

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_npm_packages .
-[ -f npm/dist/node/index.mjs ] || bash scripts/build-npm.sh
+[ -f npm/dist/node.mjs ] || bash scripts/build-npm.sh
 build_worker
 cargo build -q -p linkedin-inbox-sandbox
 bundle=$(cat worker/build/index_bg.wasm worker/build/index.js | gzip -9 | wc -c)

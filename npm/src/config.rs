@@ -90,7 +90,7 @@ pub struct LinkupConfig {
 const FETCH_OPTION: &str = r#"
 export interface InboxConfig {
     /** The `fetch` to use; the global one by default. */
-    fetch?: typeof fetch;
+    fetch?: typeof globalThis extends { fetch: infer F } ? F : (url: string, init: object) => Promise<unknown>;
 }
 "#;
 

@@ -19,8 +19,7 @@ pub struct OutgoingRequest {
     pub url: String,
     /// Header pairs.
     pub headers: Vec<(String, String)>,
-    /// JSON body, when there is one.
-    #[tsify(optional)]
+    /// JSON body; `null` when there is none (GET).
     pub body: Option<String>,
 }
 
@@ -33,11 +32,21 @@ export type Operation = "listConversations" | "listMessages";
 export interface ReceivedResponse {
     /** HTTP status. */
     status: number;
-    /** Headers: `res.headers` of `fetch`, an array of pairs, or a plain object. */
-    headers?: Headers | [string, string][] | Record<string, string>;
+    /** Headers: `res.headers` of `fetch` (anything with `entries()`), an array of pairs, or a plain object. */
+    headers?: { entries(): Iterable<[string, string]> } | [string, string][] | Record<string, string>;
     /** Body: text, or the bytes as received (`new Uint8Array(await res.arrayBuffer())`: faster). */
     body: string | Uint8Array | ArrayBuffer;
 }
+
+/** Builds the HTTP request of an operation for the configured backend. */
+export function buildRequest(config: InboxConfig, operation: "listConversations", query?: ConversationQuery): OutgoingRequest;
+export function buildRequest(config: InboxConfig, operation: "listMessages", query: MessageQuery): OutgoingRequest;
+export function buildRequest(config: InboxConfig, operation: Operation, query: ConversationQuery | MessageQuery | undefined): OutgoingRequest;
+
+/** Parses the response to `buildRequest` into the operation's page. */
+export function parseResponse(config: InboxConfig, operation: "listConversations", query: ConversationQuery | undefined, response: ReceivedResponse): ConversationPage;
+export function parseResponse(config: InboxConfig, operation: "listMessages", query: MessageQuery, response: ReceivedResponse): MessagePage;
+export function parseResponse(config: InboxConfig, operation: Operation, query: ConversationQuery | MessageQuery | undefined, response: ReceivedResponse): ConversationPage | MessagePage;
 "#;
 
 fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
@@ -54,12 +63,12 @@ fn operation(name: &str, query: &JsValue) -> Result<Operation, Error> {
     }
 }
 
-/// Builds the HTTP request of `operation` for the configured backend.
-#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "OutgoingRequest")]
+/// Builds the HTTP request of `operation` for the configured backend (typed in `TYPES`:
+/// one overload per operation).
+#[wasm_bindgen(js_name = buildRequest, skip_typescript)]
 pub fn build_request(
-    #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
-    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
+    config: JsValue,
+    operation_name: &str,
     query: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<OutgoingRequest, Error> {
@@ -75,14 +84,14 @@ pub fn build_request(
     to_js(&run().map_err(|e| js_error(&e))?)
 }
 
-/// Parses the response to [`build_request`] into a `ConversationPage` or `MessagePage`.
-#[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ConversationPage | MessagePage")]
+/// Parses the response to [`build_request`] into a `ConversationPage` or `MessagePage` (typed
+/// in `TYPES`: one overload per operation).
+#[wasm_bindgen(js_name = parseResponse, skip_typescript)]
 pub fn parse_response(
-    #[wasm_bindgen(unchecked_param_type = "InboxConfig")] config: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Operation")] operation_name: &str,
-    #[wasm_bindgen(unchecked_param_type = "ConversationQuery | MessageQuery | undefined")]
+    config: JsValue,
+    operation_name: &str,
     query: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ReceivedResponse")] response: JsValue,
+    response: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;

@@ -241,7 +241,7 @@ test("no response, header or log line contains a provider key, login token or cl
 });
 
 test("the npm package's proxy backend works through the Worker", async () => {
-  const { InboxClient } = await import("../../npm/dist/node/index.mjs");
+  const { InboxClient } = await import("../../npm/dist/node.mjs");
   const inbox = new InboxClient({ proxy: { url: worker.base, token: "titouan-client-token" }, fetch: checkedFetch });
   const page = await inbox.listConversations({ count: 5 });
   assert.equal(page.items.length, 5);

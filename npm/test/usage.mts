@@ -1,8 +1,11 @@
-// Type-checked with `tsc --strict --noEmit`: every export, typed; misspellings must fail.
+// Type-checked with `tsc --strict --noEmit` (types.test.mjs: node16, nodenext and bundler
+// resolution; ES2022 alone, or with @types/node, or the DOM lib): every export, typed;
+// misspellings must fail. No global beyond ES2022 is used here (see usage-fetch.mts).
 import {
   InboxClient, buildRequest, parseResponse, creditCost, mergeMessages, explainError, errorFromResponse, PageWalker,
+  InboxError, isInboxError, errorCodes, init, initSync,
   type InboxErrorCode, type Explanation,
-  type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig, type InboxError,
+  type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
 } from "linkedin-inbox";
 
@@ -10,7 +13,6 @@ const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" 
 const direct: InboxConfig = {
   connectsafely: { apiKey: "k", accountId: "a", baseUrl: "http://127.0.0.1:1/linkedin" },
   linkup: { apiKey: "k", loginToken: "t", country: "US" },
-  fetch: globalThis.fetch,
 };
 const client = new InboxClient(config);
 const query: ConversationQuery = { count: 10, keywords: "sales", unread: true };
@@ -27,12 +29,14 @@ async function use(): Promise<number> {
   for await (const m of client.messages(messageQuery)) { const sent: number = m.sentAt; void sent; }
   const operation: Operation = "listMessages";
   const request: OutgoingRequest = buildRequest(direct, operation, messageQuery);
-  const parsed = parseResponse(direct, "listConversations", query, { status: 200, body: "{}" });
-  const res = await fetch(request.url);
-  const fromFetch: ReceivedResponse = { status: res.status, headers: res.headers, body: await res.text() };
+  const body: string | null = request.body; // null for a GET
+  // One overload per operation: no narrowing by hand.
+  const parsed: ConversationPage = parseResponse(direct, "listConversations", query, { status: 200, body: "{}" });
+  const thread: MessagePage = parseResponse(direct, "listMessages", messageQuery, { status: 200, body: new Uint8Array() });
+  const either: ConversationPage | MessagePage = parseResponse(direct, operation, messageQuery, { status: 200, body: "{}" });
   const pairs: ReceivedResponse = { status: 200, headers: [["retry-after", "5"]], body: new Uint8Array() };
   const plain: ReceivedResponse = { status: 200, headers: { "retry-after": "5" }, body: "{}" };
-  parseResponse(direct, "listMessages", messageQuery, fromFetch); void pairs; void plain;
+  void pairs; void plain; void body; void thread; void either;
   const merged: Message[] = mergeMessages(messages.items, messages.items);
   const explained: Explanation = explainError(errorFromResponse({ status: 401, body: "{}" }));
   const kind: "offline" | "auth" | "origin" | "limited" | "other" = explained.kind;
@@ -41,7 +45,10 @@ async function use(): Promise<number> {
   const more: string | undefined = walker.done ? undefined : walker.cursor;
   void merged; void kind; void fresh; void more;
   void parsed; void next; void text; void request;
-  try { await client.listConversations(); } catch (e) { const err = e as InboxError; if (err.code === "RATE_LIMITED") return err.retryAfter ?? 0; }
+  try { await client.listConversations(); } catch (e) { if (e instanceof InboxError && e.code === "RATE_LIMITED") return e.retryAfter ?? 0; }
+  try { buildRequest(config, "listMessages", messageQuery); } catch (e) { if (isInboxError(e)) { const code: InboxErrorCode = e.code; void code; } }
+  const codes: readonly InboxErrorCode[] = errorCodes;
+  await init(); await init({ module_or_path: new Uint8Array() }); initSync({ module: new ArrayBuffer(8) }); void codes;
   const m: Message | undefined = messages.items[0];
   return unread + creditCost(20) + (m?.sentAt ?? 0);
 }
@@ -55,4 +62,12 @@ const wrongConfig: InboxConfig = { proxi: { url: "x", token: "y" } };
 const wrongField = (c: Conversation) => c.unread;
 // @ts-expect-error: not an error code of this package
 const wrongCode: InboxErrorCode = "TEAPOT";
-void typo; void wrongConfig; void wrongField; void wrongCode;
+// @ts-expect-error: listMessages needs a query
+const noQuery = buildRequest(config, "listMessages");
+// @ts-expect-error: a conversation page is not a message page
+const wrongPage: MessagePage = parseResponse(config, "listConversations", undefined, { status: 200, body: "{}" });
+// @ts-expect-error: the body of a request may be null
+const notNull: string = buildRequest(config, "listConversations").body;
+// @ts-expect-error: errors come from the package, not from `new`
+const made = new InboxError("x");
+void typo; void wrongConfig; void wrongField; void wrongCode; void noQuery; void wrongPage; void notNull; void made;

@@ -1,2 +1,0 @@
-// CommonJS entry for Node (`require("linkedin-inbox")`).
-module.exports = require("./linkedin_inbox.js");

@@ -1,0 +1,33 @@
+// Assembles npm/dist from wasm-bindgen's web build (WEB_DIR: glue, snippet, optimized .wasm) and
+// the entries in npm/js: one .wasm for every entry; a CommonJS copy of the glue (esbuild, the
+// snippet inlined: server bundlers can follow it); index.d.mts / index.d.cts from the glue's
+// types, without wasm-bindgen's init types (they need the DOM lib) or `[Symbol.dispose]` (it
+// needs ESNext.Disposable); error-codes.js from the generated `InboxErrorCode` union.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+
+const [webDir, dist] = process.argv.slice(2);
+const js = new URL("../npm/js/", import.meta.url).pathname;
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+for (const file of ["linkedin_inbox.js", "linkedin_inbox_bg.wasm", "snippets"]) cpSync(join(webDir, file), join(dist, file), { recursive: true });
+for (const file of ["api.js", "index.js", "locate.js", "init.js", "wasm-path.mjs", "node.mjs", "init.node.mjs", "node.cjs", "init.cjs"]) cpSync(join(js, file), join(dist, file));
+
+const glueTypes = readFileSync(join(webDir, "linkedin_inbox.d.ts"), "utf8");
+const union = /export type InboxErrorCode = ([^;]+);/.exec(glueTypes);
+if (!union) throw new Error("assemble-npm: no InboxErrorCode union in the glue's types");
+const codes = [...union[1].matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+writeFileSync(join(dist, "error-codes.js"), `// Generated from the core's ErrorCode::ALL (npm/build.rs).\nexport const errorCodes = Object.freeze(${JSON.stringify(codes)});\n`);
+
+const cut = glueTypes.indexOf("export type InitInput");
+if (cut < 0) throw new Error("assemble-npm: no InitInput in the glue's types");
+const types = glueTypes.slice(0, cut).replace(/\n\s*\[Symbol\.dispose\]\(\): void;/g, "") + readFileSync(join(js, "init.d.ts"), "utf8");
+if (/Symbol\.dispose|WebAssembly\.|RequestInfo|BufferSource/.test(types)) throw new Error("assemble-npm: a DOM or ESNext type is left in the types");
+writeFileSync(join(dist, "index.d.mts"), types);
+writeFileSync(join(dist, "index.d.cts"), types);
+
+const common = { bundle: true, format: "cjs", logLevel: "warning", logOverride: { "empty-import-meta": "silent" } };
+buildSync({ ...common, entryPoints: [join(dist, "api.js")], outfile: join(dist, "api.cjs"), platform: "neutral" });
+buildSync({ ...common, entryPoints: [join(dist, "wasm-path.mjs")], outfile: join(dist, "wasm-path.cjs"), platform: "node" });
+console.log(`npm/dist assembled: ${codes.length} error codes`);
