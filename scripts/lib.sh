@@ -20,8 +20,11 @@ ensure_wasm_bindgen() {
 ensure_npm_packages() {
   local dir=$1
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    log "npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install --no-save` installs the locked versions like `npm ci`, but also works when
+    # the registry mirror has no package for other platforms (rollup's optional builds): the
+    # lock then lacks them and `npm ci` refuses it. The lock is never rewritten.
+    log "npm install (from the lock) in $dir"
+    (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 }
 
