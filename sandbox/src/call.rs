@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use axum::response::Response;
 
-use crate::faults::{self, FaultMode};
+use crate::connection::DropAnswer;
+use crate::faults::{self, FaultMode, FaultSpec};
 use crate::respond::{
     cs_error, cs_plain_error, json_response, linkup_error, linkup_v2_error, raw, redirect,
     with_header, HTML_ERROR_PAGE, MALFORMED_BODY,
@@ -19,19 +20,69 @@ pub enum Proceed {
     Answer(Response),
 }
 
+/// What becomes of a send's answer once the send ran (the `commit-*` faults).
+pub enum AfterCommit {
+    Answer,
+    /// Close the connection without answering.
+    Drop,
+    /// Never answer.
+    Hang,
+}
+
 /// Counts the call of `route` for `account` and applies a pending fault, if one matches.
 /// `secrets` are the credentials this request carried (quoted back by the `echo` fault only).
 pub async fn begin(state: &AppState, route: Route, account: &str, secrets: &[&str]) -> Proceed {
-    let fault = {
-        let mut m = state.lock();
-        m.record_call(route, account);
-        let m = &mut *m;
-        faults::take(&mut m.faults, &mut m.rng, route.provider(), account)
+    let fault = take_fault(state, route, account);
+    apply(fault, route, secrets).await
+}
+
+/// [`begin`] for a send route, where a `commit-*` fault lets the send run and then loses
+/// its answer: pass the answer through [`finish_send`].
+pub async fn begin_send(
+    state: &AppState,
+    route: Route,
+    account: &str,
+    secrets: &[&str],
+) -> (Proceed, AfterCommit) {
+    let fault = take_fault(state, route, account);
+    let after = match fault.as_ref().map(|f| f.mode) {
+        Some(FaultMode::CommitDrop) => AfterCommit::Drop,
+        Some(FaultMode::CommitHang) => AfterCommit::Hang,
+        _ => return (apply(fault, route, secrets).await, AfterCommit::Answer),
     };
+    (Proceed::Serve { truncate: false }, after)
+}
+
+/// The answer of a send that ran, or none at all (see [`begin_send`]).
+pub async fn finish_send(after: AfterCommit, response: Response) -> Response {
+    match after {
+        AfterCommit::Answer => response,
+        AfterCommit::Drop => {
+            let mut response = response;
+            response.extensions_mut().insert(DropAnswer);
+            response
+        }
+        AfterCommit::Hang => {
+            tokio::time::sleep(Duration::from_secs(3_600)).await;
+            raw(504, "text/plain", "hung".into())
+        }
+    }
+}
+
+fn take_fault(state: &AppState, route: Route, account: &str) -> Option<FaultSpec> {
+    let mut m = state.lock();
+    m.record_call(route, account);
+    let m = &mut *m;
+    faults::take(&mut m.faults, &mut m.rng, route, account)
+}
+
+async fn apply(fault: Option<FaultSpec>, route: Route, secrets: &[&str]) -> Proceed {
     let Some(fault) = fault else {
         return Proceed::Serve { truncate: false };
     };
     match fault.mode {
+        // Only send routes take these, through `begin_send`.
+        FaultMode::CommitDrop | FaultMode::CommitHang => Proceed::Serve { truncate: false },
         FaultMode::Latency => {
             tokio::time::sleep(Duration::from_millis(fault.latency_ms.unwrap_or(1_000))).await;
             Proceed::Serve { truncate: false }
@@ -50,6 +101,7 @@ pub async fn begin(state: &AppState, route: Route, account: &str, secrets: &[&st
                     &serde_json::json!({"error": quoted, "success": false}),
                 ),
                 ErrorStyle::CsPlain => cs_plain_error(status, &quoted),
+                ErrorStyle::CsAction => cs_error(status, "INTERNAL_ERROR", &quoted),
                 ErrorStyle::LinkupV1 => linkup_error(status, "INTERNAL_ERROR", &quoted),
                 ErrorStyle::LinkupV2 => linkup_v2_error(status, "INTERNAL_ERROR", &quoted),
             })
@@ -77,6 +129,10 @@ pub async fn begin(state: &AppState, route: Route, account: &str, secrets: &[&st
                 ),
                 (ErrorStyle::CsPlain, 429) => cs_plain_error(429, "Too many requests"),
                 (ErrorStyle::CsPlain, _) => cs_plain_error(status, CS_SERVER_ERROR),
+                (ErrorStyle::CsAction, 429) => {
+                    cs_error(429, "RATE_LIMIT_EXCEEDED", "Too many requests")
+                }
+                (ErrorStyle::CsAction, _) => cs_error(status, "INTERNAL_ERROR", CS_SERVER_ERROR),
                 (ErrorStyle::LinkupV1, 429) => {
                     linkup_error(429, "RATE_LIMITED", "Too many requests")
                 }

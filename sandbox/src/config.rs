@@ -50,6 +50,8 @@ pub struct Config {
     pub login_tokens: Vec<LoginTokenEntry>,
     /// ConnectSafely calls per account per UTC day.
     pub daily_limit: u32,
+    /// New conversations ConnectSafely's send may open per account per UTC day.
+    pub send_limit: u32,
     /// LinkupAPI credit balance of each key.
     pub linkup_credits: u64,
     /// Latency added to every provider call, in ms.
@@ -100,6 +102,7 @@ impl Default for Config {
                 })
                 .collect(),
             daily_limit: 150,
+            send_limit: 150,
             linkup_credits: 100_000,
             latency_ms: 0,
             test_controls: false,
@@ -110,7 +113,7 @@ impl Default for Config {
     }
 }
 
-/// Command line: `--port N --config FILE --seed N --daily-limit N --credits N --latency-ms N
+/// Command line: `--port N --config FILE --seed N --daily-limit N --send-limit N --credits N --latency-ms N
 /// --connectsafely-seed serve|redirect --test-controls --cors`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     let mut port: u16 = std::env::var("SANDBOX_PORT")
@@ -129,6 +132,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             | "--config"
             | "--seed"
             | "--daily-limit"
+            | "--send-limit"
             | "--credits"
             | "--latency-ms"
             | "--connectsafely-seed"
@@ -164,6 +168,10 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                 config.daily_limit =
                     u32::try_from(number()?).map_err(|_| "--daily-limit too large")?
             }
+            "send-limit" => {
+                config.send_limit =
+                    u32::try_from(number()?).map_err(|_| "--send-limit too large")?
+            }
             "credits" => config.linkup_credits = number()?,
             "latency-ms" => config.latency_ms = number()?,
             "big-account" => {
@@ -192,5 +200,5 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
-[--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N] \
+[--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N] \
 [--test-controls] [--cors]";

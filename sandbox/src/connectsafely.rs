@@ -61,11 +61,11 @@ pub fn secrets<'a>(headers: &'a HeaderMap, key: &'a ConnectSafelyKey) -> [&'a st
 }
 
 /// `accountId`, or the key's default account, if the key may use it.
-pub fn account_for<'a>(
-    state: &'a AppState,
+pub fn account_for(
+    state: &AppState,
     key: &ConnectSafelyKey,
     account_id: Option<&str>,
-) -> Option<&'a Account> {
+) -> Option<Arc<Account>> {
     let account_id = account_id.unwrap_or(&key.accounts[0]);
     state
         .account(account_id)
@@ -114,7 +114,7 @@ pub async fn recent_messages(
         Proceed::Answer(response) => return labelled(response, account_id),
         Proceed::Serve { truncate } => truncate,
     };
-    let response = match answer(&state, account, &params, truncate) {
+    let response = match answer(&state, &account, &params, truncate) {
         Ok(response) | Err(response) => response,
     };
     labelled(response, account_id)
@@ -134,7 +134,8 @@ async fn redirect_to_successor(
         key_entry,
         requested.as_ref().and_then(|q| q.get("accountId")),
     )
-    .map_or("-", |a| a.account_id.as_str());
+    .map_or_else(|| "-".to_owned(), |a| a.account_id.clone());
+    let account_id = account_id.as_str();
     let secrets = secrets(headers, key_entry);
     let route = Route::CsRecentMessagesRedirect;
     if let Proceed::Answer(response) = call::begin(state, route, account_id, &secrets).await {
@@ -227,21 +228,23 @@ pub fn spend_daily_call(
         .entry((account_id.to_owned(), day))
         .or_default();
     if *used >= limit {
-        let reset_in_s = ((day + 1) * DAY_MS - now).div_euclid(1000).max(1);
         let response = refusal(&format!(
             "Daily limit of {limit} messages reached for this account"
         ));
-        let response = with_header(response, "retry-after", reset_in_s.to_string());
-        let response = with_header(response, "x-ratelimit-limit", limit.to_string());
-        let response = with_header(response, "x-ratelimit-remaining", "0".into());
-        return Err(with_header(
-            response,
-            "x-ratelimit-reset",
-            ((day + 1) * DAY_MS / 1000).to_string(),
-        ));
+        return Err(quota_exhausted(response, limit, (day + 1) * DAY_MS));
     }
     *used += 1;
     Ok(())
+}
+
+/// A 429 `response` with `Retry-After` and `X-RateLimit-*` for a spent daily quota of
+/// `limit` that resets at `reset_ms` (the next UTC midnight).
+pub fn quota_exhausted(response: Response, limit: u32, reset_ms: i64) -> Response {
+    let reset_in_s = (reset_ms - now_ms()).div_euclid(1000).max(1);
+    let response = with_header(response, "retry-after", reset_in_s.to_string());
+    let response = with_header(response, "x-ratelimit-limit", limit.to_string());
+    let response = with_header(response, "x-ratelimit-remaining", "0".into());
+    with_header(response, "x-ratelimit-reset", (reset_ms / 1000).to_string())
 }
 
 /// Case-insensitive match on participant names and any message text.

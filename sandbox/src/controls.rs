@@ -52,11 +52,13 @@ pub async fn clear_faults(State(state): State<Arc<AppState>>) -> Response {
 pub struct Settings {
     latency_ms: Option<u64>,
     daily_limit: Option<u32>,
+    send_limit: Option<u32>,
     linkup_credits: Option<u64>,
     connectsafely_seed: Option<SeedMode>,
 }
 
-/// Changes limits, latency and the ConnectSafely seed mode at run time.
+/// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`), latency and the
+/// ConnectSafely seed mode at run time.
 pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let settings: Settings = match serde_json::from_slice(&body) {
         Ok(s) => s,
@@ -69,6 +71,9 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.daily_limit {
         m.daily_limit = v;
     }
+    if let Some(v) = settings.send_limit {
+        m.send_limit = v;
+    }
     if let Some(v) = settings.linkup_credits {
         m.linkup_credits = v;
     }
@@ -77,6 +82,6 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     }
     json_response(
         200,
-        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed}),
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed}),
     )
 }

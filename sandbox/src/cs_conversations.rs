@@ -32,7 +32,7 @@ message seen) for older messages, since for newer ones.";
 /// What a ConnectSafely call resolved to before it is served.
 struct Resolved<'a> {
     key: &'a ConnectSafelyKey,
-    account: &'a Account,
+    account: Arc<Account>,
     query: Query,
     truncate: bool,
 }
@@ -101,7 +101,7 @@ fn list(state: &AppState, call: &Resolved<'_>) -> Result<Response, Response> {
                 .ok_or_else(|| cs_plain_error(400, "nextCursor is invalid or expired"))?,
         ),
     };
-    let account = call.account;
+    let account = &*call.account;
     let all: Vec<&Conversation> = account.conversations.iter().collect();
     let page = cursor::page(&all, after.as_ref(), count);
     // The seed path's quota, so a redirected client meets the same limit.
@@ -161,7 +161,7 @@ fn messages(call: &Resolved<'_>, conversation_urn: &str) -> Result<Response, Res
         }),
     };
     let (before, after) = (timestamp("cursor")?, timestamp("since")?);
-    let account = call.account;
+    let account = &*call.account;
     let conversation = account
         .find_thread(conversation_urn)
         .ok_or_else(|| cs_plain_error(404, "Conversation not found"))?;

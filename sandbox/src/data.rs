@@ -137,6 +137,11 @@ impl Account {
     /// bare `2-...` id, `urn:li:messagingThread:<id>` or this account's
     /// `urn:li:msg_conversation:(urn:li:fsd_profile:<owner>,<id>)`.
     pub fn find_thread(&self, id: &str) -> Option<&Conversation> {
+        self.find_thread_index(id).map(|i| &self.conversations[i])
+    }
+
+    /// The index in `conversations` of [`Account::find_thread`]'s conversation.
+    pub fn find_thread_index(&self, id: &str) -> Option<usize> {
         let thread_id = if let Some(rest) = id.strip_prefix("urn:li:messagingThread:") {
             rest
         } else if let Some(rest) = id.strip_prefix("urn:li:msg_conversation:(") {
@@ -148,7 +153,9 @@ impl Account {
         } else {
             id
         };
-        self.conversations.iter().find(|c| c.thread_id == thread_id)
+        self.conversations
+            .iter()
+            .position(|c| c.thread_id == thread_id)
     }
 
     pub fn sort(&mut self) {
@@ -306,7 +313,7 @@ fn picture_url(rng: &mut Rng, expires_s: i64) -> String {
 }
 
 /// Random URL-safe characters, as LinkedIn ids look.
-fn token(rng: &mut Rng, len: usize) -> String {
+pub fn token(rng: &mut Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     (0..len)
         .map(|_| ALPHABET[(rng.next_u64() % 64) as usize] as char)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
+use crate::route::Route;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -42,6 +43,21 @@ pub enum FaultMode {
     Echo,
     /// 307 to `location` (absolute or relative) with an empty body: a provider that moved.
     Redirect,
+    /// Send endpoints only: the call runs to completion (a valid send is committed and
+    /// counted), then the connection closes without any response.
+    #[serde(rename = "commit-drop")]
+    CommitDrop,
+    /// Send endpoints only: the call runs to completion (a valid send is committed and
+    /// counted), then no answer at all, as `hang`.
+    #[serde(rename = "commit-hang")]
+    CommitHang,
+}
+
+impl FaultMode {
+    /// Whether the mode lets the call commit its write before losing the answer.
+    pub fn commits(self) -> bool {
+        matches!(self, Self::CommitDrop | Self::CommitHang)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +81,9 @@ pub struct FaultSpec {
     pub ratio: Option<f64>,
     #[serde(default)]
     pub endpoint: Option<Endpoint>,
+    /// One route by its `callsByEndpoint` name (`cs.send`, `lk.v2.list_inbox`, ...).
+    #[serde(default)]
+    pub route: Option<String>,
     #[serde(default)]
     pub account: Option<String>,
 }
@@ -85,6 +104,25 @@ impl FaultSpec {
                 return Err("location must be a valid header value".into());
             }
         }
+        let route = match self.route.as_deref() {
+            None => None,
+            Some(name) => Some(Route::named(name).ok_or_else(|| format!("unknown route {name}"))?),
+        };
+        if self.mode.commits() {
+            let provider = self.endpoint;
+            let sends = Route::ALL
+                .into_iter()
+                .filter(|r| r.sends())
+                .filter(|r| route.is_none_or(|only| only == *r))
+                .any(|r| provider.is_none_or(|p| p == r.provider()));
+            if !sends {
+                return Err(
+                    "the commit-drop and commit-hang modes apply to send routes only \
+(cs.send, lk.send, lk.v2.send)"
+                        .into(),
+                );
+            }
+        }
         if let Some(ratio) = self.ratio {
             if !(0.0..=1.0).contains(&ratio) {
                 return Err("ratio must be within 0..=1".into());
@@ -93,9 +131,12 @@ impl FaultSpec {
         Ok(())
     }
 
-    fn matches(&self, endpoint: Endpoint, account: &str) -> bool {
-        self.endpoint.is_none_or(|e| e == endpoint)
+    /// A `commit-*` fault matches send routes only; it waits, pending, for the next send.
+    fn matches(&self, route: Route, account: &str) -> bool {
+        self.endpoint.is_none_or(|e| e == route.provider())
+            && self.route.as_deref().is_none_or(|r| r == route.name())
             && self.account.as_deref().is_none_or(|a| a == account)
+            && (route.sends() || !self.mode.commits())
     }
 }
 
@@ -103,10 +144,10 @@ impl FaultSpec {
 pub fn take(
     faults: &mut Vec<FaultSpec>,
     rng: &mut Rng,
-    endpoint: Endpoint,
+    route: Route,
     account: &str,
 ) -> Option<FaultSpec> {
-    let index = faults.iter().position(|f| f.matches(endpoint, account))?;
+    let index = faults.iter().position(|f| f.matches(route, account))?;
     let fault = &mut faults[index];
     let fires = match (fault.count, fault.ratio) {
         (Some(0), _) => false,

@@ -1,15 +1,21 @@
 //! A local stand-in for ConnectSafely (`GET /linkedin/messaging/recent-messages` and its
-//! successors `GET /linkedin/conversations`, `GET /linkedin/conversations/{urn}/messages`) and
-//! LinkupAPI (`POST /v1/messages/conversation`, `POST /v1/messages/inbox`, `POST /v2/messages`):
-//! the documented request and response shapes, auth, pagination, limits and credits,
-//! deterministic demo data, and fault injection.
+//! successors `GET /linkedin/conversations`, `GET /linkedin/conversations/{urn}/messages`;
+//! `POST /linkedin/conversations/send`, `POST /linkedin/messaging/mark-seen`,
+//! `PATCH /linkedin/conversations/{urn}/mark-unread`) and LinkupAPI
+//! (`POST /v1/messages/conversation`, `POST /v1/messages/inbox`, `POST /v1/messages/send`,
+//! `POST /v2/messages` with `list_inbox`, `get_conversation`, `send`): the documented request
+//! and response shapes, auth, pagination, limits and credits, deterministic demo data that
+//! sends and read-state changes edit (until `/__sandbox/reset`), and fault injection,
+//! including `commit-drop`/`commit-hang` for at-most-once sends.
 
 #![allow(clippy::result_large_err)] // handlers return ready `Response`s as errors
 
 mod call;
 pub mod config;
+mod connection;
 mod connectsafely;
 mod controls;
+mod cs_actions;
 mod cs_conversations;
 mod cursor;
 mod data;
@@ -18,13 +24,16 @@ pub mod faults;
 mod iso_time;
 mod linkup;
 mod linkup_inbox;
+mod linkup_send;
 mod linkup_v2;
 mod phrases;
 mod respond;
 mod rng;
 mod route;
+mod sending;
 mod state;
 mod wire;
+mod wire_send;
 mod wire_successors;
 
 use std::sync::Arc;
@@ -34,7 +43,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 
 pub use config::Config;
@@ -58,8 +67,15 @@ pub fn router(config: Config) -> Router {
             "/linkedin/conversations/{conversation_urn}/messages",
             get(cs_conversations::thread_messages),
         )
+        .route("/linkedin/conversations/send", post(cs_actions::send))
+        .route("/linkedin/messaging/mark-seen", post(cs_actions::mark_seen))
+        .route(
+            "/linkedin/conversations/{conversation_urn}/mark-unread",
+            patch(cs_actions::mark_unread),
+        )
         .route("/v1/messages/conversation", post(linkup::conversation))
         .route("/v1/messages/inbox", post(linkup_inbox::inbox))
+        .route("/v1/messages/send", post(linkup_send::send))
         .route("/v2/messages", post(linkup_v2::messages))
         .route("/health", get(|| async { "ok" }));
     if controls {
@@ -74,6 +90,7 @@ pub fn router(config: Config) -> Router {
     }
     let mut router = router
         .with_state(state)
+        .layer(middleware::from_fn(connection::drop_marked_answers))
         .layer(middleware::from_fn(access_log));
     if cors {
         router = router.layer(middleware::from_fn(allow_any_origin));
@@ -116,22 +133,26 @@ async fn allow_any_origin(request: Request, next: Next) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, OPTIONS"),
+        HeaderValue::from_static("GET, POST, PATCH, OPTIONS"),
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
+        HeaderValue::from_static(
+            "retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+        ),
     );
     response
 }
 
-/// Serves on `listener` until `shutdown` resolves.
+/// Serves on `listener` until `shutdown` resolves. Connections can be closed unanswered
+/// (the `commit-drop` fault).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(config))
+    let app = router(config).into_make_service_with_connect_info::<connection::ConnectionSwitch>();
+    axum::serve(connection::DroppableListener(listener), app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::call::{self, Proceed};
-use crate::data::{Account, Conversation};
+use crate::data::{Account, Conversation, Person};
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
@@ -60,7 +60,7 @@ pub async fn conversation(
         Proceed::Answer(response) => return labelled(response, &account.account_id),
         Proceed::Serve { truncate } => truncate,
     };
-    let response = match answer(&state, api_key, account, &request, truncate) {
+    let response = match answer(&state, api_key, &account, &request, truncate) {
         Ok(response) | Err(response) => response,
     };
     labelled(response, &account.account_id)
@@ -86,7 +86,7 @@ pub fn not_an_object() -> Response {
 }
 
 /// The demo account a `login_token` opens.
-pub fn login<'a>(state: &'a AppState, token: Option<&str>) -> Result<&'a Account, Response> {
+pub fn login(state: &AppState, token: Option<&str>) -> Result<Arc<Account>, Response> {
     let token = token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| linkup_error(400, "INVALID_PARAMS", "login_token is required"))?;
@@ -239,15 +239,20 @@ pub fn insufficient_credits() -> Response {
 /// percent-encoding and a trailing slash do not matter.
 pub fn find_by_profile<'a>(account: &'a Account, url: &str) -> Option<&'a Conversation> {
     let wanted = profile_slug(url)?;
-    account.conversations.iter().find(|c| {
-        c.participants.iter().any(|p| {
-            profile_slug(&p.vanity_url).as_deref() == Some(wanted.as_str())
-                || p.profile_id.to_lowercase() == wanted
-        })
-    })
+    account
+        .conversations
+        .iter()
+        .find(|c| c.participants.iter().any(|p| is_profile(p, &wanted)))
 }
 
-fn profile_slug(url: &str) -> Option<String> {
+/// Whether `person` is the member a profile URL's [`profile_slug`] names (vanity or id).
+pub fn is_profile(person: &Person, slug: &str) -> bool {
+    profile_slug(&person.vanity_url).as_deref() == Some(slug)
+        || person.profile_id.to_lowercase() == slug
+}
+
+/// The member part of a `linkedin.com/in/<slug>` URL, percent-decoded and lowercased.
+pub fn profile_slug(url: &str) -> Option<String> {
     let (_, after) = url.split_once("linkedin.com/in/")?;
     let slug = after.split(['/', '?', '#']).next()?;
     let decoded = percent_encoding::percent_decode_str(slug)

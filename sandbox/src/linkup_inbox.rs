@@ -62,7 +62,7 @@ pub async fn inbox(
         Proceed::Answer(response) => return labelled(response, &account.account_id),
         Proceed::Serve { truncate } => truncate,
     };
-    let response = match answer(&state, api_key, account, &request, truncate) {
+    let response = match answer(&state, api_key, &account, &request, truncate) {
         Ok(response) | Err(response) => response,
     };
     labelled(response, &account.account_id)

@@ -1,5 +1,5 @@
 //! `POST /v2/messages {account_id, action, params}`, LinkupAPI's v2 envelope: actions
-//! `list_inbox` and `get_conversation` over the same demo data as v1. Accounts are named by
+//! `list_inbox`, `get_conversation` and `send` (in `linkup_send`) over the same demo data as v1. Accounts are named by
 //! their v2 id (`lk_acc_<account id>`), the key is the LinkupAPI key, no login token.
 //! Errors are `{"success": false, "error": {"code", "message"}}`; a failed call costs nothing.
 
@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::call::{self, Proceed};
+use crate::call::{self, AfterCommit, Proceed};
 use crate::cursor;
 use crate::data::{Account, Conversation, INACTIVE_V2_ACCOUNT};
 use crate::iso_time::iso_ms;
@@ -27,8 +27,16 @@ use crate::wire_successors::{
 const DEFAULT_COUNT: u64 = 10;
 const MAX_COUNT: u64 = 100;
 
-fn invalid_params(message: &str) -> Response {
+pub fn invalid_params(message: &str) -> Response {
     linkup_v2_error(400, "INVALID_PARAMS", message)
+}
+
+pub fn insufficient_v2_credits() -> Response {
+    linkup_v2_error(
+        402,
+        "INSUFFICIENT_CREDITS",
+        "Insufficient credits: top up your LinkupAPI balance",
+    )
 }
 
 pub async fn messages(
@@ -48,6 +56,7 @@ pub async fn messages(
     let route = match action {
         Some("list_inbox") => Route::LkV2ListInbox,
         Some("get_conversation") => Route::LkV2GetConversation,
+        Some("send") => Route::LkV2Send,
         _ => Route::LkV2,
     };
     let refuse = |account: &str, response: Response| {
@@ -68,67 +77,65 @@ pub async fn messages(
         let response = linkup_v2_error(403, "ACCOUNT_INACTIVE", "This account is not active");
         return refuse("-", response);
     }
-    let Some(account) = state.accounts.iter().find(|a| a.v2_id() == account_id) else {
+    let Some(account) = state.find_account(|a| a.v2_id() == account_id) else {
         let response = linkup_v2_error(404, "INVALID_ACCOUNT", "Unknown account_id");
         return refuse("-", response);
     };
     let label = account.account_id.as_str();
     if route == Route::LkV2 {
         let message = match action {
-            None => "action is required: list_inbox or get_conversation".to_owned(),
+            None => "action is required: list_inbox, get_conversation or send".to_owned(),
             Some(other) => {
-                format!("action {other} is not available: use list_inbox or get_conversation")
+                format!("action {other} is not available: use list_inbox, get_conversation or send")
             }
         };
         return refuse(label, invalid_params(&message));
     }
-    let truncate = match call::begin(&state, route, label, &[api_key]).await {
+    let (proceed, after) = if route.sends() {
+        call::begin_send(&state, route, label, &[api_key]).await
+    } else {
+        let proceed = call::begin(&state, route, label, &[api_key]).await;
+        (proceed, AfterCommit::Answer)
+    };
+    let truncate = match proceed {
         Proceed::Answer(response) => return labelled(response, label),
         Proceed::Serve { truncate } => truncate,
     };
     let call = Call {
         state: &state,
         api_key,
-        account,
+        account: &account,
         v2_id: account_id,
         truncate,
     };
-    let params = match request.get("params") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(params)) => params.clone(),
-        Some(_) => return labelled(invalid_params("params must be an object"), label),
-    };
-    let response = match route {
+    let response = match request.get("params") {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(params)) => Ok(params.clone()),
+        Some(_) => Err(invalid_params("params must be an object")),
+    }
+    .and_then(|params| match route {
         Route::LkV2ListInbox => list_inbox(&call, &params),
+        Route::LkV2Send => crate::linkup_send::v2_send(&call, &params),
         _ => get_conversation(&call, &params),
-    };
-    labelled(response.unwrap_or_else(|e| e), label)
+    });
+    labelled(
+        call::finish_send(after, response.unwrap_or_else(|e| e)).await,
+        label,
+    )
 }
 
 /// An authorized v2 call on an active account.
-struct Call<'a> {
-    state: &'a AppState,
-    api_key: &'a str,
-    account: &'a Account,
-    v2_id: &'a str,
-    truncate: bool,
+pub struct Call<'a> {
+    pub state: &'a AppState,
+    pub api_key: &'a str,
+    pub account: &'a Account,
+    pub v2_id: &'a str,
+    pub truncate: bool,
 }
 
 impl Call<'_> {
-    /// Charges `cost` and answers `data` in the success envelope, or 402 (nothing charged).
-    fn succeed(
-        &self,
-        action: &'static str,
-        cost: u64,
-        data: impl Serialize,
-    ) -> Result<Response, Response> {
-        if !charge(self.state, self.api_key, cost, self.truncate) {
-            return Err(linkup_v2_error(
-                402,
-                "INSUFFICIENT_CREDITS",
-                "Insufficient credits: top up your LinkupAPI balance",
-            ));
-        }
+    /// `data` in the success envelope, `cost` credits (already charged) in its metadata.
+    pub fn envelope(&self, action: &'static str, cost: u64, data: impl Serialize) -> Response {
         let body = V2Envelope {
             success: true,
             data,
@@ -139,7 +146,20 @@ impl Call<'_> {
                 timestamp: iso_ms(now_ms()),
             },
         };
-        Ok(ok_json(&body, self.truncate))
+        ok_json(&body, self.truncate)
+    }
+
+    /// Charges `cost` and answers `data` in the success envelope, or 402 (nothing charged).
+    fn succeed(
+        &self,
+        action: &'static str,
+        cost: u64,
+        data: impl Serialize,
+    ) -> Result<Response, Response> {
+        if !charge(self.state, self.api_key, cost, self.truncate) {
+            return Err(insufficient_v2_credits());
+        }
+        Ok(self.envelope(action, cost, data))
     }
 }
 
@@ -155,7 +175,7 @@ fn count(params: &Map<String, Value>) -> Result<u64, Response> {
 }
 
 /// A string param, `None` when absent, null or empty.
-fn text<'a>(params: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Response> {
+pub fn text<'a>(params: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Response> {
     match params.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str()).filter(|s| !s.is_empty())),

@@ -14,16 +14,26 @@ pub enum Route {
     CsConversations,
     /// `GET /linkedin/conversations/{conversationUrn}/messages`.
     CsThreadMessages,
+    /// `POST /linkedin/conversations/send`.
+    CsSend,
+    /// `POST /linkedin/messaging/mark-seen`.
+    CsMarkSeen,
+    /// `PATCH /linkedin/conversations/{conversationUrn}/mark-unread`.
+    CsMarkUnread,
     /// `POST /v1/messages/conversation`.
     LkConversation,
     /// `POST /v1/messages/inbox`.
     LkInbox,
+    /// `POST /v1/messages/send`.
+    LkSend,
     /// `POST /v2/messages` with a missing or unknown action.
     LkV2,
     /// `POST /v2/messages`, action `list_inbox`.
     LkV2ListInbox,
     /// `POST /v2/messages`, action `get_conversation`.
     LkV2GetConversation,
+    /// `POST /v2/messages`, action `send`.
+    LkV2Send,
 }
 
 /// How a route words its errors.
@@ -33,6 +43,8 @@ pub enum ErrorStyle {
     CsSeed,
     /// ConnectSafely's successors: `{"error": "..."}`.
     CsPlain,
+    /// ConnectSafely's send and read-state actions: `{"success": false, "code", "message"}`.
+    CsAction,
     /// LinkupAPI v1: `{"status": "error", "code", "message"}`.
     LinkupV1,
     /// LinkupAPI v2: `{"success": false, "error": {"code", "message"}}`.
@@ -40,16 +52,21 @@ pub enum ErrorStyle {
 }
 
 impl Route {
-    pub const ALL: [Route; 9] = [
+    pub const ALL: [Route; 14] = [
         Self::CsRecentMessages,
         Self::CsRecentMessagesRedirect,
         Self::CsConversations,
         Self::CsThreadMessages,
+        Self::CsSend,
+        Self::CsMarkSeen,
+        Self::CsMarkUnread,
         Self::LkConversation,
         Self::LkInbox,
+        Self::LkSend,
         Self::LkV2,
         Self::LkV2ListInbox,
         Self::LkV2GetConversation,
+        Self::LkV2Send,
     ];
 
     /// The key in `callsByEndpoint`.
@@ -59,11 +76,16 @@ impl Route {
             Self::CsRecentMessagesRedirect => "cs.recent-messages.redirect",
             Self::CsConversations => "cs.conversations",
             Self::CsThreadMessages => "cs.thread-messages",
+            Self::CsSend => "cs.send",
+            Self::CsMarkSeen => "cs.mark-seen",
+            Self::CsMarkUnread => "cs.mark-unread",
             Self::LkConversation => "lk.conversation",
             Self::LkInbox => "lk.inbox",
+            Self::LkSend => "lk.send",
             Self::LkV2 => "lk.v2",
             Self::LkV2ListInbox => "lk.v2.list_inbox",
             Self::LkV2GetConversation => "lk.v2.get_conversation",
+            Self::LkV2Send => "lk.v2.send",
         }
     }
 
@@ -73,7 +95,10 @@ impl Route {
             Self::CsRecentMessages
             | Self::CsRecentMessagesRedirect
             | Self::CsConversations
-            | Self::CsThreadMessages => Endpoint::ConnectSafely,
+            | Self::CsThreadMessages
+            | Self::CsSend
+            | Self::CsMarkSeen
+            | Self::CsMarkUnread => Endpoint::ConnectSafely,
             _ => Endpoint::Linkup,
         }
     }
@@ -82,8 +107,21 @@ impl Route {
         match self {
             Self::CsRecentMessages | Self::CsRecentMessagesRedirect => ErrorStyle::CsSeed,
             Self::CsConversations | Self::CsThreadMessages => ErrorStyle::CsPlain,
-            Self::LkConversation | Self::LkInbox => ErrorStyle::LinkupV1,
-            Self::LkV2 | Self::LkV2ListInbox | Self::LkV2GetConversation => ErrorStyle::LinkupV2,
+            Self::CsSend | Self::CsMarkSeen | Self::CsMarkUnread => ErrorStyle::CsAction,
+            Self::LkConversation | Self::LkInbox | Self::LkSend => ErrorStyle::LinkupV1,
+            Self::LkV2 | Self::LkV2ListInbox | Self::LkV2GetConversation | Self::LkV2Send => {
+                ErrorStyle::LinkupV2
+            }
         }
+    }
+
+    /// Whether the route sends a message: the only routes the `commit-*` faults apply to.
+    pub fn sends(self) -> bool {
+        matches!(self, Self::CsSend | Self::LkSend | Self::LkV2Send)
+    }
+
+    /// The route a `callsByEndpoint` key names.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
     }
 }

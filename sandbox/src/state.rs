@@ -1,7 +1,9 @@
-//! Shared sandbox state: the demo data (read-only) and counters, limits and faults (mutable).
+//! Shared sandbox state: the demo data, counters, limits and faults. Accounts are
+//! copy-on-write (`Arc`): a call reads a snapshot, a send or read-state change swaps in an
+//! edited copy, `reset` restores the generated data.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -16,7 +18,8 @@ pub const DAY_MS: i64 = 86_400_000;
 
 pub struct AppState {
     pub config: Config,
-    pub accounts: Vec<Account>,
+    /// The generated demo data, what `reset` restores.
+    pristine: Vec<Arc<Account>>,
     mutable: Mutex<Mutable>,
 }
 
@@ -33,6 +36,14 @@ pub struct Mutable {
     pub daily_limit: u32,
     pub linkup_credits: u64,
     pub connectsafely_seed: SeedMode,
+    /// The accounts as sends and read-state changes left them.
+    pub accounts: Vec<Arc<Account>>,
+    /// Messages committed per send route.
+    pub sends: BTreeMap<Route, u64>,
+    /// New conversations opened through ConnectSafely per (account, UTC day number).
+    pub new_conversations: BTreeMap<(String, i64), u32>,
+    /// New ConnectSafely conversations per account per UTC day.
+    pub send_limit: u32,
 }
 
 #[derive(Serialize)]
@@ -46,6 +57,13 @@ pub struct Stats {
     pub credits_remaining: BTreeMap<String, u64>,
     pub daily_usage: BTreeMap<String, u32>,
     pub daily_limit: u32,
+    /// Messages committed by every send endpoint.
+    pub sends: u64,
+    /// Messages committed per send route ([`Route::name`]), every send route listed.
+    pub sends_by_endpoint: BTreeMap<&'static str, u64>,
+    /// New ConnectSafely conversations opened today, per account.
+    pub new_conversations: BTreeMap<String, u32>,
+    pub send_limit: u32,
     pub faults_pending: usize,
 }
 
@@ -62,10 +80,11 @@ impl AppState {
         if config.big_account > 0 {
             accounts.push(crate::data::big_account(config.seed, config.big_account));
         }
-        let mutable = Mutex::new(Mutable::fresh(&config));
+        let pristine: Vec<Arc<Account>> = accounts.into_iter().map(Arc::new).collect();
+        let mutable = Mutex::new(Mutable::fresh(&config, &pristine));
         Self {
             config,
-            accounts,
+            pristine,
             mutable,
         }
     }
@@ -77,12 +96,18 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn account(&self, account_id: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.account_id == account_id)
+    /// A snapshot of the account `account_id`, as the latest write left it.
+    pub fn account(&self, account_id: &str) -> Option<Arc<Account>> {
+        self.find_account(|a| a.account_id == account_id)
+    }
+
+    /// A snapshot of the first account `wanted` accepts.
+    pub fn find_account(&self, wanted: impl Fn(&Account) -> bool) -> Option<Arc<Account>> {
+        self.lock().accounts.iter().find(|a| wanted(a)).cloned()
     }
 
     pub fn reset(&self) {
-        *self.lock() = Mutable::fresh(&self.config);
+        *self.lock() = Mutable::fresh(&self.config, &self.pristine);
     }
 
     pub fn stats(&self) -> Stats {
@@ -126,13 +151,26 @@ impl AppState {
                 .map(|((a, _), n)| (a.clone(), *n))
                 .collect(),
             daily_limit: m.daily_limit,
+            sends: m.sends.values().sum(),
+            sends_by_endpoint: Route::ALL
+                .iter()
+                .filter(|r| r.sends())
+                .map(|r| (r.name(), m.sends.get(r).copied().unwrap_or(0)))
+                .collect(),
+            new_conversations: m
+                .new_conversations
+                .iter()
+                .filter(|((_, d), _)| *d == today)
+                .map(|((a, _), n)| (a.clone(), *n))
+                .collect(),
+            send_limit: m.send_limit,
             faults_pending: m.faults.len(),
         }
     }
 }
 
 impl Mutable {
-    fn fresh(config: &Config) -> Self {
+    fn fresh(config: &Config, accounts: &[Arc<Account>]) -> Self {
         Self {
             calls: BTreeMap::new(),
             calls_by_route: BTreeMap::new(),
@@ -144,7 +182,29 @@ impl Mutable {
             daily_limit: config.daily_limit,
             linkup_credits: config.linkup_credits,
             connectsafely_seed: config.connectsafely_seed,
+            accounts: accounts.to_vec(),
+            sends: BTreeMap::new(),
+            new_conversations: BTreeMap::new(),
+            send_limit: config.send_limit,
         }
+    }
+
+    /// Charges `cost` credits to `api_key`; `false` (nothing charged) when the balance is short.
+    pub fn try_charge(&mut self, api_key: &str, cost: u64) -> bool {
+        let spent = self.credits_spent.get(api_key).copied().unwrap_or(0);
+        if self.linkup_credits.saturating_sub(spent) < cost {
+            return false;
+        }
+        *self.credits_spent.entry(api_key.to_owned()).or_default() += cost;
+        true
+    }
+
+    /// The account `account_id` to edit in place (copied first if a call still reads it).
+    pub fn account_mut(&mut self, account_id: &str) -> Option<&mut Account> {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.account_id == account_id)
+            .map(Arc::make_mut)
     }
 
     pub fn record_call(&mut self, route: Route, account: &str) {

@@ -330,14 +330,19 @@ fn calls_by_endpoint_counts_each_endpoint_and_keeps_the_totals() {
         stats["callsByEndpoint"],
         json!({
             "cs.conversations": 2,
+            "cs.mark-seen": 0,
+            "cs.mark-unread": 0,
             "cs.recent-messages": 2,
             "cs.recent-messages.redirect": 1,
+            "cs.send": 0,
             "cs.thread-messages": 1,
             "lk.conversation": 1,
             "lk.inbox": 1,
-            "lk.v2": 1,
+            "lk.send": 0,
+            "lk.v2": 0,
             "lk.v2.get_conversation": 1,
-            "lk.v2.list_inbox": 2
+            "lk.v2.list_inbox": 2,
+            "lk.v2.send": 1
         })
     );
     assert_eq!(

@@ -67,6 +67,8 @@ pub struct Config {
     pub stale_window_secs: u64,
     /// LinkupAPI credits an account may spend per UTC day (0: no cap).
     pub linkup_daily_credit_cap: u64,
+    /// Messages each account may send per UTC day through the proxy (0: no limit).
+    pub send_daily_limit: u64,
     /// Requests per minute (and burst) each client may make (per_minute 0: no limit).
     pub client_rate: Rate,
     /// The shortest time between two `POST /v1/refresh` of an account.
@@ -153,6 +155,7 @@ impl Config {
             coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
             linkup_daily_credit_cap: number(lookup, "LINKUP_DAILY_CREDIT_CAP", 300)?,
+            send_daily_limit: number(lookup, "SEND_DAILY_LIMIT", 150)?,
             client_rate: Rate {
                 per_minute: number(lookup, "RATE_LIMIT_PER_MINUTE", 120)?,
                 burst: number(lookup, "RATE_LIMIT_BURST", 60)?,

@@ -151,12 +151,32 @@ impl PageRequest {
     }
 }
 
+/// The SQL `LIKE` pattern of the stored head pages of a thread opened by its id (whatever
+/// their size and generation): where a sent message is put at once.
+pub fn thread_head_pattern(thread_id: &str) -> Option<String> {
+    let query = linkedin_inbox::MessageQuery {
+        conversation_id: Some(thread_id.to_owned()),
+        count: Some(1),
+        ..Default::default()
+    };
+    let key = query.cache_key().ok()?;
+    let prefix = key.strip_suffix("1:-")?;
+    Some(format!("%/{prefix}%:-"))
+}
+
 /// A route of the proxy API: its name (for logs: never the path, which can hold a
 /// conversation URN) and the methods it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
     pub name: &'static str,
+    /// The methods it takes, as `Allow` lists them.
     pub allow: &'static str,
+}
+
+impl Route {
+    pub fn takes(&self, method: &str) -> bool {
+        self.allow.split(", ").any(|m| m == method)
+    }
 }
 
 /// The route a path belongs to, whatever the method.
@@ -167,9 +187,11 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["health"] => route("health", "GET"),
         ["v1", "conversations"] => route("conversations", "GET"),
         ["v1", "conversations", id, "messages"] if !id.is_empty() => {
-            route("conversation-messages", "GET")
+            route("conversation-messages", "GET, POST")
         }
-        ["v1", "messages"] => route("profile-messages", "GET"),
+        ["v1", "conversations", id, "read"] if !id.is_empty() => route("read", "POST"),
+        ["v1", "conversations", id, "unread"] if !id.is_empty() => route("unread", "POST"),
+        ["v1", "messages"] => route("profile-messages", "GET, POST"),
         ["v1", "usage"] => route("usage", "GET"),
         ["v1", "refresh"] => route("refresh", "POST"),
         ["v1", "data"] => route("data", "DELETE"),
@@ -257,6 +279,37 @@ mod tests {
         })
     }
 
+    /// SQL `LIKE` as SQLite reads it (`%` any run, `_` any one character), for the test.
+    fn like(pattern: &str, text: &str) -> bool {
+        fn go(p: &[char], t: &[char]) -> bool {
+            match p {
+                [] => t.is_empty(),
+                ['%', rest @ ..] => (0..=t.len()).any(|i| go(rest, &t[i..])),
+                ['_', rest @ ..] => !t.is_empty() && go(rest, &t[1..]),
+                [c, rest @ ..] => t.first() == Some(c) && go(rest, &t[1..]),
+            }
+        }
+        go(&pattern.chars().collect::<Vec<_>>(), &text.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_threads_head_pattern_matches_its_head_pages_only() {
+        let config = config();
+        let pattern = thread_head_pattern("2-abc").unwrap();
+        for (count, generation) in [(10, 0), (100, 7)] {
+            let key = messages(count).plan(&config, "acct", generation, Provider::Linkup).unwrap().key;
+            assert!(like(&pattern, &key), "{pattern} ~ {key}");
+        }
+        let other = PageRequest::Messages(MessageQuery {
+            conversation_id: Some("2-abd".into()),
+            count: Some(10),
+            ..Default::default()
+        });
+        let key = other.plan(&config, "acct", 0, Provider::Linkup).unwrap().key;
+        assert!(!like(&pattern, &key));
+        assert_eq!(thread_head_pattern("not a thread"), None);
+    }
+
     #[test]
     fn head_pages_carry_the_generation_and_the_head_ttl() {
         let plan = conversations(None)
@@ -337,8 +390,10 @@ mod tests {
             route_of("/v1/conversations/urn%3Ali%3Amsg_conversation%3A2-abc/messages").unwrap();
         assert_eq!(
             (thread.name, thread.allow),
-            ("conversation-messages", "GET")
+            ("conversation-messages", "GET, POST")
         );
+        assert!(thread.takes("GET") && thread.takes("POST") && !thread.takes("PUT"));
+        assert_eq!(route_of("/v1/conversations/2-abc/read").unwrap().allow, "POST");
         assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
         assert_eq!(route_of("/v1/nothing"), None);
         assert_eq!(route_of("/v1/conversations//messages"), None);

@@ -100,17 +100,89 @@ pub fn conversations(
     Ok(query)
 }
 
-/// `GET /v1/conversations/{id}/messages?count=&cursor=` (the id percent-encoded in the path).
-pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<MessageQuery, Error> {
+/// A conversation id from the path, percent-decoded.
+pub fn path_conversation_id(raw_id: &str) -> Result<String, Error> {
     if raw_id.len() > 3 * linkedin_inbox::MAX_ID_LEN {
         return Err(invalid("conversationId", "is too long"));
     }
-    let id = percent_encoding::percent_decode_str(raw_id)
+    Ok(percent_encoding::percent_decode_str(raw_id)
         .decode_utf8()
-        .map_err(|_| invalid("conversationId", "is not valid percent-encoded UTF-8"))?;
+        .map_err(|_| invalid("conversationId", "is not valid percent-encoded UTF-8"))?
+        .into_owned())
+}
+
+/// The longest JSON body a write route reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The `Idempotency-Key` of a send: required, 1..=255 visible ASCII characters.
+pub fn idempotency_key(value: Option<&str>) -> Result<String, Error> {
+    const FIELD: &str = "Idempotency-Key";
+    let Some(value) = value else {
+        return Err(invalid(FIELD, "is required for a send (any unique string per message, reused on retries)"));
+    };
+    if value.is_empty() || value.len() > 255 || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(FIELD, "must be 1..=255 visible ASCII characters"));
+    }
+    Ok(value.to_owned())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReplyBody {
+    text: String,
+    #[serde(default)]
+    profile_url: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewBody {
+    profile_url: String,
+    text: String,
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &str, shape: &str) -> Result<T, Error> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
+    }
+    serde_json::from_str(body).map_err(|e| {
+        let what = e.to_string();
+        let shown: String = what.chars().take(120).collect();
+        invalid("body", format!("must be JSON {shape}: {shown}"))
+    })
+}
+
+/// `POST /v1/conversations/{id}/messages` `{text, profileUrl?}`: a reply, checked.
+pub fn reply_draft(raw_id: &str, body: &str) -> Result<linkedin_inbox::Draft, Error> {
+    let id = path_conversation_id(raw_id)?;
+    let body: ReplyBody = json_body(body, "{\"text\": string, \"profileUrl\"?: string}")?;
+    let draft = linkedin_inbox::Draft {
+        conversation_id: Some(id),
+        profile_url: body.profile_url,
+        text: body.text,
+    };
+    draft.validate()?;
+    Ok(draft)
+}
+
+/// `POST /v1/messages` `{profileUrl, text}`: a message to a person, checked.
+pub fn new_draft(body: &str) -> Result<linkedin_inbox::Draft, Error> {
+    let body: NewBody = json_body(body, "{\"profileUrl\": string, \"text\": string}")?;
+    let draft = linkedin_inbox::Draft {
+        conversation_id: None,
+        profile_url: Some(body.profile_url),
+        text: body.text,
+    };
+    draft.validate()?;
+    Ok(draft)
+}
+
+/// `GET /v1/conversations/{id}/messages?count=&cursor=` (the id percent-encoded in the path).
+pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<MessageQuery, Error> {
+    let id = path_conversation_id(raw_id)?;
     let params = params(url, &["count", "cursor"])?;
     checked(MessageQuery {
-        conversation_id: Some(id.into_owned()),
+        conversation_id: Some(id),
         profile_url: None,
         count: count(&params)?,
         cursor: cursor(&params, unseal)?,
@@ -148,6 +220,33 @@ mod tests {
 
     fn url(query: &str) -> Url {
         Url::parse(&format!("https://proxy.example/v1/x{query}")).unwrap()
+    }
+
+    #[test]
+    fn sends_need_a_key_and_a_checked_body() {
+        assert_eq!(idempotency_key(None).unwrap_err().field(), Some("Idempotency-Key"));
+        assert_eq!(idempotency_key(Some("")).unwrap_err().field(), Some("Idempotency-Key"));
+        assert_eq!(idempotency_key(Some("a b")).unwrap_err().field(), Some("Idempotency-Key"));
+        assert!(idempotency_key(Some(&"k".repeat(256))).is_err());
+        assert_eq!(idempotency_key(Some("9f1c-42")).unwrap(), "9f1c-42");
+        let draft = reply_draft("2-abc", r#"{"text": " hi <b>there</b> "}"#).unwrap();
+        assert_eq!((draft.conversation_id.as_deref(), draft.text.as_str()), (Some("2-abc"), " hi <b>there</b> "));
+        for (body, field) in [
+            ("", "body"),
+            ("{}", "body"),
+            (r#"{"text": "hi", "extra": 1}"#, "body"),
+            (r#"{"text": "   "}"#, "text"),
+            (r#"{"text": "a\u0000b"}"#, "text"),
+        ] {
+            assert_eq!(reply_draft("2-abc", body).unwrap_err().field(), Some(field), "{body}");
+        }
+        assert_eq!(reply_draft("nope", r#"{"text": "hi"}"#).unwrap_err().field(), Some("conversationId"));
+        let huge = format!(r#"{{"text": "{}"}}"#, "a".repeat(MAX_BODY_BYTES));
+        assert_eq!(reply_draft("2-abc", &huge).unwrap_err().field(), Some("body"));
+        let new = new_draft(r#"{"profileUrl": "https://www.linkedin.com/in/ana/", "text": "Hello"}"#).unwrap();
+        assert_eq!(new.profile_url.as_deref(), Some("https://www.linkedin.com/in/ana/"));
+        assert_eq!(new_draft(r#"{"profileUrl": "https://evil.example/in/ana", "text": "x"}"#).unwrap_err().field(), Some("profileUrl"));
+        assert_eq!(new_draft(r#"{"text": "x"}"#).unwrap_err().field(), Some("body"));
     }
 
     #[test]

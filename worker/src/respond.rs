@@ -9,7 +9,7 @@ use crate::reply::{refusal, ErrorReply};
 
 /// Headers a browser page may read from our responses.
 const EXPOSED: &str =
-    "X-Cache, Retry-After, Age, X-Credits-Spent, X-Credits-Saved, X-Generation, WWW-Authenticate";
+    "X-Cache, Retry-After, Age, X-Credits-Spent, X-Credits-Saved, X-Generation, WWW-Authenticate, Idempotency-Replayed";
 
 pub fn json(status: u16, body: &serde_json::Value) -> worker::Result<Response> {
     Ok(Response::from_json(body)?.with_status(status))
@@ -83,7 +83,7 @@ pub fn preflight(origin: &str) -> worker::Result<Response> {
     headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")?;
     headers.set(
         "Access-Control-Allow-Headers",
-        "Authorization, Content-Type",
+        "Authorization, Content-Type, Idempotency-Key",
     )?;
     headers.set("Access-Control-Max-Age", "600")?;
     headers.set("Vary", "Origin")?;

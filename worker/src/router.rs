@@ -103,7 +103,7 @@ async fn handle(
     }
     // A known route with another method: a JSON 405 with `Allow` (the router's own is plain text).
     if let Some(route) = route_of(&req.path()) {
-        if method != route.allow {
+        if !route.takes(&method) {
             let mut response = respond::refuse(
                 ErrorCode::MethodNotAllowed,
                 &format!("{} takes {} only", route.name, route.allow),
@@ -136,7 +136,14 @@ async fn handle(
             "/v1/conversations/:conversationId/messages",
             routes::conversation_messages,
         )
+        .post_async(
+            "/v1/conversations/:conversationId/messages",
+            routes::send_reply,
+        )
+        .post_async("/v1/conversations/:conversationId/read", routes::mark_read)
+        .post_async("/v1/conversations/:conversationId/unread", routes::mark_unread)
         .get_async("/v1/messages", routes::profile_messages)
+        .post_async("/v1/messages", routes::send_new)
         .get_async("/v1/usage", routes::usage)
         .post_async("/v1/refresh", routes::refresh)
         .delete_async("/v1/data", routes::delete_data)

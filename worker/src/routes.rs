@@ -5,7 +5,7 @@ use worker::{Method, Request, Response, RouteContext};
 
 use crate::auth::account_digest;
 use crate::context::Call;
-use crate::gate::{forward_page, forward_simple};
+use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
 use crate::plan::PageRequest;
 use crate::{query, respond};
 
@@ -75,6 +75,59 @@ pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<R
 /// ledger of spent budget and credits stays, so a wipe cannot reset limits.
 pub async fn delete_data(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     forward_simple(&ctx.env, &ctx.data, "/data", Method::Delete).await
+}
+
+/// `POST /v1/conversations/{conversationId}/messages` `{text, profileUrl?}` with an
+/// `Idempotency-Key`: a reply, sent at most once per key.
+pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
+    let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
+    let body = req.text().await.unwrap_or_default();
+    let request = key.and_then(|key| Ok(GateSend { key, draft: query::reply_draft(&raw_id, &body)? }));
+    write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
+}
+
+/// `POST /v1/messages` `{profileUrl, text}` with an `Idempotency-Key`: a message to a person
+/// (a new conversation unless one exists), sent at most once per key.
+pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
+    let body = req.text().await.unwrap_or_default();
+    let request = key.and_then(|key| Ok(GateSend { key, draft: query::new_draft(&body)? }));
+    write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
+}
+
+/// `POST /v1/conversations/{conversationId}/read`
+pub async fn mark_read(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    mark(&ctx, true).await
+}
+
+/// `POST /v1/conversations/{conversationId}/unread`
+pub async fn mark_unread(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    mark(&ctx, false).await
+}
+
+async fn mark(ctx: &RouteContext<Call>, read: bool) -> worker::Result<Response> {
+    let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
+    let request = query::path_conversation_id(&raw_id).and_then(|id| {
+        linkedin_inbox::MessageQuery {
+            conversation_id: Some(id.clone()),
+            ..Default::default()
+        }
+        .cache_key()?;
+        Ok(GateMark { conversation_id: id, read })
+    });
+    write(ctx, "/mark", request.map(|r| serde_json::to_string(&r))).await
+}
+
+async fn write(
+    ctx: &RouteContext<Call>,
+    path: &str,
+    body: Result<serde_json::Result<String>, linkedin_inbox::Error>,
+) -> worker::Result<Response> {
+    match body {
+        Ok(body) => forward_write(&ctx.env, &ctx.data, path, body?).await,
+        Err(e) => respond::core_error(&e),
+    }
 }
 
 /// Any other path.

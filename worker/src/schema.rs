@@ -70,6 +70,21 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     CREATE INDEX IF NOT EXISTS messages_age ON messages (sent_at);
     CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id)",
     ),
+    (
+        4,
+        // Sends by idempotency key: at most one upstream send per key (see `gate/outbox.rs`).
+        "CREATE TABLE IF NOT EXISTS sends (
+        key TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        state TEXT NOT NULL,
+        answer TEXT,
+        conversation_id TEXT,
+        profile_url TEXT,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sends_age ON sends (created_at)",
+    ),
 ];
 
 /// The version a database reaches after every migration.

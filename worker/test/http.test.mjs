@@ -46,8 +46,10 @@ function raw(method, path, { token = TOKEN } = {}) {
 
 const ROUTES = [
   ["/v1/conversations", "GET"],
-  ["/v1/conversations/2-abc/messages", "GET"],
-  ["/v1/messages?profileUrl=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjohn-doe%2F", "GET"],
+  ["/v1/conversations/2-abc/messages", "GET, POST"],
+  ["/v1/conversations/2-abc/read", "POST"],
+  ["/v1/conversations/2-abc/unread", "POST"],
+  ["/v1/messages?profileUrl=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjohn-doe%2F", "GET, POST"],
   ["/v1/usage", "GET"],
   ["/v1/refresh", "POST"],
   ["/v1/data", "DELETE"],
@@ -57,7 +59,7 @@ const ROUTES = [
 test("methods × routes: wrong methods 405 and unknown ones 501, with Allow and a JSON body, and no upstream call", async () => {
   const before = await upstream();
   for (const [path, allow] of ROUTES) {
-    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => m !== allow)) {
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !allow.split(", ").includes(m))) {
       for (const token of [TOKEN, null]) {
         const answer = await raw(method, path, { token });
         assert.equal(answer.status, 405, `${method} ${path}`);

@@ -24,7 +24,7 @@ test("documented answers pass", () => {
   checkResponse(page({ body: JSON.stringify(PAGE) }));
   checkResponse(error(429, "BUDGET_EXHAUSTED", { headers: { ...ERROR_HEADERS, "retry-after": "60" } }));
   checkResponse(error(404, "NOT_FOUND", { path: "/v2/nothing" }));
-  checkResponse({ method: "OPTIONS", path: "/v1/usage", status: 204, text: "", headers: { "access-control-allow-origin": "https://app.example", "access-control-allow-methods": "GET, POST, DELETE, OPTIONS", "access-control-allow-headers": "Authorization, Content-Type", "access-control-max-age": "600", vary: "Origin" } });
+  checkResponse({ method: "OPTIONS", path: "/v1/usage", status: 204, text: "", headers: { "access-control-allow-origin": "https://app.example", "access-control-allow-methods": "GET, POST, DELETE, OPTIONS", "access-control-allow-headers": "Authorization, Content-Type, Idempotency-Key", "access-control-max-age": "600", vary: "Origin" } });
 });
 
 test("a page missing a required field, or with a wrong type, is refused", () => {

@@ -91,6 +91,39 @@ impl Sandbox {
         json_of(request.call())
     }
 
+    /// POST a JSON body to a ConnectSafely path under `/linkedin` with a key.
+    pub fn cs_post(&self, path: &str, body: &Value, key: Option<&str>) -> (u16, Value) {
+        json_of(self.cs_post_raw(path, &body.to_string(), key))
+    }
+
+    /// POST a raw body to a ConnectSafely path under `/linkedin`: the whole result, for
+    /// headers and transport errors.
+    #[allow(clippy::result_large_err)] // ureq's own error type
+    pub fn cs_post_raw(
+        &self,
+        path: &str,
+        body: &str,
+        key: Option<&str>,
+    ) -> Result<ureq::Response, ureq::Error> {
+        let mut request = agent()
+            .post(&format!("{}/linkedin{path}", self.base))
+            .set("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.set("authorization", &format!("Bearer {key}"));
+        }
+        request.send_string(body)
+    }
+
+    /// PATCH a ConnectSafely path under `/linkedin` (with its query), no body.
+    pub fn cs_patch(&self, path_and_query: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request =
+            agent().request("PATCH", &format!("{}/linkedin{path_and_query}", self.base));
+        if let Some(key) = key {
+            request = request.set("authorization", &format!("Bearer {key}"));
+        }
+        json_of(request.call())
+    }
+
     /// POST a JSON body to a LinkupAPI path with a key.
     pub fn linkup_post(&self, path: &str, body: &Value, key: Option<&str>) -> (u16, Value) {
         let mut request = agent()
@@ -193,7 +226,7 @@ pub fn agent() -> ureq::Agent {
         .build()
 }
 
-fn json_of(result: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
+pub fn json_of(result: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
     let (status, text) = status_text(result);
     (
         status,

@@ -74,6 +74,20 @@ fn degraded() -> worker::Result<Response> {
     })
 }
 
+/// A write (`/send`, `/mark`) through the account's gate; when the gate fails, nothing was
+/// sent.
+pub async fn forward_write(env: &Env, call: &Call, path: &str, body: String) -> worker::Result<Response> {
+    match send(env, call, &account_digest(call.client()), path, Method::Post, Some(body)).await {
+        Ok(response) => Ok(response),
+        Err(e) => {
+            console_error!("account gate failed: {e}");
+            respond::core_error(&Error::Unavailable {
+                message: "the account gate is unavailable".into(),
+            })
+        }
+    }
+}
+
 /// `/usage`, `/refresh` or `/data` of the calling client's gate.
 pub async fn forward_simple(
     env: &Env,

@@ -4,7 +4,7 @@
 //! `keywords` filters and search are answered from here, whatever the provider can filter.
 //! SQL calls are synchronous: no request interleaves with them.
 
-use linkedin_inbox::{Conversation, ConversationPage, MessagePage};
+use linkedin_inbox::{Conversation, ConversationPage, LatestMessage, Message, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
@@ -244,20 +244,90 @@ impl Inbox {
 
     /// Indexes the text of a thread's messages for search (each message once).
     pub fn index_messages(&self, page: &MessagePage) -> worker::Result<()> {
-        for message in &page.items {
-            let row = self
-                .0
-                .exec(
-                    "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS rowid",
-                    vec![text(&message.id), text(&message.conversation_id), int(message.sent_at)],
-                )?
-                .to_array::<RowId>()?;
-            if let (Some(row), false) = (row.first(), message.text.is_empty()) {
-                self.0.exec(
-                    "INSERT INTO message_text (rowid, text) VALUES (?, ?)",
-                    vec![int(row.rowid as i64), text(&message.text)],
-                )?;
-            }
+        page.items.iter().try_for_each(|m| self.index_message(m))
+    }
+
+    /// A message the account sent: searchable at once, and its conversation's latest (read:
+    /// replying reads a conversation).
+    pub fn record_sent(&self, message: &Message) -> worker::Result<()> {
+        self.index_message(message)?;
+        let Some(mut conversation) = self.conversation(&message.conversation_id)? else {
+            return Ok(());
+        };
+        conversation.latest_message = Some(LatestMessage {
+            id: message.id.clone(),
+            backend_urn: None,
+            text: message.text.clone(),
+            sent_at: Some(message.sent_at),
+            sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+            sender_profile_url: message.sender.profile_url.clone(),
+            sender_urn: message.sender.urn.clone(),
+            from_self: true,
+            has_attachment: false,
+        });
+        conversation.last_activity_at = Some(message.sent_at);
+        conversation.unread_count = 0;
+        conversation.is_read = true;
+        self.upsert_one(&conversation)
+    }
+
+    /// Sets a conversation's read state as LinkedIn now has it.
+    pub fn record_read(&self, thread_id: &str, read: bool) -> worker::Result<()> {
+        let Some(mut conversation) = self.conversation(thread_id)? else {
+            return Ok(());
+        };
+        conversation.is_read = read;
+        conversation.unread_count = match read {
+            true => 0,
+            false => conversation.unread_count.max(1),
+        };
+        // The same activity time: an upsert keeps it and replaces the rest.
+        self.upsert_one(&conversation)
+    }
+
+    /// A stored conversation, by thread id.
+    pub fn conversation(&self, thread_id: &str) -> worker::Result<Option<Conversation>> {
+        #[derive(Deserialize)]
+        struct Json {
+            json: String,
+        }
+        let rows = self
+            .0
+            .exec(
+                "SELECT json FROM conversations WHERE thread_id = ?",
+                vec![text(thread_id)],
+            )?
+            .to_array::<Json>()?;
+        Ok(rows
+            .first()
+            .and_then(|row| serde_json::from_str(&row.json).ok()))
+    }
+
+    fn upsert_one(&self, conversation: &Conversation) -> worker::Result<()> {
+        self.upsert(&ConversationPage {
+            items: vec![conversation.clone()],
+            next_cursor: None,
+            total: None,
+            account_id: None,
+            owner_profile_urn: None,
+            filters_applied: false,
+            credit_cost: 0,
+        })
+    }
+
+    fn index_message(&self, message: &Message) -> worker::Result<()> {
+        let row = self
+            .0
+            .exec(
+                "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS rowid",
+                vec![text(&message.id), text(&message.conversation_id), int(message.sent_at)],
+            )?
+            .to_array::<RowId>()?;
+        if let (Some(row), false) = (row.first(), message.text.is_empty()) {
+            self.0.exec(
+                "INSERT INTO message_text (rowid, text) VALUES (?, ?)",
+                vec![int(row.rowid as i64), text(&message.text)],
+            )?;
         }
         Ok(())
     }

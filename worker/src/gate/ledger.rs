@@ -55,6 +55,10 @@ fn credit_day_key(now_ms: u64) -> String {
     format!("lk:{}", now_ms / DAY_MS)
 }
 
+fn send_day_key(now_ms: u64) -> String {
+    format!("sends:{}", now_ms / DAY_MS)
+}
+
 fn int(value: u64) -> SqlStorageValue {
     SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
@@ -130,10 +134,46 @@ pub struct Reservation {
 
 impl Ledger {
     pub fn of(state: &worker::State) -> Self {
-        Self {
-            storage: state.storage(),
-            object: state.id().to_string(),
+        Self::from_storage(state.storage(), state.id().to_string())
+    }
+
+    /// The ledger of the object `object` (its id) whose storage this is.
+    pub fn from_storage(storage: Storage, object: String) -> Self {
+        Self { storage, object }
+    }
+
+    /// Spends one of today's sends, or answers `false` when `limit` (0: none) are spent.
+    /// One statement each way, nothing awaited: concurrent sends are counted in turn.
+    pub fn try_spend_send(&self, now_ms: u64, limit: u64) -> worker::Result<bool> {
+        let key = send_day_key(now_ms);
+        if limit > 0 && self.value(&key)? >= limit {
+            return Ok(false);
         }
+        self.add_now(&key, 1)?;
+        Ok(true)
+    }
+
+    /// A send that did not happen gives today's back.
+    pub fn give_back_send(&self, now_ms: u64) -> worker::Result<()> {
+        self.sql().exec(
+            "UPDATE ledger SET value = max(value - 1, 0) WHERE key = ?",
+            vec![text(&send_day_key(now_ms))],
+        )?;
+        Ok(())
+    }
+
+    /// Messages sent today.
+    pub fn sends_today(&self, now_ms: u64) -> worker::Result<u64> {
+        self.value(&send_day_key(now_ms))
+    }
+
+    fn value(&self, key: &str) -> worker::Result<u64> {
+        Ok(self
+            .sql()
+            .exec("SELECT value FROM ledger WHERE key = ?", vec![text(key)])?
+            .to_array::<Value>()?
+            .first()
+            .map_or(0, |v| v.value as u64))
     }
 
     fn sql(&self) -> SqlStorage {
@@ -176,12 +216,7 @@ impl Ledger {
     }
 
     async fn get(&self, key: &str) -> worker::Result<u64> {
-        Ok(self
-            .sql()
-            .exec("SELECT value FROM ledger WHERE key = ?", vec![text(key)])?
-            .to_array::<Value>()?
-            .first()
-            .map_or(0, |v| v.value as u64))
+        self.value(key)
     }
 
     async fn put(&self, key: &str, value: u64) -> worker::Result<()> {

@@ -7,6 +7,7 @@ mod forward;
 mod inbox;
 mod ledger;
 mod list;
+mod outbox;
 mod pages;
 mod walk;
 
@@ -23,7 +24,8 @@ use worker::{
     durable_object, Date, Delay, DurableObject, Env, Request, Response, ResponseBody, State,
 };
 
-pub use forward::{forward_page, forward_simple};
+pub use forward::{forward_page, forward_simple, forward_write};
+pub use outbox::{GateMark, GateSend};
 use ledger::{next_reset_ms, Ledger, Reservation};
 
 use crate::auth::account_digest;
@@ -69,6 +71,8 @@ pub struct AccountGate {
     in_flight: RefCell<HashMap<String, InFlight>>,
     /// List syncs in flight, shared by identical requests.
     syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
+    /// Sends in flight, by scoped idempotency key.
+    sends: RefCell<HashMap<String, outbox::SendFuture>>,
 }
 
 impl DurableObject for AccountGate {
@@ -78,6 +82,7 @@ impl DurableObject for AccountGate {
             env,
             in_flight: RefCell::new(HashMap::new()),
             syncs: RefCell::new(HashMap::new()),
+            sends: RefCell::new(HashMap::new()),
         }
     }
 
@@ -138,6 +143,14 @@ impl DurableObject for AccountGate {
                 self.page(&config, client, &request.page, &ledger, now)
                     .await
             }
+            "/send" => match req.json::<outbox::GateSend>().await {
+                Ok(request) => self.send(&config, client, request, now).await,
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
+            },
+            "/mark" => match req.json::<outbox::GateMark>().await {
+                Ok(request) => self.mark(&config, client, request, now).await,
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
+            },
             "/data" => {
                 ledger.record_wipe()?;
                 Pages::of(&self.state)?.wipe()?;
@@ -173,6 +186,11 @@ impl DurableObject for AccountGate {
                             "creditsSaved": counters.linkup_credits_saved,
                             "resetsAt": resets_at,
                         },
+                        "sends": {
+                            "today": ledger.sends_today(now)?,
+                            "dailyLimit": config.send_daily_limit,
+                            "resetsAt": resets_at,
+                        },
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
                         "generation": counters.generation,
                     }),
@@ -201,6 +219,7 @@ impl AccountGate {
         let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
         inbox::Inbox::of(&self.state)?
             .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
+        outbox::prune(&self.state.storage(), now)?;
         Pages::of(&self.state)?.prune(now)
     }
 

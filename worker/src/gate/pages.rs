@@ -3,6 +3,7 @@
 //! TTL and kept, for stale answers, for the stale window after it; expired rows are pruned a
 //! few at a time on each write. SQL calls are synchronous: no request interleaves with them.
 
+use linkedin_inbox::{Message, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
@@ -129,6 +130,11 @@ fn int(value: u64) -> SqlStorageValue {
 }
 
 impl Pages {
+    /// The pages of a database already migrated.
+    pub fn from_sql(sql: SqlStorage) -> Self {
+        Self(sql)
+    }
+
     /// The store of this object, its schema checked once per isolate.
     pub fn of(state: &worker::State) -> worker::Result<Self> {
         Ok(Self(migrated_once(
@@ -172,6 +178,40 @@ impl Pages {
     }
 
     /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
+    /// Puts a message the account sent at the top of the stored head pages whose keys match
+    /// `pattern` (SQL `LIKE`), so the thread shows it at once without an upstream call.
+    pub fn splice_sent(&self, pattern: &str, message: &Message) -> worker::Result<()> {
+        #[derive(Deserialize)]
+        struct Keyed {
+            key: String,
+            body: String,
+        }
+        let rows = self
+            .0
+            .exec(
+                "SELECT key, body FROM pages WHERE key LIKE ?",
+                vec![SqlStorageValue::String(pattern.to_owned())],
+            )?
+            .to_array::<Keyed>()?;
+        for row in rows {
+            let Ok(mut page) = serde_json::from_str::<MessagePage>(&row.body) else {
+                continue;
+            };
+            if page.items.iter().any(|m| m.id == message.id) {
+                continue;
+            }
+            page.items.insert(0, message.clone());
+            self.0.exec(
+                "UPDATE pages SET body = ? WHERE key = ?",
+                vec![
+                    SqlStorageValue::String(serde_json::to_string(&page)?),
+                    SqlStorageValue::String(row.key),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
     pub fn put(
         &self,
         key: &str,

@@ -1,0 +1,177 @@
+//! LinkupAPI's sends: v1 `POST /v1/messages/send` and the v2 action `send`. One credit
+//! each, charged only when the message is committed.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::call::{self, Proceed};
+use crate::linkup::{
+    api_key, country_ok, insufficient_credits, invalid_api_key, login, not_an_object, COUNTRY_ERROR,
+};
+use crate::linkup_v2::{insufficient_v2_credits, invalid_params, text, Call};
+use crate::respond::{labelled, linkup_error, ok_json};
+use crate::route::Route;
+use crate::sending::{self, message_problem, Refusal, Sent, Target};
+use crate::state::AppState;
+use crate::wire_send::{LinkupSendAnswer, V2Sent};
+
+/// What a send costs, in credits.
+const SEND_COST: u64 = 1;
+
+#[derive(Deserialize)]
+struct RequestBody {
+    login_token: Option<String>,
+    country: Option<String>,
+    linkedin_url: Option<String>,
+    conversation_id: Option<String>,
+    message_text: Option<Value>,
+}
+
+/// `POST /v1/messages/send {login_token, country?, linkedin_url | conversation_id,
+/// message_text}`: `conversation_id` is a `msg_conversation` URN or a bare id; a profile
+/// URL finds the 1:1 thread with the member or opens one.
+pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    call::provider_latency(&state).await;
+    let route = Route::LkSend;
+    let refuse = |response: Response| {
+        state.lock().record_call(route, "-");
+        labelled(response, "-")
+    };
+    let Some(api_key) = api_key(&state, &headers) else {
+        return refuse(invalid_api_key());
+    };
+    let request: RequestBody = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(_) => return refuse(not_an_object()),
+    };
+    let account = match login(&state, request.login_token.as_deref()) {
+        Ok(account) => account,
+        Err(response) => return refuse(response),
+    };
+    let label = account.account_id.as_str();
+    let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
+    let (proceed, after) = call::begin_send(&state, route, label, &secrets).await;
+    let truncate = match proceed {
+        Proceed::Answer(response) => return labelled(response, label),
+        Proceed::Serve { truncate } => truncate,
+    };
+    let response = v1_send(&state, api_key, label, &request, truncate).unwrap_or_else(|e| e);
+    labelled(call::finish_send(after, response).await, label)
+}
+
+fn v1_send(
+    state: &AppState,
+    api_key: &str,
+    account_id: &str,
+    request: &RequestBody,
+    truncate: bool,
+) -> Result<Response, Response> {
+    let invalid = |message: &str| linkup_error(400, "INVALID_PARAMS", message);
+    if !country_ok(request.country.as_deref()) {
+        return Err(invalid(COUNTRY_ERROR));
+    }
+    let url = request.linkedin_url.as_deref().filter(|s| !s.is_empty());
+    let id = request.conversation_id.as_deref().filter(|s| !s.is_empty());
+    let target = match (url, id) {
+        (Some(url), None) => Target::Profile(url),
+        (None, Some(id)) => Target::Thread(id),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "Provide either linkedin_url or conversation_id, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(invalid(
+                "Either linkedin_url or conversation_id is required",
+            ))
+        }
+    };
+    let text = match &request.message_text {
+        Some(Value::String(text)) => text.as_str(),
+        _ => return Err(invalid("message_text is required and must be a string")),
+    };
+    if let Some(problem) = message_problem(text) {
+        return Err(invalid(&problem.replacen("message", "message_text", 1)));
+    }
+    match charged_commit(state, api_key, Route::LkSend, account_id, target, text) {
+        Some(Ok(sent)) => Ok(ok_json(&LinkupSendAnswer::new(&sent), truncate)),
+        None => Err(insufficient_credits()),
+        Some(Err(Refusal::NotAProfileUrl)) => {
+            Err(invalid("linkedin_url must be a LinkedIn profile URL"))
+        }
+        Some(Err(_)) => Err(linkup_error(
+            404,
+            "CONVERSATION_NOT_FOUND",
+            "No conversation found for this profile or id",
+        )),
+    }
+}
+
+/// v2 `send {profile_url, message_text, media?}`: `media` is accepted and ignored;
+/// `conversation_id` is refused (v2 sends to a profile only).
+pub fn v2_send(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, Response> {
+    if params.get("conversation_id").is_some_and(|v| !v.is_null()) {
+        return Err(invalid_params(
+            "conversation_id is not accepted by send: use profile_url",
+        ));
+    }
+    let url =
+        text(params, "profile_url")?.ok_or_else(|| invalid_params("profile_url is required"))?;
+    let message = match params.get("message_text") {
+        Some(Value::String(text)) => text.as_str(),
+        _ => {
+            return Err(invalid_params(
+                "message_text is required and must be a string",
+            ))
+        }
+    };
+    if let Some(problem) = message_problem(message) {
+        return Err(invalid_params(&problem.replacen(
+            "message",
+            "message_text",
+            1,
+        )));
+    }
+    let account_id = call.account.account_id.as_str();
+    let target = Target::Profile(url);
+    match charged_commit(
+        call.state,
+        call.api_key,
+        Route::LkV2Send,
+        account_id,
+        target,
+        message,
+    ) {
+        Some(Ok(sent)) => Ok(call.envelope("send", SEND_COST, V2Sent::new(&sent))),
+        None => Err(insufficient_v2_credits()),
+        Some(Err(_)) => Err(invalid_params("profile_url must be a LinkedIn profile URL")),
+    }
+}
+
+/// Commits the send and charges its credit under one lock; `None` (nothing sent) when the
+/// key's balance is short. LinkupAPI has no daily quota of new conversations.
+fn charged_commit(
+    state: &AppState,
+    api_key: &str,
+    route: Route,
+    account_id: &str,
+    target: Target<'_>,
+    text: &str,
+) -> Option<Result<Sent, Refusal>> {
+    let mut m = state.lock();
+    let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
+    if m.linkup_credits.saturating_sub(spent) < SEND_COST {
+        return None;
+    }
+    let committed = sending::commit(&mut m, route, account_id, target, text, false);
+    if committed.is_ok() {
+        m.try_charge(api_key, SEND_COST);
+    }
+    Some(committed)
+}
