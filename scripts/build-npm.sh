@@ -21,7 +21,7 @@ node scripts/readme-error-codes.mjs
 wasm_file=npm/dist/linkedin_inbox_bg.wasm
 raw=$(wc -c < "$wasm_file")
 gz=$(gzip -9 -c "$wasm_file" | wc -c)
-echo "npm package wasm: ${raw} bytes raw, ${gz} bytes gzip ($((gz / 1024)) KB; budget 150 KB)"
+echo "npm package wasm: ${raw} bytes raw, ${gz} bytes gzip ($((gz / 1024)) KB; budget 160 KB)"
 rm -f npm/linkedin-inbox-*.tgz
 (cd npm && npm pack --silent --loglevel=error >/dev/null)
 tgz=$(ls npm/linkedin-inbox-*.tgz)

@@ -40,11 +40,11 @@ pub use inbox::{
     Step,
 };
 pub use merge::merge_messages;
-pub use outbox::{Draft, Sent};
 pub use model::{
     Conversation, ConversationPage, LatestMessage, Message, MessageKind, MessagePage,
     NetworkDistance, Participant, Sender, ThreadInfo,
 };
+pub use outbox::{Draft, Sent};
 pub use providers::{
     credit_cost, ConnectSafely, ConversationQuery, Linkup, MessageQuery, MessageTarget,
     CONNECTSAFELY_BASE_URL, LINKUP_BASE_URL,

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::inbox::Backend;
 use crate::model::Message;
 use crate::providers::MessageTarget;
 use crate::validate;
@@ -51,7 +53,9 @@ impl Draft {
             .map(validate::profile_url)
             .transpose()?;
         let target = match (id, profile_url) {
-            (Some(id), _) => MessageTarget::ConversationId(validate::conversation_id(id)?.to_owned()),
+            (Some(id), _) => {
+                MessageTarget::ConversationId(validate::conversation_id(id)?.to_owned())
+            }
             (None, Some(url)) => MessageTarget::ProfileUrl(url.to_owned()),
             (None, None) => {
                 return Err(Error::invalid(
@@ -83,4 +87,74 @@ pub struct Sent {
     pub message: Message,
     /// LinkupAPI credits the send cost (0 for ConnectSafely).
     pub credit_cost: u32,
+}
+
+/// Who writes for a backend: the proxy, or ConnectSafely when the account has it (free, and
+/// it has read state), else LinkupAPI.
+impl Backend {
+    /// Builds the send of `draft`. Through the proxy `idempotency_key` makes retries safe;
+    /// straight to a provider there is no such key: never retry a send whose outcome is unknown.
+    #[inline(never)]
+    pub fn build_send(&self, draft: &Draft, idempotency_key: &str) -> Result<HttpRequest> {
+        match self {
+            Self::Proxy(proxy) => proxy.build_send(draft, idempotency_key),
+            Self::Direct {
+                connectsafely: Some(cs),
+                account_id,
+                ..
+            } => cs.build_send(draft, account_id.as_deref()),
+            Self::Direct {
+                linkup: Some(lk), ..
+            } => lk.build_send(draft),
+            Self::Direct { .. } => Err(Error::invalid("config", "no provider to send with")),
+        }
+    }
+
+    /// Parses the answer to [`Self::build_send`] of `draft`.
+    #[inline(never)]
+    pub fn parse_send(&self, draft: &Draft, response: &HttpResponse) -> Result<Sent> {
+        match self {
+            Self::Proxy(proxy) => proxy.parse_send(response),
+            Self::Direct {
+                connectsafely: Some(cs),
+                ..
+            } => cs.parse_send(draft, response),
+            Self::Direct {
+                linkup: Some(lk), ..
+            } => lk.parse_send(draft, response),
+            Self::Direct { .. } => Err(Error::invalid("config", "no provider to send with")),
+        }
+    }
+
+    /// Builds the call that marks a conversation read or unread (`NOT_SUPPORTED` with
+    /// LinkupAPI alone: it has no such call).
+    #[inline(never)]
+    pub fn build_mark(&self, conversation_id: &str, read: bool) -> Result<HttpRequest> {
+        match self {
+            Self::Proxy(proxy) => proxy.build_mark(conversation_id, read),
+            Self::Direct {
+                connectsafely: Some(cs),
+                account_id,
+                ..
+            } => cs.build_mark(conversation_id, read, account_id.as_deref()),
+            Self::Direct { .. } => Err(Error::NotSupported {
+                message: "LinkupAPI has no read-state call: read state needs ConnectSafely".into(),
+            }),
+        }
+    }
+
+    /// Parses the answer to [`Self::build_mark`].
+    #[inline(never)]
+    pub fn parse_mark(&self, response: &HttpResponse) -> Result<()> {
+        match self {
+            Self::Proxy(proxy) => proxy.parse_mark(response),
+            Self::Direct {
+                connectsafely: Some(cs),
+                ..
+            } => cs.parse_mark(response),
+            Self::Direct { .. } => Err(Error::NotSupported {
+                message: "LinkupAPI has no read-state call".into(),
+            }),
+        }
+    }
 }

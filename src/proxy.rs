@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::{url_with_query, QUERY_VALUE};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::model::{ConversationPage, MessagePage};
+use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
 use crate::providers::{ConversationQuery, MessageQuery, MessageTarget};
 use crate::redact::{redact_text, truncate_chars, EXCERPT_CHARS};
@@ -15,7 +16,7 @@ use crate::secret::ClientToken;
 use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.
-const KNOWN_FIELDS: [&str; 12] = [
+const KNOWN_FIELDS: [&str; 17] = [
     "count",
     "keywords",
     "unread",
@@ -28,6 +29,11 @@ const KNOWN_FIELDS: [&str; 12] = [
     "loginToken",
     "baseUrl",
     "token",
+    "text",
+    "body",
+    "query",
+    "Idempotency-Key",
+    "idempotencyKey",
 ];
 
 /// Client for the Worker proxy: its base URL and this client's token. No I/O.
@@ -87,6 +93,95 @@ impl Proxy {
                 &[("profileUrl", Some(url.as_str())), page[0], page[1]],
             ),
         })
+    }
+
+    /// `POST /v1/conversations/{id}/messages` (a reply) or `POST /v1/messages` (to a person),
+    /// with the `Idempotency-Key` that makes a retry of it safe.
+    pub fn build_send(&self, draft: &Draft, idempotency_key: &str) -> Result<HttpRequest> {
+        let checked = draft.check()?;
+        if idempotency_key.is_empty()
+            || idempotency_key.len() > 255
+            || !idempotency_key.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(Error::invalid(
+                "idempotencyKey",
+                "must be 1..=255 visible ASCII characters",
+            ));
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            profile_url: Option<&'a str>,
+            text: &'a str,
+        }
+        let (path, profile_url) = match &checked.target {
+            MessageTarget::ConversationId(id) => (
+                format!(
+                    "/v1/conversations/{}/messages",
+                    utf8_percent_encode(id, QUERY_VALUE)
+                ),
+                checked.profile_url,
+            ),
+            MessageTarget::ProfileUrl(url) => ("/v1/messages".to_owned(), Some(url.as_str())),
+        };
+        let body = serde_json::to_string(&Body {
+            profile_url,
+            text: checked.text,
+        })
+        .map_err(|e| Error::invalid("text", e.to_string()))?;
+        let mut request = self.post(&path, Some(body));
+        request
+            .headers
+            .push(("idempotency-key".into(), idempotency_key.to_owned()));
+        Ok(request)
+    }
+
+    /// Parses the answer to [`Self::build_send`].
+    pub fn parse_send(&self, response: &HttpResponse) -> Result<Sent> {
+        #[derive(Deserialize)]
+        struct Answer {
+            message: crate::model::Message,
+        }
+        parse::<Answer>(response)
+            .map(|answer| Sent {
+                message: answer.message,
+                credit_cost: response
+                    .header("x-credits-spent")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            })
+            .map_err(|e| e.scrub(&[self.token.expose()]))
+    }
+
+    /// `POST /v1/conversations/{id}/read` or `/unread`.
+    pub fn build_mark(&self, conversation_id: &str, read: bool) -> Result<HttpRequest> {
+        let id = validate::conversation_id(conversation_id)?;
+        let what = if read { "read" } else { "unread" };
+        let path = format!(
+            "/v1/conversations/{}/{what}",
+            utf8_percent_encode(id, QUERY_VALUE)
+        );
+        Ok(self.post(&path, None))
+    }
+
+    /// Parses the answer to [`Self::build_mark`].
+    pub fn parse_mark(&self, response: &HttpResponse) -> Result<()> {
+        parse::<serde_json::Value>(response)
+            .map(|_| ())
+            .map_err(|e| e.scrub(&[self.token.expose()]))
+    }
+
+    fn post(&self, path: &str, body: Option<String>) -> HttpRequest {
+        let mut request = self.get(path, &[]);
+        request.method = Method::Post;
+        if body.is_some() {
+            request
+                .headers
+                .push(("content-type".into(), "application/json".into()));
+        }
+        request.body = body;
+        request
     }
 
     fn get(&self, path: &str, params: &[(&str, Option<&str>)]) -> HttpRequest {

@@ -92,6 +92,40 @@ impl InboxClient {
         promise(self.backend.clone(), self.fetch.clone(), operation)
     }
 
+    /// Sends a message through the proxy (`{ conversationId | profileUrl, text,
+    /// idempotencyKey? }`): at most once per key, whatever the retries (this client retries a
+    /// lost answer with the same key). `NOT_SUPPORTED` with provider keys.
+    #[wasm_bindgen(js_name = sendMessage, unchecked_return_type = "Promise<Sent>")]
+    pub fn send_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendInput")] input: JsValue,
+    ) -> Promise {
+        super::write::send_message(self.backend.clone(), self.fetch.clone(), input)
+    }
+
+    /// Marks a conversation read on LinkedIn, through the proxy (`NOT_SUPPORTED` for a
+    /// LinkupAPI-only account, or with provider keys).
+    #[wasm_bindgen(js_name = markRead, unchecked_return_type = "Promise<void>")]
+    pub fn mark_read(&self, conversation_id: String) -> Promise {
+        super::write::mark(
+            self.backend.clone(),
+            self.fetch.clone(),
+            conversation_id,
+            true,
+        )
+    }
+
+    /// Marks a conversation unread on LinkedIn, through the proxy (as `markRead`).
+    #[wasm_bindgen(js_name = markUnread, unchecked_return_type = "Promise<void>")]
+    pub fn mark_unread(&self, conversation_id: String) -> Promise {
+        super::write::mark(
+            self.backend.clone(),
+            self.fetch.clone(),
+            conversation_id,
+            false,
+        )
+    }
+
     /// Every conversation, following cursors to the end, each once.
     #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Conversation>")]
     pub fn conversations(

@@ -16,6 +16,7 @@ mod shared;
     feature = "boundary-none"
 )))]
 mod tape;
+mod write;
 
 #[cfg(test)]
 mod tests;

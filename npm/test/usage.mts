@@ -2,7 +2,7 @@
 // resolution; ES2022 alone, or with @types/node, or the DOM lib): every export, typed;
 // misspellings must fail. No global beyond ES2022 is used here (see usage-fetch.mts).
 import {
-  InboxClient, buildRequest, parseResponse, creditCost, mergeMessages, explainError, errorFromResponse, PageWalker,
+  InboxClient, type Sent, buildRequest, parseResponse, creditCost, mergeMessages, explainError, errorFromResponse, PageWalker,
   InboxError, isInboxError, errorCodes, init, initSync,
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
@@ -71,3 +71,16 @@ const notNull: string = buildRequest(config, "listConversations").body;
 // @ts-expect-error: errors come from the package, not from `new`
 const made = new InboxError("x");
 void typo; void wrongConfig; void wrongField; void wrongCode; void noQuery; void wrongPage; void notNull; void made;
+
+// Writes through the proxy: a sent message comes back in the model; read state resolves to nothing.
+async function writes(inbox: InboxClient): Promise<string> {
+  const sent: Sent = await inbox.sendMessage({ conversationId: "2-abc", text: "Hello", idempotencyKey: "k-1" });
+  const fresh = await inbox.sendMessage({ profileUrl: "https://www.linkedin.com/in/ana/", text: "Hi" });
+  const nothing: void = await inbox.markRead(sent.message.conversationId);
+  await inbox.markUnread(fresh.message.conversationId);
+  void nothing;
+  // @ts-expect-error: a send needs its text
+  await inbox.sendMessage({ conversationId: "2-abc" });
+  return sent.message.text + String(sent.creditCost);
+}
+void writes;

@@ -289,7 +289,10 @@ mod tests {
                 [c, rest @ ..] => t.first() == Some(c) && go(rest, &t[1..]),
             }
         }
-        go(&pattern.chars().collect::<Vec<_>>(), &text.chars().collect::<Vec<_>>())
+        go(
+            &pattern.chars().collect::<Vec<_>>(),
+            &text.chars().collect::<Vec<_>>(),
+        )
     }
 
     #[test]
@@ -297,7 +300,10 @@ mod tests {
         let config = config();
         let pattern = thread_head_pattern("2-abc").unwrap();
         for (count, generation) in [(10, 0), (100, 7)] {
-            let key = messages(count).plan(&config, "acct", generation, Provider::Linkup).unwrap().key;
+            let key = messages(count)
+                .plan(&config, "acct", generation, Provider::Linkup)
+                .unwrap()
+                .key;
             assert!(like(&pattern, &key), "{pattern} ~ {key}");
         }
         let other = PageRequest::Messages(MessageQuery {
@@ -305,7 +311,10 @@ mod tests {
             count: Some(10),
             ..Default::default()
         });
-        let key = other.plan(&config, "acct", 0, Provider::Linkup).unwrap().key;
+        let key = other
+            .plan(&config, "acct", 0, Provider::Linkup)
+            .unwrap()
+            .key;
         assert!(!like(&pattern, &key));
         assert_eq!(thread_head_pattern("not a thread"), None);
     }
@@ -393,7 +402,10 @@ mod tests {
             ("conversation-messages", "GET, POST")
         );
         assert!(thread.takes("GET") && thread.takes("POST") && !thread.takes("PUT"));
-        assert_eq!(route_of("/v1/conversations/2-abc/read").unwrap().allow, "POST");
+        assert_eq!(
+            route_of("/v1/conversations/2-abc/read").unwrap().allow,
+            "POST"
+        );
         assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
         assert_eq!(route_of("/v1/nothing"), None);
         assert_eq!(route_of("/v1/conversations//messages"), None);

@@ -49,16 +49,20 @@ fn count(params: &[(&'static str, String)]) -> Result<Option<u32>, Error> {
     get(params, "count")
         .map(|text| {
             // Digits only: no sign, no spaces (`+5` and ` 5` are refused, not read as 5).
-            let digits = !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| text.parse::<u32>().ok()).flatten().ok_or_else(|| {
-                invalid(
-                    "count",
-                    format!(
-                        "must be a whole number, got `{}`",
-                        text.chars().take(20).collect::<String>()
-                    ),
-                )
-            })
+            let digits =
+                !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| text.parse::<u32>().ok())
+                .flatten()
+                .ok_or_else(|| {
+                    invalid(
+                        "count",
+                        format!(
+                            "must be a whole number, got `{}`",
+                            text.chars().take(20).collect::<String>()
+                        ),
+                    )
+                })
         })
         .transpose()
 }
@@ -118,7 +122,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn idempotency_key(value: Option<&str>) -> Result<String, Error> {
     const FIELD: &str = "Idempotency-Key";
     let Some(value) = value else {
-        return Err(invalid(FIELD, "is required for a send (any unique string per message, reused on retries)"));
+        return Err(invalid(
+            FIELD,
+            "is required for a send (any unique string per message, reused on retries)",
+        ));
     };
     if value.is_empty() || value.len() > 255 || !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(invalid(FIELD, "must be 1..=255 visible ASCII characters"));
@@ -143,7 +150,10 @@ struct NewBody {
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &str, shape: &str) -> Result<T, Error> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(invalid("body", format!("must be at most {MAX_BODY_BYTES} bytes")));
+        return Err(invalid(
+            "body",
+            format!("must be at most {MAX_BODY_BYTES} bytes"),
+        ));
     }
     serde_json::from_str(body).map_err(|e| {
         let what = e.to_string();
@@ -224,13 +234,25 @@ mod tests {
 
     #[test]
     fn sends_need_a_key_and_a_checked_body() {
-        assert_eq!(idempotency_key(None).unwrap_err().field(), Some("Idempotency-Key"));
-        assert_eq!(idempotency_key(Some("")).unwrap_err().field(), Some("Idempotency-Key"));
-        assert_eq!(idempotency_key(Some("a b")).unwrap_err().field(), Some("Idempotency-Key"));
+        assert_eq!(
+            idempotency_key(None).unwrap_err().field(),
+            Some("Idempotency-Key")
+        );
+        assert_eq!(
+            idempotency_key(Some("")).unwrap_err().field(),
+            Some("Idempotency-Key")
+        );
+        assert_eq!(
+            idempotency_key(Some("a b")).unwrap_err().field(),
+            Some("Idempotency-Key")
+        );
         assert!(idempotency_key(Some(&"k".repeat(256))).is_err());
         assert_eq!(idempotency_key(Some("9f1c-42")).unwrap(), "9f1c-42");
         let draft = reply_draft("2-abc", r#"{"text": " hi <b>there</b> "}"#).unwrap();
-        assert_eq!((draft.conversation_id.as_deref(), draft.text.as_str()), (Some("2-abc"), " hi <b>there</b> "));
+        assert_eq!(
+            (draft.conversation_id.as_deref(), draft.text.as_str()),
+            (Some("2-abc"), " hi <b>there</b> ")
+        );
         for (body, field) in [
             ("", "body"),
             ("{}", "body"),
@@ -238,20 +260,53 @@ mod tests {
             (r#"{"text": "   "}"#, "text"),
             (r#"{"text": "a\u0000b"}"#, "text"),
         ] {
-            assert_eq!(reply_draft("2-abc", body).unwrap_err().field(), Some(field), "{body}");
+            assert_eq!(
+                reply_draft("2-abc", body).unwrap_err().field(),
+                Some(field),
+                "{body}"
+            );
         }
-        assert_eq!(reply_draft("nope", r#"{"text": "hi"}"#).unwrap_err().field(), Some("conversationId"));
+        assert_eq!(
+            reply_draft("nope", r#"{"text": "hi"}"#)
+                .unwrap_err()
+                .field(),
+            Some("conversationId")
+        );
         let huge = format!(r#"{{"text": "{}"}}"#, "a".repeat(MAX_BODY_BYTES));
-        assert_eq!(reply_draft("2-abc", &huge).unwrap_err().field(), Some("body"));
-        let new = new_draft(r#"{"profileUrl": "https://www.linkedin.com/in/ana/", "text": "Hello"}"#).unwrap();
-        assert_eq!(new.profile_url.as_deref(), Some("https://www.linkedin.com/in/ana/"));
-        assert_eq!(new_draft(r#"{"profileUrl": "https://evil.example/in/ana", "text": "x"}"#).unwrap_err().field(), Some("profileUrl"));
-        assert_eq!(new_draft(r#"{"text": "x"}"#).unwrap_err().field(), Some("body"));
+        assert_eq!(
+            reply_draft("2-abc", &huge).unwrap_err().field(),
+            Some("body")
+        );
+        let new =
+            new_draft(r#"{"profileUrl": "https://www.linkedin.com/in/ana/", "text": "Hello"}"#)
+                .unwrap();
+        assert_eq!(
+            new.profile_url.as_deref(),
+            Some("https://www.linkedin.com/in/ana/")
+        );
+        assert_eq!(
+            new_draft(r#"{"profileUrl": "https://evil.example/in/ana", "text": "x"}"#)
+                .unwrap_err()
+                .field(),
+            Some("profileUrl")
+        );
+        assert_eq!(
+            new_draft(r#"{"text": "x"}"#).unwrap_err().field(),
+            Some("body")
+        );
     }
 
     #[test]
     fn numbers_are_digits_only_and_keywords_within_their_length_as_sent() {
-        for bad in ["?count=%2B5", "?count=+5", "?count=%205", "?count=5%20", "?count=", "?count=5.0", "?count=0x5"] {
+        for bad in [
+            "?count=%2B5",
+            "?count=+5",
+            "?count=%205",
+            "?count=5%20",
+            "?count=",
+            "?count=5.0",
+            "?count=0x5",
+        ] {
             let error = conversations(&url(bad), None, &plain).unwrap_err();
             assert_eq!(
                 (error.code(), error.field()),
@@ -259,8 +314,17 @@ mod tests {
                 "{bad}"
             );
         }
-        assert_eq!(conversations(&url("?count=05"), None, &plain).unwrap().count, Some(5));
-        let long = format!("?keywords={}{}", "a".repeat(linkedin_inbox::MAX_KEYWORDS_LEN), "%20%20");
+        assert_eq!(
+            conversations(&url("?count=05"), None, &plain)
+                .unwrap()
+                .count,
+            Some(5)
+        );
+        let long = format!(
+            "?keywords={}{}",
+            "a".repeat(linkedin_inbox::MAX_KEYWORDS_LEN),
+            "%20%20"
+        );
         let error = conversations(&url(&long), None, &plain).unwrap_err();
         assert_eq!(error.field(), Some("keywords"));
         let exact = format!("?keywords={}", "a".repeat(linkedin_inbox::MAX_KEYWORDS_LEN));

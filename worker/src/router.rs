@@ -141,7 +141,10 @@ async fn handle(
             routes::send_reply,
         )
         .post_async("/v1/conversations/:conversationId/read", routes::mark_read)
-        .post_async("/v1/conversations/:conversationId/unread", routes::mark_unread)
+        .post_async(
+            "/v1/conversations/:conversationId/unread",
+            routes::mark_unread,
+        )
         .get_async("/v1/messages", routes::profile_messages)
         .post_async("/v1/messages", routes::send_new)
         .get_async("/v1/usage", routes::usage)

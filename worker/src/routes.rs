@@ -83,7 +83,12 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
     let body = req.text().await.unwrap_or_default();
-    let request = key.and_then(|key| Ok(GateSend { key, draft: query::reply_draft(&raw_id, &body)? }));
+    let request = key.and_then(|key| {
+        Ok(GateSend {
+            key,
+            draft: query::reply_draft(&raw_id, &body)?,
+        })
+    });
     write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
 }
 
@@ -92,7 +97,12 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
 pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
     let body = req.text().await.unwrap_or_default();
-    let request = key.and_then(|key| Ok(GateSend { key, draft: query::new_draft(&body)? }));
+    let request = key.and_then(|key| {
+        Ok(GateSend {
+            key,
+            draft: query::new_draft(&body)?,
+        })
+    });
     write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
 }
 
@@ -114,7 +124,10 @@ async fn mark(ctx: &RouteContext<Call>, read: bool) -> worker::Result<Response> 
             ..Default::default()
         }
         .cache_key()?;
-        Ok(GateMark { conversation_id: id, read })
+        Ok(GateMark {
+            conversation_id: id,
+            read,
+        })
     });
     write(ctx, "/mark", request.map(|r| serde_json::to_string(&r))).await
 }

@@ -122,9 +122,15 @@ mod tests {
     #[test]
     fn legacy_ledger_entries_become_rows() {
         assert_eq!(legacy_rows("hits", &json!(7)), vec![("hits".to_owned(), 7)]);
-        assert_eq!(legacy_rows("cs:20000", &json!(149.0)), vec![("cs:20000".to_owned(), 149)]);
         assert_eq!(
-            legacy_rows("bucket:alex", &json!({"milli_tokens": 59000, "at_ms": 1_700_000_000_000u64})),
+            legacy_rows("cs:20000", &json!(149.0)),
+            vec![("cs:20000".to_owned(), 149)]
+        );
+        assert_eq!(
+            legacy_rows(
+                "bucket:alex",
+                &json!({"milli_tokens": 59000, "at_ms": 1_700_000_000_000u64})
+            ),
             vec![
                 ("bucket:alex:tokens".to_owned(), 59_000),
                 ("bucket:alex:at".to_owned(), 1_700_000_000_000)

@@ -181,3 +181,35 @@ test("the daily send budget refuses before any upstream call, with Retry-After",
     await limited.stop();
   }
 });
+
+test("npm: sendMessage through the proxy retries a lost answer with its key (one message), markRead/markUnread; provider keys cannot send", async () => {
+  const { InboxClient, isInboxError } = await import("../../npm/dist/node.mjs");
+  const { checkedFetch } = await import("../../tests/js/worker.mjs");
+  const inbox = new InboxClient({ proxy: { url: worker.base, token: "send-alex" }, fetch: checkedFetch });
+  const conversation = (await inbox.listConversations({ count: 3 })).items[2];
+  const before = await sends();
+  const text = `from npm ${randomUUID().slice(0, 8)}`;
+  // The first answer is lost after the provider committed: the client's retry (same key) finds it.
+  await sandbox.fault({ mode: "commit-drop", count: 1, endpoint: "connectsafely" });
+  const sent = await inbox.sendMessage({ conversationId: conversation.id, text });
+  assert.equal(sent.message.text, text);
+  assert.equal(await sends(), before + 1, "one upstream send for the client's two tries");
+  const thread = await inbox.listMessages({ conversationId: conversation.id, count: 10 });
+  assert.equal(thread.items.filter((m) => m.text === text).length, 1);
+  // A caller's own key: the same message again is a replay.
+  const key = randomUUID();
+  const a = await inbox.sendMessage({ conversationId: conversation.id, text: `${text} again`, idempotencyKey: key });
+  const b = await inbox.sendMessage({ conversationId: conversation.id, text: `${text} again`, idempotencyKey: key });
+  assert.deepEqual(a, b);
+  assert.equal(await sends(), before + 2);
+  await assert.rejects(inbox.sendMessage({ conversationId: conversation.id, text: "other", idempotencyKey: key }), (e) => isInboxError(e) && e.code === "IDEMPOTENCY_KEY_REUSED" && e.status === 422);
+  await assert.rejects(inbox.sendMessage({ conversationId: conversation.id, text: " " }), (e) => e.code === "INVALID_INPUT" && e.field === "text");
+  assert.equal(await inbox.markUnread(conversation.id), undefined);
+  assert.ok((await inbox.listConversations({ unread: true, count: 100 })).items.some((c) => c.id === conversation.id));
+  await inbox.markRead(conversation.id);
+  assert.ok(!(await inbox.listConversations({ unread: true, count: 100 })).items.some((c) => c.id === conversation.id));
+  const { directConfig } = await import("../../tests/js/sandbox.mjs");
+  const direct = new InboxClient(directConfig(sandbox.base));
+  await assert.rejects(direct.sendMessage({ conversationId: conversation.id, text: "x" }), (e) => e.code === "NOT_SUPPORTED");
+  assert.equal(await sends(), before + 2);
+});

@@ -87,7 +87,8 @@ impl ConnectSafely {
             },
             message: checked.text,
         };
-        let body = serde_json::to_string(&body).map_err(|e| Error::invalid("text", e.to_string()))?;
+        let body =
+            serde_json::to_string(&body).map_err(|e| Error::invalid("text", e.to_string()))?;
         Ok(self.write(
             Method::Post,
             format!("{}/conversations/send", self.base_url),

@@ -46,7 +46,11 @@ struct SentData {
     conversation_id: Option<String>,
     #[serde(alias = "entityUrn")]
     entity_urn: Option<String>,
-    #[serde(default, alias = "deliveredAt", deserialize_with = "crate::time::opt_time")]
+    #[serde(
+        default,
+        alias = "deliveredAt",
+        deserialize_with = "crate::time::opt_time"
+    )]
     timestamp: Option<i64>,
     text: Option<String>,
 }
@@ -133,15 +137,18 @@ impl Linkup {
                         .as_ref()
                         .and_then(|m| m.credits_consumed)
                         .unwrap_or(1);
-                    (answer.data.filter(|_| answer.success != Some(false)), credits)
+                    (
+                        answer.data.filter(|_| answer.success != Some(false)),
+                        credits,
+                    )
                 }
             };
             let Some(data) = data else {
                 return Err(error_from_response(response));
             };
-            let id = data
-                .entity_urn
-                .ok_or_else(|| malformed(response, ".data.entity_urn", "the sent message has no id"))?;
+            let id = data.entity_urn.ok_or_else(|| {
+                malformed(response, ".data.entity_urn", "the sent message has no id")
+            })?;
             let named = draft
                 .conversation_id
                 .as_deref()
@@ -152,7 +159,11 @@ impl Linkup {
                 .or(named)
                 .map(conversation_key)
                 .ok_or_else(|| {
-                    malformed(response, ".data.conversation_id", "the send answer names no conversation")
+                    malformed(
+                        response,
+                        ".data.conversation_id",
+                        "the send answer names no conversation",
+                    )
                 })?;
             let text = data.text.unwrap_or_else(|| draft.text.trim().to_owned());
             Ok(Sent {

@@ -76,8 +76,22 @@ fn degraded() -> worker::Result<Response> {
 
 /// A write (`/send`, `/mark`) through the account's gate; when the gate fails, nothing was
 /// sent.
-pub async fn forward_write(env: &Env, call: &Call, path: &str, body: String) -> worker::Result<Response> {
-    match send(env, call, &account_digest(call.client()), path, Method::Post, Some(body)).await {
+pub async fn forward_write(
+    env: &Env,
+    call: &Call,
+    path: &str,
+    body: String,
+) -> worker::Result<Response> {
+    match send(
+        env,
+        call,
+        &account_digest(call.client()),
+        path,
+        Method::Post,
+        Some(body),
+    )
+    .await
+    {
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");

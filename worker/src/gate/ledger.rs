@@ -338,8 +338,7 @@ impl Ledger {
         let today = self.get(day_key).await?;
         self.put(day_key, today.saturating_sub(credits)).await?;
         let spent = self.get("credits_spent").await?;
-        self
-            .put("credits_spent", spent.saturating_sub(credits))
+        self.put("credits_spent", spent.saturating_sub(credits))
             .await
     }
 
@@ -422,8 +421,7 @@ impl Ledger {
         until_ms: u64,
     ) -> worker::Result<()> {
         self.put(&format!("paused_at:{provider}"), now_ms).await?;
-        self
-            .put(&format!("paused_until:{provider}"), until_ms)
+        self.put(&format!("paused_until:{provider}"), until_ms)
             .await
     }
 

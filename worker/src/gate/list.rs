@@ -219,8 +219,7 @@ impl AccountGate {
         let searchable = filters
             .keywords
             .is_none_or(|k| crate::search::fts_query(k).is_some());
-        while searchable && end.matched <= count && !stale && older < TAIL_PAGES_PER_REQUEST
-        {
+        while searchable && end.matched <= count && !stale && older < TAIL_PAGES_PER_REQUEST {
             let Some(tail) = state
                 .as_ref()
                 .filter(|s| !s.is_complete())
@@ -271,14 +270,10 @@ impl AccountGate {
                 // After the last item shown (or where this page started, with the number of
                 // stored conversations so a repeat differs), bound to the filters and signed.
                 // Nothing matched yet and nothing presented: from the top, so the walk goes on.
-                let position = end
-                    .last
-                    .clone()
-                    .or(after.clone())
-                    .or(Some(Position {
-                        last_activity_at: i64::MAX,
-                        thread_id: String::new(),
-                    }));
+                let position = end.last.clone().or(after.clone()).or(Some(Position {
+                    last_activity_at: i64::MAX,
+                    thread_id: String::new(),
+                }));
                 position.map(|p| {
                     let core = Cursor {
                         provider,

@@ -25,8 +25,8 @@ use worker::{
 };
 
 pub use forward::{forward_page, forward_simple, forward_write};
-pub use outbox::{GateMark, GateSend};
 use ledger::{next_reset_ms, Ledger, Reservation};
+pub use outbox::{GateMark, GateSend};
 
 use crate::auth::account_digest;
 use crate::config::{ClientEntry, Config};

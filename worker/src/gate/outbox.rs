@@ -10,8 +10,7 @@
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use linkedin_inbox::{
-    Backend, ConnectSafely, Draft, Error, ErrorCode, Linkup, Message, MessageQuery, Operation,
-    Page, Sent, ServedError,
+    Backend, Draft, Error, ErrorCode, Message, MessageQuery, Operation, Page, Sent, ServedError,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -157,41 +156,51 @@ fn refused(error: &Error) -> bool {
     }
 }
 
-/// The provider that sends for this account: ConnectSafely when it has one, else LinkupAPI.
-enum Writer {
-    ConnectSafely(ConnectSafely, Option<String>),
-    Linkup(Linkup),
-}
+/// The provider that writes for this account (the core's choice: ConnectSafely when the
+/// account has it, else LinkupAPI).
+struct Writer(Backend);
 
 impl Writer {
     fn of(backend: &Backend) -> Option<Self> {
         match backend {
             Backend::Direct {
-                connectsafely: Some(cs),
-                account_id,
+                connectsafely: Some(_),
                 ..
-            } => Some(Self::ConnectSafely(cs.clone(), account_id.clone())),
-            Backend::Direct {
-                linkup: Some(lk), ..
-            } => Some(Self::Linkup(lk.clone())),
+            }
+            | Backend::Direct {
+                linkup: Some(_), ..
+            } => Some(Self(backend.clone())),
             _ => None,
         }
     }
 
     fn is_connectsafely(&self) -> bool {
-        matches!(self, Self::ConnectSafely(..))
+        matches!(
+            self.0,
+            Backend::Direct {
+                connectsafely: Some(_),
+                ..
+            }
+        )
+    }
+
+    /// The LinkupAPI v2 client, when it is the one that writes.
+    fn linkup_v2(&self) -> bool {
+        match &self.0 {
+            Backend::Direct {
+                connectsafely: None,
+                linkup: Some(lk),
+                ..
+            } => lk.v2_account_id().is_some(),
+            _ => false,
+        }
     }
 
     async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Error> {
-        let request = match self {
-            Self::ConnectSafely(cs, account) => cs.build_send(draft, account.as_deref())?,
-            Self::Linkup(lk) => lk.build_send(draft)?,
-        };
+        // Straight to the provider: the idempotency key is ours, not sent upstream.
+        let request = self.0.build_send(draft, "-")?;
         let response = crate::upstream::send(&request, timeout_ms).await?;
-        match self {
-            Self::ConnectSafely(cs, _) => cs.parse_send(draft, &response),
-            Self::Linkup(lk) => lk.parse_send(draft, &response),
-        }
+        self.0.parse_send(draft, &response)
     }
 }
 
@@ -310,7 +319,9 @@ impl Attempt {
                     .await
                     .map_err(storage_failed)?;
                 if !allowed {
-                    return Err(Error::BudgetExhausted { retry_after_secs: until_reset });
+                    return Err(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    });
                 }
                 None
             }
@@ -319,7 +330,9 @@ impl Attempt {
                     .reserve_credits(now, credits, self.config.linkup_daily_credit_cap)
                     .await
                     .map_err(storage_failed)?
-                    .ok_or(Error::BudgetExhausted { retry_after_secs: until_reset })?,
+                    .ok_or(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    })?,
             ),
         };
         let query = MessageQuery {
@@ -440,15 +453,15 @@ impl AccountGate {
         let sql = migrated(&storage)?;
         let inbox = Inbox::open(&storage)?;
         // LinkupAPI v2 sends to the other member's profile: the stored conversation knows it.
-        if let (Writer::Linkup(lk), Some(id), None) =
-            (&writer, &draft.conversation_id, &draft.profile_url)
-        {
-            if lk.v2_account_id().is_some() {
-                let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
-                draft.profile_url = inbox
-                    .conversation(thread)?
-                    .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
-            }
+        if let (true, Some(id), None) = (
+            writer.linkup_v2(),
+            &draft.conversation_id,
+            &draft.profile_url,
+        ) {
+            let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
+            draft.profile_url = inbox
+                .conversation(thread)?
+                .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
         }
         let scoped = scoped_key(&client.name, &key);
         let digest = request_digest(&draft);
@@ -470,7 +483,9 @@ impl AccountGate {
                 )
             }
             Some(Row {
-                state, answer: Some(answer), ..
+                state,
+                answer: Some(answer),
+                ..
             }) if state == "sent" => {
                 return Outcome {
                     status: 200,
@@ -525,7 +540,9 @@ impl AccountGate {
             check_first,
         };
         let shared = attempt.run().boxed_local().shared();
-        self.sends.borrow_mut().insert(scoped.clone(), shared.clone());
+        self.sends
+            .borrow_mut()
+            .insert(scoped.clone(), shared.clone());
         let outcome = shared.await;
         self.sends.borrow_mut().remove(&scoped);
         outcome.respond(false)
@@ -542,13 +559,7 @@ impl AccountGate {
         let Ok(backend) = config.backend(client) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
-        let Some(Writer::ConnectSafely(cs, account)) = Writer::of(&backend) else {
-            return respond::refuse(
-                ErrorCode::NotSupported,
-                "LinkupAPI has no read-state call: this account's read state cannot be changed from here",
-            );
-        };
-        let request_upstream = match cs.build_mark(&request.conversation_id, request.read, account.as_deref()) {
+        let request_upstream = match backend.build_mark(&request.conversation_id, request.read) {
             Ok(r) => r,
             Err(e) => return respond::core_error(&e),
         };
@@ -561,11 +572,11 @@ impl AccountGate {
                 retry_after_secs: Some((next_reset_ms(now) - now).div_ceil(1000)),
             });
         }
-        let result = match crate::upstream::send(&request_upstream, config.upstream_timeout_ms).await
-        {
-            Ok(response) => cs.parse_mark(&response),
-            Err(e) => Err(e),
-        };
+        let result =
+            match crate::upstream::send(&request_upstream, config.upstream_timeout_ms).await {
+                Ok(response) => backend.parse_mark(&response),
+                Err(e) => Err(e),
+            };
         if let Err(e) = result {
             return respond::core_error(&e);
         }
