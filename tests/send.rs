@@ -47,7 +47,9 @@ fn body(request: &linkedin_inbox::HttpRequest) -> Value {
 
 #[test]
 fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text() {
-    let request = cs().build_send(&reply("  Hi <b>Ana</b> 👋\nsee you  "), Some("acct-1")).unwrap();
+    let request = cs()
+        .build_send(&reply("  Hi <b>Ana</b> 👋\nsee you  "), Some("acct-1"))
+        .unwrap();
     assert_eq!(
         (request.method.as_str(), request.url.as_str()),
         ("POST", "http://127.0.0.1:9/linkedin/conversations/send")
@@ -56,10 +58,19 @@ fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text()
         body(&request),
         json!({"accountId": "acct-1", "conversationUrn": format!("urn:li:messagingThread:{THREAD}"), "message": "Hi <b>Ana</b> 👋\nsee you"})
     );
-    assert!(request.headers.iter().any(|(k, v)| k == "authorization" && v == "Bearer cs-key"));
-    assert!(request.headers.iter().any(|(k, v)| k == "content-type" && v == "application/json"));
+    assert!(request
+        .headers
+        .iter()
+        .any(|(k, v)| k == "authorization" && v == "Bearer cs-key"));
+    assert!(request
+        .headers
+        .iter()
+        .any(|(k, v)| k == "content-type" && v == "application/json"));
     let request = cs().build_send(&to_profile("Hello"), None).unwrap();
-    assert_eq!(body(&request), json!({"recipientProfileUrl": PROFILE, "message": "Hello"}));
+    assert_eq!(
+        body(&request),
+        json!({"recipientProfileUrl": PROFILE, "message": "Hello"})
+    );
 }
 
 #[test]
@@ -70,23 +81,53 @@ fn connectsafely_send_answer_becomes_the_threads_message() {
             "sentAt": 1764000000000i64, "senderProfileId": "OWN", "senderName": "Me Myself", "senderPhoto": null, "isSentByOwner": true},
         "threadId": THREAD
     });
-    let sent = cs().parse_send(&reply("Hi"), &HttpResponse::new(200, answer.to_string())).unwrap();
+    let sent = cs()
+        .parse_send(&reply("Hi"), &HttpResponse::new(200, answer.to_string()))
+        .unwrap();
     assert_eq!(sent.credit_cost, 0);
     let m = sent.message;
     assert_eq!(
-        (m.id.as_str(), m.conversation_id.as_str(), m.text.as_str(), m.sent_at, m.kind, m.sender.name.as_str()),
-        ("urn:li:msg_message:(urn:li:fsd_profile:OWN,2-MSG)", THREAD, "Hi <b>Ana</b> 👋", 1_764_000_000_000, MessageKind::Text, "Me Myself")
+        (
+            m.id.as_str(),
+            m.conversation_id.as_str(),
+            m.text.as_str(),
+            m.sent_at,
+            m.kind,
+            m.sender.name.as_str()
+        ),
+        (
+            "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-MSG)",
+            THREAD,
+            "Hi <b>Ana</b> 👋",
+            1_764_000_000_000,
+            MessageKind::Text,
+            "Me Myself"
+        )
     );
     // ISO time, no threadId: the draft's conversation.
     let answer = json!({"success": true, "sentMessage": {"messageUrn": "urn:li:msg_message:x", "text": "a", "sentAt": "2025-11-24T10:00:00Z"}});
-    let sent = cs().parse_send(&reply("a"), &HttpResponse::new(200, answer.to_string())).unwrap();
-    assert_eq!((sent.message.conversation_id.as_str(), sent.message.sent_at), (THREAD, 1_763_978_400_000));
+    let sent = cs()
+        .parse_send(&reply("a"), &HttpResponse::new(200, answer.to_string()))
+        .unwrap();
+    assert_eq!(
+        (sent.message.conversation_id.as_str(), sent.message.sent_at),
+        (THREAD, 1_763_978_400_000)
+    );
     // A new conversation with no thread named is malformed, not a guess.
     let answer = json!({"success": true, "sentMessage": {"messageUrn": "urn:li:msg_message:x", "text": "a", "sentAt": 1}});
-    let error = cs().parse_send(&to_profile("a"), &HttpResponse::new(200, answer.to_string())).unwrap_err();
+    let error = cs()
+        .parse_send(
+            &to_profile("a"),
+            &HttpResponse::new(200, answer.to_string()),
+        )
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::MalformedResponse);
-    let limited = HttpResponse::new(429, r#"{"success":false,"message":"daily limit"}"#).with_header("retry-after", "3600");
-    assert_eq!(cs().parse_send(&reply("a"), &limited).unwrap_err().code(), ErrorCode::RateLimited);
+    let limited = HttpResponse::new(429, r#"{"success":false,"message":"daily limit"}"#)
+        .with_header("retry-after", "3600");
+    assert_eq!(
+        cs().parse_send(&reply("a"), &limited).unwrap_err().code(),
+        ErrorCode::RateLimited
+    );
     let refused = HttpResponse::new(200, r#"{"success":false,"message":"nope"}"#);
     assert!(cs().parse_send(&reply("a"), &refused).is_err());
 }
@@ -94,8 +135,14 @@ fn connectsafely_send_answer_becomes_the_threads_message() {
 #[test]
 fn connectsafely_read_state_calls() {
     let seen = cs().build_mark(THREAD, true, Some("acct-1")).unwrap();
-    assert_eq!((seen.method.as_str(), seen.url.as_str()), ("POST", "http://127.0.0.1:9/linkedin/messaging/mark-seen"));
-    assert_eq!(body(&seen), json!({"accountId": "acct-1", "conversationUrn": format!("urn:li:messagingThread:{THREAD}")}));
+    assert_eq!(
+        (seen.method.as_str(), seen.url.as_str()),
+        ("POST", "http://127.0.0.1:9/linkedin/messaging/mark-seen")
+    );
+    assert_eq!(
+        body(&seen),
+        json!({"accountId": "acct-1", "conversationUrn": format!("urn:li:messagingThread:{THREAD}")})
+    );
     let unseen = cs().build_mark(THREAD, false, Some("acct-1")).unwrap();
     assert_eq!(unseen.method.as_str(), "PATCH");
     assert_eq!(
@@ -103,8 +150,21 @@ fn connectsafely_read_state_calls() {
         "http://127.0.0.1:9/linkedin/conversations/urn%3Ali%3AmessagingThread%3A2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA%3D%3D/mark-unread?accountId=acct-1"
     );
     assert!(unseen.body.is_none());
-    assert!(cs().parse_mark(&HttpResponse::new(200, r#"{"success":true,"message":"ok"}"#)).is_ok());
-    assert_eq!(cs().parse_mark(&HttpResponse::new(404, r#"{"success":false,"message":"no"}"#)).unwrap_err().code(), ErrorCode::NotFound);
+    assert!(cs()
+        .parse_mark(&HttpResponse::new(
+            200,
+            r#"{"success":true,"message":"ok"}"#
+        ))
+        .is_ok());
+    assert_eq!(
+        cs().parse_mark(&HttpResponse::new(
+            404,
+            r#"{"success":false,"message":"no"}"#
+        ))
+        .unwrap_err()
+        .code(),
+        ErrorCode::NotFound
+    );
     assert!(cs().build_mark("not an id", true, None).is_err());
 }
 
@@ -112,24 +172,48 @@ fn connectsafely_read_state_calls() {
 fn linkup_v1_sends_to_a_conversation_or_profile_and_reads_ms_and_urns() {
     let request = lk_v1().build_send(&reply("Hello")).unwrap();
     assert_eq!(request.url, "http://127.0.0.1:9/v1/messages/send");
-    assert_eq!(body(&request), json!({"conversation_id": THREAD, "message_text": "Hello", "login_token": "li-at-secret"}));
+    assert_eq!(
+        body(&request),
+        json!({"conversation_id": THREAD, "message_text": "Hello", "login_token": "li-at-secret"})
+    );
     let request = lk_v1().build_send(&to_profile("Hello")).unwrap();
     assert_eq!(body(&request)["linkedin_url"], PROFILE);
     let answer = json!({"status": "success", "data": {
         "conversation_id": format!("urn:li:msg_conversation:(urn:li:fsd_profile:OWN,{THREAD})"),
         "entity_urn": "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)", "timestamp": 1764000000000i64, "text": "Hello"}});
-    let sent = lk_v1().parse_send(&to_profile("Hello"), &HttpResponse::new(200, answer.to_string())).unwrap();
+    let sent = lk_v1()
+        .parse_send(
+            &to_profile("Hello"),
+            &HttpResponse::new(200, answer.to_string()),
+        )
+        .unwrap();
     assert_eq!(
-        (sent.message.conversation_id.as_str(), sent.message.sent_at, sent.credit_cost, sent.message.id.as_str()),
-        (THREAD, 1_764_000_000_000, 1, "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)")
+        (
+            sent.message.conversation_id.as_str(),
+            sent.message.sent_at,
+            sent.credit_cost,
+            sent.message.id.as_str()
+        ),
+        (
+            THREAD,
+            1_764_000_000_000,
+            1,
+            "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)"
+        )
     );
 }
 
 #[test]
 fn linkup_v2_sends_to_a_profile_only_and_reads_iso_and_bare_ids() {
     let error = lk_v2().build_send(&reply("Hello")).unwrap_err();
-    assert_eq!((error.code(), error.field()), (ErrorCode::InvalidInput, Some("profileUrl")));
-    let with_member = Draft { profile_url: Some(PROFILE.into()), ..reply("Hello") };
+    assert_eq!(
+        (error.code(), error.field()),
+        (ErrorCode::InvalidInput, Some("profileUrl"))
+    );
+    let with_member = Draft {
+        profile_url: Some(PROFILE.into()),
+        ..reply("Hello")
+    };
     let request = lk_v2().build_send(&with_member).unwrap();
     assert_eq!(request.url, "http://127.0.0.1:9/v2/messages");
     assert_eq!(
@@ -138,10 +222,17 @@ fn linkup_v2_sends_to_a_profile_only_and_reads_iso_and_bare_ids() {
     );
     let answer = json!({"success": true, "data": {"entityUrn": "urn:li:msg_message:(x,2-M)", "conversation_id": THREAD,
         "deliveredAt": "2025-11-24T10:00:00.000Z", "text": "Hello"}, "metadata": {"action": "send", "credits_consumed": 1}});
-    let sent = lk_v2().parse_send(&with_member, &HttpResponse::new(200, answer.to_string())).unwrap();
-    assert_eq!((sent.message.conversation_id.as_str(), sent.message.sent_at), (THREAD, 1_763_978_400_000));
+    let sent = lk_v2()
+        .parse_send(&with_member, &HttpResponse::new(200, answer.to_string()))
+        .unwrap();
+    assert_eq!(
+        (sent.message.conversation_id.as_str(), sent.message.sent_at),
+        (THREAD, 1_763_978_400_000)
+    );
     let refused = json!({"success": false, "error": {"code": "INSUFFICIENT_CREDITS", "message": "no credits"}});
-    let error = lk_v2().parse_send(&with_member, &HttpResponse::new(402, refused.to_string())).unwrap_err();
+    let error = lk_v2()
+        .parse_send(&with_member, &HttpResponse::new(402, refused.to_string()))
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InsufficientCredits);
 }
 
@@ -153,16 +244,41 @@ fn drafts_are_validated_naming_the_field() {
     assert_eq!(field(reply("a\u{7}b")), Some("text"));
     assert_eq!(field(reply("a\rb")), Some("text"));
     assert_eq!(field(reply(&"x".repeat(MAX_MESSAGE_LEN + 1))), Some("text"));
-    assert!(cs().build_send(&reply(&"é".repeat(MAX_MESSAGE_LEN)), None).is_ok());
-    assert!(cs().build_send(&reply("line one\n\tline two"), None).is_ok());
-    assert_eq!(field(Draft { text: "hi".into(), ..Default::default() }), Some("conversationId"));
-    assert_eq!(field(Draft { profile_url: Some("https://example.com/in/x".into()), ..to_profile("hi") }), Some("profileUrl"));
-    assert_eq!(field(Draft { conversation_id: Some("nope".into()), ..reply("hi") }), Some("conversationId"));
+    assert!(cs()
+        .build_send(&reply(&"é".repeat(MAX_MESSAGE_LEN)), None)
+        .is_ok());
+    assert!(cs()
+        .build_send(&reply("line one\n\tline two"), None)
+        .is_ok());
+    assert_eq!(
+        field(Draft {
+            text: "hi".into(),
+            ..Default::default()
+        }),
+        Some("conversationId")
+    );
+    assert_eq!(
+        field(Draft {
+            profile_url: Some("https://example.com/in/x".into()),
+            ..to_profile("hi")
+        }),
+        Some("profileUrl")
+    );
+    assert_eq!(
+        field(Draft {
+            conversation_id: Some("nope".into()),
+            ..reply("hi")
+        }),
+        Some("conversationId")
+    );
 }
 
 #[test]
 fn errors_never_carry_the_session() {
-    let echo = HttpResponse::new(500, r#"{"status":"error","message":"bad token li-at-secret"}"#);
+    let echo = HttpResponse::new(
+        500,
+        r#"{"status":"error","message":"bad token li-at-secret"}"#,
+    );
     let error = lk_v1().parse_send(&reply("x"), &echo).unwrap_err();
     assert!(!format!("{error} {error:?}").contains("li-at-secret"));
 }
