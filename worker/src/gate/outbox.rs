@@ -227,10 +227,11 @@ impl Attempt {
                 Ok(Some(message)) => return self.settle_sent(message, 0),
                 Ok(None) => {}
                 Err(error) => {
+                    self.release(Date::now().as_millis());
                     return Outcome::error(ServedError {
                         message: "an earlier send with this key may have reached LinkedIn, and its thread could not be checked: retry later with the same Idempotency-Key".into(),
                         ..error.served()
-                    })
+                    });
                 }
             }
         }
@@ -411,13 +412,21 @@ impl Attempt {
         }
     }
 
-    /// The send did not happen: the key is free again and today's send is given back.
+    /// Nothing was sent now. A first try frees the key and gives today's send back; a retry of
+    /// a send whose outcome is unknown keeps it unknown (that first try may still have reached
+    /// LinkedIn).
     fn release(&self, now: u64) {
-        let _ = self
-            .storage
-            .sql()
-            .exec("DELETE FROM sends WHERE key = ?", vec![text(&self.key)]);
-        let _ = self.ledger.give_back_send(now);
+        let sql = self.storage.sql();
+        let _ = match self.check_first {
+            None => {
+                let _ = self.ledger.give_back_send(now);
+                sql.exec("DELETE FROM sends WHERE key = ?", vec![text(&self.key)])
+            }
+            Some(_) => sql.exec(
+                "UPDATE sends SET state = 'unknown' WHERE key = ?",
+                vec![text(&self.key)],
+            ),
+        };
     }
 
     fn store_failed(&self, error: worker::Error) -> Outcome {
