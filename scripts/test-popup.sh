@@ -8,4 +8,4 @@ ensure_chromium
 build_www
 [ -f worker/build/worker/shim.mjs ] || build_worker
 cargo build -q -p linkedin-inbox-sandbox
-SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/
+TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/
