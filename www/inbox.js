@@ -54,6 +54,15 @@ export function highlighted(value, query) {
   return parts;
 }
 
+/** Text only screen readers read ("screen": hidden on screen) or only eyes see ("sr"). */
+function hiddenFrom(who, value) {
+  const el = document.createElement("span");
+  if (who === "screen") el.className = "visually-hidden";
+  else el.setAttribute("aria-hidden", "true");
+  el.textContent = value;
+  return el;
+}
+
 function text(tag, className, value, query = "") {
   const el = document.createElement(tag);
   el.className = className;
@@ -96,8 +105,15 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   button.dataset.id = conversation.id;
   button.tabIndex = -1;
   const at = conversation.lastActivityAt ?? conversation.latestMessage?.sentAt;
-  const time = text("time", "time", relativeTime(at, now));
-  if (at) { time.dateTime = new Date(at).toISOString(); time.title = fullDate(at); }
+  // The accessible name is the row's own text: name, time (short on screen, in full for
+  // screen readers), unread state, headline, preview.
+  const time = document.createElement("time");
+  time.className = "time";
+  if (at) {
+    time.dateTime = new Date(at).toISOString();
+    time.title = fullDate(at);
+    time.append(hiddenFrom("sr", relativeTime(at, now)), hiddenFrom("screen", `, ${fullDate(at)}`));
+  }
   const lines = document.createElement("span");
   lines.className = "lines";
   const top = document.createElement("span");
@@ -106,13 +122,17 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   const bottom = document.createElement("span");
   bottom.className = "row-bottom";
   bottom.append(text("span", "preview", preview(conversation), query));
-  if (unread) bottom.append(text("span", "badge", String(conversation.unreadCount || "•")));
-  const headline = first?.headline ?? "";
-  lines.append(top, text("span", "headline", headline, query), bottom);
-  button.append(avatar(participants, now), lines);
   const count = conversation.unreadCount;
-  const state = unread ? (count > 0 ? `unread, ${count} new ${count === 1 ? "message" : "messages"}` : "unread") : "";
-  button.setAttribute("aria-label", [names, headline, state, at ? fullDate(at) : "", preview(conversation)].filter(Boolean).join(", "));
+  if (unread) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.append(hiddenFrom("sr", String(count || "•")));
+    bottom.append(badge);
+  }
+  const headline = first?.headline ?? "";
+  const state = unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}, ` : ", unread, ") : ", ";
+  lines.append(top, hiddenFrom("screen", state), text("span", "headline", headline, query), hiddenFrom("screen", headline ? ", " : ""), bottom);
+  button.append(avatar(participants, now), lines);
   button.addEventListener("click", () => onOpen(conversation));
   item.append(button);
   return item;

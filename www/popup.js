@@ -156,6 +156,20 @@ function abortList() {
   state.listAbort = new AbortController();
 }
 
+/**
+ * A browser hides why a cross-origin request failed: when the proxy answers an opaque probe,
+ * the failure was its refusal of this origin (CORS), not the network.
+ */
+async function refusalOrError(error) {
+  if (error?.code !== "NETWORK_ERROR" || !state.proxyUrl) return error;
+  try {
+    await fetch(`${state.proxyUrl}/health`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(3000) });
+    return { code: "ORIGIN_NOT_ALLOWED" };
+  } catch {
+    return error;
+  }
+}
+
 async function refresh() {
   const generation = ++state.generation;
   const list = $("conversations");
@@ -179,9 +193,10 @@ async function refresh() {
       showUpdated();
     }
   } catch (error) {
+    const explained = await refusalOrError(error);
     if (generation !== state.generation) return;
     if (list.querySelector(".skeleton")) list.replaceChildren();
-    notify($("notice"), error);
+    notify($("notice"), explained);
   } finally {
     if (generation === state.generation) {
       list.setAttribute("aria-busy", "false");
@@ -307,6 +322,7 @@ async function start() {
     return;
   }
   // The list's requests carry the current AbortSignal: a newer search aborts the older one.
+  state.proxyUrl = settings.proxyUrl;
   const listFetch = (url, init) => fetch(url, { ...init, signal: state.listAbort.signal });
   state.client = api().then((core) => core.connect({ ...settings, fetch: listFetch }));
   state.client.catch(() => {});
