@@ -16,8 +16,13 @@ const api = () => import("./api.js").catch((cause) => {
 // `walker` (the core's PageWalker) follows the list's cursors and lets each conversation through once.
 const state = {
   filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
-  client: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
+  client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
 };
+
+// The proxy client, as a promise from the start: a cached row clicked before the settings are
+// read or the wasm has loaded waits for it instead of failing.
+state.client = new Promise((resolve, reject) => { state.clientSettled = { resolve, reject }; });
+state.client.catch(() => {});
 
 const thread = new ThreadView({
   list: $("messages"),
@@ -69,7 +74,7 @@ function openConversation(conversation) {
   $("thread-title").focus();
   if (isUnread(conversation)) markRead(conversation);
   // Before the client connects (a cached row clicked at once) the thread waits for it.
-  thread.open(state.client ?? Promise.reject({ code: SETUP_NEEDED }), conversation);
+  thread.open(state.client, conversation);
 }
 
 /** An opened conversation is read: its row and the cached inbox say so at once. */
@@ -177,7 +182,6 @@ async function refresh() {
   list.setAttribute("aria-busy", "true");
   $("refresh").disabled = true;
   try {
-    if (!state.client) throw { code: SETUP_NEEDED };
     const client = await state.client;
     const { PageWalker } = await api();
     const page = await client.listConversations(query());
@@ -207,7 +211,7 @@ async function refresh() {
 }
 
 async function loadMore() {
-  if (!state.walker || state.walker.done || state.loading || !state.client) return;
+  if (!state.walker || state.walker.done || state.loading) return;
   const generation = state.generation;
   state.loading = true;
   try {
@@ -317,6 +321,7 @@ async function start() {
   }
   const settings = await loadSettings();
   if (!settings.proxyUrl || !settings.token) {
+    state.clientSettled.reject({ code: SETUP_NEEDED });
     $("conversations").setAttribute("aria-busy", "false");
     notify($("notice"), { code: SETUP_NEEDED });
     return;
@@ -324,8 +329,7 @@ async function start() {
   // The list's requests carry the current AbortSignal: a newer search aborts the older one.
   state.proxyUrl = settings.proxyUrl;
   const listFetch = (url, init) => fetch(url, { ...init, signal: state.listAbort.signal });
-  state.client = api().then((core) => core.connect({ ...settings, fetch: listFetch }));
-  state.client.catch(() => {});
+  state.clientSettled.resolve(api().then((core) => core.connect({ ...settings, fetch: listFetch })));
   await refresh();
 }
 

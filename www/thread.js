@@ -117,7 +117,7 @@ export class ThreadView {
   }
 }
 
-function messageItem(message, { own, continued }) {
+export function messageItem(message, { own = false, continued = false } = {}) {
   const item = document.createElement("li");
   item.dataset.id = message.id;
   if (message.kind === "system") {
