@@ -143,7 +143,8 @@ function showPaging() {
   }
   $("load-more").hidden = !more;
   const shown = $("conversations").querySelectorAll(".conversation").length;
-  $("end-of-list").hidden = more || (!state.walker && shown > 0);
+  // After a failure the notice speaks: an empty list is not an empty inbox.
+  $("end-of-list").hidden = more || (!state.walker && shown > 0) || (state.failed && shown === 0);
   $("end-of-list").textContent = shown === 0 ? emptyText() : "That's everything.";
 }
 
@@ -189,6 +190,7 @@ async function refresh() {
     resetWalker(new PageWalker());
     render(state.walker.accept(page), { append: false });
     clearNotice();
+    state.failed = false;
     document.body.dataset.state = "ready";
     if (state.filter === "all" && !state.keywords) {
       state.updatedAt = Date.now();
@@ -200,6 +202,7 @@ async function refresh() {
     const explained = await refusalOrError(error);
     if (generation !== state.generation) return;
     if (list.querySelector(".skeleton")) list.replaceChildren();
+    state.failed = true;
     notify($("notice"), explained);
   } finally {
     if (generation === state.generation) {
@@ -322,6 +325,7 @@ async function start() {
   const settings = await loadSettings();
   if (!settings.proxyUrl || !settings.token) {
     state.clientSettled.reject({ code: SETUP_NEEDED });
+    state.failed = true;
     $("conversations").setAttribute("aria-busy", "false");
     notify($("notice"), { code: SETUP_NEEDED });
     return;
