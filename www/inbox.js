@@ -8,7 +8,8 @@ function oneAvatar(participant, now, className = "avatar") {
   box.setAttribute("aria-hidden", "true");
   const fallback = () => {
     box.replaceChildren();
-    box.textContent = initials(participant?.name);
+    // A group's small avatars overlap: one letter each stays readable.
+    box.textContent = className.includes("small") ? [...initials(participant?.name)][0] : initials(participant?.name);
     box.classList.add("initials");
     box.style.backgroundColor = avatarColour(participant?.profileUrl || participant?.name || "");
   };

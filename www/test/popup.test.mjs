@@ -312,6 +312,13 @@ test("the same pages work over http from 127.0.0.1 with the demo config", async 
   await browserPage.waitForSelector("body[data-state=ready]");
   const first = await env.api("/v1/conversations?count=20");
   assert.deepEqual(await names(browserPage), expectedNames(first.items));
+  // Outside the extension nothing can be stored: saving says so instead of "succeeding".
+  await browserPage.goto(`${env.www.base}/options.html`);
+  await browserPage.fill("#proxy-url", env.worker.base);
+  await browserPage.fill("#token", ALEX);
+  await browserPage.click("#save");
+  await browserPage.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
+  assert.match(await browserPage.textContent("#status"), /^Not saved/);
   await browserPage.close();
 });
 
