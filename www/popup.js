@@ -146,6 +146,14 @@ function showPaging() {
   // After a failure the notice speaks: an empty list is not an empty inbox.
   $("end-of-list").hidden = more || (!state.walker && shown > 0) || (state.failed && shown === 0);
   $("end-of-list").textContent = shown === 0 ? emptyText() : "That's everything.";
+  // The observer only reports changes: a sentinel still in view after this page asks for the next.
+  if (more && !state.loading && !state.failed && sentinelNear()) setTimeout(loadMore, 0);
+}
+
+/** Whether the end of the list is within the observer's 200 px of the visible area. */
+function sentinelNear() {
+  if ($("inbox-view").hidden) return false;
+  return $("sentinel").getBoundingClientRect().top < $("inbox-scroll").getBoundingClientRect().bottom + 200;
 }
 
 function showUpdated() {
@@ -223,7 +231,10 @@ async function loadMore() {
     if (generation !== state.generation) return;
     render(state.walker.accept(page), { append: true });
   } catch (error) {
-    if (generation === state.generation) notify($("notice"), error);
+    if (generation === state.generation) {
+      state.failed = true;
+      notify($("notice"), error);
+    }
   } finally {
     state.loading = false;
     showPaging();
@@ -309,7 +320,7 @@ function wire() {
   listKeyboard($("conversations"));
   setInterval(showUpdated, 30_000);
   new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) loadMore();
+    if (entries[entries.length - 1].isIntersecting) loadMore();
   }, { root: $("inbox-scroll"), rootMargin: "200px" }).observe($("sentinel"));
 }
 
