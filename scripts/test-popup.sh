@@ -12,4 +12,4 @@ build_www
 cargo build -q -p linkedin-inbox-sandbox
 bash scripts/package.sh
 # Dates in the unit tests and the screenshots are in one zone with DST.
-TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/
+TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/*.test.mjs
