@@ -87,6 +87,8 @@ function markRead(conversation) {
     fresh.firstChild.tabIndex = row.tabIndex;
     row.parentElement.replaceWith(fresh);
   }
+  const cached = state.cached?.items?.find((c) => c.id === conversation.id);
+  if (cached) Object.assign(cached, { isRead: true, unreadCount: 0 });
   markReadInCache(conversation.id);
 }
 
@@ -272,8 +274,10 @@ function wire() {
   });
   let pause;
   $("search").addEventListener("input", (event) => {
+    const typed = event.target.value.trim();
+    if (typed === state.typed) return;
     clearTimeout(pause);
-    state.typed = event.target.value.trim();
+    state.typed = typed;
     filterCached();
     const keywords = state.typed.length >= SEARCH_MIN_CHARS ? state.typed : "";
     // One character filters the cached inbox only; the same keywords ask nothing new.
