@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README.md).
-.PHONY: test demo bench sandbox
+.PHONY: test demo bench sandbox package
 
 # Installs what is missing, runs every test suite, ends with "N passed, N failed".
 test:
@@ -15,3 +15,7 @@ bench:
 
 sandbox:
 	cargo run -q -p linkedin-inbox-sandbox -- --port $${SANDBOX_PORT:-8790} --test-controls
+
+# Builds dist/linkedin-inbox-extension.zip for the Chrome Web Store (see README.md, popup).
+package:
+	bash scripts/package.sh

@@ -9,12 +9,14 @@ import { fileURLToPath } from "node:url";
 const WWW = join(dirname(fileURLToPath(import.meta.url)), "..", "www");
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png" };
 
-export function serveWww({ port = 0, proxyUrl, token }) {
+// `hide`: a path prefix answered 404 (tests: a copy of the popup whose wasm `pkg` is missing).
+export function serveWww({ port = 0, proxyUrl, token, hide = null }) {
   const config = JSON.stringify({ proxyUrl, token });
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
     if (path === "/demo-config.json") return response.writeHead(200, { "content-type": TYPES[".json"] }).end(config);
     if (path.includes("..")) return response.writeHead(400).end();
+    if (hide && path.startsWith(hide)) return response.writeHead(404).end("not found");
     try {
       const body = await readFile(join(WWW, path === "/" ? "popup.html" : path));
       response.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(body);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Popup tests: the extension loaded in Debian Chromium, against the Worker in workerd and the sandbox.
+# Popup tests: the extension loaded in Debian Chromium, against the Worker in workerd and the
+# sandbox (popup, states: notices, axe, screenshot baselines), the date and explanation unit
+# tests, and the store package (make package) unzipped and loaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -8,4 +10,6 @@ ensure_chromium
 build_www
 [ -f worker/build/worker/shim.mjs ] || build_worker
 cargo build -q -p linkedin-inbox-sandbox
-SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/
+bash scripts/package.sh
+# Dates in the unit tests and the screenshots are in one zone with DST.
+TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/*.test.mjs

@@ -1,38 +1,84 @@
-// Pure display helpers: relative times, day labels, initials, picture freshness.
+// Pure display helpers: relative times, day labels, full dates, initials, avatar colours,
+// picture freshness. Dates follow the browser's locale (`navigator.language`) unless a
+// locale is passed; "Yesterday" is the previous calendar day, not `now − 24 h` (DST).
 
-const MINUTE = 60_000, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
-const weekday = new Intl.DateTimeFormat("en-GB", { weekday: "short" });
-const dayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" });
-const dayMonthYear = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
-const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
-const longDay = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const MINUTE = 60_000, HOUR = 60 * MINUTE;
+const formats = new Map();
 
-/** "now", "3 min", "14:05" (today), "Tue" (this week), "12 Mar", "12 Mar 2024". */
-export function relativeTime(ms, now = Date.now()) {
+/** The user's locale: the browser's, or `undefined` (the runtime default) outside one. */
+export function userLocale() {
+  return globalThis.navigator?.language || undefined;
+}
+
+function format(locale, options) {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(locale, options));
+  return formats.get(key);
+}
+
+/** Local calendar days between two instants (`now`'s day minus `ms`'s day), DST-proof. */
+export function calendarDaysBetween(ms, now) {
+  const a = new Date(ms), b = new Date(now);
+  const dayA = Date.UTC(a.getFullYear(), a.getMonth(), a.getDate());
+  const dayB = Date.UTC(b.getFullYear(), b.getMonth(), b.getDate());
+  return Math.round((dayB - dayA) / 86_400_000);
+}
+
+/** "now", "3 min", "2:05 PM"/"14:05" (today), "Tue" (this week), "12 Mar", "12 Mar 2024". */
+export function relativeTime(ms, now = Date.now(), locale = userLocale()) {
   if (!ms) return "";
   const diff = now - ms;
-  if (diff < MINUTE) return "now";
-  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min`;
-  const then = new Date(ms), today = new Date(now);
-  if (then.toDateString() === today.toDateString()) return clock.format(then);
-  if (diff < 6 * DAY) return weekday.format(then);
-  return then.getFullYear() === today.getFullYear() ? dayMonth.format(then) : dayMonthYear.format(then);
+  if (diff >= 0 && diff < MINUTE) return "now";
+  if (diff >= 0 && diff < HOUR) return `${Math.floor(diff / MINUTE)} min`;
+  const days = calendarDaysBetween(ms, now);
+  const then = new Date(ms);
+  if (days === 0) return timeOfDay(ms, locale);
+  if (days > 0 && days < 6) return format(locale, { weekday: "short" }).format(then);
+  const sameYear = then.getFullYear() === new Date(now).getFullYear();
+  return format(locale, sameYear ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" }).format(then);
 }
 
-export function dayLabel(ms, now = Date.now()) {
-  const then = new Date(ms), today = new Date(now);
-  if (then.toDateString() === today.toDateString()) return "Today";
-  if (new Date(now - DAY).toDateString() === then.toDateString()) return "Yesterday";
-  return longDay.format(then);
+/** "Today", "Yesterday", or the full day ("Tuesday 12 March 2024" in en-GB). */
+export function dayLabel(ms, now = Date.now(), locale = userLocale()) {
+  const days = calendarDaysBetween(ms, now);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  return format(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(ms));
 }
 
-export function timeOfDay(ms) {
-  return clock.format(new Date(ms));
+/** The time of day in the locale's clock (12 h in en-US, 24 h in en-GB). */
+export function timeOfDay(ms, locale = userLocale()) {
+  return format(locale, { timeStyle: "short" }).format(new Date(ms));
+}
+
+/** Date and time in full, for accessible names and tooltips. */
+export function fullDate(ms, locale = userLocale()) {
+  if (!ms) return "";
+  return format(locale, { dateStyle: "full", timeStyle: "short" }).format(new Date(ms));
+}
+
+/** "updated just now", "updated 5 min ago", "updated 2 h ago". */
+export function updatedAgo(ms, now = Date.now()) {
+  const diff = Math.max(0, now - ms);
+  if (diff < MINUTE) return "updated just now";
+  if (diff < HOUR) return `updated ${Math.floor(diff / MINUTE)} min ago`;
+  if (diff < 48 * HOUR) return `updated ${Math.floor(diff / HOUR)} h ago`;
+  return `updated ${Math.floor(diff / (24 * HOUR))} days ago`;
 }
 
 export function initials(name) {
   const letters = (name ?? "").trim().split(/\s+/).filter(Boolean).map((part) => [...part][0]);
   return (letters.length > 1 ? letters[0] + letters[letters.length - 1] : letters[0] ?? "?").toUpperCase();
+}
+
+// Background hues for initials avatars: each holds 4.5:1 with white text.
+const AVATAR_COLOURS = ["#8f3f97", "#1f6f8b", "#2e7d32", "#b23c17", "#5c4bb5", "#00796b", "#ad1457", "#6d4c41", "#3f51b5", "#7a5c00"];
+
+/** A stable colour for a person (same name or id, same colour on every open). */
+export function avatarColour(key) {
+  let hash = 2166136261;
+  for (const char of key ?? "") hash = Math.imul(hash ^ char.codePointAt(0), 16777619) >>> 0;
+  return AVATAR_COLOURS[hash % AVATAR_COLOURS.length];
 }
 
 /** A picture URL that should still load: present and not past its `e=` expiry. */

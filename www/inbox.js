@@ -1,11 +1,18 @@
-// The conversation list: rows built with textContent only (upstream text is never HTML).
-import { initials, relativeTime, usablePicture } from "./format.js";
+// The conversation list: rows built with textContent only (upstream text is never HTML), one
+// Tab stop for the whole list (roving tabindex), matches of the search highlighted.
+import { avatarColour, fullDate, initials, relativeTime, usablePicture } from "./format.js";
 
-export function avatar(participant, now = Date.now()) {
+function oneAvatar(participant, now, className = "avatar") {
   const box = document.createElement("span");
-  box.className = "avatar";
+  box.className = className;
   box.setAttribute("aria-hidden", "true");
-  const fallback = () => { box.replaceChildren(); box.textContent = initials(participant?.name); box.classList.add("initials"); };
+  const fallback = () => {
+    box.replaceChildren();
+    // A group's small avatars overlap: one letter each stays readable.
+    box.textContent = className.includes("small") ? [...initials(participant?.name)][0] : initials(participant?.name);
+    box.classList.add("initials");
+    box.style.backgroundColor = avatarColour(participant?.profileUrl || participant?.name || "");
+  };
   const url = usablePicture(participant, now);
   if (!url) { fallback(); return box; }
   const img = document.createElement("img");
@@ -18,10 +25,50 @@ export function avatar(participant, now = Date.now()) {
   return box;
 }
 
-function text(tag, className, value) {
+/** One avatar, or the first two participants' overlapped for a group conversation. */
+export function avatar(participants, now = Date.now()) {
+  const people = Array.isArray(participants) ? participants : [participants];
+  if (people.length < 2) return oneAvatar(people[0], now);
+  const group = document.createElement("span");
+  group.className = "avatar group";
+  group.setAttribute("aria-hidden", "true");
+  group.append(oneAvatar(people[0], now, "avatar small"), oneAvatar(people[1], now, "avatar small"));
+  return group;
+}
+
+/** `value` as text nodes, each case-insensitive occurrence of `query` inside a <mark>. */
+export function highlighted(value, query) {
+  const text = value ?? "";
+  const needle = (query ?? "").trim().toLowerCase();
+  if (needle.length === 0) return [document.createTextNode(text)];
+  const parts = [];
+  const lower = text.toLowerCase();
+  let at = 0;
+  for (let found = lower.indexOf(needle); found >= 0 && needle.length; found = lower.indexOf(needle, at)) {
+    if (found > at) parts.push(document.createTextNode(text.slice(at, found)));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(found, found + needle.length);
+    parts.push(mark);
+    at = found + needle.length;
+  }
+  if (at < text.length) parts.push(document.createTextNode(text.slice(at)));
+  return parts;
+}
+
+/** Text only screen readers read ("screen": hidden on screen) or only eyes see ("sr"). */
+function hiddenFrom(who, value) {
+  const el = document.createElement("span");
+  if (who === "screen") el.className = "visually-hidden";
+  else el.setAttribute("aria-hidden", "true");
+  el.textContent = value;
+  return el;
+}
+
+function text(tag, className, value, query = "") {
   const el = document.createElement(tag);
   el.className = className;
-  el.textContent = value ?? "";
+  el.dir = "auto";
+  el.append(...highlighted(value, query));
   return el;
 }
 
@@ -32,27 +79,61 @@ export function preview(conversation) {
   return latest.fromSelf ? `You: ${body}` : body;
 }
 
-export function conversationRow(conversation, onOpen, now = Date.now()) {
-  const first = conversation.participants[0];
-  const names = conversation.participants.map((p) => p.name).filter(Boolean).join(", ") || "LinkedIn member";
-  const unread = !conversation.isRead || conversation.unreadCount > 0;
+export function participantNames(conversation) {
+  return (conversation.participants ?? []).map((p) => p?.name).filter(Boolean).join(", ") || "LinkedIn member";
+}
+
+export function isUnread(conversation) {
+  return !conversation.isRead || conversation.unreadCount > 0;
+}
+
+/** Whether a cached conversation matches what the user typed (names, headline, preview). */
+export function matches(conversation, query) {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return true;
+  const haystack = [participantNames(conversation), conversation.participants?.[0]?.headline ?? "", preview(conversation)].join("\n").toLowerCase();
+  return haystack.includes(needle);
+}
+
+export function conversationRow(conversation, onOpen, { now = Date.now(), query = "" } = {}) {
+  const participants = conversation.participants ?? [];
+  const first = participants[0];
+  const names = participantNames(conversation);
+  const unread = isUnread(conversation);
   const item = document.createElement("li");
   const button = document.createElement("button");
   button.className = `conversation${unread ? " unread" : ""}`;
   button.dataset.id = conversation.id;
-  const time = relativeTime(conversation.lastActivityAt ?? conversation.latestMessage?.sentAt, now);
+  button.tabIndex = -1;
+  const at = conversation.lastActivityAt ?? conversation.latestMessage?.sentAt;
+  // The accessible name is the row's own text: name, time (short on screen, in full for
+  // screen readers), unread state, headline, preview.
+  const time = document.createElement("time");
+  time.className = "time";
+  if (at) {
+    time.dateTime = new Date(at).toISOString();
+    time.title = fullDate(at);
+    time.append(hiddenFrom("sr", relativeTime(at, now)), hiddenFrom("screen", `, ${fullDate(at)}`));
+  }
   const lines = document.createElement("span");
   lines.className = "lines";
   const top = document.createElement("span");
-  top.className = "top";
-  top.append(text("span", "name", names), text("time", "time", time));
+  top.className = "row-top";
+  top.append(text("span", "name", names, query), time);
   const bottom = document.createElement("span");
-  bottom.className = "bottom";
-  bottom.append(text("span", "preview", preview(conversation)));
-  if (unread) bottom.append(text("span", "badge", String(conversation.unreadCount || "•")));
-  lines.append(top, text("span", "headline", first?.headline ?? ""), bottom);
-  button.append(avatar(first, now), lines);
-  button.setAttribute("aria-label", `${names}${unread ? `, ${conversation.unreadCount || ""} unread` : ""}, ${time}: ${preview(conversation)}`);
+  bottom.className = "row-bottom";
+  bottom.append(text("span", "preview", preview(conversation), query));
+  const count = conversation.unreadCount;
+  if (unread) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.append(hiddenFrom("sr", String(count || "•")));
+    bottom.append(badge);
+  }
+  const headline = first?.headline ?? "";
+  const state = unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}, ` : ", unread, ") : ", ";
+  lines.append(top, hiddenFrom("screen", state), text("span", "headline", headline, query), hiddenFrom("screen", headline ? ", " : ""), bottom);
+  button.append(avatar(participants, now), lines);
   button.addEventListener("click", () => onOpen(conversation));
   item.append(button);
   return item;
@@ -73,15 +154,35 @@ export function skeletonRows(count) {
   });
 }
 
-/** Arrow keys move between rows; Home/End jump. */
+const rowsOf = (list) => [...list.querySelectorAll("button.conversation")];
+
+/** Makes `row` the list's one Tab stop (roving tabindex); focuses it when `focus`. */
+export function setActiveRow(list, row, { focus = false } = {}) {
+  for (const other of rowsOf(list)) other.tabIndex = other === row ? 0 : -1;
+  if (row && focus) row.focus();
+}
+
+/** Keeps exactly one row tabbable: the one with `id` if shown, else the first. */
+export function ensureActiveRow(list, id = null) {
+  const rows = rowsOf(list);
+  const row = rows.find((r) => r.dataset.id === id) ?? rows.find((r) => r.tabIndex === 0) ?? rows[0];
+  setActiveRow(list, row);
+  return row;
+}
+
+/** j/k and the arrow keys move between rows, Home/End jump; Enter opens (a button). */
 export function listKeyboard(list) {
   list.addEventListener("keydown", (event) => {
-    const rows = [...list.querySelectorAll("button.conversation")];
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const rows = rowsOf(list);
     const index = rows.indexOf(document.activeElement);
     if (index < 0) return;
-    const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: rows.length - 1 }[event.key];
+    const target = { ArrowDown: index + 1, j: index + 1, ArrowUp: index - 1, k: index - 1, Home: 0, End: rows.length - 1 }[event.key];
     if (target === undefined) return;
     event.preventDefault();
-    rows[Math.max(0, Math.min(rows.length - 1, target))]?.focus();
+    setActiveRow(list, rows[Math.max(0, Math.min(rows.length - 1, target))], { focus: true });
+  });
+  list.addEventListener("focusin", (event) => {
+    if (event.target.matches?.("button.conversation")) setActiveRow(list, event.target);
   });
 }

@@ -1,8 +1,11 @@
-// Options: proxy URL and client token in chrome.storage.local; host permission for the
-// proxy's origin only, requested at save time; "Test connection" says what is wrong.
+// Options: proxy URL and client token in the extension's storage; host permission for the
+// proxy's origin only, requested at save time; "Test connection" says what is wrong, within
+// a time limit, without the wasm (explain.js).
+import { explain } from "./explain.js";
 import { IN_EXTENSION, loadSettings, saveSettings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
+const TEST_TIMEOUT_MS = 8000;
 
 function say(kind, text) {
   $("status").dataset.kind = kind;
@@ -29,36 +32,64 @@ async function save(event) {
   } catch {
     return say("error", "The proxy URL must be a full URL, like https://inbox.example.workers.dev");
   }
+  if (!IN_EXTENSION) return say("error", "Not saved: settings are stored only when this page runs inside the extension.");
   const granted = await requestHostPermission(settings.proxyUrl);
-  await saveSettings(settings);
+  try {
+    await saveSettings(settings);
+  } catch (error) {
+    return say("error", `Not saved: ${error.message}`);
+  }
   say("ok", granted ? "Saved." : "Saved. Host permission was not granted: the proxy must list this extension's origin.");
+}
+
+/** `fetch` that gives up after TEST_TIMEOUT_MS (a proxy that never answers). */
+function fetchWithin(url, init = {}) {
+  return fetch(url, { ...init, signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
 }
 
 async function testConnection() {
   const settings = read();
+  $("test").disabled = true;
   say("", "Testing…");
+  try {
+    say(...await probe(settings));
+  } catch (error) {
+    say("error", `The test failed: ${error?.message ?? error}`);
+  } finally {
+    $("test").disabled = false;
+  }
+}
+
+/** [kind, text] for what the proxy at `proxyUrl` answers. */
+async function probe({ proxyUrl, token }) {
+  const seconds = TEST_TIMEOUT_MS / 1000;
+  const unreachable = (error) => error?.name === "TimeoutError"
+    ? ["error", `No answer within ${seconds} s from ${proxyUrl}. Check the URL and that the proxy is running.`]
+    : ["error", `Unreachable: nothing answers at ${proxyUrl}. Check the URL and that the proxy is running.`];
   let health;
   try {
-    health = await fetch(`${settings.proxyUrl}/health`);
-  } catch {
-    return say("error", `Unreachable: nothing answers at ${settings.proxyUrl}. Check the URL and that the proxy is running.`);
+    health = await fetchWithin(`${proxyUrl}/health`);
+  } catch (error) {
+    return unreachable(error);
   }
-  if (!health.ok) return say("error", `The proxy answered HTTP ${health.status} on /health: is this the linkedin-inbox proxy?`);
+  if (!health.ok) return ["error", `The proxy answered HTTP ${health.status} on /health: is this the linkedin-inbox proxy?`];
   // /v1/usage is authenticated but calls no provider, so testing costs no LinkedIn budget.
-  const usage = await fetch(`${settings.proxyUrl}/v1/usage`, { headers: { authorization: `Bearer ${settings.token}` } }).catch(() => null);
-  if (!usage) return say("error", "Unreachable: the proxy stopped answering.");
-  if (!usage.ok) {
-    const body = await usage.text();
-    try {
-      const { errorFromResponse, explain } = await import("./api.js");
-      const explained = explain(errorFromResponse({ status: usage.status, headers: usage.headers, body }));
-      return say("error", explained.kind === "other" ? `The proxy answered HTTP ${usage.status}. ${explained.text}` : explained.text);
-    } catch {
-      return say("error", `The proxy answered HTTP ${usage.status}.`);
-    }
+  let usage, body;
+  try {
+    usage = await fetchWithin(`${proxyUrl}/v1/usage`, { headers: { authorization: `Bearer ${token}` } });
+    body = await usage.text();
+  } catch (error) {
+    return unreachable(error);
   }
-  const { client } = await usage.json();
-  say("ok", `Connected as "${client}".`);
+  let json = null;
+  try { json = JSON.parse(body); } catch { /* not JSON: said below */ }
+  if (!usage.ok) {
+    const retryAfter = Number(usage.headers.get("retry-after"));
+    const explained = explain({ ...(json?.error ?? json ?? {}), retryAfter: Number.isFinite(retryAfter) && usage.headers.has("retry-after") ? retryAfter : undefined });
+    return ["error", explained.kind === "other" ? `The proxy answered HTTP ${usage.status}. ${explained.text}` : explained.text];
+  }
+  if (typeof json?.client !== "string") return ["error", "The proxy answered, but not as a linkedin-inbox proxy (no JSON client name)."];
+  return ["ok", `Connected as "${json.client}".`];
 }
 
 loadSettings().then(({ proxyUrl, token }) => {

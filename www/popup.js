@@ -1,14 +1,28 @@
 // The popup: paints the last-seen inbox at once, then refreshes it from the proxy. The core's
-// wasm (api.js) loads after that first paint: the cached inbox needs none of it.
-import { conversationRow, listKeyboard, skeletonRows } from "./inbox.js";
-import { loadCachedInbox, loadSettings, saveCachedInbox } from "./settings.js";
+// wasm (api.js) loads after that first paint: the cached inbox and every error explanation
+// (explain.js) need none of it.
+import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
+import { updatedAgo } from "./format.js";
+import { conversationRow, ensureActiveRow, isUnread, listKeyboard, matches, setActiveRow, skeletonRows } from "./inbox.js";
+import { loadCachedInbox, loadSettings, markReadInCache, saveCachedInbox } from "./settings.js";
 import { ThreadView } from "./thread.js";
 
 const $ = (id) => document.getElementById(id);
-const api = () => import("./api.js");
 const PAGE_SIZE = 20;
+const SEARCH_PAUSE_MS = 300, SEARCH_MIN_CHARS = 2;
+const api = () => import("./api.js").catch((cause) => {
+  throw Object.assign(new Error(`the core did not load: ${cause?.message ?? cause}`), { code: CORE_MISSING });
+});
 // `walker` (the core's PageWalker) follows the list's cursors and lets each conversation through once.
-const state = { filter: "all", keywords: "", walker: null, loading: false, generation: 0, client: null, inboxScroll: 0 };
+const state = {
+  filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
+  client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
+};
+
+// The proxy client, as a promise from the start: a cached row clicked before the settings are
+// read or the wasm has loaded waits for it instead of failing.
+state.client = new Promise((resolve, reject) => { state.clientSettled = { resolve, reject }; });
+state.client.catch(() => {});
 
 const thread = new ThreadView({
   list: $("messages"),
@@ -16,25 +30,32 @@ const thread = new ThreadView({
   loadOlder: $("load-older"),
   title: $("thread-title"),
   link: $("thread-link"),
-  onError: (error) => notify($("thread-notice"), error),
+  onError: (error, { cached }) => notify($("thread-notice"), error, { cached }),
+  onLoaded: () => { $("thread-notice").hidden = true; },
 });
 
-/** Shows what `error` means; `text` replaces the standard explanation. */
-async function notify(element, error, text = null) {
-  const explained = (await api()).explain(error);
-  const kind = explained.kind;
-  text ??= explained.text;
-  element.replaceChildren(text);
-  element.dataset.kind = kind;
-  if (kind === "auth" || kind === "origin") {
-    const link = document.createElement("a");
-    link.href = "options.html";
-    link.target = "_blank";
-    link.textContent = "Open the options";
-    element.append(" ", link);
+let notifying = false;
+
+/** Shows what `error` means, with a link to the options when they can fix it. Never throws. */
+function notify(element, error, { cached = hasRows() } = {}) {
+  if (notifying) return;
+  notifying = true;
+  try {
+    const { kind, text } = explain(error, { cached });
+    element.replaceChildren(text);
+    element.dataset.kind = kind;
+    if (kind === "auth" || kind === "origin" || kind === "setup") {
+      const link = document.createElement("a");
+      link.href = "options.html";
+      link.target = "_blank";
+      link.textContent = kind === "setup" ? "Open the options to set up" : "Open the options";
+      element.append(" ", link);
+    }
+    element.hidden = false;
+    document.body.dataset.state = kind;
+  } finally {
+    notifying = false;
   }
-  element.hidden = false;
-  document.body.dataset.state = kind;
 }
 
 function clearNotice() {
@@ -42,21 +63,40 @@ function clearNotice() {
   $("notice").replaceChildren();
 }
 
+const hasRows = () => !!$("conversations").querySelector(".conversation");
+
 function openConversation(conversation) {
   state.inboxScroll = $("inbox-scroll").scrollTop;
   state.openedId = conversation.id;
   $("inbox-view").hidden = true;
   $("thread-view").hidden = false;
   $("thread-notice").hidden = true;
-  $("back").focus();
+  $("thread-title").focus();
+  if (isUnread(conversation)) markRead(conversation);
+  // Before the client connects (a cached row clicked at once) the thread waits for it.
   thread.open(state.client, conversation);
+}
+
+/** An opened conversation is read: its row and the cached inbox say so at once. */
+function markRead(conversation) {
+  conversation.isRead = true;
+  conversation.unreadCount = 0;
+  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
+  if (row) {
+    const fresh = conversationRow(conversation, openConversation, { query: state.typed });
+    fresh.firstChild.tabIndex = row.tabIndex;
+    row.parentElement.replaceWith(fresh);
+  }
+  const cached = state.cached?.items?.find((c) => c.id === conversation.id);
+  if (cached) Object.assign(cached, { isRead: true, unreadCount: 0 });
+  markReadInCache(conversation.id);
 }
 
 function backToInbox() {
   $("thread-view").hidden = true;
   $("inbox-view").hidden = false;
   $("inbox-scroll").scrollTop = state.inboxScroll;
-  const opened = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === state.openedId);
+  const opened = ensureActiveRow($("conversations"), state.openedId);
   opened?.focus({ preventScroll: true });
 }
 
@@ -64,16 +104,23 @@ let painted = false;
 
 /** Marks the first frame that shows a conversation (read by the benchmark). */
 function markFirstPaint() {
-  if (painted || !$("conversations").querySelector(".conversation")) return;
+  if (painted || !hasRows()) return;
   painted = true;
   // The task after the next frame runs once that frame is painted.
   requestAnimationFrame(() => setTimeout(() => performance.mark("first-conversation"), 0));
 }
 
+/** Shows `items`; a refresh keeps keyboard focus on the same conversation (or the first). */
 function render(items, { append }) {
-  const rows = items.map((conversation) => conversationRow(conversation, openConversation));
-  if (append) $("conversations").append(...rows);
-  else $("conversations").replaceChildren(...rows);
+  const list = $("conversations");
+  const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.id ?? "" : null;
+  const activeId = list.querySelector("button.conversation[tabindex='0']")?.dataset.id ?? null;
+  const rows = items.map((conversation) => conversationRow(conversation, openConversation, { query: state.typed }));
+  if (append) list.append(...rows);
+  else list.replaceChildren(...rows);
+  const active = ensureActiveRow(list, focusedId ?? activeId);
+  if (focusedId !== null) active?.focus({ preventScroll: true });
+  else if (!active && list.contains(document.activeElement)) $("search").focus();
   markFirstPaint();
 }
 
@@ -83,11 +130,60 @@ function resetWalker(walker = null) {
   state.walker = walker;
 }
 
+function emptyText() {
+  if (state.typed) return `No conversations match “${state.typed}”.`;
+  if (state.filter === "unread") return "No unread conversations.";
+  return "No conversations yet.";
+}
+
 function showPaging() {
   const more = !!state.walker && !state.walker.done;
+  if (!more && document.activeElement === $("load-more")) {
+    const rows = $("conversations").querySelectorAll("button.conversation");
+    if (rows.length) setActiveRow($("conversations"), rows[rows.length - 1], { focus: true });
+    else $("search").focus();
+  }
   $("load-more").hidden = !more;
-  $("end-of-list").hidden = more;
-  $("end-of-list").textContent = (state.walker?.seen ?? 0) === 0 ? "No conversations." : "That's everything.";
+  const shown = $("conversations").querySelectorAll(".conversation").length;
+  // After a failure the notice speaks: an empty list is not an empty inbox.
+  $("end-of-list").hidden = more || (!state.walker && shown > 0) || (state.failed && shown === 0);
+  $("end-of-list").textContent = shown === 0 ? emptyText() : "That's everything.";
+  // The observer only reports changes: a sentinel still in view after this page asks for the next.
+  if (more && !state.loading && !state.failed && sentinelNear()) setTimeout(loadMore, 0);
+}
+
+/** Whether the end of the list is within the observer's 200 px of the visible area. */
+function sentinelNear() {
+  if ($("inbox-view").hidden) return false;
+  return $("sentinel").getBoundingClientRect().top < $("inbox-scroll").getBoundingClientRect().bottom + 200;
+}
+
+function showUpdated() {
+  $("updated").textContent = state.updatedAt ? updatedAgo(state.updatedAt) : "";
+}
+
+function query(extra = {}) {
+  return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, ...extra };
+}
+
+/** Aborts the list request in flight (a newer search or filter replaces it). */
+function abortList() {
+  state.listAbort.abort();
+  state.listAbort = new AbortController();
+}
+
+/**
+ * A browser hides why a cross-origin request failed: when the proxy answers an opaque probe,
+ * the failure was its refusal of this origin (CORS), not the network.
+ */
+async function refusalOrError(error) {
+  if (error?.code !== "NETWORK_ERROR" || !state.proxyUrl) return error;
+  try {
+    await fetch(`${state.proxyUrl}/health`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(3000) });
+    return { code: "ORIGIN_NOT_ALLOWED" };
+  } catch {
+    return error;
+  }
 }
 
 async function refresh() {
@@ -95,39 +191,52 @@ async function refresh() {
   const list = $("conversations");
   if (!list.children.length) list.replaceChildren(...skeletonRows(6));
   list.setAttribute("aria-busy", "true");
-  const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined };
+  $("refresh").disabled = true;
   try {
+    const client = await state.client;
     const { PageWalker } = await api();
-    const page = await state.client.listConversations(query);
+    const page = await client.listConversations(query());
     if (generation !== state.generation) return;
     resetWalker(new PageWalker());
     render(state.walker.accept(page), { append: false });
     clearNotice();
+    state.failed = false;
     document.body.dataset.state = "ready";
-    if (state.filter === "all" && !state.keywords) saveCachedInbox({ items: page.items, savedAt: Date.now() });
+    if (state.filter === "all" && !state.keywords) {
+      state.updatedAt = Date.now();
+      state.cached = { items: page.items, savedAt: state.updatedAt };
+      saveCachedInbox(state.cached);
+      showUpdated();
+    }
   } catch (error) {
+    const explained = await refusalOrError(error);
     if (generation !== state.generation) return;
     if (list.querySelector(".skeleton")) list.replaceChildren();
-    notify($("notice"), error);
+    state.failed = true;
+    notify($("notice"), explained);
   } finally {
     if (generation === state.generation) {
       list.setAttribute("aria-busy", "false");
+      $("refresh").disabled = false;
       showPaging();
     }
   }
 }
 
 async function loadMore() {
-  if (!state.walker || state.walker.done || state.loading || !state.client) return;
+  if (!state.walker || state.walker.done || state.loading) return;
   const generation = state.generation;
   state.loading = true;
   try {
-    const query = { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, cursor: state.walker.cursor };
-    const page = await state.client.listConversations(query);
+    const client = await state.client;
+    const page = await client.listConversations(query({ cursor: state.walker.cursor }));
     if (generation !== state.generation) return;
     render(state.walker.accept(page), { append: true });
   } catch (error) {
-    notify($("notice"), error);
+    if (generation === state.generation) {
+      state.failed = true;
+      notify($("notice"), error);
+    }
   } finally {
     state.loading = false;
     showPaging();
@@ -140,9 +249,18 @@ function selectTab(filter) {
     $(id).setAttribute("aria-selected", String(value === filter));
     $(id).tabIndex = value === filter ? 0 : -1;
   }
+  abortList();
   $("conversations").replaceChildren();
   resetWalker();
   refresh();
+}
+
+/** The cached inbox filtered by what is typed, at once (before the proxy answers). */
+function filterCached() {
+  const items = (state.cached?.items ?? []).filter((c) => (state.filter !== "unread" || isUnread(c)) && matches(c, state.typed));
+  resetWalker();
+  render(items, { append: false });
+  showPaging();
 }
 
 function wire() {
@@ -154,47 +272,83 @@ function wire() {
     selectTab(next);
     $(`tab-${next}`).focus();
   });
-  let debounce;
+  let pause;
   $("search").addEventListener("input", (event) => {
-    clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      const keywords = event.target.value.trim();
-      if (keywords === state.keywords) return;
+    const typed = event.target.value.trim();
+    if (typed === state.typed) return;
+    clearTimeout(pause);
+    state.typed = typed;
+    filterCached();
+    const keywords = state.typed.length >= SEARCH_MIN_CHARS ? state.typed : "";
+    // One character filters the cached inbox only; the same keywords ask nothing new.
+    if (keywords === state.keywords && state.typed) return;
+    if (!keywords && state.typed) {
+      abortList();
+      state.generation++;
+      state.keywords = "";
+      $("conversations").setAttribute("aria-busy", "false");
+      $("refresh").disabled = false;
+      return;
+    }
+    pause = setTimeout(() => {
       state.keywords = keywords;
-      $("conversations").replaceChildren();
+      abortList();
       resetWalker();
       refresh();
-    }, 300);
+    }, keywords ? SEARCH_PAUSE_MS : 0);
   });
   $("load-more").addEventListener("click", loadMore);
+  $("refresh").addEventListener("click", () => { abortList(); refresh(); });
   $("back").addEventListener("click", backToInbox);
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !$("thread-view").hidden) backToInbox();
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const typing = event.target.matches?.("input, textarea");
+    if (event.key === "Escape" && !$("thread-view").hidden) {
+      event.preventDefault();
+      backToInbox();
+    } else if (event.key === "/" && !typing && !$("inbox-view").hidden) {
+      event.preventDefault();
+      $("search").focus();
+      $("search").select();
+    } else if (["j", "k", "ArrowDown"].includes(event.key) && !typing && !$("inbox-view").hidden && !$("conversations").contains(event.target) && event.target.getAttribute?.("role") !== "tab") {
+      const row = ensureActiveRow($("conversations"));
+      if (row) { event.preventDefault(); row.focus(); }
+    }
+  });
+  $("search").addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      const row = ensureActiveRow($("conversations"));
+      if (row) { event.preventDefault(); row.focus(); }
+    }
   });
   listKeyboard($("conversations"));
+  setInterval(showUpdated, 30_000);
   new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) loadMore();
+    if (entries[entries.length - 1].isIntersecting) loadMore();
   }, { root: $("inbox-scroll"), rootMargin: "200px" }).observe($("sentinel"));
 }
 
 async function start() {
   wire();
-  const cached = loadCachedInbox();
-  if (cached?.items?.length) {
-    render(cached.items, { append: false });
+  state.cached = loadCachedInbox();
+  if (state.cached?.items?.length) {
+    render(state.cached.items, { append: false });
+    state.updatedAt = state.cached.savedAt ?? null;
+    showUpdated();
     document.body.dataset.state = "cached";
   }
   const settings = await loadSettings();
   if (!settings.proxyUrl || !settings.token) {
-    await notify($("notice"), { code: "UNAUTHORIZED" }, "Set the proxy URL and client token first.");
+    state.clientSettled.reject({ code: SETUP_NEEDED });
+    state.failed = true;
+    $("conversations").setAttribute("aria-busy", "false");
+    notify($("notice"), { code: SETUP_NEEDED });
     return;
   }
-  try {
-    state.client = (await api()).connect(settings);
-  } catch (error) {
-    notify($("notice"), error);
-    return;
-  }
+  // The list's requests carry the current AbortSignal: a newer search aborts the older one.
+  state.proxyUrl = settings.proxyUrl;
+  const listFetch = (url, init) => fetch(url, { ...init, signal: state.listAbort.signal });
+  state.clientSettled.resolve(api().then((core) => core.connect({ ...settings, fetch: listFetch })));
   await refresh();
 }
 

@@ -1,30 +1,56 @@
-// One conversation: oldest at top, grouped by day; "Load older" keeps the reading position.
-import { dayLabel, timeOfDay } from "./format.js";
+// One conversation: oldest at top, grouped by day; own messages as bubbles on the right,
+// consecutive messages of one sender grouped; "Load older" keeps the reading position. The
+// last seen page is cached, so a thread opened before reads offline.
+import { dayLabel, fullDate, timeOfDay } from "./format.js";
+import { loadCachedThread, saveCachedThread } from "./settings.js";
+
+const GROUP_GAP = 5 * 60_000;
+
+/** Whether `message` was sent by the account itself: its sender is none of the other participants. */
+export function isOwnMessage(message, participants) {
+  const sender = message.sender ?? {};
+  const id = sender.urn?.split(":").pop();
+  return !participants.some((p) =>
+    (id && (p.profileId === id || p.participantUrn?.endsWith(id) || p.backendUrn?.endsWith(id)))
+    || (sender.profileUrl && p.profileUrl && sender.profileUrl.replace(/\/$/, "") === p.profileUrl.replace(/\/$/, ""))
+    || (sender.name && p.name === sender.name));
+}
 
 export class ThreadView {
-  constructor({ list, scroll, loadOlder, title, link, onError }) {
-    Object.assign(this, { list, scroll, loadOlderButton: loadOlder, title, link, onError });
+  constructor({ list, scroll, loadOlder, title, link, onError, onLoaded = () => {} }) {
+    Object.assign(this, { list, scroll, loadOlderButton: loadOlder, title, link, onError, onLoaded });
     this.loadOlderButton.addEventListener("click", () => this.loadOlder());
   }
 
+  /** Opens `conversation`; `client` is a promise of the proxy client (it may still connect). */
   async open(client, conversation) {
     this.client = client;
     this.generation = (this.generation ?? 0) + 1;
+    this.conversation = conversation;
+    this.participants = conversation.participants ?? [];
     this.messages = [];
     this.cursor = null;
     // The URN when the provider sent one (the form the provider documents), else the thread id.
     const id = conversation.urn ?? conversation.id;
     this.query = id
       ? { conversationId: id }
-      : { profileUrl: conversation.participants[0]?.profileUrl };
-    this.title.textContent = conversation.participants.map((p) => p.name).join(", ") || "Conversation";
+      : { profileUrl: this.participants[0]?.profileUrl };
+    this.title.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
     if (conversation.url?.startsWith("https://www.linkedin.com/")) {
       this.link.href = conversation.url;
       this.link.hidden = false;
     } else {
       this.link.hidden = true;
     }
-    this.list.replaceChildren();
+    const cached = loadCachedThread(conversation.id);
+    this.fromCache = !!cached?.messages?.length;
+    if (this.fromCache) {
+      this.messages = cached.messages;
+      this.render();
+      this.scroll.scrollTop = this.scroll.scrollHeight;
+    } else {
+      this.list.replaceChildren();
+    }
     this.list.setAttribute("aria-busy", "true");
     this.loadOlderButton.hidden = true;
     await this.fetchPage(true);
@@ -41,24 +67,32 @@ export class ThreadView {
     const generation = this.generation;
     this.loading = true;
     try {
+      const client = await this.client;
       const { mergeMessages } = await import("./api.js");
-      const page = await this.client.listMessages({ ...this.query, count: 20, cursor: this.cursor ?? undefined });
+      const page = await client.listMessages({ ...this.query, count: 20, cursor: first ? undefined : this.cursor ?? undefined });
       if (generation !== this.generation) return;
-      this.messages = mergeMessages(this.messages, page.items);
+      this.messages = mergeMessages(first ? [] : this.messages, page.items);
       this.cursor = page.nextCursor;
+      this.fromCache = false;
       this.render();
-      if (first) this.scroll.scrollTop = this.scroll.scrollHeight;
+      if (first) {
+        this.scroll.scrollTop = this.scroll.scrollHeight;
+        saveCachedThread(this.conversation.id, page.items);
+      }
+      this.onLoaded(this.conversation);
     } catch (error) {
-      if (generation === this.generation) this.onError(error);
+      if (generation === this.generation) this.onError(error, { cached: this.fromCache });
     } finally {
-      this.loading = false;
-      this.list.setAttribute("aria-busy", "false");
+      if (generation === this.generation) {
+        this.loading = false;
+        this.list.setAttribute("aria-busy", "false");
+      }
     }
   }
 
   render(now = Date.now()) {
     const items = [];
-    let lastDay = null;
+    let lastDay = null, previous = null;
     for (const message of [...this.messages].reverse()) {
       const day = new Date(message.sentAt).toDateString();
       if (day !== lastDay) {
@@ -67,35 +101,54 @@ export class ThreadView {
         header.textContent = dayLabel(message.sentAt, now);
         items.push(header);
         lastDay = day;
+        previous = null;
       }
-      items.push(messageItem(message));
+      const own = message.kind !== "system" && isOwnMessage(message, this.participants);
+      const continued = previous && previous.kind !== "system" && message.kind !== "system"
+        && previous.own === own && (previous.sender?.name ?? "") === (message.sender?.name ?? "")
+        && message.sentAt - previous.sentAt < GROUP_GAP;
+      items.push(messageItem(message, { own, continued }));
+      previous = { ...message, own };
     }
     this.list.replaceChildren(...items);
-    this.loadOlderButton.hidden = !this.cursor;
+    const hide = !this.cursor;
+    if (hide && document.activeElement === this.loadOlderButton) this.title.focus();
+    this.loadOlderButton.hidden = hide;
   }
 }
 
-function messageItem(message) {
+export function messageItem(message, { own = false, continued = false } = {}) {
   const item = document.createElement("li");
   item.dataset.id = message.id;
   if (message.kind === "system") {
     item.className = "message system";
+    item.dir = "auto";
     item.textContent = message.text || "LinkedIn system message";
     return item;
   }
-  item.className = "message";
+  item.className = `message${own ? " own" : ""}${continued ? " continued" : ""}`;
+  const senderName = own ? "You" : message.sender?.name || "LinkedIn member";
   const meta = document.createElement("div");
-  meta.className = "meta";
+  meta.className = continued ? "meta visually-hidden" : "meta";
   const name = document.createElement("span");
   name.className = "sender";
-  name.textContent = message.sender.name;
+  name.dir = "auto";
+  name.textContent = senderName;
   const time = document.createElement("time");
   time.textContent = timeOfDay(message.sentAt);
   time.dateTime = new Date(message.sentAt).toISOString();
+  time.title = fullDate(message.sentAt);
   meta.append(name, time);
   const body = document.createElement("p");
   body.className = "text";
-  body.textContent = message.text;
+  body.dir = "auto";
+  if (message.text) {
+    body.textContent = message.text;
+  } else {
+    // A message without text carries an attachment: the proxy does not serve its content.
+    body.classList.add("attachment");
+    body.textContent = "📎 Attachment: open the conversation on LinkedIn to see it.";
+  }
   item.append(meta, body);
   return item;
 }

@@ -1,118 +1,28 @@
 // The extension in real Chromium (--load-extension), against the Worker in workerd and the
-// provider sandbox. Writes screenshots to docs/screenshots/.
+// provider sandbox: lists, threads, search, keyboard, focus, caches (harness.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { call, freePort, startWorker } from "../../tests/js/worker.mjs";
-import { serveWww } from "../../scripts/serve-www.mjs";
+import { ALEX, CS_ONLY, EXT, LK_ONLY, PRIYA, activeId, expectedNames, names, startEnvironment, until } from "./harness.mjs";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const WWW = join(repo, "www");
-const SHOTS = join(repo, "docs", "screenshots");
-const EXTENSION_ID = "jcegmgjieaccpbogoabmpmboagcomiig";
-const EXT = `chrome-extension://${EXTENSION_ID}`;
-const ALEX = "popup-alex-token", PRIYA = "popup-priya-token";
-// Accounts served by one provider only (issue 15): the popup works unchanged.
-const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
+let env;
+before(async () => { env = await startEnvironment(); });
+after(async () => { await env?.stop(); });
 
-let sandbox, worker, context, profile, www, wwwPort;
-
-before(async () => {
-  sandbox = await startSandbox(["--daily-limit", "100000"]);
-  wwwPort = await freePort();
-  worker = await startWorker({
-    sandboxBase: sandbox.base,
-    clients: [
-      { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, `http://127.0.0.1:${wwwPort}`] },
-      { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT] },
-      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT] },
-      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
-    ],
-  });
-  www = await serveWww({ port: wwwPort, proxyUrl: worker.base, token: ALEX });
-  profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 400, height: 600 },
-    ignoreDefaultArgs: ["--disable-extensions"],
-    args: [`--disable-extensions-except=${WWW}`, `--load-extension=${WWW}`, "--no-sandbox", "--disable-gpu",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await context?.close();
-  www?.server.close();
-  await worker?.stop();
-  sandbox?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
-
-/** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
-async function api(path, token = ALEX) {
-  return (await call(worker.base, path, { authorization: `Bearer ${token}` })).body;
-}
-
-/** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the cached inbox (localStorage). */
-async function setStorage({ "inbox-cache-v1": cache, ...values }) {
-  const page = await context.newPage();
-  await page.goto(`${EXT}/options.html`);
-  await page.evaluate((v) => chrome.storage.local.set(v), values);
-  if (cache === null) await page.evaluate(() => localStorage.removeItem("inbox-cache-v1"));
-  await page.close();
-}
-
-async function openPopup(errors = []) {
-  const page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${EXT}/popup.html`);
-  return page;
-}
-
-const names = (page) => page.$$eval("#conversations .conversation .name", (els) => els.map((e) => e.textContent));
-const expectedNames = (items) => items.map((c) => c.participants.map((p) => p.name).join(", "));
-
-async function until(fn, what, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
-async function shoot(page, name) {
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
-
-test("options: save, test connection with a good and a bad token", async () => {
-  const page = await context.newPage();
+test("options: save, test connection with a good and a bad token, a dead port", async () => {
+  const page = await env.context.newPage();
   await page.goto(`${EXT}/options.html`);
   await page.evaluate(() => localStorage.setItem("inbox-cache-v1", JSON.stringify({ items: [{ id: "another account" }] })));
-  await page.fill("#proxy-url", worker.base);
+  await page.fill("#proxy-url", env.worker.base);
   await page.fill("#token", ALEX);
   await page.click("#save");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
-  assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"])), { proxyUrl: worker.base, token: ALEX });
+  assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"])), { proxyUrl: env.worker.base, token: ALEX });
   assert.equal(await page.evaluate(() => localStorage.getItem("inbox-cache-v1")), null, "a new token drops the cached inbox");
-  const calls = (await sandbox.stats()).calls.total;
+  const calls = (await env.sandbox.stats()).calls.total;
   await page.click("#test");
   await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
   assert.equal(await page.textContent("#status"), 'Connected as "alex".');
-  assert.equal((await sandbox.stats()).calls.total, calls, "testing costs no provider call");
-  await shoot(page, "options");
+  assert.equal((await env.sandbox.stats()).calls.total, calls, "testing costs no provider call");
   await page.fill("#token", "wrong-token");
   await page.click("#test");
   await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
@@ -123,51 +33,122 @@ test("options: save, test connection with a good and a bad token", async () => {
   await page.close();
 });
 
+test("options: a non-JSON answer and an answer that never comes end the test with a message", async () => {
+  const { createServer } = await import("node:http");
+  const server = createServer((request, response) => {
+    if (request.url === "/health") return response.writeHead(200, { "access-control-allow-origin": "*" }).end("ok");
+    if (request.url === "/v1/usage" && request.headers["x-hang"] === undefined && !server.hang) {
+      return response.writeHead(200, { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" }).end("<html>hello</html>");
+    }
+    if (request.method === "OPTIONS") return response.writeHead(204, { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" }).end();
+    // Never answers.
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const page = await env.context.newPage();
+  await page.goto(`${EXT}/options.html`);
+  await page.fill("#proxy-url", base);
+  await page.fill("#token", "any");
+  await page.click("#test");
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
+  assert.match(await page.textContent("#status"), /not as a linkedin-inbox proxy/);
+  server.hang = true;
+  await page.evaluate(() => { window.__started = Date.now(); });
+  await page.click("#test");
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, { timeout: 15000 });
+  assert.match(await page.textContent("#status"), /No answer within 8 s/);
+  assert.equal(await page.isDisabled("#test"), false, "the button works again");
+  await page.close();
+  server.closeAllConnections();
+  server.close();
+});
+
 test("inbox: the first page exactly, unread filter, search, and every conversation once on scroll", async () => {
-  await setStorage({ proxyUrl: worker.base, token: ALEX });
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX });
   const errors = [];
-  const page = await openPopup(errors);
+  const page = await env.openPopup(errors);
   await page.waitForSelector("body[data-state=ready]");
-  const first = await api("/v1/conversations?count=20");
+  const first = await env.api("/v1/conversations?count=20");
   assert.deepEqual(await names(page), expectedNames(first.items));
   const unreadMarks = await page.$$eval(".conversation", (els) => els.map((e) => e.classList.contains("unread")));
-  assert.deepEqual(unreadMarks, first.items.map((c) => !c.isRead));
+  assert.deepEqual(unreadMarks, first.items.map((c) => !c.isRead || c.unreadCount > 0));
   const previews = await page.$$eval(".conversation .preview", (els) => els.map((e) => e.textContent));
   assert.equal(previews[0], "Hello, how are you?");
   assert.deepEqual(previews, first.items.map((c) => (c.latestMessage.fromSelf ? "You: " : "") + (c.latestMessage.text || (c.latestMessage.hasAttachment ? "Sent an attachment" : "—"))));
-  await shoot(page, "inbox");
+  assert.equal(await page.textContent("#updated"), "updated just now");
 
   await page.click("#tab-unread");
-  const unread = await api("/v1/conversations?count=20&unread=true");
+  const unread = await env.api("/v1/conversations?count=20&unread=true");
   await until(async () => JSON.stringify(await names(page)) === JSON.stringify(expectedNames(unread.items)), "unread list");
   await page.click("#tab-all");
+  await page.waitForSelector("body[data-state=ready]");
   await page.fill("#search", "hello");
-  const hello = await api("/v1/conversations?count=20&keywords=hello");
+  const hello = await env.api("/v1/conversations?count=20&keywords=hello");
   await until(async () => JSON.stringify(await names(page)) === JSON.stringify(expectedNames(hello.items)), "search results");
+  assert.ok(await page.$$eval("#conversations mark", (els) => els.length > 0 && els.every((m) => m.textContent.toLowerCase() === "hello")), "matches highlighted");
+  await page.fill("#search", "zzqxj no such words");
+  await until(async () => (await page.textContent("#end-of-list")) === "No conversations match “zzqxj no such words”.", "empty search text");
   await page.fill("#search", "");
   await until(async () => JSON.stringify(await names(page)) === JSON.stringify(expectedNames(first.items)), "full list again");
 
   await until(async () => {
     await page.$eval("#inbox-scroll", (el) => { el.scrollTop = el.scrollHeight; });
     return page.isVisible("#end-of-list");
-  }, "the end of the list", 30000);
+  }, "the end of the list", 60000).catch(async (e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await page.evaluate(() => ({ rows: document.querySelectorAll(".conversation").length, notice: document.getElementById("notice").textContent, more: !document.getElementById("load-more").hidden, busy: document.getElementById("conversations").getAttribute("aria-busy"), state: document.body.dataset.state })))}`);
+  });
   const ids = await page.$$eval(".conversation", (els) => els.map((e) => e.dataset.id));
   assert.equal(ids.length, first.total);
   assert.equal(new Set(ids).size, ids.length);
+  assert.equal(await page.textContent("#end-of-list"), "That's everything.");
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test("thread: order, system messages, load older to the first message, back restores position", async () => {
-  const page = await openPopup();
+test("search: the cached inbox filters as one types; a newer query aborts the request in flight", async () => {
+  const page = await env.openPopup();
   await page.waitForSelector("body[data-state=ready]");
-  const list = await api("/v1/conversations?count=20");
+  const cached = await page.evaluate(() => JSON.parse(localStorage.getItem("inbox-cache-v1")).items);
+  const word = cached[0].participants[0].name.split(" ")[0];
+  const proxyCalls = [];
+  page.on("request", (r) => { if (r.url().includes("/v1/conversations?")) proxyCalls.push(r.url()); });
+  const failed = [];
+  page.on("requestfailed", (r) => failed.push([r.url(), r.failure()?.errorText]));
+  // Answers to searches are held a while, so the first is still in flight when the second starts.
+  await page.route("**/v1/conversations?*keywords=*", async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {});
+  });
+  // What the row shows: names, headline, preview.
+  const shownText = (c) => [c.participants.map((p) => p.name).join(", "), c.participants[0]?.headline ?? "",
+    (c.latestMessage?.fromSelf ? "You: " : "") + (c.latestMessage?.text || (c.latestMessage?.hasAttachment ? "Sent an attachment" : "—"))].join("\n").toLowerCase();
+  const cachedMatching = (q) => cached.filter((c) => shownText(c).includes(q.toLowerCase())).map((c) => c.participants.map((p) => p.name).join(", "));
+  await page.type("#search", word.slice(0, 1));
+  assert.deepEqual(await names(page), cachedMatching(word.slice(0, 1)), "filtered at once from the cache");
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(proxyCalls.length, 0, "one character asks no proxy");
+  await page.type("#search", word.slice(1));
+  assert.deepEqual(await names(page), cachedMatching(word), "the cached rows that match, before any answer");
+  assert.ok((await names(page)).length > 0);
+  await until(() => proxyCalls.length === 1, "the search request after a pause");
+  await page.type("#search", "zz");
+  await until(() => proxyCalls.length === 2, "the second search request");
+  await until(() => failed.some(([url, why]) => url === proxyCalls[0] && /ABORTED/.test(why)), "the first request aborted");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.close();
+});
+
+test("thread: order, own messages, attachments, system messages, load older, focus, back restores position", async () => {
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  const list = await env.api("/v1/conversations?count=20");
   let target = null, all = null;
   for (const c of list.items.slice(1)) {
     const messages = [];
     let cursor = null;
     do {
-      const p = await api(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const p = await env.api(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      assert.ok(Array.isArray(p.items), JSON.stringify(p));
       messages.push(...p.items);
       cursor = p.nextCursor;
     } while (cursor);
@@ -177,54 +158,150 @@ test("thread: order, system messages, load older to the first message, back rest
   await page.$eval("#inbox-scroll", (el) => { el.scrollTop = 150; });
   const scrolled = await page.$eval("#inbox-scroll", (el) => el.scrollTop);
   await page.$eval(`.conversation[data-id="${target.id}"]`, (el) => el.click());
+  assert.equal(await activeId(page), "thread-title", "opening a thread moves focus to its heading");
   await page.waitForSelector("#messages .message");
   assert.equal(await page.getAttribute("#thread-link", "href"), target.url);
   let shown = await page.$$eval("#messages .message", (els) => els.map((e) => e.dataset.id));
   assert.deepEqual(shown, all.slice(0, 20).map((m) => m.id).reverse(), "oldest at top, newest at bottom");
-  await shoot(page, "thread");
+  const older = await page.locator("#load-older").boundingBox();
+  assert.ok(Math.abs(older.x + older.width / 2 - 200) < 2, `"Load older" is centred (${older.x}+${older.width})`);
+  await page.focus("#load-older");
   while (await page.isVisible("#load-older")) {
     const anchor = shown[0];
     await page.$eval("#thread-scroll", (el) => { el.scrollTop = 0; });
     const before = await page.$eval(`[data-id="${anchor}"]`, (el) => el.getBoundingClientRect().top);
     const count = shown.length;
-    await page.click("#load-older");
+    await page.focus("#load-older");
+    await page.keyboard.press("Enter");
     await until(async () => (await page.$$("#messages .message")).length > count || !(await page.isVisible("#load-older")), "older messages");
     const after = await page.$eval(`[data-id="${anchor}"]`, (el) => el.getBoundingClientRect().top);
     assert.ok(Math.abs(after - before) < 30, `reading position kept (${before} → ${after})`);
     shown = await page.$$eval("#messages .message", (els) => els.map((e) => e.dataset.id));
   }
+  assert.equal(await activeId(page), "thread-title", "focus moves to the heading when Load older hides");
   assert.deepEqual(shown, all.map((m) => m.id).reverse(), "every message, first one at top");
   const systemCount = all.filter((m) => m.kind === "system").length;
   assert.equal(await page.$$eval("#messages .message.system", (els) => els.length), systemCount);
   assert.ok(systemCount > 0);
+  const participantNames = target.participants.map((p) => p.name);
+  const own = all.filter((m) => m.kind !== "system" && !participantNames.includes(m.sender.name));
+  assert.ok(own.length > 0, "the thread has own messages");
+  assert.deepEqual(await page.$$eval("#messages .message.own", (els) => els.map((e) => e.dataset.id)), own.map((m) => m.id).reverse());
+  const [ownLeft, otherLeft] = await page.evaluate(() => [".message.own .text", ".message:not(.own):not(.system) .text"].map((s) => document.querySelector(s).getBoundingClientRect().right));
+  assert.ok(ownLeft > otherLeft, "own messages are on the right");
+  // The sandbox's attachments always come with text: an attachment-only message (as
+  // LinkupAPI sends them) is rendered here by the thread's own code.
+  const attachment = await page.evaluate(async () => {
+    const { messageItem } = await import("./thread.js");
+    const item = messageItem({ id: "m1", kind: "text", text: "", sentAt: Date.now(), sender: null });
+    return { text: item.querySelector(".text").textContent, attachment: item.querySelector(".text").classList.contains("attachment"), sender: item.querySelector(".sender").textContent };
+  });
+  assert.deepEqual(attachment, { text: "📎 Attachment: open the conversation on LinkedIn to see it.", attachment: true, sender: "LinkedIn member" }, "an attachment is said, a missing sender named");
   assert.ok((await page.$$eval("#messages .day", (els) => els.length)) > 1, "grouped by day");
-  await page.click("#back");
+  assert.ok(await page.$$eval("#messages .text", (els) => els.every((e) => e.dir === "auto")), "dir=auto on message text");
+  await page.keyboard.press("Escape");
   await page.waitForSelector("#inbox-view:not([hidden])");
   assert.equal(await page.$eval("#inbox-scroll", (el) => el.scrollTop), scrolled);
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.id), target.id, "focus returns to the opened conversation");
+  assert.equal(await activeId(page), target.id, "focus returns to the opened conversation");
   await page.close();
 });
 
-test("offline shows the cached inbox with a notice; a bad token links to the options", async () => {
-  await setStorage({ proxyUrl: "http://127.0.0.1:9", token: ALEX });
-  const offline = await openPopup();
-  await offline.waitForSelector("#notice:not([hidden])");
-  assert.match(await offline.textContent("#notice"), /Offline/);
-  assert.ok((await names(offline)).length >= 20, "cached conversations stay visible");
-  await offline.close();
-  await setStorage({ proxyUrl: worker.base, token: "not-a-client" });
-  const badToken = await openPopup();
-  await badToken.waitForSelector("body[data-state=auth]", { timeout: 10000 }).catch(async (e) => {
-    throw new Error(`${e.message}; state=${await badToken.getAttribute("body", "data-state")} notice=${await badToken.textContent("#notice")}`);
+test("keyboard: / focuses search, one Tab stop for the list, j/k and arrows move, Enter opens, Esc goes back", async () => {
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  const ids = await page.$$eval(".conversation", (els) => els.map((e) => e.dataset.id));
+  assert.equal(await page.$$eval("button.conversation[tabindex='0']", (els) => els.length), 1, "one row is tabbable");
+  await page.keyboard.press("/");
+  assert.equal(await activeId(page), "search");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await activeId(page), ids[0]);
+  await page.keyboard.press("j");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await activeId(page), ids[2]);
+  await page.keyboard.press("k");
+  assert.equal(await activeId(page), ids[1]);
+  await page.keyboard.press("Tab");
+  assert.ok(!ids.includes(await activeId(page)), "Tab leaves the list in one step");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await activeId(page), ids[1], "Shift+Tab comes back to the same row");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await activeId(page), "refresh");
+  // The accessible name: names, the time as a full date, unread state, headline, preview.
+  const accessibleName = async (selector) => (await page.locator(selector).first().ariaSnapshot()).replace(/^- button "?/, "").replace(/"?:?\s*$/, "");
+  const label = await accessibleName(`.conversation[data-id="${ids[1]}"]`);
+  const first = (await env.api("/v1/conversations?count=20")).items[1];
+  assert.ok(label.startsWith(first.participants.map((p) => p.name).join(", ")), label);
+  if (first.participants[0].headline) assert.ok(label.includes(first.participants[0].headline), label);
+  assert.match(label, /(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? \d+ \w+ \d{4}/, "the time as a full date");
+  assert.match(await accessibleName(".conversation.unread"), /, unread/);
+  await page.focus(`.conversation[data-id="${ids[1]}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#thread-view:not([hidden])");
+  assert.equal(await activeId(page), "thread-title");
+  await page.keyboard.press("Escape");
+  assert.equal(await activeId(page), ids[1]);
+  // A refresh replaces the rows: focus stays on the same conversation.
+  await page.focus(`.conversation[data-id="${ids[3]}"]`);
+  await page.evaluate(() => document.getElementById("refresh").click());
+  await page.waitForFunction(() => document.getElementById("conversations").getAttribute("aria-busy") === "false" && !document.getElementById("refresh").disabled);
+  assert.equal(await activeId(page), ids[3], "refresh keeps focus");
+  assert.equal(await page.evaluate(() => document.activeElement.isConnected && document.activeElement.matches("button.conversation")), true);
+  await page.close();
+});
+
+test("load more: focus stays in the list when the button hides", async () => {
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await until(async () => {
+    if (await page.isVisible("#load-more")) {
+      await page.focus("#load-more");
+      await page.keyboard.press("Enter");
+    }
+    return page.isVisible("#end-of-list");
+  }, "the end of the list", 30000);
+  assert.equal(await page.evaluate(() => document.activeElement.matches("button.conversation")), true, `focus on a row, not ${await activeId(page)}`);
+  await page.close();
+});
+
+test("an opened unread conversation shows as read; a cached row opened before the client connects loads", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX });
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  const id = await page.$eval(".conversation.unread", (el) => el.dataset.id);
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages .message");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.$eval(`.conversation[data-id="${id}"]`, (el) => el.classList.contains("unread")), false, "read at once");
+  assert.equal(await page.evaluate((id) => JSON.parse(localStorage.getItem("inbox-cache-v1")).items.find((c) => c.id === id).isRead, id), true, "and in the cache");
+  await page.close();
+
+  const errors = [];
+  const early = await env.context.newPage();
+  early.on("pageerror", (e) => errors.push(e.message));
+  // A user who clicks a cached row in the popup's first frame: the click lands as soon as
+  // the cached rows are in the page, before the settings are read and the client exists.
+  await early.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const row = document.querySelectorAll("button.conversation")[1];
+      if (!row) return;
+      observer.disconnect();
+      window.__clickedAt = performance.now();
+      row.click();
+    }).observe(document, { childList: true, subtree: true });
   });
-  assert.match(await badToken.textContent("#notice"), /does not know this client token/);
-  assert.equal(await badToken.getAttribute("#notice a", "href"), "options.html");
-  await badToken.close();
+  await early.goto(`${EXT}/popup.html`);
+  await early.waitForSelector("#messages .message", { timeout: 15000 }).catch(async (e) => { throw new Error(`${e.message}; notice: ${await early.textContent("#thread-notice")}`); });
+  const [clickedAt, listStarted] = await early.evaluate(() => [window.__clickedAt,
+    performance.getEntriesByType("resource").find((e) => e.name.includes("/v1/conversations?"))?.startTime ?? Infinity]);
+  assert.ok(clickedAt < listStarted, `clicked (${clickedAt} ms) before the client asked anything (${listStarted} ms)`);
+  assert.equal(await early.isVisible("#thread-notice"), false, "no 'Something went wrong'");
+  assert.deepEqual(errors, []);
+  await early.close();
 });
 
 test("upstream markup renders as text", async () => {
-  await setStorage({ proxyUrl: worker.base, token: PRIYA, "inbox-cache-v1": null });
-  const page = await openPopup();
+  await env.setStorage({ proxyUrl: env.worker.base, token: PRIYA, "inbox-cache-v1": null });
+  const page = await env.openPopup();
   await page.waitForSelector("body[data-state=ready]");
   const previews = await page.$$eval(".conversation .preview", (els) => els.map((e) => e.textContent));
   assert.ok(previews.some((p) => p.includes('<img src=x onerror="window.__xss=1">')), "the markup is shown as text");
@@ -234,26 +311,33 @@ test("upstream markup renders as text", async () => {
 });
 
 test("the same pages work over http from 127.0.0.1 with the demo config", async () => {
-  const browserPage = await context.newPage();
-  await browserPage.goto(`${www.base}/popup.html`);
+  const browserPage = await env.context.newPage();
+  await browserPage.goto(`${env.www.base}/popup.html`);
   await browserPage.waitForSelector("body[data-state=ready]");
-  const first = await api("/v1/conversations?count=20");
+  const first = await env.api("/v1/conversations?count=20");
   assert.deepEqual(await names(browserPage), expectedNames(first.items));
+  // Outside the extension nothing can be stored: saving says so instead of "succeeding".
+  await browserPage.goto(`${env.www.base}/options.html`);
+  await browserPage.fill("#proxy-url", env.worker.base);
+  await browserPage.fill("#token", ALEX);
+  await browserPage.click("#save");
+  await browserPage.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
+  assert.match(await browserPage.textContent("#status"), /^Not saved/);
   await browserPage.close();
 });
 
 test("a ConnectSafely-only and a LinkupAPI-only account: the same popup lists and opens threads", async () => {
   for (const token of [CS_ONLY, LK_ONLY]) {
-    await setStorage({ proxyUrl: worker.base, token, "inbox-cache-v1": null });
+    await env.setStorage({ proxyUrl: env.worker.base, token, "inbox-cache-v1": null });
     const errors = [];
-    const page = await openPopup(errors);
+    const page = await env.openPopup(errors);
     await page.waitForSelector("body[data-state=ready]");
-    const first = await api("/v1/conversations?count=20", token);
+    const first = await env.api("/v1/conversations?count=20", token);
     assert.deepEqual(await names(page), expectedNames(first.items), token);
     const target = first.items[0];
     await page.$eval(`.conversation[data-id="${target.id}"]`, (el) => el.click());
     await page.waitForSelector("#messages .message");
-    const thread = await api(`/v1/conversations/${encodeURIComponent(target.id)}/messages?count=20`, token);
+    const thread = await env.api(`/v1/conversations/${encodeURIComponent(target.id)}/messages?count=20`, token);
     const shown = await page.$$eval("#messages .message", (els) => els.map((e) => e.dataset.id));
     assert.deepEqual(shown, thread.items.map((m) => m.id).reverse(), token);
     assert.deepEqual(errors, [], token);

@@ -1,0 +1,164 @@
+// Shared by the popup tests: one sandbox, one Worker in workerd and one Chromium with the
+// extension loaded (--load-extension) per test file; helpers to open pages, wait, run axe-core
+// and compare screenshots with the committed baselines (docs/screenshots/).
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { PNG } from "pngjs";
+import pixelmatch from "pixelmatch";
+import { startSandbox } from "../../tests/js/sandbox.mjs";
+import { call, freePort, startWorker } from "../../tests/js/worker.mjs";
+import { serveWww } from "../../scripts/serve-www.mjs";
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const WWW = join(repo, "www");
+export const BASELINES = join(repo, "docs", "screenshots");
+export const EXTENSION_ID = "jcegmgjieaccpbogoabmpmboagcomiig";
+export const EXT = `chrome-extension://${EXTENSION_ID}`;
+export const ALEX = "popup-alex-token", PRIYA = "popup-priya-token";
+// Accounts served by one provider only (issue 15): the popup works unchanged.
+export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
+// A client the proxy knows but whose allowed origins do not include the extension.
+export const ELSEWHERE = "popup-elsewhere-token";
+// Titouan's account, used by no other test: its lists are never in the proxy's store.
+export const TITOUAN = "popup-titouan-token";
+// The sandbox's data anchor (sandbox/src/data.rs ANCHOR_MS): screenshots run at this time.
+export const ANCHOR_MS = 1_771_950_346_603;
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+export function launchChromium(extensionDir, profile) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 400, height: 600 },
+    locale: "en-GB",
+    timezoneId: "Europe/London",
+    ignoreDefaultArgs: ["--disable-extensions"],
+    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, "--no-sandbox", "--disable-gpu",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+      "--font-render-hinting=none", "--disable-lcd-text", "--force-color-profile=srgb", "--hide-scrollbars"],
+  });
+}
+
+/** Starts everything; returns the environment the tests use (call `stop()` after). */
+export async function startEnvironment() {
+  const env = {};
+  env.sandbox = await startSandbox(["--daily-limit", "100000"]);
+  const wwwPort = await freePort();
+  env.worker = await startWorker({
+    sandboxBase: env.sandbox.base,
+    // The tests page through whole inboxes quickly, many times: no client rate limit and a large
+    // provider budget (the rate-limited notice comes from the provider sandbox).
+    vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000" },
+    clients: [
+      { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, `http://127.0.0.1:${wwwPort}`] },
+      { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT] },
+      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT] },
+      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
+      { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
+      { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT] },
+    ],
+  });
+  env.www = await serveWww({ port: wwwPort, proxyUrl: env.worker.base, token: ALEX });
+  env.profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
+  env.context = await launchChromium(WWW, env.profile);
+  env.stop = async () => {
+    await env.context?.close();
+    env.www?.server.close();
+    await env.worker?.stop();
+    env.sandbox?.stop();
+    rmSync(env.profile, { recursive: true, force: true });
+  };
+  /** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
+  env.api = async (path, token = ALEX) => (await call(env.worker.base, path, { authorization: `Bearer ${token}` })).body;
+  /** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the paint caches (localStorage). */
+  env.setStorage = async ({ "inbox-cache-v1": cache, ...values }) => {
+    const page = await env.context.newPage();
+    await page.goto(`${EXT}/options.html`);
+    await page.evaluate((v) => chrome.storage.local.clear().then(() => chrome.storage.local.set(v)), values);
+    if (cache === null) await page.evaluate(() => localStorage.clear());
+    await page.close();
+  };
+  env.openPopup = async (errors = [], { clock = null, path = "popup.html" } = {}) => {
+    const page = await env.context.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    if (clock !== null) await page.clock.setFixedTime(clock);
+    await page.goto(`${EXT}/${path}`);
+    return page;
+  };
+  return env;
+}
+
+export const names = (page) => page.$$eval("#conversations .conversation .name", (els) => els.map((e) => e.textContent));
+export const expectedNames = (items) => items.map((c) => c.participants.map((p) => p.name).join(", "));
+export const activeId = (page) => page.evaluate(() => document.activeElement?.dataset.id ?? document.activeElement?.id ?? document.activeElement?.tagName);
+
+export async function until(fn, what, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** axe-core (WCAG 2.1 A/AA and best practices) in light and dark: no violation. */
+export async function assertAccessible(page, label) {
+  await page.evaluate(AXE);
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"], resultTypes: ["violations"] });
+      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 2).join("")}`).join(" | ")}`);
+    });
+    assert.deepEqual(violations, [], `axe, ${label}, ${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+const MAX_DIFF_SHARE = 0.002;
+
+/**
+ * Compares the page in light and dark with docs/screenshots/NAME-SCHEME.png: at most 0.2 % of
+ * pixels may differ (anti-aliasing); the diff image goes to a temp dir on failure. With
+ * UPDATE_BASELINES=1 the baselines are rewritten instead (on purpose only).
+ */
+export async function assertLooksLike(page, name) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const failures = [];
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const shot = await page.screenshot({ animations: "disabled", caret: "hide" });
+    const file = join(BASELINES, `${name}-${scheme}.png`);
+    if (process.env.UPDATE_BASELINES === "1") { writeFileSync(file, shot); continue; }
+    if (!existsSync(file)) { failures.push(`${file}: no baseline (run with UPDATE_BASELINES=1 on purpose)`); continue; }
+    const expected = PNG.sync.read(readFileSync(file));
+    const actual = PNG.sync.read(shot);
+    if (expected.width !== actual.width || expected.height !== actual.height) {
+      failures.push(`${name}-${scheme}: size ${actual.width}x${actual.height}, baseline ${expected.width}x${expected.height}`);
+      continue;
+    }
+    const diff = new PNG({ width: actual.width, height: actual.height });
+    const changed = pixelmatch(expected.data, actual.data, diff.data, actual.width, actual.height, { threshold: 0.1 });
+    if (changed > actual.width * actual.height * MAX_DIFF_SHARE) {
+      const dir = join(tmpdir(), "popup-screenshot-diffs");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}-${scheme}-actual.png`), shot);
+      writeFileSync(join(dir, `${name}-${scheme}-diff.png`), PNG.sync.write(diff));
+      failures.push(`${name}-${scheme}: ${changed} pixels differ from the baseline; diff image ${join(dir, `${name}-${scheme}-diff.png`)}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.deepEqual(failures, [], "screenshots match their baselines");
+}
+
+/** Waits until avatar pictures have loaded or fallen back to initials (no half-loaded frame). */
+export async function settleImages(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll(".avatar img")].every((img) => img.complete), null, { timeout: 15000 });
+}

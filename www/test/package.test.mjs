@@ -1,0 +1,88 @@
+// The store package (make package → dist/linkedin-inbox-extension.zip): its contents and
+// manifest, then the unzipped extension loaded in Chromium, where the wasm core loads under
+// its CSP and the popup greets a first run.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { PNG } from "pngjs";
+import { launchChromium, repo } from "./harness.mjs";
+
+const ZIP = join(repo, "dist", "linkedin-inbox-extension.zip");
+const dirs = [];
+after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
+
+function listAll(root, dir = root) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listAll(root, path) : [relative(root, path)];
+  });
+}
+
+/** The id Chromium gives an unpacked extension without a "key": from its absolute path. */
+function unpackedId(path) {
+  return [...createHash("sha256").update(path).digest("hex").slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("");
+}
+
+test("the zip: no tests or demo config, icons at 16/32/48/128, versioned manifest with only used permissions", () => {
+  assert.ok(existsSync(ZIP), `${ZIP} exists (scripts/package.sh)`);
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "inbox-package-")));
+  dirs.push(dir);
+  execFileSync("unzip", ["-q", ZIP, "-d", dir]);
+  const contents = listAll(dir).sort();
+  assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.ts$/.test(f)), [], "nothing for development inside");
+  for (const page of ["popup.html", "popup.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
+  assert.equal(manifest.key, undefined, "the store assigns the id");
+  assert.equal(manifest.browser_specific_settings, undefined, "Chromium only (README: Firefox)");
+  assert.deepEqual(manifest.permissions, ["storage"]);
+  assert.deepEqual(Object.keys(manifest.icons).sort((a, b) => a - b), ["16", "32", "48", "128"]);
+  for (const [size, path] of Object.entries(manifest.icons)) {
+    const png = PNG.sync.read(readFileSync(join(dir, path)));
+    assert.deepEqual([png.width, png.height], [Number(size), Number(size)], path);
+  }
+  const csp = manifest.content_security_policy.extension_pages;
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /img-src 'self' data: https:\/\/media\.licdn\.com https:\/\/static\.licdn\.com;/);
+  test.packageDir = dir;
+});
+
+test("the unzipped package loads in Chromium: the wasm core runs under its CSP, a first run is greeted", async () => {
+  const dir = test.packageDir;
+  assert.ok(dir, "unzipped by the previous test");
+  const profile = mkdtempSync(join(tmpdir(), "inbox-package-profile-"));
+  dirs.push(profile);
+  const context = await launchChromium(dir, profile);
+  try {
+    const base = `chrome-extension://${unpackedId(dir)}`;
+    const errors = [];
+    const page = await context.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}/popup.html`);
+    await page.waitForSelector("#notice[data-kind=setup]", { timeout: 10000 });
+    assert.equal(await page.evaluate(() => chrome.runtime.getManifest().version), JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).version);
+    const core = await page.evaluate(async () => {
+      const { connect, PageWalker } = await import("./api.js");
+      connect({ proxyUrl: "https://inbox.example.workers.dev", token: "t" });
+      return typeof new PageWalker().accept;
+    });
+    assert.equal(core, "function", "the wasm core loaded and runs");
+    const blocked = await page.evaluate(() => new Promise((resolve) => {
+      document.addEventListener("securitypolicyviolation", (e) => resolve(e.effectiveDirective), { once: true });
+      const img = new Image();
+      img.src = "https://example.com/tracker.png";
+      setTimeout(() => resolve(null), 3000);
+    }));
+    assert.equal(blocked, "img-src", "images from other hosts are blocked by the CSP");
+    const options = await context.newPage();
+    await options.goto(`${base}/options.html`);
+    await options.waitForSelector("#proxy-url");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
