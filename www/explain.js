@@ -41,6 +41,10 @@ export function explain(error, { cached = false } = {}) {
     case "INVALID_INPUT":
       if (["token", "baseUrl", "url"].includes(error.field)) return { kind: "auth", text: "The proxy URL or token in the options is not valid." };
       return { kind: "other", text: error.message || "Something went wrong. Try again." };
+    case "NOT_SUPPORTED":
+      return { kind: "other", text: "This account's provider cannot do that: LinkupAPI has no read state." };
+    case "IDEMPOTENCY_KEY_REUSED":
+      return { kind: "other", text: "That message was already sent differently. Write it again." };
     case "PROXY_MISCONFIGURED":
       return { kind: "other", text: "The proxy is misconfigured. Ask its operator to check its settings." };
     default:

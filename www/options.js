@@ -13,7 +13,7 @@ function say(kind, text) {
 }
 
 function read() {
-  return { proxyUrl: $("proxy-url").value.trim().replace(/\/+$/, ""), token: $("token").value.trim() };
+  return { proxyUrl: $("proxy-url").value.trim().replace(/\/+$/, ""), token: $("token").value.trim(), markReadOnOpen: $("mark-read-on-open").checked };
 }
 
 async function requestHostPermission(proxyUrl) {
@@ -92,9 +92,10 @@ async function probe({ proxyUrl, token }) {
   return ["ok", `Connected as "${json.client}".`];
 }
 
-loadSettings().then(({ proxyUrl, token }) => {
+loadSettings().then(({ proxyUrl, token, markReadOnOpen }) => {
   $("proxy-url").value = proxyUrl;
   $("token").value = token;
+  $("mark-read-on-open").checked = !!markReadOnOpen;
 });
 $("form").addEventListener("submit", save);
 $("test").addEventListener("click", testConnection);

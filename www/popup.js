@@ -5,6 +5,7 @@ import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
 import { updatedAgo } from "./format.js";
 import { conversationRow, ensureActiveRow, isUnread, listKeyboard, matches, setActiveRow, skeletonRows } from "./inbox.js";
 import { loadCachedInbox, loadSettings, markReadInCache, saveCachedInbox } from "./settings.js";
+import { ReplyBox } from "./reply.js";
 import { ThreadView } from "./thread.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,14 +35,25 @@ const thread = new ThreadView({
   onLoaded: () => { $("thread-notice").hidden = true; },
 });
 
+const reply = new ReplyBox({
+  form: $("reply"),
+  text: $("reply-text"),
+  send: $("reply-send"),
+  thread,
+  onSent: (conversation, message) => sentIn(conversation, message),
+  onError: (error) => notify($("thread-notice"), error, { fallback: "The message was not sent. Retry it: it will not be sent twice." }),
+});
+
 let notifying = false;
 
 /** Shows what `error` means, with a link to the options when they can fix it. Never throws. */
-function notify(element, error, { cached = hasRows() } = {}) {
+function notify(element, error, { cached = hasRows(), fallback = null } = {}) {
   if (notifying) return;
   notifying = true;
   try {
-    const { kind, text } = explain(error, { cached });
+    const explained = explain(error, { cached });
+    const { kind } = explained;
+    const text = kind === "other" && fallback && !["NOT_SUPPORTED", "IDEMPOTENCY_KEY_REUSED", "INVALID_INPUT"].includes(error?.code) ? fallback : explained.text;
     element.replaceChildren(text);
     element.dataset.kind = kind;
     if (kind === "auth" || kind === "origin" || kind === "setup") {
@@ -72,9 +84,78 @@ function openConversation(conversation) {
   $("thread-view").hidden = false;
   $("thread-notice").hidden = true;
   $("thread-title").focus();
-  if (isUnread(conversation)) markRead(conversation);
+  reply.reset();
+  const wasUnread = isUnread(conversation);
+  if (wasUnread) markRead(conversation);
+  showMarkButton(conversation);
+  // Opening reads it here; on LinkedIn only when the user turned that on in the options.
+  if (wasUnread && state.markReadOnOpen) {
+    state.client.then((client) => client.markRead(conversation.id)).catch((error) => notify($("thread-notice"), error));
+  }
   // Before the client connects (a cached row clicked at once) the thread waits for it.
   thread.open(state.client, conversation);
+}
+
+/** "Mark unread" / "Mark read": the conversation's read state on LinkedIn. */
+function showMarkButton(conversation) {
+  const button = $("thread-mark");
+  button.textContent = isUnread(conversation) ? "Mark read" : "Mark unread";
+  button.hidden = false;
+}
+
+async function toggleRead() {
+  const conversation = thread.conversation;
+  if (!conversation) return;
+  const read = isUnread(conversation);
+  const button = $("thread-mark");
+  button.disabled = true;
+  try {
+    const client = await state.client;
+    await (read ? client.markRead(conversation.id) : client.markUnread(conversation.id));
+    if (read) markRead(conversation);
+    else markUnread(conversation);
+    showMarkButton(conversation);
+    $("thread-notice").hidden = true;
+  } catch (error) {
+    notify($("thread-notice"), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Replaces a conversation's row (and its copy in the cached inbox) after a local change. */
+function updateRow(conversation) {
+  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
+  if (row) {
+    const fresh = conversationRow(conversation, openConversation, { query: state.typed });
+    fresh.firstChild.tabIndex = row.tabIndex;
+    row.parentElement.replaceWith(fresh);
+  }
+  const cached = state.cached?.items?.find((c) => c.id === conversation.id);
+  if (cached && cached !== conversation) Object.assign(cached, conversation);
+  if (state.cached) saveCachedInbox(state.cached);
+}
+
+function markUnread(conversation) {
+  conversation.isRead = false;
+  conversation.unreadCount = Math.max(1, conversation.unreadCount ?? 0);
+  updateRow(conversation);
+}
+
+/** A message sent from here: its conversation's latest, at the top of the inbox. */
+function sentIn(conversation, message) {
+  conversation.latestMessage = { id: message.id, text: message.text, sentAt: message.sentAt, senderName: message.sender?.name ?? null, fromSelf: true, hasAttachment: false };
+  conversation.lastActivityAt = message.sentAt;
+  conversation.isRead = true;
+  conversation.unreadCount = 0;
+  updateRow(conversation);
+  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id)?.parentElement;
+  if (row) $("conversations").prepend(row);
+  if (state.cached?.items) {
+    const index = state.cached.items.findIndex((c) => c.id === conversation.id);
+    if (index > 0) state.cached.items.unshift(...state.cached.items.splice(index, 1));
+    saveCachedInbox(state.cached);
+  }
 }
 
 /** An opened conversation is read: its row and the cached inbox say so at once. */
@@ -300,6 +381,7 @@ function wire() {
   $("load-more").addEventListener("click", loadMore);
   $("refresh").addEventListener("click", () => { abortList(); refresh(); });
   $("back").addEventListener("click", backToInbox);
+  $("thread-mark").addEventListener("click", toggleRead);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const typing = event.target.matches?.("input, textarea");
@@ -347,6 +429,7 @@ async function start() {
   }
   // The list's requests carry the current AbortSignal: a newer search aborts the older one.
   state.proxyUrl = settings.proxyUrl;
+  state.markReadOnOpen = settings.markReadOnOpen === true;
   const listFetch = (url, init) => fetch(url, { ...init, signal: state.listAbort.signal });
   state.clientSettled.resolve(api().then((core) => core.connect({ ...settings, fetch: listFetch })));
   await refresh();

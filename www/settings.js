@@ -8,8 +8,8 @@ export const IN_EXTENSION = !!ext;
 
 export async function loadSettings() {
   if (IN_EXTENSION) {
-    const { proxyUrl = "", token = "" } = await ext.storage.local.get(["proxyUrl", "token"]);
-    return { proxyUrl, token };
+    const { proxyUrl = "", token = "", markReadOnOpen = false } = await ext.storage.local.get(["proxyUrl", "token", "markReadOnOpen"]);
+    return { proxyUrl, token, markReadOnOpen: markReadOnOpen === true };
   }
   if (location.protocol === "http:") {
     try {
@@ -20,11 +20,11 @@ export async function loadSettings() {
 }
 
 /** Saves the settings; another proxy or token drops the caches (another account's). */
-export async function saveSettings({ proxyUrl, token }) {
+export async function saveSettings({ proxyUrl, token, markReadOnOpen = false }) {
   if (!IN_EXTENSION) throw new Error("Settings can only be saved in the extension.");
   const previous = await loadSettings();
   if (previous.proxyUrl !== proxyUrl || previous.token !== token) clearCaches();
-  await ext.storage.local.set({ proxyUrl, token });
+  await ext.storage.local.set({ proxyUrl, token, markReadOnOpen: markReadOnOpen === true });
 }
 
 // The last inbox page seen, painted at once on the next open. It lives in the pages'

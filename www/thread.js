@@ -56,6 +56,15 @@ export class ThreadView {
     await this.fetchPage(true);
   }
 
+  /** A message the account just sent: newest, shown at once, and in the thread's cache. */
+  addSent(message) {
+    if (this.messages.some((m) => m.id === message.id)) return;
+    this.messages = [message, ...this.messages];
+    this.render();
+    this.scroll.scrollTop = this.scroll.scrollHeight;
+    saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
+  }
+
   async loadOlder() {
     if (!this.cursor || this.loading) return;
     const { scrollHeight, scrollTop } = this.scroll;

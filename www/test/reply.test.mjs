@@ -1,0 +1,117 @@
+// Replying and read state from the popup (issue 19), in Chromium against the Worker and the
+// sandbox: Enter adds a line and Ctrl+Enter sends; a double click or a retry never sends twice;
+// a failed message offers "Retry" with its own key; "Mark read"/"Mark unread" change LinkedIn's
+// read state; opening a thread marks it read on LinkedIn only when the option is on.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ALEX, LK_ONLY, assertAccessible, startEnvironment, until } from "./harness.mjs";
+
+let env;
+before(async () => { env = await startEnvironment(); });
+after(async () => { await env?.stop(); });
+
+const sends = async () => (await env.sandbox.stats()).sends;
+const calls = async (route) => (await env.sandbox.stats()).callsByEndpoint[route] ?? 0;
+const threadTexts = async (id) => (await env.api(`/v1/conversations/${encodeURIComponent(id)}/messages?count=30`)).items.map((m) => m.text);
+
+/** The popup with `token`, opened on the `pick.index`th (0) row matching `pick.selector`. */
+async function openThread(token, pick) {
+  await env.setStorage({ proxyUrl: env.worker.base, token, ...pick.storage });
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  const id = await page.$$eval(".conversation", (rows, [selector, index]) => rows.filter((r) => r.matches(selector))[index]?.dataset.id, [pick.selector ?? ".conversation", pick.index ?? 0]);
+  assert.ok(id, `a conversation matching ${pick.selector}`);
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages .message");
+  return { page, id };
+}
+
+test("reply: Enter adds a line, Ctrl+Enter sends; a double click sends once; sending, then sent", async () => {
+  const { page, id } = await openThread(ALEX, {});
+  const before = await sends();
+  await page.click("#reply-text");
+  await page.keyboard.type("Line one");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("line two 👋 <b>bold</b>");
+  assert.equal(await page.inputValue("#reply-text"), "Line one\nline two 👋 <b>bold</b>", "Enter adds a line");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#messages .message.pending");
+  await until(async () => !(await page.$("#messages .message.pending")), "the message is sent");
+  const last = await page.$eval("#messages .message:last-child", (el) => [el.classList.contains("own"), el.querySelector(".text").textContent]);
+  assert.deepEqual(last, [true, "Line one\nline two 👋 <b>bold</b>"], "shown as the user's own, as typed");
+  assert.equal(await page.inputValue("#reply-text"), "", "the box is emptied");
+  assert.equal(await sends(), before + 1);
+
+  await page.fill("#reply-text", "Double clicked once");
+  await page.dblclick("#reply-send");
+  await until(async () => !(await page.$("#messages .message.pending")), "the second message is sent");
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await sends(), before + 2, "a double click is one send");
+  const texts = await threadTexts(id);
+  assert.equal(texts.filter((t) => t === "Double clicked once").length, 1, "the thread holds it once");
+  // The inbox shows it at once, at the top.
+  await page.keyboard.press("Escape");
+  assert.equal(await page.$eval("#conversations .conversation", (el) => el.dataset.id), id);
+  await assertAccessible(page, "inbox after a reply");
+  await page.close();
+});
+
+test("a failed send shows Retry, which reuses its key: the message is sent once", async () => {
+  const { page, id } = await openThread(ALEX, { index: 3 });
+  const before = await sends();
+  // Three provider failures: the client's own two retries fail too, so the popup shows it.
+  await env.sandbox.fault({ mode: "status", status: 500, count: 3, route: "cs.send" });
+  await page.fill("#reply-text", "Retried once");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#messages .message.failed .retry", { timeout: 20000 });
+  assert.match(await page.textContent("#messages .message.failed .status"), /Not sent/);
+  assert.equal(await page.isVisible("#thread-notice"), true);
+  assert.equal(await sends(), before, "nothing reached LinkedIn");
+  await assertAccessible(page, "thread with a failed message");
+  await page.click("#messages .message.failed .retry");
+  await until(async () => !(await page.$("#messages .message.failed, #messages .message.pending")), "the retry succeeds");
+  assert.equal(await sends(), before + 1);
+  assert.equal((await threadTexts(id)).filter((t) => t === "Retried once").length, 1);
+  await page.close();
+});
+
+test("Mark unread / Mark read change LinkedIn's read state; opening marks read there only when the option is on", async () => {
+  const { page, id } = await openThread(ALEX, { selector: ":not(.unread)" });
+  assert.equal(await page.textContent("#thread-mark"), "Mark unread");
+  await page.click("#thread-mark");
+  await until(async () => (await page.textContent("#thread-mark")) === "Mark read", "marked unread");
+  assert.ok((await env.api("/v1/conversations?unread=true&count=100")).items.some((c) => c.id === id), "unread on LinkedIn");
+  await page.click("#thread-mark");
+  await until(async () => (await page.textContent("#thread-mark")) === "Mark unread", "marked read");
+  assert.ok(!(await env.api("/v1/conversations?unread=true&count=100")).items.some((c) => c.id === id), "read on LinkedIn");
+  await page.close();
+
+  const seen = await calls("cs.mark-seen");
+  const off = await openThread(ALEX, { selector: ".unread" });
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(await calls("cs.mark-seen"), seen, "opening does not mark it read on LinkedIn by default");
+  assert.ok((await env.api("/v1/conversations?unread=true&count=100")).items.some((c) => c.id === off.id), "still unread there");
+  await off.page.close();
+
+  const on = await openThread(ALEX, { selector: ".unread", storage: { markReadOnOpen: true } });
+  await until(async () => (await calls("cs.mark-seen")) === seen + 1, "marked read on LinkedIn when opened");
+  await on.page.close();
+});
+
+test("the options page keeps the mark-read-on-open choice; a LinkupAPI-only account explains it has no read state", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, markReadOnOpen: true });
+  const options = await env.context.newPage();
+  await options.goto(`${env.extensionUrl ?? "chrome-extension://jcegmgjieaccpbogoabmpmboagcomiig"}/options.html`);
+  await until(async () => options.isChecked("#mark-read-on-open"), "the stored choice is shown");
+  await options.uncheck("#mark-read-on-open");
+  await options.click("#save");
+  await until(async () => (await options.textContent("#status")).startsWith("Saved"), "saved");
+  assert.equal(await options.evaluate(() => chrome.storage.local.get("markReadOnOpen").then((v) => v.markReadOnOpen)), false);
+  await options.close();
+
+  const { page } = await openThread(LK_ONLY, {});
+  await page.click("#thread-mark");
+  await page.waitForSelector("#thread-notice:not([hidden])");
+  assert.match(await page.textContent("#thread-notice"), /LinkupAPI has no read state/);
+  await page.close();
+});
