@@ -11,6 +11,7 @@ import { checkResponse } from "../../tests/js/openapi.mjs";
 const CLIENTS = [
   { name: "alex", token: "send-alex", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex" },
   { name: "linkup-only", token: "send-lk", account: null, loginToken: "demo-login-token-priya" },
+  { name: "linkup-v2", token: "send-lk2", account: null, loginToken: null, linkupAccountId: "lk_acc_5f1b2c3d4e5f60718293a4b5" },
 ];
 
 let sandbox, worker;
@@ -149,6 +150,17 @@ test("a LinkupAPI-only account replies through LinkupAPI; read state is NOT_SUPP
   assert.equal(sent.body.message.text, "via linkup");
   const mark = await post(`/v1/conversations/${encodeURIComponent(conversation.id)}/read`, "", { token: "send-lk", key: null });
   assert.deepEqual([mark.status, mark.body.error.code], [501, "NOT_SUPPORTED"]);
+});
+
+test("a LinkupAPI v2 account replies to the conversation's member (v2 sends to a profile only), once", async () => {
+  const conversation = await firstConversation("send-lk2");
+  const before = await sends();
+  const text = `v2 reply ${randomUUID().slice(0, 8)}`;
+  const sent = await post(reply(conversation.id), { text }, { token: "send-lk2" });
+  assert.equal(sent.status, 200, sent.text);
+  assert.deepEqual([sent.body.message.text, sent.body.conversationId], [text, conversation.id], "the profile the store knows leads back to this conversation");
+  assert.equal(await sends(), before + 1);
+  assert.equal((await sandbox.stats()).sendsByEndpoint["lk.v2.send"] >= 1, true);
 });
 
 test("mark read and unread change the conversation on LinkedIn and in the stored list", async () => {
