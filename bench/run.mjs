@@ -100,7 +100,7 @@ try {
   const cpu = await cpuPerRequest({ worker, token: clients[0].token });
   await sandbox.control("POST", "settings", { latencyMs: 150 });
   const range = (c) => `${fmt(c.min)} / ${fmt(c.median)}`;
-  say(`CPU time per request of the workerd process that runs the Worker and the Durable Object with its SQLite store (kernel utime + stime over 100 sequential requests; min / median of 3 runs; ${fmt(cpu.pageBytes / 1024)} KB page of 100 conversations):`);
+  say(`CPU time per request of the workerd process that runs the Worker and the Durable Object with its SQLite store (kernel utime + stime over 200 sequential requests; min / median of 5 runs; asked with `Accept-Encoding: identity`, since locally workerd gzips answers in this same process while on Cloudflare the edge compresses outside the Worker's CPU time; ${fmt(cpu.pageBytes / 1024)} KB page of 100 conversations):`);
   say();
   table(["request", "CPU ms", "minus the /health floor"], [
     ["`/health` (auth-free, no cache, no upstream: the local plumbing floor)", range(cpu.health), "—"],
