@@ -151,6 +151,13 @@ impl PageRequest {
     }
 }
 
+/// Where the list sync goes after the older page read at `previous`: the page's next cursor,
+/// unless there is none, it is empty, or it is the one just read (a provider repeating a
+/// cursor would otherwise be asked for the same page on every request): then the list ends.
+pub fn next_tail<'a>(previous: &str, next: Option<&'a str>) -> Option<&'a str> {
+    next.filter(|n| !n.is_empty() && *n != previous)
+}
+
 /// The SQL `LIKE` pattern of the stored head pages of a thread opened by its id (whatever
 /// their size and generation): where a sent message is put at once.
 pub fn thread_head_pattern(thread_id: &str) -> Option<String> {
@@ -293,6 +300,14 @@ mod tests {
             &pattern.chars().collect::<Vec<_>>(),
             &text.chars().collect::<Vec<_>>(),
         )
+    }
+
+    #[test]
+    fn a_tail_that_does_not_move_ends_the_list() {
+        assert_eq!(next_tail("c1", Some("c2")), Some("c2"));
+        assert_eq!(next_tail("c1", Some("c1")), None);
+        assert_eq!(next_tail("c1", Some("")), None);
+        assert_eq!(next_tail("c1", None), None);
     }
 
     #[test]

@@ -229,15 +229,14 @@ impl Inbox {
             .map(|a| a.last_activity_at as i64))
     }
 
-    /// Records an older page read: the next one starts at its cursor.
-    pub fn record_tail(&self, page: &ConversationPage) -> worker::Result<()> {
-        let tail = page
-            .next_cursor
-            .clone()
-            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+    /// Records an older page read from `previous`: the next one starts at its cursor (none, or
+    /// the same one again, ends the list).
+    pub fn record_tail(&self, page: &ConversationPage, previous: &str) -> worker::Result<()> {
+        let next = crate::plan::next_tail(previous, page.next_cursor.as_deref());
+        let tail = next.map_or(SqlStorageValue::Null, text);
         self.0.exec(
             "UPDATE list_sync SET tail = ?, complete = ? WHERE id = 1",
-            vec![tail, int(i64::from(page.next_cursor.is_none()))],
+            vec![tail, int(i64::from(next.is_none()))],
         )?;
         Ok(())
     }

@@ -86,7 +86,7 @@ impl AccountGate {
             Ok(plan) => plan,
             Err(e) => return Ok(Err(e)),
         };
-        let (config_rc, storage, head) = (config.clone(), self.state.storage(), tail.is_none());
+        let (config_rc, storage, read_from) = (config.clone(), self.state.storage(), tail.clone());
         let meter = Meter {
             is_connectsafely: plan.is_connectsafely,
             daily_limit: u64::from(config.daily_limit),
@@ -121,7 +121,7 @@ impl AccountGate {
                     Ok(credits)
                 }
                 Ok((Page::Conversations(page), credits)) => {
-                    store(&storage, &page, head, arrived, generation)
+                    store(&storage, &page, read_from.as_deref(), arrived, generation)
                         .map(|()| credits)
                         .map_err(storage_error)
                 }
@@ -346,14 +346,14 @@ fn storage_error(error: worker::Error) -> Error {
 fn store(
     storage: &worker::Storage,
     page: &ConversationPage,
-    head: bool,
+    tail: Option<&str>,
     now: u64,
     generation: u64,
 ) -> worker::Result<()> {
     let inbox = Inbox::open(storage)?;
     inbox.upsert(page)?;
-    match head {
-        true => inbox.record_head(page, now, generation),
-        false => inbox.record_tail(page),
+    match tail {
+        None => inbox.record_head(page, now, generation),
+        Some(previous) => inbox.record_tail(page, previous),
     }
 }
