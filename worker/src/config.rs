@@ -69,6 +69,9 @@ pub struct Config {
     pub linkup_daily_credit_cap: u64,
     /// Messages each account may send per UTC day through the proxy (0: no limit).
     pub send_daily_limit: u64,
+    /// After a send's outcome is unknown, how long past its timeout the provider may still be
+    /// finishing it (no second send before then).
+    pub send_settle_secs: u64,
     /// Requests per minute (and burst) each client may make (per_minute 0: no limit).
     pub client_rate: Rate,
     /// The shortest time between two `POST /v1/refresh` of an account.
@@ -156,6 +159,7 @@ impl Config {
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
             linkup_daily_credit_cap: number(lookup, "LINKUP_DAILY_CREDIT_CAP", 300)?,
             send_daily_limit: number(lookup, "SEND_DAILY_LIMIT", 150)?,
+            send_settle_secs: number(lookup, "SEND_SETTLE_SECS", 60)?,
             client_rate: Rate {
                 per_minute: number(lookup, "RATE_LIMIT_PER_MINUTE", 120)?,
                 burst: number(lookup, "RATE_LIMIT_BURST", 60)?,

@@ -78,9 +78,6 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         digest TEXT NOT NULL,
         state TEXT NOT NULL,
         answer TEXT,
-        conversation_id TEXT,
-        profile_url TEXT,
-        text TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );
     CREATE INDEX IF NOT EXISTS sends_age ON sends (created_at)",

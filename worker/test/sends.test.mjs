@@ -17,7 +17,7 @@ const CLIENTS = [
 let sandbox, worker;
 before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "1500", RATE_LIMIT_PER_MINUTE: "0" } });
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "1500", RATE_LIMIT_PER_MINUTE: "0", SEND_SETTLE_SECS: "2" } });
 });
 after(async () => {
   await worker?.stop();
@@ -124,6 +124,56 @@ test("a send committed upstream whose answer was lost is not sent again on retry
   assert.equal(thread.body.items.filter((m) => m.text === body.text).length, 1, "one message in the thread");
   const replay = await post(reply(conversation.id), body, { key });
   assert.deepEqual([replay.status, replay.headers.get("idempotency-replayed")], [200, "true"]);
+});
+
+test("an unknown outcome is not sent again before it settles, then the thread is checked first", async () => {
+  const conversation = await firstConversation();
+  const key = randomUUID();
+  const body = { text: `settles ${key.slice(0, 8)}` };
+  const before = await sends();
+  // A provider 5xx: the message may or may not be on its way.
+  await sandbox.fault({ mode: "status", status: 500, count: 1, route: "cs.send" });
+  const first = await post(reply(conversation.id), body, { key });
+  assert.equal(first.status, 502, first.text);
+  const early = await post(reply(conversation.id), body, { key });
+  assert.deepEqual([early.status, early.body.error.code], [503, "UNAVAILABLE"], early.text);
+  assert.ok(Number(early.headers.get("retry-after")) >= 1);
+  assert.equal(await sends(), before, "not sent again while the first try may still land");
+  await new Promise((r) => setTimeout(r, 1000 * Number(early.headers.get("retry-after")) + 300));
+  const later = await post(reply(conversation.id), body, { key });
+  assert.equal(later.status, 200, later.text);
+  assert.equal(await sends(), before + 1);
+  assert.equal((await call(worker.base, `${reply(conversation.id)}?count=20`, auth())).body.items.filter((m) => m.text === body.text).length, 1);
+});
+
+test("a 2xx answer that cannot be read is an unknown outcome, never a refusal: the retry finds the message", async () => {
+  const conversation = await firstConversation();
+  const key = randomUUID();
+  const body = { text: `unreadable answer ${key.slice(0, 8)}` };
+  const before = await sends();
+  await sandbox.fault({ mode: "truncated", count: 1, route: "cs.send" });
+  const first = await post(reply(conversation.id), body, { key });
+  assert.equal(first.status, 502, first.text);
+  assert.equal(await sends(), before + 1, "the provider committed it");
+  const retry = await post(reply(conversation.id), body, { key });
+  assert.equal(retry.status, 200, retry.text);
+  assert.equal(await sends(), before + 1, "found, not sent again");
+});
+
+test("a message already in the thread with the same text (the other member's, from before this send) is not taken for it", async () => {
+  const conversation = await firstConversation();
+  const thread = await call(worker.base, `${reply(conversation.id)}?count=20`, auth());
+  const theirs = thread.body.items.find((m) => m.text && m.sender.name === conversation.participants[0].name);
+  assert.ok(theirs, "a message of the other member");
+  const key = randomUUID();
+  const before = await sends();
+  await sandbox.fault({ mode: "status", status: 500, count: 1, route: "cs.send" });
+  assert.equal((await post(reply(conversation.id), { text: theirs.text }, { key })).status, 502);
+  await new Promise((r) => setTimeout(r, 3800));
+  const retry = await post(reply(conversation.id), { text: theirs.text }, { key });
+  assert.equal(retry.status, 200, retry.text);
+  assert.equal(await sends(), before + 1, "their message was not mistaken for this send: it was sent");
+  assert.notEqual(retry.body.message.id, theirs.id);
 });
 
 test("a message to a person starts a conversation once; a provider refusal frees the key", async () => {

@@ -302,6 +302,40 @@ impl Inbox {
             .and_then(|row| serde_json::from_str(&row.json).ok()))
     }
 
+    /// The newest stored conversation with the member at `profile_url` (compared by the
+    /// `/in/<slug>` part, case-insensitively).
+    pub fn conversation_with(&self, profile_url: &str) -> worker::Result<Option<Conversation>> {
+        #[derive(Deserialize)]
+        struct Json {
+            json: String,
+        }
+        let slug = |url: &str| {
+            let lower = url.to_ascii_lowercase();
+            lower
+                .split_once("/in/")
+                .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned())
+                .filter(|slug| !slug.is_empty())
+        };
+        let Some(wanted) = slug(profile_url) else {
+            return Ok(None);
+        };
+        let rows = self
+            .0
+            .exec(
+                "SELECT json FROM conversations WHERE instr(lower(json), ?) > 0 ORDER BY last_activity_at DESC LIMIT 20",
+                vec![text(&format!("/in/{wanted}"))],
+            )?
+            .to_array::<Json>()?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str::<Conversation>(&row.json).ok())
+            .find(|c| {
+                c.participants
+                    .iter()
+                    .any(|p| p.profile_url.as_deref().and_then(slug).as_deref() == Some(&wanted))
+            }))
+    }
+
     fn upsert_one(&self, conversation: &Conversation) -> worker::Result<()> {
         self.upsert(&ConversationPage {
             items: vec![conversation.clone()],

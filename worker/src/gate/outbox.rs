@@ -42,20 +42,37 @@ pub struct GateMark {
 /// How long a send's key is kept: a retry within it never sends twice.
 const KEY_RETENTION_MS: u64 = 7 * 86_400_000;
 
-/// Forgets settled keys older than [`KEY_RETENTION_MS`] (the retention alarm).
+/// Forgets keys older than [`KEY_RETENTION_MS`] (the retention alarm).
 pub(super) fn prune(storage: &Storage, now: u64) -> worker::Result<()> {
     migrated(storage)?.exec(
-        "DELETE FROM sends WHERE created_at < ? AND state != 'pending'",
+        "DELETE FROM sends WHERE created_at < ?",
         vec![int(now.saturating_sub(KEY_RETENTION_MS))],
     )?;
     Ok(())
 }
 
-/// How long a sent message is looked for in its thread after the send began (clock skew
-/// between the proxy and the provider included).
-const FOUND_WINDOW_MS: i64 = 10 * 60_000;
+/// How much earlier than the send began a message found in its thread may be dated (clock skew
+/// between the proxy and the provider).
+const SKEW_MS: i64 = 2 * 60_000;
 /// Messages read from the thread when an earlier send's outcome is unknown.
 const CHECK_COUNT: u32 = 20;
+
+/// What reading the thread says about an earlier try whose outcome is unknown.
+enum Check {
+    /// The account's message with this text, sent since the try began.
+    Found(Message),
+    /// The thread, read back past the try, does not have it.
+    Absent,
+    /// The thread cannot tell (why, in the proxy's words).
+    Unsure(&'static str),
+}
+
+/// A send that failed, and whether it certainly did not reach LinkedIn.
+struct Failure {
+    error: Error,
+    /// Nothing was sent: the request could not be built, or the provider answered a refusal.
+    refused: bool,
+}
 
 /// The answer to a send, shared by every request with its key.
 #[derive(Clone)]
@@ -145,15 +162,11 @@ fn int(value: u64) -> SqlStorageValue {
     SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
-/// Whether a failed send certainly did not reach LinkedIn: the provider answered and refused.
-fn refused(error: &Error) -> bool {
-    match error {
-        Error::UpstreamError { status, .. } => *status < 500,
-        Error::Network { .. } | Error::MalformedResponse { .. } | Error::Unavailable { .. } => {
-            false
-        }
-        _ => true,
-    }
+/// Whether the provider's HTTP answer refuses the send: a 4xx but 408, 409 and 425 (which a
+/// provider may send while the message still goes out). A 2xx or 3xx that cannot be read, or
+/// a 5xx, is an unknown outcome.
+fn refusal_status(status: u16) -> bool {
+    (400..500).contains(&status) && !matches!(status, 408 | 409 | 425)
 }
 
 /// The provider that writes for this account (the core's choice: ConnectSafely when the
@@ -196,11 +209,48 @@ impl Writer {
         }
     }
 
-    async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Error> {
+    async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Failure> {
         // Straight to the provider: the idempotency key is ours, not sent upstream.
-        let request = self.0.build_send(draft, "-")?;
-        let response = crate::upstream::send(&request, timeout_ms).await?;
-        self.0.parse_send(draft, &response)
+        let request = self.0.build_send(draft, "-").map_err(|error| Failure {
+            error,
+            refused: true,
+        })?;
+        let response = crate::upstream::send(&request, timeout_ms)
+            .await
+            .map_err(|error| Failure {
+                error,
+                refused: false,
+            })?;
+        self.0.parse_send(draft, &response).map_err(|error| Failure {
+            error,
+            refused: refusal_status(response.status),
+        })
+    }
+
+    /// The backend that reads threads through the writer's own provider (what it sent is
+    /// there first), metered as that provider.
+    fn reader(&self) -> Backend {
+        let provider = match self.is_connectsafely() {
+            true => linkedin_inbox::Provider::ConnectSafely,
+            false => linkedin_inbox::Provider::Linkup,
+        };
+        match self.0.clone() {
+            Backend::Direct {
+                connectsafely,
+                linkup,
+                account_id,
+                routes,
+            } => Backend::Direct {
+                connectsafely,
+                linkup,
+                account_id,
+                routes: linkedin_inbox::Routes {
+                    list: routes.list,
+                    threads: Some(provider),
+                },
+            },
+            other => other,
+        }
     }
 }
 
@@ -213,7 +263,6 @@ struct Attempt {
     key: String,
     draft: Draft,
     writer: Writer,
-    backend: Backend,
     config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).
     check_first: Option<i64>,
@@ -223,11 +272,42 @@ impl Attempt {
     async fn run(mut self) -> Outcome {
         if let Some(began_at) = self.check_first {
             let check_ledgers = self.check_ledgers.take();
+            let now = Date::now().as_millis();
+            let settled_at = began_at
+                .saturating_add(i64::try_from(self.config.upstream_timeout_ms).unwrap_or(0))
+                // The provider may still be finishing the first try this long after its timeout.
+                .saturating_add(
+                    i64::try_from(self.config.send_settle_secs.saturating_mul(1000)).unwrap_or(0),
+                );
+            let wait = |until: i64| {
+                u64::try_from(until.saturating_sub(i64::try_from(now).unwrap_or(i64::MAX)))
+                    .unwrap_or(0)
+                    .div_ceil(1000)
+                    .max(1)
+            };
+            let unsure = |message: &str, retry_after_secs| {
+                Outcome::error(ServedError {
+                    retry_after_secs,
+                    ..ServedError::new(ErrorCode::Unavailable, message)
+                })
+            };
             match self.find_sent(began_at, check_ledgers).await {
-                Ok(Some(message)) => return self.settle_sent(message, 0),
-                Ok(None) => {}
+                Ok(Check::Found(message)) => return self.settle_sent(message, 0),
+                // The first try may still be on its way: not sent again before it settles.
+                Ok(Check::Absent) if i64::try_from(now).unwrap_or(i64::MAX) < settled_at => {
+                    self.release(now);
+                    return unsure(
+                        "an earlier send with this key may still reach LinkedIn: retry with the same Idempotency-Key after Retry-After (the proxy looks in the thread first)",
+                        Some(wait(settled_at)),
+                    );
+                }
+                Ok(Check::Absent) => {}
+                Ok(Check::Unsure(why)) => {
+                    self.release(now);
+                    return unsure(why, None);
+                }
                 Err(error) => {
-                    self.release(Date::now().as_millis());
+                    self.release(now);
                     return Outcome::error(ServedError {
                         message: "an earlier send with this key may have reached LinkedIn, and its thread could not be checked: retry later with the same Idempotency-Key".into(),
                         ..error.served()
@@ -274,14 +354,17 @@ impl Attempt {
                 }
                 self.settle_sent(message, u64::from(sent.credit_cost))
             }
-            Err(error) if refused(&error) => {
+            Err(Failure {
+                error,
+                refused: true,
+            }) => {
                 if let Some(reservation) = reservation {
                     let _ = ledger.refund(reservation, arrived).await;
                 }
                 self.release(arrived);
                 Outcome::error(error.served())
             }
-            Err(error) => {
+            Err(Failure { error, .. }) => {
                 if let Some(reservation) = reservation {
                     let _ = ledger.settle(reservation, 1).await;
                 }
@@ -297,28 +380,40 @@ impl Attempt {
         }
     }
 
-    /// The message, when the thread shows one with this text sent since the send began.
+    /// Looks in the thread, through the provider that sent, for the account's own message with
+    /// this text sent since the try began (skew allowed).
     async fn find_sent(
         &self,
         began_at: i64,
         ledgers: Option<(Ledger, Ledger)>,
-    ) -> Result<Option<Message>, Error> {
+    ) -> Result<Check, Error> {
         let Some((walk_ledger, ledger)) = ledgers else {
-            return Ok(None);
+            return Ok(Check::Unsure("the thread could not be checked"));
+        };
+        let inbox = Inbox::open(&self.storage).map_err(storage_error)?;
+        // The conversation: the one replied in, else the stored one with this member.
+        let stored = match (&self.draft.conversation_id, &self.draft.profile_url) {
+            (Some(id), _) => inbox
+                .conversation(linkedin_inbox::thread_id(id).unwrap_or(id))
+                .map_err(storage_error)?,
+            (None, Some(url)) => inbox.conversation_with(url).map_err(storage_error)?,
+            (None, None) => None,
+        };
+        let Some(conversation) = stored else {
+            return Ok(Check::Unsure(
+                "an earlier send with this key may have reached LinkedIn, and the proxy cannot find its conversation to check: look on LinkedIn before writing again",
+            ));
         };
         // The check is an upstream call like any other: in today's budget or credit cap.
         let now = Date::now().as_millis();
         let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
         let until_reset = Some((next_reset_ms(now) - now).div_ceil(1000));
-        let storage_failed = |_| Error::Unavailable {
-            message: "the account's ledger failed".into(),
-        };
         let reservation = match self.writer.is_connectsafely() {
             true => {
                 let allowed = ledger
                     .try_spend_call(now, u64::from(self.config.daily_limit))
                     .await
-                    .map_err(storage_failed)?;
+                    .map_err(storage_error)?;
                 if !allowed {
                     return Err(Error::BudgetExhausted {
                         retry_after_secs: until_reset,
@@ -330,18 +425,14 @@ impl Attempt {
                 ledger
                     .reserve_credits(now, credits, self.config.linkup_daily_credit_cap)
                     .await
-                    .map_err(storage_failed)?
+                    .map_err(storage_error)?
                     .ok_or(Error::BudgetExhausted {
                         retry_after_secs: until_reset,
                     })?,
             ),
         };
         let query = MessageQuery {
-            conversation_id: self.draft.conversation_id.clone(),
-            profile_url: match self.draft.conversation_id {
-                Some(_) => None,
-                None => self.draft.profile_url.clone(),
-            },
+            conversation_id: Some(conversation.id.clone()),
             count: Some(CHECK_COUNT),
             ..Default::default()
         };
@@ -349,10 +440,10 @@ impl Attempt {
             is_connectsafely: self.writer.is_connectsafely(),
             daily_limit: u64::from(self.config.daily_limit),
             credit_cap: self.config.linkup_daily_credit_cap,
-            page_credits: u64::from(query.credit_cost().unwrap_or(2)),
+            page_credits: credits,
         };
         let fetched = fetch_page(
-            self.backend.clone(),
+            self.writer.reader(),
             Operation::ListMessages(query),
             self.config.upstream_timeout_ms,
             walk_ledger,
@@ -367,15 +458,36 @@ impl Attempt {
                 _ => ledger.settle(reservation, credits).await,
             };
         }
-        let page = fetched?;
-        let Page::Messages(page) = page.0 else {
-            return Ok(None);
+        let Page::Messages(page) = fetched?.0 else {
+            return Ok(Check::Unsure("the thread could not be checked"));
         };
+        let since = began_at.saturating_sub(SKEW_MS);
         let wanted = self.draft.text.trim();
-        Ok(page
+        let others = &conversation.participants;
+        let own = |m: &Message| {
+            let id = m.sender.urn.as_deref().and_then(|u| u.rsplit(':').next());
+            !others.iter().any(|p| {
+                id.is_some_and(|id| p.profile_id == id)
+                    || (m.sender.profile_url.is_some() && m.sender.profile_url == p.profile_url)
+                    || (!m.sender.name.is_empty() && m.sender.name == p.name)
+            })
+        };
+        if let Some(found) = page
             .items
-            .into_iter()
-            .find(|m| m.text.trim() == wanted && m.sent_at >= began_at - FOUND_WINDOW_MS))
+            .iter()
+            .find(|m| m.sent_at >= since && m.text.trim() == wanted && own(m))
+        {
+            return Ok(Check::Found(found.clone()));
+        }
+        // Absent only when the page reaches back past the try: else newer messages hid it.
+        let covered =
+            page.next_cursor.is_none() || page.items.last().is_some_and(|m| m.sent_at < since);
+        Ok(match covered {
+            true => Check::Absent,
+            false => Check::Unsure(
+                "an earlier send with this key may have reached LinkedIn, and too many messages came since to check: look on LinkedIn before writing again",
+            ),
+        })
     }
 
     /// Records the sent message: the key's answer, the thread and the list at once.
@@ -387,8 +499,8 @@ impl Attempt {
         })
         .unwrap_or_else(|_| "{}".into());
         let stored = self.storage.sql().exec(
-            "UPDATE sends SET state = 'sent', answer = ?, conversation_id = ? WHERE key = ?",
-            vec![text(&body), text(&conversation_id), text(&self.key)],
+            "UPDATE sends SET state = 'sent', answer = ? WHERE key = ?",
+            vec![text(&body), text(&self.key)],
         );
         if let Err(e) = stored {
             worker::console_error!("send record failed: {e}");
@@ -461,6 +573,8 @@ impl AccountGate {
         let storage = self.state.storage();
         let sql = migrated(&storage)?;
         let inbox = Inbox::open(&storage)?;
+        // The request as the client sent it (before the profile lookup below, which may change).
+        let digest = request_digest(&draft);
         // LinkupAPI v2 sends to the other member's profile: the stored conversation knows it.
         if let (true, Some(id), None) = (
             writer.linkup_v2(),
@@ -473,7 +587,6 @@ impl AccountGate {
                 .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
         }
         let scoped = scoped_key(&client.name, &key);
-        let digest = request_digest(&draft);
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
         let row = sql
@@ -524,15 +637,8 @@ impl AccountGate {
                     });
                 }
                 sql.exec(
-                    "INSERT INTO sends (key, digest, state, conversation_id, profile_url, text, created_at) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
-                    vec![
-                        text(&scoped),
-                        text(&digest),
-                        draft.conversation_id.as_deref().map_or(SqlStorageValue::Null, text),
-                        draft.profile_url.as_deref().map_or(SqlStorageValue::Null, text),
-                        text(draft.text.trim()),
-                        int(now),
-                    ],
+                    "INSERT INTO sends (key, digest, state, created_at) VALUES (?, ?, 'pending', ?)",
+                    vec![text(&scoped), text(&digest), int(now)],
                 )?;
                 None
             }
@@ -544,7 +650,6 @@ impl AccountGate {
             key: scoped.clone(),
             draft,
             writer,
-            backend,
             config: config.clone(),
             check_first,
         };
@@ -552,8 +657,15 @@ impl AccountGate {
         self.sends
             .borrow_mut()
             .insert(scoped.clone(), shared.clone());
-        let outcome = shared.await;
-        self.sends.borrow_mut().remove(&scoped);
+        let outcome = shared.clone().await;
+        let mut running = self.sends.borrow_mut();
+        if running
+            .get(&scoped)
+            .is_some_and(|current| current.ptr_eq(&shared))
+        {
+            running.remove(&scoped);
+        }
+        drop(running);
         outcome.respond(false)
     }
 
@@ -597,5 +709,12 @@ impl AccountGate {
             200,
             &serde_json::json!({ "conversationId": thread, "read": request.read }),
         )
+    }
+}
+
+fn storage_error(error: worker::Error) -> Error {
+    worker::console_error!("send store failed: {error}");
+    Error::Unavailable {
+        message: "the account's store failed".into(),
     }
 }
