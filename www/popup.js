@@ -41,8 +41,13 @@ const reply = new ReplyBox({
   send: $("reply-send"),
   thread,
   onSent: (conversation, message) => sentIn(conversation, message),
-  onError: (error) => notify($("thread-notice"), error, { fallback: "The message was not sent. Retry it: it will not be sent twice." }),
+  onError: (error) => notify($("thread-notice"), error, {
+    fallback: ["UPSTREAM_ERROR", "MALFORMED_RESPONSE"].includes(error?.code)
+      ? "No clear answer from LinkedIn: the message may have been sent. Retry looks there first, so it is never sent twice."
+      : "The message was not sent. Retry it.",
+  }),
 });
+thread.onRendered = () => reply.showIntents();
 
 let notifying = false;
 
@@ -101,6 +106,7 @@ function showMarkButton(conversation) {
   const button = $("thread-mark");
   button.textContent = isUnread(conversation) ? "Mark read" : "Mark unread";
   button.hidden = false;
+  button.disabled = false;
 }
 
 async function toggleRead() {
@@ -108,18 +114,22 @@ async function toggleRead() {
   if (!conversation) return;
   const read = isUnread(conversation);
   const button = $("thread-mark");
+  const here = () => thread.conversation?.id === conversation.id;
   button.disabled = true;
   try {
     const client = await state.client;
     await (read ? client.markRead(conversation.id) : client.markUnread(conversation.id));
     if (read) markRead(conversation);
     else markUnread(conversation);
-    showMarkButton(conversation);
-    $("thread-notice").hidden = true;
+    // Another thread may be open by now: its button keeps its own state.
+    if (here()) {
+      showMarkButton(conversation);
+      $("thread-notice").hidden = true;
+    }
   } catch (error) {
-    notify($("thread-notice"), error);
+    if (here()) notify($("thread-notice"), error);
   } finally {
-    button.disabled = false;
+    if (here()) button.disabled = false;
   }
 }
 

@@ -19,6 +19,8 @@ export function isOwnMessage(message, participants) {
 export class ThreadView {
   constructor({ list, scroll, loadOlder, title, link, onError, onLoaded = () => {} }) {
     Object.assign(this, { list, scroll, loadOlderButton: loadOlder, title, link, onError, onLoaded });
+    /** Called after every render (the reply box shows its unsent messages). */
+    this.onRendered = () => {};
     this.loadOlderButton.addEventListener("click", () => this.loadOlder());
   }
 
@@ -50,6 +52,7 @@ export class ThreadView {
       this.scroll.scrollTop = this.scroll.scrollHeight;
     } else {
       this.list.replaceChildren();
+      this.onRendered();
     }
     this.list.setAttribute("aria-busy", "true");
     this.loadOlderButton.hidden = true;
@@ -120,6 +123,7 @@ export class ThreadView {
       previous = { ...message, own };
     }
     this.list.replaceChildren(...items);
+    this.onRendered();
     const hide = !this.cursor;
     if (hide && document.activeElement === this.loadOlderButton) this.title.focus();
     this.loadOlderButton.hidden = hide;

@@ -53,7 +53,8 @@ export async function startEnvironment() {
     sandboxBase: env.sandbox.base,
     // The tests page through whole inboxes quickly, many times: no client rate limit and a large
     // provider budget (the rate-limited notice comes from the provider sandbox).
-    vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000" },
+    // A send whose outcome is unknown may be sent again 3 s after it began (timeout + settle).
+    vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000", UPSTREAM_TIMEOUT_MS: "3000", SEND_SETTLE_SECS: "0" },
     clients: [
       { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, `http://127.0.0.1:${wwwPort}`] },
       { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT] },

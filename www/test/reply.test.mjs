@@ -56,15 +56,15 @@ test("reply: Enter adds a line, Ctrl+Enter sends; a double click sends once; sen
   await page.close();
 });
 
-test("a failed send shows Retry, which reuses its key: the message is sent once", async () => {
+test("a refused send shows Not sent and Retry, which reuses its key: the message is sent once", async () => {
   const { page, id } = await openThread(ALEX, { index: 3 });
   const before = await sends();
-  // Three provider failures: the client's own two retries fail too, so the popup shows it.
-  await env.sandbox.fault({ mode: "status", status: 500, count: 3, route: "cs.send" });
+  // The provider refuses it (a 429): nothing was sent, and the client does not retry that.
+  await env.sandbox.fault({ mode: "status", status: 429, count: 1, route: "cs.send" });
   await page.fill("#reply-text", "Retried once");
   await page.keyboard.press("Control+Enter");
   await page.waitForSelector("#messages .message.failed .retry", { timeout: 20000 });
-  assert.match(await page.textContent("#messages .message.failed .status"), /Not sent/);
+  assert.match(await page.textContent("#messages .message.failed .status"), /^Not sent/);
   assert.equal(await page.isVisible("#thread-notice"), true);
   assert.equal(await sends(), before, "nothing reached LinkedIn");
   await assertAccessible(page, "thread with a failed message");
@@ -72,6 +72,31 @@ test("a failed send shows Retry, which reuses its key: the message is sent once"
   await until(async () => !(await page.$("#messages .message.failed, #messages .message.pending")), "the retry succeeds");
   assert.equal(await sends(), before + 1);
   assert.equal((await threadTexts(id)).filter((t) => t === "Retried once").length, 1);
+  await page.close();
+});
+
+test("a send with no clear answer says it may have been sent, survives closing the popup, and Retry sends it once", async () => {
+  let { page, id } = await openThread(ALEX, { index: 4 });
+  const before = await sends();
+  // A provider 5xx: the client's retries are told to wait (it may still land), so it shows as unknown.
+  await env.sandbox.fault({ mode: "status", status: 500, count: 1, route: "cs.send" });
+  await page.fill("#reply-text", "Maybe sent");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#messages .message.failed .retry", { timeout: 20000 });
+  assert.match(await page.textContent("#messages .message.failed .status"), /^May not have been sent/);
+  assert.equal(await sends(), before);
+  await page.close();
+  // The popup closed: the intent and its key are kept, and shown again in its thread.
+  page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages .message.failed .retry");
+  assert.equal(await page.textContent("#messages .message.failed .text"), "Maybe sent");
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.click("#messages .message.failed .retry");
+  await until(async () => !(await page.$("#messages [data-pending]")), "the retry succeeds", 20000);
+  assert.equal(await sends(), before + 1);
+  assert.equal((await threadTexts(id)).filter((t) => t === "Maybe sent").length, 1);
   await page.close();
 });
 
