@@ -97,6 +97,16 @@ pub(crate) fn message_text(value: &str) -> Result<&str> {
             "must not hold control characters (newlines and tabs are fine)",
         ));
     }
+    // Bidirectional overrides and isolates can disguise what a message says (Trojan Source).
+    if value
+        .chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(Error::invalid(
+            "text",
+            "must not hold bidirectional override or isolate characters",
+        ));
+    }
     Ok(value)
 }
 

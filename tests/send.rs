@@ -243,6 +243,11 @@ fn drafts_are_validated_naming_the_field() {
     assert_eq!(field(reply(" \n\t ")), Some("text"));
     assert_eq!(field(reply("a\u{7}b")), Some("text"));
     assert_eq!(field(reply("a\rb")), Some("text"));
+    assert_eq!(field(reply("pay \u{202E}0001$")), Some("text"));
+    assert!(
+        cs().build_send(&reply("שלום 👋 مرحبا"), None).is_ok(),
+        "right-to-left text is fine"
+    );
     assert_eq!(field(reply(&"x".repeat(MAX_MESSAGE_LEN + 1))), Some("text"));
     assert!(cs()
         .build_send(&reply(&"é".repeat(MAX_MESSAGE_LEN)), None)

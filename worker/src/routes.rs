@@ -82,11 +82,11 @@ pub async fn delete_data(_req: Request, ctx: RouteContext<Call>) -> worker::Resu
 pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let body = req.text().await.unwrap_or_default();
+    let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
         Ok(GateSend {
             key,
-            draft: query::reply_draft(&raw_id, &body)?,
+            draft: query::reply_draft(&raw_id, &body?)?,
         })
     });
     write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
@@ -96,11 +96,11 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
 /// (a new conversation unless one exists), sent at most once per key.
 pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let body = req.text().await.unwrap_or_default();
+    let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
         Ok(GateSend {
             key,
-            draft: query::new_draft(&body)?,
+            draft: query::new_draft(&body?)?,
         })
     });
     write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
@@ -130,6 +130,29 @@ async fn mark(ctx: &RouteContext<Call>, read: bool) -> worker::Result<Response> 
         })
     });
     write(ctx, "/mark", request.map(|r| serde_json::to_string(&r))).await
+}
+
+/// The body of a write, refused before reading when its declared length is over the limit.
+async fn read_body(req: &mut Request) -> Result<String, linkedin_inbox::Error> {
+    let too_long = || linkedin_inbox::Error::InvalidInput {
+        field: "body",
+        reason: format!("must be at most {} bytes", query::MAX_BODY_BYTES),
+    };
+    let declared = req
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > query::MAX_BODY_BYTES as u64) {
+        return Err(too_long());
+    }
+    req.text()
+        .await
+        .map_err(|_| linkedin_inbox::Error::InvalidInput {
+            field: "body",
+            reason: "could not be read as UTF-8 text".into(),
+        })
 }
 
 async fn write(

@@ -74,8 +74,9 @@ fn degraded() -> worker::Result<Response> {
     })
 }
 
-/// A write (`/send`, `/mark`) through the account's gate; when the gate fails, nothing was
-/// sent.
+/// A write (`/send`, `/mark`) through the account's gate. When the gate fails the outcome is
+/// unknown (the object may have sent before it failed): the answer is a 503, and a retry with
+/// the same key is safe.
 pub async fn forward_write(
     env: &Env,
     call: &Call,

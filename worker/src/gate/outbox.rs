@@ -221,10 +221,12 @@ impl Writer {
                 error,
                 refused: false,
             })?;
-        self.0.parse_send(draft, &response).map_err(|error| Failure {
-            error,
-            refused: refusal_status(response.status),
-        })
+        self.0
+            .parse_send(draft, &response)
+            .map_err(|error| Failure {
+                error,
+                refused: refusal_status(response.status),
+            })
     }
 
     /// The backend that reads threads through the writer's own provider (what it sent is
