@@ -176,6 +176,22 @@ test("a message already in the thread with the same text (the other member's, fr
   assert.notEqual(retry.body.message.id, theirs.id);
 });
 
+test("a provider's 429 on a send pauses sends to it: the next one is refused with Retry-After and no call", async () => {
+  const conversation = await firstConversation();
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 2, count: 1, route: "cs.send" });
+  const before = await sends();
+  const limited = await post(reply(conversation.id), { text: "paused once" });
+  assert.deepEqual([limited.status, limited.body.error.code], [429, "RATE_LIMITED"]);
+  const calls = (await sandbox.stats()).callsByEndpoint["cs.send"];
+  const paused = await post(reply(conversation.id), { text: "while paused" });
+  assert.equal(paused.status, 429);
+  assert.ok(Number(paused.headers.get("retry-after")) >= 1);
+  assert.equal((await sandbox.stats()).callsByEndpoint["cs.send"], calls, "no call while paused");
+  await new Promise((r) => setTimeout(r, 2200));
+  assert.equal((await post(reply(conversation.id), { text: "after the pause" })).status, 200);
+  assert.equal(await sends(), before + 1);
+});
+
 test("a message to a person starts a conversation once; a provider refusal frees the key", async () => {
   const key = randomUUID();
   const body = { profileUrl: "https://www.linkedin.com/in/new-person-worker-test/", text: "Hello, new person" };

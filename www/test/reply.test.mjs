@@ -60,7 +60,7 @@ test("a refused send shows Not sent and Retry, which reuses its key: the message
   const { page, id } = await openThread(ALEX, { index: 3 });
   const before = await sends();
   // The provider refuses it (a 429): nothing was sent, and the client does not retry that.
-  await env.sandbox.fault({ mode: "status", status: 429, count: 1, route: "cs.send" });
+  await env.sandbox.fault({ mode: "status", status: 429, retryAfter: 1, count: 1, route: "cs.send" });
   await page.fill("#reply-text", "Retried once");
   await page.keyboard.press("Control+Enter");
   await page.waitForSelector("#messages .message.failed .retry", { timeout: 20000 });
@@ -68,6 +68,7 @@ test("a refused send shows Not sent and Retry, which reuses its key: the message
   assert.equal(await page.isVisible("#thread-notice"), true);
   assert.equal(await sends(), before, "nothing reached LinkedIn");
   await assertAccessible(page, "thread with a failed message");
+  await new Promise((r) => setTimeout(r, 1100)); // the provider's pause (Retry-After: 1) ends
   await page.click("#messages .message.failed .retry");
   await until(async () => !(await page.$("#messages .message.failed, #messages .message.pending")), "the retry succeeds");
   assert.equal(await sends(), before + 1);

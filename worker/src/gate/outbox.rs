@@ -187,6 +187,14 @@ impl Writer {
         }
     }
 
+    /// The ledger's name of the provider that writes (its pauses).
+    fn provider(&self) -> &'static str {
+        match self.is_connectsafely() {
+            true => "connectsafely",
+            false => "linkup",
+        }
+    }
+
     fn is_connectsafely(&self) -> bool {
         matches!(
             self.0,
@@ -319,6 +327,21 @@ impl Attempt {
         }
         let ledger = &self.ledger;
         let now = Date::now().as_millis();
+        // The provider asked this account to slow down: nothing is sent until the pause ends.
+        let provider = self.writer.provider();
+        let paused_until = ledger
+            .paused_until(provider, self.config.clear_pauses_before_ms)
+            .await
+            .unwrap_or(0);
+        if paused_until > now {
+            self.release(now);
+            return Outcome::error(
+                Error::RateLimited {
+                    retry_after_secs: Some((paused_until - now).div_ceil(1000)),
+                }
+                .served(),
+            );
+        }
         let reservation = match self.writer.is_connectsafely() {
             true => None,
             false => match ledger
@@ -362,6 +385,14 @@ impl Attempt {
             }) => {
                 if let Some(reservation) = reservation {
                     let _ = ledger.refund(reservation, arrived).await;
+                }
+                // A 429 pauses the provider for the account, as for reads.
+                if let Error::RateLimited {
+                    retry_after_secs: Some(pause),
+                } = crate::plan::clamp_retry_after(error.clone(), self.config.max_pause_secs)
+                {
+                    let until = arrived.saturating_add(pause.saturating_mul(1000));
+                    let _ = ledger.pause_until(provider, arrived, until).await;
                 }
                 self.release(arrived);
                 Outcome::error(error.served())
