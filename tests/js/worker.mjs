@@ -22,7 +22,20 @@ export async function freePort() {
 }
 
 /** clients: [{ name, token, account, loginToken, origins }] */
-export async function startWorker({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
+export async function startWorker(options) {
+  // wrangler restarts its runtime once at start-up (its build watcher reports the source
+  // tree); now and then the restarted runtime finds its port still held: start again, on
+  // fresh ports, rather than fail a test that never ran.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWorkerOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
   const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
   // `account: null` / `loginToken: null`: an account without that provider.
   const registry = clients.map((c) => ({
@@ -61,7 +74,10 @@ export async function startWorker({ sandboxBase, clients, vars = {}, persistTo, 
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler exited early:\n${logs}`);
+    if (child.exitCode !== null) {
+      if (!persistTo) rmSync(dir, { recursive: true, force: true });
+      throw new Error(`wrangler exited early:\n${logs}`);
+    }
     let health, text, config;
     try {
       health = await fetch(`${base}/health`);
