@@ -38,12 +38,21 @@ export async function startWorker(options) {
 async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
   const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
   // `account: null` / `loginToken: null`: an account without that provider.
+  // A client's provider fields, or `accounts: [{ id, label, account, loginToken, ... }]` for a
+  // client of several accounts (issue 20's registry form).
+  const providerFields = (a) => ({
+    ...(a.account === null || a.account === undefined ? {} : { connectsafelyAccountId: a.account }),
+    ...(a.loginToken === null || a.loginToken === undefined ? {} : { linkupLoginToken: a.loginToken }),
+    ...(a.linkupAccountId ? { linkupAccountId: a.linkupAccountId } : {}),
+    ...(a.connectsafelyWebhookSecret ? { connectsafelyWebhookSecret: a.connectsafelyWebhookSecret } : {}),
+    ...(a.linkupWebhookSecret ? { linkupWebhookSecret: a.linkupWebhookSecret } : {}),
+  });
   const registry = clients.map((c) => ({
     name: c.name,
     tokenSha256: sha256(c.token),
-    ...(c.account === null ? {} : { connectsafelyAccountId: c.account }),
-    ...(c.loginToken === null ? {} : { linkupLoginToken: c.loginToken }),
-    ...(c.linkupAccountId ? { linkupAccountId: c.linkupAccountId } : {}),
+    ...(c.accounts
+      ? { accounts: c.accounts.map((a) => ({ id: a.id, ...(a.label ? { label: a.label } : {}), ...providerFields(a) })) }
+      : providerFields(c)),
     allowedOrigins: c.origins ?? [],
   }));
   // A deployment keeps its secret across restarts: one per persisted state, else a fresh one.
