@@ -421,3 +421,38 @@ test("load: 1,000 deliveries (10% duplicates, 10% reordered, 5% bad signatures) 
   assert.deepEqual(texts, expected, "the thread has each distinct message once, newest first");
   console.log(`# load: 1000 deliveries in ${Date.now() - started} ms`);
 });
+
+test("a head sync, a read-state change and a send each show in the change feed", async () => {
+  const start = await call("/v1/changes?account=alex", "live-alex");
+  // A message the Worker hears of only by syncing (no webhook target registered).
+  const simulated = await sandbox.control("POST", "simulate", { account: ALEX.account, text: `synced ${process.pid}` });
+  assert.deepEqual(simulated.deliveries, []);
+  assert.equal((await call("/v1/refresh?account=alex", "live-alex", "POST")).status, 200);
+  // An unread conversation, not one of the load run's (their messages are dated a minute ahead).
+  const read = (await alexList()).find((c) => !c.isRead && !threads.slice(0, 5).includes(c.id) && c.id !== simulated.conversation)?.id;
+  assert.ok(read, "an unread conversation to mark read");
+  assert.equal((await call(`/v1/conversations/${encodeURIComponent(read)}/read?account=alex`, "live-alex", "POST")).status, 200);
+  const next = await call(`/v1/changes?account=alex&since=${encodeURIComponent(start.body.token)}`, "live-alex");
+  const changed = new Map(next.body.conversations.map((c) => [c.id, c]));
+  assert.equal(changed.get(simulated.conversation)?.latestMessage.text, `synced ${process.pid}`, "the synced conversation");
+  assert.equal(changed.get(read)?.isRead, true, "the conversation marked read");
+  const sent = await checkedCall(worker.base, `/v1/conversations/${encodeURIComponent(read)}/messages?account=alex`, {
+    method: "POST", authorization: "Bearer live-alex",
+    headers: { "content-type": "application/json", "idempotency-key": `live-send-${process.pid}` },
+    body: JSON.stringify({ text: `sent ${process.pid}` }),
+  });
+  assert.equal(sent.status, 200, sent.text);
+  const after = await call(`/v1/changes?account=alex&since=${encodeURIComponent(next.body.token)}`, "live-alex");
+  assert.deepEqual(after.body.conversations.map((c) => [c.id, c.latestMessage.text]), [[read, `sent ${process.pid}`]]);
+});
+
+test("after the store is wiped a token answers reset, and a fresh start works", async () => {
+  const start = await call("/v1/changes?account=alex", "live-alex");
+  assert.equal((await call("/v1/data?account=alex", "live-alex", "DELETE")).status, 204);
+  const next = await call(`/v1/changes?account=alex&since=${encodeURIComponent(start.body.token)}`, "live-alex");
+  assert.equal(next.status, 200);
+  assert.equal(next.body.reset, true);
+  assert.deepEqual(next.body.conversations, []);
+  const again = await call(`/v1/changes?account=alex&since=${encodeURIComponent(next.body.token)}`, "live-alex");
+  assert.equal(again.body.reset, false, "the new token applies");
+});
