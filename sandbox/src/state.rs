@@ -98,7 +98,10 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         let mut accounts = demo_accounts(config.seed);
         if config.big_account > 0 {
-            for k in 0..config.big_accounts.clamp(1, crate::config::MAX_BIG_ACCOUNTS) {
+            for k in 0..config
+                .big_accounts
+                .clamp(1, crate::config::MAX_BIG_ACCOUNTS)
+            {
                 accounts.push(crate::data::big_account(config.seed, config.big_account, k));
             }
         }

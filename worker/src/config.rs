@@ -36,8 +36,11 @@ pub struct Config {
     pub send_settle_secs: u64,
     /// Requests per minute (and burst) each client may make (per_minute 0: no limit).
     pub client_rate: Rate,
-    /// The shortest time between two `POST /v1/refresh` of an account.
+    /// The shortest time between two `POST /v1/refresh` of an account (and between two head
+    /// syncs a provider webhook asks for).
     pub refresh_interval_secs: u64,
+    /// How long a push channel socket lives before the client must open a new one.
+    pub socket_lifetime_secs: u64,
     /// Stored messages older than this many days are pruned (conversations by `max_threads`).
     pub retention_days: u64,
     /// Stored conversations beyond the newest this many are pruned.
@@ -121,6 +124,7 @@ impl Config {
                 burst: number(lookup, "RATE_LIMIT_BURST", 60)?,
             },
             refresh_interval_secs: number(lookup, "REFRESH_MIN_INTERVAL_SECS", 10)?,
+            socket_lifetime_secs: number(lookup, "LIVE_SOCKET_LIFETIME_SECS", 3_600)?,
             retention_days: number(lookup, "RETENTION_DAYS", 90)?,
             max_threads: number(lookup, "MAX_THREADS", 2_000)?,
             prune_interval_secs: number(lookup, "PRUNE_INTERVAL_SECS", 86_400)?,

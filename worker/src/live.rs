@@ -5,6 +5,7 @@
 //! connection costs no object duration).
 
 use futures_util::future::join_all;
+use futures_util::StreamExt;
 use linkedin_inbox::{Error, ErrorCode};
 use serde::Deserialize;
 use url::Url;
@@ -32,7 +33,8 @@ fn unsigned() -> worker::Result<Response> {
     )
 }
 
-/// The raw body, at most `webhook::MAX_BODY_BYTES` (`None` beyond it).
+/// The raw body, at most `webhook::MAX_BODY_BYTES` (`None` beyond it): read chunk by chunk,
+/// so a body without `Content-Length` (chunked) is cut off at the cap too.
 async fn raw_body(req: &mut Request) -> Option<Vec<u8>> {
     let declared = req
         .headers()
@@ -43,15 +45,28 @@ async fn raw_body(req: &mut Request) -> Option<Vec<u8>> {
     if declared.is_some_and(|n| n > webhook::MAX_BODY_BYTES) {
         return None;
     }
-    req.bytes()
-        .await
-        .ok()
-        .filter(|b| b.len() <= webhook::MAX_BODY_BYTES)
+    let Ok(mut stream) = req.stream() else {
+        // No body at all.
+        return Some(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.ok()?);
+        if body.len() > webhook::MAX_BODY_BYTES {
+            return None;
+        }
+    }
+    Some(body)
 }
+
+/// A secret no account has: an unknown account's event is checked against it, so every
+/// refusal costs the same work and answers the same way.
+const NO_ACCOUNT_SECRET: &str = "no account has this webhook secret";
 
 /// `POST /v1/webhooks/{provider}/{account}`: the signature is checked before anything else
 /// happens; a valid event is handed to the account's object (ConnectSafely: the message is
-/// stored; LinkupAPI: one head sync is scheduled), both de-duplicated there.
+/// stored; LinkupAPI: one head sync is scheduled), both de-duplicated there. `provider` is
+/// `connectsafely` or `linkup` (the router sends nothing else).
 pub async fn webhook(
     mut req: Request,
     env: &Env,
@@ -60,49 +75,48 @@ pub async fn webhook(
     account_id: &str,
 ) -> worker::Result<Response> {
     let connectsafely = provider == "connectsafely";
+    let Some(body) = raw_body(&mut req).await else {
+        return unsigned();
+    };
     let secret_of = |a: &Account| match connectsafely {
         true => a.connectsafely_webhook_secret.clone(),
         false => a.linkup_webhook_secret.clone(),
     };
-    let Some((account, secret)) = config
+    let found = config
         .accounts_with_id(account_id)
-        .find_map(|a| secret_of(a).map(|s| (a, s)))
-    else {
-        return unsigned();
-    };
-    let Some(body) = raw_body(&mut req).await else {
-        return unsigned();
-    };
+        .find_map(|a| secret_of(a).map(|s| (a, s)));
+    let secret = found
+        .as_ref()
+        .map_or(NO_ACCOUNT_SECRET, |(_, secret)| secret.as_str());
     let headers = req.headers();
     let signed = match connectsafely {
         true => webhook::connectsafely_signed(
-            &secret,
+            secret,
             &body,
             headers.get("X-Webhook-Signature")?.as_deref(),
         ),
         false => webhook::linkup_signed(
-            &secret,
+            secret,
             &body,
             headers.get("X-Linkup-Timestamp")?.as_deref(),
             headers.get("X-Linkup-Signature")?.as_deref(),
             Date::now().as_millis() / 1000,
         ),
     };
-    if !signed {
+    let Some((account, _)) = found.filter(|_| signed) else {
         return unsigned();
-    }
+    };
     let path = match connectsafely {
         true => {
             match webhook::connectsafely_event(&body) {
                 Ok(webhook::ConnectSafelyPush::Ignored) => return received(),
                 Ok(webhook::ConnectSafelyPush::Message(pushed)) => {
-                    // An event for another ConnectSafely account is not this account's.
-                    if let (Some(named), Some(own)) =
-                        (&pushed.account_id, &account.connectsafely_account_id)
+                    // The event must name this account's ConnectSafely account (a secret
+                    // shared by several accounts cannot move an event between them).
+                    if pushed.account_id.is_none()
+                        || pushed.account_id != account.connectsafely_account_id
                     {
-                        if named != own {
-                            return unsigned();
-                        }
+                        return unsigned();
                     }
                 }
                 Err(why) => return bad_event(why),
@@ -160,7 +174,7 @@ struct GateChanges {
     reset: bool,
     unread_total: Option<u64>,
     more: bool,
-    conversations: Box<serde_json::value::RawValue>,
+    conversations: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// `GET /v1/changes?since=<token>&account=<id>|all`: what changed in the client's accounts
@@ -189,7 +203,7 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
     let marks: Vec<Option<Mark>> = match since {
         None => vec![None; accounts.len()],
         Some(token) => {
-            let opened = (token.len() <= 2048)
+            let opened = (token.len() <= crate::merge::MAX_MERGED_LEN)
                 .then(|| {
                     call.config
                         .cursor_key
@@ -252,9 +266,7 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
         .seal(&scope(name, "changes"), &tokens::encode_changes(&new_marks));
     let lists: Vec<&str> = answers
         .iter()
-        .map(|a| a.conversations.get().trim())
-        .map(|list| &list[1..list.len() - 1])
-        .filter(|inner| !inner.trim().is_empty())
+        .flat_map(|a| a.conversations.iter().map(|c| c.get()))
         .collect();
     let per_account: Vec<serde_json::Value> = ids
         .iter()

@@ -106,6 +106,9 @@ pub fn merge(lanes: &[Lane], answers: &[Option<Answer>], count: usize) -> Merged
     Merged { picks, lanes }
 }
 
+/// The longest merged cursor or change token (sealed) a client may present.
+pub const MAX_MERGED_LEN: usize = 8192;
+
 /// The merged cursor's text (sealed for the client by the caller): the filters' fingerprint
 /// and, per account id, where the walk stands.
 pub fn encode(fingerprint: &str, lanes: &[(&str, &Lane)]) -> String {
@@ -272,5 +275,31 @@ mod tests {
         assert!(decode(&text, "fp", &["a", "b"]).is_none());
         assert!(decode(&text, "fp", &["a", "c", "b"]).is_none());
         assert!(decode("!!", "fp", &["a"]).is_none());
+    }
+
+    #[test]
+    fn twenty_accounts_of_long_ids_fit_in_a_cursor_and_a_change_token() {
+        let ids: Vec<String> = (0..crate::registry::MAX_ACCOUNTS_PER_CLIENT)
+            .map(|i| format!("{i:02}{}", "x".repeat(62)))
+            .collect();
+        let thread = format!("2-{}==", "Q".repeat(56));
+        let lane = Lane::At(format!("0|1795514400000:{thread}"));
+        let lanes: Vec<(&str, &Lane)> = ids.iter().map(|id| (id.as_str(), &lane)).collect();
+        let cursor = encode(&"f".repeat(64), &lanes);
+        // Sealing adds a key id and a tag (under 100 characters).
+        assert!(cursor.len() + 100 < MAX_MERGED_LEN, "{}", cursor.len());
+        let marks: Vec<(&str, crate::tokens::Mark)> = ids
+            .iter()
+            .map(|id| {
+                (
+                    id.as_str(),
+                    crate::tokens::Mark {
+                        epoch: u64::MAX,
+                        seq: i64::MAX,
+                    },
+                )
+            })
+            .collect();
+        assert!(crate::tokens::encode_changes(&marks).len() + 100 < MAX_MERGED_LEN);
     }
 }

@@ -184,6 +184,10 @@ pub fn parse(json: &str) -> Result<Vec<Client>, ConfigError> {
                     "this id is listed elsewhere with other provider fields",
                 ));
             }
+            // And one LinkedIn account has one id everywhere (whatever the order of the
+            // entries): its Durable Object names it in what it pushes.
+            check_one_id(clients.iter().flat_map(|c| &c.accounts), account)
+                .map_err(|what| problem(&what))?;
             let sessions = clients.iter().flat_map(|c| &c.accounts);
             check_sessions(sessions, account).map_err(|what| problem(&what))?;
         }
@@ -302,6 +306,12 @@ fn check_account(account: &Account) -> Result<(), String> {
             "give connectsafelyAccountId and/or linkupLoginToken (or linkupAccountId)".into(),
         );
     }
+    // An event is checked against the account it names: without an id there is nothing to
+    // check it against.
+    if account.connectsafely_webhook_secret.is_some() && account.connectsafely_account_id.is_none()
+    {
+        return Err("connectsafelyWebhookSecret needs connectsafelyAccountId".into());
+    }
     Ok(())
 }
 
@@ -320,6 +330,28 @@ fn check_distinct(earlier: &[Account], account: &Account) -> Result<(), String> 
         )),
         None => Ok(()),
     }
+}
+
+/// The same LinkedIn account (one Durable Object) under one id in every client, and one id
+/// for one LinkedIn account.
+fn check_one_id<'a>(
+    earlier: impl Iterator<Item = &'a Account>,
+    account: &Account,
+) -> Result<(), String> {
+    let digest = crate::auth::account_digest(account);
+    for other in earlier {
+        let same_account = crate::auth::account_digest(other) == digest;
+        if same_account != (other.id == account.id) {
+            return Err(match same_account {
+                true => format!(
+                    "this LinkedIn account is listed elsewhere as account {}: use that id",
+                    other.id
+                ),
+                false => "this id is listed elsewhere for another LinkedIn account".into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A LinkedIn session belongs to one account: the same session under two account ids would
@@ -427,6 +459,33 @@ mod tests {
                     client("u", DIGEST_2, &account("a", "other"))
                 ),
                 "elsewhere with other provider fields",
+            ),
+            (
+                format!(
+                    "[{},{}]",
+                    client("t", DIGEST_1, &account("a", "x")),
+                    client("u", DIGEST_2, &account("b", "x"))
+                ),
+                "listed elsewhere as account a",
+            ),
+            (
+                // An explicit id first, then the single-account form of the same account.
+                format!(
+                    r#"[{},{{"name":"u","tokenSha256":"{DIGEST_2}","connectsafelyAccountId":"x"}}]"#,
+                    client("t", DIGEST_1, &account("a", "x"))
+                ),
+                "listed elsewhere as account a",
+            ),
+            (
+                format!(
+                    "[{}]",
+                    client(
+                        "t",
+                        DIGEST_1,
+                        r#"{"id":"a","label":"A","linkupLoginToken":"tok","connectsafelyWebhookSecret":"s"}"#
+                    )
+                ),
+                "needs connectsafelyAccountId",
             ),
             (
                 format!("[{}]", client("t", DIGEST_1, &account("all", "x"))),

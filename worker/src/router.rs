@@ -115,7 +115,10 @@ async fn handle(
     // Signed by the provider, not by a client token: checked in `live::webhook`.
     let path = req.path();
     if let (true, Some(rest)) = (method == "POST", path.strip_prefix("/v1/webhooks/")) {
-        if let Some((provider, account)) = rest.split_once('/') {
+        let signed_by = rest
+            .split_once('/')
+            .filter(|(provider, _)| matches!(*provider, "connectsafely" | "linkup"));
+        if let Some((provider, account)) = signed_by {
             let response = live::webhook(req, &env, &config, provider, account).await?;
             return Ok((respond::with_cors(response, None)?, None));
         }

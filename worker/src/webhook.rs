@@ -18,14 +18,10 @@ pub const MAX_SKEW_SECS: u64 = 300;
 /// The longest message text kept from an event (the longest a send may be, in bytes of UTF-8).
 const MAX_TEXT_BYTES: usize = 4 * linkedin_inbox::MAX_MESSAGE_LEN;
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim().as_bytes();
-    if text.len() != 64 {
-        return None;
-    }
-    text.chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect()
+fn decode_hex(text: &str) -> Option<[u8; 32]> {
+    let mut tag = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut tag).ok()?;
+    Some(tag)
 }
 
 fn mac(secret: &str) -> HmacSha256 {
@@ -114,6 +110,13 @@ struct ConnectSafelySender {
     profile_picture: Option<String>,
 }
 
+/// Whether a head sync a webhook asked for may spend the list provider's budget, `spent` of
+/// `limit` today (0: no limit): it keeps a third of the day's budget for the account's own
+/// requests, so a chatty provider cannot starve them.
+pub fn pushed_sync_allowed(spent: u64, limit: u64) -> bool {
+    limit == 0 || spent.saturating_mul(3) < limit.saturating_mul(2)
+}
+
 /// A message ConnectSafely pushed, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedMessage {
@@ -143,10 +146,9 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
     if event.event != "message.received" {
         return Ok(ConnectSafelyPush::Ignored);
     }
-    let data: ConnectSafelyData = event
-        .data
-        .ok_or("the event has no data")
-        .and_then(|raw| serde_json::from_str(raw.get()).map_err(|_| "the message event's data is not readable"))?;
+    let data: ConnectSafelyData = event.data.ok_or("the event has no data").and_then(|raw| {
+        serde_json::from_str(raw.get()).map_err(|_| "the message event's data is not readable")
+    })?;
     if data.message_urn.trim().is_empty() || data.message_urn.len() > linkedin_inbox::MAX_ID_LEN {
         return Err("message_urn is missing or too long");
     }
@@ -373,6 +375,40 @@ mod tests {
     }
 
     #[test]
+    fn pushed_syncs_keep_a_third_of_the_budget() {
+        assert!(pushed_sync_allowed(0, 150));
+        assert!(pushed_sync_allowed(99, 150));
+        assert!(!pushed_sync_allowed(100, 150));
+        assert!(!pushed_sync_allowed(u64::MAX, 150));
+        assert!(pushed_sync_allowed(10_000, 0), "no limit");
+    }
+
+    #[test]
+    fn signatures_are_strict_hex() {
+        let body = b"{}";
+        let mut mac = mac("s");
+        mac.update(body);
+        let good = hex::encode(mac.finalize().into_bytes());
+        assert!(connectsafely_signed(
+            "s",
+            body,
+            Some(&format!("sha256={good}"))
+        ));
+        let signed_pair = format!("sha256=+{}", &good[1..]);
+        assert!(!connectsafely_signed("s", body, Some(&signed_pair)));
+        assert!(!connectsafely_signed(
+            "s",
+            body,
+            Some(&format!("sha256={}", &good[..62]))
+        ));
+        assert!(!connectsafely_signed(
+            "s",
+            body,
+            Some(&format!("sha256={good}00"))
+        ));
+    }
+
+    #[test]
     fn a_connectsafely_message_is_read_as_untrusted_input() {
         let body = br#"{"event":"message.received","object":"event","data":{"id":"evt","message_urn":"urn:li:msg_message:1","account_id":"acc","provider":"LINKEDIN","sender":{"id":"ACoAAB","name":"Sam <b>","profile_url":"https://www.linkedin.com/in/sam/","profile_picture":"javascript:alert(1)"},"body":"Hi","timestamp":"2026-11-24T10:00:00Z","conversation_id":"urn:li:messagingThread:2-abc=","attachments":[{}]}}"#;
         let ConnectSafelyPush::Message(pushed) = connectsafely_event(body).unwrap() else {
@@ -392,8 +428,10 @@ mod tests {
             ConnectSafelyPush::Ignored
         );
         assert_eq!(
-            connectsafely_event(br#"{"event":"connection.accepted","data":{"profile":{"id":"x"}}}"#)
-                .unwrap(),
+            connectsafely_event(
+                br#"{"event":"connection.accepted","data":{"profile":{"id":"x"}}}"#
+            )
+            .unwrap(),
             ConnectSafelyPush::Ignored,
             "another event's data is not a message's"
         );

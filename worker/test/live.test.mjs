@@ -33,7 +33,8 @@ before(async () => {
   worker = await startWorker({
     sandboxBase: sandbox.base, clients: CLIENTS,
     // Long TTLs: reads in these tests are served from the stores, never a new head sync.
-    vars: { RATE_LIMIT_PER_MINUTE: "0", REFRESH_MIN_INTERVAL_SECS: "0", HEAD_TTL_SECS: "3600" },
+    // Short-lived sockets: their expiry is tested (and every socket test finishes well within it).
+    vars: { RATE_LIMIT_PER_MINUTE: "0", REFRESH_MIN_INTERVAL_SECS: "0", HEAD_TTL_SECS: "3600", LIVE_SOCKET_LIFETIME_SECS: "6" },
   });
   threads = (await alexList()).map((c) => c.id);
   assert.ok(threads.length >= 6, "the demo account has conversations to push into");
@@ -129,6 +130,46 @@ test("a bad, missing or foreign signature is 401 with no detail and no side effe
   const after = await call(`/v1/changes?account=alex&since=${encodeURIComponent(before.body.token)}`);
   assert.deepEqual(after.body.conversations, [], "nothing changed in the store");
   assert.ok(!(await alexList()).some((c) => c.latestMessage?.text === "never stored"));
+});
+
+test("a body over 64 KB is refused, chunked or not; another provider name is no webhook", async () => {
+  const big = csEvent({ urn: urn(), thread: threads[0], text: "x".repeat(70_000), at: Date.now() });
+  assert.equal((await postCs(big)).status, 401);
+  // No Content-Length: the body streams in chunks and is cut off at the cap.
+  const chunks = [big.slice(0, 30_000), big.slice(30_000)];
+  const stream = new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(new TextEncoder().encode(next)); else c.close(); } });
+  const chunked = await fetch(`${worker.base}/v1/webhooks/connectsafely/alex`, {
+    method: "POST", body: stream, duplex: "half",
+    headers: { "content-type": "application/json", "x-webhook-signature": `sha256=${hmac(CS_SECRET, big)}` },
+  });
+  assert.equal(chunked.status, 401);
+  const small = csEvent({ urn: urn(), thread: threads[0], text: "chunked and small", at: Date.now() - 5 });
+  const parts = [small.slice(0, 50), small.slice(50)];
+  const smallStream = new ReadableStream({ pull(c) { const next = parts.shift(); if (next) c.enqueue(new TextEncoder().encode(next)); else c.close(); } });
+  const accepted = await fetch(`${worker.base}/v1/webhooks/connectsafely/alex`, {
+    method: "POST", body: smallStream, duplex: "half",
+    headers: { "content-type": "application/json", "x-webhook-signature": `sha256=${hmac(CS_SECRET, small)}` },
+  });
+  assert.equal(accepted.status, 200, "a chunked body under the cap is read whole");
+  // Another provider name is no webhook: an unknown route like any other (401 before auth).
+  const other = await checkedCall(worker.base, "/v1/webhooks/anything/alex", { method: "POST", body: "{}", headers: { "x-linkup-signature": "v1=00" } });
+  assert.equal(other.status, 401);
+  const known = await checkedCall(worker.base, "/v1/webhooks/anything/alex", { method: "POST", body: "{}", authorization: "Bearer live-team" });
+  assert.equal(known.status, 404);
+});
+
+test("a ConnectSafely event must name the account's ConnectSafely id; old messages are not taken, future ones dated now", async () => {
+  const body = JSON.parse(csEvent({ urn: urn(), thread: threads[0], text: "nameless", at: Date.now() }));
+  delete body.data.account_id;
+  assert.equal((await postCs(JSON.stringify(body))).status, 401, "no account_id");
+  const old = csEvent({ urn: urn(), thread: threads[0], text: "eight days old", at: Date.now() - 8 * 86_400_000 });
+  assert.equal((await postCs(old)).status, 200, "acknowledged");
+  assert.equal((await alexList("&keywords=eight%20days%20old")).length, 0, "but not stored");
+  const future = csEvent({ urn: urn(), thread: threads[0], text: "from the future", at: Date.now() + 86_400_000 });
+  assert.equal((await postCs(future)).status, 200);
+  const stored = (await alexList()).find((c) => c.id === threads[0]);
+  assert.equal(stored.latestMessage.text, "from the future");
+  assert.ok(stored.lastActivityAt <= Date.now() + 1000, "dated now, not tomorrow");
 });
 
 test("a valid LinkupAPI signature inside the skew window is accepted", async () => {
@@ -330,10 +371,25 @@ test("the push channel sends the new message to every client of the account and 
   await sleep(500);
   assert.deepEqual(other.frames.map((f) => f.type), ["ready"], "priya's socket heard nothing of alex");
   assert.deepEqual(teamSockets[1].frames.map((f) => f.type), ["ready"], "titouan's socket neither");
-  // A ping is answered.
+  // A ping is answered; anything else closes the socket.
   desk.socket.send("ping");
   await until(() => desk.frames.some((f) => f.type === "pong"), "the pong");
-  for (const s of [...teamSockets, desk, other]) s.socket.close();
+  const closed = new Promise((resolve) => other.socket.addEventListener("close", (e) => resolve(e.code)));
+  other.socket.send("hello");
+  assert.equal(await closed, 1003);
+  for (const s of [...teamSockets, desk]) s.socket.close();
+});
+
+test("a socket past its lifetime is closed at the next change (code 4000) and a new ticket opens another", async () => {
+  const [desk] = await openLive("live-alex");
+  const closed = new Promise((resolve) => desk.socket.addEventListener("close", (e) => resolve(e.code)));
+  await sleep(6_500);
+  assert.equal((await postCs(csEvent({ urn: urn(), thread: threads[0], text: "after the lifetime", at: Date.now() }))).status, 200);
+  assert.equal(await closed, 4000);
+  assert.ok(!desk.frames.some((f) => f.type === "change"), "nothing was sent to the expired socket");
+  const [fresh] = await openLive("live-alex");
+  assert.equal(fresh.frames[0].type, "ready");
+  fresh.socket.close();
 });
 
 test("a ticket opens its account's socket once issued; a forged or missing one is 401 (expiry: tokens.rs)", async () => {

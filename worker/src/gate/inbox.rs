@@ -287,6 +287,13 @@ impl Inbox {
         Ok(!rows.is_empty())
     }
 
+    /// Forgets a provider event whose work failed (its retry is then not a duplicate).
+    pub fn forget_event(&self, id: &str) -> worker::Result<()> {
+        self.0
+            .exec("DELETE FROM events WHERE id = ?", vec![text(id)])?;
+        Ok(())
+    }
+
     /// The account this object serves, as its last webhook named it (for its alarm).
     pub fn remember_account(&self, account: &str) -> worker::Result<()> {
         self.0.exec(

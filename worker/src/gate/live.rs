@@ -4,12 +4,13 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::{Response, State, WebSocketPair};
 
 use super::inbox::Inbox;
 use super::ledger::Ledger;
 use super::pages::Pages;
+use crate::config::Config;
 use crate::registry::Account;
 use crate::respond;
 use crate::webhook::{self, ConnectSafelyPush};
@@ -17,8 +18,17 @@ use linkedin_inbox::{Error, ErrorCode};
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
 const EVENT_MEMORY_MS: u64 = 7 * 86_400_000;
-/// Changes one frame of the push channel carries at most (the feed has the rest).
-const CHANGES_PER_FRAME: u32 = 100;
+/// A ConnectSafely message older than this is not taken from a webhook (its signature has no
+/// timestamp: a replay after the event memory is forgotten must not bring a message back).
+const OLDEST_PUSHED_MESSAGE_MS: u64 = 6 * 86_400_000;
+/// A pushed message dated later than now by more than this is dated now.
+const CLOCK_ALLOWANCE_MS: u64 = 5 * 60_000;
+/// Changes one frame of the push channel carries at most, and frames one change sends (the
+/// feed has the rest): frames stay well under the 1 MiB WebSocket message limit.
+const CHANGES_PER_FRAME: u32 = 20;
+const FRAMES_PER_BROADCAST: usize = 5;
+/// Sockets one client may hold open on one account.
+const SOCKETS_PER_CLIENT: usize = 10;
 
 /// A provider event the Worker verified: stored (ConnectSafely) or a head sync scheduled
 /// (LinkupAPI), once per event id.
@@ -40,16 +50,21 @@ pub async fn pushed(
     };
     match provider {
         "connectsafely" => match webhook::connectsafely_event(body) {
-            Ok(ConnectSafelyPush::Message(pushed)) => {
-                // Nothing awaited from here: no other request interleaves with the write.
-                if inbox.first_event(&format!("cs:{}", pushed.message.id), now)?
-                    && inbox.record_pushed(&pushed)?
-                {
-                    // An open thread shows it without an upstream call.
-                    if let Some(pattern) =
-                        crate::plan::thread_head_pattern(&pushed.message.conversation_id)
-                    {
-                        Pages::of(state)?.splice_message(&pattern, &pushed.message)?;
+            Ok(ConnectSafelyPush::Message(mut pushed)) => {
+                let sent_at = u64::try_from(pushed.message.sent_at).unwrap_or(0);
+                if sent_at.saturating_add(OLDEST_PUSHED_MESSAGE_MS) < now {
+                    return received();
+                }
+                if sent_at > now.saturating_add(CLOCK_ALLOWANCE_MS) {
+                    pushed.message.sent_at = i64::try_from(now).unwrap_or(i64::MAX);
+                }
+                // Nothing awaited from here: no other request interleaves with the write. The
+                // event is forgotten again if storing it fails, so the provider's retry stores it.
+                let event = format!("cs:{}", pushed.message.id);
+                if inbox.first_event(&event, now)? {
+                    if let Err(e) = store_pushed(state, &inbox, &pushed) {
+                        inbox.forget_event(&event)?;
+                        return Err(e);
                     }
                 }
                 received()
@@ -59,8 +74,12 @@ pub async fn pushed(
         },
         "linkup" => match webhook::linkup_event(body) {
             Ok(id) => {
-                if inbox.first_event(&format!("lk:{id}"), now)? {
-                    request_sync(state).await?;
+                let event = format!("lk:{id}");
+                if inbox.first_event(&event, now)? {
+                    if let Err(e) = request_sync(state, now).await {
+                        inbox.forget_event(&event)?;
+                        return Err(e);
+                    }
                 }
                 received()
             }
@@ -70,21 +89,60 @@ pub async fn pushed(
     }
 }
 
-/// Asks the alarm for one head sync (events arriving before it runs share it).
-async fn request_sync(state: &State) -> worker::Result<()> {
-    let ledger = Ledger::of(state);
-    ledger.set_now("sync_requested", 1)?;
-    state.storage().set_alarm(Duration::from_millis(0)).await
+/// Stores a pushed message in the list, the search index and an open thread.
+fn store_pushed(
+    state: &State,
+    inbox: &Inbox,
+    pushed: &webhook::PushedMessage,
+) -> worker::Result<()> {
+    if inbox.record_pushed(pushed)? {
+        // An open thread shows it without an upstream call.
+        if let Some(pattern) = crate::plan::thread_head_pattern(&pushed.message.conversation_id) {
+            Pages::of(state)?.splice_message(&pattern, &pushed.message)?;
+        }
+    }
+    Ok(())
 }
 
-/// Whether a head sync was asked for (the request is taken).
-pub fn take_sync_request(state: &State) -> worker::Result<bool> {
+/// Asks the alarm for one head sync, at the earliest when the last pushed sync is
+/// `pushed_sync_interval` old (events arriving before it runs share it).
+async fn request_sync(state: &State, now: u64) -> worker::Result<()> {
     let ledger = Ledger::of(state);
-    let asked = ledger.get_now("sync_requested")? > 0;
-    if asked {
-        ledger.set_now("sync_requested", 0)?;
+    ledger.set_now("sync_requested", 1)?;
+    let at = ledger.get_now("pushed_sync_not_before")?.max(now);
+    let storage = state.storage();
+    let scheduled = storage.get_alarm().await?;
+    if scheduled.is_none_or(|when| when.max(0) as u64 > at) {
+        storage
+            .set_alarm(Duration::from_millis(at.saturating_sub(now)))
+            .await?;
     }
-    Ok(asked)
+    Ok(())
+}
+
+/// What the alarm does about a requested head sync now.
+pub enum PushedSync {
+    /// None was asked for.
+    None,
+    /// Sync now (the request is taken).
+    Now,
+    /// Asked, but not before this time (the request stays).
+    Later(u64),
+}
+
+/// Whether a head sync was asked for and may run now; running it is recorded.
+pub fn take_sync_request(state: &State, now: u64, interval_ms: u64) -> worker::Result<PushedSync> {
+    let ledger = Ledger::of(state);
+    if ledger.get_now("sync_requested")? == 0 {
+        return Ok(PushedSync::None);
+    }
+    let not_before = ledger.get_now("pushed_sync_not_before")?;
+    if now < not_before {
+        return Ok(PushedSync::Later(not_before));
+    }
+    ledger.set_now("sync_requested", 0)?;
+    ledger.set_now("pushed_sync_not_before", now.saturating_add(interval_ms))?;
+    Ok(PushedSync::Now)
 }
 
 /// Forgets provider events older than the de-duplication window.
@@ -137,11 +195,39 @@ pub fn changes(
     Ok(response)
 }
 
-/// Accepts a push channel socket for `client` (hibernatable; tagged with the client).
-pub fn accept(state: &State, client: &str, account: &Account) -> worker::Result<Response> {
+/// What a socket keeps across hibernation: when it must be closed.
+#[derive(Serialize, Deserialize)]
+struct SocketLife {
+    expires: u64,
+}
+
+/// Accepts a push channel socket for `client` (hibernatable; tagged with the client; a text
+/// `ping` is answered by the runtime without waking the object).
+/// A socket lives `LIVE_SOCKET_LIFETIME_SECS` (an hour); then it is closed (code 4000) and the
+/// client opens a new one with a fresh ticket, so a removed client or account stops hearing
+/// within that time even when nothing changes (and at the next change at once).
+pub fn accept(
+    state: &State,
+    config: &Config,
+    client: &str,
+    account: &Account,
+    now: u64,
+) -> worker::Result<Response> {
+    if state.get_websockets_with_tag(client).len() >= SOCKETS_PER_CLIENT {
+        return respond::refuse(
+            ErrorCode::RateLimited,
+            "too many open push sockets for this client and account",
+        );
+    }
     let pair = WebSocketPair::new()?;
     let first = state.get_websockets().is_empty();
     state.accept_websocket_with_tags(&pair.server, &[client]);
+    pair.server.serialize_attachment(SocketLife {
+        expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
+    })?;
+    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", PONG) {
+        state.set_websocket_auto_response(&pair);
+    }
     let inbox = Inbox::of(state)?;
     if first {
         // Changes before the first socket are in the feed, not pushed.
@@ -157,29 +243,87 @@ pub fn accept(state: &State, client: &str, account: &Account) -> worker::Result<
     Response::from_websocket(pair.client)
 }
 
-/// Sends what changed since the last push to every open socket of the object.
-pub fn broadcast(state: &State, account_id: &str) -> worker::Result<()> {
-    let sockets = state.get_websockets();
-    if sockets.is_empty() || !crate::registry::is_safe_name(account_id) {
+/// What a socket answers to a text `ping`.
+pub const PONG: &str = "{\"type\":\"pong\"}";
+
+/// The open sockets that may still hear `account`: each socket whose client is gone from the
+/// registry, no longer lists the account, or outlived its lifetime is closed here.
+pub fn live_sockets(
+    state: &State,
+    config: &Config,
+    account: &Account,
+    now: u64,
+) -> Vec<worker::WebSocket> {
+    let mut open = Vec::new();
+    for socket in state.get_websockets() {
+        let client = state
+            .get_tags(&socket)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let listed = config
+            .clients
+            .iter()
+            .find(|c| c.name == client)
+            .is_some_and(|c| c.accounts.iter().any(|a| a == account));
+        let expired = socket
+            .deserialize_attachment::<SocketLife>()
+            .ok()
+            .flatten()
+            .is_none_or(|life| life.expires <= now);
+        match (listed, expired) {
+            (true, false) => open.push(socket),
+            (false, _) => {
+                let _ = socket.close(Some(1008), Some("no longer authorized"));
+            }
+            (true, true) => {
+                let _ = socket.close(Some(4000), Some("expired: open a new socket"));
+            }
+        }
+    }
+    open
+}
+
+/// Sends what changed since the last push to every open socket still allowed to hear it.
+pub fn broadcast(
+    state: &State,
+    config: &Config,
+    account: &Account,
+    now: u64,
+) -> worker::Result<()> {
+    if state.get_websockets().is_empty() || !crate::registry::is_safe_name(&account.id) {
         return Ok(());
     }
+    let sockets = live_sockets(state, config, account, now);
     let inbox = Inbox::of(state)?;
     let ledger = Ledger::of(state);
-    let pushed = ledger.get_now("pushed_seq")? as i64;
+    let mut pushed = ledger.get_now("pushed_seq")? as i64;
     let latest = inbox.latest_seq()?;
-    if latest <= pushed {
-        return Ok(());
+    if sockets.is_empty() {
+        // Nobody hears it: the next socket starts from the feed's present.
+        return ledger.set_now("pushed_seq", latest.max(0) as u64);
     }
-    let (items, last, _) = inbox.changes_since(pushed, CHANGES_PER_FRAME, account_id)?;
     let unread = inbox
         .unread_total()?
         .map_or("null".to_owned(), |n| n.to_string());
-    let frame = format!(
-        "{{\"type\":\"change\",\"account\":\"{account_id}\",\"unreadTotal\":{unread},\"conversations\":[{items}]}}"
-    );
-    for socket in sockets {
-        // A socket closing meanwhile is not an error of the others.
-        let _ = socket.send_with_str(&frame);
+    for _ in 0..FRAMES_PER_BROADCAST {
+        if latest <= pushed {
+            break;
+        }
+        let (items, last, _) = inbox.changes_since(pushed, CHANGES_PER_FRAME, &account.id)?;
+        let frame = format!(
+            "{{\"type\":\"change\",\"account\":\"{}\",\"unreadTotal\":{unread},\"conversations\":[{items}]}}",
+            account.id
+        );
+        for socket in &sockets {
+            // A socket closing meanwhile is not an error of the others.
+            let _ = socket.send_with_str(&frame);
+        }
+        if last <= pushed {
+            break;
+        }
+        pushed = last;
     }
-    ledger.set_now("pushed_seq", last.max(0) as u64)
+    // Beyond the frames sent, clients catch up through the change feed.
+    ledger.set_now("pushed_seq", latest.max(0) as u64)
 }

@@ -99,21 +99,45 @@ impl DurableObject for AccountGate {
         };
         pages::cap_schema(config.schema_version_cap);
         let now = Date::now().as_millis();
-        // A provider said the inbox changed: one head sync for however many events came.
-        let inbox = inbox::Inbox::of(&self.state)?;
-        let account = inbox
-            .remembered_account()?
-            .and_then(|id| config.accounts_with_id(&id).next().cloned());
-        if let (true, Some(account)) = (live::take_sync_request(&self.state)?, &account) {
-            let generation = Ledger::of(&self.state).generation().await?;
-            if let Err(e) = self.sync(&config, account, generation, None, now).await? {
-                worker::console_error!("pushed head sync failed: {}", e.code());
+        let account = self.own_account(&config)?;
+        // A provider said the inbox changed: one head sync for however many events came, at
+        // most one per REFRESH_MIN_INTERVAL_SECS, and only while the day's budget keeps its
+        // reserve for the account's own requests.
+        let interval_ms = config.refresh_interval_secs.saturating_mul(1000);
+        let mut next = None;
+        match live::take_sync_request(&self.state, now, interval_ms)? {
+            live::PushedSync::Now => {
+                if let Some(account) = &account {
+                    if self.pushed_sync_affordable(&config, account, now).await? {
+                        let generation = Ledger::of(&self.state).generation().await?;
+                        if let Err(e) = self.sync(&config, account, generation, None, now).await? {
+                            worker::console_error!("pushed head sync failed: {}", e.code());
+                        }
+                    } else {
+                        worker::console_warn!("pushed head sync skipped: budget reserve");
+                    }
+                }
             }
+            live::PushedSync::Later(at) => next = Some(at),
+            live::PushedSync::None => {}
         }
-        self.prune(&config, now)?;
-        self.schedule_pruning(&config).await?;
+        // Retention on its own daily schedule, whatever else wakes the alarm.
+        let ledger = Ledger::of(&self.state);
+        if now >= ledger.get_now("prune_due_at")? {
+            self.prune(&config, now)?;
+            ledger.set_now(
+                "prune_due_at",
+                now.saturating_add(config.prune_interval_secs.saturating_mul(1000)),
+            )?;
+        }
+        let prune_at = ledger.get_now("prune_due_at")?;
+        let at = next.map_or(prune_at, |n| n.min(prune_at));
+        self.state
+            .storage()
+            .set_alarm(Duration::from_millis(at.saturating_sub(now)))
+            .await?;
         if let Some(account) = &account {
-            live::broadcast(&self.state, &account.id)?;
+            live::broadcast(&self.state, &config, account, Date::now().as_millis())?;
         }
         Response::empty()
     }
@@ -127,8 +151,12 @@ impl DurableObject for AccountGate {
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         let response = self.serve(req, &config).await;
         // Whatever this request changed in the store goes out to the open sockets.
-        if config.accounts_with_id(&account_id).next().is_some() {
-            if let Err(e) = live::broadcast(&self.state, &account_id) {
+        let account = config
+            .accounts_with_id(&account_id)
+            .find(|a| self.serves(&config, a).unwrap_or(false));
+        if let Some(account) = account {
+            if let Err(e) = live::broadcast(&self.state, &config, account, Date::now().as_millis())
+            {
                 worker::console_error!("broadcast failed: {e}");
             }
         }
@@ -140,10 +168,14 @@ impl DurableObject for AccountGate {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        // The channel is one-way; a ping is answered so clients can check it.
-        if let WebSocketIncomingMessage::String(text) = message {
-            if text == "ping" {
-                ws.send_with_str("{\"type\":\"pong\"}")?;
+        // The channel is one-way; a ping is answered so clients can check it (by the runtime's
+        // auto-response once the object set it; here otherwise). Anything else closes it.
+        match message {
+            WebSocketIncomingMessage::String(text) if text == "ping" => {
+                ws.send_with_str(live::PONG)?;
+            }
+            _ => {
+                let _ = ws.close(Some(1003), Some("this channel only answers ping"));
             }
         }
         Ok(())
@@ -259,7 +291,7 @@ impl AccountGate {
                 Ok(request) => live::changes(&self.state, account, &request),
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
             },
-            "/live" => live::accept(&self.state, &client.name, account),
+            "/live" => live::accept(&self.state, &config, &client.name, account, now),
             "/locate" => {
                 let thread: String = req.json().await?;
                 let found = inbox::Inbox::of(&self.state)?
@@ -323,6 +355,43 @@ impl AccountGate {
 
 impl AccountGate {
     /// Whether this object is `account`'s (its name is the account's digest).
+    /// The account this object serves, as its last webhook named it, if the registry still
+    /// lists that id for this very object.
+    fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {
+        let Some(id) = inbox::Inbox::of(&self.state)?.remembered_account()? else {
+            return Ok(None);
+        };
+        let own = config
+            .accounts_with_id(&id)
+            .find(|a| self.serves(config, a).unwrap_or(false))
+            .cloned();
+        Ok(own)
+    }
+
+    /// Whether the list provider's budget of the day still has more than its reserve.
+    async fn pushed_sync_affordable(
+        &self,
+        config: &Config,
+        account: &Account,
+        now: u64,
+    ) -> worker::Result<bool> {
+        let counters = Ledger::of(&self.state).counters(now).await?;
+        let lists_by_linkup = match account.list_via {
+            Some(provider) => provider == Provider::Linkup,
+            None => account.connectsafely_account_id.is_none(),
+        };
+        Ok(match lists_by_linkup {
+            true => crate::webhook::pushed_sync_allowed(
+                counters.linkup_credits_today,
+                config.linkup_daily_credit_cap,
+            ),
+            false => crate::webhook::pushed_sync_allowed(
+                counters.connectsafely_calls_today,
+                u64::from(config.daily_limit),
+            ),
+        })
+    }
+
     fn serves(&self, config: &Config, account: &Account) -> worker::Result<bool> {
         let namespace = self.env.durable_object(&config.gate_binding)?;
         let own = namespace.id_from_name(&account_digest(account))?;
