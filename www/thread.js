@@ -68,6 +68,23 @@ export class ThreadView {
     saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
   }
 
+  /** The newest page again (a change reported one), merged in; the reading position kept. */
+  async refreshNewest() {
+    if (!this.conversation || this.loading) return;
+    const generation = this.generation;
+    try {
+      const client = await this.client;
+      const { mergeMessages } = await import("./api.js");
+      const page = await client.listMessages({ ...this.query, count: 20 });
+      if (generation !== this.generation || this.loading) return;
+      const { scrollHeight, scrollTop, clientHeight } = this.scroll;
+      this.messages = mergeMessages(this.messages, page.items);
+      this.render();
+      if (scrollHeight - scrollTop - clientHeight < 40) this.scroll.scrollTop = this.scroll.scrollHeight;
+      saveCachedThread(this.conversation.id, page.items);
+    } catch { /* the next change, or opening it again, tries again */ }
+  }
+
   async loadOlder() {
     if (!this.cursor || this.loading) return;
     const { scrollHeight, scrollTop } = this.scroll;

@@ -26,6 +26,14 @@ export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
 export const ELSEWHERE = "popup-elsewhere-token";
 // Titouan's account, used by no other test: its lists are never in the proxy's store.
 export const TITOUAN = "popup-titouan-token";
+// A client of the three demo accounts (issue 20's registry form), its ConnectSafely webhook
+// secrets (issue 18): started only by the test files that ask for it (`startEnvironment({ team: true })`).
+export const TEAM = "popup-team-token";
+export const TEAM_ACCOUNTS = [
+  { id: "alex", label: "Alex Morgan", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", connectsafelyWebhookSecret: "popup-webhook-secret-alex" },
+  { id: "titouan", label: "Titouan Prioux", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", connectsafelyWebhookSecret: "popup-webhook-secret-titouan" },
+  { id: "priya", label: "Priya Iyer", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", connectsafelyWebhookSecret: "popup-webhook-secret-priya" },
+];
 // The sandbox's data anchor (sandbox/src/data.rs ANCHOR_MS): screenshots run at this time.
 export const ANCHOR_MS = 1_771_950_346_603;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -45,7 +53,7 @@ export function launchChromium(extensionDir, profile) {
 }
 
 /** Starts everything; returns the environment the tests use (call `stop()` after). */
-export async function startEnvironment() {
+export async function startEnvironment({ team = false } = {}) {
   const env = {};
   env.sandbox = await startSandbox(["--daily-limit", "100000"]);
   const wwwPort = await freePort();
@@ -62,6 +70,7 @@ export async function startEnvironment() {
       { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
       { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
       { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT] },
+      ...(team ? [{ name: "team", token: TEAM, origins: [EXT], accounts: TEAM_ACCOUNTS }] : []),
     ],
   });
   env.www = await serveWww({ port: wwwPort, proxyUrl: env.worker.base, token: ALEX });
@@ -83,6 +92,11 @@ export async function startEnvironment() {
     await page.evaluate((v) => chrome.storage.local.clear().then(() => chrome.storage.local.set(v)), values);
     if (cache === null) await page.evaluate(() => localStorage.clear());
     await page.close();
+  };
+  /** The extension's service worker (background.js), for its badge and notifications. */
+  env.serviceWorker = async () => {
+    const running = env.context.serviceWorkers().find((w) => w.url().startsWith(EXT));
+    return running ?? env.context.waitForEvent("serviceworker", { predicate: (w) => w.url().startsWith(EXT), timeout: 15000 });
   };
   env.openPopup = async (errors = [], { clock = null, path = "popup.html" } = {}) => {
     const page = await env.context.newPage();
