@@ -8,13 +8,19 @@
 mod auth;
 mod config;
 mod limits;
+mod merge;
 mod plan;
 mod query;
+mod registry;
 mod reply;
 mod schema;
 mod seal;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod search;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod tokens;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 mod context;
@@ -23,11 +29,15 @@ mod env;
 #[cfg(target_arch = "wasm32")]
 mod gate;
 #[cfg(target_arch = "wasm32")]
+mod live;
+#[cfg(target_arch = "wasm32")]
 mod respond;
 #[cfg(target_arch = "wasm32")]
 mod router;
 #[cfg(target_arch = "wasm32")]
 mod routes;
+#[cfg(target_arch = "wasm32")]
+mod unibox;
 #[cfg(target_arch = "wasm32")]
 mod upstream;
 

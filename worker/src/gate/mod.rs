@@ -3,10 +3,11 @@
 //! the ConnectSafely daily budget, the LinkupAPI credit cap, an upstream 429 pause, and
 //! stale pages when the provider fails.
 
-mod forward;
+pub(crate) mod forward;
 mod inbox;
 mod ledger;
 mod list;
+mod live;
 mod outbox;
 mod pages;
 mod walk;
@@ -14,6 +15,7 @@ mod walk;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::pin::pin;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
@@ -22,23 +24,27 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{
     durable_object, Date, Delay, DurableObject, Env, Request, Response, ResponseBody, State,
+    WebSocket, WebSocketIncomingMessage,
 };
 
-pub use forward::{forward_page, forward_simple, forward_write};
+pub use forward::{forward_page, forward_simple, forward_write, gate_call};
 use ledger::{next_reset_ms, Ledger, Reservation};
 pub use outbox::{GateMark, GateSend};
 
 use crate::auth::account_digest;
-use crate::config::{ClientEntry, Config};
+use crate::config::Config;
 use crate::plan::{
     clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
 };
+use crate::registry::Account;
 use crate::respond::{self, page_response};
 use pages::Pages;
 use walk::{fetch_page, Meter};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
+/// The header that names the account (its registry id) the request is for.
+pub const ACCOUNT_HEADER: &str = "X-Gate-Account";
 
 /// What the Worker sends the gate for one page.
 #[derive(Serialize, Deserialize)]
@@ -91,30 +97,108 @@ impl DurableObject for AccountGate {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
+        pages::cap_schema(config.schema_version_cap);
         let now = Date::now().as_millis();
+        // A provider said the inbox changed: one head sync for however many events came.
+        let inbox = inbox::Inbox::of(&self.state)?;
+        let account = inbox
+            .remembered_account()?
+            .and_then(|id| config.accounts_with_id(&id).next().cloned());
+        if let (true, Some(account)) = (live::take_sync_request(&self.state)?, &account) {
+            let generation = Ledger::of(&self.state).generation().await?;
+            if let Err(e) = self.sync(&config, account, generation, None, now).await? {
+                worker::console_error!("pushed head sync failed: {}", e.code());
+            }
+        }
         self.prune(&config, now)?;
         self.schedule_pruning(&config).await?;
+        if let Some(account) = &account {
+            live::broadcast(&self.state, &account.id)?;
+        }
         Response::empty()
     }
 
-    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
         let config = match crate::env::config(&self.env) {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
         pages::cap_schema(config.schema_version_cap);
+        let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        let response = self.serve(req, &config).await;
+        // Whatever this request changed in the store goes out to the open sockets.
+        if config.accounts_with_id(&account_id).next().is_some() {
+            if let Err(e) = live::broadcast(&self.state, &account_id) {
+                worker::console_error!("broadcast failed: {e}");
+            }
+        }
+        response
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        // The channel is one-way; a ping is answered so clients can check it.
+        if let WebSocketIncomingMessage::String(text) = message {
+            if text == "ping" {
+                ws.send_with_str("{\"type\":\"pong\"}")?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        let code = u16::try_from(code)
+            .ok()
+            .filter(|c| *c == 1000 || (3000..5000).contains(c));
+        let _ = ws.close(code.or(Some(1000)), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        Ok(())
+    }
+}
+
+impl AccountGate {
+    async fn serve(&self, mut req: Request, config: &Rc<Config>) -> worker::Result<Response> {
+        let config = config.clone();
         let now = Date::now().as_millis();
         ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
         let ledger = Ledger::of(&self.state);
+        let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        // Provider events name the account, not a client (the Worker checked the signature).
+        if let Some(provider) = req.path().strip_prefix("/webhook/") {
+            let Some(account) = config.accounts_with_id(&account_id).next() else {
+                return respond::refuse(ErrorCode::NotFound, "no such account");
+            };
+            if !self.serves(&config, account)? {
+                return respond::refuse(
+                    ErrorCode::Unauthorized,
+                    "this account gate serves another account",
+                );
+            }
+            let body = req.bytes().await?;
+            return live::pushed(&self.state, account, provider, &body, now).await;
+        }
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
         let Some(client) = config.clients.iter().find(|c| c.name == name) else {
             return respond::refuse(ErrorCode::Unauthorized, "unknown client");
         };
-        // This object serves one account: a request for another account's client is refused,
-        // whatever routed it here.
-        let namespace = self.env.durable_object(&config.gate_binding)?;
-        let own_account = namespace.id_from_name(&account_digest(client))?;
-        if own_account.to_string() != self.state.id().to_string() {
+        let Some(account) = client.accounts.iter().find(|a| a.id == account_id) else {
+            return respond::refuse(ErrorCode::NotFound, "no such account");
+        };
+        // This object serves one account: a request for another account is refused, whatever
+        // routed it here.
+        if !self.serves(&config, account)? {
             return respond::refuse(
                 ErrorCode::Unauthorized,
                 "this account gate serves another account",
@@ -136,19 +220,22 @@ impl DurableObject for AccountGate {
                 if let PageRequest::Conversations(query) = &request.page {
                     let generation = ledger.generation().await?;
                     let response = self
-                        .list(&config, client, query, &ledger, generation, now)
+                        .list(&config, account, query, &ledger, generation, now)
                         .await?;
                     return with_generation(response, generation);
                 }
-                self.page(&config, client, &request.page, &ledger, now)
+                self.page(&config, account, &request.page, &ledger, now)
                     .await
             }
             "/send" => match req.json::<outbox::GateSend>().await {
-                Ok(request) => self.send(&config, client, request, now).await,
+                Ok(request) => {
+                    self.send(&config, &client.name, account, request, now)
+                        .await
+                }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
             },
             "/mark" => match req.json::<outbox::GateMark>().await {
-                Ok(request) => self.mark(&config, client, request, now).await,
+                Ok(request) => self.mark(&config, account, request, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
             },
             "/data" => {
@@ -168,6 +255,39 @@ impl DurableObject for AccountGate {
                     wait,
                 ),
             },
+            "/changes" => match req.json::<live::ChangesRequest>().await {
+                Ok(request) => live::changes(&self.state, account, &request),
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
+            },
+            "/live" => live::accept(&self.state, &client.name, account),
+            "/locate" => {
+                let thread: String = req.json().await?;
+                let found = inbox::Inbox::of(&self.state)?
+                    .last_activity(&thread)?
+                    .is_some();
+                respond::json(200, &json!({ "found": found }))
+            }
+            "/summary" => {
+                let counters = ledger.counters(now).await?;
+                let left =
+                    |limit: u64, spent: u64| (limit > 0).then(|| limit.saturating_sub(spent));
+                let providers = account.providers();
+                respond::json(
+                    200,
+                    &json!({
+                        "unreadTotal": inbox::Inbox::of(&self.state)?.unread_total()?,
+                        "budgetLeftToday": {
+                            "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
+                                .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
+                                .flatten(),
+                            "linkupCredits": providers.contains(&Provider::Linkup)
+                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today))
+                                .flatten(),
+                            "sends": left(config.send_daily_limit, ledger.sends_today(now)?),
+                        },
+                    }),
+                )
+            }
             "/usage" => {
                 let counters = ledger.counters(now).await?;
                 let resets_at = next_reset_ms(now);
@@ -202,6 +322,13 @@ impl DurableObject for AccountGate {
 }
 
 impl AccountGate {
+    /// Whether this object is `account`'s (its name is the account's digest).
+    fn serves(&self, config: &Config, account: &Account) -> worker::Result<bool> {
+        let namespace = self.env.durable_object(&config.gate_binding)?;
+        let own = namespace.id_from_name(&account_digest(account))?;
+        Ok(own.to_string() == self.state.id().to_string())
+    }
+
     /// Keeps the retention alarm scheduled (once a day while the account is used).
     pub(super) async fn schedule_pruning(&self, config: &Config) -> worker::Result<()> {
         let storage = self.state.storage();
@@ -220,6 +347,7 @@ impl AccountGate {
         inbox::Inbox::of(&self.state)?
             .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
         outbox::prune(&self.state.storage(), now)?;
+        live::prune_events(&self.state, now)?;
         Pages::of(&self.state)?.prune(now)
     }
 
@@ -270,25 +398,25 @@ impl AccountGate {
     async fn page(
         &self,
         config: &Config,
-        client: &ClientEntry,
+        account: &Account,
         page: &PageRequest,
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
         let generation = ledger.generation().await?;
-        let provider = match config.backend(client) {
+        let provider = match config.backend(account) {
             Ok(backend) => backend.provider_of(&page.operation()),
             Err(_) => return misconfigured(),
         };
         let plan = match provider.and_then(|p| {
             let provider = p.unwrap_or(Provider::ConnectSafely);
-            page.plan(config, &account_digest(client), generation, provider)
+            page.plan(config, &account_digest(account), generation, provider)
         }) {
             Ok(plan) => plan,
             Err(e) => return respond::core_error(&e),
         };
         let response = self
-            .answer(config, client, page, &plan, ledger, now)
+            .answer(config, account, page, &plan, ledger, now)
             .await?;
         with_generation(response, generation)
     }
@@ -296,7 +424,7 @@ impl AccountGate {
     async fn answer(
         &self,
         config: &Config,
-        client: &ClientEntry,
+        account: &Account,
         page: &PageRequest,
         plan: &Plan,
         ledger: &Ledger,
@@ -335,7 +463,7 @@ impl AccountGate {
                 }
             };
         }
-        let backend = match config.backend(client) {
+        let backend = match config.backend(account) {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
@@ -347,7 +475,7 @@ impl AccountGate {
         let (max_pause_secs, key, account) = (
             config.max_pause_secs,
             config.cursor_key.clone(),
-            account_digest(client),
+            account_digest(account),
         );
         let meter = Meter {
             is_connectsafely: plan.is_connectsafely,
