@@ -15,6 +15,9 @@ const CHECK_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 20;
 const NOTIFIED_KEPT = 200;
 const LIVE_RETRY_MS = 5 * 60_000;
+// A message on a socket every 20 s keeps it, and this worker, running (Chrome stops a worker
+// after 30 s without events); the proxy answers "ping" with a pong frame.
+const KEEPALIVE_MS = 20_000;
 const BADGE_COLOUR = "#cc1016", STALE_COLOUR = "#6e6e6e";
 
 /** One thing at a time touches the stored state (a check and a push frame may race). */
@@ -155,7 +158,7 @@ function check() {
 }
 
 // The push channel: one socket per account while this worker runs; a check reopens them.
-let live = { key: null, sockets: [], retryAt: 0, opening: false };
+let live = { key: null, sockets: [], retryAt: 0, opening: false, keepalive: null };
 
 async function connectLive(settings) {
   const key = settingsKey(settings);
@@ -173,9 +176,16 @@ async function connectLive(settings) {
         try { frame = JSON.parse(event.data); } catch { return; }
         if (frame?.type === "change" && live.key === key) apply(settings, frame);
       });
-      socket.addEventListener("close", () => { live.sockets = live.sockets.filter((s) => s !== socket); });
+      socket.addEventListener("close", () => {
+        live.sockets = live.sockets.filter((s) => s !== socket);
+        if (!live.sockets.length) clearInterval(live.keepalive);
+      });
       live.sockets.push(socket);
     }
+    clearInterval(live.keepalive);
+    live.keepalive = setInterval(() => {
+      for (const socket of live.sockets) if (socket.readyState === WebSocket.OPEN) socket.send("ping");
+    }, KEEPALIVE_MS);
   } catch {
     // No push channel (an older proxy, or offline): the alarm's checks keep the badge right.
     live.retryAt = Date.now() + LIVE_RETRY_MS;
@@ -186,7 +196,8 @@ async function connectLive(settings) {
 
 function closeLive() {
   for (const socket of live.sockets) socket.close();
-  live = { key: null, sockets: [], retryAt: 0, opening: false };
+  clearInterval(live.keepalive);
+  live = { key: null, sockets: [], retryAt: 0, opening: false, keepalive: null };
 }
 
 /** The alarm at the options' period (Chrome runs a packed extension's at most every 30 s). */

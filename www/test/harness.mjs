@@ -85,6 +85,28 @@ export async function startEnvironment({ team = false } = {}) {
   };
   /** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
   env.api = async (path, token = ALEX) => (await call(env.worker.base, path, { authorization: `Bearer ${token}` })).body;
+  /** An answer of the Worker without the OpenAPI check (routes the document may not list yet). */
+  env.raw = async (path, token = ALEX, init = {}) => {
+    const response = await fetch(`${env.worker.base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+    const text = await response.text();
+    assert.ok(response.ok, `${path}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  /**
+   * A message arriving in one of the team's accounts: the sandbox adds it to its data and
+   * POSTs the signed ConnectSafely webhook to the Worker (its target registered first).
+   */
+  env.simulate = async (accountId, body) => {
+    const account = TEAM_ACCOUNTS.find((a) => a.id === accountId);
+    const target = { provider: "connectsafely", account: account.account, url: `${env.worker.base}/v1/webhooks/connectsafely/${account.id}`, secret: account.connectsafelyWebhookSecret };
+    const registered = await (await fetch(`${env.sandbox.base}/__sandbox/webhooks`, { method: "POST", body: JSON.stringify(target) })).json();
+    assert.ok(registered.webhooks, JSON.stringify(registered));
+    const response = await fetch(`${env.sandbox.base}/__sandbox/simulate`, { method: "POST", body: JSON.stringify({ account: account.account, ...body }) });
+    const answer = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(answer));
+    assert.deepEqual(answer.deliveries.map((d) => d.outcome), ["delivered"], JSON.stringify(answer.deliveries));
+    return answer;
+  };
   /** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the paint caches (localStorage). */
   env.setStorage = async ({ "inbox-cache-v1": cache, ...values }) => {
     const page = await env.context.newPage();
