@@ -14,6 +14,7 @@ const STATE_KEY = "live-state-v1";
 const CHECK_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 20;
 const NOTIFIED_KEPT = 200;
+const RECENT_KEPT = 20;
 const LIVE_RETRY_MS = 5 * 60_000;
 // A message on a socket every 20 s keeps it, and this worker, running (Chrome stops a worker
 // after 30 s without events); the proxy answers "ping" with a pong frame.
@@ -69,11 +70,15 @@ async function showBadge(total, { stale = null } = {}) {
 }
 
 /**
- * Applies one change (a check's pages, or one push frame): totals, badge, notifications, and
- * a message to an open popup. `token` (checks only) is where the next check starts.
+ * Applies one change (a check's pages, or one push frame) of the client `key` (settingsKey):
+ * totals, badge, notifications, and a message to an open popup. `token` (checks only) is where
+ * the next check starts. The settings are read again: the options may have changed since the
+ * check began or the socket opened (notifications turned on), or another client is set now.
  */
-function apply(settings, change) {
+function apply(key, change) {
   return serial(async () => {
+    const settings = await loadSettings();
+    if (settingsKey(settings) !== key) return;
     const state = await loadState(settings);
     if (change.token !== undefined) {
       state.token = change.token;
@@ -84,12 +89,19 @@ function apply(settings, change) {
     const total = Number.isFinite(change.unreadTotal) && !change.account ? change.unreadTotal : sumTotals(state.totals);
     state.unreadTotal = total;
     state.checkedAt = Date.now();
+    // The last changes applied (what brought them, when, the total after): for diagnosis.
+    state.recent = [...(state.recent ?? []), { via: change.via ?? null, at: state.checkedAt, unreadTotal: total, conversations: (change.conversations ?? []).length }].slice(-RECENT_KEPT);
     const conversations = change.conversations ?? [];
-    const fresh = settings.notify ? incomingToNotify(conversations, { notified: state.notified, since: state.since }) : [];
-    state.notified = [...state.notified, ...fresh.map((f) => f.key)].slice(-NOTIFIED_KEPT);
+    // Every new incoming message is noted, shown or not: turning notifications on later never
+    // brings up one that came while they were off.
+    const incoming = incomingToNotify(conversations, { notified: state.notified, since: state.since });
+    state.notified = [...state.notified, ...incoming.map((f) => f.key)].slice(-NOTIFIED_KEPT);
+    const fresh = settings.notify ? incoming : [];
     await saveState(state);
     await showBadge(total);
-    for (const { key, conversation } of fresh) await notifyOf(settings, state, key, conversation);
+    for (const { key, conversation } of fresh) {
+      await notifyOf(settings, state, key, conversation).catch((error) => console.warn("notification not shown", error));
+    }
     chrome.runtime.sendMessage({ type: "inbox-changes", unreadTotal: total, totals: state.totals, conversations, reset: !!change.reset })
       .catch(() => { /* no popup open */ });
   });
@@ -99,14 +111,19 @@ async function notifyOf(settings, state, key, conversation) {
   const latest = conversation.latestMessage;
   const sender = latest.senderName || conversation.participants?.[0]?.name || "LinkedIn member";
   const account = await accountLabel(settings, state, conversation.account);
-  await chrome.notifications.create(`message|${key}`, {
+  const options = {
     type: "basic",
     iconUrl: "icons/icon-128.png",
     title: sender,
     message: latest.text || (latest.hasAttachment ? "Sent an attachment" : "New message"),
     contextMessage: account ?? "LinkedIn",
     priority: 1,
-  });
+  };
+  const id = `message|${key}`;
+  await chrome.notifications.create(id, options);
+  // What was shown, kept for the session (diagnosis, and the tests: a headless browser shows none).
+  state.shown = [...(state.shown ?? []), { id, at: Date.now(), title: options.title, message: options.message, contextMessage: options.contextMessage }].slice(-RECENT_KEPT);
+  await saveState(state);
 }
 
 /** The label of an account, for a notification (GET /v1/accounts once per session). */
@@ -147,8 +164,9 @@ function check() {
         token = page.token;
         if (!page.more) break;
       }
-      await apply(settings, { token, reset, unreadTotal: page.unreadTotal ?? null, accounts: page.accounts ?? [], conversations });
-      connectLive(settings);
+      await apply(settingsKey(settings), { token, reset, unreadTotal: page.unreadTotal ?? null, accounts: page.accounts ?? [], conversations, via: "check" });
+      if (settings.push) connectLive(settings);
+      else closeLive();
     } catch (error) {
       const state = await loadState(settings);
       await showBadge(state.unreadTotal ?? null, { stale: explain(error, { cached: true }).text });
@@ -174,7 +192,9 @@ async function connectLive(settings) {
       socket.addEventListener("message", (event) => {
         let frame;
         try { frame = JSON.parse(event.data); } catch { return; }
-        if (frame?.type === "change" && live.key === key) apply(settings, frame);
+        if (live.key !== key) return;
+        // "ready" (once, on opening) carries the account's total; "change" what changed too.
+        if (frame?.type === "change" || frame?.type === "ready") apply(key, { account: frame.account, unreadTotal: frame.unreadTotal, conversations: frame.conversations ?? [], via: frame.type });
       });
       socket.addEventListener("close", () => {
         live.sockets = live.sockets.filter((s) => s !== socket);
@@ -222,7 +242,7 @@ chrome.runtime.onMessage.addListener((message, _sender, respond) => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
   if ("refreshSeconds" in changes) schedule();
-  if ("proxyUrl" in changes || "token" in changes) {
+  if ("proxyUrl" in changes || "token" in changes || "push" in changes) {
     closeLive();
     check();
   }

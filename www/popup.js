@@ -380,7 +380,10 @@ function applyChanges({ totals = {}, conversations = [], reset = false }) {
   }
   const open = thread.conversation;
   const changed = open && conversations.find((c) => c.id === open.id && (c.account ?? null) === (open.account ?? null));
-  if (changed && !$("thread-view").hidden) thread.refreshNewest();
+  if (changed && !$("thread-view").hidden) {
+    thread.addLatest(changed);
+    thread.refreshNewest();
+  }
 }
 
 function query(extra = {}) {

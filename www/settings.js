@@ -11,17 +11,19 @@ export const IN_EXTENSION = !!ext;
 export const DEFAULT_REFRESH_SECONDS = 60;
 
 /**
- * `{ proxyUrl, token, markReadOnOpen, notify, refreshSeconds }`. `notify`: a notification for
- * each new incoming message (off unless the user turns it on); `refreshSeconds`: the badge's
- * check period.
+ * `{ proxyUrl, token, markReadOnOpen, notify, refreshSeconds, push }`. `notify`: a notification
+ * for each new incoming message (off unless the user turns it on); `refreshSeconds`: the badge's
+ * check period; `push`: the proxy's push channel between checks (on unless `push: false` is
+ * stored; no control in the options: for tests and for proxies behind a WebSocket-less gateway).
  */
 export async function loadSettings() {
   if (IN_EXTENSION) {
-    const stored = await ext.storage.local.get(["proxyUrl", "token", "markReadOnOpen", "notify", "refreshSeconds"]);
+    const stored = await ext.storage.local.get(["proxyUrl", "token", "markReadOnOpen", "notify", "refreshSeconds", "push"]);
     const refreshSeconds = Number(stored.refreshSeconds);
     return {
       proxyUrl: stored.proxyUrl ?? "", token: stored.token ?? "", markReadOnOpen: stored.markReadOnOpen === true, notify: stored.notify === true,
       refreshSeconds: Number.isFinite(refreshSeconds) && refreshSeconds > 0 ? refreshSeconds : DEFAULT_REFRESH_SECONDS,
+      push: stored.push !== false,
     };
   }
   if (location.protocol === "http:") {

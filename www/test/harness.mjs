@@ -26,14 +26,17 @@ export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
 export const ELSEWHERE = "popup-elsewhere-token";
 // Titouan's account, used by no other test: its lists are never in the proxy's store.
 export const TITOUAN = "popup-titouan-token";
-// A client of the three demo accounts (issue 20's registry form), its ConnectSafely webhook
+// A client of the three demo accounts (issue 20's registry form), with both providers' webhook
 // secrets (issue 18): started only by the test files that ask for it (`startEnvironment({ team: true })`).
 export const TEAM = "popup-team-token";
 export const TEAM_ACCOUNTS = [
-  { id: "alex", label: "Alex Morgan", account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", connectsafelyWebhookSecret: "popup-webhook-secret-alex" },
-  { id: "titouan", label: "Titouan Prioux", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", connectsafelyWebhookSecret: "popup-webhook-secret-titouan" },
-  { id: "priya", label: "Priya Iyer", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", connectsafelyWebhookSecret: "popup-webhook-secret-priya" },
-];
+  ["alex", "Alex Morgan", "696ce9e780e0483585e4e553"],
+  ["titouan", "Titouan Prioux", "5f1b2c3d4e5f60718293a4b5"],
+  ["priya", "Priya Iyer", "6a7b8c9d0e1f2a3b4c5d6e7f"],
+].map(([id, label, account]) => ({
+  id, label, account, loginToken: `demo-login-token-${id}`,
+  connectsafelyWebhookSecret: `popup-cs-webhook-secret-${id}`, linkupWebhookSecret: `popup-lk-webhook-secret-${id}`,
+}));
 // The sandbox's data anchor (sandbox/src/data.rs ANCHOR_MS): screenshots run at this time.
 export const ANCHOR_MS = 1_771_950_346_603;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -93,18 +96,22 @@ export async function startEnvironment({ team = false } = {}) {
     return JSON.parse(text);
   };
   /**
-   * A message arriving in one of the team's accounts: the sandbox adds it to its data and
-   * POSTs the signed ConnectSafely webhook to the Worker (its target registered first).
+   * A message arriving in one of the team's accounts: the sandbox adds it to its data and POSTs
+   * the signed ConnectSafely and LinkupAPI webhooks to the Worker's routes of that account
+   * (registered first, with the secrets the Worker's registry has).
    */
   env.simulate = async (accountId, body) => {
     const account = TEAM_ACCOUNTS.find((a) => a.id === accountId);
-    const target = { provider: "connectsafely", account: account.account, url: `${env.worker.base}/v1/webhooks/connectsafely/${account.id}`, secret: account.connectsafelyWebhookSecret };
-    const registered = await (await fetch(`${env.sandbox.base}/__sandbox/webhooks`, { method: "POST", body: JSON.stringify(target) })).json();
-    assert.ok(registered.webhooks, JSON.stringify(registered));
+    for (const [provider, secret] of [["connectsafely", account.connectsafelyWebhookSecret], ["linkup", account.linkupWebhookSecret]]) {
+      const target = { provider, account: account.account, url: `${env.worker.base}/v1/webhooks/${provider}/${account.id}`, secret };
+      const registered = await (await fetch(`${env.sandbox.base}/__sandbox/webhooks`, { method: "POST", body: JSON.stringify(target) })).json();
+      assert.ok(registered.webhooks, JSON.stringify(registered));
+    }
     const response = await fetch(`${env.sandbox.base}/__sandbox/simulate`, { method: "POST", body: JSON.stringify({ account: account.account, ...body }) });
     const answer = await response.json();
     assert.equal(response.status, 200, JSON.stringify(answer));
-    assert.deepEqual(answer.deliveries.map((d) => d.outcome), ["delivered"], JSON.stringify(answer.deliveries));
+    assert.deepEqual(answer.deliveries.map((d) => `${d.provider} ${d.outcome} ${d.status}`).sort(),
+      ["connectsafely delivered 200", "linkup delivered 200"], JSON.stringify(answer.deliveries));
     return answer;
   };
   /** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the paint caches (localStorage). */
