@@ -5,7 +5,7 @@
 // and checks that cost no upstream call when nothing changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { TEAM, TEAM_ACCOUNTS, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { EXT, TEAM, TEAM_ACCOUNTS, expectedNames, names, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
 // unpacked extension's alarms at shorter periods too).
@@ -86,6 +86,31 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   await page.selectOption("#account", "all");
   await settles(() => rowAccounts(page), async () => (await team("/v1/conversations?count=20&account=all")).items.map((c) => c.account), "back to All");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("options: the accounts the proxy reports, with their providers and unread counts; the badge's choices are kept", async () => {
+  const page = await env.context.newPage();
+  await page.goto(`${EXT}/options.html`);
+  await page.waitForFunction(() => document.querySelectorAll("#accounts li").length > 0, null, { timeout: 15000 });
+  const { accounts } = await team("/v1/accounts");
+  assert.equal(await page.textContent("#accounts-status"), `This proxy serves ${accounts.length} accounts for this client.`);
+  const shown = await page.$$eval("#accounts li", (items) => items.map((li) => [li.dataset.account, li.querySelector(".account-name").textContent, li.querySelector(".account-details").textContent, li.querySelector(".account-marker").textContent]));
+  assert.deepEqual(shown.map(([id, label, , initial]) => [id, label, initial]), accounts.map((a) => [a.id, a.label, a.label[0]]));
+  for (const [i, a] of accounts.entries()) {
+    assert.match(shown[i][2], new RegExp(`^Id ${a.id} · through ConnectSafely and LinkupAPI · ${a.unreadTotal} unread · Left today: ${a.budgetLeftToday.connectsafelyCalls} ConnectSafely calls`), shown[i][2]);
+  }
+  // Notifications are off until turned on; the period is the stored one.
+  assert.equal(await page.isChecked("#notify"), false);
+  assert.equal(await page.inputValue("#refresh-seconds"), String(REFRESH_SECONDS));
+  await page.check("#notify");
+  await page.selectOption("#refresh-seconds", "300");
+  await page.click("#save");
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
+  assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["notify", "refreshSeconds"])), { notify: true, refreshSeconds: 300 });
+  await until(async () => (await (await sw()).evaluate(() => chrome.alarms.get("inbox-check")))?.periodInMinutes === 5, "the alarm at the new period");
+  await setLocal({ notify: false, refreshSeconds: REFRESH_SECONDS });
+  await until(async () => (await (await sw()).evaluate(() => chrome.alarms.get("inbox-check")))?.periodInMinutes === REFRESH_SECONDS / 60, "the alarm back at the test period");
   await page.close();
 });
 
