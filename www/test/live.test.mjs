@@ -5,7 +5,7 @@
 // and checks that cost no upstream call when nothing changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { EXT, TEAM, TEAM_ACCOUNTS, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
 // unpacked extension's alarms at shorter periods too).
@@ -87,6 +87,15 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   await settles(() => rowAccounts(page), async () => (await team("/v1/conversations?count=20&account=all")).items.map((c) => c.account), "back to All");
   assert.deepEqual(errors, []);
   await page.close();
+
+  // How it looks (fixed clock, the demo data before any simulated message), light and dark; axe.
+  const looks = await env.openPopup(errors, { clock: ANCHOR_MS });
+  await looks.waitForSelector("body[data-state=ready] #conversations[aria-busy=false] .conversation .account-marker");
+  await settles(() => switcherEntries(looks), async () => expectedEntries(await accounts()), "switcher entries");
+  await settleImages(looks);
+  await assertLooksLike(looks, "inbox-accounts");
+  await assertAccessible(looks, "inbox, all accounts");
+  await looks.close();
 });
 
 test("options: the accounts the proxy reports, with their providers and unread counts; the badge's choices are kept", async () => {
