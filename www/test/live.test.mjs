@@ -96,6 +96,24 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   await assertLooksLike(looks, "inbox-accounts");
   await assertAccessible(looks, "inbox, all accounts");
   await looks.close();
+
+  // A reply from the All view goes to the row's own account.
+  const view = await env.openPopup(errors);
+  await view.waitForSelector("body[data-state=ready]");
+  const row = (await team("/v1/conversations?count=20&account=all")).items.find((c) => c.account === "priya" && c.participants.length === 1);
+  assert.ok(row, "one of Priya's conversations on the first page");
+  const sends = (await env.sandbox.stats()).sends;
+  await view.click(`#conversations .conversation[data-account="priya"][data-id="${row.id}"]`);
+  await view.waitForFunction(() => document.querySelectorAll("#messages .message").length > 0, null, { timeout: 15000 });
+  await view.fill("#reply-text", "Sent from the All view");
+  await view.click("#reply-send");
+  await until(async () => !(await view.$("#messages .message.pending")), "the reply is sent");
+  assert.equal(await view.$("#messages .message.failed"), null, "not refused");
+  assert.equal((await env.sandbox.stats()).sends, sends + 1, "sent once");
+  const thread = await team(`/v1/conversations/${encodeURIComponent(row.id)}/messages?account=priya&count=5`);
+  assert.equal(thread.items[0].text, "Sent from the All view", "in Priya's thread");
+  assert.deepEqual(errors, []);
+  await view.close();
 });
 
 test("options: the accounts the proxy reports, with their providers and unread counts; the badge's choices are kept", async () => {
