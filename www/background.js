@@ -152,7 +152,14 @@ function check() {
       const conversations = [];
       let page;
       for (let pages = 0; pages < MAX_PAGES; pages++) {
-        page = await proxyFetch(settings, `/v1/changes${token ? `?since=${encodeURIComponent(token)}` : ""}`);
+        try {
+          page = await proxyFetch(settings, `/v1/changes${token ? `?since=${encodeURIComponent(token)}` : ""}`);
+        } catch (error) {
+          // A token the proxy no longer takes (the client's accounts changed, a new cursor
+          // secret): as after a wipe, start again from now.
+          if (!token || error.code !== "INVALID_CURSOR") throw error;
+          page = { reset: true };
+        }
         if (page.reset && token) {
           // The store was wiped: start again from now; the popup reloads its list.
           reset = true;

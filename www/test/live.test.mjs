@@ -158,6 +158,24 @@ test("nothing new: the badge's checks cost 0 upstream calls", async () => {
   assert.equal(await badge(), badgeBefore);
 });
 
+test("a token the proxy refuses (another client's, a new secret) starts the checks over", async () => {
+  const { unreadTotal } = await team("/v1/changes");
+  const other = (await env.api("/v1/changes")).token;
+  await (await sw()).evaluate(async (token) => {
+    const state = (await chrome.storage.session.get("live-state-v1"))["live-state-v1"];
+    await chrome.storage.session.set({ "live-state-v1": { ...state, token } });
+  }, other);
+  const refused = await fetch(`${env.worker.base}/v1/changes?since=${encodeURIComponent(other)}`, { headers: { authorization: `Bearer ${TEAM}` } });
+  assert.equal(refused.status, 400, "the proxy refuses another client's token");
+  assert.equal((await refused.json()).error.code, "INVALID_CURSOR");
+  const checks = (await bgState()).checks;
+  await until(async () => (await bgState()).checks > checks, "a check after", REFRESH_SECONDS * 1000 + SLACK_MS);
+  const state = await bgState();
+  assert.notEqual(state.token, other, "a new token");
+  assert.equal(await badge(), String(unreadTotal));
+  assert.equal(await badgeTitle(), `LinkedIn Inbox: ${unreadTotal} unread`, "not a stale badge");
+});
+
 test("a simulated message: the badge goes from N to N+1 within one refresh period, and the open popup shows it without a reload", async () => {
   await setLocal({ push: false, notify: false });
   const errors = [];
