@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Popup tests: the extension loaded in Debian Chromium, against the Worker in workerd and the
-# sandbox (popup, states: notices, axe, screenshot baselines), the date and explanation unit
-# tests, and the store package (make package) unzipped and loaded.
+# sandbox (popup, states: notices, axe, screenshot baselines; live: accounts, the badge's service
+# worker, notifications, simulated messages through signed webhooks), the date, explanation and
+# change-feed unit tests, and the store package (make package) unzipped and loaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -1,5 +1,6 @@
 // The conversation list: rows built with textContent only (upstream text is never HTML), one
 // Tab stop for the whole list (roving tabindex), matches of the search highlighted.
+import { accountMarker } from "./accounts.js";
 import { avatarColour, fullDate, initials, relativeTime, usablePicture } from "./format.js";
 
 function oneAvatar(participant, now, className = "avatar") {
@@ -95,7 +96,11 @@ export function matches(conversation, query) {
   return haystack.includes(needle);
 }
 
-export function conversationRow(conversation, onOpen, { now = Date.now(), query = "" } = {}) {
+/**
+ * One row; `account` (the All accounts view of several accounts: `accountLook`) adds its
+ * marker on the avatar and its label to the row's accessible name.
+ */
+export function conversationRow(conversation, onOpen, { now = Date.now(), query = "", account = null } = {}) {
   const participants = conversation.participants ?? [];
   const first = participants[0];
   const names = participantNames(conversation);
@@ -104,6 +109,7 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   const button = document.createElement("button");
   button.className = `conversation${unread ? " unread" : ""}`;
   button.dataset.id = conversation.id;
+  if (conversation.account) button.dataset.account = conversation.account;
   button.tabIndex = -1;
   const at = conversation.lastActivityAt ?? conversation.latestMessage?.sentAt;
   // The accessible name is the row's own text: name, time (short on screen, in full for
@@ -132,8 +138,16 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   }
   const headline = first?.headline ?? "";
   const state = unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}, ` : ", unread, ") : ", ";
-  lines.append(top, hiddenFrom("screen", state), text("span", "headline", headline, query), hiddenFrom("screen", headline ? ", " : ""), bottom);
-  button.append(avatar(participants, now), lines);
+  lines.append(top, ...(account ? [hiddenFrom("screen", `, account ${account.label}`)] : []), hiddenFrom("screen", state),
+    text("span", "headline", headline, query), hiddenFrom("screen", headline ? ", " : ""), bottom);
+  if (account) {
+    const slot = document.createElement("span");
+    slot.className = "avatar-slot";
+    slot.append(avatar(participants, now), accountMarker(account));
+    button.append(slot, lines);
+  } else {
+    button.append(avatar(participants, now), lines);
+  }
   button.addEventListener("click", () => onOpen(conversation));
   item.append(button);
   return item;

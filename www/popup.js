@@ -1,10 +1,12 @@
 // The popup: paints the last-seen inbox at once, then refreshes it from the proxy. The core's
 // wasm (api.js) loads after that first paint: the cached inbox and every error explanation
 // (explain.js) need none of it.
+import { accountLook, fetchAccounts, severalAccounts, switcherText } from "./accounts.js";
+import { mergeChanged, sumTotals } from "./changes.js";
 import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
 import { updatedAgo } from "./format.js";
 import { conversationRow, ensureActiveRow, isUnread, listKeyboard, matches, setActiveRow, skeletonRows } from "./inbox.js";
-import { loadCachedInbox, loadSettings, markReadInCache, saveCachedInbox } from "./settings.js";
+import { IN_EXTENSION, loadCachedAccounts, loadCachedInbox, loadSettings, markReadInCache, saveCachedAccounts, saveCachedInbox } from "./settings.js";
 import { ReplyBox } from "./reply.js";
 import { ThreadView } from "./thread.js";
 
@@ -15,9 +17,13 @@ const api = () => import("./api.js").catch((cause) => {
   throw Object.assign(new Error(`the core did not load: ${cause?.message ?? cause}`), { code: CORE_MISSING });
 });
 // `walker` (the core's PageWalker) follows the list's cursors and lets each conversation through once.
+// `accounts`: the proxy's (GET /v1/accounts; null: one account, no switcher); `account`: the
+// one shown, or "all"; `items`: the conversations on screen; `accountOf`: conversation id →
+// its account, as the proxy's list said (the core's model does not carry it).
 const state = {
   filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
   client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
+  accounts: null, account: "all", items: [], accountOf: new Map(), clients: new Map(), settings: null,
 };
 
 // The proxy client, as a promise from the start: a cached row clicked before the settings are
@@ -81,7 +87,46 @@ function clearNotice() {
 }
 
 const hasRows = () => !!$("conversations").querySelector(".conversation");
+const several = () => severalAccounts(state.accounts);
 
+/** A conversation's row; in the All accounts view of several accounts, with its account's marker. */
+function row(conversation) {
+  const account = several() && state.account === "all" ? accountLook(state.accounts, conversation.account) : null;
+  return conversationRow(conversation, openConversation, { query: state.typed, account });
+}
+
+/** `url` with `account=<id>` (the proxy's account of a request, issue 20), unless it has one. */
+function withAccount(url, account) {
+  const target = new URL(url);
+  if (account && !target.searchParams.has("account")) target.searchParams.set("account", account);
+  return target.toString();
+}
+
+/**
+ * The proxy client for a conversation's account: its thread, reply and read state name the
+ * account (`?account=`). A conversation without one (a proxy of one account) uses the main client.
+ */
+function clientFor(conversation) {
+  const account = conversation?.account;
+  if (!account) return state.client;
+  if (!state.clients.has(account)) {
+    const client = state.client.then(() => api()).then((core) => core.connect({ ...state.settings, fetch: (url, init) => fetch(withAccount(url, account), init) }));
+    client.catch(() => {});
+    state.clients.set(account, client);
+  }
+  return state.clients.get(account);
+}
+
+/** Gives each listed conversation its account, as the proxy's answer said. */
+function withAccounts(items) {
+  for (const conversation of items) conversation.account ??= state.accountOf.get(conversation.id);
+  return items;
+}
+
+/** Asks the service worker to check now: the badge follows a change made here at once. */
+function pokeBackground() {
+  if (IN_EXTENSION) chrome.runtime.sendMessage({ type: "check" }).catch(() => { /* no worker */ });
+}
 function openConversation(conversation) {
   state.inboxScroll = $("inbox-scroll").scrollTop;
   state.openedId = conversation.id;
@@ -95,10 +140,10 @@ function openConversation(conversation) {
   showMarkButton(conversation);
   // Opening reads it here; on LinkedIn only when the user turned that on in the options.
   if (wasUnread && state.markReadOnOpen) {
-    state.client.then((client) => client.markRead(conversation.id)).catch((error) => notify($("thread-notice"), error));
+    clientFor(conversation).then((client) => client.markRead(conversation.id)).then(pokeBackground).catch((error) => notify($("thread-notice"), error));
   }
   // Before the client connects (a cached row clicked at once) the thread waits for it.
-  thread.open(state.client, conversation);
+  thread.open(clientFor(conversation), conversation);
 }
 
 /** "Mark unread" / "Mark read": the conversation's read state on LinkedIn. */
@@ -117,10 +162,11 @@ async function toggleRead() {
   const here = () => thread.conversation?.id === conversation.id;
   button.disabled = true;
   try {
-    const client = await state.client;
+    const client = await clientFor(conversation);
     await (read ? client.markRead(conversation.id) : client.markUnread(conversation.id));
     if (read) markRead(conversation);
     else markUnread(conversation);
+    pokeBackground();
     // Another thread may be open by now: its button keeps its own state.
     if (here()) {
       showMarkButton(conversation);
@@ -135,11 +181,11 @@ async function toggleRead() {
 
 /** Replaces a conversation's row (and its copy in the cached inbox) after a local change. */
 function updateRow(conversation) {
-  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
-  if (row) {
-    const fresh = conversationRow(conversation, openConversation, { query: state.typed });
-    fresh.firstChild.tabIndex = row.tabIndex;
-    row.parentElement.replaceWith(fresh);
+  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
+  if (shown) {
+    const fresh = row(conversation);
+    fresh.firstChild.tabIndex = shown.tabIndex;
+    shown.parentElement.replaceWith(fresh);
   }
   const cached = state.cached?.items?.find((c) => c.id === conversation.id);
   if (cached && cached !== conversation) Object.assign(cached, conversation);
@@ -159,8 +205,10 @@ function sentIn(conversation, message) {
   conversation.isRead = true;
   conversation.unreadCount = 0;
   updateRow(conversation);
-  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id)?.parentElement;
-  if (row) $("conversations").prepend(row);
+  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id)?.parentElement;
+  if (shown) $("conversations").prepend(shown);
+  state.items = [conversation, ...state.items.filter((c) => c.id !== conversation.id)];
+  pokeBackground();
   if (state.cached?.items) {
     const index = state.cached.items.findIndex((c) => c.id === conversation.id);
     if (index > 0) state.cached.items.unshift(...state.cached.items.splice(index, 1));
@@ -172,11 +220,11 @@ function sentIn(conversation, message) {
 function markRead(conversation) {
   conversation.isRead = true;
   conversation.unreadCount = 0;
-  const row = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
-  if (row) {
-    const fresh = conversationRow(conversation, openConversation, { query: state.typed });
-    fresh.firstChild.tabIndex = row.tabIndex;
-    row.parentElement.replaceWith(fresh);
+  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
+  if (shown) {
+    const fresh = row(conversation);
+    fresh.firstChild.tabIndex = shown.tabIndex;
+    shown.parentElement.replaceWith(fresh);
   }
   const cached = state.cached?.items?.find((c) => c.id === conversation.id);
   if (cached) Object.assign(cached, { isRead: true, unreadCount: 0 });
@@ -206,7 +254,8 @@ function render(items, { append }) {
   const list = $("conversations");
   const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.id ?? "" : null;
   const activeId = list.querySelector("button.conversation[tabindex='0']")?.dataset.id ?? null;
-  const rows = items.map((conversation) => conversationRow(conversation, openConversation, { query: state.typed }));
+  const rows = items.map(row);
+  state.items = append ? [...state.items, ...items] : items;
   if (append) list.append(...rows);
   else list.replaceChildren(...rows);
   const active = ensureActiveRow(list, focusedId ?? activeId);
@@ -253,6 +302,90 @@ function showUpdated() {
   $("updated").textContent = state.updatedAt ? updatedAgo(state.updatedAt) : "";
 }
 
+/** The account switcher: shown for several accounts, each entry with its unread count. */
+function showAccounts() {
+  const shown = several();
+  $("account-switch").hidden = !shown;
+  $("inbox-heading").classList.toggle("visually-hidden", shown);
+  if (!shown) return;
+  if (state.account !== "all" && !state.accounts.some((a) => a.id === state.account)) state.account = "all";
+  const entries = [["all", "All accounts", sumTotals(Object.fromEntries(state.accounts.map((a) => [a.id, a.unreadTotal])))],
+    ...state.accounts.map((a) => [a.id, a.label, a.unreadTotal])];
+  const select = $("account");
+  const options = entries.map(([id, label, unread]) => {
+    const option = [...select.options].find((o) => o.value === id) ?? document.createElement("option");
+    option.value = id;
+    option.textContent = switcherText(label, unread);
+    option.dataset.unread = Number.isFinite(unread) ? String(unread) : "";
+    return option;
+  });
+  if (options.some((o, i) => select.options[i] !== o) || select.options.length !== options.length) select.replaceChildren(...options);
+  select.value = state.account;
+  const look = state.account === "all" ? null : accountLook(state.accounts, state.account);
+  const marker = $("account-marker");
+  marker.hidden = !look;
+  if (look) {
+    marker.textContent = look.initial;
+    marker.style.backgroundColor = look.colour;
+  }
+}
+
+function selectAccount(account) {
+  state.account = account;
+  showAccounts();
+  abortList();
+  $("conversations").replaceChildren();
+  resetWalker();
+  refresh();
+}
+
+/** The proxy's accounts: the switcher, and the markers on the rows already shown. */
+async function loadAccounts() {
+  try {
+    const accounts = await fetchAccounts(state.settings, { signal: AbortSignal.timeout(10_000) });
+    const before = several();
+    state.accounts = accounts;
+    saveCachedAccounts(accounts);
+    showAccounts();
+    if (before !== several() && !$("conversations").querySelector(".skeleton")) render(state.items, { append: false });
+  } catch { /* the list's own request explains what is wrong */ }
+}
+
+/**
+ * A change the service worker reports (background.js): the switcher's counts, the list on
+ * screen and the cached inbox, and the open thread's newest messages, without a reload.
+ */
+function applyChanges({ totals = {}, conversations = [], reset = false }) {
+  if (state.accounts) {
+    for (const account of state.accounts) if (account.id in totals) account.unreadTotal = totals[account.id];
+    saveCachedAccounts(state.accounts);
+    showAccounts();
+  }
+  if (reset) {
+    refresh();
+    return;
+  }
+  if (!conversations.length) return;
+  for (const c of conversations) if (c.account) state.accountOf.set(c.id, c.account);
+  if (state.cached?.items) {
+    state.cached.items = mergeChanged(state.cached.items, conversations);
+    saveCachedInbox(state.cached);
+  }
+  // A search's matches are the proxy's to say: its list waits for the next search.
+  if (state.walker && !state.keywords && !state.typed) {
+    render(mergeChanged(state.items, conversations, { account: state.account, unread: state.filter === "unread", complete: state.walker.done }), { append: false });
+    showPaging();
+    state.updatedAt = Date.now();
+    showUpdated();
+  }
+  const open = thread.conversation;
+  const changed = open && conversations.find((c) => c.id === open.id && (c.account ?? null) === (open.account ?? null));
+  if (changed && !$("thread-view").hidden) {
+    thread.addLatest(changed);
+    thread.refreshNewest();
+  }
+}
+
 function query(extra = {}) {
   return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, ...extra };
 }
@@ -289,13 +422,13 @@ async function refresh() {
     const page = await client.listConversations(query());
     if (generation !== state.generation) return;
     resetWalker(new PageWalker());
-    render(state.walker.accept(page), { append: false });
+    render(withAccounts(state.walker.accept(page)), { append: false });
     clearNotice();
     state.failed = false;
     document.body.dataset.state = "ready";
-    if (state.filter === "all" && !state.keywords) {
+    if (state.filter === "all" && !state.keywords && state.account === "all") {
       state.updatedAt = Date.now();
-      state.cached = { items: page.items, savedAt: state.updatedAt };
+      state.cached = { items: withAccounts(page.items), savedAt: state.updatedAt };
       saveCachedInbox(state.cached);
       showUpdated();
     }
@@ -322,7 +455,7 @@ async function loadMore() {
     const client = await state.client;
     const page = await client.listConversations(query({ cursor: state.walker.cursor }));
     if (generation !== state.generation) return;
-    render(state.walker.accept(page), { append: true });
+    render(withAccounts(state.walker.accept(page)), { append: true });
   } catch (error) {
     if (generation === state.generation) {
       state.failed = true;
@@ -348,7 +481,8 @@ function selectTab(filter) {
 
 /** The cached inbox filtered by what is typed, at once (before the proxy answers). */
 function filterCached() {
-  const items = (state.cached?.items ?? []).filter((c) => (state.filter !== "unread" || isUnread(c)) && matches(c, state.typed));
+  const items = (state.cached?.items ?? []).filter((c) => (state.filter !== "unread" || isUnread(c))
+    && (state.account === "all" || c.account === state.account) && matches(c, state.typed));
   resetWalker();
   render(items, { append: false });
   showPaging();
@@ -357,6 +491,7 @@ function filterCached() {
 function wire() {
   $("tab-all").addEventListener("click", () => selectTab("all"));
   $("tab-unread").addEventListener("click", () => selectTab("unread"));
+  $("account").addEventListener("change", (event) => selectAccount(event.target.value));
   document.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
     const next = state.filter === "all" ? "unread" : "all";
@@ -394,7 +529,7 @@ function wire() {
   $("thread-mark").addEventListener("click", toggleRead);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const typing = event.target.matches?.("input, textarea");
+    const typing = event.target.matches?.("input, textarea, select");
     if (event.key === "Escape" && !$("thread-view").hidden) {
       event.preventDefault();
       backToInbox();
@@ -422,6 +557,8 @@ function wire() {
 
 async function start() {
   wire();
+  state.accounts = loadCachedAccounts();
+  showAccounts();
   state.cached = loadCachedInbox();
   if (state.cached?.items?.length) {
     render(state.cached.items, { append: false });
@@ -440,9 +577,31 @@ async function start() {
   // The list's requests carry the current AbortSignal: a newer search aborts the older one.
   state.proxyUrl = settings.proxyUrl;
   state.markReadOnOpen = settings.markReadOnOpen === true;
-  const listFetch = (url, init) => fetch(url, { ...init, signal: state.listAbort.signal });
-  state.clientSettled.resolve(api().then((core) => core.connect({ ...settings, fetch: listFetch })));
+  state.settings = { proxyUrl: settings.proxyUrl, token: settings.token };
+  state.clientSettled.resolve(api().then((core) => core.connect({ ...state.settings, fetch: listFetch })));
+  if (IN_EXTENSION) {
+    chrome.runtime.onMessage.addListener((message) => {
+      if (message?.type === "inbox-changes") applyChanges(message);
+    });
+    pokeBackground();
+  }
+  loadAccounts();
   await refresh();
+}
+
+/**
+ * The list's requests: the current AbortSignal (a newer search aborts the older one), the
+ * account shown (several accounts), and each listed conversation's account noted from the answer.
+ */
+async function listFetch(url, init) {
+  const list = new URL(url).pathname.endsWith("/v1/conversations");
+  const target = list && (several() || state.account !== "all") ? withAccount(url, state.account) : url;
+  const response = await fetch(target, { ...init, signal: state.listAbort.signal });
+  if (list && response.ok) {
+    const body = await response.clone().json().catch(() => null);
+    for (const c of body?.items ?? []) if (c?.account) state.accountOf.set(c.id, c.account);
+  }
+  return response;
 }
 
 window.addEventListener("unhandledrejection", (event) => {

@@ -68,6 +68,44 @@ export class ThreadView {
     saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
   }
 
+  /**
+   * The conversation's newest message as a change reported it (`latestMessage` of a changes
+   * item): shown at once, in its place by time, unless already shown (same id, or same time
+   * and text). The proxy may serve its cached head page of the thread for a while yet.
+   */
+  addLatest(conversation) {
+    const latest = conversation?.latestMessage;
+    if (!latest?.id || !Number.isFinite(latest.sentAt) || conversation.id !== this.conversation?.id) return false;
+    if (this.messages.some((m) => m.id === latest.id || (m.sentAt === latest.sentAt && m.text === latest.text))) return false;
+    const message = {
+      id: latest.id, conversationId: conversation.id, text: latest.text ?? "", sentAt: latest.sentAt, kind: "text", rawKind: "latest",
+      sender: { name: latest.senderName ?? "", firstName: null, lastName: null, profileUrl: latest.senderProfileUrl ?? null, urn: latest.senderUrn ?? null },
+    };
+    const { scrollHeight, scrollTop, clientHeight } = this.scroll;
+    const index = this.messages.findIndex((m) => m.sentAt <= latest.sentAt);
+    this.messages = index < 0 ? [...this.messages, message] : [...this.messages.slice(0, index), message, ...this.messages.slice(index)];
+    this.render();
+    if (scrollHeight - scrollTop - clientHeight < 40) this.scroll.scrollTop = this.scroll.scrollHeight;
+    return true;
+  }
+
+  /** The newest page again (a change reported one), merged in; the reading position kept. */
+  async refreshNewest() {
+    if (!this.conversation || this.loading) return;
+    const generation = this.generation;
+    try {
+      const client = await this.client;
+      const { mergeMessages } = await import("./api.js");
+      const page = await client.listMessages({ ...this.query, count: 20 });
+      if (generation !== this.generation || this.loading) return;
+      const { scrollHeight, scrollTop, clientHeight } = this.scroll;
+      this.messages = mergeMessages(this.messages, page.items);
+      this.render();
+      if (scrollHeight - scrollTop - clientHeight < 40) this.scroll.scrollTop = this.scroll.scrollHeight;
+      saveCachedThread(this.conversation.id, page.items);
+    } catch { /* the next change, or opening it again, tries again */ }
+  }
+
   async loadOlder() {
     if (!this.cursor || this.loading) return;
     const { scrollHeight, scrollTop } = this.scroll;

@@ -1,9 +1,10 @@
 // WCAG contrast of the popup's colour tokens (popup.css), light and dark: text 4.5:1, the
 // borders of controls (search, tabs, inputs) 3:1 (WCAG 1.4.11, which axe-core does not check),
-// and every avatar colour under white initials.
+// and every avatar and account marker colour under white initials.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { ACCOUNT_COLOURS } from "../accounts.js";
 import { avatarColour } from "../format.js";
 
 const css = readFileSync(new URL("../popup.css", import.meta.url), "utf8");
@@ -43,4 +44,9 @@ test("avatar colours carry white initials at 4.5:1", () => {
   const colours = new Set(Array.from({ length: 500 }, (_, i) => avatarColour(`person ${i}`)));
   assert.ok(colours.size >= 8);
   for (const colour of colours) assert.ok(contrast(colour, "#ffffff") >= 4.5, `${colour}: ${contrast(colour, "#ffffff").toFixed(2)}`);
+});
+
+test("account marker colours carry a white initial at 4.5:1, and differ from one another", () => {
+  assert.equal(new Set(ACCOUNT_COLOURS).size, ACCOUNT_COLOURS.length);
+  for (const colour of ACCOUNT_COLOURS) assert.ok(contrast(colour, "#ffffff") >= 4.5, `${colour}: ${contrast(colour, "#ffffff").toFixed(2)}`);
 });

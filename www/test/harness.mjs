@@ -26,6 +26,17 @@ export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
 export const ELSEWHERE = "popup-elsewhere-token";
 // Titouan's account, used by no other test: its lists are never in the proxy's store.
 export const TITOUAN = "popup-titouan-token";
+// A client of the three demo accounts (issue 20's registry form), with both providers' webhook
+// secrets (issue 18): started only by the test files that ask for it (`startEnvironment({ team: true })`).
+export const TEAM = "popup-team-token";
+export const TEAM_ACCOUNTS = [
+  ["alex", "Alex Morgan", "696ce9e780e0483585e4e553"],
+  ["titouan", "Titouan Prioux", "5f1b2c3d4e5f60718293a4b5"],
+  ["priya", "Priya Iyer", "6a7b8c9d0e1f2a3b4c5d6e7f"],
+].map(([id, label, account]) => ({
+  id, label, account, loginToken: `demo-login-token-${id}`,
+  connectsafelyWebhookSecret: `popup-cs-webhook-secret-${id}`, linkupWebhookSecret: `popup-lk-webhook-secret-${id}`,
+}));
 // The sandbox's data anchor (sandbox/src/data.rs ANCHOR_MS): screenshots run at this time.
 export const ANCHOR_MS = 1_771_950_346_603;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -45,7 +56,7 @@ export function launchChromium(extensionDir, profile) {
 }
 
 /** Starts everything; returns the environment the tests use (call `stop()` after). */
-export async function startEnvironment() {
+export async function startEnvironment({ team = false } = {}) {
   const env = {};
   env.sandbox = await startSandbox(["--daily-limit", "100000"]);
   const wwwPort = await freePort();
@@ -62,6 +73,7 @@ export async function startEnvironment() {
       { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
       { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
       { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT] },
+      ...(team ? [{ name: "team", token: TEAM, origins: [EXT], accounts: TEAM_ACCOUNTS }] : []),
     ],
   });
   env.www = await serveWww({ port: wwwPort, proxyUrl: env.worker.base, token: ALEX });
@@ -76,6 +88,32 @@ export async function startEnvironment() {
   };
   /** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
   env.api = async (path, token = ALEX) => (await call(env.worker.base, path, { authorization: `Bearer ${token}` })).body;
+  /** An answer of the Worker without the OpenAPI check (routes the document may not list yet). */
+  env.raw = async (path, token = ALEX, init = {}) => {
+    const response = await fetch(`${env.worker.base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+    const text = await response.text();
+    assert.ok(response.ok, `${path}: HTTP ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  /**
+   * A message arriving in one of the team's accounts: the sandbox adds it to its data and POSTs
+   * the signed ConnectSafely and LinkupAPI webhooks to the Worker's routes of that account
+   * (registered first, with the secrets the Worker's registry has).
+   */
+  env.simulate = async (accountId, body) => {
+    const account = TEAM_ACCOUNTS.find((a) => a.id === accountId);
+    for (const [provider, secret] of [["connectsafely", account.connectsafelyWebhookSecret], ["linkup", account.linkupWebhookSecret]]) {
+      const target = { provider, account: account.account, url: `${env.worker.base}/v1/webhooks/${provider}/${account.id}`, secret };
+      const registered = await (await fetch(`${env.sandbox.base}/__sandbox/webhooks`, { method: "POST", body: JSON.stringify(target) })).json();
+      assert.ok(registered.webhooks, JSON.stringify(registered));
+    }
+    const response = await fetch(`${env.sandbox.base}/__sandbox/simulate`, { method: "POST", body: JSON.stringify({ account: account.account, ...body }) });
+    const answer = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(answer));
+    assert.deepEqual(answer.deliveries.map((d) => `${d.provider} ${d.outcome} ${d.status}`).sort(),
+      ["connectsafely delivered 200", "linkup delivered 200"], JSON.stringify(answer.deliveries));
+    return answer;
+  };
   /** Sets chrome.storage.local; `"inbox-cache-v1": null` clears the paint caches (localStorage). */
   env.setStorage = async ({ "inbox-cache-v1": cache, ...values }) => {
     const page = await env.context.newPage();
@@ -83,6 +121,11 @@ export async function startEnvironment() {
     await page.evaluate((v) => chrome.storage.local.clear().then(() => chrome.storage.local.set(v)), values);
     if (cache === null) await page.evaluate(() => localStorage.clear());
     await page.close();
+  };
+  /** The extension's service worker (background.js), for its badge and notifications. */
+  env.serviceWorker = async () => {
+    const running = env.context.serviceWorkers().find((w) => w.url().startsWith(EXT));
+    return running ?? env.context.waitForEvent("serviceworker", { predicate: (w) => w.url().startsWith(EXT), timeout: 15000 });
   };
   env.openPopup = async (errors = [], { clock = null, path = "popup.html" } = {}) => {
     const page = await env.context.newPage();

@@ -39,7 +39,9 @@ test("the zip: no tests or demo config, icons at 16/32/48/128, versioned manifes
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
   assert.equal(manifest.key, undefined, "the store assigns the id");
   assert.equal(manifest.browser_specific_settings, undefined, "Chromium only (README: Firefox)");
-  assert.deepEqual(manifest.permissions, ["storage"]);
+  assert.deepEqual(manifest.permissions, ["storage", "alarms", "notifications"]);
+  assert.deepEqual(manifest.background, { service_worker: "background.js", type: "module" });
+  assert.match(manifest.content_security_policy.extension_pages, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.deepEqual(Object.keys(manifest.icons).sort((a, b) => a - b), ["16", "32", "48", "128"]);
   for (const [size, path] of Object.entries(manifest.icons)) {
     const png = PNG.sync.read(readFileSync(join(dir, path)));
@@ -81,6 +83,15 @@ test("the unzipped package loads in Chromium: the wasm core runs under its CSP, 
     const options = await context.newPage();
     await options.goto(`${base}/options.html`);
     await options.waitForSelector("#proxy-url");
+    // The service worker runs from the package: its alarm at the default period, an empty badge.
+    const worker = context.serviceWorkers().find((w) => w.url() === `${base}/background.js`)
+      ?? await context.waitForEvent("serviceworker", { predicate: (w) => w.url() === `${base}/background.js`, timeout: 15000 });
+    const alarm = await worker.evaluate(async () => {
+      for (let i = 0; i < 50 && !(await chrome.alarms.get("inbox-check")); i++) await new Promise((r) => setTimeout(r, 100));
+      return chrome.alarms.get("inbox-check");
+    });
+    assert.equal(alarm?.periodInMinutes, 1, "checks every minute by default");
+    assert.equal(await worker.evaluate(() => chrome.action.getBadgeText({})), "", "no badge before setup");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -143,6 +143,9 @@ test("looks: inbox, unread view, a thread with own messages and the options matc
   await until(async () => (await options.inputValue("#proxy-url")) === env.worker.base, "settings in the form");
   // The proxy URL's port changes per run: the baseline shows a fixed one.
   await options.fill("#proxy-url", "http://127.0.0.1:8787");
+  // The accounts the proxy reports (below the fold) have loaded: the status line says how many.
+  await options.waitForSelector("#accounts li");
+  assert.equal(await options.textContent("#accounts-status"), "This proxy serves 1 account for this client.");
   await assertLooksLike(options, "options");
   await assertAccessible(options, "options");
   await options.close();

@@ -1,0 +1,67 @@
+// The LinkedIn accounts the proxy serves this client (GET /v1/accounts, issue 20): the popup's
+// switcher, the per-account marker on each row of the "All accounts" view, and the options'
+// list. Fetched with plain `fetch` (no wasm): it costs no LinkedIn call.
+
+// Marker colours, one per account in the proxy's order: each holds 4.5:1 with white text.
+export const ACCOUNT_COLOURS = ["#5c4bb5", "#b23c17", "#00796b", "#ad1457", "#7a5c00", "#1f6f8b", "#2e7d32", "#8f3f97", "#3f51b5", "#6d4c41"];
+
+/**
+ * The client's accounts, or null when the proxy has no accounts route (an older proxy: one
+ * account, no switcher). Other failures throw an error with the proxy's `code`.
+ */
+export async function fetchAccounts({ proxyUrl, token }, { signal } = {}) {
+  let response;
+  try {
+    response = await fetch(`${proxyUrl}/v1/accounts`, { headers: { authorization: `Bearer ${token}` }, cache: "no-store", signal });
+  } catch (cause) {
+    throw Object.assign(new Error(`accounts: ${cause?.message ?? cause}`), { code: cause?.name === "TimeoutError" ? "UNAVAILABLE" : "NETWORK_ERROR" });
+  }
+  if (response.status === 404) return null;
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !Array.isArray(body?.accounts)) {
+    const error = body?.error ?? {};
+    throw Object.assign(new Error(error.message ?? `accounts: HTTP ${response.status}`), { ...error, code: error.code ?? "MALFORMED_RESPONSE" });
+  }
+  return body.accounts.map(({ id, label, providers, unreadTotal, budgetLeftToday }) => ({
+    id, label: label || id, providers: providers ?? [], unreadTotal: unreadTotal ?? null, budgetLeftToday: budgetLeftToday ?? null,
+  }));
+}
+
+/** Whether there is anything to switch between. */
+export const severalAccounts = (accounts) => Array.isArray(accounts) && accounts.length > 1;
+
+/** The marker's look of the account `id` among `accounts`: its colour and initial. */
+export function accountLook(accounts, id) {
+  const index = (accounts ?? []).findIndex((a) => a.id === id);
+  if (index < 0) return null;
+  const { label } = accounts[index];
+  return { id, label, colour: ACCOUNT_COLOURS[index % ACCOUNT_COLOURS.length], initial: ([...label.trim()][0] ?? "?").toUpperCase() };
+}
+
+/** A small round marker (the account label's initial on its colour); hidden from screen readers. */
+export function accountMarker(look) {
+  const marker = document.createElement("span");
+  marker.className = "account-marker";
+  marker.setAttribute("aria-hidden", "true");
+  marker.dataset.account = look.id;
+  marker.title = look.label;
+  marker.textContent = look.initial;
+  marker.style.backgroundColor = look.colour;
+  return marker;
+}
+
+/** "Alex Morgan (3 unread)", "All accounts (7 unread)"; no count when none or unknown. */
+export function switcherText(label, unread) {
+  return Number.isFinite(unread) && unread > 0 ? `${label} (${unread} unread)` : label;
+}
+
+/** Each account's budget left today, in words ("140 ConnectSafely calls, 290 LinkupAPI credits"). */
+export function budgetText(budget) {
+  if (!budget) return "";
+  const parts = [
+    [budget.connectsafelyCalls, "ConnectSafely call", "ConnectSafely calls"],
+    [budget.linkupCredits, "LinkupAPI credit", "LinkupAPI credits"],
+    [budget.sends, "send", "sends"],
+  ].filter(([n]) => Number.isFinite(n)).map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
+  return parts.length ? `Left today: ${parts.join(", ")}` : "";
+}

@@ -1,0 +1,266 @@
+// The extension's service worker (issue 18): keeps the toolbar badge equal to the proxy's
+// unread total over every account of the client, shows a notification for each new incoming
+// message when the user turned them on in the options, and tells an open popup what changed.
+// A check is GET /v1/changes?since=<token>, served from the proxy's store (0 LinkedIn calls),
+// on a chrome.alarms schedule (the options' period); while the browser runs, the push channel
+// (POST /v1/live, one WebSocket per account) brings changes between checks. What it knows
+// (token, totals, notified messages) is in chrome.storage.session: Chrome stops an idle worker.
+import { badgeText, incomingToNotify, sumTotals, updateTotals } from "./changes.js";
+import { explain } from "./explain.js";
+import { loadSettings } from "./settings.js";
+
+const ALARM = "inbox-check";
+const STATE_KEY = "live-state-v1";
+const CHECK_TIMEOUT_MS = 10_000;
+const MAX_PAGES = 20;
+const NOTIFIED_KEPT = 200;
+const RECENT_KEPT = 20;
+const LIVE_RETRY_MS = 5 * 60_000;
+// A message on a socket every 20 s keeps it, and this worker, running (Chrome stops a worker
+// after 30 s without events); the proxy answers "ping" with a pong frame.
+const KEEPALIVE_MS = 20_000;
+const BADGE_COLOUR = "#cc1016", STALE_COLOUR = "#6e6e6e";
+
+/** One thing at a time touches the stored state (a check and a push frame may race). */
+let queue = Promise.resolve();
+function serial(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+const settingsKey = ({ proxyUrl, token }) => `${proxyUrl}\n${token}`;
+
+async function loadState(settings) {
+  const state = (await chrome.storage.session.get(STATE_KEY))[STATE_KEY];
+  // Another proxy or token: everything known belongs to another client.
+  if (state?.key === settingsKey(settings)) return state;
+  return { key: settingsKey(settings), token: null, totals: {}, notified: [], since: Date.now(), labels: {} };
+}
+
+const saveState = (state) => chrome.storage.session.set({ [STATE_KEY]: state });
+
+function proxyError(status, body) {
+  const error = body?.error ?? {};
+  return Object.assign(new Error(error.message ?? `HTTP ${status}`), { ...error, code: error.code ?? (status >= 500 ? "UNAVAILABLE" : "MALFORMED_RESPONSE") });
+}
+
+async function proxyFetch(settings, path, init = {}) {
+  let response;
+  try {
+    response = await fetch(`${settings.proxyUrl}${path}`, {
+      ...init, cache: "no-store", signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+      headers: { authorization: `Bearer ${settings.token}`, ...init.headers },
+    });
+  } catch (cause) {
+    throw Object.assign(new Error(String(cause?.message ?? cause)), { code: "NETWORK_ERROR" });
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !body) throw proxyError(response.status, body);
+  return body;
+}
+
+async function showBadge(total, { stale = null } = {}) {
+  const known = Number.isFinite(total);
+  await chrome.action.setBadgeBackgroundColor({ color: stale ? STALE_COLOUR : BADGE_COLOUR });
+  await chrome.action.setBadgeTextColor?.({ color: "#ffffff" });
+  await chrome.action.setBadgeText({ text: stale && !known ? "!" : badgeText(total) });
+  const title = stale ? `LinkedIn Inbox: ${stale}` : known && total > 0 ? `LinkedIn Inbox: ${total} unread` : "LinkedIn Inbox";
+  await chrome.action.setTitle({ title });
+}
+
+/**
+ * Applies one change (a check's pages, or one push frame) of the client `key` (settingsKey):
+ * totals, badge, notifications, and a message to an open popup. `token` (checks only) is where
+ * the next check starts. The settings are read again: the options may have changed since the
+ * check began or the socket opened (notifications turned on), or another client is set now.
+ */
+function apply(key, change) {
+  return serial(async () => {
+    const settings = await loadSettings();
+    if (settingsKey(settings) !== key) return;
+    const state = await loadState(settings);
+    if (change.token !== undefined) {
+      state.token = change.token;
+      state.checks = (state.checks ?? 0) + 1;
+    }
+    if (change.reset) state.totals = {};
+    state.totals = updateTotals(state.totals, change);
+    const total = Number.isFinite(change.unreadTotal) && !change.account ? change.unreadTotal : sumTotals(state.totals);
+    state.unreadTotal = total;
+    state.checkedAt = Date.now();
+    // The last changes applied (what brought them, when, the total after): for diagnosis.
+    state.recent = [...(state.recent ?? []), { via: change.via ?? null, at: state.checkedAt, unreadTotal: total, conversations: (change.conversations ?? []).length }].slice(-RECENT_KEPT);
+    const conversations = change.conversations ?? [];
+    // Every new incoming message is noted, shown or not: turning notifications on later never
+    // brings up one that came while they were off.
+    const incoming = incomingToNotify(conversations, { notified: state.notified, since: state.since });
+    state.notified = [...state.notified, ...incoming.map((f) => f.key)].slice(-NOTIFIED_KEPT);
+    const fresh = settings.notify ? incoming : [];
+    await saveState(state);
+    await showBadge(total);
+    for (const { key, conversation } of fresh) {
+      await notifyOf(settings, state, key, conversation).catch((error) => console.warn("notification not shown", error));
+    }
+    chrome.runtime.sendMessage({ type: "inbox-changes", unreadTotal: total, totals: state.totals, conversations, reset: !!change.reset })
+      .catch(() => { /* no popup open */ });
+  });
+}
+
+async function notifyOf(settings, state, key, conversation) {
+  const latest = conversation.latestMessage;
+  const sender = latest.senderName || conversation.participants?.[0]?.name || "LinkedIn member";
+  const account = await accountLabel(settings, state, conversation.account);
+  const options = {
+    type: "basic",
+    iconUrl: "icons/icon-128.png",
+    title: sender,
+    message: latest.text || (latest.hasAttachment ? "Sent an attachment" : "New message"),
+    contextMessage: account ?? "LinkedIn",
+    priority: 1,
+  };
+  const id = `message|${key}`;
+  await chrome.notifications.create(id, options);
+  // What was shown, kept for the session (diagnosis, and the tests: a headless browser shows none).
+  state.shown = [...(state.shown ?? []), { id, at: Date.now(), title: options.title, message: options.message, contextMessage: options.contextMessage }].slice(-RECENT_KEPT);
+  await saveState(state);
+}
+
+/** The label of an account, for a notification (GET /v1/accounts once per session). */
+async function accountLabel(settings, state, id) {
+  if (!id) return null;
+  if (!(id in state.labels)) {
+    try {
+      const { accounts } = await proxyFetch(settings, "/v1/accounts");
+      for (const a of accounts ?? []) state.labels[a.id] = a.label ?? a.id;
+      await saveState(state);
+    } catch { /* the notification says LinkedIn instead */ }
+  }
+  return state.labels[id] ?? null;
+}
+
+let checking = null;
+
+/** One check: the changes since the last token (all pages of them), then apply. */
+function check() {
+  checking ??= (async () => {
+    const settings = await loadSettings();
+    if (!settings.proxyUrl || !settings.token) return showBadge(null);
+    try {
+      let { token } = await loadState(settings);
+      let reset = false;
+      const conversations = [];
+      let page;
+      for (let pages = 0; pages < MAX_PAGES; pages++) {
+        try {
+          page = await proxyFetch(settings, `/v1/changes${token ? `?since=${encodeURIComponent(token)}` : ""}`);
+        } catch (error) {
+          // A token the proxy no longer takes (the client's accounts changed, a new cursor
+          // secret): as after a wipe, start again from now.
+          if (!token || error.code !== "INVALID_CURSOR") throw error;
+          page = { reset: true };
+        }
+        if (page.reset && token) {
+          // The store was wiped: start again from now; the popup reloads its list.
+          reset = true;
+          token = null;
+          conversations.length = 0;
+          continue;
+        }
+        conversations.push(...(page.conversations ?? []));
+        token = page.token;
+        if (!page.more) break;
+      }
+      await apply(settingsKey(settings), { token, reset, unreadTotal: page.unreadTotal ?? null, accounts: page.accounts ?? [], conversations, via: "check" });
+      if (settings.push) connectLive(settings);
+      else closeLive();
+    } catch (error) {
+      const state = await loadState(settings);
+      await showBadge(state.unreadTotal ?? null, { stale: explain(error, { cached: true }).text });
+    }
+  })().finally(() => { checking = null; });
+  return checking;
+}
+
+// The push channel: one socket per account while this worker runs; a check reopens them.
+let live = { key: null, sockets: [], retryAt: 0, opening: false, keepalive: null };
+
+async function connectLive(settings) {
+  const key = settingsKey(settings);
+  if (live.key !== key) closeLive();
+  live.key = key;
+  if (live.opening || live.sockets.some((s) => s.readyState <= WebSocket.OPEN) || Date.now() < live.retryAt) return;
+  live.opening = true;
+  try {
+    const { sockets } = await proxyFetch(settings, "/v1/live", { method: "POST" });
+    if (live.key !== key) return;
+    for (const { url } of sockets ?? []) {
+      const socket = new WebSocket(url);
+      socket.addEventListener("message", (event) => {
+        let frame;
+        try { frame = JSON.parse(event.data); } catch { return; }
+        if (live.key !== key) return;
+        // "ready" (once, on opening) carries the account's total; "change" what changed too.
+        if (frame?.type === "change" || frame?.type === "ready") apply(key, { account: frame.account, unreadTotal: frame.unreadTotal, conversations: frame.conversations ?? [], via: frame.type });
+      });
+      socket.addEventListener("close", () => {
+        live.sockets = live.sockets.filter((s) => s !== socket);
+        if (!live.sockets.length) clearInterval(live.keepalive);
+      });
+      live.sockets.push(socket);
+    }
+    clearInterval(live.keepalive);
+    live.keepalive = setInterval(() => {
+      for (const socket of live.sockets) if (socket.readyState === WebSocket.OPEN) socket.send("ping");
+    }, KEEPALIVE_MS);
+  } catch {
+    // No push channel (an older proxy, or offline): the alarm's checks keep the badge right.
+    live.retryAt = Date.now() + LIVE_RETRY_MS;
+  } finally {
+    live.opening = false;
+  }
+}
+
+function closeLive() {
+  for (const socket of live.sockets) socket.close();
+  clearInterval(live.keepalive);
+  live = { key: null, sockets: [], retryAt: 0, opening: false, keepalive: null };
+}
+
+/** The alarm at the options' period (Chrome runs a packed extension's at most every 30 s). */
+async function schedule() {
+  const { refreshSeconds } = await loadSettings();
+  const periodInMinutes = refreshSeconds / 60;
+  const alarm = await chrome.alarms.get(ALARM);
+  if (alarm?.periodInMinutes !== periodInMinutes) await chrome.alarms.create(ALARM, { periodInMinutes, delayInMinutes: periodInMinutes });
+}
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === ALARM) check();
+});
+
+chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+  if (message?.type !== "check") return false;
+  // The popup opened, or changed a read state: the badge follows at once.
+  check().then(() => respond({ ok: true }), () => respond({ ok: false }));
+  return true;
+});
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== "local") return;
+  if ("refreshSeconds" in changes) schedule();
+  if ("proxyUrl" in changes || "token" in changes || "push" in changes) {
+    closeLive();
+    check();
+  }
+});
+
+chrome.notifications?.onClicked.addListener((id) => {
+  chrome.notifications.clear(id);
+  chrome.action.openPopup().catch(() => chrome.tabs.create({ url: "popup.html" }));
+});
+
+chrome.runtime.onInstalled.addListener(() => { schedule(); check(); });
+chrome.runtime.onStartup.addListener(() => { schedule(); check(); });
+schedule();
+check();
