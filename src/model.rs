@@ -134,6 +134,11 @@ pub struct Conversation {
     pub state: Option<String>,
     /// The newest message.
     pub latest_message: Option<LatestMessage>,
+    /// The proxy's id of the account it belongs to (proxy answers only; absent from a
+    /// provider's page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub account: Option<String>,
 }
 
 /// One page of conversations.

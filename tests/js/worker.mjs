@@ -124,11 +124,11 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cur
  * `authorization` is the whole header value (`Bearer <token>`); `origin` sets Origin.
  * Returns `{ status, headers, text, body }`: `body` is the parsed JSON, or the text.
  */
-export async function call(base, path, { method = "GET", headers = {}, authorization, origin } = {}) {
+export async function call(base, path, { method = "GET", headers = {}, authorization, origin, body: sentBody } = {}) {
   const sent = { ...headers };
   if (authorization) sent.authorization = authorization;
   if (origin) sent.origin = origin;
-  const response = await fetch(`${base}${path}`, { method, headers: sent });
+  const response = await fetch(`${base}${path}`, { method, headers: sent, body: sentBody });
   const text = await response.text();
   checkResponse({ method, path, status: response.status, headers: response.headers, text });
   let body;

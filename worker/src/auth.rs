@@ -3,11 +3,11 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::config::ClientEntry;
+use crate::registry::{Account, Client};
 
 /// The index of the client whose token digest matches `Authorization: Bearer <token>`.
 /// Every registered digest is compared (no early exit), each in constant time.
-pub fn authenticate(clients: &[ClientEntry], authorization: Option<&str>) -> Option<usize> {
+pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<usize> {
     // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` works like `Bearer`.
     let (scheme, token) = authorization?.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -45,12 +45,12 @@ fn decode_hex32(hex: &str) -> Option<[u8; 32]> {
 
 /// Whether `origin` is allowed for `client` (exact match; a request without Origin, such as
 /// an extension page with host permissions, is decided by its token alone).
-pub fn origin_allowed(client: &ClientEntry, origin: Option<&str>) -> bool {
+pub fn origin_allowed(client: &Client, origin: Option<&str>) -> bool {
     origin.is_none_or(|o| client.allowed_origins.iter().any(|allowed| allowed == o))
 }
 
 /// Whether any client allows `origin` (for preflights, which carry no token).
-pub fn any_client_allows(clients: &[ClientEntry], origin: &str) -> bool {
+pub fn any_client_allows(clients: &[Client], origin: &str) -> bool {
     clients
         .iter()
         .any(|c| c.allowed_origins.iter().any(|allowed| allowed == origin))
@@ -59,7 +59,7 @@ pub fn any_client_allows(clients: &[ClientEntry], origin: &str) -> bool {
 /// A short, stable, secret-free id of the client's LinkedIn account (the provider's account
 /// id, never a session token): the key of its account gate, ledger and cache. Rotating the
 /// login token, or a second client on the same account, keeps the same ledger and limits.
-pub fn account_digest(client: &ClientEntry) -> String {
+pub fn account_digest(client: &Account) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"account\0");
     // The provider's identity of the account: ConnectSafely's id, else LinkupAPI's v2 account,
@@ -92,21 +92,32 @@ mod tests {
     use crate::config::tests::config;
 
     /// A client whose digest is that of `token`.
-    fn entry(name: &str, token: &str, origins: &[&str]) -> ClientEntry {
+    fn entry(name: &str, token: &str, origins: &[&str]) -> Client {
         let digest: String = Sha256::digest(token.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        ClientEntry {
+        Client {
             name: name.into(),
             token_sha256: digest,
+            allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            accounts: Vec::new(),
+        }
+    }
+
+    /// An account of both providers.
+    fn account(name: &str) -> Account {
+        Account {
+            id: name.into(),
+            label: name.into(),
             connectsafely_account_id: Some(format!("acct-{name}")),
             linkup_login_token: Some(format!("li-{name}")),
             linkup_account_id: None,
             linkup_country: None,
             list_via: None,
             threads_via: None,
-            allowed_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            connectsafely_webhook_secret: None,
+            linkup_webhook_secret: None,
         }
     }
 
@@ -135,24 +146,24 @@ mod tests {
 
     #[test]
     fn account_digests_are_stable_secret_free_and_per_account() {
-        let (a, b) = (entry("a", "t", &[]), entry("b", "t", &[]));
+        let (a, b) = (account("a"), account("b"));
         assert_eq!(account_digest(&a), account_digest(&a));
         assert_ne!(account_digest(&a), account_digest(&b));
         assert!(!account_digest(&a).contains("li-a") && account_digest(&a).len() == 24);
-        let rotated = ClientEntry {
+        let rotated = Account {
             linkup_login_token: Some("li-rotated".into()),
-            ..entry("a", "t2", &[])
+            ..account("a")
         };
         assert_eq!(
             account_digest(&a),
             account_digest(&rotated),
             "same account, same ledger"
         );
-        let linkup_only = |token: &str, v2: Option<&str>| ClientEntry {
+        let linkup_only = |token: &str, v2: Option<&str>| Account {
             connectsafely_account_id: None,
             linkup_login_token: v2.is_none().then(|| token.to_owned()),
             linkup_account_id: v2.map(str::to_owned),
-            ..entry("c", "t3", &[])
+            ..account("c")
         };
         let v1 = account_digest(&linkup_only("li-secret", None));
         assert!(!v1.contains("li-secret"));

@@ -2,50 +2,11 @@
 //! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
 //! natively; `env.rs` plugs in the Workers `Env`.
 
-use linkedin_inbox::{
-    ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken, Provider, Routes,
-};
-use serde::Deserialize;
+use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken, Routes};
 
 use crate::limits::Rate;
+use crate::registry::{self, Account, Client};
 use crate::seal::{CursorKey, MIN_SECRET_LEN};
-
-/// One client of the proxy, as the `CLIENTS` secret lists it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClientEntry {
-    pub name: String,
-    /// Hex SHA-256 of the client's token; the token itself is never stored.
-    pub token_sha256: String,
-    /// ConnectSafely account id, when the account uses ConnectSafely.
-    #[serde(default)]
-    pub connectsafely_account_id: Option<String>,
-    /// LinkedIn session for LinkupAPI v1, when the account uses it.
-    #[serde(default)]
-    pub linkup_login_token: Option<String>,
-    /// Account connected on LinkupAPI's side, for LinkupAPI v2 (instead of a login token).
-    #[serde(default)]
-    pub linkup_account_id: Option<String>,
-    #[serde(default)]
-    pub linkup_country: Option<String>,
-    /// Which provider lists the inbox; by default ConnectSafely when configured.
-    #[serde(default)]
-    pub list_via: Option<Provider>,
-    /// Which provider opens threads; by default LinkupAPI when configured.
-    #[serde(default)]
-    pub threads_via: Option<Provider>,
-    #[serde(default)]
-    pub allowed_origins: Vec<String>,
-}
-
-impl std::fmt::Debug for ClientEntry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientEntry")
-            .field("name", &self.name)
-            .field("login_token", &"[redacted]")
-            .finish()
-    }
-}
 
 #[derive(Debug)]
 pub struct Config {
@@ -53,7 +14,8 @@ pub struct Config {
     pub connectsafely_key: Option<ApiKey>,
     /// Required when a client uses LinkupAPI.
     pub linkup_key: Option<ApiKey>,
-    pub clients: Vec<ClientEntry>,
+    /// Who may call the proxy, and their accounts.
+    pub clients: Vec<Client>,
     pub connectsafely_base_url: String,
     pub linkup_base_url: String,
     pub head_ttl_secs: u64,
@@ -130,13 +92,7 @@ impl Config {
                     .into(),
             ));
         }
-        let clients: Vec<ClientEntry> = serde_json::from_str(&required(lookup, "CLIENTS")?)
-            .map_err(|e| {
-                ConfigError(format!(
-                    "CLIENTS is not a valid client list: {}",
-                    classify(&e)
-                ))
-            })?;
+        let clients = registry::parse(&required(lookup, "CLIENTS")?)?;
         let config = Self {
             connectsafely_key: lookup("CONNECTSAFELY_API_KEY")
                 .filter(|v| !v.is_empty())
@@ -181,11 +137,19 @@ impl Config {
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
         };
-        validate_clients(&config.clients)?;
-        for client in &config.clients {
-            config.backend(client)?;
+        for account in config.clients.iter().flat_map(|c| &c.accounts) {
+            config.backend(account)?;
         }
         Ok(config)
+    }
+
+    /// The accounts with this id, whoever lists them (webhooks name the account, not a
+    /// client; single-account clients of one LinkedIn account may hold other credentials).
+    pub fn accounts_with_id<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Account> {
+        self.clients
+            .iter()
+            .flat_map(|c| &c.accounts)
+            .filter(move |a| a.id == id)
     }
 
     fn connectsafely(&self) -> Result<ConnectSafely, ConfigError> {
@@ -197,15 +161,15 @@ impl Config {
             .map_err(|e| ConfigError(format!("ConnectSafely settings: {}", e.code())))
     }
 
-    fn linkup(&self, client: &ClientEntry) -> Result<Linkup, ConfigError> {
+    fn linkup(&self, client: &Account) -> Result<Linkup, ConfigError> {
         let key = self
             .linkup_key
             .clone()
             .ok_or_else(|| ConfigError("LINKUP_API_KEY is not set".into()))?;
         let failed = |e: linkedin_inbox::Error| {
             ConfigError(format!(
-                "LinkupAPI settings of client {}: {}",
-                client.name,
+                "LinkupAPI settings of account {}: {}",
+                client.id,
                 e.code()
             ))
         };
@@ -219,8 +183,8 @@ impl Config {
             }
             _ => {
                 return Err(ConfigError(format!(
-                    "client {}: give linkupLoginToken or linkupAccountId, not both",
-                    client.name
+                    "account {}: give linkupLoginToken or linkupAccountId, not both",
+                    client.id
                 )))
             }
         };
@@ -231,16 +195,16 @@ impl Config {
                 .map(|country| linkup.with_country(country))
                 .map_err(|_| {
                     ConfigError(format!(
-                        "linkupCountry of client {} is not a LinkupAPI country",
-                        client.name
+                        "linkupCountry of account {} is not a LinkupAPI country",
+                        client.id
                     ))
                 }),
         }
     }
 
-    /// The providers that serve `client`, as the core's direct backend: the ones its entry
+    /// The providers that serve the account, as the core's direct backend: the ones its entry
     /// has credentials for.
-    pub fn backend(&self, client: &ClientEntry) -> Result<Backend, ConfigError> {
+    pub fn backend(&self, client: &Account) -> Result<Backend, ConfigError> {
         let uses_linkup = client.linkup_login_token.is_some() || client.linkup_account_id.is_some();
         Ok(Backend::Direct {
             connectsafely: client
@@ -258,83 +222,9 @@ impl Config {
     }
 }
 
-/// The registry must name each client once, by a well-formed digest of its own, with exact
-/// origins and the account fields its providers need: a duplicate name or digest would let one
-/// client run on another's LinkedIn session.
-fn validate_clients(clients: &[ClientEntry]) -> Result<(), ConfigError> {
-    let problem =
-        |index: usize, what: &str| Err(ConfigError(format!("CLIENTS entry {index}: {what}")));
-    for (index, client) in clients.iter().enumerate() {
-        // Names travel in a header to the account's object and appear in logs.
-        let name_ok = (1..=64).contains(&client.name.len())
-            && client
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-        if !name_ok {
-            return problem(index, "name must be 1 to 64 of A-Z a-z 0-9 . _ -");
-        }
-        if clients[..index].iter().any(|c| c.name == client.name) {
-            return problem(index, "name is used by an earlier entry");
-        }
-        let digest = client.token_sha256.trim();
-        if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return problem(index, "tokenSha256 must be 64 hex characters");
-        }
-        if clients[..index]
-            .iter()
-            .any(|c| c.token_sha256.trim().eq_ignore_ascii_case(digest))
-        {
-            return problem(index, "tokenSha256 is used by an earlier entry");
-        }
-        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-        if blank(&client.connectsafely_account_id)
-            || blank(&client.linkup_login_token)
-            || blank(&client.linkup_account_id)
-        {
-            return problem(index, "an account field is empty");
-        }
-        if client.connectsafely_account_id.is_none()
-            && client.linkup_login_token.is_none()
-            && client.linkup_account_id.is_none()
-        {
-            return problem(
-                index,
-                "give connectsafelyAccountId and/or linkupLoginToken (or linkupAccountId)",
-            );
-        }
-        // A LinkedIn session belongs to one account: the same session under two account ids
-        // would get two ledgers (twice the limits) for one LinkedIn account.
-        if clients[..index].iter().any(|c| {
-            let same_session = (c.linkup_login_token.is_some()
-                && c.linkup_login_token == client.linkup_login_token)
-                || (c.linkup_account_id.is_some()
-                    && c.linkup_account_id == client.linkup_account_id);
-            same_session && crate::auth::account_digest(c) != crate::auth::account_digest(client)
-        }) {
-            return problem(
-                index,
-                "linkupLoginToken (or linkupAccountId) is used by an earlier entry of another connectsafelyAccountId",
-            );
-        }
-        if let Some(position) = client
-            .allowed_origins
-            .iter()
-            .position(|o| !is_exact_origin(o))
-        {
-            // The entry's position only: a value pasted by mistake could be a secret.
-            return problem(
-                index,
-                &format!("allowedOrigins[{position}] must be scheme://host[:port] with no path"),
-            );
-        }
-    }
-    Ok(())
-}
-
 /// `scheme://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing
 /// slash, lower-case, no default port); extension origins are `scheme://id`.
-fn is_exact_origin(origin: &str) -> bool {
+pub(crate) fn is_exact_origin(origin: &str) -> bool {
     let Ok(url) = url::Url::parse(origin) else {
         return false;
     };
@@ -348,7 +238,7 @@ fn is_exact_origin(origin: &str) -> bool {
 }
 
 /// The kind of JSON error only: its message could quote a token.
-fn classify(error: &serde_json::Error) -> &'static str {
+pub(crate) fn classify(error: &serde_json::Error) -> &'static str {
     match error.classify() {
         serde_json::error::Category::Io => "I/O error",
         serde_json::error::Category::Syntax => "JSON syntax error",
@@ -460,19 +350,17 @@ pub(crate) mod tests {
         let config = config();
         let client = &config.clients[0];
         assert_eq!(client.allowed_origins, ["https://app.example"]);
-        assert!(client.linkup_country.is_none() && !client.token_sha256.is_empty());
-        let backend = config.backend(client).unwrap();
+        let account = &client.accounts[0];
+        assert!(account.linkup_country.is_none() && !client.token_sha256.is_empty());
+        let backend = config.backend(account).unwrap();
         let list = backend.prepare(linkedin_inbox::Operation::ListConversations(
             Default::default(),
         ));
         let request = backend.build(&list).unwrap();
         assert!(request.url.contains("accountId=acct-1"), "{}", request.url);
-        let bad_country: ClientEntry = serde_json::from_str(
-            r#"{"name":"b","tokenSha256":"x","connectsafelyAccountId":"1","linkupLoginToken":"t","linkupCountry":"ZZ"}"#,
-        )
-        .unwrap();
-        let err = config.linkup(&bad_country).unwrap_err();
-        assert!(err.0.contains("linkupCountry of client b"), "{}", err.0);
+        let bad_country = r#"[{"name":"b","tokenSha256":"1111111111111111111111111111111111111111111111111111111111111111","accounts":[{"id":"b1","connectsafelyAccountId":"1","linkupLoginToken":"t","linkupCountry":"ZZ"}]}]"#;
+        let err = with_clients(bad_country).unwrap_err();
+        assert!(err.0.contains("linkupCountry of account b1"), "{}", err.0);
     }
 
     fn with_clients(clients: &str) -> Result<Config, ConfigError> {
@@ -547,7 +435,7 @@ pub(crate) mod tests {
             connectsafely,
             linkup,
             ..
-        } = config.backend(&config.clients[0]).unwrap()
+        } = config.backend(&config.clients[0].accounts[0]).unwrap()
         else {
             unreachable!()
         };

@@ -2,7 +2,8 @@
 
 use std::rc::Rc;
 
-use crate::config::{ClientEntry, Config};
+use crate::config::Config;
+use crate::registry::{Account, Client};
 
 pub struct Call {
     pub config: Rc<Config>,
@@ -10,7 +11,17 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn client(&self) -> &ClientEntry {
+    pub fn client(&self) -> &Client {
         &self.config.clients[self.client_index]
+    }
+
+    /// The client's accounts, in its order.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.client().accounts.iter()
+    }
+
+    /// The account `id` if the client lists it.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts().find(|a| a.id == id)
     }
 }

@@ -8,8 +8,10 @@
 mod auth;
 mod config;
 mod limits;
+mod merge;
 mod plan;
 mod query;
+mod registry;
 mod reply;
 mod schema;
 mod seal;
@@ -28,6 +30,8 @@ mod respond;
 mod router;
 #[cfg(target_arch = "wasm32")]
 mod routes;
+#[cfg(target_arch = "wasm32")]
+mod unibox;
 #[cfg(target_arch = "wasm32")]
 mod upstream;
 

@@ -202,6 +202,14 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "usage"] => route("usage", "GET"),
         ["v1", "refresh"] => route("refresh", "POST"),
         ["v1", "data"] => route("data", "DELETE"),
+        ["v1", "accounts"] => route("accounts", "GET"),
+        ["v1", "changes"] => route("changes", "GET"),
+        ["v1", "live"] => route("live", "POST"),
+        ["v1", "live", "socket"] => route("live-socket", "GET"),
+        ["v1", "webhooks", "connectsafely", id] if !id.is_empty() => {
+            route("webhook-connectsafely", "POST")
+        }
+        ["v1", "webhooks", "linkup", id] if !id.is_empty() => route("webhook-linkup", "POST"),
         _ => None,
     }
 }

@@ -73,7 +73,7 @@ pub fn conversations(
     account_id: Option<&str>,
     unseal: Unseal,
 ) -> Result<ConversationQuery, Error> {
-    let params = params(url, &["count", "keywords", "unread", "cursor"])?;
+    let params = params(url, &["count", "keywords", "unread", "cursor", "account"])?;
     let unread = match get(&params, "unread").as_deref() {
         None => None,
         Some("true") => Some(true),
@@ -102,6 +102,27 @@ pub fn conversations(
     };
     query.cache_key()?;
     Ok(query)
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// `?account=`: an account id of the registry's alphabet, or `all` (checked against the
+/// client's accounts by the caller).
+pub fn account(url: &Url) -> Result<Option<String>, Error> {
+    let Some(value) = url
+        .query_pairs()
+        .filter(|(name, _)| name == "account")
+        .last()
+        .map(|(_, v)| v.into_owned())
+    else {
+        return Ok(None);
+    };
+    match crate::registry::is_safe_name(&value) {
+        true => Ok(Some(value)),
+        false => Err(invalid(
+            "account",
+            "must be an account id (1 to 64 of A-Z a-z 0-9 . _ -) or all",
+        )),
+    }
 }
 
 /// A conversation id from the path, percent-decoded.
@@ -190,7 +211,7 @@ pub fn new_draft(body: &str) -> Result<linkedin_inbox::Draft, Error> {
 /// `GET /v1/conversations/{id}/messages?count=&cursor=` (the id percent-encoded in the path).
 pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<MessageQuery, Error> {
     let id = path_conversation_id(raw_id)?;
-    let params = params(url, &["count", "cursor"])?;
+    let params = params(url, &["count", "cursor", "account"])?;
     checked(MessageQuery {
         conversation_id: Some(id),
         profile_url: None,
@@ -202,7 +223,7 @@ pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<Message
 
 /// `GET /v1/messages?profileUrl=&count=&cursor=`.
 pub fn messages_by_profile(url: &Url, unseal: Unseal) -> Result<MessageQuery, Error> {
-    let params = params(url, &["profileUrl", "count", "cursor"])?;
+    let params = params(url, &["profileUrl", "count", "cursor", "account"])?;
     let profile_url =
         get(&params, "profileUrl").ok_or_else(|| invalid("profileUrl", "is required"))?;
     checked(MessageQuery {

@@ -148,6 +148,7 @@ async fn handle(
         .get_async("/v1/messages", routes::profile_messages)
         .post_async("/v1/messages", routes::send_new)
         .get_async("/v1/usage", routes::usage)
+        .get_async("/v1/accounts", routes::accounts)
         .post_async("/v1/refresh", routes::refresh)
         .delete_async("/v1/data", routes::delete_data)
         .or_else_any_method_async("/", routes::not_found)

@@ -7,32 +7,37 @@ use crate::auth::account_digest;
 use crate::context::Call;
 use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
 use crate::plan::PageRequest;
+use crate::registry::Account;
+use crate::unibox::{conversation_account, one_account, target, Target, Unnamed};
 use crate::{query, respond};
 
-/// A presented cursor back to the core's, if this proxy signed it for the caller's account:
-/// anything else is refused here, before the gate and any upstream call.
-fn unseal(call: &Call) -> impl Fn(&str) -> Result<String, Error> + '_ {
-    let account = account_digest(call.client());
-    move |presented| call.config.cursor_key.open(&account, presented)
+/// A presented cursor back to the core's, if this proxy signed it for `account`: anything
+/// else is refused here, before the gate and any upstream call.
+fn unseal<'a>(call: &'a Call, account: &Account) -> impl Fn(&str) -> Result<String, Error> + 'a {
+    let digest = account_digest(account);
+    move |presented| call.config.cursor_key.open(&digest, presented)
 }
 
-async fn page(
-    ctx: &RouteContext<Call>,
-    parsed: Result<PageRequest, Error>,
-) -> worker::Result<Response> {
-    match parsed {
-        Ok(page) => forward_page(&ctx.env, &ctx.data, page).await,
-        Err(e) => respond::core_error(&e),
-    }
-}
-
-/// `GET /v1/conversations`
+/// `GET /v1/conversations?account=<id>|all`: one account's page from its store, or (`all`,
+/// the default, for a client of several accounts) their pages merged.
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
-    let account_id = call.client().connectsafely_account_id.as_deref();
-    let parsed = query::conversations(&req.url()?, account_id, &unseal(call))
-        .map(PageRequest::Conversations);
-    page(&ctx, parsed).await
+    let url = req.url()?;
+    let account = match target(call, &url, Unnamed::All) {
+        Ok(Target::One(account)) => account,
+        Ok(Target::All) => return crate::unibox::conversations(&ctx.env, call, &url).await,
+        Err(refusal) => return refusal,
+    };
+    let parsed = query::conversations(
+        &url,
+        account.connectsafely_account_id.as_deref(),
+        &unseal(call, account),
+    )
+    .map(PageRequest::Conversations);
+    match parsed {
+        Ok(page) => forward_page(&ctx.env, call, account, page).await,
+        Err(e) => respond::core_error(&e),
+    }
 }
 
 /// `GET /v1/conversations/{conversationId}/messages`
@@ -40,47 +45,112 @@ pub async fn conversation_messages(
     req: Request,
     ctx: RouteContext<Call>,
 ) -> worker::Result<Response> {
+    let call = &ctx.data;
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
-    let parsed =
-        query::messages_by_id(&req.url()?, &raw_id, &unseal(&ctx.data)).map(PageRequest::Messages);
-    page(&ctx, parsed).await
+    let url = req.url()?;
+    let account = match conversation_account(&ctx.env, call, &url, &raw_id).await? {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
+    match query::messages_by_id(&url, &raw_id, &unseal(call, account)) {
+        Ok(query) => forward_page(&ctx.env, call, account, PageRequest::Messages(query)).await,
+        Err(e) => respond::core_error(&e),
+    }
 }
 
 /// `GET /v1/messages?profileUrl=`
 pub async fn profile_messages(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    let parsed =
-        query::messages_by_profile(&req.url()?, &unseal(&ctx.data)).map(PageRequest::Messages);
-    page(&ctx, parsed).await
+    let call = &ctx.data;
+    let url = req.url()?;
+    let account = match one_account(call, &url) {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
+    match query::messages_by_profile(&url, &unseal(call, account)) {
+        Ok(query) => forward_page(&ctx.env, call, account, PageRequest::Messages(query)).await,
+        Err(e) => respond::core_error(&e),
+    }
 }
 
-/// `GET /v1/usage`: the calling client's account, from its gate.
-pub async fn usage(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    let mut response = forward_simple(&ctx.env, &ctx.data, "/usage", Method::Get).await?;
+/// `GET /v1/usage`: one account's counters, from its gate.
+pub async fn usage(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    let call = &ctx.data;
+    let account = match one_account(call, &req.url()?) {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
+    let mut response = forward_simple(&ctx.env, call, account, "/usage", Method::Get).await?;
     if response.status_code() != 200 {
         return Ok(response);
     }
     let mut counters: serde_json::Value = response.json().await?;
-    counters["client"] = ctx.data.client().name.clone().into();
+    counters["client"] = call.client().name.clone().into();
+    counters["account"] = account.id.clone().into();
     let mut response = respond::json(200, &counters)?;
     response.headers_mut().set("Cache-Control", "no-store")?;
     Ok(response)
 }
 
-/// `POST /v1/refresh`: head pages of the account miss everywhere from now on.
-pub async fn refresh(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    forward_simple(&ctx.env, &ctx.data, "/refresh", Method::Post).await
+/// `POST /v1/refresh`: head pages of the account (every account of the client without
+/// `account`) miss everywhere from now on.
+pub async fn refresh(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    each_account(&ctx, &req.url()?, "/refresh", Method::Post).await
 }
 
-/// `DELETE /v1/data`: the calling account's stored pages are deleted (its personal data); the
-/// ledger of spent budget and credits stays, so a wipe cannot reset limits.
-pub async fn delete_data(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    forward_simple(&ctx.env, &ctx.data, "/data", Method::Delete).await
+/// `DELETE /v1/data`: the account's (every account's of the client without `account`) stored
+/// pages are deleted (its personal data); the ledger of spent budget and credits stays, so a
+/// wipe cannot reset limits.
+pub async fn delete_data(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    each_account(&ctx, &req.url()?, "/data", Method::Delete).await
 }
 
+/// A simple call to the named account's gate, or to each of the client's accounts in turn:
+/// the first answer that is not a success is the answer, else the last success (with, for
+/// several accounts, each account's JSON answer under `accounts`).
+async fn each_account(
+    ctx: &RouteContext<Call>,
+    url: &url::Url,
+    path: &str,
+    method: Method,
+) -> worker::Result<Response> {
+    let call = &ctx.data;
+    let accounts: Vec<&Account> = match target(call, url, Unnamed::All) {
+        Ok(Target::One(account)) => vec![account],
+        Ok(Target::All) => call.accounts().collect(),
+        Err(refusal) => return refusal,
+    };
+    if let [account] = accounts[..] {
+        return forward_simple(&ctx.env, call, account, path, method).await;
+    }
+    let mut answers = Vec::new();
+    let mut last = None;
+    for account in accounts {
+        let mut response = forward_simple(&ctx.env, call, account, path, method.clone()).await?;
+        if !(200..300).contains(&response.status_code()) {
+            return Ok(response);
+        }
+        if response.status_code() == 200 {
+            let mut answer: serde_json::Value = response.json().await?;
+            answer["account"] = account.id.clone().into();
+            answers.push(answer);
+            last = Some(200);
+        } else {
+            last = Some(response.status_code());
+        }
+    }
+    match last {
+        Some(200) => respond::json(200, &serde_json::json!({ "accounts": answers })),
+        _ => Ok(Response::empty()?.with_status(204)),
+    }
+}
 /// `POST /v1/conversations/{conversationId}/messages` `{text, profileUrl?}` with an
 /// `Idempotency-Key`: a reply, sent at most once per key.
 pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
+    let account = match conversation_account(&ctx.env, &ctx.data, &req.url()?, &raw_id).await? {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
     let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
@@ -89,12 +159,22 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
             draft: query::reply_draft(&raw_id, &body?)?,
         })
     });
-    write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
+    write(
+        &ctx,
+        account,
+        "/send",
+        request.map(|r| serde_json::to_string(&r)),
+    )
+    .await
 }
 
 /// `POST /v1/messages` `{profileUrl, text}` with an `Idempotency-Key`: a message to a person
 /// (a new conversation unless one exists), sent at most once per key.
 pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    let account = match one_account(&ctx.data, &req.url()?) {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
     let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
@@ -103,21 +183,31 @@ pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Resu
             draft: query::new_draft(&body?)?,
         })
     });
-    write(&ctx, "/send", request.map(|r| serde_json::to_string(&r))).await
+    write(
+        &ctx,
+        account,
+        "/send",
+        request.map(|r| serde_json::to_string(&r)),
+    )
+    .await
 }
 
 /// `POST /v1/conversations/{conversationId}/read`
-pub async fn mark_read(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    mark(&ctx, true).await
+pub async fn mark_read(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    mark(&ctx, &req.url()?, true).await
 }
 
 /// `POST /v1/conversations/{conversationId}/unread`
-pub async fn mark_unread(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    mark(&ctx, false).await
+pub async fn mark_unread(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    mark(&ctx, &req.url()?, false).await
 }
 
-async fn mark(ctx: &RouteContext<Call>, read: bool) -> worker::Result<Response> {
+async fn mark(ctx: &RouteContext<Call>, url: &url::Url, read: bool) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
+    let account = match conversation_account(&ctx.env, &ctx.data, url, &raw_id).await? {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
     let request = query::path_conversation_id(&raw_id).and_then(|id| {
         linkedin_inbox::MessageQuery {
             conversation_id: Some(id.clone()),
@@ -129,7 +219,13 @@ async fn mark(ctx: &RouteContext<Call>, read: bool) -> worker::Result<Response> 
             read,
         })
     });
-    write(ctx, "/mark", request.map(|r| serde_json::to_string(&r))).await
+    write(
+        ctx,
+        account,
+        "/mark",
+        request.map(|r| serde_json::to_string(&r)),
+    )
+    .await
 }
 
 /// The body of a write, refused before reading when its declared length is over the limit.
@@ -157,13 +253,19 @@ async fn read_body(req: &mut Request) -> Result<String, linkedin_inbox::Error> {
 
 async fn write(
     ctx: &RouteContext<Call>,
+    account: &Account,
     path: &str,
     body: Result<serde_json::Result<String>, linkedin_inbox::Error>,
 ) -> worker::Result<Response> {
     match body {
-        Ok(body) => forward_write(&ctx.env, &ctx.data, path, body?).await,
+        Ok(body) => forward_write(&ctx.env, &ctx.data, account, path, body?).await,
         Err(e) => respond::core_error(&e),
     }
+}
+
+/// `GET /v1/accounts`
+pub async fn accounts(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    crate::unibox::accounts(&ctx.env, &ctx.data).await
 }
 
 /// Any other path.

@@ -69,6 +69,7 @@ fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
         last_read_at: wire.last_read_at,
         state: wire.state.and_then(value_text),
         latest_message: wire.latest_message.map(|m| latest_message(m, owner)),
+        account: None,
     }
 }
 

@@ -217,5 +217,6 @@ fn conversation(wire: InboxConversation) -> Conversation {
         last_read_at: None,
         state: None,
         latest_message,
+        account: None,
     }
 }

@@ -4,26 +4,33 @@
 use linkedin_inbox::Error;
 use worker::{console_error, Env, Method, Request, RequestInit, Response};
 
-use super::{GateRequest, CLIENT_HEADER};
+use super::{GateRequest, ACCOUNT_HEADER, CLIENT_HEADER};
 use crate::auth::account_digest;
 use crate::context::Call;
 use crate::plan::PageRequest;
+use crate::registry::Account;
 use crate::respond;
 
-async fn send(
+/// A request to `account`'s object on behalf of the calling client (`None`: no client, as
+/// for a webhook, which names only the account).
+pub(crate) async fn send(
     env: &Env,
-    call: &Call,
-    account: &str,
+    config: &crate::config::Config,
+    client: Option<&str>,
+    account: &Account,
     path: &str,
     method: Method,
     body: Option<String>,
 ) -> worker::Result<Response> {
     let stub = env
-        .durable_object(&call.config.gate_binding)?
-        .id_from_name(account)?
+        .durable_object(&config.gate_binding)?
+        .id_from_name(&account_digest(account))?
         .get_stub()?;
     let headers = worker::Headers::new();
-    headers.set(CLIENT_HEADER, &call.client().name)?;
+    if let Some(client) = client {
+        headers.set(CLIENT_HEADER, client)?;
+    }
+    headers.set(ACCOUNT_HEADER, &account.id)?;
     let mut init = RequestInit::new();
     init.with_method(method).with_headers(headers);
     if let Some(body) = body {
@@ -50,14 +57,29 @@ fn mutable(response: Response) -> Response {
 }
 
 /// A page through the account's gate.
-pub async fn forward_page(env: &Env, call: &Call, page: PageRequest) -> worker::Result<Response> {
+pub async fn forward_page(
+    env: &Env,
+    call: &Call,
+    account: &Account,
+    page: PageRequest,
+) -> worker::Result<Response> {
     let client = call.client();
-    let account = account_digest(client);
     let body = serde_json::to_string(&GateRequest {
         client: client.name.clone(),
         page,
     })?;
-    match send(env, call, &account, "/page", Method::Post, Some(body)).await {
+    let name = Some(client.name.as_str());
+    match send(
+        env,
+        &call.config,
+        name,
+        account,
+        "/page",
+        Method::Post,
+        Some(body),
+    )
+    .await
+    {
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");
@@ -80,13 +102,15 @@ fn degraded() -> worker::Result<Response> {
 pub async fn forward_write(
     env: &Env,
     call: &Call,
+    account: &Account,
     path: &str,
     body: String,
 ) -> worker::Result<Response> {
     match send(
         env,
-        call,
-        &account_digest(call.client()),
+        &call.config,
+        Some(call.client().name.as_str()),
+        account,
         path,
         Method::Post,
         Some(body),
@@ -107,13 +131,15 @@ pub async fn forward_write(
 pub async fn forward_simple(
     env: &Env,
     call: &Call,
+    account: &Account,
     path: &str,
     method: Method,
 ) -> worker::Result<Response> {
     match send(
         env,
-        call,
-        &account_digest(call.client()),
+        &call.config,
+        Some(call.client().name.as_str()),
+        account,
         path,
         method,
         None,
@@ -128,4 +154,25 @@ pub async fn forward_simple(
             })
         }
     }
+}
+
+/// Any other call to one of the client's accounts' gates (`/locate`, `/summary`, `/changes`).
+pub async fn gate_call(
+    env: &Env,
+    call: &Call,
+    account: &Account,
+    path: &str,
+    method: Method,
+    body: Option<String>,
+) -> worker::Result<Response> {
+    send(
+        env,
+        &call.config,
+        Some(call.client().name.as_str()),
+        account,
+        path,
+        method,
+        body,
+    )
+    .await
 }

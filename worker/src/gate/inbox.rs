@@ -455,23 +455,31 @@ impl Inbox {
     }
 
     /// The stored JSON of the first `limit` conversations matching `filters` after `after`,
-    /// joined by commas in list order: it goes into the answer as it is (no parse, no
-    /// re-serialization), and crosses into Rust as one string rather than a row each.
+    /// each with `"account": account` first, joined by commas in list order: it goes into the
+    /// answer as it is (no parse, no re-serialization), and crosses into Rust as one string
+    /// rather than a row each.
     pub fn joined_json(
         &self,
         filters: &Filters<'_>,
         after: Option<&Position>,
         limit: u32,
+        account: &str,
     ) -> worker::Result<String> {
         let Some((condition, mut bindings)) = Self::page_sql(filters, after) else {
             return Ok(String::new());
         };
         bindings.push(int(i64::from(limit)));
+        // Registry ids are A-Z a-z 0-9 . _ - only: safe inside a SQL and a JSON string.
+        if !crate::registry::is_safe_name(account) {
+            return Err(worker::Error::RustError(
+                "an account id out of its alphabet".into(),
+            ));
+        }
         Ok(self
             .0
             .exec(
                 &format!(
-                    "SELECT group_concat(json, ',' ORDER BY last_activity_at DESC, thread_id ASC) AS json FROM
+                    "SELECT group_concat('{{\"account\":\"{account}\",' || substr(json, 2), ',' ORDER BY last_activity_at DESC, thread_id ASC) AS json FROM
                        (SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition}
                         ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)"
                 ),
@@ -482,6 +490,22 @@ impl Inbox {
             .next()
             .and_then(|j| j.json)
             .unwrap_or_default())
+    }
+
+    /// Unread conversations in the store (`None` before it held any).
+    pub fn unread_total(&self) -> worker::Result<Option<u64>> {
+        let everything = Filters {
+            unread: None,
+            keywords: None,
+        };
+        if self.sync_state()?.is_none() && self.count(&everything)? == 0 {
+            return Ok(None);
+        }
+        self.count(&Filters {
+            unread: Some(true),
+            keywords: None,
+        })
+        .map(Some)
     }
 
     /// How many stored conversations match `filters`.

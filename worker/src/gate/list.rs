@@ -18,8 +18,9 @@ use super::ledger::Ledger;
 use super::walk::{fetch_page, Meter};
 use super::{AccountGate, SyncResult};
 use crate::auth::account_digest;
-use crate::config::{ClientEntry, Config};
+use crate::config::Config;
 use crate::plan::{clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Source};
+use crate::registry::Account;
 use crate::respond::{self, page_response};
 
 /// Conversations asked of the provider per sync call (its maximum page).
@@ -41,7 +42,7 @@ impl AccountGate {
     async fn sync(
         &self,
         config: &Rc<Config>,
-        client: &ClientEntry,
+        account: &Account,
         generation: u64,
         tail: Option<String>,
         now: u64,
@@ -62,7 +63,7 @@ impl AccountGate {
                 }),
             });
         }
-        let backend = match config.backend(client) {
+        let backend = match config.backend(account) {
             Ok(backend) => backend,
             Err(_) => {
                 return Ok(Err(Error::Unavailable {
@@ -71,7 +72,7 @@ impl AccountGate {
             }
         };
         let query = ConversationQuery {
-            account_id: client.connectsafely_account_id.clone(),
+            account_id: account.connectsafely_account_id.clone(),
             count: Some(SYNC_PAGE),
             cursor: tail.clone(),
             ..Default::default()
@@ -82,7 +83,7 @@ impl AccountGate {
             .ok()
             .flatten()
             .unwrap_or(Provider::ConnectSafely);
-        let plan = match request.plan(config, &account_digest(client), generation, provider) {
+        let plan = match request.plan(config, &account_digest(account), generation, provider) {
             Ok(plan) => plan,
             Err(e) => return Ok(Err(e)),
         };
@@ -167,7 +168,7 @@ impl AccountGate {
     pub(super) async fn list(
         &self,
         config: &Rc<Config>,
-        client: &ClientEntry,
+        account: &Account,
         query: &ConversationQuery,
         ledger: &Ledger,
         generation: u64,
@@ -197,7 +198,7 @@ impl AccountGate {
         });
         let (mut source, mut credits, mut stale) = (Source::Hit, 0, false);
         if !head_fresh {
-            match self.sync(config, client, generation, None, now).await? {
+            match self.sync(config, account, generation, None, now).await? {
                 Ok((how, spent)) => {
                     source = how;
                     credits += spent;
@@ -228,7 +229,7 @@ impl AccountGate {
                 break;
             };
             match self
-                .sync(config, client, generation, Some(tail), now)
+                .sync(config, account, generation, Some(tail), now)
                 .await?
             {
                 Ok((_, spent)) => {
@@ -246,7 +247,7 @@ impl AccountGate {
         let provider = match query.cursor {
             Some(_) => provider,
             None => config
-                .backend(client)
+                .backend(account)
                 .ok()
                 .and_then(|b| {
                     b.provider_of(&PageRequest::Conversations(query.clone()).operation())
@@ -282,7 +283,7 @@ impl AccountGate {
                         skip: 0,
                     }
                     .encode();
-                    config.cursor_key.seal(&account_digest(client), &core)
+                    config.cursor_key.seal(&account_digest(account), &core)
                 })
             }
         };
@@ -305,7 +306,7 @@ impl AccountGate {
         let rest = empty
             .strip_prefix("{\"items\":[]")
             .ok_or_else(|| worker::Error::RustError("a page starts with its items".into()))?;
-        let items = inbox.joined_json(&filters, after.as_ref(), count)?;
+        let items = inbox.joined_json(&filters, after.as_ref(), count, &account.id)?;
         let mut body = String::with_capacity(items.len() + empty.len() + 10);
         body.push_str("{\"items\":[");
         body.push_str(&items);

@@ -24,21 +24,24 @@ use worker::{
     durable_object, Date, Delay, DurableObject, Env, Request, Response, ResponseBody, State,
 };
 
-pub use forward::{forward_page, forward_simple, forward_write};
+pub use forward::{forward_page, forward_simple, forward_write, gate_call};
 use ledger::{next_reset_ms, Ledger, Reservation};
 pub use outbox::{GateMark, GateSend};
 
 use crate::auth::account_digest;
-use crate::config::{ClientEntry, Config};
+use crate::config::Config;
 use crate::plan::{
     clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
 };
+use crate::registry::Account;
 use crate::respond::{self, page_response};
 use pages::Pages;
 use walk::{fetch_page, Meter};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
+/// The header that names the account (its registry id) the request is for.
+pub const ACCOUNT_HEADER: &str = "X-Gate-Account";
 
 /// What the Worker sends the gate for one page.
 #[derive(Serialize, Deserialize)]
@@ -106,14 +109,18 @@ impl DurableObject for AccountGate {
         let now = Date::now().as_millis();
         ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
         let ledger = Ledger::of(&self.state);
+        let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
         let Some(client) = config.clients.iter().find(|c| c.name == name) else {
             return respond::refuse(ErrorCode::Unauthorized, "unknown client");
         };
-        // This object serves one account: a request for another account's client is refused,
-        // whatever routed it here.
+        let Some(account) = client.accounts.iter().find(|a| a.id == account_id) else {
+            return respond::refuse(ErrorCode::NotFound, "no such account");
+        };
+        // This object serves one account: a request for another account is refused, whatever
+        // routed it here.
         let namespace = self.env.durable_object(&config.gate_binding)?;
-        let own_account = namespace.id_from_name(&account_digest(client))?;
+        let own_account = namespace.id_from_name(&account_digest(account))?;
         if own_account.to_string() != self.state.id().to_string() {
             return respond::refuse(
                 ErrorCode::Unauthorized,
@@ -136,19 +143,22 @@ impl DurableObject for AccountGate {
                 if let PageRequest::Conversations(query) = &request.page {
                     let generation = ledger.generation().await?;
                     let response = self
-                        .list(&config, client, query, &ledger, generation, now)
+                        .list(&config, account, query, &ledger, generation, now)
                         .await?;
                     return with_generation(response, generation);
                 }
-                self.page(&config, client, &request.page, &ledger, now)
+                self.page(&config, account, &request.page, &ledger, now)
                     .await
             }
             "/send" => match req.json::<outbox::GateSend>().await {
-                Ok(request) => self.send(&config, client, request, now).await,
+                Ok(request) => {
+                    self.send(&config, &client.name, account, request, now)
+                        .await
+                }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
             },
             "/mark" => match req.json::<outbox::GateMark>().await {
-                Ok(request) => self.mark(&config, client, request, now).await,
+                Ok(request) => self.mark(&config, account, request, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
             },
             "/data" => {
@@ -168,6 +178,34 @@ impl DurableObject for AccountGate {
                     wait,
                 ),
             },
+            "/locate" => {
+                let thread: String = req.json().await?;
+                let found = inbox::Inbox::of(&self.state)?
+                    .last_activity(&thread)?
+                    .is_some();
+                respond::json(200, &json!({ "found": found }))
+            }
+            "/summary" => {
+                let counters = ledger.counters(now).await?;
+                let left =
+                    |limit: u64, spent: u64| (limit > 0).then(|| limit.saturating_sub(spent));
+                let providers = account.providers();
+                respond::json(
+                    200,
+                    &json!({
+                        "unreadTotal": inbox::Inbox::of(&self.state)?.unread_total()?,
+                        "budgetLeftToday": {
+                            "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
+                                .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
+                                .flatten(),
+                            "linkupCredits": providers.contains(&Provider::Linkup)
+                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today))
+                                .flatten(),
+                            "sends": left(config.send_daily_limit, ledger.sends_today(now)?),
+                        },
+                    }),
+                )
+            }
             "/usage" => {
                 let counters = ledger.counters(now).await?;
                 let resets_at = next_reset_ms(now);
@@ -270,25 +308,25 @@ impl AccountGate {
     async fn page(
         &self,
         config: &Config,
-        client: &ClientEntry,
+        account: &Account,
         page: &PageRequest,
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
         let generation = ledger.generation().await?;
-        let provider = match config.backend(client) {
+        let provider = match config.backend(account) {
             Ok(backend) => backend.provider_of(&page.operation()),
             Err(_) => return misconfigured(),
         };
         let plan = match provider.and_then(|p| {
             let provider = p.unwrap_or(Provider::ConnectSafely);
-            page.plan(config, &account_digest(client), generation, provider)
+            page.plan(config, &account_digest(account), generation, provider)
         }) {
             Ok(plan) => plan,
             Err(e) => return respond::core_error(&e),
         };
         let response = self
-            .answer(config, client, page, &plan, ledger, now)
+            .answer(config, account, page, &plan, ledger, now)
             .await?;
         with_generation(response, generation)
     }
@@ -296,7 +334,7 @@ impl AccountGate {
     async fn answer(
         &self,
         config: &Config,
-        client: &ClientEntry,
+        account: &Account,
         page: &PageRequest,
         plan: &Plan,
         ledger: &Ledger,
@@ -335,7 +373,7 @@ impl AccountGate {
                 }
             };
         }
-        let backend = match config.backend(client) {
+        let backend = match config.backend(account) {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };
@@ -347,7 +385,7 @@ impl AccountGate {
         let (max_pause_secs, key, account) = (
             config.max_pause_secs,
             config.cursor_key.clone(),
-            account_digest(client),
+            account_digest(account),
         );
         let meter = Meter {
             is_connectsafely: plan.is_connectsafely,

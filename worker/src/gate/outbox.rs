@@ -21,7 +21,8 @@ use super::ledger::{next_reset_ms, Ledger};
 use super::pages::{migrated, Pages};
 use super::walk::{fetch_page, Meter};
 use super::AccountGate;
-use crate::config::{ClientEntry, Config};
+use crate::config::Config;
+use crate::registry::Account;
 use crate::respond;
 
 /// What the Worker sends the gate for a send.
@@ -589,7 +590,8 @@ impl AccountGate {
     pub(super) async fn send(
         &self,
         config: &std::rc::Rc<Config>,
-        client: &ClientEntry,
+        client_name: &str,
+        account: &Account,
         request: GateSend,
         now: u64,
     ) -> worker::Result<Response> {
@@ -597,7 +599,7 @@ impl AccountGate {
         if let Err(e) = draft.validate() {
             return respond::core_error(&e);
         }
-        let Ok(backend) = config.backend(client) else {
+        let Ok(backend) = config.backend(account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let Some(writer) = Writer::of(&backend) else {
@@ -619,7 +621,7 @@ impl AccountGate {
                 .conversation(thread)?
                 .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
         }
-        let scoped = scoped_key(&client.name, &key);
+        let scoped = scoped_key(client_name, &key);
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
         let row = sql
@@ -706,11 +708,11 @@ impl AccountGate {
     pub(super) async fn mark(
         &self,
         config: &Config,
-        client: &ClientEntry,
+        account: &Account,
         request: GateMark,
         now: u64,
     ) -> worker::Result<Response> {
-        let Ok(backend) = config.backend(client) else {
+        let Ok(backend) = config.backend(account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let request_upstream = match backend.build_mark(&request.conversation_id, request.read) {
