@@ -88,6 +88,10 @@ export interface ChangeEvent {
 }
 
 export interface InboxClient {
+    /** Marks a conversation read on LinkedIn, through the proxy (the proxy finds its account). */
+    markRead(conversationId: string): Promise<void>;
+    /** Marks a conversation unread on LinkedIn, through the proxy (the proxy finds its account). */
+    markUnread(conversationId: string): Promise<void>;
     /** The accounts of this proxy client (`GET /v1/accounts`); `NOT_SUPPORTED` with provider keys. */
     listAccounts(): Promise<Account[]>;
     /**

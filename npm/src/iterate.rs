@@ -94,7 +94,16 @@ async fn next_item(
         let mut walk = state.borrow_mut();
         let fresh = match page {
             Page::Conversations(p) => {
-                let items = walk.walker.accept(p.items, p.next_cursor.as_deref());
+                // An `all` walk may hold one thread in two accounts: one item per account.
+                let items: Vec<_> = p
+                    .items
+                    .into_iter()
+                    .filter(|c| match &c.account {
+                        Some(account) => walk.walker.admit(&format!("{account}\n{}", c.id)),
+                        None => walk.walker.admit(&c.id),
+                    })
+                    .collect();
+                walk.walker.advance(p.next_cursor.as_deref());
                 super::convert::to_js(&items)?
             }
             Page::Messages(p) => {

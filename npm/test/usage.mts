@@ -7,6 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
+  type Account, type ChangeEvent, type WatchOptions, type WatchSignal,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -84,3 +85,36 @@ async function writes(inbox: InboxClient): Promise<string> {
   return sent.message.text + String(sent.creditCost);
 }
 void writes;
+
+// Several accounts and the live inbox (through the proxy).
+async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number> {
+  const list: Account[] = await inbox.listAccounts();
+  const first: Account | undefined = list[0];
+  const unread: number | null = first?.unreadTotal ?? null;
+  const sends: number | null = first?.budgetLeftToday.sends ?? null;
+  const page = await inbox.listConversations({ account: "all", unread: true });
+  const owner: string | undefined = page.items[0]?.account;
+  for await (const c of inbox.conversations({ account: first?.id ?? "all", count: 50 })) void c.account;
+  await inbox.listMessages({ conversationId: "2-abc", account: "alex" });
+  await inbox.sendMessage({ profileUrl: "https://www.linkedin.com/in/ana/", text: "Hi", account: "alex" });
+  await inbox.markRead("2-abc", { account: "alex" });
+  await inbox.markUnread("2-abc");
+  const options: WatchOptions = { signal, account: "alex", interval: 10_000, webSocket: null };
+  for await (const event of inbox.watch(options)) {
+    const change: ChangeEvent = event;
+    const total: number | null = change.unreadTotal;
+    const items: Conversation[] = change.conversations;
+    if (change.reset) break;
+    void total; void items;
+  }
+  const events: AsyncIterableIterator<ChangeEvent> = inbox.watch();
+  void events; void owner; void sends;
+  // @ts-expect-error: the account is a string
+  await inbox.listConversations({ account: 3 });
+  // @ts-expect-error: watch has no `intervalMs` option
+  inbox.watch({ intervalMs: 5 });
+  // @ts-expect-error: markRead's second argument is options
+  await inbox.markRead("2-abc", "alex");
+  return unread ?? 0;
+}
+void accounts;
