@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::webhooks::{parse_http_url, parse_webhook_flag, WebhookSecret, WebhookTarget};
+
 /// A ConnectSafely API key and the LinkedIn accounts it may use (the first is the default).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,6 +67,11 @@ pub struct Config {
     /// Conversations of an extra, large demo account (0: none), for benchmarks.
     #[serde(default)]
     pub big_account: usize,
+    /// Serve `/__sandbox/simulate` and `/__sandbox/webhooks` (also on with `test_controls`
+    /// or any webhook).
+    pub simulate: bool,
+    /// Webhook targets registered at start (`--webhook`), restored by `/__sandbox/reset`.
+    pub webhooks: Vec<WebhookTarget>,
 }
 
 /// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
@@ -109,12 +116,15 @@ impl Default for Config {
             cors: false,
             connectsafely_seed: SeedMode::Serve,
             big_account: 0,
+            simulate: false,
+            webhooks: Vec::new(),
         }
     }
 }
 
 /// Command line: `--port N --config FILE --seed N --daily-limit N --send-limit N --credits N --latency-ms N
-/// --connectsafely-seed serve|redirect --test-controls --cors`. Returns the port and the configuration.
+/// --connectsafely-seed serve|redirect --test-controls --simulate --webhook-secret S
+/// --webhook PROVIDER:ACCOUNT=URL --cors`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     let mut port: u16 = std::env::var("SANDBOX_PORT")
         .ok()
@@ -122,10 +132,24 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
         .unwrap_or(8790);
     let mut config = Config::default();
     let mut overrides: Vec<(&str, &str)> = Vec::new();
+    // Each `--webhook` with the number of `--webhook-secret`s before it.
+    let mut webhooks: Vec<(usize, &str)> = Vec::new();
+    let mut secrets: Vec<&str> = Vec::new();
     let mut iter = args.iter();
     while let Some(flag) = iter.next() {
         match flag.as_str() {
             "--test-controls" => overrides.push(("test-controls", "")),
+            "--simulate" => overrides.push(("simulate", "")),
+            "--webhook" | "--webhook-secret" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                if flag == "--webhook" {
+                    webhooks.push((secrets.len(), value.as_str()));
+                } else {
+                    secrets.push(value.as_str());
+                }
+            }
             "--cors" => overrides.push(("cors", "")),
             "--help" | "-h" => return Err(USAGE.into()),
             "--port"
@@ -186,6 +210,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                 });
             }
             "test-controls" => config.test_controls = true,
+            "simulate" => config.simulate = true,
             "cors" => config.cors = true,
             "connectsafely-seed" => {
                 config.connectsafely_seed = SeedMode::parse(value).ok_or_else(|| {
@@ -195,10 +220,59 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             _ => unreachable!("every flag above is matched"),
         }
     }
+    for (secrets_before, spec) in webhooks {
+        // The latest `--webhook-secret` before this `--webhook`, else the first one after it.
+        let secret = secrets
+            .get(secrets_before.saturating_sub(1))
+            .ok_or_else(|| format!("--webhook {spec} needs a --webhook-secret\n{USAGE}"))?;
+        let (provider, account, url) = parse_webhook_flag(spec)?;
+        crate::webhooks::register(
+            &mut config.webhooks,
+            WebhookTarget {
+                provider,
+                account: account.to_owned(),
+                url: url.to_owned(),
+                secret: WebhookSecret((*secret).to_owned()),
+            },
+        );
+    }
+    check_webhooks(&mut config)?;
     Ok((port, config))
+}
+
+/// Every configured webhook names a configured account (by its ConnectSafely id) and an
+/// http URL, and has a secret; any webhook turns `simulate` on.
+fn check_webhooks(config: &mut Config) -> Result<(), String> {
+    let known: Vec<&str> = config
+        .connectsafely_keys
+        .iter()
+        .flat_map(|k| k.accounts.iter())
+        .chain(config.login_tokens.iter().map(|t| &t.account))
+        .map(String::as_str)
+        .collect();
+    for target in &mut config.webhooks {
+        let bare = target
+            .account
+            .strip_prefix("lk_acc_")
+            .unwrap_or(&target.account);
+        if !known.contains(&bare) {
+            return Err(format!(
+                "webhook account {:?} is not a sandbox account (one of {})",
+                target.account,
+                known.join(", ")
+            ));
+        }
+        target.account = bare.to_owned();
+        parse_http_url(&target.url).map_err(|e| format!("webhook {e}"))?;
+        if target.secret.0.is_empty() {
+            return Err("a webhook secret must not be empty".into());
+        }
+    }
+    config.simulate |= !config.webhooks.is_empty();
+    Ok(())
 }
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
 [--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N] \
-[--test-controls] [--cors]";
+[--test-controls] [--simulate] [--webhook-secret S --webhook connectsafely|linkup:ACCOUNT=URL ...] [--cors]";

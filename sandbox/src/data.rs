@@ -260,7 +260,8 @@ fn account(
     account
 }
 
-fn person(rng: &mut Rng) -> Person {
+/// A generated member: name, profile id, URLs, picture (or none), distance, headline.
+pub fn person(rng: &mut Rng) -> Person {
     let (first, last) = if rng.chance(15) {
         let (f, l) = rng.pick(NON_LATIN_NAMES);
         ((*f).to_owned(), (*l).to_owned())
@@ -270,8 +271,16 @@ fn person(rng: &mut Rng) -> Person {
             (*rng.pick(LAST_NAMES)).to_owned(),
         )
     };
+    person_named(rng, first, last)
+}
+
+/// A generated member with the given name (everything else drawn from `rng`).
+pub fn person_named(rng: &mut Rng, first: String, last: String) -> Person {
     let profile_id = format!("ACoAA{}", token(rng, 33));
-    let slug: String = format!("{first}-{last}").to_lowercase().replace(' ', "-");
+    let slug: String = format!("{first} {last}")
+        .trim()
+        .to_lowercase()
+        .replace(' ', "-");
     let vanity_url = format!(
         "https://www.linkedin.com/in/{}-{:x}/",
         percent_encoding::utf8_percent_encode(&slug, percent_encoding::NON_ALPHANUMERIC)

@@ -6,7 +6,9 @@
 //! `POST /v2/messages` with `list_inbox`, `get_conversation`, `send`): the documented request
 //! and response shapes, auth, pagination, limits and credits, deterministic demo data that
 //! sends and read-state changes edit (until `/__sandbox/reset`), and fault injection,
-//! including `commit-drop`/`commit-hang` for at-most-once sends.
+//! including `commit-drop`/`commit-hang` for at-most-once sends. `/__sandbox/simulate` adds
+//! incoming messages and pushes both providers' signed webhook events to the targets of
+//! `/__sandbox/webhooks` (or `--webhook`).
 
 #![allow(clippy::result_large_err)] // handlers return ready `Response`s as errors
 
@@ -19,6 +21,7 @@ mod cs_actions;
 mod cs_conversations;
 mod cursor;
 mod data;
+mod delivery;
 mod doc_examples;
 pub mod faults;
 mod iso_time;
@@ -31,7 +34,10 @@ mod respond;
 mod rng;
 mod route;
 mod sending;
+mod simulate;
 mod state;
+mod webhook_events;
+mod webhooks;
 mod wire;
 mod wire_send;
 mod wire_successors;
@@ -53,6 +59,7 @@ pub use state::AppState;
 pub fn router(config: Config) -> Router {
     let cors = config.cors;
     let controls = config.test_controls;
+    let simulate = config.test_controls || config.simulate;
     let state = Arc::new(AppState::new(config));
     let mut router = Router::new()
         .route(
@@ -87,6 +94,16 @@ pub fn router(config: Config) -> Router {
                 post(controls::add_faults).delete(controls::clear_faults),
             )
             .route("/__sandbox/settings", post(controls::settings));
+    }
+    if simulate {
+        router = router
+            .route("/__sandbox/simulate", post(simulate::simulate))
+            .route(
+                "/__sandbox/webhooks",
+                get(webhooks::list)
+                    .post(webhooks::add)
+                    .delete(webhooks::clear),
+            );
     }
     let mut router = router
         .with_state(state)
@@ -133,7 +150,7 @@ async fn allow_any_origin(request: Request, next: Next) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, PATCH, OPTIONS"),
+        HeaderValue::from_static("GET, POST, PATCH, DELETE, OPTIONS"),
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,

@@ -272,14 +272,14 @@ fn capitalized(word: &str) -> String {
 }
 
 /// A new thread's id, as LinkedIn's look, the same for the same account and member.
-fn new_thread_id(seed: u64) -> String {
+pub fn new_thread_id(seed: u64) -> String {
     let mut rng = Rng::new(seed ^ 0x7e4d);
     let body = format!("{}_{}", token(&mut rng, 24), rng.range(100, 999));
     format!("2-{}", STANDARD.encode(body))
 }
 
 /// FNV-1a over the parts: a stable seed from text.
-fn fnv1a(parts: &[&str]) -> u64 {
+pub fn fnv1a(parts: &[&str]) -> u64 {
     parts
         .iter()
         .flat_map(|p| p.bytes())

@@ -1,6 +1,6 @@
 //! Shared sandbox state: the demo data, counters, limits and faults. Accounts are
 //! copy-on-write (`Arc`): a call reads a snapshot, a send or read-state change swaps in an
-//! edited copy, `reset` restores the generated data.
+//! edited copy, `reset` restores the generated data (and the configured webhook targets).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,9 +10,11 @@ use serde::Serialize;
 
 use crate::config::{Config, SeedMode};
 use crate::data::{demo_accounts, Account};
+use crate::delivery::{Batch, Outcome};
 use crate::faults::{Endpoint, FaultSpec};
 use crate::rng::Rng;
 use crate::route::Route;
+use crate::webhooks::WebhookTarget;
 
 pub const DAY_MS: i64 = 86_400_000;
 
@@ -44,6 +46,16 @@ pub struct Mutable {
     pub new_conversations: BTreeMap<(String, i64), u32>,
     /// New ConnectSafely conversations per account per UTC day.
     pub send_limit: u32,
+    /// Where simulated messages' webhook events go, in the order registered.
+    pub webhooks: Vec<WebhookTarget>,
+    /// Deliveries a `hold` simulate kept back for the next simulate to send.
+    pub held_deliveries: Vec<Batch>,
+    /// Messages added by `/__sandbox/simulate` (their sequence number).
+    pub simulated: u64,
+    /// Webhook POSTs answered 2xx.
+    pub webhooks_delivered: u64,
+    /// Webhook POSTs answered otherwise, or not at all.
+    pub webhooks_failed: u64,
 }
 
 #[derive(Serialize)]
@@ -65,6 +77,14 @@ pub struct Stats {
     pub new_conversations: BTreeMap<String, u32>,
     pub send_limit: u32,
     pub faults_pending: usize,
+    /// Messages added by `/__sandbox/simulate`.
+    pub simulated: u64,
+    /// Webhook POSTs answered 2xx (each of a `twice` pair counts).
+    pub webhooks_delivered: u64,
+    /// Webhook POSTs answered with another status, or not answered.
+    pub webhooks_failed: u64,
+    /// Webhook POSTs held back (`hold`) until the next simulate.
+    pub webhooks_held: usize,
 }
 
 #[derive(Serialize)]
@@ -165,6 +185,15 @@ impl AppState {
                 .collect(),
             send_limit: m.send_limit,
             faults_pending: m.faults.len(),
+            simulated: m.simulated,
+            webhooks_delivered: m.webhooks_delivered,
+            webhooks_failed: m.webhooks_failed,
+            webhooks_held: m
+                .held_deliveries
+                .iter()
+                .flat_map(|b| &b.deliveries)
+                .map(|d| if d.twice { 2 } else { 1 })
+                .sum(),
         }
     }
 }
@@ -186,6 +215,20 @@ impl Mutable {
             sends: BTreeMap::new(),
             new_conversations: BTreeMap::new(),
             send_limit: config.send_limit,
+            webhooks: config.webhooks.clone(),
+            held_deliveries: Vec::new(),
+            simulated: 0,
+            webhooks_delivered: 0,
+            webhooks_failed: 0,
+        }
+    }
+
+    /// Counts one webhook POST by its outcome.
+    pub fn count_webhook(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Delivered => self.webhooks_delivered += 1,
+            Outcome::Rejected | Outcome::Failed => self.webhooks_failed += 1,
+            Outcome::Held | Outcome::Scheduled => {}
         }
     }
 

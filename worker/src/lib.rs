@@ -17,6 +17,10 @@ mod schema;
 mod seal;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod search;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod tokens;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 mod context;
@@ -24,6 +28,8 @@ mod context;
 mod env;
 #[cfg(target_arch = "wasm32")]
 mod gate;
+#[cfg(target_arch = "wasm32")]
+mod live;
 #[cfg(target_arch = "wasm32")]
 mod respond;
 #[cfg(target_arch = "wasm32")]

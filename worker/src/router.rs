@@ -5,7 +5,7 @@ use worker::{console_error, console_log, event, Context, Env, Request, Response,
 
 use crate::context::Call;
 use crate::plan::route_of;
-use crate::{auth, env, respond, routes};
+use crate::{auth, env, live, respond, routes};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -112,6 +112,18 @@ async fn handle(
             return Ok((respond::with_cors(response, known_origin)?, None));
         }
     }
+    // Signed by the provider, not by a client token: checked in `live::webhook`.
+    let path = req.path();
+    if let (true, Some(rest)) = (method == "POST", path.strip_prefix("/v1/webhooks/")) {
+        if let Some((provider, account)) = rest.split_once('/') {
+            let response = live::webhook(req, &env, &config, provider, account).await?;
+            return Ok((respond::with_cors(response, None)?, None));
+        }
+    }
+    // A ticket stands for the token; the socket's answer passes through untouched.
+    if method == "GET" && path == "/v1/live/socket" {
+        return Ok((live::socket(req, &env, &config, origin).await?, None));
+    }
     let authorization = req.headers().get("Authorization")?;
     let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
         let response = respond::refuse(ErrorCode::Unauthorized, "unknown client token")?;
@@ -149,6 +161,8 @@ async fn handle(
         .post_async("/v1/messages", routes::send_new)
         .get_async("/v1/usage", routes::usage)
         .get_async("/v1/accounts", routes::accounts)
+        .get_async("/v1/changes", live::changes)
+        .post_async("/v1/live", live::tickets)
         .post_async("/v1/refresh", routes::refresh)
         .delete_async("/v1/data", routes::delete_data)
         .or_else_any_method_async("/", routes::not_found)

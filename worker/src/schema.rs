@@ -82,6 +82,18 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     );
     CREATE INDEX IF NOT EXISTS sends_age ON sends (created_at)",
     ),
+    (
+        5,
+        // The change feed: each write to a conversation takes the next number of the account's
+        // change counter (`ledger` key `change_seq`, which survives wipes); provider events
+        // already handled, for de-duplication; the account the object serves (its alarm has
+        // no request to name it).
+        "ALTER TABLE conversations ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX IF NOT EXISTS conversations_changed ON conversations (changed_seq);
+    CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS events_age ON events (received_at);
+    CREATE TABLE IF NOT EXISTS identity (id INTEGER PRIMARY KEY CHECK (id = 1), account TEXT NOT NULL)",
+    ),
 ];
 
 /// The version a database reaches after every migration.

@@ -9,6 +9,10 @@ use base64::Engine as _;
 use linkedin_inbox::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
+mod receiver;
+#[allow(unused_imports)] // not every test binary delivers webhooks
+pub use receiver::{Received, Receiver};
+
 pub const CS_KEY: &str = "demo-connectsafely-key";
 pub const LINKUP_KEY: &str = "demo-linkup-key";
 pub const DOC_ACCOUNT: &str = "696ce9e780e0483585e4e553";
@@ -36,9 +40,16 @@ impl Sandbox {
     }
 
     pub fn start_with(extra: &[&str]) -> Self {
+        let mut args = vec!["--test-controls"];
+        args.extend_from_slice(extra);
+        Self::start_bare(&args)
+    }
+
+    /// The sandbox with exactly `args` (no `--test-controls` unless given).
+    pub fn start_bare(args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-            .args(["--port", "0", "--test-controls"])
-            .args(extra)
+            .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -149,6 +160,24 @@ impl Sandbox {
             None => request.call(),
         };
         json_of(response).1
+    }
+
+    /// A control call's status and JSON body (`null` when the body is not JSON).
+    pub fn control_status(&self, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
+        let request = agent().request(method, &format!("{}/__sandbox/{path}", self.base));
+        let result = match body {
+            Some(body) => request
+                .set("content-type", "application/json")
+                .send_string(body),
+            None => request.call(),
+        };
+        let (status, text) = status_text(result);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// `POST /__sandbox/simulate` with `body`: status and answer.
+    pub fn simulate(&self, body: Value) -> (u16, Value) {
+        self.control_status("POST", "simulate", Some(&body.to_string()))
     }
 
     pub fn stats(&self) -> Value {

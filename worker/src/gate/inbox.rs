@@ -84,6 +84,14 @@ struct Count {
     n: f64,
 }
 
+/// Where a conversation stands in the list: its last activity, else its latest message's.
+pub fn activity_key(conversation: &Conversation) -> i64 {
+    conversation
+        .last_activity_at
+        .or(conversation.latest_message.as_ref().and_then(|m| m.sent_at))
+        .unwrap_or(0)
+}
+
 #[derive(Deserialize)]
 struct RowId {
     rowid: f64,
@@ -140,37 +148,242 @@ impl Inbox {
             .next())
     }
 
-    /// Stores a page of the unfiltered list (conversations replace their earlier copies).
+    /// Stores a page of the unfiltered list (conversations replace their earlier copies when
+    /// their activity is as new or newer). Only rows that changed are written, each with the
+    /// next number of the change feed.
     pub fn upsert(&self, page: &ConversationPage) -> worker::Result<()> {
+        let feed = super::pages::schema_reaches(5);
+        let mut seq = match (feed, page.items.is_empty()) {
+            (true, false) => self.take_seqs(page.items.len() as i64)?,
+            _ => 0,
+        };
         for conversation in &page.items {
-            let at = conversation
-                .last_activity_at
-                .or(conversation.latest_message.as_ref().and_then(|m| m.sent_at))
-                .unwrap_or(0);
+            let at = activity_key(conversation);
             let unread = conversation.unread_count > 0 || !conversation.is_read;
             let json = serde_json::to_string(conversation)?;
-            let row = self
-                .0
-                .exec(
+            let row = match feed {
+                true => self.0.exec(
+                    "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                       unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+                     WHERE excluded.last_activity_at >= conversations.last_activity_at
+                       AND excluded.json IS NOT conversations.json
+                     RETURNING rowid AS rowid",
+                    vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json), int(seq)],
+                )?,
+                false => self.0.exec(
                     "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
                        unread = excluded.unread, json = excluded.json
                      WHERE excluded.last_activity_at >= conversations.last_activity_at
                      RETURNING rowid AS rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
-                )?
-                .to_array::<RowId>()?;
-            if let Some(row) = row.first() {
-                let rowid = int(row.rowid as i64);
-                self.0.exec(
-                    "DELETE FROM conversation_text WHERE rowid = ?",
-                    vec![rowid.clone()],
-                )?;
-                self.0.exec(
-                    "INSERT INTO conversation_text (rowid, text) VALUES (?, ?)",
-                    vec![rowid, text(&searchable(conversation))],
-                )?;
+                )?,
             }
+            .to_array::<RowId>()?;
+            seq += 1;
+            if let Some(row) = row.first() {
+                self.reindex(row.rowid as i64, conversation)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn reindex(&self, rowid: i64, conversation: &Conversation) -> worker::Result<()> {
+        self.0.exec(
+            "DELETE FROM conversation_text WHERE rowid = ?",
+            vec![int(rowid)],
+        )?;
+        self.0.exec(
+            "INSERT INTO conversation_text (rowid, text) VALUES (?, ?)",
+            vec![int(rowid), text(&searchable(conversation))],
+        )?;
+        Ok(())
+    }
+
+    /// The first of `n` fresh numbers of the change feed (the counter lives in the ledger, so
+    /// a wipe never hands out a number twice).
+    fn take_seqs(&self, n: i64) -> worker::Result<i64> {
+        #[derive(Deserialize)]
+        struct Counter {
+            value: f64,
+        }
+        let last = self
+            .0
+            .exec(
+                "INSERT INTO ledger (key, value) VALUES ('change_seq', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = value + excluded.value RETURNING value",
+                vec![int(n)],
+            )?
+            .to_array::<Counter>()?
+            .first()
+            .map_or(n, |c| c.value as i64);
+        Ok(last - n + 1)
+    }
+
+    /// The change feed's last number (0 before any change).
+    pub fn latest_seq(&self) -> worker::Result<i64> {
+        #[derive(Deserialize)]
+        struct Counter {
+            value: f64,
+        }
+        Ok(self
+            .0
+            .exec("SELECT value FROM ledger WHERE key = 'change_seq'", None)?
+            .to_array::<Counter>()?
+            .first()
+            .map_or(0, |c| c.value as i64))
+    }
+
+    /// Conversations changed after `since`, oldest change first, at most `limit`: their JSON
+    /// (with `"account"` first, joined by commas), the number of the last one, and whether
+    /// more follow.
+    pub fn changes_since(
+        &self,
+        since: i64,
+        limit: u32,
+        account: &str,
+    ) -> worker::Result<(String, i64, bool)> {
+        #[derive(Deserialize)]
+        struct Changed {
+            changed_seq: f64,
+            json: String,
+        }
+        if !crate::registry::is_safe_name(account) {
+            return Err(worker::Error::RustError(
+                "an account id out of its alphabet".into(),
+            ));
+        }
+        let rows = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT changed_seq, '{{\"account\":\"{account}\",' || substr(json, 2) AS json
+                     FROM conversations WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?"
+                ),
+                vec![int(since), int(i64::from(limit) + 1)],
+            )?
+            .to_array::<Changed>()?;
+        let more = rows.len() > limit as usize;
+        let shown = &rows[..rows.len().min(limit as usize)];
+        let last = shown.last().map_or(since, |r| r.changed_seq as i64);
+        let joined = shown
+            .iter()
+            .map(|r| r.json.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok((joined, last, more))
+    }
+
+    /// Records a provider event `id` once: false when it was already handled.
+    pub fn first_event(&self, id: &str, now_ms: u64) -> worker::Result<bool> {
+        let rows = self
+            .0
+            .exec(
+                "INSERT INTO events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
+                vec![text(id), int(i64::try_from(now_ms).unwrap_or(i64::MAX))],
+            )?
+            .to_array::<serde_json::Value>()?;
+        Ok(!rows.is_empty())
+    }
+
+    /// The account this object serves, as its last webhook named it (for its alarm).
+    pub fn remember_account(&self, account: &str) -> worker::Result<()> {
+        self.0.exec(
+            "INSERT INTO identity (id, account) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET account = excluded.account WHERE account IS NOT excluded.account",
+            vec![text(account)],
+        )?;
+        Ok(())
+    }
+
+    pub fn remembered_account(&self) -> worker::Result<Option<String>> {
+        #[derive(Deserialize)]
+        struct Identity {
+            account: String,
+        }
+        Ok(self
+            .0
+            .exec("SELECT account FROM identity WHERE id = 1", None)?
+            .to_array::<Identity>()?
+            .into_iter()
+            .next()
+            .map(|i| i.account))
+    }
+
+    /// A message a provider pushed: kept in its thread (searchable) and, when new, counted in
+    /// its conversation, which is created when the store does not hold it yet (`seed`). An
+    /// incoming message adds one unread; the newest message becomes the conversation's latest
+    /// whatever order events arrive in. Returns whether the message was new.
+    pub fn record_pushed(&self, pushed: &crate::webhook::PushedMessage) -> worker::Result<bool> {
+        let message = &pushed.message;
+        let owner = self.sync_state()?.and_then(|s| s.owner);
+        let from_owner = pushed.from_owner(owner.as_deref());
+        let known = self.0.exec(
+            "SELECT id FROM messages WHERE id = ?",
+            vec![text(&message.id)],
+        )?;
+        if !known.to_array::<serde_json::Value>()?.is_empty() {
+            return Ok(false);
+        }
+        self.index_message(message)?;
+        let mut conversation = match self.conversation(&message.conversation_id)? {
+            Some(conversation) => conversation,
+            None => pushed.new_conversation(from_owner),
+        };
+        let newest = activity_key(&conversation) <= message.sent_at;
+        if newest {
+            conversation.latest_message = Some(LatestMessage {
+                id: message.id.clone(),
+                backend_urn: None,
+                text: message.text.clone(),
+                sent_at: Some(message.sent_at),
+                sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+                sender_profile_url: message.sender.profile_url.clone(),
+                sender_urn: message.sender.urn.clone(),
+                from_self: from_owner,
+                has_attachment: pushed.has_attachment,
+            });
+            conversation.last_activity_at = Some(message.sent_at);
+        }
+        match (from_owner, newest) {
+            (false, _) => {
+                conversation.unread_count = conversation.unread_count.saturating_add(1);
+                conversation.is_read = false;
+            }
+            // Writing from LinkedIn itself reads the conversation.
+            (true, true) => {
+                conversation.unread_count = 0;
+                conversation.is_read = true;
+            }
+            (true, false) => {}
+        }
+        self.write_one(&conversation)?;
+        Ok(true)
+    }
+
+    /// Writes one conversation as it is now (whatever its activity), as a change.
+    fn write_one(&self, conversation: &Conversation) -> worker::Result<()> {
+        let seq = self.take_seqs(1)?;
+        let unread = conversation.unread_count > 0 || !conversation.is_read;
+        let json = serde_json::to_string(conversation)?;
+        let row = self
+            .0
+            .exec(
+                "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                   unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+                 RETURNING rowid AS rowid",
+                vec![
+                    text(&conversation.id),
+                    int(activity_key(conversation)),
+                    int(i64::from(unread)),
+                    text(&json),
+                    int(seq),
+                ],
+            )?
+            .to_array::<RowId>()?;
+        if let Some(row) = row.first() {
+            self.reindex(row.rowid as i64, conversation)?;
         }
         Ok(())
     }

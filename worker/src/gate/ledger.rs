@@ -167,6 +167,20 @@ impl Ledger {
         self.value(&send_day_key(now_ms))
     }
 
+    /// A counter or mark of the object, read now (nothing awaited).
+    pub fn get_now(&self, key: &str) -> worker::Result<u64> {
+        self.value(key)
+    }
+
+    /// Sets a counter or mark of the object now (nothing awaited).
+    pub fn set_now(&self, key: &str, value: u64) -> worker::Result<()> {
+        self.sql().exec(
+            "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
+            vec![text(key), int(value)],
+        )?;
+        Ok(())
+    }
+
     fn value(&self, key: &str) -> worker::Result<u64> {
         Ok(self
             .sql()

@@ -39,7 +39,7 @@ fn invalid_cursor() -> Error {
 impl AccountGate {
     /// Syncs the head (`tail` `None`) or the older page at `tail` into the inbox: how it was
     /// answered (`MISS`, or `COALESCED` when an identical sync was in flight) and its credits.
-    async fn sync(
+    pub(super) async fn sync(
         &self,
         config: &Rc<Config>,
         account: &Account,

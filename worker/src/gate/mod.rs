@@ -3,10 +3,11 @@
 //! the ConnectSafely daily budget, the LinkupAPI credit cap, an upstream 429 pause, and
 //! stale pages when the provider fails.
 
-mod forward;
+pub(crate) mod forward;
 mod inbox;
 mod ledger;
 mod list;
+mod live;
 mod outbox;
 mod pages;
 mod walk;
@@ -14,6 +15,7 @@ mod walk;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::pin::pin;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{
     durable_object, Date, Delay, DurableObject, Env, Request, Response, ResponseBody, State,
+    WebSocket, WebSocketIncomingMessage,
 };
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
@@ -94,22 +97,98 @@ impl DurableObject for AccountGate {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
+        pages::cap_schema(config.schema_version_cap);
         let now = Date::now().as_millis();
+        // A provider said the inbox changed: one head sync for however many events came.
+        let inbox = inbox::Inbox::of(&self.state)?;
+        let account = inbox
+            .remembered_account()?
+            .and_then(|id| config.accounts_with_id(&id).next().cloned());
+        if let (true, Some(account)) = (live::take_sync_request(&self.state)?, &account) {
+            let generation = Ledger::of(&self.state).generation().await?;
+            if let Err(e) = self.sync(&config, account, generation, None, now).await? {
+                worker::console_error!("pushed head sync failed: {}", e.code());
+            }
+        }
         self.prune(&config, now)?;
         self.schedule_pruning(&config).await?;
+        if let Some(account) = &account {
+            live::broadcast(&self.state, &account.id)?;
+        }
         Response::empty()
     }
 
-    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
         let config = match crate::env::config(&self.env) {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
         pages::cap_schema(config.schema_version_cap);
+        let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        let response = self.serve(req, &config).await;
+        // Whatever this request changed in the store goes out to the open sockets.
+        if config.accounts_with_id(&account_id).next().is_some() {
+            if let Err(e) = live::broadcast(&self.state, &account_id) {
+                worker::console_error!("broadcast failed: {e}");
+            }
+        }
+        response
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        // The channel is one-way; a ping is answered so clients can check it.
+        if let WebSocketIncomingMessage::String(text) = message {
+            if text == "ping" {
+                ws.send_with_str("{\"type\":\"pong\"}")?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        let code = u16::try_from(code)
+            .ok()
+            .filter(|c| *c == 1000 || (3000..5000).contains(c));
+        let _ = ws.close(code.or(Some(1000)), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        Ok(())
+    }
+}
+
+impl AccountGate {
+    async fn serve(&self, mut req: Request, config: &Rc<Config>) -> worker::Result<Response> {
+        let config = config.clone();
         let now = Date::now().as_millis();
         ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
         let ledger = Ledger::of(&self.state);
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        // Provider events name the account, not a client (the Worker checked the signature).
+        if let Some(provider) = req.path().strip_prefix("/webhook/") {
+            let Some(account) = config.accounts_with_id(&account_id).next() else {
+                return respond::refuse(ErrorCode::NotFound, "no such account");
+            };
+            if !self.serves(&config, account)? {
+                return respond::refuse(
+                    ErrorCode::Unauthorized,
+                    "this account gate serves another account",
+                );
+            }
+            let body = req.bytes().await?;
+            return live::pushed(&self.state, account, provider, &body, now).await;
+        }
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
         let Some(client) = config.clients.iter().find(|c| c.name == name) else {
             return respond::refuse(ErrorCode::Unauthorized, "unknown client");
@@ -119,9 +198,7 @@ impl DurableObject for AccountGate {
         };
         // This object serves one account: a request for another account is refused, whatever
         // routed it here.
-        let namespace = self.env.durable_object(&config.gate_binding)?;
-        let own_account = namespace.id_from_name(&account_digest(account))?;
-        if own_account.to_string() != self.state.id().to_string() {
+        if !self.serves(&config, account)? {
             return respond::refuse(
                 ErrorCode::Unauthorized,
                 "this account gate serves another account",
@@ -178,6 +255,11 @@ impl DurableObject for AccountGate {
                     wait,
                 ),
             },
+            "/changes" => match req.json::<live::ChangesRequest>().await {
+                Ok(request) => live::changes(&self.state, account, &request),
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
+            },
+            "/live" => live::accept(&self.state, &client.name, account),
             "/locate" => {
                 let thread: String = req.json().await?;
                 let found = inbox::Inbox::of(&self.state)?
@@ -240,6 +322,13 @@ impl DurableObject for AccountGate {
 }
 
 impl AccountGate {
+    /// Whether this object is `account`'s (its name is the account's digest).
+    fn serves(&self, config: &Config, account: &Account) -> worker::Result<bool> {
+        let namespace = self.env.durable_object(&config.gate_binding)?;
+        let own = namespace.id_from_name(&account_digest(account))?;
+        Ok(own.to_string() == self.state.id().to_string())
+    }
+
     /// Keeps the retention alarm scheduled (once a day while the account is used).
     pub(super) async fn schedule_pruning(&self, config: &Config) -> worker::Result<()> {
         let storage = self.state.storage();
@@ -258,6 +347,7 @@ impl AccountGate {
         inbox::Inbox::of(&self.state)?
             .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
         outbox::prune(&self.state.storage(), now)?;
+        live::prune_events(&self.state, now)?;
         Pages::of(&self.state)?.prune(now)
     }
 

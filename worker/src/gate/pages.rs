@@ -67,6 +67,11 @@ thread_local! {
     static SCHEMA_CAP: std::cell::Cell<u32> = const { std::cell::Cell::new(schema::LATEST) };
 }
 
+/// Whether the store's schema goes as far as `version` (only an upgrade test stops it short).
+pub fn schema_reaches(version: u32) -> bool {
+    SCHEMA_CAP.with(std::cell::Cell::get) >= version
+}
+
 /// Sets how far migrations go (the latest version unless an upgrade test says otherwise).
 pub fn cap_schema(version: Option<u32>) {
     SCHEMA_CAP.with(|cap| cap.set(version.unwrap_or(schema::LATEST).min(schema::LATEST)));

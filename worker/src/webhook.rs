@@ -1,0 +1,408 @@
+//! Provider webhooks in. The signature is checked over the raw bytes, in constant time, before
+//! anything is parsed: ConnectSafely signs the body (`X-Webhook-Signature: sha256=<hex>`, no
+//! timestamp: replays are de-duplicated on `message_urn`); LinkupAPI signs
+//! `"{timestamp}.{body}"` (`X-Linkup-Timestamp`, `X-Linkup-Signature: v1=<hex>`), refused
+//! beyond five minutes of skew. Then the event is read as untrusted input. Pure: tested natively.
+
+use hmac::{Hmac, Mac};
+use linkedin_inbox::{Conversation, Message, MessageKind, Participant, Provider, Sender};
+use serde::Deserialize;
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The largest event body read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The most a LinkupAPI timestamp may differ from now.
+pub const MAX_SKEW_SECS: u64 = 300;
+/// The longest message text kept from an event (the longest a send may be, in bytes of UTF-8).
+const MAX_TEXT_BYTES: usize = 4 * linkedin_inbox::MAX_MESSAGE_LEN;
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim().as_bytes();
+    if text.len() != 64 {
+        return None;
+    }
+    text.chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
+fn mac(secret: &str) -> HmacSha256 {
+    HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length")
+}
+
+/// Whether `header` is ConnectSafely's signature of `body` with `secret`.
+pub fn connectsafely_signed(secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(tag) = header
+        .and_then(|h| h.trim().strip_prefix("sha256="))
+        .and_then(decode_hex)
+    else {
+        return false;
+    };
+    let mut mac = mac(secret);
+    mac.update(body);
+    mac.verify_slice(&tag).is_ok()
+}
+
+/// Whether `signature` is LinkupAPI's signature of `timestamp.body` with `secret`, and the
+/// timestamp (unix seconds) within [`MAX_SKEW_SECS`] of `now_secs`.
+pub fn linkup_signed(
+    secret: &str,
+    body: &[u8],
+    timestamp: Option<&str>,
+    signature: Option<&str>,
+    now_secs: u64,
+) -> bool {
+    let Some(timestamp) = timestamp
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return false;
+    };
+    let Ok(at) = timestamp.parse::<u64>() else {
+        return false;
+    };
+    if at.abs_diff(now_secs) > MAX_SKEW_SECS {
+        return false;
+    }
+    let Some(tag) = signature
+        .and_then(|h| h.trim().strip_prefix("v1="))
+        .and_then(decode_hex)
+    else {
+        return false;
+    };
+    let mut mac = mac(secret);
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.verify_slice(&tag).is_ok()
+}
+
+#[derive(Deserialize)]
+struct ConnectSafelyEvent {
+    event: String,
+    data: Option<ConnectSafelyData>,
+}
+
+#[derive(Deserialize)]
+struct ConnectSafelyData {
+    message_urn: String,
+    #[serde(default)]
+    account_id: Option<String>,
+    #[serde(default)]
+    sender: Option<ConnectSafelySender>,
+    #[serde(default)]
+    body: Option<String>,
+    timestamp: serde_json::Value,
+    conversation_id: String,
+    #[serde(default)]
+    attachments: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+struct ConnectSafelySender {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    profile_url: Option<String>,
+    #[serde(default)]
+    profile_picture: Option<String>,
+}
+
+/// A message ConnectSafely pushed, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedMessage {
+    /// ConnectSafely's account id, when the event named one.
+    pub account_id: Option<String>,
+    pub message: Message,
+    /// The sender's profile id (`ACoAA…`), when given.
+    pub sender_id: Option<String>,
+    pub sender_picture: Option<String>,
+    pub has_attachment: bool,
+    /// The event's conversation URN (`urn:li:messagingThread:…`).
+    pub conversation_urn: String,
+}
+
+/// What a signed ConnectSafely event asks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConnectSafelyPush {
+    Message(Box<PushedMessage>),
+    /// Another event type: acknowledged, nothing to do.
+    Ignored,
+}
+
+/// Reads a signed ConnectSafely event; `Err` names what is wrong with it.
+pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static str> {
+    let event: ConnectSafelyEvent =
+        serde_json::from_slice(body).map_err(|_| "not a ConnectSafely event")?;
+    if event.event != "message.received" {
+        return Ok(ConnectSafelyPush::Ignored);
+    }
+    let data = event.data.ok_or("the event has no data")?;
+    if data.message_urn.trim().is_empty() || data.message_urn.len() > linkedin_inbox::MAX_ID_LEN {
+        return Err("message_urn is missing or too long");
+    }
+    let thread = linkedin_inbox::thread_id(&data.conversation_id)
+        .filter(|t| linkedin_inbox::is_thread_id(t))
+        .ok_or("conversation_id names no LinkedIn thread")?
+        .to_owned();
+    let sent_at = match &data.timestamp {
+        serde_json::Value::String(text) => linkedin_inbox::parse_time(text),
+        serde_json::Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+    .ok_or("timestamp is not a time")?;
+    let text = data.body.unwrap_or_default();
+    if text.len() > MAX_TEXT_BYTES {
+        return Err("body is too long");
+    }
+    let sender = data.sender.unwrap_or(ConnectSafelySender {
+        id: None,
+        name: None,
+        profile_url: None,
+        profile_picture: None,
+    });
+    let https = |url: Option<String>| url.filter(|u| u.starts_with("https://") && u.len() <= 2048);
+    let sender_id = sender.id.filter(|id| !id.is_empty() && id.len() <= 128);
+    Ok(ConnectSafelyPush::Message(Box::new(PushedMessage {
+        account_id: data.account_id,
+        message: Message {
+            id: data.message_urn,
+            conversation_id: thread,
+            text,
+            sent_at,
+            kind: MessageKind::Text,
+            raw_kind: "TEXT".into(),
+            sender: Sender {
+                name: sender.name.unwrap_or_default().chars().take(200).collect(),
+                first_name: None,
+                last_name: None,
+                profile_url: https(sender.profile_url),
+                urn: sender_id
+                    .as_ref()
+                    .map(|id| format!("urn:li:fsd_profile:{id}")),
+            },
+        },
+        sender_id,
+        sender_picture: https(sender.profile_picture),
+        has_attachment: data.attachments.is_some_and(|a| !a.is_empty()),
+        conversation_urn: data.conversation_id,
+    })))
+}
+
+impl PushedMessage {
+    /// Whether the account's owner (`owner`: the store's owner profile URN) sent it.
+    pub fn from_owner(&self, owner: Option<&str>) -> bool {
+        match (owner, &self.sender_id) {
+            (Some(owner), Some(id)) => owner == id || owner.ends_with(&format!(":{id}")),
+            _ => false,
+        }
+    }
+
+    /// The conversation to create when the store does not hold it yet.
+    pub fn new_conversation(&self, from_owner: bool) -> Conversation {
+        let thread = self.message.conversation_id.clone();
+        let sender = &self.message.sender;
+        let participants = match (from_owner, &self.sender_id) {
+            (false, Some(id)) => vec![Participant {
+                profile_id: id.clone(),
+                name: sender.name.clone(),
+                headline: None,
+                profile_url: sender.profile_url.clone(),
+                picture_url: self.sender_picture.clone(),
+                picture_expires_at: None,
+                distance: None,
+                raw_distance: None,
+                member_badge_type: None,
+                participant_urn: sender.urn.clone(),
+                backend_urn: None,
+                host_identity_urn: None,
+            }],
+            _ => Vec::new(),
+        };
+        Conversation {
+            id: thread.clone(),
+            urn: None,
+            provider: Provider::ConnectSafely,
+            thread_id: thread.clone(),
+            backend_urn: Some(self.conversation_urn.clone())
+                .filter(|u| u.starts_with("urn:li:messagingThread:")),
+            url: Some(format!(
+                "https://www.linkedin.com/messaging/thread/{thread}/"
+            )),
+            participants,
+            unread_count: 0,
+            is_read: true,
+            last_activity_at: None,
+            created_at: None,
+            last_read_at: None,
+            state: None,
+            latest_message: None,
+            account: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LinkupEvent {
+    event_id: String,
+    #[serde(default)]
+    event: Option<String>,
+}
+
+/// Reads a signed LinkupAPI event: its id, or `Err` naming what is wrong. Every event type
+/// means "the inbox changed": one head sync.
+pub fn linkup_event(body: &[u8]) -> Result<String, &'static str> {
+    let event: LinkupEvent = serde_json::from_slice(body).map_err(|_| "not a LinkupAPI event")?;
+    let _ = event.event;
+    let id = event.event_id.trim();
+    if id.is_empty() || id.len() > 256 {
+        return Err("event_id is missing or too long");
+    }
+    Ok(id.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn sign(secret: &str, parts: &[&[u8]]) -> String {
+        let mut mac = mac(secret);
+        for part in parts {
+            mac.update(part);
+        }
+        hex(&mac.finalize().into_bytes())
+    }
+
+    #[test]
+    fn connectsafely_signatures_verify_over_the_raw_bytes() {
+        let body = br#"{"event":"message.received"}"#;
+        let good = format!("sha256={}", sign("s3cret", &[body]));
+        assert!(connectsafely_signed("s3cret", body, Some(&good)));
+        assert!(!connectsafely_signed("other", body, Some(&good)));
+        assert!(!connectsafely_signed(
+            "s3cret",
+            b"{ \"event\":\"message.received\"}",
+            Some(&good)
+        ));
+        assert!(!connectsafely_signed("s3cret", body, None));
+        assert!(
+            !connectsafely_signed("s3cret", body, Some(&good[7..])),
+            "no scheme"
+        );
+        assert!(!connectsafely_signed("s3cret", body, Some("sha256=zz")));
+        assert!(!connectsafely_signed(
+            "s3cret",
+            body,
+            Some(&good[..good.len() - 2])
+        ));
+    }
+
+    #[test]
+    fn linkup_signatures_bind_the_timestamp_and_refuse_skew() {
+        let body = br#"{"event_id":"evt_1"}"#;
+        let now = 1_800_000_000;
+        let signed =
+            |ts: u64| format!("v1={}", sign("k", &[ts.to_string().as_bytes(), b".", body]));
+        let ts = now.to_string();
+        assert!(linkup_signed("k", body, Some(&ts), Some(&signed(now)), now));
+        assert!(linkup_signed(
+            "k",
+            body,
+            Some(&(now - 300).to_string()),
+            Some(&signed(now - 300)),
+            now
+        ));
+        assert!(
+            !linkup_signed(
+                "k",
+                body,
+                Some(&(now - 301).to_string()),
+                Some(&signed(now - 301)),
+                now
+            ),
+            "stale"
+        );
+        assert!(
+            !linkup_signed(
+                "k",
+                body,
+                Some(&(now + 301).to_string()),
+                Some(&signed(now + 301)),
+                now
+            ),
+            "future"
+        );
+        assert!(
+            !linkup_signed(
+                "k",
+                body,
+                Some(&(now + 1).to_string()),
+                Some(&signed(now)),
+                now
+            ),
+            "another timestamp"
+        );
+        assert!(!linkup_signed("k", body, None, Some(&signed(now)), now));
+        assert!(!linkup_signed(
+            "k",
+            body,
+            Some("-1"),
+            Some(&signed(now)),
+            now
+        ));
+        assert!(!linkup_signed(
+            "x",
+            body,
+            Some(&ts),
+            Some(&signed(now)),
+            now
+        ));
+    }
+
+    #[test]
+    fn a_connectsafely_message_is_read_as_untrusted_input() {
+        let body = br#"{"event":"message.received","object":"event","data":{"id":"evt","message_urn":"urn:li:msg_message:1","account_id":"acc","provider":"LINKEDIN","sender":{"id":"ACoAAB","name":"Sam <b>","profile_url":"https://www.linkedin.com/in/sam/","profile_picture":"javascript:alert(1)"},"body":"Hi","timestamp":"2026-11-24T10:00:00Z","conversation_id":"urn:li:messagingThread:2-abc=","attachments":[{}]}}"#;
+        let ConnectSafelyPush::Message(pushed) = connectsafely_event(body).unwrap() else {
+            panic!("a message")
+        };
+        assert_eq!(pushed.message.conversation_id, "2-abc=");
+        assert_eq!(pushed.message.sent_at, 1_795_514_400_000);
+        assert_eq!(pushed.sender_picture, None, "only https pictures");
+        assert!(pushed.has_attachment);
+        assert!(pushed.from_owner(Some("urn:li:fsd_profile:ACoAAB")));
+        assert!(!pushed.from_owner(Some("urn:li:fsd_profile:ACoAAX")));
+        assert!(!pushed.from_owner(None));
+        let seed = pushed.new_conversation(false);
+        assert_eq!(seed.participants[0].name, "Sam <b>");
+        assert_eq!(
+            connectsafely_event(br#"{"event":"message.read","data":null}"#).unwrap(),
+            ConnectSafelyPush::Ignored
+        );
+        for bad in [
+            &br#"{"event":"message.received","data":{"message_urn":"u","timestamp":"x","conversation_id":"urn:li:messagingThread:2-a"}}"#[..],
+            br#"{"event":"message.received","data":{"message_urn":"u","timestamp":1,"conversation_id":"nothing"}}"#,
+            br#"{"event":"message.received","data":{"message_urn":"","timestamp":1,"conversation_id":"2-a"}}"#,
+            b"[]",
+        ] {
+            assert!(connectsafely_event(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn a_linkup_event_is_its_id() {
+        assert_eq!(
+            linkup_event(br#"{"event_id":"evt_9","event":"message_received"}"#).unwrap(),
+            "evt_9"
+        );
+        assert!(linkup_event(br#"{"event_id":""}"#).is_err());
+        assert!(linkup_event(b"{}").is_err());
+    }
+}
