@@ -35,6 +35,10 @@ const ACCOUNT = /^[A-Za-z0-9._-]{1,64}$/;
 const PUSH_POLL_MS = 300_000;
 /** A push session that lasted this long was healthy: the next one starts without backoff. */
 const HEALTHY_MS = 60_000;
+/** Milliseconds between two `ping`s on each socket; a socket silent for two of them is dead. */
+const PING_MS = 45_000;
+/** Conversation states remembered to deliver each state once (the oldest are forgotten). */
+const REMEMBERED = 10_000;
 /** Errors after which a poll or a socket is tried again (after a backoff). */
 const RETRYABLE = ["NETWORK_ERROR", "UNAVAILABLE", "UPSTREAM_ERROR", "MALFORMED_RESPONSE", "RATE_LIMITED"];
 /** Answers to `POST /v1/live` of a proxy without a push channel: poll only. */
@@ -55,18 +59,29 @@ export class InboxClient extends WasmClient {
 
   async listAccounts() {
     const { accounts } = await proxyCall(proxyOf(this), "GET", "/v1/accounts", {});
-    if (!Array.isArray(accounts)) throw inboxError("MALFORMED_RESPONSE", "accounts: expected an array");
+    if (!Array.isArray(accounts) || !accounts.every((a) => typeof a?.id === "string")) {
+      throw inboxError("MALFORMED_RESPONSE", "/v1/accounts: expected { accounts: [{ id, label, ... }] }");
+    }
     return accounts.map((a) => ({
       id: a.id, label: a.label, providers: a.providers ?? [], unreadTotal: a.unreadTotal ?? null,
       budgetLeftToday: { connectsafelyCalls: null, linkupCredits: null, sends: null, ...a.budgetLeftToday },
     }));
   }
 
-  watch({ signal, account = "all", interval = 30_000, webSocket = globalThis.WebSocket } = {}) {
+  watch(options = {}) {
     const proxy = proxyOf(this);
-    if (typeof account !== "string" || !ACCOUNT.test(account)) throw inboxError("INVALID_INPUT", 'account: must be an account id or "all"', "account");
-    if (!(interval > 0 && interval < 2 ** 31)) throw inboxError("INVALID_INPUT", "interval: must be a number of milliseconds", "interval");
-    return watchChanges(proxy, { signal, account, interval, webSocket: webSocket ?? null });
+    if (options === null || typeof options !== "object") throw inboxError("INVALID_INPUT", "options: must be an object", "options");
+    const known = ["signal", "account", "interval", "webSocket"];
+    const unknown = Object.keys(options).find((name) => !known.includes(name));
+    if (unknown) throw inboxError("INVALID_INPUT", `options: unknown option ${JSON.stringify(unknown)}; allowed: ${known.join(", ")}`, "options");
+    const { signal, account = "all", interval = 30_000, webSocket = globalThis.WebSocket } = options;
+    if (signal != null && (typeof signal.addEventListener !== "function" || typeof signal.removeEventListener !== "function")) {
+      throw inboxError("INVALID_INPUT", "signal: must be an AbortSignal", "signal");
+    }
+    if (typeof account !== "string" || !ACCOUNT.test(account)) throw inboxError("INVALID_INPUT", 'account: must be an account id (1-64 of A-Z a-z 0-9 . _ -) or "all"', "account");
+    if (typeof interval !== "number" || !(interval >= 100 && interval < 2 ** 31)) throw inboxError("INVALID_INPUT", "interval: must be a number of milliseconds, at least 100", "interval");
+    if (webSocket != null && typeof webSocket !== "function") throw inboxError("INVALID_INPUT", "webSocket: must be a WebSocket class, or null to poll", "webSocket");
+    return watchChanges(proxy, { signal: signal ?? undefined, account, interval, webSocket: webSocket ?? null });
   }
 }
 
@@ -138,7 +153,9 @@ async function* watchChanges(proxy, { signal, account, interval, webSocket }) {
     const last = delivered.get(key);
     // An older state than the one delivered (a frame that raced a poll) is skipped.
     if (last && (last.state === state || (c.lastActivityAt ?? 0) < last.at)) return false;
+    delivered.delete(key); // the Map's order: least recently delivered first
     delivered.set(key, { state, at: c.lastActivityAt ?? 0 });
+    if (delivered.size > REMEMBERED) delivered.delete(delivered.keys().next().value);
     return true;
   });
   function* eventsOf(id, unreadTotal, conversations) {
@@ -218,29 +235,50 @@ async function* watchChanges(proxy, { signal, account, interval, webSocket }) {
 }
 
 /**
- * Asks the proxy for the sockets of `account` (`POST /v1/live`) and opens them all (within
- * 15 s); frames are queued on the session, and a closed or failed socket closes it.
+ * Asks the proxy for the sockets of `account` (`POST /v1/live`: one URL per account, with a
+ * ticket valid 60 s) and opens them all (within 15 s). Change frames are queued on the session;
+ * each socket is pinged every PING_MS (the proxy answers `{"type":"pong"}`) and one silent for
+ * two pings, closed or failed closes the whole session (the watch then catches up and reconnects).
  */
 async function openSession(proxy, account, WebSocket, wake, signal) {
   const { sockets } = await proxyCall(proxy, "POST", "/v1/live", { account }, signal);
-  if (!Array.isArray(sockets) || !sockets.length) throw inboxError("MALFORMED_RESPONSE", "/v1/live: no sockets");
-  const session = { frames: [], closed: false, openedAt: 0, open: [] };
+  if (!Array.isArray(sockets) || !sockets.length || !sockets.every((s) => typeof s?.url === "string")) {
+    throw inboxError("MALFORMED_RESPONSE", "/v1/live: expected { sockets: [{ account, url }] }");
+  }
+  const session = { frames: [], closed: false, openedAt: 0, open: [], heard: new Map() };
+  let heartbeat;
   session.close = () => {
+    if (session.closed) return;
     session.closed = true;
+    clearInterval(heartbeat);
     for (const socket of session.open) try { socket.close(1000); } catch { /* closing already */ }
     wake.poke();
   };
   const opened = sockets.map(({ url }) => new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    let socket;
+    try {
+      socket = new WebSocket(url);
+    } catch (error) {
+      return reject(inboxError("NETWORK_ERROR", `the live socket could not be made: ${error?.message ?? error}`));
+    }
     session.open.push(socket);
+    session.heard.set(socket, Date.now());
     socket.addEventListener("open", resolve);
     socket.addEventListener("message", ({ data }) => {
+      session.heard.set(socket, Date.now());
+      let frame;
       try {
-        const frame = typeof data === "string" && JSON.parse(data);
-        if (frame?.type === "change" && !session.closed) { session.frames.push(frame); wake.poke(); }
+        frame = typeof data === "string" ? JSON.parse(data) : null;
       } catch { /* not a frame of ours */ }
+      if (frame?.type === "change" && typeof frame.account === "string" && !session.closed) {
+        session.frames.push(frame);
+        wake.poke();
+      }
     });
-    const fail = () => { reject(inboxError("NETWORK_ERROR", "the live socket closed")); if (!session.closed) session.close(); };
+    const fail = () => {
+      reject(inboxError("NETWORK_ERROR", "the live socket closed"));
+      session.close();
+    };
     socket.addEventListener("close", fail);
     socket.addEventListener("error", fail);
   }));
@@ -260,5 +298,12 @@ async function openSession(proxy, account, WebSocket, wake, signal) {
     signal?.removeEventListener("abort", onAbort);
   }
   session.openedAt = Date.now();
+  if (session.closed) return session; // closed between the last open and now
+  heartbeat = setInterval(() => {
+    for (const socket of session.open) {
+      if (Date.now() - session.heard.get(socket) > 2 * PING_MS + 5_000) return session.close();
+      try { socket.send("ping"); } catch { return session.close(); }
+    }
+  }, PING_MS);
   return session;
 }

@@ -60,6 +60,7 @@ export interface WatchSignal {
 /** A WebSocket class, as browsers, Node 22+ and workerd have it (`globalThis.WebSocket`). */
 export type WebSocketClass = new (url: string) => {
     addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
+    send(data: string): void;
     close(code?: number): void;
 };
 
@@ -69,9 +70,12 @@ export interface WatchOptions {
     signal?: WatchSignal;
     /** One of the client's account ids, or `"all"` (the default). */
     account?: string;
-    /** Milliseconds between two polls of `changes` when there is no push channel (default 30000). */
+    /** Milliseconds between two polls of `changes` when there is no push channel (default 30000, at least 100). */
     interval?: number;
-    /** The WebSocket class for the push channel: `globalThis.WebSocket` by default; `null` polls only. */
+    /**
+     * The WebSocket class for the push channel: `globalThis.WebSocket` by default (browsers,
+     * Node 22+, Node 20 with `--experimental-websocket`); without one, or `null`, `watch` polls.
+     */
     webSocket?: WebSocketClass | null;
 }
 

@@ -1,153 +1,149 @@
 // The live inbox (issue 18): `inbox.watch()` of the installed package against the Worker in
-// workerd. A ConnectSafely webhook signed here reaches the watcher through the push channel (a
-// child Node with a WebSocket: --experimental-websocket on Node 20, built in from 22) and,
-// where there is no WebSocket (this Node 20 process) or the socket fails, through polling of
-// `changes`. An abort ends the iterator and leaves nothing running.
+// workerd, a message simulated in the sandbox reaching it as the provider's webhook. This Node
+// 20 process has no WebSocket (no --experimental-websocket): watch() polls `changes`, and also
+// does after an injected socket fails. Ending the iterator (abort, break) leaves nothing
+// running: a watcher in a child Node, polling or with the push channel, exits by itself.
+// The push channel in-process: watch-socket.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { InboxClient } from "linkedin-inbox";
-import { startProxy, deliverWebhook, ALEX, PRIYA, TEAM_TOKEN } from "./workerd.mjs";
+import { startProxy, ALEX, PRIYA, TEAM_TOKEN } from "./workerd.mjs";
+import { countingClient, nthOf, eventWith, assertDelivered, until, childWatcher, exitWithin } from "./watching.mjs";
 
 let proxy;
 before(async () => { proxy = await startProxy(); });
 after(() => proxy?.stop());
 
-/** A client whose fetch reports each `changes` answer (the watcher has its starting token after the first). */
-function watchedClient() {
-  const answered = [];
-  let notify = () => {};
-  const fetch = async (url, init) => {
-    const response = await globalThis.fetch(url, init);
-    if (new URL(url).pathname === "/v1/changes") { answered.push(url); notify(); }
-    return response;
-  };
-  const changesAnswered = (n) => new Promise((resolve) => {
-    notify = () => { if (answered.length >= n) resolve(); };
-    notify();
-  });
-  return { inbox: new InboxClient(proxy.config(TEAM_TOKEN, { fetch })), changesAnswered, answered };
+async function rejection(promise) {
+  try { await promise; } catch (error) { return error; }
+  assert.fail("expected a rejection");
 }
 
-async function firstOf(account) {
-  const page = await new InboxClient(proxy.config()).listConversations({ account: account.id, count: 3 });
-  return page.items[2];
-}
-
-/** Takes events from `iterator` until one holds a conversation whose latest message is `text`. */
-async function eventWith(iterator, text) {
-  for (;;) {
-    const { value, done } = await iterator.next();
-    assert.ok(!done, "the watch ended early");
-    if (value.conversations.some((c) => c.latestMessage?.text === text)) return value;
-  }
-}
-
-test("without a WebSocket, watch polls changes and delivers the webhook's message", { timeout: 60_000 }, async () => {
+test("without a WebSocket, watch polls changes and delivers the simulated message; abort ends it at once", { timeout: 60_000 }, async () => {
   assert.equal(globalThis.WebSocket, undefined, "this Node has no WebSocket (Node 20 without the flag)");
-  const { inbox, changesAnswered } = watchedClient();
+  const conversation = await nthOf(proxy, ALEX);
+  const { inbox, calls } = countingClient(proxy, TEAM_TOKEN);
   const controller = new AbortController();
-  const events = inbox.watch({ signal: controller.signal, interval: 300 })[Symbol.asyncIterator]();
+  const events = inbox.watch({ signal: controller.signal, interval: 200 })[Symbol.asyncIterator]();
   const text = `polled ${Date.now()}`;
   const pending = eventWith(events, text);
-  await changesAnswered(1);
-  const conversation = await firstOf(ALEX);
-  assert.equal(await deliverWebhook(proxy.base, ALEX, conversation, text), 200);
-  const event = await pending;
-  assert.equal(event.account, "alex");
-  assert.equal(event.reset, false);
-  assert.ok(Number.isInteger(event.unreadTotal));
-  const changed = event.conversations.find((c) => c.latestMessage?.text === text);
-  assert.equal(changed.id, conversation.id);
-  assert.equal(changed.account, "alex");
-  // An abort while waiting ends the iterator.
+  await until(() => calls["/v1/changes"] >= 1, "the starting token");
+  await proxy.simulate(ALEX, text, conversation);
+  assertDelivered(await pending, ALEX, conversation, text);
+  assert.equal(calls["/v1/live"], undefined, "no push channel asked for without a WebSocket");
+  // An abort while the watcher sleeps ends the iterator promptly, and it stays ended.
   const next = events.next();
+  const started = Date.now();
   controller.abort();
   assert.deepEqual(await next, { value: undefined, done: true });
+  assert.ok(Date.now() - started < 1_000, `ended in ${Date.now() - started} ms`);
   assert.deepEqual(await events.next(), { value: undefined, done: true });
+  const polls = calls["/v1/changes"];
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(calls["/v1/changes"], polls, "no poll after the end");
+});
+
+test("a new conversation and several messages: every state once, in order", { timeout: 60_000 }, async () => {
+  await nthOf(proxy, PRIYA); // priya's store is synced before her webhooks
+  const { inbox, calls } = countingClient(proxy, TEAM_TOKEN);
+  const controller = new AbortController();
+  const seen = [];
+  const stamp = Date.now();
+  const texts = [`one ${stamp}`, `two ${stamp}`, `three ${stamp}`];
+  const collecting = (async () => {
+    for await (const event of inbox.watch({ signal: controller.signal, interval: 200, account: "priya" })) {
+      seen.push(event);
+      if (event.conversations.some((c) => c.latestMessage?.text === texts[2])) return;
+    }
+  })();
+  await until(() => calls["/v1/changes"] >= 1, "the starting token");
+  const made = await proxy.simulate(PRIYA, texts[0]);
+  await proxy.simulate(PRIYA, texts[1], made.conversation);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a poll in between
+  await proxy.simulate(PRIYA, texts[2], made.conversation);
+  await collecting;
+  controller.abort();
+  const states = seen.flatMap((e) => e.conversations).filter((c) => c.id === made.conversation);
+  assert.ok(states.length >= 1 && states.every((c) => c.account === "priya"));
+  const shown = states.map((c) => c.latestMessage.text);
+  assert.equal(new Set(shown).size, shown.length, `each state once: ${shown}`);
+  assert.deepEqual(shown, texts.filter((t) => shown.includes(t)), "in order");
+  assert.equal(shown.at(-1), texts[2]);
 });
 
 test("a socket that fails falls back to polling; one account watched sees only its changes", { timeout: 60_000 }, async () => {
-  let opened = 0;
+  let made = 0;
   class Failing {
-    constructor() { opened++; this.listeners = {}; setTimeout(() => this.listeners.error?.({}), 5); }
+    constructor() { made++; this.listeners = {}; setTimeout(() => this.listeners.error?.({}), 5); }
     addEventListener(type, listener) { this.listeners[type] = listener; }
+    send() {}
     close() {}
   }
-  const { inbox, changesAnswered } = watchedClient();
+  const [alexThread, priyaThread] = [await nthOf(proxy, ALEX), await nthOf(proxy, PRIYA)];
+  const { inbox, calls } = countingClient(proxy, TEAM_TOKEN);
   const controller = new AbortController();
-  const events = inbox.watch({ signal: controller.signal, account: "priya", interval: 300, webSocket: Failing })[Symbol.asyncIterator]();
+  const events = inbox.watch({ signal: controller.signal, account: "priya", interval: 200, webSocket: Failing })[Symbol.asyncIterator]();
   const text = `fallback ${Date.now()}`;
   const pending = eventWith(events, text);
-  await changesAnswered(1);
-  assert.equal(await deliverWebhook(proxy.base, ALEX, await firstOf(ALEX), `not priya ${Date.now()}`), 200);
-  assert.equal(await deliverWebhook(proxy.base, PRIYA, await firstOf(PRIYA), text), 200);
+  await until(() => made >= 1, "a socket");
+  await proxy.simulate(ALEX, `not priya ${Date.now()}`, alexThread);
+  await proxy.simulate(PRIYA, text, priyaThread);
   const event = await pending;
-  assert.equal(event.account, "priya");
-  assert.ok(opened >= 1, "the push channel was tried");
+  assertDelivered(event, PRIYA, priyaThread, text);
+  assert.ok(calls["/v1/live"] >= 1, "the push channel was asked for");
   controller.abort();
   assert.deepEqual(await events.next(), { value: undefined, done: true });
 });
 
-test("an aborted signal ends the iterator at once", async () => {
+test("an account the client does not list ends the watch with NOT_FOUND", async () => {
+  const solo = new InboxClient(proxy.config("npm-alex-token"));
+  const error = await rejection(solo.watch({ account: "priya", webSocket: null })[Symbol.asyncIterator]().next());
+  assert.equal(error.code, "NOT_FOUND");
+  const wrongToken = await rejection(new InboxClient(proxy.config("nope")).watch()[Symbol.asyncIterator]().next());
+  assert.equal(wrongToken.code, "UNAUTHORIZED");
+});
+
+test("bad options are INVALID_INPUT naming the option, before any request; an aborted signal ends at once", async () => {
+  const inbox = new InboxClient(proxy.config());
   const controller = new AbortController();
   controller.abort();
-  const events = new InboxClient(proxy.config()).watch({ signal: controller.signal });
-  assert.deepEqual(await events[Symbol.asyncIterator]().next(), { value: undefined, done: true });
-  assert.throws(() => new InboxClient(proxy.config()).watch({ account: "a b" }), (e) => e.code === "INVALID_INPUT" && e.field === "account");
-  assert.throws(() => new InboxClient(proxy.config()).watch({ interval: 0 }), (e) => e.field === "interval");
-});
-
-// The watcher in a child Node with a WebSocket: it prints each socket opened, each event, and
-// "ended" when the iterator ends; its process must then exit by itself (nothing left running).
-const CHILD = `
-import { InboxClient } from "linkedin-inbox";
-const [base, token, text] = process.argv.slice(1);
-const print = (value) => console.log(JSON.stringify(value));
-class Watched extends WebSocket {
-  constructor(url) { super(url); this.addEventListener("open", () => print({ open: url.replace(/ticket=.*/, "ticket=…") })); }
-}
-const controller = new AbortController();
-const inbox = new InboxClient({ proxy: { url: base, token } });
-// Polls are 10 minutes apart: only the push channel can deliver within the test.
-for await (const event of inbox.watch({ signal: controller.signal, interval: 600000, webSocket: Watched })) {
-  print({ event });
-  if (event.conversations.some((c) => c.latestMessage?.text === text)) controller.abort();
-}
-print({ ended: true });
-`;
-
-test("with a WebSocket, watch delivers the webhook's message through the push channel, and the process exits after the abort", { timeout: 90_000 }, async () => {
-  const text = `pushed ${Date.now()}`;
-  const child = spawn(process.execPath, ["--experimental-websocket", "--input-type=module", "-e", CHILD, proxy.base, TEAM_TOKEN, text], { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout });
-  const seen = [];
-  const waitFor = (predicate) => new Promise((resolve, reject) => {
-    const check = (line) => {
-      const value = JSON.parse(line);
-      seen.push(value);
-      if (predicate(value)) { lines.off("line", check); resolve(value); }
-    };
-    lines.on("line", check);
-    exited.then((code) => reject(new Error(`child exited (${code}) early: ${JSON.stringify(seen)}\n${stderr}`)));
-  });
-  try {
-    // One socket per account of the team.
-    let sockets = 0;
-    await waitFor((v) => v.open && ++sockets === 3);
-    const conversation = await firstOf(ALEX);
-    assert.equal(await deliverWebhook(proxy.base, ALEX, conversation, text), 200);
-    const { event } = await waitFor((v) => v.event?.conversations.some((c) => c.latestMessage?.text === text));
-    assert.equal(event.account, "alex");
-    assert.equal(event.conversations.find((c) => c.latestMessage?.text === text).id, conversation.id);
-    await waitFor((v) => v.ended);
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 10_000))]);
-    assert.equal(code, 0, stderr);
-  } finally {
-    child.kill();
+  assert.deepEqual(await inbox.watch({ signal: controller.signal })[Symbol.asyncIterator]().next(), { value: undefined, done: true });
+  const bad = [
+    [{ account: "a b" }, "account"], [{ account: "" }, "account"], [{ account: 7 }, "account"],
+    [{ interval: 0 }, "interval"], [{ interval: "1000" }, "interval"], [{ interval: Number.NaN }, "interval"],
+    [{ signal: "stop" }, "signal"], [{ webSocket: "ws" }, "webSocket"], [{ intervalMs: 5 }, "options"], ["all", "options"],
+  ];
+  for (const [options, field] of bad) {
+    assert.throws(() => inbox.watch(options), (e) => e.name === "InboxError" && e.code === "INVALID_INPUT" && e.field === field, JSON.stringify(options));
   }
 });
+
+for (const [mode, nodeArgs] of [["polling", []], ["the push channel", ["--experimental-websocket"]]]) {
+  for (const how of ["abort", "break"]) {
+    test(`a watcher (${mode}) ended by ${how} leaves nothing running: its process exits by itself`, { timeout: 90_000 }, async () => {
+      const conversation = await nthOf(proxy, ALEX);
+      const text = `child ${mode} ${how} ${Date.now()}`;
+      // Polls 10 minutes apart with the push channel: only a socket delivers within the test.
+      const interval = nodeArgs.length ? "600000" : "200";
+      const watcher = childWatcher(nodeArgs, [proxy.base, TEAM_TOKEN, text, how, interval]);
+      try {
+        if (nodeArgs.length) {
+          // One socket per account of the team, then the catch-up poll after they opened.
+          await until(() => watcher.count((v) => v.open) === 3 && watcher.count((v) => v.changes) >= 2, "three sockets");
+        } else {
+          await watcher.waitFor((v) => v.changes, "the starting token");
+        }
+        const polls = watcher.count((v) => v.changes);
+        await proxy.simulate(ALEX, text, conversation);
+        const { event } = await watcher.waitFor((v) => v.event, "the event");
+        assertDelivered(event, ALEX, conversation, text);
+        if (nodeArgs.length) assert.equal(watcher.count((v) => v.changes), polls, "delivered by the socket, not a poll");
+        const ended = await watcher.waitFor((v) => v.ended, "the end");
+        assert.equal(ended.sockets, nodeArgs.length > 0);
+        assert.equal(await exitWithin(watcher, 5_000), 0, watcher.stderr());
+      } finally {
+        watcher.kill();
+      }
+    });
+  }
+}

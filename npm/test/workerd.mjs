@@ -1,7 +1,6 @@
 // The Worker in workerd (the repository's tests/js/worker.mjs) with a team client of the three
 // sandbox demo accounts, for the tests of the installed package through the proxy (issues 18
 // and 20). REPO is the repository: the Worker is started from there.
-import { createHmac, randomUUID } from "node:crypto";
 import { startSandbox } from "./sandbox.mjs";
 
 const { startWorker } = await import(`${process.env.REPO}/tests/js/worker.mjs`);
@@ -12,7 +11,10 @@ export const PRIYA = { id: "priya", label: "Priya Iyer", account: "6a7b8c9d0e1f2
 export const TEAM_TOKEN = "npm-team-token";
 export const ALEX_TOKEN = "npm-alex-token";
 
-/** The sandbox and a Worker whose `team` client lists alex, titouan and priya; `solo` lists alex. */
+/**
+ * The sandbox and a Worker whose `team` client lists alex, titouan and priya; `solo` lists alex.
+ * The sandbox delivers each account's ConnectSafely webhooks to the Worker (`simulate`).
+ */
 export async function startProxy() {
   const sandbox = await startSandbox(["--daily-limit", "100000"]);
   let worker;
@@ -25,7 +27,15 @@ export async function startProxy() {
       ],
       vars: { RATE_LIMIT_PER_MINUTE: "0" },
     });
+    for (const account of [ALEX, TITOUAN, PRIYA]) {
+      const answer = await sandbox.control("POST", "webhooks", {
+        provider: "connectsafely", account: account.account,
+        url: `${worker.base}/v1/webhooks/connectsafely/${account.id}`, secret: account.connectsafelyWebhookSecret,
+      });
+      if (!answer.webhooks) throw new Error(`the sandbox refused the webhook target: ${JSON.stringify(answer)}`);
+    }
   } catch (error) {
+    await worker?.stop();
     sandbox.stop();
     throw error;
   }
@@ -34,39 +44,17 @@ export async function startProxy() {
     base: worker.base,
     logs: worker.logs,
     config: (token = TEAM_TOKEN, extra = {}) => ({ proxy: { url: worker.base, token }, ...extra }),
+    /**
+     * A message from the other participant of `conversation` (a thread id of `account`, or a
+     * new conversation when absent) arrives in the sandbox, which delivers its ConnectSafely
+     * webhook to the Worker; resolves once the Worker answered it (200 checked).
+     */
+    simulate: async (account, text, conversation) => {
+      const answer = await sandbox.control("POST", "simulate", { account: account.account, text, ...(conversation && { conversation }) });
+      const statuses = (answer.deliveries ?? []).map((d) => d.status);
+      if (statuses.length !== 1 || statuses[0] !== 200) throw new Error(`simulate: ${JSON.stringify(answer)}`);
+      return answer;
+    },
     stop: async () => { await worker.stop(); sandbox.stop(); },
   };
-}
-
-/**
- * Delivers a ConnectSafely `message.received` webhook, signed as the contract says, to the
- * Worker: `text` from the other participant of `conversation` (an item of a list, with its
- * `account`). Returns the HTTP status.
- */
-export async function deliverWebhook(base, account, conversation, text) {
-  const other = conversation.participants[0];
-  const thread = conversation.backendUrn ?? `urn:li:messagingThread:${conversation.id}`;
-  const body = JSON.stringify({
-    event: "message.received",
-    object: "event",
-    data: {
-      id: `evt_${randomUUID()}`,
-      message_urn: `urn:li:msg_message:(urn:li:fsd_profile:${other.profileId},${randomUUID()})`,
-      account_id: account.account,
-      provider: "LINKEDIN",
-      sender: { id: other.profileId, name: other.name, profile_url: other.profileUrl, profile_picture: null },
-      body: text,
-      timestamp: new Date().toISOString(),
-      conversation_id: thread,
-      attachments: [],
-    },
-  });
-  const signature = `sha256=${createHmac("sha256", account.connectsafelyWebhookSecret).update(body).digest("hex")}`;
-  const response = await fetch(`${base}/v1/webhooks/connectsafely/${account.id}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-webhook-signature": signature },
-    body,
-  });
-  await response.text();
-  return response.status;
 }
