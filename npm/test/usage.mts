@@ -7,7 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
-  type Account, type ChangeEvent, type WatchOptions, type WatchSignal,
+  type Account, type BudgetLeftToday, type ChangeEvent, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -97,8 +97,17 @@ async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number
   for await (const c of inbox.conversations({ account: first?.id ?? "all", count: 50 })) void c.account;
   await inbox.listMessages({ conversationId: "2-abc", account: "alex" });
   await inbox.sendMessage({ profileUrl: "https://www.linkedin.com/in/ana/", text: "Hi", account: "alex" });
-  await inbox.markRead("2-abc", { account: "alex" });
+  const mark: MarkOptions = { account: "alex" };
+  await inbox.markRead("2-abc", mark);
   await inbox.markUnread("2-abc");
+  // A WebSocket class of one's own (the `ws` package's has this shape).
+  const Socket: WebSocketClass = class {
+    constructor(readonly url: string) {}
+    addEventListener(type: string, listener: (event: { data?: unknown }) => void): void { void type; void listener; }
+    send(data: string): void { void data; }
+    close(code?: number): void { void code; }
+  };
+  inbox.watch({ webSocket: Socket });
   const options: WatchOptions = { signal, account: "alex", interval: 10_000, webSocket: null };
   for await (const event of inbox.watch(options)) {
     const change: ChangeEvent = event;
@@ -115,6 +124,23 @@ async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number
   inbox.watch({ intervalMs: 5 });
   // @ts-expect-error: markRead's second argument is options
   await inbox.markRead("2-abc", "alex");
+  // @ts-expect-error: webSocket is a class (or null)
+  inbox.watch({ webSocket: "wss://proxy.example" });
+  // @ts-expect-error: interval is milliseconds, a number
+  inbox.watch({ interval: "30s" });
+  const budget: BudgetLeftToday | undefined = list[0]?.budgetLeftToday;
+  const credits: number | null | undefined = budget?.linkupCredits;
+  const providers: string[] = list.flatMap((a) => a.providers);
+  const iterator = inbox.watch({ account: "all" });
+  const step = await iterator.next();
+  if (!step.done) {
+    const event: ChangeEvent = step.value;
+    const whose: string = event.account;
+    const firstOwner: string | undefined = event.conversations[0]?.account;
+    void whose; void firstOwner;
+  }
+  await iterator.return?.();
+  void credits; void providers;
   return unread ?? 0;
 }
 void accounts;

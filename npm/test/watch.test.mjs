@@ -1,6 +1,6 @@
 // The live inbox (issue 18): `inbox.watch()` of the installed package against the Worker in
-// workerd, a message simulated in the sandbox reaching it as the provider's webhook. This Node
-// 20 process has no WebSocket (no --experimental-websocket): watch() polls `changes`, and also
+// workerd, a message simulated in the sandbox reaching it as the provider's webhook. Without a
+// WebSocket (Node 20 without --experimental-websocket) watch() polls `changes`, and also
 // does after an injected socket fails. Ending the iterator (abort, break) leaves nothing
 // running: a watcher in a child Node, polling or with the push channel, exits by itself.
 // The push channel in-process: watch-socket.test.mjs.
@@ -20,11 +20,12 @@ async function rejection(promise) {
 }
 
 test("without a WebSocket, watch polls changes and delivers the simulated message; abort ends it at once", { timeout: 60_000 }, async () => {
-  assert.equal(globalThis.WebSocket, undefined, "this Node has no WebSocket (Node 20 without the flag)");
+  // Node 22+ has a WebSocket: `webSocket: null` is then what Node 20 does by default.
+  const noSocket = globalThis.WebSocket === undefined ? {} : { webSocket: null };
   const conversation = await nthOf(proxy, ALEX);
   const { inbox, calls } = countingClient(proxy, TEAM_TOKEN);
   const controller = new AbortController();
-  const events = inbox.watch({ signal: controller.signal, interval: 200 })[Symbol.asyncIterator]();
+  const events = inbox.watch({ signal: controller.signal, interval: 200, ...noSocket })[Symbol.asyncIterator]();
   const text = `polled ${Date.now()}`;
   const pending = eventWith(events, text);
   await until(() => calls["/v1/changes"] >= 1, "the starting token");
@@ -118,16 +119,17 @@ test("bad options are INVALID_INPUT naming the option, before any request; an ab
   }
 });
 
-for (const [mode, nodeArgs] of [["polling", []], ["the push channel", ["--experimental-websocket"]]]) {
+for (const [mode, nodeArgs] of [["polling", ["--no-experimental-websocket"]], ["the push channel", ["--experimental-websocket"]]]) {
   for (const how of ["abort", "break"]) {
     test(`a watcher (${mode}) ended by ${how} leaves nothing running: its process exits by itself`, { timeout: 90_000 }, async () => {
       const conversation = await nthOf(proxy, ALEX);
       const text = `child ${mode} ${how} ${Date.now()}`;
       // Polls 10 minutes apart with the push channel: only a socket delivers within the test.
-      const interval = nodeArgs.length ? "600000" : "200";
+      const push = nodeArgs[0] === "--experimental-websocket";
+      const interval = push ? "600000" : "200";
       const watcher = childWatcher(nodeArgs, [proxy.base, TEAM_TOKEN, text, how, interval]);
       try {
-        if (nodeArgs.length) {
+        if (push) {
           // One socket per account of the team, then the catch-up poll after they opened.
           await until(() => watcher.count((v) => v.open) === 3 && watcher.count((v) => v.changes) >= 2, "three sockets");
         } else {
@@ -137,9 +139,9 @@ for (const [mode, nodeArgs] of [["polling", []], ["the push channel", ["--experi
         await proxy.simulate(ALEX, text, conversation);
         const { event } = await watcher.waitFor((v) => v.event, "the event");
         assertDelivered(event, ALEX, conversation, text);
-        if (nodeArgs.length) assert.equal(watcher.count((v) => v.changes), polls, "delivered by the socket, not a poll");
+        if (push) assert.equal(watcher.count((v) => v.changes), polls, "delivered by the socket, not a poll");
         const ended = await watcher.waitFor((v) => v.ended, "the end");
-        assert.equal(ended.sockets, nodeArgs.length > 0);
+        assert.equal(ended.sockets, push);
         assert.equal(await exitWithin(watcher, 5_000), 0, watcher.stderr());
       } finally {
         watcher.kill();
