@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { InboxClient, buildRequest, PageWalker } from "linkedin-inbox";
 import { directConfig } from "./sandbox.mjs";
-import { startProxy, ALEX_TOKEN } from "./workerd.mjs";
+import { startProxy, ALEX, TITOUAN, PRIYA, ALEX_TOKEN } from "./workerd.mjs";
 
 let proxy;
 before(async () => { proxy = await startProxy(); });
@@ -24,17 +24,35 @@ async function all(iterator) {
   return items;
 }
 
-test("listAccounts lists the client's accounts, typed, in the registry's order", async () => {
-  const accounts = await new InboxClient(proxy.config()).listAccounts();
-  assert.deepEqual(accounts.map((a) => [a.id, a.label]), [["alex", "Alex Morgan"], ["titouan", "Titouan Prioux"], ["priya", "Priya Iyer"]]);
-  assert.deepEqual(accounts.map((a) => a.providers), [["connectsafely", "linkup"], ["connectsafely"], ["connectsafely", "linkup"]]);
-  for (const account of accounts) {
-    assert.ok(account.unreadTotal === null || Number.isInteger(account.unreadTotal));
+test("listAccounts: the client's accounts in the registry's order, their unread totals and budgets left", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const before = await inbox.listAccounts();
+  assert.deepEqual(before.map((a) => [a.id, a.label]), [["alex", "Alex Morgan"], ["titouan", "Titouan Prioux"], ["priya", "Priya Iyer"]]);
+  assert.deepEqual(before.map((a) => a.providers), [["connectsafely", "linkup"], ["connectsafely"], ["connectsafely", "linkup"]]);
+  assert.deepEqual(before.map((a) => a.unreadTotal), [null, null, null], "no store synced yet");
+  for (const account of before) {
     assert.deepEqual(Object.keys(account.budgetLeftToday).sort(), ["connectsafelyCalls", "linkupCredits", "sends"]);
+    assert.ok(Number.isInteger(account.budgetLeftToday.connectsafelyCalls) && Number.isInteger(account.budgetLeftToday.sends));
   }
-  assert.equal(accounts[1].budgetLeftToday.linkupCredits, null, "titouan has no LinkupAPI");
+  assert.equal(before[1].budgetLeftToday.linkupCredits, null, "titouan has no LinkupAPI");
+  assert.ok(Number.isInteger(before[0].budgetLeftToday.linkupCredits));
+  // A walk of every account syncs their stores: the totals are the walk's unread conversations,
+  // and each account's ConnectSafely budget is down by the sandbox's count of its calls.
+  const unread = Object.fromEntries(ORDER.map((id) => [id, 0]));
+  for await (const c of inbox.conversations({ account: "all", count: 50 })) if (c.unreadCount > 0) unread[c.account]++;
+  const after = await inbox.listAccounts();
+  assert.deepEqual(after.map((a) => a.unreadTotal), ORDER.map((id) => unread[id]));
+  assert.ok(ORDER.every((id) => unread[id] > 0));
+  const { callsByAccount } = await proxy.sandbox.stats();
+  for (const [i, account] of [ALEX, TITOUAN, PRIYA].entries()) {
+    const calls = callsByAccount.filter((c) => c.endpoint === "connectsafely" && c.account === account.account).reduce((n, c) => n + c.calls, 0);
+    assert.ok(calls > 0);
+    assert.equal(after[i].budgetLeftToday.connectsafelyCalls, before[i].budgetLeftToday.connectsafelyCalls - calls, account.id);
+    assert.equal(after[i].budgetLeftToday.sends, before[i].budgetLeftToday.sends);
+  }
   const solo = await new InboxClient(proxy.config(ALEX_TOKEN)).listAccounts();
   assert.deepEqual(solo.map((a) => a.id), ["alex"]);
+  assert.equal(solo[0].unreadTotal, unread.alex, "the same account, the same store");
   const wrongToken = await rejection(new InboxClient(proxy.config("nope")).listAccounts());
   assert.equal(wrongToken.code, "UNAUTHORIZED");
 });
@@ -42,17 +60,30 @@ test("listAccounts lists the client's accounts, typed, in the registry's order",
 test("a walk of all yields every account's conversations once, each with its account, newest first", async () => {
   const inbox = new InboxClient(proxy.config());
   const merged = await all(inbox.conversations({ account: "all", count: 7 }));
-  const each = [];
+  const walks = [];
   for (const id of ORDER) {
     const own = await all(inbox.conversations({ account: id, count: 25 }));
     assert.ok(own.length > 0 && own.every((c) => c.account === id), `every item of ${id} says so`);
-    each.push(...own);
+    walks.push(own);
   }
   const key = (c) => `${c.account}/${c.id}`;
   assert.equal(new Set(merged.map(key)).size, merged.length, "no item twice");
-  assert.deepEqual(merged.map(key).sort(), each.map(key).sort(), "the union of the accounts' walks");
-  const at = (c) => c.lastActivityAt ?? c.latestMessage?.sentAt ?? 0;
+  assert.deepEqual(merged.map(key).sort(), walks.flat().map(key).sort(), "the union of the accounts' walks");
+  const at = (c) => c.lastActivityAt ?? 0;
   assert.ok(merged.every((c, i) => i === 0 || at(merged[i - 1]) >= at(c)), "newest activity first");
+  // The contract's order: by last activity, ties in the registry's account order, then each
+  // store's order (a merge of the accounts' own walks).
+  const heads = walks.map(() => 0);
+  const expected = [];
+  for (;;) {
+    let pick = -1;
+    for (const [i, walk] of walks.entries()) {
+      if (heads[i] < walk.length && (pick < 0 || at(walk[heads[i]]) > at(walks[pick][heads[pick]]))) pick = i;
+    }
+    if (pick < 0) break;
+    expected.push(walks[pick][heads[pick]++]);
+  }
+  assert.deepEqual(merged.map(key), expected.map(key), "merged in the contract's order");
   // The default is all; one page says which account each item is of.
   const page = await inbox.listConversations({ count: 5 });
   assert.deepEqual(page.items.map(key), merged.slice(0, 5).map(key));
