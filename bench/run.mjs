@@ -12,6 +12,7 @@ import { latencies, replay } from "./worker.mjs";
 import { cpuPerRequest } from "./cpu.mjs";
 import { popupTimings } from "./popup.mjs";
 import { searchBench } from "./search.mjs";
+import { uniboxBench } from "./unibox.mjs";
 import { startSandbox } from "../tests/js/sandbox.mjs";
 import { startWorker } from "../tests/js/worker.mjs";
 
@@ -100,7 +101,7 @@ try {
   const cpu = await cpuPerRequest({ worker, token: clients[0].token });
   await sandbox.control("POST", "settings", { latencyMs: 150 });
   const range = (c) => `${fmt(c.min)} / ${fmt(c.median)}`;
-  say(`CPU time per request of the workerd process that runs the Worker and the Durable Object with its SQLite store (kernel utime + stime over 200 sequential requests; min / median of 5 runs; asked with `Accept-Encoding: identity`, since locally workerd gzips answers in this same process while on Cloudflare the edge compresses outside the Worker's CPU time; ${fmt(cpu.pageBytes / 1024)} KB page of 100 conversations):`);
+  say(`CPU time per request of the workerd process that runs the Worker and the Durable Object with its SQLite store (kernel utime + stime over 200 sequential requests; min / median of 5 runs; asked with \`Accept-Encoding: identity\`, since locally workerd gzips answers in this same process while on Cloudflare the edge compresses outside the Worker's CPU time; ${fmt(cpu.pageBytes / 1024)} KB page of 100 conversations):`);
   say();
   table(["request", "CPU ms", "minus the /health floor"], [
     ["`/health` (auth-free, no cache, no upstream: the local plumbing floor)", range(cpu.health), "—"],
@@ -151,6 +152,20 @@ try {
   table(["", "p50 ms", "p95 ms"], [
     ["search (FTS5 over names, headlines, latest messages and every message stored)", fmt(big.p50), fmt(big.p95)],
     ["floor: `/health` on the same Worker", fmt(big.healthP50), "—"],
+  ]);
+}
+
+// 7. One inbox over several accounts
+{
+  const u = await uniboxBench({ vars });
+  say("## 7. One inbox over several accounts (workerd, loopback)");
+  say();
+  say(`3 sandbox accounts of ${u.conversations} conversations each (${u.stored} stored, synced through the Worker in ${fmt(u.syncSeconds)} s), then the first ${u.count}-item page of \`?account=all\` (the merge of the three stores by last activity, one signed composite cursor) and of one account, ${u.requests} of each, interleaved; then workerd CPU per request (user runtime with the Durable Objects, 5 runs of 100, median (min)). Upstream calls during the measurement: ${u.upstreamDuring}.`);
+  say();
+  table(["first page", "p50 ms", "p95 ms", "workerd CPU ms/request"], [
+    ["`?account=all` (3 accounts merged)", fmt(u.all.p50), fmt(u.all.p95), `${fmt(u.all.cpu.median)} (${fmt(u.all.cpu.min)})`],
+    ["`?account=big0` (one account)", fmt(u.one.p50), fmt(u.one.p95), `${fmt(u.one.cpu.median)} (${fmt(u.one.cpu.min)})`],
+    ["ratio all / one", `${fmt(u.all.p50 / u.one.p50, 2)}×`, `${fmt(u.all.p95 / u.one.p95, 2)}×`, `${fmt(u.all.cpu.median / u.one.cpu.median, 2)}×`],
   ]);
 }
 

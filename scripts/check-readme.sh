@@ -15,5 +15,9 @@ for path in $(grep -oE '`(docs|npm|sandbox|src|tests|worker|www|bench|scripts)/[
 done
 # The npm README's error codes are the built package's (scripts/readme-error-codes.mjs).
 if [ -f npm/dist/error-codes.js ] && ! node scripts/readme-error-codes.mjs --check; then missing=1; fi
+# `make bench` is not run by the tests: its scripts must at least parse.
+for script in bench/*.mjs scripts/*.mjs; do
+  node --check "$script" 2>/dev/null || { echo "${script} does not parse (node --check)"; missing=1; }
+done
 [ "$missing" -eq 0 ] && echo "README commands and paths exist"
 exit "$missing"

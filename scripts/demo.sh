@@ -47,16 +47,31 @@ if [ -f worker/.dev.vars ]; then
 else
   mode="the provider sandbox (demo keys, no account needed)"
   proxy_token=$DEMO_TOKEN
-  setsid ./target/release/sandbox --port "$SANDBOX_PORT" > "$state/sandbox.log" 2>&1 &
-  pids+=($!)
   digest=$(printf '%s' "$DEMO_TOKEN" | sha256sum | cut -d' ' -f1)
-  # A fresh cursor-signing key per demo run (cursors of an earlier run are refused).
-  cursor_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  # Fresh per demo run: the cursor-signing key (cursors of an earlier run are refused) and the
+  # webhook signing secret the sandbox signs its pushed events with.
+  cursor_secret=$(random_hex)
+  webhook_secret=$(random_hex)
+  # The demo client runs the sandbox's three LinkedIn accounts (one inbox over all of them).
+  declare -A demo_accounts=([alex]=696ce9e780e0483585e4e553 [titouan]=5f1b2c3d4e5f60718293a4b5 [priya]=6a7b8c9d0e1f2a3b4c5d6e7f)
+  declare -A demo_labels=([alex]="Alex Morgan" [titouan]="Titouan Prioux" [priya]="Priya Iyer")
+  accounts_json="" webhook_args=(--webhook-secret "$webhook_secret")
+  for id in alex titouan priya; do
+    account=${demo_accounts[$id]}
+    accounts_json+="${accounts_json:+,}{\"id\":\"$id\",\"label\":\"${demo_labels[$id]}\",\"connectsafelyAccountId\":\"$account\",\"linkupLoginToken\":\"demo-login-token-$id\",\"connectsafelyWebhookSecret\":\"$webhook_secret\",\"linkupWebhookSecret\":\"$webhook_secret\"}"
+    for provider in connectsafely linkup; do
+      webhook_args+=(--webhook "$provider:$account=http://127.0.0.1:$WORKER_PORT/v1/webhooks/$provider/$id")
+    done
+  done
+  # --webhook turns on POST /__sandbox/simulate: a message arrives, its signed webhooks reach the Worker.
+  setsid ./target/release/sandbox --port "$SANDBOX_PORT" "${webhook_args[@]}" > "$state/sandbox.log" 2>&1 &
+  pids+=($!)
   cat > "$state/demo.vars" <<VARS
 CONNECTSAFELY_API_KEY=demo-connectsafely-key
 LINKUP_API_KEY=demo-linkup-key
 CURSOR_SECRET=$cursor_secret
-CLIENTS=[{"name":"demo","tokenSha256":"$digest","connectsafelyAccountId":"696ce9e780e0483585e4e553","linkupLoginToken":"demo-login-token-alex","allowedOrigins":["chrome-extension://$EXTENSION_ID","http://127.0.0.1:$WWW_PORT"]}]
+CLIENTS=[{"name":"demo","tokenSha256":"$digest","accounts":[$accounts_json],"allowedOrigins":["chrome-extension://$EXTENSION_ID","http://127.0.0.1:$WWW_PORT"]}]
 VARS
   worker_args=(--env-file "$state/demo.vars"
     --var "CONNECTSAFELY_BASE_URL:http://127.0.0.1:$SANDBOX_PORT/linkedin" --var "LINKUP_BASE_URL:http://127.0.0.1:$SANDBOX_PORT")
@@ -71,6 +86,13 @@ setsid node scripts/serve-www.mjs "$WWW_PORT" "http://127.0.0.1:$WORKER_PORT" "$
 pids+=($!)
 
 proxy="http://127.0.0.1:$WORKER_PORT"
+simulate_hint=""
+if [ ! -f worker/.dev.vars ]; then
+  simulate_hint="  4. A new message arrives (the sandbox pushes signed webhooks to the Worker; the badge and an
+     open popup follow):
+       curl -s -X POST 'http://127.0.0.1:$SANDBOX_PORT/__sandbox/simulate' -d '{\"account\":\"696ce9e780e0483585e4e553\",\"text\":\"Hello from the demo\"}'
+"
+fi
 for _ in $(seq 1 240); do
   curl -sf "$proxy/health" >/dev/null 2>&1 && break
   sleep 0.5
@@ -87,9 +109,10 @@ linkedin-inbox demo is running against $mode. Ctrl-C stops everything.
      pick $(pwd)/www   (its id is pinned: $EXTENSION_ID)
      then in its Options: Proxy URL  $proxy
                           Client token  $proxy_token
-  3. The proxy with curl:
-       curl -s -H 'Authorization: Bearer $proxy_token' '$proxy/v1/conversations?count=3&unread=true'
-
+  3. The proxy with curl (the demo client has three accounts: alex, titouan, priya):
+       curl -s -H 'Authorization: Bearer $proxy_token' '$proxy/v1/accounts'
+       curl -s -H 'Authorization: Bearer $proxy_token' '$proxy/v1/conversations?count=3&unread=true&account=all'
+$simulate_hint
 Logs: $state/{sandbox,worker,www}.log
 TXT
 wait -n "${pids[@]}" || true

@@ -22,6 +22,13 @@ check "the printed curl line answers through the Worker" \
   'curl -sf -H "Authorization: Bearer demo-client-token" "http://127.0.0.1:$WORKER_PORT/v1/conversations?count=3&unread=true" | grep -q "\"isRead\":false"'
 check "the popup page and its demo config are served" \
   'curl -sf "http://127.0.0.1:$WWW_PORT/popup.html" | grep -q "<title>LinkedIn Inbox" && curl -sf "http://127.0.0.1:$WWW_PORT/demo-config.json" | grep -q demo-client-token'
+check "the demo client runs the three demo accounts" \
+  'curl -sf -H "Authorization: Bearer demo-client-token" "http://127.0.0.1:$WORKER_PORT/v1/accounts" | grep -q "\"id\":\"alex\".*\"id\":\"titouan\".*\"id\":\"priya\""'
+simulate=$(grep -o "curl -s -X POST '[^']*/__sandbox/simulate' -d '[^']*'" "$log" | head -1)
+check "the printed simulate line delivers signed webhooks the Worker accepts" \
+  '[ -n "$simulate" ] && [ "$(eval "$simulate" | grep -o "\"status\":200" | wc -l)" -eq 2 ]'
+check "the simulated message is in the Worker's store" \
+  'curl -sf -H "Authorization: Bearer demo-client-token" "http://127.0.0.1:$WORKER_PORT/v1/conversations?account=all&keywords=Hello%20from%20the%20demo" | grep -q "\"account\":\"alex\""'
 second=$(bash scripts/demo.sh 2>&1); status=$?
 check "a second run refuses busy ports with a clear message" '[ $status -ne 0 ] && grep -q "is busy" <<<"$second"'
 kill -INT -- "-$demo" 2>/dev/null

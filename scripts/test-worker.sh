@@ -22,5 +22,5 @@ else
   dry_run_failed=1
 fi
 rm -rf "$dry"
-SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 worker/test/
+SANDBOX_BIN="$PWD/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap --test-concurrency=1 worker/test/
 [ -z "${dry_run_failed:-}" ]

@@ -67,6 +67,9 @@ pub struct Config {
     /// Conversations of an extra, large demo account (0: none), for benchmarks.
     #[serde(default)]
     pub big_account: usize,
+    /// How many such large accounts (`--big-accounts K`, 1 to 8; default 1).
+    #[serde(default = "one")]
+    pub big_accounts: usize,
     /// Serve `/__sandbox/simulate` and `/__sandbox/webhooks` (also on with `test_controls`
     /// or any webhook).
     pub simulate: bool,
@@ -77,6 +80,28 @@ pub struct Config {
 /// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
 pub const BIG_ACCOUNT_ID: &str = "b16b16b16b16b16b16b16b16";
 pub const BIG_ACCOUNT_TOKEN: &str = "demo-login-token-big";
+/// At most this many large accounts (`--big-accounts`).
+pub const MAX_BIG_ACCOUNTS: usize = 8;
+
+fn one() -> usize {
+    1
+}
+
+/// The ConnectSafely id of large account `k` (0: `BIG_ACCOUNT_ID`, then `b16…b01`, `b16…b02`…).
+pub fn big_account_id(k: usize) -> String {
+    match k {
+        0 => BIG_ACCOUNT_ID.into(),
+        k => format!("{}{k:02x}", &BIG_ACCOUNT_ID[..22]),
+    }
+}
+
+/// The LinkupAPI login token of large account `k` (0: `BIG_ACCOUNT_TOKEN`, then `…-big-1`…).
+pub fn big_account_token(k: usize) -> String {
+    match k {
+        0 => BIG_ACCOUNT_TOKEN.into(),
+        k => format!("{BIG_ACCOUNT_TOKEN}-{k}"),
+    }
+}
 
 pub const DEMO_CONNECTSAFELY_KEY: &str = "demo-connectsafely-key";
 pub const DEMO_LINKUP_KEY: &str = "demo-linkup-key";
@@ -116,6 +141,7 @@ impl Default for Config {
             cors: false,
             connectsafely_seed: SeedMode::Serve,
             big_account: 0,
+            big_accounts: 1,
             simulate: false,
             webhooks: Vec::new(),
         }
@@ -160,7 +186,8 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             | "--credits"
             | "--latency-ms"
             | "--connectsafely-seed"
-            | "--big-account" => {
+            | "--big-account"
+            | "--big-accounts" => {
                 let value = iter
                     .next()
                     .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -201,13 +228,12 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             "big-account" => {
                 config.big_account =
                     usize::try_from(number()?).map_err(|_| "--big-account too large")?;
-                config.connectsafely_keys[0]
-                    .accounts
-                    .push(BIG_ACCOUNT_ID.into());
-                config.login_tokens.push(LoginTokenEntry {
-                    token: BIG_ACCOUNT_TOKEN.into(),
-                    account: BIG_ACCOUNT_ID.into(),
-                });
+            }
+            "big-accounts" => {
+                config.big_accounts = usize::try_from(number()?)
+                    .ok()
+                    .filter(|k| (1..=MAX_BIG_ACCOUNTS).contains(k))
+                    .ok_or("--big-accounts takes 1 to 8")?;
             }
             "test-controls" => config.test_controls = true,
             "simulate" => config.simulate = true,
@@ -236,8 +262,28 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             },
         );
     }
+    add_big_accounts(&mut config);
     check_webhooks(&mut config)?;
     Ok((port, config))
+}
+
+/// Registers the large accounts' ids and login tokens (none when `big_account` is 0).
+fn add_big_accounts(config: &mut Config) {
+    if config.big_account == 0 {
+        return;
+    }
+    for k in 0..config.big_accounts.clamp(1, MAX_BIG_ACCOUNTS) {
+        let id = big_account_id(k);
+        if !config.connectsafely_keys[0].accounts.contains(&id) {
+            config.connectsafely_keys[0].accounts.push(id.clone());
+        }
+        if !config.login_tokens.iter().any(|t| t.account == id) {
+            config.login_tokens.push(LoginTokenEntry {
+                token: big_account_token(k),
+                account: id,
+            });
+        }
+    }
 }
 
 /// Every configured webhook names a configured account (by its ConnectSafely id) and an
@@ -274,5 +320,5 @@ fn check_webhooks(config: &mut Config) -> Result<(), String> {
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
-[--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N] \
+[--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N [--big-accounts K]] \
 [--test-controls] [--simulate] [--webhook-secret S --webhook connectsafely|linkup:ACCOUNT=URL ...] [--cors]";

@@ -208,13 +208,14 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     vec![docs, linkup, third]
 }
 
-/// A large account (`--big-account N`): N generated conversations, for benchmarks.
-pub fn big_account(seed: u64, count: usize) -> Account {
-    let mut rng = Rng::new(seed.wrapping_add(0xb16));
+/// Large account `k` (`--big-account N`, `--big-accounts K`): N generated conversations, for
+/// benchmarks.
+pub fn big_account(seed: u64, count: usize, k: usize) -> Account {
+    let mut rng = Rng::new(seed.wrapping_add(0xb16).wrapping_add(k as u64 * 7919));
     account(
         &mut rng,
-        crate::config::BIG_ACCOUNT_ID,
-        "ACoAABigAccountOwner0000000000000000",
+        &crate::config::big_account_id(k),
+        &format!("ACoAABigAccountOwner{k:016}"),
         ("Sam", "Large"),
         count,
         ANCHOR_MS,

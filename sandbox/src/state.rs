@@ -98,7 +98,9 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         let mut accounts = demo_accounts(config.seed);
         if config.big_account > 0 {
-            accounts.push(crate::data::big_account(config.seed, config.big_account));
+            for k in 0..config.big_accounts.clamp(1, crate::config::MAX_BIG_ACCOUNTS) {
+                accounts.push(crate::data::big_account(config.seed, config.big_account, k));
+            }
         }
         let pristine: Vec<Arc<Account>> = accounts.into_iter().map(Arc::new).collect();
         let mutable = Mutex::new(Mutable::fresh(&config, &pristine));

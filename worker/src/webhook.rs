@@ -82,7 +82,9 @@ pub fn linkup_signed(
 #[derive(Deserialize)]
 struct ConnectSafelyEvent {
     event: String,
-    data: Option<ConnectSafelyData>,
+    /// Read only for `message.received` (other events carry other data).
+    #[serde(default)]
+    data: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -141,7 +143,10 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
     if event.event != "message.received" {
         return Ok(ConnectSafelyPush::Ignored);
     }
-    let data = event.data.ok_or("the event has no data")?;
+    let data: ConnectSafelyData = event
+        .data
+        .ok_or("the event has no data")
+        .and_then(|raw| serde_json::from_str(raw.get()).map_err(|_| "the message event's data is not readable"))?;
     if data.message_urn.trim().is_empty() || data.message_urn.len() > linkedin_inbox::MAX_ID_LEN {
         return Err("message_urn is missing or too long");
     }
@@ -385,6 +390,12 @@ mod tests {
         assert_eq!(
             connectsafely_event(br#"{"event":"message.read","data":null}"#).unwrap(),
             ConnectSafelyPush::Ignored
+        );
+        assert_eq!(
+            connectsafely_event(br#"{"event":"connection.accepted","data":{"profile":{"id":"x"}}}"#)
+                .unwrap(),
+            ConnectSafelyPush::Ignored,
+            "another event's data is not a message's"
         );
         for bad in [
             &br#"{"event":"message.received","data":{"message_urn":"u","timestamp":"x","conversation_id":"urn:li:messagingThread:2-a"}}"#[..],

@@ -9,6 +9,7 @@ use worker::{Response, State, WebSocketPair};
 
 use super::inbox::Inbox;
 use super::ledger::Ledger;
+use super::pages::Pages;
 use crate::registry::Account;
 use crate::respond;
 use crate::webhook::{self, ConnectSafelyPush};
@@ -41,8 +42,15 @@ pub async fn pushed(
         "connectsafely" => match webhook::connectsafely_event(body) {
             Ok(ConnectSafelyPush::Message(pushed)) => {
                 // Nothing awaited from here: no other request interleaves with the write.
-                if inbox.first_event(&format!("cs:{}", pushed.message.id), now)? {
-                    inbox.record_pushed(&pushed)?;
+                if inbox.first_event(&format!("cs:{}", pushed.message.id), now)?
+                    && inbox.record_pushed(&pushed)?
+                {
+                    // An open thread shows it without an upstream call.
+                    if let Some(pattern) =
+                        crate::plan::thread_head_pattern(&pushed.message.conversation_id)
+                    {
+                        Pages::of(state)?.splice_message(&pattern, &pushed.message)?;
+                    }
                 }
                 received()
             }

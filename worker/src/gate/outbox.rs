@@ -545,7 +545,7 @@ impl Attempt {
         if let Some(pattern) = crate::plan::thread_head_pattern(&conversation_id) {
             let spliced = migrated(&self.storage)
                 .map(Pages::from_sql)
-                .and_then(|pages| pages.splice_sent(&pattern, &message));
+                .and_then(|pages| pages.splice_message(&pattern, &message));
             if let Err(e) = spliced {
                 worker::console_error!("thread update after a send failed: {e}");
             }

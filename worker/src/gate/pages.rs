@@ -183,9 +183,10 @@ impl Pages {
     }
 
     /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
-    /// Puts a message the account sent at the top of the stored head pages whose keys match
-    /// `pattern` (SQL `LIKE`), so the thread shows it at once without an upstream call.
-    pub fn splice_sent(&self, pattern: &str, message: &Message) -> worker::Result<()> {
+    /// Puts a message (one the account sent, or one a provider pushed) into the stored head
+    /// pages whose keys match `pattern` (SQL `LIKE`), in its place by time (newest first), so
+    /// the thread shows it at once without an upstream call. A message already there is left.
+    pub fn splice_message(&self, pattern: &str, message: &Message) -> worker::Result<()> {
         #[derive(Deserialize)]
         struct Keyed {
             key: String,
@@ -205,7 +206,12 @@ impl Pages {
             if page.items.iter().any(|m| m.id == message.id) {
                 continue;
             }
-            page.items.insert(0, message.clone());
+            let at = page
+                .items
+                .iter()
+                .position(|m| m.sent_at < message.sent_at)
+                .unwrap_or(page.items.len());
+            page.items.insert(at, message.clone());
             self.0.exec(
                 "UPDATE pages SET body = ? WHERE key = ?",
                 vec![
