@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { InboxClient } from "linkedin-inbox";
-import { startProxy, ALEX, PRIYA, TEAM_TOKEN } from "./workerd.mjs";
+import { startProxy, ALEX, PRIYA, BIG_SIZE, BIG_TOKEN, TEAM_TOKEN } from "./workerd.mjs";
 import { countingClient, nthOf, eventWith, assertDelivered, until, childWatcher, exitWithin } from "./watching.mjs";
 
 let proxy;
@@ -70,6 +70,58 @@ test("a new conversation and several messages: every state once, in order", { ti
   assert.equal(new Set(shown).size, shown.length, `each state once: ${shown}`);
   assert.deepEqual(shown, texts.filter((t) => shown.includes(t)), "in order");
   assert.equal(shown.at(-1), texts[2]);
+});
+
+test("more: true is followed at once: a first sync of more conversations than one answer holds arrives whole", { timeout: 60_000 }, async () => {
+  const { inbox, calls } = countingClient(proxy, BIG_TOKEN);
+  const answered = [];
+  const controller = new AbortController();
+  // Polls 4 s apart (the walk below is done by the first): the answers after `more` come at once.
+  const events = inbox.watch({ signal: controller.signal, interval: 4_000, webSocket: null })[Symbol.asyncIterator]();
+  const seen = new Set();
+  const first = events.next();
+  await until(() => calls["/v1/changes"] >= 1, "the starting token");
+  // A walk of the account syncs its store: every conversation is a change.
+  let walked = 0;
+  for await (const c of inbox.conversations({ count: 100 })) { walked++; assert.equal(c.account, "big"); }
+  assert.equal(walked, BIG_SIZE);
+  const polls = calls["/v1/changes"];
+  let step = await first;
+  for (;;) {
+    assert.ok(!step.done && !step.value.reset);
+    answered.push([calls["/v1/changes"], Date.now()]);
+    for (const c of step.value.conversations) seen.add(c.id);
+    if (seen.size >= BIG_SIZE) break;
+    step = await events.next();
+  }
+  assert.equal(seen.size, BIG_SIZE, "every conversation once");
+  assert.ok(answered.length >= 2, "more than one answer");
+  assert.ok(answered[1][0] === answered[0][0] + 1 && answered[1][1] - answered[0][1] < 1_000, `the next answer at once: ${JSON.stringify(answered)} after ${polls}`);
+  controller.abort();
+  assert.deepEqual(await events.next(), { value: undefined, done: true });
+});
+
+test("a wiped store: an event with reset: true, then the watch goes on from the new token", { timeout: 60_000 }, async () => {
+  const conversation = await nthOf(proxy, ALEX);
+  const { inbox, calls } = countingClient(proxy, TEAM_TOKEN);
+  const controller = new AbortController();
+  const events = inbox.watch({ signal: controller.signal, interval: 200, webSocket: null })[Symbol.asyncIterator]();
+  const reset = events.next();
+  await until(() => calls["/v1/changes"] >= 1, "the starting token");
+  await proxy.wipe(TEAM_TOKEN, "alex");
+  const { value, done } = await reset;
+  assert.equal(done, false);
+  assert.equal(value.reset, true, "reload the list");
+  assert.equal(value.account, "all", "the watched account(s)");
+  assert.ok(Array.isArray(value.conversations));
+  // After the reload the changes go on.
+  const again = await nthOf(proxy, ALEX);
+  assert.equal(again, conversation);
+  const text = `after the wipe ${Date.now()}`;
+  const pending = eventWith(events, text);
+  await proxy.simulate(ALEX, text, conversation);
+  assertDelivered(await pending, ALEX, conversation, text);
+  controller.abort();
 });
 
 test("a socket that fails falls back to polling; one account watched sees only its changes", { timeout: 60_000 }, async () => {
