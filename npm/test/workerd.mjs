@@ -17,17 +17,17 @@ export const ALEX_TOKEN = "npm-alex-token";
 
 /**
  * The sandbox and a Worker whose `team` client lists alex, titouan and priya; `solo` lists alex;
- * `big` lists BIG.
+ * `big` lists BIG. `origins`: the browser origins `team` may be called from.
  * The sandbox delivers each account's ConnectSafely webhooks to the Worker (`simulate`).
  */
-export async function startProxy() {
+export async function startProxy({ origins = [] } = {}) {
   const sandbox = await startSandbox(["--daily-limit", "100000", "--big-account", String(BIG_SIZE)]);
   let worker;
   try {
     worker = await startWorker({
       sandboxBase: sandbox.base,
       clients: [
-        { name: "team", token: TEAM_TOKEN, accounts: [ALEX, TITOUAN, PRIYA] },
+        { name: "team", token: TEAM_TOKEN, accounts: [ALEX, TITOUAN, PRIYA], origins },
         { name: "solo", token: ALEX_TOKEN, accounts: [ALEX] },
         { name: "big", token: BIG_TOKEN, accounts: [BIG] },
       ],
