@@ -104,6 +104,14 @@ test("threads and read state take the account; a foreign or unknown account is N
   assert.ok(thread.items.length > 0);
   const found = await inbox.listMessages({ conversationId: conversation.id, count: 3 });
   assert.deepEqual(found.items.map((m) => m.id), thread.items.map((m) => m.id), "the proxy finds the account");
+  // By profile URL the account is needed when the client has several (the proxy says which field).
+  const profileUrl = conversation.participants[0].profileUrl;
+  const unnamed = await rejection(inbox.listMessages({ profileUrl, count: 3 }));
+  assert.deepEqual([unnamed.code, unnamed.field], ["INVALID_INPUT", "account"]);
+  const byProfile = await inbox.listMessages({ profileUrl, count: 3, account: "alex" });
+  assert.ok(byProfile.items.length > 0);
+  const soloByProfile = await new InboxClient(proxy.config(ALEX_TOKEN)).listMessages({ profileUrl, count: 3 });
+  assert.deepEqual(soloByProfile.items.map((m) => m.id), byProfile.items.map((m) => m.id), "one account: no need to name it");
   await inbox.markUnread(conversation.id, { account: "alex" });
   await inbox.markRead(conversation.id, { account: "alex" });
   assert.equal((await rejection(inbox.listMessages({ conversationId: conversation.id, account: "priya" }))).code, "NOT_FOUND");
