@@ -124,7 +124,9 @@ pub fn check(account: &str) -> Result<()> {
     if valid {
         Ok(())
     } else {
-        Err(invalid("must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\""))
+        Err(invalid(
+            "must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\"",
+        ))
     }
 }
 
