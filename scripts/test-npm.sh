@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm package tests: build and pack, install the tarball into a scratch project, then run
-# node --test there: ESM, CommonJS and the web build in Chromium against the sandbox; the
+# node --test there: ESM, CommonJS and the web build in Chromium against the sandbox; accounts
+# and watch() through the Worker in workerd (the sandbox behind it, delivering its simulated
+# messages as webhooks; polling in Node 20, the push channel with --experimental-websocket); the
 # types (tsc --strict in every resolution mode, are-the-types-wrong); the README's error
 # codes; and the toolchain matrix (Vite 5-8, webpack, esbuild, Rollup, server bundles).
 set -euo pipefail
@@ -9,6 +11,7 @@ source scripts/lib.sh
 repo=$PWD
 
 bash scripts/build-npm.sh
+build_worker
 ensure_chromium
 cargo build -q -p linkedin-inbox-sandbox
 
@@ -23,6 +26,8 @@ npm install --no-audit --no-fund --loglevel=error "$tarball" >/dev/null
 ln -s "$repo/node_modules/playwright-core" node_modules/playwright-core
 ln -s "$repo/node_modules/@types" node_modules/@types
 
-log "node --test (installed tarball): API, types, README, toolchain matrix"
+log "node --test (installed tarball): API, accounts and watch through the Worker, types, README, toolchain matrix"
 REPO="$repo" TARBALL="$tarball" SANDBOX_BIN="$repo/target/debug/sandbox" node --test --test-reporter=tap \
-  live.test.mjs providers.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs
+  live.test.mjs providers.test.mjs accounts.test.mjs watch.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs
+log "node --test with a WebSocket (installed tarball): watch() through the push channel"
+REPO="$repo" SANDBOX_BIN="$repo/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap watch-socket.test.mjs

@@ -16,7 +16,7 @@ use crate::secret::ClientToken;
 use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.
-const KNOWN_FIELDS: [&str; 17] = [
+const KNOWN_FIELDS: [&str; 18] = [
     "count",
     "keywords",
     "unread",
@@ -34,6 +34,7 @@ const KNOWN_FIELDS: [&str; 17] = [
     "query",
     "Idempotency-Key",
     "idempotencyKey",
+    "account",
 ];
 
 /// Client for the Worker proxy: its base URL and this client's token. No I/O.
@@ -337,6 +338,13 @@ mod tests {
             (err.code(), err.field()),
             (ErrorCode::InvalidInput, Some("count"))
         );
+        // A client of several accounts must name one for some routes (issue 20).
+        let unnamed = HttpResponse::new(
+            400,
+            r#"{"error":{"code":"INVALID_INPUT","message":"is required","field":"account"}}"#,
+        );
+        let err = proxy().parse_list_messages(&unnamed).unwrap_err();
+        assert_eq!(err.field(), Some("account"));
         let limited = HttpResponse::new(
             429,
             r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#,

@@ -7,6 +7,7 @@ use linkedin_inbox::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::account;
 use super::config::InboxConfig;
 use super::convert::{from_js, from_js_required, js_error, to_js};
 use super::fetch::{pick_fetch, send};
@@ -30,10 +31,17 @@ export interface InboxClient {
 }
 "#;
 
-/// Runs one operation: the core's [`Exchange`] says what to send (a redirect followed, more
-/// pages of a list filtered here), `fetch` sends it, until the exchange answers.
-pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
+/// Runs one operation for `account` (proxy only): the core's [`Exchange`] says what to send (a
+/// redirect followed, more pages of a list filtered here), `fetch` sends it, until the exchange
+/// answers.
+pub async fn run(
+    backend: &Backend,
+    fetch: &Function,
+    operation: Operation,
+    account: Option<&str>,
+) -> Result<Page> {
     let (mut exchange, mut request) = Exchange::start(backend.clone(), operation)?;
+    account::apply(&mut request, account);
     loop {
         // A failure after a filtered walk gathered something answers with that (and a cursor).
         let step = match send(fetch, &request).await {
@@ -41,16 +49,35 @@ pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> R
             Err(error) => Err(error),
         };
         match step {
-            Ok(Step::Send(next) | Step::Follow(next)) => request = next,
+            Ok(Step::Send(mut next)) => {
+                account::apply(&mut next, account);
+                request = next;
+            }
+            Ok(Step::Follow(next)) => request = next,
             Ok(Step::Done(page)) => return Ok(page),
             Err(error) => return exchange.recover(error),
         }
     }
 }
 
-fn promise(backend: Backend, fetch: Function, operation: Result<Operation>) -> Promise {
+/// An operation and its account, read from a JS query object (`parse` reads the rest).
+pub fn scoped<T>(
+    backend: &Backend,
+    query: &JsValue,
+    parse: impl FnOnce(&JsValue) -> Result<T>,
+) -> Result<(T, Option<String>)> {
+    let (rest, account) = account::split(query)?;
+    Ok((parse(&rest)?, account::for_backend(backend, account)?))
+}
+
+fn promise(
+    backend: Backend,
+    fetch: Function,
+    operation: Result<(Operation, Option<String>)>,
+) -> Promise {
     future_to_promise(async move {
-        let page = run(&backend, &fetch, operation.map_err(|e| js_error(&e))?)
+        let (operation, account) = operation.map_err(|e| js_error(&e))?;
+        let page = run(&backend, &fetch, operation, account.as_deref())
             .await
             .map_err(|e| js_error(&e))?;
         to_js(&page)
@@ -76,8 +103,10 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Promise {
-        let operation = from_js::<ConversationQuery>(&query.unwrap_or(JsValue::UNDEFINED), "query")
-            .map(Operation::ListConversations);
+        let query = query.unwrap_or(JsValue::UNDEFINED);
+        let operation = scoped(&self.backend, &query, |q| {
+            from_js::<ConversationQuery>(q, "query").map(Operation::ListConversations)
+        });
         promise(self.backend.clone(), self.fetch.clone(), operation)
     }
 
@@ -87,8 +116,9 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue,
     ) -> Promise {
-        let operation =
-            from_js_required::<MessageQuery>(&query, "query").map(Operation::ListMessages);
+        let operation = scoped(&self.backend, &query, |q| {
+            from_js_required::<MessageQuery>(q, "query").map(Operation::ListMessages)
+        });
         promise(self.backend.clone(), self.fetch.clone(), operation)
     }
 
@@ -106,22 +136,32 @@ impl InboxClient {
     /// Marks a conversation read on LinkedIn, through the proxy (`NOT_SUPPORTED` for a
     /// LinkupAPI-only account, or with provider keys).
     #[wasm_bindgen(js_name = markRead, unchecked_return_type = "Promise<void>")]
-    pub fn mark_read(&self, conversation_id: String) -> Promise {
+    pub fn mark_read(
+        &self,
+        conversation_id: String,
+        #[wasm_bindgen(unchecked_param_type = "MarkOptions")] options: Option<JsValue>,
+    ) -> Promise {
         super::write::mark(
             self.backend.clone(),
             self.fetch.clone(),
             conversation_id,
+            options,
             true,
         )
     }
 
     /// Marks a conversation unread on LinkedIn, through the proxy (as `markRead`).
     #[wasm_bindgen(js_name = markUnread, unchecked_return_type = "Promise<void>")]
-    pub fn mark_unread(&self, conversation_id: String) -> Promise {
+    pub fn mark_unread(
+        &self,
+        conversation_id: String,
+        #[wasm_bindgen(unchecked_param_type = "MarkOptions")] options: Option<JsValue>,
+    ) -> Promise {
         super::write::mark(
             self.backend.clone(),
             self.fetch.clone(),
             conversation_id,
+            options,
             false,
         )
     }
@@ -132,12 +172,15 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let query: ConversationQuery =
-            from_js(&query.unwrap_or(JsValue::UNDEFINED), "query").map_err(|e| js_error(&e))?;
+        let (query, account) = scoped(&self.backend, &query.unwrap_or(JsValue::UNDEFINED), |q| {
+            from_js::<ConversationQuery>(q, "query")
+        })
+        .map_err(|e| js_error(&e))?;
         Ok(walk(
             self.backend.clone(),
             self.fetch.clone(),
             Operation::ListConversations(query),
+            account,
         ))
     }
 
@@ -147,12 +190,16 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query: MessageQuery = from_js_required(&query, "query").map_err(|e| js_error(&e))?;
+        let (query, account) = scoped(&self.backend, &query, |q| {
+            from_js_required::<MessageQuery>(q, "query")
+        })
+        .map_err(|e| js_error(&e))?;
         query.target().map_err(|e| js_error(&e))?;
         Ok(walk(
             self.backend.clone(),
             self.fetch.clone(),
             Operation::ListMessages(query),
+            account,
         ))
     }
 }

@@ -20,12 +20,17 @@ struct Walk {
 
 /// An object implementing the async iterator protocol over every item of every page of
 /// `operation`.
-pub fn walk(backend: Backend, fetch: Function, operation: Operation) -> JsValue {
+pub fn walk(
+    backend: Backend,
+    fetch: Function,
+    operation: Operation,
+    account: Option<String>,
+) -> JsValue {
     let state = Rc::new(RefCell::new(Walk {
         buffer: VecDeque::new(),
         walker: PageWalker::new(),
     }));
-    let operation = Rc::new(operation);
+    let operation = Rc::new((operation, account));
     let next: Rc<dyn Fn() -> Promise> = Rc::new(move || {
         let (state, backend, fetch, operation) = (
             state.clone(),
@@ -33,7 +38,10 @@ pub fn walk(backend: Backend, fetch: Function, operation: Operation) -> JsValue 
             fetch.clone(),
             operation.clone(),
         );
-        future_to_promise(async move { next_item(&state, &backend, &fetch, &operation).await })
+        future_to_promise(async move {
+            let (operation, account) = &*operation;
+            next_item(&state, &backend, &fetch, operation, account.as_deref()).await
+        })
     });
     iterator_object(next)
 }
@@ -67,6 +75,7 @@ async fn next_item(
     backend: &Backend,
     fetch: &Function,
     operation: &Operation,
+    account: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     loop {
         let cursor = {
@@ -79,13 +88,22 @@ async fn next_item(
             }
             walk.walker.cursor().map(str::to_owned)
         };
-        let page = run(backend, fetch, operation.at_cursor(cursor))
+        let page = run(backend, fetch, operation.at_cursor(cursor), account)
             .await
             .map_err(|e| js_error(&e))?;
         let mut walk = state.borrow_mut();
         let fresh = match page {
             Page::Conversations(p) => {
-                let items = walk.walker.accept(p.items, p.next_cursor.as_deref());
+                // An `all` walk may hold one thread in two accounts: one item per account.
+                let items: Vec<_> = p
+                    .items
+                    .into_iter()
+                    .filter(|c| match &c.account {
+                        Some(account) => walk.walker.admit(&format!("{account}\n{}", c.id)),
+                        None => walk.walker.admit(&c.id),
+                    })
+                    .collect();
+                walk.walker.advance(p.next_cursor.as_deref());
                 super::convert::to_js(&items)?
             }
             Page::Messages(p) => {

@@ -3,6 +3,7 @@
 //! flat tape of numbers and string buffers that `js/boundary.js` turns into objects
 //! (`convert`, `tape`); requests go out through a `fetch` function (`fetch`).
 
+mod account;
 mod client;
 mod config;
 mod convert;

@@ -73,7 +73,10 @@ pub fn build_request(
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<OutgoingRequest, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
-        let request = backend.build(&backend.prepare(operation(operation_name, &query)?))?;
+        let (operation, account) =
+            super::client::scoped(&backend, &query, |q| operation(operation_name, q))?;
+        let mut request = backend.build(&backend.prepare(operation))?;
+        super::account::apply(&mut request, account.as_deref());
         Ok(OutgoingRequest {
             method: request.method.as_str().into(),
             url: request.url,
@@ -96,10 +99,9 @@ pub fn parse_response(
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let response = read_response(&response)?;
-        backend.parse(
-            &backend.prepare(operation(operation_name, &query)?),
-            &response,
-        )
+        let (operation, _) =
+            super::client::scoped(&backend, &query, |q| operation(operation_name, q))?;
+        backend.parse(&backend.prepare(operation), &response)
     };
     to_js(&run().map_err(|e| js_error(&e))?)
 }

@@ -110,7 +110,11 @@ impl PageWalker {
         }
         let fresh = Array::new();
         for item in Array::from(&items).iter() {
-            let id = get(&item, "id")?.as_string().unwrap_or_default();
+            // The same thread may be in two accounts of an `all` walk: one item per account.
+            let mut id = get(&item, "id")?.as_string().unwrap_or_default();
+            if let Some(account) = get(&item, "account")?.as_string() {
+                id = format!("{account}\n{id}");
+            }
             if self.0.admit(&id) {
                 fresh.push(&item);
             }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::convert::{from_js_required, js_error, to_js};
+use super::convert::{from_js, from_js_required, js_error, to_js};
 use super::fetch::send;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,6 +39,23 @@ struct SendInput {
     text: String,
     #[serde(default)]
     idempotency_key: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+/// What `markRead` / `markUnread` take besides the conversation.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MarkOptions {
+    #[serde(default)]
+    account: Option<String>,
+}
+
+/// `account` checked (the proxy's form of an account id).
+fn checked(account: Option<String>) -> Result<Option<String>> {
+    account
+        .map(|a| super::account::check(&a).map(|()| a))
+        .transpose()
 }
 
 /// The pauses before each retry of one send (the same key each time).
@@ -102,7 +119,9 @@ pub fn send_message(backend: Backend, fetch: Function, input: JsValue) -> Promis
             text: input.text,
         };
         let key = input.idempotency_key.unwrap_or_else(new_key);
-        let request = proxy.build_send(&draft, &key).map_err(|e| js_error(&e))?;
+        let account = checked(input.account).map_err(|e| js_error(&e))?;
+        let mut request = proxy.build_send(&draft, &key).map_err(|e| js_error(&e))?;
+        super::account::apply(&mut request, account.as_deref());
         let mut tries = 0;
         let sent = loop {
             match attempt(proxy, &fetch, &request).await {
@@ -126,12 +145,22 @@ async fn attempt(
     proxy.parse_send(&response)
 }
 
-pub fn mark(backend: Backend, fetch: Function, conversation_id: String, read: bool) -> Promise {
+pub fn mark(
+    backend: Backend,
+    fetch: Function,
+    conversation_id: String,
+    options: Option<JsValue>,
+    read: bool,
+) -> Promise {
     future_to_promise(async move {
         let proxy = writer(&backend).map_err(|e| js_error(&e))?;
-        let request = proxy
+        let options: MarkOptions =
+            from_js(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(|e| js_error(&e))?;
+        let account = checked(options.account).map_err(|e| js_error(&e))?;
+        let mut request = proxy
             .build_mark(&conversation_id, read)
             .map_err(|e| js_error(&e))?;
+        super::account::apply(&mut request, account.as_deref());
         let response = send(&fetch, &request).await.map_err(|e| js_error(&e))?;
         proxy.parse_mark(&response).map_err(|e| js_error(&e))?;
         Ok(JsValue::UNDEFINED)

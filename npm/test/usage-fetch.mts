@@ -11,3 +11,15 @@ export async function load(): Promise<number> {
   const client = new InboxClient({ ...config, fetch: (url, init) => fetch(url, init) });
   return page.items.length + (await client.listConversations()).items.length;
 }
+
+// watch() takes an AbortSignal and the runtime's WebSocket as they are typed (DOM or @types/node).
+export async function live(): Promise<number> {
+  const controller = new AbortController();
+  const inbox = new InboxClient(config);
+  let seen = 0;
+  for await (const event of inbox.watch({ signal: controller.signal, webSocket: WebSocket })) {
+    seen += event.conversations.length;
+    controller.abort();
+  }
+  return seen;
+}

@@ -7,6 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
+  type Account, type BudgetLeftToday, type ChangeEvent, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -84,3 +85,62 @@ async function writes(inbox: InboxClient): Promise<string> {
   return sent.message.text + String(sent.creditCost);
 }
 void writes;
+
+// Several accounts and the live inbox (through the proxy).
+async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number> {
+  const list: Account[] = await inbox.listAccounts();
+  const first: Account | undefined = list[0];
+  const unread: number | null = first?.unreadTotal ?? null;
+  const sends: number | null = first?.budgetLeftToday.sends ?? null;
+  const page = await inbox.listConversations({ account: "all", unread: true });
+  const owner: string | undefined = page.items[0]?.account;
+  for await (const c of inbox.conversations({ account: first?.id ?? "all", count: 50 })) void c.account;
+  await inbox.listMessages({ conversationId: "2-abc", account: "alex" });
+  await inbox.sendMessage({ profileUrl: "https://www.linkedin.com/in/ana/", text: "Hi", account: "alex" });
+  const mark: MarkOptions = { account: "alex" };
+  await inbox.markRead("2-abc", mark);
+  await inbox.markUnread("2-abc");
+  // A WebSocket class of one's own (the `ws` package's has this shape).
+  const Socket: WebSocketClass = class {
+    constructor(readonly url: string) {}
+    addEventListener(type: string, listener: (event: { data?: unknown }) => void): void { void type; void listener; }
+    send(data: string): void { void data; }
+    close(code?: number): void { void code; }
+  };
+  inbox.watch({ webSocket: Socket });
+  const options: WatchOptions = { signal, account: "alex", interval: 10_000, webSocket: null };
+  for await (const event of inbox.watch(options)) {
+    const change: ChangeEvent = event;
+    const total: number | null = change.unreadTotal;
+    const items: Conversation[] = change.conversations;
+    if (change.reset) break;
+    void total; void items;
+  }
+  const events: AsyncIterableIterator<ChangeEvent> = inbox.watch();
+  void events; void owner; void sends;
+  // @ts-expect-error: the account is a string
+  await inbox.listConversations({ account: 3 });
+  // @ts-expect-error: watch has no `intervalMs` option
+  inbox.watch({ intervalMs: 5 });
+  // @ts-expect-error: markRead's second argument is options
+  await inbox.markRead("2-abc", "alex");
+  // @ts-expect-error: webSocket is a class (or null)
+  inbox.watch({ webSocket: "wss://proxy.example" });
+  // @ts-expect-error: interval is milliseconds, a number
+  inbox.watch({ interval: "30s" });
+  const budget: BudgetLeftToday | undefined = list[0]?.budgetLeftToday;
+  const credits: number | null | undefined = budget?.linkupCredits;
+  const providers: string[] = list.flatMap((a) => a.providers);
+  const iterator = inbox.watch({ account: "all" });
+  const step = await iterator.next();
+  if (!step.done) {
+    const event: ChangeEvent = step.value;
+    const whose: string = event.account;
+    const firstOwner: string | undefined = event.conversations[0]?.account;
+    void whose; void firstOwner;
+  }
+  await iterator.return?.();
+  void credits; void providers;
+  return unread ?? 0;
+}
+void accounts;

@@ -1,0 +1,172 @@
+//! The `account` option of proxy calls (issue 20): which of the client's accounts a call is
+//! for, `"all"` for every one (a conversation list then merges them), sent to the proxy as the
+//! `account` query parameter. The queries of the core have no such field: it is read off the
+//! JS object here, the rest parsed as before. The types of the whole multi-account and live
+//! surface are here too (`listAccounts` and `watch` are written in `js/api.js`).
+
+use js_sys::{Object, Reflect};
+use linkedin_inbox::{Backend, Error, HttpRequest, Result};
+use wasm_bindgen::prelude::*;
+
+/// Every account of the client.
+pub const ALL: &str = "all";
+
+#[wasm_bindgen(typescript_custom_section)]
+const ACCOUNT_TYPES: &str = r#"
+export interface ConversationQuery {
+    /** Through the proxy: one of the client's account ids, or `"all"` (the default: every account, merged by last activity). */
+    account?: string;
+}
+export interface MessageQuery {
+    /** Through the proxy: the account of the conversation (found by the proxy when absent; needed with `profileUrl` when the client has several). */
+    account?: string;
+}
+export interface SendInput {
+    /** Through the proxy: the account to send from (found from `conversationId` when absent; needed with `profileUrl` when the client has several). */
+    account?: string;
+}
+/** Options of `markRead` / `markUnread`. */
+export interface MarkOptions {
+    /** The account of the conversation (found by the proxy when absent). */
+    account?: string;
+}
+
+/** What each account may still spend today (UTC); `null`: no such provider, or no limit. */
+export interface BudgetLeftToday {
+    connectsafelyCalls: number | null;
+    linkupCredits: number | null;
+    sends: number | null;
+}
+
+/** One LinkedIn account of a proxy client (`listAccounts`). */
+export interface Account {
+    /** Opaque id: what `account` takes. */
+    id: string;
+    label: string;
+    /** `"connectsafely"` and/or `"linkup"`. */
+    providers: string[];
+    /** Unread conversations in the proxy's store; `null` before its first sync. */
+    unreadTotal: number | null;
+    budgetLeftToday: BudgetLeftToday;
+}
+
+/** The parts of an `AbortSignal` that `watch` uses. */
+export interface WatchSignal {
+    readonly aborted: boolean;
+    addEventListener(type: "abort", listener: () => void): void;
+    removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** A WebSocket class, as browsers, Node 22+ and workerd have it (`globalThis.WebSocket`). */
+export type WebSocketClass = new (url: string) => {
+    addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
+    send(data: string): void;
+    close(code?: number): void;
+};
+
+/** Options of `watch`. */
+export interface WatchOptions {
+    /** Ends the iterator (no timer or socket is left behind). */
+    signal?: WatchSignal;
+    /** One of the client's account ids, or `"all"` (the default). */
+    account?: string;
+    /** Milliseconds between two polls of `changes` when there is no push channel (default 30000, at least 100). */
+    interval?: number;
+    /**
+     * The WebSocket class for the push channel: `globalThis.WebSocket` by default (browsers,
+     * Node 22+, Node 20 with `--experimental-websocket`); without one, or `null`, `watch` polls.
+     */
+    webSocket?: WebSocketClass | null;
+}
+
+/** A change of one account's inbox. */
+export interface ChangeEvent {
+    /** The account that changed (for a reset: the `account` watched). */
+    account: string;
+    /** That account's unread conversations now (for a reset: the watched total). */
+    unreadTotal: number | null;
+    /** Conversations updated since the last event, as the list shows them, each with its `account`. */
+    conversations: Conversation[];
+    /** The proxy's store was wiped: reload the list; `conversations` is then not a delta. */
+    reset: boolean;
+}
+
+export interface InboxClient {
+    /** Marks a conversation read on LinkedIn, through the proxy (the proxy finds its account). */
+    markRead(conversationId: string): Promise<void>;
+    /** Marks a conversation unread on LinkedIn, through the proxy (the proxy finds its account). */
+    markUnread(conversationId: string): Promise<void>;
+    /** The accounts of this proxy client (`GET /v1/accounts`); `NOT_SUPPORTED` with provider keys. */
+    listAccounts(): Promise<Account[]>;
+    /**
+     * Change events of the watched account(s), live through the proxy's push channel, else by
+     * polling `changes`; reconnects with backoff, ends when `signal` aborts. `NOT_SUPPORTED`
+     * with provider keys.
+     */
+    watch(options?: WatchOptions): AsyncIterableIterator<ChangeEvent>;
+}
+"#;
+
+fn invalid(reason: &str) -> Error {
+    Error::InvalidInput {
+        field: "account",
+        reason: reason.into(),
+    }
+}
+
+/// Checks an account id as the proxy's registry allows them: 1–64 of `A-Z a-z 0-9 . _ -`, or
+/// `"all"`.
+pub fn check(account: &str) -> Result<()> {
+    let valid = (1..=64).contains(&account.len())
+        && account
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(invalid(
+            "must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\"",
+        ))
+    }
+}
+
+/// `value` without its `account` property, and that account (checked); `value` itself when it
+/// has none (or is not an object).
+pub fn split(value: &JsValue) -> Result<(JsValue, Option<String>)> {
+    let key = JsValue::from_str("account");
+    if !value.is_object() || !Reflect::has(value, &key).unwrap_or(false) {
+        return Ok((value.clone(), None));
+    }
+    let account = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+    let copy = Object::assign(&Object::new(), value.unchecked_ref());
+    let _ = Reflect::delete_property(&copy, &key);
+    let rest = JsValue::from(copy);
+    if account.is_undefined() || account.is_null() {
+        return Ok((rest, None));
+    }
+    let account = account
+        .as_string()
+        .ok_or_else(|| invalid("must be a string"))?;
+    check(&account)?;
+    Ok((rest, Some(account)))
+}
+
+/// The account to send for `backend`: the proxy takes any; provider keys are one account, so
+/// only `"all"` (that account) is accepted there, and nothing is sent.
+pub fn for_backend(backend: &Backend, account: Option<String>) -> Result<Option<String>> {
+    match (backend, account) {
+        (Backend::Proxy(_), account) => Ok(account),
+        (Backend::Direct { .. }, Some(account)) if account != ALL => Err(Error::NotSupported {
+            message: "accounts are the proxy's: provider keys serve one account".into(),
+        }),
+        (Backend::Direct { .. }, _) => Ok(None),
+    }
+}
+
+/// Adds `account=<id>` to `request`'s query (ids need no escaping).
+pub fn apply(request: &mut HttpRequest, account: Option<&str>) {
+    if let Some(account) = account {
+        let separator = if request.url.contains('?') { '&' } else { '?' };
+        request.url = format!("{}{separator}account={account}", request.url);
+    }
+}

@@ -1,0 +1,146 @@
+// Several accounts through the proxy (issue 20): the installed package against the Worker in
+// workerd and the sandbox: listAccounts, `account` on lists, threads and read state, merged
+// `all` walks; and what a client with provider keys answers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { InboxClient, buildRequest, PageWalker } from "linkedin-inbox";
+import { directConfig } from "./sandbox.mjs";
+import { startProxy, ALEX, TITOUAN, PRIYA, ALEX_TOKEN } from "./workerd.mjs";
+
+let proxy;
+before(async () => { proxy = await startProxy(); });
+after(() => proxy?.stop());
+
+const ORDER = ["alex", "titouan", "priya"];
+
+async function rejection(promise) {
+  try { await promise; } catch (error) { return error; }
+  assert.fail("expected a rejection");
+}
+
+async function all(iterator) {
+  const items = [];
+  for await (const item of iterator) items.push(item);
+  return items;
+}
+
+test("listAccounts: the client's accounts in the registry's order, their unread totals and budgets left", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const before = await inbox.listAccounts();
+  assert.deepEqual(before.map((a) => [a.id, a.label]), [["alex", "Alex Morgan"], ["titouan", "Titouan Prioux"], ["priya", "Priya Iyer"]]);
+  assert.deepEqual(before.map((a) => a.providers), [["connectsafely", "linkup"], ["connectsafely"], ["connectsafely", "linkup"]]);
+  assert.deepEqual(before.map((a) => a.unreadTotal), [null, null, null], "no store synced yet");
+  for (const account of before) {
+    assert.deepEqual(Object.keys(account.budgetLeftToday).sort(), ["connectsafelyCalls", "linkupCredits", "sends"]);
+    assert.ok(Number.isInteger(account.budgetLeftToday.connectsafelyCalls) && Number.isInteger(account.budgetLeftToday.sends));
+  }
+  assert.equal(before[1].budgetLeftToday.linkupCredits, null, "titouan has no LinkupAPI");
+  assert.ok(Number.isInteger(before[0].budgetLeftToday.linkupCredits));
+  // A walk of every account syncs their stores: the totals are the walk's unread conversations,
+  // and each account's ConnectSafely budget is down by the sandbox's count of its calls.
+  const unread = Object.fromEntries(ORDER.map((id) => [id, 0]));
+  for await (const c of inbox.conversations({ account: "all", count: 50 })) if (c.unreadCount > 0) unread[c.account]++;
+  const after = await inbox.listAccounts();
+  assert.deepEqual(after.map((a) => a.unreadTotal), ORDER.map((id) => unread[id]));
+  assert.ok(ORDER.every((id) => unread[id] > 0));
+  const { callsByAccount } = await proxy.sandbox.stats();
+  for (const [i, account] of [ALEX, TITOUAN, PRIYA].entries()) {
+    const calls = callsByAccount.filter((c) => c.endpoint === "connectsafely" && c.account === account.account).reduce((n, c) => n + c.calls, 0);
+    assert.ok(calls > 0);
+    assert.equal(after[i].budgetLeftToday.connectsafelyCalls, before[i].budgetLeftToday.connectsafelyCalls - calls, account.id);
+    assert.equal(after[i].budgetLeftToday.sends, before[i].budgetLeftToday.sends);
+  }
+  const solo = await new InboxClient(proxy.config(ALEX_TOKEN)).listAccounts();
+  assert.deepEqual(solo.map((a) => a.id), ["alex"]);
+  assert.equal(solo[0].unreadTotal, unread.alex, "the same account, the same store");
+  const wrongToken = await rejection(new InboxClient(proxy.config("nope")).listAccounts());
+  assert.equal(wrongToken.code, "UNAUTHORIZED");
+});
+
+test("a walk of all yields every account's conversations once, each with its account, newest first", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const merged = await all(inbox.conversations({ account: "all", count: 7 }));
+  const walks = [];
+  for (const id of ORDER) {
+    const own = await all(inbox.conversations({ account: id, count: 25 }));
+    assert.ok(own.length > 0 && own.every((c) => c.account === id), `every item of ${id} says so`);
+    walks.push(own);
+  }
+  const key = (c) => `${c.account}/${c.id}`;
+  assert.equal(new Set(merged.map(key)).size, merged.length, "no item twice");
+  assert.deepEqual(merged.map(key).sort(), walks.flat().map(key).sort(), "the union of the accounts' walks");
+  const at = (c) => c.lastActivityAt ?? 0;
+  assert.ok(merged.every((c, i) => i === 0 || at(merged[i - 1]) >= at(c)), "newest activity first");
+  // The contract's order: by last activity, ties in the registry's account order, then each
+  // store's order (a merge of the accounts' own walks).
+  const heads = walks.map(() => 0);
+  const expected = [];
+  for (;;) {
+    let pick = -1;
+    for (const [i, walk] of walks.entries()) {
+      if (heads[i] < walk.length && (pick < 0 || at(walk[heads[i]]) > at(walks[pick][heads[pick]]))) pick = i;
+    }
+    if (pick < 0) break;
+    expected.push(walks[pick][heads[pick]++]);
+  }
+  assert.deepEqual(merged.map(key), expected.map(key), "merged in the contract's order");
+  // The default is all; one page says which account each item is of.
+  const page = await inbox.listConversations({ count: 5 });
+  assert.deepEqual(page.items.map(key), merged.slice(0, 5).map(key));
+  // The page walker of "load more" keeps one item per account and thread.
+  const walker = new PageWalker();
+  const loaded = [];
+  while (!walker.done) loaded.push(...walker.accept(await inbox.listConversations({ account: "all", count: 9, cursor: walker.cursor })));
+  assert.deepEqual(loaded.map(key), merged.map(key));
+  // Filters apply in every account.
+  const unread = await all(inbox.conversations({ account: "all", unread: true, count: 10 }));
+  assert.ok(unread.length > 0 && unread.every((c) => c.unreadCount > 0 && c.account));
+});
+
+test("threads and read state take the account; a foreign or unknown account is NOT_FOUND", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const { items: [conversation] } = await inbox.listConversations({ account: "alex", count: 1 });
+  const thread = await inbox.listMessages({ conversationId: conversation.id, account: "alex", count: 3 });
+  assert.ok(thread.items.length > 0);
+  const found = await inbox.listMessages({ conversationId: conversation.id, count: 3 });
+  assert.deepEqual(found.items.map((m) => m.id), thread.items.map((m) => m.id), "the proxy finds the account");
+  // By profile URL the account is needed when the client has several (the proxy says which field).
+  const profileUrl = conversation.participants[0].profileUrl;
+  const unnamed = await rejection(inbox.listMessages({ profileUrl, count: 3 }));
+  assert.deepEqual([unnamed.code, unnamed.field], ["INVALID_INPUT", "account"]);
+  const byProfile = await inbox.listMessages({ profileUrl, count: 3, account: "alex" });
+  assert.ok(byProfile.items.length > 0);
+  const soloByProfile = await new InboxClient(proxy.config(ALEX_TOKEN)).listMessages({ profileUrl, count: 3 });
+  assert.deepEqual(soloByProfile.items.map((m) => m.id), byProfile.items.map((m) => m.id), "one account: no need to name it");
+  await inbox.markUnread(conversation.id, { account: "alex" });
+  await inbox.markRead(conversation.id, { account: "alex" });
+  assert.equal((await rejection(inbox.listMessages({ conversationId: conversation.id, account: "priya" }))).code, "NOT_FOUND");
+  assert.equal((await rejection(inbox.markRead(conversation.id, { account: "priya" }))).code, "NOT_FOUND");
+  const solo = new InboxClient(proxy.config(ALEX_TOKEN));
+  assert.equal((await rejection(solo.listConversations({ account: "titouan" }))).code, "NOT_FOUND");
+  assert.equal((await rejection(all(solo.conversations({ account: "priya" })))).code, "NOT_FOUND");
+  // Checked before any request.
+  for (const bad of ["", "a b", "x".repeat(65), 7]) {
+    const error = await rejection(inbox.listConversations({ account: bad }));
+    assert.deepEqual([error.code, error.field], ["INVALID_INPUT", "account"], String(bad));
+  }
+  assert.equal((await rejection(inbox.markRead(conversation.id, { acount: "alex" }))).field, "options");
+  assert.equal((await rejection(inbox.sendMessage({ conversationId: conversation.id, text: "hi", account: "not ok" }))).field, "account");
+});
+
+test("buildRequest sends the account as a query parameter", () => {
+  const request = buildRequest(proxy.config(), "listConversations", { count: 2, account: "priya" });
+  assert.equal(request.url, `${proxy.base}/v1/conversations?count=2&account=priya`);
+  const thread = buildRequest(proxy.config(), "listMessages", { conversationId: "2-abc", account: "alex" });
+  assert.equal(thread.url, `${proxy.base}/v1/conversations/2-abc/messages?account=alex`);
+});
+
+test("with provider keys: no accounts to list or watch; account all is the one account", async () => {
+  const direct = new InboxClient(directConfig(proxy.sandbox.base));
+  assert.equal((await rejection(direct.listAccounts())).code, "NOT_SUPPORTED");
+  assert.throws(() => direct.watch(), (e) => e.code === "NOT_SUPPORTED");
+  assert.equal((await rejection(direct.listConversations({ account: "alex" }))).code, "NOT_SUPPORTED");
+  const page = await direct.listConversations({ account: "all", count: 2 });
+  assert.equal(page.items.length, 2);
+  assert.ok(page.items.every((c) => c.account === undefined));
+});
