@@ -366,6 +366,7 @@ test("the push channel sends the new message to every client of the account and 
   await until(() => changed(desk) && changed(team), "the change frames");
   const frame = changed(desk);
   assert.equal(frame.account, "alex");
+  assert.equal(frame.more, false);
   assert.deepEqual(frame.conversations.map((c) => [c.account, c.id]), [["alex", thread]]);
   assert.equal(frame.unreadTotal, (await call("/v1/changes?account=alex", "live-alex")).body.unreadTotal);
   await sleep(500);
@@ -502,9 +503,12 @@ test("a head sync, a read-state change and a send each show in the change feed",
   assert.deepEqual(after.body.conversations.map((c) => [c.id, c.latestMessage.text]), [[read, `sent ${process.pid}`]]);
 });
 
-test("after the store is wiped a token answers reset, and a fresh start works", async () => {
+test("after the store is wiped its sockets close (4001), a token answers reset, and a fresh start works", async () => {
   const start = await call("/v1/changes?account=alex", "live-alex");
+  const [listening] = await openLive("live-alex");
+  const closed = new Promise((resolve) => listening.socket.addEventListener("close", (e) => resolve(e.code)));
   assert.equal((await call("/v1/data?account=alex", "live-alex", "DELETE")).status, 204);
+  assert.equal(await closed, 4001, "listeners are told to reload");
   const next = await call(`/v1/changes?account=alex&since=${encodeURIComponent(start.body.token)}`, "live-alex");
   assert.equal(next.status, 200);
   assert.equal(next.body.reset, true);

@@ -284,6 +284,13 @@ pub fn live_sockets(
     open
 }
 
+/// Closes every socket of the object with `code` (`reason` says why).
+pub fn close_all(state: &State, code: u16, reason: &str) {
+    for socket in state.get_websockets() {
+        let _ = socket.close(Some(code), Some(reason));
+    }
+}
+
 /// Sends what changed since the last push to every open socket still allowed to hear it.
 pub fn broadcast(
     state: &State,
@@ -306,20 +313,26 @@ pub fn broadcast(
     let unread = inbox
         .unread_total()?
         .map_or("null".to_owned(), |n| n.to_string());
-    for _ in 0..FRAMES_PER_BROADCAST {
+    for frame_number in 1..=FRAMES_PER_BROADCAST {
         if latest <= pushed {
             break;
         }
-        let (items, last, _) = inbox.changes_since(pushed, CHANGES_PER_FRAME, &account.id)?;
+        let (items, last, has_more) =
+            inbox.changes_since(pushed, CHANGES_PER_FRAME, &account.id)?;
+        if items.is_empty() {
+            break;
+        }
+        // `more`: this change holds more than the frames carry; the feed has the rest.
+        let more = frame_number == FRAMES_PER_BROADCAST && has_more;
         let frame = format!(
-            "{{\"type\":\"change\",\"account\":\"{}\",\"unreadTotal\":{unread},\"conversations\":[{items}]}}",
+            "{{\"type\":\"change\",\"account\":\"{}\",\"unreadTotal\":{unread},\"more\":{more},\"conversations\":[{items}]}}",
             account.id
         );
         for socket in &sockets {
             // A socket closing meanwhile is not an error of the others.
             let _ = socket.send_with_str(&frame);
         }
-        if last <= pushed {
+        if !has_more || last <= pushed {
             break;
         }
         pushed = last;

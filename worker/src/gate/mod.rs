@@ -274,6 +274,9 @@ impl AccountGate {
                 ledger.record_wipe()?;
                 Pages::of(&self.state)?.wipe()?;
                 inbox::Inbox::of(&self.state)?.wipe()?;
+                // Listeners reload: their sockets close (4001); a client's next `changes`
+                // answers `reset`.
+                live::close_all(&self.state, 4001, "store wiped: reload");
                 Ok(Response::empty()?.with_status(204))
             }
             "/refresh" => match ledger
