@@ -1,11 +1,11 @@
 // Assembles npm/dist from wasm-bindgen's web build (WEB_DIR: glue, snippet, optimized .wasm) and
-// the entries in npm/js: one .wasm for every entry; a CommonJS copy of the glue (esbuild, the
+// the entries in npm/js (the glue and the API minified: whitespace and syntax): one .wasm for every entry; a CommonJS copy of the glue (esbuild, the
 // snippet inlined: server bundlers can follow it); index.d.mts / index.d.cts from the glue's
 // types, without wasm-bindgen's init types (they need the DOM lib) or `[Symbol.dispose]` (it
 // needs ESNext.Disposable); error-codes.js from the generated `InboxErrorCode` union.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildSync } from "esbuild";
+import { buildSync, transformSync } from "esbuild";
 
 const [webDir, dist] = process.argv.slice(2);
 const js = new URL("../npm/js/", import.meta.url).pathname;
@@ -27,7 +27,14 @@ if (/Symbol\.dispose|WebAssembly\.|RequestInfo|BufferSource/.test(types)) throw 
 writeFileSync(join(dist, "index.d.mts"), types);
 writeFileSync(join(dist, "index.d.cts"), types);
 
-const common = { bundle: true, format: "cjs", logLevel: "warning", logOverride: { "empty-import-meta": "silent" } };
+// Shipped JS is minified for size (whitespace and syntax only: names stay readable in stacks).
+const minify = { minifyWhitespace: true, minifySyntax: true };
+for (const file of ["linkedin_inbox.js", "api.js"]) {
+  const path = join(dist, file);
+  writeFileSync(path, transformSync(readFileSync(path, "utf8"), { ...minify, format: "esm", loader: "js" }).code);
+}
+
+const common = { ...minify, bundle: true, format: "cjs", logLevel: "warning", logOverride: { "empty-import-meta": "silent" } };
 buildSync({ ...common, entryPoints: [join(dist, "api.js")], outfile: join(dist, "api.cjs"), platform: "neutral" });
 buildSync({ ...common, entryPoints: [join(dist, "wasm-path.mjs")], outfile: join(dist, "wasm-path.cjs"), platform: "node" });
 console.log(`npm/dist assembled: ${codes.length} error codes`);

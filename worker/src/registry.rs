@@ -332,23 +332,30 @@ fn check_distinct(earlier: &[Account], account: &Account) -> Result<(), String> 
     }
 }
 
-/// The same LinkedIn account (one Durable Object) under one id in every client, and one id
-/// for one LinkedIn account.
+/// One id names one LinkedIn account (one Durable Object) everywhere, and one LinkedIn account
+/// has at most one chosen id; the single-account form's digest id may stand beside it (clients
+/// still on that form keep working while others list the account by its chosen id).
 fn check_one_id<'a>(
     earlier: impl Iterator<Item = &'a Account>,
     account: &Account,
 ) -> Result<(), String> {
     let digest = crate::auth::account_digest(account);
+    let chosen = |a: &Account, digest: &str| a.id != digest;
     for other in earlier {
-        let same_account = crate::auth::account_digest(other) == digest;
-        if same_account != (other.id == account.id) {
-            return Err(match same_account {
-                true => format!(
-                    "this LinkedIn account is listed elsewhere as account {}: use that id",
-                    other.id
-                ),
-                false => "this id is listed elsewhere for another LinkedIn account".into(),
-            });
+        let other_digest = crate::auth::account_digest(other);
+        let same_account = other_digest == digest;
+        if other.id == account.id && !same_account {
+            return Err("this id is listed elsewhere for another LinkedIn account".into());
+        }
+        if same_account
+            && other.id != account.id
+            && chosen(other, &other_digest)
+            && chosen(account, &digest)
+        {
+            return Err(format!(
+                "this LinkedIn account is listed elsewhere as account {}: use that id",
+                other.id
+            ));
         }
     }
     Ok(())
@@ -417,6 +424,20 @@ mod tests {
     }
 
     #[test]
+    fn the_single_account_form_may_stand_beside_a_chosen_id_of_the_same_account() {
+        let json = format!(
+            r#"[{{"name":"old","tokenSha256":"{DIGEST_2}","connectsafelyAccountId":"cs-a"}},{}]"#,
+            client("team", DIGEST_1, &account("a", "cs-a"))
+        );
+        let clients = parse(&json).unwrap();
+        assert_eq!(
+            crate::auth::account_digest(&clients[0].accounts[0]),
+            crate::auth::account_digest(&clients[1].accounts[0]),
+            "one LinkedIn account: one object"
+        );
+    }
+
+    #[test]
     fn the_single_account_form_gets_a_digest_id_and_the_client_name_as_label() {
         let json = format!(
             r#"[{{"name":"me","tokenSha256":"{DIGEST_1}","connectsafelyAccountId":"cs-1"}}]"#
@@ -469,12 +490,12 @@ mod tests {
                 "listed elsewhere as account a",
             ),
             (
-                // An explicit id first, then the single-account form of the same account.
+                // A chosen id that is another account's digest id.
                 format!(
-                    r#"[{},{{"name":"u","tokenSha256":"{DIGEST_2}","connectsafelyAccountId":"x"}}]"#,
-                    client("t", DIGEST_1, &account("a", "x"))
+                    r#"[{{"name":"u","tokenSha256":"{DIGEST_2}","connectsafelyAccountId":"x"}},{}]"#,
+                    client("t", DIGEST_1, &account(&crate::auth::account_digest(&parse(&format!(r#"[{{"name":"v","tokenSha256":"{DIGEST_1}","connectsafelyAccountId":"x"}}]"#)).unwrap()[0].accounts[0]), "y"))
                 ),
-                "listed elsewhere as account a",
+                "is listed elsewhere",
             ),
             (
                 format!(

@@ -25,6 +25,8 @@ const CLIENTS = [
   // Shares alex with the team.
   { name: "alex-desk", token: "live-alex", accounts: [ALEX] },
   { name: "priya-desk", token: "live-priya", accounts: [PRIYA] },
+  // Alex's LinkedIn account in the single-account form (its id is a digest): the same object.
+  { name: "alex-legacy", token: "live-legacy", account: ALEX.account, loginToken: ALEX.loginToken },
 ];
 
 let sandbox, worker, threads;
@@ -355,6 +357,9 @@ test("the push channel sends the new message to every client of the account and 
   const [desk] = await openLive("live-alex");
   const teamSockets = await openLive("live-team");
   const [other] = await openLive("live-priya");
+  const [legacy] = await openLive("live-legacy");
+  const legacyId = (await call("/v1/accounts", "live-legacy")).body.accounts[0].id;
+  assert.match(legacyId, /^[0-9a-f]{24}$/);
   assert.deepEqual(teamSockets.map((s) => s.account), ["alex", "titouan"]);
   const team = teamSockets[0];
   for (const s of [desk, team, other]) assert.equal(s.frames[0].type, "ready");
@@ -367,6 +372,10 @@ test("the push channel sends the new message to every client of the account and 
   const frame = changed(desk);
   assert.equal(frame.account, "alex");
   assert.equal(frame.more, false);
+  // The single-account client hears the same change under the id it knows the account by.
+  await until(() => changed(legacy), "the legacy client's frame");
+  assert.equal(changed(legacy).account, legacyId);
+  assert.deepEqual(changed(legacy).conversations.map((c) => c.account), [legacyId]);
   assert.deepEqual(frame.conversations.map((c) => [c.account, c.id]), [["alex", thread]]);
   assert.equal(frame.unreadTotal, (await call("/v1/changes?account=alex", "live-alex")).body.unreadTotal);
   await sleep(500);
@@ -378,7 +387,7 @@ test("the push channel sends the new message to every client of the account and 
   const closed = new Promise((resolve) => other.socket.addEventListener("close", (e) => resolve(e.code)));
   other.socket.send("hello");
   assert.equal(await closed, 1003);
-  for (const s of [...teamSockets, desk]) s.socket.close();
+  for (const s of [...teamSockets, desk, legacy]) s.socket.close();
 });
 
 test("a socket past its lifetime is closed at the next change (code 4000) and a new ticket opens another", async () => {

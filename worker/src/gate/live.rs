@@ -221,7 +221,9 @@ pub fn accept(
     }
     let pair = WebSocketPair::new()?;
     let first = state.get_websockets().is_empty();
-    state.accept_websocket_with_tags(&pair.server, &[client]);
+    // Tagged with the client and the id its client knows the account by (the single-account
+    // form's digest id and a chosen id may name the same account).
+    state.accept_websocket_with_tags(&pair.server, &[client, &format!("id:{}", account.id)]);
     pair.server.serialize_attachment(SocketLife {
         expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
     })?;
@@ -246,33 +248,41 @@ pub fn accept(
 /// What a socket answers to a text `ping`.
 pub const PONG: &str = "{\"type\":\"pong\"}";
 
-/// The open sockets that may still hear `account`: each socket whose client is gone from the
-/// registry, no longer lists the account, or outlived its lifetime is closed here.
+/// The open sockets that may still hear `account`, each with the id its client knows the
+/// account by: each socket whose client is gone from the registry, no longer lists the
+/// account, or outlived its lifetime is closed here.
 pub fn live_sockets(
     state: &State,
     config: &Config,
     account: &Account,
     now: u64,
-) -> Vec<worker::WebSocket> {
+) -> Vec<(worker::WebSocket, String)> {
+    let digest = crate::auth::account_digest(account);
     let mut open = Vec::new();
     for socket in state.get_websockets() {
-        let client = state
-            .get_tags(&socket)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let tags = state.get_tags(&socket);
+        let client = tags.first().cloned().unwrap_or_default();
+        let id = tags
+            .iter()
+            .find_map(|t| t.strip_prefix("id:"))
+            .unwrap_or_default()
+            .to_owned();
         let listed = config
             .clients
             .iter()
             .find(|c| c.name == client)
-            .is_some_and(|c| c.accounts.iter().any(|a| a == account));
+            .is_some_and(|c| {
+                c.accounts
+                    .iter()
+                    .any(|a| a.id == id && crate::auth::account_digest(a) == digest)
+            });
         let expired = socket
             .deserialize_attachment::<SocketLife>()
             .ok()
             .flatten()
             .is_none_or(|life| life.expires <= now);
         match (listed, expired) {
-            (true, false) => open.push(socket),
+            (true, false) => open.push((socket, id)),
             (false, _) => {
                 let _ = socket.close(Some(1008), Some("no longer authorized"));
             }
@@ -291,52 +301,57 @@ pub fn close_all(state: &State, code: u16, reason: &str) {
     }
 }
 
-/// Sends what changed since the last push to every open socket still allowed to hear it.
+/// Sends what changed since the last push to every open socket still allowed to hear it, in
+/// the words of each socket's client (the account id it knows).
 pub fn broadcast(
     state: &State,
     config: &Config,
     account: &Account,
     now: u64,
 ) -> worker::Result<()> {
-    if state.get_websockets().is_empty() || !crate::registry::is_safe_name(&account.id) {
+    if state.get_websockets().is_empty() {
         return Ok(());
     }
     let sockets = live_sockets(state, config, account, now);
     let inbox = Inbox::of(state)?;
     let ledger = Ledger::of(state);
-    let mut pushed = ledger.get_now("pushed_seq")? as i64;
     let latest = inbox.latest_seq()?;
-    if sockets.is_empty() {
-        // Nobody hears it: the next socket starts from the feed's present.
-        return ledger.set_now("pushed_seq", latest.max(0) as u64);
-    }
+    let from = ledger.get_now("pushed_seq")? as i64;
+    let mut ids: Vec<&str> = sockets.iter().map(|(_, id)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let unread = inbox
         .unread_total()?
         .map_or("null".to_owned(), |n| n.to_string());
-    for frame_number in 1..=FRAMES_PER_BROADCAST {
-        if latest <= pushed {
-            break;
+    for id in ids
+        .into_iter()
+        .filter(|id| crate::registry::is_safe_name(id))
+    {
+        let mut pushed = from;
+        for frame_number in 1..=FRAMES_PER_BROADCAST {
+            if latest <= pushed {
+                break;
+            }
+            let (items, last, has_more) = inbox.changes_since(pushed, CHANGES_PER_FRAME, id)?;
+            if items.is_empty() {
+                break;
+            }
+            // `more`: this change holds more than the frames carry; the feed has the rest.
+            let more = frame_number == FRAMES_PER_BROADCAST && has_more;
+            let frame = format!(
+                "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"more\":{more},\"conversations\":[{items}]}}"
+            );
+            for (socket, _) in sockets.iter().filter(|(_, own)| own == id) {
+                // A socket closing meanwhile is not an error of the others.
+                let _ = socket.send_with_str(&frame);
+            }
+            if !has_more || last <= pushed {
+                break;
+            }
+            pushed = last;
         }
-        let (items, last, has_more) =
-            inbox.changes_since(pushed, CHANGES_PER_FRAME, &account.id)?;
-        if items.is_empty() {
-            break;
-        }
-        // `more`: this change holds more than the frames carry; the feed has the rest.
-        let more = frame_number == FRAMES_PER_BROADCAST && has_more;
-        let frame = format!(
-            "{{\"type\":\"change\",\"account\":\"{}\",\"unreadTotal\":{unread},\"more\":{more},\"conversations\":[{items}]}}",
-            account.id
-        );
-        for socket in &sockets {
-            // A socket closing meanwhile is not an error of the others.
-            let _ = socket.send_with_str(&frame);
-        }
-        if !has_more || last <= pushed {
-            break;
-        }
-        pushed = last;
     }
-    // Beyond the frames sent, clients catch up through the change feed.
+    // Beyond the frames sent, clients catch up through the change feed; with nobody
+    // listening, the next socket starts from the feed's present.
     ledger.set_now("pushed_seq", latest.max(0) as u64)
 }
