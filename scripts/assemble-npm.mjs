@@ -35,6 +35,7 @@ for (const file of ["linkedin_inbox.js", "api.js"]) {
 }
 
 const common = { ...minify, bundle: true, format: "cjs", logLevel: "warning", logOverride: { "empty-import-meta": "silent" } };
-buildSync({ ...common, entryPoints: [join(dist, "api.js")], outfile: join(dist, "api.cjs"), platform: "neutral" });
+// The CommonJS bundle also shortens local names (keepNames: classes and functions keep theirs).
+buildSync({ ...common, minifyIdentifiers: true, keepNames: true, entryPoints: [join(dist, "api.js")], outfile: join(dist, "api.cjs"), platform: "neutral" });
 buildSync({ ...common, entryPoints: [join(dist, "wasm-path.mjs")], outfile: join(dist, "wasm-path.cjs"), platform: "node" });
 console.log(`npm/dist assembled: ${codes.length} error codes`);

@@ -104,8 +104,8 @@ fn store_pushed(
     Ok(())
 }
 
-/// Asks the alarm for one head sync, at the earliest when the last pushed sync is
-/// `pushed_sync_interval` old (events arriving before it runs share it).
+/// Asks the alarm for one head sync, at the earliest `REFRESH_MIN_INTERVAL_SECS` after the
+/// last pushed one (events arriving before it runs share it).
 async fn request_sync(state: &State, now: u64) -> worker::Result<()> {
     let ledger = Ledger::of(state);
     ledger.set_now("sync_requested", 1)?;
