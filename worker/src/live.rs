@@ -140,11 +140,13 @@ pub async fn webhook(
     }
 }
 
-fn received() -> worker::Result<Response> {
+/// The answer to a provider's valid event (also a duplicate or an ignored one).
+pub(crate) fn received() -> worker::Result<Response> {
     respond::json(200, &serde_json::json!({ "received": true }))
 }
 
-fn bad_event(why: &str) -> worker::Result<Response> {
+/// The answer to a signed event whose body is not readable (`why`).
+pub(crate) fn bad_event(why: &str) -> worker::Result<Response> {
     respond::core_error(&Error::InvalidInput {
         field: "body",
         reason: why.into(),

@@ -132,18 +132,9 @@ pub fn decode(text: &str, fingerprint: &str, accounts: &[&str]) -> Option<Vec<La
     if presented != fingerprint {
         return None;
     }
-    let lanes: Vec<&str> = lanes.split(';').collect();
-    if lanes.len() != accounts.len() {
-        return None;
-    }
-    lanes
-        .iter()
-        .zip(accounts)
-        .map(|(lane, account)| {
-            let (id, state) = lane.split_once('=')?;
-            if id != *account {
-                return None;
-            }
+    crate::tokens::account_lanes(lanes, accounts)?
+        .into_iter()
+        .map(|state| {
             Some(match state {
                 "*" => Lane::Start,
                 "-" => Lane::Done,

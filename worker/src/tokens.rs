@@ -23,10 +23,10 @@ pub fn encode_changes(marks: &[(&str, Mark)]) -> String {
     URL_SAFE_NO_PAD.encode(format!("c1|{}", lanes.join(";")))
 }
 
-/// The marks of a change token made for exactly `accounts` (ids in order).
-pub fn decode_changes(text: &str, accounts: &[&str]) -> Option<Vec<Mark>> {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(text).ok()?).ok()?;
-    let lanes: Vec<&str> = text.strip_prefix("c1|")?.split(';').collect();
+/// The per-account values of `lanes` (`id=value;id=value…`), if they name exactly `accounts`
+/// in order (a merged cursor's and a change token's shared layout).
+pub fn account_lanes<'a>(lanes: &'a str, accounts: &[&str]) -> Option<Vec<&'a str>> {
+    let lanes: Vec<&str> = lanes.split(';').collect();
     if lanes.len() != accounts.len() {
         return None;
     }
@@ -34,9 +34,19 @@ pub fn decode_changes(text: &str, accounts: &[&str]) -> Option<Vec<Mark>> {
         .iter()
         .zip(accounts)
         .map(|(lane, account)| {
-            let (id, mark) = lane.split_once('=')?;
+            let (id, value) = lane.split_once('=')?;
+            (id == *account).then_some(value)
+        })
+        .collect()
+}
+
+/// The marks of a change token made for exactly `accounts` (ids in order).
+pub fn decode_changes(text: &str, accounts: &[&str]) -> Option<Vec<Mark>> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(text).ok()?).ok()?;
+    account_lanes(text.strip_prefix("c1|")?, accounts)?
+        .into_iter()
+        .map(|mark| {
             let (epoch, seq) = mark.split_once('.')?;
-            (id == *account).then_some(())?;
             Some(Mark {
                 epoch: epoch.parse().ok()?,
                 seq: seq.parse().ok().filter(|s: &i64| *s >= 0)?,

@@ -202,7 +202,7 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
 
 impl PushedMessage {
     /// Whether the account's owner (`owner`: the store's owner profile URN) sent it.
-    pub fn from_owner(&self, owner: Option<&str>) -> bool {
+    pub fn sent_by_owner(&self, owner: Option<&str>) -> bool {
         match (owner, &self.sender_id) {
             (Some(owner), Some(id)) => owner == id || owner.ends_with(&format!(":{id}")),
             _ => false,
@@ -418,9 +418,9 @@ mod tests {
         assert_eq!(pushed.message.sent_at, 1_795_514_400_000);
         assert_eq!(pushed.sender_picture, None, "only https pictures");
         assert!(pushed.has_attachment);
-        assert!(pushed.from_owner(Some("urn:li:fsd_profile:ACoAAB")));
-        assert!(!pushed.from_owner(Some("urn:li:fsd_profile:ACoAAX")));
-        assert!(!pushed.from_owner(None));
+        assert!(pushed.sent_by_owner(Some("urn:li:fsd_profile:ACoAAB")));
+        assert!(!pushed.sent_by_owner(Some("urn:li:fsd_profile:ACoAAX")));
+        assert!(!pushed.sent_by_owner(None));
         let seed = pushed.new_conversation(false);
         assert_eq!(seed.participants[0].name, "Sam <b>");
         assert_eq!(

@@ -135,17 +135,7 @@ pub async fn forward_simple(
     path: &str,
     method: Method,
 ) -> worker::Result<Response> {
-    match send(
-        env,
-        &call.config,
-        Some(call.client().name.as_str()),
-        account,
-        path,
-        method,
-        None,
-    )
-    .await
-    {
+    match gate_call(env, call, account, path, method, None).await {
         Ok(response) => Ok(response),
         Err(e) => {
             console_error!("account gate failed: {e}");

@@ -153,11 +153,11 @@ impl Inbox {
     /// next number of the change feed.
     pub fn upsert(&self, page: &ConversationPage) -> worker::Result<()> {
         let feed = super::pages::schema_reaches(5);
-        let mut seq = match (feed, page.items.is_empty()) {
+        let first_seq = match (feed, page.items.is_empty()) {
             (true, false) => self.take_seqs(page.items.len() as i64)?,
             _ => 0,
         };
-        for conversation in &page.items {
+        for (seq, conversation) in (first_seq..).zip(&page.items) {
             let at = activity_key(conversation);
             let unread = conversation.unread_count > 0 || !conversation.is_read;
             let json = serde_json::to_string(conversation)?;
@@ -181,7 +181,6 @@ impl Inbox {
                 )?,
             }
             .to_array::<RowId>()?;
-            seq += 1;
             if let Some(row) = row.first() {
                 self.reindex(row.rowid as i64, conversation)?;
             }
@@ -324,7 +323,7 @@ impl Inbox {
     pub fn record_pushed(&self, pushed: &crate::webhook::PushedMessage) -> worker::Result<bool> {
         let message = &pushed.message;
         let owner = self.sync_state()?.and_then(|s| s.owner);
-        let from_owner = pushed.from_owner(owner.as_deref());
+        let from_owner = pushed.sent_by_owner(owner.as_deref());
         let known = self.0.exec(
             "SELECT id FROM messages WHERE id = ?",
             vec![text(&message.id)],

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::registry::Account;
 use crate::respond;
 use crate::webhook::{self, ConnectSafelyPush};
-use linkedin_inbox::{Error, ErrorCode};
+use linkedin_inbox::ErrorCode;
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
 const EVENT_MEMORY_MS: u64 = 7 * 86_400_000;
@@ -41,13 +41,7 @@ pub async fn pushed(
 ) -> worker::Result<Response> {
     let inbox = Inbox::of(state)?;
     inbox.remember_account(&account.id)?;
-    let received = || respond::json(200, &serde_json::json!({ "received": true }));
-    let bad = |why: &str| {
-        respond::core_error(&Error::InvalidInput {
-            field: "body",
-            reason: why.into(),
-        })
-    };
+    use crate::live::{bad_event as bad, received};
     match provider {
         "connectsafely" => match webhook::connectsafely_event(body) {
             Ok(ConnectSafelyPush::Message(mut pushed)) => {
