@@ -57,6 +57,13 @@ impl Draft {
                 MessageTarget::ConversationId(validate::conversation_id(id)?.to_owned())
             }
             (None, Some(url)) => MessageTarget::ProfileUrl(url.to_owned()),
+            // A profile URL given empty is that field's mistake, not a missing conversation.
+            (None, None) if self.profile_url.is_some() => {
+                return Err(Error::invalid(
+                    "profileUrl",
+                    "must be a LinkedIn profile URL like https://www.linkedin.com/in/<name>/",
+                ))
+            }
             (None, None) => {
                 return Err(Error::invalid(
                     "conversationId",

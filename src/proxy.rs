@@ -272,7 +272,9 @@ pub fn proxy_error(response: &HttpResponse) -> Error {
             ErrorCode::MalformedResponse
             | ErrorCode::UpstreamError
             | ErrorCode::MethodNotAllowed
-            | ErrorCode::NotImplemented,
+            | ErrorCode::NotImplemented
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::UnsupportedMediaType,
         ) => Error::UpstreamError { status, message },
         None if status == 429 => Error::RateLimited { retry_after_secs },
         None if status == 401 || status == 403 => Error::Unauthorized {

@@ -47,6 +47,10 @@ pub enum ErrorCode {
     NotSupported,
     /// An `Idempotency-Key` already used for another request (another body or route).
     IdempotencyKeyReused,
+    /// The request body is over the proxy's documented cap.
+    PayloadTooLarge,
+    /// The request body is not of a type (or encoding) the route reads.
+    UnsupportedMediaType,
 }
 
 impl ErrorCode {
@@ -70,6 +74,8 @@ impl ErrorCode {
             Self::NotImplemented => "NOT_IMPLEMENTED",
             Self::NotSupported => "NOT_SUPPORTED",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
         }
     }
 
@@ -79,7 +85,7 @@ impl ErrorCode {
     }
 
     /// Every code.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::InvalidInput,
         Self::InvalidCursor,
         Self::Unauthorized,
@@ -97,6 +103,8 @@ impl ErrorCode {
         Self::NotImplemented,
         Self::NotSupported,
         Self::IdempotencyKeyReused,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
     ];
 
     /// The HTTP status that goes with this code: what the Worker proxy answers with, and the
@@ -108,6 +116,8 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::NotImplemented | Self::NotSupported => 501,
             Self::IdempotencyKeyReused => 422,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
             Self::InvalidInput | Self::InvalidCursor => 400,
             Self::Unauthorized => 401,
             Self::InsufficientCredits => 402,

@@ -13,6 +13,7 @@ mod plan;
 mod query;
 mod registry;
 mod reply;
+mod rules;
 mod schema;
 mod seal;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -22,6 +23,8 @@ mod tokens;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod webhook;
 
+#[cfg(target_arch = "wasm32")]
+mod body;
 #[cfg(target_arch = "wasm32")]
 mod context;
 #[cfg(target_arch = "wasm32")]

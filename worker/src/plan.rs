@@ -171,49 +171,6 @@ pub fn thread_head_pattern(thread_id: &str) -> Option<String> {
     Some(format!("%/{prefix}%:-"))
 }
 
-/// A route of the proxy API: its name (for logs: never the path, which can hold a
-/// conversation URN) and the methods it takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Route {
-    pub name: &'static str,
-    /// The methods it takes, as `Allow` lists them.
-    pub allow: &'static str,
-}
-
-impl Route {
-    pub fn takes(&self, method: &str) -> bool {
-        self.allow.split(", ").any(|m| m == method)
-    }
-}
-
-/// The route a path belongs to, whatever the method.
-pub fn route_of(path: &str) -> Option<Route> {
-    let route = |name, allow| Some(Route { name, allow });
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match segments.as_slice() {
-        ["health"] => route("health", "GET"),
-        ["v1", "conversations"] => route("conversations", "GET"),
-        ["v1", "conversations", id, "messages"] if !id.is_empty() => {
-            route("conversation-messages", "GET, POST")
-        }
-        ["v1", "conversations", id, "read"] if !id.is_empty() => route("read", "POST"),
-        ["v1", "conversations", id, "unread"] if !id.is_empty() => route("unread", "POST"),
-        ["v1", "messages"] => route("profile-messages", "GET, POST"),
-        ["v1", "usage"] => route("usage", "GET"),
-        ["v1", "refresh"] => route("refresh", "POST"),
-        ["v1", "data"] => route("data", "DELETE"),
-        ["v1", "accounts"] => route("accounts", "GET"),
-        ["v1", "changes"] => route("changes", "GET"),
-        ["v1", "live"] => route("live", "POST"),
-        ["v1", "live", "socket"] => route("live-socket", "GET"),
-        ["v1", "webhooks", "connectsafely", id] if !id.is_empty() => {
-            route("webhook-connectsafely", "POST")
-        }
-        ["v1", "webhooks", "linkup", id] if !id.is_empty() => route("webhook-linkup", "POST"),
-        _ => None,
-    }
-}
-
 /// How a page was answered (`X-Cache`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -414,24 +371,6 @@ mod tests {
     fn the_operation_is_the_query_itself() {
         assert_eq!(messages(10).operation().name(), "listMessages");
         assert_eq!(conversations(None).operation().name(), "listConversations");
-    }
-
-    #[test]
-    fn routes_are_named_without_their_ids() {
-        let thread =
-            route_of("/v1/conversations/urn%3Ali%3Amsg_conversation%3A2-abc/messages").unwrap();
-        assert_eq!(
-            (thread.name, thread.allow),
-            ("conversation-messages", "GET, POST")
-        );
-        assert!(thread.takes("GET") && thread.takes("POST") && !thread.takes("PUT"));
-        assert_eq!(
-            route_of("/v1/conversations/2-abc/read").unwrap().allow,
-            "POST"
-        );
-        assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
-        assert_eq!(route_of("/v1/nothing"), None);
-        assert_eq!(route_of("/v1/conversations//messages"), None);
     }
 
     #[test]

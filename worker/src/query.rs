@@ -4,6 +4,10 @@
 use linkedin_inbox::{ConversationQuery, Error, MessageQuery};
 use url::Url;
 
+use crate::rules::route_table::{
+    unknown_parameter, CONVERSATIONS_QUERY, PROFILE_THREAD_QUERY, THREAD_QUERY,
+};
+
 fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     Error::InvalidInput {
         field,
@@ -11,19 +15,13 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     }
 }
 
-/// The parameters of `url`, last value winning; names outside `allowed` are refused.
+/// The parameters of `url`, last value winning; names outside `allowed` are refused (the
+/// fetch handler has refused them already, from the same route table).
 fn params(url: &Url, allowed: &[&'static str]) -> Result<Vec<(&'static str, String)>, Error> {
     let mut found: Vec<(&'static str, String)> = Vec::new();
     for (name, value) in url.query_pairs() {
         let Some(known) = allowed.iter().find(|a| **a == name) else {
-            let shown: String = name.chars().take(40).collect();
-            return Err(invalid(
-                "query",
-                format!(
-                    "unknown parameter `{shown}`; allowed: {}",
-                    allowed.join(", ")
-                ),
-            ));
+            return Err(unknown_parameter(&name, allowed));
         };
         found.retain(|(n, _)| n != known);
         found.push((known, value.into_owned()));
@@ -73,7 +71,7 @@ pub fn conversations(
     account_id: Option<&str>,
     unseal: Unseal,
 ) -> Result<ConversationQuery, Error> {
-    let params = params(url, &["count", "keywords", "unread", "cursor", "account"])?;
+    let params = params(url, CONVERSATIONS_QUERY)?;
     let unread = match get(&params, "unread").as_deref() {
         None => None,
         Some("true") => Some(true),
@@ -136,9 +134,6 @@ pub fn path_conversation_id(raw_id: &str) -> Result<String, Error> {
         .into_owned())
 }
 
-/// The longest JSON body a write route reads.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
 /// The `Idempotency-Key` of a send: required, 1..=255 visible ASCII characters.
 pub fn idempotency_key(value: Option<&str>) -> Result<String, Error> {
     const FIELD: &str = "Idempotency-Key";
@@ -169,13 +164,8 @@ struct NewBody {
     text: String,
 }
 
+/// A JSON body of `shape` (its size and encoding were checked as it was read).
 fn json_body<T: serde::de::DeserializeOwned>(body: &str, shape: &str) -> Result<T, Error> {
-    if body.len() > MAX_BODY_BYTES {
-        return Err(invalid(
-            "body",
-            format!("must be at most {MAX_BODY_BYTES} bytes"),
-        ));
-    }
     serde_json::from_str(body).map_err(|e| {
         let what = e.to_string();
         let shown: String = what.chars().take(120).collect();
@@ -211,7 +201,7 @@ pub fn new_draft(body: &str) -> Result<linkedin_inbox::Draft, Error> {
 /// `GET /v1/conversations/{id}/messages?count=&cursor=` (the id percent-encoded in the path).
 pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<MessageQuery, Error> {
     let id = path_conversation_id(raw_id)?;
-    let params = params(url, &["count", "cursor", "account"])?;
+    let params = params(url, THREAD_QUERY)?;
     checked(MessageQuery {
         conversation_id: Some(id),
         profile_url: None,
@@ -223,7 +213,7 @@ pub fn messages_by_id(url: &Url, raw_id: &str, unseal: Unseal) -> Result<Message
 
 /// `GET /v1/messages?profileUrl=&count=&cursor=`.
 pub fn messages_by_profile(url: &Url, unseal: Unseal) -> Result<MessageQuery, Error> {
-    let params = params(url, &["profileUrl", "count", "cursor", "account"])?;
+    let params = params(url, PROFILE_THREAD_QUERY)?;
     let profile_url =
         get(&params, "profileUrl").ok_or_else(|| invalid("profileUrl", "is required"))?;
     checked(MessageQuery {
@@ -293,11 +283,6 @@ mod tests {
                 .field(),
             Some("conversationId")
         );
-        let huge = format!(r#"{{"text": "{}"}}"#, "a".repeat(MAX_BODY_BYTES));
-        assert_eq!(
-            reply_draft("2-abc", &huge).unwrap_err().field(),
-            Some("body")
-        );
         let new =
             new_draft(r#"{"profileUrl": "https://www.linkedin.com/in/ana/", "text": "Hello"}"#)
                 .unwrap();
@@ -315,6 +300,20 @@ mod tests {
             new_draft(r#"{"text": "x"}"#).unwrap_err().field(),
             Some("body")
         );
+    }
+
+    #[test]
+    fn an_empty_profile_url_names_profile_url() {
+        for body in [
+            r#"{"profileUrl": "", "text": "x"}"#,
+            r#"{"profileUrl": "   ", "text": "x"}"#,
+        ] {
+            assert_eq!(
+                new_draft(body).unwrap_err().field(),
+                Some("profileUrl"),
+                "{body}"
+            );
+        }
     }
 
     #[test]

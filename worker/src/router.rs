@@ -4,7 +4,7 @@ use linkedin_inbox::ErrorCode;
 use worker::{console_error, console_log, event, Context, Env, Request, Response, Router};
 
 use crate::context::Call;
-use crate::plan::route_of;
+use crate::rules::route_table::route_of;
 use crate::{auth, env, live, respond, routes};
 
 #[event(fetch)]
@@ -75,6 +75,7 @@ async fn handle(
         response.headers_mut().set("Allow", allow)?;
         return Ok((response, None));
     }
+    let route = route_of(&req.path());
     let is_health = method == "GET" && req.path() == "/health";
     let config = match env::config(&env) {
         Ok(config) => config,
@@ -88,9 +89,6 @@ async fn handle(
         }
     };
     let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
-    if is_health {
-        return Ok((respond::with_cors(health(true)?, known_origin)?, None));
-    }
     if method == "OPTIONS" {
         let response = match known_origin {
             Some(o) => respond::preflight(o)?,
@@ -101,8 +99,10 @@ async fn handle(
         };
         return Ok((response, None));
     }
-    // A known route with another method: a JSON 405 with `Allow` (the router's own is plain text).
-    if let Some(route) = route_of(&req.path()) {
+    // From the route table, before anything happens: a known route with another method is a
+    // JSON 405 with `Allow` (the router's own is plain text); a parameter the method does not
+    // take is 400 naming it (a typo like `?acount=` must never widen a wipe or a write).
+    if let Some(route) = route {
         if !route.takes(&method) {
             let mut response = respond::refuse(
                 ErrorCode::MethodNotAllowed,
@@ -111,6 +111,16 @@ async fn handle(
             response.headers_mut().set("Allow", route.allow)?;
             return Ok((respond::with_cors(response, known_origin)?, None));
         }
+        let url = req.url()?;
+        let names = url.query_pairs().map(|(name, _)| name);
+        let names: Vec<_> = names.collect();
+        if let Err(unknown) = route.check_parameters(&method, names.iter().map(|n| n.as_ref())) {
+            let response = respond::core_error(&unknown)?;
+            return Ok((respond::with_cors(response, known_origin)?, None));
+        }
+    }
+    if is_health {
+        return Ok((respond::with_cors(health(true)?, known_origin)?, None));
     }
     // Signed by the provider, not by a client token: checked in `live::webhook`.
     let path = req.path();
@@ -125,7 +135,12 @@ async fn handle(
     }
     // A ticket stands for the token; the socket's answer passes through untouched.
     if method == "GET" && path == "/v1/live/socket" {
-        return Ok((live::socket(req, &env, &config, origin).await?, None));
+        let response = live::socket(req, &env, &config, origin).await?;
+        return match response.status_code() {
+            101 => Ok((response, None)),
+            // A refusal varies like every other answer (a shared cache must not mix them).
+            _ => Ok((respond::with_cors(response, None)?, None)),
+        };
     }
     let authorization = req.headers().get("Authorization")?;
     let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {

@@ -4,10 +4,12 @@ use linkedin_inbox::{Error, ErrorCode};
 use worker::{Method, Request, Response, RouteContext};
 
 use crate::auth::account_digest;
+use crate::body::{self, Unread};
 use crate::context::Call;
 use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
 use crate::plan::PageRequest;
 use crate::registry::Account;
+use crate::rules::request_body;
 use crate::unibox::{conversation_account, one_account, target, Target, Unnamed};
 use crate::{query, respond};
 
@@ -151,12 +153,15 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
         Ok(account) => account,
         Err(refusal) => return refusal,
     };
+    let body = match json_text(&mut req).await? {
+        Ok(body) => body,
+        Err(refusal) => return Ok(refusal),
+    };
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
         Ok(GateSend {
             key,
-            draft: query::reply_draft(&raw_id, &body?)?,
+            draft: query::reply_draft(&raw_id, &body)?,
         })
     });
     write(
@@ -175,12 +180,15 @@ pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Resu
         Ok(account) => account,
         Err(refusal) => return refusal,
     };
+    let body = match json_text(&mut req).await? {
+        Ok(body) => body,
+        Err(refusal) => return Ok(refusal),
+    };
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let body = read_body(&mut req).await;
     let request = key.and_then(|key| {
         Ok(GateSend {
             key,
-            draft: query::new_draft(&body?)?,
+            draft: query::new_draft(&body)?,
         })
     });
     write(
@@ -228,27 +236,30 @@ async fn mark(ctx: &RouteContext<Call>, url: &url::Url, read: bool) -> worker::R
     .await
 }
 
-/// The body of a write, refused before reading when its declared length is over the limit.
-async fn read_body(req: &mut Request) -> Result<String, linkedin_inbox::Error> {
-    let too_long = || linkedin_inbox::Error::InvalidInput {
-        field: "body",
-        reason: format!("must be at most {} bytes", query::MAX_BODY_BYTES),
-    };
-    let declared = req
-        .headers()
-        .get("Content-Length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > query::MAX_BODY_BYTES as u64) {
-        return Err(too_long());
+/// The text of a JSON write's body, or the answer refusing it before anything is recorded
+/// or sent: 415 for another type or an encoding, 413 over the cap (a chunked body is read no
+/// further than the cap), 400 for bytes that are not UTF-8 or a body cut off.
+async fn json_text(req: &mut Request) -> worker::Result<Result<String, Response>> {
+    let headers = req.headers();
+    let content_type = headers.get("Content-Type")?;
+    let content_encoding = headers.get("Content-Encoding")?;
+    if let Err(served) =
+        request_body::check_json_headers(content_type.as_deref(), content_encoding.as_deref())
+    {
+        return Ok(Err(respond::error_reply(served.into())?));
     }
-    req.text()
-        .await
-        .map_err(|_| linkedin_inbox::Error::InvalidInput {
+    let refusal = match body::read_capped(req).await {
+        Ok(bytes) => match request_body::utf8_text(bytes) {
+            Ok(text) => return Ok(Ok(text)),
+            Err(not_utf8) => respond::core_error(&not_utf8)?,
+        },
+        Err(Unread::TooLarge) => respond::error_reply(request_body::too_large().into())?,
+        Err(Unread::Broken) => respond::core_error(&Error::InvalidInput {
             field: "body",
-            reason: "could not be read as UTF-8 text".into(),
-        })
+            reason: "was cut off before its end".into(),
+        })?,
+    };
+    Ok(Err(refusal))
 }
 
 async fn write(

@@ -11,8 +11,6 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The largest event body read.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The most a LinkupAPI timestamp may differ from now.
 pub const MAX_SKEW_SECS: u64 = 300;
 /// The longest message text kept from an event (the longest a send may be, in bytes of UTF-8).
@@ -173,7 +171,11 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
         profile_picture: None,
     });
     let https = |url: Option<String>| url.filter(|u| u.starts_with("https://") && u.len() <= 2048);
-    let sender_id = sender.id.filter(|id| !id.is_empty() && id.len() <= 128);
+    let sender_id = sender
+        .id
+        .as_deref()
+        .filter(|id| !id.is_empty() && id.len() <= 128)
+        .map(profile_id_and_urn);
     Ok(ConnectSafelyPush::Message(Box::new(PushedMessage {
         account_id: data.account_id,
         message: Message {
@@ -188,16 +190,26 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
                 first_name: None,
                 last_name: None,
                 profile_url: https(sender.profile_url),
-                urn: sender_id
-                    .as_ref()
-                    .map(|id| format!("urn:li:fsd_profile:{id}")),
+                urn: sender_id.as_ref().map(|(_, urn)| urn.clone()),
             },
         },
-        sender_id,
+        sender_id: sender_id.map(|(id, _)| id),
         sender_picture: https(sender.profile_picture),
         has_attachment: data.attachments.is_some_and(|a| !a.is_empty()),
         conversation_urn: data.conversation_id,
     })))
+}
+
+/// A sender's profile id and URN from the event's `sender.id`: ConnectSafely documents the URN
+/// (`urn:li:fsd_profile:ACoAA…`); a bare id (`ACoAA…`) is read too.
+fn profile_id_and_urn(id: &str) -> (String, String) {
+    match id.strip_prefix("urn:li:") {
+        Some(rest) => {
+            let bare = rest.rsplit(':').next().unwrap_or(rest);
+            (bare.to_owned(), id.to_owned())
+        }
+        None => (id.to_owned(), format!("urn:li:fsd_profile:{id}")),
+    }
 }
 
 impl PushedMessage {
@@ -255,17 +267,26 @@ impl PushedMessage {
 
 #[derive(Deserialize)]
 struct LinkupEvent {
-    event_id: String,
     #[serde(default)]
-    event: Option<String>,
+    event_id: Option<String>,
+    /// A type name (`"message_received"`), or the documented object
+    /// `{account_id, account_name, event: {type, …}, timestamp}`: either means the inbox changed.
+    #[serde(default)]
+    #[allow(dead_code)]
+    event: Option<serde_json::Value>,
 }
 
 /// Reads a signed LinkupAPI event: its id, or `Err` naming what is wrong. Every event type
-/// means "the inbox changed": one head sync.
+/// means "the inbox changed": one head sync. An event without `event_id` (the documented
+/// example has one; custom-mode posts are not shown) is known by a digest of its signed body,
+/// so the provider's retry of it is still one event.
 pub fn linkup_event(body: &[u8]) -> Result<String, &'static str> {
     let event: LinkupEvent = serde_json::from_slice(body).map_err(|_| "not a LinkupAPI event")?;
-    let _ = event.event;
-    let id = event.event_id.trim();
+    let Some(id) = event.event_id else {
+        use sha2::Digest;
+        return Ok(format!("body:{}", hex::encode(Sha256::digest(body))));
+    };
+    let id = id.trim();
     if id.is_empty() || id.len() > 256 {
         return Err("event_id is missing or too long");
     }
@@ -445,6 +466,36 @@ mod tests {
         }
     }
 
+    /// ConnectSafely documents `sender.id` as a URN (connectsafely.ai/docs/webhooks/events,
+    /// `../shared/provider-contracts.md` C6) and `profile_url` as possibly null; a bare id is
+    /// read too. Either way the URN is not prefixed twice and the profile id is bare.
+    #[test]
+    fn a_connectsafely_sender_is_a_urn_or_a_bare_id() {
+        let event = |id: &str| {
+            format!(
+                r#"{{"event":"message.received","object":"event","data":{{"id":"urn:li:messagingMessage:2-X","message_urn":"urn:li:messagingMessage:2-X","account_id":"65fa","provider":"LINKEDIN","sender":{{"id":"{id}","name":"Jane","profile_url":null,"profile_picture":null}},"body":"Hi","timestamp":"2026-11-24T10:00:00Z","conversation_id":"urn:li:messagingThread:2-abc","attachments":[]}}}}"#
+            )
+        };
+        for id in ["urn:li:fsd_profile:ACoAAJane", "ACoAAJane"] {
+            let ConnectSafelyPush::Message(pushed) =
+                connectsafely_event(event(id).as_bytes()).unwrap_or_else(|e| panic!("{id}: {e}"))
+            else {
+                panic!("a message")
+            };
+            assert_eq!(pushed.sender_id.as_deref(), Some("ACoAAJane"), "{id}");
+            assert_eq!(
+                pushed.message.sender.urn.as_deref(),
+                Some("urn:li:fsd_profile:ACoAAJane"),
+                "{id}"
+            );
+            assert_eq!(pushed.message.sender.profile_url, None);
+            assert!(pushed.sent_by_owner(Some("urn:li:fsd_profile:ACoAAJane")));
+            assert!(!pushed.sent_by_owner(Some("urn:li:fsd_profile:ACoAAJ")));
+            let seed = pushed.new_conversation(false);
+            assert_eq!(seed.participants[0].profile_id, "ACoAAJane");
+        }
+    }
+
     #[test]
     fn a_linkup_event_is_its_id() {
         assert_eq!(
@@ -452,6 +503,26 @@ mod tests {
             "evt_9"
         );
         assert!(linkup_event(br#"{"event_id":""}"#).is_err());
-        assert!(linkup_event(b"{}").is_err());
+        assert!(linkup_event(b"\"nope\"").is_err());
+    }
+
+    /// The v2 event in the shape docs.linkupapi.com/api-reference/v2/webhooks/events documents
+    /// (its keys and nesting as `../shared/provider-contracts.md` C8 lists them; our values):
+    /// `event` is an object holding the event's type. A string `event` is read too.
+    #[test]
+    fn a_linkup_event_of_the_documented_shape_is_read() {
+        let documented = br#"{"event_id":"evt_123","event":{"account_id":"acc_1","account_name":"John Doe","event":{"type":"message","sender_name":"Jane Smith","message_text":"Hello!","sender_profile":"https://www.linkedin.com/in/jane-smith"},"timestamp":"2025-01-15T10:30:00Z"},"created_at":"2025-01-15T10:30:01Z"}"#;
+        assert_eq!(linkup_event(documented).unwrap(), "evt_123");
+        for kind in ["accepted_invitation", "disconnection"] {
+            let body =
+                format!(r#"{{"event_id":"e-{kind}","event":{{"event":{{"type":"{kind}"}}}}}}"#);
+            assert_eq!(linkup_event(body.as_bytes()).unwrap(), format!("e-{kind}"));
+        }
+        // No event_id: one id per body, the same for the provider's retry of it.
+        let anonymous = br#"{"event":{"event":{"type":"message"}}}"#;
+        let id = linkup_event(anonymous).unwrap();
+        assert!(id.starts_with("body:") && id.len() == 5 + 64, "{id}");
+        assert_eq!(linkup_event(anonymous).unwrap(), id);
+        assert_ne!(linkup_event(br#"{"event":{}}"#).unwrap(), id);
     }
 }

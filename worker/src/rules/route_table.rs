@@ -1,0 +1,216 @@
+//! The one route table of the proxy API (`docs/openapi.yaml`): each route's name (logs name
+//! the route, never the path, which can hold a conversation URN), the methods it takes and
+//! the query parameters each method takes. The fetch handler refuses a wrong method (405) and
+//! an unknown parameter (400) from this table before anything else happens; the query
+//! parsers read their allowed names from it too.
+
+use linkedin_inbox::Error;
+
+/// `?account=<id>|all`: the account (or all of the client's) a call is for.
+pub const ACCOUNT_ONLY: &[&str] = &["account"];
+/// `GET /v1/conversations`.
+pub const CONVERSATIONS_QUERY: &[&str] = &["count", "keywords", "unread", "cursor", "account"];
+/// `GET /v1/conversations/{id}/messages`.
+pub const THREAD_QUERY: &[&str] = &["count", "cursor", "account"];
+/// `GET /v1/messages?profileUrl=`.
+pub const PROFILE_THREAD_QUERY: &[&str] = &["profileUrl", "count", "cursor", "account"];
+/// `GET /v1/changes`.
+pub const CHANGES_QUERY: &[&str] = &["since", "account"];
+/// `GET /v1/live/socket`.
+pub const SOCKET_QUERY: &[&str] = &["ticket"];
+const NOTHING: &[&str] = &[];
+
+/// A route of the proxy API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// Its name in logs.
+    pub name: &'static str,
+    /// The methods it takes, as `Allow` lists them.
+    pub allow: &'static str,
+    /// The query parameters of each method in `allow`.
+    parameters: &'static [(&'static str, &'static [&'static str])],
+}
+
+impl Route {
+    /// Whether the route takes `method`.
+    pub fn takes(&self, method: &str) -> bool {
+        self.parameters.iter().any(|(m, _)| *m == method)
+    }
+
+    /// The query parameters `method` takes on this route (none for a method it does not take).
+    pub fn parameters(&self, method: &str) -> &'static [&'static str] {
+        self.parameters
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map_or(NOTHING, |(_, names)| names)
+    }
+
+    /// The refusal of the first query parameter `method` does not take on this route, naming
+    /// it (at most 40 characters of it) and what the route takes.
+    pub fn check_parameters<'a>(
+        &self,
+        method: &str,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), Error> {
+        let allowed = self.parameters(method);
+        let Some(unknown) = names.into_iter().find(|name| !allowed.contains(name)) else {
+            return Ok(());
+        };
+        Err(unknown_parameter(unknown, allowed))
+    }
+}
+
+/// `INVALID_INPUT` naming `query`, with the parameter's name and the allowed ones.
+pub fn unknown_parameter(name: &str, allowed: &[&str]) -> Error {
+    let shown: String = name.chars().take(40).collect();
+    let takes = match allowed {
+        [] => "this route takes no query parameters".to_owned(),
+        names => format!("allowed: {}", names.join(", ")),
+    };
+    Error::InvalidInput {
+        field: "query",
+        reason: format!("unknown parameter `{shown}`; {takes}"),
+    }
+}
+
+/// The route a path belongs to, whatever the method.
+pub fn route_of(path: &str) -> Option<Route> {
+    let route = |name, allow, parameters| {
+        Some(Route {
+            name,
+            allow,
+            parameters,
+        })
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["health"] => route("health", "GET", &[("GET", NOTHING)]),
+        ["v1", "conversations"] => route("conversations", "GET", &[("GET", CONVERSATIONS_QUERY)]),
+        ["v1", "conversations", id, "messages"] if !id.is_empty() => route(
+            "conversation-messages",
+            "GET, POST",
+            &[("GET", THREAD_QUERY), ("POST", ACCOUNT_ONLY)],
+        ),
+        ["v1", "conversations", id, "read"] if !id.is_empty() => {
+            route("read", "POST", &[("POST", ACCOUNT_ONLY)])
+        }
+        ["v1", "conversations", id, "unread"] if !id.is_empty() => {
+            route("unread", "POST", &[("POST", ACCOUNT_ONLY)])
+        }
+        ["v1", "messages"] => route(
+            "profile-messages",
+            "GET, POST",
+            &[("GET", PROFILE_THREAD_QUERY), ("POST", ACCOUNT_ONLY)],
+        ),
+        ["v1", "usage"] => route("usage", "GET", &[("GET", ACCOUNT_ONLY)]),
+        ["v1", "refresh"] => route("refresh", "POST", &[("POST", ACCOUNT_ONLY)]),
+        ["v1", "data"] => route("data", "DELETE", &[("DELETE", ACCOUNT_ONLY)]),
+        ["v1", "accounts"] => route("accounts", "GET", &[("GET", NOTHING)]),
+        ["v1", "changes"] => route("changes", "GET", &[("GET", CHANGES_QUERY)]),
+        ["v1", "live"] => route("live", "POST", &[("POST", ACCOUNT_ONLY)]),
+        ["v1", "live", "socket"] => route("live-socket", "GET", &[("GET", SOCKET_QUERY)]),
+        ["v1", "webhooks", "connectsafely", id] if !id.is_empty() => {
+            route("webhook-connectsafely", "POST", &[("POST", NOTHING)])
+        }
+        ["v1", "webhooks", "linkup", id] if !id.is_empty() => {
+            route("webhook-linkup", "POST", &[("POST", NOTHING)])
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every route of the table, by one of its paths.
+    const PATHS: &[&str] = &[
+        "/health",
+        "/v1/conversations",
+        "/v1/conversations/2-abc/messages",
+        "/v1/conversations/2-abc/read",
+        "/v1/conversations/2-abc/unread",
+        "/v1/messages",
+        "/v1/usage",
+        "/v1/refresh",
+        "/v1/data",
+        "/v1/accounts",
+        "/v1/changes",
+        "/v1/live",
+        "/v1/live/socket",
+        "/v1/webhooks/connectsafely/a",
+        "/v1/webhooks/linkup/a",
+    ];
+
+    #[test]
+    fn routes_are_named_without_their_ids() {
+        let thread =
+            route_of("/v1/conversations/urn%3Ali%3Amsg_conversation%3A2-abc/messages").unwrap();
+        assert_eq!(
+            (thread.name, thread.allow),
+            ("conversation-messages", "GET, POST")
+        );
+        assert!(thread.takes("GET") && thread.takes("POST") && !thread.takes("PUT"));
+        assert_eq!(
+            route_of("/v1/conversations/2-abc/read").unwrap().allow,
+            "POST"
+        );
+        assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
+        assert_eq!(route_of("/v1/nothing"), None);
+        assert_eq!(route_of("/v1/conversations//messages"), None);
+    }
+
+    #[test]
+    fn allow_lists_exactly_the_methods_with_parameters() {
+        for path in PATHS {
+            let route = route_of(path).unwrap();
+            let methods: Vec<&str> = route.parameters.iter().map(|(m, _)| *m).collect();
+            assert_eq!(methods.join(", "), route.allow, "{path}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_refused_by_name_on_every_route() {
+        for path in PATHS {
+            let route = route_of(path).unwrap();
+            for method in route.allow.split(", ") {
+                let taken = route.parameters(method);
+                assert_eq!(
+                    route.check_parameters(method, taken.iter().copied()),
+                    Ok(())
+                );
+                let refused = route.check_parameters(method, ["acount"]).expect_err(path);
+                assert_eq!(refused.field(), Some("query"), "{path}");
+                assert!(refused.to_string().contains("`acount`"), "{refused}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_wipe_takes_account_and_nothing_else() {
+        let data = route_of("/v1/data").unwrap();
+        assert_eq!(data.check_parameters("DELETE", ["account"]), Ok(()));
+        let typo = data.check_parameters("DELETE", ["acount"]).unwrap_err();
+        assert_eq!(
+            typo.to_string(),
+            "invalid query: unknown parameter `acount`; allowed: account"
+        );
+        let webhook = route_of("/v1/webhooks/linkup/a").unwrap();
+        assert!(webhook
+            .check_parameters("POST", ["x"])
+            .unwrap_err()
+            .to_string()
+            .contains("takes no query parameters"));
+    }
+
+    #[test]
+    fn a_parameter_name_is_shown_short() {
+        let long = "p".repeat(500);
+        let refused = route_of("/v1/usage")
+            .unwrap()
+            .check_parameters("GET", [long.as_str()])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.len() < 120, "{refused}");
+    }
+}
