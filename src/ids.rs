@@ -2,6 +2,14 @@
 //! `urn:li:msg_conversation:(urn:li:fsd_profile:<owner>,<thread id>)` and
 //! `urn:li:messagingThread:<thread id>`. The thread id is the one key they all share, so it is
 //! a conversation's `id` in the model whichever provider listed it.
+//!
+//! Message ids likewise: `urn:li:msg_message:(urn:li:fsd_profile:<owner>,<message id>)`,
+//! `urn:li:messagingMessage:<message id>` and the bare `2-...` all carry one LinkedIn message
+//! id ([`message_id`]), the key that says two forms are one message.
+
+use base64::alphabet::STANDARD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
 
 /// Whether `text` is a bare LinkedIn thread id (`<digit>-<base64ish>`).
 pub fn is_thread_id(text: &str) -> bool {
@@ -36,9 +44,82 @@ pub(crate) fn conversation_key(id: &str) -> String {
     thread_id(id).unwrap_or(id).to_owned()
 }
 
+/// The LinkedIn message id inside any message id form: the `<message id>` of
+/// `urn:li:msg_message:(<owner>,<message id>)` and of `urn:li:messagingMessage:<message id>`, a
+/// bare id as it is; any other text, trimmed, is its own id. Two ids name one message exactly
+/// when their `message_id`s are equal.
+pub fn message_id(id: &str) -> &str {
+    let id = id.trim();
+    if let Some(tuple) = id.strip_prefix("urn:li:msg_message:(") {
+        let inner = tuple.strip_suffix(')').unwrap_or(tuple);
+        return inner.rsplit(',').next().unwrap_or(inner).trim();
+    }
+    match id.strip_prefix("urn:li:messagingMessage:") {
+        Some(bare) if !bare.is_empty() => bare,
+        _ => id,
+    }
+}
+
+/// The thread id a message id names, when it names one. LinkedIn message ids are
+/// `2-<base64 of "<time and sequence>&<thread part>">`, and the thread id is
+/// `2-<base64 of "<thread part>">`: LinkupAPI's documented examples show both for one
+/// conversation (v1 `/messages/conversation` and v1 `send-message`). Message ids without `&`
+/// (ConnectSafely's seed example) name no thread.
+pub(crate) fn thread_of_message(id: &str) -> Option<String> {
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let id = message_id(id);
+    let (version, encoded) = id.split_once('-').filter(|_| is_thread_id(id))?;
+    let decoded = LENIENT.decode(encoded).ok()?;
+    let at = decoded.iter().position(|&b| b == b'&')?;
+    let thread_part = &decoded[at + 1..];
+    (!thread_part.is_empty()).then(|| format!("{version}-{}", LENIENT.encode(thread_part)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_message_form_yields_the_same_message_id() {
+        for form in [
+            "urn:li:msg_message:(urn:li:fsd_profile:ACoAA_x-1,2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=)",
+            "urn:li:messagingMessage:2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+            "2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+            " 2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA= ",
+        ] {
+            assert_eq!(
+                message_id(form),
+                "2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+                "{form}"
+            );
+        }
+        assert_eq!(message_id("urn:li:messagingMessage:abc123"), "abc123");
+        assert_eq!(
+            message_id("urn:li:messagingMessage:"),
+            "urn:li:messagingMessage:"
+        );
+        assert_eq!(message_id("msg-1"), "msg-1");
+    }
+
+    #[test]
+    fn a_message_id_names_its_thread_when_it_carries_one() {
+        let message = "urn:li:msg_message:(urn:li:fsd_profile:ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o,2-MTc0NTI3MDAyNTA5MWIzODI1OS0xMDAmOTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==)";
+        assert_eq!(
+            thread_of_message(message).as_deref(),
+            Some("2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==")
+        );
+        for none in [
+            "urn:li:messagingMessage:2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+            "urn:li:msg_message:(urn:li:fsd_profile:ACoAA...,2-MTc3NzE0...)",
+            "urn:li:messagingMessage:abc123",
+            "",
+        ] {
+            assert_eq!(thread_of_message(none), None, "{none}");
+        }
+    }
 
     #[test]
     fn every_form_yields_the_same_thread_id() {

@@ -34,7 +34,7 @@ pub use country::Country;
 pub use cursor::{Cursor, Provider};
 pub use error::{Error, ErrorCode, Result, ServedError};
 pub use http::{encode_component, retry_after_delta, HttpRequest, HttpResponse, Method};
-pub use ids::{is_thread_id, thread_id};
+pub use ids::{is_thread_id, message_id, thread_id};
 pub use inbox::{
     explain, Backend, Exchange, Explanation, ExplanationKind, Operation, Page, PageWalker, Routes,
     Step,

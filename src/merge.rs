@@ -1,23 +1,27 @@
-//! Merging pages of messages: de-duplicated by URN, newest first.
+//! Merging pages of messages: de-duplicated by LinkedIn message id ([`message_id`], so one
+//! message under two URN forms is kept once), newest first.
 
 use std::collections::HashSet;
 
+use crate::ids::message_id;
 use crate::model::Message;
 
-/// Merges `incoming` into `existing`: one message per id (the first seen wins), ordered
-/// newest first (ties by id, so the order is total). Use it when a page overlaps the
-/// previous one at an inclusive cursor boundary, or after a backfill.
+/// Merges `incoming` into `existing`: one message per LinkedIn message id (the first seen
+/// wins, whichever id form it carries), ordered newest first (ties by id, so the order is
+/// total). Use it when a page overlaps the previous one at an inclusive cursor boundary, after
+/// a backfill, or to join pushed (webhook) and fetched messages.
 pub fn merge_messages(existing: &[Message], incoming: &[Message]) -> Vec<Message> {
     dedupe_newest_first(existing.iter().chain(incoming).cloned().collect())
 }
 
-/// One message per id (the first wins), newest first, ties by id; takes ownership, no clones.
+/// One message per LinkedIn message id (the first wins), newest first, ties by id; takes
+/// ownership, no clones.
 pub(crate) fn dedupe_newest_first(mut messages: Vec<Message>) -> Vec<Message> {
     let keep: Vec<bool> = {
         let mut seen = HashSet::with_capacity(messages.len());
         messages
             .iter()
-            .map(|m| seen.insert(m.id.as_str()))
+            .map(|m| seen.insert(message_id(&m.id)))
             .collect()
     };
     let mut flags = keep.into_iter();
@@ -58,6 +62,26 @@ mod tests {
             .map(|m| m.id)
             .collect();
         assert_eq!(ids, ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn one_message_under_two_urn_forms_is_kept_once() {
+        let pushed = [msg("urn:li:messagingMessage:2-MSG", 20)];
+        let fetched = [
+            msg("urn:li:msg_message:(urn:li:fsd_profile:OWN,2-MSG)", 20),
+            msg("urn:li:msg_message:(urn:li:fsd_profile:OWN,2-OLD)", 10),
+        ];
+        let ids: Vec<_> = merge_messages(&pushed, &fetched)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "urn:li:messagingMessage:2-MSG",
+                "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-OLD)"
+            ]
+        );
     }
 
     #[test]

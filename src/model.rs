@@ -217,9 +217,12 @@ pub struct Sender {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    /// Message entity URN.
+    /// Message id as the provider sent it (a `msg_message` or `messagingMessage` URN, or bare);
+    /// [`crate::message_id`] gives the LinkedIn message id that compares across forms.
     pub id: String,
-    /// The conversation's thread id (`2-...`), as [`Conversation::id`].
+    /// The conversation's thread id (`2-...`), as [`Conversation::id`]. When no thread id is
+    /// known (a thread read, or a first message sent, by profile URL whose answer names no
+    /// thread), the profile URL the request named: the key the thread was addressed by.
     pub conversation_id: String,
     /// Text ("" for system messages).
     pub text: String,
@@ -238,7 +241,8 @@ pub struct Message {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ThreadInfo {
-    /// The conversation's thread id (`2-...`), as [`Conversation::id`].
+    /// The conversation's thread id (`2-...`), as [`Conversation::id`]; as
+    /// [`Message::conversation_id`] when none is known.
     pub conversation_id: String,
     /// Conversation URN, when the provider sent one.
     #[serde(default)]

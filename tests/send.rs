@@ -113,15 +113,16 @@ fn connectsafely_send_answer_becomes_the_threads_message() {
         (sent.message.conversation_id.as_str(), sent.message.sent_at),
         (THREAD, 1_763_978_400_000)
     );
-    // A new conversation with no thread named is malformed, not a guess.
+    // C5: a normal account's first message answers no threadId (it is Sales-Navigator-only):
+    // a sent message, keyed by the profile it was addressed to until a list sync shows its thread.
     let answer = json!({"success": true, "sentMessage": {"messageUrn": "urn:li:msg_message:x", "text": "a", "sentAt": 1}});
-    let error = cs()
+    let sent = cs()
         .parse_send(
             &to_profile("a"),
             &HttpResponse::new(200, answer.to_string()),
         )
-        .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::MalformedResponse);
+        .unwrap();
+    assert_eq!(sent.message.conversation_id, PROFILE);
     let limited = HttpResponse::new(429, r#"{"success":false,"message":"daily limit"}"#)
         .with_header("retry-after", "3600");
     assert_eq!(

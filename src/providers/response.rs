@@ -95,10 +95,10 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
         .or_else(|| field("/error/code"))
         .unwrap_or_default()
         .to_ascii_uppercase();
-    let message = field("/error/message")
-        .or_else(|| field("/error"))
-        .or_else(|| field("/message"))
-        .map(|m| truncate_chars(&redact_text(m), EXCERPT_CHARS).to_owned())
+    let message = envelope
+        .as_ref()
+        .and_then(upstream_message)
+        .map(|m| truncate_chars(&redact_text(&m), EXCERPT_CHARS).to_owned())
         .unwrap_or_else(|| format!("HTTP {} without an error message", response.status));
     let status = response.status;
     if status == 402 || code.contains("CREDIT") {
@@ -119,6 +119,63 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
     } else {
         Error::UpstreamError { status, message }
     }
+}
+
+/// The message of an error body, in every documented shape: `{error: {code, message}}`
+/// (LinkupAPI v2), `{error: "..."}` and `{success, code, message}` (ConnectSafely), and Zod's
+/// 400 `{success: false, error: {name: "ZodError", issues: [{path, message}]}}` (ConnectSafely
+/// cookbook), whose issues become `"ZodError: path.to.field: message; ..."`.
+fn upstream_message(envelope: &Value) -> Option<String> {
+    let text = |pointer: &str| {
+        envelope
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+    };
+    if let Some(message) = text("/error/message")
+        .or_else(|| text("/error"))
+        .or_else(|| text("/message"))
+    {
+        return Some(message.to_owned());
+    }
+    let issues = envelope
+        .pointer("/error/issues")
+        .or_else(|| envelope.pointer("/issues"))
+        .and_then(Value::as_array)
+        .map(|issues| {
+            issues
+                .iter()
+                .filter_map(issue)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|joined| !joined.is_empty());
+    let name = text("/error/name");
+    match (name, issues) {
+        (Some(name), Some(issues)) => Some(format!("{name}: {issues}")),
+        (None, Some(issues)) => Some(issues),
+        (Some(name), None) => Some(name.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// One Zod issue as `path.to.field: message` (or its message alone).
+fn issue(issue: &Value) -> Option<String> {
+    let message = issue.get("message").and_then(Value::as_str)?;
+    let path: Vec<String> = issue
+        .get("path")
+        .and_then(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(match path.is_empty() {
+        true => message.to_owned(),
+        false => format!("{}: {message}", path.join(".")),
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::wire::WireThreadMessage;
 use super::ConnectSafely;
 use crate::error::{Error, Result};
 use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
-use crate::ids::{conversation_key, is_thread_id};
+use crate::ids::{conversation_key, is_thread_id, thread_of_message};
 use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
 use crate::providers::MessageTarget;
@@ -40,7 +40,26 @@ struct SeenBody<'a> {
 struct SendAnswer {
     success: Option<bool>,
     sent_message: Option<WireThreadMessage>,
+    /// "Sales Navigator thread ID (only for Sales Nav accounts)", e.g. `"12345"`: absent on a
+    /// normal account's send, and not a LinkedIn thread id when present.
     thread_id: Option<String>,
+}
+
+/// The conversation a sent message belongs to: the one the draft named; else `threadId` when it
+/// is a LinkedIn thread id (`2-...` or a thread URN; a Sales Navigator id like `"12345"` is
+/// not); else the thread the message URN names (`2-<base64 "…&thread">`); else the profile URL
+/// the draft named (a first message whose thread the next list sync will show).
+fn sent_thread(draft: &Draft, thread_id: Option<&str>, message_urn: &str) -> String {
+    let named = draft
+        .conversation_id
+        .as_deref()
+        .filter(|id| !id.trim().is_empty());
+    if let Some(id) = named.or_else(|| thread_id.and_then(crate::ids::thread_id)) {
+        return conversation_key(id);
+    }
+    thread_of_message(message_urn)
+        .or_else(|| draft.profile_url.as_deref().map(|u| u.trim().to_owned()))
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -106,21 +125,7 @@ impl ConnectSafely {
             let (Some(wire), true) = (answer.sent_message, answer.success != Some(false)) else {
                 return Err(error_from_response(response));
             };
-            let named = draft
-                .conversation_id
-                .as_deref()
-                .filter(|id| !id.trim().is_empty());
-            let thread = answer
-                .thread_id
-                .as_deref()
-                .or(named)
-                .map(conversation_key)
-                .ok_or_else(|| Error::MalformedResponse {
-                    status: response.status,
-                    path: ".threadId".into(),
-                    reason: "the send answer names no thread".into(),
-                    body_excerpt: String::new(),
-                })?;
+            let thread = sent_thread(draft, answer.thread_id.as_deref(), &wire.message_urn);
             Ok(Sent {
                 message: message(wire, &thread),
                 credit_cost: 0,

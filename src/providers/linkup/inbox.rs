@@ -144,7 +144,7 @@ fn page(data: InboxData, plan: &InboxPlan, credit_cost: u32) -> ConversationPage
 
 fn conversation(wire: InboxConversation) -> Conversation {
     let id = conversation_key(&wire.conversation_id);
-    let unread = wire.unread.unwrap_or(false);
+    let unread_count = wire.unread.map_or(0, |u| u.count());
     let participant = wire.participant.map(|p| {
         let profile_id = p
             .profile_url
@@ -183,10 +183,7 @@ fn conversation(wire: InboxConversation) -> Conversation {
                     .get("profile_url")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
-                sender
-                    .get("is_me")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
+                sender.get("is_me").is_some_and(is_true),
             ),
             _ => (None, None, false),
         };
@@ -210,8 +207,8 @@ fn conversation(wire: InboxConversation) -> Conversation {
         backend_urn: None,
         url: None,
         participants: participant.into_iter().collect(),
-        unread_count: u32::from(unread),
-        is_read: !unread,
+        unread_count,
+        is_read: unread_count == 0,
         last_activity_at,
         created_at: None,
         last_read_at: None,
@@ -219,4 +216,11 @@ fn conversation(wire: InboxConversation) -> Conversation {
         latest_message,
         account: None,
     }
+}
+
+/// A flag as `true` or a non-zero number (LinkupAPI writes flags either way).
+fn is_true(value: &Value) -> bool {
+    value
+        .as_bool()
+        .unwrap_or_else(|| value.as_u64().is_some_and(|n| n > 0))
 }

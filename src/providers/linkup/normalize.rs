@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::wire::{ConversationData, WireMessage};
 use super::MessageTarget;
 use crate::cursor::{Cursor, Provider};
-use crate::ids::conversation_key;
+use crate::ids::{conversation_key, thread_of_message};
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
 
@@ -15,14 +15,8 @@ pub(super) fn page(
     fingerprint: &str,
     credit_cost: u32,
 ) -> MessagePage {
-    let conversation_id = data
-        .conversation_id
-        .clone()
-        .unwrap_or_else(|| match target {
-            MessageTarget::ConversationId(id) => id.clone(),
-            MessageTarget::ProfileUrl(_) => String::new(),
-        });
     let wire_messages = data.messages.unwrap_or_default();
+    let conversation_id = conversation_of(data.conversation_id, target, &wire_messages);
     let oldest_timestamp = wire_messages.iter().map(|m| m.timestamp).min();
     let items = dedupe_newest_first(
         wire_messages
@@ -34,24 +28,29 @@ pub(super) fn page(
     let has_next_page = pagination
         .as_ref()
         .and_then(|p| p.has_next_page)
-        .or(data.has_next_page)
-        .unwrap_or(false);
-    let upstream_cursor = pagination
+        .or(data.has_next_page);
+    let sent_cursor = pagination
         .and_then(|p| p.next_cursor)
         .or(data.next_cursor)
         .and_then(|c| match c {
             Value::String(s) if !s.is_empty() => Some(s),
             Value::Number(n) => Some(n.to_string()),
             _ => None,
-        })
-        .or_else(|| oldest_timestamp.map(|t| t.to_string()));
+        });
+    // v1 says `has_next_page` (its cursor may be missing: the oldest timestamp stands in); the
+    // documented v2 answer has no `has_next_page`, and a non-empty `next_cursor` means "more".
+    let upstream_cursor = match has_next_page {
+        Some(true) => sent_cursor.or_else(|| oldest_timestamp.map(|t| t.to_string())),
+        Some(false) => None,
+        None => sent_cursor,
+    };
     let next_cursor = upstream_cursor
-        .filter(|_| has_next_page && !items.is_empty())
+        .filter(|_| !items.is_empty())
         .map(|upstream| Cursor::upstream(Provider::Linkup, fingerprint, upstream).encode());
     MessagePage {
         items,
         next_cursor,
-        total: data.total_results,
+        total: data.total_results.or(data.total_message_count),
         thread: ThreadInfo {
             urn: Some(conversation_id.clone())
                 .filter(|id| id.starts_with("urn:li:msg_conversation:")),
@@ -64,6 +63,26 @@ pub(super) fn page(
         },
         credit_cost,
     }
+}
+
+/// The conversation a page belongs to: the answer's `conversation_id` (v1), else the one the
+/// request named, else the thread the messages' `entity_urn`s name (`2-<base64 "…&thread">`),
+/// else the profile URL the request named. v2 `get_conversation` has no `conversation_id`, so a
+/// thread read by profile URL is keyed by its messages, or by that URL: never by `""`.
+fn conversation_of(
+    answered: Option<String>,
+    target: &MessageTarget,
+    messages: &[WireMessage],
+) -> String {
+    answered
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| match target {
+            MessageTarget::ConversationId(id) => id.clone(),
+            MessageTarget::ProfileUrl(url) => messages
+                .iter()
+                .find_map(|m| thread_of_message(&m.entity_urn))
+                .unwrap_or_else(|| url.clone()),
+        })
 }
 
 fn message(wire: WireMessage, conversation_id: &str) -> Message {

@@ -2,7 +2,8 @@
 //! `{success, data, metadata {credits_consumed}}` or `{success: false, error {code, message}}`
 //! (INVALID_API_KEY 403, INVALID_ACCOUNT 404, ACCOUNT_INACTIVE 403, INVALID_PARAMS 400,
 //! RATE_LIMITED 429, INSUFFICIENT_CREDITS 402, INTERNAL_ERROR 500: mapped by status and code in
-//! `providers/response.rs`). Ids come bare (`2-...`), times as ISO-8601.
+//! `providers/response.rs`). Ids come bare (`2-...`, v2 `send`) or as full URNs (`list_inbox`,
+//! `get_conversation`), times as epoch ms or ISO-8601: every form is read.
 
 use serde::Serialize;
 

@@ -1,8 +1,32 @@
 //! The conversation 200 body as LinkupAPI sends it. Tolerant: unknown fields are ignored,
 //! optional fields may be missing or null.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+/// A flag LinkupAPI documents as an integer (`"unread": 0` / `1` in every inbox example, v1 and
+/// v2) and older copies sent as a boolean: both are read. An integer above 1 is kept as a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub(super) enum FlagOrCount {
+    Flag(bool),
+    Count(u64),
+}
+
+impl FlagOrCount {
+    /// As a count: `true` is 1, `false` is 0.
+    pub fn count(self) -> u32 {
+        match self {
+            Self::Flag(flag) => u32::from(flag),
+            Self::Count(count) => u32::try_from(count).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// `Option<bool>` from a boolean or an integer (non-zero is `true`).
+fn opt_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    Ok(Option::<FlagOrCount>::deserialize(deserializer)?.map(|f| f.count() > 0))
+}
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ConversationResponse {
@@ -16,15 +40,20 @@ pub(super) struct ConversationData {
     pub profile_url: Option<String>,
     #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
     pub total_results: Option<u64>,
+    /// v2 `get_conversation`'s name for the thread's message count (v1: `total_results`).
+    #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
+    pub total_message_count: Option<u64>,
     #[serde(default, deserialize_with = "crate::js_int::opt_uint")]
     pub total_other_member_message_count: Option<u64>,
     pub unread_count: Option<u32>,
+    #[serde(default, deserialize_with = "opt_flag")]
     pub last_seen_message: Option<bool>,
     #[serde(default, deserialize_with = "crate::time::opt_time")]
     pub last_seen_at: Option<i64>,
     pub messages: Option<Vec<WireMessage>>,
     pub pagination: Option<Pagination>,
-    /// v2 `get_conversation`: the pagination fields sit in `data` itself.
+    /// v2 `get_conversation`: the pagination fields sit in `data` itself. The documented v2
+    /// answer has `next_cursor` only; `has_next_page` is read when present.
     pub next_cursor: Option<Value>,
     pub has_next_page: Option<bool>,
 }
@@ -43,7 +72,8 @@ pub(super) struct InboxConversation {
     pub conversation_id: String,
     pub participant: Option<InboxParticipant>,
     pub last_message: Option<InboxMessage>,
-    pub unread: Option<bool>,
+    /// `0`/`1` as documented, or a boolean.
+    pub unread: Option<FlagOrCount>,
 }
 
 #[derive(Debug, Deserialize)]
