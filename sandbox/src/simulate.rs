@@ -312,7 +312,8 @@ fn deliveries(
                     (serde_json::to_vec(&event).ok()?, event.id().to_owned())
                 }
                 Endpoint::Linkup => {
-                    let event = LinkupMessageReceived::new(account, message, sequence);
+                    let event =
+                        LinkupMessageReceived::new(account, conversation, message, sequence);
                     (serde_json::to_vec(&event).ok()?, event.event_id.clone())
                 }
             };

@@ -1,5 +1,9 @@
-//! The bodies of the webhook events a simulated message sends: ConnectSafely's
-//! `message.received` and LinkupAPI's `message_received` (field order as the providers send).
+//! The bodies of the webhook events a simulated message sends, in the shapes the providers
+//! document: ConnectSafely's `message.received` (connectsafely.ai/docs/webhooks/events: `data.id`
+//! and `message_urn` the `urn:li:messagingMessage:2-…` URN, `sender.id` the sender's
+//! `urn:li:fsd_profile:…` URN) and LinkupAPI's event item (docs.linkupapi.com
+//! api-reference/v2/webhooks/events: `event` an object holding the account and the event's
+//! type). Field order as documented.
 
 use serde::Serialize;
 
@@ -30,27 +34,28 @@ struct CsEventData<'a> {
 
 #[derive(Serialize)]
 struct CsEventSender<'a> {
-    id: &'a str,
+    id: String,
     name: String,
     profile_url: String,
     profile_picture: Option<&'a str>,
 }
 
 impl<'a> CsMessageReceived<'a> {
-    /// The event of `message` in `conversation` of `account`; `data.id` is the message's
-    /// `2-...` id, `sender.id` the sender's profile id (the owner's for own messages).
+    /// The event of `message` in `conversation` of `account`: `data.id` and `message_urn` are
+    /// the message's `messagingMessage` URN (its thread shows the `msg_message` form of the
+    /// same id), `sender.id` the sender's profile URN (the owner's for own messages).
     pub fn new(account: &'a Account, conversation: &'a Conversation, message: &'a Message) -> Self {
         let from = sender(account, conversation, message);
         Self {
             event: "message.received",
             object: "event",
             data: CsEventData {
-                id: message_id(message),
-                message_urn: &message.urn,
+                id: &message.backend_urn,
+                message_urn: &message.backend_urn,
                 account_id: &account.account_id,
                 provider: "LINKEDIN",
                 sender: CsEventSender {
-                    id: &from.profile_id,
+                    id: format!("urn:li:fsd_profile:{}", from.profile_id),
                     name: from.name(),
                     profile_url: from.id_url(),
                     profile_picture: from.picture.as_deref(),
@@ -68,34 +73,58 @@ impl<'a> CsMessageReceived<'a> {
     }
 }
 
-/// The `2-...` id of a message (the tail of its `messagingMessage` URN).
-fn message_id(message: &Message) -> &str {
-    message
-        .backend_urn
-        .strip_prefix("urn:li:messagingMessage:")
-        .unwrap_or(&message.backend_urn)
-}
-
-/// LinkupAPI `message_received`: no conversation or message id, a cue to re-sync the inbox.
+/// A LinkupAPI event item: `{event_id, event: {account_id, account_name, event: {type,
+/// sender_name, message_text, sender_profile}, timestamp}, created_at}`.
 #[derive(Serialize)]
 pub struct LinkupMessageReceived {
     pub event_id: String,
-    event: &'static str,
-    account_id: String,
+    event: LinkupEventBody,
     created_at: String,
 }
 
+#[derive(Serialize)]
+struct LinkupEventBody {
+    account_id: String,
+    account_name: String,
+    event: LinkupEventDetail,
+    timestamp: String,
+}
+
+#[derive(Serialize)]
+struct LinkupEventDetail {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    sender_name: String,
+    message_text: String,
+    sender_profile: String,
+}
+
 impl LinkupMessageReceived {
-    /// The event of `message` for `account`; its id is derived from the message URN (unique
-    /// per simulated message) and the simulate's sequence number.
-    pub fn new(account: &Account, message: &Message, sequence: u64) -> Self {
+    /// The event of `message` in `conversation` for `account`; its id is derived from the
+    /// message URN (unique per simulated message) and the simulate's sequence number.
+    pub fn new(
+        account: &Account,
+        conversation: &Conversation,
+        message: &Message,
+        sequence: u64,
+    ) -> Self {
+        let from = sender(account, conversation, message);
         Self {
             event_id: format!(
                 "evt_{:016x}{sequence:04x}",
                 crate::sending::fnv1a(&[&message.urn])
             ),
-            event: "message_received",
-            account_id: account.v2_id(),
+            event: LinkupEventBody {
+                account_id: account.v2_id(),
+                account_name: account.owner.name(),
+                event: LinkupEventDetail {
+                    kind: "message",
+                    sender_name: from.name(),
+                    message_text: message.text.clone(),
+                    sender_profile: from.id_url(),
+                },
+                timestamp: iso_ms(message.timestamp),
+            },
             created_at: iso_ms(message.timestamp),
         }
     }

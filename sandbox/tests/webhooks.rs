@@ -148,8 +148,19 @@ fn a_simulated_message_is_delivered_to_both_providers_signed() {
             "attachments"
         ]
     );
-    assert_eq!(data["message_urn"], urn);
-    assert!(data["id"].as_str().unwrap().starts_with("2-"));
+    // As ConnectSafely documents it: `data.id` = `message_urn` = the `messagingMessage` URN of
+    // the message the thread shows in its `msg_message` form (one LinkedIn message id).
+    let documented_urn = data["message_urn"].as_str().unwrap();
+    assert!(
+        documented_urn.starts_with("urn:li:messagingMessage:2-"),
+        "{documented_urn}"
+    );
+    assert_eq!(data["id"], data["message_urn"]);
+    assert_eq!(
+        linkedin_inbox::message_id(documented_urn),
+        linkedin_inbox::message_id(urn),
+        "{documented_urn} and {urn} are one message"
+    );
     assert_eq!(data["account_id"], DOC_ACCOUNT);
     assert_eq!(data["provider"], "LINKEDIN");
     assert_eq!(data["body"], "Are you free at 3?");
@@ -165,7 +176,10 @@ fn a_simulated_message_is_delivered_to_both_providers_signed() {
     );
     assert_eq!(
         (&data["sender"]["id"], &data["sender"]["name"]),
-        (&json!(JOHN_ID), &json!("John Doe"))
+        (
+            &json!(format!("urn:li:fsd_profile:{JOHN_ID}")),
+            &json!("John Doe")
+        )
     );
 
     assert_eq!(lk.path, "/lk");
@@ -177,13 +191,26 @@ fn a_simulated_message_is_delivered_to_both_providers_signed() {
         "a current unix time in seconds: {stamp}"
     );
     let event = lk.json();
-    assert_eq!(
-        keys(&event),
-        ["event_id", "event", "account_id", "created_at"]
-    );
+    // The documented event item (docs.linkupapi.com api-reference/v2/webhooks/events).
+    assert_eq!(keys(&event), ["event_id", "event", "created_at"]);
     assert!(event["event_id"].as_str().unwrap().starts_with("evt_"));
-    assert_eq!(event["event"], "message_received");
-    assert_eq!(event["account_id"], format!("lk_acc_{DOC_ACCOUNT}"));
+    assert_eq!(
+        keys(&event["event"]),
+        ["account_id", "account_name", "event", "timestamp"]
+    );
+    assert_eq!(
+        event["event"]["account_id"],
+        format!("lk_acc_{DOC_ACCOUNT}")
+    );
+    assert_eq!(
+        keys(&event["event"]["event"]),
+        ["type", "sender_name", "message_text", "sender_profile"]
+    );
+    assert_eq!(event["event"]["event"]["type"], "message");
+    assert_eq!(
+        event["event"]["event"]["message_text"],
+        "Are you free at 3?"
+    );
     assert_eq!(iso_to_ms(event["created_at"].as_str().unwrap()), sent_at);
 
     assert_eq!(
@@ -338,4 +365,43 @@ fn only_the_accounts_targets_receive_and_unreachable_ones_are_reported() {
     );
     assert!(delivery["error"].as_str().unwrap().contains("connect"));
     assert!(receiver.received().is_empty());
+}
+
+/// The JSON shape of `value`: every key (in order) and value type, nested; `null` stands for
+/// "a string or null" (the documented examples publish optional fields as null).
+fn shape(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::String(_) | Value::Null => json!("string|null"),
+        Value::Number(_) => json!("number"),
+        Value::Bool(_) => json!("bool"),
+    }
+}
+
+fn documented(name: &str) -> Value {
+    let path = format!(
+        "{}/../tests/fixtures/documented/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+#[test]
+fn simulated_events_have_the_documented_shapes() {
+    let sandbox = Sandbox::start();
+    let receiver = Receiver::start();
+    register_both(&sandbox, &receiver);
+    let (status, answer) = sandbox
+        .simulate(json!({"account": DOC_ACCOUNT, "conversation": DOC_THREAD, "text": "Shapes?"}));
+    assert_eq!(status, 200, "{answer}");
+    let got = receiver.wait_for(2);
+    // connectsafely.ai/docs/webhooks/events, verbatim (tests/fixtures/documented/SOURCES.md).
+    let cs = documented("connectsafely_webhook_message_received.json");
+    assert_eq!(shape(&got[0].json()), shape(&cs));
+    // docs.linkupapi.com api-reference/v2/webhooks/events: one item of the documented list.
+    let lk = documented("linkup_v2_webhook_events_200.json");
+    assert_eq!(shape(&got[1].json()), shape(&lk["data"]["items"][0]));
 }

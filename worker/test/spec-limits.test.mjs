@@ -146,8 +146,8 @@ test("the body cap: x-max-body-bytes as sent, 413 one byte past it", async () =>
 test("Idempotency-Key: the documented pattern and length agree with the Worker", async () => {
   const schema = spec.paths["/v1/messages"].post.parameters.find((p) => p.name === "Idempotency-Key").schema;
   // An empty text: a key the Worker takes moves on to the body (400 naming text), nothing is sent.
-  const values = ["k", "k".repeat(255), "k".repeat(256), "a b", "ключ", "a\u007fb", "!~"];
-  // Header values are bytes: a fetch cannot send "ключ" at all.
+  const values = ["k", "k".repeat(255), "k".repeat(256), "a b", "ключ", "caf\u00e9", "!~"];
+  // Header values are bytes (Node refuses DEL and anything past U+00FF): "ключ" cannot be sent at all.
   await agree("Idempotency-Key", schema, values.filter((v) => !/[^\x00-\xff]/.test(v)),
     (v) => post("/v1/messages", JSON.stringify({ profileUrl: "https://www.linkedin.com/in/ana/", text: "" }), { "idempotency-key": v }));
 });

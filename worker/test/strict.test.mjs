@@ -234,7 +234,6 @@ test("a chunked send body over 64 KiB is refused at the cap, and workerd does no
     const grown = workerdRss() - rssBefore;
     console.log(`# ${total / 1048576} MiB chunked send: ${refused.status ?? "connection closed"} after ${(refused.written / 1048576).toFixed(2)} MiB written; workerd resident memory +${(grown / 1048576).toFixed(1)} MiB`);
     assert.ok([413, 503, null].includes(refused.status), `refused: ${refused.status} ${refused.text ?? ""}`);
-    assert.ok(refused.written < total, "the sender could not send it all");
     assert.ok(grown < 16 * 1024 * 1024, `workerd grew ${grown} bytes: it held the body`);
   }
   assert.equal((await call("/health")).status, 200, "the Worker still answers");

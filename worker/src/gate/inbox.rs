@@ -326,7 +326,7 @@ impl Inbox {
         let from_owner = pushed.sent_by_owner(owner.as_deref());
         let known = self.0.exec(
             "SELECT id FROM messages WHERE id = ?",
-            vec![text(&message.id)],
+            vec![text(linkedin_inbox::message_id(&message.id))],
         )?;
         if !known.to_array::<serde_json::Value>()?.is_empty() {
             return Ok(false);
@@ -572,7 +572,11 @@ impl Inbox {
             .0
             .exec(
                 "INSERT INTO messages (id, thread_id, sent_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS rowid",
-                vec![text(&message.id), text(&message.conversation_id), int(message.sent_at)],
+                vec![
+                    text(linkedin_inbox::message_id(&message.id)),
+                    text(&message.conversation_id),
+                    int(message.sent_at),
+                ],
             )?
             .to_array::<RowId>()?;
         if let (Some(row), false) = (row.first(), message.text.is_empty()) {

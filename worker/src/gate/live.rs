@@ -54,7 +54,9 @@ pub async fn pushed(
                 }
                 // Nothing awaited from here: no other request interleaves with the write. The
                 // event is forgotten again if storing it fails, so the provider's retry stores it.
-                let event = format!("cs:{}", pushed.message.id);
+                // One LinkedIn message whatever URN form names it (a thread shows
+                // `msg_message:(owner,2-X)`, the event `messagingMessage:2-X`).
+                let event = format!("cs:{}", linkedin_inbox::message_id(&pushed.message.id));
                 if inbox.first_event(&event, now)? {
                     if let Err(e) = store_pushed(state, &inbox, &pushed) {
                         inbox.forget_event(&event)?;

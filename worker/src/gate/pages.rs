@@ -203,7 +203,12 @@ impl Pages {
             let Ok(mut page) = serde_json::from_str::<MessagePage>(&row.body) else {
                 continue;
             };
-            if page.items.iter().any(|m| m.id == message.id) {
+            let id = linkedin_inbox::message_id(&message.id);
+            if page
+                .items
+                .iter()
+                .any(|m| linkedin_inbox::message_id(&m.id) == id)
+            {
                 continue;
             }
             let at = page
