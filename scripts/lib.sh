@@ -1,7 +1,9 @@
 # Shared helpers for scripts/*.sh: idempotent installs of the toolchain pieces.
 # Sourced, not run.
 
-WASM_BINDGEN_VERSION=0.2.130
+# The wasm-bindgen CLI must match the crate exactly: its one pin is in Cargo.toml.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml")
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "Cargo.toml: no exact wasm-bindgen pin" >&2; exit 1; }
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -40,6 +40,7 @@ setup() {
 }
 
 stage "setup: toolchain, npm, chromium" setup
+stage "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh
 stage "core: unit + property tests" cargo test -p linkedin-inbox --tests
 stage "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
 stage "core: wasm32 build" cargo build -p linkedin-inbox --lib --target wasm32-unknown-unknown
