@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use worker::Env;
 
-use crate::config::{Config, ConfigError};
+use crate::rules::settings::{Config, ConfigError};
 
 thread_local! {
     static CONFIG: RefCell<Option<Result<Rc<Config>, ConfigError>>> = const { RefCell::new(None) };

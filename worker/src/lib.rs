@@ -1,48 +1,28 @@
 //! linkedin-inbox Worker proxy: holds the provider keys and LinkedIn sessions, authenticates
-//! its own clients, normalizes through the core crate and caches pages.
+//! its own clients, normalizes through the core crate and keeps each account's inbox.
 //!
-//! Pure modules (settings, planning, query parsing, error replies, client auth) build on every
-//! target and carry native unit tests; the runtime modules (router, routes, account gate,
-//! store, transport) build for wasm32 only.
+//! Sorted by where code runs:
+//! - [`rules`]: pure decisions (settings, registry, auth digests, the route table, query
+//!   parameters, page plans, sealed cursors and tokens, webhook signatures and events, error
+//!   replies); no `worker` crate, native unit tests (`cargo test -p linkedin-inbox-worker`).
+//! - `store`: the account object's SQLite schema.
+//! - `edge` (wasm32): the stateless fetch handler: routes, the merged view of several
+//!   accounts, webhooks in, the change feed and push channel tickets. It never touches SQL.
+//! - `gate` (wasm32): `AccountGate`, the account's Durable Object: its store, upstream calls,
+//!   budget, sends and live sockets.
+//! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate.
 
-mod auth;
-mod config;
-mod limits;
-mod merge;
-mod plan;
-mod query;
-mod registry;
-mod reply;
 mod rules;
-mod schema;
-mod seal;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod search;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod tokens;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod webhook;
+mod store;
 
 #[cfg(target_arch = "wasm32")]
-mod body;
-#[cfg(target_arch = "wasm32")]
-mod context;
+mod edge;
 #[cfg(target_arch = "wasm32")]
 mod env;
 #[cfg(target_arch = "wasm32")]
 mod gate;
 #[cfg(target_arch = "wasm32")]
-mod live;
-#[cfg(target_arch = "wasm32")]
 mod respond;
-#[cfg(target_arch = "wasm32")]
-mod router;
-#[cfg(target_arch = "wasm32")]
-mod routes;
-#[cfg(target_arch = "wasm32")]
-mod unibox;
-#[cfg(target_arch = "wasm32")]
-mod upstream;
 
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;

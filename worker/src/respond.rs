@@ -1,11 +1,11 @@
-//! Responses of the Workers runtime: JSON bodies, error replies (built in `reply.rs`), pages
-//! (headers from `plan.rs`), CORS.
+//! Responses of the Workers runtime: JSON bodies, error replies (built in `rules/error_reply.rs`), pages
+//! (headers from `rules/page_plan.rs`), CORS.
 
 use linkedin_inbox::{Error, ErrorCode, ServedError};
 use worker::{Headers, Response, ResponseBody};
 
-use crate::plan::{page_headers, Source};
-use crate::reply::{refusal, ErrorReply};
+use crate::rules::error_reply::{refusal, ErrorReply};
+use crate::rules::page_plan::{page_headers, Source};
 
 /// Headers a browser page may read from our responses.
 const EXPOSED: &str =

@@ -5,17 +5,17 @@ use linkedin_inbox::Error;
 use worker::{console_error, Env, Method, Request, RequestInit, Response};
 
 use super::{GateRequest, ACCOUNT_HEADER, CLIENT_HEADER};
-use crate::auth::account_digest;
-use crate::context::Call;
-use crate::plan::PageRequest;
-use crate::registry::Account;
+use crate::edge::context::Call;
 use crate::respond;
+use crate::rules::client_auth::account_digest;
+use crate::rules::page_plan::PageRequest;
+use crate::rules::registry::Account;
 
 /// A request to `account`'s object on behalf of the calling client (`None`: no client, as
 /// for a webhook, which names only the account).
 pub(crate) async fn send(
     env: &Env,
-    config: &crate::config::Config,
+    config: &crate::rules::settings::Config,
     client: Option<&str>,
     account: &Account,
     path: &str,

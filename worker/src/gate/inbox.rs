@@ -9,7 +9,7 @@ use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
 use super::pages::{migrated, migrated_once};
-use crate::search::fts_query;
+use crate::rules::fts_query::fts_query;
 
 /// Where the list sync stands.
 #[derive(Debug, Clone, Deserialize)]
@@ -248,7 +248,7 @@ impl Inbox {
             changed_seq: f64,
             json: String,
         }
-        if !crate::registry::is_safe_name(account) {
+        if !crate::rules::registry::is_safe_name(account) {
             return Err(worker::Error::RustError(
                 "an account id out of its alphabet".into(),
             ));
@@ -320,7 +320,10 @@ impl Inbox {
     /// its conversation, which is created when the store does not hold it yet (`seed`). An
     /// incoming message adds one unread; the newest message becomes the conversation's latest
     /// whatever order events arrive in. Returns whether the message was new.
-    pub fn record_pushed(&self, pushed: &crate::webhook::PushedMessage) -> worker::Result<bool> {
+    pub fn record_pushed(
+        &self,
+        pushed: &crate::rules::webhook_events::PushedMessage,
+    ) -> worker::Result<bool> {
         let message = &pushed.message;
         let owner = self.sync_state()?.and_then(|s| s.owner);
         let from_owner = pushed.sent_by_owner(owner.as_deref());
@@ -451,7 +454,7 @@ impl Inbox {
     /// Records an older page read from `previous`: the next one starts at its cursor (none, or
     /// the same one again, ends the list).
     pub fn record_tail(&self, page: &ConversationPage, previous: &str) -> worker::Result<()> {
-        let next = crate::plan::next_tail(previous, page.next_cursor.as_deref());
+        let next = crate::rules::page_plan::next_tail(previous, page.next_cursor.as_deref());
         let tail = next.map_or(SqlStorageValue::Null, text);
         self.0.exec(
             "UPDATE list_sync SET tail = ?, complete = ? WHERE id = 1",
@@ -693,7 +696,7 @@ impl Inbox {
         };
         bindings.push(int(i64::from(limit)));
         // Registry ids are A-Z a-z 0-9 . _ - only: safe inside a SQL and a JSON string.
-        if !crate::registry::is_safe_name(account) {
+        if !crate::rules::registry::is_safe_name(account) {
             return Err(worker::Error::RustError(
                 "an account id out of its alphabet".into(),
             ));

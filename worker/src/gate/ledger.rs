@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
 use super::pages::migrated;
-use crate::limits::{refresh_wait, Bucket, Rate};
-use crate::schema::legacy_rows;
+use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
+use crate::store::schema::legacy_rows;
 
 pub const DAY_MS: u64 = 86_400_000;
 
-/// The account's ledger; its schema is the object's (see `schema.rs`).
+/// The account's ledger; its schema is the object's (see `store/schema.rs`).
 pub struct Ledger {
     storage: Storage,
     /// The object's id: its unsaved tallies are kept under it.

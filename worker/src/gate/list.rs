@@ -13,15 +13,17 @@ use futures_util::future::{select, Either, FutureExt};
 use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, Provider};
 use worker::{Date, Delay, Response, ResponseBody};
 
+use super::exchange_driver::{fetch_page, Meter};
 use super::inbox::{Filters, Inbox, Position};
 use super::ledger::Ledger;
-use super::walk::{fetch_page, Meter};
 use super::{AccountGate, SyncResult};
-use crate::auth::account_digest;
-use crate::config::Config;
-use crate::plan::{clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Source};
-use crate::registry::Account;
 use crate::respond::{self, page_response};
+use crate::rules::client_auth::account_digest;
+use crate::rules::page_plan::{
+    clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Source,
+};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
 
 /// Conversations asked of the provider per sync call (its maximum page).
 const SYNC_PAGE: u32 = 100;
@@ -219,7 +221,7 @@ impl AccountGate {
         // Keywords with no searchable word match nothing: no upstream page can change that.
         let searchable = filters
             .keywords
-            .is_none_or(|k| crate::search::fts_query(k).is_some());
+            .is_none_or(|k| crate::rules::fts_query::fts_query(k).is_some());
         while searchable && end.matched <= count && !stale && older < TAIL_PAGES_PER_REQUEST {
             let Some(tail) = state
                 .as_ref()
@@ -323,7 +325,7 @@ impl AccountGate {
         }
         let browser_max_age = match after {
             None => 0,
-            Some(_) => crate::plan::BROWSER_MAX_AGE_SECS.min(config.head_ttl_secs),
+            Some(_) => crate::rules::page_plan::BROWSER_MAX_AGE_SECS.min(config.head_ttl_secs),
         };
         page_response(
             ResponseBody::Body(body.into_bytes()),

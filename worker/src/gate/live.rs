@@ -10,10 +10,10 @@ use worker::{Response, State, WebSocketPair};
 use super::inbox::Inbox;
 use super::ledger::Ledger;
 use super::pages::Pages;
-use crate::config::Config;
-use crate::registry::Account;
 use crate::respond;
-use crate::webhook::{self, ConnectSafelyPush};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use crate::rules::webhook_events::{self, ConnectSafelyPush};
 use linkedin_inbox::ErrorCode;
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
@@ -41,9 +41,9 @@ pub async fn pushed(
 ) -> worker::Result<Response> {
     let inbox = Inbox::of(state)?;
     inbox.remember_account(&account.id)?;
-    use crate::live::{bad_event as bad, received};
+    use crate::edge::live_feed::{bad_event as bad, received};
     match provider {
-        "connectsafely" => match webhook::connectsafely_event(body) {
+        "connectsafely" => match webhook_events::connectsafely_event(body) {
             Ok(ConnectSafelyPush::Message(mut pushed)) => {
                 let sent_at = u64::try_from(pushed.message.sent_at).unwrap_or(0);
                 if sent_at.saturating_add(OLDEST_PUSHED_MESSAGE_MS) < now {
@@ -68,7 +68,7 @@ pub async fn pushed(
             Ok(ConnectSafelyPush::Ignored) => received(),
             Err(why) => bad(why),
         },
-        "linkup" => match webhook::linkup_event(body) {
+        "linkup" => match webhook_events::linkup_event(body) {
             Ok(id) => {
                 let event = format!("lk:{id}");
                 if inbox.first_event(&event, now)? {
@@ -89,11 +89,13 @@ pub async fn pushed(
 fn store_pushed(
     state: &State,
     inbox: &Inbox,
-    pushed: &webhook::PushedMessage,
+    pushed: &webhook_events::PushedMessage,
 ) -> worker::Result<()> {
     if inbox.record_pushed(pushed)? {
         // An open thread shows it without an upstream call.
-        if let Some(pattern) = crate::plan::thread_head_pattern(&pushed.message.conversation_id) {
+        if let Some(pattern) =
+            crate::rules::page_plan::thread_head_pattern(&pushed.message.conversation_id)
+        {
             Pages::of(state)?.splice_message(&pattern, &pushed.message)?;
         }
     }
@@ -253,7 +255,7 @@ pub fn live_sockets(
     account: &Account,
     now: u64,
 ) -> Vec<(worker::WebSocket, String)> {
-    let digest = crate::auth::account_digest(account);
+    let digest = crate::rules::client_auth::account_digest(account);
     let mut open = Vec::new();
     for socket in state.get_websockets() {
         let tags = state.get_tags(&socket);
@@ -270,7 +272,7 @@ pub fn live_sockets(
             .is_some_and(|c| {
                 c.accounts
                     .iter()
-                    .any(|a| a.id == id && crate::auth::account_digest(a) == digest)
+                    .any(|a| a.id == id && crate::rules::client_auth::account_digest(a) == digest)
             });
         let expired = socket
             .deserialize_attachment::<SocketLife>()
@@ -321,7 +323,7 @@ pub fn broadcast(
         .map_or("null".to_owned(), |n| n.to_string());
     for id in ids
         .into_iter()
-        .filter(|id| crate::registry::is_safe_name(id))
+        .filter(|id| crate::rules::registry::is_safe_name(id))
     {
         let mut pushed = from;
         for frame_number in 1..=FRAMES_PER_BROADCAST {

@@ -3,14 +3,15 @@
 //! the ConnectSafely daily budget, the LinkupAPI credit cap, an upstream 429 pause, and
 //! stale pages when the provider fails.
 
+mod exchange_driver;
 pub(crate) mod forward;
 mod inbox;
 mod ledger;
 mod list;
 mod live;
-mod outbox;
 mod pages;
-mod walk;
+mod sends;
+pub(crate) mod upstream;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -29,17 +30,17 @@ use worker::{
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
 use ledger::{next_reset_ms, Ledger, Reservation};
-pub use outbox::{GateMark, GateSend};
+pub use sends::{GateMark, GateSend};
 
-use crate::auth::account_digest;
-use crate::config::Config;
-use crate::plan::{
+use crate::respond::{self, page_response};
+use crate::rules::client_auth::account_digest;
+use crate::rules::page_plan::{
     clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
 };
-use crate::registry::Account;
-use crate::respond::{self, page_response};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use exchange_driver::{fetch_page, Meter};
 use pages::Pages;
-use walk::{fetch_page, Meter};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
@@ -78,7 +79,7 @@ pub struct AccountGate {
     /// List syncs in flight, shared by identical requests.
     syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
     /// Sends in flight, by scoped idempotency key.
-    sends: RefCell<HashMap<String, outbox::SendFuture>>,
+    sends: RefCell<HashMap<String, sends::SendFuture>>,
 }
 
 impl DurableObject for AccountGate {
@@ -259,14 +260,14 @@ impl AccountGate {
                 self.page(&config, account, &request.page, &ledger, now)
                     .await
             }
-            "/send" => match req.json::<outbox::GateSend>().await {
+            "/send" => match req.json::<sends::GateSend>().await {
                 Ok(request) => {
                     self.send(&config, &client.name, account, request, now)
                         .await
                 }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
             },
-            "/mark" => match req.json::<outbox::GateMark>().await {
+            "/mark" => match req.json::<sends::GateMark>().await {
                 Ok(request) => self.mark(&config, account, request, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
             },
@@ -384,11 +385,11 @@ impl AccountGate {
             None => account.connectsafely_account_id.is_none(),
         };
         Ok(match lists_by_linkup {
-            true => crate::webhook::pushed_sync_allowed(
+            true => crate::rules::webhook_events::pushed_sync_allowed(
                 counters.linkup_credits_today,
                 config.linkup_daily_credit_cap,
             ),
-            false => crate::webhook::pushed_sync_allowed(
+            false => crate::rules::webhook_events::pushed_sync_allowed(
                 counters.connectsafely_calls_today,
                 u64::from(config.daily_limit),
             ),
@@ -418,7 +419,7 @@ impl AccountGate {
         let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
         inbox::Inbox::of(&self.state)?
             .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
-        outbox::prune(&self.state.storage(), now)?;
+        sends::prune(&self.state.storage(), now)?;
         live::prune_events(&self.state, now)?;
         Pages::of(&self.state)?.prune(now)
     }

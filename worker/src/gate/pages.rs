@@ -7,9 +7,9 @@ use linkedin_inbox::{Message, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
 
-use crate::plan::{Plan, Source};
 use crate::respond::page_response;
-use crate::schema;
+use crate::rules::page_plan::{Plan, Source};
+use crate::store::schema;
 
 /// Expired rows deleted per write, so pruning stays bounded.
 const PRUNE_BATCH: i64 = 20;

@@ -1,5 +1,18 @@
 //! Pure rules of the proxy: no `worker` crate, no I/O, native unit tests. The fetch handler
-//! and the account's object ask these what to do.
+//! (`edge`) and the account's object (`gate`) ask these what to do.
 
+pub mod change_tokens;
+pub mod client_auth;
+pub mod error_reply;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod fts_query;
+pub mod merged_walk;
+pub mod page_plan;
+pub mod query_params;
+pub mod registry;
 pub mod request_body;
+pub mod request_limits;
 pub mod route_table;
+pub mod seal;
+pub mod settings;
+pub mod webhook_events;

@@ -132,7 +132,7 @@ pub fn decode(text: &str, fingerprint: &str, accounts: &[&str]) -> Option<Vec<La
     if presented != fingerprint {
         return None;
     }
-    crate::tokens::account_lanes(lanes, accounts)?
+    crate::rules::change_tokens::account_lanes(lanes, accounts)?
         .into_iter()
         .map(|state| {
             Some(match state {
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn twenty_accounts_of_long_ids_fit_in_a_cursor_and_a_change_token() {
-        let ids: Vec<String> = (0..crate::registry::MAX_ACCOUNTS_PER_CLIENT)
+        let ids: Vec<String> = (0..crate::rules::registry::MAX_ACCOUNTS_PER_CLIENT)
             .map(|i| format!("{i:02}{}", "x".repeat(62)))
             .collect();
         let thread = format!("2-{}==", "Q".repeat(56));
@@ -279,18 +279,18 @@ mod tests {
         let cursor = encode(&"f".repeat(64), &lanes);
         // Sealing adds a key id and a tag (under 100 characters).
         assert!(cursor.len() + 100 < MAX_MERGED_LEN, "{}", cursor.len());
-        let marks: Vec<(&str, crate::tokens::Mark)> = ids
+        let marks: Vec<(&str, crate::rules::change_tokens::Mark)> = ids
             .iter()
             .map(|id| {
                 (
                     id.as_str(),
-                    crate::tokens::Mark {
+                    crate::rules::change_tokens::Mark {
                         epoch: u64::MAX,
                         seq: i64::MAX,
                     },
                 )
             })
             .collect();
-        assert!(crate::tokens::encode_changes(&marks).len() + 100 < MAX_MERGED_LEN);
+        assert!(crate::rules::change_tokens::encode_changes(&marks).len() + 100 < MAX_MERGED_LEN);
     }
 }

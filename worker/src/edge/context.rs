@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use crate::config::Config;
-use crate::registry::{Account, Client};
+use crate::rules::registry::{Account, Client};
+use crate::rules::settings::Config;
 
 pub struct Call {
     pub config: Rc<Config>,

@@ -114,7 +114,7 @@ pub fn account(url: &Url) -> Result<Option<String>, Error> {
     else {
         return Ok(None);
     };
-    match crate::registry::is_safe_name(&value) {
+    match crate::rules::registry::is_safe_name(&value) {
         true => Ok(Some(value)),
         false => Err(invalid(
             "account",

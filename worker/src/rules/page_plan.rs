@@ -5,7 +5,7 @@
 use linkedin_inbox::{ConversationQuery, Error, MessageQuery, Operation, Provider};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
+use crate::rules::settings::Config;
 
 /// A page the proxy serves, as the Worker hands it to the account's gate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,7 +232,7 @@ pub fn stale_allowed(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::tests::config;
+    use crate::rules::settings::tests::config;
 
     fn conversations(cursor: Option<&str>) -> PageRequest {
         PageRequest::Conversations(ConversationQuery {

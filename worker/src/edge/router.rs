@@ -3,9 +3,11 @@
 use linkedin_inbox::ErrorCode;
 use worker::{console_error, console_log, event, Context, Env, Request, Response, Router};
 
-use crate::context::Call;
+use crate::edge::context::Call;
+use crate::edge::{live_feed as live, routes};
+use crate::rules::client_auth as auth;
 use crate::rules::route_table::route_of;
-use crate::{auth, env, live, respond, routes};
+use crate::{env, respond};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {

@@ -10,13 +10,14 @@ use serde_json::value::RawValue;
 use url::Url;
 use worker::{Env, Method, Response, ResponseBody};
 
-use crate::auth::account_digest;
-use crate::context::Call;
+use crate::edge::context::Call;
 use crate::gate::{forward_page, gate_call};
-use crate::merge::{self, Answer, Item, Lane};
-use crate::plan::{PageRequest, Source, BROWSER_MAX_AGE_SECS};
-use crate::registry::{Account, ALL_ACCOUNTS};
-use crate::{query, respond};
+use crate::respond;
+use crate::rules::client_auth::account_digest;
+use crate::rules::merged_walk::{self, Answer, Item, Lane};
+use crate::rules::page_plan::{PageRequest, Source, BROWSER_MAX_AGE_SECS};
+use crate::rules::query_params as query;
+use crate::rules::registry::{Account, ALL_ACCOUNTS};
 
 /// A request's account: one, or every account of the client.
 pub enum Target<'a> {
@@ -36,8 +37,8 @@ type Refusal = worker::Result<Response>;
 
 /// The longest cursor the API takes (`docs/openapi.yaml`, `Cursor`).
 /// The longest merged cursor taken: 20 accounts of 64-character ids with long thread ids fit
-/// (`merge.rs` test), and the URL stays far under Cloudflare's 16 KB.
-pub const MAX_CURSOR_LEN: usize = crate::merge::MAX_MERGED_LEN;
+/// (`rules/merged_walk.rs` test), and the URL stays far under Cloudflare's 16 KB.
+pub const MAX_CURSOR_LEN: usize = crate::rules::merged_walk::MAX_MERGED_LEN;
 
 fn no_such_account() -> Refusal {
     respond::refuse(ErrorCode::NotFound, "no such account")
@@ -225,7 +226,7 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
                         .ok()
                 })
                 .flatten()
-                .and_then(|text| merge::decode(&text, &fingerprint, &ids));
+                .and_then(|text| merged_walk::decode(&text, &fingerprint, &ids));
             match opened {
                 Some(lanes) => lanes,
                 None => return respond::core_error(&invalid_cursor()),
@@ -298,13 +299,14 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
         };
         answers.push(Some(Answer { items, next }));
     }
-    let merged = merge::merge(&lanes, &answers, count);
+    let merged = merged_walk::merge(&lanes, &answers, count);
     let done = merged.lanes.iter().all(|l| *l == Lane::Done);
     let next_cursor = (!done).then(|| {
         let named: Vec<(&str, &Lane)> = ids.iter().copied().zip(&merged.lanes).collect();
-        call.config
-            .cursor_key
-            .seal(&merged_scope(call), &merge::encode(&fingerprint, &named))
+        call.config.cursor_key.seal(
+            &merged_scope(call),
+            &merged_walk::encode(&fingerprint, &named),
+        )
     });
     let mut body = String::from("{\"items\":[");
     for (n, (account, item)) in merged.picks.iter().enumerate() {

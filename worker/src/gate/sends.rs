@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use worker::{Date, Response, SqlStorageValue, Storage};
 
+use super::exchange_driver::{fetch_page, Meter};
 use super::inbox::Inbox;
 use super::ledger::{next_reset_ms, Ledger};
 use super::pages::{migrated, Pages};
-use super::walk::{fetch_page, Meter};
 use super::AccountGate;
-use crate::config::Config;
-use crate::registry::Account;
 use crate::respond;
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
 
 /// What the Worker sends the gate for a send.
 #[derive(Serialize, Deserialize)]
@@ -224,7 +224,7 @@ impl Writer {
             error,
             refused: true,
         })?;
-        let response = crate::upstream::send(&request, timeout_ms)
+        let response = crate::gate::upstream::send(&request, timeout_ms)
             .await
             .map_err(|error| Failure {
                 error,
@@ -390,8 +390,10 @@ impl Attempt {
                 // A 429 pauses the provider for the account, as for reads.
                 if let Error::RateLimited {
                     retry_after_secs: Some(pause),
-                } = crate::plan::clamp_retry_after(error.clone(), self.config.max_pause_secs)
-                {
+                } = crate::rules::page_plan::clamp_retry_after(
+                    error.clone(),
+                    self.config.max_pause_secs,
+                ) {
                     let until = arrived.saturating_add(pause.saturating_mul(1000));
                     let _ = ledger.pause_until(provider, arrived, until).await;
                 }
@@ -486,7 +488,7 @@ impl Attempt {
         .await;
         if let Some(reservation) = reservation {
             let _ = match &fetched {
-                Err(e) if !crate::plan::may_have_been_charged(e) => {
+                Err(e) if !crate::rules::page_plan::may_have_been_charged(e) => {
                     ledger.refund(reservation, Date::now().as_millis()).await
                 }
                 _ => ledger.settle(reservation, credits).await,
@@ -542,7 +544,7 @@ impl Attempt {
         if let Err(e) = Inbox::open(&self.storage).and_then(|inbox| inbox.record_sent(&message)) {
             worker::console_error!("inbox update after a send failed: {e}");
         }
-        if let Some(pattern) = crate::plan::thread_head_pattern(&conversation_id) {
+        if let Some(pattern) = crate::rules::page_plan::thread_head_pattern(&conversation_id) {
             let spliced = migrated(&self.storage)
                 .map(Pages::from_sql)
                 .and_then(|pages| pages.splice_message(&pattern, &message));
@@ -728,11 +730,15 @@ impl AccountGate {
                 retry_after_secs: Some((next_reset_ms(now) - now).div_ceil(1000)),
             });
         }
-        let result =
-            match crate::upstream::send(&request_upstream, config.upstream_timeout_ms).await {
-                Ok(response) => backend.parse_mark(&response),
-                Err(e) => Err(e),
-            };
+        let result = match crate::gate::upstream::send(
+            &request_upstream,
+            config.upstream_timeout_ms,
+        )
+        .await
+        {
+            Ok(response) => backend.parse_mark(&response),
+            Err(e) => Err(e),
+        };
         if let Err(e) = result {
             return respond::core_error(&e);
         }

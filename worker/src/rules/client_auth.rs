@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::registry::{Account, Client};
+use crate::rules::registry::{Account, Client};
 
 /// The index of the client whose token digest matches `Authorization: Bearer <token>`.
 /// Every registered digest is compared (no early exit), each in constant time.
@@ -89,7 +89,7 @@ pub fn account_digest(client: &Account) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::tests::config;
+    use crate::rules::settings::tests::config;
 
     /// A client whose digest is that of `token`.
     fn entry(name: &str, token: &str, origins: &[&str]) -> Client {

@@ -10,14 +10,15 @@ use serde::Deserialize;
 use url::Url;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
-use crate::auth::{account_digest, origin_allowed};
-use crate::config::Config;
-use crate::context::Call;
+use crate::edge::all_accounts::{target, Target, Unnamed};
+use crate::edge::context::Call;
 use crate::gate::{gate_call, ACCOUNT_HEADER, CLIENT_HEADER};
-use crate::registry::Account;
-use crate::tokens::{self, Mark};
-use crate::unibox::{target, Target, Unnamed};
-use crate::{respond, webhook};
+use crate::respond;
+use crate::rules::change_tokens::{self, Mark};
+use crate::rules::client_auth::{account_digest, origin_allowed};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use crate::rules::webhook_events as webhook;
 
 /// How long a push channel ticket may be used to open its socket.
 const TICKET_TTL_MS: u64 = 60_000;
@@ -49,7 +50,7 @@ pub async fn webhook(
 ) -> worker::Result<Response> {
     let connectsafely = provider == "connectsafely";
     // Over the cap or cut off: refused like any unsigned event (no detail before the signature).
-    let Ok(body) = crate::body::read_capped(&mut req).await else {
+    let Ok(body) = crate::edge::body_reader::read_capped(&mut req).await else {
         return unsigned();
     };
     let secret_of = |a: &Account| match connectsafely {
@@ -176,7 +177,7 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
     let marks: Vec<Option<Mark>> = match since {
         None => vec![None; accounts.len()],
         Some(token) => {
-            let opened = (token.len() <= crate::merge::MAX_MERGED_LEN)
+            let opened = (token.len() <= crate::rules::merged_walk::MAX_MERGED_LEN)
                 .then(|| {
                     call.config
                         .cursor_key
@@ -184,7 +185,7 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
                         .ok()
                 })
                 .flatten()
-                .and_then(|text| tokens::decode_changes(&text, &ids));
+                .and_then(|text| change_tokens::decode_changes(&text, &ids));
             match opened {
                 Some(marks) => marks.into_iter().map(Some).collect(),
                 None => return respond::core_error(&Error::InvalidCursor {
@@ -233,10 +234,10 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
             )
         })
         .collect();
-    let token = call
-        .config
-        .cursor_key
-        .seal(&scope(name, "changes"), &tokens::encode_changes(&new_marks));
+    let token = call.config.cursor_key.seal(
+        &scope(name, "changes"),
+        &change_tokens::encode_changes(&new_marks),
+    );
     let lists: Vec<&str> = answers
         .iter()
         .flat_map(|a| a.conversations.iter().map(|c| c.get()))
@@ -288,7 +289,7 @@ pub async fn tickets(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
         .map(|account| {
             let ticket = call.config.cursor_key.seal(
                 &scope("live", "ticket"),
-                &tokens::encode_ticket(name, &account.id, expires),
+                &change_tokens::encode_ticket(name, &account.id, expires),
             );
             serde_json::json!({
                 "account": account.id,
@@ -323,7 +324,7 @@ pub async fn socket(
         .cursor_key
         .open(&scope("live", "ticket"), &ticket)
         .ok()
-        .and_then(|text| tokens::decode_ticket(&text, Date::now().as_millis()));
+        .and_then(|text| change_tokens::decode_ticket(&text, Date::now().as_millis()));
     let found = opened.and_then(|(client, account)| {
         let client = config.clients.iter().find(|c| c.name == client)?;
         let account = client.accounts.iter().find(|a| a.id == account)?;

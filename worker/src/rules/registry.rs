@@ -6,7 +6,7 @@
 use linkedin_inbox::Provider;
 use serde::Deserialize;
 
-use crate::config::ConfigError;
+use crate::rules::settings::ConfigError;
 
 /// The account id `all` names every account of a client; no account may take it.
 pub const ALL_ACCOUNTS: &str = "all";
@@ -143,7 +143,7 @@ pub fn parse(json: &str) -> Result<Vec<Client>, ConfigError> {
     let specs: Vec<ClientSpec> = serde_json::from_str(json).map_err(|e| {
         ConfigError(format!(
             "CLIENTS is not a valid client list: {}",
-            crate::config::classify(&e)
+            crate::rules::settings::classify(&e)
         ))
     })?;
     let mut clients: Vec<Client> = Vec::new();
@@ -226,7 +226,7 @@ fn single_account(spec: &ClientSpec) -> Account {
         linkup_webhook_secret: spec.linkup_webhook_secret.clone(),
     };
     // Opaque and stable: the account's digest (secret-free), the same for every client of it.
-    account.id = crate::auth::account_digest(&account);
+    account.id = crate::rules::client_auth::account_digest(&account);
     account
 }
 
@@ -275,7 +275,7 @@ fn check_client(earlier: &[Client], spec: &ClientSpec) -> Result<(), String> {
     if let Some(position) = spec
         .allowed_origins
         .iter()
-        .position(|o| !crate::config::is_exact_origin(o))
+        .position(|o| !crate::rules::settings::is_exact_origin(o))
     {
         // The entry's position only: a value pasted by mistake could be a secret.
         return Err(format!(
@@ -318,11 +318,10 @@ fn check_account(account: &Account) -> Result<(), String> {
 /// One LinkedIn account must be one entry of a client: under two ids it would appear twice in
 /// its merged lists.
 fn check_distinct(earlier: &[Account], account: &Account) -> Result<(), String> {
-    let digest = crate::auth::account_digest(account);
-    match earlier
-        .iter()
-        .find(|other| other.id == account.id || crate::auth::account_digest(other) == digest)
-    {
+    let digest = crate::rules::client_auth::account_digest(account);
+    match earlier.iter().find(|other| {
+        other.id == account.id || crate::rules::client_auth::account_digest(other) == digest
+    }) {
         Some(other) if other.id == account.id => Err("the client lists this id twice".into()),
         Some(other) => Err(format!(
             "this LinkedIn account is already listed as account {}",
@@ -339,10 +338,10 @@ fn check_one_id<'a>(
     earlier: impl Iterator<Item = &'a Account>,
     account: &Account,
 ) -> Result<(), String> {
-    let digest = crate::auth::account_digest(account);
+    let digest = crate::rules::client_auth::account_digest(account);
     let chosen = |a: &Account, digest: &str| a.id != digest;
     for other in earlier {
-        let other_digest = crate::auth::account_digest(other);
+        let other_digest = crate::rules::client_auth::account_digest(other);
         let same_account = other_digest == digest;
         if other.id == account.id && !same_account {
             return Err("this id is listed elsewhere for another LinkedIn account".into());
@@ -367,13 +366,13 @@ fn check_sessions<'a>(
     earlier: impl Iterator<Item = &'a Account>,
     account: &Account,
 ) -> Result<(), String> {
-    let digest = crate::auth::account_digest(account);
+    let digest = crate::rules::client_auth::account_digest(account);
     for other in earlier {
         let same_session = (other.linkup_login_token.is_some()
             && other.linkup_login_token == account.linkup_login_token)
             || (other.linkup_account_id.is_some()
                 && other.linkup_account_id == account.linkup_account_id);
-        if same_session && crate::auth::account_digest(other) != digest {
+        if same_session && crate::rules::client_auth::account_digest(other) != digest {
             return Err("linkupLoginToken (or linkupAccountId) is used by an earlier entry of another connectsafelyAccountId".into());
         }
     }
@@ -431,8 +430,8 @@ mod tests {
         );
         let clients = parse(&json).unwrap();
         assert_eq!(
-            crate::auth::account_digest(&clients[0].accounts[0]),
-            crate::auth::account_digest(&clients[1].accounts[0]),
+            crate::rules::client_auth::account_digest(&clients[0].accounts[0]),
+            crate::rules::client_auth::account_digest(&clients[1].accounts[0]),
             "one LinkedIn account: one object"
         );
     }
@@ -445,7 +444,7 @@ mod tests {
         let clients = parse(&json).unwrap();
         let only = &clients[0].accounts[0];
         assert_eq!(only.label, "me");
-        assert_eq!(only.id, crate::auth::account_digest(only));
+        assert_eq!(only.id, crate::rules::client_auth::account_digest(only));
     }
 
     #[test]
@@ -493,7 +492,7 @@ mod tests {
                 // A chosen id that is another account's digest id.
                 format!(
                     r#"[{{"name":"u","tokenSha256":"{DIGEST_2}","connectsafelyAccountId":"x"}},{}]"#,
-                    client("t", DIGEST_1, &account(&crate::auth::account_digest(&parse(&format!(r#"[{{"name":"v","tokenSha256":"{DIGEST_1}","connectsafelyAccountId":"x"}}]"#)).unwrap()[0].accounts[0]), "y"))
+                    client("t", DIGEST_1, &account(&crate::rules::client_auth::account_digest(&parse(&format!(r#"[{{"name":"v","tokenSha256":"{DIGEST_1}","connectsafelyAccountId":"x"}}]"#)).unwrap()[0].accounts[0]), "y"))
                 ),
                 "is listed elsewhere",
             ),

@@ -3,15 +3,16 @@
 use linkedin_inbox::{Error, ErrorCode};
 use worker::{Method, Request, Response, RouteContext};
 
-use crate::auth::account_digest;
-use crate::body::{self, Unread};
-use crate::context::Call;
+use crate::edge::all_accounts::{conversation_account, one_account, target, Target, Unnamed};
+use crate::edge::body_reader::{self, Unread};
+use crate::edge::context::Call;
 use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
-use crate::plan::PageRequest;
-use crate::registry::Account;
+use crate::respond;
+use crate::rules::client_auth::account_digest;
+use crate::rules::page_plan::PageRequest;
+use crate::rules::query_params as query;
+use crate::rules::registry::Account;
 use crate::rules::request_body;
-use crate::unibox::{conversation_account, one_account, target, Target, Unnamed};
-use crate::{query, respond};
 
 /// A presented cursor back to the core's, if this proxy signed it for `account`: anything
 /// else is refused here, before the gate and any upstream call.
@@ -27,7 +28,9 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
     let url = req.url()?;
     let account = match target(call, &url, Unnamed::All) {
         Ok(Target::One(account)) => account,
-        Ok(Target::All) => return crate::unibox::conversations(&ctx.env, call, &url).await,
+        Ok(Target::All) => {
+            return crate::edge::all_accounts::conversations(&ctx.env, call, &url).await
+        }
         Err(refusal) => return refusal,
     };
     let parsed = query::conversations(
@@ -248,7 +251,7 @@ async fn json_text(req: &mut Request) -> worker::Result<Result<String, Response>
     {
         return Ok(Err(respond::error_reply(served.into())?));
     }
-    let refusal = match body::read_capped(req).await {
+    let refusal = match body_reader::read_capped(req).await {
         Ok(bytes) => match request_body::utf8_text(bytes) {
             Ok(text) => return Ok(Ok(text)),
             Err(not_utf8) => respond::core_error(&not_utf8)?,
@@ -276,7 +279,7 @@ async fn write(
 
 /// `GET /v1/accounts`
 pub async fn accounts(_req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
-    crate::unibox::accounts(&ctx.env, &ctx.data).await
+    crate::edge::all_accounts::accounts(&ctx.env, &ctx.data).await
 }
 
 /// Any other path.

@@ -72,7 +72,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     ),
     (
         4,
-        // Sends by idempotency key: at most one upstream send per key (see `gate/outbox.rs`).
+        // Sends by idempotency key: at most one upstream send per key (see `gate/sends.rs`).
         "CREATE TABLE IF NOT EXISTS sends (
         key TEXT PRIMARY KEY,
         digest TEXT NOT NULL,
@@ -108,7 +108,9 @@ pub fn pending(version: u32) -> impl Iterator<Item = &'static (u32, &'static str
 /// Entries of no known form are left behind.
 pub fn legacy_rows(key: &str, value: &serde_json::Value) -> Vec<(String, u64)> {
     if key.starts_with("bucket:") {
-        let Ok(bucket) = serde_json::from_value::<crate::limits::Bucket>(value.clone()) else {
+        let Ok(bucket) =
+            serde_json::from_value::<crate::rules::request_limits::Bucket>(value.clone())
+        else {
             return Vec::new();
         };
         return vec![

@@ -7,8 +7,8 @@ use linkedin_inbox::{Backend, Error, Exchange, Operation, Page, Step};
 use worker::Date;
 
 use super::ledger::{Ledger, Reservation};
-use crate::plan::may_have_been_charged;
-use crate::upstream;
+use crate::gate::upstream;
+use crate::rules::page_plan::may_have_been_charged;
 
 /// What one more upstream page costs, and the limits it must fit.
 #[derive(Clone, Copy)]

@@ -4,9 +4,9 @@
 
 use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken, Routes};
 
-use crate::limits::Rate;
-use crate::registry::{self, Account, Client};
-use crate::seal::{CursorKey, MIN_SECRET_LEN};
+use crate::rules::registry::{self, Account, Client};
+use crate::rules::request_limits::Rate;
+use crate::rules::seal::{CursorKey, MIN_SECRET_LEN};
 
 #[derive(Debug)]
 pub struct Config {

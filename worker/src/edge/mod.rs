@@ -1,0 +1,10 @@
+//! The stateless fetch handler: the route table's checks, authentication, the routes, the
+//! merged view of a client's accounts, webhooks in, the change feed and the push channel's
+//! tickets. It reaches an account's store only through its object (`gate::forward`).
+
+pub mod all_accounts;
+pub mod body_reader;
+pub mod context;
+pub mod live_feed;
+mod router;
+pub mod routes;
