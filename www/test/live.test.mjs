@@ -5,7 +5,7 @@
 // and checks that cost no upstream call when nothing changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
+import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, answerPermissionPrompt, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
 // unpacked extension's alarms at shorter periods too).
@@ -122,6 +122,10 @@ test("options: the accounts the proxy reports, with their providers and unread c
   await page.waitForFunction(() => document.querySelectorAll("#accounts li").length > 0, null, { timeout: 15000 });
   const { accounts } = await team("/v1/accounts");
   assert.equal(await page.textContent("#accounts-status"), `This proxy serves ${accounts.length} accounts for this client.`);
+  // "Test connection" for a client of several accounts (the README's demo settings).
+  await page.click("#test");
+  await page.waitForFunction(() => ["ok", "error"].includes(document.getElementById("status").dataset.kind), null, { timeout: 15000 });
+  assert.equal(await page.textContent("#status"), `Connected: this client has ${accounts.length} accounts.`);
   const shown = await page.$$eval("#accounts li", (items) => items.map((li) => [li.dataset.account, li.querySelector(".account-name").textContent, li.querySelector(".account-details").textContent, li.querySelector(".account-marker").textContent]));
   assert.deepEqual(shown.map(([id, label, , initial]) => [id, label, initial]), accounts.map((a) => [a.id, a.label, a.label[0]]));
   for (const [i, a] of accounts.entries()) {
@@ -132,6 +136,7 @@ test("options: the accounts the proxy reports, with their providers and unread c
   assert.equal(await page.inputValue("#refresh-seconds"), String(REFRESH_SECONDS));
   await page.check("#notify");
   await page.selectOption("#refresh-seconds", "300");
+  await answerPermissionPrompt(page);
   await page.click("#save");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
   assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["notify", "refreshSeconds"])), { notify: true, refreshSeconds: 300 });

@@ -4,7 +4,7 @@
 // read state; opening a thread marks it read on LinkedIn only when the option is on.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, LK_ONLY, assertAccessible, startEnvironment, until } from "./harness.mjs";
+import { ALEX, LK_ONLY, answerPermissionPrompt, assertAccessible, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -130,6 +130,7 @@ test("the options page keeps the mark-read-on-open choice; a LinkupAPI-only acco
   await options.goto(`${env.extensionUrl ?? "chrome-extension://jcegmgjieaccpbogoabmpmboagcomiig"}/options.html`);
   await until(async () => options.isChecked("#mark-read-on-open"), "the stored choice is shown");
   await options.uncheck("#mark-read-on-open");
+  await answerPermissionPrompt(options);
   await options.click("#save");
   await until(async () => (await options.textContent("#status")).startsWith("Saved"), "saved");
   assert.equal(await options.evaluate(() => chrome.storage.local.get("markReadOnOpen").then((v) => v.markReadOnOpen)), false);
