@@ -75,6 +75,8 @@ export class ReplyBox {
     const intent = { key: crypto.randomUUID(), conversationId: conversation.id, text, state: "sending", at: Date.now() };
     putIntent(intent);
     this.deliver(intent, conversation);
+    // Sent while scrolled up: it shows at the bottom ("Sending…"), so the thread goes there.
+    this.thread.toNewest();
   }
 
   /** Sends one intent and shows where it stands; "Retry" calls it again with the same key. */

@@ -251,6 +251,49 @@ test("push: a message reaches the badge, the list and an open thread between che
   await page.close();
 });
 
+test("a reply sent while scrolled up ends on screen, even when its pushed change shows it first", async () => {
+  await setLocal({ push: true, refreshSeconds: 300 });
+  await until(async () => (await bgState()).recent.some((r) => r.via === "ready" && r.at > Date.now() - 10000), "the push channel open");
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.selectOption("#account", "alex");
+  const alex = await team("/v1/conversations?count=20&account=alex");
+  await settles(() => names(page), () => expectedNames(alex.items), "Alex's page");
+  let target = null;
+  for (const c of alex.items.filter((c) => c.participants.length === 1)) {
+    if ((await team(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=20&account=alex`)).items.length >= 12) { target = c; break; }
+  }
+  assert.ok(target, "a conversation longer than the window");
+  await page.click(`#conversations .conversation[data-id="${target.id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message");
+  await page.$eval("#thread-scroll", (el) => { el.scrollTop = 0; });
+  assert.ok(await page.$eval("#thread-scroll", (el) => el.scrollHeight - el.clientHeight > 200), "scrolled well above the end");
+  // The send's answer waits until the pushed change has shown the message.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  const text = `Sent while scrolled up ${Date.now()}`;
+  await page.fill("#reply-text", text);
+  await page.click("#reply-send");
+  await page.waitForFunction((t) => [...document.querySelectorAll("#messages .message:not([data-pending]) .text")].some((m) => m.textContent === t), text, { timeout: 10000 });
+  release();
+  await until(async () => !(await page.$("#messages .message[data-pending]")), "the reply is sent");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  const onScreen = await page.evaluate((t) => {
+    const scroll = document.getElementById("thread-scroll").getBoundingClientRect();
+    const sent = [...document.querySelectorAll("#messages .message .text")].find((m) => m.textContent === t).getBoundingClientRect();
+    return sent.top >= scroll.top && sent.bottom <= scroll.bottom;
+  }, text);
+  assert.equal(onScreen, true, "the sent message is in view");
+  assert.ok(await page.$eval("#thread-scroll", (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2), "scrolled to the end");
+  await page.close();
+});
+
 test("notifications: off, none; turned on, one per new incoming message, never for one's own", async () => {
   await setLocal({ push: true, refreshSeconds: REFRESH_SECONDS, notify: true });
   await (await sw()).evaluate(async () => { for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id); });
