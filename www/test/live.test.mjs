@@ -116,6 +116,28 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   await view.close();
 });
 
+/** Computed font sizes (px) of `selectors` on `page`. */
+const fontSizes = (page, selectors) => page.evaluate((list) => Object.fromEntries(list.map((s) => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)])), selectors);
+
+test("text sizes in the extension (Chromium's 75 % on body): 14 px messages, reply box, tabs, search, switcher and options fields", async () => {
+  // The team's settings from the test above: several accounts, so the switcher shows.
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.waitForSelector("#account-switch:not([hidden])");
+  const inbox = await fontSizes(page, ["#tab-all", "#tab-unread", "#search", "#account"]);
+  await page.click("#conversations .conversation");
+  await page.waitForSelector("#messages[aria-busy=false] .message:not(.system) .text");
+  const thread = await fontSizes(page, ["#messages .message:not(.system) .text", "#reply-text", "#thread-title"]);
+  const day = (await fontSizes(page, ["#messages .day"]))["#messages .day"];
+  await page.close();
+  const options = await env.openPopup([], { path: "options.html" });
+  const fields = await fontSizes(options, ["#proxy-url", "#token", "#refresh-seconds", "#save", "#test"]);
+  await options.close();
+  const all = { ...inbox, ...thread, ...fields };
+  assert.deepEqual(all, { ...Object.fromEntries(Object.keys(all).map((k) => [k, 14])), "#thread-title": 16 });
+  assert.ok(day <= thread["#messages .message:not(.system) .text"], `day chips (${day} px) no bigger than messages`);
+});
+
 test("options: the accounts the proxy reports, with their providers and unread counts; the badge's choices are kept", async () => {
   const page = await env.context.newPage();
   await page.goto(`${EXT}/options.html`);
