@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds dist/linkedin-inbox-extension.zip for the Chrome Web Store: www/ with the core's web
-# build, without tests, baselines, the demo config loader or the icon source; the manifest's
+# build, without tests, baselines, the demo config loader, type declarations or the icon source; the manifest's
 # version from npm/package.json and without the development "key" (the store assigns the id).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,9 @@ out=dist/linkedin-inbox-extension.zip
 rm -rf "$stage" "$out"
 mkdir -p "$stage"
 cp -r www/. "$stage/"
-rm -rf "$stage/test" "$stage/demo-config.js" "$stage/icons/icon.svg" "$stage"/pkg/*.d.ts
+rm -rf "$stage/test" "$stage/demo-config.js" "$stage/icons/icon.svg"
+# Type declarations of every flavour (.d.ts, .d.mts, .d.cts): nothing in the browser reads them.
+find "$stage" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete
 version=$(node -p 'require("./npm/package.json").version')
 node -e '
   const fs = require("fs");

@@ -22,6 +22,11 @@ export async function fetchAccounts({ proxyUrl, token }, { signal } = {}) {
     const error = body?.error ?? {};
     throw Object.assign(new Error(error.message ?? `accounts: HTTP ${response.status}`), { ...error, code: error.code ?? "MALFORMED_RESPONSE" });
   }
+  return accountsFrom(body);
+}
+
+/** The accounts of a `GET /v1/accounts` answer, each field present (null when unknown). */
+export function accountsFrom(body) {
   return body.accounts.map(({ id, label, providers, unreadTotal, budgetLeftToday }) => ({
     id, label: label || id, providers: providers ?? [], unreadTotal: unreadTotal ?? null, budgetLeftToday: budgetLeftToday ?? null,
   }));

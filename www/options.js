@@ -2,7 +2,7 @@
 // proxy's origin only, requested at save time; "Test connection" says what is wrong, within
 // a time limit, without the wasm (explain.js); the badge's notifications and check period; the
 // accounts the proxy reports for this client (GET /v1/accounts).
-import { accountLook, accountMarker, budgetText, fetchAccounts } from "./accounts.js";
+import { accountLook, accountMarker, accountsFrom, budgetText, fetchAccounts } from "./accounts.js";
 import { explain } from "./explain.js";
 import { DEFAULT_REFRESH_SECONDS, IN_EXTENSION, loadSettings, saveSettings } from "./settings.js";
 
@@ -16,43 +16,86 @@ function say(kind, text) {
 
 function read() {
   return {
-    proxyUrl: $("proxy-url").value.trim().replace(/\/+$/, ""), token: $("token").value.trim(), markReadOnOpen: $("mark-read-on-open").checked,
+    proxyUrl: $("proxy-url").value, token: $("token").value.trim(), markReadOnOpen: $("mark-read-on-open").checked,
     notify: $("notify").checked, refreshSeconds: Number($("refresh-seconds").value),
   };
 }
 
-async function requestHostPermission(proxyUrl) {
-  if (!IN_EXTENSION || !chrome.permissions) return true;
-  const origins = [`${new URL(proxyUrl).origin}/*`];
-  if (await chrome.permissions.contains({ origins })) return true;
-  const timeout = new Promise((resolve) => setTimeout(() => resolve(false), 5000));
-  return Promise.race([chrome.permissions.request({ origins }).catch(() => false), timeout]);
+/**
+ * The proxy URL as typed, made whole: `{ url }` or `{ error }`. A URL without a scheme gets one:
+ * `http://` for this computer (`localhost:8787`, `127.0.0.1:8787`), `https://` for any other host
+ * (`inbox.example.workers.dev`). Plain http works only on this computer (the extension's CSP and
+ * host permissions allow loopback only).
+ */
+function proxyUrlFrom(typed) {
+  const text = typed.trim();
+  if (!text) return { error: "Enter the proxy URL, like https://inbox.example.workers.dev" };
+  const loopback = /^(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/i.test(text);
+  const whole = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `${loopback ? "http" : "https"}://${text}`;
+  let url;
+  try {
+    url = new URL(whole);
+  } catch {
+    return { error: `"${text}" is not a URL. Enter the proxy URL, like https://inbox.example.workers.dev` };
+  }
+  const local = ["localhost", "127.0.0.1"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
+    return { error: "The proxy URL must start with https:// (http:// only for a proxy on this computer: localhost or 127.0.0.1)." };
+  }
+  return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, "") };
+}
+
+/**
+ * Asks for the proxy's origin (optional host permission). Called before anything is awaited:
+ * Chromium shows the prompt only during the click's user activation. It resolves when the
+ * person answers, however long that takes (true at once when already granted).
+ */
+function requestHostPermission(proxyUrl) {
+  if (!IN_EXTENSION || !chrome.permissions) return Promise.resolve(true);
+  try {
+    return chrome.permissions.request({ origins: [`${new URL(proxyUrl).origin}/*`] }).catch(() => false);
+  } catch {
+    return Promise.resolve(false);
+  }
+}
+
+/** The form's settings with the proxy URL made whole (and shown so), or null after saying what is wrong. */
+function readChecked() {
+  const settings = read();
+  const checked = proxyUrlFrom(settings.proxyUrl);
+  if (checked.error) {
+    say("error", checked.error);
+    return null;
+  }
+  $("proxy-url").value = settings.proxyUrl = checked.url;
+  return settings;
 }
 
 async function save(event) {
   event.preventDefault();
-  const settings = read();
-  try {
-    new URL(settings.proxyUrl);
-  } catch {
-    return say("error", "The proxy URL must be a full URL, like https://inbox.example.workers.dev");
-  }
+  const settings = readChecked();
+  if (!settings) return;
   if (!IN_EXTENSION) return say("error", "Not saved: settings are stored only when this page runs inside the extension.");
-  const granted = await requestHostPermission(settings.proxyUrl);
+  const permission = requestHostPermission(settings.proxyUrl);
+  $("save").disabled = true;
+  say("", "Saving…");
   try {
+    const granted = await permission;
     await saveSettings(settings);
+    say("ok", granted ? "Saved." : "Saved. Host permission was not granted: the proxy must list this extension's origin.");
   } catch (error) {
-    return say("error", `Not saved: ${error.message}`);
+    return say("error", `Not saved: ${error?.message ?? error}`);
+  } finally {
+    $("save").disabled = false;
   }
-  say("ok", granted ? "Saved." : "Saved. Host permission was not granted: the proxy must list this extension's origin.");
   showAccounts(settings);
 }
 
+const accountCount = (accounts) => (accounts.length === 1 ? "1 account" : `${accounts.length} accounts`);
 const PROVIDERS = { connectsafely: "ConnectSafely", linkup: "LinkupAPI" };
 
 /** The accounts the proxy serves this client: label, id, providers, unread, budget left today. */
 async function showAccounts({ proxyUrl, token }) {
-  const list = $("accounts");
   const status = $("accounts-status");
   if (!proxyUrl || !token) return;
   status.textContent = "Loading the accounts…";
@@ -60,16 +103,23 @@ async function showAccounts({ proxyUrl, token }) {
   try {
     accounts = await fetchAccounts({ proxyUrl, token }, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
   } catch (error) {
-    list.replaceChildren();
+    $("accounts").replaceChildren();
     status.textContent = `The accounts could not be loaded. ${explain(error).text}`;
     return;
   }
+  listAccounts(accounts);
+}
+
+/** Shows `accounts` (null: a proxy that does not list them). */
+function listAccounts(accounts) {
+  const list = $("accounts");
+  const status = $("accounts-status");
   if (!accounts) {
     list.replaceChildren();
     status.textContent = "This proxy serves one account (it does not list accounts).";
     return;
   }
-  status.textContent = accounts.length === 1 ? "This proxy serves 1 account for this client." : `This proxy serves ${accounts.length} accounts for this client.`;
+  status.textContent = `This proxy serves ${accountCount(accounts)} for this client.`;
   list.replaceChildren(...accounts.map((account) => {
     const item = document.createElement("li");
     item.dataset.account = account.id;
@@ -107,7 +157,8 @@ function fetchWithin(url, init = {}) {
 }
 
 async function testConnection() {
-  const settings = read();
+  const settings = readChecked();
+  if (!settings) return;
   $("test").disabled = true;
   say("", "Testing…");
   try {
@@ -132,24 +183,41 @@ async function probe({ proxyUrl, token }) {
     return unreachable(error);
   }
   if (!health.ok) return ["error", `The proxy answered HTTP ${health.status} on /health: is this the linkedin-inbox proxy?`];
-  // /v1/usage is authenticated but calls no provider, so testing costs no LinkedIn budget.
-  let usage, body;
+  // Both routes are authenticated and call no provider: testing costs no LinkedIn budget.
+  // /v1/accounts answers for a client of one account or of several; an older proxy without it
+  // (one account) answers /v1/usage.
+  let answer = await ask(`${proxyUrl}/v1/accounts`, token);
+  if (answer.response?.status === 404) answer = await ask(`${proxyUrl}/v1/usage`, token);
+  if (answer.error) return unreachable(answer.error);
+  const { response, json } = answer;
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get("retry-after"));
+    const explained = explain({ ...(json?.error ?? json ?? {}), retryAfter: Number.isFinite(retryAfter) && response.headers.has("retry-after") ? retryAfter : undefined });
+    return ["error", explained.kind === "other" ? `The proxy answered HTTP ${response.status}. ${explained.text}` : explained.text];
+  }
+  if (Array.isArray(json?.accounts) && json.accounts.length) {
+    const accounts = accountsFrom(json);
+    listAccounts(accounts);
+    return ["ok", `Connected: this client has ${accountCount(accounts)}.`];
+  }
+  if (response.url.endsWith("/v1/usage") && typeof json?.client === "string") {
+    listAccounts(null);
+    return ["ok", `Connected as "${json.client}".`];
+  }
+  return ["error", "The proxy answered, but not as a linkedin-inbox proxy (no list of accounts)."];
+}
+
+/** `{ response, json }` (json null when the body is not JSON), or `{ error }` when nothing answered. */
+async function ask(url, token) {
   try {
-    usage = await fetchWithin(`${proxyUrl}/v1/usage`, { headers: { authorization: `Bearer ${token}` } });
-    body = await usage.text();
+    const response = await fetchWithin(url, { headers: { authorization: `Bearer ${token}` }, cache: "no-store" });
+    const body = await response.text();
+    let json = null;
+    try { json = JSON.parse(body); } catch { /* not JSON: the caller says so */ }
+    return { response, json };
   } catch (error) {
-    return unreachable(error);
+    return { error };
   }
-  let json = null;
-  try { json = JSON.parse(body); } catch { /* not JSON: said below */ }
-  if (!usage.ok) {
-    const retryAfter = Number(usage.headers.get("retry-after"));
-    const explained = explain({ ...(json?.error ?? json ?? {}), retryAfter: Number.isFinite(retryAfter) && usage.headers.has("retry-after") ? retryAfter : undefined });
-    return ["error", explained.kind === "other" ? `The proxy answered HTTP ${usage.status}. ${explained.text}` : explained.text];
-  }
-  if (typeof json?.client !== "string") return ["error", "The proxy answered, but not as a linkedin-inbox proxy (no JSON client name)."];
-  showAccounts({ proxyUrl, token });
-  return ["ok", `Connected as "${json.client}".`];
 }
 
 loadSettings().then((settings) => {

@@ -134,7 +134,7 @@ function openConversation(conversation) {
   $("thread-view").hidden = false;
   $("thread-notice").hidden = true;
   $("thread-title").focus();
-  reply.reset();
+  reply.reset(conversation);
   const wasUnread = isUnread(conversation);
   if (wasUnread) markRead(conversation);
   showMarkButton(conversation);
@@ -532,7 +532,9 @@ function wire() {
     const typing = event.target.matches?.("input, textarea, select");
     if (event.key === "Escape" && !$("thread-view").hidden) {
       event.preventDefault();
-      backToInbox();
+      // From the reply box the first Esc leaves the box (its draft is kept), the next the thread.
+      if (event.target === $("reply-text")) $("thread-scroll").focus();
+      else backToInbox();
     } else if (event.key === "/" && !typing && !$("inbox-view").hidden) {
       event.preventDefault();
       $("search").focus();

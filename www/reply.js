@@ -4,9 +4,12 @@
 // client's own retries and "Retry" reuse it, so the proxy never sends it twice. The message
 // shows at once as "Sending…", then as sent, as "Not sent" (the provider refused it) or as
 // "May not have been sent" (no answer: Retry looks on LinkedIn first), with "Retry".
+// What is typed and not sent is a draft of its conversation, kept in localStorage across Back,
+// Esc and closing the popup until it is sent or cleared.
 import { messageItem } from "./thread.js";
 
 const INTENTS_KEY = "pending-sends-v1";
+const DRAFTS_KEY = "reply-drafts-v1";
 /** Intents older than the proxy keeps their keys are dropped (their Retry could send twice). */
 const INTENT_DAYS = 6;
 /** Errors after which the message may have reached LinkedIn. */
@@ -36,6 +39,13 @@ function dropIntent(key) {
   saveIntents(loadIntents().filter((i) => i.key !== key));
 }
 
+function loadDrafts() {
+  try { return JSON.parse(localStorage.getItem(DRAFTS_KEY)) ?? {}; } catch { return {}; }
+}
+
+/** A conversation's draft: by account and id (two accounts may share a thread id). */
+const draftKey = (conversation) => `${conversation.account ?? ""} ${conversation.id}`;
+
 export class ReplyBox {
   /**
    * `thread`: the ThreadView it writes into (it calls `showIntents` after each render);
@@ -50,6 +60,7 @@ export class ReplyBox {
       event.preventDefault();
       this.sendTyped();
     });
+    text.addEventListener("input", () => this.keepDraft());
     text.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -58,11 +69,21 @@ export class ReplyBox {
     });
   }
 
-  /** A new conversation: an empty box. */
-  reset() {
-    this.text.value = "";
+  /** Another conversation: the box holds its draft, if any. */
+  reset(conversation) {
+    this.text.value = loadDrafts()[draftKey(conversation)] ?? "";
     this.sending = false;
     this.sendButton.disabled = false;
+  }
+
+  /** Stores what the box holds as the open conversation's draft (none when empty). */
+  keepDraft() {
+    const conversation = this.thread.conversation;
+    if (!conversation) return;
+    const drafts = loadDrafts();
+    if (this.text.value.trim()) drafts[draftKey(conversation)] = this.text.value;
+    else delete drafts[draftKey(conversation)];
+    try { localStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts)); } catch { /* full: kept in the box only */ }
   }
 
   sendTyped() {
@@ -72,9 +93,12 @@ export class ReplyBox {
     const conversation = this.thread.conversation;
     if (!conversation) return;
     this.text.value = "";
+    this.keepDraft();
     const intent = { key: crypto.randomUUID(), conversationId: conversation.id, text, state: "sending", at: Date.now() };
     putIntent(intent);
     this.deliver(intent, conversation);
+    // Sent while scrolled up: it shows at the bottom ("Sending…"), so the thread goes there.
+    this.thread.toNewest();
   }
 
   /** Sends one intent and shows where it stands; "Retry" calls it again with the same key. */
@@ -99,7 +123,10 @@ export class ReplyBox {
       this.inFlight.delete(intent.key);
       if (INVALID.has(error?.code)) {
         dropIntent(intent.key);
-        if (here() && !this.text.value) this.text.value = intent.text;
+        if (here() && !this.text.value) {
+          this.text.value = intent.text;
+          this.keepDraft();
+        }
       } else {
         putIntent({ ...intent, state: UNKNOWN.has(error?.code) ? "unknown" : "failed" });
       }

@@ -59,13 +59,22 @@ export class ThreadView {
     await this.fetchPage(true);
   }
 
-  /** A message the account just sent: newest, shown at once, and in the thread's cache. */
+  /**
+   * A message the account just sent: newest, shown at once (unless a change already brought it)
+   * and in the thread's cache; the thread ends scrolled to it either way.
+   */
   addSent(message) {
-    if (this.messages.some((m) => m.id === message.id)) return;
-    this.messages = [message, ...this.messages];
-    this.render();
+    if (!this.messages.some((m) => m.id === message.id)) {
+      this.messages = [message, ...this.messages];
+      this.render();
+      saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
+    }
+    this.toNewest();
+  }
+
+  /** Scrolls to the newest message (and the unsent ones after it). */
+  toNewest() {
     this.scroll.scrollTop = this.scroll.scrollHeight;
-    saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
   }
 
   /**

@@ -137,6 +137,13 @@ export async function startEnvironment({ team = false } = {}) {
   return env;
 }
 
+/**
+ * Headless Chromium opens the host-permission prompt of the options' Save but never answers it
+ * (no one can click it), so Save would wait for ever: a page that saves gets a prompt that
+ * answers at once with `granted`.
+ */
+export const answerPermissionPrompt = (page, granted = true) => page.evaluate((g) => { chrome.permissions.request = async () => g; }, granted);
+
 export const names = (page) => page.$$eval("#conversations .conversation .name", (els) => els.map((e) => e.textContent));
 export const expectedNames = (items) => items.map((c) => c.participants.map((p) => p.name).join(", "));
 export const activeId = (page) => page.evaluate(() => document.activeElement?.dataset.id ?? document.activeElement?.id ?? document.activeElement?.tagName);

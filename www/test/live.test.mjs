@@ -5,7 +5,7 @@
 // and checks that cost no upstream call when nothing changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
+import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, answerPermissionPrompt, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
 // unpacked extension's alarms at shorter periods too).
@@ -116,12 +116,38 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   await view.close();
 });
 
+/** Computed font sizes (px) of `selectors` on `page`. */
+const fontSizes = (page, selectors) => page.evaluate((list) => Object.fromEntries(list.map((s) => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)])), selectors);
+
+test("text sizes in the extension (Chromium's 75 % on body): 14 px messages, reply box, tabs, search, switcher and options fields", async () => {
+  // The team's settings from the test above: several accounts, so the switcher shows.
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.waitForSelector("#account-switch:not([hidden])");
+  const inbox = await fontSizes(page, ["#tab-all", "#tab-unread", "#search", "#account"]);
+  await page.click("#conversations .conversation");
+  await page.waitForSelector("#messages[aria-busy=false] .message:not(.system) .text");
+  const thread = await fontSizes(page, ["#messages .message:not(.system) .text", "#reply-text", "#thread-title"]);
+  const day = (await fontSizes(page, ["#messages .day"]))["#messages .day"];
+  await page.close();
+  const options = await env.openPopup([], { path: "options.html" });
+  const fields = await fontSizes(options, ["#proxy-url", "#token", "#refresh-seconds", "#save", "#test"]);
+  await options.close();
+  const all = { ...inbox, ...thread, ...fields };
+  assert.deepEqual(all, { ...Object.fromEntries(Object.keys(all).map((k) => [k, 14])), "#thread-title": 16 });
+  assert.ok(day <= thread["#messages .message:not(.system) .text"], `day chips (${day} px) no bigger than messages`);
+});
+
 test("options: the accounts the proxy reports, with their providers and unread counts; the badge's choices are kept", async () => {
   const page = await env.context.newPage();
   await page.goto(`${EXT}/options.html`);
   await page.waitForFunction(() => document.querySelectorAll("#accounts li").length > 0, null, { timeout: 15000 });
   const { accounts } = await team("/v1/accounts");
   assert.equal(await page.textContent("#accounts-status"), `This proxy serves ${accounts.length} accounts for this client.`);
+  // "Test connection" for a client of several accounts (the README's demo settings).
+  await page.click("#test");
+  await page.waitForFunction(() => ["ok", "error"].includes(document.getElementById("status").dataset.kind), null, { timeout: 15000 });
+  assert.equal(await page.textContent("#status"), `Connected: this client has ${accounts.length} accounts.`);
   const shown = await page.$$eval("#accounts li", (items) => items.map((li) => [li.dataset.account, li.querySelector(".account-name").textContent, li.querySelector(".account-details").textContent, li.querySelector(".account-marker").textContent]));
   assert.deepEqual(shown.map(([id, label, , initial]) => [id, label, initial]), accounts.map((a) => [a.id, a.label, a.label[0]]));
   for (const [i, a] of accounts.entries()) {
@@ -132,6 +158,7 @@ test("options: the accounts the proxy reports, with their providers and unread c
   assert.equal(await page.inputValue("#refresh-seconds"), String(REFRESH_SECONDS));
   await page.check("#notify");
   await page.selectOption("#refresh-seconds", "300");
+  await answerPermissionPrompt(page);
   await page.click("#save");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
   assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["notify", "refreshSeconds"])), { notify: true, refreshSeconds: 300 });
@@ -243,6 +270,49 @@ test("push: a message reaches the badge, the list and an open thread between che
   assert.ok(change.at - sent < 10000, "well before the 300 s check");
   assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a reply sent while scrolled up ends on screen, even when its pushed change shows it first", async () => {
+  await setLocal({ push: true, refreshSeconds: 300 });
+  await until(async () => (await bgState()).recent.some((r) => r.via === "ready" && r.at > Date.now() - 10000), "the push channel open");
+  const page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.selectOption("#account", "alex");
+  const alex = await team("/v1/conversations?count=20&account=alex");
+  await settles(() => names(page), () => expectedNames(alex.items), "Alex's page");
+  let target = null;
+  for (const c of alex.items.filter((c) => c.participants.length === 1)) {
+    if ((await team(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=20&account=alex`)).items.length >= 12) { target = c; break; }
+  }
+  assert.ok(target, "a conversation longer than the window");
+  await page.click(`#conversations .conversation[data-id="${target.id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message");
+  await page.$eval("#thread-scroll", (el) => { el.scrollTop = 0; });
+  assert.ok(await page.$eval("#thread-scroll", (el) => el.scrollHeight - el.clientHeight > 200), "scrolled well above the end");
+  // The send's answer waits until the pushed change has shown the message.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  const text = `Sent while scrolled up ${Date.now()}`;
+  await page.fill("#reply-text", text);
+  await page.click("#reply-send");
+  await page.waitForFunction((t) => [...document.querySelectorAll("#messages .message:not([data-pending]) .text")].some((m) => m.textContent === t), text, { timeout: 10000 });
+  release();
+  await until(async () => !(await page.$("#messages .message[data-pending]")), "the reply is sent");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  const onScreen = await page.evaluate((t) => {
+    const scroll = document.getElementById("thread-scroll").getBoundingClientRect();
+    const sent = [...document.querySelectorAll("#messages .message .text")].find((m) => m.textContent === t).getBoundingClientRect();
+    return sent.top >= scroll.top && sent.bottom <= scroll.bottom;
+  }, text);
+  assert.equal(onScreen, true, "the sent message is in view");
+  assert.ok(await page.$eval("#thread-scroll", (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2), "scrolled to the end");
   await page.close();
 });
 

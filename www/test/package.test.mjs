@@ -27,13 +27,13 @@ function unpackedId(path) {
   return [...createHash("sha256").update(path).digest("hex").slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("");
 }
 
-test("the zip: no tests or demo config, icons at 16/32/48/128, versioned manifest with only used permissions", () => {
+test("the zip: no tests, demo config or type declarations, icons at 16/32/48/128, versioned manifest with only used permissions", () => {
   assert.ok(existsSync(ZIP), `${ZIP} exists (scripts/package.sh)`);
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "inbox-package-")));
   dirs.push(dir);
   execFileSync("unzip", ["-q", ZIP, "-d", dir]);
   const contents = listAll(dir).sort();
-  assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.ts$/.test(f)), [], "nothing for development inside");
+  assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.[cm]?ts$/.test(f)), [], "nothing for development inside");
   for (const page of ["popup.html", "popup.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);

@@ -2,7 +2,7 @@
 // provider sandbox: lists, threads, search, keyboard, focus, caches (harness.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, CS_ONLY, EXT, LK_ONLY, PRIYA, activeId, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { ALEX, CS_ONLY, EXT, LK_ONLY, PRIYA, activeId, answerPermissionPrompt, expectedNames, names, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -14,14 +14,16 @@ test("options: save, test connection with a good and a bad token, a dead port", 
   await page.evaluate(() => localStorage.setItem("inbox-cache-v1", JSON.stringify({ items: [{ id: "another account" }] })));
   await page.fill("#proxy-url", env.worker.base);
   await page.fill("#token", ALEX);
+  await answerPermissionPrompt(page, false);
   await page.click("#save");
-  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Saved"), null, { timeout: 15000 });
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok", null, { timeout: 15000 });
+  assert.equal(await page.textContent("#status"), "Saved. Host permission was not granted: the proxy must list this extension's origin.");
   assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"])), { proxyUrl: env.worker.base, token: ALEX });
   assert.equal(await page.evaluate(() => localStorage.getItem("inbox-cache-v1")), null, "a new token drops the cached inbox");
   const calls = (await env.sandbox.stats()).calls.total;
   await page.click("#test");
   await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
-  assert.equal(await page.textContent("#status"), 'Connected as "alex".');
+  assert.equal(await page.textContent("#status"), "Connected: this client has 1 account.");
   assert.equal((await env.sandbox.stats()).calls.total, calls, "testing costs no provider call");
   await page.fill("#token", "wrong-token");
   await page.click("#test");
@@ -33,34 +35,81 @@ test("options: save, test connection with a good and a bad token, a dead port", 
   await page.close();
 });
 
+test("options: Save waits for the permission prompt however long it takes, saying Saving…; a URL without a scheme", async () => {
+  const page = await env.context.newPage();
+  await page.goto(`${EXT}/options.html`);
+  // The browser's prompt, answered when the test says (a person slower than any timer).
+  await page.evaluate(() => {
+    window.asked = [];
+    chrome.permissions.request = (request) => new Promise((resolve) => { window.asked.push(request.origins); window.answer = resolve; });
+  });
+  const port = new URL(env.worker.base).port;
+  await page.fill("#proxy-url", `localhost:${port}`);
+  await page.fill("#token", ALEX);
+  await page.click("#save");
+  await page.waitForFunction(() => document.getElementById("status").textContent === "Saving…");
+  assert.equal(await page.isDisabled("#save"), true, "no second Save while the first waits");
+  assert.equal(await page.inputValue("#proxy-url"), `http://localhost:${port}`, "a loopback host without a scheme is http");
+  assert.deepEqual(await page.evaluate(() => window.asked), [[`http://localhost:${port}/*`]]);
+  await new Promise((r) => setTimeout(r, 6000));
+  assert.equal(await page.textContent("#status"), "Saving…", "still waiting for the person after 6 s");
+  await page.evaluate(() => window.answer(true));
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
+  assert.equal(await page.textContent("#status"), "Saved.");
+  assert.equal(await page.isDisabled("#save"), false);
+  assert.equal((await page.evaluate(() => chrome.storage.local.get("proxyUrl"))).proxyUrl, `http://localhost:${port}`);
+
+  for (const [typed, said] of [["ftp://inbox.example", /must start with https:\/\//], ["http://inbox.example.com", /http:\/\/ only for a proxy on this computer/], ["https://", /is not a URL/]]) {
+    await page.fill("#proxy-url", typed);
+    await page.click("#save");
+    await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
+    assert.match(await page.textContent("#status"), said, typed);
+    assert.equal((await page.evaluate(() => chrome.storage.local.get("proxyUrl"))).proxyUrl, `http://localhost:${port}`, "nothing stored");
+    await page.evaluate(() => { document.getElementById("status").dataset.kind = ""; });
+  }
+  assert.equal((await page.evaluate(() => window.asked)).length, 1, "no prompt for a refused URL");
+  await page.close();
+});
+
 test("options: a non-JSON answer and an answer that never comes end the test with a message", async () => {
   const { createServer } = await import("node:http");
   const server = createServer((request, response) => {
     if (request.url === "/health") return response.writeHead(200, { "access-control-allow-origin": "*" }).end("ok");
-    if (request.url === "/v1/usage" && request.headers["x-hang"] === undefined && !server.hang) {
-      return response.writeHead(200, { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" }).end("<html>hello</html>");
-    }
-    if (request.method === "OPTIONS") return response.writeHead(204, { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" }).end();
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" };
+    if (request.method === "OPTIONS") return response.writeHead(204, cors).end();
+    // An older proxy of one account: no accounts route, its usage names the client.
+    if (request.url === "/v1/accounts" && server.old) return response.writeHead(404, cors).end();
+    if (request.url === "/v1/usage" && server.old) return response.writeHead(200, { ...cors, "content-type": "application/json" }).end('{"client":"old"}');
+    if (request.url === "/v1/accounts" && !server.hang) return response.writeHead(200, cors).end("<html>hello</html>");
     // Never answers.
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const page = await env.context.newPage();
-  await page.goto(`${EXT}/options.html`);
-  await page.fill("#proxy-url", base);
-  await page.fill("#token", "any");
-  await page.click("#test");
-  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
-  assert.match(await page.textContent("#status"), /not as a linkedin-inbox proxy/);
-  server.hang = true;
-  await page.evaluate(() => { window.__started = Date.now(); });
-  await page.click("#test");
-  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, { timeout: 15000 });
-  assert.match(await page.textContent("#status"), /No answer within 8 s/);
-  assert.equal(await page.isDisabled("#test"), false, "the button works again");
-  await page.close();
-  server.closeAllConnections();
-  server.close();
+  // Closed whatever happens: a server left listening would keep this test file from ending.
+  try {
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const page = await env.context.newPage();
+    await page.goto(`${EXT}/options.html`);
+    await page.fill("#proxy-url", base);
+    await page.fill("#token", "any");
+    await page.click("#test");
+    await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error");
+    assert.match(await page.textContent("#status"), /not as a linkedin-inbox proxy/);
+    server.old = true;
+    await page.click("#test");
+    await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
+    assert.equal(await page.textContent("#status"), 'Connected as "old".');
+    server.old = false;
+    server.hang = true;
+    await page.evaluate(() => { window.__started = Date.now(); });
+    await page.click("#test");
+    await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, { timeout: 15000 });
+    assert.match(await page.textContent("#status"), /No answer within 8 s/);
+    assert.equal(await page.isDisabled("#test"), false, "the button works again");
+    await page.close();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test("inbox: the first page exactly, unread filter, search, and every conversation once on scroll", async () => {

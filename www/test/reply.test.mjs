@@ -4,7 +4,7 @@
 // read state; opening a thread marks it read on LinkedIn only when the option is on.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, LK_ONLY, assertAccessible, startEnvironment, until } from "./harness.mjs";
+import { ALEX, LK_ONLY, answerPermissionPrompt, assertAccessible, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -49,10 +49,51 @@ test("reply: Enter adds a line, Ctrl+Enter sends; a double click sends once; sen
   assert.equal(await sends(), before + 2, "a double click is one send");
   const texts = await threadTexts(id);
   assert.equal(texts.filter((t) => t === "Double clicked once").length, 1, "the thread holds it once");
-  // The inbox shows it at once, at the top.
+  // The inbox shows it at once, at the top (Esc leaves the reply box, a second Esc the thread).
   await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.isVisible("#inbox-view"), true);
   assert.equal(await page.$eval("#conversations .conversation", (el) => el.dataset.id), id);
   await assertAccessible(page, "inbox after a reply");
+  await page.close();
+});
+
+test("drafts: kept per conversation across Esc, Back and closing the popup, until sent; Esc leaves the box first", async () => {
+  let { page, id } = await openThread(ALEX, { index: 5 });
+  const other = await page.$$eval(".conversation", (rows) => rows[6].dataset.id);
+  await page.click("#reply-text");
+  await page.keyboard.type("A draft, not sent");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.isVisible("#thread-view"), true, "the first Esc leaves the box, not the thread");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "thread-scroll");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.isVisible("#inbox-view"), true, "the second Esc leaves the thread");
+  await page.click(`.conversation[data-id="${other}"]`);
+  await page.waitForSelector("#messages .message");
+  assert.equal(await page.inputValue("#reply-text"), "", "another conversation has its own (no) draft");
+  await page.click("#back");
+  await page.click(`.conversation[data-id="${id}"]`);
+  assert.equal(await page.inputValue("#reply-text"), "A draft, not sent", "back in the conversation after Back");
+  await page.close();
+  page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages .message");
+  assert.equal(await page.inputValue("#reply-text"), "A draft, not sent", "kept when the popup closed");
+  const before = await sends();
+  await page.click("#reply-send");
+  await until(async () => !(await page.$("#messages .message.pending")), "the draft is sent");
+  assert.equal(await sends(), before + 1);
+  await page.click("#back");
+  await page.click(`.conversation[data-id="${id}"]`);
+  assert.equal(await page.inputValue("#reply-text"), "", "a sent draft is gone");
+  await page.fill("#reply-text", "Cleared later");
+  await page.fill("#reply-text", "");
+  await page.close();
+  page = await env.openPopup();
+  await page.waitForSelector("body[data-state=ready]");
+  await page.click(`.conversation[data-id="${id}"]`);
+  assert.equal(await page.inputValue("#reply-text"), "", "a cleared draft is gone");
   await page.close();
 });
 
@@ -130,6 +171,7 @@ test("the options page keeps the mark-read-on-open choice; a LinkupAPI-only acco
   await options.goto(`${env.extensionUrl ?? "chrome-extension://jcegmgjieaccpbogoabmpmboagcomiig"}/options.html`);
   await until(async () => options.isChecked("#mark-read-on-open"), "the stored choice is shown");
   await options.uncheck("#mark-read-on-open");
+  await answerPermissionPrompt(options);
   await options.click("#save");
   await until(async () => (await options.textContent("#status")).startsWith("Saved"), "saved");
   assert.equal(await options.evaluate(() => chrome.storage.local.get("markReadOnOpen").then((v) => v.markReadOnOpen)), false);
