@@ -10,9 +10,8 @@ use worker::{SqlStorage, SqlStorageValue, Storage};
 
 use super::pages::migrated;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
+use crate::rules::utc_day::DAY_MS;
 use crate::store::schema::legacy_rows;
-
-pub const DAY_MS: u64 = 86_400_000;
 
 /// The account's ledger; its schema is the object's (see `store/schema.rs`).
 pub struct Ledger {
@@ -452,9 +451,4 @@ impl Ledger {
             generation: self.generation().await?,
         })
     }
-}
-
-/// The next UTC midnight, epoch ms.
-pub fn next_reset_ms(now_ms: u64) -> u64 {
-    (now_ms / DAY_MS + 1) * DAY_MS
 }

@@ -29,7 +29,7 @@ use worker::{
 };
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
-use ledger::{next_reset_ms, Ledger, Reservation};
+use ledger::{Ledger, Reservation};
 pub use sends::{GateMark, GateSend};
 
 use crate::respond::{self, page_response};
@@ -39,6 +39,7 @@ use crate::rules::page_plan::{
 };
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::rules::utc_day::{next_reset_ms, secs_until, secs_until_reset};
 use exchange_driver::{fetch_page, Meter};
 use pages::Pages;
 
@@ -680,10 +681,10 @@ impl AccountGate {
             .await?;
         if paused_until > now {
             return Ok(Err(Error::RateLimited {
-                retry_after_secs: Some((paused_until - now).div_ceil(1000)),
+                retry_after_secs: Some(secs_until(paused_until, now)),
             }));
         }
-        let until_reset = Some((next_reset_ms(now) - now).div_ceil(1000));
+        let until_reset = Some(secs_until_reset(now));
         if plan.is_connectsafely {
             return Ok(
                 match ledger

@@ -18,12 +18,13 @@ use worker::{Date, Response, SqlStorageValue, Storage};
 
 use super::exchange_driver::{fetch_page, Meter};
 use super::inbox::Inbox;
-use super::ledger::{next_reset_ms, Ledger};
+use super::ledger::Ledger;
 use super::pages::{migrated, Pages};
 use super::AccountGate;
 use crate::respond;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::rules::utc_day::{secs_until, secs_until_reset};
 
 /// What the Worker sends the gate for a send.
 #[derive(Serialize, Deserialize)]
@@ -290,12 +291,7 @@ impl Attempt {
                 .saturating_add(
                     i64::try_from(self.config.send_settle_secs.saturating_mul(1000)).unwrap_or(0),
                 );
-            let wait = |until: i64| {
-                u64::try_from(until.saturating_sub(i64::try_from(now).unwrap_or(i64::MAX)))
-                    .unwrap_or(0)
-                    .div_ceil(1000)
-                    .max(1)
-            };
+            let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
             let unsure = |message: &str, retry_after_secs| {
                 Outcome::error(ServedError {
                     retry_after_secs,
@@ -338,7 +334,7 @@ impl Attempt {
             self.release(now);
             return Outcome::error(
                 Error::RateLimited {
-                    retry_after_secs: Some((paused_until - now).div_ceil(1000)),
+                    retry_after_secs: Some(secs_until(paused_until, now)),
                 }
                 .served(),
             );
@@ -354,7 +350,7 @@ impl Attempt {
                     self.release(now);
                     return Outcome::error(
                         Error::BudgetExhausted {
-                            retry_after_secs: Some((next_reset_ms(now) - now).div_ceil(1000)),
+                            retry_after_secs: Some(secs_until_reset(now)),
                         }
                         .served(),
                     );
@@ -443,7 +439,7 @@ impl Attempt {
         // The check is an upstream call like any other: in today's budget or credit cap.
         let now = Date::now().as_millis();
         let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
-        let until_reset = Some((next_reset_ms(now) - now).div_ceil(1000));
+        let until_reset = Some(secs_until_reset(now));
         let reservation = match self.writer.is_connectsafely() {
             true => {
                 let allowed = ledger
@@ -670,7 +666,7 @@ impl AccountGate {
                 let ledger = Ledger::of(&self.state);
                 if !ledger.try_spend_send(now, config.send_daily_limit)? {
                     return respond::core_error(&Error::BudgetExhausted {
-                        retry_after_secs: Some((next_reset_ms(now) - now).div_ceil(1000)),
+                        retry_after_secs: Some(secs_until_reset(now)),
                     });
                 }
                 sql.exec(
@@ -727,7 +723,7 @@ impl AccountGate {
             .await?
         {
             return respond::core_error(&Error::BudgetExhausted {
-                retry_after_secs: Some((next_reset_ms(now) - now).div_ceil(1000)),
+                retry_after_secs: Some(secs_until_reset(now)),
             });
         }
         let result = match crate::gate::upstream::send(

@@ -15,4 +15,5 @@ pub mod request_limits;
 pub mod route_table;
 pub mod seal;
 pub mod settings;
+pub mod utc_day;
 pub mod webhook_events;
