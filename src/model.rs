@@ -141,6 +141,15 @@ pub struct Conversation {
     pub account: Option<String>,
 }
 
+impl Conversation {
+    /// Whether the conversation counts as unread: it has unread messages, or it is not marked
+    /// read. The one definition of "unread" (the Worker's filter and counts, the providers'
+    /// local filters; the popup's `isUnread` in `www/changes.js` follows it).
+    pub fn is_unread(&self) -> bool {
+        self.unread_count > 0 || !self.is_read
+    }
+}
+
 /// One page of conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]

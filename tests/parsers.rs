@@ -268,3 +268,23 @@ fn picture_expiry_and_expired_check_take_now_as_an_argument() {
     assert!(!person.picture_expired(1_799_999_999_999));
     assert!(person.picture_expired(1_800_000_000_000));
 }
+
+#[test]
+fn unread_is_unread_messages_or_not_marked_read() {
+    let page = conversations("connectsafely_200.json");
+    let mut conversation = page.items[0].clone();
+    for (unread_count, is_read, unread) in [
+        (0, true, false),
+        (0, false, true),
+        (2, true, true),
+        (2, false, true),
+    ] {
+        conversation.unread_count = unread_count;
+        conversation.is_read = is_read;
+        assert_eq!(
+            conversation.is_unread(),
+            unread,
+            "{unread_count} unread, read: {is_read}"
+        );
+    }
+}

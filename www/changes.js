@@ -26,7 +26,8 @@ export function sumTotals(totals) {
   return values.reduce((a, b) => a + b, 0);
 }
 
-const isUnread = (c) => !c.isRead || c.unreadCount > 0;
+/** Unread as the core defines it (`Conversation::is_unread`): unread messages, or not marked read. */
+export const isUnread = (c) => !c.isRead || c.unreadCount > 0;
 
 /** A key naming one message of one account's conversation, for "notified once". */
 export function messageKey(conversation) {

@@ -84,9 +84,7 @@ export function participantNames(conversation) {
   return (conversation.participants ?? []).map((p) => p?.name).filter(Boolean).join(", ") || "LinkedIn member";
 }
 
-export function isUnread(conversation) {
-  return !conversation.isRead || conversation.unreadCount > 0;
-}
+export { isUnread } from "./changes.js";
 
 /** Whether a cached conversation matches what the user typed (names, headline, preview). */
 export function matches(conversation, query) {

@@ -155,7 +155,7 @@ impl ConversationQuery {
     /// them: `unread` by read state; `keywords` case-insensitively in participant names and
     /// headlines and the latest message (all a list page shows).
     pub fn matches(&self, conversation: &crate::model::Conversation) -> bool {
-        let unread = conversation.unread_count > 0 || !conversation.is_read;
+        let unread = conversation.is_unread();
         if self.unread.is_some_and(|wanted| wanted != unread) {
             return false;
         }

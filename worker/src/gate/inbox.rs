@@ -159,7 +159,7 @@ impl Inbox {
         };
         for (seq, conversation) in (first_seq..).zip(&page.items) {
             let at = activity_key(conversation);
-            let unread = conversation.unread_count > 0 || !conversation.is_read;
+            let unread = conversation.is_unread();
             let json = serde_json::to_string(conversation)?;
             let row = match feed {
                 true => self.0.exec(
@@ -373,7 +373,7 @@ impl Inbox {
     /// Writes one conversation as it is now (whatever its activity), as a change.
     fn write_one(&self, conversation: &Conversation) -> worker::Result<()> {
         let seq = self.take_seqs(1)?;
-        let unread = conversation.unread_count > 0 || !conversation.is_read;
+        let unread = conversation.is_unread();
         let json = serde_json::to_string(conversation)?;
         let row = self
             .0
