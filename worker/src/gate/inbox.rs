@@ -4,6 +4,7 @@
 //! `keywords` filters and search are answered from here, whatever the provider can filter.
 //! SQL calls are synchronous: no request interleaves with them.
 
+use super::sql_values::{int, text};
 use linkedin_inbox::{Conversation, ConversationPage, LatestMessage, Message, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
@@ -95,14 +96,6 @@ pub fn activity_key(conversation: &Conversation) -> i64 {
 #[derive(Deserialize)]
 struct RowId {
     rowid: f64,
-}
-
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_owned())
-}
-
-fn int(value: i64) -> SqlStorageValue {
-    SqlStorageValue::Integer(value)
 }
 
 /// What a conversation is found by: names, headlines and the latest message.

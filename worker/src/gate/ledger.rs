@@ -5,8 +5,9 @@
 //! Objects from before this table kept it in the key-value API: [`import_legacy`] copies that
 //! once.
 
+use super::sql_values::{text, uint};
 use serde::{Deserialize, Serialize};
-use worker::{SqlStorage, SqlStorageValue, Storage};
+use worker::{SqlStorage, Storage};
 
 use super::pages::migrated;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
@@ -58,14 +59,6 @@ fn send_day_key(now_ms: u64) -> String {
     format!("sends:{}", now_ms / DAY_MS)
 }
 
-fn int(value: u64) -> SqlStorageValue {
-    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
-}
-
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_owned())
-}
-
 #[derive(Deserialize)]
 struct Value {
     value: f64,
@@ -102,7 +95,7 @@ pub async fn import_legacy(storage: &Storage, object: &str) -> worker::Result<()
             for (row, amount) in legacy_rows(&key, &value) {
                 if let Err(e) = sql.exec(
                     "INSERT OR IGNORE INTO ledger (key, value) VALUES (?, ?)",
-                    vec![text(&row), int(amount)],
+                    vec![text(&row), uint(amount)],
                 ) {
                     failed = Some(e);
                 }
@@ -175,7 +168,7 @@ impl Ledger {
     pub fn set_now(&self, key: &str, value: u64) -> worker::Result<()> {
         self.sql().exec(
             "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
-            vec![text(key), int(value)],
+            vec![text(key), uint(value)],
         )?;
         Ok(())
     }
@@ -235,7 +228,7 @@ impl Ledger {
     async fn put(&self, key: &str, value: u64) -> worker::Result<()> {
         self.sql().exec(
             "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
-            vec![text(key), int(value)],
+            vec![text(key), uint(value)],
         )?;
         Ok(())
     }
@@ -254,7 +247,7 @@ impl Ledger {
         self.sql().exec(
             "INSERT INTO ledger (key, value) VALUES (?, ?)
              ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
-            vec![text(key), int(amount)],
+            vec![text(key), uint(amount)],
         )?;
         Ok(())
     }

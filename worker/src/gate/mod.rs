@@ -11,6 +11,7 @@ mod list;
 mod live;
 mod pages;
 mod sends;
+mod sql_values;
 pub(crate) mod upstream;
 
 use std::cell::RefCell;

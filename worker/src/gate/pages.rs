@@ -3,6 +3,7 @@
 //! TTL and kept, for stale answers, for the stale window after it; expired rows are pruned a
 //! few at a time on each write. SQL calls are synchronous: no request interleaves with them.
 
+use super::sql_values::uint;
 use linkedin_inbox::{Message, MessagePage};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue, Storage};
@@ -130,10 +131,6 @@ pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
     Ok(sql)
 }
 
-fn int(value: u64) -> SqlStorageValue {
-    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
-}
-
 impl Pages {
     /// The pages of a database already migrated.
     pub fn from_sql(sql: SqlStorage) -> Self {
@@ -153,7 +150,7 @@ impl Pages {
             .0
             .exec(
                 "SELECT body, stored_at, ttl_secs FROM pages WHERE key = ? AND expires_at > ?",
-                vec![SqlStorageValue::String(key.to_owned()), int(now_ms)],
+                vec![SqlStorageValue::String(key.to_owned()), uint(now_ms)],
             )?
             .to_array::<Row>()?;
         Ok(rows.into_iter().next().map(|row| {
@@ -243,22 +240,24 @@ impl Pages {
             vec![
                 SqlStorageValue::String(key.to_owned()),
                 SqlStorageValue::String(body.to_owned()),
-                int(now_ms),
-                int(ttl_secs),
-                int(expires_at),
+                uint(now_ms),
+                uint(ttl_secs),
+                uint(expires_at),
             ],
         )?;
         self.0.exec(
             "DELETE FROM pages WHERE key IN (SELECT key FROM pages WHERE expires_at <= ? LIMIT ?)",
-            vec![int(now_ms), SqlStorageValue::Integer(PRUNE_BATCH)],
+            vec![uint(now_ms), SqlStorageValue::Integer(PRUNE_BATCH)],
         )?;
         Ok(())
     }
 
     /// Deletes every expired page.
     pub fn prune(&self, now_ms: u64) -> worker::Result<()> {
-        self.0
-            .exec("DELETE FROM pages WHERE expires_at <= ?", vec![int(now_ms)])?;
+        self.0.exec(
+            "DELETE FROM pages WHERE expires_at <= ?",
+            vec![uint(now_ms)],
+        )?;
         Ok(())
     }
 

@@ -8,13 +8,14 @@
 //! 5xx), the key stays `unknown`: a retry first looks for the message in the thread upstream
 //! and only sends when it is not there. A provider's refusal (4xx) releases the key.
 
+use super::sql_values::{text, uint};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use linkedin_inbox::{
     Backend, Draft, Error, ErrorCode, Message, MessageQuery, Operation, Page, Sent, ServedError,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use worker::{Date, Response, SqlStorageValue, Storage};
+use worker::{Date, Response, Storage};
 
 use super::exchange_driver::{fetch_page, Meter};
 use super::inbox::Inbox;
@@ -48,7 +49,7 @@ const KEY_RETENTION_MS: u64 = 7 * 86_400_000;
 pub(super) fn prune(storage: &Storage, now: u64) -> worker::Result<()> {
     migrated(storage)?.exec(
         "DELETE FROM sends WHERE created_at < ?",
-        vec![int(now.saturating_sub(KEY_RETENTION_MS))],
+        vec![uint(now.saturating_sub(KEY_RETENTION_MS))],
     )?;
     Ok(())
 }
@@ -154,14 +155,6 @@ fn request_digest(draft: &Draft) -> String {
         "text": draft.text.trim(),
     });
     hex(&Sha256::digest(canonical.to_string().as_bytes()))
-}
-
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_owned())
-}
-
-fn int(value: u64) -> SqlStorageValue {
-    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
 /// Whether the provider's HTTP answer refuses the send: a 4xx but 408, 409 and 425 (which a
@@ -671,7 +664,7 @@ impl AccountGate {
                 }
                 sql.exec(
                     "INSERT INTO sends (key, digest, state, created_at) VALUES (?, ?, 'pending', ?)",
-                    vec![text(&scoped), text(&digest), int(now)],
+                    vec![text(&scoped), text(&digest), uint(now)],
                 )?;
                 None
             }
