@@ -35,7 +35,6 @@ pub enum Unnamed {
 
 type Refusal = worker::Result<Response>;
 
-/// The longest cursor the API takes (`docs/openapi.yaml`, `Cursor`).
 /// The longest merged cursor taken: 20 accounts of 64-character ids with long thread ids fit
 /// (`rules/merged_walk.rs` test), and the URL stays far under Cloudflare's 16 KB.
 pub const MAX_CURSOR_LEN: usize = crate::rules::merged_walk::MAX_MERGED_LEN;

@@ -11,7 +11,7 @@ use url::Url;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::edge::all_accounts::{target, Target, Unnamed};
-use crate::edge::context::Call;
+use crate::edge::context::{Call, RouteContext};
 use crate::gate::{gate_call, ACCOUNT_HEADER, CLIENT_HEADER};
 use crate::respond;
 use crate::rules::change_tokens::{self, Mark};
@@ -161,7 +161,7 @@ struct GateChanges {
 
 /// `GET /v1/changes?since=<token>&account=<id>|all`: what changed in the client's accounts
 /// since the token, from their stores.
-pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::Result<Response> {
+pub async fn changes(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     let url = req.url()?;
     let accounts = match accounts_of(call, &url) {
@@ -269,7 +269,7 @@ pub async fn changes(req: Request, ctx: worker::RouteContext<Call>) -> worker::R
 }
 
 /// `POST /v1/live?account=<id>|all`: a ticket for each account's push channel.
-pub async fn tickets(req: Request, ctx: worker::RouteContext<Call>) -> worker::Result<Response> {
+pub async fn tickets(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     let url = req.url()?;
     let accounts = match accounts_of(call, &url) {

@@ -1,12 +1,12 @@
 //! The fetch entry point: configuration, origin and client checks, then the route table.
 
 use linkedin_inbox::ErrorCode;
-use worker::{console_error, console_log, event, Context, Env, Request, Response, Router};
+use worker::{console_error, console_log, event, Context, Env, Request, Response};
 
-use crate::edge::context::Call;
+use crate::edge::context::{Call, RouteContext};
 use crate::edge::{live_feed as live, routes};
 use crate::rules::client_auth as auth;
-use crate::rules::route_table::route_of;
+use crate::rules::route_table::{conversation_segment, route_of};
 use crate::{env, respond};
 
 #[event(fetch)]
@@ -162,32 +162,28 @@ async fn handle(
         config,
         client_index,
     };
-    let response = Router::with_data(call)
-        .get_async("/v1/conversations", routes::conversations)
-        .get_async(
-            "/v1/conversations/:conversationId/messages",
-            routes::conversation_messages,
-        )
-        .post_async(
-            "/v1/conversations/:conversationId/messages",
-            routes::send_reply,
-        )
-        .post_async("/v1/conversations/:conversationId/read", routes::mark_read)
-        .post_async(
-            "/v1/conversations/:conversationId/unread",
-            routes::mark_unread,
-        )
-        .get_async("/v1/messages", routes::profile_messages)
-        .post_async("/v1/messages", routes::send_new)
-        .get_async("/v1/usage", routes::usage)
-        .get_async("/v1/accounts", routes::accounts)
-        .get_async("/v1/changes", live::changes)
-        .post_async("/v1/live", live::tickets)
-        .post_async("/v1/refresh", routes::refresh)
-        .delete_async("/v1/data", routes::delete_data)
-        .or_else_any_method_async("/", routes::not_found)
-        .or_else_any_method_async("/*path", routes::not_found)
-        .run(req, env)
-        .await?;
+    // Dispatched from the route table: a path it does not know is 404 once authenticated (a
+    // known path with a method it does not take was 405 above).
+    let ctx = RouteContext {
+        conversation_id: conversation_segment(&path).map(str::to_owned),
+        env,
+        data: call,
+    };
+    let response = match (route.map(|r| r.name), method.as_str()) {
+        (Some("conversations"), "GET") => routes::conversations(req, ctx).await?,
+        (Some("conversation-messages"), "GET") => routes::conversation_messages(req, ctx).await?,
+        (Some("conversation-messages"), "POST") => routes::send_reply(req, ctx).await?,
+        (Some("read"), "POST") => routes::mark_read(req, ctx).await?,
+        (Some("unread"), "POST") => routes::mark_unread(req, ctx).await?,
+        (Some("profile-messages"), "GET") => routes::profile_messages(req, ctx).await?,
+        (Some("profile-messages"), "POST") => routes::send_new(req, ctx).await?,
+        (Some("usage"), "GET") => routes::usage(req, ctx).await?,
+        (Some("accounts"), "GET") => routes::accounts(req, ctx).await?,
+        (Some("changes"), "GET") => live::changes(req, ctx).await?,
+        (Some("live"), "POST") => live::tickets(req, ctx).await?,
+        (Some("refresh"), "POST") => routes::refresh(req, ctx).await?,
+        (Some("data"), "DELETE") => routes::delete_data(req, ctx).await?,
+        _ => routes::not_found(req, ctx).await?,
+    };
     Ok((respond::with_cors(response, origin)?, Some(name)))
 }

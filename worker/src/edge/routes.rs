@@ -1,11 +1,11 @@
 //! One named `async fn` per route of the proxy API (`docs/openapi.yaml`).
 
 use linkedin_inbox::{Error, ErrorCode};
-use worker::{Method, Request, Response, RouteContext};
+use worker::{Method, Request, Response};
 
 use crate::edge::all_accounts::{conversation_account, one_account, target, Target, Unnamed};
 use crate::edge::body_reader::{self, Unread};
-use crate::edge::context::Call;
+use crate::edge::context::{Call, RouteContext};
 use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
 use crate::respond;
 use crate::rules::client_auth::account_digest;

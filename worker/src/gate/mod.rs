@@ -360,7 +360,6 @@ impl AccountGate {
 }
 
 impl AccountGate {
-    /// Whether this object is `account`'s (its name is the account's digest).
     /// The account this object serves, as its last webhook named it, if the registry still
     /// lists that id for this very object.
     fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {

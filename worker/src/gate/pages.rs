@@ -179,7 +179,6 @@ impl Pages {
         Ok(self.read(key, now_ms)?.map(|(page, _)| page))
     }
 
-    /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
     /// Puts a message (one the account sent, or one a provider pushed) into the stored head
     /// pages whose keys match `pattern` (SQL `LIKE`), in its place by time (newest first), so
     /// the thread shows it at once without an upstream call. A message already there is left.
@@ -225,6 +224,7 @@ impl Pages {
         Ok(())
     }
 
+    /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
     pub fn put(
         &self,
         key: &str,

@@ -1,6 +1,6 @@
 //! The transport of the proxy: a core `HttpRequest` sent with the Workers `fetch`, bounded
-//! by a timeout; [`run`] is one core operation (build, send, parse). Only URLs the core
-//! built from validated input reach it.
+//! by a timeout ([`send`]). Only URLs the core built from validated input reach it; the
+//! operations that use it are driven in `exchange_driver.rs`.
 
 use std::pin::pin;
 use std::time::Duration;

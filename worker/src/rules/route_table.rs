@@ -73,6 +73,15 @@ pub fn unknown_parameter(name: &str, allowed: &[&str]) -> Error {
     }
 }
 
+/// The `{conversationId}` segment of a conversation route's path, as sent.
+pub fn conversation_segment(path: &str) -> Option<&str> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some("v1"), Some("conversations"), Some(id)) if !id.is_empty() => Some(id),
+        _ => None,
+    }
+}
+
 /// The route a path belongs to, whatever the method.
 pub fn route_of(path: &str) -> Option<Route> {
     let route = |name, allow, parameters| {
@@ -158,6 +167,20 @@ mod tests {
         assert_eq!(route_of("/v1/refresh").unwrap().allow, "POST");
         assert_eq!(route_of("/v1/nothing"), None);
         assert_eq!(route_of("/v1/conversations//messages"), None);
+    }
+
+    #[test]
+    fn a_conversation_route_names_its_segment() {
+        assert_eq!(
+            conversation_segment("/v1/conversations/urn%3Ali%3Ax/messages"),
+            Some("urn%3Ali%3Ax")
+        );
+        assert_eq!(
+            conversation_segment("/v1/conversations/2-a/read"),
+            Some("2-a")
+        );
+        assert_eq!(conversation_segment("/v1/conversations"), None);
+        assert_eq!(conversation_segment("/v1/messages"), None);
     }
 
     #[test]
