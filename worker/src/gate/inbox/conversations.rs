@@ -1,0 +1,335 @@
+//! Conversations in the store: the list sync's pages, pushed and sent messages and read
+//! state written into them, each write numbered in the change feed; one conversation read back.
+
+use linkedin_inbox::{Conversation, ConversationPage, LatestMessage, Message};
+use serde::Deserialize;
+use worker::SqlStorageValue;
+
+use super::{Inbox, RowId};
+use crate::gate::sql_values::{int, text};
+
+/// Where a conversation stands in the list: its last activity, else its latest message's.
+pub fn activity_key(conversation: &Conversation) -> i64 {
+    conversation
+        .last_activity_at
+        .or(conversation.latest_message.as_ref().and_then(|m| m.sent_at))
+        .unwrap_or(0)
+}
+
+/// What a conversation is found by: names, headlines and the latest message.
+pub(super) fn searchable(conversation: &Conversation) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in &conversation.participants {
+        parts.push(&p.name);
+        if let Some(h) = &p.headline {
+            parts.push(h);
+        }
+    }
+    if let Some(m) = &conversation.latest_message {
+        parts.push(&m.text);
+    }
+    parts.join("\n")
+}
+
+impl Inbox {
+    /// Stores a page of the unfiltered list (conversations replace their earlier copies when
+    /// their activity is as new or newer). Only rows that changed are written, each with the
+    /// next number of the change feed.
+    pub fn upsert(&self, page: &ConversationPage) -> worker::Result<()> {
+        let feed = super::super::pages::schema_reaches(5);
+        let first_seq = match (feed, page.items.is_empty()) {
+            (true, false) => self.take_seqs(page.items.len() as i64)?,
+            _ => 0,
+        };
+        for (seq, conversation) in (first_seq..).zip(&page.items) {
+            let at = activity_key(conversation);
+            let unread = conversation.is_unread();
+            let json = serde_json::to_string(conversation)?;
+            let row = match feed {
+                true => self.0.exec(
+                    "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                       unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+                     WHERE excluded.last_activity_at >= conversations.last_activity_at
+                       AND excluded.json IS NOT conversations.json
+                     RETURNING rowid AS rowid",
+                    vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json), int(seq)],
+                )?,
+                false => self.0.exec(
+                    "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                       unread = excluded.unread, json = excluded.json
+                     WHERE excluded.last_activity_at >= conversations.last_activity_at
+                     RETURNING rowid AS rowid",
+                    vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
+                )?,
+            }
+            .to_array::<RowId>()?;
+            if let Some(row) = row.first() {
+                self.reindex(row.rowid as i64, conversation)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn reindex(&self, rowid: i64, conversation: &Conversation) -> worker::Result<()> {
+        self.0.exec(
+            "DELETE FROM conversation_text WHERE rowid = ?",
+            vec![int(rowid)],
+        )?;
+        self.0.exec(
+            "INSERT INTO conversation_text (rowid, text) VALUES (?, ?)",
+            vec![int(rowid), text(&searchable(conversation))],
+        )?;
+        Ok(())
+    }
+
+    /// A message a provider pushed: kept in its thread (searchable) and, when new, counted in
+    /// its conversation, which is created when the store does not hold it yet (`seed`). An
+    /// incoming message adds one unread; the newest message becomes the conversation's latest
+    /// whatever order events arrive in. Returns whether the message was new.
+    pub fn record_pushed(
+        &self,
+        pushed: &crate::rules::webhook_events::PushedMessage,
+    ) -> worker::Result<bool> {
+        let message = &pushed.message;
+        let owner = self.sync_state()?.and_then(|s| s.owner);
+        let from_owner = pushed.sent_by_owner(owner.as_deref());
+        let known = self.0.exec(
+            "SELECT id FROM messages WHERE id = ?",
+            vec![text(linkedin_inbox::message_id(&message.id))],
+        )?;
+        if !known.to_array::<serde_json::Value>()?.is_empty() {
+            return Ok(false);
+        }
+        self.index_message(message)?;
+        let mut conversation = match self.conversation(&message.conversation_id)? {
+            Some(conversation) => conversation,
+            None => pushed.new_conversation(from_owner),
+        };
+        let newest = activity_key(&conversation) <= message.sent_at;
+        if newest {
+            conversation.latest_message = Some(LatestMessage {
+                id: message.id.clone(),
+                backend_urn: None,
+                text: message.text.clone(),
+                sent_at: Some(message.sent_at),
+                sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+                sender_profile_url: message.sender.profile_url.clone(),
+                sender_urn: message.sender.urn.clone(),
+                from_self: from_owner,
+                has_attachment: pushed.has_attachment,
+            });
+            conversation.last_activity_at = Some(message.sent_at);
+        }
+        match (from_owner, newest) {
+            (false, _) => {
+                conversation.unread_count = conversation.unread_count.saturating_add(1);
+                conversation.is_read = false;
+            }
+            // Writing from LinkedIn itself reads the conversation.
+            (true, true) => {
+                conversation.unread_count = 0;
+                conversation.is_read = true;
+            }
+            (true, false) => {}
+        }
+        self.write_one(&conversation)?;
+        Ok(true)
+    }
+
+    /// Writes one conversation as it is now (whatever its activity), as a change.
+    pub(super) fn write_one(&self, conversation: &Conversation) -> worker::Result<()> {
+        let seq = self.take_seqs(1)?;
+        let unread = conversation.is_unread();
+        let json = serde_json::to_string(conversation)?;
+        let row = self
+            .0
+            .exec(
+                "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                   unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+                 RETURNING rowid AS rowid",
+                vec![
+                    text(&conversation.id),
+                    int(activity_key(conversation)),
+                    int(i64::from(unread)),
+                    text(&json),
+                    int(seq),
+                ],
+            )?
+            .to_array::<RowId>()?;
+        if let Some(row) = row.first() {
+            self.reindex(row.rowid as i64, conversation)?;
+        }
+        Ok(())
+    }
+
+    /// Records a head sync: when, for which refresh generation, and (on the first sync) where
+    /// the older pages start.
+    pub fn record_head(
+        &self,
+        page: &ConversationPage,
+        now_ms: u64,
+        generation: u64,
+    ) -> worker::Result<()> {
+        let first = self.sync_state()?.is_none();
+        let now = int(i64::try_from(now_ms).unwrap_or(i64::MAX));
+        let generation = int(i64::try_from(generation).unwrap_or(i64::MAX));
+        let account = page
+            .account_id
+            .clone()
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        let owner = page
+            .owner_profile_urn
+            .clone()
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        if first {
+            let tail = page
+                .next_cursor
+                .clone()
+                .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+            self.0.exec(
+                "INSERT INTO list_sync (id, head_at, generation, tail, complete, account_id, owner) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                vec![now, generation, tail, int(i64::from(page.next_cursor.is_none())), account, owner],
+            )?;
+        } else {
+            self.0.exec(
+                "UPDATE list_sync SET head_at = ?, generation = ?, account_id = COALESCE(?, account_id), owner = COALESCE(?, owner) WHERE id = 1",
+                vec![now, generation, account, owner],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The last activity the list shows for a thread, when it is stored.
+    pub fn last_activity(&self, thread_id: &str) -> worker::Result<Option<i64>> {
+        #[derive(Deserialize)]
+        struct At {
+            last_activity_at: f64,
+        }
+        Ok(self
+            .0
+            .exec(
+                "SELECT last_activity_at FROM conversations WHERE thread_id = ?",
+                vec![text(thread_id)],
+            )?
+            .to_array::<At>()?
+            .first()
+            .map(|a| a.last_activity_at as i64))
+    }
+
+    /// Records an older page read from `previous`: the next one starts at its cursor (none, or
+    /// the same one again, ends the list).
+    pub fn record_tail(&self, page: &ConversationPage, previous: &str) -> worker::Result<()> {
+        let next = crate::rules::page_plan::next_tail(previous, page.next_cursor.as_deref());
+        let tail = next.map_or(SqlStorageValue::Null, text);
+        self.0.exec(
+            "UPDATE list_sync SET tail = ?, complete = ? WHERE id = 1",
+            vec![tail, int(i64::from(next.is_none()))],
+        )?;
+        Ok(())
+    }
+
+    /// A message the account sent: searchable at once, and its conversation's latest (read:
+    /// replying reads a conversation).
+    pub fn record_sent(&self, message: &Message) -> worker::Result<()> {
+        self.index_message(message)?;
+        let Some(mut conversation) = self.conversation(&message.conversation_id)? else {
+            return Ok(());
+        };
+        conversation.latest_message = Some(LatestMessage {
+            id: message.id.clone(),
+            backend_urn: None,
+            text: message.text.clone(),
+            sent_at: Some(message.sent_at),
+            sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+            sender_profile_url: message.sender.profile_url.clone(),
+            sender_urn: message.sender.urn.clone(),
+            from_self: true,
+            has_attachment: false,
+        });
+        conversation.last_activity_at = Some(message.sent_at);
+        conversation.unread_count = 0;
+        conversation.is_read = true;
+        self.upsert_one(&conversation)
+    }
+
+    /// Sets a conversation's read state as LinkedIn now has it.
+    pub fn record_read(&self, thread_id: &str, read: bool) -> worker::Result<()> {
+        let Some(mut conversation) = self.conversation(thread_id)? else {
+            return Ok(());
+        };
+        conversation.is_read = read;
+        conversation.unread_count = match read {
+            true => 0,
+            false => conversation.unread_count.max(1),
+        };
+        // The same activity time: an upsert keeps it and replaces the rest.
+        self.upsert_one(&conversation)
+    }
+
+    /// A stored conversation, by thread id.
+    pub fn conversation(&self, thread_id: &str) -> worker::Result<Option<Conversation>> {
+        #[derive(Deserialize)]
+        struct Json {
+            json: String,
+        }
+        let rows = self
+            .0
+            .exec(
+                "SELECT json FROM conversations WHERE thread_id = ?",
+                vec![text(thread_id)],
+            )?
+            .to_array::<Json>()?;
+        Ok(rows
+            .first()
+            .and_then(|row| serde_json::from_str(&row.json).ok()))
+    }
+
+    /// The newest stored conversation with the member at `profile_url` (compared by the
+    /// `/in/<slug>` part, case-insensitively).
+    pub fn conversation_with(&self, profile_url: &str) -> worker::Result<Option<Conversation>> {
+        #[derive(Deserialize)]
+        struct Json {
+            json: String,
+        }
+        let slug = |url: &str| {
+            let lower = url.to_ascii_lowercase();
+            lower
+                .split_once("/in/")
+                .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned())
+                .filter(|slug| !slug.is_empty())
+        };
+        let Some(wanted) = slug(profile_url) else {
+            return Ok(None);
+        };
+        let rows = self
+            .0
+            .exec(
+                "SELECT json FROM conversations WHERE instr(lower(json), ?) > 0 ORDER BY last_activity_at DESC LIMIT 20",
+                vec![text(&format!("/in/{wanted}"))],
+            )?
+            .to_array::<Json>()?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str::<Conversation>(&row.json).ok())
+            .find(|c| {
+                c.participants
+                    .iter()
+                    .any(|p| p.profile_url.as_deref().and_then(slug).as_deref() == Some(&wanted))
+            }))
+    }
+
+    pub(super) fn upsert_one(&self, conversation: &Conversation) -> worker::Result<()> {
+        self.upsert(&ConversationPage {
+            items: vec![conversation.clone()],
+            next_cursor: None,
+            total: None,
+            account_id: None,
+            owner_profile_urn: None,
+            filters_applied: false,
+            credit_cost: 0,
+        })
+    }
+}
