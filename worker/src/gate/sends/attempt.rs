@@ -1,0 +1,221 @@
+//! One send, run once for its key (a future shared by the key's concurrent requests): the
+//! upstream call, and the outcome recorded before and after it.
+
+use linkedin_inbox::{Draft, Error, ErrorCode, Message, ServedError};
+use worker::{Date, Storage};
+
+use super::{Answer, Check, Failure, Outcome, Writer};
+
+use crate::gate::inbox::Inbox;
+use crate::gate::ledger::Ledger;
+use crate::gate::pages::{migrated, Pages};
+use crate::gate::sql_values::text;
+use crate::rules::settings::Config;
+use crate::rules::utc_day::{secs_until, secs_until_reset};
+
+/// Everything one send needs, owned (it runs in a future shared by its key's requests).
+pub(super) struct Attempt {
+    pub(super) storage: Storage,
+    pub(super) ledger: Ledger,
+    /// The ledgers of the thread check: its walk's, and its own metering.
+    pub(super) check_ledgers: Option<(Ledger, Ledger)>,
+    pub(super) key: String,
+    pub(super) draft: Draft,
+    pub(super) writer: Writer,
+    pub(super) config: std::rc::Rc<Config>,
+    /// Look for the message in the thread before sending (an earlier outcome is unknown).
+    pub(super) check_first: Option<i64>,
+}
+
+impl Attempt {
+    pub(super) async fn run(mut self) -> Outcome {
+        if let Some(began_at) = self.check_first {
+            let check_ledgers = self.check_ledgers.take();
+            let now = Date::now().as_millis();
+            let settled_at = began_at
+                .saturating_add(i64::try_from(self.config.upstream_timeout_ms).unwrap_or(0))
+                // The provider may still be finishing the first try this long after its timeout.
+                .saturating_add(
+                    i64::try_from(self.config.send_settle_secs.saturating_mul(1000)).unwrap_or(0),
+                );
+            let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
+            let unsure = |message: &str, retry_after_secs| {
+                Outcome::error(ServedError {
+                    retry_after_secs,
+                    ..ServedError::new(ErrorCode::Unavailable, message)
+                })
+            };
+            match self.find_sent(began_at, check_ledgers).await {
+                Ok(Check::Found(message)) => return self.settle_sent(message, 0),
+                // The first try may still be on its way: not sent again before it settles.
+                Ok(Check::Absent) if i64::try_from(now).unwrap_or(i64::MAX) < settled_at => {
+                    self.release(now);
+                    return unsure(
+                        "an earlier send with this key may still reach LinkedIn: retry with the same Idempotency-Key after Retry-After (the proxy looks in the thread first)",
+                        Some(wait(settled_at)),
+                    );
+                }
+                Ok(Check::Absent) => {}
+                Ok(Check::Unsure(why)) => {
+                    self.release(now);
+                    return unsure(why, None);
+                }
+                Err(error) => {
+                    self.release(now);
+                    return Outcome::error(ServedError {
+                        message: "an earlier send with this key may have reached LinkedIn, and its thread could not be checked: retry later with the same Idempotency-Key".into(),
+                        ..error.served()
+                    });
+                }
+            }
+        }
+        let ledger = &self.ledger;
+        let now = Date::now().as_millis();
+        // The provider asked this account to slow down: nothing is sent until the pause ends.
+        let provider = self.writer.provider();
+        let paused_until = ledger
+            .paused_until(provider, self.config.clear_pauses_before_ms)
+            .await
+            .unwrap_or(0);
+        if paused_until > now {
+            self.release(now);
+            return Outcome::error(
+                Error::RateLimited {
+                    retry_after_secs: Some(secs_until(paused_until, now)),
+                }
+                .served(),
+            );
+        }
+        let reservation = match self.writer.is_connectsafely() {
+            true => None,
+            false => match ledger
+                .reserve_credits(now, 1, self.config.linkup_daily_credit_cap)
+                .await
+            {
+                Ok(Some(reservation)) => Some(reservation),
+                Ok(None) => {
+                    self.release(now);
+                    return Outcome::error(
+                        Error::BudgetExhausted {
+                            retry_after_secs: Some(secs_until_reset(now)),
+                        }
+                        .served(),
+                    );
+                }
+                Err(e) => return self.store_failed(e),
+            },
+        };
+        let result = self
+            .writer
+            .send(&self.draft, self.config.upstream_timeout_ms)
+            .await;
+        let arrived = Date::now().as_millis();
+        match result {
+            Ok(sent) => {
+                if let Some(reservation) = reservation {
+                    let _ = ledger
+                        .settle(reservation, u64::from(sent.credit_cost))
+                        .await;
+                }
+                let mut message = sent.message;
+                if message.sent_at == 0 {
+                    message.sent_at = i64::try_from(arrived).unwrap_or(i64::MAX);
+                }
+                self.settle_sent(message, u64::from(sent.credit_cost))
+            }
+            Err(Failure {
+                error,
+                refused: true,
+            }) => {
+                if let Some(reservation) = reservation {
+                    let _ = ledger.refund(reservation, arrived).await;
+                }
+                // A 429 pauses the provider for the account, as for reads.
+                if let Error::RateLimited {
+                    retry_after_secs: Some(pause),
+                } = crate::rules::page_plan::clamp_retry_after(
+                    error.clone(),
+                    self.config.max_pause_secs,
+                ) {
+                    let until = arrived.saturating_add(pause.saturating_mul(1000));
+                    let _ = ledger.pause_until(provider, arrived, until).await;
+                }
+                self.release(arrived);
+                Outcome::error(error.served())
+            }
+            Err(Failure { error, .. }) => {
+                if let Some(reservation) = reservation {
+                    let _ = ledger.settle(reservation, 1).await;
+                }
+                let _ = self.storage.sql().exec(
+                    "UPDATE sends SET state = 'unknown' WHERE key = ?",
+                    vec![text(&self.key)],
+                );
+                Outcome::error(ServedError {
+                    message: "the send may or may not have reached LinkedIn: retry with the same Idempotency-Key (the proxy looks for the message in the thread before sending again)".into(),
+                    ..error.served()
+                })
+            }
+        }
+    }
+
+    /// Records the sent message: the key's answer, the thread and the list at once.
+    pub(super) fn settle_sent(&self, message: Message, credits: u64) -> Outcome {
+        let conversation_id = message.conversation_id.clone();
+        let body = serde_json::to_string(&Answer {
+            message: &message,
+            conversation_id: &conversation_id,
+        })
+        .unwrap_or_else(|_| "{}".into());
+        let stored = self.storage.sql().exec(
+            "UPDATE sends SET state = 'sent', answer = ? WHERE key = ?",
+            vec![text(&body), text(&self.key)],
+        );
+        if let Err(e) = stored {
+            worker::console_error!("send record failed: {e}");
+        }
+        if let Err(e) = Inbox::open(&self.storage).and_then(|inbox| inbox.record_sent(&message)) {
+            worker::console_error!("inbox update after a send failed: {e}");
+        }
+        if let Some(pattern) = crate::rules::page_plan::thread_head_pattern(&conversation_id) {
+            let spliced = migrated(&self.storage)
+                .map(Pages::from_sql)
+                .and_then(|pages| pages.splice_message(&pattern, &message));
+            if let Err(e) = spliced {
+                worker::console_error!("thread update after a send failed: {e}");
+            }
+        }
+        Outcome {
+            status: 200,
+            body,
+            retry_after_secs: None,
+            credits,
+        }
+    }
+
+    /// Nothing was sent now. A first try frees the key and gives today's send back; a retry of
+    /// a send whose outcome is unknown keeps it unknown (that first try may still have reached
+    /// LinkedIn).
+    pub(super) fn release(&self, now: u64) {
+        let sql = self.storage.sql();
+        let _ = match self.check_first {
+            None => {
+                let _ = self.ledger.give_back_send(now);
+                sql.exec("DELETE FROM sends WHERE key = ?", vec![text(&self.key)])
+            }
+            Some(_) => sql.exec(
+                "UPDATE sends SET state = 'unknown' WHERE key = ?",
+                vec![text(&self.key)],
+            ),
+        };
+    }
+
+    pub(super) fn store_failed(&self, error: worker::Error) -> Outcome {
+        worker::console_error!("send ledger failed: {error}");
+        self.release(Date::now().as_millis());
+        Outcome::error(ServedError::new(
+            ErrorCode::Unavailable,
+            "the account's store failed; nothing was sent",
+        ))
+    }
+}

@@ -1,0 +1,184 @@
+//! The gate's `/send` and `/mark` requests: the key checked, the budget reserved, the
+//! attempt shared, the outcome answered (replayed when it is the key's first).
+
+use futures_util::future::FutureExt;
+use linkedin_inbox::{Error, ErrorCode};
+use worker::Response;
+
+use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Row, Writer};
+
+use crate::gate::inbox::Inbox;
+use crate::gate::ledger::Ledger;
+use crate::gate::pages::migrated;
+use crate::gate::sql_values::{text, uint};
+use crate::gate::AccountGate;
+use crate::respond;
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use crate::rules::utc_day::secs_until_reset;
+
+impl AccountGate {
+    /// `POST /send`: one message, at most once per idempotency key.
+    pub(in crate::gate) async fn send(
+        &self,
+        config: &std::rc::Rc<Config>,
+        client_name: &str,
+        account: &Account,
+        request: GateSend,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let GateSend { key, mut draft } = request;
+        if let Err(e) = draft.validate() {
+            return respond::core_error(&e);
+        }
+        let Ok(backend) = config.backend(account) else {
+            return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
+        };
+        let Some(writer) = Writer::of(&backend) else {
+            return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
+        };
+        let storage = self.state.storage();
+        let sql = migrated(&storage)?;
+        let inbox = Inbox::open(&storage)?;
+        // The request as the client sent it (before the profile lookup below, which may change).
+        let digest = request_digest(&draft);
+        // LinkupAPI v2 sends to the other member's profile: the stored conversation knows it.
+        if let (true, Some(id), None) = (
+            writer.linkup_v2(),
+            &draft.conversation_id,
+            &draft.profile_url,
+        ) {
+            let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
+            draft.profile_url = inbox
+                .conversation(thread)?
+                .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
+        }
+        let scoped = scoped_key(client_name, &key);
+        // From here to the registration of the attempt nothing is awaited: no other request of
+        // the account interleaves.
+        let row = sql
+            .exec(
+                "SELECT digest, state, answer, created_at FROM sends WHERE key = ?",
+                vec![text(&scoped)],
+            )?
+            .to_array::<Row>()?
+            .into_iter()
+            .next();
+        let check_first = match row {
+            Some(row) if row.digest != digest => {
+                return respond::refuse(
+                    ErrorCode::IdempotencyKeyReused,
+                    "this Idempotency-Key was used for another message",
+                )
+            }
+            Some(Row {
+                state,
+                answer: Some(answer),
+                ..
+            }) if state == "sent" => {
+                return Outcome {
+                    status: 200,
+                    body: answer,
+                    retry_after_secs: None,
+                    credits: 0,
+                }
+                .respond(true)
+            }
+            Some(row) => {
+                let running = self.sends.borrow().get(&scoped).cloned();
+                if let Some(running) = running {
+                    return running.await.respond(true);
+                }
+                // Pending with no call running (the object restarted) or unknown: look first.
+                sql.exec(
+                    "UPDATE sends SET state = 'pending' WHERE key = ?",
+                    vec![text(&scoped)],
+                )?;
+                Some(row.created_at as i64)
+            }
+            None => {
+                let ledger = Ledger::of(&self.state);
+                if !ledger.try_spend_send(now, config.send_daily_limit)? {
+                    return respond::core_error(&Error::BudgetExhausted {
+                        retry_after_secs: Some(secs_until_reset(now)),
+                    });
+                }
+                sql.exec(
+                    "INSERT INTO sends (key, digest, state, created_at) VALUES (?, ?, 'pending', ?)",
+                    vec![text(&scoped), text(&digest), uint(now)],
+                )?;
+                None
+            }
+        };
+        let attempt = Attempt {
+            storage,
+            ledger: Ledger::of(&self.state),
+            check_ledgers: Some((Ledger::of(&self.state), Ledger::of(&self.state))),
+            key: scoped.clone(),
+            draft,
+            writer,
+            config: config.clone(),
+            check_first,
+        };
+        let shared = attempt.run().boxed_local().shared();
+        self.sends
+            .borrow_mut()
+            .insert(scoped.clone(), shared.clone());
+        let outcome = shared.clone().await;
+        let mut running = self.sends.borrow_mut();
+        if running
+            .get(&scoped)
+            .is_some_and(|current| current.ptr_eq(&shared))
+        {
+            running.remove(&scoped);
+        }
+        drop(running);
+        outcome.respond(false)
+    }
+
+    /// `POST /mark`: a conversation read or unread on LinkedIn (ConnectSafely only).
+    pub(in crate::gate) async fn mark(
+        &self,
+        config: &Config,
+        account: &Account,
+        request: GateMark,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let Ok(backend) = config.backend(account) else {
+            return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
+        };
+        let request_upstream = match backend.build_mark(&request.conversation_id, request.read) {
+            Ok(r) => r,
+            Err(e) => return respond::core_error(&e),
+        };
+        let ledger = Ledger::of(&self.state);
+        if !ledger
+            .try_spend_call(now, u64::from(config.daily_limit))
+            .await?
+        {
+            return respond::core_error(&Error::BudgetExhausted {
+                retry_after_secs: Some(secs_until_reset(now)),
+            });
+        }
+        let result = match crate::gate::upstream::send(
+            &request_upstream,
+            config.upstream_timeout_ms,
+        )
+        .await
+        {
+            Ok(response) => backend.parse_mark(&response),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            return respond::core_error(&e);
+        }
+        let thread = linkedin_inbox::thread_id(&request.conversation_id)
+            .unwrap_or(&request.conversation_id)
+            .to_owned();
+        Inbox::open(&self.state.storage())?.record_read(&thread, request.read)?;
+        respond::json(
+            200,
+            &serde_json::json!({ "conversationId": thread, "read": request.read }),
+        )
+    }
+}

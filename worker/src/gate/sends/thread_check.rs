@@ -1,0 +1,124 @@
+//! Before sending again after an unknown outcome: the thread is read, through the provider
+//! that sent, for the account's own message with this text.
+
+use linkedin_inbox::{Error, Message, MessageQuery, Operation, Page};
+use worker::Date;
+
+use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
+
+use crate::gate::exchange_driver::{fetch_page, Meter};
+use crate::gate::inbox::Inbox;
+use crate::gate::ledger::Ledger;
+use crate::rules::utc_day::secs_until_reset;
+
+impl Attempt {
+    /// Looks in the thread, through the provider that sent, for the account's own message with
+    /// this text sent since the try began (skew allowed).
+    pub(super) async fn find_sent(
+        &self,
+        began_at: i64,
+        ledgers: Option<(Ledger, Ledger)>,
+    ) -> Result<Check, Error> {
+        let Some((walk_ledger, ledger)) = ledgers else {
+            return Ok(Check::Unsure("the thread could not be checked"));
+        };
+        let inbox = Inbox::open(&self.storage).map_err(storage_error)?;
+        // The conversation: the one replied in, else the stored one with this member.
+        let stored = match (&self.draft.conversation_id, &self.draft.profile_url) {
+            (Some(id), _) => inbox
+                .conversation(linkedin_inbox::thread_id(id).unwrap_or(id))
+                .map_err(storage_error)?,
+            (None, Some(url)) => inbox.conversation_with(url).map_err(storage_error)?,
+            (None, None) => None,
+        };
+        let Some(conversation) = stored else {
+            return Ok(Check::Unsure(
+                "an earlier send with this key may have reached LinkedIn, and the proxy cannot find its conversation to check: look on LinkedIn before writing again",
+            ));
+        };
+        // The check is an upstream call like any other: in today's budget or credit cap.
+        let now = Date::now().as_millis();
+        let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
+        let until_reset = Some(secs_until_reset(now));
+        let reservation = match self.writer.is_connectsafely() {
+            true => {
+                let allowed = ledger
+                    .try_spend_call(now, u64::from(self.config.daily_limit))
+                    .await
+                    .map_err(storage_error)?;
+                if !allowed {
+                    return Err(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    });
+                }
+                None
+            }
+            false => Some(
+                ledger
+                    .reserve_credits(now, credits, self.config.linkup_daily_credit_cap)
+                    .await
+                    .map_err(storage_error)?
+                    .ok_or(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    })?,
+            ),
+        };
+        let query = MessageQuery {
+            conversation_id: Some(conversation.id.clone()),
+            count: Some(CHECK_COUNT),
+            ..Default::default()
+        };
+        let meter = Meter {
+            is_connectsafely: self.writer.is_connectsafely(),
+            daily_limit: u64::from(self.config.daily_limit),
+            credit_cap: self.config.linkup_daily_credit_cap,
+            page_credits: credits,
+        };
+        let fetched = fetch_page(
+            self.writer.reader(),
+            Operation::ListMessages(query),
+            self.config.upstream_timeout_ms,
+            walk_ledger,
+            meter,
+        )
+        .await;
+        if let Some(reservation) = reservation {
+            let _ = match &fetched {
+                Err(e) if !crate::rules::page_plan::may_have_been_charged(e) => {
+                    ledger.refund(reservation, Date::now().as_millis()).await
+                }
+                _ => ledger.settle(reservation, credits).await,
+            };
+        }
+        let Page::Messages(page) = fetched?.0 else {
+            return Ok(Check::Unsure("the thread could not be checked"));
+        };
+        let since = began_at.saturating_sub(SKEW_MS);
+        let wanted = self.draft.text.trim();
+        let others = &conversation.participants;
+        let own = |m: &Message| {
+            let id = m.sender.urn.as_deref().and_then(|u| u.rsplit(':').next());
+            !others.iter().any(|p| {
+                id.is_some_and(|id| p.profile_id == id)
+                    || (m.sender.profile_url.is_some() && m.sender.profile_url == p.profile_url)
+                    || (!m.sender.name.is_empty() && m.sender.name == p.name)
+            })
+        };
+        if let Some(found) = page
+            .items
+            .iter()
+            .find(|m| m.sent_at >= since && m.text.trim() == wanted && own(m))
+        {
+            return Ok(Check::Found(found.clone()));
+        }
+        // Absent only when the page reaches back past the try: else newer messages hid it.
+        let covered =
+            page.next_cursor.is_none() || page.items.last().is_some_and(|m| m.sent_at < since);
+        Ok(match covered {
+            true => Check::Absent,
+            false => Check::Unsure(
+                "an earlier send with this key may have reached LinkedIn, and too many messages came since to check: look on LinkedIn before writing again",
+            ),
+        })
+    }
+}
