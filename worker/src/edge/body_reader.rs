@@ -6,6 +6,11 @@ use worker::Request;
 
 use crate::rules::request_body::{self, MAX_BODY_BYTES};
 
+/// How much of a body over the cap is still read (and dropped) before the refusal, so a
+/// sender a little over the cap has finished sending and reads the 413 instead of a
+/// connection reset; past this the connection is simply closed under the sender.
+const DRAINED_BYTES: usize = 4 * MAX_BODY_BYTES;
+
 /// Why a body was not read whole.
 pub enum Unread {
     /// Over the cap (declared, or counted while reading).
@@ -18,7 +23,14 @@ pub enum Unread {
 /// else read chunk by chunk and dropped as soon as it passes the cap.
 pub async fn read_capped(req: &mut Request) -> Result<Vec<u8>, Unread> {
     let declared = req.headers().get("Content-Length").ok().flatten();
+    let drain_declared = declared
+        .as_deref()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .is_some_and(|n| n <= DRAINED_BYTES);
     if request_body::check_declared_length(declared.as_deref()).is_err() {
+        if drain_declared {
+            drain(req, 0).await;
+        }
         return Err(Unread::TooLarge);
     }
     let Ok(mut stream) = req.stream() else {
@@ -29,8 +41,27 @@ pub async fn read_capped(req: &mut Request) -> Result<Vec<u8>, Unread> {
     while let Some(chunk) = stream.next().await {
         body.extend_from_slice(&chunk.map_err(|_| Unread::Broken)?);
         if body.len() > MAX_BODY_BYTES {
+            let read = body.len();
+            drop(body);
+            drain_stream(&mut stream, read).await;
             return Err(Unread::TooLarge);
         }
     }
     Ok(body)
+}
+
+/// Reads and drops what is left of a body, up to [`DRAINED_BYTES`] in all.
+async fn drain(req: &mut Request, read: usize) {
+    if let Ok(mut stream) = req.stream() {
+        drain_stream(&mut stream, read).await;
+    }
+}
+
+async fn drain_stream(stream: &mut worker::ByteStream, mut read: usize) {
+    while read <= DRAINED_BYTES {
+        match stream.next().await {
+            Some(Ok(chunk)) => read += chunk.len(),
+            _ => return,
+        }
+    }
 }

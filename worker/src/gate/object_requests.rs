@@ -1,0 +1,180 @@
+//! What the account's object serves: the edge's calls (`gate::forward`) and the providers'
+//! events, dispatched by path, each with the account checked against the registry.
+
+use std::rc::Rc;
+
+use linkedin_inbox::{ErrorCode, Provider};
+use serde_json::json;
+use worker::{Date, Request, Response};
+
+use super::ledger::Ledger;
+
+use super::pages::Pages;
+use super::{
+    inbox, ledger, live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER,
+    CLIENT_HEADER,
+};
+use crate::respond::{self};
+use crate::rules::page_plan::PageRequest;
+use crate::rules::settings::Config;
+use crate::rules::utc_day::next_reset_ms;
+
+impl AccountGate {
+    pub(super) async fn serve(
+        &self,
+        mut req: Request,
+        config: &Rc<Config>,
+    ) -> worker::Result<Response> {
+        let config = config.clone();
+        let now = Date::now().as_millis();
+        ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
+        let ledger = Ledger::of(&self.state);
+        let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        // Provider events name the account, not a client (the Worker checked the signature).
+        if let Some(provider) = req.path().strip_prefix("/webhook/") {
+            let Some(account) = config.accounts_with_id(&account_id).next() else {
+                return respond::refuse(ErrorCode::NotFound, "no such account");
+            };
+            if !self.serves(&config, account)? {
+                return respond::refuse(
+                    ErrorCode::Unauthorized,
+                    "this account gate serves another account",
+                );
+            }
+            let body = req.bytes().await?;
+            return live::pushed(&self.state, account, provider, &body, now).await;
+        }
+        let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
+        let Some(client) = config.clients.iter().find(|c| c.name == name) else {
+            return respond::refuse(ErrorCode::Unauthorized, "unknown client");
+        };
+        let Some(account) = client.accounts.iter().find(|a| a.id == account_id) else {
+            return respond::refuse(ErrorCode::NotFound, "no such account");
+        };
+        // This object serves one account: a request for another account is refused, whatever
+        // routed it here.
+        if !self.serves(&config, account)? {
+            return respond::refuse(
+                ErrorCode::Unauthorized,
+                "this account gate serves another account",
+            );
+        }
+        if let Err(wait) = ledger
+            .take_request(&client.name, config.client_rate, now)
+            .await?
+        {
+            return respond::refuse_for(
+                ErrorCode::RateLimited,
+                "this client is over its request rate",
+                wait,
+            );
+        }
+        match req.path().as_str() {
+            "/page" => {
+                let request: GateRequest = req.json().await?;
+                if let PageRequest::Conversations(query) = &request.page {
+                    let generation = ledger.generation().await?;
+                    let response = self
+                        .list(&config, account, query, &ledger, generation, now)
+                        .await?;
+                    return with_generation(response, generation);
+                }
+                self.page(&config, account, &request.page, &ledger, now)
+                    .await
+            }
+            "/send" => match req.json::<sends::GateSend>().await {
+                Ok(request) => {
+                    self.send(&config, &client.name, account, request, now)
+                        .await
+                }
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
+            },
+            "/mark" => match req.json::<sends::GateMark>().await {
+                Ok(request) => self.mark(&config, account, request, now).await,
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
+            },
+            "/data" => {
+                ledger.record_wipe()?;
+                Pages::of(&self.state)?.wipe()?;
+                inbox::Inbox::of(&self.state)?.wipe()?;
+                // Listeners reload: their sockets close (4001); a client's next `changes`
+                // answers `reset`.
+                live::close_all(&self.state, 4001, "store wiped: reload");
+                Ok(Response::empty()?.with_status(204))
+            }
+            "/refresh" => match ledger
+                .try_refresh(now, config.refresh_interval_secs)
+                .await?
+            {
+                Ok(generation) => respond::json(200, &json!({ "generation": generation })),
+                Err(wait) => respond::refuse_for(
+                    ErrorCode::RateLimited,
+                    "this account was refreshed moments ago",
+                    wait,
+                ),
+            },
+            "/changes" => match req.json::<live::ChangesRequest>().await {
+                Ok(request) => live::changes(&self.state, account, &request),
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
+            },
+            "/live" => live::accept(&self.state, &config, &client.name, account, now),
+            "/locate" => {
+                let thread: String = req.json().await?;
+                let found = inbox::Inbox::of(&self.state)?
+                    .last_activity(&thread)?
+                    .is_some();
+                respond::json(200, &json!({ "found": found }))
+            }
+            "/summary" => {
+                let counters = ledger.counters(now).await?;
+                let left =
+                    |limit: u64, spent: u64| (limit > 0).then(|| limit.saturating_sub(spent));
+                let providers = account.providers();
+                respond::json(
+                    200,
+                    &json!({
+                        "unreadTotal": inbox::Inbox::of(&self.state)?.unread_total()?,
+                        "budgetLeftToday": {
+                            "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
+                                .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
+                                .flatten(),
+                            "linkupCredits": providers.contains(&Provider::Linkup)
+                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today))
+                                .flatten(),
+                            "sends": left(config.send_daily_limit, ledger.sends_today(now)?),
+                        },
+                    }),
+                )
+            }
+            "/usage" => {
+                let counters = ledger.counters(now).await?;
+                let resets_at = next_reset_ms(now);
+                respond::json(
+                    200,
+                    &json!({
+                        "connectsafely": {
+                            "callsToday": counters.connectsafely_calls_today,
+                            "dailyLimit": config.daily_limit,
+                            "resetsAt": resets_at,
+                        },
+                        "linkup": {
+                            "creditsSpent": counters.linkup_credits_spent,
+                            "creditsToday": counters.linkup_credits_today,
+                            "dailyCreditCap": config.linkup_daily_credit_cap,
+                            "creditsSaved": counters.linkup_credits_saved,
+                            "resetsAt": resets_at,
+                        },
+                        "sends": {
+                            "today": ledger.sends_today(now)?,
+                            "dailyLimit": config.send_daily_limit,
+                            "resetsAt": resets_at,
+                        },
+                        "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
+                        "generation": counters.generation,
+                    }),
+                )
+            }
+            _ => respond::refuse(ErrorCode::NotFound, "no such route"),
+        }
+    }
+}

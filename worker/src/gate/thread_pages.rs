@@ -1,0 +1,337 @@
+//! One page through the object: the cache, coalescing of identical in-flight calls,
+//! admission against the budget and credit cap, the upstream call and the stale fallback.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
+use linkedin_inbox::{Error, MessagePage, Provider};
+use worker::{Date, Delay, Response, ResponseBody};
+
+use super::ledger::{Ledger, Reservation};
+
+use super::exchange_driver::{fetch_page, Meter};
+use super::pages::Pages;
+use super::{
+    inbox, misconfigured, pages, with_generation, AccountGate, Fetched, InFlight, UpstreamResult,
+};
+use crate::respond::{self, page_response};
+use crate::rules::client_auth::account_digest;
+use crate::rules::page_plan::{
+    clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
+};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use crate::rules::utc_day::{secs_until, secs_until_reset};
+
+impl AccountGate {
+    /// A thread's stored head page past its TTL that is still current: the list, synced within
+    /// `HEAD_TTL_SECS`, shows no activity in the thread after its newest stored message. The
+    /// store already knows when a thread changed: no credits are spent to find out.
+    pub(super) fn unchanged_thread(
+        &self,
+        config: &Config,
+        page: &PageRequest,
+        plan: &Plan,
+        pages: &Pages,
+        now: u64,
+    ) -> worker::Result<Option<pages::Stored>> {
+        let PageRequest::Messages(query) = page else {
+            return Ok(None);
+        };
+        let Some(id) = query
+            .conversation_id
+            .as_deref()
+            .filter(|_| query.cursor.is_none())
+        else {
+            return Ok(None);
+        };
+        let store = inbox::Inbox::of(&self.state)?;
+        let list_fresh = store.sync_state()?.is_some_and(|s| {
+            now < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
+        });
+        let thread = linkedin_inbox::thread_id(id).unwrap_or(id);
+        // An unknown activity time (0) proves nothing.
+        let (true, Some(last_activity)) = (
+            list_fresh,
+            store.last_activity(thread)?.filter(|at| *at > 0),
+        ) else {
+            return Ok(None);
+        };
+        let Some(stored) = pages.stale(&plan.key, now)? else {
+            return Ok(None);
+        };
+        let newest = serde_json::from_str::<MessagePage>(&stored.body)
+            .ok()
+            .and_then(|p| p.items.first().map(|m| m.sent_at));
+        Ok(newest
+            .filter(|newest| *newest >= last_activity)
+            .map(|_| stored))
+    }
+
+    pub(super) async fn page(
+        &self,
+        config: &Config,
+        account: &Account,
+        page: &PageRequest,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let generation = ledger.generation().await?;
+        let provider = match config.backend(account) {
+            Ok(backend) => backend.provider_of(&page.operation()),
+            Err(_) => return misconfigured(),
+        };
+        let plan = match provider.and_then(|p| {
+            let provider = p.unwrap_or(Provider::ConnectSafely);
+            page.plan(config, &account_digest(account), generation, provider)
+        }) {
+            Ok(plan) => plan,
+            Err(e) => return respond::core_error(&e),
+        };
+        let response = self
+            .answer(config, account, page, &plan, ledger, now)
+            .await?;
+        with_generation(response, generation)
+    }
+
+    pub(super) async fn answer(
+        &self,
+        config: &Config,
+        account: &Account,
+        page: &PageRequest,
+        plan: &Plan,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let pages = Pages::of(&self.state)?;
+        if let Some(hit) = pages.fresh(&plan.key, now)? {
+            ledger.record_saved(plan.credits, false).await?;
+            return hit.hit(plan);
+        }
+        if let Some(unchanged) = self.unchanged_thread(config, page, plan, &pages, now)? {
+            ledger.record_saved(plan.credits, false).await?;
+            return unchanged.hit(plan);
+        }
+        if let Some(shared) = self.joinable(&plan.key, now, config) {
+            let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
+            return match select(shared, wait).await {
+                Either::Left((Ok(fetched), _)) => {
+                    ledger.record_saved(fetched.credits, true).await?;
+                    page_response(
+                        ResponseBody::Body(fetched.body.into_bytes()),
+                        Source::Coalesced,
+                        plan.browser_max_age(plan.ttl_secs),
+                        None,
+                        0,
+                        fetched.credits,
+                    )
+                }
+                Either::Left((Err(error), _)) => self.fallback(plan, &error, ledger, now).await,
+                // The identical call is still out: a stale page beats a timeout.
+                Either::Right(_) => {
+                    let waited = Error::Network {
+                        message: "an identical request is still waiting for the provider".into(),
+                    };
+                    self.fallback(plan, &waited, ledger, now).await
+                }
+            };
+        }
+        let backend = match config.backend(account) {
+            Ok(backend) => backend,
+            Err(_) => return misconfigured(),
+        };
+        let epoch = ledger.wipe_epoch()?;
+        let reservation = match Self::admit(config, plan, ledger, now).await? {
+            Ok(reservation) => reservation,
+            Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
+        };
+        let (max_pause_secs, key, account) = (
+            config.max_pause_secs,
+            config.cursor_key.clone(),
+            account_digest(account),
+        );
+        let meter = Meter {
+            is_connectsafely: plan.is_connectsafely,
+            daily_limit: u64::from(config.daily_limit),
+            credit_cap: config.linkup_daily_credit_cap,
+            page_credits: plan.credits,
+        };
+        let fetch = fetch_page(
+            backend,
+            page.operation(),
+            config.upstream_timeout_ms,
+            Ledger::of(&self.state),
+            meter,
+        );
+        let shared = fetch
+            .map(move |result| {
+                result
+                    .map_err(|e| clamp_retry_after(e, max_pause_secs))
+                    .and_then(|(mut page, credits)| {
+                        // Cursors leave signed for this account (waiters share the body).
+                        let cursor = page.next_cursor_mut();
+                        *cursor = cursor.take().map(|c| key.seal(&account, &c));
+                        let body =
+                            serde_json::to_string(&page).map_err(|e| Error::Unavailable {
+                                message: format!("page could not be serialized: {e}"),
+                            })?;
+                        Ok(Fetched { body, credits })
+                    })
+            })
+            .boxed_local()
+            .shared();
+        self.in_flight.borrow_mut().insert(
+            plan.key.clone(),
+            InFlight {
+                result: shared.clone(),
+                started_ms: now,
+            },
+        );
+        let result = shared.await;
+        // A page fetched before a wipe of the store is answered, not kept.
+        let kept = ledger.wipe_epoch()? == epoch;
+        if let (Ok(fetched), true) = (&result, kept) {
+            // Stored before the in-flight entry goes, so no request falls between the two.
+            if let Err(e) = pages.put(
+                &plan.key,
+                &fetched.body,
+                plan.ttl_secs,
+                config.stale_window_secs,
+                Date::now().as_millis(),
+            ) {
+                worker::console_error!("page store failed: {e}");
+            }
+        }
+        self.in_flight
+            .borrow_mut()
+            .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
+        match result {
+            Ok(fetched) => {
+                // A thread's messages become searchable in the account's inbox.
+                let thread = serde_json::from_str::<MessagePage>(&fetched.body).ok();
+                if let (Some(thread), true) = (thread, kept) {
+                    let indexed = inbox::Inbox::of(&self.state)
+                        .and_then(|inbox| inbox.index_messages(&thread));
+                    if let Err(e) = indexed {
+                        worker::console_error!("message index failed: {e}");
+                    }
+                }
+                ledger.record_miss().await?;
+                if let Some(reservation) = reservation {
+                    ledger.settle(reservation, plan.credits).await?;
+                }
+                page_response(
+                    ResponseBody::Body(fetched.body.into_bytes()),
+                    Source::Miss,
+                    plan.browser_max_age(plan.ttl_secs),
+                    None,
+                    fetched.credits,
+                    0,
+                )
+            }
+            Err(error) => {
+                let arrived = Date::now().as_millis();
+                if let Some(reservation) = reservation {
+                    match may_have_been_charged(&error) {
+                        true => ledger.settle(reservation, plan.credits).await?,
+                        false => ledger.refund(reservation, arrived).await?,
+                    }
+                }
+                // Already clamped to MAX_PAUSE_SECS inside the shared call; counted from when
+                // the 429 arrived.
+                if let Error::RateLimited {
+                    retry_after_secs: Some(pause),
+                } = error
+                {
+                    let until = arrived.saturating_add(pause.saturating_mul(1000));
+                    ledger.pause_until(plan.provider(), arrived, until).await?;
+                }
+                self.fallback(plan, &error, ledger, now).await
+            }
+        }
+    }
+
+    /// The in-flight call for `key`, unless it is older than any call can last (a leader
+    /// that was cancelled never removes its entry).
+    pub(super) fn joinable(
+        &self,
+        key: &str,
+        now: u64,
+        config: &Config,
+    ) -> Option<Shared<LocalBoxFuture<'static, UpstreamResult>>> {
+        let mut in_flight = self.in_flight.borrow_mut();
+        let limit = config.upstream_timeout_ms + 2_000;
+        in_flight.retain(|_, flight| now.saturating_sub(flight.started_ms) < limit);
+        in_flight.get(key).map(|flight| flight.result.clone())
+    }
+
+    /// Whether this call may go upstream now: not while its provider is paused, nor past the
+    /// ConnectSafely daily budget (one call is spent here) or the LinkupAPI daily credit cap
+    /// (its credits are reserved here). Only storage is awaited, so concurrent calls of the
+    /// account are counted one after another.
+    pub(super) async fn admit(
+        config: &Config,
+        plan: &Plan,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Result<Option<Reservation>, Error>> {
+        let paused_until = ledger
+            .paused_until(plan.provider(), config.clear_pauses_before_ms)
+            .await?;
+        if paused_until > now {
+            return Ok(Err(Error::RateLimited {
+                retry_after_secs: Some(secs_until(paused_until, now)),
+            }));
+        }
+        let until_reset = Some(secs_until_reset(now));
+        if plan.is_connectsafely {
+            return Ok(
+                match ledger
+                    .try_spend_call(now, u64::from(config.daily_limit))
+                    .await?
+                {
+                    true => Ok(None),
+                    false => Err(Error::BudgetExhausted {
+                        retry_after_secs: until_reset,
+                    }),
+                },
+            );
+        }
+        let cap = config.linkup_daily_credit_cap;
+        if cap > 0 && plan.credits > cap {
+            return Ok(Err(Error::InvalidInput {
+                field: "count",
+                reason: format!(
+                    "this page costs {} LinkupAPI credits, more than the daily cap of {cap}",
+                    plan.credits
+                ),
+            }));
+        }
+        Ok(
+            match ledger.reserve_credits(now, plan.credits, cap).await? {
+                Some(reservation) => Ok(Some(reservation)),
+                None => Err(Error::BudgetExhausted {
+                    retry_after_secs: until_reset,
+                }),
+            },
+        )
+    }
+
+    /// A stale page within the stale window when the provider failed, else the error.
+    pub(super) async fn fallback(
+        &self,
+        plan: &Plan,
+        error: &Error,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
+        if stale_allowed(error) {
+            if let Some(stale) = Pages::of(&self.state)?.stale(&plan.key, now)? {
+                ledger.record_stale().await?;
+                return stale.stale();
+            }
+        }
+        respond::core_error(error)
+    }
+}

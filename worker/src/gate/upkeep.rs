@@ -1,0 +1,81 @@
+//! The object's own upkeep: which account it serves, whether a pushed sync is affordable,
+//! and retention on its alarm.
+
+use std::time::Duration;
+
+use linkedin_inbox::Provider;
+
+use super::ledger::Ledger;
+
+use super::pages::Pages;
+use super::{inbox, live, sends, AccountGate};
+use crate::rules::client_auth::account_digest;
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+
+impl AccountGate {
+    /// The account this object serves, as its last webhook named it, if the registry still
+    /// lists that id for this very object.
+    pub(super) fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {
+        let Some(id) = inbox::Inbox::of(&self.state)?.remembered_account()? else {
+            return Ok(None);
+        };
+        let own = config
+            .accounts_with_id(&id)
+            .find(|a| self.serves(config, a).unwrap_or(false))
+            .cloned();
+        Ok(own)
+    }
+
+    /// Whether the list provider's budget of the day still has more than its reserve.
+    pub(super) async fn pushed_sync_affordable(
+        &self,
+        config: &Config,
+        account: &Account,
+        now: u64,
+    ) -> worker::Result<bool> {
+        let counters = Ledger::of(&self.state).counters(now).await?;
+        let lists_by_linkup = match account.list_via {
+            Some(provider) => provider == Provider::Linkup,
+            None => account.connectsafely_account_id.is_none(),
+        };
+        Ok(match lists_by_linkup {
+            true => crate::rules::webhook_events::pushed_sync_allowed(
+                counters.linkup_credits_today,
+                config.linkup_daily_credit_cap,
+            ),
+            false => crate::rules::webhook_events::pushed_sync_allowed(
+                counters.connectsafely_calls_today,
+                u64::from(config.daily_limit),
+            ),
+        })
+    }
+
+    pub(super) fn serves(&self, config: &Config, account: &Account) -> worker::Result<bool> {
+        let namespace = self.env.durable_object(&config.gate_binding)?;
+        let own = namespace.id_from_name(&account_digest(account))?;
+        Ok(own.to_string() == self.state.id().to_string())
+    }
+
+    /// Keeps the retention alarm scheduled (once a day while the account is used).
+    pub(super) async fn schedule_pruning(&self, config: &Config) -> worker::Result<()> {
+        let storage = self.state.storage();
+        if storage.get_alarm().await?.is_none() {
+            // A Duration is an offset from now (an i64 would be too).
+            storage
+                .set_alarm(Duration::from_secs(config.prune_interval_secs))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The retention pass: old and surplus conversations and messages, expired pages.
+    pub(super) fn prune(&self, config: &Config, now: u64) -> worker::Result<()> {
+        let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
+        inbox::Inbox::of(&self.state)?
+            .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
+        sends::prune(&self.state.storage(), now)?;
+        live::prune_events(&self.state, now)?;
+        Pages::of(&self.state)?.prune(now)
+    }
+}
