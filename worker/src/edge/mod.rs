@@ -6,5 +6,6 @@ pub mod all_accounts;
 pub mod body_reader;
 pub mod context;
 pub mod live_feed;
+pub mod merged_list;
 mod router;
 pub mod routes;

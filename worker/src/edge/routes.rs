@@ -29,7 +29,7 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
     let account = match target(call, &url, Unnamed::All) {
         Ok(Target::One(account)) => account,
         Ok(Target::All) => {
-            return crate::edge::all_accounts::conversations(&ctx.env, call, &url).await
+            return crate::edge::merged_list::conversations(&ctx.env, call, &url).await
         }
         Err(refusal) => return refusal,
     };

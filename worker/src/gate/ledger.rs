@@ -2,17 +2,21 @@
 //! generation) in the `ledger` table of the object's SQLite database, next to its inbox. Every
 //! read-modify-write is one SQL statement or a run of them with nothing awaited between, so no
 //! other request of the account interleaves. A wipe of the inbox (`DELETE /v1/data`) leaves it.
-//! Objects from before this table kept it in the key-value API: [`import_legacy`] copies that
+//! Objects from before this table kept it in the key-value API: `ledger_import.rs` copies that
 //! once.
 
 use super::sql_values::{text, uint};
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, Storage};
 
-use super::pages::migrated;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
 use crate::rules::utc_day::DAY_MS;
-use crate::store::schema::legacy_rows;
+
+/// A value column read back.
+#[derive(Deserialize)]
+pub(super) struct Value {
+    pub(super) value: f64,
+}
 
 /// The account's ledger; its schema is the object's (see `store/schema.rs`).
 pub struct Ledger {
@@ -57,64 +61,6 @@ fn credit_day_key(now_ms: u64) -> String {
 
 fn send_day_key(now_ms: u64) -> String {
     format!("sends:{}", now_ms / DAY_MS)
-}
-
-#[derive(Deserialize)]
-struct Value {
-    value: f64,
-}
-
-thread_local! {
-    /// Objects (by id) of this isolate whose legacy ledger is known to be imported.
-    static IMPORTED: std::cell::RefCell<std::collections::HashSet<String>> =
-        std::cell::RefCell::new(std::collections::HashSet::new());
-}
-
-/// Copies a ledger kept in the key-value API (objects from before the `ledger` table) into
-/// the table, once per object: rows already in the table win, so a concurrent import changes
-/// nothing. Called before the object serves a request.
-pub async fn import_legacy(storage: &Storage, object: &str) -> worker::Result<()> {
-    if IMPORTED.with(|done| done.borrow().contains(object)) {
-        return Ok(());
-    }
-    let sql = migrated(storage)?;
-    let done = sql
-        .exec("SELECT value FROM meta WHERE key = 'ledger_imported'", None)?
-        .to_array::<Value>()?;
-    if done.is_empty() {
-        let entries = storage.list().await?;
-        let mut keys: Vec<String> = Vec::new();
-        let mut failed = None;
-        entries.for_each(&mut |value, key| {
-            let json = worker::js_sys::JSON::stringify(&value)
-                .ok()
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(&String::from(j)).ok());
-            let (Some(key), Some(value)) = (key.as_string(), json) else {
-                return;
-            };
-            for (row, amount) in legacy_rows(&key, &value) {
-                if let Err(e) = sql.exec(
-                    "INSERT OR IGNORE INTO ledger (key, value) VALUES (?, ?)",
-                    vec![text(&row), uint(amount)],
-                ) {
-                    failed = Some(e);
-                }
-            }
-            keys.push(key);
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        sql.exec(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger_imported', 1)",
-            None,
-        )?;
-        if !keys.is_empty() {
-            storage.delete_multiple(keys).await?;
-        }
-    }
-    IMPORTED.with(|imported| imported.borrow_mut().insert(object.to_owned()));
-    Ok(())
 }
 
 /// Credits held for one upstream call until it settles.

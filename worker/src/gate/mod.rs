@@ -7,6 +7,7 @@ mod exchange_driver;
 pub(crate) mod forward;
 mod inbox;
 mod ledger;
+mod ledger_import;
 mod list;
 mod live;
 mod object_requests;

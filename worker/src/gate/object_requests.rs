@@ -11,8 +11,7 @@ use super::ledger::Ledger;
 
 use super::pages::Pages;
 use super::{
-    inbox, ledger, live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER,
-    CLIENT_HEADER,
+    inbox, live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
 };
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
@@ -27,7 +26,8 @@ impl AccountGate {
     ) -> worker::Result<Response> {
         let config = config.clone();
         let now = Date::now().as_millis();
-        ledger::import_legacy(&self.state.storage(), &self.state.id().to_string()).await?;
+        super::ledger_import::import_legacy(&self.state.storage(), &self.state.id().to_string())
+            .await?;
         let ledger = Ledger::of(&self.state);
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         // Provider events name the account, not a client (the Worker checked the signature).

@@ -106,7 +106,7 @@ pub fn migrated(storage: &Storage) -> worker::Result<SqlStorage> {
         None,
     )?;
     // The ledger is older than every schema version (it lived in the key-value API, see
-    // `ledger::import_legacy`): it exists whatever version the store is at.
+    // `ledger_import::import_legacy`): it exists whatever version the store is at.
     sql.exec(
         "CREATE TABLE IF NOT EXISTS ledger (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
         None,
