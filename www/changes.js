@@ -29,10 +29,28 @@ export function sumTotals(totals) {
 /** Unread as the core defines it (`Conversation::is_unread`): unread messages, or not marked read. */
 export const isUnread = (c) => !c.isRead || c.unreadCount > 0;
 
+/**
+ * The LinkedIn message id inside any form of a message id, as the core's `message_id` reads
+ * it (`src/ids.rs`; `www/test/changes.test.mjs` checks the same forms): the `<id>` of
+ * `urn:li:msg_message:(<owner>,<id>)` and of `urn:li:messagingMessage:<id>`, a bare id as it
+ * is. A pushed message and the same message synced later carry different forms.
+ */
+export function messageId(id) {
+  const text = String(id ?? "").trim();
+  const tuple = "urn:li:msg_message:(";
+  if (text.startsWith(tuple)) {
+    const inner = text.slice(tuple.length).replace(/\)$/, "");
+    return inner.slice(inner.lastIndexOf(",") + 1).trim();
+  }
+  const urn = "urn:li:messagingMessage:";
+  return text.startsWith(urn) && text.length > urn.length ? text.slice(urn.length) : text;
+}
+
 /** A key naming one message of one account's conversation, for "notified once". */
 export function messageKey(conversation) {
   const latest = conversation.latestMessage ?? {};
-  return `${conversation.account ?? ""}|${conversation.id}|${latest.id ?? latest.sentAt ?? ""}`;
+  const message = latest.id === undefined || latest.id === null ? latest.sentAt ?? "" : messageId(latest.id);
+  return `${conversation.account ?? ""}|${conversation.id}|${message}`;
 }
 
 /** How far before the watch began a message may have been sent and still be news. */

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accountLook, budgetText, severalAccounts, switcherText } from "../accounts.js";
-import { badgeText, incomingToNotify, mergeChanged, messageKey, sumTotals, updateTotals } from "../changes.js";
+import { badgeText, incomingToNotify, mergeChanged, messageId, messageKey, sumTotals, updateTotals } from "../changes.js";
 
 const NOW = 1_771_950_346_603;
 const conversation = (id, at, extra = {}) => ({
@@ -66,4 +66,24 @@ test("accounts: switcher texts, looks, budgets", () => {
   assert.equal(accountLook(accounts, "nobody"), null);
   assert.equal(budgetText({ connectsafelyCalls: 140, linkupCredits: null, sends: 1 }), "Left today: 140 ConnectSafely calls, 1 send");
   assert.equal(budgetText({ connectsafelyCalls: null }), "");
+});
+
+test("one message, one key: a pushed messagingMessage URN and the synced msg_message form notify once", () => {
+  // The forms of the core's own test (src/ids.rs, every_message_form_yields_the_same_message_id).
+  for (const form of [
+    "urn:li:msg_message:(urn:li:fsd_profile:ACoAA_x-1,2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=)",
+    "urn:li:messagingMessage:2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+    "2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=",
+    " 2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA= ",
+  ]) assert.equal(messageId(form), "2-MTc3MTk1MDM0NjYwM2I5NzY0NS0xMDA=", form);
+  assert.equal(messageId("urn:li:messagingMessage:abc123"), "abc123");
+  assert.equal(messageId("urn:li:messagingMessage:"), "urn:li:messagingMessage:");
+  assert.equal(messageId("msg-1"), "msg-1");
+  const conversation = (id) => ({ account: "titouan", id: "2-T", isRead: false, unreadCount: 1, latestMessage: { id, sentAt: Date.now(), fromSelf: false } });
+  const pushed = conversation("urn:li:messagingMessage:2-MSG");
+  const synced = conversation("urn:li:msg_message:(urn:li:fsd_profile:OWNER,2-MSG)");
+  assert.equal(messageKey(pushed), messageKey(synced));
+  const first = incomingToNotify([pushed]);
+  assert.equal(first.length, 1);
+  assert.deepEqual(incomingToNotify([synced], { notified: first.map((f) => f.key) }), []);
 });
