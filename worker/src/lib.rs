@@ -2,7 +2,7 @@
 //! its own clients, normalizes through the core crate and keeps each account's inbox.
 //!
 //! Sorted by where code runs:
-//! - [`rules`]: pure decisions (settings, registry, auth digests, the route table, query
+//! - `rules`: pure decisions (settings, registry, auth digests, the route table, query
 //!   parameters, page plans, sealed cursors and tokens, webhook signatures and events, error
 //!   replies); no `worker` crate, native unit tests (`cargo test -p linkedin-inbox-worker`).
 //! - `store`: the account object's SQLite schema.
