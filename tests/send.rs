@@ -1,10 +1,10 @@
-//! Writes: sends (ConnectSafely `POST /conversations/send`, LinkupAPI v1 `/v1/messages/send`
-//! and v2 `send`) and ConnectSafely read state, built and parsed exactly; drafts validated.
+//! Writes: sends (ConnectSafely `POST /conversations/send`, LinkupAPI v1
+//! `/v1/messages/send-message` and v2 `send`) and ConnectSafely read state, built and parsed exactly; drafts validated.
 #![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{
-    ApiKey, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup, LoginToken, MessageKind,
-    MAX_MESSAGE_LEN,
+    ApiKey, Backend, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup, LoginToken,
+    MessageKind, Routes, MAX_MESSAGE_LEN,
 };
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -170,15 +170,29 @@ fn connectsafely_read_state_calls() {
 }
 
 #[test]
-fn linkup_v1_sends_to_a_conversation_or_profile_and_reads_ms_and_urns() {
-    let request = lk_v1().build_send(&reply("Hello")).unwrap();
-    assert_eq!(request.url, "http://127.0.0.1:9/v1/messages/send");
+fn linkup_v1_sends_to_a_profile_only_and_reads_ms_and_urns() {
+    // C2: `POST /v1/messages/send-message {linkedin_url, message_text, login_token}`, no
+    // `conversation_id`: a reply goes to the conversation's other member.
+    let error = lk_v1().build_send(&reply("Hello")).unwrap_err();
     assert_eq!(
-        body(&request),
-        json!({"conversation_id": THREAD, "message_text": "Hello", "login_token": "li-at-secret"})
+        (error.code(), error.field()),
+        (ErrorCode::InvalidInput, Some("profileUrl"))
     );
-    let request = lk_v1().build_send(&to_profile("Hello")).unwrap();
-    assert_eq!(body(&request)["linkedin_url"], PROFILE);
+    let with_member = Draft {
+        profile_url: Some(PROFILE.into()),
+        ..reply("Hello")
+    };
+    for draft in [with_member, to_profile("Hello")] {
+        let request = lk_v1().build_send(&draft).unwrap();
+        assert_eq!(
+            (request.method.as_str(), request.url.as_str()),
+            ("POST", "http://127.0.0.1:9/v1/messages/send-message")
+        );
+        assert_eq!(
+            body(&request),
+            json!({"linkedin_url": PROFILE, "message_text": "Hello", "login_token": "li-at-secret"})
+        );
+    }
     let answer = json!({"status": "success", "data": {
         "conversation_id": format!("urn:li:msg_conversation:(urn:li:fsd_profile:OWN,{THREAD})"),
         "entity_urn": "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)", "timestamp": 1764000000000i64, "text": "Hello"}});
@@ -202,6 +216,20 @@ fn linkup_v1_sends_to_a_conversation_or_profile_and_reads_ms_and_urns() {
             "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)"
         )
     );
+}
+
+#[test]
+fn a_reply_needs_the_other_member_exactly_when_linkup_writes() {
+    let direct = |connectsafely: Option<ConnectSafely>, linkup: Option<Linkup>| Backend::Direct {
+        connectsafely,
+        linkup,
+        account_id: None,
+        routes: Routes::default(),
+    };
+    assert!(direct(None, Some(lk_v1())).replies_need_profile_url());
+    assert!(direct(None, Some(lk_v2())).replies_need_profile_url());
+    assert!(!direct(Some(cs()), Some(lk_v1())).replies_need_profile_url());
+    assert!(!direct(Some(cs()), None).replies_need_profile_url());
 }
 
 #[test]
