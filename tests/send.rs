@@ -46,7 +46,7 @@ fn body(request: &linkedin_inbox::HttpRequest) -> Value {
 }
 
 #[test]
-fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text() {
+fn connectsafely_send_posts_the_thread_urn_and_the_trimmed_text() {
     let request = cs()
         .build_send(&reply("  Hi <b>Ana</b> 👋\nsee you  "), Some("acct-1"))
         .unwrap();
@@ -66,11 +66,76 @@ fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text()
         .headers
         .iter()
         .any(|(k, v)| k == "content-type" && v == "application/json"));
-    let request = cs().build_send(&to_profile("Hello"), None).unwrap();
+}
+
+#[test]
+fn c4_connectsafely_sends_to_a_profile_by_its_slug_or_urn_never_its_url() {
+    let sent = |draft: &Draft| body(&cs().build_send(draft, None).unwrap());
+    assert_eq!(
+        sent(&to_profile("Hello")),
+        json!({"recipientProfileId": "john-doe", "message": "Hello"})
+    );
+    let by_id = Draft {
+        profile_url: Some("https://www.linkedin.com/in/ACoAABcdefgh123/".into()),
+        ..to_profile("Hello")
+    };
+    assert_eq!(
+        sent(&by_id),
+        json!({"recipientProfileUrn": "urn:li:fsd_profile:ACoAABcdefgh123", "message": "Hello"})
+    );
+    let encoded = Draft {
+        profile_url: Some("https://fr.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324".into()),
+        ..to_profile("Hello")
+    };
+    assert_eq!(sent(&encoded)["recipientProfileId"], "alés-préw-aa0262324");
+    // A reply: its conversation, and the other member too when the draft names them (the
+    // documented example sends both).
+    let with_member = Draft {
+        profile_url: Some(PROFILE.into()),
+        ..reply("Hello")
+    };
+    assert_eq!(
+        sent(&with_member),
+        json!({"recipientProfileId": "john-doe", "conversationUrn": format!("urn:li:messagingThread:{THREAD}"), "message": "Hello"})
+    );
+}
+
+#[test]
+fn connectsafely_names_a_conversation_in_the_msg_conversation_form_once_the_owner_is_known() {
+    let owner = "urn:li:fsd_profile:ACoAAOwner00001";
+    let full = format!("urn:li:msg_conversation:({owner},{THREAD})");
+    let client = cs().with_owner_profile_urn("ACoAAOwner00001").unwrap();
+    let request = client.build_send(&reply("Hi"), None).unwrap();
     assert_eq!(
         body(&request),
-        json!({"recipientProfileUrl": PROFILE, "message": "Hello"})
+        json!({"conversationUrn": full, "message": "Hi"})
     );
+    assert_eq!(
+        body(&client.build_mark(THREAD, true, None).unwrap())["conversationUrn"],
+        full.as_str()
+    );
+    let unread = client.build_mark(THREAD, false, None).unwrap();
+    assert!(
+        unread.url.contains(
+            "urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AACoAAOwner00001%2C2-"
+        ),
+        "{}",
+        unread.url
+    );
+    // A msg_conversation URN the draft names is sent as it is, owner known or not.
+    let other = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAOther00001,2-OTFj)";
+    for client in [cs(), client] {
+        let draft = Draft {
+            conversation_id: Some(other.into()),
+            ..reply("Hi")
+        };
+        assert_eq!(
+            body(&client.build_send(&draft, None).unwrap())["conversationUrn"],
+            other
+        );
+    }
+    let error = cs().with_owner_profile_urn("john-doe").unwrap_err();
+    assert_eq!(error.field(), Some("ownerProfileUrn"));
 }
 
 #[test]

@@ -185,6 +185,9 @@ impl ConversationQuery {
 pub struct ConnectSafely {
     base_url: String,
     api_key: ApiKey,
+    /// The account owner's profile URN, when known: conversation URNs are then sent in the
+    /// documented `msg_conversation` form.
+    owner_profile_urn: Option<String>,
 }
 
 impl ConnectSafely {
@@ -197,7 +200,34 @@ impl ConnectSafely {
     pub fn with_base_url(api_key: ApiKey, base_url: &str) -> Result<Self> {
         validate::non_empty_secret("apiKey", api_key.expose())?;
         let base_url = validate::base_url(base_url)?;
-        Ok(Self { base_url, api_key })
+        Ok(Self {
+            base_url,
+            api_key,
+            owner_profile_urn: None,
+        })
+    }
+
+    /// The same client, knowing the account owner's profile (`urn:li:fsd_profile:ACoAA…`, or
+    /// the bare `ACoAA…`; a page's [`ConversationPage::owner_profile_urn`]): a thread, send or
+    /// read-state call for a bare thread id then names the conversation
+    /// `urn:li:msg_conversation:(<owner>,<thread id>)`, the form ConnectSafely's examples use,
+    /// instead of `urn:li:messagingThread:<thread id>`.
+    pub fn with_owner_profile_urn(mut self, owner: &str) -> Result<Self> {
+        let owner = owner.trim();
+        let id = owner.strip_prefix("urn:li:fsd_profile:").unwrap_or(owner);
+        if !crate::ids::is_profile_id(id) {
+            return Err(Error::invalid(
+                "ownerProfileUrn",
+                "must be a profile URN like urn:li:fsd_profile:ACoAA...",
+            ));
+        }
+        self.owner_profile_urn = Some(format!("urn:li:fsd_profile:{id}"));
+        Ok(self)
+    }
+
+    /// `id` (a thread id or conversation URN) as ConnectSafely takes it.
+    fn conversation_urn(&self, id: &str) -> String {
+        crate::ids::conversation_urn(id, self.owner_profile_urn.as_deref())
     }
 
     /// The secrets this client holds, for scrubbing error text.
