@@ -120,6 +120,7 @@ fn list(state: &AppState, call: &Resolved<'_>) -> Result<Response, Response> {
         cs_plain_error(429, message)
     })?;
     let body = CsConversationList {
+        success: true,
         conversations: page
             .items
             .iter()
