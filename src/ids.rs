@@ -44,6 +44,30 @@ pub(crate) fn conversation_key(id: &str) -> String {
     thread_id(id).unwrap_or(id).to_owned()
 }
 
+/// Whether `text` is a LinkedIn profile id (`ACoAA…`, the id of `urn:li:fsd_profile:<id>`).
+pub(crate) fn is_profile_id(text: &str) -> bool {
+    text.len() > 10
+        && text.starts_with("ACoA")
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+}
+
+/// A conversation's URN in the form every documented ConnectSafely example uses: a
+/// `urn:li:msg_conversation:(<owner profile URN>,<thread id>)` URN as it is, or built from the
+/// thread id when the owner's profile URN is known; else, last resort, a bare thread id's
+/// `urn:li:messagingThread:<thread id>` (no provider page shows that form accepted). Text
+/// holding no thread id is returned as it is.
+pub(crate) fn conversation_urn(id: &str, owner_profile_urn: Option<&str>) -> String {
+    let id = id.trim();
+    match (thread_id(id), owner_profile_urn) {
+        _ if id.starts_with("urn:li:msg_conversation:") => id.to_owned(),
+        (Some(thread), Some(owner)) => format!("urn:li:msg_conversation:({owner},{thread})"),
+        (Some(thread), None) if is_thread_id(id) => format!("urn:li:messagingThread:{thread}"),
+        _ => id.to_owned(),
+    }
+}
+
 /// The LinkedIn message id inside any message id form: the `<message id>` of
 /// `urn:li:msg_message:(<owner>,<message id>)` and of `urn:li:messagingMessage:<message id>`, a
 /// bare id as it is; any other text, trimmed, is its own id. Two ids name one message exactly
@@ -119,6 +143,32 @@ mod tests {
         ] {
             assert_eq!(thread_of_message(none), None, "{none}");
         }
+    }
+
+    #[test]
+    fn a_conversation_urn_is_the_msg_conversation_form_whenever_the_owner_is_known() {
+        let owner = "urn:li:fsd_profile:ACoAA_x-1";
+        let full = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAA_x-1,2-OTFjZmE1ZDQ=)";
+        for id in [
+            "2-OTFjZmE1ZDQ=",
+            "urn:li:messagingThread:2-OTFjZmE1ZDQ=",
+            full,
+        ] {
+            assert_eq!(conversation_urn(id, Some(owner)), full, "{id}");
+        }
+        assert_eq!(conversation_urn(full, None), full);
+        assert_eq!(
+            conversation_urn(" 2-OTFjZmE1ZDQ= ", None),
+            "urn:li:messagingThread:2-OTFjZmE1ZDQ="
+        );
+        assert_eq!(
+            conversation_urn("urn:li:messagingThread:2-OTFjZmE1ZDQ=", None),
+            "urn:li:messagingThread:2-OTFjZmE1ZDQ="
+        );
+        assert_eq!(
+            conversation_urn("urn:li:salesNav_thread:1", Some(owner)),
+            "urn:li:salesNav_thread:1"
+        );
     }
 
     #[test]

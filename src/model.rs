@@ -166,9 +166,9 @@ pub struct ConversationPage {
     /// Profile URN of the account owner.
     pub owner_profile_urn: Option<String>,
     /// Whether `items` honour the query's `unread` and `keywords` filters. `false` when the
-    /// endpoint that answered cannot filter (ConnectSafely after its 307, LinkupAPI's inbox):
-    /// the caller filters (the clients and the Worker walk with [`crate::inbox::Exchange`],
-    /// which does).
+    /// endpoint that answered cannot apply them (ConnectSafely after its 307, which filters
+    /// unread-only and nothing else; LinkupAPI's inbox): the caller filters (the clients and
+    /// the Worker walk with [`crate::inbox::Exchange`], which does).
     #[serde(default = "yes")]
     pub filters_applied: bool,
     /// LinkupAPI credits this page cost (0 for ConnectSafely).

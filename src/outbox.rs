@@ -117,6 +117,20 @@ impl Backend {
         }
     }
 
+    /// Whether a reply must name the conversation's other member too (`Draft::profile_url`):
+    /// true when LinkupAPI writes, which sends to profiles only (v1 and v2). Whoever holds the
+    /// stored conversation fills it in (the Worker does).
+    pub fn replies_need_profile_url(&self) -> bool {
+        matches!(
+            self,
+            Self::Direct {
+                connectsafely: None,
+                linkup: Some(_),
+                ..
+            }
+        )
+    }
+
     /// Parses the answer to [`Self::build_send`] of `draft`.
     #[inline(never)]
     pub fn parse_send(&self, draft: &Draft, response: &HttpResponse) -> Result<Sent> {

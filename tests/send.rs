@@ -1,10 +1,10 @@
-//! Writes: sends (ConnectSafely `POST /conversations/send`, LinkupAPI v1 `/v1/messages/send`
-//! and v2 `send`) and ConnectSafely read state, built and parsed exactly; drafts validated.
+//! Writes: sends (ConnectSafely `POST /conversations/send`, LinkupAPI v1
+//! `/v1/messages/send-message` and v2 `send`) and ConnectSafely read state, built and parsed exactly; drafts validated.
 #![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{
-    ApiKey, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup, LoginToken, MessageKind,
-    MAX_MESSAGE_LEN,
+    ApiKey, Backend, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup, LoginToken,
+    MessageKind, Routes, MAX_MESSAGE_LEN,
 };
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -46,7 +46,7 @@ fn body(request: &linkedin_inbox::HttpRequest) -> Value {
 }
 
 #[test]
-fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text() {
+fn connectsafely_send_posts_the_thread_urn_and_the_trimmed_text() {
     let request = cs()
         .build_send(&reply("  Hi <b>Ana</b> 👋\nsee you  "), Some("acct-1"))
         .unwrap();
@@ -66,11 +66,76 @@ fn connectsafely_send_posts_the_thread_urn_or_the_profile_and_the_trimmed_text()
         .headers
         .iter()
         .any(|(k, v)| k == "content-type" && v == "application/json"));
-    let request = cs().build_send(&to_profile("Hello"), None).unwrap();
+}
+
+#[test]
+fn c4_connectsafely_sends_to_a_profile_by_its_slug_or_urn_never_its_url() {
+    let sent = |draft: &Draft| body(&cs().build_send(draft, None).unwrap());
+    assert_eq!(
+        sent(&to_profile("Hello")),
+        json!({"recipientProfileId": "john-doe", "message": "Hello"})
+    );
+    let by_id = Draft {
+        profile_url: Some("https://www.linkedin.com/in/ACoAABcdefgh123/".into()),
+        ..to_profile("Hello")
+    };
+    assert_eq!(
+        sent(&by_id),
+        json!({"recipientProfileUrn": "urn:li:fsd_profile:ACoAABcdefgh123", "message": "Hello"})
+    );
+    let encoded = Draft {
+        profile_url: Some("https://fr.linkedin.com/in/al%C3%A9s-pr%C3%A9w-aa0262324".into()),
+        ..to_profile("Hello")
+    };
+    assert_eq!(sent(&encoded)["recipientProfileId"], "alés-préw-aa0262324");
+    // A reply: its conversation, and the other member too when the draft names them (the
+    // documented example sends both).
+    let with_member = Draft {
+        profile_url: Some(PROFILE.into()),
+        ..reply("Hello")
+    };
+    assert_eq!(
+        sent(&with_member),
+        json!({"recipientProfileId": "john-doe", "conversationUrn": format!("urn:li:messagingThread:{THREAD}"), "message": "Hello"})
+    );
+}
+
+#[test]
+fn connectsafely_names_a_conversation_in_the_msg_conversation_form_once_the_owner_is_known() {
+    let owner = "urn:li:fsd_profile:ACoAAOwner00001";
+    let full = format!("urn:li:msg_conversation:({owner},{THREAD})");
+    let client = cs().with_owner_profile_urn("ACoAAOwner00001").unwrap();
+    let request = client.build_send(&reply("Hi"), None).unwrap();
     assert_eq!(
         body(&request),
-        json!({"recipientProfileUrl": PROFILE, "message": "Hello"})
+        json!({"conversationUrn": full, "message": "Hi"})
     );
+    assert_eq!(
+        body(&client.build_mark(THREAD, true, None).unwrap())["conversationUrn"],
+        full.as_str()
+    );
+    let unread = client.build_mark(THREAD, false, None).unwrap();
+    assert!(
+        unread.url.contains(
+            "urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AACoAAOwner00001%2C2-"
+        ),
+        "{}",
+        unread.url
+    );
+    // A msg_conversation URN the draft names is sent as it is, owner known or not.
+    let other = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAAOther00001,2-OTFj)";
+    for client in [cs(), client] {
+        let draft = Draft {
+            conversation_id: Some(other.into()),
+            ..reply("Hi")
+        };
+        assert_eq!(
+            body(&client.build_send(&draft, None).unwrap())["conversationUrn"],
+            other
+        );
+    }
+    let error = cs().with_owner_profile_urn("john-doe").unwrap_err();
+    assert_eq!(error.field(), Some("ownerProfileUrn"));
 }
 
 #[test]
@@ -170,15 +235,29 @@ fn connectsafely_read_state_calls() {
 }
 
 #[test]
-fn linkup_v1_sends_to_a_conversation_or_profile_and_reads_ms_and_urns() {
-    let request = lk_v1().build_send(&reply("Hello")).unwrap();
-    assert_eq!(request.url, "http://127.0.0.1:9/v1/messages/send");
+fn linkup_v1_sends_to_a_profile_only_and_reads_ms_and_urns() {
+    // C2: `POST /v1/messages/send-message {linkedin_url, message_text, login_token}`, no
+    // `conversation_id`: a reply goes to the conversation's other member.
+    let error = lk_v1().build_send(&reply("Hello")).unwrap_err();
     assert_eq!(
-        body(&request),
-        json!({"conversation_id": THREAD, "message_text": "Hello", "login_token": "li-at-secret"})
+        (error.code(), error.field()),
+        (ErrorCode::InvalidInput, Some("profileUrl"))
     );
-    let request = lk_v1().build_send(&to_profile("Hello")).unwrap();
-    assert_eq!(body(&request)["linkedin_url"], PROFILE);
+    let with_member = Draft {
+        profile_url: Some(PROFILE.into()),
+        ..reply("Hello")
+    };
+    for draft in [with_member, to_profile("Hello")] {
+        let request = lk_v1().build_send(&draft).unwrap();
+        assert_eq!(
+            (request.method.as_str(), request.url.as_str()),
+            ("POST", "http://127.0.0.1:9/v1/messages/send-message")
+        );
+        assert_eq!(
+            body(&request),
+            json!({"linkedin_url": PROFILE, "message_text": "Hello", "login_token": "li-at-secret"})
+        );
+    }
     let answer = json!({"status": "success", "data": {
         "conversation_id": format!("urn:li:msg_conversation:(urn:li:fsd_profile:OWN,{THREAD})"),
         "entity_urn": "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)", "timestamp": 1764000000000i64, "text": "Hello"}});
@@ -202,6 +281,20 @@ fn linkup_v1_sends_to_a_conversation_or_profile_and_reads_ms_and_urns() {
             "urn:li:msg_message:(urn:li:fsd_profile:OWN,2-M)"
         )
     );
+}
+
+#[test]
+fn a_reply_needs_the_other_member_exactly_when_linkup_writes() {
+    let direct = |connectsafely: Option<ConnectSafely>, linkup: Option<Linkup>| Backend::Direct {
+        connectsafely,
+        linkup,
+        account_id: None,
+        routes: Routes::default(),
+    };
+    assert!(direct(None, Some(lk_v1())).replies_need_profile_url());
+    assert!(direct(None, Some(lk_v2())).replies_need_profile_url());
+    assert!(!direct(Some(cs()), Some(lk_v1())).replies_need_profile_url());
+    assert!(!direct(Some(cs()), None).replies_need_profile_url());
 }
 
 #[test]

@@ -41,14 +41,35 @@ fn unread() -> ConversationQuery {
     }
 }
 
+/// Unread conversations with "person" in them: a filter the successor cannot apply (keywords),
+/// matching every conversation of [`successor_page`] by its name.
+fn unread_of_a_person() -> ConversationQuery {
+    ConversationQuery {
+        keywords: Some("person".into()),
+        ..unread()
+    }
+}
+
 #[test]
-fn the_successor_list_parses_both_time_forms_and_says_it_did_not_filter() {
+fn the_successor_list_parses_both_time_forms_and_says_which_filters_it_applied() {
     let response = HttpResponse::new(200, fixture("connectsafely_conversations_200.json"));
-    let page = cs().parse_conversations(&unread(), &response).unwrap();
+    // C10: unread-only is the successor's `unreadOnly`; read-only and keywords it cannot do.
     assert!(
-        !page.filters_applied,
-        "the successor cannot filter by unread"
+        cs().parse_conversations(&unread(), &response)
+            .unwrap()
+            .filters_applied
     );
+    for cannot in [
+        unread_of_a_person(),
+        ConversationQuery {
+            unread: Some(false),
+            ..Default::default()
+        },
+    ] {
+        let page = cs().parse_conversations(&cannot, &response).unwrap();
+        assert!(!page.filters_applied, "{cannot:?}");
+    }
+    let page = cs().parse_conversations(&unread(), &response).unwrap();
     assert_eq!(page.total, None);
     assert_eq!(page.account_id.as_deref(), Some("696ce9e780e0483585e4e553"));
     let first = &page.items[0];
@@ -395,9 +416,8 @@ fn a_list_the_provider_cannot_filter_is_filtered_here_without_skipping_or_repeat
         successor_page(&["2-h", "2-iu"], None),
     ];
     let query = ConversationQuery {
-        unread: Some(true),
         count: Some(2),
-        ..Default::default()
+        ..unread_of_a_person()
     };
     let (first, cursor, calls) = walk(query.clone(), &pages);
     assert_eq!(first, ["2-bu", "2-du"]);
@@ -495,7 +515,7 @@ fn one_provider_serves_a_whole_inbox() {
 fn a_label_goes_straight_to_the_successor() {
     let query = ConversationQuery {
         label_id: Some("7".into()),
-        unread: Some(true),
+        unread: Some(false),
         ..Default::default()
     };
     let (mut exchange, first) =
@@ -504,11 +524,68 @@ fn a_label_goes_straight_to_the_successor() {
         first.url,
         format!("{BASE}/linkedin/conversations?labelId=7")
     );
-    // Its page is filtered here (the successor cannot).
+    // Its page is filtered here (the successor cannot filter read-only).
     let step = exchange
         .receive(&successor_page(&["2-au", "2-b"], None))
         .unwrap();
     let Step::Done(Page::Conversations(page)) = step else {
+        panic!("one page")
+    };
+    let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["2-b"]);
+}
+
+#[test]
+fn c10_unread_only_is_asked_of_the_successor_as_unread_only() {
+    let request = cs().build_conversations(&unread()).unwrap();
+    assert_eq!(
+        request.url,
+        format!("{BASE}/linkedin/conversations?unreadOnly=true")
+    );
+    // `unread: false` is not documented: nothing is sent for it (filtered here).
+    let read_only = ConversationQuery {
+        unread: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        cs().build_conversations(&read_only).unwrap().url,
+        format!("{BASE}/linkedin/conversations")
+    );
+    // After the 307, our request asks for unread only and its page is the answer as it is:
+    // one page, one call.
+    let (mut exchange, _) =
+        Exchange::start(direct(true, false), Operation::ListConversations(unread())).unwrap();
+    let moved = HttpResponse::new(307, "").with_header("location", "/linkedin/conversations");
+    let follow = send_of(exchange.receive(&moved).unwrap());
+    assert_eq!(
+        follow.url,
+        format!("{BASE}/linkedin/conversations?unreadOnly=true")
+    );
+    let Step::Done(Page::Conversations(page)) = exchange
+        .receive(&successor_page(&["2-au", "2-bu"], Some("p2")))
+        .unwrap()
+    else {
+        panic!("one page")
+    };
+    assert!(page.filters_applied);
+    let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["2-au", "2-bu"]);
+    assert_eq!(
+        Cursor::decode(page.next_cursor.as_deref().unwrap())
+            .unwrap()
+            .upstream,
+        "p2"
+    );
+    // A Location we did not build (another path) was asked nothing: filtered here.
+    let (mut exchange, _) =
+        Exchange::start(direct(true, false), Operation::ListConversations(unread())).unwrap();
+    let elsewhere = HttpResponse::new(307, "").with_header("location", "/linkedin/inbox?x=1");
+    let follow = send_of(exchange.receive(&elsewhere).unwrap());
+    assert_eq!(follow.url, format!("{BASE}/linkedin/inbox?x=1"));
+    let Step::Done(Page::Conversations(page)) = exchange
+        .receive(&successor_page(&["2-au", "2-b"], None))
+        .unwrap()
+    else {
         panic!("one page")
     };
     let ids: Vec<_> = page.items.iter().map(|c| c.id.as_str()).collect();
@@ -566,7 +643,7 @@ fn a_walk_reads_at_most_the_page_cap_then_answers_with_a_cursor_to_go_on() {
             successor_page(&[&format!("2-r{i}")], Some(&next))
         })
         .collect();
-    let (ids, cursor, calls) = walk(unread(), &pages);
+    let (ids, cursor, calls) = walk(unread_of_a_person(), &pages);
     assert!(ids.is_empty());
     assert_eq!(
         calls as usize,
@@ -583,9 +660,8 @@ fn a_walk_reads_at_most_the_page_cap_then_answers_with_a_cursor_to_go_on() {
 #[test]
 fn a_failure_mid_walk_answers_what_was_gathered_and_where_to_go_on() {
     let query = ConversationQuery {
-        unread: Some(true),
         count: Some(5),
-        ..Default::default()
+        ..unread_of_a_person()
     };
     let (mut exchange, _) =
         Exchange::start(direct(true, false), Operation::ListConversations(query)).unwrap();

@@ -15,9 +15,13 @@ use crate::connectsafely::{account_for, bearer_key, quota_exhausted, secrets, Qu
 use crate::data::Account;
 use crate::respond::{cs_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
-use crate::sending::{self, message_problem, Refusal, Target};
+use crate::sending::{self, is_profile_id, message_problem, Refusal, Target};
 use crate::state::AppState;
 use crate::wire_send::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
+
+/// The documented requirement of a send without `conversationUrn`.
+const RECIPIENT_REQUIRED: &str =
+    "Either recipientProfileId or recipientProfileUrn must be provided";
 
 fn invalid(message: &str) -> Response {
     cs_error(400, "VALIDATION_ERROR", message)
@@ -70,9 +74,12 @@ fn authorize<'a>(
     })
 }
 
-/// `POST /linkedin/conversations/send {accountId?, conversationUrn | recipientProfileUrl,
-/// message}`: appends the message to the thread, or to the 1:1 thread with the member (a
-/// new one, within the daily quota of new conversations, if there is none).
+/// `POST /linkedin/conversations/send {accountId?, recipientProfileId? | recipientProfileUrn?,
+/// conversationUrn?, message, subject?, attachments?, messagingChannel?}` (connectsafely.ai
+/// docs `post-conversations-send-conversations-send-message`): to `conversationUrn` when given
+/// ("skips recipient lookup"), else to the 1:1 thread with the recipient (a new one, within the
+/// daily quota of new conversations, if there is none). Without either recipient field nor a
+/// conversation, 400 with the documented requirement; `recipientProfileUrl` is no field.
 pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     call::provider_latency(&state).await;
     let route = Route::CsSend;
@@ -105,15 +112,19 @@ fn commit_send(
 ) -> Result<Response, Response> {
     let target = match (
         text(body, "conversationUrn")?,
-        text(body, "recipientProfileUrl")?,
+        text(body, "recipientProfileUrn")?,
+        text(body, "recipientProfileId")?,
     ) {
-        (Some(urn), None) => Target::Thread(urn),
-        (None, Some(url)) => Target::Profile(url),
-        _ => {
-            return Err(invalid(
-                "Provide exactly one of conversationUrn or recipientProfileUrl",
-            ))
-        }
+        (Some(urn), _, _) => Target::Thread(urn),
+        (None, Some(urn), _) => Target::Member(
+            urn.strip_prefix("urn:li:fsd_profile:")
+                .filter(|id| is_profile_id(id))
+                .ok_or_else(|| {
+                    invalid("recipientProfileUrn must be a urn:li:fsd_profile: profile URN")
+                })?,
+        ),
+        (None, None, Some(slug)) => Target::Member(slug),
+        (None, None, None) => return Err(invalid(RECIPIENT_REQUIRED)),
     };
     let message = match body.get("message") {
         Some(Value::String(message)) => message.as_str(),
@@ -133,9 +144,7 @@ fn commit_send(
     match committed {
         Ok(sent) => Ok(ok_json(&CsSendAnswer::new(&sent), truncate)),
         Err(Refusal::NoSuchConversation) => Err(conversation_not_found()),
-        Err(Refusal::NotAProfileUrl) => Err(invalid(
-            "recipientProfileUrl must be a LinkedIn profile URL (https://www.linkedin.com/in/<slug>/)",
-        )),
+        Err(Refusal::NotAProfileUrl) => Err(invalid(RECIPIENT_REQUIRED)),
         Err(Refusal::NewConversationLimit { limit, reset_ms }) => {
             let response = cs_error(
                 429,

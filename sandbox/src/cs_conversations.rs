@@ -73,9 +73,11 @@ async fn resolve<'a>(
     }
 }
 
-/// `GET /linkedin/conversations?accountId&count&nextCursor`: the seed's conversations in the
-/// seed's order, in the successor's shape. `labelId`, `keywords`, `read` and other
-/// parameters are accepted and ignored (the demo data has no labels).
+/// `GET /linkedin/conversations?accountId&count&nextCursor&unreadOnly`: the seed's
+/// conversations in the seed's order, in the successor's shape; `unreadOnly=true` keeps the
+/// unread ones (connectsafely.ai docs `get-conversations-list-conversations`). `labelId`,
+/// `keywords`, `read` and other parameters are accepted and ignored (the demo data has no
+/// labels).
 pub async fn conversations(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -101,14 +103,24 @@ fn list(state: &AppState, call: &Resolved<'_>) -> Result<Response, Response> {
                 .ok_or_else(|| cs_plain_error(400, "nextCursor is invalid or expired"))?,
         ),
     };
+    let unread_only = match call.query.get("unreadOnly") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(cs_plain_error(400, "unreadOnly must be true or false")),
+    };
     let account = &*call.account;
-    let all: Vec<&Conversation> = account.conversations.iter().collect();
+    let all: Vec<&Conversation> = account
+        .conversations
+        .iter()
+        .filter(|c| !unread_only || !c.is_read())
+        .collect();
     let page = cursor::page(&all, after.as_ref(), count);
     // The seed path's quota, so a redirected client meets the same limit.
     spend_daily_call(state, &account.account_id, |message| {
         cs_plain_error(429, message)
     })?;
     let body = CsConversationList {
+        success: true,
         conversations: page
             .items
             .iter()

@@ -2,7 +2,7 @@
 //! successors `GET /linkedin/conversations`, `GET /linkedin/conversations/{urn}/messages`;
 //! `POST /linkedin/conversations/send`, `POST /linkedin/messaging/mark-seen`,
 //! `PATCH /linkedin/conversations/{urn}/mark-unread`) and LinkupAPI
-//! (`POST /v1/messages/conversation`, `POST /v1/messages/inbox`, `POST /v1/messages/send`,
+//! (`POST /v1/messages/conversation`, `POST /v1/messages/inbox`, `POST /v1/messages/send-message`,
 //! `POST /v2/messages` with `list_inbox`, `get_conversation`, `send`): the documented request
 //! and response shapes, auth, pagination, limits and credits, deterministic demo data that
 //! sends and read-state changes edit (until `/__sandbox/reset`), and fault injection,
@@ -82,7 +82,7 @@ pub fn router(config: Config) -> Router {
         )
         .route("/v1/messages/conversation", post(linkup::conversation))
         .route("/v1/messages/inbox", post(linkup_inbox::inbox))
-        .route("/v1/messages/send", post(linkup_send::send))
+        .route("/v1/messages/send-message", post(linkup_send::send))
         .route("/v2/messages", post(linkup_v2::messages))
         .route("/health", get(|| async { "ok" }));
     if controls {

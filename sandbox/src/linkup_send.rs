@@ -1,5 +1,5 @@
-//! LinkupAPI's sends: v1 `POST /v1/messages/send` and the v2 action `send`. One credit
-//! each, charged only when the message is committed.
+//! LinkupAPI's sends: v1 `POST /v1/messages/send-message` and the v2 action `send`, both to a
+//! profile only. One credit each, charged only when the message is committed.
 
 use std::sync::Arc;
 
@@ -11,15 +11,21 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::call::{self, Proceed};
+use crate::linkup::profile_slug;
 use crate::linkup::{
     api_key, country_ok, insufficient_credits, invalid_api_key, login, not_an_object, COUNTRY_ERROR,
 };
 use crate::linkup_v2::{insufficient_v2_credits, invalid_params, text, Call};
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
-use crate::sending::{self, message_problem, Refusal, Sent, Target};
+use crate::sending::{self, is_profile_id, message_problem, Refusal, Sent, Target};
 use crate::state::AppState;
 use crate::wire_send::{LinkupSendAnswer, V2Sent};
+
+/// `Some` for a field that is in the body, `null` included.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
 
 /// What a send costs, in credits.
 const SEND_COST: u64 = 1;
@@ -29,13 +35,17 @@ struct RequestBody {
     login_token: Option<String>,
     country: Option<String>,
     linkedin_url: Option<String>,
-    conversation_id: Option<String>,
+    /// Not a parameter of send-message: present (even null) is refused.
+    #[serde(default, deserialize_with = "present")]
+    conversation_id: Option<Value>,
     message_text: Option<Value>,
 }
 
-/// `POST /v1/messages/send {login_token, country?, linkedin_url | conversation_id,
-/// message_text}`: `conversation_id` is a `msg_conversation` URN or a bare id; a profile
-/// URL finds the 1:1 thread with the member or opens one.
+/// `POST /v1/messages/send-message {login_token, country?, linkedin_url, message_text,
+/// media_link?, media_file?}` (docs.linkupapi.com api-reference/linkup/Messages/send):
+/// `linkedin_url` is a profile URL or a profile id (`ACoAA…`); the 1:1 thread with the member,
+/// or a new one. The documented body has no `conversation_id`: one is refused with 400
+/// `INVALID_PARAMS`, as v2 refuses it. `media_*` are accepted and ignored.
 pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     call::provider_latency(&state).await;
     let route = Route::LkSend;
@@ -76,21 +86,20 @@ fn v1_send(
     if !country_ok(request.country.as_deref()) {
         return Err(invalid(COUNTRY_ERROR));
     }
-    let url = request.linkedin_url.as_deref().filter(|s| !s.is_empty());
-    let id = request.conversation_id.as_deref().filter(|s| !s.is_empty());
-    let target = match (url, id) {
-        (Some(url), None) => Target::Profile(url),
-        (None, Some(id)) => Target::Thread(id),
-        (Some(_), Some(_)) => {
+    if request.conversation_id.is_some() {
+        return Err(invalid(
+            "conversation_id is not a parameter of send-message: use linkedin_url",
+        ));
+    }
+    let target = match request.linkedin_url.as_deref().map(str::trim) {
+        Some(url) if profile_slug(url).is_some() => Target::Profile(url),
+        Some(id) if is_profile_id(id) => Target::Member(id),
+        Some(url) if !url.is_empty() => {
             return Err(invalid(
-                "Provide either linkedin_url or conversation_id, not both",
+                "linkedin_url must be a LinkedIn profile URL or profile id",
             ))
         }
-        (None, None) => {
-            return Err(invalid(
-                "Either linkedin_url or conversation_id is required",
-            ))
-        }
+        _ => return Err(invalid("linkedin_url is required")),
     };
     let text = match &request.message_text {
         Some(Value::String(text)) => text.as_str(),
@@ -102,9 +111,9 @@ fn v1_send(
     match charged_commit(state, api_key, Route::LkSend, account_id, target, text) {
         Some(Ok(sent)) => Ok(ok_json(&LinkupSendAnswer::new(&sent), truncate)),
         None => Err(insufficient_credits()),
-        Some(Err(Refusal::NotAProfileUrl)) => {
-            Err(invalid("linkedin_url must be a LinkedIn profile URL"))
-        }
+        Some(Err(Refusal::NotAProfileUrl)) => Err(invalid(
+            "linkedin_url must be a LinkedIn profile URL or profile id",
+        )),
         Some(Err(_)) => Err(linkup_error(
             404,
             "CONVERSATION_NOT_FOUND",

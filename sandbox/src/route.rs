@@ -24,7 +24,7 @@ pub enum Route {
     LkConversation,
     /// `POST /v1/messages/inbox`.
     LkInbox,
-    /// `POST /v1/messages/send`.
+    /// `POST /v1/messages/send-message`.
     LkSend,
     /// `POST /v2/messages` with a missing or unknown action.
     LkV2,

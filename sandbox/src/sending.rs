@@ -20,6 +20,18 @@ pub enum Target<'r> {
     Thread(&'r str),
     /// A member's profile URL: the 1:1 thread with them, or a new one.
     Profile(&'r str),
+    /// A member by vanity slug (`john-doe-123`) or profile id (`ACoAA…`), case aside: as
+    /// [`Target::Profile`].
+    Member(&'r str),
+}
+
+/// Whether `text` is a LinkedIn profile id (`ACoAA…`, the id inside `urn:li:fsd_profile:…`).
+pub fn is_profile_id(text: &str) -> bool {
+    text.len() > 10
+        && text.starts_with("ACoA")
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
 }
 
 /// A committed message and where it landed.
@@ -70,14 +82,21 @@ pub fn commit(
         .ok_or(Refusal::NoSuchConversation)?;
     let thread = match target {
         Target::Thread(id) => account.find_thread_index(id),
-        Target::Profile(url) => {
-            let slug = profile_slug(url).ok_or(Refusal::NotAProfileUrl)?;
+        Target::Profile(_) | Target::Member(_) => {
+            let (slug, profile_id) = match target {
+                Target::Profile(url) => (profile_slug(url).ok_or(Refusal::NotAProfileUrl)?, None),
+                Target::Member(id) if !id.trim().is_empty() => (
+                    id.trim().to_lowercase(),
+                    Some(id.trim()).filter(|id| is_profile_id(id)),
+                ),
+                _ => return Err(Refusal::NotAProfileUrl),
+            };
             let one_to_one = account
                 .conversations
                 .iter()
                 .position(|c| c.participants.len() == 1 && is_profile(&c.participants[0], &slug));
             if one_to_one.is_none() {
-                let conversation = new_conversation(account, &slug);
+                let conversation = new_conversation(account, &slug, profile_id);
                 return open_and_send(m, route, account_id, conversation, text, limit_new);
             }
             one_to_one
@@ -90,8 +109,9 @@ pub fn commit(
 }
 
 /// An empty thread of `account` with the member `slug` names (a member already met in a
-/// group thread keeps their profile), its id the same for the same account and member.
-fn new_conversation(account: &Account, slug: &str) -> Conversation {
+/// group thread keeps their profile; `profile_id` when the slug is one), its id the same for
+/// the same account and member.
+fn new_conversation(account: &Account, slug: &str, profile_id: Option<&str>) -> Conversation {
     let seed = fnv1a(&[&account.account_id, "\n", slug]);
     let known = account
         .conversations
@@ -102,7 +122,7 @@ fn new_conversation(account: &Account, slug: &str) -> Conversation {
     Conversation {
         thread_id: new_thread_id(seed),
         owner_profile_id: account.owner.profile_id.clone(),
-        participants: vec![known.unwrap_or_else(|| stranger(slug, seed))],
+        participants: vec![known.unwrap_or_else(|| stranger(slug, profile_id, seed))],
         messages: Vec::new(),
         unread_count: 0,
         created_at: now_ms(),
@@ -167,7 +187,7 @@ fn append(
         .messages
         .first()
         .map_or(now_ms(), |newest| now_ms().max(newest.timestamp + 1));
-    let id = STANDARD.encode(format!("{timestamp}{sequence:x}-100"));
+    let id = message_id_in(thread_id, &format!("{timestamp}{sequence:x}-100"));
     let message = Message {
         urn: format!(
             "urn:li:msg_message:(urn:li:fsd_profile:{},2-{id})",
@@ -192,6 +212,18 @@ fn append(
     account.sort();
     *m.sends.entry(route).or_default() += 1;
     Ok(sent)
+}
+
+/// A new message's id, as LinkedIn's (LinkupAPI's documented thread and send examples show
+/// them): `2-<base64 of "<time and sequence>&<thread part>">`, where the thread id is
+/// `2-<base64 of "<thread part>">`. A send answer without a thread id names its thread so.
+fn message_id_in(thread_id: &str, time_and_sequence: &str) -> String {
+    let mut raw = format!("{time_and_sequence}&").into_bytes();
+    let thread_part = thread_id
+        .strip_prefix("2-")
+        .and_then(|b| STANDARD.decode(b).ok());
+    raw.extend(thread_part.unwrap_or_else(|| thread_id.as_bytes().to_vec()));
+    STANDARD.encode(raw)
 }
 
 /// Marks the conversation `id` (any thread id form) of the account read; `false` if unknown.
@@ -236,21 +268,26 @@ fn edit_conversation(
 }
 
 /// A member the demo data does not know, named after their profile URL's slug
-/// (`jane-doe-4b2a1` is Jane Doe).
-fn stranger(slug: &str, seed: u64) -> Person {
+/// (`jane-doe-4b2a1` is Jane Doe; a profile id names no one: "LinkedIn Member").
+fn stranger(slug: &str, profile_id: Option<&str>, seed: u64) -> Person {
     let mut rng = Rng::new(seed);
+    let generated_id = format!("ACoAA{}", token(&mut rng, 33));
     let mut words = slug
         .split('-')
         .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
         .map(capitalized);
-    let first_name = words.next().unwrap_or_else(|| "LinkedIn".into());
+    let first_name = match profile_id {
+        Some(_) => "LinkedIn".into(),
+        None => words.next().unwrap_or_else(|| "LinkedIn".into()),
+    };
     let last_name = words.collect::<Vec<_>>().join(" ");
+    let slug = profile_id.unwrap_or(slug);
     let encoded = percent_encoding::utf8_percent_encode(slug, percent_encoding::NON_ALPHANUMERIC)
         .to_string()
         .replace("%2D", "-");
     Person {
-        profile_id: format!("ACoAA{}", token(&mut rng, 33)),
-        last_name: if first_name == "LinkedIn" && last_name.is_empty() {
+        profile_id: profile_id.map_or(generated_id, str::to_owned),
+        last_name: if first_name == "LinkedIn" && (last_name.is_empty() || profile_id.is_some()) {
             "Member".into()
         } else {
             last_name

@@ -14,7 +14,10 @@ pub struct CsSendAnswer {
     message: &'static str,
     recipient_profile_urn: String,
     sent_message: CsSentMessage,
-    thread_id: String,
+    /// "Sales Navigator thread ID (only for Sales Nav accounts)": the sandbox has no Sales
+    /// Navigator conversation, so never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thread_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -44,7 +47,7 @@ impl CsSendAnswer {
                 sender_photo: sent.owner.picture.clone(),
                 is_sent_by_owner: true,
             },
-            thread_id: sent.thread_id.clone(),
+            thread_id: None,
         }
     }
 }
@@ -68,30 +71,33 @@ pub struct CsMarkUnreadAnswer {
     pub message: &'static str,
 }
 
-/// LinkupAPI v1 `POST /v1/messages/send`.
+/// LinkupAPI v1 `POST /v1/messages/send-message`, as documented: the message's `msg_message`
+/// URN, the full `msg_conversation` URN and epoch ms.
 #[derive(Serialize)]
 pub struct LinkupSendAnswer {
     status: &'static str,
+    message: &'static str,
     data: LinkupSent,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct LinkupSent {
-    conversation_id: String,
     entity_urn: String,
-    timestamp: i64,
-    text: String,
+    #[serde(rename = "conversation_id")]
+    conversation_id: String,
+    delivered_at: i64,
 }
 
 impl LinkupSendAnswer {
     pub fn new(sent: &Sent) -> Self {
         Self {
             status: "success",
+            message: "Message sent successfully",
             data: LinkupSent {
-                conversation_id: sent.conversation_urn.clone(),
                 entity_urn: sent.message.urn.clone(),
-                timestamp: sent.message.timestamp,
-                text: sent.message.text.clone(),
+                conversation_id: sent.conversation_urn.clone(),
+                delivered_at: sent.message.timestamp,
             },
         }
     }

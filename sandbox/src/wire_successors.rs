@@ -19,6 +19,7 @@ pub enum Time {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CsConversationList {
+    pub success: bool,
     pub conversations: Vec<CsListedConversation>,
     pub accounts: Vec<CsAccount>,
     pub next_cursor: Option<String>,

@@ -23,6 +23,7 @@ fn conversations_have_the_successor_shape_and_both_time_forms() {
     assert_eq!(
         keys(&body),
         [
+            "success",
             "conversations",
             "accounts",
             "nextCursor",

@@ -274,7 +274,7 @@ fn commit_drop_commits_exactly_one_message_and_answers_nothing() {
 
     // By route: only the v1 send.
     sandbox.fault(json!({"mode": "commit-drop", "route": "lk.send", "count": 1}));
-    let v1 = json!({"login_token": TITOUAN_TOKEN, "conversation_id": LINKUP_DOC_THREAD, "message_text": "v1 dropped"});
+    let v1 = json!({"login_token": TITOUAN_TOKEN, "linkedin_url": DOC_PROFILE_URL, "message_text": "v1 dropped"});
     assert_eq!(
         sandbox
             .v2(
@@ -286,7 +286,7 @@ fn commit_drop_commits_exactly_one_message_and_answers_nothing() {
         200
     );
     let result = agent()
-        .post(&format!("{}/v1/messages/send", sandbox.base))
+        .post(&format!("{}/v1/messages/send-message", sandbox.base))
         .set("x-api-key", LINKUP_KEY)
         .send_string(&v1.to_string());
     assert!(

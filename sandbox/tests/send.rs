@@ -1,22 +1,30 @@
-//! The send endpoints: ConnectSafely `POST /linkedin/conversations/send`, LinkupAPI
-//! `POST /v1/messages/send` and v2 `send`: shapes, auth, validation, where a sent message
-//! shows up in both providers' views, the daily quota of new conversations, credits.
+//! ConnectSafely's send, `POST /linkedin/conversations/send` (LinkupAPI's sends are in
+//! `linkup_send.rs`): the documented request (`recipientProfileId` or `recipientProfileUrn`,
+//! `conversationUrn`) and answer (`threadId` only for Sales Navigator), auth, validation, where
+//! a sent message shows up in both providers' views, the daily quota of new conversations.
 
 mod common;
 
 use common::*;
+use linkedin_inbox::{ApiKey, ConnectSafely, Draft, HttpResponse};
 use serde_json::{json, Value};
 
-const JOHN_URL: &str = "https://www.linkedin.com/in/john-doe-883467181/";
+const JOHN_SLUG: &str = "john-doe-883467181";
 const JOHN_URN: &str = "urn:li:fsd_profile:ACoAADSoo60BM6hxemTbnN2aA_Z1-WlNFRhRYhU";
 const STRANGER_URL: &str = "https://www.linkedin.com/in/jane-doe-4b2a1/";
+const STRANGER_SLUG: &str = "jane-doe-4b2a1";
 
 fn cs_send(sandbox: &Sandbox, body: Value) -> (u16, Value) {
     sandbox.cs_post("/conversations/send", &body, Some(CS_KEY))
 }
 
-fn v1_send(sandbox: &Sandbox, body: Value) -> (u16, Value) {
-    sandbox.linkup_post("/v1/messages/send", &body, Some(LINKUP_KEY))
+/// The thread id of the account's newest conversation (where a send lands).
+fn newest_thread(sandbox: &Sandbox) -> String {
+    let (_, list) = sandbox.cs_get("/conversations?count=1", Some(CS_KEY));
+    list["conversations"][0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -27,19 +35,18 @@ fn cs_send_answers_the_documented_shape_and_shows_in_every_view() {
         json!({"conversationUrn": DOC_THREAD, "message": "Sounds good, see you then"}),
     );
     assert_eq!(status, 200, "{body}");
+    // The documented example (its `sentMessage` a placeholder `{}`), without `threadId`: "only
+    // for Sales Nav accounts", and the sandbox has no Sales Navigator conversation.
+    let mut example = documented("connectsafely_send_200.json");
+    example.as_object_mut().unwrap().remove("threadId");
+    assert_documented_shape(&body, &example, &["/sentMessage"]);
     assert_eq!(
         keys(&body),
-        [
-            "success",
-            "message",
-            "recipientProfileUrn",
-            "sentMessage",
-            "threadId"
-        ]
+        ["success", "message", "recipientProfileUrn", "sentMessage"]
     );
     assert_eq!(
-        (&body["success"], &body["message"], &body["threadId"]),
-        (&true.into(), &"Message sent".into(), &DOC_THREAD.into())
+        (&body["success"], &body["message"]),
+        (&true.into(), &"Message sent".into())
     );
     assert_eq!(body["recipientProfileUrn"], JOHN_URN);
     let sent = &body["sentMessage"];
@@ -149,19 +156,33 @@ fn cs_send_accepts_every_thread_id_form_and_keeps_messages_strictly_ordered() {
             &sandbox,
             json!({"conversationUrn": urn, "message": format!("form {i}")}),
         );
-        assert_eq!(
-            (status, body["threadId"].as_str()),
-            (200, Some(DOC_THREAD)),
-            "{urn}"
-        );
+        assert_eq!((status, body.get("threadId")), (200, None), "{urn}");
     }
-    let (_, thread) = sandbox.cs_get(&thread_path(DOC_THREAD, "count=4"), Some(CS_KEY));
+    // The documented example sends a recipient too: the conversation decides.
+    let (status, _) = cs_send(
+        &sandbox,
+        json!({"recipientProfileId": STRANGER_SLUG, "conversationUrn": DOC_THREAD, "message": "form 3"}),
+    );
+    assert_eq!(
+        (status, newest_thread(&sandbox)),
+        (200, DOC_THREAD.to_owned())
+    );
+    let (_, thread) = sandbox.cs_get(&thread_path(DOC_THREAD, "count=5"), Some(CS_KEY));
     let messages = thread["messages"].as_array().unwrap();
     let texts: Vec<&str> = messages
         .iter()
         .map(|m| m["text"].as_str().unwrap())
         .collect();
-    assert_eq!(texts, ["form 2", "form 1", "form 0", "Hello, how are you?"]);
+    assert_eq!(
+        texts,
+        [
+            "form 3",
+            "form 2",
+            "form 1",
+            "form 0",
+            "Hello, how are you?"
+        ]
+    );
     assert!(messages
         .windows(2)
         .all(|w| w[0]["sentAt"].as_i64() > w[1]["sentAt"].as_i64()));
@@ -177,26 +198,42 @@ fn cs_send_accepts_every_thread_id_form_and_keeps_messages_strictly_ordered() {
 }
 
 #[test]
-fn cs_send_to_a_profile_reuses_the_thread_or_opens_a_deterministic_one() {
+fn cs_send_to_a_profile_by_slug_or_urn_reuses_the_thread_or_opens_a_deterministic_one() {
     let sandbox = Sandbox::start();
     let before = walk_successor(&sandbox, DOC_ACCOUNT, 100).len();
-    let (status, body) = cs_send(
-        &sandbox,
-        json!({"recipientProfileUrl": JOHN_URL, "message": "hi John"}),
-    );
-    assert_eq!((status, body["threadId"].as_str()), (200, Some(DOC_THREAD)));
-    assert_eq!(body["recipientProfileUrn"], JOHN_URN);
+    for recipient in [
+        json!({"recipientProfileId": JOHN_SLUG}),
+        json!({"recipientProfileUrn": JOHN_URN}),
+        json!({"recipientProfileUrn": JOHN_URN, "recipientProfileId": "someone-else"}),
+    ] {
+        let mut request = recipient.clone();
+        request["message"] = json!("hi John");
+        let (status, body) = cs_send(&sandbox, request);
+        assert_eq!((status, body.get("threadId")), (200, None), "{recipient}");
+        assert_eq!(body["recipientProfileUrn"], JOHN_URN);
+        assert_eq!(newest_thread(&sandbox), DOC_THREAD, "{recipient}");
+    }
 
     let (status, body) = cs_send(
         &sandbox,
-        json!({"recipientProfileUrl": STRANGER_URL, "message": "hi Jane"}),
+        json!({"recipientProfileId": STRANGER_SLUG, "message": "hi Jane"}),
     );
     assert_eq!(status, 200, "{body}");
-    let new_thread = body["threadId"].as_str().unwrap().to_owned();
+    let new_thread = newest_thread(&sandbox);
     assert!(new_thread.starts_with("2-") && new_thread != DOC_THREAD);
+    // Without `threadId` the core finds the thread in the message id, as LinkedIn's carry it.
+    let core = ConnectSafely::with_base_url(ApiKey::new(CS_KEY), &sandbox.cs_base()).unwrap();
+    let draft = Draft {
+        profile_url: Some(STRANGER_URL.into()),
+        text: "hi Jane".into(),
+        ..Default::default()
+    };
+    let sent = core
+        .parse_send(&draft, &HttpResponse::new(200, body.to_string()))
+        .unwrap();
+    assert_eq!(sent.message.conversation_id, new_thread);
     let list = walk_successor(&sandbox, DOC_ACCOUNT, 100);
     assert_eq!(list.len(), before + 1);
-    assert_eq!(list[0]["conversationId"], new_thread.as_str());
     assert_eq!(list[0]["participants"][0]["name"], "Jane Doe");
     assert_eq!(
         list[0]["participants"][0]["profileId"],
@@ -208,26 +245,40 @@ fn cs_send_to_a_profile_reuses_the_thread_or_opens_a_deterministic_one() {
     let (_, thread) = sandbox.cs_get(&thread_path(&new_thread, ""), Some(CS_KEY));
     assert_eq!(thread["messages"].as_array().unwrap().len(), 1);
 
-    let (_, again) = cs_send(
+    let (status, _) = cs_send(
         &sandbox,
-        json!({"recipientProfileUrl": "https://linkedin.com/in/Jane-Doe-4b2a1", "message": "again"}),
+        json!({"recipientProfileId": "Jane-Doe-4b2a1", "message": "again"}),
     );
+    assert_eq!(status, 200);
     assert_eq!(
-        again["threadId"],
-        new_thread.as_str(),
+        newest_thread(&sandbox),
+        new_thread,
         "the same member, the same thread"
     );
     assert_eq!(walk_successor(&sandbox, DOC_ACCOUNT, 100).len(), before + 1);
     assert_eq!(sandbox.stats()["newConversations"], json!({DOC_ACCOUNT: 1}));
 
-    sandbox.control("POST", "reset", None);
-    let (_, replay) = cs_send(
+    // An unknown member by URN: a new thread with that member.
+    let urn = "urn:li:fsd_profile:ACoAAUnknownMember0001";
+    let (status, body) = cs_send(
         &sandbox,
-        json!({"recipientProfileUrl": STRANGER_URL, "message": "hi Jane"}),
+        json!({"recipientProfileUrn": urn, "message": "hello"}),
+    );
+    assert_eq!((status, &body["recipientProfileUrn"]), (200, &json!(urn)));
+    let list = walk_successor(&sandbox, DOC_ACCOUNT, 100);
+    assert_eq!(
+        list[0]["participants"][0]["profileId"],
+        "ACoAAUnknownMember0001"
+    );
+
+    sandbox.control("POST", "reset", None);
+    let (status, _) = cs_send(
+        &sandbox,
+        json!({"recipientProfileId": STRANGER_SLUG, "message": "hi Jane"}),
     );
     assert_eq!(
-        replay["threadId"],
-        new_thread.as_str(),
+        (status, newest_thread(&sandbox)),
+        (200, new_thread),
         "deterministic thread id"
     );
 }
@@ -252,16 +303,31 @@ fn cs_send_checks_auth_and_validates_like_connectsafely() {
         (404, Some("ACCOUNT_NOT_FOUND"))
     );
 
+    // No conversation and no documented recipient (`recipientProfileUrl` is none).
+    for request in [
+        json!({"message": "hi"}),
+        json!({"recipientProfileUrl": STRANGER_URL, "message": "hi"}),
+        json!({"recipientProfileId": "", "message": "hi"}),
+    ] {
+        let (status, body) = cs_send(&sandbox, request.clone());
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (
+                400,
+                Some("Either recipientProfileId or recipientProfileUrn must be provided")
+            ),
+            "{request}"
+        );
+    }
     let too_long = "x".repeat(8_001);
     let invalid = [
-        json!({"message": "hi"}),
-        json!({"conversationUrn": DOC_THREAD, "recipientProfileUrl": JOHN_URL, "message": "hi"}),
+        json!({"recipientProfileUrn": "john-doe", "message": "hi"}),
+        json!({"recipientProfileId": 7, "message": "hi"}),
         json!({"conversationUrn": DOC_THREAD}),
         json!({"conversationUrn": DOC_THREAD, "message": "  \n\t "}),
         json!({"conversationUrn": DOC_THREAD, "message": 42}),
         json!({"conversationUrn": DOC_THREAD, "message": too_long}),
         json!({"conversationUrn": 7, "message": "hi"}),
-        json!({"recipientProfileUrl": "https://example.com/jane", "message": "hi"}),
         json!(["not", "an", "object"]),
     ];
     for request in invalid {
@@ -294,331 +360,5 @@ fn cs_send_checks_auth_and_validates_like_connectsafely() {
         sandbox.stats()["sends"],
         1,
         "only the valid send was committed"
-    );
-}
-
-#[test]
-fn the_new_conversation_quota_answers_429_with_headers_and_changes_nothing() {
-    let sandbox = Sandbox::start_with(&["--send-limit", "2"]);
-    for slug in ["ada-one-1", "bo-two-2"] {
-        let url = format!("https://www.linkedin.com/in/{slug}/");
-        assert_eq!(
-            cs_send(
-                &sandbox,
-                json!({"recipientProfileUrl": url, "message": "hi"})
-            )
-            .0,
-            200
-        );
-    }
-    let before = walk_successor(&sandbox, DOC_ACCOUNT, 100);
-    let stats_before = sandbox.stats();
-    let request = json!({"recipientProfileUrl": STRANGER_URL, "message": "hi"}).to_string();
-    let Err(ureq::Error::Status(429, response)) =
-        sandbox.cs_post_raw("/conversations/send", &request, Some(CS_KEY))
-    else {
-        panic!("expected 429")
-    };
-    let retry_after: i64 = response.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=86_400).contains(&retry_after));
-    assert_eq!(response.header("x-ratelimit-limit"), Some("2"));
-    assert_eq!(response.header("x-ratelimit-remaining"), Some("0"));
-    let reset: i64 = response
-        .header("x-ratelimit-reset")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(reset % 86_400, 0, "midnight UTC");
-    let body: Value = serde_json::from_str(&response.into_string().unwrap()).unwrap();
-    assert_eq!(
-        (&body["success"], body["message"].is_string()),
-        (&false.into(), true)
-    );
-    assert_eq!(
-        walk_successor(&sandbox, DOC_ACCOUNT, 100),
-        before,
-        "nothing changed"
-    );
-    let stats = sandbox.stats();
-    assert_eq!(
-        (&stats["sends"], &stats["newConversations"]),
-        (&stats_before["sends"], &stats_before["newConversations"])
-    );
-
-    assert_eq!(
-        cs_send(
-            &sandbox,
-            json!({"conversationUrn": DOC_THREAD, "message": "existing threads are fine"})
-        )
-        .0,
-        200
-    );
-    let other =
-        json!({"accountId": PRIYA_ACCOUNT, "recipientProfileUrl": STRANGER_URL, "message": "hi"});
-    assert_eq!(cs_send(&sandbox, other).0, 200, "the quota is per account");
-    let settings = sandbox.control("POST", "settings", Some(json!({"sendLimit": 3})));
-    assert_eq!(settings["sendLimit"], 3);
-    assert_eq!(
-        cs_send(
-            &sandbox,
-            json!({"recipientProfileUrl": STRANGER_URL, "message": "hi"})
-        )
-        .0,
-        200
-    );
-    assert_eq!(sandbox.stats()["sendLimit"], 3);
-}
-
-#[test]
-fn linkup_v1_send_answers_its_shape_costs_a_credit_and_shows_in_connectsafely() {
-    let sandbox = Sandbox::start();
-    let (status, body) = v1_send(
-        &sandbox,
-        json!({"login_token": TITOUAN_TOKEN, "country": "FR", "linkedin_url": DOC_PROFILE_URL, "message_text": "Merci !"}),
-    );
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(keys(&body), ["status", "data"]);
-    assert_eq!(body["status"], "success");
-    let data = &body["data"];
-    assert_eq!(
-        keys(data),
-        ["conversation_id", "entity_urn", "timestamp", "text"]
-    );
-    let owner = "urn:li:fsd_profile:ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o";
-    assert_eq!(
-        data["conversation_id"],
-        format!("urn:li:msg_conversation:({owner},{LINKUP_DOC_THREAD})")
-    );
-    assert!(data["entity_urn"]
-        .as_str()
-        .unwrap()
-        .starts_with(&format!("urn:li:msg_message:({owner},2-")));
-    assert_eq!(data["text"], "Merci !");
-    assert_eq!(sandbox.stats()["creditsSpent"], 1);
-
-    let by_id = v1_send(
-        &sandbox,
-        json!({"login_token": TITOUAN_TOKEN, "conversation_id": LINKUP_DOC_THREAD, "message_text": "bare id"}),
-    );
-    assert_eq!(by_id.0, 200);
-    let by_urn = v1_send(
-        &sandbox,
-        json!({"login_token": TITOUAN_TOKEN, "conversation_id": data["conversation_id"], "message_text": "full URN"}),
-    );
-    assert_eq!(by_urn.0, 200);
-    let (_, thread) = sandbox.cs_get(
-        &thread_path(
-            LINKUP_DOC_THREAD,
-            &format!("count=3&accountId={TITOUAN_ACCOUNT}"),
-        ),
-        Some(CS_KEY),
-    );
-    let texts: Vec<&Value> = thread["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| &m["text"])
-        .collect();
-    assert_eq!(
-        texts,
-        [&json!("full URN"), &json!("bare id"), &json!("Merci !")]
-    );
-    assert_eq!(thread["messages"][2]["messageUrn"], data["entity_urn"]);
-    assert_eq!(thread["messages"][2]["sentAt"], data["timestamp"]);
-    let (_, v1) = sandbox.conversation(
-        &json!({"login_token": TITOUAN_TOKEN, "linkedin_url": DOC_PROFILE_URL, "total_results": 1}),
-        Some(LINKUP_KEY),
-    );
-    assert_eq!(v1["data"]["messages"][0]["text"], "full URN");
-    let stats = sandbox.stats();
-    // 3 sends and the 1-result conversation read.
-    assert_eq!(
-        (
-            &stats["creditsSpent"],
-            &stats["sends"],
-            &stats["sendsByEndpoint"]["lk.send"]
-        ),
-        (&4.into(), &3.into(), &3.into())
-    );
-}
-
-#[test]
-fn linkup_v1_send_errors_in_the_v1_style_and_cost_nothing() {
-    let sandbox = Sandbox::start();
-    let good = json!({"login_token": TITOUAN_TOKEN, "conversation_id": LINKUP_DOC_THREAD, "message_text": "hi"});
-    let with = |patch: Value| {
-        let mut body = good.clone();
-        for (k, v) in patch.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        body
-    };
-    let cases = [
-        (None, good.clone(), 403, "INVALID_API_KEY"),
-        (Some("wrong"), good.clone(), 403, "INVALID_API_KEY"),
-        (
-            Some(LINKUP_KEY),
-            json!({"conversation_id": LINKUP_DOC_THREAD, "message_text": "hi"}),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"login_token": "stolen-cookie"})),
-            401,
-            "INVALID_LOGIN_TOKEN",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"linkedin_url": DOC_PROFILE_URL})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"conversation_id": null})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"message_text": " "})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"message_text": null})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"message_text": "x".repeat(8_001)})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"country": "XX"})),
-            400,
-            "INVALID_PARAMS",
-        ),
-        (
-            Some(LINKUP_KEY),
-            with(json!({"conversation_id": "2-nope"})),
-            404,
-            "CONVERSATION_NOT_FOUND",
-        ),
-    ];
-    for (key, body, status, code) in cases {
-        let (got_status, got) = sandbox.linkup_post("/v1/messages/send", &body, key);
-        assert_eq!(
-            (got_status, got["status"].as_str(), got["code"].as_str()),
-            (status, Some("error"), Some(code)),
-            "{body}"
-        );
-    }
-    let stats = sandbox.stats();
-    assert_eq!(
-        (&stats["creditsSpent"], &stats["sends"]),
-        (&0.into(), &0.into())
-    );
-    sandbox.control("POST", "settings", Some(json!({"linkupCredits": 0})));
-    let (status, body) = v1_send(&sandbox, good);
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (402, Some("INSUFFICIENT_CREDITS"))
-    );
-    assert_eq!(sandbox.stats()["sends"], 0, "nothing sent without credit");
-}
-
-#[test]
-fn linkup_v2_send_answers_the_envelope_and_refuses_conversation_id() {
-    let sandbox = Sandbox::start();
-    let (status, body) = sandbox.v2(
-        V2_TITOUAN_ACCOUNT,
-        "send",
-        json!({"profile_url": DOC_PROFILE_URL, "message_text": "v2 hello"}),
-    );
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(keys(&body), ["success", "data", "metadata"]);
-    let data = &body["data"];
-    assert_eq!(
-        keys(data),
-        ["entityUrn", "conversation_id", "deliveredAt", "text"]
-    );
-    assert_eq!(
-        (&data["conversation_id"], &data["text"]),
-        (&LINKUP_DOC_THREAD.into(), &"v2 hello".into())
-    );
-    let delivered = iso_to_ms(data["deliveredAt"].as_str().unwrap());
-    let metadata = &body["metadata"];
-    assert_eq!(
-        (
-            &metadata["action"],
-            &metadata["account_id"],
-            &metadata["credits_consumed"]
-        ),
-        (&"send".into(), &V2_TITOUAN_ACCOUNT.into(), &1.into())
-    );
-    let (_, thread) = sandbox.v2(
-        V2_TITOUAN_ACCOUNT,
-        "get_conversation",
-        json!({"conversation_id": LINKUP_DOC_THREAD, "count": 1}),
-    );
-    let newest = &thread["data"]["messages"][0];
-    assert_eq!(newest["entity_urn"], data["entityUrn"]);
-    assert_eq!(iso_to_ms(newest["timestamp"].as_str().unwrap()), delivered);
-
-    let (status, body) = sandbox.v2(
-        V2_TITOUAN_ACCOUNT,
-        "send",
-        json!({"profile_url": STRANGER_URL, "message_text": "new"}),
-    );
-    assert_eq!(status, 200);
-    let (_, list) = sandbox.v2(V2_TITOUAN_ACCOUNT, "list_inbox", json!({"count": 1}));
-    assert_eq!(
-        list["data"]["conversations"][0]["conversation_id"],
-        body["data"]["conversation_id"]
-    );
-    assert_eq!(
-        list["data"]["conversations"][0]["participant"]["name"],
-        "Jane Doe"
-    );
-
-    let spent = sandbox.stats()["creditsSpent"].clone();
-    for params in [
-        json!({"conversation_id": LINKUP_DOC_THREAD, "message_text": "hi"}),
-        json!({"conversation_id": LINKUP_DOC_THREAD, "profile_url": DOC_PROFILE_URL, "message_text": "hi"}),
-        json!({"message_text": "hi"}),
-        json!({"profile_url": DOC_PROFILE_URL}),
-        json!({"profile_url": DOC_PROFILE_URL, "message_text": ""}),
-        json!({"profile_url": "not a profile", "message_text": "hi"}),
-    ] {
-        let (status, body) = sandbox.v2(V2_TITOUAN_ACCOUNT, "send", params.clone());
-        assert_eq!(
-            (status, &body["success"], body["error"]["code"].as_str()),
-            (400, &false.into(), Some("INVALID_PARAMS")),
-            "{params}"
-        );
-    }
-    let stats = sandbox.stats();
-    assert_eq!(
-        (
-            &stats["creditsSpent"],
-            &stats["sendsByEndpoint"]["lk.v2.send"]
-        ),
-        (&spent, &2.into())
-    );
-    sandbox.control("POST", "settings", Some(json!({"linkupCredits": 0})));
-    let (status, body) = sandbox.v2(
-        V2_TITOUAN_ACCOUNT,
-        "send",
-        json!({"profile_url": DOC_PROFILE_URL, "message_text": "hi"}),
-    );
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (402, Some("INSUFFICIENT_CREDITS"))
     );
 }

@@ -369,26 +369,6 @@ fn only_the_accounts_targets_receive_and_unreachable_ones_are_reported() {
 
 /// The JSON shape of `value`: every key (in order) and value type, nested; `null` stands for
 /// "a string or null" (the documented examples publish optional fields as null).
-fn shape(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
-        Value::String(_) | Value::Null => json!("string|null"),
-        Value::Number(_) => json!("number"),
-        Value::Bool(_) => json!("bool"),
-    }
-}
-
-fn documented(name: &str) -> Value {
-    let path = format!(
-        "{}/../tests/fixtures/documented/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
 #[test]
 fn simulated_events_have_the_documented_shapes() {
     let sandbox = Sandbox::start();

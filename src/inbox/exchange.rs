@@ -50,6 +50,9 @@ pub struct Exchange {
     hops: u8,
     /// The ConnectSafely list is answered by the seed path's successor.
     successor: bool,
+    /// The last request is a redirect's `Location` as given, not one built here: its page
+    /// applied none of the query's filters, whatever the parser assumes.
+    at_foreign_location: bool,
     calls: u32,
     credits: u32,
     walk: Option<Walk>,
@@ -131,6 +134,7 @@ impl Exchange {
             request: request.clone(),
             hops: 0,
             successor,
+            at_foreign_location: false,
             calls: 0,
             credits: 0,
             walk,
@@ -194,8 +198,11 @@ impl Exchange {
                 page.credit_cost = self.credits;
                 Ok(Step::Done(Page::Messages(page)))
             }
-            Page::Conversations(page) => {
+            Page::Conversations(mut page) => {
                 self.credits += page.credit_cost;
+                let filtered =
+                    matches!(&self.operation, Operation::ListConversations(q) if q.filters());
+                page.filters_applied &= !(self.at_foreign_location && filtered);
                 self.conversations(page)
             }
         }
@@ -235,11 +242,13 @@ impl Exchange {
                 if origin(&rebuilt.url).map(str::to_ascii_lowercase)
                     == origin(&target).map(str::to_ascii_lowercase)
                 {
+                    self.at_foreign_location = false;
                     self.request = rebuilt;
                     return Ok(self.request.clone());
                 }
             }
         }
+        self.at_foreign_location = true;
         self.request = HttpRequest {
             url: target,
             ..self.request.clone()
@@ -304,6 +313,7 @@ impl Exchange {
             (true, Served::ConnectSafely(client, _)) => client.build_conversations(&query)?,
             _ => self.backend.build(&self.operation)?,
         };
+        self.at_foreign_location = false;
         self.request = request.clone();
         Ok(Step::Send(request))
     }

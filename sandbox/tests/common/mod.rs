@@ -10,8 +10,11 @@ use linkedin_inbox::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
 mod receiver;
+mod shape;
 #[allow(unused_imports)] // not every test binary delivers webhooks
 pub use receiver::{Received, Receiver};
+#[allow(unused_imports)] // not every test binary compares with a documented example
+pub use shape::{assert_documented_shape, documented, shape};
 
 pub const CS_KEY: &str = "demo-connectsafely-key";
 pub const LINKUP_KEY: &str = "demo-linkup-key";

@@ -23,7 +23,7 @@ use crate::validate;
 /// The production base URL (the path `/messaging/recent-messages` is appended).
 pub const CONNECTSAFELY_BASE_URL: &str = "https://api.connectsafely.ai/linkedin";
 const PATH: &str = "/messaging/recent-messages";
-/// The seed path's successor: no `keywords`/`read` filtering, no `total`.
+/// The seed path's successor: `unreadOnly` but no `keywords`/`read` filtering, no `total`.
 const SUCCESSOR_PATH: &str = "/conversations";
 
 /// Filters and paging of a conversation list. All fields are optional.
@@ -40,7 +40,8 @@ pub struct ConversationQuery {
     /// Search text (participant names and message text); blank means no filter.
     #[serde(default)]
     pub keywords: Option<String>,
-    /// `Some(true)`: unread only; `Some(false)`: read only (sent upstream as `read`).
+    /// `Some(true)`: unread only; `Some(false)`: read only (the seed path's `read`; the
+    /// successor `GET /conversations` takes `unreadOnly` for `Some(true)` only).
     #[serde(default)]
     pub unread: Option<bool>,
     /// Opaque cursor from a previous page of the same query.
@@ -185,6 +186,9 @@ impl ConversationQuery {
 pub struct ConnectSafely {
     base_url: String,
     api_key: ApiKey,
+    /// The account owner's profile URN, when known: conversation URNs are then sent in the
+    /// documented `msg_conversation` form.
+    owner_profile_urn: Option<String>,
 }
 
 impl ConnectSafely {
@@ -197,7 +201,34 @@ impl ConnectSafely {
     pub fn with_base_url(api_key: ApiKey, base_url: &str) -> Result<Self> {
         validate::non_empty_secret("apiKey", api_key.expose())?;
         let base_url = validate::base_url(base_url)?;
-        Ok(Self { base_url, api_key })
+        Ok(Self {
+            base_url,
+            api_key,
+            owner_profile_urn: None,
+        })
+    }
+
+    /// The same client, knowing the account owner's profile (`urn:li:fsd_profile:ACoAA…`, or
+    /// the bare `ACoAA…`; a page's [`ConversationPage::owner_profile_urn`]): a thread, send or
+    /// read-state call for a bare thread id then names the conversation
+    /// `urn:li:msg_conversation:(<owner>,<thread id>)`, the form ConnectSafely's examples use,
+    /// instead of `urn:li:messagingThread:<thread id>`.
+    pub fn with_owner_profile_urn(mut self, owner: &str) -> Result<Self> {
+        let owner = owner.trim();
+        let id = owner.strip_prefix("urn:li:fsd_profile:").unwrap_or(owner);
+        if !crate::ids::is_profile_id(id) {
+            return Err(Error::invalid(
+                "ownerProfileUrn",
+                "must be a profile URN like urn:li:fsd_profile:ACoAA...",
+            ));
+        }
+        self.owner_profile_urn = Some(format!("urn:li:fsd_profile:{id}"));
+        Ok(self)
+    }
+
+    /// `id` (a thread id or conversation URN) as ConnectSafely takes it.
+    fn conversation_urn(&self, id: &str) -> String {
+        crate::ids::conversation_urn(id, self.owner_profile_urn.as_deref())
     }
 
     /// The secrets this client holds, for scrubbing error text.
@@ -236,9 +267,9 @@ impl ConnectSafely {
         Ok(self.get(url_with_query(format!("{}{PATH}", self.base_url), &params)))
     }
 
-    /// Builds `GET /conversations` for `query`: `accountId`, `count`, `nextCursor`, `labelId`
-    /// (the endpoint cannot filter by `unread` or `keywords`: its pages say
-    /// `filtersApplied: false` when the query has them).
+    /// Builds `GET /conversations` for `query`: `accountId`, `count`, `nextCursor`, `labelId`,
+    /// and `unreadOnly=true` for `unread: true`. The endpoint has no other filter (no read-only,
+    /// no `keywords`): its pages say `filtersApplied: false` when the query has one.
     pub fn build_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;
         let upstream_cursor = query.upstream_cursor(&checked)?;
@@ -248,6 +279,7 @@ impl ConnectSafely {
             ("count", count.as_deref()),
             ("nextCursor", upstream_cursor.as_deref()),
             ("labelId", checked.label_id),
+            ("unreadOnly", (query.unread == Some(true)).then_some("true")),
         ];
         let url = format!("{}{SUCCESSOR_PATH}", self.base_url);
         Ok(self.get(url_with_query(url, &params)))
@@ -262,16 +294,20 @@ impl ConnectSafely {
         self.parse_page(query, response, true)
     }
 
-    /// Parses the response to [`Self::build_conversations`] (or to the seed path's 307,
-    /// followed) for the same `query`.
+    /// Parses the response to [`Self::build_conversations`] (also when the seed path's 307
+    /// led there) for the same `query`: filtered upstream when the query's only filter is
+    /// `unread: true` (sent as `unreadOnly`).
     pub fn parse_conversations(
         &self,
         query: &ConversationQuery,
         response: &HttpResponse,
     ) -> Result<ConversationPage> {
-        self.parse_page(query, response, false)
+        let unread_only = query.unread == Some(true) && query.check()?.keywords.is_none();
+        self.parse_page(query, response, unread_only)
     }
 
+    /// `filters_applied`: the endpoint applied the query's filters (an unfiltered query's
+    /// page is always complete).
     fn parse_page(
         &self,
         query: &ConversationQuery,

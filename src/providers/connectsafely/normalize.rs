@@ -8,7 +8,7 @@ use crate::ids::conversation_key;
 use crate::model::{Conversation, ConversationPage, LatestMessage, NetworkDistance, Participant};
 
 /// A page of either list endpoint; `filters_applied` says whether the endpoint that answered
-/// applied the query's filters (the seed path does, its successor cannot).
+/// applied the query's filters (the seed path does; its successor only `unread: true`).
 pub(super) fn page(
     body: RecentMessages,
     fingerprint: &str,

@@ -1,7 +1,7 @@
 //! ConnectSafely writes: `POST /conversations/send` and read state (`POST
 //! /messaging/mark-seen`, `PATCH /conversations/{urn}/mark-unread`).
 
-use percent_encoding::utf8_percent_encode;
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 use super::thread::message;
@@ -9,22 +9,44 @@ use super::wire::WireThreadMessage;
 use super::ConnectSafely;
 use crate::error::{Error, Result};
 use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
-use crate::ids::{conversation_key, is_thread_id, thread_of_message};
+use crate::ids::{conversation_key, is_profile_id, thread_of_message};
 use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
 use crate::providers::MessageTarget;
 use crate::validate;
 
+/// The documented body (connectsafely.ai docs `post-conversations-send-conversations-send-message`):
+/// `recipientProfileId` (the vanity slug) or `recipientProfileUrn` (preferred), and
+/// `conversationUrn` for an existing conversation ("skips recipient lookup").
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SendBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     account_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    conversation_urn: Option<&'a str>,
+    recipient_profile_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    recipient_profile_url: Option<&'a str>,
+    recipient_profile_urn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_urn: Option<String>,
     message: &'a str,
+}
+
+/// A profile URL's member as ConnectSafely names a recipient: `(recipientProfileId,
+/// recipientProfileUrn)`. A profile id slug (`/in/ACoAA…`) is the member's
+/// `urn:li:fsd_profile:` URN; any other slug, percent-decoded, is the vanity `recipientProfileId`.
+fn recipient(profile_url: &str) -> (Option<String>, Option<String>) {
+    let after = profile_url
+        .split_once("/in/")
+        .map_or(profile_url, |(_, slug)| slug);
+    let slug = after.trim().trim_end_matches('/');
+    if is_profile_id(slug) {
+        return (None, Some(format!("urn:li:fsd_profile:{slug}")));
+    }
+    let decoded = percent_decode_str(slug)
+        .decode_utf8()
+        .map_or_else(|_| slug.to_owned(), |s| s.into_owned());
+    (Some(decoded), None)
 }
 
 #[derive(Serialize)]
@@ -67,14 +89,6 @@ struct Acknowledged {
     success: Option<bool>,
 }
 
-/// A conversation id as ConnectSafely takes it: a bare thread id becomes its URN.
-fn conversation_urn(id: &str) -> String {
-    match is_thread_id(id) {
-        true => format!("urn:li:messagingThread:{id}"),
-        false => id.to_owned(),
-    }
-}
-
 impl ConnectSafely {
     fn write(&self, method: Method, url: String, body: Option<String>) -> HttpRequest {
         let mut request = self.get(url);
@@ -89,21 +103,25 @@ impl ConnectSafely {
     }
 
     /// Builds `POST /conversations/send` (`account_id`: the account it is sent from, the
-    /// key's default when `None`).
+    /// key's default when `None`): to a profile, its member as `recipientProfileId` or
+    /// `recipientProfileUrn`; a reply, its `conversationUrn` (and the other member when the
+    /// draft names them, for a provider that wants a recipient even then).
     pub fn build_send(&self, draft: &Draft, account_id: Option<&str>) -> Result<HttpRequest> {
         let checked = draft.check()?;
         let account_id = account_id.map(validate::account_id).transpose()?;
-        let urn = match &checked.target {
-            MessageTarget::ConversationId(id) => Some(conversation_urn(id)),
-            MessageTarget::ProfileUrl(_) => None,
+        let (member, conversation_urn) = match &checked.target {
+            MessageTarget::ConversationId(id) => {
+                (checked.profile_url, Some(self.conversation_urn(id)))
+            }
+            MessageTarget::ProfileUrl(url) => (Some(url.as_str()), None),
         };
+        let (recipient_profile_id, recipient_profile_urn) =
+            member.map(recipient).unwrap_or_default();
         let body = SendBody {
             account_id,
-            conversation_urn: urn.as_deref(),
-            recipient_profile_url: match &checked.target {
-                MessageTarget::ProfileUrl(url) => Some(url),
-                MessageTarget::ConversationId(_) => None,
-            },
+            recipient_profile_id,
+            recipient_profile_urn,
+            conversation_urn,
             message: checked.text,
         };
         let body =
@@ -142,7 +160,7 @@ impl ConnectSafely {
         read: bool,
         account_id: Option<&str>,
     ) -> Result<HttpRequest> {
-        let urn = conversation_urn(validate::conversation_id(conversation_id)?);
+        let urn = self.conversation_urn(validate::conversation_id(conversation_id)?);
         let account_id = account_id.map(validate::account_id).transpose()?;
         Ok(match read {
             true => {

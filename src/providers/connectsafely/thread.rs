@@ -10,15 +10,14 @@ use super::ConnectSafely;
 use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::{Error, Result};
 use crate::http::{url_with_query, HttpRequest, HttpResponse, QUERY_VALUE};
-use crate::ids::{conversation_key, is_thread_id};
+use crate::ids::conversation_key;
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
 use crate::providers::linkup::{MessageQuery, MessageTarget};
 use crate::providers::response::{decode_json, error_from_response};
 use crate::validate;
 
-/// The thread a query names, as ConnectSafely takes it (a bare thread id becomes its
-/// `messagingThread` URN), and the cursor fingerprint of the query.
+/// The thread a query names and the cursor fingerprint of the query.
 fn target(query: &MessageQuery) -> Result<(String, String)> {
     let MessageTarget::ConversationId(id) = query.target()? else {
         return Err(Error::invalid(
@@ -27,11 +26,7 @@ fn target(query: &MessageQuery) -> Result<(String, String)> {
         ));
     };
     let fingerprint = query_fingerprint(&[("thread", Some(&conversation_key(&id)))]);
-    let urn = match is_thread_id(&id) {
-        true => format!("urn:li:messagingThread:{id}"),
-        false => id,
-    };
-    Ok((urn, fingerprint))
+    Ok((id, fingerprint))
 }
 
 impl ConnectSafely {
@@ -42,7 +37,8 @@ impl ConnectSafely {
         query: &MessageQuery,
         account_id: Option<&str>,
     ) -> Result<HttpRequest> {
-        let (urn, fingerprint) = target(query)?;
+        let (id, fingerprint) = target(query)?;
+        let urn = self.conversation_urn(&id);
         let count = validate::count("count", query.count)?.map(|c| c.to_string());
         let cursor = query
             .cursor
@@ -71,7 +67,8 @@ impl ConnectSafely {
         response: &HttpResponse,
     ) -> Result<MessagePage> {
         let parse = || {
-            let (urn, fingerprint) = target(query)?;
+            let (id, fingerprint) = target(query)?;
+            let urn = self.conversation_urn(&id);
             if !(200..300).contains(&response.status) {
                 return Err(error_from_response(response));
             }

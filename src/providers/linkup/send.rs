@@ -1,5 +1,6 @@
-//! LinkupAPI sends: v1 `POST /v1/messages/send` (to a profile or a conversation; answers epoch
-//! ms and full URNs) and v2 `POST /v2/messages` action `send` (to a profile URL only; answers a
+//! LinkupAPI sends, both to a profile only (neither takes a conversation id: a reply names the
+//! conversation's other member): v1 `POST /v1/messages/send-message` (`linkedin_url`; answers
+//! epoch ms and full URNs) and v2 `POST /v2/messages` action `send` (`profile_url`; answers a
 //! bare conversation id and ISO `deliveredAt`). LinkupAPI has no read-state call.
 
 use serde::{Deserialize, Serialize};
@@ -15,12 +16,14 @@ use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
 use crate::providers::MessageTarget;
 
+/// The documented v1 send path (docs.linkupapi.com api-reference/linkup/Messages/send).
+const V1_SEND_PATH: &str = "/v1/messages/send-message";
+
 #[derive(Serialize)]
 struct V1Send<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    linkedin_url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    conversation_id: Option<&'a str>,
+    /// A profile URL (or profile id `ACoAA…`): "the API automatically determines if there's an
+    /// existing conversation".
+    linkedin_url: &'a str,
     message_text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'static str>,
@@ -71,35 +74,32 @@ fn malformed(response: &HttpResponse, path: &str, reason: &str) -> Error {
 }
 
 impl Linkup {
-    /// Builds the send of `draft`: v1 to its conversation or profile; v2 to the profile only
-    /// (a reply in a conversation must carry the other member's `profileUrl`).
+    /// Builds the send of `draft`, to a profile whichever the version: the draft's profile, or
+    /// for a reply the conversation's other member (`profileUrl`; refused without it).
     pub fn build_send(&self, draft: &Draft) -> Result<HttpRequest> {
         let checked = draft.check()?;
-        let body = match &self.session {
-            Session::V1(token) => {
-                let (linkedin_url, conversation_id) = match &checked.target {
-                    MessageTarget::ConversationId(id) => (None, Some(id.as_str())),
-                    MessageTarget::ProfileUrl(url) => (Some(url.as_str()), None),
-                };
+        let profile_url = match (&checked.target, checked.profile_url) {
+            (MessageTarget::ProfileUrl(url), _) => url.as_str(),
+            (MessageTarget::ConversationId(_), Some(url)) => url,
+            (MessageTarget::ConversationId(_), None) => {
+                return Err(Error::invalid(
+                    "profileUrl",
+                    "LinkupAPI sends to a profile only: give the conversation's other member",
+                ))
+            }
+        };
+        let (path, body) = match &self.session {
+            Session::V1(token) => (
+                V1_SEND_PATH,
                 serde_json::to_string(&V1Send {
-                    linkedin_url,
-                    conversation_id,
+                    linkedin_url: profile_url,
                     message_text: checked.text,
                     country: self.country.map(Country::as_str),
                     login_token: token.expose(),
-                })
-            }
-            Session::V2 { account_id } => {
-                let profile_url = match (&checked.target, checked.profile_url) {
-                    (MessageTarget::ProfileUrl(url), _) => url.as_str(),
-                    (MessageTarget::ConversationId(_), Some(url)) => url,
-                    (MessageTarget::ConversationId(_), None) => {
-                        return Err(Error::invalid(
-                            "profileUrl",
-                            "LinkupAPI v2 sends to a profile URL only: give the conversation's other member",
-                        ))
-                    }
-                };
+                }),
+            ),
+            Session::V2 { account_id } => (
+                "/v2/messages",
                 serde_json::to_string(&V2Send {
                     account_id,
                     action: "send",
@@ -107,14 +107,10 @@ impl Linkup {
                         profile_url,
                         message_text: checked.text,
                     },
-                })
-            }
-        }
-        .map_err(|e| Error::invalid("text", e.to_string()))?;
-        let path = match self.session {
-            Session::V1(_) => "/v1/messages/send",
-            Session::V2 { .. } => "/v2/messages",
+                }),
+            ),
         };
+        let body = body.map_err(|e| Error::invalid("text", e.to_string()))?;
         Ok(self.post(path, body))
     }
 
