@@ -1,6 +1,7 @@
 // The conversation list: rows built with textContent only (upstream text is never HTML), one
 // Tab stop for the whole list (roving tabindex), matches of the search highlighted.
 import { accountMarker } from "./accounts.js";
+import { isUnread } from "./changes.js";
 import { avatarColour, fullDate, initials, relativeTime, usablePicture } from "./format.js";
 
 function oneAvatar(participant, now, className = "avatar") {
@@ -80,11 +81,12 @@ export function preview(conversation) {
   return latest.fromSelf ? `You: ${body}` : body;
 }
 
+export { isUnread };
+
 export function participantNames(conversation) {
   return (conversation.participants ?? []).map((p) => p?.name).filter(Boolean).join(", ") || "LinkedIn member";
 }
 
-export { isUnread } from "./changes.js";
 
 /** Whether a cached conversation matches what the user typed (names, headline, preview). */
 export function matches(conversation, query) {

@@ -80,7 +80,7 @@ const post = (path, body, headers = {}) => new Promise((resolve, reject) => {
 });
 
 test("keywords: the documented pattern (C0, DEL and C1 controls) and length agree with the Worker", async () => {
-  const values = ["recruiter", "a".repeat(200), "a".repeat(201), "é".repeat(200), "ü".repeat(201), "a\u0000b", "a\u001fb", "a\u007fb", "a\u0085b", "a\u009fb", "a\u00a0b", "日本語"];
+  const values = ["recruiter", "a".repeat(200), "a".repeat(201), "é".repeat(200), "ü".repeat(201), "a\u0000b", "a\u001fb", "a\u007fb", "a\u0085b", "a\u009fb", "a\u00a0b", "日本語", "abc\t", "abc\n", " abc "];
   await agree("keywords", parameter("/v1/conversations", "get", "keywords"), values,
     (v) => get(`/v1/conversations?count=5&keywords=${encodeURIComponent(v)}`));
 });
@@ -96,7 +96,7 @@ test("count: the documented range agrees with the Worker", async () => {
 
 test("conversationId: the documented pattern and length agree with the Worker", async () => {
   const values = [
-    thread, "2-abc", "2-a+b/c=_-", "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAA,2-abc)", "urn:li:",
+    thread, "2-abc", "2-a+b/c=_-", "2-a//b", "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAA,2-abc)", "urn:li:",
     `urn:li:${"a".repeat(505)}`, `urn:li:${"a".repeat(506)}`, "2-", "x-abc", "2-a b", "urn:li:a//b", "urn:li:a<b", "urn:x:abc", "22-abc",
   ];
   await agree("conversationId", schemas.ConversationId, values,
@@ -112,16 +112,19 @@ test("profileUrl: the documented pattern and length agree with the Worker, as a 
   ];
   await agree("profileUrl", schemas.ProfileUrl, values, (v) => get(`/v1/messages?count=1&profileUrl=${encodeURIComponent(v)}`));
   // The send body: invalid ones only (a valid one would write to LinkedIn).
-  for (const value of values.filter((v) => !specAccepts(schemas.ProfileUrl, v))) {
+  for (const value of [...values.filter((v) => !specAccepts(schemas.ProfileUrl, v)), ""]) {
+    assert.ok(!specAccepts(schemas.ProfileUrl, value), value);
     const answer = await post("/v1/messages", JSON.stringify({ profileUrl: value, text: "never sent" }));
     assert.deepEqual([answer.status, answer.body.error.field], [400, "profileUrl"], value);
+    const reply = await post(`/v1/conversations/${encodeURIComponent(thread)}/messages`, JSON.stringify({ profileUrl: value, text: "never sent" }));
+    assert.deepEqual([reply.status, reply.body.error.field], [400, "profileUrl"], `reply ${value}`);
   }
 });
 
 test("message text: the documented pattern and length agree with the Worker", async () => {
   const values = [
     `hello ${randomUUID()}`, `line\nbreak\ttab ${randomUUID()}`, `${"a".repeat(7960)} ${randomUUID()}`, "a".repeat(8001),
-    "", "   ", "a\u0000b", "a\rb", "a\u0085b", "a\u202eb", "a\u2067b", "\u0001x",
+    "", "   ", "a\u0000b", "a\rb", "a\u0085b", "a\u202eb", "a\u2067b", "\u0001x", "hi\r", "hi\r\n", `a${" ".repeat(8000)}`,
   ];
   await agree("text", schemas.MessageText, values,
     (v) => post(`/v1/conversations/${encodeURIComponent(thread)}/messages`, JSON.stringify({ text: v })));

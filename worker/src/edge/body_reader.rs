@@ -1,8 +1,12 @@
 //! Request bodies read in bounded chunks: a body is never held past
 //! [`request_body::MAX_BODY_BYTES`], whether it declares its length or comes chunked.
 
+use std::pin::pin;
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use worker::Request;
+use worker::{Delay, Request};
 
 use crate::rules::request_body::{self, MAX_BODY_BYTES};
 
@@ -10,6 +14,10 @@ use crate::rules::request_body::{self, MAX_BODY_BYTES};
 /// sender a little over the cap has finished sending and reads the 413 instead of a
 /// connection reset; past this the connection is simply closed under the sender.
 const DRAINED_BYTES: usize = 4 * MAX_BODY_BYTES;
+
+/// How long a body may take to arrive: a sender trickling bytes does not hold the request
+/// open longer than this.
+const READ_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Why a body was not read whole.
 pub enum Unread {
@@ -20,8 +28,18 @@ pub enum Unread {
 }
 
 /// The raw body, at most [`MAX_BODY_BYTES`]: refused from its `Content-Length` before reading,
-/// else read chunk by chunk and dropped as soon as it passes the cap.
+/// else read chunk by chunk and dropped as soon as it passes the cap; cut off (`Broken`) when
+/// it has not arrived within [`READ_DEADLINE`].
 pub async fn read_capped(req: &mut Request) -> Result<Vec<u8>, Unread> {
+    let read = pin!(read_within_cap(req));
+    let deadline = pin!(Delay::from(READ_DEADLINE));
+    match select(read, deadline).await {
+        Either::Left((read, _)) => read,
+        Either::Right(_) => Err(Unread::Broken),
+    }
+}
+
+async fn read_within_cap(req: &mut Request) -> Result<Vec<u8>, Unread> {
     let declared = req.headers().get("Content-Length").ok().flatten();
     let drain_declared = declared
         .as_deref()

@@ -152,10 +152,7 @@ async fn each_account(
 /// `Idempotency-Key`: a reply, sent at most once per key.
 pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
-    let account = match conversation_account(&ctx.env, &ctx.data, &req.url()?, &raw_id).await? {
-        Ok(account) => account,
-        Err(refusal) => return refusal,
-    };
+    // The body first: a refused body costs no lookup of the conversation's account.
     let body = match json_text(&mut req).await? {
         Ok(body) => body,
         Err(refusal) => return Ok(refusal),
@@ -167,6 +164,13 @@ pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Re
             draft: query::reply_draft(&raw_id, &body)?,
         })
     });
+    if let Err(refused) = &request {
+        return respond::core_error(refused);
+    }
+    let account = match conversation_account(&ctx.env, &ctx.data, &req.url()?, &raw_id).await? {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
     write(
         &ctx,
         account,

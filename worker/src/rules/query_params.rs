@@ -78,7 +78,7 @@ pub fn conversations(
         Some("false") => Some(false),
         Some(_) => return Err(invalid("unread", "must be true or false")),
     };
-    // The documented maximum holds for the value as sent, spaces included.
+    // The documented rules hold for the value as sent, spaces included (the core trims).
     if let Some(keywords) = get(&params, "keywords") {
         if keywords.chars().count() > linkedin_inbox::MAX_KEYWORDS_LEN {
             return Err(invalid(
@@ -88,6 +88,9 @@ pub fn conversations(
                     linkedin_inbox::MAX_KEYWORDS_LEN
                 ),
             ));
+        }
+        if keywords.chars().any(char::is_control) {
+            return Err(invalid("keywords", "must not hold control characters"));
         }
     }
     let query = ConversationQuery {
@@ -153,8 +156,37 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, Error> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ReplyBody {
     text: String,
-    #[serde(default)]
-    profile_url: Option<String>,
+    /// `None` when absent; `Some(None)` when sent as `null` (refused like an empty string).
+    #[serde(default, deserialize_with = "present")]
+    profile_url: Option<Option<String>>,
+}
+
+/// A field that is there, even as `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    <Option<String> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// The documented rules of a message's text, for the text as sent (the core then trims it):
+/// at most [`linkedin_inbox::MAX_MESSAGE_LEN`] characters, no control character but newlines
+/// and tabs (a trailing `\r` is refused, not trimmed away).
+fn text_as_sent(text: &str) -> Result<(), Error> {
+    let max = linkedin_inbox::MAX_MESSAGE_LEN;
+    if text.chars().count() > max {
+        return Err(invalid(
+            "text",
+            format!("must be at most {max} characters as sent"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(invalid(
+            "text",
+            "must not hold control characters (newlines and tabs are fine)",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(serde::Deserialize)]
@@ -177,9 +209,20 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &str, shape: &str) -> Result<
 pub fn reply_draft(raw_id: &str, body: &str) -> Result<linkedin_inbox::Draft, Error> {
     let id = path_conversation_id(raw_id)?;
     let body: ReplyBody = json_body(body, "{\"text\": string, \"profileUrl\"?: string}")?;
+    text_as_sent(&body.text)?;
+    let profile_url = match body.profile_url {
+        None => None,
+        Some(Some(url)) if !url.trim().is_empty() => Some(url),
+        Some(_) => {
+            return Err(invalid(
+                "profileUrl",
+                "must be a LinkedIn profile URL when given (leave it out otherwise)",
+            ))
+        }
+    };
     let draft = linkedin_inbox::Draft {
         conversation_id: Some(id),
-        profile_url: body.profile_url,
+        profile_url,
         text: body.text,
     };
     draft.validate()?;
@@ -189,6 +232,7 @@ pub fn reply_draft(raw_id: &str, body: &str) -> Result<linkedin_inbox::Draft, Er
 /// `POST /v1/messages` `{profileUrl, text}`: a message to a person, checked.
 pub fn new_draft(body: &str) -> Result<linkedin_inbox::Draft, Error> {
     let body: NewBody = json_body(body, "{\"profileUrl\": string, \"text\": string}")?;
+    text_as_sent(&body.text)?;
     let draft = linkedin_inbox::Draft {
         conversation_id: None,
         profile_url: Some(body.profile_url),

@@ -46,17 +46,28 @@ impl Route {
     }
 
     /// The refusal of the first query parameter `method` does not take on this route, naming
-    /// it (at most 40 characters of it) and what the route takes.
+    /// it (at most 40 characters of it) and what the route takes; or of one given twice (which
+    /// of two `account`s a wipe is for must never be guessed).
     pub fn check_parameters<'a>(
         &self,
         method: &str,
         names: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), Error> {
         let allowed = self.parameters(method);
-        let Some(unknown) = names.into_iter().find(|name| !allowed.contains(name)) else {
-            return Ok(());
-        };
-        Err(unknown_parameter(unknown, allowed))
+        let mut seen: Vec<&str> = Vec::new();
+        for name in names {
+            if !allowed.contains(&name) {
+                return Err(unknown_parameter(name, allowed));
+            }
+            if seen.contains(&name) {
+                return Err(Error::InvalidInput {
+                    field: "query",
+                    reason: format!("parameter `{name}` is given more than once"),
+                });
+            }
+            seen.push(name);
+        }
+        Ok(())
     }
 }
 
@@ -224,6 +235,18 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("takes no query parameters"));
+    }
+
+    #[test]
+    fn a_parameter_given_twice_is_refused() {
+        let data = route_of("/v1/data").unwrap();
+        let twice = data
+            .check_parameters("DELETE", ["account", "account"])
+            .unwrap_err();
+        assert_eq!(twice.field(), Some("query"));
+        assert!(twice
+            .to_string()
+            .contains("`account` is given more than once"));
     }
 
     #[test]

@@ -42,9 +42,10 @@ impl AccountGate {
         let inbox = Inbox::open(&storage)?;
         // The request as the client sent it (before the profile lookup below, which may change).
         let digest = request_digest(&draft);
-        // LinkupAPI v2 sends to the other member's profile: the stored conversation knows it.
+        // LinkupAPI sends to the other member's profile (v1 and v2): the stored conversation
+        // knows it.
         if let (true, Some(id), None) = (
-            writer.linkup_v2(),
+            backend.replies_need_profile_url(),
             &draft.conversation_id,
             &draft.profile_url,
         ) {

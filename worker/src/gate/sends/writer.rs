@@ -41,18 +41,6 @@ impl Writer {
         )
     }
 
-    /// The LinkupAPI v2 client, when it is the one that writes.
-    pub(super) fn linkup_v2(&self) -> bool {
-        match &self.0 {
-            Backend::Direct {
-                connectsafely: None,
-                linkup: Some(lk),
-                ..
-            } => lk.v2_account_id().is_some(),
-            _ => false,
-        }
-    }
-
     pub(super) async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Failure> {
         // Straight to the provider: the idempotency key is ours, not sent upstream.
         let request = self.0.build_send(draft, "-").map_err(|error| Failure {

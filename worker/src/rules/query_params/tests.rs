@@ -198,3 +198,51 @@ fn cursors_are_opened_before_the_core_checks_them() {
     // No cursor: nothing to open.
     assert!(conversations(&url("?count=3"), Some("acct"), &refuse).is_ok());
 }
+
+#[test]
+fn a_reply_names_no_profile_url_or_a_real_one() {
+    for body in [
+        r#"{"text": "hi", "profileUrl": ""}"#,
+        r#"{"text": "hi", "profileUrl": "  "}"#,
+        r#"{"text": "hi", "profileUrl": null}"#,
+    ] {
+        assert_eq!(
+            reply_draft("2-abc", body).unwrap_err().field(),
+            Some("profileUrl"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        reply_draft("2-abc", r#"{"text": "hi"}"#)
+            .unwrap()
+            .profile_url,
+        None
+    );
+}
+
+#[test]
+fn text_and_keywords_follow_the_documented_rules_as_sent() {
+    let long = format!(r#"{{"text": "a{}"}}"#, " ".repeat(8000));
+    for body in [
+        r#"{"text": "hi\r"}"#,
+        r#"{"text": "hi\r\n"}"#,
+        r#"{"text": "\u0085hi"}"#,
+        long.as_str(),
+    ] {
+        assert_eq!(
+            reply_draft("2-abc", body).unwrap_err().field(),
+            Some("text"),
+            "{body}"
+        );
+    }
+    assert!(reply_draft("2-abc", r#"{"text": "line\nbreak\ttab"}"#).is_ok());
+    for keywords in ["abc%09", "abc%0A", "%C2%85abc"] {
+        let refused = conversations(
+            &url(&format!("/v1/conversations?keywords={keywords}")),
+            None,
+            &plain,
+        )
+        .unwrap_err();
+        assert_eq!(refused.field(), Some("keywords"), "{keywords}");
+    }
+}
