@@ -126,17 +126,19 @@ async fn handle(
     }
     // Signed by the provider, not by a client token: checked in `live::webhook`.
     let path = req.path();
-    if let (true, Some(rest)) = (method == "POST", path.strip_prefix("/v1/webhooks/")) {
-        let signed_by = rest
-            .split_once('/')
-            .filter(|(provider, _)| matches!(*provider, "connectsafely" | "linkup"));
-        if let Some((provider, account)) = signed_by {
-            let response = live::webhook(req, &env, &config, provider, account).await?;
-            return Ok((respond::with_cors(response, None)?, None));
-        }
+    let route_name = route.map(|r| r.name);
+    let webhook_of = match route_name {
+        Some("webhook-connectsafely") => Some("connectsafely"),
+        Some("webhook-linkup") => Some("linkup"),
+        _ => None,
+    };
+    if let (Some(provider), Some(account)) = (webhook_of, path.rsplit('/').next()) {
+        let account = account.to_owned();
+        let response = live::webhook(req, &env, &config, provider, &account).await?;
+        return Ok((respond::with_cors(response, None)?, None));
     }
     // A ticket stands for the token; the socket's answer passes through untouched.
-    if method == "GET" && path == "/v1/live/socket" {
+    if route_name == Some("live-socket") {
         let response = live::socket(req, &env, &config, origin).await?;
         return match response.status_code() {
             101 => Ok((response, None)),
