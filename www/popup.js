@@ -3,6 +3,7 @@
 // (explain.js) need none of it.
 import { accountLook, fetchAccounts, severalAccounts, switcherText } from "./accounts.js";
 import { mergeChanged, sumTotals } from "./changes.js";
+import { diagnose } from "./diagnose.js";
 import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
 import { updatedAgo } from "./format.js";
 import { conversationRow, ensureActiveRow, isUnread, listKeyboard, matches, setActiveRow, skeletonRows } from "./inbox.js";
@@ -15,6 +16,7 @@ import { ThreadView } from "./thread.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 20;
+const LIST_PATIENCE_MS = 5000;
 const api = () => import("./api.js").catch((cause) => {
   throw Object.assign(new Error(`the core did not load: ${cause?.message ?? cause}`), { code: CORE_MISSING });
 });
@@ -69,7 +71,7 @@ function notify(element, error, { cached = hasRows(), fallback = null } = {}) {
     const text = kind === "other" && fallback && !["NOT_SUPPORTED", "IDEMPOTENCY_KEY_REUSED", "INVALID_INPUT"].includes(error?.code) ? fallback : explained.text;
     element.replaceChildren(text);
     element.dataset.kind = kind;
-    if (kind === "auth" || kind === "origin" || kind === "setup") {
+    if (kind === "auth" || kind === "origin" || kind === "setup" || error?.url) {
       const link = document.createElement("a");
       link.href = "options.html";
       link.target = "_blank";
@@ -331,21 +333,32 @@ function abortList() {
 }
 
 /**
- * A browser hides why a cross-origin request failed: when the proxy answers an opaque probe,
- * the failure was its refusal of this origin (CORS), not the network.
+ * A failed list request that brought no readable answer: what is at the proxy URL
+ * (diagnose.js: nothing, another server or a refusal, no answer in time) says more. When the
+ * proxy's /health answers this page but the list did not, the proxy refused this client's
+ * request from this origin (its CORS answer is per client).
  */
-async function refusalOrError(error) {
+async function diagnosed(error) {
   if (error?.code !== "NETWORK_ERROR" || !state.proxyUrl) return error;
-  try {
-    await fetch(`${state.proxyUrl}/health`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(3000) });
-    return { code: "ORIGIN_NOT_ALLOWED" };
-  } catch {
-    return error;
-  }
+  return (await diagnose(state.proxyUrl)) ?? { code: "ORIGIN_NOT_ALLOWED" };
+}
+
+/**
+ * A list request without an answer after LIST_PATIENCE_MS: when /health does not answer either
+ * (an https:// URL to a plain http port waits about 30 s), it is given up and explained.
+ */
+function watchList(generation) {
+  return setTimeout(async () => {
+    const found = await diagnose(state.proxyUrl);
+    if (!found || generation !== state.generation) return;
+    state.gaveUp = found;
+    abortList();
+  }, LIST_PATIENCE_MS);
 }
 
 async function refresh() {
   const generation = ++state.generation;
+  let watchdog;
   const list = $("conversations");
   if (!list.children.length) list.replaceChildren(...skeletonRows(6));
   list.setAttribute("aria-busy", "true");
@@ -353,6 +366,8 @@ async function refresh() {
   try {
     const client = await state.client;
     const { PageWalker } = await api();
+    state.gaveUp = null;
+    watchdog = watchList(generation);
     const page = await client.listConversations(query());
     await readHere(withAccounts(page.items));
     if (generation !== state.generation) return;
@@ -369,13 +384,14 @@ async function refresh() {
       showUpdated();
     }
   } catch (error) {
-    const explained = await refusalOrError(error);
+    const explained = state.gaveUp ?? await diagnosed(error);
     if (generation !== state.generation) return;
     if (list.querySelector(".skeleton")) list.replaceChildren();
     state.failed = true;
     state.searching = false;
     notify($("notice"), explained);
   } finally {
+    clearTimeout(watchdog);
     if (generation === state.generation) {
       list.setAttribute("aria-busy", "false");
       $("refresh").disabled = false;
