@@ -25,8 +25,9 @@ export class SearchBox {
 
   /** Says `text` in the status region (set anew: the same words twice are announced twice). */
   say(text) {
+    clearTimeout(this.saying);
     this.status.textContent = "";
-    if (text) setTimeout(() => { this.status.textContent = text; }, 50);
+    if (text) this.saying = setTimeout(() => { this.status.textContent = text; }, 50);
   }
 
   typed() {
