@@ -7,6 +7,7 @@
 // (token, totals, notified messages) is in chrome.storage.session: Chrome stops an idle worker.
 import { badgeText, incomingToNotify, sumTotals, updateTotals } from "./changes.js";
 import { explain } from "./explain.js";
+import { applyReadHere, lessReadHere, loadReadHere, marksChanged, saveReadHere } from "./read-here.js";
 import { loadSettings } from "./settings.js";
 
 const ALARM = "inbox-check";
@@ -92,13 +93,16 @@ function apply(key, change) {
     // The last changes applied (what brought them, when, the total after): for diagnosis.
     state.recent = [...(state.recent ?? []), { via: change.via ?? null, at: state.checkedAt, unreadTotal: total, conversations: (change.conversations ?? []).length }].slice(-RECENT_KEPT);
     const conversations = change.conversations ?? [];
+    // Conversations read in the popup stay read until a newer message (read-here.js).
+    const marks = await loadReadHere();
+    if (applyReadHere(conversations, marks)) await saveReadHere(marks);
     // Every new incoming message is noted, shown or not: turning notifications on later never
     // brings up one that came while they were off.
     const incoming = incomingToNotify(conversations, { notified: state.notified, since: state.since });
     state.notified = [...state.notified, ...incoming.map((f) => f.key)].slice(-NOTIFIED_KEPT);
     const fresh = settings.notify ? incoming : [];
     await saveState(state);
-    await showBadge(total);
+    await showBadge(lessReadHere(total, marks));
     for (const { key, conversation } of fresh) {
       await notifyOf(settings, state, key, conversation).catch((error) => console.warn("notification not shown", error));
     }
@@ -139,6 +143,15 @@ async function accountLabel(settings, state, id) {
   return state.labels[id] ?? null;
 }
 
+/** The badge again after the popup read a conversation (or marked one unread). */
+function showReadHere() {
+  return serial(async () => {
+    const settings = await loadSettings();
+    const state = await loadState(settings);
+    if (state.checks) await showBadge(lessReadHere(state.unreadTotal ?? null, await loadReadHere()));
+  });
+}
+
 let checking = null;
 
 /** One check: the changes since the last token (all pages of them), then apply. */
@@ -176,7 +189,7 @@ function check() {
       else closeLive();
     } catch (error) {
       const state = await loadState(settings);
-      await showBadge(state.unreadTotal ?? null, { stale: explain(error, { cached: true }).text });
+      await showBadge(lessReadHere(state.unreadTotal ?? null, await loadReadHere()), { stale: explain(error, { cached: true }).text });
     }
   })().finally(() => { checking = null; });
   return checking;
@@ -248,6 +261,7 @@ chrome.runtime.onMessage.addListener((message, _sender, respond) => {
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local") return;
+  if (marksChanged(changes)) showReadHere();
   if ("refreshSeconds" in changes) schedule();
   if ("proxyUrl" in changes || "token" in changes || "push" in changes) {
     closeLive();

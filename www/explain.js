@@ -13,9 +13,15 @@ function waitText(seconds) {
   return `${Math.floor((seconds + 1800) / 3600)} h`;
 }
 
+/** For an https:// URL to this computer: a proxy here speaks plain http. */
+function httpsHint(url) {
+  return /^https:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/i.test(url ?? "") ? ` (a proxy on this computer speaks http://, not https://)` : "";
+}
+
 /**
  * `{ kind, text }` for an `InboxError`-like value (`code`, `field`, `retryAfter`, `message`).
- * `kind` is one of setup, broken, offline, auth, origin, limited, other.
+ * `kind` is one of setup, broken, offline, auth, origin, limited, other. What diagnose.js
+ * finds at the proxy URL (NOT_ANSWERING, NO_ANSWER, NOT_READABLE) carries the `url`.
  */
 export function explain(error, { cached = false } = {}) {
   const code = typeof error?.code === "string" ? error.code : "";
@@ -28,6 +34,12 @@ export function explain(error, { cached = false } = {}) {
     case "NETWORK_ERROR":
     case "UNAVAILABLE":
       return { kind: "offline", text: cached ? "Offline: the proxy cannot be reached. Showing what was loaded before." : "Offline: the proxy cannot be reached. Check your connection and try again." };
+    case "NOT_ANSWERING":
+      return { kind: "offline", text: `Nothing answers at ${error.url}: check your connection, and the proxy URL in the options${httpsHint(error.url)}.${cached ? " Showing what was loaded before." : ""}` };
+    case "NO_ANSWER":
+      return { kind: "offline", text: `No answer from ${error.url} within ${error.seconds} s: check the proxy URL in the options${httpsHint(error.url)}.${cached ? " Showing what was loaded before." : ""}` };
+    case "NOT_READABLE":
+      return { kind: "origin", text: `Something answers at ${error.url}, but not as a linkedin-inbox proxy that allows this extension: check the proxy URL in the options, or ask the proxy's operator to add this extension's origin.` };
     case "UNAUTHORIZED":
       return { kind: "auth", text: "Bad token: the proxy does not know this client token." };
     case "ORIGIN_NOT_ALLOWED":

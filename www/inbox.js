@@ -3,6 +3,7 @@
 import { accountMarker } from "./accounts.js";
 import { isUnread } from "./changes.js";
 import { avatarColour, fullDate, initials, relativeTime, usablePicture } from "./format.js";
+import { matchRanges, matchesAll } from "./search.js";
 
 function oneAvatar(participant, now, className = "avatar") {
   const box = document.createElement("span");
@@ -38,22 +39,19 @@ export function avatar(participants, now = Date.now()) {
   return group;
 }
 
-/** `value` as text nodes, each case-insensitive occurrence of `query` inside a <mark>. */
+/** `value` as text nodes, each part the search's rule matches (search.js) inside a <mark>. */
 export function highlighted(value, query) {
   const text = value ?? "";
-  const needle = (query ?? "").trim().toLowerCase();
-  if (needle.length === 0) return [document.createTextNode(text)];
   const parts = [];
-  const lower = text.toLowerCase();
   let at = 0;
-  for (let found = lower.indexOf(needle); found >= 0 && needle.length; found = lower.indexOf(needle, at)) {
-    if (found > at) parts.push(document.createTextNode(text.slice(at, found)));
+  for (const [start, end] of matchRanges(text, query)) {
+    if (start > at) parts.push(document.createTextNode(text.slice(at, start)));
     const mark = document.createElement("mark");
-    mark.textContent = text.slice(found, found + needle.length);
+    mark.textContent = text.slice(start, end);
     parts.push(mark);
-    at = found + needle.length;
+    at = end;
   }
-  if (at < text.length) parts.push(document.createTextNode(text.slice(at)));
+  if (at < text.length || !parts.length) parts.push(document.createTextNode(text.slice(at)));
   return parts;
 }
 
@@ -88,12 +86,9 @@ export function participantNames(conversation) {
 }
 
 
-/** Whether a cached conversation matches what the user typed (names, headline, preview). */
+/** Whether a cached conversation matches what the user typed (names, headline, preview), by search.js's rule. */
 export function matches(conversation, query) {
-  const needle = query.trim().toLowerCase();
-  if (!needle) return true;
-  const haystack = [participantNames(conversation), conversation.participants?.[0]?.headline ?? "", preview(conversation)].join("\n").toLowerCase();
-  return haystack.includes(needle);
+  return matchesAll([participantNames(conversation), conversation.participants?.[0]?.headline ?? "", preview(conversation)], query);
 }
 
 /**

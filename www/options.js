@@ -3,8 +3,9 @@
 // a time limit, without the wasm (explain.js); the badge's notifications and check period; the
 // accounts the proxy reports for this client (GET /v1/accounts).
 import { accountLook, accountMarker, accountsFrom, budgetText, fetchAccounts } from "./accounts.js";
+import { NOT_ANSWERING, NO_ANSWER, diagnose } from "./diagnose.js";
 import { explain } from "./explain.js";
-import { DEFAULT_REFRESH_SECONDS, IN_EXTENSION, loadSettings, saveSettings } from "./settings.js";
+import { DEFAULT_REFRESH_SECONDS, IN_EXTENSION, loadSettings, proxyBase, saveSettings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
 const TEST_TIMEOUT_MS = 8000;
@@ -42,7 +43,7 @@ function proxyUrlFrom(typed) {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
     return { error: "The proxy URL must start with https:// (http:// only for a proxy on this computer: localhost or 127.0.0.1)." };
   }
-  return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, "") };
+  return { url: proxyBase(`${url.origin}${url.pathname}`) };
 }
 
 /**
@@ -172,10 +173,13 @@ async function testConnection() {
 
 /** [kind, text] for what the proxy at `proxyUrl` answers. */
 async function probe({ proxyUrl, token }) {
-  const seconds = TEST_TIMEOUT_MS / 1000;
-  const unreachable = (error) => error?.name === "TimeoutError"
-    ? ["error", `No answer within ${seconds} s from ${proxyUrl}. Check the URL and that the proxy is running.`]
-    : ["error", `Unreachable: nothing answers at ${proxyUrl}. Check the URL and that the proxy is running.`];
+  // What is at the URL when nothing readable came back: the popup's words (diagnose.js, explain.js).
+  const unreachable = async (error) => {
+    const found = error?.name === "TimeoutError"
+      ? { code: NO_ANSWER, url: proxyUrl, seconds: TEST_TIMEOUT_MS / 1000 }
+      : await diagnose(proxyUrl) ?? { code: NOT_ANSWERING, url: proxyUrl };
+    return ["error", explain(found).text];
+  };
   let health;
   try {
     health = await fetchWithin(`${proxyUrl}/health`);

@@ -3,16 +3,20 @@
 // (explain.js) need none of it.
 import { accountLook, fetchAccounts, severalAccounts, switcherText } from "./accounts.js";
 import { mergeChanged, sumTotals } from "./changes.js";
+import { diagnose } from "./diagnose.js";
 import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
 import { updatedAgo } from "./format.js";
 import { conversationRow, ensureActiveRow, isUnread, listKeyboard, matches, setActiveRow, skeletonRows } from "./inbox.js";
-import { IN_EXTENSION, loadCachedAccounts, loadCachedInbox, loadSettings, markReadInCache, saveCachedAccounts, saveCachedInbox } from "./settings.js";
+import { applyReadHere, lessReadHere, loadReadHere, saveReadHere } from "./read-here.js";
+import { ReadState } from "./read-state.js";
+import { IN_EXTENSION, loadCachedAccounts, loadCachedInbox, loadSettings, saveCachedAccounts, saveCachedInbox } from "./settings.js";
 import { ReplyBox } from "./reply.js";
+import { SearchBox } from "./search-box.js";
 import { ThreadView } from "./thread.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 20;
-const SEARCH_PAUSE_MS = 300, SEARCH_MIN_CHARS = 2;
+const LIST_PATIENCE_MS = 5000;
 const api = () => import("./api.js").catch((cause) => {
   throw Object.assign(new Error(`the core did not load: ${cause?.message ?? cause}`), { code: CORE_MISSING });
 });
@@ -23,7 +27,7 @@ const api = () => import("./api.js").catch((cause) => {
 const state = {
   filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
   client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
-  accounts: null, account: "all", items: [], accountOf: new Map(), clients: new Map(), settings: null,
+  accounts: null, account: "all", items: [], accountOf: new Map(), clients: new Map(), settings: null, marks: {},
 };
 
 // The proxy client, as a promise from the start: a cached row clicked before the settings are
@@ -46,7 +50,7 @@ const reply = new ReplyBox({
   text: $("reply-text"),
   send: $("reply-send"),
   thread,
-  onSent: (conversation, message) => sentIn(conversation, message),
+  onSent: (conversation, message) => reads.sentIn(conversation, message),
   onError: (error) => notify($("thread-notice"), error, {
     fallback: ["UPSTREAM_ERROR", "MALFORMED_RESPONSE"].includes(error?.code)
       ? "No clear answer from LinkedIn: the message may have been sent. Retry looks there first, so it is never sent twice."
@@ -67,7 +71,7 @@ function notify(element, error, { cached = hasRows(), fallback = null } = {}) {
     const text = kind === "other" && fallback && !["NOT_SUPPORTED", "IDEMPOTENCY_KEY_REUSED", "INVALID_INPUT"].includes(error?.code) ? fallback : explained.text;
     element.replaceChildren(text);
     element.dataset.kind = kind;
-    if (kind === "auth" || kind === "origin" || kind === "setup") {
+    if (kind === "auth" || kind === "origin" || kind === "setup" || error?.url) {
       const link = document.createElement("a");
       link.href = "options.html";
       link.target = "_blank";
@@ -136,8 +140,8 @@ function openConversation(conversation) {
   $("thread-title").focus();
   reply.reset(conversation);
   const wasUnread = isUnread(conversation);
-  if (wasUnread) markRead(conversation);
-  showMarkButton(conversation);
+  if (wasUnread) reads.markRead(conversation);
+  reads.showButton(conversation);
   // Opening reads it here; on LinkedIn only when the user turned that on in the options.
   if (wasUnread && state.markReadOnOpen) {
     clientFor(conversation).then((client) => client.markRead(conversation.id)).then(pokeBackground).catch((error) => notify($("thread-notice"), error));
@@ -146,90 +150,19 @@ function openConversation(conversation) {
   thread.open(clientFor(conversation), conversation);
 }
 
-/** "Mark unread" / "Mark read": the conversation's read state on LinkedIn. */
-function showMarkButton(conversation) {
-  const button = $("thread-mark");
-  button.textContent = isUnread(conversation) ? "Mark read" : "Mark unread";
-  button.hidden = false;
-  button.disabled = false;
-}
+const reads = new ReadState({ row, clientFor, notify, poke: pokeBackground, thread, state, onMarks: () => showAccounts() });
 
-async function toggleRead() {
-  const conversation = thread.conversation;
-  if (!conversation) return;
-  const read = isUnread(conversation);
-  const button = $("thread-mark");
-  const here = () => thread.conversation?.id === conversation.id;
-  button.disabled = true;
-  try {
-    const client = await clientFor(conversation);
-    await (read ? client.markRead(conversation.id) : client.markUnread(conversation.id));
-    if (read) markRead(conversation);
-    else markUnread(conversation);
-    pokeBackground();
-    // Another thread may be open by now: its button keeps its own state.
-    if (here()) {
-      showMarkButton(conversation);
-      $("thread-notice").hidden = true;
-    }
-  } catch (error) {
-    if (here()) notify($("thread-notice"), error);
-  } finally {
-    if (here()) button.disabled = false;
-  }
+/**
+ * The proxy's page `items` with the conversations read here shown read (read-here.js); in the
+ * Unread view those leave the list.
+ */
+async function readHere(items) {
+  const marks = await loadReadHere();
+  if (applyReadHere(items, marks)) await saveReadHere(marks);
+  state.marks = marks;
+  return items;
 }
-
-/** Replaces a conversation's row (and its copy in the cached inbox) after a local change. */
-function updateRow(conversation) {
-  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
-  if (shown) {
-    const fresh = row(conversation);
-    fresh.firstChild.tabIndex = shown.tabIndex;
-    shown.parentElement.replaceWith(fresh);
-  }
-  const cached = state.cached?.items?.find((c) => c.id === conversation.id);
-  if (cached && cached !== conversation) Object.assign(cached, conversation);
-  if (state.cached) saveCachedInbox(state.cached);
-}
-
-function markUnread(conversation) {
-  conversation.isRead = false;
-  conversation.unreadCount = Math.max(1, conversation.unreadCount ?? 0);
-  updateRow(conversation);
-}
-
-/** A message sent from here: its conversation's latest, at the top of the inbox. */
-function sentIn(conversation, message) {
-  conversation.latestMessage = { id: message.id, text: message.text, sentAt: message.sentAt, senderName: message.sender?.name ?? null, fromSelf: true, hasAttachment: false };
-  conversation.lastActivityAt = message.sentAt;
-  conversation.isRead = true;
-  conversation.unreadCount = 0;
-  updateRow(conversation);
-  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id)?.parentElement;
-  if (shown) $("conversations").prepend(shown);
-  state.items = [conversation, ...state.items.filter((c) => c.id !== conversation.id)];
-  pokeBackground();
-  if (state.cached?.items) {
-    const index = state.cached.items.findIndex((c) => c.id === conversation.id);
-    if (index > 0) state.cached.items.unshift(...state.cached.items.splice(index, 1));
-    saveCachedInbox(state.cached);
-  }
-}
-
-/** An opened conversation is read: its row and the cached inbox say so at once. */
-function markRead(conversation) {
-  conversation.isRead = true;
-  conversation.unreadCount = 0;
-  const shown = [...document.querySelectorAll("button.conversation")].find((b) => b.dataset.id === conversation.id);
-  if (shown) {
-    const fresh = row(conversation);
-    fresh.firstChild.tabIndex = shown.tabIndex;
-    shown.parentElement.replaceWith(fresh);
-  }
-  const cached = state.cached?.items?.find((c) => c.id === conversation.id);
-  if (cached) Object.assign(cached, { isRead: true, unreadCount: 0 });
-  markReadInCache(conversation.id);
-}
+const inView = (items) => (state.filter === "unread" ? items.filter(isUnread) : items);
 
 function backToInbox() {
   $("thread-view").hidden = true;
@@ -271,6 +204,7 @@ function resetWalker(walker = null) {
 }
 
 function emptyText() {
+  if (state.typed && state.searching) return "Searching…";
   if (state.typed) return `No conversations match “${state.typed}”.`;
   if (state.filter === "unread") return "No unread conversations.";
   return "No conversations yet.";
@@ -309,8 +243,10 @@ function showAccounts() {
   $("inbox-heading").classList.toggle("visually-hidden", shown);
   if (!shown) return;
   if (state.account !== "all" && !state.accounts.some((a) => a.id === state.account)) state.account = "all";
-  const entries = [["all", "All accounts", sumTotals(Object.fromEntries(state.accounts.map((a) => [a.id, a.unreadTotal])))],
-    ...state.accounts.map((a) => [a.id, a.label, a.unreadTotal])];
+  // The proxy's counts, less the conversations read here (read-here.js).
+  const unread = (a) => lessReadHere(a.unreadTotal, state.marks, a.id);
+  const entries = [["all", "All accounts", sumTotals(Object.fromEntries(state.accounts.map((a) => [a.id, unread(a)])))],
+    ...state.accounts.map((a) => [a.id, a.label, unread(a)])];
   const select = $("account");
   const options = entries.map(([id, label, unread]) => {
     const option = [...select.options].find((o) => o.value === id) ?? document.createElement("option");
@@ -359,7 +295,7 @@ function applyChanges({ totals = {}, conversations = [], reset = false }) {
   if (state.accounts) {
     for (const account of state.accounts) if (account.id in totals) account.unreadTotal = totals[account.id];
     saveCachedAccounts(state.accounts);
-    showAccounts();
+    loadReadHere().then((marks) => { state.marks = marks; showAccounts(); });
   }
   if (reset) {
     refresh();
@@ -397,21 +333,32 @@ function abortList() {
 }
 
 /**
- * A browser hides why a cross-origin request failed: when the proxy answers an opaque probe,
- * the failure was its refusal of this origin (CORS), not the network.
+ * A failed list request that brought no readable answer: what is at the proxy URL
+ * (diagnose.js: nothing, another server or a refusal, no answer in time) says more. When the
+ * proxy's /health answers this page but the list did not, the proxy refused this client's
+ * request from this origin (its CORS answer is per client).
  */
-async function refusalOrError(error) {
+async function diagnosed(error) {
   if (error?.code !== "NETWORK_ERROR" || !state.proxyUrl) return error;
-  try {
-    await fetch(`${state.proxyUrl}/health`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(3000) });
-    return { code: "ORIGIN_NOT_ALLOWED" };
-  } catch {
-    return error;
-  }
+  return (await diagnose(state.proxyUrl)) ?? { code: "ORIGIN_NOT_ALLOWED" };
+}
+
+/**
+ * A list request without an answer after LIST_PATIENCE_MS: when /health does not answer either
+ * (an https:// URL to a plain http port waits about 30 s), it is given up and explained.
+ */
+function watchList(generation) {
+  return setTimeout(async () => {
+    const found = await diagnose(state.proxyUrl);
+    if (!found || generation !== state.generation) return;
+    state.gaveUp = found;
+    abortList();
+  }, LIST_PATIENCE_MS);
 }
 
 async function refresh() {
   const generation = ++state.generation;
+  let watchdog;
   const list = $("conversations");
   if (!list.children.length) list.replaceChildren(...skeletonRows(6));
   list.setAttribute("aria-busy", "true");
@@ -419,10 +366,14 @@ async function refresh() {
   try {
     const client = await state.client;
     const { PageWalker } = await api();
+    state.gaveUp = null;
+    watchdog = watchList(generation);
     const page = await client.listConversations(query());
+    await readHere(withAccounts(page.items));
     if (generation !== state.generation) return;
     resetWalker(new PageWalker());
-    render(withAccounts(state.walker.accept(page)), { append: false });
+    render(inView(withAccounts(state.walker.accept(page))), { append: false });
+    if (state.keywords) search.answered($("conversations").querySelectorAll(".conversation").length, { more: !state.walker.done, total: page.total });
     clearNotice();
     state.failed = false;
     document.body.dataset.state = "ready";
@@ -433,12 +384,14 @@ async function refresh() {
       showUpdated();
     }
   } catch (error) {
-    const explained = await refusalOrError(error);
+    const explained = state.gaveUp ?? await diagnosed(error);
     if (generation !== state.generation) return;
     if (list.querySelector(".skeleton")) list.replaceChildren();
     state.failed = true;
+    state.searching = false;
     notify($("notice"), explained);
   } finally {
+    clearTimeout(watchdog);
     if (generation === state.generation) {
       list.setAttribute("aria-busy", "false");
       $("refresh").disabled = false;
@@ -454,8 +407,9 @@ async function loadMore() {
   try {
     const client = await state.client;
     const page = await client.listConversations(query({ cursor: state.walker.cursor }));
+    await readHere(withAccounts(page.items));
     if (generation !== state.generation) return;
-    render(withAccounts(state.walker.accept(page)), { append: true });
+    render(inView(withAccounts(state.walker.accept(page))), { append: true });
   } catch (error) {
     if (generation === state.generation) {
       state.failed = true;
@@ -479,14 +433,26 @@ function selectTab(filter) {
   refresh();
 }
 
-/** The cached inbox filtered by what is typed, at once (before the proxy answers). */
+/** The cached inbox filtered by what is typed, at once (before the proxy answers); returns how many match. */
 function filterCached() {
   const items = (state.cached?.items ?? []).filter((c) => (state.filter !== "unread" || isUnread(c))
     && (state.account === "all" || c.account === state.account) && matches(c, state.typed));
   resetWalker();
   render(items, { append: false });
   showPaging();
+  return items.length;
 }
+
+const search = new SearchBox({
+  input: $("search"), status: $("search-status"), state, filterCached,
+  ask: () => { abortList(); resetWalker(); refresh(); },
+  cancel: () => {
+    abortList();
+    state.generation++;
+    $("conversations").setAttribute("aria-busy", "false");
+    $("refresh").disabled = false;
+  },
+});
 
 function wire() {
   $("tab-all").addEventListener("click", () => selectTab("all"));
@@ -498,35 +464,9 @@ function wire() {
     selectTab(next);
     $(`tab-${next}`).focus();
   });
-  let pause;
-  $("search").addEventListener("input", (event) => {
-    const typed = event.target.value.trim();
-    if (typed === state.typed) return;
-    clearTimeout(pause);
-    state.typed = typed;
-    filterCached();
-    const keywords = state.typed.length >= SEARCH_MIN_CHARS ? state.typed : "";
-    // One character filters the cached inbox only; the same keywords ask nothing new.
-    if (keywords === state.keywords && state.typed) return;
-    if (!keywords && state.typed) {
-      abortList();
-      state.generation++;
-      state.keywords = "";
-      $("conversations").setAttribute("aria-busy", "false");
-      $("refresh").disabled = false;
-      return;
-    }
-    pause = setTimeout(() => {
-      state.keywords = keywords;
-      abortList();
-      resetWalker();
-      refresh();
-    }, keywords ? SEARCH_PAUSE_MS : 0);
-  });
   $("load-more").addEventListener("click", loadMore);
   $("refresh").addEventListener("click", () => { abortList(); refresh(); });
   $("back").addEventListener("click", backToInbox);
-  $("thread-mark").addEventListener("click", toggleRead);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const typing = event.target.matches?.("input, textarea, select");
@@ -569,6 +509,8 @@ async function start() {
     document.body.dataset.state = "cached";
   }
   const settings = await loadSettings();
+  state.marks = await loadReadHere();
+  showAccounts();
   if (!settings.proxyUrl || !settings.token) {
     state.clientSettled.reject({ code: SETUP_NEEDED });
     state.failed = true;

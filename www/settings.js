@@ -11,6 +11,12 @@ export const IN_EXTENSION = !!ext;
 export const DEFAULT_REFRESH_SECONDS = 60;
 
 /**
+ * The proxy's base URL: without a trailing `/` or `/v1` (the routes add `/v1/…` themselves: a
+ * base ending in `/v1` asked `/v1/v1/conversations`, which no proxy answers).
+ */
+export const proxyBase = (url) => (url ?? "").trim().replace(/\/+$/, "").replace(/\/v1$/i, "");
+
+/**
  * `{ proxyUrl, token, markReadOnOpen, notify, refreshSeconds, push }`. `notify`: a notification
  * for each new incoming message (off unless the user turns it on); `refreshSeconds`: the badge's
  * check period; `push`: the proxy's push channel between checks (on unless `push: false` is
@@ -21,7 +27,7 @@ export async function loadSettings() {
     const stored = await ext.storage.local.get(["proxyUrl", "token", "markReadOnOpen", "notify", "refreshSeconds", "push"]);
     const refreshSeconds = Number(stored.refreshSeconds);
     return {
-      proxyUrl: stored.proxyUrl ?? "", token: stored.token ?? "", markReadOnOpen: stored.markReadOnOpen === true, notify: stored.notify === true,
+      proxyUrl: proxyBase(stored.proxyUrl), token: stored.token ?? "", markReadOnOpen: stored.markReadOnOpen === true, notify: stored.notify === true,
       refreshSeconds: Number.isFinite(refreshSeconds) && refreshSeconds > 0 ? refreshSeconds : DEFAULT_REFRESH_SECONDS,
       push: stored.push !== false,
     };

@@ -2,6 +2,7 @@
 // provider sandbox: lists, threads, search, keyboard, focus, caches (harness.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { matchesAll } from "../search.js";
 import { ALEX, CS_ONLY, EXT, LK_ONLY, PRIYA, activeId, answerPermissionPrompt, expectedNames, names, startEnvironment, until } from "./harness.mjs";
 
 let env;
@@ -31,7 +32,7 @@ test("options: save, test connection with a good and a bad token, a dead port", 
   assert.match(await page.textContent("#status"), /Bad token/);
   await page.fill("#proxy-url", "http://127.0.0.1:9");
   await page.click("#test");
-  await page.waitForFunction(() => /Unreachable/.test(document.getElementById("status").textContent));
+  await page.waitForFunction(() => /^Nothing answers at http:\/\/127\.0\.0\.1:9:/.test(document.getElementById("status").textContent));
   await page.close();
 });
 
@@ -103,7 +104,7 @@ test("options: a non-JSON answer and an answer that never comes end the test wit
     await page.evaluate(() => { window.__started = Date.now(); });
     await page.click("#test");
     await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, { timeout: 15000 });
-    assert.match(await page.textContent("#status"), /No answer within 8 s/);
+    assert.match(await page.textContent("#status"), /^No answer from http:\/\/127\.0\.0\.1:\d+ within 8 s/);
     assert.equal(await page.isDisabled("#test"), false, "the button works again");
     await page.close();
   } finally {
@@ -168,10 +169,10 @@ test("search: the cached inbox filters as one types; a newer query aborts the re
     await new Promise((r) => setTimeout(r, 1500));
     await route.continue().catch(() => {});
   });
-  // What the row shows: names, headline, preview.
-  const shownText = (c) => [c.participants.map((p) => p.name).join(", "), c.participants[0]?.headline ?? "",
-    (c.latestMessage?.fromSelf ? "You: " : "") + (c.latestMessage?.text || (c.latestMessage?.hasAttachment ? "Sent an attachment" : "—"))].join("\n").toLowerCase();
-  const cachedMatching = (q) => cached.filter((c) => shownText(c).includes(q.toLowerCase())).map((c) => c.participants.map((p) => p.name).join(", "));
+  // What the row shows (names, headline, preview), filtered by the search's rule (search.js).
+  const shown = (c) => [c.participants.map((p) => p.name).join(", "), c.participants[0]?.headline ?? "",
+    (c.latestMessage?.fromSelf ? "You: " : "") + (c.latestMessage?.text || (c.latestMessage?.hasAttachment ? "Sent an attachment" : "—"))];
+  const cachedMatching = (q) => cached.filter((c) => matchesAll(shown(c), q)).map((c) => c.participants.map((p) => p.name).join(", "));
   await page.type("#search", word.slice(0, 1));
   assert.deepEqual(await names(page), cachedMatching(word.slice(0, 1)), "filtered at once from the cache");
   await new Promise((r) => setTimeout(r, 500));

@@ -61,7 +61,7 @@ test("offline with a cached inbox, then without one; a thread read before opens 
   const offline = await env.openPopup();
   const shown = await notice(offline);
   assert.equal(shown.kind, "offline");
-  assert.match(shown.text, /Offline.*Showing what was loaded before/);
+  assert.match(shown.text, /^Nothing answers at http:\/\/127\.0\.0\.1:9:.*Showing what was loaded before/);
   assert.deepEqual((await offline.$$eval(".conversation", (els) => els.map((e) => e.dataset.id))), ids, "cached conversations stay visible");
   await assertAccessible(offline, "offline with cache");
   await offline.click(`.conversation[data-id="${ids[0]}"]`);
@@ -82,6 +82,8 @@ test("offline with a cached inbox, then without one; a thread read before opens 
   const bare = await notice(empty);
   assert.equal(bare.kind, "offline");
   assert.doesNotMatch(bare.text, /loaded before/, "nothing cached, nothing claimed");
+  assert.match(bare.text, /^Nothing answers at http:\/\/127\.0\.0\.1:9: check your connection, and the proxy URL in the options\./);
+  assert.equal(bare.link, "options.html", "a link to the options, where the URL is set");
   assert.equal((await names(empty)).length, 0);
   await assertAccessible(empty, "offline without cache");
   await empty.close();
