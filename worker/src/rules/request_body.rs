@@ -1,7 +1,8 @@
 //! What a write route reads as its body: JSON (`application/json`, UTF-8), not encoded, at
 //! most [`MAX_BODY_BYTES`]. Refusals happen before anything is sent or recorded: 415 for
-//! another type or an encoding, 413 over the cap (even for a chunked body, which the runtime
-//! side stops reading at the cap), 400 for bytes that are not UTF-8.
+//! another type or an encoding, 413 over the cap (even for a chunked body: the edge keeps no
+//! more than the cap and drops what follows, `edge/body_reader.rs`), 400 for bytes that are
+//! not UTF-8.
 
 use linkedin_inbox::{ErrorCode, ServedError};
 
