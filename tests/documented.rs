@@ -3,6 +3,9 @@
 //! ConnectSafely's examples are in `documented_connectsafely.rs`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod documented_fixture;
+
+use documented_fixture::documented;
 use linkedin_inbox::{
     message_id, parse_iso8601, ApiKey, ConversationQuery, Cursor, Draft, ErrorCode, HttpResponse,
     Linkup, LoginToken, MessagePage, MessageQuery,
@@ -15,14 +18,6 @@ const BASE: &str = "http://127.0.0.1:9";
 const V1_THREAD: &str = "2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==";
 const V1_URN: &str = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o,2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==)";
 const PROFILE: &str = "https://www.linkedin.com/in/jane-doe-42/";
-
-fn documented(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/documented/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn ok(body: &Value) -> HttpResponse {
     HttpResponse::new(200, body.to_string())

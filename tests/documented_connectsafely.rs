@@ -2,6 +2,9 @@
 //! its `SOURCES.md`) through the core's public parsers, with both forms of every disputed field.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod documented_fixture;
+
+use documented_fixture::documented;
 use linkedin_inbox::{
     merge_messages, message_id, ApiKey, ConnectSafely, ConversationQuery, Cursor, Draft, Error,
     ErrorCode, HttpResponse, MessageQuery,
@@ -11,14 +14,6 @@ use serde_json::{json, Value};
 
 const THREAD: &str = "2-NzkzMDFlNzAtZjU2OS00MjIwLWE2ZDctYzZkMWE1ZDljZDAyXzEwMA==";
 const PROFILE: &str = "https://www.linkedin.com/in/john-doe-123/";
-
-fn documented(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/documented/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn respond(status: u16, body: &Value) -> HttpResponse {
     HttpResponse::new(status, body.to_string())

@@ -3,6 +3,9 @@
 //! answers are in `documented.rs` and `documented_connectsafely.rs`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod documented_fixture;
+
+use documented_fixture::documented;
 use linkedin_inbox::{ApiKey, ConnectSafely, Country, Draft, ErrorCode, Linkup, LoginToken};
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -13,14 +16,6 @@ const PROFILE: &str = "https://www.linkedin.com/in/john-doe-123/";
 const V1_URN: &str = "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAADxnv0oB_dN-NfpvEBlsVPU_W1omM-Xu24o,2-OTFjNWU3YWMtN2IwNi00ZWUwLWE1YzYtNTg4OGNkMGU2ZGRhXzAxMw==)";
 /// The conversation of ConnectSafely's mark-seen example, bare and as its URN.
 const CS_THREAD: &str = "2-NzkzMDFlNzAtZjU2OS00MjIwLWE2ZDctYzZkMWE1ZDljZDAyXzEwMA==";
-
-fn documented(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/documented/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn lk_v1() -> Linkup {
     Linkup::with_base_url(ApiKey::new("lk-key"), LoginToken::new("li-at"), BASE).unwrap()

@@ -148,36 +148,38 @@ async fn each_account(
         _ => Ok(Response::empty()?.with_status(204)),
     }
 }
+/// A send as the account's gate takes it, checked before anything is looked up or recorded:
+/// the body (415, 413, 400), the `Idempotency-Key` and the draft `draft` reads from the body;
+/// else the refusal.
+async fn send_request(
+    req: &mut Request,
+    draft: impl FnOnce(&str) -> Result<linkedin_inbox::Draft, Error>,
+) -> worker::Result<Result<String, Response>> {
+    let body = match json_text(req).await? {
+        Ok(body) => body,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
+    match key.and_then(|key| Ok((key, draft(&body)?))) {
+        Ok((key, draft)) => Ok(Ok(serde_json::to_string(&GateSend { key, draft })?)),
+        Err(refused) => Ok(Err(respond::core_error(&refused)?)),
+    }
+}
+
 /// `POST /v1/conversations/{conversationId}/messages` `{text, profileUrl?}` with an
 /// `Idempotency-Key`: a reply, sent at most once per key.
 pub async fn send_reply(mut req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let raw_id = ctx.param("conversationId").cloned().unwrap_or_default();
-    // The body first: a refused body costs no lookup of the conversation's account.
-    let body = match json_text(&mut req).await? {
-        Ok(body) => body,
+    // The request first: a refused one costs no lookup of the conversation's account.
+    let request = match send_request(&mut req, |body| query::reply_draft(&raw_id, body)).await? {
+        Ok(request) => request,
         Err(refusal) => return Ok(refusal),
     };
-    let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let request = key.and_then(|key| {
-        Ok(GateSend {
-            key,
-            draft: query::reply_draft(&raw_id, &body)?,
-        })
-    });
-    if let Err(refused) = &request {
-        return respond::core_error(refused);
-    }
     let account = match conversation_account(&ctx.env, &ctx.data, &req.url()?, &raw_id).await? {
         Ok(account) => account,
         Err(refusal) => return refusal,
     };
-    write(
-        &ctx,
-        account,
-        "/send",
-        request.map(|r| serde_json::to_string(&r)),
-    )
-    .await
+    forward_write(&ctx.env, &ctx.data, account, "/send", request).await
 }
 
 /// `POST /v1/messages` `{profileUrl, text}` with an `Idempotency-Key`: a message to a person
@@ -187,24 +189,10 @@ pub async fn send_new(mut req: Request, ctx: RouteContext<Call>) -> worker::Resu
         Ok(account) => account,
         Err(refusal) => return refusal,
     };
-    let body = match json_text(&mut req).await? {
-        Ok(body) => body,
-        Err(refusal) => return Ok(refusal),
-    };
-    let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
-    let request = key.and_then(|key| {
-        Ok(GateSend {
-            key,
-            draft: query::new_draft(&body)?,
-        })
-    });
-    write(
-        &ctx,
-        account,
-        "/send",
-        request.map(|r| serde_json::to_string(&r)),
-    )
-    .await
+    match send_request(&mut req, query::new_draft).await? {
+        Ok(request) => forward_write(&ctx.env, &ctx.data, account, "/send", request).await,
+        Err(refusal) => Ok(refusal),
+    }
 }
 
 /// `POST /v1/conversations/{conversationId}/read`

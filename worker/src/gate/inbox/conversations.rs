@@ -16,6 +16,21 @@ pub fn activity_key(conversation: &Conversation) -> i64 {
         .unwrap_or(0)
 }
 
+/// A conversation's latest message, from a message stored in it (pushed or sent here).
+fn latest_of(message: &Message, from_self: bool, has_attachment: bool) -> LatestMessage {
+    LatestMessage {
+        id: message.id.clone(),
+        backend_urn: None,
+        text: message.text.clone(),
+        sent_at: Some(message.sent_at),
+        sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+        sender_profile_url: message.sender.profile_url.clone(),
+        sender_urn: message.sender.urn.clone(),
+        from_self,
+        has_attachment,
+    }
+}
+
 /// What a conversation is found by: names, headlines and the latest message.
 pub(super) fn searchable(conversation: &Conversation) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -109,17 +124,8 @@ impl Inbox {
         };
         let newest = activity_key(&conversation) <= message.sent_at;
         if newest {
-            conversation.latest_message = Some(LatestMessage {
-                id: message.id.clone(),
-                backend_urn: None,
-                text: message.text.clone(),
-                sent_at: Some(message.sent_at),
-                sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
-                sender_profile_url: message.sender.profile_url.clone(),
-                sender_urn: message.sender.urn.clone(),
-                from_self: from_owner,
-                has_attachment: pushed.has_attachment,
-            });
+            conversation.latest_message =
+                Some(latest_of(message, from_owner, pushed.has_attachment));
             conversation.last_activity_at = Some(message.sent_at);
         }
         match (from_owner, newest) {
@@ -238,17 +244,7 @@ impl Inbox {
         let Some(mut conversation) = self.conversation(&message.conversation_id)? else {
             return Ok(());
         };
-        conversation.latest_message = Some(LatestMessage {
-            id: message.id.clone(),
-            backend_urn: None,
-            text: message.text.clone(),
-            sent_at: Some(message.sent_at),
-            sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
-            sender_profile_url: message.sender.profile_url.clone(),
-            sender_urn: message.sender.urn.clone(),
-            from_self: true,
-            has_attachment: false,
-        });
+        conversation.latest_message = Some(latest_of(message, true, false));
         conversation.last_activity_at = Some(message.sent_at);
         conversation.unread_count = 0;
         conversation.is_read = true;
