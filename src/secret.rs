@@ -45,6 +45,10 @@ secret!(
     ClientToken
 );
 secret!(
+    /// The secret a provider signs its webhooks with (HMAC key).
+    WebhookSecret
+);
+secret!(
     /// A LinkupAPI `login_token`: a LinkedIn session cookie, as sensitive as a password.
     LoginToken
 );
@@ -57,12 +61,15 @@ mod tests {
     fn debug_and_display_never_print_the_value() {
         let key = ApiKey::new("sk-live-123");
         let token = LoginToken::new("AQEDAR-cookie");
-        let printed = format!("{key} {key:?} {token} {token:?}");
+        let signing = WebhookSecret::new("whsec-abc");
+        let printed = format!("{key} {key:?} {token} {token:?} {signing} {signing:?}");
         assert!(!printed.contains("sk-live-123"));
         assert!(!printed.contains("AQEDAR"));
+        assert!(!printed.contains("whsec"));
         assert_eq!(
             printed,
-            "[redacted] ApiKey([redacted]) [redacted] LoginToken([redacted])"
+            "[redacted] ApiKey([redacted]) [redacted] LoginToken([redacted]) \
+             [redacted] WebhookSecret([redacted])"
         );
         assert_eq!(key.expose(), "sk-live-123");
     }

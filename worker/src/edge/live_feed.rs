@@ -62,7 +62,7 @@ pub async fn webhook(
         .find_map(|a| secret_of(a).map(|s| (a, s)));
     let secret = found
         .as_ref()
-        .map_or(NO_ACCOUNT_SECRET, |(_, secret)| secret.as_str());
+        .map_or(NO_ACCOUNT_SECRET, |(_, secret)| secret.expose());
     let headers = req.headers();
     let signed = match connectsafely {
         true => webhook::connectsafely_signed(

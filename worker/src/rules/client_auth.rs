@@ -77,7 +77,7 @@ pub fn account_digest(client: &Account) -> String {
         }
         (None, None, token) => {
             hasher.update(b"linkup-v1\0");
-            hasher.update(token.as_deref().unwrap_or_default().as_bytes());
+            hasher.update(token.as_ref().map_or("", |t| t.expose()).as_bytes());
         }
     }
     hasher.finalize()[..12]
@@ -90,6 +90,7 @@ pub fn account_digest(client: &Account) -> String {
 mod tests {
     use super::*;
     use crate::rules::settings::tests::config;
+    use linkedin_inbox::LoginToken;
 
     /// A client whose digest is that of `token`.
     fn entry(name: &str, token: &str, origins: &[&str]) -> Client {
@@ -111,7 +112,7 @@ mod tests {
             id: name.into(),
             label: name.into(),
             connectsafely_account_id: Some(format!("acct-{name}")),
-            linkup_login_token: Some(format!("li-{name}")),
+            linkup_login_token: Some(LoginToken::new(format!("li-{name}"))),
             linkup_account_id: None,
             linkup_country: None,
             list_via: None,
@@ -151,7 +152,7 @@ mod tests {
         assert_ne!(account_digest(&a), account_digest(&b));
         assert!(!account_digest(&a).contains("li-a") && account_digest(&a).len() == 24);
         let rotated = Account {
-            linkup_login_token: Some("li-rotated".into()),
+            linkup_login_token: Some(LoginToken::new("li-rotated")),
             ..account("a")
         };
         assert_eq!(
@@ -161,7 +162,7 @@ mod tests {
         );
         let linkup_only = |token: &str, v2: Option<&str>| Account {
             connectsafely_account_id: None,
-            linkup_login_token: v2.is_none().then(|| token.to_owned()),
+            linkup_login_token: v2.is_none().then(|| LoginToken::new(token)),
             linkup_account_id: v2.map(str::to_owned),
             ..account("c")
         };

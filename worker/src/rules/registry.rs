@@ -3,7 +3,7 @@
 //! account's provider fields at its top level (the single-account form). Two clients listing
 //! the same account id share its Durable Object, store and budget.
 
-use linkedin_inbox::Provider;
+use linkedin_inbox::{LoginToken, Provider, WebhookSecret};
 use serde::Deserialize;
 
 use crate::rules::settings::ConfigError;
@@ -74,7 +74,7 @@ pub struct Account {
     /// ConnectSafely account id, when the account uses ConnectSafely.
     pub connectsafely_account_id: Option<String>,
     /// LinkedIn session for LinkupAPI v1, when the account uses it.
-    pub linkup_login_token: Option<String>,
+    pub linkup_login_token: Option<LoginToken>,
     /// Account connected on LinkupAPI's side, for LinkupAPI v2 (instead of a login token).
     pub linkup_account_id: Option<String>,
     pub linkup_country: Option<String>,
@@ -83,9 +83,9 @@ pub struct Account {
     /// Which provider opens threads; by default LinkupAPI when configured.
     pub threads_via: Option<Provider>,
     /// Signs ConnectSafely's webhooks for this account.
-    pub connectsafely_webhook_secret: Option<String>,
+    pub connectsafely_webhook_secret: Option<WebhookSecret>,
     /// Signs LinkupAPI's webhooks for this account.
-    pub linkup_webhook_secret: Option<String>,
+    pub linkup_webhook_secret: Option<WebhookSecret>,
 }
 
 impl Account {
@@ -217,13 +217,16 @@ fn single_account(spec: &ClientSpec) -> Account {
         id: String::new(),
         label: spec.name.clone(),
         connectsafely_account_id: spec.connectsafely_account_id.clone(),
-        linkup_login_token: spec.linkup_login_token.clone(),
+        linkup_login_token: spec.linkup_login_token.clone().map(LoginToken::new),
         linkup_account_id: spec.linkup_account_id.clone(),
         linkup_country: spec.linkup_country.clone(),
         list_via: spec.list_via,
         threads_via: spec.threads_via,
-        connectsafely_webhook_secret: spec.connectsafely_webhook_secret.clone(),
-        linkup_webhook_secret: spec.linkup_webhook_secret.clone(),
+        connectsafely_webhook_secret: spec
+            .connectsafely_webhook_secret
+            .clone()
+            .map(WebhookSecret::new),
+        linkup_webhook_secret: spec.linkup_webhook_secret.clone().map(WebhookSecret::new),
     };
     // Opaque and stable: the account's digest (secret-free), the same for every client of it.
     account.id = crate::rules::client_auth::account_digest(&account);
@@ -235,13 +238,16 @@ fn account_of_spec(spec: &AccountSpec) -> Account {
         id: spec.id.clone(),
         label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
         connectsafely_account_id: spec.connectsafely_account_id.clone(),
-        linkup_login_token: spec.linkup_login_token.clone(),
+        linkup_login_token: spec.linkup_login_token.clone().map(LoginToken::new),
         linkup_account_id: spec.linkup_account_id.clone(),
         linkup_country: spec.linkup_country.clone(),
         list_via: spec.list_via,
         threads_via: spec.threads_via,
-        connectsafely_webhook_secret: spec.connectsafely_webhook_secret.clone(),
-        linkup_webhook_secret: spec.linkup_webhook_secret.clone(),
+        connectsafely_webhook_secret: spec
+            .connectsafely_webhook_secret
+            .clone()
+            .map(WebhookSecret::new),
+        linkup_webhook_secret: spec.linkup_webhook_secret.clone().map(WebhookSecret::new),
     }
 }
 
@@ -292,12 +298,22 @@ fn check_account(account: &Account) -> Result<(), String> {
     if account.label.trim().is_empty() || account.label.chars().count() > 80 {
         return Err("label must be 1 to 80 characters".into());
     }
-    let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-    if blank(&account.connectsafely_account_id)
-        || blank(&account.linkup_login_token)
-        || blank(&account.linkup_account_id)
-        || blank(&account.connectsafely_webhook_secret)
-        || blank(&account.linkup_webhook_secret)
+    let blank = |v: Option<&str>| v.is_some_and(|v| v.trim().is_empty());
+    if blank(account.connectsafely_account_id.as_deref())
+        || blank(account.linkup_login_token.as_ref().map(LoginToken::expose))
+        || blank(account.linkup_account_id.as_deref())
+        || blank(
+            account
+                .connectsafely_webhook_secret
+                .as_ref()
+                .map(WebhookSecret::expose),
+        )
+        || blank(
+            account
+                .linkup_webhook_secret
+                .as_ref()
+                .map(WebhookSecret::expose),
+        )
     {
         return Err("an account field is empty".into());
     }

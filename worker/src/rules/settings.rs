@@ -2,7 +2,7 @@
 //! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
 //! natively; `env.rs` plugs in the Workers `Env`.
 
-use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, LoginToken, Routes};
+use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Routes};
 
 use crate::rules::registry::{self, Account, Client};
 use crate::rules::request_limits::Rate;
@@ -179,8 +179,7 @@ impl Config {
         };
         let linkup = match (&client.linkup_login_token, &client.linkup_account_id) {
             (Some(token), None) => {
-                Linkup::with_base_url(key, LoginToken::new(token.clone()), &self.linkup_base_url)
-                    .map_err(failed)?
+                Linkup::with_base_url(key, token.clone(), &self.linkup_base_url).map_err(failed)?
             }
             (None, Some(account)) => {
                 Linkup::v2(key, account, &self.linkup_base_url).map_err(failed)?
