@@ -45,7 +45,7 @@ stage "core: unit + property tests" cargo test -p linkedin-inbox --tests
 stage "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
 stage "core: wasm32 build" cargo build -p linkedin-inbox --lib --target wasm32-unknown-unknown
 stage "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
-stage "sandbox: contract tests" cargo test -p linkedin-inbox-sandbox --tests
+stage "sandbox + doctor: contract tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor --tests
 stage "npm: tarball in node + chromium" bash scripts/test-npm.sh
 stage "worker: in workerd vs sandbox" bash scripts/test-worker.sh
 stage "popup: extension in chromium" bash scripts/test-popup.sh

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod contract;
 mod country;
 mod cursor;
 mod error;

@@ -75,6 +75,8 @@ pub struct Config {
     pub simulate: bool,
     /// Webhook targets registered at start (`--webhook`), restored by `/__sandbox/reset`.
     pub webhooks: Vec<WebhookTarget>,
+    /// Answers reshaped away from the documented shapes (`--drift a,b`; none by default).
+    pub drift: Vec<crate::drift::Drift>,
 }
 
 /// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
@@ -144,12 +146,13 @@ impl Default for Config {
             big_accounts: 1,
             simulate: false,
             webhooks: Vec::new(),
+            drift: Vec::new(),
         }
     }
 }
 
 /// Command line: `--port N --config FILE --seed N --daily-limit N --send-limit N --credits N --latency-ms N
-/// --connectsafely-seed serve|redirect --test-controls --simulate --webhook-secret S
+/// --connectsafely-seed serve|redirect --drift NAME,... --test-controls --simulate --webhook-secret S
 /// --webhook PROVIDER:ACCOUNT=URL --cors`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     let mut port: u16 = std::env::var("SANDBOX_PORT")
@@ -186,6 +189,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             | "--credits"
             | "--latency-ms"
             | "--connectsafely-seed"
+            | "--drift"
             | "--big-account"
             | "--big-accounts" => {
                 let value = iter
@@ -243,6 +247,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                     format!("--connectsafely-seed must be serve or redirect, got {value}")
                 })?
             }
+            "drift" => config.drift = crate::drift::Drift::parse_list(value)?,
             _ => unreachable!("every flag above is matched"),
         }
     }
@@ -320,5 +325,5 @@ fn check_webhooks(config: &mut Config) -> Result<(), String> {
 
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
-[--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--big-account N [--big-accounts K]] \
+[--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--drift NAME,...] [--big-account N [--big-accounts K]] \
 [--test-controls] [--simulate] [--webhook-secret S --webhook connectsafely|linkup:ACCOUNT=URL ...] [--cors]";

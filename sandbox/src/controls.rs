@@ -55,10 +55,11 @@ pub struct Settings {
     send_limit: Option<u32>,
     linkup_credits: Option<u64>,
     connectsafely_seed: Option<SeedMode>,
+    drift: Option<Vec<crate::drift::Drift>>,
 }
 
-/// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`), latency and the
-/// ConnectSafely seed mode at run time.
+/// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`), latency, the ConnectSafely
+/// seed mode and the drift switches (`drift`, replacing the list) at run time.
 pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let settings: Settings = match serde_json::from_slice(&body) {
         Ok(s) => s,
@@ -80,8 +81,11 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.connectsafely_seed {
         m.connectsafely_seed = v;
     }
+    if let Some(v) = settings.drift {
+        m.drift = v;
+    }
     json_response(
         200,
-        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed}),
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed, "drift": m.drift}),
     )
 }

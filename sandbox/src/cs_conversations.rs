@@ -18,8 +18,8 @@ use crate::respond::{cs_plain_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
 use crate::wire_successors::{
-    CsAccount, CsConversationList, CsListedConversation, CsPerson, CsThreadMessage,
-    CsThreadMessages,
+    CsAccount, CsConversationList, CsListedConversation, CsThreadMessage, CsThreadMessages,
+    CsThreadPerson,
 };
 
 const DEFAULT_CONVERSATIONS: usize = 20;
@@ -179,6 +179,7 @@ fn messages(call: &Resolved<'_>, conversation_urn: &str) -> Result<Response, Res
         .ok_or_else(|| cs_plain_error(404, "Conversation not found"))?;
     let (page, has_more) = conversation.messages_between(before, after, count);
     let body = CsThreadMessages {
+        success: true,
         messages: page
             .iter()
             .map(|m| CsThreadMessage::new(account, conversation, m))
@@ -186,7 +187,7 @@ fn messages(call: &Resolved<'_>, conversation_urn: &str) -> Result<Response, Res
         participants: conversation
             .participants
             .iter()
-            .map(CsPerson::new)
+            .map(CsThreadPerson::new)
             .collect(),
         has_more,
         cursor: page

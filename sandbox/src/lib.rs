@@ -23,6 +23,7 @@ mod cursor;
 mod data;
 mod delivery;
 mod doc_examples;
+pub mod drift;
 pub mod faults;
 mod iso_time;
 mod linkup;
@@ -106,7 +107,8 @@ pub fn router(config: Config) -> Router {
             );
     }
     let mut router = router
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, drift::reshape))
         .layer(middleware::from_fn(connection::drop_marked_answers))
         .layer(middleware::from_fn(access_log));
     if cors {

@@ -170,7 +170,11 @@ fn answer(
         status: "success",
         data: LinkupData {
             conversation_id: conversation.urn(),
-            profile_url: url.map(str::to_owned),
+            // The other member's profile: the documented answer always names it.
+            profile_url: Some(url.map_or_else(
+                || conversation.participants[0].vanity_url.clone(),
+                str::to_owned,
+            )),
             total_results: page.len(),
             total_other_member_message_count: conversation
                 .messages

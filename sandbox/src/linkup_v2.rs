@@ -243,7 +243,7 @@ fn get_conversation(call: &Call<'_>, params: &Map<String, Value>) -> Result<Resp
     })?;
     let (page, has_next_page) = conversation.messages_between(before, None, count as usize);
     let data = V2Conversation {
-        conversation_id: conversation.thread_id.clone(),
+        total_message_count: conversation.messages.len(),
         messages: page
             .iter()
             .map(|m| V2Message::new(account, conversation, m))
@@ -251,17 +251,14 @@ fn get_conversation(call: &Call<'_>, params: &Map<String, Value>) -> Result<Resp
         last_seen_message: conversation
             .last_seen_message
             .unwrap_or(conversation.is_read()),
-        last_seen_at: iso_ms(
-            conversation
-                .last_seen_at
-                .unwrap_or(conversation.last_read_at),
-        ),
+        last_seen_at: conversation
+            .last_seen_at
+            .unwrap_or(conversation.last_read_at),
         unread_count: conversation.unread_count,
         next_cursor: page
             .last()
             .filter(|_| has_next_page)
             .map(|m| m.timestamp.to_string()),
-        has_next_page,
     };
     call.succeed("get_conversation", credit_cost(count), data)
 }

@@ -38,6 +38,8 @@ pub struct Mutable {
     pub daily_limit: u32,
     pub linkup_credits: u64,
     pub connectsafely_seed: SeedMode,
+    /// Answers reshaped away from the documented shapes (`--drift`).
+    pub drift: Vec<crate::drift::Drift>,
     /// The accounts as sends and read-state changes left them.
     pub accounts: Vec<Arc<Account>>,
     /// Messages committed per send route.
@@ -216,6 +218,7 @@ impl Mutable {
             daily_limit: config.daily_limit,
             linkup_credits: config.linkup_credits,
             connectsafely_seed: config.connectsafely_seed,
+            drift: config.drift.clone(),
             accounts: accounts.to_vec(),
             sends: BTreeMap::new(),
             new_conversations: BTreeMap::new(),

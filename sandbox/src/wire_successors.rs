@@ -79,6 +79,27 @@ impl CsPerson {
     }
 }
 
+/// A participant as the thread answer documents it (no URL, no distance).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CsThreadPerson {
+    profile_id: String,
+    name: String,
+    headline: Option<String>,
+    profile_picture: Option<String>,
+}
+
+impl CsThreadPerson {
+    pub fn new(p: &Person) -> Self {
+        Self {
+            profile_id: p.profile_id.clone(),
+            name: p.name(),
+            headline: p.headline.clone(),
+            profile_picture: p.picture.clone(),
+        }
+    }
+}
+
 impl CsListedConversation {
     /// `position` in the account's list decides the time form: ISO at even, epoch ms at odd.
     pub fn new(account: &Account, c: &Conversation, position: usize) -> Self {
@@ -108,8 +129,9 @@ impl CsListedConversation {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CsThreadMessages {
+    pub success: bool,
     pub messages: Vec<CsThreadMessage>,
-    pub participants: Vec<CsPerson>,
+    pub participants: Vec<CsThreadPerson>,
     pub has_more: bool,
     pub cursor: Option<String>,
     pub note: &'static str,
@@ -164,7 +186,8 @@ pub struct LinkupInboxConversation {
     conversation_id: String,
     participant: LinkupParticipant,
     last_message: LinkupLastMessage,
-    unread: bool,
+    /// `0` or `1`, as every documented example shows.
+    unread: u32,
     #[serde(rename = "type")]
     kind: &'static str,
 }
@@ -181,7 +204,7 @@ pub struct LinkupParticipant {
 struct LinkupLastMessage {
     text: String,
     time: i64,
-    sender: String,
+    sender: LinkupParticipant,
 }
 
 impl LinkupParticipant {
@@ -211,9 +234,9 @@ impl LinkupInboxConversation {
             last_message: LinkupLastMessage {
                 text: last.text.clone(),
                 time: last.timestamp,
-                sender: sender(account, c, last).name(),
+                sender: LinkupParticipant::new(sender(account, c, last)),
             },
-            unread: c.unread_count > 0,
+            unread: u32::from(c.unread_count > 0),
             kind: MEMBER_TO_MEMBER,
         }
     }
@@ -247,7 +270,7 @@ pub struct V2InboxConversation {
     conversation_id: String,
     participant: LinkupParticipant,
     last_message: V2LastMessage,
-    unread: bool,
+    unread: u32,
     #[serde(rename = "type")]
     kind: &'static str,
 }
@@ -255,7 +278,7 @@ pub struct V2InboxConversation {
 #[derive(Serialize)]
 struct V2LastMessage {
     text: String,
-    time: String,
+    time: i64,
     sender: V2Sender,
 }
 
@@ -273,11 +296,11 @@ impl V2InboxConversation {
         let (other, last) = other_and_latest(c);
         let from = sender(account, c, last);
         Self {
-            conversation_id: c.thread_id.clone(),
+            conversation_id: c.urn(),
             participant: LinkupParticipant::new(other),
             last_message: V2LastMessage {
                 text: last.text.clone(),
-                time: iso_ms(last.timestamp),
+                time: last.timestamp,
                 sender: V2Sender {
                     name: from.name(),
                     headline: from.headline.clone(),
@@ -286,28 +309,29 @@ impl V2InboxConversation {
                     is_me: last.sender.is_none(),
                 },
             },
-            unread: c.unread_count > 0,
+            unread: u32::from(c.unread_count > 0),
             kind: MEMBER_TO_MEMBER,
         }
     }
 }
 
+/// `get_conversation`'s documented `data`: no `conversation_id`, no `has_next_page` (a
+/// `next_cursor` means there is more), epoch-ms times.
 #[derive(Serialize)]
 pub struct V2Conversation {
-    pub conversation_id: String,
-    pub messages: Vec<V2Message>,
-    pub last_seen_message: bool,
-    pub last_seen_at: String,
+    pub total_message_count: usize,
     pub unread_count: u32,
+    pub last_seen_message: bool,
+    pub last_seen_at: i64,
+    pub messages: Vec<V2Message>,
     pub next_cursor: Option<String>,
-    pub has_next_page: bool,
 }
 
 #[derive(Serialize)]
 pub struct V2Message {
     entity_urn: String,
     text: String,
-    timestamp: String,
+    timestamp: i64,
     sender: String,
     sender_info: V2SenderInfo,
     message_type: &'static str,
@@ -318,7 +342,6 @@ struct V2SenderInfo {
     first_name: String,
     last_name: String,
     profile_url: String,
-    urn: String,
 }
 
 impl V2Message {
@@ -327,13 +350,12 @@ impl V2Message {
         Self {
             entity_urn: m.urn.clone(),
             text: m.text.clone(),
-            timestamp: iso_ms(m.timestamp),
+            timestamp: m.timestamp,
             sender: from.name(),
             sender_info: V2SenderInfo {
                 first_name: from.first_name.clone(),
                 last_name: from.last_name.clone(),
                 profile_url: from.vanity_url.clone(),
-                urn: from.fsd_urn(),
             },
             message_type: m.kind,
         }

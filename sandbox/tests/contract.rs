@@ -72,14 +72,15 @@ fn conversation_curl_returns_the_documented_messages_byte_for_byte() {
 }
 
 #[test]
-fn profile_url_is_echoed_only_when_given() {
+fn profile_url_names_the_other_member_also_when_opened_by_id() {
     let sandbox = Sandbox::start();
     let doc = doc_fixture("linkup_200.json");
     let by_id =
         json!({"conversation_id": doc["data"]["conversation_id"], "login_token": TITOUAN_TOKEN});
     let (status, body) = sandbox.conversation(&by_id, Some(LINKUP_KEY));
     assert_eq!(status, 200);
-    assert!(body["data"].get("profile_url").is_none());
+    // The documented answer always names the profile (here: the documented member's).
+    assert_eq!(body["data"]["profile_url"], doc["data"]["profile_url"]);
     assert_eq!(
         body["data"]["messages"].as_array().unwrap().len(),
         10,

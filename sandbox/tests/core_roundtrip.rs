@@ -99,7 +99,8 @@ fn core_reads_threads_by_id_and_by_profile_url() {
         .unwrap();
     assert_eq!(page.items.len(), 63);
     assert_eq!(page.next_cursor, None);
-    assert_eq!(page.thread.profile_url, None);
+    // The documented answer names the other member's profile however the thread was opened.
+    assert_eq!(page.thread.profile_url.as_deref(), Some(DOC_PROFILE_URL));
 }
 
 #[test]

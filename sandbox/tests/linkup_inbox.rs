@@ -74,19 +74,19 @@ fn inbox_shape_matches_the_seed_and_walks_every_conversation_once() {
             (
                 &c["last_message"]["text"],
                 &c["last_message"]["time"],
-                &c["last_message"]["sender"]
+                &c["last_message"]["sender"]["name"]
             ),
             (&latest["text"], &latest["sentAt"], &latest["senderName"])
         );
-        assert_eq!(c["unread"], s["unreadCount"].as_u64().unwrap() > 0);
+        // `0` or `1`, as every documented example shows.
+        let unread = u64::from(s["unreadCount"].as_u64().unwrap() > 0);
+        assert_eq!(c["unread"], unread);
         assert_eq!(c["type"], "MEMBER_TO_MEMBER");
     }
     assert!(walked
         .iter()
         .any(|c| c["participant"]["profile_url"] == DOC_PROFILE_URL));
-    assert!(
-        walked.iter().any(|c| c["unread"] == true) && walked.iter().any(|c| c["unread"] == false)
-    );
+    assert!(walked.iter().any(|c| c["unread"] == 1) && walked.iter().any(|c| c["unread"] == 0));
 }
 
 #[test]

@@ -72,21 +72,14 @@ fn v2_list_inbox_has_the_v2_shape_and_walks_like_v1() {
         let v2 = walk_v2_inbox(&sandbox, count);
         assert_eq!(v2.len(), v1.len(), "count {count}");
         for (c2, c1) in v2.iter().zip(&v1) {
-            let urn = c1["conversation_id"].as_str().unwrap();
-            let bare = c2["conversation_id"].as_str().unwrap();
-            assert!(
-                bare.starts_with("2-") && urn.ends_with(&format!(",{bare})")),
-                "{bare} in {urn}"
-            );
+            // The documented v2 list names conversations by their full URN, as v1 does.
+            assert_eq!(c2["conversation_id"], c1["conversation_id"]);
             assert_eq!(c2["participant"], c1["participant"]);
             assert_eq!((&c2["unread"], &c2["type"]), (&c1["unread"], &c1["type"]));
             let last = &c2["last_message"];
             assert_eq!(keys(last), ["text", "time", "sender"]);
             assert_eq!(last["text"], c1["last_message"]["text"]);
-            assert_eq!(
-                iso_to_ms(last["time"].as_str().unwrap()),
-                c1["last_message"]["time"].as_i64().unwrap()
-            );
+            assert_eq!(last["time"], c1["last_message"]["time"]);
             assert_eq!(
                 keys(&last["sender"]),
                 [
@@ -97,7 +90,7 @@ fn v2_list_inbox_has_the_v2_shape_and_walks_like_v1() {
                     "is_me"
                 ]
             );
-            assert_eq!(last["sender"]["name"], c1["last_message"]["sender"]);
+            assert_eq!(last["sender"]["name"], c1["last_message"]["sender"]["name"]);
             assert_eq!(
                 last["sender"]["is_me"],
                 last["sender"]["name"] == "Titouan Prioux"
@@ -117,31 +110,25 @@ fn v2_get_conversation_shape_id_forms_and_walk() {
     );
     assert_eq!(status, 200, "{body}");
     let data = &body["data"];
+    // The documented `data`: no `conversation_id`, no `has_next_page`, epoch-ms times.
     assert_eq!(
         keys(data),
         [
-            "conversation_id",
-            "messages",
+            "total_message_count",
+            "unread_count",
             "last_seen_message",
             "last_seen_at",
-            "unread_count",
-            "next_cursor",
-            "has_next_page"
+            "messages",
+            "next_cursor"
         ]
     );
-    assert_eq!(data["conversation_id"], LINKUP_DOC_THREAD);
+    assert_eq!(data["total_message_count"], 63);
     assert_eq!(
         (&data["last_seen_message"], &data["unread_count"]),
         (&true.into(), &0.into())
     );
-    assert_eq!(
-        iso_to_ms(data["last_seen_at"].as_str().unwrap()),
-        1_749_403_535_456
-    );
-    assert_eq!(
-        (&data["has_next_page"], &data["next_cursor"]),
-        (&true.into(), &"1745266498889".into())
-    );
+    assert_eq!(data["last_seen_at"], 1_749_403_535_456_i64);
+    assert_eq!(data["next_cursor"], "1745266498889");
     let doc = doc_fixture("linkup_200.json");
     for (message, documented) in data["messages"]
         .as_array()
@@ -162,23 +149,16 @@ fn v2_get_conversation_shape_id_forms_and_walk() {
         );
         assert_eq!(
             keys(&message["sender_info"]),
-            ["first_name", "last_name", "profile_url", "urn"]
+            ["first_name", "last_name", "profile_url"]
         );
         for field in ["entity_urn", "text", "sender", "message_type"] {
             assert_eq!(message[field], documented[field], "{field}");
         }
-        assert_eq!(
-            iso_to_ms(message["timestamp"].as_str().unwrap()),
-            documented["timestamp"].as_i64().unwrap()
-        );
+        assert_eq!(message["timestamp"], documented["timestamp"]);
         assert_eq!(
             message["sender_info"]["first_name"],
             documented["sender_info"]["first_name"]
         );
-        assert!(message["sender_info"]["urn"]
-            .as_str()
-            .unwrap()
-            .starts_with("urn:li:fsd_profile:"));
     }
     assert_eq!(body["metadata"]["action"], "get_conversation");
     for params in [
@@ -201,13 +181,16 @@ fn v2_get_conversation_shape_id_forms_and_walk() {
             assert_eq!(status, 200, "{page}");
             let messages = page["data"]["messages"].as_array().unwrap().clone();
             items.extend(messages.iter().map(|m| m["entity_urn"].clone()));
-            if page["data"]["has_next_page"] == false {
-                assert!(page["data"]["next_cursor"].is_null());
+            // A `next_cursor` means more; none means the thread's start.
+            let next = page["data"]["next_cursor"].clone();
+            if next.is_null() {
                 return items;
             }
-            let next = page["data"]["next_cursor"].clone();
             assert_eq!(
-                iso_to_ms(messages.last().unwrap()["timestamp"].as_str().unwrap()).to_string(),
+                messages.last().unwrap()["timestamp"]
+                    .as_i64()
+                    .unwrap()
+                    .to_string(),
                 next.as_str().unwrap()
             );
             cursor = next;

@@ -71,7 +71,7 @@ fn a_simulated_message_is_the_newest_in_every_view_and_bumps_unread() {
         .ends_with(&format!(",{DOC_THREAD})")));
     assert_eq!(
         (&first["unread"], &first["last_message"]["time"]),
-        (&json!(true), &json!(sent_at))
+        (&json!(1), &json!(sent_at))
     );
     let (_, v1) = sandbox.conversation(
         &json!({"login_token": ALEX_TOKEN, "conversation_id": DOC_THREAD, "total_results": 1}),
@@ -82,10 +82,11 @@ fn a_simulated_message_is_the_newest_in_every_view_and_bumps_unread() {
     assert_eq!(v1["data"]["last_seen_message"], false);
     let (_, v2_list) = sandbox.v2(V2_DOC_ACCOUNT, "list_inbox", json!({"count": 1}));
     let first = &v2_list["data"]["conversations"][0];
-    assert_eq!(
-        (&first["conversation_id"], &first["unread"]),
-        (&json!(DOC_THREAD), &json!(true))
-    );
+    assert!(first["conversation_id"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!(",{DOC_THREAD})")));
+    assert_eq!(first["unread"], json!(1));
     assert_eq!(first["last_message"]["sender"]["is_me"], false);
     let (_, v2_thread) = sandbox.v2(
         V2_DOC_ACCOUNT,

@@ -1,0 +1,198 @@
+use serde_json::{json, Value};
+
+use super::*;
+use crate::{
+    ApiKey, ConnectSafely, ConversationQuery, Linkup, LoginToken, MessageQuery, LINKUP_BASE_URL,
+};
+
+fn documented(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/fixtures/documented/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn findings(endpoint: Endpoint, value: &Value) -> Vec<String> {
+    check(endpoint, &value.to_string())
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn every_documented_example_meets_its_contract() {
+    let examples = [
+        (
+            "connectsafely_recent_messages_200.json",
+            Endpoint::ConnectSafelyRecentMessages,
+        ),
+        (
+            "connectsafely_conversation_messages_200.json",
+            Endpoint::ConnectSafelyThreadMessages,
+        ),
+        ("linkup_v1_inbox_200.json", Endpoint::LinkupV1Inbox),
+        ("linkup_v1_inbox_200_older.json", Endpoint::LinkupV1Inbox),
+        (
+            "linkup_v1_conversation_200.json",
+            Endpoint::LinkupV1Conversation,
+        ),
+        ("linkup_v2_list_inbox_200.json", Endpoint::LinkupV2ListInbox),
+        (
+            "linkup_v2_get_conversation_200.json",
+            Endpoint::LinkupV2GetConversation,
+        ),
+    ];
+    for (name, endpoint) in examples {
+        assert_eq!(
+            findings(endpoint, &documented(name)),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_placeholder_successor_example_meets_its_contract_once_its_time_is_one() {
+    let mut example = documented("connectsafely_conversations_200.json");
+    // The docs show `lastActivityAt: "example_value"`, which is no time: the check says so.
+    assert_eq!(
+        findings(Endpoint::ConnectSafelyConversations, &example),
+        [
+            "$.conversations[].lastActivityAt: expected time (epoch ms or ISO-8601), seen string \
+          (breaks: the order by last activity)"
+        ]
+    );
+    example["conversations"][0]["lastActivityAt"] = json!("2026-02-24T16:25:46.603Z");
+    assert!(findings(Endpoint::ConnectSafelyConversations, &example).is_empty());
+}
+
+#[test]
+fn an_unread_flag_where_the_docs_show_a_count_breaks_the_unread_figures() {
+    let mut example = documented("linkup_v1_inbox_200.json");
+    example["data"]["conversations"][0]["unread"] = json!(true);
+    assert_eq!(
+        findings(Endpoint::LinkupV1Inbox, &example),
+        [
+            "$.data.conversations[].unread: expected integer, seen boolean \
+          (breaks: unread counts, the Unread view and the badge)"
+        ]
+    );
+}
+
+#[test]
+fn a_thread_paged_by_a_flag_instead_of_its_cursor_is_named_both_ways() {
+    let mut example = documented("linkup_v2_get_conversation_200.json");
+    let data = example["data"].as_object_mut().unwrap();
+    data.remove("next_cursor");
+    data.insert("has_next_page".into(), json!(true));
+    assert_eq!(
+        findings(Endpoint::LinkupV2GetConversation, &example),
+        [
+            "$.data.next_cursor: documented, absent (breaks: paging past the first page)",
+            "$.data.has_next_page: not in the documented answer",
+        ]
+    );
+}
+
+#[test]
+fn a_renamed_list_is_missing_and_undocumented_and_every_path_is_named_once() {
+    let mut example = documented("connectsafely_recent_messages_200.json");
+    let conversations = example["conversations"].take();
+    let map = example.as_object_mut().unwrap();
+    map.remove("conversations");
+    map.insert("items".into(), conversations);
+    let mut twice = documented("linkup_v1_inbox_200.json");
+    let first = twice["data"]["conversations"][0].clone();
+    twice["data"]["conversations"] = json!([first.clone(), first]);
+    twice["data"]["conversations"][0]["unread"] = json!("1");
+    twice["data"]["conversations"][1]["unread"] = json!("1");
+    assert_eq!(
+        findings(Endpoint::ConnectSafelyRecentMessages, &example),
+        [
+            "$.conversations: documented, absent (breaks: the inbox list)",
+            "$.items: not in the documented answer",
+        ]
+    );
+    assert_eq!(
+        findings(Endpoint::LinkupV1Inbox, &twice),
+        [
+            "$.data.conversations[].unread: expected integer, seen string of digits \
+          (breaks: unread counts, the Unread view and the badge)"
+        ]
+    );
+}
+
+#[test]
+fn a_finding_names_forms_and_paths_never_values() {
+    let mut example = documented("linkup_v1_conversation_200.json");
+    example["data"]["session_cookie"] = json!("AQEDAR-secret-cookie");
+    example["data"]["messages"][0]["text"] = json!({"private": "Call me on 555-0100"});
+    let printed = findings(Endpoint::LinkupV1Conversation, &example).join("\n");
+    assert!(printed.contains("$.data.session_cookie: not in the documented answer"));
+    assert!(printed.contains("$.data.messages[].text: expected string or null, seen object"));
+    assert!(!printed.contains("AQEDAR") && !printed.contains("555"));
+}
+
+#[test]
+fn an_answer_that_is_not_a_json_object_is_one_finding() {
+    for body in ["<html>Moved</html>", "[]", "null"] {
+        let found = check(Endpoint::LinkupV1Inbox, body);
+        assert_eq!(found.len(), 1, "{body}");
+        assert_eq!(found[0].path, "$");
+        assert!(found[0].breaks.is_some());
+    }
+}
+
+#[test]
+fn undescribed_contents_are_not_checked() {
+    let mut example = documented("connectsafely_conversation_messages_200.json");
+    example["messages"][0]["attachments"] = json!([{"assetUrn": "urn:li:x", "size": 1}]);
+    assert!(findings(Endpoint::ConnectSafelyThreadMessages, &example).is_empty());
+}
+
+#[test]
+fn the_endpoint_of_each_request_the_core_builds() {
+    let cs = ConnectSafely::new(ApiKey::new("k")).unwrap();
+    let query = ConversationQuery::default();
+    let thread = MessageQuery {
+        conversation_id: Some("2-abc".into()),
+        ..Default::default()
+    };
+    let v1 = Linkup::new(ApiKey::new("k"), LoginToken::new("t")).unwrap();
+    let v2 = Linkup::v2(ApiKey::new("k"), "acc", LINKUP_BASE_URL).unwrap();
+    let built = [
+        (
+            cs.build_list_conversations(&query).unwrap(),
+            Endpoint::ConnectSafelyRecentMessages,
+        ),
+        (
+            cs.build_conversations(&query).unwrap(),
+            Endpoint::ConnectSafelyConversations,
+        ),
+        (
+            cs.build_thread_messages(&thread, None).unwrap(),
+            Endpoint::ConnectSafelyThreadMessages,
+        ),
+        (v1.build_inbox(&query).unwrap(), Endpoint::LinkupV1Inbox),
+        (
+            v1.build_list_messages(&thread).unwrap(),
+            Endpoint::LinkupV1Conversation,
+        ),
+        (v2.build_inbox(&query).unwrap(), Endpoint::LinkupV2ListInbox),
+        (
+            v2.build_list_messages(&thread).unwrap(),
+            Endpoint::LinkupV2GetConversation,
+        ),
+    ];
+    for (request, endpoint) in built {
+        assert_eq!(Endpoint::of(&request), Some(endpoint), "{}", request.url);
+    }
+    let draft = crate::Draft {
+        profile_url: Some("https://www.linkedin.com/in/jane-doe-42/".into()),
+        text: "hi".into(),
+        ..Default::default()
+    };
+    let send = v2.build_send(&draft).unwrap();
+    assert_eq!(Endpoint::of(&send), None);
+}
