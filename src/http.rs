@@ -149,16 +149,76 @@ impl HttpResponse {
     }
 
     /// `Retry-After` in whole seconds (the delta form; an HTTP date needs a clock the core
-    /// lacks).
+    /// lacks: see [`HttpResponse::with_retry_after`]).
     pub fn retry_after_secs(&self) -> Option<u64> {
         self.header("retry-after")
             .and_then(|v| v.trim().parse().ok())
+    }
+
+    /// How long to wait, in whole seconds from `now_ms`, as the provider states it:
+    /// `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset`, which ConnectSafely
+    /// documents as ISO-8601 and others send as epoch seconds or milliseconds (a small number
+    /// is read as seconds to wait). A time in the past is 0.
+    pub fn wait_secs(&self, now_ms: u64) -> Option<u64> {
+        if let Some(wait) = self
+            .header("retry-after")
+            .and_then(|v| retry_after_delta(v, now_ms))
+        {
+            return Some(wait);
+        }
+        let reset = self.header("x-ratelimit-reset")?.trim();
+        let until_ms = match reset.parse::<u64>() {
+            Ok(n) if n < 1_000_000_000 => return Some(n),
+            Ok(n) if n < 100_000_000_000 => n.saturating_mul(1000),
+            Ok(n) => n,
+            Err(_) => u64::try_from(crate::time::parse_iso8601(reset)?).ok()?,
+        };
+        Some(until_ms.saturating_sub(now_ms).div_ceil(1000))
+    }
+
+    /// For a transport with a clock: a 429 that states its wait only as an HTTP date or as
+    /// `X-RateLimit-Reset` gets the delta `Retry-After` the core's parsers read.
+    pub fn with_retry_after(mut self, now_ms: u64) -> Self {
+        if self.status == 429 && self.retry_after_secs().is_none() {
+            if let Some(wait) = self.wait_secs(now_ms) {
+                self.headers
+                    .retain(|(name, _)| !name.eq_ignore_ascii_case("retry-after"));
+                self.headers.push(("retry-after".into(), wait.to_string()));
+            }
+        }
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_429_states_its_wait_in_every_documented_form() {
+        let now_ms = 1_778_600_000_000; // 2026-05-12T15:33:20Z
+        let limited = |name: &str, value: &str| HttpResponse::new(429, "").with_header(name, value);
+        let cases = [
+            (limited("Retry-After", "42"), Some(42)),
+            (limited("X-RateLimit-Reset", "2026-05-12T15:34:20.000Z"), Some(60)),
+            (limited("X-RateLimit-Reset", "1778600090"), Some(90)),
+            (limited("X-RateLimit-Reset", "1778600030500"), Some(31)),
+            (limited("X-RateLimit-Reset", "30"), Some(30)),
+            (limited("X-RateLimit-Reset", "2026-05-12T15:00:00Z"), Some(0)),
+            (limited("X-RateLimit-Reset", "soon"), None),
+            (HttpResponse::new(429, ""), None),
+        ];
+        for (response, wait) in cases {
+            assert_eq!(response.wait_secs(now_ms), wait, "{:?}", response.headers);
+            let normalized = response.with_retry_after(now_ms);
+            assert_eq!(normalized.retry_after_secs(), wait, "{:?}", normalized.headers);
+        }
+        // Retry-After wins over the reset time; only a 429 is rewritten.
+        let both = limited("Retry-After", "5").with_header("X-RateLimit-Reset", "1778600090");
+        assert_eq!(both.with_retry_after(now_ms).retry_after_secs(), Some(5));
+        let fine = HttpResponse::new(200, "").with_header("X-RateLimit-Reset", "1778600090");
+        assert_eq!(fine.with_retry_after(now_ms).retry_after_secs(), None);
+    }
 
     #[test]
     fn retry_after_reads_both_forms() {

@@ -55,10 +55,14 @@ impl Transport for Ureq {
         let body = response
             .into_string()
             .map_err(|e| format!("the answer could not be read: {:?}", e.kind()))?;
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         Ok(HttpResponse {
             status,
             headers,
             body,
-        })
+        }
+        .with_retry_after(now_ms))
     }
 }
