@@ -173,26 +173,10 @@ impl Ledger {
         })
     }
 
-    async fn get(&self, key: &str) -> worker::Result<u64> {
-        self.value(key)
-    }
-
-    async fn put(&self, key: &str, value: u64) -> worker::Result<()> {
-        self.sql().exec(
-            "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
-            vec![text(key), uint(value)],
-        )?;
-        Ok(())
-    }
-
     fn delete(&self, key: &str) -> worker::Result<()> {
         self.sql()
             .exec("DELETE FROM ledger WHERE key = ?", vec![text(key)])?;
         Ok(())
-    }
-
-    async fn add(&self, key: &str, amount: u64) -> worker::Result<()> {
-        self.add_now(key, amount)
     }
 
     fn add_now(&self, key: &str, amount: u64) -> worker::Result<()> {
@@ -220,11 +204,11 @@ impl Ledger {
     }
 
     pub async fn generation(&self) -> worker::Result<u64> {
-        self.get("generation").await
+        self.value("generation")
     }
 
     pub async fn bump_generation(&self) -> worker::Result<u64> {
-        self.add("generation", 1).await?;
+        self.add_now("generation", 1)?;
         self.generation().await
     }
 
@@ -312,7 +296,7 @@ impl Ledger {
     }
 
     pub async fn record_miss(&self) -> worker::Result<()> {
-        self.add("misses", 1).await
+        self.add_now("misses", 1)
     }
 
     fn give_back(&self, day_key: &str, credits: u64) -> worker::Result<()> {
@@ -349,18 +333,18 @@ impl Ledger {
             format!("bucket:{client}:tokens"),
             format!("bucket:{client}:at"),
         );
-        let at_ms = self.get(&at_key).await?;
+        let at_ms = self.value(&at_key)?;
         let bucket = match at_ms {
             0 => rate.full(now_ms),
             at_ms => Bucket {
-                milli_tokens: self.get(&tokens_key).await?,
+                milli_tokens: self.value(&tokens_key)?,
                 at_ms,
             },
         };
         match rate.take(bucket, now_ms) {
             Ok(bucket) => {
-                self.put(&tokens_key, bucket.milli_tokens).await?;
-                self.put(&at_key, bucket.at_ms).await?;
+                self.set_now(&tokens_key, bucket.milli_tokens)?;
+                self.set_now(&at_key, bucket.at_ms)?;
                 Ok(Ok(()))
             }
             Err(wait) => Ok(Err(wait)),
@@ -373,11 +357,11 @@ impl Ledger {
         now_ms: u64,
         interval_secs: u64,
     ) -> worker::Result<Result<u64, u64>> {
-        let last = Some(self.get("refreshed_at").await?).filter(|at| *at > 0);
+        let last = Some(self.value("refreshed_at")?).filter(|at| *at > 0);
         if let Some(wait) = refresh_wait(last, now_ms, interval_secs) {
             return Ok(Err(wait));
         }
-        self.put("refreshed_at", now_ms).await?;
+        self.set_now("refreshed_at", now_ms)?;
         Ok(Ok(self.bump_generation().await?))
     }
 
@@ -395,14 +379,14 @@ impl Ledger {
 
     pub async fn counters(&self, now_ms: u64) -> worker::Result<Counters> {
         Ok(Counters {
-            connectsafely_calls_today: self.get(&day_key(now_ms)).await?,
-            linkup_credits_spent: self.get("credits_spent").await?,
-            linkup_credits_today: self.get(&credit_day_key(now_ms)).await?,
-            linkup_credits_saved: self.get("credits_saved").await? + self.unsaved("credits_saved"),
-            cache_hits: self.get("hits").await? + self.unsaved("hits"),
-            cache_misses: self.get("misses").await?,
-            coalesced: self.get("coalesced").await? + self.unsaved("coalesced"),
-            stale: self.get("stale").await? + self.unsaved("stale"),
+            connectsafely_calls_today: self.value(&day_key(now_ms))?,
+            linkup_credits_spent: self.value("credits_spent")?,
+            linkup_credits_today: self.value(&credit_day_key(now_ms))?,
+            linkup_credits_saved: self.value("credits_saved")? + self.unsaved("credits_saved"),
+            cache_hits: self.value("hits")? + self.unsaved("hits"),
+            cache_misses: self.value("misses")?,
+            coalesced: self.value("coalesced")? + self.unsaved("coalesced"),
+            stale: self.value("stale")? + self.unsaved("stale"),
             generation: self.generation().await?,
         })
     }
