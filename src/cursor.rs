@@ -36,7 +36,8 @@ impl Provider {
         }
     }
 
-    fn from_name(name: &str) -> Option<Self> {
+    /// The provider named by [`Provider::as_str`] (`None` for any other name).
+    pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "connectsafely" => Some(Self::ConnectSafely),
             "linkup" => Some(Self::Linkup),
@@ -174,6 +175,20 @@ pub(crate) fn query_fingerprint(fields: &[(&str, Option<&str>)]) -> String {
 mod tests {
     use super::*;
     use crate::ErrorCode;
+
+    #[test]
+    fn a_provider_is_read_back_from_its_name_and_no_other() {
+        for provider in [Provider::ConnectSafely, Provider::Linkup] {
+            assert_eq!(Provider::from_name(provider.as_str()), Some(provider));
+        }
+        assert_eq!(
+            (Provider::ConnectSafely.as_str(), Provider::Linkup.as_str()),
+            ("connectsafely", "linkup")
+        );
+        for other in ["", "ConnectSafely", "linkupapi", "proxy"] {
+            assert_eq!(Provider::from_name(other), None, "{other}");
+        }
+    }
 
     fn sample() -> Cursor {
         Cursor {

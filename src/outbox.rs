@@ -11,6 +11,7 @@ use crate::inbox::Backend;
 use crate::model::Message;
 use crate::providers::MessageTarget;
 use crate::validate;
+use crate::Provider;
 
 /// A message to send: to a conversation (`conversationId`, its id or URN) or to a person
 /// (`profileUrl`; a new conversation unless one exists), and its text.
@@ -99,6 +100,21 @@ pub struct Sent {
 /// Who writes for a backend: the proxy, or ConnectSafely when the account has it (free, and
 /// it has read state), else LinkupAPI.
 impl Backend {
+    /// The provider that sends for this backend: ConnectSafely when it is configured, else
+    /// LinkupAPI; `None` through the proxy (it chooses) or with no provider at all.
+    pub fn writer(&self) -> Option<Provider> {
+        match self {
+            Self::Direct {
+                connectsafely: Some(_),
+                ..
+            } => Some(Provider::ConnectSafely),
+            Self::Direct {
+                linkup: Some(_), ..
+            } => Some(Provider::Linkup),
+            Self::Direct { .. } | Self::Proxy(_) => None,
+        }
+    }
+
     /// Builds the send of `draft`. Through the proxy `idempotency_key` makes retries safe;
     /// straight to a provider there is no such key: never retry a send whose outcome is unknown.
     #[inline(never)]
@@ -121,14 +137,7 @@ impl Backend {
     /// true when LinkupAPI writes, which sends to profiles only (v1 and v2). Whoever holds the
     /// stored conversation fills it in (the Worker does).
     pub fn replies_need_profile_url(&self) -> bool {
-        matches!(
-            self,
-            Self::Direct {
-                connectsafely: None,
-                linkup: Some(_),
-                ..
-            }
-        )
+        self.writer() == Some(Provider::Linkup)
     }
 
     /// Parses the answer to [`Self::build_send`] of `draft`.

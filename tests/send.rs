@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use linkedin_inbox::{
-    ApiKey, Backend, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup, LoginToken,
-    MessageKind, Routes, MAX_MESSAGE_LEN,
+    ApiKey, Backend, ClientToken, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup,
+    LoginToken, MessageKind, Provider, Proxy, Routes, MAX_MESSAGE_LEN,
 };
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -295,6 +295,32 @@ fn a_reply_needs_the_other_member_exactly_when_linkup_writes() {
     assert!(direct(None, Some(lk_v2())).replies_need_profile_url());
     assert!(!direct(Some(cs()), Some(lk_v1())).replies_need_profile_url());
     assert!(!direct(Some(cs()), None).replies_need_profile_url());
+}
+
+#[test]
+fn connectsafely_writes_when_configured_else_linkup_and_the_proxy_chooses_for_itself() {
+    let direct = |connectsafely: Option<ConnectSafely>, linkup: Option<Linkup>| Backend::Direct {
+        connectsafely,
+        linkup,
+        account_id: None,
+        routes: Routes::default(),
+    };
+    assert_eq!(
+        direct(Some(cs()), Some(lk_v1())).writer(),
+        Some(Provider::ConnectSafely)
+    );
+    assert_eq!(
+        direct(Some(cs()), None).writer(),
+        Some(Provider::ConnectSafely)
+    );
+    assert_eq!(direct(None, Some(lk_v2())).writer(), Some(Provider::Linkup));
+    assert_eq!(direct(None, None).writer(), None);
+    let proxy = Proxy::new("https://p.example", ClientToken::new("t")).unwrap();
+    assert_eq!(Backend::Proxy(proxy).writer(), None);
+    assert_eq!(
+        (Provider::ConnectSafely.as_str(), Provider::Linkup.as_str()),
+        ("connectsafely", "linkup")
+    );
 }
 
 #[test]

@@ -1,46 +1,21 @@
 //! One upstream operation of the gate, as the core's [`Exchange`] leads it: redirects
-//! followed, and for a list the provider cannot filter, further upstream pages, each metered
-//! before it is fetched (a ConnectSafely call of the daily budget, or LinkupAPI credits under
-//! the daily cap). Out of budget mid-walk, the page answers with what it has and a cursor.
+//! followed, and for a list the provider cannot filter, further upstream pages, each admitted
+//! by the ledger before it is fetched (a ConnectSafely call of the daily budget, or LinkupAPI
+//! credits under the daily cap). Out of budget mid-walk, the page answers with what it has and
+//! a cursor.
 
 use linkedin_inbox::{Backend, Error, Exchange, Operation, Page, Step};
-use worker::Date;
 
-use super::ledger::{Ledger, Reservation};
+use super::clock::arrival_ms;
+use super::ledger::Ledger;
 use crate::gate::upstream;
-use crate::rules::page_plan::may_have_been_charged;
+use crate::rules::admission::{Cost, Limits};
 
-/// What one more upstream page costs, and the limits it must fit.
+/// What each further upstream page of a walk costs, and the limits it must fit.
 #[derive(Clone, Copy)]
 pub struct Meter {
-    pub is_connectsafely: bool,
-    pub daily_limit: u64,
-    pub credit_cap: u64,
-    pub page_credits: u64,
-}
-
-/// Spends one more page: `Ok(true)` when the budget allows it (its credits held in `extras`).
-async fn spend(
-    ledger: &Ledger,
-    meter: Meter,
-    extras: &mut Vec<Reservation>,
-) -> worker::Result<bool> {
-    let now = Date::now().as_millis();
-    if meter.is_connectsafely {
-        return ledger.try_spend_call(now, meter.daily_limit).await;
-    }
-    Ok(
-        match ledger
-            .reserve_credits(now, meter.page_credits, meter.credit_cap)
-            .await?
-        {
-            Some(reservation) => {
-                extras.push(reservation);
-                true
-            }
-            None => false,
-        },
-    )
+    pub page: Cost,
+    pub limits: Limits,
 }
 
 fn unavailable(error: worker::Error) -> Error {
@@ -57,8 +32,9 @@ fn error_kind(error: &worker::Error) -> &'static str {
 }
 
 /// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
-/// walk gathered matches answers with them (the failed page's credits refunded when the
-/// provider refused it); a failure of the first page is the error.
+/// walk gathered matches answers with them (the failed page settled like any call: refunded
+/// when the provider refused it, a 429 pausing the provider); a failure of the first page is
+/// the error, settled by the caller that admitted it.
 pub async fn fetch_page(
     backend: Backend,
     operation: Operation,
@@ -67,21 +43,28 @@ pub async fn fetch_page(
     meter: Meter,
 ) -> Result<(Page, u64), Error> {
     let (mut exchange, mut request) = Exchange::start(backend, operation)?;
-    // Credits held for the extra page in flight.
-    let mut pending = Vec::new();
+    // The admission of the further page in flight.
+    let mut further = None;
     let outcome = loop {
         let step = match upstream::send(&request, timeout_ms).await {
             Ok(response) => exchange.receive(&response),
             Err(e) => Err(e),
         };
+        let arrived = arrival_ms();
         match step {
             Ok(Step::Done(page)) => break Ok(page),
             Ok(Step::Follow(next)) => request = next,
             Ok(Step::Send(next)) => {
-                pending.clear(); // the page before was answered: its credits are spent
-                match spend(&ledger, meter, &mut pending).await {
-                    Ok(true) => request = next,
-                    Ok(false) => {
+                // The page before was answered: its credits are spent.
+                if let Some(answered) = further.take() {
+                    let _ = ledger.settle(answered, Ok(meter.page.units), arrived);
+                }
+                match ledger.admit(meter.page, &meter.limits, arrived) {
+                    Ok(Ok(admission)) => {
+                        further = Some(admission);
+                        request = next;
+                    }
+                    Ok(Err(_)) => {
                         break exchange.finish().ok_or_else(|| Error::Unavailable {
                             message: "the walk ended without a page".into(),
                         })
@@ -90,16 +73,16 @@ pub async fn fetch_page(
                 }
             }
             Err(error) => {
-                if !may_have_been_charged(&error) {
-                    let now = Date::now().as_millis();
-                    for reservation in pending.drain(..) {
-                        let _ = ledger.refund(reservation, now).await;
-                    }
+                if let Some(failed) = further.take() {
+                    let _ = ledger.settle(failed, Err(&error), arrived);
                 }
                 break exchange.recover(error);
             }
         }
     };
+    if let Some(answered) = further {
+        let _ = ledger.settle(answered, Ok(meter.page.units), arrival_ms());
+    }
     let credits = u64::from(exchange_credits(&outcome));
     outcome.map(|page| (page, credits))
 }

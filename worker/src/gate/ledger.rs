@@ -6,9 +6,11 @@
 //! once.
 
 use super::sql_values::{text, uint};
+use linkedin_inbox::{Error, Provider};
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, Storage};
 
+use crate::rules::admission::{self, Cost, LedgerReading, Limits, Settlement, Spend};
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
 use crate::rules::utc_day::DAY_MS;
 
@@ -63,11 +65,15 @@ fn send_day_key(now_ms: u64) -> String {
     format!("sends:{}", now_ms / DAY_MS)
 }
 
-/// Credits held for one upstream call until it settles.
-#[must_use = "a reservation is settled or refunded"]
-pub struct Reservation {
-    credits: u64,
-    day_key: String,
+/// An upstream call let through: what it spent, until it settles.
+#[must_use = "an admission is settled once the call answers"]
+pub struct Admission {
+    provider: Provider,
+    spend: Spend,
+    /// The UTC day (epoch ms / day) it was spent on.
+    day: u64,
+    /// The longest pause a 429 answering it starts.
+    max_pause_secs: u64,
 }
 
 impl Ledger {
@@ -167,26 +173,10 @@ impl Ledger {
         })
     }
 
-    async fn get(&self, key: &str) -> worker::Result<u64> {
-        self.value(key)
-    }
-
-    async fn put(&self, key: &str, value: u64) -> worker::Result<()> {
-        self.sql().exec(
-            "INSERT OR REPLACE INTO ledger (key, value) VALUES (?, ?)",
-            vec![text(key), uint(value)],
-        )?;
-        Ok(())
-    }
-
-    async fn delete(&self, key: &str) -> worker::Result<()> {
+    fn delete(&self, key: &str) -> worker::Result<()> {
         self.sql()
             .exec("DELETE FROM ledger WHERE key = ?", vec![text(key)])?;
         Ok(())
-    }
-
-    async fn add(&self, key: &str, amount: u64) -> worker::Result<()> {
-        self.add_now(key, amount)
     }
 
     fn add_now(&self, key: &str, amount: u64) -> worker::Result<()> {
@@ -214,84 +204,119 @@ impl Ledger {
     }
 
     pub async fn generation(&self) -> worker::Result<u64> {
-        self.get("generation").await
+        self.value("generation")
     }
 
     pub async fn bump_generation(&self) -> worker::Result<u64> {
-        self.add("generation", 1).await?;
+        self.add_now("generation", 1)?;
         self.generation().await
     }
 
-    /// Spends one ConnectSafely call of today's budget, or answers `false` when it is spent.
-    pub async fn try_spend_call(&self, now_ms: u64, limit: u64) -> worker::Result<bool> {
-        let key = day_key(now_ms);
-        let used = self.get(&key).await?;
-        if used >= limit {
-            return Ok(false);
-        }
-        self.put(&key, used + 1).await?;
-        if used == 0 {
-            let _ = self.delete(&day_key(now_ms.saturating_sub(DAY_MS))).await;
-        }
-        Ok(true)
-    }
-
-    /// Holds `credits` of today's LinkupAPI cap before the call (`None` when they would pass
-    /// `daily_cap`; 0 means no cap). Only storage is awaited between the read and the write, so
-    /// concurrent calls cannot all pass the same check.
-    pub async fn reserve_credits(
+    /// Whether a call costing `cost` may go upstream at `now_ms` (see `rules/admission.rs`):
+    /// the counters are read, the rule asked and what the call spends written, with nothing
+    /// awaited between, so concurrent calls of the account are counted one after another.
+    pub fn admit(
         &self,
+        cost: Cost,
+        limits: &Limits,
         now_ms: u64,
-        credits: u64,
-        daily_cap: u64,
-    ) -> worker::Result<Option<Reservation>> {
-        let day_key = credit_day_key(now_ms);
-        let today = self.get(&day_key).await?;
-        if daily_cap > 0 && today.saturating_add(credits) > daily_cap {
-            return Ok(None);
+    ) -> worker::Result<Result<Admission, Error>> {
+        let reading = self.reading(cost.provider, limits, now_ms)?;
+        let spend = match admission::admit(reading, cost, *limits, now_ms) {
+            Ok(spend) => spend,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let yesterday = now_ms.saturating_sub(DAY_MS);
+        match spend {
+            Spend::Calls(0) => {}
+            Spend::Calls(calls) => {
+                self.add_now(&day_key(now_ms), calls)?;
+                if reading.connectsafely_calls_today == 0 {
+                    let _ = self.delete(&day_key(yesterday));
+                }
+            }
+            Spend::Credits(credits) => {
+                self.add_now(&credit_day_key(now_ms), credits)?;
+                self.add_now("credits_spent", credits)?;
+                if reading.linkup_credits_today == 0 {
+                    let _ = self.delete(&credit_day_key(yesterday));
+                }
+            }
         }
-        self.put(&day_key, today + credits).await?;
-        self.add("credits_spent", credits).await?;
-        if today == 0 {
-            let _ = self
-                .delete(&credit_day_key(now_ms.saturating_sub(DAY_MS)))
-                .await;
-        }
-        Ok(Some(Reservation { credits, day_key }))
+        Ok(Ok(Admission {
+            provider: cost.provider,
+            spend,
+            day: now_ms / DAY_MS,
+            max_pause_secs: limits.max_pause_secs,
+        }))
     }
 
-    /// A call answered: `charged` of the reservation is spent, the rest returned.
-    pub async fn settle(&self, reservation: Reservation, charged: u64) -> worker::Result<()> {
-        let unused = reservation.credits.saturating_sub(charged);
-        if unused > 0 {
-            self.give_back(&reservation.day_key, unused).await?;
+    /// What admission reads for a call to `provider` at `now_ms`.
+    pub fn reading(
+        &self,
+        provider: Provider,
+        limits: &Limits,
+        now_ms: u64,
+    ) -> worker::Result<LedgerReading> {
+        Ok(LedgerReading {
+            paused_until_ms: self.paused_until(provider, limits.clear_pauses_before_ms)?,
+            connectsafely_calls_today: self.value(&day_key(now_ms))?,
+            linkup_credits_today: self.value(&credit_day_key(now_ms))?,
+        })
+    }
+
+    /// An admitted call answered at `arrived_ms` with `outcome` (the LinkupAPI credits it was
+    /// charged, or its error): held credits are kept or given back, and a 429 pauses the
+    /// call's provider (only that one).
+    pub fn settle(
+        &self,
+        admission: Admission,
+        outcome: Result<u64, &Error>,
+        arrived_ms: u64,
+    ) -> worker::Result<()> {
+        if let Spend::Credits(held) = admission.spend {
+            let day_key = credit_day_key(admission.day * DAY_MS);
+            match admission::settlement(held, admission.day, outcome, arrived_ms) {
+                Settlement::Charged { unused: 0 } => {}
+                Settlement::Charged { unused } => self.give_back(&day_key, unused)?,
+                Settlement::Refunded {
+                    from_day_count: true,
+                } => self.give_back(&day_key, held)?,
+                Settlement::Refunded {
+                    from_day_count: false,
+                } => self.subtract("credits_spent", held)?,
+            }
+        }
+        if let Some(until) = admission::pause_until(outcome, arrived_ms, admission.max_pause_secs) {
+            let provider = admission.provider.as_str();
+            self.set_now(&format!("paused_at:{provider}"), arrived_ms)?;
+            self.set_now(&format!("paused_until:{provider}"), until)?;
         }
         Ok(())
     }
 
     pub async fn record_miss(&self) -> worker::Result<()> {
-        self.add("misses", 1).await
+        self.add_now("misses", 1)
     }
 
-    /// A call the provider refused costs nothing: the whole reservation is returned (to the
-    /// day's count only while that day lasts; yesterday's count is gone at midnight).
-    pub async fn refund(&self, reservation: Reservation, now_ms: u64) -> worker::Result<()> {
-        if reservation.day_key != credit_day_key(now_ms) {
-            let spent = self.get("credits_spent").await?;
-            return self
-                .put("credits_spent", spent.saturating_sub(reservation.credits))
-                .await;
+    fn give_back(&self, day_key: &str, credits: u64) -> worker::Result<()> {
+        self.subtract(day_key, credits)?;
+        self.subtract("credits_spent", credits)
+    }
+
+    /// Takes `amount` off `key`, down to 0.
+    fn subtract(&self, key: &str, amount: u64) -> worker::Result<()> {
+        let left = self.value(key)?.saturating_sub(amount);
+        self.set_now(key, left)
+    }
+
+    /// When `provider`'s pause ends, unless it was set before `cleared_before_ms`.
+    fn paused_until(&self, provider: Provider, cleared_before_ms: u64) -> worker::Result<u64> {
+        let provider = provider.as_str();
+        if self.value(&format!("paused_at:{provider}"))? < cleared_before_ms {
+            return Ok(0);
         }
-        self.give_back(&reservation.day_key, reservation.credits)
-            .await
-    }
-
-    async fn give_back(&self, day_key: &str, credits: u64) -> worker::Result<()> {
-        let today = self.get(day_key).await?;
-        self.put(day_key, today.saturating_sub(credits)).await?;
-        let spent = self.get("credits_spent").await?;
-        self.put("credits_spent", spent.saturating_sub(credits))
-            .await
+        self.value(&format!("paused_until:{provider}"))
     }
 
     /// Takes one request of `client`'s bucket, or answers the seconds to wait.
@@ -308,18 +333,18 @@ impl Ledger {
             format!("bucket:{client}:tokens"),
             format!("bucket:{client}:at"),
         );
-        let at_ms = self.get(&at_key).await?;
+        let at_ms = self.value(&at_key)?;
         let bucket = match at_ms {
             0 => rate.full(now_ms),
             at_ms => Bucket {
-                milli_tokens: self.get(&tokens_key).await?,
+                milli_tokens: self.value(&tokens_key)?,
                 at_ms,
             },
         };
         match rate.take(bucket, now_ms) {
             Ok(bucket) => {
-                self.put(&tokens_key, bucket.milli_tokens).await?;
-                self.put(&at_key, bucket.at_ms).await?;
+                self.set_now(&tokens_key, bucket.milli_tokens)?;
+                self.set_now(&at_key, bucket.at_ms)?;
                 Ok(Ok(()))
             }
             Err(wait) => Ok(Err(wait)),
@@ -332,11 +357,11 @@ impl Ledger {
         now_ms: u64,
         interval_secs: u64,
     ) -> worker::Result<Result<u64, u64>> {
-        let last = Some(self.get("refreshed_at").await?).filter(|at| *at > 0);
+        let last = Some(self.value("refreshed_at")?).filter(|at| *at > 0);
         if let Some(wait) = refresh_wait(last, now_ms, interval_secs) {
             return Ok(Err(wait));
         }
-        self.put("refreshed_at", now_ms).await?;
+        self.set_now("refreshed_at", now_ms)?;
         Ok(Ok(self.bump_generation().await?))
     }
 
@@ -352,41 +377,16 @@ impl Ledger {
         self.tally("stale", 1)
     }
 
-    /// When the provider's pause ends, unless it was set before `cleared_before_ms`.
-    pub async fn paused_until(
-        &self,
-        provider: &str,
-        cleared_before_ms: u64,
-    ) -> worker::Result<u64> {
-        let set_at = self.get(&format!("paused_at:{provider}")).await?;
-        if set_at < cleared_before_ms {
-            return Ok(0);
-        }
-        self.get(&format!("paused_until:{provider}")).await
-    }
-
-    /// Pauses calls to one provider (only that one) until `until_ms`.
-    pub async fn pause_until(
-        &self,
-        provider: &str,
-        now_ms: u64,
-        until_ms: u64,
-    ) -> worker::Result<()> {
-        self.put(&format!("paused_at:{provider}"), now_ms).await?;
-        self.put(&format!("paused_until:{provider}"), until_ms)
-            .await
-    }
-
     pub async fn counters(&self, now_ms: u64) -> worker::Result<Counters> {
         Ok(Counters {
-            connectsafely_calls_today: self.get(&day_key(now_ms)).await?,
-            linkup_credits_spent: self.get("credits_spent").await?,
-            linkup_credits_today: self.get(&credit_day_key(now_ms)).await?,
-            linkup_credits_saved: self.get("credits_saved").await? + self.unsaved("credits_saved"),
-            cache_hits: self.get("hits").await? + self.unsaved("hits"),
-            cache_misses: self.get("misses").await?,
-            coalesced: self.get("coalesced").await? + self.unsaved("coalesced"),
-            stale: self.get("stale").await? + self.unsaved("stale"),
+            connectsafely_calls_today: self.value(&day_key(now_ms))?,
+            linkup_credits_spent: self.value("credits_spent")?,
+            linkup_credits_today: self.value(&credit_day_key(now_ms))?,
+            linkup_credits_saved: self.value("credits_saved")? + self.unsaved("credits_saved"),
+            cache_hits: self.value("hits")? + self.unsaved("hits"),
+            cache_misses: self.value("misses")?,
+            coalesced: self.value("coalesced")? + self.unsaved("coalesced"),
+            stale: self.value("stale")? + self.unsaved("stale"),
             generation: self.generation().await?,
         })
     }

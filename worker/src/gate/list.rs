@@ -11,17 +11,17 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt};
 use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, Provider};
-use worker::{Date, Delay, Response, ResponseBody};
+use worker::{Delay, Response, ResponseBody};
 
+use super::clock::arrival_ms;
 use super::exchange_driver::{fetch_page, Meter};
 use super::inbox::{Filters, Inbox, Position};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
+use crate::rules::admission::{Cost, Limits};
 use crate::rules::client_auth::account_digest;
-use crate::rules::page_plan::{
-    clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Source,
-};
+use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 
@@ -91,18 +91,16 @@ impl AccountGate {
         };
         let (config_rc, storage, read_from) = (config.clone(), self.state.storage(), tail.clone());
         let meter = Meter {
-            is_connectsafely: plan.is_connectsafely,
-            daily_limit: u64::from(config.daily_limit),
-            credit_cap: config.linkup_daily_credit_cap,
-            page_credits: plan.credits,
+            page: Cost::call(plan.provider, plan.credits),
+            limits: Limits::of(config),
         };
         let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
         let shared = async move {
-            let reservation = match AccountGate::admit(&config_rc, &plan, &ledger, now).await {
-                Ok(Ok(reservation)) => reservation,
+            let admission = match ledger.admit(meter.page, &meter.limits, now) {
+                Ok(Ok(admission)) => admission,
                 Ok(Err(refusal)) => return Err(refusal),
                 Err(e) => return Err(storage_error(e)),
             };
@@ -115,7 +113,7 @@ impl AccountGate {
             )
             .await
             .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
-            let arrived = Date::now().as_millis();
+            let arrived = arrival_ms();
             let outcome = match fetched {
                 // A page fetched before a wipe of the store is not kept.
                 Ok((Page::Conversations(_), credits))
@@ -133,25 +131,9 @@ impl AccountGate {
                 }),
                 Err(error) => Err(error),
             };
-            let settled = match (&outcome, reservation) {
-                (_, None) => Ok(()),
-                (Ok(_), Some(r)) => ledger.settle(r, plan.credits).await,
-                (Err(e), Some(r)) if may_have_been_charged(e) => {
-                    ledger.settle(r, plan.credits).await
-                }
-                (Err(_), Some(r)) => ledger.refund(r, arrived).await,
-            };
-            if let Err(e) = settled {
+            let charged = outcome.as_ref().map(|_| plan.credits);
+            if let Err(e) = ledger.settle(admission, charged, arrived) {
                 worker::console_error!("ledger settle failed: {e}");
-            }
-            if let Err(Error::RateLimited {
-                retry_after_secs: Some(pause),
-            }) = &outcome
-            {
-                let until = arrived.saturating_add(pause.saturating_mul(1000));
-                if let Err(e) = ledger.pause_until(plan.provider(), arrived, until).await {
-                    worker::console_error!("pause failed: {e}");
-                }
             }
             if outcome.is_ok() {
                 let _ = ledger.record_miss().await;

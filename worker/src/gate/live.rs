@@ -14,7 +14,7 @@ use crate::respond;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush};
-use linkedin_inbox::ErrorCode;
+use linkedin_inbox::{ErrorCode, Provider};
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
 const EVENT_MEMORY_MS: u64 = 7 * 86_400_000;
@@ -31,7 +31,7 @@ const FRAMES_PER_BROADCAST: usize = 5;
 const SOCKETS_PER_CLIENT: usize = 10;
 
 /// A provider event the Worker verified: stored (ConnectSafely) or a head sync scheduled
-/// (LinkupAPI), once per event id.
+/// (LinkupAPI), once per event id. `provider`: the provider's name (`Provider::as_str`).
 pub async fn pushed(
     state: &State,
     account: &Account,
@@ -42,8 +42,8 @@ pub async fn pushed(
     let inbox = Inbox::of(state)?;
     inbox.remember_account(&account.id)?;
     use crate::edge::live_feed::{bad_event as bad, received};
-    match provider {
-        "connectsafely" => match webhook_events::connectsafely_event(body) {
+    match Provider::from_name(provider) {
+        Some(Provider::ConnectSafely) => match webhook_events::connectsafely_event(body) {
             Ok(ConnectSafelyPush::Message(mut pushed)) => {
                 let sent_at = u64::try_from(pushed.message.sent_at).unwrap_or(0);
                 if sent_at.saturating_add(OLDEST_PUSHED_MESSAGE_MS) < now {
@@ -68,7 +68,7 @@ pub async fn pushed(
             Ok(ConnectSafelyPush::Ignored) => received(),
             Err(why) => bad(why),
         },
-        "linkup" => match webhook_events::linkup_event(body) {
+        Some(Provider::Linkup) => match webhook_events::linkup_event(body) {
             Ok(id) => {
                 let event = format!("lk:{id}");
                 if inbox.first_event(&event, now)? {
@@ -81,7 +81,7 @@ pub async fn pushed(
             }
             Err(why) => bad(why),
         },
-        _ => respond::refuse(ErrorCode::NotFound, "no such provider"),
+        None => respond::refuse(ErrorCode::NotFound, "no such provider"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! the ConnectSafely daily budget, the LinkupAPI credit cap, an upstream 429 pause, and
 //! stale pages when the provider fails.
 
+mod clock;
 mod exchange_driver;
 pub(crate) mod forward;
 mod inbox;
@@ -26,9 +27,11 @@ use futures_util::future::{LocalBoxFuture, Shared};
 use linkedin_inbox::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, Date, DurableObject, Env, Request, Response, State, WebSocket,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket,
     WebSocketIncomingMessage,
 };
+
+use clock::arrival_ms;
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
 use ledger::Ledger;
@@ -94,7 +97,7 @@ impl DurableObject for AccountGate {
             Err(_) => return misconfigured(),
         };
         pages::cap_schema(config.schema_version_cap);
-        let now = Date::now().as_millis();
+        let now = arrival_ms();
         let account = self.own_account(&config)?;
         // A provider said the inbox changed: one head sync for however many events came, at
         // most one per REFRESH_MIN_INTERVAL_SECS, and only while the day's budget keeps its
@@ -104,7 +107,7 @@ impl DurableObject for AccountGate {
         match live::take_sync_request(&self.state, now, interval_ms)? {
             live::PushedSync::Now => {
                 if let Some(account) = &account {
-                    if self.pushed_sync_affordable(&config, account, now).await? {
+                    if self.pushed_sync_affordable(&config, account, now)? {
                         let generation = Ledger::of(&self.state).generation().await?;
                         if let Err(e) = self.sync(&config, account, generation, None, now).await? {
                             worker::console_error!("pushed head sync failed: {}", e.code());
@@ -133,7 +136,7 @@ impl DurableObject for AccountGate {
             .set_alarm(Duration::from_millis(at.saturating_sub(now)))
             .await?;
         if let Some(account) = &account {
-            live::broadcast(&self.state, &config, account, Date::now().as_millis())?;
+            live::broadcast(&self.state, &config, account, now)?;
         }
         Response::empty()
     }
@@ -144,15 +147,15 @@ impl DurableObject for AccountGate {
             Err(_) => return misconfigured(),
         };
         pages::cap_schema(config.schema_version_cap);
+        let now = arrival_ms();
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
-        let response = self.serve(req, &config).await;
+        let response = self.serve(req, &config, now).await;
         // Whatever this request changed in the store goes out to the open sockets.
         let account = config
             .accounts_with_id(&account_id)
             .find(|a| self.serves(&config, a).unwrap_or(false));
         if let Some(account) = account {
-            if let Err(e) = live::broadcast(&self.state, &config, account, Date::now().as_millis())
-            {
+            if let Err(e) = live::broadcast(&self.state, &config, account, now) {
                 worker::console_error!("broadcast failed: {e}");
             }
         }

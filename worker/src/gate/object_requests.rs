@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use linkedin_inbox::{ErrorCode, Provider};
 use serde_json::json;
-use worker::{Date, Request, Response};
+use worker::{Request, Response};
 
 use super::ledger::Ledger;
 
@@ -19,13 +19,14 @@ use crate::rules::settings::Config;
 use crate::rules::utc_day::next_reset_ms;
 
 impl AccountGate {
+    /// Serves one request of the edge or a provider; `now`: when it arrived.
     pub(super) async fn serve(
         &self,
         mut req: Request,
         config: &Rc<Config>,
+        now: u64,
     ) -> worker::Result<Response> {
         let config = config.clone();
-        let now = Date::now().as_millis();
         super::ledger_import::import_legacy(&self.state.storage(), &self.state.id().to_string())
             .await?;
         let ledger = Ledger::of(&self.state);

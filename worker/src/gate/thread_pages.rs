@@ -6,23 +6,21 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
 use linkedin_inbox::{Error, MessagePage, Provider};
-use worker::{Date, Delay, Response, ResponseBody};
+use worker::{Delay, Response, ResponseBody};
 
-use super::ledger::{Ledger, Reservation};
-
+use super::clock::arrival_ms;
 use super::exchange_driver::{fetch_page, Meter};
+use super::ledger::Ledger;
 use super::pages::Pages;
 use super::{
     inbox, misconfigured, pages, with_generation, AccountGate, Fetched, InFlight, UpstreamResult,
 };
 use crate::respond::{self, page_response};
+use crate::rules::admission::{Cost, Limits};
 use crate::rules::client_auth::account_digest;
-use crate::rules::page_plan::{
-    clamp_retry_after, may_have_been_charged, stale_allowed, PageRequest, Plan, Source,
-};
+use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
-use crate::rules::utc_day::{secs_until, secs_until_reset};
 
 impl AccountGate {
     /// A thread's stored head page past its TTL that is still current: the list, synced within
@@ -142,8 +140,12 @@ impl AccountGate {
             Err(_) => return misconfigured(),
         };
         let epoch = ledger.wipe_epoch()?;
-        let reservation = match Self::admit(config, plan, ledger, now).await? {
-            Ok(reservation) => reservation,
+        let meter = Meter {
+            page: Cost::call(plan.provider, plan.credits),
+            limits: Limits::of(config),
+        };
+        let admission = match ledger.admit(meter.page, &meter.limits, now)? {
+            Ok(admission) => admission,
             Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
         };
         let (max_pause_secs, key, account) = (
@@ -151,12 +153,6 @@ impl AccountGate {
             config.cursor_key.clone(),
             account_digest(account),
         );
-        let meter = Meter {
-            is_connectsafely: plan.is_connectsafely,
-            daily_limit: u64::from(config.daily_limit),
-            credit_cap: config.linkup_daily_credit_cap,
-            page_credits: plan.credits,
-        };
         let fetch = fetch_page(
             backend,
             page.operation(),
@@ -189,6 +185,7 @@ impl AccountGate {
             },
         );
         let result = shared.await;
+        let arrived = arrival_ms();
         // A page fetched before a wipe of the store is answered, not kept.
         let kept = ledger.wipe_epoch()? == epoch;
         if let (Ok(fetched), true) = (&result, kept) {
@@ -198,7 +195,7 @@ impl AccountGate {
                 &fetched.body,
                 plan.ttl_secs,
                 config.stale_window_secs,
-                Date::now().as_millis(),
+                arrived,
             ) {
                 worker::console_error!("page store failed: {e}");
             }
@@ -218,9 +215,7 @@ impl AccountGate {
                     }
                 }
                 ledger.record_miss().await?;
-                if let Some(reservation) = reservation {
-                    ledger.settle(reservation, plan.credits).await?;
-                }
+                ledger.settle(admission, Ok(plan.credits), arrived)?;
                 page_response(
                     ResponseBody::Body(fetched.body.into_bytes()),
                     Source::Miss,
@@ -231,22 +226,7 @@ impl AccountGate {
                 )
             }
             Err(error) => {
-                let arrived = Date::now().as_millis();
-                if let Some(reservation) = reservation {
-                    match may_have_been_charged(&error) {
-                        true => ledger.settle(reservation, plan.credits).await?,
-                        false => ledger.refund(reservation, arrived).await?,
-                    }
-                }
-                // Already clamped to MAX_PAUSE_SECS inside the shared call; counted from when
-                // the 429 arrived.
-                if let Error::RateLimited {
-                    retry_after_secs: Some(pause),
-                } = error
-                {
-                    let until = arrived.saturating_add(pause.saturating_mul(1000));
-                    ledger.pause_until(plan.provider(), arrived, until).await?;
-                }
+                ledger.settle(admission, Err(&error), arrived)?;
                 self.fallback(plan, &error, ledger, now).await
             }
         }
@@ -264,58 +244,6 @@ impl AccountGate {
         let limit = config.upstream_timeout_ms + 2_000;
         in_flight.retain(|_, flight| now.saturating_sub(flight.started_ms) < limit);
         in_flight.get(key).map(|flight| flight.result.clone())
-    }
-
-    /// Whether this call may go upstream now: not while its provider is paused, nor past the
-    /// ConnectSafely daily budget (one call is spent here) or the LinkupAPI daily credit cap
-    /// (its credits are reserved here). Only storage is awaited, so concurrent calls of the
-    /// account are counted one after another.
-    pub(super) async fn admit(
-        config: &Config,
-        plan: &Plan,
-        ledger: &Ledger,
-        now: u64,
-    ) -> worker::Result<Result<Option<Reservation>, Error>> {
-        let paused_until = ledger
-            .paused_until(plan.provider(), config.clear_pauses_before_ms)
-            .await?;
-        if paused_until > now {
-            return Ok(Err(Error::RateLimited {
-                retry_after_secs: Some(secs_until(paused_until, now)),
-            }));
-        }
-        let until_reset = Some(secs_until_reset(now));
-        if plan.is_connectsafely {
-            return Ok(
-                match ledger
-                    .try_spend_call(now, u64::from(config.daily_limit))
-                    .await?
-                {
-                    true => Ok(None),
-                    false => Err(Error::BudgetExhausted {
-                        retry_after_secs: until_reset,
-                    }),
-                },
-            );
-        }
-        let cap = config.linkup_daily_credit_cap;
-        if cap > 0 && plan.credits > cap {
-            return Ok(Err(Error::InvalidInput {
-                field: "count",
-                reason: format!(
-                    "this page costs {} LinkupAPI credits, more than the daily cap of {cap}",
-                    plan.credits
-                ),
-            }));
-        }
-        Ok(
-            match ledger.reserve_credits(now, plan.credits, cap).await? {
-                Some(reservation) => Ok(Some(reservation)),
-                None => Err(Error::BudgetExhausted {
-                    retry_after_secs: until_reset,
-                }),
-            },
-        )
     }
 
     /// A stale page within the stale window when the provider failed, else the error.

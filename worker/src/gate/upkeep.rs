@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
-use linkedin_inbox::Provider;
+use linkedin_inbox::{ConversationQuery, Operation, Provider};
 
 use super::ledger::Ledger;
 
 use super::pages::Pages;
 use super::{inbox, live, sends, AccountGate};
+use crate::rules::admission::{self, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
@@ -28,27 +29,21 @@ impl AccountGate {
     }
 
     /// Whether the list provider's budget of the day still has more than its reserve.
-    pub(super) async fn pushed_sync_affordable(
+    pub(super) fn pushed_sync_affordable(
         &self,
         config: &Config,
         account: &Account,
         now: u64,
     ) -> worker::Result<bool> {
-        let counters = Ledger::of(&self.state).counters(now).await?;
-        let lists_by_linkup = match account.list_via {
-            Some(provider) => provider == Provider::Linkup,
-            None => account.connectsafely_account_id.is_none(),
-        };
-        Ok(match lists_by_linkup {
-            true => crate::rules::webhook_events::pushed_sync_allowed(
-                counters.linkup_credits_today,
-                config.linkup_daily_credit_cap,
-            ),
-            false => crate::rules::webhook_events::pushed_sync_allowed(
-                counters.connectsafely_calls_today,
-                u64::from(config.daily_limit),
-            ),
-        })
+        let list = Operation::ListConversations(ConversationQuery::default());
+        let provider = config
+            .backend(account)
+            .ok()
+            .and_then(|backend| backend.provider_of(&list).ok().flatten())
+            .unwrap_or(Provider::ConnectSafely);
+        let limits = Limits::of(config);
+        let reading = Ledger::of(&self.state).reading(provider, &limits, now)?;
+        Ok(admission::keeps_reserve(reading, provider, limits))
     }
 
     pub(super) fn serves(&self, config: &Config, account: &Account) -> worker::Result<bool> {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use linkedin_inbox::{retry_after_delta, Error, HttpRequest, HttpResponse, Method as CoreMethod};
 use worker::wasm_bindgen::JsValue;
-use worker::{Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+
+use super::clock::arrival_ms;
 
 fn network(error: worker::Error) -> Error {
     Error::Network {
@@ -50,7 +52,7 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
         .get("retry-after")
         .ok()
         .flatten()
-        .map(|v| match retry_after_delta(&v, Date::now().as_millis()) {
+        .map(|v| match retry_after_delta(&v, arrival_ms()) {
             Some(secs) => secs.to_string(),
             None => v,
         });

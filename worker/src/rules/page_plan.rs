@@ -21,7 +21,8 @@ pub struct Plan {
     pub key: String,
     pub ttl_secs: u64,
     pub credits: u64,
-    pub is_connectsafely: bool,
+    /// The provider that serves it (its pause, and its daily budget or credit cap).
+    pub provider: Provider,
     /// A head page (no cursor): it changes with every new message.
     pub is_head: bool,
 }
@@ -31,15 +32,6 @@ pub struct Plan {
 pub const BROWSER_MAX_AGE_SECS: u64 = 60;
 
 impl Plan {
-    /// The provider this page costs calls of (its pause and budget).
-    pub fn provider(&self) -> &'static str {
-        if self.is_connectsafely {
-            "connectsafely"
-        } else {
-            "linkup"
-        }
-    }
-
     /// How long a browser may keep this page, given how long it stays fresh here
     /// (0: revalidate every time).
     pub fn browser_max_age(&self, fresh_secs: u64) -> u64 {
@@ -96,7 +88,6 @@ impl PageRequest {
         generation: u64,
         provider: Provider,
     ) -> Result<Plan, Error> {
-        let is_connectsafely = provider == Provider::ConnectSafely;
         let (cache_key, is_head, ttl_secs, credits) = match self {
             Self::Conversations(q) => {
                 let head = q.cursor.is_none();
@@ -106,9 +97,11 @@ impl PageRequest {
                     config.cursor_ttl_secs
                 };
                 // LinkupAPI's inbox: 1 credit per 10 requested (10 by default), per page read.
-                let credits = match is_connectsafely {
-                    true => 0,
-                    false => u64::from(linkedin_inbox::credit_cost(q.count.unwrap_or(10))),
+                let credits = match provider {
+                    Provider::ConnectSafely => 0,
+                    Provider::Linkup => {
+                        u64::from(linkedin_inbox::credit_cost(q.count.unwrap_or(10)))
+                    }
                 };
                 (q.cache_key()?, head, ttl, credits)
             }
@@ -119,9 +112,9 @@ impl PageRequest {
                 } else {
                     config.history_ttl_secs
                 };
-                let credits = match is_connectsafely {
-                    true => 0,
-                    false => u64::from(q.credit_cost()?),
+                let credits = match provider {
+                    Provider::ConnectSafely => 0,
+                    Provider::Linkup => u64::from(q.credit_cost()?),
                 };
                 (q.cache_key()?, head, ttl, credits)
             }
@@ -137,7 +130,7 @@ impl PageRequest {
             key,
             ttl_secs,
             credits,
-            is_connectsafely,
+            provider,
             is_head,
         })
     }

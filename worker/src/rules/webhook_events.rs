@@ -108,13 +108,6 @@ struct ConnectSafelySender {
     profile_picture: Option<String>,
 }
 
-/// Whether a head sync a webhook asked for may spend the list provider's budget, `spent` of
-/// `limit` today (0: no limit): it keeps a third of the day's budget for the account's own
-/// requests, so a chatty provider cannot starve them.
-pub fn pushed_sync_allowed(spent: u64, limit: u64) -> bool {
-    limit == 0 || spent.saturating_mul(3) < limit.saturating_mul(2)
-}
-
 /// A message ConnectSafely pushed, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedMessage {

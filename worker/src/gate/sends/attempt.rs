@@ -1,17 +1,19 @@
 //! One send, run once for its key (a future shared by the key's concurrent requests): the
 //! upstream call, and the outcome recorded before and after it.
 
-use linkedin_inbox::{Draft, Error, ErrorCode, Message, ServedError};
-use worker::{Date, Storage};
+use linkedin_inbox::{Draft, ErrorCode, Message, ServedError};
+use worker::Storage;
 
 use super::{Answer, Check, Failure, Outcome, Writer};
 
+use crate::gate::clock::arrival_ms;
 use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
 use crate::gate::pages::{migrated, Pages};
 use crate::gate::sql_values::text;
+use crate::rules::admission::{Cost, Limits};
 use crate::rules::settings::Config;
-use crate::rules::utc_day::{secs_until, secs_until_reset};
+use crate::rules::utc_day::secs_until;
 
 /// Everything one send needs, owned (it runs in a future shared by its key's requests).
 pub(super) struct Attempt {
@@ -25,13 +27,15 @@ pub(super) struct Attempt {
     pub(super) config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).
     pub(super) check_first: Option<i64>,
+    /// When the send's request arrived, epoch ms.
+    pub(super) now: u64,
 }
 
 impl Attempt {
     pub(super) async fn run(mut self) -> Outcome {
+        let mut now = self.now;
         if let Some(began_at) = self.check_first {
             let check_ledgers = self.check_ledgers.take();
-            let now = Date::now().as_millis();
             let settled_at = began_at
                 .saturating_add(i64::try_from(self.config.upstream_timeout_ms).unwrap_or(0))
                 // The provider may still be finishing the first try this long after its timeout.
@@ -45,7 +49,7 @@ impl Attempt {
                     ..ServedError::new(ErrorCode::Unavailable, message)
                 })
             };
-            match self.find_sent(began_at, check_ledgers).await {
+            match self.find_sent(began_at, check_ledgers, now).await {
                 Ok(Check::Found(message)) => return self.settle_sent(message, 0),
                 // The first try may still be on its way: not sent again before it settles.
                 Ok(Check::Absent) if i64::try_from(now).unwrap_or(i64::MAX) < settled_at => {
@@ -55,7 +59,8 @@ impl Attempt {
                         Some(wait(settled_at)),
                     );
                 }
-                Ok(Check::Absent) => {}
+                // The thread was read upstream: the send is admitted as of its answer.
+                Ok(Check::Absent) => now = arrival_ms(),
                 Ok(Check::Unsure(why)) => {
                     self.release(now);
                     return unsure(why, None);
@@ -70,53 +75,25 @@ impl Attempt {
             }
         }
         let ledger = &self.ledger;
-        let now = Date::now().as_millis();
-        // The provider asked this account to slow down: nothing is sent until the pause ends.
-        let provider = self.writer.provider();
-        let paused_until = ledger
-            .paused_until(provider, self.config.clear_pauses_before_ms)
-            .await
-            .unwrap_or(0);
-        if paused_until > now {
-            self.release(now);
-            return Outcome::error(
-                Error::RateLimited {
-                    retry_after_secs: Some(secs_until(paused_until, now)),
-                }
-                .served(),
-            );
-        }
-        let reservation = match self.writer.is_connectsafely() {
-            true => None,
-            false => match ledger
-                .reserve_credits(now, 1, self.config.linkup_daily_credit_cap)
-                .await
-            {
-                Ok(Some(reservation)) => Some(reservation),
-                Ok(None) => {
-                    self.release(now);
-                    return Outcome::error(
-                        Error::BudgetExhausted {
-                            retry_after_secs: Some(secs_until_reset(now)),
-                        }
-                        .served(),
-                    );
-                }
-                Err(e) => return self.store_failed(e),
-            },
+        // Not while the provider asked this account to slow down, nor past LinkupAPI's credit
+        // cap.
+        let cost = Cost::send(self.writer.provider());
+        let admission = match ledger.admit(cost, &Limits::of(&self.config), now) {
+            Ok(Ok(admission)) => admission,
+            Ok(Err(refusal)) => {
+                self.release(now);
+                return Outcome::error(refusal.served());
+            }
+            Err(e) => return self.store_failed(e, now),
         };
         let result = self
             .writer
             .send(&self.draft, self.config.upstream_timeout_ms)
             .await;
-        let arrived = Date::now().as_millis();
+        let arrived = arrival_ms();
         match result {
             Ok(sent) => {
-                if let Some(reservation) = reservation {
-                    let _ = ledger
-                        .settle(reservation, u64::from(sent.credit_cost))
-                        .await;
-                }
+                let _ = ledger.settle(admission, Ok(u64::from(sent.credit_cost)), arrived);
                 let mut message = sent.message;
                 if message.sent_at == 0 {
                     message.sent_at = i64::try_from(arrived).unwrap_or(i64::MAX);
@@ -127,26 +104,14 @@ impl Attempt {
                 error,
                 refused: true,
             }) => {
-                if let Some(reservation) = reservation {
-                    let _ = ledger.refund(reservation, arrived).await;
-                }
-                // A 429 pauses the provider for the account, as for reads.
-                if let Error::RateLimited {
-                    retry_after_secs: Some(pause),
-                } = crate::rules::page_plan::clamp_retry_after(
-                    error.clone(),
-                    self.config.max_pause_secs,
-                ) {
-                    let until = arrived.saturating_add(pause.saturating_mul(1000));
-                    let _ = ledger.pause_until(provider, arrived, until).await;
-                }
+                // Refunded; a 429 pauses the provider for the account, as for reads.
+                let _ = ledger.settle(admission, Err(&error), arrived);
                 self.release(arrived);
                 Outcome::error(error.served())
             }
             Err(Failure { error, .. }) => {
-                if let Some(reservation) = reservation {
-                    let _ = ledger.settle(reservation, 1).await;
-                }
+                // It may have reached LinkedIn: charged in full.
+                let _ = ledger.settle(admission, Ok(cost.units), arrived);
                 let _ = self.storage.sql().exec(
                     "UPDATE sends SET state = 'unknown' WHERE key = ?",
                     vec![text(&self.key)],
@@ -210,9 +175,9 @@ impl Attempt {
         };
     }
 
-    pub(super) fn store_failed(&self, error: worker::Error) -> Outcome {
+    pub(super) fn store_failed(&self, error: worker::Error, now: u64) -> Outcome {
         worker::console_error!("send ledger failed: {error}");
-        self.release(Date::now().as_millis());
+        self.release(now);
         Outcome::error(ServedError::new(
             ErrorCode::Unavailable,
             "the account's store failed; nothing was sent",

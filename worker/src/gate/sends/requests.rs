@@ -2,20 +2,21 @@
 //! attempt shared, the outcome answered (replayed when it is the key's first).
 
 use futures_util::future::FutureExt;
-use linkedin_inbox::{Error, ErrorCode};
+use linkedin_inbox::{ErrorCode, Provider};
 use worker::Response;
 
 use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Row, Writer};
 
+use crate::gate::clock::arrival_ms;
 use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
 use crate::gate::pages::migrated;
 use crate::gate::sql_values::{text, uint};
 use crate::gate::AccountGate;
 use crate::respond;
+use crate::rules::admission::{budget_exhausted, Cost, Limits};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
-use crate::rules::utc_day::secs_until_reset;
 
 impl AccountGate {
     /// `POST /send`: one message, at most once per idempotency key.
@@ -100,9 +101,7 @@ impl AccountGate {
             None => {
                 let ledger = Ledger::of(&self.state);
                 if !ledger.try_spend_send(now, config.send_daily_limit)? {
-                    return respond::core_error(&Error::BudgetExhausted {
-                        retry_after_secs: Some(secs_until_reset(now)),
-                    });
+                    return respond::core_error(&budget_exhausted(now));
                 }
                 sql.exec(
                     "INSERT INTO sends (key, digest, state, created_at) VALUES (?, ?, 'pending', ?)",
@@ -120,6 +119,7 @@ impl AccountGate {
             writer,
             config: config.clone(),
             check_first,
+            now,
         };
         let shared = attempt.run().boxed_local().shared();
         self.sends
@@ -152,15 +152,13 @@ impl AccountGate {
             Ok(r) => r,
             Err(e) => return respond::core_error(&e),
         };
+        // Only ConnectSafely has the call: one of its day's budget, not while it is paused.
         let ledger = Ledger::of(&self.state);
-        if !ledger
-            .try_spend_call(now, u64::from(config.daily_limit))
-            .await?
-        {
-            return respond::core_error(&Error::BudgetExhausted {
-                retry_after_secs: Some(secs_until_reset(now)),
-            });
-        }
+        let cost = Cost::call(Provider::ConnectSafely, 0);
+        let admission = match ledger.admit(cost, &Limits::of(config), now)? {
+            Ok(admission) => admission,
+            Err(refusal) => return respond::core_error(&refusal),
+        };
         let result = match crate::gate::upstream::send(
             &request_upstream,
             config.upstream_timeout_ms,
@@ -170,6 +168,7 @@ impl AccountGate {
             Ok(response) => backend.parse_mark(&response),
             Err(e) => Err(e),
         };
+        ledger.settle(admission, result.as_ref().map(|()| 0), arrival_ms())?;
         if let Err(e) = result {
             return respond::core_error(&e);
         }

@@ -2,22 +2,23 @@
 //! that sent, for the account's own message with this text.
 
 use linkedin_inbox::{Error, Message, MessageQuery, Operation, Page};
-use worker::Date;
 
 use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
+use crate::gate::clock::arrival_ms;
 use crate::gate::exchange_driver::{fetch_page, Meter};
 use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
-use crate::rules::utc_day::secs_until_reset;
+use crate::rules::admission::{Cost, Limits};
 
 impl Attempt {
     /// Looks in the thread, through the provider that sent, for the account's own message with
-    /// this text sent since the try began (skew allowed).
+    /// this text sent since the try began (skew allowed). `now`: when the retry arrived.
     pub(super) async fn find_sent(
         &self,
         began_at: i64,
         ledgers: Option<(Ledger, Ledger)>,
+        now: u64,
     ) -> Result<Check, Error> {
         let Some((walk_ledger, ledger)) = ledgers else {
             return Ok(Check::Unsure("the thread could not be checked"));
@@ -36,43 +37,20 @@ impl Attempt {
                 "an earlier send with this key may have reached LinkedIn, and the proxy cannot find its conversation to check: look on LinkedIn before writing again",
             ));
         };
-        // The check is an upstream call like any other: in today's budget or credit cap.
-        let now = Date::now().as_millis();
+        // The check is an upstream call like any other: in today's budget or credit cap, not
+        // while its provider is paused.
         let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
-        let until_reset = Some(secs_until_reset(now));
-        let reservation = match self.writer.is_connectsafely() {
-            true => {
-                let allowed = ledger
-                    .try_spend_call(now, u64::from(self.config.daily_limit))
-                    .await
-                    .map_err(storage_error)?;
-                if !allowed {
-                    return Err(Error::BudgetExhausted {
-                        retry_after_secs: until_reset,
-                    });
-                }
-                None
-            }
-            false => Some(
-                ledger
-                    .reserve_credits(now, credits, self.config.linkup_daily_credit_cap)
-                    .await
-                    .map_err(storage_error)?
-                    .ok_or(Error::BudgetExhausted {
-                        retry_after_secs: until_reset,
-                    })?,
-            ),
+        let meter = Meter {
+            page: Cost::call(self.writer.provider(), credits),
+            limits: Limits::of(&self.config),
         };
+        let admission = ledger
+            .admit(meter.page, &meter.limits, now)
+            .map_err(storage_error)??;
         let query = MessageQuery {
             conversation_id: Some(conversation.id.clone()),
             count: Some(CHECK_COUNT),
             ..Default::default()
-        };
-        let meter = Meter {
-            is_connectsafely: self.writer.is_connectsafely(),
-            daily_limit: u64::from(self.config.daily_limit),
-            credit_cap: self.config.linkup_daily_credit_cap,
-            page_credits: credits,
         };
         let fetched = fetch_page(
             self.writer.reader(),
@@ -82,14 +60,8 @@ impl Attempt {
             meter,
         )
         .await;
-        if let Some(reservation) = reservation {
-            let _ = match &fetched {
-                Err(e) if !crate::rules::page_plan::may_have_been_charged(e) => {
-                    ledger.refund(reservation, Date::now().as_millis()).await
-                }
-                _ => ledger.settle(reservation, credits).await,
-            };
-        }
+        let charged = fetched.as_ref().map(|_| credits);
+        let _ = ledger.settle(admission, charged, arrival_ms());
         let Page::Messages(page) = fetched?.0 else {
             return Ok(Check::Unsure("the thread could not be checked"));
         };

@@ -1,59 +1,46 @@
-//! Who writes for the account: the provider the core chooses (ConnectSafely when the account
-//! has it, else LinkupAPI), and the reader that checks a thread through the same provider.
+//! Who writes for the account: the provider the core chooses (`Backend::writer`), and the
+//! reader that checks a thread through the same provider.
 
 use super::{refusal_status, Failure};
 
-use linkedin_inbox::{Backend, Draft, Sent};
+use linkedin_inbox::{Backend, Draft, Provider, Sent};
 
-/// The provider that writes for this account (the core's choice: ConnectSafely when the
-/// account has it, else LinkupAPI).
-pub(super) struct Writer(Backend);
+/// The provider that writes for this account, with the backend that reaches it.
+pub(super) struct Writer {
+    backend: Backend,
+    provider: Provider,
+}
 
 impl Writer {
+    /// The account's writer; `None` when its backend has no provider to send with.
     pub(super) fn of(backend: &Backend) -> Option<Self> {
-        match backend {
-            Backend::Direct {
-                connectsafely: Some(_),
-                ..
-            }
-            | Backend::Direct {
-                linkup: Some(_), ..
-            } => Some(Self(backend.clone())),
-            _ => None,
-        }
+        backend.writer().map(|provider| Self {
+            backend: backend.clone(),
+            provider,
+        })
     }
 
-    /// The ledger's name of the provider that writes (its pauses).
-    pub(super) fn provider(&self) -> &'static str {
-        match self.is_connectsafely() {
-            true => "connectsafely",
-            false => "linkup",
-        }
-    }
-
-    pub(super) fn is_connectsafely(&self) -> bool {
-        matches!(
-            self.0,
-            Backend::Direct {
-                connectsafely: Some(_),
-                ..
-            }
-        )
+    /// The provider that writes (its pauses, its budget or credits).
+    pub(super) fn provider(&self) -> Provider {
+        self.provider
     }
 
     pub(super) async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Failure> {
         // Straight to the provider: the idempotency key is ours, not sent upstream.
-        let request = self.0.build_send(draft, "-").map_err(|error| Failure {
-            error,
-            refused: true,
-        })?;
+        let request = self
+            .backend
+            .build_send(draft, "-")
+            .map_err(|error| Failure {
+                error,
+                refused: true,
+            })?;
         let response = crate::gate::upstream::send(&request, timeout_ms)
             .await
             .map_err(|error| Failure {
                 error,
                 refused: false,
             })?;
-        self.0
+        self.backend
             .parse_send(draft, &response)
             .map_err(|error| Failure {
                 error,
@@ -64,11 +51,7 @@ impl Writer {
     /// The backend that reads threads through the writer's own provider (what it sent is
     /// there first), metered as that provider.
     pub(super) fn reader(&self) -> Backend {
-        let provider = match self.is_connectsafely() {
-            true => linkedin_inbox::Provider::ConnectSafely,
-            false => linkedin_inbox::Provider::Linkup,
-        };
-        match self.0.clone() {
+        match self.backend.clone() {
             Backend::Direct {
                 connectsafely,
                 linkup,
@@ -80,7 +63,7 @@ impl Writer {
                 account_id,
                 routes: linkedin_inbox::Routes {
                     list: routes.list,
-                    threads: Some(provider),
+                    threads: Some(self.provider),
                 },
             },
             other => other,

@@ -78,8 +78,8 @@ fn head_pages_carry_the_generation_and_the_head_ttl() {
         plan.key
     );
     assert_eq!(
-        (plan.ttl_secs, plan.credits, plan.is_connectsafely),
-        (30, 0, true)
+        (plan.ttl_secs, plan.credits, plan.provider),
+        (30, 0, Provider::ConnectSafely)
     );
     let next = conversations(None)
         .plan(&config(), "acct", 8, Provider::ConnectSafely)
@@ -107,8 +107,8 @@ fn message_pages_cost_credits_per_ten() {
         .plan(&config(), "acct", 0, Provider::Linkup)
         .unwrap();
     assert_eq!(
-        (plan.credits, plan.ttl_secs, plan.is_connectsafely),
-        (3, 30, false)
+        (plan.credits, plan.ttl_secs, plan.provider),
+        (3, 30, Provider::Linkup)
     );
 }
 
@@ -183,7 +183,10 @@ fn pauses_are_clamped_and_per_provider() {
     let lk = messages(10)
         .plan(&config(), "a", 0, Provider::Linkup)
         .unwrap();
-    assert_eq!((cs.provider(), lk.provider()), ("connectsafely", "linkup"));
+    assert_eq!(
+        (cs.provider, lk.provider),
+        (Provider::ConnectSafely, Provider::Linkup)
+    );
 }
 
 #[test]

@@ -98,15 +98,6 @@ fn linkup_signatures_bind_the_timestamp_and_refuse_skew() {
 }
 
 #[test]
-fn pushed_syncs_keep_a_third_of_the_budget() {
-    assert!(pushed_sync_allowed(0, 150));
-    assert!(pushed_sync_allowed(99, 150));
-    assert!(!pushed_sync_allowed(100, 150));
-    assert!(!pushed_sync_allowed(u64::MAX, 150));
-    assert!(pushed_sync_allowed(10_000, 0), "no limit");
-}
-
-#[test]
 fn signatures_are_strict_hex() {
     let body = b"{}";
     let mut mac = mac("s");

@@ -1,0 +1,202 @@
+//! Admission of an upstream call, as a pure decision over what the account's ledger holds:
+//! refused while its provider is paused (an upstream 429) and past the day's ConnectSafely
+//! call budget or LinkupAPI credit cap, else admitted with what it spends (one call counted,
+//! or its credits held). Then its settlement: the credits kept or given back, and the pause a
+//! 429 starts. The ledger (`gate/ledger.rs`) reads the counters, asks here and writes.
+
+use linkedin_inbox::{Error, Provider};
+
+use crate::rules::page_plan::{may_have_been_charged, pause_secs, DEFAULT_PAUSE_SECS};
+use crate::rules::settings::Config;
+use crate::rules::utc_day::{secs_until, secs_until_reset, DAY_MS};
+
+/// What admission reads from the ledger, for the call's provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LedgerReading {
+    /// When the provider's pause ends, epoch ms (0: not paused).
+    pub paused_until_ms: u64,
+    /// ConnectSafely calls counted today.
+    pub connectsafely_calls_today: u64,
+    /// LinkupAPI credits held or spent today.
+    pub linkup_credits_today: u64,
+}
+
+/// What one upstream call takes from its provider's day: ConnectSafely calls, or LinkupAPI
+/// credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub provider: Provider,
+    /// ConnectSafely calls of the day's budget, or LinkupAPI credits.
+    pub units: u64,
+}
+
+impl Cost {
+    /// A read (a page, or a read-state change): one ConnectSafely call, or the page's LinkupAPI
+    /// credits.
+    pub fn call(provider: Provider, linkup_credits: u64) -> Self {
+        let units = match provider {
+            Provider::ConnectSafely => 1,
+            Provider::Linkup => linkup_credits,
+        };
+        Self { provider, units }
+    }
+
+    /// A send: no ConnectSafely call of the read budget (sends have their own daily limit),
+    /// or the one LinkupAPI credit it costs.
+    pub fn send(provider: Provider) -> Self {
+        let units = match provider {
+            Provider::ConnectSafely => 0,
+            Provider::Linkup => 1,
+        };
+        Self { provider, units }
+    }
+}
+
+/// The operator's limits on upstream calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// ConnectSafely calls a day.
+    pub daily_calls: u64,
+    /// LinkupAPI credits a day (0: no cap).
+    pub daily_credit_cap: u64,
+    /// Pauses set before this instant (epoch ms) are ignored: the operator cleared them.
+    pub clear_pauses_before_ms: u64,
+    /// The longest pause an upstream `Retry-After` starts.
+    pub max_pause_secs: u64,
+}
+
+impl Limits {
+    pub fn of(config: &Config) -> Self {
+        Self {
+            daily_calls: u64::from(config.daily_limit),
+            daily_credit_cap: config.linkup_daily_credit_cap,
+            clear_pauses_before_ms: config.clear_pauses_before_ms,
+            max_pause_secs: config.max_pause_secs,
+        }
+    }
+}
+
+/// What an admitted call spends, to write now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spend {
+    /// ConnectSafely calls counted on today's budget (none for a send).
+    Calls(u64),
+    /// LinkupAPI credits held on today's cap until the call settles.
+    Credits(u64),
+}
+
+/// Whether a call costing `cost` may go upstream at `now_ms`: what it spends, or the error
+/// to answer (`RATE_LIMITED` while its provider is paused, `BUDGET_EXHAUSTED` until the UTC
+/// midnight reset, `INVALID_INPUT` for a page dearer than the whole credit cap).
+pub fn admit(
+    reading: LedgerReading,
+    cost: Cost,
+    limits: Limits,
+    now_ms: u64,
+) -> Result<Spend, Error> {
+    if reading.paused_until_ms > now_ms {
+        return Err(Error::RateLimited {
+            retry_after_secs: Some(secs_until(reading.paused_until_ms, now_ms)),
+        });
+    }
+    let exhausted = || budget_exhausted(now_ms);
+    match cost.provider {
+        Provider::ConnectSafely => {
+            let over =
+                reading.connectsafely_calls_today.saturating_add(cost.units) > limits.daily_calls;
+            match cost.units > 0 && over {
+                true => Err(exhausted()),
+                false => Ok(Spend::Calls(cost.units)),
+            }
+        }
+        Provider::Linkup => {
+            let cap = limits.daily_credit_cap;
+            if cap > 0 && cost.units > cap {
+                return Err(Error::InvalidInput {
+                    field: "count",
+                    reason: format!(
+                        "this page costs {} LinkupAPI credits, more than the daily cap of {cap}",
+                        cost.units
+                    ),
+                });
+            }
+            match cap > 0 && reading.linkup_credits_today.saturating_add(cost.units) > cap {
+                true => Err(exhausted()),
+                false => Ok(Spend::Credits(cost.units)),
+            }
+        }
+    }
+}
+
+/// Whether a sync no one asked for (a provider's webhook said the inbox changed) may spend
+/// `provider`'s day: it keeps a third of the day's call budget or credit cap (0: none) for
+/// the account's own requests, so a chatty provider cannot starve them.
+pub fn keeps_reserve(reading: LedgerReading, provider: Provider, limits: Limits) -> bool {
+    let (spent, limit) = match provider {
+        Provider::ConnectSafely => (reading.connectsafely_calls_today, limits.daily_calls),
+        Provider::Linkup => (reading.linkup_credits_today, limits.daily_credit_cap),
+    };
+    limit == 0 || spent.saturating_mul(3) < limit.saturating_mul(2)
+}
+
+/// The refusal of a call past a daily budget: `BUDGET_EXHAUSTED`, to retry once the budgets
+/// reset at the next UTC midnight.
+pub fn budget_exhausted(now_ms: u64) -> Error {
+    Error::BudgetExhausted {
+        retry_after_secs: Some(secs_until_reset(now_ms)),
+    }
+}
+
+/// What becomes of credits held for a call once it answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    /// The call was (or may have been) charged: the part not charged goes back to the day's
+    /// count and to the total spent.
+    Charged { unused: u64 },
+    /// The provider refused the call: nothing was charged. All of it comes off the total
+    /// spent, and off the day's count while that day lasts (yesterday's is gone at midnight).
+    Refunded { from_day_count: bool },
+}
+
+/// The settlement of `held` credits, held on the UTC day `held_on_day` (epoch ms / day), for
+/// a call whose `outcome` (the credits the provider charged, or its error) arrived at
+/// `arrived_ms`. A failure that may still have been billed is charged in full.
+pub fn settlement(
+    held: u64,
+    held_on_day: u64,
+    outcome: Result<u64, &Error>,
+    arrived_ms: u64,
+) -> Settlement {
+    match outcome {
+        Ok(charged) => Settlement::Charged {
+            unused: held.saturating_sub(charged),
+        },
+        Err(error) if may_have_been_charged(error) => Settlement::Charged { unused: 0 },
+        Err(_) => Settlement::Refunded {
+            from_day_count: arrived_ms / DAY_MS == held_on_day,
+        },
+    }
+}
+
+/// Until when (epoch ms) the call's provider is paused after this outcome: an upstream 429
+/// pauses it for its `Retry-After` (the default pause when it names none), clamped to
+/// `max_pause_secs`, counted from its arrival.
+pub fn pause_until<T>(
+    outcome: Result<T, &Error>,
+    arrived_ms: u64,
+    max_pause_secs: u64,
+) -> Option<u64> {
+    match outcome {
+        Err(Error::RateLimited { retry_after_secs }) => {
+            let secs = pause_secs(
+                retry_after_secs.unwrap_or(DEFAULT_PAUSE_SECS),
+                max_pause_secs,
+            );
+            Some(arrived_ms.saturating_add(secs.saturating_mul(1000)))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
