@@ -14,7 +14,6 @@ use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, P
 use worker::{Date, Delay, Response, ResponseBody};
 
 use super::exchange_driver::{fetch_page, Meter};
-use super::inbox::{Filters, Inbox, Position};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
@@ -24,6 +23,7 @@ use crate::rules::page_plan::{
 };
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::store::{Filters, Position};
 
 /// Conversations asked of the provider per sync call (its maximum page).
 const SYNC_PAGE: u32 = 100;
@@ -176,7 +176,7 @@ impl AccountGate {
         generation: u64,
         now: u64,
     ) -> worker::Result<Response> {
-        let inbox = Inbox::of(&self.state)?;
+        let inbox = self.store()?;
         let fingerprint = match query.fingerprint() {
             Ok(f) => f,
             Err(e) => return respond::core_error(&e),
@@ -353,10 +353,10 @@ fn store(
     now: u64,
     generation: u64,
 ) -> worker::Result<()> {
-    let inbox = Inbox::open(storage)?;
-    inbox.upsert(page)?;
-    match tail {
+    let inbox = super::store_of(storage)?;
+    inbox.upsert_conversations(page)?;
+    Ok(match tail {
         None => inbox.record_head(page, now, generation),
         Some(previous) => inbox.record_tail(page, previous),
-    }
+    }?)
 }
