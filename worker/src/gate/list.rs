@@ -355,8 +355,9 @@ fn store(
 ) -> worker::Result<()> {
     let inbox = super::store_of(storage)?;
     inbox.upsert_conversations(page)?;
-    Ok(match tail {
-        None => inbox.record_head(page, now, generation),
-        Some(previous) => inbox.record_tail(page, previous),
-    }?)
+    match tail {
+        None => inbox.record_head(page, now, generation)?,
+        Some(previous) => inbox.record_tail(page, previous)?,
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@ use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush};
 use crate::store::sql_storage::ObjectStore;
+use crate::store::ProviderEvent;
 use linkedin_inbox::ErrorCode;
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
@@ -55,10 +56,10 @@ pub async fn pushed(
                 // event is forgotten again if storing it fails, so the provider's retry stores it.
                 // One LinkedIn message whatever URN form names it (a thread shows
                 // `msg_message:(owner,2-X)`, the event `messagingMessage:2-X`).
-                let event = format!("cs:{}", linkedin_inbox::message_id(&pushed.message.id));
-                if inbox.first_event(&event, now)? {
+                let event = ProviderEvent::ConnectSafelyMessage(&pushed.message.id);
+                if inbox.first_event(event, now)? {
                     if let Err(e) = store_pushed(&inbox, &pushed) {
-                        inbox.forget_event(&event)?;
+                        inbox.forget_event(event)?;
                         return Err(e);
                     }
                 }
@@ -69,10 +70,10 @@ pub async fn pushed(
         },
         "linkup" => match webhook_events::linkup_event(body) {
             Ok(id) => {
-                let event = format!("lk:{id}");
-                if inbox.first_event(&event, now)? {
+                let event = ProviderEvent::Linkup(&id);
+                if inbox.first_event(event, now)? {
                     if let Err(e) = request_sync(state, now).await {
-                        inbox.forget_event(&event)?;
+                        inbox.forget_event(event)?;
                         return Err(e);
                     }
                 }

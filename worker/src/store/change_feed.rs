@@ -8,6 +8,26 @@ use super::list_query::checked_account;
 use super::sql::{int, text, uint, Result, Sql};
 use super::Store;
 
+/// A provider event, remembered by the store for de-duplication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderEvent<'a> {
+    /// A ConnectSafely message event, by its LinkedIn message id (one message whatever URN
+    /// form names it: see [`linkedin_inbox::message_id`]).
+    ConnectSafelyMessage(&'a str),
+    /// A LinkupAPI event, by its id.
+    Linkup(&'a str),
+}
+
+impl ProviderEvent<'_> {
+    /// The event's row id in `events`.
+    fn key(self) -> String {
+        match self {
+            Self::ConnectSafelyMessage(id) => format!("cs:{}", linkedin_inbox::message_id(id)),
+            Self::Linkup(id) => format!("lk:{id}"),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Counter {
     value: f64,
@@ -68,19 +88,19 @@ impl<S: Sql> Store<S> {
         Ok((joined, last, more))
     }
 
-    /// Records a provider event `id` once: false when it was already handled.
-    pub fn first_event(&self, id: &str, now_ms: u64) -> Result<bool> {
+    /// Records a provider event once: false when it was already handled.
+    pub fn first_event(&self, event: ProviderEvent<'_>, now_ms: u64) -> Result<bool> {
         let rows = self.sql.rows::<serde_json::Value>(
             "INSERT INTO events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
-            vec![text(id), uint(now_ms)],
+            vec![text(&event.key()), uint(now_ms)],
         )?;
         Ok(!rows.is_empty())
     }
 
     /// Forgets a provider event whose work failed (its retry is then not a duplicate).
-    pub fn forget_event(&self, id: &str) -> Result<()> {
+    pub fn forget_event(&self, event: ProviderEvent<'_>) -> Result<()> {
         self.sql
-            .run("DELETE FROM events WHERE id = ?", vec![text(id)])
+            .run("DELETE FROM events WHERE id = ?", vec![text(&event.key())])
     }
 
     /// Forgets provider events received before `oldest_ms` (past the de-duplication window).

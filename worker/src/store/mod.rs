@@ -26,6 +26,7 @@ mod native_sql;
 #[cfg(target_arch = "wasm32")]
 pub mod sql_storage;
 
+pub use change_feed::ProviderEvent;
 pub use list_query::{Filters, Position};
 pub use pages::Stored;
 use sql::{int, Result, Sql};

@@ -1,4 +1,5 @@
 use crate::store::tests::{conversation, memory_store, page};
+use crate::store::ProviderEvent;
 
 #[test]
 fn changes_come_oldest_first_a_frame_at_a_time() {
@@ -48,13 +49,28 @@ fn a_wipe_never_hands_out_a_change_number_twice() {
 #[test]
 fn a_provider_event_is_handled_once_until_forgotten_or_pruned() {
     let store = memory_store();
-    assert!(store.first_event("cs:1", 1_000).unwrap());
-    assert!(!store.first_event("cs:1", 2_000).unwrap());
-    store.forget_event("cs:1").unwrap();
-    assert!(store.first_event("cs:1", 3_000).unwrap());
-    assert!(store.first_event("lk:2", 5_000).unwrap());
+    let message = ProviderEvent::ConnectSafelyMessage("2-m1");
+    let linkup = ProviderEvent::Linkup("evt-2");
+    assert!(store.first_event(message, 1_000).unwrap());
+    assert!(!store.first_event(message, 2_000).unwrap());
+    store.forget_event(message).unwrap();
+    assert!(store.first_event(message, 3_000).unwrap());
+    assert!(store.first_event(linkup, 5_000).unwrap());
     // Events received before the window's start are forgotten; the others stay.
     store.prune_events(4_000).unwrap();
-    assert!(store.first_event("cs:1", 6_000).unwrap());
-    assert!(!store.first_event("lk:2", 6_000).unwrap());
+    assert!(store.first_event(message, 6_000).unwrap());
+    assert!(!store.first_event(linkup, 6_000).unwrap());
+}
+
+#[test]
+fn one_message_is_one_event_whatever_urn_names_it_and_providers_never_collide() {
+    let store = memory_store();
+    let thread_form =
+        ProviderEvent::ConnectSafelyMessage("urn:li:msg_message:(urn:li:fsd_profile:ME,2-m9)");
+    let event_form = ProviderEvent::ConnectSafelyMessage("urn:li:messagingMessage:2-m9");
+    assert!(store.first_event(thread_form, 1_000).unwrap());
+    assert!(!store.first_event(event_form, 1_000).unwrap());
+    assert!(store
+        .first_event(ProviderEvent::Linkup("2-m9"), 1_000)
+        .unwrap());
 }
