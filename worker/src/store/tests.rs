@@ -175,3 +175,38 @@ fn below_the_change_feed_version_upserts_take_no_change_number() {
     assert_eq!(store.latest_seq().unwrap(), 0);
     assert_eq!(store.count(&Filters::default()).unwrap(), 1);
 }
+
+#[test]
+fn rows_come_back_by_column_name_numbers_as_floats_and_null_as_none() {
+    use super::sql::{int, text, text_or_null, Sql};
+    #[derive(serde::Deserialize)]
+    struct Row {
+        n: f64,
+        t: String,
+        missing: Option<String>,
+    }
+    let store = memory_store();
+    let rows = store
+        .sql
+        .rows::<Row>(
+            "SELECT ? AS n, ? AS t, ? AS missing",
+            vec![int(9_007_199_254_740_991), text("é"), text_or_null(None)],
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].n, rows[0].t.as_str(), &rows[0].missing),
+        (9_007_199_254_740_991.0, "é", &None)
+    );
+}
+
+#[test]
+fn a_failing_statement_is_an_error_in_sqlite_s_words() {
+    use super::sql::Sql;
+    let store = memory_store();
+    let error = store
+        .sql
+        .run("INSERT INTO no_such_table VALUES (1)", vec![])
+        .unwrap_err();
+    assert!(error.0.contains("no_such_table"), "{error}");
+}
