@@ -200,18 +200,29 @@ mod tests {
         let limited = |name: &str, value: &str| HttpResponse::new(429, "").with_header(name, value);
         let cases = [
             (limited("Retry-After", "42"), Some(42)),
-            (limited("X-RateLimit-Reset", "2026-05-12T15:34:20.000Z"), Some(60)),
+            (
+                limited("X-RateLimit-Reset", "2026-05-12T15:34:20.000Z"),
+                Some(60),
+            ),
             (limited("X-RateLimit-Reset", "1778600090"), Some(90)),
             (limited("X-RateLimit-Reset", "1778600030500"), Some(31)),
             (limited("X-RateLimit-Reset", "30"), Some(30)),
-            (limited("X-RateLimit-Reset", "2026-05-12T15:00:00Z"), Some(0)),
+            (
+                limited("X-RateLimit-Reset", "2026-05-12T15:00:00Z"),
+                Some(0),
+            ),
             (limited("X-RateLimit-Reset", "soon"), None),
             (HttpResponse::new(429, ""), None),
         ];
         for (response, wait) in cases {
             assert_eq!(response.wait_secs(now_ms), wait, "{:?}", response.headers);
             let normalized = response.with_retry_after(now_ms);
-            assert_eq!(normalized.retry_after_secs(), wait, "{:?}", normalized.headers);
+            assert_eq!(
+                normalized.retry_after_secs(),
+                wait,
+                "{:?}",
+                normalized.headers
+            );
         }
         // Retry-After wins over the reset time; only a 429 is rewritten.
         let both = limited("Retry-After", "5").with_header("X-RateLimit-Reset", "1778600090");

@@ -5,7 +5,8 @@
 //! - `rules`: pure decisions (settings, registry, auth digests, the route table, query
 //!   parameters, page plans, sealed cursors and tokens, webhook signatures and events, error
 //!   replies); no `worker` crate, native unit tests (`cargo test -p linkedin-inbox-worker`).
-//! - `store`: the account object's SQLite schema.
+//! - `store`: the account object's SQLite: schema, migrations and the SQL of each table group,
+//!   behind a small trait so its tests run it natively on an in-memory SQLite.
 //! - `edge` (wasm32): the stateless fetch handler: routes, the merged view of several
 //!   accounts, webhooks in, the change feed and push channel tickets. It never touches SQL.
 //! - `gate` (wasm32): `AccountGate`, the account's Durable Object: its store, upstream calls,

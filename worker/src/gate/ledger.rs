@@ -5,7 +5,7 @@
 //! Objects from before this table kept it in the key-value API: `ledger_import.rs` copies that
 //! once.
 
-use super::sql_values::{text, uint};
+use crate::store::sql_storage::{text, uint};
 use linkedin_inbox::{Error, Provider};
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, Storage};

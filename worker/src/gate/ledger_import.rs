@@ -6,9 +6,8 @@
 use worker::Storage;
 
 use super::ledger::Value;
-use super::pages::migrated;
-use super::sql_values::{text, uint};
 use crate::store::schema::legacy_rows;
+use crate::store::sql_storage::{text, uint};
 
 thread_local! {
     /// Objects (by id) of this isolate whose legacy ledger is known to be imported.
@@ -23,7 +22,8 @@ pub async fn import_legacy(storage: &Storage, object: &str) -> worker::Result<()
     if IMPORTED.with(|done| done.borrow().contains(object)) {
         return Ok(());
     }
-    let sql = migrated(storage)?;
+    // The store is open: the request opened it before this runs.
+    let sql = storage.sql();
     let done = sql
         .exec("SELECT value FROM meta WHERE key = 'ledger_imported'", None)?
         .to_array::<Value>()?;

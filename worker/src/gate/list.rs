@@ -15,7 +15,6 @@ use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
 use super::exchange_driver::{fetch_page, Meter};
-use super::inbox::{Filters, Inbox, Position};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
@@ -24,6 +23,7 @@ use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::store::{Filters, Position};
 
 /// Conversations asked of the provider per sync call (its maximum page).
 const SYNC_PAGE: u32 = 100;
@@ -158,7 +158,7 @@ impl AccountGate {
         generation: u64,
         now: u64,
     ) -> worker::Result<Response> {
-        let inbox = Inbox::of(&self.state)?;
+        let inbox = self.store()?;
         let fingerprint = match query.fingerprint() {
             Ok(f) => f,
             Err(e) => return respond::core_error(&e),
@@ -335,10 +335,11 @@ fn store(
     now: u64,
     generation: u64,
 ) -> worker::Result<()> {
-    let inbox = Inbox::open(storage)?;
-    inbox.upsert(page)?;
+    let inbox = super::store_of(storage)?;
+    inbox.upsert_conversations(page)?;
     match tail {
-        None => inbox.record_head(page, now, generation),
-        Some(previous) => inbox.record_tail(page, previous),
+        None => inbox.record_head(page, now, generation)?,
+        Some(previous) => inbox.record_tail(page, previous)?,
     }
+    Ok(())
 }

@@ -7,13 +7,13 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use worker::{Response, State, WebSocketPair};
 
-use super::inbox::Inbox;
 use super::ledger::Ledger;
-use super::pages::Pages;
 use crate::respond;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush};
+use crate::store::sql_storage::ObjectStore;
+use crate::store::ProviderEvent;
 use linkedin_inbox::{ErrorCode, Provider};
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
@@ -39,7 +39,7 @@ pub async fn pushed(
     body: &[u8],
     now: u64,
 ) -> worker::Result<Response> {
-    let inbox = Inbox::of(state)?;
+    let inbox = super::store_of(&state.storage())?;
     inbox.remember_account(&account.id)?;
     use crate::edge::live_feed::{bad_event as bad, received};
     match Provider::from_name(provider) {
@@ -56,10 +56,10 @@ pub async fn pushed(
                 // event is forgotten again if storing it fails, so the provider's retry stores it.
                 // One LinkedIn message whatever URN form names it (a thread shows
                 // `msg_message:(owner,2-X)`, the event `messagingMessage:2-X`).
-                let event = format!("cs:{}", linkedin_inbox::message_id(&pushed.message.id));
-                if inbox.first_event(&event, now)? {
-                    if let Err(e) = store_pushed(state, &inbox, &pushed) {
-                        inbox.forget_event(&event)?;
+                let event = ProviderEvent::ConnectSafelyMessage(&pushed.message.id);
+                if inbox.first_event(event, now)? {
+                    if let Err(e) = store_pushed(&inbox, &pushed) {
+                        inbox.forget_event(event)?;
                         return Err(e);
                     }
                 }
@@ -70,10 +70,10 @@ pub async fn pushed(
         },
         Some(Provider::Linkup) => match webhook_events::linkup_event(body) {
             Ok(id) => {
-                let event = format!("lk:{id}");
-                if inbox.first_event(&event, now)? {
+                let event = ProviderEvent::Linkup(&id);
+                if inbox.first_event(event, now)? {
                     if let Err(e) = request_sync(state, now).await {
-                        inbox.forget_event(&event)?;
+                        inbox.forget_event(event)?;
                         return Err(e);
                     }
                 }
@@ -86,17 +86,13 @@ pub async fn pushed(
 }
 
 /// Stores a pushed message in the list, the search index and an open thread.
-fn store_pushed(
-    state: &State,
-    inbox: &Inbox,
-    pushed: &webhook_events::PushedMessage,
-) -> worker::Result<()> {
+fn store_pushed(inbox: &ObjectStore, pushed: &webhook_events::PushedMessage) -> worker::Result<()> {
     if inbox.record_pushed(pushed)? {
         // An open thread shows it without an upstream call.
         if let Some(pattern) =
             crate::rules::page_plan::thread_head_pattern(&pushed.message.conversation_id)
         {
-            Pages::of(state)?.splice_message(&pattern, &pushed.message)?;
+            inbox.splice_message(&pattern, &pushed.message)?;
         }
     }
     Ok(())
@@ -144,13 +140,8 @@ pub fn take_sync_request(state: &State, now: u64, interval_ms: u64) -> worker::R
 }
 
 /// Forgets provider events older than the de-duplication window.
-pub fn prune_events(state: &State, now: u64) -> worker::Result<()> {
-    let oldest = i64::try_from(now.saturating_sub(EVENT_MEMORY_MS)).unwrap_or(0);
-    state.storage().sql().exec(
-        "DELETE FROM events WHERE received_at < ?",
-        vec![worker::SqlStorageValue::Integer(oldest)],
-    )?;
-    Ok(())
+pub fn prune_events(store: &ObjectStore, now: u64) -> worker::Result<()> {
+    Ok(store.prune_events(now.saturating_sub(EVENT_MEMORY_MS))?)
 }
 
 /// What the Worker asks of one account's change feed.
@@ -169,7 +160,7 @@ pub fn changes(
     account: &Account,
     request: &ChangesRequest,
 ) -> worker::Result<Response> {
-    let inbox = Inbox::of(state)?;
+    let inbox = super::store_of(&state.storage())?;
     let epoch = Ledger::of(state).wipe_epoch()?;
     let latest = inbox.latest_seq()?;
     let unread = inbox
@@ -228,7 +219,7 @@ pub fn accept(
     if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", PONG) {
         state.set_websocket_auto_response(&pair);
     }
-    let inbox = Inbox::of(state)?;
+    let inbox = super::store_of(&state.storage())?;
     if first {
         // Changes before the first socket are in the feed, not pushed.
         Ledger::of(state).set_now("pushed_seq", inbox.latest_seq()?.max(0) as u64)?;
@@ -311,7 +302,7 @@ pub fn broadcast(
         return Ok(());
     }
     let sockets = live_sockets(state, config, account, now);
-    let inbox = Inbox::of(state)?;
+    let inbox = super::store_of(&state.storage())?;
     let ledger = Ledger::of(state);
     let latest = inbox.latest_seq()?;
     let from = ledger.get_now("pushed_seq")? as i64;

@@ -6,7 +6,6 @@
 mod clock;
 mod exchange_driver;
 pub(crate) mod forward;
-mod inbox;
 mod ledger;
 mod ledger_import;
 mod list;
@@ -14,7 +13,6 @@ mod live;
 mod object_requests;
 mod pages;
 mod sends;
-mod sql_values;
 mod thread_pages;
 mod upkeep;
 pub(crate) mod upstream;
@@ -39,6 +37,9 @@ pub use sends::{GateMark, GateSend};
 
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
+use crate::rules::settings::Config;
+use crate::store::sql_storage::ObjectStore;
+use crate::store::{schema, Store};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
@@ -78,6 +79,8 @@ pub struct AccountGate {
     syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
     /// Sends in flight, by scoped idempotency key.
     sends: RefCell<HashMap<String, sends::SendFuture>>,
+    /// The object's store, opened and migrated by its first request or alarm.
+    store: RefCell<Option<ObjectStore>>,
 }
 
 impl DurableObject for AccountGate {
@@ -88,6 +91,7 @@ impl DurableObject for AccountGate {
             in_flight: RefCell::new(HashMap::new()),
             syncs: RefCell::new(HashMap::new()),
             sends: RefCell::new(HashMap::new()),
+            store: RefCell::new(None),
         }
     }
 
@@ -96,7 +100,7 @@ impl DurableObject for AccountGate {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
-        pages::cap_schema(config.schema_version_cap);
+        self.open_store(&config)?;
         let now = arrival_ms();
         let account = self.own_account(&config)?;
         // A provider said the inbox changed: one head sync for however many events came, at
@@ -146,7 +150,7 @@ impl DurableObject for AccountGate {
             Ok(config) => config,
             Err(_) => return misconfigured(),
         };
-        pages::cap_schema(config.schema_version_cap);
+        self.open_store(&config)?;
         let now = arrival_ms();
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         let response = self.serve(req, &config, now).await;
@@ -197,6 +201,34 @@ impl DurableObject for AccountGate {
     async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
         Ok(())
     }
+}
+
+impl AccountGate {
+    /// Opens the object's store once, migrating it to the latest schema version, or only as
+    /// far as `SCHEMA_VERSION_CAP`: the upgrade tests build an older schema with it to check
+    /// that later versions migrate its data.
+    fn open_store(&self, config: &Config) -> worker::Result<()> {
+        if self.store.borrow().is_none() {
+            let target = config.schema_version_cap.unwrap_or(schema::LATEST);
+            let store = Store::open(self.state.storage().sql(), target)?;
+            *self.store.borrow_mut() = Some(store);
+        }
+        Ok(())
+    }
+
+    /// The object's store (opened by `fetch` and `alarm` before anything else).
+    fn store(&self) -> worker::Result<ObjectStore> {
+        self.store
+            .borrow()
+            .clone()
+            .ok_or_else(|| worker::Error::RustError("the store is not open yet".into()))
+    }
+}
+
+/// The store from code that runs apart from the object's methods (sends, the live inbox): the
+/// object opened and migrated it already.
+fn store_of(storage: &worker::Storage) -> worker::Result<ObjectStore> {
+    Ok(Store::opened(storage.sql())?)
 }
 
 fn with_generation(mut response: Response, generation: u64) -> worker::Result<Response> {

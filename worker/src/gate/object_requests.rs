@@ -9,9 +9,8 @@ use worker::{Request, Response};
 
 use super::ledger::Ledger;
 
-use super::pages::Pages;
 use super::{
-    inbox, live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
+    live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
 };
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
@@ -96,8 +95,9 @@ impl AccountGate {
             },
             "/data" => {
                 ledger.record_wipe()?;
-                Pages::of(&self.state)?.wipe()?;
-                inbox::Inbox::of(&self.state)?.wipe()?;
+                let store = self.store()?;
+                store.wipe_pages()?;
+                store.wipe_inbox()?;
                 // Listeners reload: their sockets close (4001); a client's next `changes`
                 // answers `reset`.
                 live::close_all(&self.state, 4001, "store wiped: reload");
@@ -121,9 +121,7 @@ impl AccountGate {
             "/live" => live::accept(&self.state, &config, &client.name, account, now),
             "/locate" => {
                 let thread: String = req.json().await?;
-                let found = inbox::Inbox::of(&self.state)?
-                    .last_activity(&thread)?
-                    .is_some();
+                let found = self.store()?.last_activity(&thread)?.is_some();
                 respond::json(200, &json!({ "found": found }))
             }
             "/summary" => {
@@ -134,7 +132,7 @@ impl AccountGate {
                 respond::json(
                     200,
                     &json!({
-                        "unreadTotal": inbox::Inbox::of(&self.state)?.unread_total()?,
+                        "unreadTotal": self.store()?.unread_total()?,
                         "budgetLeftToday": {
                             "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
                                 .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))

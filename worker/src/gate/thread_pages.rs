@@ -11,16 +11,15 @@ use worker::{Delay, Response, ResponseBody};
 use super::clock::arrival_ms;
 use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
-use super::pages::Pages;
-use super::{
-    inbox, misconfigured, pages, with_generation, AccountGate, Fetched, InFlight, UpstreamResult,
-};
+use super::pages::{PageAnswer, Stored};
+use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, UpstreamResult};
 use crate::respond::{self, page_response};
 use crate::rules::admission::{Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::store::sql_storage::ObjectStore;
 
 impl AccountGate {
     /// A thread's stored head page past its TTL that is still current: the list, synced within
@@ -31,9 +30,9 @@ impl AccountGate {
         config: &Config,
         page: &PageRequest,
         plan: &Plan,
-        pages: &Pages,
+        pages: &ObjectStore,
         now: u64,
-    ) -> worker::Result<Option<pages::Stored>> {
+    ) -> worker::Result<Option<Stored>> {
         let PageRequest::Messages(query) = page else {
             return Ok(None);
         };
@@ -44,7 +43,7 @@ impl AccountGate {
         else {
             return Ok(None);
         };
-        let store = inbox::Inbox::of(&self.state)?;
+        let store = self.store()?;
         let list_fresh = store.sync_state()?.is_some_and(|s| {
             now < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
         });
@@ -56,7 +55,7 @@ impl AccountGate {
         ) else {
             return Ok(None);
         };
-        let Some(stored) = pages.stale(&plan.key, now)? else {
+        let Some(stored) = pages.stale_page(&plan.key, now)? else {
             return Ok(None);
         };
         let newest = serde_json::from_str::<MessagePage>(&stored.body)
@@ -102,8 +101,8 @@ impl AccountGate {
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
-        let pages = Pages::of(&self.state)?;
-        if let Some(hit) = pages.fresh(&plan.key, now)? {
+        let pages = self.store()?;
+        if let Some(hit) = pages.fresh_page(&plan.key, now)? {
             ledger.record_saved(plan.credits, false).await?;
             return hit.hit(plan);
         }
@@ -190,7 +189,7 @@ impl AccountGate {
         let kept = ledger.wipe_epoch()? == epoch;
         if let (Ok(fetched), true) = (&result, kept) {
             // Stored before the in-flight entry goes, so no request falls between the two.
-            if let Err(e) = pages.put(
+            if let Err(e) = pages.put_page(
                 &plan.key,
                 &fetched.body,
                 plan.ttl_secs,
@@ -208,8 +207,9 @@ impl AccountGate {
                 // A thread's messages become searchable in the account's inbox.
                 let thread = serde_json::from_str::<MessagePage>(&fetched.body).ok();
                 if let (Some(thread), true) = (thread, kept) {
-                    let indexed = inbox::Inbox::of(&self.state)
-                        .and_then(|inbox| inbox.index_messages(&thread));
+                    let indexed = self
+                        .store()
+                        .and_then(|store| Ok(store.index_messages(&thread)?));
                     if let Err(e) = indexed {
                         worker::console_error!("message index failed: {e}");
                     }
@@ -255,7 +255,7 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         if stale_allowed(error) {
-            if let Some(stale) = Pages::of(&self.state)?.stale(&plan.key, now)? {
+            if let Some(stale) = self.store()?.stale_page(&plan.key, now)? {
                 ledger.record_stale().await?;
                 return stale.stale();
             }

@@ -7,8 +7,7 @@ use linkedin_inbox::{ConversationQuery, Operation, Provider};
 
 use super::ledger::Ledger;
 
-use super::pages::Pages;
-use super::{inbox, live, sends, AccountGate};
+use super::{live, sends, AccountGate};
 use crate::rules::admission::{self, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::registry::Account;
@@ -18,7 +17,7 @@ impl AccountGate {
     /// The account this object serves, as its last webhook named it, if the registry still
     /// lists that id for this very object.
     pub(super) fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {
-        let Some(id) = inbox::Inbox::of(&self.state)?.remembered_account()? else {
+        let Some(id) = self.store()?.remembered_account()? else {
             return Ok(None);
         };
         let own = config
@@ -67,10 +66,10 @@ impl AccountGate {
     /// The retention pass: old and surplus conversations and messages, expired pages.
     pub(super) fn prune(&self, config: &Config, now: u64) -> worker::Result<()> {
         let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
-        inbox::Inbox::of(&self.state)?
-            .prune(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
+        let store = self.store()?;
+        store.prune_inbox(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
         sends::prune(&self.state.storage(), now)?;
-        live::prune_events(&self.state, now)?;
-        Pages::of(&self.state)?.prune(now)
+        live::prune_events(&store, now)?;
+        Ok(store.prune_pages(now)?)
     }
 }

@@ -1,7 +1,7 @@
 //! The account object's own SQLite schema, versioned: migration `n` takes a database at
 //! version `n - 1` (0: a new object, or one from before the store, which kept only the
 //! key-value ledger) to version `n`. Applied in order when the object starts; each is one
-//! batch of statements. Pure: checked natively, run in `gate/pages.rs`.
+//! batch of statements, run by `Store::open` (`store/mod.rs`).
 
 /// `(version, statements)`, in order.
 pub const MIGRATIONS: &[(u32, &str)] = &[

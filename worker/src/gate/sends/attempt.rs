@@ -7,13 +7,12 @@ use worker::Storage;
 use super::{Answer, Check, Failure, Outcome, Writer};
 
 use crate::gate::clock::arrival_ms;
-use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
-use crate::gate::pages::{migrated, Pages};
-use crate::gate::sql_values::text;
+use crate::gate::store_of;
 use crate::rules::admission::{Cost, Limits};
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
+use crate::store::sql_storage::text;
 
 /// Everything one send needs, owned (it runs in a future shared by its key's requests).
 pub(super) struct Attempt {
@@ -139,13 +138,12 @@ impl Attempt {
         if let Err(e) = stored {
             worker::console_error!("send record failed: {e}");
         }
-        if let Err(e) = Inbox::open(&self.storage).and_then(|inbox| inbox.record_sent(&message)) {
+        if let Err(e) = store_of(&self.storage).and_then(|store| Ok(store.record_sent(&message)?)) {
             worker::console_error!("inbox update after a send failed: {e}");
         }
         if let Some(pattern) = crate::rules::page_plan::thread_head_pattern(&conversation_id) {
-            let spliced = migrated(&self.storage)
-                .map(Pages::from_sql)
-                .and_then(|pages| pages.splice_message(&pattern, &message));
+            let spliced = store_of(&self.storage)
+                .and_then(|store| Ok(store.splice_message(&pattern, &message)?));
             if let Err(e) = spliced {
                 worker::console_error!("thread update after a send failed: {e}");
             }

@@ -16,14 +16,12 @@ mod writer;
 use attempt::Attempt;
 use writer::Writer;
 
-use super::sql_values::uint;
+use crate::store::sql_storage::uint;
 use futures_util::future::{LocalBoxFuture, Shared};
 use linkedin_inbox::{Draft, Error, Message, ServedError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use worker::{Response, Storage};
-
-use super::pages::migrated;
 
 /// What the Worker sends the gate for a send.
 #[derive(Serialize, Deserialize)]
@@ -45,7 +43,7 @@ const KEY_RETENTION_MS: u64 = 7 * 86_400_000;
 
 /// Forgets keys older than [`KEY_RETENTION_MS`] (the retention alarm).
 pub(super) fn prune(storage: &Storage, now: u64) -> worker::Result<()> {
-    migrated(storage)?.exec(
+    storage.sql().exec(
         "DELETE FROM sends WHERE created_at < ?",
         vec![uint(now.saturating_sub(KEY_RETENTION_MS))],
     )?;

@@ -8,15 +8,14 @@ use worker::Response;
 use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Row, Writer};
 
 use crate::gate::clock::arrival_ms;
-use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
-use crate::gate::pages::migrated;
-use crate::gate::sql_values::{text, uint};
+use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
 use crate::rules::admission::{budget_exhausted, Cost, Limits};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::store::sql_storage::{text, uint};
 
 impl AccountGate {
     /// `POST /send`: one message, at most once per idempotency key.
@@ -39,8 +38,8 @@ impl AccountGate {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let storage = self.state.storage();
-        let sql = migrated(&storage)?;
-        let inbox = Inbox::open(&storage)?;
+        let sql = storage.sql();
+        let inbox = store_of(&storage)?;
         // The request as the client sent it (before the profile lookup below, which may change).
         let digest = request_digest(&draft);
         // LinkupAPI sends to the other member's profile (v1 and v2): the stored conversation
@@ -175,7 +174,7 @@ impl AccountGate {
         let thread = linkedin_inbox::thread_id(&request.conversation_id)
             .unwrap_or(&request.conversation_id)
             .to_owned();
-        Inbox::open(&self.state.storage())?.record_read(&thread, request.read)?;
+        store_of(&self.state.storage())?.record_read(&thread, request.read)?;
         respond::json(
             200,
             &serde_json::json!({ "conversationId": thread, "read": request.read }),

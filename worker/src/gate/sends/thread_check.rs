@@ -7,8 +7,8 @@ use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
 use crate::gate::clock::arrival_ms;
 use crate::gate::exchange_driver::{fetch_page, Meter};
-use crate::gate::inbox::Inbox;
 use crate::gate::ledger::Ledger;
+use crate::gate::store_of;
 use crate::rules::admission::{Cost, Limits};
 
 impl Attempt {
@@ -23,13 +23,15 @@ impl Attempt {
         let Some((walk_ledger, ledger)) = ledgers else {
             return Ok(Check::Unsure("the thread could not be checked"));
         };
-        let inbox = Inbox::open(&self.storage).map_err(storage_error)?;
+        let inbox = store_of(&self.storage).map_err(storage_error)?;
         // The conversation: the one replied in, else the stored one with this member.
         let stored = match (&self.draft.conversation_id, &self.draft.profile_url) {
             (Some(id), _) => inbox
                 .conversation(linkedin_inbox::thread_id(id).unwrap_or(id))
-                .map_err(storage_error)?,
-            (None, Some(url)) => inbox.conversation_with(url).map_err(storage_error)?,
+                .map_err(|e| storage_error(e.into()))?,
+            (None, Some(url)) => inbox
+                .conversation_with(url)
+                .map_err(|e| storage_error(e.into()))?,
             (None, None) => None,
         };
         let Some(conversation) = stored else {

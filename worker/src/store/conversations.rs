@@ -1,12 +1,13 @@
-//! Conversations in the store: the list sync's pages, pushed and sent messages and read
-//! state written into them, each write numbered in the change feed; one conversation read back.
+//! Conversations in the store (`conversations`, searched through `conversation_text`): the
+//! list sync's pages, pushed and sent messages and read state written into them, each write
+//! numbered in the change feed; one conversation read back.
 
 use linkedin_inbox::{Conversation, ConversationPage, LatestMessage, Message};
 use serde::Deserialize;
-use worker::SqlStorageValue;
 
-use super::{Inbox, RowId};
-use crate::gate::sql_values::{int, text};
+use super::sql::{int, text, Result, Sql};
+use super::{RowId, Store};
+use crate::rules::webhook_events::PushedMessage;
 
 /// Where a conversation stands in the list: its last activity, else its latest message's.
 pub fn activity_key(conversation: &Conversation) -> i64 {
@@ -32,7 +33,7 @@ fn latest_of(message: &Message, from_self: bool, has_attachment: bool) -> Latest
 }
 
 /// What a conversation is found by: names, headlines and the latest message.
-pub(super) fn searchable(conversation: &Conversation) -> String {
+fn searchable(conversation: &Conversation) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in &conversation.participants {
         parts.push(&p.name);
@@ -46,12 +47,26 @@ pub(super) fn searchable(conversation: &Conversation) -> String {
     parts.join("\n")
 }
 
-impl Inbox {
+/// The `/in/<slug>` part of a profile URL, lower-cased.
+fn profile_slug(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    lower
+        .split_once("/in/")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned())
+        .filter(|slug| !slug.is_empty())
+}
+
+#[derive(Deserialize)]
+struct Json {
+    json: String,
+}
+
+impl<S: Sql> Store<S> {
     /// Stores a page of the unfiltered list (conversations replace their earlier copies when
     /// their activity is as new or newer). Only rows that changed are written, each with the
     /// next number of the change feed.
-    pub fn upsert(&self, page: &ConversationPage) -> worker::Result<()> {
-        let feed = super::super::pages::schema_reaches(5);
+    pub fn upsert_conversations(&self, page: &ConversationPage) -> Result<()> {
+        let feed = self.numbers_changes();
         let first_seq = match (feed, page.items.is_empty()) {
             (true, false) => self.take_seqs(page.items.len() as i64)?,
             _ => 0,
@@ -61,7 +76,7 @@ impl Inbox {
             let unread = conversation.is_unread();
             let json = serde_json::to_string(conversation)?;
             let row = match feed {
-                true => self.0.exec(
+                true => self.sql.rows::<RowId>(
                     "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
                        unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
@@ -70,7 +85,7 @@ impl Inbox {
                      RETURNING rowid AS rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json), int(seq)],
                 )?,
-                false => self.0.exec(
+                false => self.sql.rows::<RowId>(
                     "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
                        unread = excluded.unread, json = excluded.json
@@ -78,8 +93,7 @@ impl Inbox {
                      RETURNING rowid AS rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json)],
                 )?,
-            }
-            .to_array::<RowId>()?;
+            };
             if let Some(row) = row.first() {
                 self.reindex(row.rowid as i64, conversation)?;
             }
@@ -87,34 +101,30 @@ impl Inbox {
         Ok(())
     }
 
-    pub(super) fn reindex(&self, rowid: i64, conversation: &Conversation) -> worker::Result<()> {
-        self.0.exec(
+    fn reindex(&self, rowid: i64, conversation: &Conversation) -> Result<()> {
+        self.sql.run(
             "DELETE FROM conversation_text WHERE rowid = ?",
             vec![int(rowid)],
         )?;
-        self.0.exec(
+        self.sql.run(
             "INSERT INTO conversation_text (rowid, text) VALUES (?, ?)",
             vec![int(rowid), text(&searchable(conversation))],
-        )?;
-        Ok(())
+        )
     }
 
     /// A message a provider pushed: kept in its thread (searchable) and, when new, counted in
     /// its conversation, which is created when the store does not hold it yet (`seed`). An
     /// incoming message adds one unread; the newest message becomes the conversation's latest
     /// whatever order events arrive in. Returns whether the message was new.
-    pub fn record_pushed(
-        &self,
-        pushed: &crate::rules::webhook_events::PushedMessage,
-    ) -> worker::Result<bool> {
+    pub fn record_pushed(&self, pushed: &PushedMessage) -> Result<bool> {
         let message = &pushed.message;
         let owner = self.sync_state()?.and_then(|s| s.owner);
         let from_owner = pushed.sent_by_owner(owner.as_deref());
-        let known = self.0.exec(
+        let known = self.sql.rows::<serde_json::Value>(
             "SELECT id FROM messages WHERE id = ?",
             vec![text(linkedin_inbox::message_id(&message.id))],
         )?;
-        if !known.to_array::<serde_json::Value>()?.is_empty() {
+        if !known.is_empty() {
             return Ok(false);
         }
         self.index_message(message)?;
@@ -145,101 +155,47 @@ impl Inbox {
     }
 
     /// Writes one conversation as it is now (whatever its activity), as a change.
-    pub(super) fn write_one(&self, conversation: &Conversation) -> worker::Result<()> {
+    fn write_one(&self, conversation: &Conversation) -> Result<()> {
         let seq = self.take_seqs(1)?;
         let unread = conversation.is_unread();
         let json = serde_json::to_string(conversation)?;
-        let row = self
-            .0
-            .exec(
-                "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
-                   unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
-                 RETURNING rowid AS rowid",
-                vec![
-                    text(&conversation.id),
-                    int(activity_key(conversation)),
-                    int(i64::from(unread)),
-                    text(&json),
-                    int(seq),
-                ],
-            )?
-            .to_array::<RowId>()?;
+        let row = self.sql.rows::<RowId>(
+            "INSERT INTO conversations (thread_id, last_activity_at, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+               unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+             RETURNING rowid AS rowid",
+            vec![
+                text(&conversation.id),
+                int(activity_key(conversation)),
+                int(i64::from(unread)),
+                text(&json),
+                int(seq),
+            ],
+        )?;
         if let Some(row) = row.first() {
             self.reindex(row.rowid as i64, conversation)?;
         }
         Ok(())
     }
 
-    /// Records a head sync: when, for which refresh generation, and (on the first sync) where
-    /// the older pages start.
-    pub fn record_head(
-        &self,
-        page: &ConversationPage,
-        now_ms: u64,
-        generation: u64,
-    ) -> worker::Result<()> {
-        let first = self.sync_state()?.is_none();
-        let now = int(i64::try_from(now_ms).unwrap_or(i64::MAX));
-        let generation = int(i64::try_from(generation).unwrap_or(i64::MAX));
-        let account = page
-            .account_id
-            .clone()
-            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
-        let owner = page
-            .owner_profile_urn
-            .clone()
-            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
-        if first {
-            let tail = page
-                .next_cursor
-                .clone()
-                .map_or(SqlStorageValue::Null, SqlStorageValue::String);
-            self.0.exec(
-                "INSERT INTO list_sync (id, head_at, generation, tail, complete, account_id, owner) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                vec![now, generation, tail, int(i64::from(page.next_cursor.is_none())), account, owner],
-            )?;
-        } else {
-            self.0.exec(
-                "UPDATE list_sync SET head_at = ?, generation = ?, account_id = COALESCE(?, account_id), owner = COALESCE(?, owner) WHERE id = 1",
-                vec![now, generation, account, owner],
-            )?;
-        }
-        Ok(())
-    }
-
     /// The last activity the list shows for a thread, when it is stored.
-    pub fn last_activity(&self, thread_id: &str) -> worker::Result<Option<i64>> {
+    pub fn last_activity(&self, thread_id: &str) -> Result<Option<i64>> {
         #[derive(Deserialize)]
         struct At {
             last_activity_at: f64,
         }
         Ok(self
-            .0
-            .exec(
+            .sql
+            .first_row::<At>(
                 "SELECT last_activity_at FROM conversations WHERE thread_id = ?",
                 vec![text(thread_id)],
             )?
-            .to_array::<At>()?
-            .first()
             .map(|a| a.last_activity_at as i64))
-    }
-
-    /// Records an older page read from `previous`: the next one starts at its cursor (none, or
-    /// the same one again, ends the list).
-    pub fn record_tail(&self, page: &ConversationPage, previous: &str) -> worker::Result<()> {
-        let next = crate::rules::page_plan::next_tail(previous, page.next_cursor.as_deref());
-        let tail = next.map_or(SqlStorageValue::Null, text);
-        self.0.exec(
-            "UPDATE list_sync SET tail = ?, complete = ? WHERE id = 1",
-            vec![tail, int(i64::from(next.is_none()))],
-        )?;
-        Ok(())
     }
 
     /// A message the account sent: searchable at once, and its conversation's latest (read:
     /// replying reads a conversation).
-    pub fn record_sent(&self, message: &Message) -> worker::Result<()> {
+    pub fn record_sent(&self, message: &Message) -> Result<()> {
         self.index_message(message)?;
         let Some(mut conversation) = self.conversation(&message.conversation_id)? else {
             return Ok(());
@@ -252,7 +208,7 @@ impl Inbox {
     }
 
     /// Sets a conversation's read state as LinkedIn now has it.
-    pub fn record_read(&self, thread_id: &str, read: bool) -> worker::Result<()> {
+    pub fn record_read(&self, thread_id: &str, read: bool) -> Result<()> {
         let Some(mut conversation) = self.conversation(thread_id)? else {
             return Ok(());
         };
@@ -266,59 +222,38 @@ impl Inbox {
     }
 
     /// A stored conversation, by thread id.
-    pub fn conversation(&self, thread_id: &str) -> worker::Result<Option<Conversation>> {
-        #[derive(Deserialize)]
-        struct Json {
-            json: String,
-        }
-        let rows = self
-            .0
-            .exec(
+    pub fn conversation(&self, thread_id: &str) -> Result<Option<Conversation>> {
+        Ok(self
+            .sql
+            .first_row::<Json>(
                 "SELECT json FROM conversations WHERE thread_id = ?",
                 vec![text(thread_id)],
             )?
-            .to_array::<Json>()?;
-        Ok(rows
-            .first()
             .and_then(|row| serde_json::from_str(&row.json).ok()))
     }
 
     /// The newest stored conversation with the member at `profile_url` (compared by the
     /// `/in/<slug>` part, case-insensitively).
-    pub fn conversation_with(&self, profile_url: &str) -> worker::Result<Option<Conversation>> {
-        #[derive(Deserialize)]
-        struct Json {
-            json: String,
-        }
-        let slug = |url: &str| {
-            let lower = url.to_ascii_lowercase();
-            lower
-                .split_once("/in/")
-                .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or("").to_owned())
-                .filter(|slug| !slug.is_empty())
-        };
-        let Some(wanted) = slug(profile_url) else {
+    pub fn conversation_with(&self, profile_url: &str) -> Result<Option<Conversation>> {
+        let Some(wanted) = profile_slug(profile_url) else {
             return Ok(None);
         };
-        let rows = self
-            .0
-            .exec(
-                "SELECT json FROM conversations WHERE instr(lower(json), ?) > 0 ORDER BY last_activity_at DESC LIMIT 20",
-                vec![text(&format!("/in/{wanted}"))],
-            )?
-            .to_array::<Json>()?;
+        let rows = self.sql.rows::<Json>(
+            "SELECT json FROM conversations WHERE instr(lower(json), ?) > 0 ORDER BY last_activity_at DESC LIMIT 20",
+            vec![text(&format!("/in/{wanted}"))],
+        )?;
         Ok(rows
             .iter()
             .filter_map(|row| serde_json::from_str::<Conversation>(&row.json).ok())
             .find(|c| {
-                c.participants
-                    .iter()
-                    .any(|p| p.profile_url.as_deref().and_then(slug).as_deref() == Some(&wanted))
+                c.participants.iter().any(|p| {
+                    p.profile_url.as_deref().and_then(profile_slug).as_deref() == Some(&wanted)
+                })
             }))
     }
 
-    pub(super) fn upsert_one(&self, conversation: &Conversation) -> worker::Result<()> {
-        self.upsert(&ConversationPage {
+    fn upsert_one(&self, conversation: &Conversation) -> Result<()> {
+        self.upsert_conversations(&ConversationPage {
             items: vec![conversation.clone()],
             next_cursor: None,
             total: None,
@@ -329,3 +264,6 @@ impl Inbox {
         })
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

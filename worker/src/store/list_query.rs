@@ -2,19 +2,20 @@
 //! (SQL and FTS5), positions in the stored order, pages as joined JSON, counts and unread totals.
 
 use serde::Deserialize;
-use worker::SqlStorageValue;
 
-use super::Inbox;
-use crate::gate::sql_values::{int, text};
+use super::sql::{int, text, Result, Sql, StoreError, Value};
+use super::Store;
 use crate::rules::fts_query::fts_query;
 
 /// The filters of a stored list.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Filters<'a> {
     pub unread: Option<bool>,
     pub keywords: Option<&'a str>,
 }
 
-/// How far a page of the stored list reaches: see [`Inbox::page_end`].
+/// How far a page of the stored list reaches: see [`Store::page_end`].
+#[derive(Debug, PartialEq, Eq)]
 pub struct PageEnd {
     /// Conversations matched, up to the page's size + 1.
     pub matched: u32,
@@ -47,72 +48,75 @@ impl Position {
 }
 
 #[derive(Deserialize)]
-pub(super) struct End {
+struct End {
     last_activity_at: f64,
     thread_id: String,
     n: f64,
 }
 
 #[derive(Deserialize)]
-pub(super) struct Joined {
+struct Joined {
     json: Option<String>,
 }
 
 #[derive(Deserialize)]
-pub(super) struct Count {
+struct Count {
     n: f64,
 }
 
-impl Inbox {
-    pub(super) fn filter_sql(
-        filters: &Filters<'_>,
-        bindings: &mut Vec<SqlStorageValue>,
-    ) -> Option<String> {
-        let mut clauses = Vec::new();
-        if let Some(unread) = filters.unread {
-            clauses.push("unread = ?".to_owned());
-            bindings.push(int(i64::from(unread)));
-        }
-        if let Some(keywords) = filters.keywords {
-            // No searchable word: nothing matches.
-            let query = fts_query(keywords)?;
-            clauses.push(
-                "rowid IN (SELECT rowid FROM conversation_text WHERE conversation_text MATCH ?)
-                 OR thread_id IN (SELECT m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)"
-                    .to_owned(),
-            );
-            bindings.push(text(&query));
-            bindings.push(text(&query));
-        }
-        Some(match clauses.is_empty() {
-            true => "1".to_owned(),
-            false => clauses
-                .iter()
-                .map(|c| format!("({c})"))
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        })
+/// The condition `filters` put on `conversations`, its values pushed onto `bindings` (`None`:
+/// nothing can match).
+fn filter_sql(filters: &Filters<'_>, bindings: &mut Vec<Value>) -> Option<String> {
+    let mut clauses = Vec::new();
+    if let Some(unread) = filters.unread {
+        clauses.push("unread = ?".to_owned());
+        bindings.push(int(i64::from(unread)));
     }
-
-    /// The `WHERE` clause and its bindings for `filters` after `after` (`None`: nothing can
-    /// match).
-    pub(super) fn page_sql(
-        filters: &Filters<'_>,
-        after: Option<&Position>,
-    ) -> Option<(String, Vec<SqlStorageValue>)> {
-        let mut bindings = Vec::new();
-        let mut condition = Self::filter_sql(filters, &mut bindings)?;
-        if let Some(position) = after {
-            condition.push_str(
-                " AND (last_activity_at < ? OR (last_activity_at = ? AND thread_id > ?))",
-            );
-            bindings.push(int(position.last_activity_at));
-            bindings.push(int(position.last_activity_at));
-            bindings.push(text(&position.thread_id));
-        }
-        Some((condition, bindings))
+    if let Some(keywords) = filters.keywords {
+        // No searchable word: nothing matches.
+        let query = fts_query(keywords)?;
+        clauses.push(
+            "rowid IN (SELECT rowid FROM conversation_text WHERE conversation_text MATCH ?)
+             OR thread_id IN (SELECT m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)"
+                .to_owned(),
+        );
+        bindings.push(text(&query));
+        bindings.push(text(&query));
     }
+    Some(match clauses.is_empty() {
+        true => "1".to_owned(),
+        false => clauses
+            .iter()
+            .map(|c| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+    })
+}
 
+/// The `WHERE` clause and its bindings for `filters` after `after` (`None`: nothing can
+/// match).
+fn page_sql(filters: &Filters<'_>, after: Option<&Position>) -> Option<(String, Vec<Value>)> {
+    let mut bindings = Vec::new();
+    let mut condition = filter_sql(filters, &mut bindings)?;
+    if let Some(position) = after {
+        condition
+            .push_str(" AND (last_activity_at < ? OR (last_activity_at = ? AND thread_id > ?))");
+        bindings.push(int(position.last_activity_at));
+        bindings.push(int(position.last_activity_at));
+        bindings.push(text(&position.thread_id));
+    }
+    Some((condition, bindings))
+}
+
+/// Registry ids are A-Z a-z 0-9 . _ - only: safe inside a SQL and a JSON string.
+pub(super) fn checked_account(account: &str) -> Result<&str> {
+    match crate::rules::registry::is_safe_name(account) {
+        true => Ok(account),
+        false => Err(StoreError("an account id out of its alphabet".into())),
+    }
+}
+
+impl<S: Sql> Store<S> {
     /// How many conversations match `filters` after `after` (counted up to `count + 1`, so
     /// more than `count` means the list goes on), and where the `count`th (or the last, when
     /// fewer match) stands. Two rows cross into Rust, not a page of them.
@@ -121,8 +125,8 @@ impl Inbox {
         filters: &Filters<'_>,
         after: Option<&Position>,
         count: u32,
-    ) -> worker::Result<PageEnd> {
-        let Some((condition, mut bindings)) = Self::page_sql(filters, after) else {
+    ) -> Result<PageEnd> {
+        let Some((condition, mut bindings)) = page_sql(filters, after) else {
             return Ok(PageEnd {
                 matched: 0,
                 last: None,
@@ -130,18 +134,15 @@ impl Inbox {
         };
         bindings.push(int(i64::from(count) + 1));
         // The page's last two rows, last first, with the page's length.
-        let ends = self
-            .0
-            .exec(
-                &format!(
-                    "SELECT last_activity_at, thread_id, count(*) OVER () AS n FROM
-                       (SELECT last_activity_at, thread_id FROM conversations WHERE {condition}
-                        ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)
-                     ORDER BY last_activity_at ASC, thread_id DESC LIMIT 2"
-                ),
-                bindings,
-            )?
-            .to_array::<End>()?;
+        let ends = self.sql.rows::<End>(
+            &format!(
+                "SELECT last_activity_at, thread_id, count(*) OVER () AS n FROM
+                   (SELECT last_activity_at, thread_id FROM conversations WHERE {condition}
+                    ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)
+                 ORDER BY last_activity_at ASC, thread_id DESC LIMIT 2"
+            ),
+            bindings,
+        )?;
         let matched = ends.first().map_or(0, |end| end.n as u32);
         let shown = match matched > count {
             true => ends.get(1),
@@ -166,20 +167,15 @@ impl Inbox {
         after: Option<&Position>,
         limit: u32,
         account: &str,
-    ) -> worker::Result<String> {
-        let Some((condition, mut bindings)) = Self::page_sql(filters, after) else {
+    ) -> Result<String> {
+        let Some((condition, mut bindings)) = page_sql(filters, after) else {
             return Ok(String::new());
         };
         bindings.push(int(i64::from(limit)));
-        // Registry ids are A-Z a-z 0-9 . _ - only: safe inside a SQL and a JSON string.
-        if !crate::rules::registry::is_safe_name(account) {
-            return Err(worker::Error::RustError(
-                "an account id out of its alphabet".into(),
-            ));
-        }
+        let account = checked_account(account)?;
         Ok(self
-            .0
-            .exec(
+            .sql
+            .first_row::<Joined>(
                 &format!(
                     "SELECT group_concat('{{\"account\":\"{account}\",' || substr(json, 2), ',' ORDER BY last_activity_at DESC, thread_id ASC) AS json FROM
                        (SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition}
@@ -187,20 +183,13 @@ impl Inbox {
                 ),
                 bindings,
             )?
-            .to_array::<Joined>()?
-            .into_iter()
-            .next()
             .and_then(|j| j.json)
             .unwrap_or_default())
     }
 
     /// Unread conversations in the store (`None` before it held any).
-    pub fn unread_total(&self) -> worker::Result<Option<u64>> {
-        let everything = Filters {
-            unread: None,
-            keywords: None,
-        };
-        if self.sync_state()?.is_none() && self.count(&everything)? == 0 {
+    pub fn unread_total(&self) -> Result<Option<u64>> {
+        if self.sync_state()?.is_none() && self.count(&Filters::default())? == 0 {
             return Ok(None);
         }
         self.count(&Filters {
@@ -211,19 +200,20 @@ impl Inbox {
     }
 
     /// How many stored conversations match `filters`.
-    pub fn count(&self, filters: &Filters<'_>) -> worker::Result<u64> {
+    pub fn count(&self, filters: &Filters<'_>) -> Result<u64> {
         let mut bindings = Vec::new();
-        let Some(condition) = Self::filter_sql(filters, &mut bindings) else {
+        let Some(condition) = filter_sql(filters, &mut bindings) else {
             return Ok(0);
         };
         Ok(self
-            .0
-            .exec(
+            .sql
+            .first_row::<Count>(
                 &format!("SELECT COUNT(*) AS n FROM conversations WHERE {condition}"),
                 bindings,
             )?
-            .to_array::<Count>()?
-            .first()
             .map_or(0, |c| c.n as u64))
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
