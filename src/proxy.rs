@@ -37,21 +37,61 @@ const KNOWN_FIELDS: [&str; 18] = [
     "account",
 ];
 
-/// Client for the Worker proxy: its base URL and this client's token. No I/O.
+/// The `account` that names every account of a proxy client.
+pub const ALL_ACCOUNTS: &str = "all";
+
+/// Client for the Worker proxy: its base URL, this client's token and the account its requests
+/// name, if any. No I/O.
 #[derive(Debug, Clone)]
 pub struct Proxy {
     base_url: String,
     token: ClientToken,
+    account: Option<String>,
 }
 
 impl Proxy {
-    /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`).
+    /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`); its
+    /// requests name no account (the proxy finds a conversation's, and lists them all).
     pub fn new(base_url: &str, token: ClientToken) -> Result<Self> {
         validate::non_empty_secret("token", token.expose())?;
         Ok(Self {
             base_url: validate::base_url(base_url)?,
             token,
+            account: None,
         })
+    }
+
+    /// This client for `account`: one of the client's account ids, or [`ALL_ACCOUNTS`]. Every
+    /// request it builds (lists, their next pages, threads, sends, read state) then carries
+    /// `account=<id>` in its query; `None` carries none.
+    pub fn for_account(&self, account: Option<&str>) -> Result<Self> {
+        let account = account.map(Self::check_account).transpose()?;
+        Ok(Self {
+            account: account.map(str::to_owned),
+            ..self.clone()
+        })
+    }
+
+    /// The account this client's requests name.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// Checks an account id as the proxy's registry allows them: 1–64 of `A-Z a-z 0-9 . _ -`
+    /// (so `"all"` too); `INVALID_INPUT` on `account` otherwise.
+    pub fn check_account(account: &str) -> Result<&str> {
+        let valid = (1..=64).contains(&account.len())
+            && account
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if valid {
+            Ok(account)
+        } else {
+            Err(Error::invalid(
+                "account",
+                "must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\"",
+            ))
+        }
     }
 
     /// The client token, for scrubbing error text.
@@ -185,8 +225,14 @@ impl Proxy {
         request
     }
 
+    /// A request to `path` with `params` and, last, this client's `account`.
     fn get(&self, path: &str, params: &[(&str, Option<&str>)]) -> HttpRequest {
-        let url = url_with_query(format!("{}{path}", self.base_url), params);
+        let mut url = url_with_query(format!("{}{path}", self.base_url), params);
+        if let Some(account) = &self.account {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("account=");
+            url.extend(utf8_percent_encode(account, QUERY_VALUE));
+        }
         HttpRequest {
             method: Method::Get,
             url,
@@ -327,6 +373,72 @@ mod tests {
             proxy().build_list_messages(&by_url).unwrap().url,
             "https://inbox.example.dev/v1/messages?profileUrl=https%3A%2F%2Flinkedin.com%2Fin%2Fx&count=3"
         );
+    }
+
+    #[test]
+    fn every_request_of_an_account_names_it() {
+        let alex = proxy().for_account(Some("alex.m_2")).unwrap();
+        assert_eq!(alex.account(), Some("alex.m_2"));
+        let list = ConversationQuery {
+            count: Some(5),
+            cursor: Some("c1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            alex.build_list_conversations(&list).unwrap().url,
+            "https://inbox.example.dev/v1/conversations?count=5&cursor=c1&account=alex.m_2"
+        );
+        let thread = MessageQuery {
+            conversation_id: Some("2-abc".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            alex.build_list_messages(&thread).unwrap().url,
+            "https://inbox.example.dev/v1/conversations/2-abc/messages?account=alex.m_2"
+        );
+        let draft = Draft {
+            conversation_id: Some("2-abc".into()),
+            profile_url: None,
+            text: "hi".into(),
+        };
+        let send = alex.build_send(&draft, "key-1").unwrap();
+        assert_eq!(
+            send.url,
+            "https://inbox.example.dev/v1/conversations/2-abc/messages?account=alex.m_2"
+        );
+        assert_eq!(send.header("idempotency-key"), Some("key-1"));
+        assert_eq!(
+            alex.build_mark("2-abc", false).unwrap().url,
+            "https://inbox.example.dev/v1/conversations/2-abc/unread?account=alex.m_2"
+        );
+        let all = proxy().for_account(Some(ALL_ACCOUNTS)).unwrap();
+        assert!(all
+            .build_list_conversations(&ConversationQuery::default())
+            .unwrap()
+            .url
+            .ends_with("/v1/conversations?account=all"));
+        // None names no account again; the token and base stay.
+        let none = alex.for_account(None).unwrap();
+        assert_eq!(none.account(), None);
+        let mark = none.build_mark("2-abc", true).unwrap();
+        assert_eq!(
+            mark.url,
+            "https://inbox.example.dev/v1/conversations/2-abc/read"
+        );
+        assert_eq!(mark.header("authorization"), Some("Bearer client-tok"));
+    }
+
+    #[test]
+    fn account_ids_are_checked_before_any_request() {
+        for bad in ["", "a b", "a&b=c", "é", "a/b", &"x".repeat(65)] {
+            let err = proxy().for_account(Some(bad)).unwrap_err();
+            assert_eq!(
+                (err.code(), err.field()),
+                (ErrorCode::InvalidInput, Some("account")),
+                "{bad:?}"
+            );
+        }
+        assert!(proxy().for_account(Some(&"x".repeat(64))).is_ok());
     }
 
     #[test]

@@ -32,6 +32,9 @@ export function accountsFrom(body) {
   }));
 }
 
+/** The `account` option of the proxy calls about `conversation`: `{ account }`, or none without one. */
+export const accountOption = (conversation) => (conversation?.account ? { account: conversation.account } : {});
+
 /** Whether there is anything to switch between. */
 export const severalAccounts = (accounts) => Array.isArray(accounts) && accounts.length > 1;
 

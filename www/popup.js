@@ -1,7 +1,7 @@
 // The popup: paints the last-seen inbox at once, then refreshes it from the proxy. The core's
 // wasm (api.js) loads after that first paint: the cached inbox and every error explanation
 // (explain.js) need none of it.
-import { accountLook, fetchAccounts, severalAccounts, switcherText } from "./accounts.js";
+import { accountLook, accountOption, fetchAccounts, severalAccounts, switcherText } from "./accounts.js";
 import { mergeChanged, sumTotals } from "./changes.js";
 import { diagnose } from "./diagnose.js";
 import { CORE_MISSING, SETUP_NEEDED, explain } from "./explain.js";
@@ -27,7 +27,7 @@ const api = () => import("./api.js").catch((cause) => {
 const state = {
   filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
   client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
-  accounts: null, account: "all", items: [], accountOf: new Map(), clients: new Map(), settings: null, marks: {},
+  accounts: null, account: "all", items: [], accountOf: new Map(), accountsClient: null, settings: null, marks: {},
 };
 
 // The proxy client, as a promise from the start: a cached row clicked before the settings are
@@ -99,26 +99,18 @@ function row(conversation) {
   return conversationRow(conversation, openConversation, { query: state.typed, account });
 }
 
-/** `url` with `account=<id>` (the proxy's account of a request, issue 20), unless it has one. */
-function withAccount(url, account) {
-  const target = new URL(url);
-  if (account && !target.searchParams.has("account")) target.searchParams.set("account", account);
-  return target.toString();
-}
-
 /**
- * The proxy client for a conversation's account: its thread, reply and read state name the
- * account (`?account=`). A conversation without one (a proxy of one account) uses the main client.
+ * The proxy client for a conversation. The calls of a conversation with an account (a client of
+ * several) name it (`{ account }`: thread.js, reply.js, read-state.js), through a client without
+ * the list's AbortSignal; one without (a proxy of one account) uses the main client.
  */
 function clientFor(conversation) {
-  const account = conversation?.account;
-  if (!account) return state.client;
-  if (!state.clients.has(account)) {
-    const client = state.client.then(() => api()).then((core) => core.connect({ ...state.settings, fetch: (url, init) => fetch(withAccount(url, account), init) }));
-    client.catch(() => {});
-    state.clients.set(account, client);
+  if (!conversation?.account) return state.client;
+  if (!state.accountsClient) {
+    state.accountsClient = state.client.then(() => api()).then((core) => core.connect(state.settings));
+    state.accountsClient.catch(() => {});
   }
-  return state.clients.get(account);
+  return state.accountsClient;
 }
 
 /** Gives each listed conversation its account, as the proxy's answer said. */
@@ -144,7 +136,7 @@ function openConversation(conversation) {
   reads.showButton(conversation);
   // Opening reads it here; on LinkedIn only when the user turned that on in the options.
   if (wasUnread && state.markReadOnOpen) {
-    clientFor(conversation).then((client) => client.markRead(conversation.id)).then(pokeBackground).catch((error) => notify($("thread-notice"), error));
+    clientFor(conversation).then((client) => client.markRead(conversation.id, accountOption(conversation))).then(pokeBackground).catch((error) => notify($("thread-notice"), error));
   }
   // Before the client connects (a cached row clicked at once) the thread waits for it.
   thread.open(clientFor(conversation), conversation);
@@ -322,8 +314,10 @@ function applyChanges({ totals = {}, conversations = [], reset = false }) {
   }
 }
 
+/** The list's query: the account shown is named when the client has several (or one is chosen). */
 function query(extra = {}) {
-  return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, ...extra };
+  const account = several() || state.account !== "all" ? state.account : undefined;
+  return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, account, ...extra };
 }
 
 /** Aborts the list request in flight (a newer search or filter replaces it). */
@@ -534,13 +528,12 @@ async function start() {
 }
 
 /**
- * The list's requests: the current AbortSignal (a newer search aborts the older one), the
- * account shown (several accounts), and each listed conversation's account noted from the answer.
+ * The main client's requests: the current AbortSignal (a newer search aborts the older one), and
+ * each listed conversation's account noted from the list's answer.
  */
 async function listFetch(url, init) {
   const list = new URL(url).pathname.endsWith("/v1/conversations");
-  const target = list && (several() || state.account !== "all") ? withAccount(url, state.account) : url;
-  const response = await fetch(target, { ...init, signal: state.listAbort.signal });
+  const response = await fetch(url, { ...init, signal: state.listAbort.signal });
   if (list && response.ok) {
     const body = await response.clone().json().catch(() => null);
     for (const c of body?.items ?? []) if (c?.account) state.accountOf.set(c.id, c.account);
