@@ -1,8 +1,9 @@
-//! The `account` option of proxy calls (issue 20): which of the client's accounts a call is
-//! for, `"all"` for every one (a conversation list then merges them), sent to the proxy as the
-//! `account` query parameter by the core's proxy client ([`Proxy::for_account`]). The queries
-//! of the core have no such field: it is read off the JS object here, the rest parsed as before. The types of the whole multi-account and live
-//! surface are here too (`listAccounts` and `watch` are written in `js/api.js`).
+//! The `account` option of proxy calls: which of the client's accounts a call is for, `"all"`
+//! for every one (a conversation list then merges them), sent to the proxy as the `account`
+//! query parameter by the core's proxy client ([`Proxy::for_account`]). The queries of the core
+//! have no such field: it is read off the JS object here, the rest parsed as before. The types
+//! of the whole multi-account and live surface are here too (`listAccounts`, `changes`,
+//! `liveSockets` and `watch` are written in `js/api.js`).
 
 use js_sys::{Object, Reflect};
 use linkedin_inbox::{Backend, Error, Proxy, Result, ALL_ACCOUNTS};
@@ -61,6 +62,37 @@ export type WebSocketClass = new (url: string) => {
     close(code?: number): void;
 };
 
+/** Options of `changes`. */
+export interface ChangesOptions {
+    /** The `token` of the previous page; without it the page is a starting point (no conversations). */
+    since?: string;
+    /** One of the client's account ids, or `"all"` (the default). */
+    account?: string;
+    /** Aborts the request. */
+    signal?: WatchSignal;
+}
+
+/** One page of the proxy's change feed (`GET /v1/changes`). */
+export interface ChangesPage {
+    /** `since` for the next call. */
+    token: string;
+    /** Unread conversations over the accounts (what a badge shows). */
+    unreadTotal: number;
+    accounts: { id: string; unreadTotal: number | null }[];
+    /** Each conversation changed since `since`, as it is now (each with its `account`), oldest change first. */
+    conversations: Conversation[];
+    /** More changes wait: call again with `token`. */
+    more: boolean;
+    /** `since` no longer applies (a store was wiped): reload the list. */
+    reset: boolean;
+}
+
+/** One socket of the push channel: the account it pushes and its URL (usable for 60 s). */
+export interface LiveSocket {
+    account: string;
+    url: string;
+}
+
 /** Options of `watch`. */
 export interface WatchOptions {
     /** Ends the iterator (no timer or socket is left behind). */
@@ -95,6 +127,14 @@ export interface InboxClient {
     markUnread(conversationId: string): Promise<void>;
     /** The accounts of this proxy client (`GET /v1/accounts`); `NOT_SUPPORTED` with provider keys. */
     listAccounts(): Promise<Account[]>;
+    /**
+     * One page of the change feed after `since` (what `watch` polls), for callers that keep the
+     * token themselves (a service worker stopped between checks). `INVALID_CURSOR`: a token
+     * the proxy no longer takes. `NOT_SUPPORTED` with provider keys.
+     */
+    changes(options?: ChangesOptions): Promise<ChangesPage>;
+    /** The push channel's sockets of `account` (`POST /v1/live`, what `watch` opens). `NOT_SUPPORTED` with provider keys. */
+    liveSockets(options?: { account?: string; signal?: WatchSignal }): Promise<LiveSocket[]>;
     /**
      * Change events of the watched account(s), live through the proxy's push channel, else by
      * polling `changes`; reconnects with backoff, ends when `signal` aborts. `NOT_SUPPORTED`
