@@ -21,7 +21,7 @@ test("the accounts list asks the package's client; only the options' connection 
   const accounts = source("accounts.js");
   assert.match(accounts, /listAccounts\(\)/);
   assert.doesNotMatch(accounts, OWN_REQUEST);
-  for (const file of ["popup.js", "thread.js", "reply.js", "read-state.js", "search.js", "changes.js"]) {
+  for (const file of ["popup.js", "popup-state.js", "list.js", "conversation.js", "switcher.js", "notice.js", "thread.js", "reply.js", "read-state.js", "search.js", "changes.js"]) {
     assert.doesNotMatch(source(file), OWN_REQUEST, file);
   }
 });
