@@ -1,4 +1,4 @@
-// The extension's service worker (issue 18): keeps the toolbar badge equal to the proxy's
+// The extension's service worker: keeps the toolbar badge equal to the proxy's
 // unread total over every account of the client, shows a notification for each new incoming
 // message when the user turned them on in the options, and tells an open popup what changed.
 // A check is GET /v1/changes?since=<token>, served from the proxy's store (0 LinkedIn calls),

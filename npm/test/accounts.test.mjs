@@ -1,4 +1,4 @@
-// Several accounts through the proxy (issue 20): the installed package against the Worker in
+// Several accounts through the proxy: the installed package against the Worker in
 // workerd and the sandbox: listAccounts, `account` on lists, threads and read state, merged
 // `all` walks; and what a client with provider keys answers.
 import { test, before, after } from "node:test";

@@ -1,4 +1,4 @@
-// The live inbox (issue 18): `inbox.watch()` of the installed package against the Worker in
+// The live inbox: `inbox.watch()` of the installed package against the Worker in
 // workerd, a message simulated in the sandbox reaching it as the provider's webhook. Without a
 // WebSocket (Node 20 without --experimental-websocket) watch() polls `changes`, and also
 // does after an injected socket fails. Ending the iterator (abort, break) leaves nothing
