@@ -50,7 +50,7 @@ pub use providers::{
     credit_cost, ConnectSafely, ConversationQuery, Linkup, MessageQuery, MessageTarget,
     CONNECTSAFELY_BASE_URL, LINKUP_BASE_URL,
 };
-pub use proxy::{proxy_error, Proxy};
+pub use proxy::{proxy_error, Proxy, ALL_ACCOUNTS};
 pub use secret::{ApiKey, ClientToken, LoginToken, WebhookSecret};
 pub use time::{parse_iso8601, parse_time};
 pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MAX_MESSAGE_LEN, MIN_COUNT};

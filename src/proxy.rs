@@ -37,21 +37,61 @@ const KNOWN_FIELDS: [&str; 18] = [
     "account",
 ];
 
-/// Client for the Worker proxy: its base URL and this client's token. No I/O.
+/// The `account` that names every account of a proxy client.
+pub const ALL_ACCOUNTS: &str = "all";
+
+/// Client for the Worker proxy: its base URL, this client's token and the account its requests
+/// name, if any. No I/O.
 #[derive(Debug, Clone)]
 pub struct Proxy {
     base_url: String,
     token: ClientToken,
+    account: Option<String>,
 }
 
 impl Proxy {
-    /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`).
+    /// A client for the proxy at `base_url` (e.g. `https://inbox.example.workers.dev`); its
+    /// requests name no account (the proxy finds a conversation's, and lists them all).
     pub fn new(base_url: &str, token: ClientToken) -> Result<Self> {
         validate::non_empty_secret("token", token.expose())?;
         Ok(Self {
             base_url: validate::base_url(base_url)?,
             token,
+            account: None,
         })
+    }
+
+    /// This client for `account`: one of the client's account ids, or [`ALL_ACCOUNTS`]. Every
+    /// request it builds (lists, their next pages, threads, sends, read state) then carries
+    /// `account=<id>` in its query; `None` carries none.
+    pub fn for_account(&self, account: Option<&str>) -> Result<Self> {
+        let account = account.map(Self::check_account).transpose()?;
+        Ok(Self {
+            account: account.map(str::to_owned),
+            ..self.clone()
+        })
+    }
+
+    /// The account this client's requests name.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// Checks an account id as the proxy's registry allows them: 1–64 of `A-Z a-z 0-9 . _ -`
+    /// (so `"all"` too); `INVALID_INPUT` on `account` otherwise.
+    pub fn check_account(account: &str) -> Result<&str> {
+        let valid = (1..=64).contains(&account.len())
+            && account
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if valid {
+            Ok(account)
+        } else {
+            Err(Error::invalid(
+                "account",
+                "must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\"",
+            ))
+        }
     }
 
     /// The client token, for scrubbing error text.
@@ -185,8 +225,14 @@ impl Proxy {
         request
     }
 
+    /// A request to `path` with `params` and, last, this client's `account`.
     fn get(&self, path: &str, params: &[(&str, Option<&str>)]) -> HttpRequest {
-        let url = url_with_query(format!("{}{path}", self.base_url), params);
+        let mut url = url_with_query(format!("{}{path}", self.base_url), params);
+        if let Some(account) = &self.account {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("account=");
+            url.extend(utf8_percent_encode(account, QUERY_VALUE));
+        }
         HttpRequest {
             method: Method::Get,
             url,
@@ -289,93 +335,4 @@ pub fn proxy_error(response: &HttpResponse) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn proxy() -> Proxy {
-        Proxy::new("https://inbox.example.dev/", ClientToken::new("client-tok")).unwrap()
-    }
-
-    #[test]
-    fn builds_the_three_routes() {
-        let q = ConversationQuery {
-            count: Some(5),
-            keywords: Some("R&D".into()),
-            unread: Some(true),
-            ..Default::default()
-        };
-        let r = proxy().build_list_conversations(&q).unwrap();
-        assert_eq!(
-            r.url,
-            "https://inbox.example.dev/v1/conversations?count=5&keywords=R%26D&unread=true"
-        );
-        assert_eq!(r.header("authorization"), Some("Bearer client-tok"));
-        let by_id = MessageQuery {
-            conversation_id: Some("urn:li:msg_conversation:(urn:li:fsd_profile:A,2-x==)".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            proxy().build_list_messages(&by_id).unwrap().url,
-            "https://inbox.example.dev/v1/conversations/urn%3Ali%3Amsg_conversation%3A%28urn%3Ali%3Afsd_profile%3AA%2C2-x%3D%3D%29/messages"
-        );
-        let by_url = MessageQuery {
-            profile_url: Some("https://linkedin.com/in/x".into()),
-            count: Some(3),
-            ..Default::default()
-        };
-        assert_eq!(
-            proxy().build_list_messages(&by_url).unwrap().url,
-            "https://inbox.example.dev/v1/messages?profileUrl=https%3A%2F%2Flinkedin.com%2Fin%2Fx&count=3"
-        );
-    }
-
-    #[test]
-    fn error_bodies_keep_code_field_and_retry_after() {
-        let bad = HttpResponse::new(
-            400,
-            r#"{"error":{"code":"INVALID_INPUT","message":"bad count","field":"count"}}"#,
-        );
-        let err = proxy().parse_list_conversations(&bad).unwrap_err();
-        assert_eq!(
-            (err.code(), err.field()),
-            (ErrorCode::InvalidInput, Some("count"))
-        );
-        // A client of several accounts must name one for some routes (issue 20).
-        let unnamed = HttpResponse::new(
-            400,
-            r#"{"error":{"code":"INVALID_INPUT","message":"is required","field":"account"}}"#,
-        );
-        let err = proxy().parse_list_messages(&unnamed).unwrap_err();
-        assert_eq!(err.field(), Some("account"));
-        let limited = HttpResponse::new(
-            429,
-            r#"{"error":{"code":"BUDGET_EXHAUSTED","message":"spent"}}"#,
-        )
-        .with_header("Retry-After", "60");
-        let err = proxy().parse_list_messages(&limited).unwrap_err();
-        assert_eq!(
-            (err.code(), err.retry_after_secs()),
-            (ErrorCode::BudgetExhausted, Some(60))
-        );
-        let origin = HttpResponse::new(
-            403,
-            r#"{"error":{"code":"ORIGIN_NOT_ALLOWED","message":"no"}}"#,
-        );
-        assert_eq!(
-            proxy()
-                .parse_list_conversations(&origin)
-                .unwrap_err()
-                .code(),
-            ErrorCode::OriginNotAllowed
-        );
-        let unknown =
-            HttpResponse::new(403, r#"{"error":{"code":"SOMETHING_NEW","message":"no"}}"#);
-        assert_eq!(
-            proxy()
-                .parse_list_conversations(&unknown)
-                .unwrap_err()
-                .code(),
-            ErrorCode::Unauthorized
-        );
-    }
-}
+mod tests;

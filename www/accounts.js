@@ -1,6 +1,6 @@
-// The LinkedIn accounts the proxy serves this client (GET /v1/accounts, issue 20): the popup's
-// switcher, the per-account marker on each row of the "All accounts" view, and the options'
-// list. Fetched with plain `fetch` (no wasm): it costs no LinkedIn call.
+// The LinkedIn accounts the proxy serves this client (GET /v1/accounts): the popup's switcher,
+// the per-account marker on each row of the "All accounts" view, and the options' list.
+// Fetched by the package's client (`listAccounts`, api.js); it costs no LinkedIn call.
 
 // Marker colours, one per account in the proxy's order: each holds 4.5:1 with white text.
 export const ACCOUNT_COLOURS = ["#5c4bb5", "#b23c17", "#00796b", "#ad1457", "#7a5c00", "#1f6f8b", "#2e7d32", "#8f3f97", "#3f51b5", "#6d4c41"];
@@ -10,19 +10,18 @@ export const ACCOUNT_COLOURS = ["#5c4bb5", "#b23c17", "#00796b", "#ad1457", "#7a
  * account, no switcher). Other failures throw an error with the proxy's `code`.
  */
 export async function fetchAccounts({ proxyUrl, token }, { signal } = {}) {
-  let response;
+  const { connect } = await import("./api.js");
+  const client = connect({ proxyUrl, token, fetch: (url, init) => fetch(url, { ...init, cache: "no-store", signal }) });
   try {
-    response = await fetch(`${proxyUrl}/v1/accounts`, { headers: { authorization: `Bearer ${token}` }, cache: "no-store", signal });
-  } catch (cause) {
-    throw Object.assign(new Error(`accounts: ${cause?.message ?? cause}`), { code: cause?.name === "TimeoutError" ? "UNAVAILABLE" : "NETWORK_ERROR" });
+    return accountsFrom({ accounts: await client.listAccounts() });
+  } catch (error) {
+    if (error?.code === "NOT_FOUND") return null;
+    // A request that ran out of time: the proxy is as good as unavailable.
+    if (error?.code === "NETWORK_ERROR" && signal?.aborted) error.code = "UNAVAILABLE";
+    throw error;
+  } finally {
+    client.free();
   }
-  if (response.status === 404) return null;
-  const body = await response.json().catch(() => null);
-  if (!response.ok || !Array.isArray(body?.accounts)) {
-    const error = body?.error ?? {};
-    throw Object.assign(new Error(error.message ?? `accounts: HTTP ${response.status}`), { ...error, code: error.code ?? "MALFORMED_RESPONSE" });
-  }
-  return accountsFrom(body);
 }
 
 /** The accounts of a `GET /v1/accounts` answer, each field present (null when unknown). */
@@ -31,6 +30,9 @@ export function accountsFrom(body) {
     id, label: label || id, providers: providers ?? [], unreadTotal: unreadTotal ?? null, budgetLeftToday: budgetLeftToday ?? null,
   }));
 }
+
+/** The `account` option of the proxy calls about `conversation`: `{ account }`, or none without one. */
+export const accountOption = (conversation) => (conversation?.account ? { account: conversation.account } : {});
 
 /** Whether there is anything to switch between. */
 export const severalAccounts = (accounts) => Array.isArray(accounts) && accounts.length > 1;

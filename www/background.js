@@ -1,12 +1,16 @@
-// The extension's service worker (issue 18): keeps the toolbar badge equal to the proxy's
+// The extension's service worker: keeps the toolbar badge equal to the proxy's
 // unread total over every account of the client, shows a notification for each new incoming
 // message when the user turned them on in the options, and tells an open popup what changed.
 // A check is GET /v1/changes?since=<token>, served from the proxy's store (0 LinkedIn calls),
 // on a chrome.alarms schedule (the options' period); while the browser runs, the push channel
 // (POST /v1/live, one WebSocket per account) brings changes between checks. What it knows
 // (token, totals, notified messages) is in chrome.storage.session: Chrome stops an idle worker.
+// The proxy calls are the npm package's client (pkg/api.js: listAccounts, changes,
+// liveSockets); not its `watch`, which keeps its token in memory and would lose it each time
+// Chrome stops this worker, so the checks and sockets are driven from here.
+import { InboxClient, init } from "./pkg/api.js";
 import { badgeText, incomingToNotify, sumTotals, updateTotals } from "./changes.js";
-import { explain } from "./explain.js";
+import { CORE_MISSING, explain } from "./explain.js";
 import { applyReadHere, lessReadHere, loadReadHere, marksChanged, saveReadHere } from "./read-here.js";
 import { loadSettings } from "./settings.js";
 
@@ -41,24 +45,24 @@ async function loadState(settings) {
 
 const saveState = (state) => chrome.storage.session.set({ [STATE_KEY]: state });
 
-function proxyError(status, body) {
-  const error = body?.error ?? {};
-  return Object.assign(new Error(error.message ?? `HTTP ${status}`), { ...error, code: error.code ?? (status >= 500 ? "UNAVAILABLE" : "MALFORMED_RESPONSE") });
-}
+// The core's wasm, loaded once per worker on its first check (a module service worker may not
+// use top-level await, so pkg/index.js, which does, is not imported here).
+let core = null;
+let client = { key: null, value: null };
 
-async function proxyFetch(settings, path, init = {}) {
-  let response;
-  try {
-    response = await fetch(`${settings.proxyUrl}${path}`, {
-      ...init, cache: "no-store", signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
-      headers: { authorization: `Bearer ${settings.token}`, ...init.headers },
-    });
-  } catch (cause) {
-    throw Object.assign(new Error(String(cause?.message ?? cause)), { code: "NETWORK_ERROR" });
+/** The package's proxy client for `settings`; each request times out after CHECK_TIMEOUT_MS. */
+async function clientOf(settings) {
+  core ??= init({ module_or_path: new URL("./pkg/linkedin_inbox_bg.wasm", import.meta.url) }).catch((error) => {
+    core = null;
+    throw Object.assign(new Error(`the core did not load: ${error?.message ?? error}`), { code: CORE_MISSING });
+  });
+  await core;
+  const key = settingsKey(settings);
+  if (client.key !== key) {
+    const fetchIt = (url, init) => fetch(url, { ...init, cache: "no-store", signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    client = { key, value: new InboxClient({ proxy: { url: settings.proxyUrl, token: settings.token }, fetch: fetchIt }) };
   }
-  const body = await response.json().catch(() => null);
-  if (!response.ok || !body) throw proxyError(response.status, body);
-  return body;
+  return client.value;
 }
 
 async function showBadge(total, { stale = null } = {}) {
@@ -135,8 +139,8 @@ async function accountLabel(settings, state, id) {
   if (!id) return null;
   if (!(id in state.labels)) {
     try {
-      const { accounts } = await proxyFetch(settings, "/v1/accounts");
-      for (const a of accounts ?? []) state.labels[a.id] = a.label ?? a.id;
+      const accounts = await (await clientOf(settings)).listAccounts();
+      for (const a of accounts) state.labels[a.id] = a.label ?? a.id;
       await saveState(state);
     } catch { /* the notification says LinkedIn instead */ }
   }
@@ -160,13 +164,14 @@ function check() {
     const settings = await loadSettings();
     if (!settings.proxyUrl || !settings.token) return showBadge(null);
     try {
+      const proxy = await clientOf(settings);
       let { token } = await loadState(settings);
       let reset = false;
       const conversations = [];
       let page;
       for (let pages = 0; pages < MAX_PAGES; pages++) {
         try {
-          page = await proxyFetch(settings, `/v1/changes${token ? `?since=${encodeURIComponent(token)}` : ""}`);
+          page = await proxy.changes(token ? { since: token } : {});
         } catch (error) {
           // A token the proxy no longer takes (the client's accounts changed, a new cursor
           // secret): as after a wipe, start again from now.
@@ -205,9 +210,9 @@ async function connectLive(settings) {
   if (live.opening || live.sockets.some((s) => s.readyState <= WebSocket.OPEN) || Date.now() < live.retryAt) return;
   live.opening = true;
   try {
-    const { sockets } = await proxyFetch(settings, "/v1/live", { method: "POST" });
+    const sockets = await (await clientOf(settings)).liveSockets();
     if (live.key !== key) return;
-    for (const { url } of sockets ?? []) {
+    for (const { url } of sockets) {
       const socket = new WebSocket(url);
       socket.addEventListener("message", (event) => {
         let frame;

@@ -1,7 +1,8 @@
 // What an error means to a person, without the wasm: the popup explains failures (first run,
-// a missing or broken `pkg`, offline) even when the core cannot load. The kinds and texts
-// follow the core's `explain` (src/inbox/explain.rs); the offline text depends on whether a
-// cached inbox is on screen.
+// a missing or broken `pkg`, offline) even when the core cannot load. For the core's error
+// codes the kinds and texts are the core's `explain` (src/inbox/explain.rs), checked equal by
+// test/explain.test.mjs; the popup's own codes (setup, a missing core, what diagnose.js finds
+// at the proxy URL) are only here. The offline text depends on whether a cached inbox is on screen.
 
 /** Codes the popup itself raises (not the core's). */
 export const SETUP_NEEDED = "SETUP_NEEDED";

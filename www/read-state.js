@@ -1,6 +1,7 @@
 // The popup's read states: a conversation opened here is read (its row, the cached inbox, and a
 // mark the next refresh and the badge respect: read-here.js); "Mark unread" / "Mark read" change
 // LinkedIn's state; a message sent from here moves its row to the top.
+import { accountOption } from "./accounts.js";
 import { isUnread } from "./changes.js";
 import { loadReadHere, markOf, readKey, saveReadHere } from "./read-here.js";
 import { markReadInCache, saveCachedInbox } from "./settings.js";
@@ -31,7 +32,7 @@ export class ReadState {
     button.disabled = true;
     try {
       const client = await this.clientFor(conversation);
-      await (read ? client.markRead(conversation.id) : client.markUnread(conversation.id));
+      await (read ? client.markRead(conversation.id, accountOption(conversation)) : client.markUnread(conversation.id, accountOption(conversation)));
       if (read) await this.markRead(conversation);
       else await this.markUnread(conversation);
       this.poke();

@@ -6,6 +6,7 @@
 // "May not have been sent" (no answer: Retry looks on LinkedIn first), with "Retry".
 // What is typed and not sent is a draft of its conversation, kept in localStorage across Back,
 // Esc and closing the popup until it is sent or cleared.
+import { accountOption } from "./accounts.js";
 import { messageItem } from "./thread.js";
 
 const INTENTS_KEY = "pending-sends-v1";
@@ -114,7 +115,7 @@ export class ReplyBox {
     }
     try {
       const client = await this.thread.client;
-      const sent = await client.sendMessage({ conversationId: intent.conversationId, text: intent.text, idempotencyKey: intent.key });
+      const sent = await client.sendMessage({ conversationId: intent.conversationId, text: intent.text, idempotencyKey: intent.key, ...accountOption(this.thread.conversation) });
       dropIntent(intent.key);
       this.inFlight.delete(intent.key);
       if (here()) this.thread.addSent(sent.message);

@@ -1,6 +1,7 @@
 // One conversation: oldest at top, grouped by day; own messages as bubbles on the right,
 // consecutive messages of one sender grouped; "Load older" keeps the reading position. The
 // last seen page is cached, so a thread opened before reads offline.
+import { accountOption } from "./accounts.js";
 import { dayLabel, fullDate, timeOfDay } from "./format.js";
 import { loadCachedThread, saveCachedThread } from "./settings.js";
 
@@ -34,9 +35,10 @@ export class ThreadView {
     this.cursor = null;
     // The URN when the provider sent one (the form the provider documents), else the thread id.
     const id = conversation.urn ?? conversation.id;
-    this.query = id
-      ? { conversationId: id }
-      : { profileUrl: this.participants[0]?.profileUrl };
+    this.query = {
+      ...(id ? { conversationId: id } : { profileUrl: this.participants[0]?.profileUrl }),
+      ...accountOption(conversation),
+    };
     this.title.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
     if (conversation.url?.startsWith("https://www.linkedin.com/")) {
       this.link.href = conversation.url;

@@ -1,8 +1,8 @@
 // The API of every entry: the wasm-bindgen glue's exports (`init` and `initSync` among them),
 // the runtime half of `InboxError`, and the proxy calls written in JS (the wasm stays small):
-// `listAccounts` and `watch`, the live inbox (issues 18 and 20; types in src/account.rs). The
-// errors the wasm throws are `Error`s named "InboxError" with a `code` (src/convert.rs);
-// `instanceof InboxError` tests exactly that.
+// `listAccounts`, `changes`, `liveSockets` and `watch`, the live inbox (types in
+// src/account.rs). The errors the wasm throws are `Error`s named "InboxError" with a `code`
+// (src/convert.rs); `instanceof InboxError` tests exactly that.
 import { errorCodes } from "./error-codes.js";
 import { InboxClient as WasmClient, errorFromResponse } from "./linkedin_inbox.js";
 
@@ -68,21 +68,55 @@ export class InboxClient extends WasmClient {
     }));
   }
 
+  async changes(options = {}) {
+    const proxy = proxyOf(this);
+    const { since, account, signal } = checkOptions(options, ["since", "account", "signal"]);
+    if (since !== undefined && (typeof since !== "string" || !since)) throw inboxError("INVALID_INPUT", "since: must be the token of an earlier answer", "since");
+    return changesPage(proxy, { since, account }, signal);
+  }
+
+  async liveSockets(options = {}) {
+    const proxy = proxyOf(this);
+    const { account, signal } = checkOptions(options, ["account", "signal"]);
+    return liveSockets(proxy, account, signal);
+  }
+
   watch(options = {}) {
     const proxy = proxyOf(this);
-    if (options === null || typeof options !== "object") throw inboxError("INVALID_INPUT", "options: must be an object", "options");
-    const known = ["signal", "account", "interval", "webSocket"];
-    const unknown = Object.keys(options).find((name) => !known.includes(name));
-    if (unknown) throw inboxError("INVALID_INPUT", `options: unknown option ${JSON.stringify(unknown)}; allowed: ${known.join(", ")}`, "options");
-    const { signal, account = "all", interval = 30_000, webSocket = globalThis.WebSocket } = options;
-    if (signal != null && (typeof signal.addEventListener !== "function" || typeof signal.removeEventListener !== "function")) {
-      throw inboxError("INVALID_INPUT", "signal: must be an AbortSignal", "signal");
-    }
-    if (typeof account !== "string" || !ACCOUNT.test(account)) throw inboxError("INVALID_INPUT", 'account: must be an account id (1-64 of A-Z a-z 0-9 . _ -) or "all"', "account");
+    const { signal, account = "all", interval = 30_000, webSocket = globalThis.WebSocket } = checkOptions(options, ["signal", "account", "interval", "webSocket"]);
     if (typeof interval !== "number" || !(interval >= 100 && interval < 2 ** 31)) throw inboxError("INVALID_INPUT", "interval: must be a number of milliseconds, at least 100", "interval");
     if (webSocket != null && typeof webSocket !== "function") throw inboxError("INVALID_INPUT", "webSocket: must be a WebSocket class, or null to poll", "webSocket");
     return watchChanges(proxy, { signal: signal ?? undefined, account, interval, webSocket: webSocket ?? null });
   }
+}
+
+/** `options` checked: an object of `known` names, `signal` an AbortSignal, `account` an id or "all". */
+function checkOptions(options, known) {
+  if (options === null || typeof options !== "object") throw inboxError("INVALID_INPUT", "options: must be an object", "options");
+  const unknown = Object.keys(options).find((name) => !known.includes(name));
+  if (unknown) throw inboxError("INVALID_INPUT", `options: unknown option ${JSON.stringify(unknown)}; allowed: ${known.join(", ")}`, "options");
+  const { signal, account } = options;
+  if (signal != null && (typeof signal.addEventListener !== "function" || typeof signal.removeEventListener !== "function")) {
+    throw inboxError("INVALID_INPUT", "signal: must be an AbortSignal", "signal");
+  }
+  if (account !== undefined && (typeof account !== "string" || !ACCOUNT.test(account))) throw inboxError("INVALID_INPUT", 'account: must be an account id (1-64 of A-Z a-z 0-9 . _ -) or "all"', "account");
+  return { ...options, signal: signal ?? undefined };
+}
+
+/** One page of the change feed (`GET /v1/changes`) after the token `since` (none: a starting point). */
+async function changesPage(proxy, { since, account }, signal) {
+  const page = await proxyCall(proxy, "GET", "/v1/changes", { since, account }, signal);
+  if (typeof page?.token !== "string") throw inboxError("MALFORMED_RESPONSE", "/v1/changes: expected { token, unreadTotal, accounts, conversations, more, reset }");
+  return page;
+}
+
+/** The push channel's sockets of `account` (`POST /v1/live`): `[{ account, url }]`, each URL usable for 60 s. */
+async function liveSockets(proxy, account, signal) {
+  const { sockets } = await proxyCall(proxy, "POST", "/v1/live", { account }, signal);
+  if (!Array.isArray(sockets) || !sockets.every((s) => typeof s?.url === "string")) {
+    throw inboxError("MALFORMED_RESPONSE", "/v1/live: expected { sockets: [{ account, url }] }");
+  }
+  return sockets;
 }
 
 function proxyOf(client) {
@@ -167,10 +201,10 @@ async function* watchChanges(proxy, { signal, account, interval, webSocket }) {
     for (;;) {
       let answer;
       try {
-        answer = await proxyCall(proxy, "GET", "/v1/changes", { since: token, account }, signal);
+        answer = await changesPage(proxy, { since: token, account }, signal);
       } catch (error) {
         if (error?.code !== "INVALID_CURSOR" || token === undefined) throw error;
-        answer = { reset: true, ...(await proxyCall(proxy, "GET", "/v1/changes", { account }, signal)) };
+        answer = { reset: true, ...(await changesPage(proxy, { account }, signal)) };
       }
       const first = token === undefined;
       token = answer.token;
@@ -241,10 +275,8 @@ async function* watchChanges(proxy, { signal, account, interval, webSocket }) {
  * two pings, closed or failed closes the whole session (the watch then catches up and reconnects).
  */
 async function openSession(proxy, account, WebSocket, wake, signal) {
-  const { sockets } = await proxyCall(proxy, "POST", "/v1/live", { account }, signal);
-  if (!Array.isArray(sockets) || !sockets.length || !sockets.every((s) => typeof s?.url === "string")) {
-    throw inboxError("MALFORMED_RESPONSE", "/v1/live: expected { sockets: [{ account, url }] }");
-  }
+  const sockets = await liveSockets(proxy, account, signal);
+  if (!sockets.length) throw inboxError("MALFORMED_RESPONSE", "/v1/live: expected { sockets: [{ account, url }] }");
   const session = { frames: [], closed: false, openedAt: 0, open: [], heard: new Map() };
   let heartbeat;
   session.close = () => {

@@ -1,15 +1,13 @@
-//! The `account` option of proxy calls (issue 20): which of the client's accounts a call is
-//! for, `"all"` for every one (a conversation list then merges them), sent to the proxy as the
-//! `account` query parameter. The queries of the core have no such field: it is read off the
-//! JS object here, the rest parsed as before. The types of the whole multi-account and live
-//! surface are here too (`listAccounts` and `watch` are written in `js/api.js`).
+//! The `account` option of proxy calls: which of the client's accounts a call is for, `"all"`
+//! for every one (a conversation list then merges them), sent to the proxy as the `account`
+//! query parameter by the core's proxy client ([`Proxy::for_account`]). The queries of the core
+//! have no such field: it is read off the JS object here, the rest parsed as before. The types
+//! of the whole multi-account and live surface are here too (`listAccounts`, `changes`,
+//! `liveSockets` and `watch` are written in `js/api.js`).
 
 use js_sys::{Object, Reflect};
-use linkedin_inbox::{Backend, Error, HttpRequest, Result};
+use linkedin_inbox::{Backend, Error, Proxy, Result, ALL_ACCOUNTS};
 use wasm_bindgen::prelude::*;
-
-/// Every account of the client.
-pub const ALL: &str = "all";
 
 #[wasm_bindgen(typescript_custom_section)]
 const ACCOUNT_TYPES: &str = r#"
@@ -64,6 +62,37 @@ export type WebSocketClass = new (url: string) => {
     close(code?: number): void;
 };
 
+/** Options of `changes`. */
+export interface ChangesOptions {
+    /** The `token` of the previous page; without it the page is a starting point (no conversations). */
+    since?: string;
+    /** One of the client's account ids, or `"all"` (the default). */
+    account?: string;
+    /** Aborts the request. */
+    signal?: WatchSignal;
+}
+
+/** One page of the proxy's change feed (`GET /v1/changes`). */
+export interface ChangesPage {
+    /** `since` for the next call. */
+    token: string;
+    /** Unread conversations over the accounts (what a badge shows). */
+    unreadTotal: number;
+    accounts: { id: string; unreadTotal: number | null }[];
+    /** Each conversation changed since `since`, as it is now (each with its `account`), oldest change first. */
+    conversations: Conversation[];
+    /** More changes wait: call again with `token`. */
+    more: boolean;
+    /** `since` no longer applies (a store was wiped): reload the list. */
+    reset: boolean;
+}
+
+/** One socket of the push channel: the account it pushes and its URL (usable for 60 s). */
+export interface LiveSocket {
+    account: string;
+    url: string;
+}
+
 /** Options of `watch`. */
 export interface WatchOptions {
     /** Ends the iterator (no timer or socket is left behind). */
@@ -99,6 +128,14 @@ export interface InboxClient {
     /** The accounts of this proxy client (`GET /v1/accounts`); `NOT_SUPPORTED` with provider keys. */
     listAccounts(): Promise<Account[]>;
     /**
+     * One page of the change feed after `since` (what `watch` polls), for callers that keep the
+     * token themselves (a service worker stopped between checks). `INVALID_CURSOR`: a token
+     * the proxy no longer takes. `NOT_SUPPORTED` with provider keys.
+     */
+    changes(options?: ChangesOptions): Promise<ChangesPage>;
+    /** The push channel's sockets of `account` (`POST /v1/live`, what `watch` opens). `NOT_SUPPORTED` with provider keys. */
+    liveSockets(options?: { account?: string; signal?: WatchSignal }): Promise<LiveSocket[]>;
+    /**
      * Change events of the watched account(s), live through the proxy's push channel, else by
      * polling `changes`; reconnects with backoff, ends when `signal` aborts. `NOT_SUPPORTED`
      * with provider keys.
@@ -107,31 +144,8 @@ export interface InboxClient {
 }
 "#;
 
-fn invalid(reason: &str) -> Error {
-    Error::InvalidInput {
-        field: "account",
-        reason: reason.into(),
-    }
-}
-
-/// Checks an account id as the proxy's registry allows them: 1–64 of `A-Z a-z 0-9 . _ -`, or
-/// `"all"`.
-pub fn check(account: &str) -> Result<()> {
-    let valid = (1..=64).contains(&account.len())
-        && account
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if valid {
-        Ok(())
-    } else {
-        Err(invalid(
-            "must be an account id (1-64 of A-Z a-z 0-9 . _ -) or \"all\"",
-        ))
-    }
-}
-
-/// `value` without its `account` property, and that account (checked); `value` itself when it
-/// has none (or is not an object).
+/// `value` without its `account` property, and that account (checked as the proxy's registry
+/// allows ids); `value` itself when it has none (or is not an object).
 pub fn split(value: &JsValue) -> Result<(JsValue, Option<String>)> {
     let key = JsValue::from_str("account");
     if !value.is_object() || !Reflect::has(value, &key).unwrap_or(false) {
@@ -144,29 +158,25 @@ pub fn split(value: &JsValue) -> Result<(JsValue, Option<String>)> {
     if account.is_undefined() || account.is_null() {
         return Ok((rest, None));
     }
-    let account = account
-        .as_string()
-        .ok_or_else(|| invalid("must be a string"))?;
-    check(&account)?;
+    let account = account.as_string().ok_or_else(|| Error::InvalidInput {
+        field: "account",
+        reason: "must be a string".into(),
+    })?;
+    Proxy::check_account(&account)?;
     Ok((rest, Some(account)))
 }
 
-/// The account to send for `backend`: the proxy takes any; provider keys are one account, so
-/// only `"all"` (that account) is accepted there, and nothing is sent.
-pub fn for_backend(backend: &Backend, account: Option<String>) -> Result<Option<String>> {
+/// `backend` for `account`: the proxy's requests name it (the core's [`Proxy::for_account`]:
+/// every request of the operation, its next pages too); provider keys are one account, so only
+/// `"all"` (that account) is accepted there, and nothing is sent.
+pub fn scope(backend: &Backend, account: Option<&str>) -> Result<Backend> {
     match (backend, account) {
-        (Backend::Proxy(_), account) => Ok(account),
-        (Backend::Direct { .. }, Some(account)) if account != ALL => Err(Error::NotSupported {
-            message: "accounts are the proxy's: provider keys serve one account".into(),
-        }),
-        (Backend::Direct { .. }, _) => Ok(None),
-    }
-}
-
-/// Adds `account=<id>` to `request`'s query (ids need no escaping).
-pub fn apply(request: &mut HttpRequest, account: Option<&str>) {
-    if let Some(account) = account {
-        let separator = if request.url.contains('?') { '&' } else { '?' };
-        request.url = format!("{}{separator}account={account}", request.url);
+        (Backend::Proxy(proxy), Some(_)) => Ok(Backend::Proxy(proxy.for_account(account)?)),
+        (Backend::Direct { .. }, Some(account)) if account != ALL_ACCOUNTS => {
+            Err(Error::NotSupported {
+                message: "accounts are the proxy's: provider keys serve one account".into(),
+            })
+        }
+        _ => Ok(backend.clone()),
     }
 }

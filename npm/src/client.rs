@@ -31,17 +31,10 @@ export interface InboxClient {
 }
 "#;
 
-/// Runs one operation for `account` (proxy only): the core's [`Exchange`] says what to send (a
-/// redirect followed, more pages of a list filtered here), `fetch` sends it, until the exchange
-/// answers.
-pub async fn run(
-    backend: &Backend,
-    fetch: &Function,
-    operation: Operation,
-    account: Option<&str>,
-) -> Result<Page> {
+/// Runs one operation: the core's [`Exchange`] says what to send (a redirect followed, more
+/// pages of a list filtered here), `fetch` sends it, until the exchange answers.
+pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
     let (mut exchange, mut request) = Exchange::start(backend.clone(), operation)?;
-    account::apply(&mut request, account);
     loop {
         // A failure after a filtered walk gathered something answers with that (and a cursor).
         let step = match send(fetch, &request).await {
@@ -49,35 +42,28 @@ pub async fn run(
             Err(error) => Err(error),
         };
         match step {
-            Ok(Step::Send(mut next)) => {
-                account::apply(&mut next, account);
-                request = next;
-            }
-            Ok(Step::Follow(next)) => request = next,
+            Ok(Step::Send(next) | Step::Follow(next)) => request = next,
             Ok(Step::Done(page)) => return Ok(page),
             Err(error) => return exchange.recover(error),
         }
     }
 }
 
-/// An operation and its account, read from a JS query object (`parse` reads the rest).
+/// An operation read from a JS query object (`parse` reads all but its `account`), and the
+/// backend for that account (see [`account::scope`]).
 pub fn scoped<T>(
     backend: &Backend,
     query: &JsValue,
     parse: impl FnOnce(&JsValue) -> Result<T>,
-) -> Result<(T, Option<String>)> {
+) -> Result<(T, Backend)> {
     let (rest, account) = account::split(query)?;
-    Ok((parse(&rest)?, account::for_backend(backend, account)?))
+    Ok((parse(&rest)?, account::scope(backend, account.as_deref())?))
 }
 
-fn promise(
-    backend: Backend,
-    fetch: Function,
-    operation: Result<(Operation, Option<String>)>,
-) -> Promise {
+fn promise(fetch: Function, operation: Result<(Operation, Backend)>) -> Promise {
     future_to_promise(async move {
-        let (operation, account) = operation.map_err(|e| js_error(&e))?;
-        let page = run(&backend, &fetch, operation, account.as_deref())
+        let (operation, backend) = operation.map_err(|e| js_error(&e))?;
+        let page = run(&backend, &fetch, operation)
             .await
             .map_err(|e| js_error(&e))?;
         to_js(&page)
@@ -107,7 +93,7 @@ impl InboxClient {
         let operation = scoped(&self.backend, &query, |q| {
             from_js::<ConversationQuery>(q, "query").map(Operation::ListConversations)
         });
-        promise(self.backend.clone(), self.fetch.clone(), operation)
+        promise(self.fetch.clone(), operation)
     }
 
     /// One page of messages of a conversation (by `conversationId` or `profileUrl`), newest first.
@@ -119,7 +105,7 @@ impl InboxClient {
         let operation = scoped(&self.backend, &query, |q| {
             from_js_required::<MessageQuery>(q, "query").map(Operation::ListMessages)
         });
-        promise(self.backend.clone(), self.fetch.clone(), operation)
+        promise(self.fetch.clone(), operation)
     }
 
     /// Sends a message through the proxy (`{ conversationId | profileUrl, text,
@@ -172,15 +158,14 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let (query, account) = scoped(&self.backend, &query.unwrap_or(JsValue::UNDEFINED), |q| {
+        let (query, backend) = scoped(&self.backend, &query.unwrap_or(JsValue::UNDEFINED), |q| {
             from_js::<ConversationQuery>(q, "query")
         })
         .map_err(|e| js_error(&e))?;
         Ok(walk(
-            self.backend.clone(),
+            backend,
             self.fetch.clone(),
             Operation::ListConversations(query),
-            account,
         ))
     }
 
@@ -190,16 +175,15 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "MessageQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let (query, account) = scoped(&self.backend, &query, |q| {
+        let (query, backend) = scoped(&self.backend, &query, |q| {
             from_js_required::<MessageQuery>(q, "query")
         })
         .map_err(|e| js_error(&e))?;
         query.target().map_err(|e| js_error(&e))?;
         Ok(walk(
-            self.backend.clone(),
+            backend,
             self.fetch.clone(),
             Operation::ListMessages(query),
-            account,
         ))
     }
 }

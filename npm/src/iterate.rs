@@ -20,17 +20,12 @@ struct Walk {
 
 /// An object implementing the async iterator protocol over every item of every page of
 /// `operation`.
-pub fn walk(
-    backend: Backend,
-    fetch: Function,
-    operation: Operation,
-    account: Option<String>,
-) -> JsValue {
+pub fn walk(backend: Backend, fetch: Function, operation: Operation) -> JsValue {
     let state = Rc::new(RefCell::new(Walk {
         buffer: VecDeque::new(),
         walker: PageWalker::new(),
     }));
-    let operation = Rc::new((operation, account));
+    let operation = Rc::new(operation);
     let next: Rc<dyn Fn() -> Promise> = Rc::new(move || {
         let (state, backend, fetch, operation) = (
             state.clone(),
@@ -38,10 +33,7 @@ pub fn walk(
             fetch.clone(),
             operation.clone(),
         );
-        future_to_promise(async move {
-            let (operation, account) = &*operation;
-            next_item(&state, &backend, &fetch, operation, account.as_deref()).await
-        })
+        future_to_promise(async move { next_item(&state, &backend, &fetch, &operation).await })
     });
     iterator_object(next)
 }
@@ -75,7 +67,6 @@ async fn next_item(
     backend: &Backend,
     fetch: &Function,
     operation: &Operation,
-    account: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     loop {
         let cursor = {
@@ -88,7 +79,7 @@ async fn next_item(
             }
             walk.walker.cursor().map(str::to_owned)
         };
-        let page = run(backend, fetch, operation.at_cursor(cursor), account)
+        let page = run(backend, fetch, operation.at_cursor(cursor))
             .await
             .map_err(|e| js_error(&e))?;
         let mut walk = state.borrow_mut();

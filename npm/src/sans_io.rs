@@ -73,10 +73,9 @@ pub fn build_request(
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<OutgoingRequest, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
-        let (operation, account) =
+        let (operation, backend) =
             super::client::scoped(&backend, &query, |q| operation(operation_name, q))?;
-        let mut request = backend.build(&backend.prepare(operation))?;
-        super::account::apply(&mut request, account.as_deref());
+        let request = backend.build(&backend.prepare(operation))?;
         Ok(OutgoingRequest {
             method: request.method.as_str().into(),
             url: request.url,
@@ -99,7 +98,7 @@ pub fn parse_response(
     let run = || -> Result<_, Error> {
         let backend = from_js_required::<InboxConfig>(&config, "config")?.backend()?;
         let response = read_response(&response)?;
-        let (operation, _) =
+        let (operation, backend) =
             super::client::scoped(&backend, &query, |q| operation(operation_name, q))?;
         backend.parse(&backend.prepare(operation), &response)
     };

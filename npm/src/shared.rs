@@ -21,10 +21,24 @@ pub fn merge_messages(
     to_js(&linkedin_inbox::merge_messages(&existing, &incoming))
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const EXPLAIN_OPTIONS: &str = r#"
+/** How an error is explained: `cached`, whether what was loaded before is still shown. */
+export interface ExplainOptions { cached?: boolean }
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options of [`explain_error`].
+    #[wasm_bindgen(typescript_type = "ExplainOptions")]
+    pub type ExplainOptions;
+}
+
 /// `{ kind, text }` for an error of this package (or anything with a `code`): what it means
-/// to a person. Unknown codes are explained as a generic failure.
+/// to a person. Unknown codes are explained as a generic failure. `options.cached`: whether
+/// what was loaded before is still shown (the offline text then says so; default false).
 #[wasm_bindgen(js_name = explainError, unchecked_return_type = "Explanation")]
-pub fn explain_error(error: JsValue) -> Result<JsValue, JsValue> {
+pub fn explain_error(error: JsValue, options: Option<ExplainOptions>) -> Result<JsValue, JsValue> {
     let text = |name: &str| {
         Reflect::get(&error, &JsValue::from_str(name))
             .ok()
@@ -39,11 +53,15 @@ pub fn explain_error(error: JsValue) -> Result<JsValue, JsValue> {
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| s as u64);
     let message = text("message").unwrap_or_default();
+    let cached = options
+        .and_then(|o| Reflect::get(&o, &JsValue::from_str("cached")).ok())
+        .is_some_and(|v| v.is_truthy());
     to_js(&linkedin_inbox::explain(
         code,
         text("field").as_deref(),
         retry_after,
         &message,
+        cached,
     ))
 }
 

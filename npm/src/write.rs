@@ -52,12 +52,6 @@ struct MarkOptions {
 }
 
 /// `account` checked (the proxy's form of an account id).
-fn checked(account: Option<String>) -> Result<Option<String>> {
-    account
-        .map(|a| super::account::check(&a).map(|()| a))
-        .transpose()
-}
-
 /// The pauses before each retry of one send (the same key each time).
 const RETRY_PAUSES_MS: [i32; 2] = [400, 1_600];
 
@@ -119,12 +113,13 @@ pub fn send_message(backend: Backend, fetch: Function, input: JsValue) -> Promis
             text: input.text,
         };
         let key = input.idempotency_key.unwrap_or_else(new_key);
-        let account = checked(input.account).map_err(|e| js_error(&e))?;
-        let mut request = proxy.build_send(&draft, &key).map_err(|e| js_error(&e))?;
-        super::account::apply(&mut request, account.as_deref());
+        let proxy = proxy
+            .for_account(input.account.as_deref())
+            .map_err(|e| js_error(&e))?;
+        let request = proxy.build_send(&draft, &key).map_err(|e| js_error(&e))?;
         let mut tries = 0;
         let sent = loop {
-            match attempt(proxy, &fetch, &request).await {
+            match attempt(&proxy, &fetch, &request).await {
                 Err(error) if retryable(&error) && tries < RETRY_PAUSES_MS.len() => {
                     pause(RETRY_PAUSES_MS[tries]).await;
                     tries += 1;
@@ -156,11 +151,12 @@ pub fn mark(
         let proxy = writer(&backend).map_err(|e| js_error(&e))?;
         let options: MarkOptions =
             from_js(&options.unwrap_or(JsValue::UNDEFINED), "options").map_err(|e| js_error(&e))?;
-        let account = checked(options.account).map_err(|e| js_error(&e))?;
-        let mut request = proxy
+        let proxy = proxy
+            .for_account(options.account.as_deref())
+            .map_err(|e| js_error(&e))?;
+        let request = proxy
             .build_mark(&conversation_id, read)
             .map_err(|e| js_error(&e))?;
-        super::account::apply(&mut request, account.as_deref());
         let response = send(&fetch, &request).await.map_err(|e| js_error(&e))?;
         proxy.parse_mark(&response).map_err(|e| js_error(&e))?;
         Ok(JsValue::UNDEFINED)

@@ -1,4 +1,4 @@
-// Several accounts through the proxy (issue 20): the installed package against the Worker in
+// Several accounts through the proxy: the installed package against the Worker in
 // workerd and the sandbox: listAccounts, `account` on lists, threads and read state, merged
 // `all` walks; and what a client with provider keys answers.
 import { test, before, after } from "node:test";
@@ -133,6 +133,27 @@ test("buildRequest sends the account as a query parameter", () => {
   assert.equal(request.url, `${proxy.base}/v1/conversations?count=2&account=priya`);
   const thread = buildRequest(proxy.config(), "listMessages", { conversationId: "2-abc", account: "alex" });
   assert.equal(thread.url, `${proxy.base}/v1/conversations/2-abc/messages?account=alex`);
+});
+
+test("every request of a call with an account names it: each page of a walk, a thread, a send, read state", async () => {
+  const urls = [];
+  const recording = (url, init) => { urls.push(new URL(url)); return fetch(url, init); };
+  const inbox = new InboxClient(proxy.config(undefined, { fetch: recording }));
+  const walked = await all(inbox.conversations({ account: "priya", count: 2 }));
+  assert.ok(urls.length > 1, `${urls.length} pages walked`);
+  assert.ok(walked.every((c) => c.account === "priya"));
+  const [conversation] = walked;
+  await inbox.listMessages({ conversationId: conversation.id, account: "priya", count: 2 });
+  await inbox.markUnread(conversation.id, { account: "priya" });
+  await inbox.markRead(conversation.id, { account: "priya" });
+  await inbox.sendMessage({ conversationId: conversation.id, text: "Every request names its account.", account: "priya" });
+  assert.deepEqual(urls.filter((u) => u.searchParams.getAll("account").join() !== "priya").map(String), [], "each names priya, once");
+  assert.ok(urls.some((u) => u.pathname.endsWith("/read")) && urls.some((u) => u.pathname.endsWith("/messages")));
+  // Without an account no request names one.
+  urls.length = 0;
+  await inbox.listMessages({ conversationId: conversation.id, count: 1 });
+  assert.equal(urls.length, 1);
+  assert.equal(urls[0].searchParams.has("account"), false);
 });
 
 test("with provider keys: no accounts to list or watch; account all is the one account", async () => {

@@ -172,4 +172,9 @@ test("errors of a proxy response are read back and explained", () => {
   assert.deepEqual(explainError(error), { kind: "limited", text: "Today's LinkedIn budget for this account is spent. Try again in 2 h." });
   assert.equal(explainError({ code: "UNAUTHORIZED" }).kind, "auth");
   assert.equal(explainError(new Error("boom")).kind, "other");
+  // Offline: whether what was loaded before is still shown changes the text (not cached by default).
+  const offline = { code: "NETWORK_ERROR" };
+  assert.deepEqual(explainError(offline), { kind: "offline", text: "Offline: the proxy cannot be reached. Check your connection and try again." });
+  assert.deepEqual(explainError(offline, { cached: false }), explainError(offline));
+  assert.equal(explainError(offline, { cached: true }).text, "Offline: the proxy cannot be reached. Showing what was loaded before.");
 });

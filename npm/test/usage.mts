@@ -7,7 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
-  type Account, type BudgetLeftToday, type ChangeEvent, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
+  type Account, type BudgetLeftToday, type ChangeEvent, type ChangesOptions, type ChangesPage, type LiveSocket, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -116,6 +116,14 @@ async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number
     if (change.reset) break;
     void total; void items;
   }
+  // The two calls watch is made of, for code that keeps the token itself.
+  const start: ChangesPage = await inbox.changes();
+  const since: ChangesOptions = { since: start.token, account: "all", signal };
+  const later: ChangesPage = await inbox.changes(since);
+  const sockets: LiveSocket[] = await inbox.liveSockets({ account: "alex" });
+  void later.conversations[0]?.account; void later.more; void later.reset; void sockets[0]?.url;
+  // @ts-expect-error: since is the token of an earlier page, a string
+  await inbox.changes({ since: 5 });
   const events: AsyncIterableIterator<ChangeEvent> = inbox.watch();
   void events; void owner; void sends;
   // @ts-expect-error: the account is a string

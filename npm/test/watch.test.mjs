@@ -1,4 +1,4 @@
-// The live inbox (issue 18): `inbox.watch()` of the installed package against the Worker in
+// The live inbox: `inbox.watch()` of the installed package against the Worker in
 // workerd, a message simulated in the sandbox reaching it as the provider's webhook. Without a
 // WebSocket (Node 20 without --experimental-websocket) watch() polls `changes`, and also
 // does after an injected socket fails. Ending the iterator (abort, break) leaves nothing
@@ -201,3 +201,30 @@ for (const [mode, nodeArgs] of [["polling", ["--no-experimental-websocket"]], ["
     });
   }
 }
+
+test("changes and liveSockets, the calls watch is made of: a starting point, the simulated message after it, the sockets", { timeout: 60_000 }, async () => {
+  const conversation = await nthOf(proxy, ALEX);
+  const inbox = new InboxClient(proxy.config(TEAM_TOKEN));
+  const start = await inbox.changes();
+  assert.equal(typeof start.token, "string");
+  assert.deepEqual(start.conversations, [], "a starting point holds no conversations");
+  assert.deepEqual(start.accounts.map((a) => a.id), ["alex", "titouan", "priya"]);
+  const text = `paged ${Date.now()}`;
+  await proxy.simulate(ALEX, text, conversation);
+  let found = null;
+  for (const deadline = Date.now() + 20_000; !found && Date.now() < deadline;) {
+    const page = await inbox.changes({ since: start.token, account: "all" });
+    found = page.conversations.find((c) => c.latestMessage?.text === text) ?? null;
+    if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(found?.account, "alex", "the message, with its account");
+  const sockets = await inbox.liveSockets();
+  assert.deepEqual(sockets.map((s) => s.account), ["alex", "titouan", "priya"]);
+  assert.ok(sockets.every((s) => /^wss?:\/\//.test(s.url)));
+  assert.deepEqual((await inbox.liveSockets({ account: "alex" })).map((s) => s.account), ["alex"]);
+  // Checked before any request; a token the proxy does not take is INVALID_CURSOR.
+  assert.equal((await rejection(inbox.changes({ since: "" }))).field, "since");
+  assert.equal((await rejection(inbox.changes({ account: "a b" }))).field, "account");
+  assert.equal((await rejection(inbox.liveSockets({ since: start.token }))).field, "options");
+  assert.equal((await rejection(inbox.changes({ since: "not-a-token" }))).code, "INVALID_CURSOR");
+});

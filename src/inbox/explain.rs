@@ -36,22 +36,32 @@ fn wait_text(seconds: u64) -> String {
     match seconds {
         0..90 => format!("{seconds} s"),
         90..5400 => format!("{} min", (seconds + 30) / 60),
-        _ => format!("{} h", (seconds + 1800) / 3600),
+        _ => format!("{} h", seconds.saturating_add(1800) / 3600),
     }
 }
 
-/// Explains an error by its code, invalid field, `Retry-After` and message.
+/// Explains an error by its code, invalid field, `Retry-After` and message; `cached` says
+/// whether what was loaded before is still on screen (the offline text then says so).
+///
+/// The popup keeps a copy of these texts in `www/explain.js` (it explains errors even when the
+/// wasm cannot load); `www/test/explain.test.mjs` checks that copy against this function.
 pub fn explain(
     code: ErrorCode,
     field: Option<&str>,
     retry_after_secs: Option<u64>,
     message: &str,
+    cached: bool,
 ) -> Explanation {
     use ExplanationKind::*;
     let (kind, text) = match code {
         ErrorCode::Network | ErrorCode::Unavailable => (
             Offline,
-            "Offline: the proxy cannot be reached. Showing what was loaded before.".to_owned(),
+            if cached {
+                "Offline: the proxy cannot be reached. Showing what was loaded before."
+            } else {
+                "Offline: the proxy cannot be reached. Check your connection and try again."
+            }
+            .to_owned(),
         ),
         ErrorCode::Unauthorized => (
             Auth,
@@ -78,7 +88,19 @@ pub fn explain(
             Auth,
             "The proxy URL or token in the options is not valid.".to_owned(),
         ),
+        ErrorCode::InvalidInput if message.is_empty() => {
+            (Other, "Something went wrong. Try again.".to_owned())
+        }
         ErrorCode::InvalidInput => (Other, message.to_owned()),
+        // In an inbox UI the one thing a provider cannot do is read state (LinkupAPI).
+        ErrorCode::NotSupported => (
+            Other,
+            "This account's provider cannot do that: LinkupAPI has no read state.".to_owned(),
+        ),
+        ErrorCode::IdempotencyKeyReused => (
+            Other,
+            "That message was already sent differently. Write it again.".to_owned(),
+        ),
         ErrorCode::Misconfigured => (
             Other,
             "The proxy is misconfigured. Ask its operator to check its settings.".to_owned(),
@@ -98,20 +120,20 @@ mod tests {
     #[test]
     fn every_code_has_an_explanation() {
         for code in ErrorCode::ALL {
-            let explained = explain(code, None, None, "detail");
+            let explained = explain(code, None, None, "detail", false);
             assert!(!explained.text.is_empty(), "{code}");
         }
     }
 
     #[test]
     fn limits_say_when_to_retry() {
-        let e = explain(ErrorCode::BudgetExhausted, None, Some(7200), "");
+        let e = explain(ErrorCode::BudgetExhausted, None, Some(7200), "", false);
         assert_eq!(e.kind, ExplanationKind::Limited);
         assert!(e.text.ends_with("Try again in 2 h."), "{}", e.text);
-        assert!(explain(ErrorCode::RateLimited, None, Some(30), "")
+        assert!(explain(ErrorCode::RateLimited, None, Some(30), "", false)
             .text
             .ends_with("30 s."));
-        assert!(explain(ErrorCode::RateLimited, None, None, "")
+        assert!(explain(ErrorCode::RateLimited, None, None, "", false)
             .text
             .ends_with("later."));
     }
@@ -119,7 +141,7 @@ mod tests {
     #[test]
     fn bad_settings_point_at_the_options() {
         assert_eq!(
-            explain(ErrorCode::InvalidInput, Some("token"), None, "x").kind,
+            explain(ErrorCode::InvalidInput, Some("token"), None, "x", false).kind,
             ExplanationKind::Auth
         );
         let other = explain(
@@ -127,14 +149,43 @@ mod tests {
             Some("count"),
             None,
             "invalid count",
+            false,
         );
         assert_eq!(
             (other.kind, other.text.as_str()),
             (ExplanationKind::Other, "invalid count")
         );
         assert_eq!(
-            explain(ErrorCode::Unauthorized, None, None, "").kind,
+            explain(ErrorCode::Unauthorized, None, None, "", false).kind,
             ExplanationKind::Auth
         );
+    }
+
+    #[test]
+    fn offline_says_whether_cached_data_is_shown() {
+        let cached = explain(ErrorCode::Network, None, None, "", true);
+        let bare = explain(ErrorCode::Unavailable, None, None, "", false);
+        assert_eq!(
+            (cached.kind, bare.kind),
+            (ExplanationKind::Offline, ExplanationKind::Offline)
+        );
+        assert!(cached.text.ends_with("Showing what was loaded before."));
+        assert!(bare.text.ends_with("Check your connection and try again."));
+    }
+
+    #[test]
+    fn no_text_is_empty_and_huge_waits_do_not_overflow() {
+        assert_eq!(
+            explain(ErrorCode::InvalidInput, Some("count"), None, "", false).text,
+            "Something went wrong. Try again."
+        );
+        assert!(
+            explain(ErrorCode::RateLimited, None, Some(u64::MAX), "", false)
+                .text
+                .ends_with(" h.")
+        );
+        assert!(explain(ErrorCode::NotSupported, None, None, "", false)
+            .text
+            .contains("no read state"));
     }
 }

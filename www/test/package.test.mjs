@@ -34,7 +34,7 @@ test("the zip: no tests, demo config or type declarations, icons at 16/32/48/128
   execFileSync("unzip", ["-q", ZIP, "-d", dir]);
   const contents = listAll(dir).sort();
   assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.[cm]?ts$/.test(f)), [], "nothing for development inside");
-  for (const page of ["popup.html", "popup.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
+  for (const page of ["popup.html", "popup.js", "list.js", "conversation.js", "switcher.js", "notice.js", "popup-state.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
   assert.equal(manifest.key, undefined, "the store assigns the id");
