@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::rules::settings::ConfigError;
 
 /// The account id `all` names every account of a client; no account may take it.
-pub const ALL_ACCOUNTS: &str = "all";
+pub use linkedin_inbox::ALL_ACCOUNTS;
 
 /// A client as the registry gives it.
 #[derive(Deserialize)]
