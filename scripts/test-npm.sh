@@ -4,7 +4,8 @@
 # and watch() through the Worker in workerd (the sandbox behind it, delivering its simulated
 # messages as webhooks; polling in Node 20, the push channel with --experimental-websocket); the
 # types (tsc --strict in every resolution mode, are-the-types-wrong); the README's error
-# codes; and the toolchain matrix (Vite 5-8, webpack, esbuild, Rollup, server bundles).
+# codes; the toolchain matrix (Vite 5-8, webpack, esbuild, Rollup, server bundles); and the
+# package in a fresh Cloudflare Worker project (wrangler bundle, wrangler dev).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -28,6 +29,6 @@ ln -s "$repo/node_modules/@types" node_modules/@types
 
 log "node --test (installed tarball): API, accounts and watch through the Worker, types, README, toolchain matrix"
 REPO="$repo" TARBALL="$tarball" SANDBOX_BIN="$repo/target/debug/sandbox" node --test --test-reporter=tap \
-  live.test.mjs providers.test.mjs accounts.test.mjs watch.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs
+  live.test.mjs providers.test.mjs accounts.test.mjs watch.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs workers.test.mjs
 log "node --test with a WebSocket (installed tarball): watch() through the push channel"
 REPO="$repo" SANDBOX_BIN="$repo/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap watch-socket.test.mjs
