@@ -28,8 +28,12 @@ pub fn retry_after_delta(value: &str, now_ms: u64) -> Option<u64> {
     }
     let at = httpdate::parse_http_date(value).ok()?;
     let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
-    let at_ms = u64::try_from(at_ms).ok()?;
-    Some(at_ms.saturating_sub(now_ms).div_ceil(1000))
+    Some(secs_until(u64::try_from(at_ms).ok()?, now_ms))
+}
+
+/// Whole seconds from `now_ms` until `until_ms`, rounded up (0 once it has passed).
+fn secs_until(until_ms: u64, now_ms: u64) -> u64 {
+    until_ms.saturating_sub(now_ms).div_ceil(1000)
 }
 
 /// `url` followed by the present parameters, percent-encoded, in the given order.
@@ -173,7 +177,7 @@ impl HttpResponse {
             Ok(n) => n,
             Err(_) => u64::try_from(crate::time::parse_iso8601(reset)?).ok()?,
         };
-        Some(until_ms.saturating_sub(now_ms).div_ceil(1000))
+        Some(secs_until(until_ms, now_ms))
     }
 
     /// For a transport with a clock: a 429 that states its wait only as an HTTP date or as
