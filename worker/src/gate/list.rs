@@ -49,7 +49,7 @@ impl AccountGate {
         tail: Option<String>,
         now: u64,
     ) -> worker::Result<Result<(Source, u64), Error>> {
-        let epoch = Ledger::of(&self.state).wipe_epoch()?;
+        let epoch = self.ledger()?.wipe_epoch()?;
         let key = match &tail {
             None => format!("head:g{generation}:w{epoch}"),
             Some(cursor) => format!("tail:w{epoch}:{cursor}"),
@@ -94,7 +94,7 @@ impl AccountGate {
             page: Cost::call(plan.provider, plan.credits),
             limits: Limits::of(config),
         };
-        let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));
+        let (ledger, walk_ledger) = (self.ledger()?, self.ledger()?);
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.

@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use linkedin_inbox::{ConversationQuery, Operation, Provider};
 
-use super::ledger::Ledger;
-
 use super::{live, sends, AccountGate};
 use crate::rules::admission::{self, Limits};
 use crate::rules::client_auth::account_digest;
@@ -41,7 +39,7 @@ impl AccountGate {
             .and_then(|backend| backend.provider_of(&list).ok().flatten())
             .unwrap_or(Provider::ConnectSafely);
         let limits = Limits::of(config);
-        let reading = Ledger::of(&self.state).reading(provider, &limits, now)?;
+        let reading = self.ledger()?.reading(provider, &limits, now)?;
         Ok(admission::keeps_reserve(reading, provider, limits))
     }
 

@@ -7,13 +7,16 @@
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
-//! - `pages.rs`: the page cache.
+//! - `pages.rs`: the page cache;
+//! - `ledger.rs`: the account's ledger (the day's calls, credits and sends, pauses, request
+//!   buckets, tallies, marks), and in `ledger/spend.rs` **where an upstream call is admitted
+//!   and settled** on it.
 //!
-//! The ledger's and the sends' tables are in the schema too; their SQL is still run by
-//! `gate/ledger.rs` and `gate/sends/`.
+//! The sends' table is in the schema too; its SQL is still run by `gate/sends/`.
 
 mod change_feed;
 mod conversations;
+pub mod ledger;
 mod list_query;
 mod list_sync;
 mod pages;

@@ -8,7 +8,6 @@ use worker::Response;
 use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Row, Writer};
 
 use crate::gate::clock::arrival_ms;
-use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
@@ -98,7 +97,7 @@ impl AccountGate {
                 Some(row.created_at as i64)
             }
             None => {
-                let ledger = Ledger::of(&self.state);
+                let ledger = self.ledger()?;
                 if !ledger.try_spend_send(now, config.send_daily_limit)? {
                     return respond::core_error(&budget_exhausted(now));
                 }
@@ -111,8 +110,8 @@ impl AccountGate {
         };
         let attempt = Attempt {
             storage,
-            ledger: Ledger::of(&self.state),
-            check_ledgers: Some((Ledger::of(&self.state), Ledger::of(&self.state))),
+            ledger: self.ledger()?,
+            check_ledgers: Some((self.ledger()?, self.ledger()?)),
             key: scoped.clone(),
             draft,
             writer,
@@ -152,7 +151,7 @@ impl AccountGate {
             Err(e) => return respond::core_error(&e),
         };
         // Only ConnectSafely has the call: one of its day's budget, not while it is paused.
-        let ledger = Ledger::of(&self.state);
+        let ledger = self.ledger()?;
         let cost = Cost::call(Provider::ConnectSafely, 0);
         let admission = match ledger.admit(cost, &Limits::of(config), now)? {
             Ok(admission) => admission,
