@@ -8,11 +8,10 @@
 //! - `change_feed.rs`: change numbers and provider events seen;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
 //! - `pages.rs`: the page cache;
+//! - `sends.rs`: sends by idempotency key, recorded before the upstream call and after it;
 //! - `ledger.rs`: the account's ledger (the day's calls, credits and sends, pauses, request
 //!   buckets, tallies, marks), and in `ledger/spend.rs` **where an upstream call is admitted
 //!   and settled** on it.
-//!
-//! The sends' table is in the schema too; its SQL is still run by `gate/sends/`.
 
 mod change_feed;
 mod conversations;
@@ -22,6 +21,7 @@ mod list_sync;
 mod pages;
 pub mod schema;
 mod search;
+mod sends;
 pub mod sql;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -32,6 +32,7 @@ pub mod sql_storage;
 pub use change_feed::ProviderEvent;
 pub use list_query::{Filters, Position};
 pub use pages::Stored;
+pub use sends::{SendRecord, SendState};
 use sql::{int, Result, Sql};
 
 /// The schema version that numbers changes (`conversations.changed_seq`).
