@@ -104,10 +104,6 @@ struct Answer<'a> {
     conversation_id: &'a str,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The key as stored: the client's key, scoped to the client (two clients of one account may
 /// pick the same key).
 fn scoped_key(client: &str, key: &str) -> String {
@@ -115,7 +111,7 @@ fn scoped_key(client: &str, key: &str) -> String {
     hasher.update(client.as_bytes());
     hasher.update([0]);
     hasher.update(key.as_bytes());
-    hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 /// What makes two sends the same request: where to, and the text as sent.
@@ -129,7 +125,7 @@ fn request_digest(draft: &Draft) -> String {
         "profileUrl": draft.profile_url.as_deref().map(str::trim),
         "text": draft.text.trim(),
     });
-    hex(&Sha256::digest(canonical.to_string().as_bytes()))
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
 /// Whether the provider's HTTP answer refuses the send: a 4xx but 408, 409 and 425 (which a
