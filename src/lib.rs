@@ -37,8 +37,8 @@ pub use error::{Error, ErrorCode, Result, ServedError};
 pub use http::{encode_component, retry_after_delta, HttpRequest, HttpResponse, Method};
 pub use ids::{is_thread_id, message_id, thread_id};
 pub use inbox::{
-    explain, Backend, Exchange, Explanation, ExplanationKind, Operation, Page, PageWalker, Routes,
-    Step,
+    drive, explain, Backend, Exchange, Explanation, ExplanationKind, Operation, Page, PageWalker,
+    Routes, Step, Transport,
 };
 pub use merge::merge_messages;
 pub use model::{

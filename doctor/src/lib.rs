@@ -7,10 +7,13 @@
 mod report;
 mod transport;
 
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
 use linkedin_inbox::contract::{self, Endpoint};
 use linkedin_inbox::{
-    ApiKey, Backend, ConnectSafely, ConversationQuery, Exchange, HttpRequest, HttpResponse, Linkup,
-    LoginToken, MessageQuery, Operation, Page, Provider, Routes, Step,
+    ApiKey, Backend, ConnectSafely, ConversationQuery, Error, Exchange, HttpRequest, HttpResponse,
+    Linkup, LoginToken, MessageQuery, Operation, Page, Provider, Routes, Step,
 };
 
 pub use report::{Call, Outcome, Report, Section};
@@ -125,7 +128,8 @@ fn check_provider(title: String, backend: Backend, transport: &mut impl Transpor
     Section { title, calls }
 }
 
-/// Runs one operation as the product does (the core's `Exchange`), recording each call.
+/// Runs one operation as the product does (the core's `Exchange`, driven by the core's
+/// `drive`), recording each call. `Err` when any call failed.
 fn drive(
     backend: &Backend,
     operation: Operation,
@@ -133,45 +137,73 @@ fn drive(
     calls: &mut Vec<Call>,
 ) -> Result<Page, ()> {
     let operation = backend.prepare(operation);
-    let (mut exchange, mut request) = match Exchange::start(backend.clone(), operation) {
+    let (exchange, request) = match Exchange::start(backend.clone(), operation) {
         Ok(started) => started,
         Err(e) => {
             calls.push(Call::not_sent(&e));
             return Err(());
         }
     };
-    loop {
-        let response = match transport.send(&request) {
-            Ok(response) => response,
-            Err(kind) => {
-                calls.push(Call::unreachable(&request, kind));
-                return Err(());
-            }
+    let mut recorded = Recorded {
+        transport,
+        calls,
+        answered: None,
+        failed: false,
+    };
+    let answer = {
+        let driven = std::pin::pin!(linkedin_inbox::drive(exchange, request, &mut recorded));
+        // The doctor's transport blocks: the driver's future is ready when first polled.
+        let Poll::Ready(answer) = driven.poll(&mut Context::from_waker(Waker::noop())) else {
+            unreachable!("a blocking transport never leaves the driver pending")
         };
-        let mut call = Call::answered(&request, &response, checked(&request, &response));
-        let step = exchange.receive(&response);
-        match step {
-            Ok(Step::Follow(next)) => {
-                call.outcome = Outcome::Redirected;
-                calls.push(call);
-                request = next;
+        answer
+    };
+    match recorded.failed {
+        true => Err(()),
+        false => answer.map_err(|_| ()),
+    }
+}
+
+/// The doctor's transport as the core's driver uses it: each call recorded with what the
+/// exchange made of its answer.
+struct Recorded<'a, T> {
+    transport: &'a mut T,
+    calls: &'a mut Vec<Call>,
+    /// The last call's request and answer, until the exchange reads it.
+    answered: Option<(HttpRequest, HttpResponse)>,
+    failed: bool,
+}
+
+impl<T: Transport> linkedin_inbox::Transport for Recorded<'_, T> {
+    async fn send(&mut self, request: &HttpRequest) -> linkedin_inbox::Result<HttpResponse> {
+        match self.transport.send(request) {
+            Ok(response) => {
+                self.answered = Some((request.clone(), response.clone()));
+                Ok(response)
             }
-            Ok(Step::Send(next)) => {
-                call.outcome = Outcome::MorePages;
-                calls.push(call);
-                request = next;
-            }
-            Ok(Step::Done(page)) => {
-                call.outcome = Outcome::read(&page);
-                calls.push(call);
-                return Ok(page);
-            }
-            Err(error) => {
-                call.outcome = Outcome::failed(&error);
-                calls.push(call);
-                return Err(());
+            Err(kind) => {
+                self.calls.push(Call::unreachable(request, kind.clone()));
+                self.failed = true;
+                Err(Error::Network { message: kind })
             }
         }
+    }
+
+    fn received(&mut self, step: &linkedin_inbox::Result<Step>) {
+        let Some((request, response)) = self.answered.take() else {
+            return; // unreachable: recorded when it failed
+        };
+        let mut call = Call::answered(&request, &response, checked(&request, &response));
+        call.outcome = match step {
+            Ok(Step::Follow(_)) => Outcome::Redirected,
+            Ok(Step::Send(_)) => Outcome::MorePages,
+            Ok(Step::Done(page)) => Outcome::read(page),
+            Err(error) => {
+                self.failed = true;
+                Outcome::failed(error)
+            }
+        };
+        self.calls.push(call);
     }
 }
 

@@ -2,7 +2,8 @@
 
 use js_sys::{Function, Promise};
 use linkedin_inbox::{
-    Backend, ConversationQuery, Exchange, MessageQuery, Operation, Page, Result, Step,
+    drive, Backend, ConversationQuery, Exchange, HttpRequest, HttpResponse, MessageQuery,
+    Operation, Page, Result, Transport,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -32,20 +33,22 @@ export interface InboxClient {
 "#;
 
 /// Runs one operation: the core's [`Exchange`] says what to send (a redirect followed, more
-/// pages of a list filtered here), `fetch` sends it, until the exchange answers.
+/// pages of a list filtered here) and the core's [`drive`] sends it with `fetch`, until the
+/// exchange answers. A failure after a filtered walk gathered something answers with that
+/// (and a cursor).
 pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
-    let (mut exchange, mut request) = Exchange::start(backend.clone(), operation)?;
-    loop {
-        // A failure after a filtered walk gathered something answers with that (and a cursor).
-        let step = match send(fetch, &request).await {
-            Ok(response) => exchange.receive(&response),
-            Err(error) => Err(error),
-        };
-        match step {
-            Ok(Step::Send(next) | Step::Follow(next)) => request = next,
-            Ok(Step::Done(page)) => return Ok(page),
-            Err(error) => return exchange.recover(error),
-        }
+    let (exchange, request) = Exchange::start(backend.clone(), operation)?;
+    drive(exchange, request, &mut Fetch { fetch }).await
+}
+
+/// The page's (or the caller's) `fetch`.
+struct Fetch<'a> {
+    fetch: &'a Function,
+}
+
+impl Transport for Fetch<'_> {
+    async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse> {
+        send(self.fetch, request).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! activity into one page with one cursor, signed for the client.
 
 use futures_util::future::join_all;
-use linkedin_inbox::{Cursor, Error, Provider};
+use linkedin_inbox::{ConversationPage, Cursor, Error, Provider};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use url::Url;
@@ -14,6 +14,7 @@ use crate::gate::forward_page;
 use crate::respond;
 use crate::rules::client_auth::account_digest;
 use crate::rules::merged_walk::{self, Answer, Item, Lane};
+use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{PageRequest, Source, BROWSER_MAX_AGE_SECS};
 use crate::rules::query_params as query;
 use crate::rules::registry::Account;
@@ -172,28 +173,27 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
             &merged_walk::encode(&fingerprint, &named),
         )
     });
-    let mut body = String::from("{\"items\":[");
-    for (n, (account, item)) in merged.picks.iter().enumerate() {
-        if n > 0 {
-            body.push(',');
-        }
-        let page = pages[*account].as_ref().expect("picked from an answer");
-        body.push_str(page.items[*item].get());
-    }
+    let items: Vec<&str> = merged
+        .picks
+        .iter()
+        .map(|(account, item)| {
+            let page = pages[*account].as_ref().expect("picked from an answer");
+            page.items[*item].get()
+        })
+        .collect();
     // Known when every account answered with its total.
     let total: Option<u64> = pages.iter().map(|p| p.as_ref().and_then(|p| p.total)).sum();
     let credits: u64 = pages.iter().flatten().map(|p| p.credit_cost).sum();
-    body.push_str("],");
-    let rest = serde_json::json!({
-        "nextCursor": next_cursor,
-        "total": total,
-        "accountId": null,
-        "ownerProfileUrn": null,
-        "filtersApplied": true,
-        "creditCost": credits,
-    })
-    .to_string();
-    body.push_str(&rest[1..]);
+    let merged_page = ConversationPage {
+        items: Vec::new(),
+        next_cursor,
+        total,
+        account_id: None,
+        owner_profile_urn: None,
+        filters_applied: true,
+        credit_cost: u32::try_from(credits).unwrap_or(u32::MAX),
+    };
+    let body = page_with_items(merged_page, &items.join(","));
     let sources: Vec<(Source, Option<u64>)> = bodies
         .iter()
         .flatten()

@@ -1,15 +1,18 @@
-//! One upstream operation of the gate, as the core's [`Exchange`] leads it: redirects
-//! followed, and for a list the provider cannot filter, further upstream pages, each admitted
-//! by the ledger before it is fetched (a ConnectSafely call of the daily budget, or LinkupAPI
-//! credits under the daily cap). Out of budget mid-walk, the page answers with what it has and
-//! a cursor.
+//! One upstream operation of the gate, as the core's [`Exchange`] leads it and the core's
+//! [`drive`] runs it: redirects followed, and for a list the provider cannot filter, further
+//! upstream pages, each admitted by the ledger before it is fetched (a ConnectSafely call of
+//! the daily budget, or LinkupAPI credits under the daily cap). Out of budget mid-walk, the
+//! page answers with what it has and a cursor.
 
-use linkedin_inbox::{Backend, Error, Exchange, Operation, Page, Step};
+use linkedin_inbox::{
+    drive, Backend, Error, Exchange, HttpRequest, HttpResponse, Operation, Page, Step, Transport,
+};
 
 use super::clock::arrival_ms;
 use super::ledger::Ledger;
 use crate::gate::upstream;
 use crate::rules::admission::{Cost, Limits};
+use crate::store::ledger::Admission;
 
 /// What each further upstream page of a walk costs, and the limits it must fit.
 #[derive(Clone, Copy)]
@@ -42,49 +45,64 @@ pub async fn fetch_page(
     ledger: Ledger,
     meter: Meter,
 ) -> Result<(Page, u64), Error> {
-    let (mut exchange, mut request) = Exchange::start(backend, operation)?;
-    // The admission of the further page in flight.
-    let mut further = None;
-    let outcome = loop {
-        let step = match upstream::send(&request, timeout_ms).await {
-            Ok(response) => exchange.receive(&response),
-            Err(e) => Err(e),
-        };
-        let arrived = arrival_ms();
-        match step {
-            Ok(Step::Done(page)) => break Ok(page),
-            Ok(Step::Follow(next)) => request = next,
-            Ok(Step::Send(next)) => {
-                // The page before was answered: its credits are spent.
-                if let Some(answered) = further.take() {
-                    let _ = ledger.settle(answered, Ok(meter.page.units), arrived);
-                }
-                match ledger.admit(meter.page, &meter.limits, arrived) {
-                    Ok(Ok(admission)) => {
-                        further = Some(admission);
-                        request = next;
-                    }
-                    Ok(Err(_)) => {
-                        break exchange.finish().ok_or_else(|| Error::Unavailable {
-                            message: "the walk ended without a page".into(),
-                        })
-                    }
-                    Err(e) => break Err(unavailable(e)),
-                }
-            }
-            Err(error) => {
-                if let Some(failed) = further.take() {
-                    let _ = ledger.settle(failed, Err(&error), arrived);
-                }
-                break exchange.recover(error);
-            }
-        }
+    let (exchange, request) = Exchange::start(backend, operation)?;
+    let mut metered = Metered {
+        timeout_ms,
+        ledger,
+        meter,
+        further: None,
     };
-    if let Some(answered) = further {
-        let _ = ledger.settle(answered, Ok(meter.page.units), arrival_ms());
+    let outcome = drive(exchange, request, &mut metered).await;
+    if let Some(answered) = metered.further.take() {
+        let _ = metered
+            .ledger
+            .settle(answered, Ok(meter.page.units), arrival_ms());
     }
     let credits = u64::from(exchange_credits(&outcome));
     outcome.map(|page| (page, credits))
+}
+
+/// Workers `fetch`, each further page of a walk admitted by the ledger and settled once the
+/// next step shows how it went.
+struct Metered {
+    timeout_ms: u64,
+    ledger: Ledger,
+    meter: Meter,
+    /// The admission of the further page in flight.
+    further: Option<Admission>,
+}
+
+impl Transport for Metered {
+    async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        upstream::send(request, self.timeout_ms).await
+    }
+
+    fn received(&mut self, step: &Result<Step, Error>) {
+        if let (Err(error), Some(failed)) = (step, self.further.take()) {
+            let _ = self.ledger.settle(failed, Err(error), arrival_ms());
+        }
+    }
+
+    async fn before_next_page(&mut self) -> Result<bool, Error> {
+        let arrived = arrival_ms();
+        // The page before was answered: its credits are spent.
+        if let Some(answered) = self.further.take() {
+            let _ = self
+                .ledger
+                .settle(answered, Ok(self.meter.page.units), arrived);
+        }
+        match self
+            .ledger
+            .admit(self.meter.page, &self.meter.limits, arrived)
+        {
+            Ok(Ok(admission)) => {
+                self.further = Some(admission);
+                Ok(true)
+            }
+            Ok(Err(_)) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
 }
 
 /// The credits a finished page reports (the exchange's total, carried in the page).

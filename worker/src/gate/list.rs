@@ -20,6 +20,7 @@ use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
 use crate::rules::admission::{Cost, Limits};
 use crate::rules::client_auth::account_digest;
+use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
@@ -49,7 +50,7 @@ impl AccountGate {
         tail: Option<String>,
         now: u64,
     ) -> worker::Result<Result<(Source, u64), Error>> {
-        let epoch = Ledger::of(&self.state).wipe_epoch()?;
+        let epoch = self.ledger()?.wipe_epoch()?;
         let key = match &tail {
             None => format!("head:g{generation}:w{epoch}"),
             Some(cursor) => format!("tail:w{epoch}:{cursor}"),
@@ -94,7 +95,7 @@ impl AccountGate {
             page: Cost::call(plan.provider, plan.credits),
             limits: Limits::of(config),
         };
-        let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));
+        let (ledger, walk_ledger) = (self.ledger()?, self.ledger()?);
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
@@ -275,8 +276,7 @@ impl AccountGate {
             true => Some(inbox.count(&filters)?),
             false => None,
         };
-        // The page as `ConversationPage` serializes it, with the stored items spliced in as
-        // they are.
+        // The page with the stored items spliced in as they are.
         let page = ConversationPage {
             items: Vec::new(),
             next_cursor,
@@ -286,16 +286,8 @@ impl AccountGate {
             filters_applied: true,
             credit_cost: u32::try_from(credits).unwrap_or(u32::MAX),
         };
-        let empty = serde_json::to_string(&page)?;
-        let rest = empty
-            .strip_prefix("{\"items\":[]")
-            .ok_or_else(|| worker::Error::RustError("a page starts with its items".into()))?;
         let items = inbox.joined_json(&filters, after.as_ref(), count, &account.id)?;
-        let mut body = String::with_capacity(items.len() + empty.len() + 10);
-        body.push_str("{\"items\":[");
-        body.push_str(&items);
-        body.push(']');
-        body.push_str(rest);
+        let body = page_with_items(page, &items);
         let head_at = state.as_ref().map_or(now, |s| s.head_at as u64);
         let age = now.saturating_sub(head_at) / 1000;
         let source = if stale { Source::Stale } else { source };

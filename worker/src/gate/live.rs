@@ -7,11 +7,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use worker::{Response, State, WebSocketPair};
 
-use super::ledger::Ledger;
 use crate::respond;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush};
+use crate::store::ledger::Mark;
 use crate::store::sql_storage::ObjectStore;
 use crate::store::ProviderEvent;
 use linkedin_inbox::{ErrorCode, Provider};
@@ -101,9 +101,9 @@ fn store_pushed(inbox: &ObjectStore, pushed: &webhook_events::PushedMessage) -> 
 /// Asks the alarm for one head sync, at the earliest `REFRESH_MIN_INTERVAL_SECS` after the
 /// last pushed one (events arriving before it runs share it).
 async fn request_sync(state: &State, now: u64) -> worker::Result<()> {
-    let ledger = Ledger::of(state);
-    ledger.set_now("sync_requested", 1)?;
-    let at = ledger.get_now("pushed_sync_not_before")?.max(now);
+    let ledger = super::store_of(&state.storage())?;
+    ledger.set_mark(Mark::SyncRequested, 1)?;
+    let at = ledger.mark(Mark::PushedSyncNotBefore)?.max(now);
     let storage = state.storage();
     let scheduled = storage.get_alarm().await?;
     if scheduled.is_none_or(|when| when.max(0) as u64 > at) {
@@ -126,16 +126,16 @@ pub enum PushedSync {
 
 /// Whether a head sync was asked for and may run now; running it is recorded.
 pub fn take_sync_request(state: &State, now: u64, interval_ms: u64) -> worker::Result<PushedSync> {
-    let ledger = Ledger::of(state);
-    if ledger.get_now("sync_requested")? == 0 {
+    let ledger = super::store_of(&state.storage())?;
+    if ledger.mark(Mark::SyncRequested)? == 0 {
         return Ok(PushedSync::None);
     }
-    let not_before = ledger.get_now("pushed_sync_not_before")?;
+    let not_before = ledger.mark(Mark::PushedSyncNotBefore)?;
     if now < not_before {
         return Ok(PushedSync::Later(not_before));
     }
-    ledger.set_now("sync_requested", 0)?;
-    ledger.set_now("pushed_sync_not_before", now.saturating_add(interval_ms))?;
+    ledger.set_mark(Mark::SyncRequested, 0)?;
+    ledger.set_mark(Mark::PushedSyncNotBefore, now.saturating_add(interval_ms))?;
     Ok(PushedSync::Now)
 }
 
@@ -161,7 +161,7 @@ pub fn changes(
     request: &ChangesRequest,
 ) -> worker::Result<Response> {
     let inbox = super::store_of(&state.storage())?;
-    let epoch = Ledger::of(state).wipe_epoch()?;
+    let epoch = inbox.wipe_epoch()?;
     let latest = inbox.latest_seq()?;
     let unread = inbox
         .unread_total()?
@@ -222,7 +222,7 @@ pub fn accept(
     let inbox = super::store_of(&state.storage())?;
     if first {
         // Changes before the first socket are in the feed, not pushed.
-        Ledger::of(state).set_now("pushed_seq", inbox.latest_seq()?.max(0) as u64)?;
+        inbox.set_mark(Mark::PushedSeq, inbox.latest_seq()?.max(0) as u64)?;
     }
     let unread = inbox
         .unread_total()?
@@ -303,9 +303,8 @@ pub fn broadcast(
     }
     let sockets = live_sockets(state, config, account, now);
     let inbox = super::store_of(&state.storage())?;
-    let ledger = Ledger::of(state);
     let latest = inbox.latest_seq()?;
-    let from = ledger.get_now("pushed_seq")? as i64;
+    let from = inbox.mark(Mark::PushedSeq)? as i64;
     let mut ids: Vec<&str> = sockets.iter().map(|(_, id)| id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -342,5 +341,5 @@ pub fn broadcast(
     }
     // Beyond the frames sent, clients catch up through the change feed; with nobody
     // listening, the next socket starts from the feed's present.
-    ledger.set_now("pushed_seq", latest.max(0) as u64)
+    Ok(inbox.set_mark(Mark::PushedSeq, latest.max(0) as u64)?)
 }

@@ -17,8 +17,9 @@ mod thread_pages;
 mod upkeep;
 pub(crate) mod upstream;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{LocalBoxFuture, Shared};
@@ -32,12 +33,13 @@ use worker::{
 use clock::arrival_ms;
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
-use ledger::Ledger;
+use ledger::{Ledger, Mark};
 pub use sends::{GateMark, GateSend};
 
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
 use crate::rules::settings::Config;
+use crate::store::ledger::Tallies;
 use crate::store::sql_storage::ObjectStore;
 use crate::store::{schema, Store};
 
@@ -81,6 +83,10 @@ pub struct AccountGate {
     sends: RefCell<HashMap<String, sends::SendFuture>>,
     /// The object's store, opened and migrated by its first request or alarm.
     store: RefCell<Option<ObjectStore>>,
+    /// Answer tallies not written to the ledger yet.
+    tallies: Rc<RefCell<Tallies>>,
+    /// Whether this object checked that its legacy key-value ledger is imported.
+    legacy_ledger_checked: Cell<bool>,
 }
 
 impl DurableObject for AccountGate {
@@ -92,6 +98,8 @@ impl DurableObject for AccountGate {
             syncs: RefCell::new(HashMap::new()),
             sends: RefCell::new(HashMap::new()),
             store: RefCell::new(None),
+            tallies: Rc::default(),
+            legacy_ledger_checked: Cell::new(false),
         }
     }
 
@@ -112,7 +120,7 @@ impl DurableObject for AccountGate {
             live::PushedSync::Now => {
                 if let Some(account) = &account {
                     if self.pushed_sync_affordable(&config, account, now)? {
-                        let generation = Ledger::of(&self.state).generation().await?;
+                        let generation = self.ledger()?.generation().await?;
                         if let Err(e) = self.sync(&config, account, generation, None, now).await? {
                             worker::console_error!("pushed head sync failed: {}", e.code());
                         }
@@ -125,15 +133,15 @@ impl DurableObject for AccountGate {
             live::PushedSync::None => {}
         }
         // Retention on its own daily schedule, whatever else wakes the alarm.
-        let ledger = Ledger::of(&self.state);
-        if now >= ledger.get_now("prune_due_at")? {
+        let ledger = self.ledger()?;
+        if now >= ledger.get_now(Mark::PruneDueAt)? {
             self.prune(&config, now)?;
             ledger.set_now(
-                "prune_due_at",
+                Mark::PruneDueAt,
                 now.saturating_add(config.prune_interval_secs.saturating_mul(1000)),
             )?;
         }
-        let prune_at = ledger.get_now("prune_due_at")?;
+        let prune_at = ledger.get_now(Mark::PruneDueAt)?;
         let at = next.map_or(prune_at, |n| n.min(prune_at));
         self.state
             .storage()
@@ -222,6 +230,21 @@ impl AccountGate {
             .borrow()
             .clone()
             .ok_or_else(|| worker::Error::RustError("the store is not open yet".into()))
+    }
+
+    /// The account's ledger, on the object's store and tallies.
+    fn ledger(&self) -> worker::Result<Ledger> {
+        Ok(Ledger::new(self.store()?, self.tallies.clone()))
+    }
+
+    /// Copies a ledger from before the `ledger` table in, the first time this object serves
+    /// a request (see `ledger_import.rs`).
+    async fn import_legacy_ledger(&self) -> worker::Result<()> {
+        if !self.legacy_ledger_checked.get() {
+            ledger_import::import_legacy(&self.state.storage(), &self.store()?).await?;
+            self.legacy_ledger_checked.set(true);
+        }
+        Ok(())
     }
 }
 

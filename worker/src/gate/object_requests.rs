@@ -7,8 +7,6 @@ use linkedin_inbox::{ErrorCode, Provider};
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::ledger::Ledger;
-
 use super::{
     live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
 };
@@ -26,9 +24,8 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Response> {
         let config = config.clone();
-        super::ledger_import::import_legacy(&self.state.storage(), &self.state.id().to_string())
-            .await?;
-        let ledger = Ledger::of(&self.state);
+        self.import_legacy_ledger().await?;
+        let ledger = self.ledger()?;
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         // Provider events name the account, not a client (the Worker checked the signature).
         if let Some(provider) = req.path().strip_prefix("/webhook/") {

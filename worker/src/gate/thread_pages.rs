@@ -156,7 +156,7 @@ impl AccountGate {
             backend,
             page.operation(),
             config.upstream_timeout_ms,
-            Ledger::of(&self.state),
+            self.ledger()?,
             meter,
         );
         let shared = fetch

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use linkedin_inbox::{ConversationQuery, Operation, Provider};
 
-use super::ledger::Ledger;
-
-use super::{live, sends, AccountGate};
+use super::{live, AccountGate};
 use crate::rules::admission::{self, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::registry::Account;
@@ -41,7 +39,7 @@ impl AccountGate {
             .and_then(|backend| backend.provider_of(&list).ok().flatten())
             .unwrap_or(Provider::ConnectSafely);
         let limits = Limits::of(config);
-        let reading = Ledger::of(&self.state).reading(provider, &limits, now)?;
+        let reading = self.ledger()?.reading(provider, &limits, now)?;
         Ok(admission::keeps_reserve(reading, provider, limits))
     }
 
@@ -68,7 +66,7 @@ impl AccountGate {
         let oldest = now.saturating_sub(config.retention_days.saturating_mul(86_400_000));
         let store = self.store()?;
         store.prune_inbox(i64::try_from(oldest).unwrap_or(0), config.max_threads)?;
-        sends::prune(&self.state.storage(), now)?;
+        store.prune_sends(now)?;
         live::prune_events(&store, now)?;
         Ok(store.prune_pages(now)?)
     }

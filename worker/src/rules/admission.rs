@@ -2,7 +2,7 @@
 //! refused while its provider is paused (an upstream 429) and past the day's ConnectSafely
 //! call budget or LinkupAPI credit cap, else admitted with what it spends (one call counted,
 //! or its credits held). Then its settlement: the credits kept or given back, and the pause a
-//! 429 starts. The ledger (`gate/ledger.rs`) reads the counters, asks here and writes.
+//! 429 starts. The ledger (`store/ledger/spend.rs`) reads the counters, asks here and writes.
 
 use linkedin_inbox::{Error, Provider};
 

@@ -30,16 +30,9 @@ pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<u
     found
 }
 
-fn decode_hex32(hex: &str) -> Option<[u8; 32]> {
-    let hex = hex.trim().as_bytes();
-    if hex.len() != 64 {
-        return None;
-    }
+fn decode_hex32(digest: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    for (i, pair) in hex.chunks(2).enumerate() {
-        let text = std::str::from_utf8(pair).ok()?;
-        out[i] = u8::from_str_radix(text, 16).ok()?;
-    }
+    hex::decode_to_slice(digest.trim(), &mut out).ok()?;
     Some(out)
 }
 
@@ -80,10 +73,7 @@ pub fn account_digest(client: &Account) -> String {
             hasher.update(token.as_ref().map_or("", |t| t.expose()).as_bytes());
         }
     }
-    hasher.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&hasher.finalize()[..12])
 }
 
 #[cfg(test)]
@@ -94,10 +84,7 @@ mod tests {
 
     /// A client whose digest is that of `token`.
     fn entry(name: &str, token: &str, origins: &[&str]) -> Client {
-        let digest: String = Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = hex::encode(Sha256::digest(token.as_bytes()));
         Client {
             name: name.into(),
             token_sha256: digest,

@@ -8,6 +8,7 @@ pub mod error_reply;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod fts_query;
 pub mod merged_walk;
+pub mod page_body;
 pub mod page_plan;
 pub mod query_params;
 pub mod registry;

@@ -41,7 +41,7 @@ impl CursorKey {
     /// cursors of a rotated key are never served again.
     pub fn key_id(&self) -> String {
         let tag = self.mac("", "key id").finalize().into_bytes();
-        tag[..4].iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(&tag[..4])
     }
 
     /// The cursor as handed to a client of `account`.

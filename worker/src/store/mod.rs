@@ -7,18 +7,21 @@
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
-//! - `pages.rs`: the page cache.
-//!
-//! The ledger's and the sends' tables are in the schema too; their SQL is still run by
-//! `gate/ledger.rs` and `gate/sends/`.
+//! - `pages.rs`: the page cache;
+//! - `sends.rs`: sends by idempotency key, recorded before the upstream call and after it;
+//! - `ledger.rs`: the account's ledger (the day's calls, credits and sends, pauses, request
+//!   buckets, tallies, marks), and in `ledger/spend.rs` **where an upstream call is admitted
+//!   and settled** on it.
 
 mod change_feed;
 mod conversations;
+pub mod ledger;
 mod list_query;
 mod list_sync;
 mod pages;
 pub mod schema;
 mod search;
+mod sends;
 pub mod sql;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -29,6 +32,7 @@ pub mod sql_storage;
 pub use change_feed::ProviderEvent;
 pub use list_query::{Filters, Position};
 pub use pages::Stored;
+pub use sends::{SendRecord, SendState};
 use sql::{int, Result, Sql};
 
 /// The schema version that numbers changes (`conversations.changed_seq`).

@@ -72,7 +72,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     ),
     (
         4,
-        // Sends by idempotency key: at most one upstream send per key (see `gate/sends.rs`).
+        // Sends by idempotency key: at most one upstream send per key (see `store/sends.rs`).
         "CREATE TABLE IF NOT EXISTS sends (
         key TEXT PRIMARY KEY,
         digest TEXT NOT NULL,

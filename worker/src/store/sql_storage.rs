@@ -1,11 +1,9 @@
-//! The store on the Durable Object's own SQLite (`worker::SqlStorage`), and the store's values
-//! for the statements the object still runs on that storage directly (the ledger's, the
-//! sends').
+//! The store on the Durable Object's own SQLite (`worker::SqlStorage`).
 
 use serde::de::DeserializeOwned;
 use worker::{SqlStorage, SqlStorageValue};
 
-use super::sql::{self, Result, Sql, StoreError, Value};
+use super::sql::{Result, Sql, StoreError, Value};
 
 /// The object's store.
 pub type ObjectStore = super::Store<SqlStorage>;
@@ -45,14 +43,4 @@ impl Sql for SqlStorage {
     fn rows<T: DeserializeOwned>(&self, statement: &str, values: Vec<Value>) -> Result<Vec<T>> {
         Ok(self.exec(statement, bindings(values))?.to_array::<T>()?)
     }
-}
-
-/// A text value for `SqlStorage::exec`.
-pub fn text(value: &str) -> SqlStorageValue {
-    sql::text(value).into()
-}
-
-/// An unsigned counter or time for `SqlStorage::exec`, saturated at SQLite's largest integer.
-pub fn uint(value: u64) -> SqlStorageValue {
-    sql::uint(value).into()
 }

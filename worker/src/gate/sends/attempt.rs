@@ -12,7 +12,6 @@ use crate::gate::store_of;
 use crate::rules::admission::{Cost, Limits};
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
-use crate::store::sql_storage::text;
 
 /// Everything one send needs, owned (it runs in a future shared by its key's requests).
 pub(super) struct Attempt {
@@ -111,10 +110,8 @@ impl Attempt {
             Err(Failure { error, .. }) => {
                 // It may have reached LinkedIn: charged in full.
                 let _ = ledger.settle(admission, Ok(cost.units), arrived);
-                let _ = self.storage.sql().exec(
-                    "UPDATE sends SET state = 'unknown' WHERE key = ?",
-                    vec![text(&self.key)],
-                );
+                let _ = store_of(&self.storage)
+                    .and_then(|store| Ok(store.mark_send_unknown(&self.key)?));
                 Outcome::error(ServedError {
                     message: "the send may or may not have reached LinkedIn: retry with the same Idempotency-Key (the proxy looks for the message in the thread before sending again)".into(),
                     ..error.served()
@@ -131,10 +128,8 @@ impl Attempt {
             conversation_id: &conversation_id,
         })
         .unwrap_or_else(|_| "{}".into());
-        let stored = self.storage.sql().exec(
-            "UPDATE sends SET state = 'sent', answer = ? WHERE key = ?",
-            vec![text(&body), text(&self.key)],
-        );
+        let stored =
+            store_of(&self.storage).and_then(|store| Ok(store.mark_send_sent(&self.key, &body)?));
         if let Err(e) = stored {
             worker::console_error!("send record failed: {e}");
         }
@@ -160,16 +155,13 @@ impl Attempt {
     /// a send whose outcome is unknown keeps it unknown (that first try may still have reached
     /// LinkedIn).
     pub(super) fn release(&self, now: u64) {
-        let sql = self.storage.sql();
+        let store = store_of(&self.storage);
         let _ = match self.check_first {
             None => {
                 let _ = self.ledger.give_back_send(now);
-                sql.exec("DELETE FROM sends WHERE key = ?", vec![text(&self.key)])
+                store.and_then(|store| Ok(store.forget_send(&self.key)?))
             }
-            Some(_) => sql.exec(
-                "UPDATE sends SET state = 'unknown' WHERE key = ?",
-                vec![text(&self.key)],
-            ),
+            Some(_) => store.and_then(|store| Ok(store.mark_send_unknown(&self.key)?)),
         };
     }
 

@@ -1,7 +1,7 @@
 //! Writes to the account's LinkedIn: sends, at most one per idempotency key, and read state.
 //!
 //! A send is recorded under its key (scoped to the client) before the upstream call and
-//! settled after it, in the `sends` table: the same key and request again answer the stored
+//! settled after it, in the `sends` table (`store/sends.rs`): the same key and request again answer the stored
 //! outcome with no upstream call; the same key with another request is 422; concurrent
 //! requests with one key share one call (an in-memory future, registered before anything is
 //! awaited). When the call's outcome is unknown (no answer, an unreadable one, a provider
@@ -16,12 +16,11 @@ mod writer;
 use attempt::Attempt;
 use writer::Writer;
 
-use crate::store::sql_storage::uint;
 use futures_util::future::{LocalBoxFuture, Shared};
 use linkedin_inbox::{Draft, Error, Message, ServedError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use worker::{Response, Storage};
+use worker::Response;
 
 /// What the Worker sends the gate for a send.
 #[derive(Serialize, Deserialize)]
@@ -36,18 +35,6 @@ pub struct GateSend {
 pub struct GateMark {
     pub conversation_id: String,
     pub read: bool,
-}
-
-/// How long a send's key is kept: a retry within it never sends twice.
-const KEY_RETENTION_MS: u64 = 7 * 86_400_000;
-
-/// Forgets keys older than [`KEY_RETENTION_MS`] (the retention alarm).
-pub(super) fn prune(storage: &Storage, now: u64) -> worker::Result<()> {
-    storage.sql().exec(
-        "DELETE FROM sends WHERE created_at < ?",
-        vec![uint(now.saturating_sub(KEY_RETENTION_MS))],
-    )?;
-    Ok(())
 }
 
 /// How much earlier than the send began a message found in its thread may be dated (clock skew
@@ -110,23 +97,11 @@ impl Outcome {
     }
 }
 
-#[derive(Deserialize)]
-struct Row {
-    digest: String,
-    state: String,
-    answer: Option<String>,
-    created_at: f64,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Answer<'a> {
     message: &'a Message,
     conversation_id: &'a str,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The key as stored: the client's key, scoped to the client (two clients of one account may
@@ -136,7 +111,7 @@ fn scoped_key(client: &str, key: &str) -> String {
     hasher.update(client.as_bytes());
     hasher.update([0]);
     hasher.update(key.as_bytes());
-    hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 /// What makes two sends the same request: where to, and the text as sent.
@@ -150,7 +125,7 @@ fn request_digest(draft: &Draft) -> String {
         "profileUrl": draft.profile_url.as_deref().map(str::trim),
         "text": draft.text.trim(),
     });
-    hex(&Sha256::digest(canonical.to_string().as_bytes()))
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
 /// Whether the provider's HTTP answer refuses the send: a 4xx but 408, 409 and 425 (which a

@@ -5,17 +5,16 @@ use futures_util::future::FutureExt;
 use linkedin_inbox::{ErrorCode, Provider};
 use worker::Response;
 
-use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Row, Writer};
+use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Writer};
 
 use crate::gate::clock::arrival_ms;
-use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
 use crate::rules::admission::{budget_exhausted, Cost, Limits};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
-use crate::store::sql_storage::{text, uint};
+use crate::store::{SendRecord, SendState};
 
 impl AccountGate {
     /// `POST /send`: one message, at most once per idempotency key.
@@ -38,7 +37,6 @@ impl AccountGate {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let storage = self.state.storage();
-        let sql = storage.sql();
         let inbox = store_of(&storage)?;
         // The request as the client sent it (before the profile lookup below, which may change).
         let digest = request_digest(&draft);
@@ -57,26 +55,18 @@ impl AccountGate {
         let scoped = scoped_key(client_name, &key);
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
-        let row = sql
-            .exec(
-                "SELECT digest, state, answer, created_at FROM sends WHERE key = ?",
-                vec![text(&scoped)],
-            )?
-            .to_array::<Row>()?
-            .into_iter()
-            .next();
-        let check_first = match row {
+        let check_first = match inbox.send_record(&scoped)? {
             Some(row) if row.digest != digest => {
                 return respond::refuse(
                     ErrorCode::IdempotencyKeyReused,
                     "this Idempotency-Key was used for another message",
                 )
             }
-            Some(Row {
-                state,
+            Some(SendRecord {
+                state: SendState::Sent,
                 answer: Some(answer),
                 ..
-            }) if state == "sent" => {
+            }) => {
                 return Outcome {
                     status: 200,
                     body: answer,
@@ -91,28 +81,22 @@ impl AccountGate {
                     return running.await.respond(true);
                 }
                 // Pending with no call running (the object restarted) or unknown: look first.
-                sql.exec(
-                    "UPDATE sends SET state = 'pending' WHERE key = ?",
-                    vec![text(&scoped)],
-                )?;
+                inbox.mark_send_pending(&scoped)?;
                 Some(row.created_at as i64)
             }
             None => {
-                let ledger = Ledger::of(&self.state);
+                let ledger = self.ledger()?;
                 if !ledger.try_spend_send(now, config.send_daily_limit)? {
                     return respond::core_error(&budget_exhausted(now));
                 }
-                sql.exec(
-                    "INSERT INTO sends (key, digest, state, created_at) VALUES (?, ?, 'pending', ?)",
-                    vec![text(&scoped), text(&digest), uint(now)],
-                )?;
+                inbox.record_send(&scoped, &digest, now)?;
                 None
             }
         };
         let attempt = Attempt {
             storage,
-            ledger: Ledger::of(&self.state),
-            check_ledgers: Some((Ledger::of(&self.state), Ledger::of(&self.state))),
+            ledger: self.ledger()?,
+            check_ledgers: Some((self.ledger()?, self.ledger()?)),
             key: scoped.clone(),
             draft,
             writer,
@@ -152,7 +136,7 @@ impl AccountGate {
             Err(e) => return respond::core_error(&e),
         };
         // Only ConnectSafely has the call: one of its day's budget, not while it is paused.
-        let ledger = Ledger::of(&self.state);
+        let ledger = self.ledger()?;
         let cost = Cost::call(Provider::ConnectSafely, 0);
         let admission = match ledger.admit(cost, &Limits::of(config), now)? {
             Ok(admission) => admission,
