@@ -31,6 +31,9 @@ node -e '
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   manifest.version = version;
   delete manifest.key;
+  // Firefox-only keys (the gecko id, the event page'"'"'s scripts): Chrome runs the service worker.
+  delete manifest.browser_specific_settings;
+  delete manifest.background.scripts;
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
 ' "$stage/manifest.json" "$version"
 # Fixed times and order: the same tree gives the same zip.

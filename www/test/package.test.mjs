@@ -38,7 +38,7 @@ test("the zip: no tests, demo config or type declarations, icons at 16/32/48/128
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
   assert.equal(manifest.key, undefined, "the store assigns the id");
-  assert.equal(manifest.browser_specific_settings, undefined, "Chromium only (README: Firefox)");
+  assert.equal(manifest.browser_specific_settings, undefined, "the gecko id is for Firefox only");
   assert.deepEqual(manifest.permissions, ["storage", "alarms", "notifications"]);
   assert.deepEqual(manifest.background, { service_worker: "background.js", type: "module" });
   assert.match(manifest.content_security_policy.extension_pages, /script-src 'self' 'wasm-unsafe-eval';/);
