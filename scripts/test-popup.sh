@@ -3,7 +3,7 @@
 # against the Worker in workerd and the sandbox (popup, states: notices, axe, screenshot
 # baselines; live: accounts, the badge's service worker, notifications, simulated messages
 # through signed webhooks), the date, explanation and change-feed unit tests, and the store
-# package (make package) unzipped and loaded.
+# packages (make package: the Chrome and the Firefox zip) unzipped and loaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -1,8 +1,9 @@
 // Firefox ESR (Debian's /usr/bin/firefox-esr) driven by npm puppeteer-core over WebDriver BiDi,
-// with an unpacked copy of the extension installed as a temporary add-on. Its UUID is pinned
-// (pref extensions.webextensions.uuids), so its pages are at MOZ_EXT. BiDi refuses to navigate
-// to moz-extension:// URLs, so the copy's manifest lists popup.html and options.html as web
-// accessible (that is the copy's only change): a test opens about:blank and sets location.href.
+// with an unpacked copy of the extension (without its test/ folder) installed as a temporary
+// add-on. Its UUID is pinned (pref extensions.webextensions.uuids), so its pages are at MOZ_EXT.
+// BiDi refuses to navigate to moz-extension:// URLs, so the copy's manifest lists popup.html and
+// options.html as web accessible (its only change): a test opens about:blank and sets
+// location.href.
 // Optional permissions are granted without a prompt (pref extensions.webextOptionalPermissionPrompts
 // false): Firefox still requires the request to come from a user input handler, as in use.
 import assert from "node:assert/strict";
