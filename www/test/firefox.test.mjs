@@ -2,15 +2,16 @@
 // extension installed as a temporary add-on) against the Worker in workerd and the sandbox:
 // it installs and its event page runs, the options save with the proxy's host permission
 // granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
-// and the badge shows the unread total less what was read in the popup.
+// the badge shows the unread total less what was read in the popup, and a message pushed
+// between checks reaches the badge and a notification.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, WWW, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { ALEX, TEAM, WWW, expectedNames, names, startEnvironment, until } from "./harness.mjs";
 import { assertAccessibleIn, launchFirefox } from "./firefox.mjs";
 
 let env, firefox;
 before(async () => {
-  env = await startEnvironment({ chromium: false });
+  env = await startEnvironment({ chromium: false, team: true });
   firefox = await launchFirefox(WWW);
 });
 after(async () => {
@@ -115,5 +116,35 @@ test("the badge: the event page's check puts the proxy's unread total in storage
   const shown = await until(async () => { const b = await badge(); return b.total === unreadTotal && b.text === b.expected ? b : null; }, "the badge of the unread total", 15000)
     .catch(async (error) => assert.fail(`${error.message}: ${JSON.stringify(await badge())}, the API's total ${unreadTotal}`));
   assert.equal(await page.evaluate(() => chrome.action.getTitle({})), `LinkedIn Inbox: ${shown.expected} unread`);
+  await page.close();
+});
+
+test("push and notifications: a message simulated between checks reaches the badge at once through the push channel, and one notification", async () => {
+  // Each account's list read once: the proxy's store knows every unread count (else the total is unknown).
+  for (const account of ["alex", "titouan", "priya"]) await env.api(`/v1/conversations?count=20&account=${account}`, TEAM);
+  const page = await firefox.open("options.html");
+  const state = () => page.evaluate(async () => (await chrome.storage.session.get("live-state-v1"))["live-state-v1"] ?? null);
+  // The team's three accounts, notifications on, checks only every 5 min: the push channel or nothing.
+  const since = Date.now();
+  await page.evaluate((settings) => chrome.storage.local.set(settings), { proxyUrl: env.worker.base, token: TEAM, notify: true, refreshSeconds: 300, push: true });
+  await until(async () => (await state())?.recent?.some((r) => r.via === "ready" && r.at >= since), "the push channel open");
+  const before = (await state()).unreadTotal;
+  assert.ok(Number.isFinite(before), `a known total: ${before}`);
+  const sent = Date.now();
+  await env.simulate("titouan", { from: "Sam Doe", text: "A quick question from Firefox" });
+  const after = await until(async () => { const s = await state(); return s.unreadTotal === before + 1 ? s : null; }, "the total at N+1", 10000)
+    .catch(async (error) => assert.fail(`${error.message}: before ${before}, ${JSON.stringify(await state())}`));
+  const change = after.recent.find((r) => r.via === "change" && r.at >= sent);
+  assert.ok(change && change.at - sent < 10000, "a push frame brought it, well before the 5 min check");
+  const badge = await page.evaluate(async (total) => {
+    const { lessReadHere, loadReadHere } = await import("./read-here.js");
+    return { text: await chrome.action.getBadgeText({}), expected: String(lessReadHere(total, await loadReadHere())) };
+  }, before + 1);
+  assert.equal(badge.text, badge.expected, "the badge follows");
+  const shown = await until(async () => (await state()).shown?.find((n) => n.at >= sent), "a notification");
+  assert.deepEqual({ title: shown.title, message: shown.message, context: shown.contextMessage }, { title: "Sam Doe", message: "A quick question from Firefox", context: "Titouan Prioux" });
+  // Recorded once notifications.create resolved (background.js). notifications.getAll() lists
+  // none in this headless Firefox (Chromium's lists it), so the test counts what was recorded.
+  assert.equal((await state()).shown.filter((n) => n.at >= sent).length, 1, "one notification");
   await page.close();
 });
