@@ -42,6 +42,18 @@ ensure_chromium() {
   fi
 }
 
+ensure_firefox() {
+  # Debian's Firefox ESR, driven by npm puppeteer-core over WebDriver BiDi (www/test/firefox.mjs):
+  # no browser is ever downloaded.
+  if [ ! -x /usr/bin/firefox-esr ]; then
+    log "installing Debian firefox-esr (one time)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq firefox-esr >/dev/null
+  fi
+}
+
 WORKER_BUILD_VERSION=0.8.7
 
 ensure_worker_build() {

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Popup tests: the extension loaded in Debian Chromium, against the Worker in workerd and the
-# sandbox (popup, states: notices, axe, screenshot baselines; live: accounts, the badge's service
-# worker, notifications, simulated messages through signed webhooks), the date, explanation and
-# change-feed unit tests, and the store package (make package) unzipped and loaded.
+# Popup tests: the extension loaded in Debian Chromium and in Debian Firefox ESR (firefox.test.mjs),
+# against the Worker in workerd and the sandbox (popup, states: notices, axe, screenshot
+# baselines; live: accounts, the badge's service worker, notifications, simulated messages
+# through signed webhooks), the date, explanation and change-feed unit tests, and the store
+# packages (make package: the Chrome and the Firefox zip) unzipped and loaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_npm_packages .
 ensure_chromium
+ensure_firefox
 build_www
 [ -f worker/build/worker/shim.mjs ] || build_worker
 cargo build -q -p linkedin-inbox-sandbox

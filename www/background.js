@@ -1,10 +1,12 @@
-// The extension's service worker: keeps the toolbar badge equal to the proxy's
-// unread total over every account of the client, shows a notification for each new incoming
-// message when the user turned them on in the options, and tells an open popup what changed.
+// The extension's background (Chrome's service worker, Firefox's event page): keeps the
+// toolbar badge equal to the proxy's unread total over every account of the client, shows a
+// notification for each new incoming message when the user turned them on in the options,
+// and tells an open popup what changed.
 // A check is GET /v1/changes?since=<token>, served from the proxy's store (0 LinkedIn calls),
 // on a chrome.alarms schedule (the options' period); while the browser runs, the push channel
 // (POST /v1/live, one WebSocket per account) brings changes between checks. What it knows
-// (token, totals, notified messages) is in chrome.storage.session: Chrome stops an idle worker.
+// (token, totals, notified messages) is in chrome.storage.session: Chrome stops an idle worker,
+// Firefox unloads an idle event page.
 // The proxy calls are the npm package's client (pkg/api.js: listAccounts, changes,
 // liveSockets); not its `watch`, which keeps its token in memory and would lose it each time
 // Chrome stops this worker, so the checks and sockets are driven from here.

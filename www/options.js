@@ -47,14 +47,25 @@ function proxyUrlFrom(typed) {
 }
 
 /**
+ * The match pattern of the proxy's origin. Firefox grants only patterns its manifest's
+ * `optional_host_permissions` cover, and a pattern with a port (`http://127.0.0.1:8787/*`) is
+ * not covered by `http://127.0.0.1/*` there: in Firefox the pattern is the host, all ports.
+ */
+function originPattern(proxyUrl, firefox = location.protocol === "moz-extension:") {
+  const url = new URL(proxyUrl);
+  return firefox ? `${url.protocol}//${url.hostname}/*` : `${url.origin}/*`;
+}
+
+/**
  * Asks for the proxy's origin (optional host permission). Called before anything is awaited:
- * Chromium shows the prompt only during the click's user activation. It resolves when the
- * person answers, however long that takes (true at once when already granted).
+ * the browsers show the prompt only while handling the click (Firefox refuses the request
+ * otherwise). It resolves when the person answers, however long that takes (true at once when
+ * already granted).
  */
 function requestHostPermission(proxyUrl) {
   if (!IN_EXTENSION || !chrome.permissions) return Promise.resolve(true);
   try {
-    return chrome.permissions.request({ origins: [`${new URL(proxyUrl).origin}/*`] }).catch(() => false);
+    return chrome.permissions.request({ origins: [originPattern(proxyUrl)] }).catch(() => false);
   } catch {
     return Promise.resolve(false);
   }

@@ -1,5 +1,5 @@
-// Where the proxy is and the client token: the extension's storage (`chrome.storage.local`;
-// Chromium only, see README), or, when the pages are served over http from 127.0.0.1
+// Where the proxy is and the client token: the extension's storage (`chrome.storage.local`,
+// in Chromium and Firefox alike), or, when the pages are served over http from 127.0.0.1
 // (make demo, tests), the demo config that demo-config.js fetches (never packaged).
 // Also the paint caches: the last inbox page, the proxy's accounts and recently opened threads.
 // The service worker (background.js) reads the settings too; it has no localStorage.

@@ -1,5 +1,5 @@
 // Shared by the popup tests: one sandbox, one Worker in workerd and one Chromium with the
-// extension loaded (--load-extension) per test file; helpers to open pages, wait, run axe-core
+// extension loaded (--load-extension) per test file (Firefox: firefox.mjs); helpers to open pages, wait, run axe-core
 // and compare screenshots with the committed baselines (docs/screenshots/).
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -19,6 +19,10 @@ export const WWW = join(repo, "www");
 export const BASELINES = join(repo, "docs", "screenshots");
 export const EXTENSION_ID = "jcegmgjieaccpbogoabmpmboagcomiig";
 export const EXT = `chrome-extension://${EXTENSION_ID}`;
+// Firefox gives each install a random UUID; the tests pin it (firefox.mjs) and the proxy's
+// clients allow that origin too.
+export const FIREFOX_UUID = "6f1c3a52-8d3e-4b1a-9c57-2e0d4f6a7b81";
+export const MOZ_EXT = `moz-extension://${FIREFOX_UUID}`;
 export const ALEX = "popup-alex-token", PRIYA = "popup-priya-token";
 // Accounts served by one provider only (issue 15): the popup works unchanged.
 export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
@@ -39,7 +43,7 @@ export const TEAM_ACCOUNTS = [
 }));
 // The sandbox's data anchor (sandbox/src/data.rs ANCHOR_MS): screenshots run at this time.
 export const ANCHOR_MS = 1_771_950_346_603;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+export const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export function launchChromium(extensionDir, profile) {
   return chromium.launchPersistentContext(profile, {
@@ -55,8 +59,11 @@ export function launchChromium(extensionDir, profile) {
   });
 }
 
-/** Starts everything; returns the environment the tests use (call `stop()` after). */
-export async function startEnvironment({ team = false } = {}) {
+/**
+ * Starts everything; returns the environment the tests use (call `stop()` after).
+ * `chromium: false`: the sandbox and the Worker only (the Firefox tests start their browser).
+ */
+export async function startEnvironment({ team = false, chromium: withChromium = true } = {}) {
   const env = {};
   env.sandbox = await startSandbox(["--daily-limit", "100000"]);
   const wwwPort = await freePort();
@@ -67,24 +74,26 @@ export async function startEnvironment({ team = false } = {}) {
     // A send whose outcome is unknown may be sent again 3 s after it began (timeout + settle).
     vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000", UPSTREAM_TIMEOUT_MS: "3000", SEND_SETTLE_SECS: "0" },
     clients: [
-      { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, `http://127.0.0.1:${wwwPort}`] },
-      { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT] },
-      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT] },
-      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT] },
+      { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, MOZ_EXT, `http://127.0.0.1:${wwwPort}`] },
+      { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT, MOZ_EXT] },
+      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT, MOZ_EXT] },
+      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT, MOZ_EXT] },
       { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
-      { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT] },
-      ...(team ? [{ name: "team", token: TEAM, origins: [EXT], accounts: TEAM_ACCOUNTS }] : []),
+      { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT, MOZ_EXT] },
+      ...(team ? [{ name: "team", token: TEAM, origins: [EXT, MOZ_EXT], accounts: TEAM_ACCOUNTS }] : []),
     ],
   });
   env.www = await serveWww({ port: wwwPort, proxyUrl: env.worker.base, token: ALEX });
-  env.profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
-  env.context = await launchChromium(WWW, env.profile);
+  if (withChromium) {
+    env.profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
+    env.context = await launchChromium(WWW, env.profile);
+  }
   env.stop = async () => {
     await env.context?.close();
     env.www?.server.close();
     await env.worker?.stop();
     env.sandbox?.stop();
-    rmSync(env.profile, { recursive: true, force: true });
+    if (env.profile) rmSync(env.profile, { recursive: true, force: true });
   };
   /** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
   env.api = async (path, token = ALEX) => (await call(env.worker.base, path, { authorization: `Bearer ${token}` })).body;

@@ -1,17 +1,20 @@
-// The store package (make package → dist/linkedin-inbox-extension.zip): its contents and
-// manifest, then the unzipped extension loaded in Chromium, where the wasm core loads under
-// its CSP and the popup greets a first run.
+// The store packages (make package → dist/linkedin-inbox-extension.zip for Chrome,
+// dist/linkedin-inbox-extension-firefox.zip for Firefox): their contents and manifests, then
+// each unzipped and loaded in its browser, where the wasm core loads under the CSP, the
+// background runs and the popup greets a first run; the Firefox zip also passes web-ext lint.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PNG } from "pngjs";
-import { launchChromium, repo } from "./harness.mjs";
+import { MOZ_EXT, launchChromium, repo } from "./harness.mjs";
+import { launchFirefox } from "./firefox.mjs";
 
 const ZIP = join(repo, "dist", "linkedin-inbox-extension.zip");
+const FIREFOX_ZIP = join(repo, "dist", "linkedin-inbox-extension-firefox.zip");
 const dirs = [];
 after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
 
@@ -27,18 +30,23 @@ function unpackedId(path) {
   return [...createHash("sha256").update(path).digest("hex").slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("");
 }
 
-test("the zip: no tests, demo config or type declarations, icons at 16/32/48/128, versioned manifest with only used permissions", () => {
-  assert.ok(existsSync(ZIP), `${ZIP} exists (scripts/package.sh)`);
+function unzipped(zip) {
+  assert.ok(existsSync(zip), `${zip} exists (scripts/package.sh)`);
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "inbox-package-")));
   dirs.push(dir);
-  execFileSync("unzip", ["-q", ZIP, "-d", dir]);
+  execFileSync("unzip", ["-q", zip, "-d", dir]);
+  return dir;
+}
+
+test("the Chrome zip: no tests, demo config or type declarations, icons at 16/32/48/128, versioned manifest with only used permissions", () => {
+  const dir = unzipped(ZIP);
   const contents = listAll(dir).sort();
   assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.[cm]?ts$/.test(f)), [], "nothing for development inside");
   for (const page of ["popup.html", "popup.js", "list.js", "conversation.js", "switcher.js", "notice.js", "popup-state.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
   assert.equal(manifest.key, undefined, "the store assigns the id");
-  assert.equal(manifest.browser_specific_settings, undefined, "Chromium only (README: Firefox)");
+  assert.equal(manifest.browser_specific_settings, undefined, "the gecko id is in the Firefox zip only");
   assert.deepEqual(manifest.permissions, ["storage", "alarms", "notifications"]);
   assert.deepEqual(manifest.background, { service_worker: "background.js", type: "module" });
   assert.match(manifest.content_security_policy.extension_pages, /script-src 'self' 'wasm-unsafe-eval';/);
@@ -51,6 +59,34 @@ test("the zip: no tests, demo config or type declarations, icons at 16/32/48/128
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /img-src 'self' data: https:\/\/media\.licdn\.com https:\/\/static\.licdn\.com;/);
   test.packageDir = dir;
+  test.packageFiles = contents;
+  test.packageManifest = manifest;
+});
+
+test("the Firefox zip: the same files, the manifest with the gecko id and the event page instead of the service worker", () => {
+  assert.ok(test.packageFiles, "the Chrome zip read by the previous test");
+  const dir = unzipped(FIREFOX_ZIP);
+  assert.deepEqual(listAll(dir).sort(), test.packageFiles, "the same files");
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  assert.deepEqual(manifest.browser_specific_settings, {
+    gecko: { id: "linkedin-inbox@extension", strict_min_version: "140.0", data_collection_permissions: { required: ["authenticationInfo", "personalCommunications"] } },
+    gecko_android: { strict_min_version: "142.0" },
+  });
+  assert.deepEqual(manifest.background, { scripts: ["background.js"], type: "module" });
+  const { browser_specific_settings: _, background: __, ...rest } = manifest;
+  const { background: ___, ...chrome } = test.packageManifest;
+  assert.deepEqual(rest, chrome, "otherwise the Chrome zip's manifest: version, permissions, CSP, icons");
+  test.firefoxDir = dir;
+});
+
+test("the Firefox zip passes web-ext lint (addons.mozilla.org's linter, offline): no error, warning or notice", () => {
+  assert.ok(test.firefoxDir, "unzipped by the previous test");
+  const web_ext = join(repo, "node_modules", ".bin", "web-ext");
+  const run = spawnSync(web_ext, ["lint", "--source-dir", test.firefoxDir, "--output", "json", "--no-input"], { encoding: "utf8", env: { ...process.env, NO_UPDATE_NOTIFIER: "1" } });
+  const report = JSON.parse(run.stdout);
+  const found = [...report.errors, ...report.warnings, ...report.notices].map((m) => `${m.code}: ${m.message} (${m.file ?? ""})`);
+  assert.deepEqual(found, [], "web-ext lint");
+  assert.deepEqual(report.summary, { errors: 0, notices: 0, warnings: 0 });
 });
 
 test("the unzipped package loads in Chromium: the wasm core runs under its CSP, a first run is greeted", async () => {
@@ -95,5 +131,40 @@ test("the unzipped package loads in Chromium: the wasm core runs under its CSP, 
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test("the unzipped Firefox package loads in Firefox ESR: the event page's alarm, the wasm core under the CSP, a first run is greeted", async () => {
+  const dir = test.firefoxDir;
+  assert.ok(dir, "unzipped by the previous test");
+  const firefox = await launchFirefox(dir);
+  try {
+    const errors = [];
+    const page = await firefox.open("popup.html", errors);
+    await page.waitForSelector("#notice[data-kind=setup]", { timeout: 10000 });
+    const found = await page.evaluate(async () => {
+      for (let i = 0; i < 50 && !(await chrome.alarms.get("inbox-check")); i++) await new Promise((r) => setTimeout(r, 100));
+      const { connect, PageWalker } = await import("./api.js");
+      connect({ proxyUrl: "https://inbox.example.workers.dev", token: "t" });
+      const blocked = await new Promise((resolve) => {
+        document.addEventListener("securitypolicyviolation", (e) => resolve(e.effectiveDirective), { once: true });
+        const img = new Image();
+        img.src = "https://example.com/tracker.png";
+        setTimeout(() => resolve(null), 3000);
+      });
+      return {
+        origin: location.origin, version: chrome.runtime.getManifest().version, core: typeof new PageWalker().accept,
+        period: (await chrome.alarms.get("inbox-check"))?.periodInMinutes, badge: await chrome.action.getBadgeText({}), blocked,
+      };
+    });
+    assert.deepEqual(found, {
+      origin: MOZ_EXT, version: JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).version, core: "function",
+      period: 1, badge: "", blocked: "img-src",
+    });
+    const options = await firefox.open("options.html");
+    await options.waitForSelector("#proxy-url");
+    assert.deepEqual(errors, []);
+  } finally {
+    await firefox.close();
   }
 });

@@ -1,0 +1,150 @@
+// The extension in Firefox ESR (firefox.mjs: puppeteer-core over WebDriver BiDi, the unpacked
+// extension installed as a temporary add-on) against the Worker in workerd and the sandbox:
+// it installs and its event page runs, the options save with the proxy's host permission
+// granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
+// the badge shows the unread total less what was read in the popup, and a message pushed
+// between checks reaches the badge and a notification.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ALEX, TEAM, WWW, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { assertAccessibleIn, launchFirefox } from "./firefox.mjs";
+
+let env, firefox;
+before(async () => {
+  env = await startEnvironment({ chromium: false, team: true });
+  firefox = await launchFirefox(WWW);
+});
+after(async () => {
+  await firefox?.close();
+  await env?.stop();
+});
+
+/** Computed font sizes (px) of `selectors` on `page`. */
+const fontSizes = (page, selectors) => page.evaluate((list) => Object.fromEntries(list.map((s) => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)])), selectors);
+const statusOf = (page) => page.$eval("#status", (el) => [el.dataset.kind, el.textContent]);
+
+test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm core loads under the CSP, notifications take the worker's options, a first run is greeted", async () => {
+  const errors = [];
+  const page = await firefox.open("popup.html", errors);
+  await page.waitForSelector("#notice[data-kind=setup]", { timeout: 15000 });
+  const found = await page.evaluate(async () => {
+    for (let i = 0; i < 50 && !(await chrome.alarms.get("inbox-check")); i++) await new Promise((r) => setTimeout(r, 100));
+    const { connect, PageWalker } = await import("./api.js");
+    connect({ proxyUrl: "https://inbox.example.workers.dev", token: "t" });
+    return {
+      period: (await chrome.alarms.get("inbox-check"))?.periodInMinutes,
+      badge: await chrome.action.getBadgeText({}),
+      session: typeof chrome.storage.session?.get,
+      core: typeof new PageWalker().accept,
+      gecko: chrome.runtime.getManifest().browser_specific_settings?.gecko?.id,
+      // The options background.js gives a notification (contextMessage and priority included).
+      notification: await chrome.notifications.create("probe", { type: "basic", iconUrl: "icons/icon-128.png", title: "t", message: "m", contextMessage: "c", priority: 1 }).then((id) => id, (e) => e.message),
+    };
+  });
+  assert.deepEqual(found, { period: 1, badge: "", session: "function", core: "function", gecko: "linkedin-inbox@extension", notification: "probe" });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("options at 14 px: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
+  const page = await firefox.open("options.html");
+  await page.waitForSelector("#proxy-url");
+  const fields = await fontSizes(page, ["body", "#proxy-url", "#token", "#refresh-seconds", "#save", "#test"]);
+  assert.deepEqual(fields, Object.fromEntries(Object.keys(fields).map((k) => [k, 14])), "14 px fields");
+  const port = new URL(env.worker.base).port;
+  // Typed without a scheme, as a person might: the options make it http://127.0.0.1:<port>.
+  await page.type("#proxy-url", `127.0.0.1:${port}`);
+  await page.type("#token", ALEX);
+  await page.click("#save");
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok", { timeout: 15000 });
+  assert.deepEqual(await statusOf(page), ["ok", "Saved."], "the host permission was granted");
+  const stored = await page.evaluate(async () => ({ permissions: await chrome.permissions.getAll(), settings: await chrome.storage.local.get(["proxyUrl", "token"]) }));
+  assert.deepEqual(stored.permissions.origins, ["http://127.0.0.1/*"], "Firefox's pattern: the host, without the port");
+  assert.deepEqual(stored.settings, { proxyUrl: env.worker.base, token: ALEX });
+  await page.click("#test");
+  await page.waitForFunction(() => document.getElementById("status").dataset.kind === "ok" && document.getElementById("status").textContent !== "Saved.", { timeout: 15000 });
+  assert.deepEqual(await statusOf(page), ["ok", "Connected: this client has 1 account."]);
+  await page.close();
+});
+
+test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14 px and a reply is sent", async () => {
+  const errors = [];
+  const page = await firefox.open("popup.html", errors);
+  await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  const first = await env.api("/v1/conversations?count=20");
+  await until(async () => JSON.stringify(await names(page)) === JSON.stringify(expectedNames(first.items)), "the Worker's first page");
+  const inbox = await fontSizes(page, ["#tab-all", "#tab-unread", "#search", "#conversations .conversation .name"]);
+  await assertAccessibleIn(page, "inbox");
+
+  // An unread one (the reply makes it read on LinkedIn too).
+  const id = first.items.find((c) => c.unreadCount > 0)?.id;
+  assert.ok(id, "an unread conversation on the first page");
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message:not(.system) .text", { timeout: 15000 });
+  const thread = await fontSizes(page, ["#messages .message:not(.system) .text", "#reply-text", "#thread-title"]);
+  const all = { ...inbox, ...thread };
+  // popup.css's sizes: 14 px text, names 14.5 px, the thread's title 16 px.
+  assert.deepEqual(all, { ...Object.fromEntries(Object.keys(all).map((k) => [k, 14])), "#conversations .conversation .name": 14.5, "#thread-title": 16 });
+
+  const sends = (await env.sandbox.stats()).sends;
+  const text = `Sent from Firefox ${Date.now()}`;
+  await page.click("#reply-text");
+  await page.keyboard.type(text);
+  await page.keyboard.down("Control");
+  await page.keyboard.press("Enter");
+  await page.keyboard.up("Control");
+  await until(async () => (await page.$$eval("#messages .message.own:not(.pending) .text", (els) => els.map((e) => e.textContent))).includes(text), "the reply shown as sent");
+  assert.equal(await page.$eval("#reply-text", (el) => el.value), "", "the box is emptied");
+  assert.equal((await env.sandbox.stats()).sends, sends + 1, "one send");
+  const messages = await env.api(`/v1/conversations/${encodeURIComponent(id)}/messages?count=30`);
+  assert.ok(messages.items.some((m) => m.text === text), "the thread on the proxy holds the reply");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the badge: the event page's check puts the proxy's unread total in storage.session, and on the badge (less what was read here)", async () => {
+  const { unreadTotal } = await env.api("/v1/changes");
+  assert.ok(unreadTotal > 0, "something is unread (else the badge proves nothing)");
+  const page = await firefox.open("options.html");
+  // What the popup asks when it opens: a check now.
+  await page.evaluate(() => chrome.runtime.sendMessage({ type: "check" }));
+  const badge = () => page.evaluate(async () => {
+    const { lessReadHere, loadReadHere } = await import("./read-here.js");
+    const total = (await chrome.storage.session.get("live-state-v1"))["live-state-v1"]?.unreadTotal ?? null;
+    return { text: await chrome.action.getBadgeText({}), total, expected: String(lessReadHere(total, await loadReadHere())) };
+  });
+  const shown = await until(async () => { const b = await badge(); return b.total === unreadTotal && b.text === b.expected ? b : null; }, "the badge of the unread total", 15000)
+    .catch(async (error) => assert.fail(`${error.message}: ${JSON.stringify(await badge())}, the API's total ${unreadTotal}`));
+  assert.equal(await page.evaluate(() => chrome.action.getTitle({})), `LinkedIn Inbox: ${shown.expected} unread`);
+  await page.close();
+});
+
+test("push and notifications: a message simulated between checks reaches the badge at once through the push channel, and one notification", async () => {
+  // Each account's list read once: the proxy's store knows every unread count (else the total is unknown).
+  for (const account of ["alex", "titouan", "priya"]) await env.api(`/v1/conversations?count=20&account=${account}`, TEAM);
+  const page = await firefox.open("options.html");
+  const state = () => page.evaluate(async () => (await chrome.storage.session.get("live-state-v1"))["live-state-v1"] ?? null);
+  // The team's three accounts, notifications on, checks only every 5 min: the push channel or nothing.
+  const since = Date.now();
+  await page.evaluate((settings) => chrome.storage.local.set(settings), { proxyUrl: env.worker.base, token: TEAM, notify: true, refreshSeconds: 300, push: true });
+  await until(async () => (await state())?.recent?.some((r) => r.via === "ready" && r.at >= since), "the push channel open");
+  const before = (await state()).unreadTotal;
+  assert.ok(Number.isFinite(before), `a known total: ${before}`);
+  const sent = Date.now();
+  await env.simulate("titouan", { from: "Sam Doe", text: "A quick question from Firefox" });
+  const after = await until(async () => { const s = await state(); return s.unreadTotal === before + 1 ? s : null; }, "the total at N+1", 10000)
+    .catch(async (error) => assert.fail(`${error.message}: before ${before}, ${JSON.stringify(await state())}`));
+  const change = after.recent.find((r) => r.via === "change" && r.at >= sent);
+  assert.ok(change && change.at - sent < 10000, "a push frame brought it, well before the 5 min check");
+  const badge = await page.evaluate(async (total) => {
+    const { lessReadHere, loadReadHere } = await import("./read-here.js");
+    return { text: await chrome.action.getBadgeText({}), expected: String(lessReadHere(total, await loadReadHere())) };
+  }, before + 1);
+  assert.equal(badge.text, badge.expected, "the badge follows");
+  const shown = await until(async () => (await state()).shown?.find((n) => n.at >= sent), "a notification");
+  assert.deepEqual({ title: shown.title, message: shown.message, context: shown.contextMessage }, { title: "Sam Doe", message: "A quick question from Firefox", context: "Titouan Prioux" });
+  // Recorded once notifications.create resolved (background.js). notifications.getAll() lists
+  // none in this headless Firefox (Chromium's lists it), so the test counts what was recorded.
+  assert.equal((await state()).shown.filter((n) => n.at >= sent).length, 1, "one notification");
+  await page.close();
+});
