@@ -7,6 +7,7 @@
 use linkedin_inbox::{Backend, Error, Exchange, Operation, Page, Step};
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::ledger::Ledger;
 use crate::gate::upstream;
 use crate::rules::admission::{Cost, Limits};
@@ -41,16 +42,22 @@ pub async fn fetch_page(
     timeout_ms: u64,
     ledger: Ledger,
     meter: Meter,
+    watch: ContractWatch,
 ) -> Result<(Page, u64), Error> {
     let (mut exchange, mut request) = Exchange::start(backend, operation)?;
     // The admission of the further page in flight.
     let mut further = None;
     let outcome = loop {
-        let step = match upstream::send(&request, timeout_ms).await {
-            Ok(response) => exchange.receive(&response),
+        let sent = upstream::send(&request, timeout_ms).await;
+        let arrived = arrival_ms();
+        let step = match sent {
+            Ok(response) => {
+                let step = exchange.receive(&response);
+                watch.observe(&request, &response, &step, arrived);
+                step
+            }
             Err(e) => Err(e),
         };
-        let arrived = arrival_ms();
         match step {
             Ok(Step::Done(page)) => break Ok(page),
             Ok(Step::Follow(next)) => request = next,

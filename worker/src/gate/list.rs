@@ -14,6 +14,7 @@ use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, P
 use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
@@ -95,6 +96,7 @@ impl AccountGate {
             limits: Limits::of(config),
         };
         let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));
+        let watch = ContractWatch::new(self.store()?, config);
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
@@ -110,6 +112,7 @@ impl AccountGate {
                 config_rc.upstream_timeout_ms,
                 walk_ledger,
                 meter,
+                watch,
             )
             .await
             .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));

@@ -4,6 +4,7 @@
 //! stale pages when the provider fails.
 
 mod clock;
+pub(crate) mod contract_watch;
 mod exchange_driver;
 pub(crate) mod forward;
 mod ledger;

@@ -170,6 +170,7 @@ impl AccountGate {
                         },
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
                         "generation": counters.generation,
+                        "contractDrift": self.store()?.contract_drift()?,
                     }),
                 )
             }

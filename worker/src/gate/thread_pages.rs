@@ -9,6 +9,7 @@ use linkedin_inbox::{Error, MessagePage, Provider};
 use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
@@ -158,6 +159,7 @@ impl AccountGate {
             config.upstream_timeout_ms,
             Ledger::of(&self.state),
             meter,
+            ContractWatch::new(self.store()?, config),
         );
         let shared = fetch
             .map(move |result| {

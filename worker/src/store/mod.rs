@@ -6,6 +6,7 @@
 //! - `list_query.rs`: **where the `unread` and `keywords` filters are applied**, positions;
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
+//! - `contract_drift.rs`: differences of provider answers from their documented contracts;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
 //! - `pages.rs`: the page cache.
 //!
@@ -13,6 +14,7 @@
 //! `gate/ledger.rs` and `gate/sends/`.
 
 mod change_feed;
+mod contract_drift;
 mod conversations;
 mod list_query;
 mod list_sync;

@@ -6,6 +6,7 @@ use linkedin_inbox::{Error, Message, MessageQuery, Operation, Page};
 use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
 use crate::gate::clock::arrival_ms;
+use crate::gate::contract_watch::ContractWatch;
 use crate::gate::exchange_driver::{fetch_page, Meter};
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
@@ -60,6 +61,7 @@ impl Attempt {
             self.config.upstream_timeout_ms,
             walk_ledger,
             meter,
+            ContractWatch::new(inbox.clone(), &self.config),
         )
         .await;
         let charged = fetched.as_ref().map(|_| credits);
