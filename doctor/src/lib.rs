@@ -1,23 +1,17 @@
 //! The doctor: with a user's own keys, a few read-only calls to each configured provider (one
 //! page of the inbox, one thread), each answer checked against the provider's documented
-//! contract (`linkedin_inbox::contract`) and read by the core as the product reads it. The
-//! report names endpoints, JSON paths, forms and error codes only: never a key, a session, an
-//! id of a person or a word of a message, so it can be pasted into an issue as it is.
+//! contract (`linkedin_inbox::contract`, whose `Checkup` makes the checks) and read by the core
+//! as the product reads it. The report names endpoints, JSON paths, forms and error codes only:
+//! never a key, a session, an id of a person or a word of a message, so it can be pasted into
+//! an issue as it is. The Worker runs the same `Checkup` for an operator (`POST /v1/doctor`).
 
-mod report;
 mod transport;
 
-use linkedin_inbox::contract::{self, Endpoint};
-use linkedin_inbox::{
-    ApiKey, Backend, ConnectSafely, ConversationQuery, Exchange, HttpRequest, HttpResponse, Linkup,
-    LoginToken, MessageQuery, Operation, Page, Provider, Routes, Step,
-};
+use linkedin_inbox::contract::{Checkup, Next};
+use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Linkup, LoginToken, Provider, Routes};
 
-pub use report::{Call, Outcome, Report, Section};
+pub use linkedin_inbox::contract::{Call, Outcome, Report, Section, PAGE_SIZE};
 pub use transport::{Transport, Ureq};
-
-/// Items asked for per call: one credit of LinkupAPI's "1 per 10 results".
-pub const PAGE_SIZE: u32 = 5;
 
 /// What to check: the providers the user has credentials for.
 pub struct Credentials {
@@ -103,82 +97,14 @@ fn direct(
     }
 }
 
-/// One page of the inbox, then the first conversation's newest messages.
+/// One page of the inbox, then the first conversation's newest messages (the core's
+/// [`Checkup`]), each request sent with `transport`.
 fn check_provider(title: String, backend: Backend, transport: &mut impl Transport) -> Section {
-    let mut calls = Vec::new();
-    let list = Operation::ListConversations(ConversationQuery {
-        count: Some(PAGE_SIZE),
-        ..Default::default()
-    });
-    let first = match drive(&backend, list, transport, &mut calls) {
-        Ok(Page::Conversations(page)) => page.items.first().map(|c| c.id.clone()),
-        _ => None,
-    };
-    if let Some(conversation_id) = first {
-        let thread = Operation::ListMessages(MessageQuery {
-            conversation_id: Some(conversation_id),
-            count: Some(PAGE_SIZE),
-            ..Default::default()
-        });
-        let _ = drive(&backend, thread, transport, &mut calls);
-    }
-    Section { title, calls }
-}
-
-/// Runs one operation as the product does (the core's `Exchange`), recording each call.
-fn drive(
-    backend: &Backend,
-    operation: Operation,
-    transport: &mut impl Transport,
-    calls: &mut Vec<Call>,
-) -> Result<Page, ()> {
-    let operation = backend.prepare(operation);
-    let (mut exchange, mut request) = match Exchange::start(backend.clone(), operation) {
-        Ok(started) => started,
-        Err(e) => {
-            calls.push(Call::not_sent(&e));
-            return Err(());
-        }
-    };
+    let (mut checkup, mut next) = Checkup::start(title, backend);
     loop {
-        let response = match transport.send(&request) {
-            Ok(response) => response,
-            Err(kind) => {
-                calls.push(Call::unreachable(&request, kind));
-                return Err(());
-            }
-        };
-        let mut call = Call::answered(&request, &response, checked(&request, &response));
-        let step = exchange.receive(&response);
-        match step {
-            Ok(Step::Follow(next)) => {
-                call.outcome = Outcome::Redirected;
-                calls.push(call);
-                request = next;
-            }
-            Ok(Step::Send(next)) => {
-                call.outcome = Outcome::MorePages;
-                calls.push(call);
-                request = next;
-            }
-            Ok(Step::Done(page)) => {
-                call.outcome = Outcome::read(&page);
-                calls.push(call);
-                return Ok(page);
-            }
-            Err(error) => {
-                call.outcome = Outcome::failed(&error);
-                calls.push(call);
-                return Err(());
-            }
+        match next {
+            Next::Send(request) => next = checkup.receive(transport.send(&request)),
+            Next::Done(section) => return section,
         }
     }
-}
-
-/// The contract's findings for a successful answer of a documented endpoint.
-fn checked(request: &HttpRequest, response: &HttpResponse) -> Option<Vec<contract::Finding>> {
-    let endpoint = Endpoint::of(request)?;
-    (200..300)
-        .contains(&response.status)
-        .then(|| contract::check(endpoint, &response.body))
 }

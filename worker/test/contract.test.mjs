@@ -71,3 +71,63 @@ test("an answer the proxy cannot read is counted with its JSON path as MALFORMED
   assert.match(unreadable[0].path, /^\$(\.[a-z_]+(\[\])?)*$/);
   assert.ok(counted.some((d) => d.path === "$" && d.difference.startsWith("expected JSON")), JSON.stringify(counted));
 });
+
+/** Every name and message text the account's inbox shows: none may appear in a report. */
+async function inboxWords(token) {
+  const list = await call("/v1/conversations?count=20", token);
+  const words = [];
+  for (const c of list.body.items) {
+    for (const p of c.participants ?? []) if (p.name) words.push(p.name);
+    if (c.latestMessage?.text) words.push(c.latestMessage.text);
+  }
+  return words;
+}
+
+function assertRedacted(report, words) {
+  for (const secret of [...SECRETS, "lk_acc_", TITOUAN]) assert.ok(!report.text.includes(secret), `the report names ${secret}`);
+  for (const word of words) assert.ok(!report.text.includes(word), `the report quotes ${word}`);
+}
+
+test("the operator's doctor: documented answers are all clear, metered like any call, with no secret or message text", async () => {
+  await drift([]);
+  for (const [token, titles] of [["c-cs", ["ConnectSafely"]], ["c-lk1", ["LinkupAPI v1"]], ["c-lk2", ["LinkupAPI v2"]]]) {
+    const words = await inboxWords(token);
+    const before = (await call("/v1/usage", token)).body;
+    const report = await call("/v1/doctor", token, { method: "POST" });
+    assert.equal(report.status, 200, report.text);
+    assert.equal(report.body.allClear, true, report.text);
+    assert.deepEqual(report.body.sections.map((s) => s.title), titles);
+    const calls = report.body.sections[0].calls;
+    assert.ok(calls.some((c) => c.outcome.kind === "read" && /conversations/.test(c.outcome.detail)), report.text);
+    assert.ok(calls.some((c) => c.outcome.kind === "read" && /messages/.test(c.outcome.detail)), report.text);
+    assert.ok(calls.every((c) => c.findings === null || c.findings.length === 0), report.text);
+    assertRedacted(report, words);
+    const after = (await call("/v1/usage", token)).body;
+    if (token === "c-cs") {
+      assert.ok(after.connectsafely.callsToday - before.connectsafely.callsToday >= 2, "the checks spend the daily budget");
+    } else {
+      assert.equal(after.linkup.creditsToday - before.linkup.creditsToday, 2, "one credit per page of five");
+    }
+  }
+});
+
+test("the operator's doctor names a drift of the sandbox, and an unknown account is 404", async () => {
+  const words = await inboxWords("c-lk1");
+  try {
+    await drift(["unread-boolean"]);
+    const report = await call("/v1/doctor", "c-lk1", { method: "POST" });
+    assert.equal(report.status, 200, report.text);
+    assert.equal(report.body.allClear, false);
+    assert.ok(report.body.breaking >= 1, report.text);
+    const inbox = report.body.sections[0].calls.find((c) => c.endpoint === "LinkupAPI POST /v1/messages/inbox");
+    const unread = inbox.findings.find((f) => f.path === "$.data.conversations[].unread");
+    assert.equal(unread?.difference, "expected integer, seen boolean", report.text);
+    assertRedacted(report, words);
+  } finally {
+    await drift([]);
+  }
+  const foreign = await call("/v1/doctor?account=nobody", "c-lk1", { method: "POST" });
+  assert.equal(foreign.status, 404);
+  const unauthenticated = await checkedCall(worker.base, "/v1/doctor", { method: "POST" });
+  assert.equal(unauthenticated.status, 401);
+});

@@ -5,6 +5,7 @@
 
 mod clock;
 pub(crate) mod contract_watch;
+mod doctor;
 mod exchange_driver;
 pub(crate) mod forward;
 mod ledger;
