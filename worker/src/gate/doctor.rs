@@ -40,7 +40,7 @@ impl AccountGate {
 
 /// One provider's checks, each request metered.
 async fn checkup(plan: Plan, config: &Config, ledger: &Ledger) -> worker::Result<Section> {
-    let cost = call_cost(plan.provider);
+    let cost = call_cost(&plan);
     let limits = Limits::of(config);
     let (mut checkup, mut next) = Checkup::start(plan.title.to_owned(), plan.backend);
     loop {

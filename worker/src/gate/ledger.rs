@@ -10,7 +10,7 @@ use linkedin_inbox::{Error, Provider};
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, Storage};
 
-use crate::rules::admission::{self, Cost, LedgerReading, Limits, Settlement, Spend};
+use crate::rules::admission::{self, Billing, Cost, LedgerReading, Limits, Settlement, Spend};
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
 use crate::rules::utc_day::DAY_MS;
 
@@ -74,6 +74,8 @@ pub struct Admission {
     day: u64,
     /// The longest pause a 429 answering it starts.
     max_pause_secs: u64,
+    /// Which failures still cost its credits.
+    billing: Billing,
 }
 
 impl Ledger {
@@ -248,6 +250,7 @@ impl Ledger {
             spend,
             day: now_ms / DAY_MS,
             max_pause_secs: limits.max_pause_secs,
+            billing: cost.billing,
         }))
     }
 
@@ -276,7 +279,8 @@ impl Ledger {
     ) -> worker::Result<()> {
         if let Spend::Credits(held) = admission.spend {
             let day_key = credit_day_key(admission.day * DAY_MS);
-            match admission::settlement(held, admission.day, outcome, arrived_ms) {
+            match admission::settlement(held, admission.day, outcome, admission.billing, arrived_ms)
+            {
                 Settlement::Charged { unused: 0 } => {}
                 Settlement::Charged { unused } => self.give_back(&day_key, unused)?,
                 Settlement::Refunded {

@@ -19,7 +19,7 @@ use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
 use crate::rules::registry::Account;
@@ -92,7 +92,7 @@ impl AccountGate {
         };
         let (config_rc, storage, read_from) = (config.clone(), self.state.storage(), tail.clone());
         let meter = Meter {
-            page: Cost::call(plan.provider, plan.credits),
+            page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
         let (ledger, walk_ledger) = (Ledger::of(&self.state), Ledger::of(&self.state));

@@ -15,7 +15,7 @@ use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
 use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, UpstreamResult};
 use crate::respond::{self, page_response};
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::rules::registry::Account;
@@ -141,7 +141,7 @@ impl AccountGate {
         };
         let epoch = ledger.wipe_epoch()?;
         let meter = Meter {
-            page: Cost::call(plan.provider, plan.credits),
+            page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
         let admission = match ledger.admit(meter.page, &meter.limits, now)? {

@@ -7,7 +7,7 @@
 use linkedin_inbox::contract::PAGE_SIZE;
 use linkedin_inbox::{credit_cost, Backend, Provider, Routes};
 
-use crate::rules::admission::Cost;
+use crate::rules::admission::{Billing, Cost};
 
 /// One provider's checks: its title, its provider and the backend routed to it.
 pub struct Plan {
@@ -59,8 +59,8 @@ pub fn plans(backend: &Backend) -> Vec<Plan> {
 
 /// What each of the doctor's calls costs, like any read: a ConnectSafely call, or LinkupAPI's
 /// credits for a page of `PAGE_SIZE`.
-pub fn call_cost(provider: Provider) -> Cost {
-    Cost::call(provider, u64::from(credit_cost(PAGE_SIZE)))
+pub fn call_cost(plan: &Plan) -> Cost {
+    Cost::call(plan.provider, u64::from(credit_cost(PAGE_SIZE))).billed(Billing::of(&plan.backend))
 }
 
 #[cfg(test)]

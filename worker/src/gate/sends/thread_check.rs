@@ -10,7 +10,7 @@ use crate::gate::contract_watch::ContractWatch;
 use crate::gate::exchange_driver::{fetch_page, Meter};
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 
 impl Attempt {
     /// Looks in the thread, through the provider that sent, for the account's own message with
@@ -44,7 +44,8 @@ impl Attempt {
         // while its provider is paused.
         let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
         let meter = Meter {
-            page: Cost::call(self.writer.provider(), credits),
+            page: Cost::call(self.writer.provider(), credits)
+                .billed(Billing::of(&self.writer.reader())),
             limits: Limits::of(&self.config),
         };
         let admission = ledger

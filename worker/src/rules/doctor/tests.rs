@@ -1,6 +1,7 @@
 use linkedin_inbox::{Backend, Provider};
 
 use super::*;
+use crate::rules::admission::Billing;
 use crate::rules::settings::tests::{config, env};
 use crate::rules::settings::Config;
 
@@ -36,7 +37,17 @@ fn a_linkup_v2_account_is_titled_v2_and_no_title_names_an_id() {
 }
 
 #[test]
-fn each_call_costs_what_a_read_of_five_items_costs() {
-    assert_eq!(call_cost(Provider::ConnectSafely).units, 1);
-    assert_eq!(call_cost(Provider::Linkup).units, 1);
+fn each_call_costs_what_a_read_of_five_items_costs_billed_as_its_linkup_version_bills() {
+    let config = config();
+    let account = &config.clients[0].accounts[0];
+    let costs: Vec<Cost> = plans(&config.backend(account).unwrap())
+        .iter()
+        .map(call_cost)
+        .collect();
+    assert_eq!(
+        costs.iter().map(|c| c.units).collect::<Vec<_>>(),
+        [1, 1],
+        "a ConnectSafely call, one LinkupAPI credit"
+    );
+    assert_eq!(costs[1].billing, Billing::AllBut500, "a login_token is v1");
 }
