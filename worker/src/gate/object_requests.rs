@@ -172,6 +172,7 @@ impl AccountGate {
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
                         "generation": counters.generation,
                         "contractDrift": self.store()?.contract_drift()?,
+                        "disconnectedAt": Some(ledger.get_now(live::DISCONNECTED_AT)?).filter(|at| *at > 0),
                     }),
                 )
             }
