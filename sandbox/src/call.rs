@@ -5,7 +5,8 @@ use std::time::Duration;
 use axum::response::Response;
 
 use crate::connection::DropAnswer;
-use crate::faults::{self, FaultMode, FaultSpec};
+use crate::faults::{self, FaultMode, FaultSpec, RateLimitReset};
+use crate::iso_time::iso_ms;
 use crate::respond::{
     cs_error, cs_plain_error, json_response, linkup_error, linkup_v2_error, raw, redirect,
     with_header, HTML_ERROR_PAGE, MALFORMED_BODY,
@@ -144,14 +145,19 @@ async fn apply(fault: Option<FaultSpec>, route: Route, secrets: &[&str]) -> Proc
                     linkup_v2_error(status, code, message)
                 }
             };
-            Proceed::Answer(if status == 429 {
-                with_header(
+            let wait_secs = fault.retry_after.unwrap_or(60);
+            let reset_ms = crate::state::now_ms() + i64::try_from(wait_secs * 1000).unwrap_or(0);
+            Proceed::Answer(match (status, fault.rate_limit_reset) {
+                (429, None) => with_header(response, "retry-after", wait_secs.to_string()),
+                (429, Some(RateLimitReset::Epoch)) => with_header(
                     response,
-                    "retry-after",
-                    fault.retry_after.unwrap_or(60).to_string(),
-                )
-            } else {
-                response
+                    "x-ratelimit-reset",
+                    reset_ms.div_euclid(1000).to_string(),
+                ),
+                (429, Some(RateLimitReset::Iso)) => {
+                    with_header(response, "x-ratelimit-reset", iso_ms(reset_ms))
+                }
+                _ => response,
             })
         }
     }

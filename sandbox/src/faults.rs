@@ -25,7 +25,8 @@ impl Endpoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FaultMode {
-    /// An error status with the provider's error body (`status`, default 500; 429 adds `Retry-After`).
+    /// An error status with the provider's error body (`status`, default 500; 429 adds
+    /// `Retry-After`, or only `X-RateLimit-Reset` with `rateLimitReset`).
     Status,
     /// 200 with a body that is not JSON.
     Malformed,
@@ -60,6 +61,17 @@ impl FaultMode {
     }
 }
 
+/// How a faulted 429 states its wait when it has no `Retry-After`: `X-RateLimit-Reset` as the
+/// time the limit resets, `retryAfter` seconds from now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateLimitReset {
+    /// Epoch seconds (what the sandbox's own daily quota sends).
+    Epoch,
+    /// ISO-8601 (ConnectSafely's cookbook: `2024-01-15T10:31:00.000Z`).
+    Iso,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultSpec {
@@ -68,6 +80,9 @@ pub struct FaultSpec {
     pub status: Option<u16>,
     #[serde(default)]
     pub retry_after: Option<u64>,
+    /// A 429 with `X-RateLimit-Reset` in this form instead of `Retry-After`.
+    #[serde(default)]
+    pub rate_limit_reset: Option<RateLimitReset>,
     #[serde(default)]
     pub latency_ms: Option<u64>,
     /// Where the `redirect` mode sends the call.

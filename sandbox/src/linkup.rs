@@ -49,19 +49,35 @@ pub async fn conversation(
     };
     let request: RequestBody = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(_) => return refuse(not_an_object()),
+        Err(_) => {
+            return refuse(bill_v1_unpaid(
+                &state,
+                api_key,
+                credit_cost(DEFAULT_TOTAL_RESULTS),
+                not_an_object(),
+            ))
+        }
     };
+    let cost = requested_cost(
+        request.total_results.as_ref(),
+        DEFAULT_TOTAL_RESULTS,
+        MAX_TOTAL_RESULTS,
+    );
     let account = match login(&state, request.login_token.as_deref()) {
         Ok(account) => account,
-        Err(response) => return refuse(response),
+        Err(response) => return refuse(bill_v1_unpaid(&state, api_key, cost, response)),
     };
     let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
     let truncate = match call::begin(&state, route, &account.account_id, &secrets).await {
-        Proceed::Answer(response) => return labelled(response, &account.account_id),
+        Proceed::Answer(response) => {
+            let response = bill_v1_unpaid(&state, api_key, cost, response);
+            return labelled(response, &account.account_id);
+        }
         Proceed::Serve { truncate } => truncate,
     };
     let response = match answer(&state, api_key, &account, &request, truncate) {
-        Ok(response) | Err(response) => response,
+        Ok(response) => response,
+        Err(response) => bill_v1_unpaid(&state, api_key, cost, response),
     };
     labelled(response, &account.account_id)
 }
@@ -229,6 +245,27 @@ pub fn charge(state: &AppState, api_key: &str, cost: u64, truncate: bool) -> boo
         *m.credits_spent.entry(api_key.to_owned()).or_default() += cost;
     }
     true
+}
+
+/// The credits a v1 call asking for `total_results` (at most `max`, `default` when absent or
+/// invalid) would cost.
+pub fn requested_cost(total_results: Option<&Value>, default: u64, max: u64) -> u64 {
+    let requested = total_results
+        .and_then(Value::as_u64)
+        .filter(|n| (1..=max).contains(n))
+        .unwrap_or(default);
+    credit_cost(requested)
+}
+
+/// LinkupAPI v1 bills every answer but a 500 ("All API calls consume credits regardless of
+/// the status code returned (except for 500 server errors)"): an answer to a known key that
+/// its handler did not charge (an error, or an injected fault) costs what the call would have
+/// (`cost`). Returns the answer.
+pub fn bill_v1_unpaid(state: &AppState, api_key: &str, cost: u64, response: Response) -> Response {
+    if response.status().as_u16() != 500 {
+        let _ = charge(state, api_key, cost, false);
+    }
+    response
 }
 
 pub fn insufficient_credits() -> Response {

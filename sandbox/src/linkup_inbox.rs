@@ -14,8 +14,8 @@ use crate::call::{self, Proceed};
 use crate::cursor;
 use crate::data::{Account, Conversation};
 use crate::linkup::{
-    api_key, charge, country_ok, credit_cost, insufficient_credits, invalid_api_key, login,
-    not_an_object, COUNTRY_ERROR,
+    api_key, bill_v1_unpaid, charge, country_ok, credit_cost, insufficient_credits,
+    invalid_api_key, login, not_an_object, requested_cost, COUNTRY_ERROR,
 };
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
@@ -51,19 +51,35 @@ pub async fn inbox(
     };
     let request: RequestBody = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(_) => return refuse(not_an_object()),
+        Err(_) => {
+            return refuse(bill_v1_unpaid(
+                &state,
+                api_key,
+                credit_cost(DEFAULT_TOTAL_RESULTS),
+                not_an_object(),
+            ))
+        }
     };
+    let cost = requested_cost(
+        request.total_results.as_ref(),
+        DEFAULT_TOTAL_RESULTS,
+        MAX_TOTAL_RESULTS,
+    );
     let account = match login(&state, request.login_token.as_deref()) {
         Ok(account) => account,
-        Err(response) => return refuse(response),
+        Err(response) => return refuse(bill_v1_unpaid(&state, api_key, cost, response)),
     };
     let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
     let truncate = match call::begin(&state, route, &account.account_id, &secrets).await {
-        Proceed::Answer(response) => return labelled(response, &account.account_id),
+        Proceed::Answer(response) => {
+            let response = bill_v1_unpaid(&state, api_key, cost, response);
+            return labelled(response, &account.account_id);
+        }
         Proceed::Serve { truncate } => truncate,
     };
     let response = match answer(&state, api_key, &account, &request, truncate) {
-        Ok(response) | Err(response) => response,
+        Ok(response) => response,
+        Err(response) => bill_v1_unpaid(&state, api_key, cost, response),
     };
     labelled(response, &account.account_id)
 }

@@ -92,6 +92,12 @@ fn linkup_auth_and_request_errors_in_the_provider_style() {
             "INVALID_PARAMS",
         ),
     ];
+    // LinkupAPI v1 bills every answer but a 500: each refusal to a known key costs the call's
+    // credit (one per 10 results asked, 10 when the count is absent or invalid).
+    let billed = cases
+        .iter()
+        .filter(|(key, ..)| *key == Some(LINKUP_KEY))
+        .count();
     for (key, body, status, code) in cases {
         let (got_status, got) = sandbox.conversation(&body, key);
         assert_eq!(
@@ -107,8 +113,8 @@ fn linkup_auth_and_request_errors_in_the_provider_style() {
     assert_eq!(status, 200);
     assert_eq!(
         sandbox.stats()["creditsSpent"],
-        1,
-        "only the successful call was charged"
+        billed + 1,
+        "every refusal to a known key, and the success, charged"
     );
 }
 

@@ -105,7 +105,8 @@ fn core_reads_threads_by_id_and_by_profile_url() {
 
 #[test]
 fn core_maps_every_sandbox_failure_to_its_code() {
-    let sandbox = Sandbox::start_with(&["--credits", "1"]);
+    // Three credits: LinkupAPI v1 bills the 401 and the 404 below, then one successful read.
+    let sandbox = Sandbox::start_with(&["--credits", "3"]);
     let cs = connectsafely(&sandbox, CS_KEY);
     let list = |client: &ConnectSafely| {
         let query = ConversationQuery::default();

@@ -162,3 +162,36 @@ fn counters_count_calls_per_endpoint_and_account_and_reset() {
     sandbox.control("POST", "reset", None);
     assert_eq!(sandbox.calls("total"), 0);
 }
+
+#[test]
+fn a_faulted_429_can_state_its_wait_only_as_x_ratelimit_reset() {
+    let sandbox = Sandbox::start();
+    let agent = ureq::AgentBuilder::new().build();
+    let reset_of = |form: &str| {
+        sandbox.fault(json!({"mode": "status", "status": 429, "retryAfter": 120, "rateLimitReset": form, "count": 1}));
+        let result = agent
+            .get(&format!(
+                "{}/linkedin/messaging/recent-messages?count=2",
+                sandbox.base
+            ))
+            .set("authorization", &format!("Bearer {CS_KEY}"))
+            .call();
+        let Err(ureq::Error::Status(429, response)) = result else {
+            panic!("a 429")
+        };
+        assert_eq!(response.header("retry-after"), None);
+        response.header("x-ratelimit-reset").unwrap().to_owned()
+    };
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let epoch: u64 = reset_of("epoch").parse().unwrap();
+    assert!(
+        (now_ms / 1000 + 110..=now_ms / 1000 + 130).contains(&epoch),
+        "{epoch}"
+    );
+    let iso = reset_of("iso");
+    let at = linkedin_inbox::parse_iso8601(&iso).unwrap() as u64;
+    assert!((now_ms + 110_000..=now_ms + 130_000).contains(&at), "{iso}");
+}

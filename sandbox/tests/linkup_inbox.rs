@@ -91,7 +91,9 @@ fn inbox_shape_matches_the_seed_and_walks_every_conversation_once() {
 
 #[test]
 fn inbox_errors_in_the_v1_style_and_credits_shared_with_the_seed() {
-    let sandbox = Sandbox::start_with(&["--credits", "5"]);
+    // Nine refusals below, each billed one credit (LinkupAPI v1 bills every answer but a 500),
+    // then five for the successful pages.
+    let sandbox = Sandbox::start_with(&["--credits", "14"]);
     let good = json!({"login_token": TITOUAN_TOKEN, "total_results": 5});
     for key in [None, Some("wrong")] {
         let (status, body) = sandbox.linkup_post("/v1/messages/inbox", &good, key);
@@ -149,8 +151,8 @@ fn inbox_errors_in_the_v1_style_and_credits_shared_with_the_seed() {
     }
     assert_eq!(
         sandbox.stats()["creditsSpent"],
-        0,
-        "failed calls cost nothing"
+        9,
+        "each refusal to a known key costs the call's credit; an unknown key nothing"
     );
     let spend = |size: u64| {
         inbox(
@@ -162,7 +164,7 @@ fn inbox_errors_in_the_v1_style_and_credits_shared_with_the_seed() {
     assert_eq!((spend(10), spend(11)), (200, 200));
     assert_eq!(
         sandbox.stats()["creditsSpent"],
-        3,
+        12,
         "1 per 10 requested, rounded up"
     );
     let (status, body) = inbox(
@@ -174,7 +176,7 @@ fn inbox_errors_in_the_v1_style_and_credits_shared_with_the_seed() {
         (402, Some("INSUFFICIENT_CREDITS"))
     );
     assert_eq!(spend(20), 200);
-    assert_eq!(sandbox.stats()["creditsSpent"], 5);
+    assert_eq!(sandbox.stats()["creditsSpent"], 14);
     let seed = sandbox.conversation(
         &json!({"linkedin_url": DOC_PROFILE_URL, "total_results": 1, "login_token": TITOUAN_TOKEN}),
         Some(LINKUP_KEY),

@@ -3,9 +3,13 @@
 //! silent, every documented form), whether linkedin-inbox reads it and for what. [`check`]
 //! compares an answer with its contract and names each difference by JSON path and form, never
 //! by value, so a report can be shown to anyone (the doctor prints it; the Worker counts it).
+//! [`Checkup`] runs the doctor's read-only checks for any transport and records a redacted
+//! [`Report`] (`report.rs`).
 //! The tables are in `tables.rs`; the documented examples themselves
 //! (`tests/fixtures/documented/`) are checked against them in the tests.
 
+mod checkup;
+mod report;
 mod tables;
 
 use std::fmt;
@@ -13,6 +17,9 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::http::HttpRequest;
+
+pub use checkup::{Checkup, Next, PAGE_SIZE};
+pub use report::{Call, Outcome, Report, Section};
 
 /// A read endpoint whose documented answer has a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -200,6 +207,18 @@ pub enum Difference {
     },
     /// A key the documentation does not show.
     Undocumented,
+}
+
+impl Difference {
+    /// The difference in a few words: `absent`, `undocumented`, or
+    /// `expected <forms>, seen <form>`.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Missing => "absent".to_owned(),
+            Self::Undocumented => "undocumented".to_owned(),
+            Self::Form { expected, seen } => format!("expected {expected}, seen {seen}"),
+        }
+    }
 }
 
 /// One difference, by path.

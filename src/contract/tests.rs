@@ -196,3 +196,109 @@ fn the_endpoint_of_each_request_the_core_builds() {
     let send = v2.build_send(&draft).unwrap();
     assert_eq!(Endpoint::of(&send), None);
 }
+
+fn answer(name: &str) -> Result<crate::HttpResponse, String> {
+    Ok(crate::HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: documented(name).to_string(),
+    })
+}
+
+fn linkup_v1_checkup() -> (Checkup, Next) {
+    let client = Linkup::with_base_url(
+        ApiKey::new("lk-key-secret"),
+        LoginToken::new("li-at-secret"),
+        "https://api.linkupapi.com",
+    )
+    .unwrap();
+    let backend = crate::Backend::Direct {
+        connectsafely: None,
+        linkup: Some(client),
+        account_id: None,
+        routes: crate::Routes {
+            list: Some(crate::Provider::Linkup),
+            threads: Some(crate::Provider::Linkup),
+        },
+    };
+    Checkup::start("LinkupAPI v1".into(), backend)
+}
+
+#[test]
+fn a_checkup_of_documented_answers_is_all_clear_and_its_json_holds_no_value() {
+    let (mut checkup, next) = linkup_v1_checkup();
+    let Next::Send(list) = next else {
+        panic!("the list is asked for first")
+    };
+    assert_eq!(Endpoint::of(&list), Some(Endpoint::LinkupV1Inbox));
+    let Next::Send(thread) = checkup.receive(answer("linkup_v1_inbox_200.json")) else {
+        panic!("then the first conversation's thread")
+    };
+    assert_eq!(Endpoint::of(&thread), Some(Endpoint::LinkupV1Conversation));
+    let Next::Done(section) = checkup.receive(answer("linkup_v1_conversation_200.json")) else {
+        panic!("two calls in all")
+    };
+    let report = Report {
+        sections: vec![section],
+    };
+    assert!(report.all_clear(), "{report}");
+    let json = report.to_json().to_string();
+    assert!(json.contains("\"allClear\":true"), "{json}");
+    for value in ["secret", "John", "Titouan", "Hey Mike", "linkedin.com"] {
+        assert!(!json.contains(value), "{value} in {json}");
+    }
+}
+
+#[test]
+fn a_checkup_names_each_drift_and_what_the_core_made_of_it() {
+    let (mut checkup, _) = linkup_v1_checkup();
+    let mut drifted = documented("linkup_v1_inbox_200.json");
+    drifted["data"]["conversations"][0]["unread"] = json!(false);
+    let answered = Ok(crate::HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: drifted.to_string(),
+    });
+    let _thread = checkup.receive(answered);
+    let Next::Done(section) = checkup.receive(Err("timed out".into())) else {
+        panic!("a call without answer ends the checks")
+    };
+    let report = Report {
+        sections: vec![section],
+    };
+    let json = report.to_json();
+    assert_eq!(json["allClear"], json!(false));
+    assert_eq!(json["failures"], json!(1));
+    let first = &json["sections"][0]["calls"][0];
+    assert_eq!(
+        first["endpoint"],
+        json!("LinkupAPI POST /v1/messages/inbox")
+    );
+    assert_eq!(
+        first["findings"][0]["path"],
+        json!("$.data.conversations[].unread")
+    );
+    assert_eq!(
+        first["findings"][0]["difference"],
+        json!("expected integer, seen boolean")
+    );
+    assert_eq!(
+        json["sections"][0]["calls"][1]["outcome"]["kind"],
+        json!("unreachable")
+    );
+}
+
+#[test]
+fn a_refused_call_ends_the_checks_with_its_code() {
+    let (mut checkup, _) = linkup_v1_checkup();
+    let refusal = crate::Error::BudgetExhausted {
+        retry_after_secs: Some(60),
+    };
+    let Next::Done(section) = checkup.refuse(&refusal) else {
+        panic!("a refusal ends the checks")
+    };
+    assert_eq!(
+        section.calls[0].outcome,
+        Outcome::NotSent("BUDGET_EXHAUSTED")
+    );
+}

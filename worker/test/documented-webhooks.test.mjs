@@ -119,3 +119,21 @@ test("the documented LinkupAPI event item (event as an object) is accepted, and 
   item.created_at = new Date().toISOString();
   assert.equal((await postLk(JSON.stringify(item))).status, 200);
 });
+
+test("LinkupAPI accepted_invitation and disconnection events of the documented shape: a disconnection is recorded and shown in /v1/usage", async () => {
+  const usage = async () => (await call("/v1/usage?account=alex")).body;
+  assert.equal((await usage()).disconnectedAt, null, "never disconnected");
+  const item = documented("linkup_v2_webhook_events_200.json").data.items[0];
+  const typed = (type, id) => JSON.stringify({ ...item, event_id: `${type}-${process.pid}-${id}`, event: { ...item.event, event: { ...item.event.event, type } } });
+  const accepted = await postLk(typed("accepted_invitation", 1));
+  assert.deepEqual([accepted.status, accepted.body], [200, { received: true }], accepted.text);
+  assert.equal((await usage()).disconnectedAt, null, "an accepted invitation is no disconnection");
+  const before = Date.now();
+  const disconnected = await postLk(typed("disconnection", 1));
+  assert.deepEqual([disconnected.status, disconnected.body], [200, { received: true }], disconnected.text);
+  const at = (await usage()).disconnectedAt;
+  assert.ok(at >= before - 1000 && at <= Date.now() + 1000, `disconnectedAt ${at}`);
+  // A repeat of the event is the same event: the time stays.
+  assert.equal((await postLk(typed("disconnection", 1))).status, 200);
+  assert.equal((await usage()).disconnectedAt, at);
+});

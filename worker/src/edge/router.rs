@@ -180,6 +180,7 @@ async fn handle(
         (Some("profile-messages"), "GET") => routes::profile_messages(req, ctx).await?,
         (Some("profile-messages"), "POST") => routes::send_new(req, ctx).await?,
         (Some("usage"), "GET") => routes::usage(req, ctx).await?,
+        (Some("doctor"), "POST") => routes::doctor(req, ctx).await?,
         (Some("accounts"), "GET") => routes::accounts(req, ctx).await?,
         (Some("changes"), "GET") => live::changes(req, ctx).await?,
         (Some("live"), "POST") => live::tickets(req, ctx).await?,

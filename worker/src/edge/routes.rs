@@ -278,3 +278,22 @@ pub async fn accounts(_req: Request, ctx: RouteContext<Call>) -> worker::Result<
 pub async fn not_found(_req: Request, _ctx: RouteContext<Call>) -> worker::Result<Response> {
     respond::refuse(ErrorCode::NotFound, "no such route")
 }
+
+/// `POST /v1/doctor`: the account's read-only checks against the providers' documented
+/// contracts, run by its gate with its stored credentials; the redacted report.
+pub async fn doctor(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
+    let call = &ctx.data;
+    let account = match one_account(call, &req.url()?) {
+        Ok(account) => account,
+        Err(refusal) => return refusal,
+    };
+    let mut response = forward_simple(&ctx.env, call, account, "/doctor", Method::Post).await?;
+    if response.status_code() != 200 {
+        return Ok(response);
+    }
+    let mut report: serde_json::Value = response.json().await?;
+    report["account"] = account.id.clone().into();
+    let mut response = respond::json(200, &report)?;
+    response.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(response)
+}

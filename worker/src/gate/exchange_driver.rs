@@ -9,6 +9,7 @@ use linkedin_inbox::{
 };
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::ledger::Ledger;
 use crate::gate::upstream;
 use crate::rules::admission::{Cost, Limits};
@@ -44,6 +45,7 @@ pub async fn fetch_page(
     timeout_ms: u64,
     ledger: Ledger,
     meter: Meter,
+    watch: ContractWatch,
 ) -> Result<(Page, u64), Error> {
     let (exchange, request) = Exchange::start(backend, operation)?;
     let mut metered = Metered {
@@ -51,6 +53,8 @@ pub async fn fetch_page(
         ledger,
         meter,
         further: None,
+        watch,
+        answered: None,
     };
     let outcome = drive(exchange, request, &mut metered).await;
     if let Some(answered) = metered.further.take() {
@@ -63,21 +67,29 @@ pub async fn fetch_page(
 }
 
 /// Workers `fetch`, each further page of a walk admitted by the ledger and settled once the
-/// next step shows how it went.
+/// next step shows how it went, and each answer shown to the contract watch.
 struct Metered {
     timeout_ms: u64,
     ledger: Ledger,
     meter: Meter,
     /// The admission of the further page in flight.
     further: Option<Admission>,
+    watch: ContractWatch,
+    /// The last request and its answer, until the exchange has read it.
+    answered: Option<(HttpRequest, HttpResponse)>,
 }
 
 impl Transport for Metered {
     async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Error> {
-        upstream::send(request, self.timeout_ms).await
+        let response = upstream::send(request, self.timeout_ms).await?;
+        self.answered = Some((request.clone(), response.clone()));
+        Ok(response)
     }
 
     fn received(&mut self, step: &Result<Step, Error>) {
+        if let Some((request, response)) = self.answered.take() {
+            self.watch.observe(&request, &response, step, arrival_ms());
+        }
         if let (Err(error), Some(failed)) = (step, self.further.take()) {
             let _ = self.ledger.settle(failed, Err(error), arrival_ms());
         }

@@ -14,11 +14,12 @@ use linkedin_inbox::{ConversationPage, ConversationQuery, Cursor, Error, Page, P
 use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
@@ -92,10 +93,11 @@ impl AccountGate {
         };
         let (config_rc, storage, read_from) = (config.clone(), self.state.storage(), tail.clone());
         let meter = Meter {
-            page: Cost::call(plan.provider, plan.credits),
+            page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
         let (ledger, walk_ledger) = (self.ledger()?, self.ledger()?);
+        let watch = ContractWatch::new(self.store()?, config);
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
@@ -111,6 +113,7 @@ impl AccountGate {
                 config_rc.upstream_timeout_ms,
                 walk_ledger,
                 meter,
+                watch,
             )
             .await
             .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));

@@ -10,7 +10,7 @@ use worker::{Response, State, WebSocketPair};
 use crate::respond;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
-use crate::rules::webhook_events::{self, ConnectSafelyPush};
+use crate::rules::webhook_events::{self, ConnectSafelyPush, LinkupEventKind};
 use crate::store::ledger::Mark;
 use crate::store::sql_storage::ObjectStore;
 use crate::store::ProviderEvent;
@@ -27,6 +27,7 @@ const CLOCK_ALLOWANCE_MS: u64 = 5 * 60_000;
 /// feed has the rest): frames stay well under the 1 MiB WebSocket message limit.
 const CHANGES_PER_FRAME: u32 = 20;
 const FRAMES_PER_BROADCAST: usize = 5;
+
 /// Sockets one client may hold open on one account.
 const SOCKETS_PER_CLIENT: usize = 10;
 
@@ -69,9 +70,15 @@ pub async fn pushed(
             Err(why) => bad(why),
         },
         Some(Provider::Linkup) => match webhook_events::linkup_event(body) {
-            Ok(id) => {
-                let event = ProviderEvent::Linkup(&id);
+            Ok(push) => {
+                let event = ProviderEvent::Linkup(&push.id);
                 if inbox.first_event(event, now)? {
+                    // A lost session: recorded (in the ledger, which a wipe keeps) and shown in
+                    // `/v1/usage`; a head sync could only fail.
+                    if push.kind == LinkupEventKind::Disconnection {
+                        inbox.set_mark(Mark::LinkupDisconnectedAt, now)?;
+                        return received();
+                    }
                     if let Err(e) = request_sync(state, now).await {
                         inbox.forget_event(event)?;
                         return Err(e);

@@ -4,6 +4,8 @@
 //! stale pages when the provider fails.
 
 mod clock;
+pub(crate) mod contract_watch;
+mod doctor;
 mod exchange_driver;
 pub(crate) mod forward;
 mod ledger;

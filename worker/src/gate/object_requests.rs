@@ -14,6 +14,7 @@ use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
 use crate::rules::settings::Config;
 use crate::rules::utc_day::next_reset_ms;
+use crate::store::ledger::Mark;
 
 impl AccountGate {
     /// Serves one request of the edge or a provider; `now`: when it arrived.
@@ -116,6 +117,7 @@ impl AccountGate {
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
             },
             "/live" => live::accept(&self.state, &config, &client.name, account, now),
+            "/doctor" => self.doctor(&config, account, &ledger).await,
             "/locate" => {
                 let thread: String = req.json().await?;
                 let found = self.store()?.last_activity(&thread)?.is_some();
@@ -167,6 +169,8 @@ impl AccountGate {
                         },
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },
                         "generation": counters.generation,
+                        "contractDrift": self.store()?.contract_drift()?,
+                        "disconnectedAt": Some(ledger.get_now(Mark::LinkupDisconnectedAt)?).filter(|at| *at > 0),
                     }),
                 )
             }

@@ -9,12 +9,13 @@ use linkedin_inbox::{Error, MessagePage, Provider};
 use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
+use super::contract_watch::ContractWatch;
 use super::exchange_driver::{fetch_page, Meter};
 use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
 use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, UpstreamResult};
 use crate::respond::{self, page_response};
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
 use crate::rules::registry::Account;
@@ -140,7 +141,7 @@ impl AccountGate {
         };
         let epoch = ledger.wipe_epoch()?;
         let meter = Meter {
-            page: Cost::call(plan.provider, plan.credits),
+            page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
         let admission = match ledger.admit(meter.page, &meter.limits, now)? {
@@ -158,6 +159,7 @@ impl AccountGate {
             config.upstream_timeout_ms,
             self.ledger()?,
             meter,
+            ContractWatch::new(self.store()?, config),
         );
         let shared = fetch
             .map(move |result| {

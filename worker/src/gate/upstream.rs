@@ -57,17 +57,22 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
             None => v,
         });
     let location = response.headers().get("location").ok().flatten();
+    // A 429 may state its wait only as the time its limit resets (ConnectSafely documents
+    // ISO-8601; epoch seconds are seen too): read into `Retry-After` below.
+    let reset = response.headers().get("x-ratelimit-reset").ok().flatten();
     let body = response.text().await.map_err(network)?;
     let headers = retry_after
         .map(|v| ("retry-after".to_owned(), v))
         .into_iter()
         .chain(location.map(|v| ("location".to_owned(), v)))
+        .chain(reset.map(|v| ("x-ratelimit-reset".to_owned(), v)))
         .collect();
     Ok(HttpResponse {
         status,
         headers,
         body,
-    })
+    }
+    .with_retry_after(arrival_ms()))
 }
 
 /// Sends `request`; no answer (headers and body) within `timeout_ms` is a `NETWORK_ERROR`.

@@ -4,7 +4,7 @@
 //! or its credits held). Then its settlement: the credits kept or given back, and the pause a
 //! 429 starts. The ledger (`store/ledger/spend.rs`) reads the counters, asks here and writes.
 
-use linkedin_inbox::{Error, Provider};
+use linkedin_inbox::{Backend, Error, Provider};
 
 use crate::rules::page_plan::{may_have_been_charged, pause_secs, DEFAULT_PAUSE_SECS};
 use crate::rules::settings::Config;
@@ -28,6 +28,32 @@ pub struct Cost {
     pub provider: Provider,
     /// ConnectSafely calls of the day's budget, or LinkupAPI credits.
     pub units: u64,
+    /// Which failures of the call are billed anyway.
+    pub billing: Billing,
+}
+
+/// Which answers of a LinkupAPI call cost its credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Billing {
+    /// Successful answers only (LinkupAPI v2: its errors are free).
+    #[default]
+    Successes,
+    /// Every answer but a 500 (LinkupAPI v1: "All API calls consume credits regardless of the
+    /// status code returned (except for 500 server errors)").
+    AllBut500,
+}
+
+impl Billing {
+    /// How the LinkupAPI client of `backend` is billed: v1 (a `login_token`) or v2.
+    pub fn of(backend: &Backend) -> Self {
+        match backend {
+            Backend::Direct {
+                linkup: Some(linkup),
+                ..
+            } if linkup.v2_account_id().is_none() => Self::AllBut500,
+            _ => Self::Successes,
+        }
+    }
 }
 
 impl Cost {
@@ -38,7 +64,16 @@ impl Cost {
             Provider::ConnectSafely => 1,
             Provider::Linkup => linkup_credits,
         };
-        Self { provider, units }
+        Self {
+            provider,
+            units,
+            billing: Billing::Successes,
+        }
+    }
+
+    /// The same cost, its failures billed as `billing` says.
+    pub fn billed(self, billing: Billing) -> Self {
+        Self { billing, ..self }
     }
 
     /// A send: no ConnectSafely call of the read budget (sends have their own daily limit),
@@ -48,7 +83,11 @@ impl Cost {
             Provider::ConnectSafely => 0,
             Provider::Linkup => 1,
         };
-        Self { provider, units }
+        Self {
+            provider,
+            units,
+            billing: Billing::Successes,
+        }
     }
 }
 
@@ -165,13 +204,14 @@ pub fn settlement(
     held: u64,
     held_on_day: u64,
     outcome: Result<u64, &Error>,
+    billing: Billing,
     arrived_ms: u64,
 ) -> Settlement {
     match outcome {
         Ok(charged) => Settlement::Charged {
             unused: held.saturating_sub(charged),
         },
-        Err(error) if may_have_been_charged(error) => Settlement::Charged { unused: 0 },
+        Err(error) if may_have_been_charged(error, billing) => Settlement::Charged { unused: 0 },
         Err(_) => Settlement::Refunded {
             from_day_count: arrived_ms / DAY_MS == held_on_day,
         },

@@ -4,6 +4,8 @@
 pub mod admission;
 pub mod change_tokens;
 pub mod client_auth;
+pub mod contract_drift;
+pub mod doctor;
 pub mod error_reply;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod fts_query;

@@ -5,6 +5,7 @@
 use linkedin_inbox::{ConversationQuery, Error, MessageQuery, Operation, Provider};
 use serde::{Deserialize, Serialize};
 
+use crate::rules::admission::Billing;
 use crate::rules::settings::Config;
 
 /// A page the proxy serves, as the Worker hands it to the account's gate.
@@ -49,14 +50,15 @@ pub fn pause_secs(retry_after_secs: u64, max_pause_secs: u64) -> u64 {
     retry_after_secs.min(max_pause_secs).max(1)
 }
 
-/// Whether a failed upstream call may still have been billed (the request was sent and no
-/// error status came back: a timeout, or a 2xx answer we could not read). Only calls the
+/// Whether a failed upstream call may still have been billed: the request was sent and no
+/// error status came back (a timeout, or a 2xx answer we could not read), or, for a provider
+/// billing every answer but a 500 (LinkupAPI v1), any error status but 500. Other calls the
 /// provider refused with an error status are refunded.
-pub fn may_have_been_charged(error: &Error) -> bool {
-    matches!(
-        error,
-        Error::Network { .. } | Error::MalformedResponse { .. } | Error::Unavailable { .. }
-    )
+pub fn may_have_been_charged(error: &Error, billing: Billing) -> bool {
+    match error {
+        Error::Network { .. } | Error::MalformedResponse { .. } | Error::Unavailable { .. } => true,
+        _ => billing == Billing::AllBut500 && error.upstream_status().is_some_and(|s| s != 500),
+    }
 }
 
 /// The pause after an upstream 429 that named no `Retry-After`.

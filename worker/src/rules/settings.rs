@@ -59,6 +59,9 @@ pub struct Config {
     pub max_pause_secs: u64,
     /// Pauses set before this time (epoch ms) are ignored: the operator's reset.
     pub clear_pauses_before_ms: u64,
+    /// How often an endpoint's successful answers are checked against its documented contract
+    /// (0: every answer); an answer the core cannot read is always checked.
+    pub contract_check_interval_secs: u64,
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
@@ -140,6 +143,7 @@ impl Config {
             gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
+            contract_check_interval_secs: number(lookup, "CONTRACT_CHECK_INTERVAL_SECS", 300)?,
         };
         for account in config.clients.iter().flat_map(|c| &c.accounts) {
             config.backend(account)?;

@@ -263,27 +263,70 @@ struct LinkupEvent {
     #[serde(default)]
     event_id: Option<String>,
     /// A type name (`"message_received"`), or the documented object
-    /// `{account_id, account_name, event: {type, …}, timestamp}`: either means the inbox changed.
+    /// `{account_id, account_name, event: {type, …}, timestamp}`.
     #[serde(default)]
-    #[allow(dead_code)]
     event: Option<serde_json::Value>,
 }
 
-/// Reads a signed LinkupAPI event: its id, or `Err` naming what is wrong. Every event type
-/// means "the inbox changed": one head sync. An event without `event_id` (the documented
-/// example has one; custom-mode posts are not shown) is known by a digest of its signed body,
-/// so the provider's retry of it is still one event.
-pub fn linkup_event(body: &[u8]) -> Result<String, &'static str> {
+/// What a LinkupAPI event says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkupEventKind {
+    /// `message_received` (`message` in the documented example): the inbox changed.
+    MessageReceived,
+    /// `accepted_invitation`: a new connection, whose conversation may be new in the inbox.
+    AcceptedInvitation,
+    /// `disconnection`: LinkupAPI lost the LinkedIn session of the account.
+    Disconnection,
+    /// A type not documented: read as "the inbox may have changed".
+    Other,
+}
+
+impl LinkupEventKind {
+    fn of(event: Option<&serde_json::Value>) -> Self {
+        let kind = match event {
+            Some(serde_json::Value::String(kind)) => Some(kind.as_str()),
+            Some(object) => object
+                .pointer("/event/type")
+                .or_else(|| object.get("type"))
+                .and_then(serde_json::Value::as_str),
+            None => None,
+        };
+        match kind {
+            Some("message_received" | "message") => Self::MessageReceived,
+            Some("accepted_invitation") => Self::AcceptedInvitation,
+            Some("disconnection") => Self::Disconnection,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// A signed LinkupAPI event, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkupPush {
+    /// Its id, once per event (de-duplication).
+    pub id: String,
+    pub kind: LinkupEventKind,
+}
+
+/// Reads a signed LinkupAPI event, or `Err` naming what is wrong. An event without `event_id`
+/// (the documented example has one; custom-mode posts are not shown) is known by a digest of
+/// its signed body, so the provider's retry of it is still one event.
+pub fn linkup_event(body: &[u8]) -> Result<LinkupPush, &'static str> {
     let event: LinkupEvent = serde_json::from_slice(body).map_err(|_| "not a LinkupAPI event")?;
+    let kind = LinkupEventKind::of(event.event.as_ref());
     let Some(id) = event.event_id else {
         use sha2::Digest;
-        return Ok(format!("body:{}", hex::encode(Sha256::digest(body))));
+        let id = format!("body:{}", hex::encode(Sha256::digest(body)));
+        return Ok(LinkupPush { id, kind });
     };
     let id = id.trim();
     if id.is_empty() || id.len() > 256 {
         return Err("event_id is missing or too long");
     }
-    Ok(id.to_owned())
+    Ok(LinkupPush {
+        id: id.to_owned(),
+        kind,
+    })
 }
 
 #[cfg(test)]

@@ -67,6 +67,8 @@ pub enum Mark {
     PushedSyncNotBefore,
     /// The last change number pushed to the live sockets.
     PushedSeq,
+    /// When LinkupAPI last reported the account's session disconnected, epoch ms.
+    LinkupDisconnectedAt,
 }
 
 impl Key<'_> {
@@ -90,6 +92,7 @@ impl Key<'_> {
             Key::Mark(Mark::SyncRequested) => "sync_requested".into(),
             Key::Mark(Mark::PushedSyncNotBefore) => "pushed_sync_not_before".into(),
             Key::Mark(Mark::PushedSeq) => "pushed_seq".into(),
+            Key::Mark(Mark::LinkupDisconnectedAt) => "linkup_disconnected_at".into(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - `list_query.rs`: **where the `unread` and `keywords` filters are applied**, positions;
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
+//! - `contract_drift.rs`: differences of provider answers from their documented contracts;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
 //! - `pages.rs`: the page cache;
 //! - `sends.rs`: sends by idempotency key, recorded before the upstream call and after it;
@@ -14,6 +15,7 @@
 //!   and settled** on it.
 
 mod change_feed;
+mod contract_drift;
 mod conversations;
 pub mod ledger;
 mod list_query;

@@ -94,6 +94,21 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     CREATE INDEX IF NOT EXISTS events_age ON events (received_at);
     CREATE TABLE IF NOT EXISTS identity (id INTEGER PRIMARY KEY CHECK (id = 1), account TEXT NOT NULL)",
     ),
+    (
+        6,
+        // Drift from the providers' documented answers, counted by endpoint, JSON path and
+        // kind (never a value), and when each endpoint's answers were last checked.
+        "CREATE TABLE IF NOT EXISTS contract_drift (
+        endpoint TEXT NOT NULL,
+        path TEXT NOT NULL,
+        difference TEXT NOT NULL,
+        breaks TEXT,
+        count INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        PRIMARY KEY (endpoint, path, difference)
+    );
+    CREATE TABLE IF NOT EXISTS contract_checks (endpoint TEXT PRIMARY KEY, checked_at INTEGER NOT NULL)",
+    ),
 ];
 
 /// The version a database reaches after every migration.

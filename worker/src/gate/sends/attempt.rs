@@ -9,7 +9,7 @@ use super::{Answer, Check, Failure, Outcome, Writer};
 use crate::gate::clock::arrival_ms;
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
 
@@ -75,7 +75,7 @@ impl Attempt {
         let ledger = &self.ledger;
         // Not while the provider asked this account to slow down, nor past LinkupAPI's credit
         // cap.
-        let cost = Cost::send(self.writer.provider());
+        let cost = Cost::send(self.writer.provider()).billed(Billing::of(&self.writer.reader()));
         let admission = match ledger.admit(cost, &Limits::of(&self.config), now) {
             Ok(Ok(admission)) => admission,
             Ok(Err(refusal)) => {

@@ -6,10 +6,11 @@ use linkedin_inbox::{Error, Message, MessageQuery, Operation, Page};
 use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
 use crate::gate::clock::arrival_ms;
+use crate::gate::contract_watch::ContractWatch;
 use crate::gate::exchange_driver::{fetch_page, Meter};
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{Billing, Cost, Limits};
 
 impl Attempt {
     /// Looks in the thread, through the provider that sent, for the account's own message with
@@ -43,7 +44,8 @@ impl Attempt {
         // while its provider is paused.
         let credits = u64::from(linkedin_inbox::credit_cost(CHECK_COUNT));
         let meter = Meter {
-            page: Cost::call(self.writer.provider(), credits),
+            page: Cost::call(self.writer.provider(), credits)
+                .billed(Billing::of(&self.writer.reader())),
             limits: Limits::of(&self.config),
         };
         let admission = ledger
@@ -60,6 +62,7 @@ impl Attempt {
             self.config.upstream_timeout_ms,
             walk_ledger,
             meter,
+            ContractWatch::new(inbox.clone(), &self.config),
         )
         .await;
         let charged = fetched.as_ref().map(|_| credits);

@@ -263,15 +263,15 @@ fn pushed_syncs_keep_a_third_of_their_provider_budget() {
 fn an_answer_keeps_what_was_charged_and_gives_the_rest_back() {
     let day = NOW / DAY_MS;
     assert_eq!(
-        settlement(3, day, Ok(3), NOW),
+        settlement(3, day, Ok(3), Billing::Successes, NOW),
         Settlement::Charged { unused: 0 }
     );
     assert_eq!(
-        settlement(3, day, Ok(1), NOW),
+        settlement(3, day, Ok(1), Billing::Successes, NOW),
         Settlement::Charged { unused: 2 }
     );
     assert_eq!(
-        settlement(1, day, Ok(5), NOW),
+        settlement(1, day, Ok(5), Billing::Successes, NOW),
         Settlement::Charged { unused: 0 },
         "a provider charging more than held gives nothing back"
     );
@@ -295,7 +295,7 @@ fn a_failure_that_may_have_been_billed_is_charged_and_a_refusal_refunded() {
         },
     ] {
         assert_eq!(
-            settlement(3, day, Err(&billed), NOW),
+            settlement(3, day, Err(&billed), Billing::Successes, NOW),
             Settlement::Charged { unused: 0 },
             "{billed:?}"
         );
@@ -310,7 +310,7 @@ fn a_failure_that_may_have_been_billed_is_charged_and_a_refusal_refunded() {
         },
     ] {
         assert_eq!(
-            settlement(3, day, Err(&refused), NOW),
+            settlement(3, day, Err(&refused), Billing::Successes, NOW),
             Settlement::Refunded {
                 from_day_count: true
             },
@@ -327,13 +327,13 @@ fn a_refund_after_midnight_leaves_the_new_day_count_alone() {
         retry_after_secs: None,
     };
     assert_eq!(
-        settlement(3, held_on, Err(&refused), midnight - 1),
+        settlement(3, held_on, Err(&refused), Billing::Successes, midnight - 1),
         Settlement::Refunded {
             from_day_count: true
         }
     );
     assert_eq!(
-        settlement(3, held_on, Err(&refused), midnight),
+        settlement(3, held_on, Err(&refused), Billing::Successes, midnight),
         Settlement::Refunded {
             from_day_count: false
         }
@@ -374,5 +374,22 @@ fn a_429_pauses_from_its_arrival_for_its_retry_after_clamped() {
         pause_until::<()>(Err(&limited(Some(5))), u64::MAX - 1, 120),
         Some(u64::MAX),
         "saturates"
+    );
+}
+
+#[test]
+fn a_linkup_v1_refusal_keeps_its_credits_and_its_500_is_refunded() {
+    let day = NOW / DAY_MS;
+    let answered = |status| Error::UpstreamError {
+        status,
+        message: "?".into(),
+    };
+    let settled = |status| settlement(3, day, Err(&answered(status)), Billing::AllBut500, NOW);
+    assert_eq!(settled(404), Settlement::Charged { unused: 0 });
+    assert_eq!(
+        settled(500),
+        Settlement::Refunded {
+            from_day_count: true
+        }
     );
 }

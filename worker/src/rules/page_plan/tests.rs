@@ -1,4 +1,5 @@
 use super::*;
+use crate::rules::admission::Billing;
 use crate::rules::settings::tests::config;
 
 fn conversations(cursor: Option<&str>) -> PageRequest {
@@ -149,13 +150,19 @@ fn pauses_are_clamped_and_per_provider() {
         1,
         "a zero pause would loop on the provider"
     );
-    assert!(may_have_been_charged(&Error::Network {
-        message: String::new()
-    }));
-    assert!(!may_have_been_charged(&Error::UpstreamError {
-        status: 500,
-        message: String::new()
-    }));
+    assert!(may_have_been_charged(
+        &Error::Network {
+            message: String::new()
+        },
+        Billing::Successes
+    ));
+    assert!(!may_have_been_charged(
+        &Error::UpstreamError {
+            status: 500,
+            message: String::new()
+        },
+        Billing::Successes
+    ));
     let clamped = clamp_retry_after(
         Error::RateLimited {
             retry_after_secs: Some(u64::MAX),
@@ -219,4 +226,62 @@ fn only_provider_failures_may_be_served_stale() {
     assert!(!stale_allowed(&Error::InvalidCursor {
         reason: String::new()
     }));
+}
+
+#[test]
+fn linkup_v1_bills_every_answer_but_a_500_and_v2_only_successes() {
+    let not_found = Error::NotFound {
+        message: String::new(),
+    };
+    let refused = [
+        Error::UpstreamError {
+            status: 400,
+            message: String::new(),
+        },
+        Error::Unauthorized {
+            status: 401,
+            message: String::new(),
+        },
+        Error::RateLimited {
+            retry_after_secs: Some(5),
+        },
+        not_found,
+    ];
+    for error in &refused {
+        assert!(
+            may_have_been_charged(error, Billing::AllBut500),
+            "{error:?}"
+        );
+        assert!(
+            !may_have_been_charged(error, Billing::Successes),
+            "{error:?}"
+        );
+    }
+    let server_error = Error::UpstreamError {
+        status: 500,
+        message: String::new(),
+    };
+    assert!(!may_have_been_charged(&server_error, Billing::AllBut500));
+    let invalid = Error::InvalidInput {
+        field: "count",
+        reason: String::new(),
+    };
+    assert!(
+        !may_have_been_charged(&invalid, Billing::AllBut500),
+        "never sent: never billed"
+    );
+}
+
+#[test]
+fn the_billing_follows_the_linkup_version_of_the_account() {
+    use crate::rules::admission::Cost;
+    use crate::rules::settings::{tests::env, Config};
+    let billing = |extra: &[(&str, &str)]| {
+        let config = Config::from_lookup(&env(extra)).unwrap();
+        Billing::of(&config.backend(&config.clients[0].accounts[0]).unwrap())
+    };
+    assert_eq!(billing(&[]), Billing::AllBut500, "a login_token is v1");
+    let v2 = r#"[{"name":"alex","tokenSha256":"0000000000000000000000000000000000000000000000000000000000000000","linkupAccountId":"lk_acc_1","allowedOrigins":[]}]"#;
+    assert_eq!(billing(&[("CLIENTS", v2)]), Billing::Successes);
+    assert_eq!(Cost::call(Provider::Linkup, 2).billing, Billing::Successes);
 }

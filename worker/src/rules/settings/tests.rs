@@ -39,6 +39,7 @@ fn defaults_apply_and_numbers_are_read() {
             config.gate_binding.as_str(),
             config.max_pause_secs,
             config.clear_pauses_before_ms,
+            config.contract_check_interval_secs,
         ),
         (
             30,
@@ -52,6 +53,7 @@ fn defaults_apply_and_numbers_are_read() {
             "ACCOUNT_GATE",
             900,
             0,
+            300,
         )
     );
     assert_eq!(

@@ -191,7 +191,10 @@ fn a_connectsafely_sender_is_a_urn_or_a_bare_id() {
 fn a_linkup_event_is_its_id() {
     assert_eq!(
         linkup_event(br#"{"event_id":"evt_9","event":"message_received"}"#).unwrap(),
-        "evt_9"
+        LinkupPush {
+            id: "evt_9".into(),
+            kind: LinkupEventKind::MessageReceived
+        }
     );
     assert!(linkup_event(br#"{"event_id":""}"#).is_err());
     assert!(linkup_event(b"\"nope\"").is_err());
@@ -203,15 +206,52 @@ fn a_linkup_event_is_its_id() {
 #[test]
 fn a_linkup_event_of_the_documented_shape_is_read() {
     let documented = br#"{"event_id":"evt_123","event":{"account_id":"acc_1","account_name":"John Doe","event":{"type":"message","sender_name":"Jane Smith","message_text":"Hello!","sender_profile":"https://www.linkedin.com/in/jane-smith"},"timestamp":"2025-01-15T10:30:00Z"},"created_at":"2025-01-15T10:30:01Z"}"#;
-    assert_eq!(linkup_event(documented).unwrap(), "evt_123");
+    assert_eq!(linkup_event(documented).unwrap().id, "evt_123");
     for kind in ["accepted_invitation", "disconnection"] {
         let body = format!(r#"{{"event_id":"e-{kind}","event":{{"event":{{"type":"{kind}"}}}}}}"#);
-        assert_eq!(linkup_event(body.as_bytes()).unwrap(), format!("e-{kind}"));
+        assert_eq!(
+            linkup_event(body.as_bytes()).unwrap().id,
+            format!("e-{kind}")
+        );
     }
     // No event_id: one id per body, the same for the provider's retry of it.
     let anonymous = br#"{"event":{"event":{"type":"message"}}}"#;
-    let id = linkup_event(anonymous).unwrap();
+    let id = linkup_event(anonymous).unwrap().id;
     assert!(id.starts_with("body:") && id.len() == 5 + 64, "{id}");
-    assert_eq!(linkup_event(anonymous).unwrap(), id);
-    assert_ne!(linkup_event(br#"{"event":{}}"#).unwrap(), id);
+    assert_eq!(linkup_event(anonymous).unwrap().id, id);
+    assert_ne!(linkup_event(br#"{"event":{}}"#).unwrap().id, id);
+}
+
+/// The documented event item (`tests/fixtures/documented/linkup_v2_webhook_events_200.json`)
+/// with each documented type: `message_received` (`message` in the example),
+/// `accepted_invitation`, `disconnection`.
+#[test]
+fn each_documented_linkup_event_type_is_read() {
+    let path = format!(
+        "{}/../tests/fixtures/documented/linkup_v2_webhook_events_200.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let page: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let item = &page["data"]["items"][0];
+    let read = |item: &serde_json::Value| linkup_event(item.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        read(item),
+        LinkupPush {
+            id: "6789abcdef0123456789ab01".into(),
+            kind: LinkupEventKind::MessageReceived
+        }
+    );
+    for (kind, read_as) in [
+        ("message_received", LinkupEventKind::MessageReceived),
+        ("accepted_invitation", LinkupEventKind::AcceptedInvitation),
+        ("disconnection", LinkupEventKind::Disconnection),
+        ("profile_viewed", LinkupEventKind::Other),
+    ] {
+        let mut typed = item.clone();
+        typed["event"]["event"]["type"] = kind.into();
+        assert_eq!(read(&typed).kind, read_as, "{kind}");
+        let named = serde_json::json!({"event_id": "e", "event": kind});
+        assert_eq!(read(&named).kind, read_as, "{kind} as a string");
+    }
 }

@@ -5,7 +5,7 @@
 use linkedin_inbox::{Error, Provider};
 
 use super::{day, Key};
-use crate::rules::admission::{self, Cost, LedgerReading, Limits, Settlement, Spend};
+use crate::rules::admission::{self, Billing, Cost, LedgerReading, Limits, Settlement, Spend};
 use crate::rules::utc_day::DAY_MS;
 use crate::store::sql::{Result, Sql};
 use crate::store::Store;
@@ -20,6 +20,8 @@ pub struct Admission {
     day: u64,
     /// The longest pause a 429 answering it starts.
     max_pause_secs: u64,
+    /// Which failures still cost its credits.
+    billing: Billing,
 }
 
 impl<S: Sql> Store<S> {
@@ -59,6 +61,7 @@ impl<S: Sql> Store<S> {
             spend,
             day: day(now_ms),
             max_pause_secs: limits.max_pause_secs,
+            billing: cost.billing,
         }))
     }
 
@@ -87,7 +90,8 @@ impl<S: Sql> Store<S> {
     ) -> Result<()> {
         if let Spend::Credits(held) = admission.spend {
             let day_key = Key::CreditsOn(admission.day);
-            match admission::settlement(held, admission.day, outcome, arrived_ms) {
+            match admission::settlement(held, admission.day, outcome, admission.billing, arrived_ms)
+            {
                 Settlement::Charged { unused: 0 } => {}
                 Settlement::Charged { unused } => self.give_back(day_key, unused)?,
                 Settlement::Refunded {

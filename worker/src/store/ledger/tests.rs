@@ -33,6 +33,10 @@ fn keys_keep_the_names_stored_since_the_key_value_ledger() {
     assert_eq!(Key::BucketAt("app").name(), "bucket:app:at");
     assert_eq!(Key::Tallied(Tally::CreditsSaved).name(), "credits_saved");
     assert_eq!(Key::Mark(Mark::PushedSeq).name(), "pushed_seq");
+    assert_eq!(
+        Key::Mark(Mark::LinkupDisconnectedAt).name(),
+        "linkup_disconnected_at"
+    );
 }
 
 #[test]

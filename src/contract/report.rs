@@ -3,8 +3,10 @@
 
 use std::fmt;
 
-use linkedin_inbox::contract::{Endpoint, Finding};
-use linkedin_inbox::{Error, HttpRequest, HttpResponse, Page};
+use serde_json::{json, Value};
+
+use super::{Endpoint, Finding};
+use crate::{Error, HttpRequest, HttpResponse, Page};
 
 /// What became of one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +87,8 @@ impl Call {
         }
     }
 
-    pub(crate) fn not_sent(error: &Error) -> Self {
+    /// A call not made: `error` says why (its code only).
+    pub fn not_sent(error: &Error) -> Self {
         Self {
             endpoint: None,
             status: None,
@@ -112,7 +115,8 @@ pub struct Section {
 }
 
 impl Section {
-    pub(crate) fn refused(title: String, error: &Error) -> Self {
+    /// A section for credentials the product refuses before any call.
+    pub fn refused(title: String, error: &Error) -> Self {
         Self {
             title,
             calls: vec![Call::not_sent(error)],
@@ -157,6 +161,64 @@ impl Report {
     /// Nothing to report: every answer as documented and read.
     pub fn all_clear(&self) -> bool {
         !self.sections.is_empty() && self.differences() == 0 && self.failures() == 0
+    }
+}
+
+impl Outcome {
+    fn to_json(&self) -> Value {
+        match self {
+            Self::Redirected => json!({ "kind": "redirected" }),
+            Self::MorePages => json!({ "kind": "morePages" }),
+            Self::Read(what) => json!({ "kind": "read", "detail": what }),
+            Self::Failed { code, path } => json!({ "kind": "failed", "code": code, "path": path }),
+            Self::NotSent(code) => json!({ "kind": "notSent", "code": code }),
+            Self::Unreachable(kind) => json!({ "kind": "unreachable", "detail": kind }),
+        }
+    }
+}
+
+impl Report {
+    /// The report as JSON (what the Worker's operator route answers): the same endpoints,
+    /// statuses, paths, forms and codes as the text, and the verdict's counts.
+    pub fn to_json(&self) -> Value {
+        let sections: Vec<Value> = self
+            .sections
+            .iter()
+            .map(|section| {
+                let calls: Vec<Value> = section
+                    .calls
+                    .iter()
+                    .map(|call| {
+                        let findings = call.findings.as_ref().map(|findings| {
+                            findings
+                                .iter()
+                                .map(|f| {
+                                    json!({
+                                        "path": f.path,
+                                        "difference": f.difference.summary(),
+                                        "breaks": f.breaks,
+                                    })
+                                })
+                                .collect::<Vec<_>>()
+                        });
+                        json!({
+                            "endpoint": call.endpoint.map(Endpoint::name),
+                            "status": call.status,
+                            "findings": findings,
+                            "outcome": call.outcome.to_json(),
+                        })
+                    })
+                    .collect();
+                json!({ "title": section.title, "calls": calls })
+            })
+            .collect();
+        json!({
+            "allClear": self.all_clear(),
+            "differences": self.differences(),
+            "breaking": self.breaking(),
+            "failures": self.failures(),
+            "sections": sections,
+        })
     }
 }
 

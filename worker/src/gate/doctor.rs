@@ -1,0 +1,65 @@
+//! The operator's doctor in the account's object (`POST /v1/doctor`): the core's read-only
+//! checks (`linkedin_inbox::contract::Checkup`, the CLI doctor's) run with the account's stored
+//! credentials, one per provider it uses (`rules/doctor.rs`). Every request they send is
+//! admitted and settled by the account's ledger like any read (today's budget or credit cap,
+//! a provider's pause; a 429 pauses it). The answer is the redacted report as JSON: endpoints,
+//! statuses, JSON paths, forms and error codes, never a value.
+
+use linkedin_inbox::contract::{Checkup, Next, Report, Section};
+use worker::Response;
+
+use super::clock::arrival_ms;
+use super::ledger::Ledger;
+use super::{misconfigured, upstream, AccountGate};
+use crate::respond;
+use crate::rules::admission::Limits;
+use crate::rules::doctor::{call_cost, plans, Plan};
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+
+impl AccountGate {
+    /// Runs every check of `account` in turn and answers the report.
+    pub(super) async fn doctor(
+        &self,
+        config: &Config,
+        account: &Account,
+        ledger: &Ledger,
+    ) -> worker::Result<Response> {
+        let Ok(backend) = config.backend(account) else {
+            return misconfigured();
+        };
+        let mut sections = Vec::new();
+        for plan in plans(&backend) {
+            sections.push(checkup(plan, config, ledger).await?);
+        }
+        let mut response = respond::json(200, &Report { sections }.to_json())?;
+        response.headers_mut().set("Cache-Control", "no-store")?;
+        Ok(response)
+    }
+}
+
+/// One provider's checks, each request metered.
+async fn checkup(plan: Plan, config: &Config, ledger: &Ledger) -> worker::Result<Section> {
+    let cost = call_cost(&plan);
+    let limits = Limits::of(config);
+    let (mut checkup, mut next) = Checkup::start(plan.title.to_owned(), plan.backend);
+    loop {
+        let request = match next {
+            Next::Done(section) => return Ok(section),
+            Next::Send(request) => request,
+        };
+        let admission = match ledger.admit(cost, &limits, arrival_ms())? {
+            Ok(admission) => admission,
+            Err(refusal) => {
+                next = checkup.refuse(&refusal);
+                continue;
+            }
+        };
+        let answer = upstream::send(&request, config.upstream_timeout_ms).await;
+        let arrived = arrival_ms();
+        let unanswered = answer.as_ref().err().cloned();
+        next = checkup.receive(answer.map_err(|e| e.code().as_str().to_owned()));
+        let failure = unanswered.as_ref().or(checkup.last_error());
+        ledger.settle(admission, failure.map_or(Ok(cost.units), Err), arrived)?;
+    }
+}
