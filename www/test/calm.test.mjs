@@ -1,0 +1,46 @@
+// The calm, dense inbox in real Chromium: two-line rows (how many fit in 400×600), the thread's
+// header, the quiet Unread view, day separators, account colours, zoom and the full-tab layout.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ALEX, ANCHOR_MS, startEnvironment } from "./harness.mjs";
+
+let env;
+before(async () => { env = await startEnvironment(); });
+after(async () => { await env?.stop(); });
+
+/** The rows wholly inside the list's visible area. */
+const fullyVisibleRows = (page) => page.evaluate(() => {
+  const area = document.getElementById("inbox-scroll").getBoundingClientRect();
+  return [...document.querySelectorAll("#conversations .conversation")]
+    .map((row) => row.getBoundingClientRect())
+    .filter((r) => r.top >= area.top - 0.5 && r.bottom <= area.bottom + 0.5 && r.bottom <= innerHeight + 0.5).length;
+});
+
+/** The accessible name of the first element matching `selector` (Chromium's accessibility tree). */
+const accessibleName = async (page, selector) => (await page.locator(selector).first().ariaSnapshot()).split("\n")[0].match(/button "(.*)"/)[1];
+
+test("two-line rows: at least 8 whole conversations in 400×600; each row's name says who, when, unread and the preview", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const page = await env.openPopup([], { clock: ANCHOR_MS });
+  await page.waitForSelector("body[data-state=ready]");
+  assert.deepEqual(await page.evaluate(() => [innerWidth, innerHeight]), [400, 600]);
+  const visible = await fullyVisibleRows(page);
+  assert.ok(visible >= 8, `${visible} rows wholly visible`);
+  const lines = await page.$eval("#conversations .conversation", (row) => [...row.querySelectorAll(".row-top, .row-bottom")].map((l) => l.getBoundingClientRect().height > 0));
+  assert.deepEqual(lines, [true, true], "name and time, then the preview");
+  assert.equal(await page.$$eval("#conversations .headline", (els) => els.length), 0, "no headline in the rows");
+  const first = (await env.api("/v1/conversations?count=20")).items.find((c) => c.unreadCount > 0 && c.latestMessage?.text);
+  const label = await accessibleName(page, `.conversation[data-id="${first.id}"]`);
+  assert.ok(label.startsWith(first.participants.map((p) => p.name).join(", ")), label);
+  assert.match(label, /(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? \d+ \w+ \d{4}/, label);
+  assert.match(label, /, unread, /, label);
+  assert.ok(label.includes(first.latestMessage.text.slice(0, 20)), label);
+
+  // The headline moves to the thread's header, beside the person's avatar.
+  const single = (await env.api("/v1/conversations?count=20")).items.find((c) => c.participants.length === 1 && c.participants[0].headline);
+  await page.click(`.conversation[data-id="${single.id}"]`);
+  await page.waitForSelector("#thread-view:not([hidden])");
+  assert.equal(await page.textContent("#thread-headline"), single.participants[0].headline);
+  assert.equal(await page.$$eval("#thread-avatar .avatar", (els) => els.length), 1);
+  await page.close();
+});
