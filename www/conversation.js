@@ -58,7 +58,9 @@ export function openConversation(conversation) {
   // The header: the person's avatar and headline beside the name (thread.js writes the name).
   const people = conversation.participants ?? [];
   $("thread-avatar").replaceChildren(avatar(people));
-  $("thread-headline").textContent = people.length === 1 ? people[0]?.headline ?? "" : "";
+  const headline = document.createElement("bdi");
+  headline.textContent = people.length === 1 ? people[0]?.headline ?? "" : "";
+  $("thread-headline").replaceChildren(...(headline.textContent ? [headline] : []));
   reply.reset(conversation);
   const wasUnread = isUnread(conversation);
   if (wasUnread) reads.markRead(conversation);

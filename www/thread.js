@@ -39,7 +39,10 @@ export class ThreadView {
       ...(id ? { conversationId: id } : { profileUrl: this.participants[0]?.profileUrl }),
       ...accountOption(conversation),
     };
-    this.title.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
+    // The name isolated in <bdi>: its own direction, while the heading starts by the back arrow.
+    const name = document.createElement("bdi");
+    name.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
+    this.title.replaceChildren(name);
     if (conversation.url?.startsWith("https://www.linkedin.com/")) {
       this.link.href = conversation.url;
       this.link.hidden = false;

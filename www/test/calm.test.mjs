@@ -2,7 +2,7 @@
 // header, the quiet Unread view, day separators, account colours, zoom and the full-tab layout.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, ANCHOR_MS, startEnvironment } from "./harness.mjs";
+import { ALEX, ANCHOR_MS, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -42,5 +42,42 @@ test("two-line rows: at least 8 whole conversations in 400×600; each row's name
   await page.waitForSelector("#thread-view:not([hidden])");
   assert.equal(await page.textContent("#thread-headline"), single.participants[0].headline);
   assert.equal(await page.$$eval("#thread-avatar .avatar", (els) => els.length), 1);
+  await page.close();
+});
+
+test("thread header: icon buttons with labels; ordinary names whole at 400 px; an RTL name starts by the back arrow", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const page = await env.openPopup([], { clock: ANCHOR_MS });
+  await page.waitForSelector("body[data-state=ready]");
+  const elena = (await env.api("/v1/conversations?count=20")).items.find((c) => c.participants.length === 1 && c.participants[0].name === "Elena Haddad");
+  await page.click(`.conversation[data-id="${elena.id}"]`);
+  await page.waitForSelector("#thread-mark:not([hidden])");
+  for (const id of ["thread-mark", "thread-link"]) {
+    const button = await page.$eval(`#${id}`, (el) => ({ label: el.getAttribute("aria-label"), title: el.title, width: el.getBoundingClientRect().width }));
+    assert.ok(button.label && button.title === button.label, JSON.stringify(button));
+    assert.ok(button.width <= 36, `${id} is compact (${button.width} px)`);
+  }
+  assert.equal(await page.getAttribute("#thread-link", "aria-label"), "Open on LinkedIn");
+  assert.match(await page.getAttribute("#thread-mark", "aria-label"), /^Mark (un)?read$/);
+  /** The heading's name: whole (no ellipsis) and where it starts, against the heading's box. */
+  const title = () => page.$eval("#thread-title", (h1) => {
+    const name = h1.querySelector("bdi").getBoundingClientRect(), box = h1.getBoundingClientRect();
+    return { whole: h1.scrollWidth <= h1.clientWidth, nameLeft: name.left, boxLeft: box.left, text: h1.textContent };
+  });
+  const shown = await title();
+  assert.equal(shown.text, "Elena Haddad");
+  assert.ok(shown.whole, JSON.stringify(shown));
+  // Other names through the popup's own way of opening a conversation (its thread is not served).
+  for (const name of ["Diego Garcia", "مريم الحسيني"]) {
+    await page.evaluate(async (n) => {
+      const { openConversation } = await import("./conversation.js");
+      openConversation({ id: `test-${n}`, participants: [{ name: n, headline: "Engineer" }] });
+    }, name);
+    await until(async () => (await title()).text === name, name);
+    const got = await title();
+    assert.ok(got.whole, `${name} whole: ${JSON.stringify(got)}`);
+    assert.ok(Math.abs(got.nameLeft - got.boxLeft) < 1, `${name} starts by the back arrow: ${JSON.stringify(got)}`);
+  }
+  assert.equal(await page.$eval("#thread-title bdi", (el) => getComputedStyle(el).direction), "rtl", "the RTL name keeps its own direction");
   await page.close();
 });
