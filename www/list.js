@@ -211,6 +211,8 @@ export function selectTab(filter) {
   }
   abortList();
   $("conversations").replaceChildren();
+  // The Unread view's rows are all unread: it shows them without emphasis (popup.css).
+  $("conversations").dataset.view = filter;
   resetWalker();
   refresh();
 }

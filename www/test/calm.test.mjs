@@ -81,3 +81,33 @@ test("thread header: icon buttons with labels; ordinary names whole at 400 px; a
   assert.equal(await page.$eval("#thread-title bdi", (el) => getComputedStyle(el).direction), "rtl", "the RTL name keeps its own direction");
   await page.close();
 });
+
+/** How each row stands out: tint, accent bar, bold name, badge size. */
+const emphasis = (page) => page.$$eval("#conversations .conversation", (rows) => rows.map((row) => {
+  const style = getComputedStyle(row), badge = row.querySelector(".badge");
+  return {
+    unread: row.classList.contains("unread"),
+    tint: style.backgroundColor !== "rgba(0, 0, 0, 0)",
+    bar: style.borderInlineStartColor !== "rgba(0, 0, 0, 0)",
+    bold: Number(getComputedStyle(row.querySelector(".name")).fontWeight) >= 600,
+    badge: badge ? Math.round(badge.getBoundingClientRect().width) : 0,
+  };
+}));
+
+test("the Unread view is quiet (a small dot, no tint, bar, bold or count); the All view keeps unread emphasis", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const page = await env.openPopup([], { clock: ANCHOR_MS });
+  await page.waitForSelector("body[data-state=ready]");
+  const all = await emphasis(page);
+  assert.ok(all.some((r) => r.unread) && all.some((r) => !r.unread));
+  for (const row of all) assert.deepEqual([row.tint, row.bar, row.bold, row.badge >= 18], [row.unread, row.unread, row.unread, row.unread], JSON.stringify(row));
+  await page.click("#tab-unread");
+  await page.waitForSelector("#conversations[aria-busy=false][data-view=unread] .conversation.unread");
+  const unread = await emphasis(page);
+  assert.ok(unread.length > 1 && unread.every((r) => r.unread));
+  for (const row of unread) assert.deepEqual(row, { unread: true, tint: false, bar: false, bold: false, badge: 8 }, JSON.stringify(row));
+  await page.click("#tab-all");
+  await page.waitForSelector("#conversations[aria-busy=false][data-view=all] .conversation");
+  assert.deepEqual(await emphasis(page), all, "back in the All view, the emphasis returns");
+  await page.close();
+});

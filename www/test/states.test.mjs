@@ -137,6 +137,7 @@ test("looks: inbox, unread view, a thread with own messages and the options matc
   assert.ok(target, "a conversation whose last messages include own ones");
   await page.click(`.conversation[data-id="${target.id}"]`);
   await page.waitForSelector("#messages[aria-busy=false] .message.own");
+  await settleImages(page);
   await assertLooksLike(page, "thread");
   await assertAccessible(page, "thread");
   await page.close();
