@@ -75,7 +75,8 @@ function text(tag, className, value, query = "") {
 export function preview(conversation) {
   const latest = conversation.latestMessage;
   if (!latest) return "";
-  const body = latest.text || (latest.hasAttachment ? "Sent an attachment" : "—");
+  // Text with an attachment mentions it (📎 before the text); an attachment alone is said.
+  const body = latest.text ? `${latest.hasAttachment ? "📎 " : ""}${latest.text}` : latest.hasAttachment ? "Sent an attachment" : "—";
   return latest.fromSelf ? `You: ${body}` : body;
 }
 

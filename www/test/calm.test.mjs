@@ -2,6 +2,7 @@
 // header, the quiet Unread view, day separators, account colours, zoom and the full-tab layout.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { shortDayLabel } from "../format.js";
 import { ALEX, ANCHOR_MS, startEnvironment, until } from "./harness.mjs";
 
 let env;
@@ -109,5 +110,51 @@ test("the Unread view is quiet (a small dot, no tint, bar, bold or count); the A
   await page.click("#tab-all");
   await page.waitForSelector("#conversations[aria-busy=false][data-view=all] .conversation");
   assert.deepEqual(await emphasis(page), all, "back in the All view, the emphasis returns");
+  await page.close();
+});
+
+test("a thread: a short day label only where the day changes; no empty system messages; an attachment beside text is said", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const page = await env.openPopup([], { clock: ANCHOR_MS });
+  await page.waitForSelector("body[data-state=ready]");
+  let target = null, shown = null;
+  for (const c of (await env.api("/v1/conversations?count=20")).items) {
+    const items = (await env.api(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=20`)).items;
+    if (new Set(items.map((m) => new Date(m.sentAt).toDateString())).size > 3) { target = c; shown = items; break; }
+  }
+  assert.ok(target, "a conversation of several days");
+  await page.click(`.conversation[data-id="${target.id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message");
+  // The days as the test's clock (the sandbox's anchor, Europe/London, en-GB) labels them.
+  const expected = [];
+  let last = null;
+  for (const m of [...shown].reverse().filter((m) => m.kind !== "system" || m.text)) {
+    const day = new Date(m.sentAt).toDateString();
+    if (day !== last) expected.push(shortDayLabel(m.sentAt, ANCHOR_MS, "en-GB"));
+    last = day;
+  }
+  const labels = await page.$$eval("#messages .day", (els) => els.map((e) => e.querySelector("span").textContent));
+  assert.deepEqual(labels, expected);
+  assert.ok(labels.every((l) => /^(Today|Yesterday|Mon|Tue|Wed|Thu|Fri|Sat|Sun|\d{1,2} [A-Z][a-z]{2}( \d{4})?)$/.test(l)), labels.join(" | "));
+  assert.ok(labels.length > 3, "several days");
+  assert.equal(await page.$$eval("#messages .message", (els) => els.length), shown.filter((m) => m.kind !== "system" || m.text).length);
+  assert.doesNotMatch(await page.textContent("#messages"), /LinkedIn system message/);
+  // Through the thread's own rendering: an empty system message is left out, one with text is
+  // shown; the newest message, with text and an attachment (its conversation says so), mentions it.
+  const rendered = await page.evaluate(async () => {
+    const { ThreadView } = await import("./thread.js");
+    const list = document.createElement("ol");
+    const view = new ThreadView({ list, scroll: document.createElement("div"), loadOlder: document.createElement("button"), title: document.createElement("h1"), link: document.createElement("a"), onError: () => {} });
+    view.participants = [{ name: "Elena Haddad" }];
+    view.conversation = { id: "c", latestMessage: { id: "m2", text: "The deck", hasAttachment: true } };
+    const sender = { name: "Elena Haddad" };
+    view.messages = [{ id: "m2", kind: "text", text: "The deck", sentAt: Date.now(), sender }, { id: "s2", kind: "system", text: "", sentAt: Date.now() - 1000 },
+      { id: "s1", kind: "system", text: "Alex joined", sentAt: Date.now() - 2000 }, { id: "m1", kind: "text", text: "Hi", sentAt: Date.now() - 3000, sender }];
+    view.render();
+    return [...list.querySelectorAll(".message")].map((e) => [e.dataset.id, e.querySelector(".text")?.textContent ?? e.textContent]);
+  });
+  assert.deepEqual(rendered, [["m1", "Hi"], ["s1", "Alex joined"], ["m2", "The deck📎 With an attachment: open the conversation on LinkedIn to see it."]]);
+  const row = await page.evaluate(async () => (await import("./inbox.js")).preview({ latestMessage: { text: "The deck", hasAttachment: true, fromSelf: false } }));
+  assert.equal(row, "📎 The deck", "the row's preview mentions it too");
   await page.close();
 });
