@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { shortDayLabel } from "../format.js";
-import { ALEX, ANCHOR_MS, startEnvironment, until } from "./harness.mjs";
+import { ALEX, ANCHOR_MS, assertAccessible, assertLooksLike, settleImages, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -157,4 +157,83 @@ test("a thread: a short day label only where the day changes; no empty system me
   const row = await page.evaluate(async () => (await import("./inbox.js")).preview({ latestMessage: { text: "The deck", hasAttachment: true, fromSelf: false } }));
   assert.equal(row, "📎 The deck", "the row's preview mentions it too");
   await page.close();
+});
+
+/**
+ * Browser zoom at `zoom` in a window of `width`×`height` device pixels: the CSS viewport shrinks
+ * by the zoom and each CSS pixel is drawn with zoom² device pixels. Chromium's DevTools device
+ * metrics do exactly that (a viewport in CSS px and a device scale factor), so media queries,
+ * `innerHeight` and layout see what a zoomed page sees; CSS `zoom` would not (it leaves the
+ * viewport and media queries at 100 %).
+ */
+const zoomTo = async (page, { width, height, zoom }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setDeviceMetricsOverride", { width: Math.round(width / zoom), height: Math.round(height / zoom), deviceScaleFactor: zoom, mobile: false });
+  return cdp;
+};
+
+/** What scrolls and what is in the window. */
+const layout = (page) => page.evaluate(() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect();
+  // (A textarea scrolls its own text, as it should.)
+  const scrolls = [...document.querySelectorAll(":not(textarea)")].filter((el) => {
+    const style = getComputedStyle(el);
+    return el.scrollHeight > el.clientHeight + 1 && /(auto|scroll)/.test(style.overflowY) && el.getClientRects().length;
+  }).map((el) => el.id || el.tagName);
+  // The page scrolls when a person can scroll it (the viewport's overflow, from body), or when a
+  // script or focus scrolling it would move the app.
+  const page = document.scrollingElement, viewport = getComputedStyle(document.body).overflowY;
+  const overflows = page.scrollHeight > innerHeight + 1 || page.scrollWidth > innerWidth + 1;
+  const before = box("app").top;
+  scrollTo(0, 10_000);
+  const moves = box("app").top !== before;
+  scrollTo(0, 0);
+  return { scrolls, pageScrolls: (overflows && viewport !== "hidden") || moves, innerWidth, innerHeight, dpr: devicePixelRatio, app: box("app").toJSON(), reply: box("reply").toJSON() };
+});
+
+test("200 % zoom: only the list or the thread scrolls, the reply box stays in the window, axe clean; as a tab, a full-height column", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const page = await env.openPopup([], { clock: ANCHOR_MS });
+  await page.waitForSelector("body[data-state=ready]");
+  // The popup's 400×600 at 200 % (Chromium caps a popup at 800×600 device px: 400×300 CSS px), and
+  // a 400×600 px window at 200 % (200×300 CSS px).
+  for (const window of [{ width: 800, height: 600, zoom: 2 }, { width: 400, height: 600, zoom: 2 }]) {
+    const cdp = await zoomTo(page, window);
+    const label = `${window.width}×${window.height} at ${window.zoom * 100} %`;
+    const inbox = await layout(page);
+    assert.equal(inbox.dpr, 2, label);
+    assert.deepEqual([inbox.innerWidth, inbox.innerHeight], [window.width / 2, window.height / 2], label);
+    assert.equal(inbox.pageScrolls, false, `${label}: the page itself does not scroll`);
+    assert.deepEqual(inbox.scrolls, ["inbox-scroll"], `${label}: only the list scrolls`);
+    assert.equal(inbox.app.height, inbox.innerHeight, label);
+    await assertAccessible(page, `inbox, ${label}`);
+    await page.click("#conversations .conversation");
+    await page.waitForSelector("#messages[aria-busy=false] .message");
+    const thread = await layout(page);
+    assert.equal(thread.pageScrolls, false, `${label}: the page itself does not scroll`);
+    assert.deepEqual(thread.scrolls, ["thread-scroll"], `${label}: only the thread scrolls`);
+    assert.ok(thread.reply.top >= 0 && thread.reply.bottom <= thread.innerHeight + 0.5, `${label}: the reply box is in the window ${JSON.stringify(thread.reply)}`);
+    await assertAccessible(page, `thread, ${label}`);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#inbox-view:not([hidden])");
+    await cdp.send("Emulation.clearDeviceMetricsOverride");
+    await cdp.detach();
+  }
+  await page.close();
+
+  // Opened as a tab: the app fills the page's height in a centred column, not a box in a corner.
+  const tab = await env.context.newPage();
+  await tab.setViewportSize({ width: 1280, height: 800 });
+  await tab.clock.setFixedTime(ANCHOR_MS);
+  await tab.goto(page.url());
+  await tab.waitForSelector("body[data-state=ready]");
+  const full = await layout(tab);
+  assert.equal(full.pageScrolls, false);
+  assert.deepEqual(full.scrolls, ["inbox-scroll"]);
+  assert.equal(full.app.height, 800);
+  assert.ok(full.app.width >= 600 && Math.abs(full.app.left + full.app.width / 2 - 640) < 1, JSON.stringify(full.app));
+  await settleImages(tab);
+  await assertLooksLike(tab, "inbox-tab");
+  await assertAccessible(tab, "as a tab");
+  await tab.close();
 });
