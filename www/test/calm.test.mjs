@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { shortDayLabel } from "../format.js";
-import { ALEX, ANCHOR_MS, assertAccessible, assertLooksLike, settleImages, startEnvironment, until } from "./harness.mjs";
+import { ALEX, ANCHOR_MS, TITOUAN, assertAccessible, assertLooksLike, settleImages, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -236,4 +236,73 @@ test("200 % zoom: only the list or the thread scrolls, the reply box stays in th
   await assertLooksLike(tab, "inbox-tab");
   await assertAccessible(tab, "as a tab");
   await tab.close();
+});
+
+/** The inbox's whole-window screen: which one, its heading, its actions, and what else shows. */
+const screen = (page) => page.evaluate(() => {
+  const inbox = document.getElementById("inbox-view");
+  const shown = (el) => !!el && el.getClientRects().length > 0;
+  const actions = [...inbox.querySelectorAll("a, button, input, select, [role=tab]")].filter(shown)
+    .filter((el) => !el.closest(".bar") || el.getAttribute("role") === "tab")
+    .map((el) => el.getAttribute("aria-label") || el.textContent.trim());
+  return { screen: inbox.dataset.screen ?? null, heading: inbox.querySelector("#notice h2")?.textContent ?? null, actions, search: shown(document.getElementById("search")) };
+});
+
+test("first run, an error with nothing loaded and an empty view are screens of their own with one action", async () => {
+  await env.setStorage({ "inbox-cache-v1": null });
+  const first = await env.openPopup();
+  await first.waitForSelector("#notice[data-kind=setup]");
+  assert.deepEqual(await screen(first), { screen: "setup", heading: "Connect your proxy", actions: ["Open the options to set up"], search: false });
+  await assertLooksLike(first, "first-run");
+  await assertAccessible(first, "first run screen");
+  await first.close();
+
+  await env.setStorage({ proxyUrl: "http://127.0.0.1:9", token: ALEX, "inbox-cache-v1": null });
+  const offline = await env.openPopup();
+  await offline.waitForSelector("#notice[data-kind=offline]");
+  assert.deepEqual(await screen(offline), { screen: "error", heading: "The proxy cannot be reached", actions: ["Open the options"], search: false });
+  await assertLooksLike(offline, "offline");
+  await assertAccessible(offline, "error screen");
+  await offline.close();
+
+  // A rate limit: nothing the options can fix, so the one action is "Try again", which asks again.
+  await env.sandbox.fault({ mode: "status", status: 429, retryAfter: 120, count: 1000 });
+  await env.setStorage({ proxyUrl: env.worker.base, token: TITOUAN, "inbox-cache-v1": null });
+  const limited = await env.openPopup();
+  try {
+    await limited.waitForSelector("#notice[data-kind=limited]", { timeout: 15000 });
+    assert.deepEqual(await screen(limited), { screen: "error", heading: "A limit is reached", actions: ["Try again"], search: false });
+  } finally {
+    await env.sandbox.control("DELETE", "faults");
+  }
+  const asked = [];
+  limited.on("request", (request) => { if (/\/v1\/conversations\?/.test(request.url())) asked.push(request.url()); });
+  await limited.click("#notice button");
+  await until(() => asked.length === 1, "Try again asks the proxy again");
+  await limited.close();
+
+  // An empty answer (the proxy's own, emptied on its way): All says so with Refresh; Unread with Show all.
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  await env.context.route(/\/v1\/conversations\?/, async (route) => {
+    try {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, items: [], nextCursor: null, total: 0 } });
+    } catch { /* the page closed while its request was on its way */ }
+  });
+  try {
+    const empty = await env.openPopup();
+    await empty.waitForSelector("#inbox-view[data-screen=empty]");
+    assert.deepEqual(await screen(empty), { screen: "empty", heading: null, actions: ["All", "Unread", "Refresh"], search: false });
+    assert.equal(await empty.textContent("#end-of-list"), "No conversations yet.");
+    await assertAccessible(empty, "empty inbox");
+    await empty.click("#tab-unread");
+    await until(async () => (await empty.textContent("#end-of-list")) === "No unread conversations." && (await screen(empty)).actions.includes("Show all"), "empty Unread view");
+    assert.deepEqual((await screen(empty)).actions, ["All", "Unread", "Show all"]);
+    await empty.click("#empty-action");
+    await until(async () => (await empty.getAttribute("#tab-all", "aria-selected")) === "true", "back to All");
+    await empty.close();
+  } finally {
+    await env.context.unroute(/\/v1\/conversations\?/);
+  }
 });

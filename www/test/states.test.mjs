@@ -9,9 +9,10 @@ let env;
 before(async () => { env = await startEnvironment(); });
 after(async () => { await env?.stop(); });
 
+// The notice's text (without the heading it has as a whole-window screen), kind and link.
 async function notice(page, selector = "#notice") {
   await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 15000 });
-  return page.$eval(selector, (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
+  return page.$eval(selector, (el) => ({ kind: el.dataset.kind, text: [...el.childNodes].filter((n) => n.nodeName !== "H2").map((n) => n.textContent).join(""), link: el.querySelector("a")?.getAttribute("href") ?? null }));
 }
 
 test("first run: a welcome that links to the options, no request, accessible", async () => {
