@@ -2,8 +2,16 @@
 // the per-account marker on each row of the "All accounts" view, and the options' list.
 // Fetched by the package's client (`listAccounts`, api.js); it costs no LinkedIn call.
 
-// Marker colours, one per account in the proxy's order: each holds 4.5:1 with white text.
-export const ACCOUNT_COLOURS = ["#5c4bb5", "#b23c17", "#00796b", "#ad1457", "#7a5c00", "#1f6f8b", "#2e7d32", "#8f3f97", "#3f51b5", "#6d4c41"];
+// Marker colours, picked by a hash of the account's id (the same colour whatever the list of
+// accounts): dark hues apart from the avatars' (format.js), each holding 4.5:1 with white text.
+export const ACCOUNT_COLOURS = ["#212121", "#455a64", "#c40000", "#0d47a1", "#3d5a00", "#4a148c", "#6a0036", "#004d40"];
+
+/** The colour of the account `id`: FNV-1a of the id into ACCOUNT_COLOURS. */
+export function accountColour(id) {
+  let hash = 2166136261;
+  for (const char of `account:${id ?? ""}`) hash = Math.imul(hash ^ char.codePointAt(0), 16777619) >>> 0;
+  return ACCOUNT_COLOURS[hash % ACCOUNT_COLOURS.length];
+}
 
 /**
  * The client's accounts, or null when the proxy has no accounts route (an older proxy: one
@@ -37,12 +45,12 @@ export const accountOption = (conversation) => (conversation?.account ? { accoun
 /** Whether there is anything to switch between. */
 export const severalAccounts = (accounts) => Array.isArray(accounts) && accounts.length > 1;
 
-/** The marker's look of the account `id` among `accounts`: its colour and initial. */
+/** The marker's look of the account `id` among `accounts`: its colour (from its id) and initial. */
 export function accountLook(accounts, id) {
-  const index = (accounts ?? []).findIndex((a) => a.id === id);
-  if (index < 0) return null;
-  const { label } = accounts[index];
-  return { id, label, colour: ACCOUNT_COLOURS[index % ACCOUNT_COLOURS.length], initial: ([...label.trim()][0] ?? "?").toUpperCase() };
+  const account = (accounts ?? []).find((a) => a.id === id);
+  if (!account) return null;
+  const { label } = account;
+  return { id, label, colour: accountColour(id), initial: ([...label.trim()][0] ?? "?").toUpperCase() };
 }
 
 /** A small round marker (the account label's initial on its colour); hidden from screen readers. */

@@ -1,7 +1,7 @@
 // The open conversation: its thread, reply box and read state, the client its calls use,
 // and the way there from the list and back.
 import { accountOption } from "./accounts.js";
-import { ensureActiveRow, isUnread } from "./inbox.js";
+import { avatar, ensureActiveRow, isUnread } from "./inbox.js";
 import { notify } from "./notice.js";
 import { $, api, pokeBackground, state } from "./popup-state.js";
 import { ReadState } from "./read-state.js";
@@ -55,6 +55,12 @@ export function openConversation(conversation) {
   $("thread-view").hidden = false;
   $("thread-notice").hidden = true;
   $("thread-title").focus();
+  // The header: the person's avatar and headline beside the name (thread.js writes the name).
+  const people = conversation.participants ?? [];
+  $("thread-avatar").replaceChildren(avatar(people));
+  const headline = document.createElement("bdi");
+  headline.textContent = people.length === 1 ? people[0]?.headline ?? "" : "";
+  $("thread-headline").replaceChildren(...(headline.textContent ? [headline] : []));
   reply.reset(conversation);
   const wasUnread = isUnread(conversation);
   if (wasUnread) reads.markRead(conversation);

@@ -46,6 +46,20 @@ export function dayLabel(ms, now = Date.now(), locale = userLocale()) {
   return format(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(ms));
 }
 
+/**
+ * A thread's day separator: "Today", "Yesterday", the weekday within the week ("Mon"), else
+ * the day and month ("12 Feb"), with the year when not this year ("12 Feb 2025").
+ */
+export function shortDayLabel(ms, now = Date.now(), locale = userLocale()) {
+  const days = calendarDaysBetween(ms, now);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  const then = new Date(ms);
+  if (days > 1 && days < 7) return format(locale, { weekday: "short" }).format(then);
+  const sameYear = then.getFullYear() === new Date(now).getFullYear();
+  return format(locale, sameYear ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" }).format(then);
+}
+
 /** The time of day in the locale's clock (12 h in en-US, 24 h in en-GB). */
 export function timeOfDay(ms, locale = userLocale()) {
   return format(locale, { timeStyle: "short" }).format(new Date(ms));

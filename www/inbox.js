@@ -75,7 +75,8 @@ function text(tag, className, value, query = "") {
 export function preview(conversation) {
   const latest = conversation.latestMessage;
   if (!latest) return "";
-  const body = latest.text || (latest.hasAttachment ? "Sent an attachment" : "—");
+  // Text with an attachment mentions it (📎 before the text); an attachment alone is said.
+  const body = latest.text ? `${latest.hasAttachment ? "📎 " : ""}${latest.text}` : latest.hasAttachment ? "Sent an attachment" : "—";
   return latest.fromSelf ? `You: ${body}` : body;
 }
 
@@ -97,7 +98,6 @@ export function matches(conversation, query) {
  */
 export function conversationRow(conversation, onOpen, { now = Date.now(), query = "", account = null } = {}) {
   const participants = conversation.participants ?? [];
-  const first = participants[0];
   const names = participantNames(conversation);
   const unread = isUnread(conversation);
   const item = document.createElement("li");
@@ -107,8 +107,9 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   if (conversation.account) button.dataset.account = conversation.account;
   button.tabIndex = -1;
   const at = conversation.lastActivityAt ?? conversation.latestMessage?.sentAt;
-  // The accessible name is the row's own text: name, time (short on screen, in full for
-  // screen readers), unread state, headline, preview.
+  // Two lines: name and time, then the preview (the headline is in the thread's header). The
+  // accessible name is the row's own text: name, time (short on screen, in full for screen
+  // readers), unread state, preview.
   const time = document.createElement("time");
   time.className = "time";
   if (at) {
@@ -131,10 +132,8 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
     badge.append(hiddenFrom("sr", String(count || "•")));
     bottom.append(badge);
   }
-  const headline = first?.headline ?? "";
   const state = unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}, ` : ", unread, ") : ", ";
-  lines.append(top, ...(account ? [hiddenFrom("screen", `, account ${account.label}`)] : []), hiddenFrom("screen", state),
-    text("span", "headline", headline, query), hiddenFrom("screen", headline ? ", " : ""), bottom);
+  lines.append(top, ...(account ? [hiddenFrom("screen", `, account ${account.label}`)] : []), hiddenFrom("screen", state), bottom);
   if (account) {
     const slot = document.createElement("span");
     slot.className = "avatar-slot";

@@ -88,8 +88,21 @@ export function showPaging() {
   // After a failure the notice speaks: an empty list is not an empty inbox.
   $("end-of-list").hidden = more || (!state.walker && shown > 0) || (state.failed && shown === 0);
   $("end-of-list").textContent = shown === 0 ? emptyText() : "That's everything.";
+  showEmptyScreen(!more && !!state.walker && shown === 0 && !state.failed && !state.typed);
   // The observer only reports changes: a sentinel still in view after this page asks for the next.
   if (more && !state.loading && !state.failed && sentinelNear()) setTimeout(loadMore, 0);
+}
+
+/**
+ * An empty inbox or Unread view is a screen of its own (popup.css): its text and one action,
+ * "Refresh" (All) or "Show all" (Unread), and no search over nothing.
+ */
+function showEmptyScreen(empty) {
+  const inbox = $("inbox-view");
+  if (empty) inbox.dataset.screen = "empty";
+  else if (inbox.dataset.screen === "empty") delete inbox.dataset.screen;
+  $("empty-action").hidden = !empty;
+  $("empty-action").textContent = state.filter === "unread" ? "Show all" : "Refresh";
 }
 
 /** Whether the end of the list is within the observer's 200 px of the visible area. */
@@ -211,6 +224,8 @@ export function selectTab(filter) {
   }
   abortList();
   $("conversations").replaceChildren();
+  // The Unread view's rows are all unread: it shows them without emphasis (popup.css).
+  $("conversations").dataset.view = filter;
   resetWalker();
   refresh();
 }

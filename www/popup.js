@@ -61,6 +61,7 @@ function wire() {
   });
   $("load-more").addEventListener("click", loadMore);
   $("refresh").addEventListener("click", () => { abortList(); refresh(); });
+  $("empty-action").addEventListener("click", () => (state.filter === "unread" ? selectTab("all") : $("refresh").click()));
   $("back").addEventListener("click", backToInbox);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

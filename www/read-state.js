@@ -7,6 +7,9 @@ import { loadReadHere, markOf, readKey, saveReadHere } from "./read-here.js";
 import { markReadInCache, saveCachedInbox } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
+// The icons of "Mark unread" (a closed envelope) and "Mark read" (an open one).
+const ENVELOPE = "M20 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 4-8 5-8-5V6l8 5 8-5v2z";
+const OPEN_ENVELOPE = "M21.99 8c0-.72-.37-1.35-.94-1.7L12 1 2.95 6.3C2.38 6.65 2 7.28 2 8v10c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2l-.01-10zM12 13 3.74 7.84 12 3l8.26 4.84L12 13z";
 
 export class ReadState {
   /** `row(conversation)`: a fresh row; `clientFor`, `notify`, `poke` (the service worker), `thread`; `state`: the popup's; `onMarks()`: after the marks change. */
@@ -18,7 +21,11 @@ export class ReadState {
   /** "Mark unread" / "Mark read": the conversation's read state on LinkedIn. */
   showButton(conversation) {
     const button = $("thread-mark");
-    button.textContent = isUnread(conversation) ? "Mark read" : "Mark unread";
+    const unread = isUnread(conversation);
+    const label = unread ? "Mark read" : "Mark unread";
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    button.querySelector("path").setAttribute("d", unread ? OPEN_ENVELOPE : ENVELOPE);
     button.hidden = false;
     button.disabled = false;
   }

@@ -2,7 +2,7 @@
 // consecutive messages of one sender grouped; "Load older" keeps the reading position. The
 // last seen page is cached, so a thread opened before reads offline.
 import { accountOption } from "./accounts.js";
-import { dayLabel, fullDate, timeOfDay } from "./format.js";
+import { dayLabel, fullDate, shortDayLabel, timeOfDay } from "./format.js";
 import { loadCachedThread, saveCachedThread } from "./settings.js";
 
 const GROUP_GAP = 5 * 60_000;
@@ -39,7 +39,10 @@ export class ThreadView {
       ...(id ? { conversationId: id } : { profileUrl: this.participants[0]?.profileUrl }),
       ...accountOption(conversation),
     };
-    this.title.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
+    // The name isolated in <bdi>: its own direction, while the heading starts by the back arrow.
+    const name = document.createElement("bdi");
+    name.textContent = this.participants.map((p) => p?.name).filter(Boolean).join(", ") || "Conversation";
+    this.title.replaceChildren(name);
     if (conversation.url?.startsWith("https://www.linkedin.com/")) {
       this.link.href = conversation.url;
       this.link.hidden = false;
@@ -154,12 +157,25 @@ export class ThreadView {
   render(now = Date.now()) {
     const items = [];
     let lastDay = null, previous = null;
-    for (const message of [...this.messages].reverse()) {
+    // A system message without text says nothing the reader can use: it is left out.
+    for (const message of [...this.messages].reverse().filter((m) => m.kind !== "system" || m.text)) {
       const day = new Date(message.sentAt).toDateString();
       if (day !== lastDay) {
         const header = document.createElement("li");
         header.className = "day";
-        header.textContent = dayLabel(message.sentAt, now);
+        // Short on screen ("Mon", "12 Feb"); the whole day for screen readers.
+        const short = shortDayLabel(message.sentAt, now), full = dayLabel(message.sentAt, now);
+        const shown = document.createElement("span");
+        shown.textContent = short;
+        if (short !== full) {
+          shown.setAttribute("aria-hidden", "true");
+          const spoken = document.createElement("span");
+          spoken.className = "visually-hidden";
+          spoken.textContent = full;
+          header.append(shown, spoken);
+        } else {
+          header.append(shown);
+        }
         items.push(header);
         lastDay = day;
         previous = null;
@@ -168,7 +184,11 @@ export class ThreadView {
       const continued = previous && previous.kind !== "system" && message.kind !== "system"
         && previous.own === own && (previous.sender?.name ?? "") === (message.sender?.name ?? "")
         && message.sentAt - previous.sentAt < GROUP_GAP;
-      items.push(messageItem(message, { own, continued }));
+      // Thread pages do not say which message has an attachment; the conversation's newest
+      // message does (`latestMessage.hasAttachment`).
+      const latest = this.conversation?.latestMessage;
+      const attached = message.hasAttachment || (latest?.hasAttachment && latest.id === message.id);
+      items.push(messageItem(attached ? { ...message, hasAttachment: true } : message, { own, continued }));
       previous = { ...message, own };
     }
     this.list.replaceChildren(...items);
@@ -185,7 +205,7 @@ export function messageItem(message, { own = false, continued = false } = {}) {
   if (message.kind === "system") {
     item.className = "message system";
     item.dir = "auto";
-    item.textContent = message.text || "LinkedIn system message";
+    item.textContent = message.text;
     return item;
   }
   item.className = `message${own ? " own" : ""}${continued ? " continued" : ""}`;
@@ -206,6 +226,13 @@ export function messageItem(message, { own = false, continued = false } = {}) {
   body.dir = "auto";
   if (message.text) {
     body.textContent = message.text;
+    // The proxy does not serve an attachment's content: the message says it has one.
+    if (message.hasAttachment) {
+      const note = document.createElement("span");
+      note.className = "attachment-note";
+      note.textContent = "📎 With an attachment: open the conversation on LinkedIn to see it.";
+      body.append(note);
+    }
   } else {
     // A message without text carries an attachment: the proxy does not serve its content.
     body.classList.add("attachment");

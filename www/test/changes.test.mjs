@@ -64,6 +64,12 @@ test("accounts: switcher texts, looks, budgets", () => {
   assert.equal(t.initial, "T");
   assert.notEqual(a.colour, t.colour);
   assert.equal(accountLook(accounts, "nobody"), null);
+  // An account keeps its colour when the list changes (another added, one removed, reordered).
+  const team = [{ id: "alex", label: "Alex Morgan" }, { id: "titouan", label: "Titouan Prioux" }, { id: "priya", label: "Priya Iyer" }];
+  for (const changed of [team.slice(1), [team[2], team[0]], [...team, { id: "sam", label: "Sam" }].reverse()]) {
+    for (const { id } of changed.filter((a) => a.id !== "sam")) assert.equal(accountLook(changed, id).colour, accountLook(team, id).colour, id);
+  }
+  assert.equal(new Set(team.map((a) => accountLook(team, a.id).colour)).size, 3, "the demo's three accounts differ");
   assert.equal(budgetText({ connectsafelyCalls: 140, linkupCredits: null, sends: 1 }), "Left today: 140 ConnectSafely calls, 1 send");
   assert.equal(budgetText({ connectsafelyCalls: null }), "");
 });

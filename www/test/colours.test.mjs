@@ -46,7 +46,15 @@ test("avatar colours carry white initials at 4.5:1", () => {
   for (const colour of colours) assert.ok(contrast(colour, "#ffffff") >= 4.5, `${colour}: ${contrast(colour, "#ffffff").toFixed(2)}`);
 });
 
-test("account marker colours carry a white initial at 4.5:1, and differ from one another", () => {
+const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const distance = (a, b) => Math.hypot(...rgb(a).map((x, i) => x - rgb(b)[i]));
+
+test("account marker colours carry a white initial at 4.5:1, differ from one another and from every avatar colour", () => {
   assert.equal(new Set(ACCOUNT_COLOURS).size, ACCOUNT_COLOURS.length);
+  const avatars = [...new Set(Array.from({ length: 500 }, (_, i) => avatarColour(`person ${i}`)))];
+  for (const colour of ACCOUNT_COLOURS) {
+    const nearest = Math.min(...avatars.map((a) => distance(colour, a)));
+    assert.ok(nearest >= 45, `${colour} is ${nearest.toFixed(0)} from an avatar colour`);
+  }
   for (const colour of ACCOUNT_COLOURS) assert.ok(contrast(colour, "#ffffff") >= 4.5, `${colour}: ${contrast(colour, "#ffffff").toFixed(2)}`);
 });

@@ -2,7 +2,7 @@
 // error explanation that works without the wasm. Plain node: TZ is set per test run below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calendarDaysBetween, dayLabel, fullDate, relativeTime, timeOfDay, updatedAgo, avatarColour, initials } from "../format.js";
+import { calendarDaysBetween, dayLabel, shortDayLabel, fullDate, relativeTime, timeOfDay, updatedAgo, avatarColour, initials } from "../format.js";
 import { explain, CORE_MISSING, SETUP_NEEDED } from "../explain.js";
 
 // The popup runs in the user's zone; these tests pin one with DST (Europe/London) at import.
@@ -80,4 +80,11 @@ test("error explanation without the wasm: every state the popup shows", () => {
   assert.deepEqual(explain({ code: "INVALID_INPUT", field: "count", message: "count must be 1..100" }), { kind: "other", text: "count must be 1..100" });
   assert.equal(explain({ code: "PROXY_MISCONFIGURED" }).kind, "other");
   for (const odd of [undefined, null, "boom", new Error("x"), { code: 42 }]) assert.equal(explain(odd).kind, "other");
+});
+
+test("day separators: Today, Yesterday, the weekday within the week, day and month, the year when not this one", () => {
+  const now = at("2026-02-24T16:25:00Z"); // a Tuesday
+  const labels = ["2026-02-24T08:00:00Z", "2026-02-23T23:30:00Z", "2026-02-22T12:00:00Z", "2026-02-18T12:00:00Z", "2026-02-17T12:00:00Z", "2026-02-12T12:00:00Z", "2025-12-30T12:00:00Z"]
+    .map((iso) => shortDayLabel(at(iso), now, "en-GB"));
+  assert.deepEqual(labels, ["Today", "Yesterday", "Sun", "Wed", "17 Feb", "12 Feb", "30 Dec 2025"]);
 });

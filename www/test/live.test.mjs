@@ -56,6 +56,16 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   const labels = await page.$$eval("#conversations .conversation", (rows) => rows.map((r) => r.querySelector(".account-marker").title));
   assert.deepEqual(labels, all.items.map((c) => TEAM_ACCOUNTS.find((a) => a.id === c.account).label));
   assert.equal(await page.isVisible("#account"), true, "the switcher shows for several accounts");
+  // The marker sits past the avatar's lower corner: under a fifth of it covers the avatar's circle.
+  const covered = await page.$$eval("#conversations .avatar-slot", (slots) => slots.map((slot) => {
+    const a = slot.querySelector(".avatar").getBoundingClientRect(), m = slot.querySelector(".account-marker").getBoundingClientRect();
+    let inside = 0, all = 0;
+    for (let x = m.left + 0.5; x < m.right; x++) for (let y = m.top + 0.5; y < m.bottom; y++, all++) {
+      if (Math.hypot(x - (a.left + a.width / 2), y - (a.top + a.height / 2)) < a.width / 2) inside++;
+    }
+    return inside / all;
+  }));
+  assert.ok(covered.length && covered.every((share) => share < 0.2), `marker over the avatar: ${covered.map((c) => c.toFixed(2))}`);
 
   // Each account's store now holds its first page: the switcher's counts follow the API's.
   const accounts = async () => (await team("/v1/accounts")).accounts;

@@ -144,12 +144,12 @@ test("a send with no clear answer says it may have been sent, survives closing t
 
 test("Mark unread / Mark read change LinkedIn's read state; opening marks read there only when the option is on", async () => {
   const { page, id } = await openThread(ALEX, { selector: ":not(.unread)" });
-  assert.equal(await page.textContent("#thread-mark"), "Mark unread");
+  assert.equal(await page.getAttribute("#thread-mark", "aria-label"), "Mark unread");
   await page.click("#thread-mark");
-  await until(async () => (await page.textContent("#thread-mark")) === "Mark read", "marked unread");
+  await until(async () => (await page.getAttribute("#thread-mark", "aria-label")) === "Mark read", "marked unread");
   assert.ok((await env.api("/v1/conversations?unread=true&count=100")).items.some((c) => c.id === id), "unread on LinkedIn");
   await page.click("#thread-mark");
-  await until(async () => (await page.textContent("#thread-mark")) === "Mark unread", "marked read");
+  await until(async () => (await page.getAttribute("#thread-mark", "aria-label")) === "Mark unread", "marked read");
   assert.ok(!(await env.api("/v1/conversations?unread=true&count=100")).items.some((c) => c.id === id), "read on LinkedIn");
   await page.close();
 

@@ -9,9 +9,10 @@ let env;
 before(async () => { env = await startEnvironment(); });
 after(async () => { await env?.stop(); });
 
+// The notice's text (without the heading it has as a whole-window screen), kind and link.
 async function notice(page, selector = "#notice") {
   await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 15000 });
-  return page.$eval(selector, (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
+  return page.$eval(selector, (el) => ({ kind: el.dataset.kind, text: [...el.childNodes].filter((n) => n.nodeName !== "H2").map((n) => n.textContent).join(""), link: el.querySelector("a")?.getAttribute("href") ?? null }));
 }
 
 test("first run: a welcome that links to the options, no request, accessible", async () => {
@@ -137,6 +138,7 @@ test("looks: inbox, unread view, a thread with own messages and the options matc
   assert.ok(target, "a conversation whose last messages include own ones");
   await page.click(`.conversation[data-id="${target.id}"]`);
   await page.waitForSelector("#messages[aria-busy=false] .message.own");
+  await settleImages(page);
   await assertLooksLike(page, "thread");
   await assertAccessible(page, "thread");
   await page.close();

@@ -12,7 +12,7 @@ after(async () => { await env?.stop(); });
 
 async function notice(page, timeout = 15000) {
   await page.waitForSelector("#notice:not([hidden])", { timeout });
-  return page.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
+  return page.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: [...el.childNodes].filter((n) => n.nodeName !== "H2").map((n) => n.textContent).join(""), link: el.querySelector("a")?.getAttribute("href") ?? null }));
 }
 
 async function testConnection(proxyUrl) {
