@@ -63,6 +63,13 @@ fn credentials(args: Vec<String>) -> Result<Credentials, String> {
             _ => return Err(format!("unknown option {flag}")),
         }
     }
+    for url in [&connectsafely_url, &linkup_url] {
+        if !is_private_enough(url) {
+            return Err(format!(
+                "{url}: keys go only over https:// (plain http:// only to this computer)"
+            ));
+        }
+    }
     let connectsafely_key = env("CONNECTSAFELY_API_KEY").map(ApiKey::new);
     let linkup_key = env("LINKUP_API_KEY").map(ApiKey::new);
     let connectsafely = match (connectsafely_key, connectsafely_account) {
@@ -90,4 +97,15 @@ fn credentials(args: Vec<String>) -> Result<Credentials, String> {
         connectsafely_url,
         linkup_url,
     })
+}
+
+/// An `https://` URL, or `http://` to this computer (a local sandbox): anything else would
+/// send the keys in clear.
+fn is_private_enough(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return url.starts_with("https://");
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(host, _)| host);
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }

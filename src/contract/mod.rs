@@ -287,15 +287,35 @@ fn display(path: &str) -> String {
     }
 }
 
+/// Findings reported for one answer at most: a hostile or broken answer with thousands of
+/// unknown keys costs a bounded amount of work and storage.
+pub const MAX_FINDINGS: usize = 50;
+
+/// `key` as a path segment: a key that does not look like a field name (an id, a name, text:
+/// data used as a key) is shown as `<key>`, so no value reaches a report through a key.
+fn segment(key: &str) -> &str {
+    let mut bytes = key.bytes();
+    let field_like = key.len() <= 40
+        && bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if field_like {
+        key
+    } else {
+        "<key>"
+    }
+}
+
 fn child(parent: &str, key: &str) -> String {
     match parent {
-        "" => key.into(),
-        parent => format!("{parent}.{key}"),
+        "" => segment(key).into(),
+        parent => format!("{parent}.{}", segment(key)),
     }
 }
 
 fn add(findings: &mut Vec<Finding>, finding: Finding) {
-    if !findings.iter().any(|f| f.path == finding.path) {
+    if findings.len() < MAX_FINDINGS && !findings.iter().any(|f| f.path == finding.path) {
         findings.push(finding);
     }
 }

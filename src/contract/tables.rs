@@ -69,13 +69,14 @@ const MESSAGES: &str = "the messages of a thread";
 const MESSAGE_IDS: &str = "message ids (each message once)";
 const OWNER: &str = "which messages are the account's own";
 const PROFILE: &str = "sending to the other member's profile";
+const CREDITS: &str = "the LinkupAPI credits counted";
 
 /// A conversation of ConnectSafely's seed page (`connectsafely_recent_messages_200.json`) and
 /// of its successor list, whose example (`connectsafely_conversations_200.json`) is a
 /// placeholder schema listing the seed's conversations: the seed's keys are accepted there.
 const CS_CONVERSATION_ITEMS: &[Rule] = &[
     read("conversations", &[Array], LIST),
-    opt("conversations[].conversationId", &[Text]),
+    read_if("conversations[].conversationId", &[Text], IDS),
     read("conversations[].conversationUrn", &[Urn], IDS),
     opt("conversations[].backendConversationUrn", &[Urn]),
     opt("conversations[].conversationUrl", &[Url]),
@@ -139,7 +140,8 @@ const CS_CONVERSATIONS: &[Rule] = &[
     doc("accounts", &[Array]),
     doc("accounts[].id", &[Text]),
     doc("accounts[].name", &[Text]),
-    read("nextCursor", &[Text, Null], PAGING),
+    // The docs show only pages with more after them: the last page may leave it out.
+    read_if("nextCursor", &[Text, Null], PAGING),
     read("hasMore", &[Bool], PAGING),
     doc("fromCache", &[Bool]),
 ];
@@ -152,10 +154,10 @@ const CS_THREAD_MESSAGES: &[Rule] = &[
     read("messages[].messageUrn", &[Text], MESSAGE_IDS),
     read("messages[].text", &[Text, Null], MESSAGES),
     read("messages[].sentAt", &[Time], MESSAGES),
-    doc("messages[].senderProfileId", &[Text, Null]),
+    read("messages[].senderProfileId", &[Text, Null], OWNER),
     read("messages[].senderName", &[Text, Null], MESSAGES),
     doc("messages[].senderPhoto", &[Text, Null]),
-    read("messages[].isSentByOwner", &[Bool], OWNER),
+    doc("messages[].isSentByOwner", &[Bool]),
     doc("messages[].hasAttachment", &[Bool]),
     undescribed("messages[].attachments", &[Array]),
     doc("participants", &[Array]),
@@ -226,7 +228,7 @@ const LK_V2_LIST_INBOX: &[Rule] = &[
     doc("metadata", &[Object]),
     doc("metadata.action", &[Text]),
     doc("metadata.account_id", &[Text]),
-    doc("metadata.credits_consumed", &[Integer]),
+    read("metadata.credits_consumed", &[Integer], CREDITS),
     doc("metadata.timestamp", &[Time]),
 ];
 
@@ -257,7 +259,7 @@ const LK_V1_CONVERSATION: &[Rule] = &[
     read("data.pagination", &[Object], PAGING),
     doc("data.pagination.count", &[Integer]),
     read("data.pagination.has_next_page", &[Bool], PAGING),
-    read("data.pagination.next_cursor", &[Text, Null], PAGING),
+    read_if("data.pagination.next_cursor", &[Text, Null], PAGING),
 ];
 
 /// `linkup_v2_get_conversation_200.json` (no `conversation_id`, no `has_next_page`).
@@ -282,11 +284,11 @@ const LK_V2_GET_CONVERSATION: &[Rule] = &[
     doc("data.messages[].sender_info.profile_url", &[Url]),
     doc("data.messages[].message_type", &[Text]),
     read("data.messages[].entity_urn", &[Urn], MESSAGE_IDS),
-    read("data.next_cursor", &[Text, Null], PAGING),
+    read_if("data.next_cursor", &[Text, Null], PAGING),
     doc("metadata", &[Object]),
     doc("metadata.action", &[Text]),
     doc("metadata.account_id", &[Text]),
-    doc("metadata.credits_consumed", &[Integer]),
+    read("metadata.credits_consumed", &[Integer], CREDITS),
     doc("metadata.timestamp", &[Time]),
 ];
 

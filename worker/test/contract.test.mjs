@@ -11,8 +11,9 @@ const CLIENTS = [
   { name: "cs", token: "c-cs", account: TITOUAN, loginToken: null },
   { name: "lk-v1", token: "c-lk1", account: null, loginToken: "demo-login-token-priya" },
   { name: "lk-v2", token: "c-lk2", account: null, loginToken: null, linkupAccountId: `lk_acc_${TITOUAN}` },
+  { name: "lk-v1-drift", token: "c-lk1d", account: null, loginToken: "demo-login-token-alex" },
 ];
-const SECRETS = ["demo-connectsafely-key", "demo-linkup-key", "demo-login-token-priya", "c-cs", "c-lk1", "c-lk2"];
+const SECRETS = ["demo-connectsafely-key", "demo-linkup-key", "demo-login-token-priya", "demo-login-token-alex", "c-cs", "c-lk1", "c-lk2", "c-lk1d"];
 
 let sandbox, worker;
 before(async () => {
@@ -108,14 +109,21 @@ test("the operator's doctor: documented answers are all clear, metered like any 
     } else {
       assert.equal(after.linkup.creditsToday - before.linkup.creditsToday, 2, "one credit per page of five");
     }
+    // One run per account per 10 minutes: the next is refused before any upstream call.
+    const again = await call("/v1/doctor", token, { method: "POST" });
+    assert.equal(again.status, 429, again.text);
+    assert.equal(again.body.error.code, "RATE_LIMITED");
+    const wait = Number(again.headers.get("retry-after"));
+    assert.ok(wait > 500 && wait <= 600, `Retry-After ${wait}`);
+    assert.deepEqual((await call("/v1/usage", token)).body.connectsafely, after.connectsafely);
   }
 });
 
 test("the operator's doctor names a drift of the sandbox, and an unknown account is 404", async () => {
-  const words = await inboxWords("c-lk1");
+  const words = await inboxWords("c-lk1d");
   try {
     await drift(["unread-boolean"]);
-    const report = await call("/v1/doctor", "c-lk1", { method: "POST" });
+    const report = await call("/v1/doctor", "c-lk1d", { method: "POST" });
     assert.equal(report.status, 200, report.text);
     assert.equal(report.body.allClear, false);
     assert.ok(report.body.breaking >= 1, report.text);
@@ -126,7 +134,7 @@ test("the operator's doctor names a drift of the sandbox, and an unknown account
   } finally {
     await drift([]);
   }
-  const foreign = await call("/v1/doctor?account=nobody", "c-lk1", { method: "POST" });
+  const foreign = await call("/v1/doctor?account=nobody", "c-lk1d", { method: "POST" });
   assert.equal(foreign.status, 404);
   const unauthenticated = await checkedCall(worker.base, "/v1/doctor", { method: "POST" });
   assert.equal(unauthenticated.status, 401);

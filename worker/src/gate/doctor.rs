@@ -2,20 +2,25 @@
 //! checks (`linkedin_inbox::contract::Checkup`, the CLI doctor's) run with the account's stored
 //! credentials, one per provider it uses (`rules/doctor.rs`). Every request they send is
 //! admitted and settled by the account's ledger like any read (today's budget or credit cap,
-//! a provider's pause; a 429 pauses it). The answer is the redacted report as JSON: endpoints,
-//! statuses, JSON paths, forms and error codes, never a value.
+//! a provider's pause; a 429 pauses it). It runs at most once per `DOCTOR_INTERVAL_SECS` per
+//! account, and not once a provider's day is down to the third kept for the account's own
+//! requests (429 either way, with Retry-After). The answer is the redacted report as JSON:
+//! endpoints, statuses, JSON paths, forms and error codes, never a value.
 
 use linkedin_inbox::contract::{Checkup, Next, Report, Section};
+use linkedin_inbox::Error;
 use worker::Response;
 
 use super::clock::arrival_ms;
 use super::ledger::Ledger;
 use super::{misconfigured, upstream, AccountGate};
 use crate::respond;
-use crate::rules::admission::Limits;
-use crate::rules::doctor::{call_cost, plans, Plan};
+use crate::rules::admission::{self, budget_exhausted, Limits};
+use crate::rules::doctor::{call_cost, plans, Plan, DOCTOR_INTERVAL_SECS};
 use crate::rules::registry::Account;
+use crate::rules::request_limits::refresh_wait;
 use crate::rules::settings::Config;
+use crate::store::ledger::Mark;
 
 impl AccountGate {
     /// Runs every check of `account` in turn and answers the report.
@@ -28,8 +33,24 @@ impl AccountGate {
         let Ok(backend) = config.backend(account) else {
             return misconfigured();
         };
+        let now = arrival_ms();
+        let last = Some(ledger.get_now(Mark::DoctorRanAt)?).filter(|at| *at > 0);
+        if let Some(wait) = refresh_wait(last, now, DOCTOR_INTERVAL_SECS) {
+            return respond::core_error(&Error::RateLimited {
+                retry_after_secs: Some(wait),
+            });
+        }
+        let limits = Limits::of(config);
+        let plans = plans(&backend);
+        for plan in &plans {
+            let reading = ledger.reading(plan.provider, &limits, now)?;
+            if !admission::keeps_reserve(reading, plan.provider, limits) {
+                return respond::core_error(&budget_exhausted(now));
+            }
+        }
+        ledger.set_now(Mark::DoctorRanAt, now)?;
         let mut sections = Vec::new();
-        for plan in plans(&backend) {
+        for plan in plans {
             sections.push(checkup(plan, config, ledger).await?);
         }
         let mut response = respond::json(200, &Report { sections }.to_json())?;

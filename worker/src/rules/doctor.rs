@@ -9,6 +9,10 @@ use linkedin_inbox::{credit_cost, Backend, Provider, Routes};
 
 use crate::rules::admission::{Billing, Cost};
 
+/// One doctor run per account per this many seconds: each run spends a few calls or credits
+/// of the account's day, shared by every client of the account.
+pub const DOCTOR_INTERVAL_SECS: u64 = 600;
+
 /// One provider's checks: its title, its provider and the backend routed to it.
 pub struct Plan {
     pub title: &'static str,

@@ -69,6 +69,8 @@ pub enum Mark {
     PushedSeq,
     /// When LinkupAPI last reported the account's session disconnected, epoch ms.
     LinkupDisconnectedAt,
+    /// When the operator's doctor last ran, epoch ms.
+    DoctorRanAt,
 }
 
 impl Key<'_> {
@@ -93,6 +95,7 @@ impl Key<'_> {
             Key::Mark(Mark::PushedSyncNotBefore) => "pushed_sync_not_before".into(),
             Key::Mark(Mark::PushedSeq) => "pushed_seq".into(),
             Key::Mark(Mark::LinkupDisconnectedAt) => "linkup_disconnected_at".into(),
+            Key::Mark(Mark::DoctorRanAt) => "doctor_ran_at".into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::gate::clock::arrival_ms;
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
+use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
 
@@ -65,6 +66,7 @@ impl Attempt {
                 }
                 Err(error) => {
                     self.release(now);
+                    let error = clamp_retry_after(error, self.config.max_pause_secs);
                     return Outcome::error(ServedError {
                         message: "an earlier send with this key may have reached LinkedIn, and its thread could not be checked: retry later with the same Idempotency-Key".into(),
                         ..error.served()
@@ -105,13 +107,15 @@ impl Attempt {
                 // Refunded; a 429 pauses the provider for the account, as for reads.
                 let _ = ledger.settle(admission, Err(&error), arrived);
                 self.release(arrived);
-                Outcome::error(error.served())
+                // A provider's Retry-After reaches the client no longer than any pause.
+                Outcome::error(clamp_retry_after(error, self.config.max_pause_secs).served())
             }
             Err(Failure { error, .. }) => {
                 // It may have reached LinkedIn: charged in full.
                 let _ = ledger.settle(admission, Ok(cost.units), arrived);
                 let _ = store_of(&self.storage)
                     .and_then(|store| Ok(store.mark_send_unknown(&self.key)?));
+                let error = clamp_retry_after(error, self.config.max_pause_secs);
                 Outcome::error(ServedError {
                     message: "the send may or may not have reached LinkedIn: retry with the same Idempotency-Key (the proxy looks for the message in the thread before sending again)".into(),
                     ..error.served()
