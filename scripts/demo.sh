@@ -98,6 +98,12 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -sf "$proxy/health" >/dev/null || { echo "the Worker did not start; its log:" >&2; cat "$state/worker.log" >&2; exit 1; }
+# The page server too: the steps below are printed only once everything they name answers.
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$WWW_PORT/popup.html" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$WWW_PORT/popup.html" >/dev/null || { echo "the page server did not start; its log:" >&2; cat "$state/www.log" >&2; exit 1; }
 
 cat <<TXT
 
