@@ -232,18 +232,9 @@ const LK_V2_LIST_INBOX: &[Rule] = &[
     doc("metadata.timestamp", &[Time]),
 ];
 
-/// `linkup_v1_conversation_200.json`.
-const LK_V1_CONVERSATION: &[Rule] = &[
-    doc("status", &[Text]),
-    read("data", &[Object], MESSAGES),
-    read("data.conversation_id", &[Urn], IDS),
-    doc("data.profile_url", &[Url]),
-    read(
-        "data.total_results",
-        &[Integer],
-        "the thread's message count",
-    ),
-    doc("data.total_other_member_message_count", &[Integer]),
+/// A thread's messages and read state, the same in v1 and v2
+/// (`linkup_v1_conversation_200.json`, `linkup_v2_get_conversation_200.json`).
+const LK_THREAD_MESSAGES: &[Rule] = &[
     doc("data.unread_count", &[Integer]),
     doc("data.last_seen_message", &[Bool]),
     doc("data.last_seen_at", &[Time, Null]),
@@ -256,6 +247,20 @@ const LK_V1_CONVERSATION: &[Rule] = &[
     doc("data.messages[].sender_info.last_name", &[Text]),
     doc("data.messages[].message_type", &[Text]),
     read("data.messages[].entity_urn", &[Urn], MESSAGE_IDS),
+];
+
+/// `linkup_v1_conversation_200.json`.
+const LK_V1_CONVERSATION: &[Rule] = &[
+    doc("status", &[Text]),
+    read("data", &[Object], MESSAGES),
+    read("data.conversation_id", &[Urn], IDS),
+    doc("data.profile_url", &[Url]),
+    read(
+        "data.total_results",
+        &[Integer],
+        "the thread's message count",
+    ),
+    doc("data.total_other_member_message_count", &[Integer]),
     read("data.pagination", &[Object], PAGING),
     doc("data.pagination.count", &[Integer]),
     read("data.pagination.has_next_page", &[Bool], PAGING),
@@ -271,19 +276,7 @@ const LK_V2_GET_CONVERSATION: &[Rule] = &[
         &[Integer],
         "the thread's message count",
     ),
-    doc("data.unread_count", &[Integer]),
-    doc("data.last_seen_message", &[Bool]),
-    doc("data.last_seen_at", &[Time, Null]),
-    read("data.messages", &[Array], MESSAGES),
-    read("data.messages[].text", &[Text, Null], MESSAGES),
-    read("data.messages[].timestamp", &[Time], MESSAGES),
-    read("data.messages[].sender", &[Text], MESSAGES),
-    doc("data.messages[].sender_info", &[Object]),
-    doc("data.messages[].sender_info.first_name", &[Text]),
-    doc("data.messages[].sender_info.last_name", &[Text]),
     doc("data.messages[].sender_info.profile_url", &[Url]),
-    doc("data.messages[].message_type", &[Text]),
-    read("data.messages[].entity_urn", &[Urn], MESSAGE_IDS),
     read_if("data.next_cursor", &[Text, Null], PAGING),
     doc("metadata", &[Object]),
     doc("metadata.action", &[Text]),
@@ -300,8 +293,8 @@ pub(super) fn rules(endpoint: Endpoint) -> Vec<Rule> {
         Endpoint::ConnectSafelyConversations => [CS_CONVERSATIONS, CS_CONVERSATION_ITEMS].concat(),
         Endpoint::ConnectSafelyThreadMessages => CS_THREAD_MESSAGES.to_vec(),
         Endpoint::LinkupV1Inbox => [LK_V1_INBOX, LK_INBOX_ITEMS].concat(),
-        Endpoint::LinkupV1Conversation => LK_V1_CONVERSATION.to_vec(),
+        Endpoint::LinkupV1Conversation => [LK_V1_CONVERSATION, LK_THREAD_MESSAGES].concat(),
         Endpoint::LinkupV2ListInbox => [LK_V2_LIST_INBOX, LK_INBOX_ITEMS].concat(),
-        Endpoint::LinkupV2GetConversation => LK_V2_GET_CONVERSATION.to_vec(),
+        Endpoint::LinkupV2GetConversation => [LK_V2_GET_CONVERSATION, LK_THREAD_MESSAGES].concat(),
     }
 }
