@@ -90,6 +90,10 @@ pub async fn recent_messages(
         state.lock().record_call(Route::CsRecentMessages, "-");
         return labelled(cs_unauthorized(), "-");
     };
+    if let Err(response) = call::admit_key(&state, Route::CsRecentMessages, &key_entry.key) {
+        state.lock().record_call(Route::CsRecentMessages, "-");
+        return labelled(response, "-");
+    }
     if state.lock().connectsafely_seed == SeedMode::Redirect {
         return redirect_to_successor(&state, key_entry, &headers, query.as_deref()).await;
     }

@@ -37,7 +37,7 @@ struct Resolved<'a> {
     truncate: bool,
 }
 
-/// Key, query, account, counting and faults: the steps every ConnectSafely successor shares.
+/// Key, rate limit, query, account, counting and faults: the steps every ConnectSafely successor shares.
 async fn resolve<'a>(
     state: &'a AppState,
     route: Route,
@@ -52,6 +52,7 @@ async fn resolve<'a>(
     let Some(key) = bearer_key(state, headers) else {
         return Err(refuse(cs_unauthorized()));
     };
+    call::admit_key(state, route, &key.key).map_err(refuse)?;
     let Some(query) = Query::parse(raw_query) else {
         return Err(refuse(cs_plain_error(400, "Malformed query string")));
     };

@@ -26,6 +26,7 @@ mod doc_examples;
 pub mod drift;
 pub mod faults;
 mod iso_time;
+pub mod key_limits;
 mod linkup;
 mod linkup_inbox;
 mod linkup_send;

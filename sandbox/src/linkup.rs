@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -33,6 +34,22 @@ struct RequestBody {
     login_token: Option<String>,
 }
 
+impl V1Request for RequestBody {
+    const DEFAULT_COST: u64 = DEFAULT_TOTAL_RESULTS.div_ceil(10);
+
+    fn login_token(&self) -> Option<&str> {
+        self.login_token.as_deref()
+    }
+
+    fn cost(&self) -> u64 {
+        requested_cost(
+            self.total_results.as_ref(),
+            DEFAULT_TOTAL_RESULTS,
+            MAX_TOTAL_RESULTS,
+        )
+    }
+}
+
 pub async fn conversation(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -40,46 +57,87 @@ pub async fn conversation(
 ) -> Response {
     call::provider_latency(&state).await;
     let route = Route::LkConversation;
+    let opened = match open_v1::<RequestBody>(&state, route, &headers, &body) {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
+    let label = opened.account.account_id.as_str();
+    let truncate = match call::begin(&state, route, label, &opened.secrets()).await {
+        Proceed::Answer(response) => return labelled(opened.bill(&state, response), label),
+        Proceed::Serve { truncate } => truncate,
+    };
+    let response = answer(
+        &state,
+        opened.api_key,
+        &opened.account,
+        &opened.request,
+        truncate,
+    )
+    .unwrap_or_else(|response| opened.bill(&state, response));
+    labelled(response, label)
+}
+
+/// A LinkupAPI v1 request body: its login token and what the call costs.
+pub trait V1Request: DeserializeOwned {
+    /// What a call whose body is not this type's JSON costs.
+    const DEFAULT_COST: u64;
+
+    fn login_token(&self) -> Option<&str>;
+
+    /// The credits the call costs, answered or refused (but for a 500).
+    fn cost(&self) -> u64;
+}
+
+/// A v1 call whose key, rate limit, body and login token passed.
+pub struct V1Call<'h, R> {
+    pub api_key: &'h str,
+    pub account: Arc<Account>,
+    pub request: R,
+    /// What the call costs if its handler does not charge it ([`V1Call::bill`]).
+    pub cost: u64,
+}
+
+impl<R: V1Request> V1Call<'_, R> {
+    /// The credentials the request carried (what the `echo` fault quotes).
+    pub fn secrets(&self) -> [&str; 2] {
+        [self.api_key, self.request.login_token().unwrap_or_default()]
+    }
+
+    /// Bills an answer the handler did not charge ([`bill_v1_unpaid`]); returns it.
+    pub fn bill(&self, state: &AppState, response: Response) -> Response {
+        bill_v1_unpaid(state, self.api_key, self.cost, response)
+    }
+}
+
+/// The opening every v1 endpoint shares: the `x-api-key` (403 `INVALID_API_KEY`, not
+/// billed: no key to bill), the key's rate limit (429), the JSON body (400) and the
+/// `login_token` (400, 401). A refusal after the key is billed as v1 bills every answer
+/// but a 500, counted under the account `-`, and labelled for the access log.
+pub fn open_v1<'h, R: V1Request>(
+    state: &AppState,
+    route: Route,
+    headers: &'h HeaderMap,
+    body: &[u8],
+) -> Result<V1Call<'h, R>, Response> {
     let refuse = |response: Response| {
         state.lock().record_call(route, "-");
         labelled(response, "-")
     };
-    let Some(api_key) = api_key(&state, &headers) else {
-        return refuse(invalid_api_key());
+    let Some(api_key) = api_key(state, headers) else {
+        return Err(refuse(invalid_api_key()));
     };
-    let request: RequestBody = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(_) => {
-            return refuse(bill_v1_unpaid(
-                &state,
-                api_key,
-                credit_cost(DEFAULT_TOTAL_RESULTS),
-                not_an_object(),
-            ))
-        }
-    };
-    let cost = requested_cost(
-        request.total_results.as_ref(),
-        DEFAULT_TOTAL_RESULTS,
-        MAX_TOTAL_RESULTS,
-    );
-    let account = match login(&state, request.login_token.as_deref()) {
-        Ok(account) => account,
-        Err(response) => return refuse(bill_v1_unpaid(&state, api_key, cost, response)),
-    };
-    let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
-    let truncate = match call::begin(&state, route, &account.account_id, &secrets).await {
-        Proceed::Answer(response) => {
-            let response = bill_v1_unpaid(&state, api_key, cost, response);
-            return labelled(response, &account.account_id);
-        }
-        Proceed::Serve { truncate } => truncate,
-    };
-    let response = match answer(&state, api_key, &account, &request, truncate) {
-        Ok(response) => response,
-        Err(response) => bill_v1_unpaid(&state, api_key, cost, response),
-    };
-    labelled(response, &account.account_id)
+    let parsed = serde_json::from_slice::<R>(body);
+    let cost = parsed.as_ref().map_or(R::DEFAULT_COST, R::cost);
+    let billed = |response: Response| refuse(bill_v1_unpaid(state, api_key, cost, response));
+    call::admit_key(state, route, api_key).map_err(billed)?;
+    let request = parsed.map_err(|_| billed(not_an_object()))?;
+    let account = login(state, request.login_token()).map_err(billed)?;
+    Ok(V1Call {
+        api_key,
+        account,
+        request,
+        cost,
+    })
 }
 
 /// The request's `x-api-key`, if it is a configured key.

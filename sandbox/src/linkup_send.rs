@@ -1,5 +1,7 @@
 //! LinkupAPI's sends: v1 `POST /v1/messages/send-message` and the v2 action `send`, both to a
-//! profile only. One credit each, charged only when the message is committed.
+//! profile only. One credit each: v2 charges only a committed message (its errors cost
+//! nothing); v1 bills every answer but a 500, errors included (docs.linkupapi.com
+//! api-reference/introduction).
 
 use std::sync::Arc;
 
@@ -12,9 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::call::{self, Proceed};
 use crate::linkup::profile_slug;
-use crate::linkup::{
-    api_key, country_ok, insufficient_credits, invalid_api_key, login, not_an_object, COUNTRY_ERROR,
-};
+use crate::linkup::{country_ok, insufficient_credits, open_v1, V1Request, COUNTRY_ERROR};
 use crate::linkup_v2::{insufficient_v2_credits, invalid_params, text, Call};
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
@@ -45,34 +45,36 @@ struct RequestBody {
 /// media_link?, media_file?}` (docs.linkupapi.com api-reference/linkup/Messages/send):
 /// `linkedin_url` is a profile URL or a profile id (`ACoAA…`); the 1:1 thread with the member,
 /// or a new one. The documented body has no `conversation_id`: one is refused with 400
-/// `INVALID_PARAMS`, as v2 refuses it. `media_*` are accepted and ignored.
+/// `INVALID_PARAMS`, as v2 refuses it. `media_*` are accepted and ignored. A refused send
+/// (any status but 500) costs its credit, as every v1 answer does.
 pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     call::provider_latency(&state).await;
     let route = Route::LkSend;
-    let refuse = |response: Response| {
-        state.lock().record_call(route, "-");
-        labelled(response, "-")
+    let opened = match open_v1::<RequestBody>(&state, route, &headers, &body) {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
-    let Some(api_key) = api_key(&state, &headers) else {
-        return refuse(invalid_api_key());
-    };
-    let request: RequestBody = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(_) => return refuse(not_an_object()),
-    };
-    let account = match login(&state, request.login_token.as_deref()) {
-        Ok(account) => account,
-        Err(response) => return refuse(response),
-    };
-    let label = account.account_id.as_str();
-    let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
-    let (proceed, after) = call::begin_send(&state, route, label, &secrets).await;
+    let label = opened.account.account_id.as_str();
+    let (proceed, after) = call::begin_send(&state, route, label, &opened.secrets()).await;
     let truncate = match proceed {
-        Proceed::Answer(response) => return labelled(response, label),
+        Proceed::Answer(response) => return labelled(opened.bill(&state, response), label),
         Proceed::Serve { truncate } => truncate,
     };
-    let response = v1_send(&state, api_key, label, &request, truncate).unwrap_or_else(|e| e);
+    let response = v1_send(&state, opened.api_key, label, &opened.request, truncate)
+        .unwrap_or_else(|response| opened.bill(&state, response));
     labelled(call::finish_send(after, response).await, label)
+}
+
+impl V1Request for RequestBody {
+    const DEFAULT_COST: u64 = SEND_COST;
+
+    fn login_token(&self) -> Option<&str> {
+        self.login_token.as_deref()
+    }
+
+    fn cost(&self) -> u64 {
+        SEND_COST
+    }
 }
 
 fn v1_send(

@@ -67,6 +67,9 @@ pub async fn messages(
         let response = linkup_v2_error(403, "INVALID_API_KEY", "Invalid or missing API key");
         return refuse("-", response);
     };
+    if let Err(response) = call::admit_key(&state, route, api_key) {
+        return refuse("-", response);
+    }
     let Some(request) = request.as_ref() else {
         return refuse("-", invalid_params("Request body must be a JSON object"));
     };

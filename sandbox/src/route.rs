@@ -120,6 +120,16 @@ impl Route {
         matches!(self, Self::CsSend | Self::LkSend | Self::LkV2Send)
     }
 
+    /// The v2 action a `/v2/messages` route serves (`None`: not v2, or no known action).
+    pub fn v2_action(self) -> Option<&'static str> {
+        match self {
+            Self::LkV2ListInbox => Some("list_inbox"),
+            Self::LkV2GetConversation => Some("get_conversation"),
+            Self::LkV2Send => Some("send"),
+            _ => None,
+        }
+    }
+
     /// The route a `callsByEndpoint` key names.
     pub fn named(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.name() == name)
