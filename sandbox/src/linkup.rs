@@ -286,7 +286,7 @@ pub fn country_ok(country: Option<&str>) -> bool {
     country.is_none_or(|c| COUNTRIES.contains(&c))
 }
 
-/// 1 credit per 10 requested results, rounded up.
+/// 1 credit per 10 results "or fraction thereof" (requested or returned: each caller says).
 pub fn credit_cost(requested: u64) -> u64 {
     requested.div_ceil(10)
 }

@@ -1,7 +1,8 @@
 //! `POST /v2/messages {account_id, action, params}`, LinkupAPI's v2 envelope: actions
 //! `list_inbox`, `get_conversation` and `send` (in `linkup_send`) over the same demo data as v1. Accounts are named by
 //! their v2 id (`lk_acc_<account id>`), the key is the LinkupAPI key, no login token.
-//! Errors are `{"success": false, "error": {"code", "message"}}`; a failed call costs nothing.
+//! Errors are `{"success": false, "error": {"code", "message"}}`; a failed call costs nothing
+//! ("Error responses never consume credits", docs.linkupapi.com api-reference/v2/error-codes).
 
 use std::sync::Arc;
 
@@ -187,7 +188,7 @@ pub fn text<'a>(params: &'a Map<String, Value>, name: &str) -> Result<Option<&'a
 }
 
 /// `list_inbox {count?, category?, cursor?}`: conversations newest first; `cursor` is the
-/// previous page's `next_cursor`; `category` is any string, ignored.
+/// previous page's `next_cursor`; `category` is any string, ignored. Billed per 10 returned.
 fn list_inbox(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, Response> {
     let count = count(params)?;
     text(params, "category")?;
@@ -200,6 +201,8 @@ fn list_inbox(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, 
     let account = call.account;
     let all: Vec<&Conversation> = account.conversations.iter().collect();
     let page = cursor::page(&all, after.as_ref(), count as usize);
+    // "1 credit per 10 results returned" (docs.linkupapi.com api-reference/v2/messages/list-inbox).
+    let cost = credit_cost(page.items.len() as u64);
     let data = V2Inbox {
         conversations: page
             .items
@@ -209,7 +212,7 @@ fn list_inbox(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, 
         total_results: all.len(),
         next_cursor: page.next_cursor,
     };
-    call.succeed("list_inbox", credit_cost(count), data)
+    call.succeed("list_inbox", cost, data)
 }
 
 /// `get_conversation {conversation_id | profile_url, count?, cursor?}`: one thread newest
