@@ -10,11 +10,11 @@ use serde::Serialize;
 
 use crate::config::{Config, SeedMode};
 use crate::data::{demo_accounts, Account};
-use crate::delivery::{Batch, Outcome};
 use crate::faults::{Endpoint, FaultSpec};
 use crate::key_limits::{key_digest, KeyRateLimits, KeyUsage, Limit, Refused};
 use crate::rng::Rng;
 use crate::route::Route;
+use crate::webhooks::delivery::{Batch, Outcome};
 use crate::webhooks::WebhookTarget;
 
 pub const DAY_MS: i64 = 86_400_000;

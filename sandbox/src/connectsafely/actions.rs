@@ -10,14 +10,14 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
+use super::{account_for, bearer_key, quota_exhausted, secrets, Query};
 use crate::call::{self, Proceed};
-use crate::connectsafely::{account_for, bearer_key, quota_exhausted, secrets, Query};
 use crate::data::Account;
 use crate::respond::{cs_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
 use crate::sending::{self, is_profile_id, message_problem, Refusal, Target};
 use crate::state::AppState;
-use crate::wire_send::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
+use crate::wire::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
 
 /// The documented requirement of a send without `conversationUrn`.
 const RECIPIENT_REQUIRED: &str =

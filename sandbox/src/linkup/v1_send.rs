@@ -1,7 +1,6 @@
-//! LinkupAPI's sends: v1 `POST /v1/messages/send-message` and the v2 action `send`, both to a
-//! profile only. One credit each: v2 charges only a committed message (its errors cost
-//! nothing); v1 bills every answer but a 500, errors included (docs.linkupapi.com
-//! api-reference/introduction).
+//! LinkupAPI v1 `POST /v1/messages/send-message`, to a profile only (the v2 action `send` is
+//! in `v2::send`). One credit, as every v1 answer but a 500 costs, errors included
+//! (docs.linkupapi.com api-reference/introduction).
 
 use std::sync::Arc;
 
@@ -10,25 +9,22 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::v1::{country_ok, insufficient_credits, open_v1, V1Request, COUNTRY_ERROR};
+use super::{charged_commit, SEND_COST};
 use crate::call::{self, Proceed};
-use crate::linkup::profile_slug;
-use crate::linkup::{country_ok, insufficient_credits, open_v1, V1Request, COUNTRY_ERROR};
-use crate::linkup_v2::{insufficient_v2_credits, invalid_params, text, Call};
+use crate::data::profile_slug;
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
-use crate::sending::{self, is_profile_id, message_problem, Refusal, Sent, Target};
+use crate::sending::{is_profile_id, message_problem, Refusal, Target};
 use crate::state::AppState;
-use crate::wire_send::{LinkupSendAnswer, V2Sent};
+use crate::wire::LinkupSendAnswer;
 
 /// `Some` for a field that is in the body, `null` included.
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)
 }
-
-/// What a send costs, in credits.
-const SEND_COST: u64 = 1;
 
 #[derive(Deserialize)]
 struct RequestBody {
@@ -122,67 +118,4 @@ fn v1_send(
             "No conversation found for this profile or id",
         )),
     }
-}
-
-/// v2 `send {profile_url, message_text, media?}`: `media` is accepted and ignored;
-/// `conversation_id` is refused (v2 sends to a profile only).
-pub fn v2_send(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, Response> {
-    if params.get("conversation_id").is_some_and(|v| !v.is_null()) {
-        return Err(invalid_params(
-            "conversation_id is not accepted by send: use profile_url",
-        ));
-    }
-    let url =
-        text(params, "profile_url")?.ok_or_else(|| invalid_params("profile_url is required"))?;
-    let message = match params.get("message_text") {
-        Some(Value::String(text)) => text.as_str(),
-        _ => {
-            return Err(invalid_params(
-                "message_text is required and must be a string",
-            ))
-        }
-    };
-    if let Some(problem) = message_problem(message) {
-        return Err(invalid_params(&problem.replacen(
-            "message",
-            "message_text",
-            1,
-        )));
-    }
-    let account_id = call.account.account_id.as_str();
-    let target = Target::Profile(url);
-    match charged_commit(
-        call.state,
-        call.api_key,
-        Route::LkV2Send,
-        account_id,
-        target,
-        message,
-    ) {
-        Some(Ok(sent)) => Ok(call.envelope("send", SEND_COST, V2Sent::new(&sent))),
-        None => Err(insufficient_v2_credits()),
-        Some(Err(_)) => Err(invalid_params("profile_url must be a LinkedIn profile URL")),
-    }
-}
-
-/// Commits the send and charges its credit under one lock; `None` (nothing sent) when the
-/// key's balance is short. LinkupAPI has no daily quota of new conversations.
-fn charged_commit(
-    state: &AppState,
-    api_key: &str,
-    route: Route,
-    account_id: &str,
-    target: Target<'_>,
-    text: &str,
-) -> Option<Result<Sent, Refusal>> {
-    let mut m = state.lock();
-    let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
-    if m.linkup_credits.saturating_sub(spent) < SEND_COST {
-        return None;
-    }
-    let committed = sending::commit(&mut m, route, account_id, target, text, false);
-    if committed.is_ok() {
-        m.try_charge(api_key, SEND_COST);
-    }
-    Some(committed)
 }

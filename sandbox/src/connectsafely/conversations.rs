@@ -7,17 +7,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
+use super::{account_for, bearer_key, parse_count, secrets, spend_daily_call, Query};
 use crate::call::{self, Proceed};
 use crate::config::ConnectSafelyKey;
-use crate::connectsafely::{
-    account_for, bearer_key, parse_count, secrets, spend_daily_call, Query,
-};
 use crate::cursor;
 use crate::data::{Account, Conversation};
 use crate::respond::{cs_plain_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
-use crate::wire_successors::{
+use crate::wire::{
     CsAccount, CsConversationList, CsListedConversation, CsThreadMessage, CsThreadMessages,
     CsThreadPerson,
 };

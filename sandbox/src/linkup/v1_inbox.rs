@@ -10,17 +10,17 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::v1::{
+    country_ok, insufficient_credits, open_v1, requested_cost, V1Request, COUNTRY_ERROR,
+};
+use super::{charge, credit_cost};
 use crate::call::{self, Proceed};
 use crate::cursor;
 use crate::data::{Account, Conversation};
-use crate::linkup::{
-    charge, country_ok, credit_cost, insufficient_credits, open_v1, requested_cost, V1Request,
-    COUNTRY_ERROR,
-};
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
-use crate::wire_successors::{LinkupInbox, LinkupInboxConversation, LinkupInboxData};
+use crate::wire::{LinkupInbox, LinkupInboxConversation, LinkupInboxData};
 
 const DEFAULT_TOTAL_RESULTS: u64 = 10;
 const MAX_TOTAL_RESULTS: u64 = 100;
