@@ -186,15 +186,6 @@ pub async fn provider_latency(state: &AppState) {
     }
 }
 
-/// The first half of a body (on a character boundary).
-pub fn truncated(body: String) -> String {
-    let mut cut = body.len() / 2;
-    while !body.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    body[..cut].to_owned()
-}
-
 /// Counts a call on `key` (a configured key of `route`'s provider) and, when the key is over
 /// its rate limit (`crate::key_limits`), answers the provider's documented 429 in `route`'s
 /// style with `Retry-After` (seconds): ConnectSafely `{"success": false, "error"}` plus

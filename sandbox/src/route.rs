@@ -1,7 +1,24 @@
 //! The sandbox's provider endpoints by name: what `callsByEndpoint` counts and what decides
 //! the error style of an injected fault.
 
-use crate::faults::Endpoint;
+use serde::{Deserialize, Serialize};
+
+/// A provider: what `calls` and a fault's `endpoint` group routes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    ConnectSafely,
+    Linkup,
+}
+
+impl Endpoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectSafely => "connectsafely",
+            Self::Linkup => "linkup",
+        }
+    }
+}
 
 /// One provider endpoint (a v2 action counts as its own endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
