@@ -9,6 +9,7 @@ ensure_wasm_target
 ensure_wasm_bindgen
 ensure_npm_packages .
 
+sources=$(npm_sources_digest)
 cargo build -q --profile wasm-release --target wasm32-unknown-unknown --lib -p linkedin-inbox-npm
 wasm=target/wasm32-unknown-unknown/wasm-release/linkedin_inbox_npm.wasm
 web=target/npm-web
@@ -17,6 +18,9 @@ wasm-bindgen --target web --out-name linkedin_inbox --out-dir "$web" "$wasm"
 optimize_wasm "$web/linkedin_inbox_bg.wasm"
 node scripts/assemble-npm.mjs "$web" npm/dist
 node scripts/readme-error-codes.mjs
+mkdir -p "$(dirname "$NPM_DIST_STAMP")"
+# What npm/dist was built from: build_www (make package, make demo) rebuilds when it differs.
+echo "$sources" > "$NPM_DIST_STAMP"
 
 wasm_file=npm/dist/linkedin_inbox_bg.wasm
 raw=$(wc -c < "$wasm_file")

@@ -96,10 +96,27 @@ bindgen_node() {
   done
 }
 
+# A digest of every file npm/dist is built from (scripts/build-npm.sh writes it beside the build
+# in NPM_DIST_STAMP), so a build of npm/dist older than its sources is noticed.
+NPM_DIST_STAMP=target/npm-dist.sources
+npm_sources_digest() {
+  find src npm/src npm/js npm/build.rs npm/Cargo.toml npm/package.json Cargo.toml Cargo.lock \
+    scripts/build-npm.sh scripts/assemble-npm.mjs scripts/lib.sh -type f -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+
+# Builds npm/dist unless it was built from the sources as they are now.
+ensure_npm_dist() {
+  if [ ! -f npm/dist/index.js ] || [ "$(cat "$NPM_DIST_STAMP" 2>/dev/null)" != "$(npm_sources_digest)" ]; then
+    log "npm/dist is missing or older than its sources: building it"
+    bash scripts/build-npm.sh
+  fi
+}
+
 # Copies the npm package's browser entry (dist/index.js and what it imports, the one .wasm) into
 # www/pkg (built, never committed).
 build_www() {
-  [ -f npm/dist/index.js ] || bash scripts/build-npm.sh
+  ensure_npm_dist
   rm -rf www/pkg
   mkdir -p www/pkg
   cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,snippets} www/pkg/

@@ -3,7 +3,8 @@
 # dist/linkedin-inbox-extension.zip (Chrome Web Store) and
 # dist/linkedin-inbox-extension-firefox.zip (addons.mozilla.org). Both are www/ without tests,
 # baselines, the demo config loader, type declarations or the icon source, with the manifest's
-# version from npm/package.json and without the development "key" (the stores assign the ids);
+# version from npm/package.json, without the development "key" (the stores assign the ids) and
+# without loopback in the host permissions and CSP (a store user's proxy is on https);
 # each manifest keeps only its browser's background: Chrome's service worker, Firefox's event
 # page (background.scripts) and gecko id (browser_specific_settings).
 set -euo pipefail
@@ -37,6 +38,11 @@ package() {
     const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
     manifest.version = version;
     delete manifest.key;
+    // The store build reaches proxies over https only: loopback (the demo, a local wrangler dev)
+    // is left out of the host permissions and the CSP; the unpacked www/ keeps it.
+    manifest.optional_host_permissions = manifest.optional_host_permissions.filter((p) => p.startsWith("https://"));
+    manifest.content_security_policy.extension_pages = manifest.content_security_policy.extension_pages
+      .replace(/ (http|ws):\/\/(127\.0\.0\.1|localhost):\*/g, "");
     if (browser === "chrome") {
       delete manifest.browser_specific_settings;
       delete manifest.background.scripts;

@@ -6,7 +6,7 @@ source scripts/lib.sh
 # Run alone, it builds what it tests; under make test the shared build stage already has.
 if [ -z "${TESTS_PREBUILT:-}" ]; then
   ensure_npm_packages .
-  [ -f npm/dist/node.mjs ] || bash scripts/build-npm.sh
+  ensure_npm_dist
   build_worker
   cargo build -q -p linkedin-inbox-sandbox
 fi

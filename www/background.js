@@ -72,7 +72,7 @@ async function showBadge(total, { stale = null } = {}) {
   await chrome.action.setBadgeBackgroundColor({ color: stale ? STALE_COLOUR : BADGE_COLOUR });
   await chrome.action.setBadgeTextColor?.({ color: "#ffffff" });
   await chrome.action.setBadgeText({ text: stale && !known ? "!" : badgeText(total) });
-  const title = stale ? `LinkedIn Inbox: ${stale}` : known && total > 0 ? `LinkedIn Inbox: ${total} unread` : "LinkedIn Inbox";
+  const title = stale ? `Relay Inbox: ${stale}` : known && total > 0 ? `Relay Inbox: ${total} unread` : "Relay Inbox";
   await chrome.action.setTitle({ title });
 }
 

@@ -22,11 +22,16 @@ function read() {
   };
 }
 
+/** Whether this build may reach a proxy on this computer over http (the store build may not). */
+const LOOPBACK_ALLOWED = !IN_EXTENSION
+  || (chrome.runtime.getManifest().optional_host_permissions ?? []).some((p) => p.startsWith("http://127.0.0.1"));
+
 /**
  * The proxy URL as typed, made whole: `{ url }` or `{ error }`. A URL without a scheme gets one:
  * `http://` for this computer (`localhost:8787`, `127.0.0.1:8787`), `https://` for any other host
  * (`inbox.example.workers.dev`). Plain http works only on this computer (the extension's CSP and
- * host permissions allow loopback only).
+ * host permissions allow loopback only), and not at all in the store build, whose manifest
+ * leaves loopback out (scripts/package.sh).
  */
 function proxyUrlFrom(typed) {
   const text = typed.trim();
@@ -40,6 +45,9 @@ function proxyUrlFrom(typed) {
     return { error: `"${text}" is not a URL. Enter the proxy URL, like https://inbox.example.workers.dev` };
   }
   const local = ["localhost", "127.0.0.1"].includes(url.hostname);
+  if (url.protocol === "http:" && local && !LOOPBACK_ALLOWED) {
+    return { error: "This build of the extension (the store's) reaches proxies over https:// only. For a proxy on this computer, load the extension unpacked from the project's www/ folder." };
+  }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) {
     return { error: "The proxy URL must start with https:// (http:// only for a proxy on this computer: localhost or 127.0.0.1)." };
   }

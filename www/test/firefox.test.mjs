@@ -115,7 +115,7 @@ test("the badge: the event page's check puts the proxy's unread total in storage
   });
   const shown = await until(async () => { const b = await badge(); return b.total === unreadTotal && b.text === b.expected ? b : null; }, "the badge of the unread total", 15000)
     .catch(async (error) => assert.fail(`${error.message}: ${JSON.stringify(await badge())}, the API's total ${unreadTotal}`));
-  assert.equal(await page.evaluate(() => chrome.action.getTitle({})), `LinkedIn Inbox: ${shown.expected} unread`);
+  assert.equal(await page.evaluate(() => chrome.action.getTitle({})), `Relay Inbox: ${shown.expected} unread`);
   await page.close();
 });
 

@@ -76,7 +76,7 @@ test("accounts: the switcher, the All view with a marker per row, per-account un
   assert.equal(unreadTotal, listed.reduce((a, b) => a + b.unreadTotal, 0), "the changes' total is the accounts' sum");
   assert.ok(unreadTotal > 0, "something is unread (else the badge proves nothing)");
   await settles(badge, () => String(unreadTotal), "the badge shows the unread total");
-  assert.equal(await badgeTitle(), `LinkedIn Inbox: ${unreadTotal} unread`);
+  assert.equal(await badgeTitle(), `Relay Inbox: ${unreadTotal} unread`);
 
   // One account: its own page, no row markers, its marker by the switcher.
   await page.selectOption("#account", "titouan");
@@ -213,7 +213,7 @@ test("a token the proxy refuses (another client's, a new secret) starts the chec
   const state = await bgState();
   assert.notEqual(state.token, other, "a new token");
   assert.equal(await badge(), String(unreadTotal));
-  assert.equal(await badgeTitle(), `LinkedIn Inbox: ${unreadTotal} unread`, "not a stale badge");
+  assert.equal(await badgeTitle(), `Relay Inbox: ${unreadTotal} unread`, "not a stale badge");
 });
 
 test("a simulated message: the badge goes from N to N+1 within one refresh period, and the open popup shows it without a reload", async () => {

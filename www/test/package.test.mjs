@@ -58,9 +58,25 @@ test("the Chrome zip: no tests, demo config or type declarations, icons at 16/32
   const csp = manifest.content_security_policy.extension_pages;
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /img-src 'self' data: https:\/\/media\.licdn\.com https:\/\/static\.licdn\.com;/);
+  // A store user's proxy is on https: loopback (the demo's http proxy) stays in the unpacked www/ only.
+  assert.match(csp, /connect-src 'self' https: wss:$/);
+  assert.doesNotMatch(csp, /127\.0\.0\.1|localhost/);
+  assert.deepEqual(manifest.optional_host_permissions, ["https://*/*"]);
+  const unpacked = JSON.parse(readFileSync(join(repo, "www", "manifest.json"), "utf8"));
+  assert.ok(unpacked.optional_host_permissions.includes("http://127.0.0.1/*"), "the unpacked extension keeps loopback for the demo");
   test.packageDir = dir;
   test.packageFiles = contents;
   test.packageManifest = manifest;
+});
+
+test("the zips' core is npm/dist, and npm/dist was built from the sources as they are (make package rebuilds a stale one)", () => {
+  assert.ok(test.packageDir, "unzipped by the first test");
+  const digest = execFileSync("bash", ["-c", "source scripts/lib.sh && npm_sources_digest"], { cwd: repo, encoding: "utf8" }).trim();
+  const stamp = readFileSync(join(repo, "target", "npm-dist.sources"), "utf8").trim();
+  assert.equal(stamp, digest, "npm/dist's recorded sources are today's sources");
+  for (const file of ["linkedin_inbox_bg.wasm", "index.js", "api.js"]) {
+    assert.ok(readFileSync(join(test.packageDir, "pkg", file)).equals(readFileSync(join(repo, "npm", "dist", file))), `pkg/${file} is npm/dist's`);
+  }
 });
 
 test("the Firefox zip: the same files, the manifest with the gecko id and the event page instead of the service worker", () => {
@@ -119,6 +135,12 @@ test("the unzipped package loads in Chromium: the wasm core runs under its CSP, 
     const options = await context.newPage();
     await options.goto(`${base}/options.html`);
     await options.waitForSelector("#proxy-url");
+    // A local proxy cannot be reached from the store build: Options says so instead of failing later.
+    await options.fill("#proxy-url", "127.0.0.1:8787");
+    await options.fill("#token", "t");
+    await options.click("#save");
+    await options.waitForFunction(() => /https:\/\/ only/.test(document.querySelector("#status")?.textContent ?? ""), null, { timeout: 5000 });
+    assert.equal(await options.evaluate(() => chrome.storage.local.get("proxyUrl").then((s) => s.proxyUrl ?? null)), null, "nothing saved");
     // The service worker runs from the package: its alarm at the default period, an empty badge.
     const worker = context.serviceWorkers().find((w) => w.url() === `${base}/background.js`)
       ?? await context.waitForEvent("serviceworker", { predicate: (w) => w.url() === `${base}/background.js`, timeout: 15000 });
