@@ -148,12 +148,52 @@ impl KeyLimiter {
         (policy.rates.per_minute / asking).max(1)
     }
 
+    /// The key's windows in force: (limit, window ms) for the minute and the burst window.
+    fn windows(policy: &KeyPolicy) -> impl Iterator<Item = (u64, u64)> {
+        let rates = policy.rates;
+        [
+            (rates.per_minute, MINUTE_MS),
+            (rates.burst, rates.burst_window_secs.saturating_mul(1000)),
+        ]
+        .into_iter()
+        .filter(|(limit, window_ms)| *limit > 0 && *window_ms > 0)
+    }
+
+    /// What `account` may take of a window of `limit` calls: what is free less what the
+    /// other asking accounts still have of their fair share of it (max-min: the window's
+    /// calls split evenly among the accounts asking; what one leaves goes to whoever asks).
+    /// And, when that is nothing, when it may be something again: over its share, when its
+    /// own oldest grant leaves the window; else when any grant does.
+    fn room(
+        &self,
+        policy: &KeyPolicy,
+        (limit, window_ms): (u64, u64),
+        account: &str,
+        now_ms: u64,
+    ) -> (u64, Option<u64>) {
+        let asking = (self.active(now_ms).count() as u64).max(1);
+        let share = (limit / asking).max(1);
+        let used = |who: Option<&str>| self.used(policy, window_ms, now_ms, who);
+        let kept_for_others: u64 = self
+            .active(now_ms)
+            .filter(|a| *a != account)
+            .map(|a| share.saturating_sub(used(Some(a))))
+            .sum();
+        let room = limit
+            .saturating_sub(used(None))
+            .saturating_sub(kept_for_others);
+        if room > 0 {
+            return (room, None);
+        }
+        let owner = (used(Some(account)) >= share).then_some(account);
+        (0, self.next_expiry(policy, window_ms, now_ms, owner))
+    }
+
     /// `account` asks for up to `want` permits at `now_ms`: granted (and recorded) or refused
     /// with the wait. While the key is paused nobody gets one. Otherwise an account may take
-    /// what both windows have free, less what the other asking accounts still have of their
-    /// fair share this minute: so under contention each gets its share in turn, and what
-    /// someone leaves unused goes to whoever asks. Alone, an ask gets up to `lease_max`
-    /// permits; with others asking, one at a time.
+    /// what every window ([`KeyLimiter::room`]) has for it: under contention each asking
+    /// account gets its share in turn. Alone, an ask gets up to `lease_max` permits; with
+    /// others asking, one at a time.
     pub fn ask(&mut self, policy: &KeyPolicy, account: &str, want: u64, now_ms: u64) -> Decision {
         self.forget(policy, now_ms);
         self.asking(account, now_ms.saturating_add(policy.active_ms));
@@ -164,33 +204,15 @@ impl KeyLimiter {
                 paused_until_ms: self.paused_until_ms,
             };
         }
-        let rates = policy.rates;
-        let unlimited = u64::MAX;
-        let free_minute = match rates.per_minute {
-            0 => unlimited,
-            limit => limit.saturating_sub(self.used(policy, MINUTE_MS, now_ms, None)),
-        };
-        let burst_ms = rates.burst_window_secs.saturating_mul(1000);
-        let free_burst = match (rates.burst, burst_ms) {
-            (0, _) | (_, 0) => unlimited,
-            (limit, _) => limit.saturating_sub(self.used(policy, burst_ms, now_ms, None)),
-        };
-        let share = self.fair_share(policy, now_ms);
-        let kept_for_others: u64 = match rates.per_minute {
-            0 => 0,
-            _ => self
-                .active(now_ms)
-                .filter(|a| *a != account)
-                .map(|a| share.saturating_sub(self.used(policy, MINUTE_MS, now_ms, Some(a))))
-                .sum(),
-        };
+        let rooms: Vec<(u64, Option<u64>)> = Self::windows(policy)
+            .map(|window| self.room(policy, window, account, now_ms))
+            .collect();
         let alone = self.active(now_ms).count() <= 1;
         let lease = if alone { policy.lease_max.max(1) } else { 1 };
-        let granted = free_minute
-            .saturating_sub(kept_for_others)
-            .min(free_burst)
-            .min(want.max(1))
-            .min(lease);
+        let granted = rooms
+            .iter()
+            .map(|(room, _)| *room)
+            .fold(want.max(1).min(lease), u64::min);
         if granted > 0 {
             self.grants.push(Grant {
                 at_ms: now_ms,
@@ -203,17 +225,8 @@ impl KeyLimiter {
                 paused_until_ms: 0,
             };
         }
-        // Refused: ask again when what blocks this account may have moved. Over its share,
-        // when its own oldest grant leaves the minute; else when any grant leaves a full window.
-        let own = self.used(policy, MINUTE_MS, now_ms, Some(account));
-        let minute_owner = (own >= share).then_some(account);
-        let minute = (free_minute.saturating_sub(kept_for_others) == 0)
-            .then(|| self.next_expiry(policy, MINUTE_MS, now_ms, minute_owner))
-            .flatten();
-        let burst = (free_burst == 0)
-            .then(|| self.next_expiry(policy, burst_ms, now_ms, None))
-            .flatten();
-        let at = minute.into_iter().chain(burst).max();
+        // Refused: ask again once every window that blocks may have room.
+        let at = rooms.iter().filter_map(|(_, at)| *at).max();
         let wait_ms = at
             .map_or(policy.active_ms, |at| at.saturating_sub(now_ms))
             .max(MIN_WAIT_MS);

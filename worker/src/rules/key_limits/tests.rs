@@ -223,3 +223,56 @@ fn a_refused_account_keeps_its_share_through_the_wait_it_was_told() {
     // Long after active_ms, while b waits, b still counts as asking (a, quiet, no more).
     assert_eq!(key.active(T0 + 30_000).collect::<Vec<_>>(), vec!["b"]);
 }
+
+/// 30 accounts on one key, each asking again 20 ms after a grant (its call) or when told:
+/// what each gets in 30 s of a burst window of 60 per 2 s (the minute not binding), counted
+/// once all are asking (the first asker, alone for an instant, may get a lease of 4).
+#[test]
+fn thirty_accounts_each_get_their_share_of_the_binding_window_within_ten_percent() {
+    let policy = KeyPolicy {
+        rates: KeyRates {
+            per_minute: 1_800,
+            burst: 60,
+            burst_window_secs: 2,
+        },
+        lease_max: 4,
+        lease_ms: 500,
+        active_ms: 2_000,
+    };
+    let mut key = KeyLimiter::default();
+    let accounts: Vec<String> = (0..30).map(|i| format!("account-{i}")).collect();
+    let mut next_ask = vec![T0; 30];
+    let mut granted = vec![0u64; 30];
+    let mut asks = 0;
+    for now in T0..T0 + 30_000 {
+        for (i, account) in accounts.iter().enumerate() {
+            if next_ask[i] != now {
+                continue;
+            }
+            asks += 1;
+            let decision = key.ask(&policy, account, 4, now);
+            if now >= T0 + 1_000 {
+                granted[i] += decision.granted;
+            }
+            next_ask[i] = now
+                + if decision.granted > 0 {
+                    20
+                } else {
+                    decision.wait_ms
+                };
+        }
+    }
+    let total: u64 = granted.iter().sum();
+    // At most 60 per 2.5 s (the window plus the lease's margin) for 29 s.
+    assert!((600..=700).contains(&total), "{total}");
+    let mean = total as f64 / 30.0;
+    let (min, max) = (granted.iter().min().unwrap(), granted.iter().max().unwrap());
+    assert!(
+        *min as f64 >= mean * 0.9 && *max as f64 <= mean * 1.1,
+        "{granted:?}"
+    );
+    assert!(
+        asks < 4 * total,
+        "refused asks are few: {asks} for {total} permits"
+    );
+}
