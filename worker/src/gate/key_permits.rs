@@ -62,6 +62,15 @@ fn slot(provider: Provider) -> usize {
     }
 }
 
+/// `provider`'s key, when its gate is to be asked: a key is configured and a rate of it is
+/// on. With both rates at 0 the key gate is not asked at all (nor told of a 429: the account's
+/// own pause still holds).
+fn keyed(config: &Config, provider: Provider) -> Option<&str> {
+    let rates = config.key_limits.policy(provider).rates;
+    let on = rates.per_minute > 0 || rates.burst > 0;
+    provider_key(config, provider).filter(|_| on)
+}
+
 /// A key gate that could not be asked (the runtime's text is not passed on).
 fn unreachable_gate(_: worker::Error) -> Error {
     Error::Unavailable {
@@ -80,17 +89,13 @@ impl KeyPermits {
 
     /// A permit for one call to `provider`, from the lease or the key gate, waiting as
     /// `patience` allows; refused: `RATE_LIMITED` with the wait (whole seconds, at least 1).
-    /// No key configured, or no limit on it: granted at once without asking.
+    /// No key configured, or no rate on it: granted at once without asking.
     pub async fn take(&self, provider: Provider, patience: Patience) -> Result<Permit, Error> {
         let config = self.config()?;
         let config = config.as_ref();
-        let rates = config.key_limits.policy(provider).rates;
-        let Some(key) = provider_key(config, provider) else {
+        let Some(key) = keyed(config, provider) else {
             return Ok(Permit(()));
         };
-        if rates.per_minute == 0 && rates.burst == 0 {
-            return Ok(Permit(()));
-        }
         let patience_ms = match patience {
             Patience::Client => config.key_limits.wait_max_ms,
             Patience::Background => config.key_limits.background_wait_max_ms,
@@ -171,19 +176,20 @@ impl KeyPermits {
     }
 
     /// An upstream 429 on `provider`'s key: the key gate holds every account of the key
-    /// until `until_ms`; this account's lease is dropped.
+    /// until `until_ms`; this account's lease is dropped (nothing while the key's rates are
+    /// off).
     pub async fn pause(&self, provider: Provider, until_ms: u64) -> Result<(), Error> {
         let config = self.config()?;
         let config = config.as_ref();
+        let Some(key) = keyed(config, provider) else {
+            return Ok(());
+        };
         {
             let mut leases = self.leases.borrow_mut();
             let lease = &mut leases[slot(provider)];
             lease.permits = 0;
             lease.paused_until_ms = lease.paused_until_ms.max(until_ms);
         }
-        let Some(key) = provider_key(config, provider) else {
-            return Ok(());
-        };
         let pause = KeyPause {
             provider,
             until_ms,
