@@ -11,10 +11,13 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 repo=$PWD
 
-bash scripts/build-npm.sh
-build_worker
-ensure_chromium
-cargo build -q -p linkedin-inbox-sandbox
+# Run alone, it builds what it tests; under make test the shared build stage already has.
+if [ -z "${TESTS_PREBUILT:-}" ]; then
+  bash scripts/build-npm.sh
+  build_worker
+  ensure_chromium
+  cargo build -q -p linkedin-inbox-sandbox
+fi
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

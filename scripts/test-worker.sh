@@ -3,10 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-ensure_npm_packages .
-[ -f npm/dist/node.mjs ] || bash scripts/build-npm.sh
-build_worker
-cargo build -q -p linkedin-inbox-sandbox
+# Run alone, it builds what it tests; under make test the shared build stage already has.
+if [ -z "${TESTS_PREBUILT:-}" ]; then
+  ensure_npm_packages .
+  [ -f npm/dist/node.mjs ] || bash scripts/build-npm.sh
+  build_worker
+  cargo build -q -p linkedin-inbox-sandbox
+fi
 bundle=$(cat worker/build/index_bg.wasm worker/build/index.js | gzip -9 | wc -c)
 echo "worker bundle wasm: ${bundle} bytes gzip (Cloudflare free plan limit: 3 MB)"
 # The bundle builds for deploy (nothing is uploaded): the size Cloudflare would receive.

@@ -1,34 +1,49 @@
 #!/usr/bin/env bash
 # Runs every test suite; installs what it needs first. Ends with "N passed, N failed".
+#
+# Set-up and one shared build run first; then four lanes run side by side, each a sequence of
+# stages: the Rust checks and unit tests (CPU-bound), the npm tarball, the Worker in workerd,
+# and the popup in the browsers followed by the demo. The lanes that drive browsers and workerd
+# mostly wait on them, so the lanes overlap well even on two cores. Each stage's output goes to
+# its own log, printed whole once the stage ends, so lanes never interleave lines.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-passed=0
-failed=0
-timings=()
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+started=$SECONDS
 
-# Runs one stage; a stage's cargo/node summary lines are added to the totals, and a
-# stage that fails without any summary (a build error) counts as one failure. Only tests
-# count: a stage that runs none (set-up, a build, a check) adds nothing when it succeeds.
+# stage ID NAME COMMAND...: runs one stage into $logs/ID.log and records its status and time.
+# A stage's output is printed whole when it ends (under a lock, so two never mix).
 stage() {
-  local name=$1; shift
-  local start=$SECONDS out
-  log "stage: $name"
-  out=$(mktemp)
-  "$@" 2>&1 | tee "$out"
-  local status=${PIPESTATUS[0]}
-  local p f
-  p=$(grep -E '^test result:' "$out" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
-  f=$(grep -E '^test result:' "$out" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
-  local np nf
-  np=$(grep -E '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
-  nf=$(grep -E '^# fail [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
-  p=$(( ${p:-0} + np )); f=$(( ${f:-0} + nf ))
-  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
-  timings+=("$(printf '%-28s %4ss  %s passed, %s failed' "$name" $((SECONDS - start)) "$p" "$f")")
-  rm -f "$out"
+  local id=$1 name=$2; shift 2
+  local start=$SECONDS status
+  "$@" > "$logs/$id.log" 2>&1
+  status=$?
+  printf '%s\t%s\t%s\n' "$name" "$status" $((SECONDS - start)) > "$logs/$id.result"
+  {
+    flock 9
+    log "stage: $name ($((SECONDS - start)) s, exit $status)"
+    cat "$logs/$id.log"
+  } 9> "$logs/print.lock"
+  return "$status"
+}
+
+# A lane runs its stages in order and goes on past a failed one: every failure is counted.
+lane_rust() {
+  stage 10 "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh
+  stage 11 "core: unit + property tests" cargo test -p linkedin-inbox --tests
+  stage 12 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
+  stage 13 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
+  stage 14 "sandbox + doctor: contract tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor --tests
+  stage 15 "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
+}
+lane_npm() { stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh; }
+lane_worker() { stage 30 "worker: in workerd vs sandbox" bash scripts/test-worker.sh; }
+lane_popup() {
+  stage 40 "popup: extension in chromium + firefox" bash scripts/test-popup.sh
+  stage 41 "demo: make demo starts and stops" bash scripts/test-demo.sh
 }
 
 setup() {
@@ -36,25 +51,50 @@ setup() {
   ensure_wasm_bindgen
   ensure_npm_packages .
   ensure_chromium
+  ensure_firefox
   ensure_worker_build
 }
 
-stage "setup: toolchain, npm, chromium" setup
-stage "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh
-stage "core: unit + property tests" cargo test -p linkedin-inbox --tests
-stage "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
-stage "core: wasm32 build" cargo build -p linkedin-inbox --lib --target wasm32-unknown-unknown
-stage "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
-stage "sandbox + doctor: contract tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor --tests
-stage "npm: tarball in node + chromium" bash scripts/test-npm.sh
-stage "worker: in workerd vs sandbox" bash scripts/test-worker.sh
-stage "popup: extension in chromium" bash scripts/test-popup.sh
-stage "demo: make demo starts and stops" bash scripts/test-demo.sh
-stage "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
+# The one build every lane reads: the npm package (and its tarball), the Worker, the sandbox,
+# the core on wasm32 and the store packages. The lanes' scripts skip their own builds after it.
+shared_build() (
+  set -e
+  bash scripts/build-npm.sh
+  build_worker
+  cargo build -q -p linkedin-inbox-sandbox
+  cargo build -q -p linkedin-inbox --lib --target wasm32-unknown-unknown
+  bash scripts/package.sh
+)
 
+if stage 00 "setup: toolchain, npm, browsers" setup \
+  && stage 01 "build: npm package, Worker, sandbox, store zips (shared)" shared_build; then
+  export TESTS_PREBUILT=1
+  lane_rust & lane_npm & lane_worker & lane_popup &
+  wait
+fi
+
+passed=0
+failed=0
 echo
-log "stage times"
-printf '  %s\n' "${timings[@]}"
+log "stage times (wall: $((SECONDS - started)) s)"
+for result in "$logs"/*.result; do
+  id=$(basename "$result" .result)
+  IFS=$'\t' read -r name status secs < "$result"
+  out="$logs/$id.log"
+  # cargo's "test result:" lines and node's TAP "# pass"/"# fail" lines add to the totals; a
+  # stage that fails without any summary (a build error) counts as one failure. A stage that
+  # runs no test (set-up, a build, a check) adds nothing when it succeeds.
+  p=$(grep -E '^test result:' "$out" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -E '^test result:' "$out" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  np=$(grep -E '^# pass [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+  nf=$(grep -E '^# fail [0-9]+' "$out" | awk '{s+=$3} END {print s+0}')
+  p=$((p + np)); f=$((f + nf))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  printf '  %-52s %4ss  %s passed, %s failed\n' "$name" "$secs" "$p" "$f"
+done
+# A set-up or build failure stops the run before the lanes: say so rather than "0 passed".
+[ -f "$logs/01.result" ] && [ -f "$logs/10.result" ] || { [ "$failed" -gt 0 ] || failed=1; }
 echo
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

@@ -1,11 +1,12 @@
-//! What every provider call goes through: latency, call counting and fault injection.
+//! What every provider call goes through: latency, call counting, per-key rate limits and
+//! fault injection.
 
 use std::time::Duration;
 
 use axum::response::Response;
 
 use crate::connection::DropAnswer;
-use crate::faults::{self, FaultMode, FaultSpec, RateLimitReset};
+use crate::faults::{self, Endpoint, FaultMode, FaultSpec, RateLimitReset};
 use crate::iso_time::iso_ms;
 use crate::respond::{
     cs_error, cs_plain_error, json_response, linkup_error, linkup_v2_error, raw, redirect,
@@ -185,11 +186,48 @@ pub async fn provider_latency(state: &AppState) {
     }
 }
 
-/// The first half of a body (on a character boundary).
-pub fn truncated(body: String) -> String {
-    let mut cut = body.len() / 2;
-    while !body.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    body[..cut].to_owned()
+/// Counts a call on `key` (a configured key of `route`'s provider) and, when the key is over
+/// its rate limit (`crate::key_limits`), answers the provider's documented 429 in `route`'s
+/// style with `Retry-After` (seconds): ConnectSafely `{"success": false, "error"}` plus
+/// `X-RateLimit-Limit/Remaining/Reset` (Reset ISO-8601, as CS-cookbook `docs/rate-limits.md`
+/// shows); LinkupAPI v1 `{"status": "error", "code": "RATE_LIMITED", "message"}`; v2
+/// `{"success": false, "error": {"code": "RATE_LIMITED", "message"}, "metadata"}` with no
+/// credit consumed (docs.linkupapi.com `.../v2/error-codes`).
+pub fn admit_key(state: &AppState, route: Route, key: &str) -> Result<(), Response> {
+    let Err(refused) = state.admit_key(route.provider(), key) else {
+        return Ok(());
+    };
+    let now = crate::state::now_ms();
+    let wait_secs = (refused.reset_ms - now + 999).div_euclid(1000).max(1);
+    let message = match route.provider() {
+        Endpoint::ConnectSafely => format!(
+            "Rate limit exceeded for this API key: at most {} requests, retry in {wait_secs} s",
+            refused.limit
+        ),
+        Endpoint::Linkup => format!(
+            "Rate limit exceeded: {} requests per minute per API key",
+            refused.limit
+        ),
+    };
+    let response = match route.error_style() {
+        ErrorStyle::CsSeed | ErrorStyle::CsPlain | ErrorStyle::CsAction => {
+            let response = json_response(
+                429,
+                &serde_json::json!({"success": false, "error": message}),
+            );
+            let response = with_header(response, "x-ratelimit-limit", refused.limit.to_string());
+            let response = with_header(response, "x-ratelimit-remaining", "0".into());
+            with_header(response, "x-ratelimit-reset", iso_ms(refused.reset_ms))
+        }
+        ErrorStyle::LinkupV1 => linkup_error(429, "RATE_LIMITED", &message),
+        ErrorStyle::LinkupV2 => json_response(
+            429,
+            &serde_json::json!({
+                "success": false,
+                "error": {"code": "RATE_LIMITED", "message": message},
+                "metadata": {"action": route.v2_action(), "credits_consumed": 0, "timestamp": iso_ms(now)},
+            }),
+        ),
+    };
+    Err(with_header(response, "retry-after", wait_secs.to_string()))
 }

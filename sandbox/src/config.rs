@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::key_limits::KeyRateLimits;
 use crate::webhooks::{parse_http_url, parse_webhook_flag, WebhookSecret, WebhookTarget};
 
 /// A ConnectSafely API key and the LinkedIn accounts it may use (the first is the default).
@@ -77,6 +78,8 @@ pub struct Config {
     pub webhooks: Vec<WebhookTarget>,
     /// Answers reshaped away from the documented shapes (`--drift a,b`; none by default).
     pub drift: Vec<crate::drift::Drift>,
+    /// Per-API-key rate limits (`--key-rate-limits`: the documented ones; off by default).
+    pub key_rate_limits: Option<KeyRateLimits>,
 }
 
 /// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
@@ -147,13 +150,14 @@ impl Default for Config {
             simulate: false,
             webhooks: Vec::new(),
             drift: Vec::new(),
+            key_rate_limits: None,
         }
     }
 }
 
 /// Command line: `--port N --config FILE --seed N --daily-limit N --send-limit N --credits N --latency-ms N
 /// --connectsafely-seed serve|redirect --drift NAME,... --test-controls --simulate --webhook-secret S
-/// --webhook PROVIDER:ACCOUNT=URL --cors`. Returns the port and the configuration.
+/// --webhook PROVIDER:ACCOUNT=URL --cors --key-rate-limits`. Returns the port and the configuration.
 pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
     let mut port: u16 = std::env::var("SANDBOX_PORT")
         .ok()
@@ -180,6 +184,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                 }
             }
             "--cors" => overrides.push(("cors", "")),
+            "--key-rate-limits" => overrides.push(("key-rate-limits", "")),
             "--help" | "-h" => return Err(USAGE.into()),
             "--port"
             | "--config"
@@ -242,6 +247,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
             "test-controls" => config.test_controls = true,
             "simulate" => config.simulate = true,
             "cors" => config.cors = true,
+            "key-rate-limits" => config.key_rate_limits = Some(KeyRateLimits::DOCUMENTED),
             "connectsafely-seed" => {
                 config.connectsafely_seed = SeedMode::parse(value).ok_or_else(|| {
                     format!("--connectsafely-seed must be serve or redirect, got {value}")
@@ -266,6 +272,9 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                 secret: WebhookSecret((*secret).to_owned()),
             },
         );
+    }
+    if let Some(limits) = &config.key_rate_limits {
+        limits.validate()?;
     }
     add_big_accounts(&mut config);
     check_webhooks(&mut config)?;
@@ -326,4 +335,4 @@ fn check_webhooks(config: &mut Config) -> Result<(), String> {
 const USAGE: &str =
     "usage: sandbox [--port N (0 = any free port)] [--config FILE] [--seed N] [--daily-limit N] \
 [--send-limit N] [--credits N] [--latency-ms N] [--connectsafely-seed serve|redirect] [--drift NAME,...] [--big-account N [--big-accounts K]] \
-[--test-controls] [--simulate] [--webhook-secret S --webhook connectsafely|linkup:ACCOUNT=URL ...] [--cors]";
+[--test-controls] [--simulate] [--webhook-secret S --webhook connectsafely|linkup:ACCOUNT=URL ...] [--cors] [--key-rate-limits]";

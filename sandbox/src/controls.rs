@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::config::SeedMode;
 use crate::faults::FaultSpec;
+use crate::key_limits::KeyRateLimits;
 use crate::respond::json_response;
 use crate::state::AppState;
 
@@ -56,15 +57,31 @@ pub struct Settings {
     linkup_credits: Option<u64>,
     connectsafely_seed: Option<SeedMode>,
     drift: Option<Vec<crate::drift::Drift>>,
+    /// Absent: unchanged; `null`: off; an object: these limits.
+    #[serde(default, deserialize_with = "present")]
+    key_rate_limits: Option<Option<KeyRateLimits>>,
 }
 
-/// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`), latency, the ConnectSafely
-/// seed mode and the drift switches (`drift`, replacing the list) at run time.
+/// `Some` for a field that is in the body, `null` included.
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<KeyRateLimits>>, D::Error> {
+    Option::<KeyRateLimits>::deserialize(d).map(Some)
+}
+
+/// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`, `keyRateLimits`: see
+/// `crate::key_limits`), latency, the ConnectSafely seed mode and the drift switches
+/// (`drift`, replacing the list) at run time.
 pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let settings: Settings = match serde_json::from_slice(&body) {
         Ok(s) => s,
         Err(e) => return json_response(400, &json!({"error": format!("bad settings: {e}")})),
     };
+    if let Some(Some(limits)) = &settings.key_rate_limits {
+        if let Err(problem) = limits.validate() {
+            return json_response(400, &json!({ "error": problem }));
+        }
+    }
     let mut m = state.lock();
     if let Some(v) = settings.latency_ms {
         m.latency_ms = v;
@@ -84,8 +101,11 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.drift {
         m.drift = v;
     }
+    if let Some(v) = settings.key_rate_limits {
+        m.set_key_rate_limits(v);
+    }
     json_response(
         200,
-        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed, "drift": m.drift}),
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed, "drift": m.drift, "keyRateLimits": m.key_rate_limits}),
     )
 }

@@ -4,23 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
+pub use crate::route::Endpoint;
 use crate::route::Route;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Endpoint {
-    ConnectSafely,
-    Linkup,
-}
-
-impl Endpoint {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ConnectSafely => "connectsafely",
-            Self::Linkup => "linkup",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -12,36 +12,29 @@
 
 #![allow(clippy::result_large_err)] // handlers return ready `Response`s as errors
 
+// Shared plumbing: configuration, state, what every call goes through, answers.
 mod call;
 pub mod config;
 mod connection;
-mod connectsafely;
 mod controls;
-mod cs_actions;
-mod cs_conversations;
 mod cursor;
-mod data;
-mod delivery;
-mod doc_examples;
 pub mod drift;
 pub mod faults;
 mod iso_time;
-mod linkup;
-mod linkup_inbox;
-mod linkup_send;
-mod linkup_v2;
-mod phrases;
+pub mod key_limits;
 mod respond;
 mod rng;
 mod route;
-mod sending;
-mod simulate;
 mod state;
-mod webhook_events;
-mod webhooks;
+// The demo data, what sends change in it, and the answers' wire shapes.
+mod data;
+mod sending;
 mod wire;
-mod wire_send;
-mod wire_successors;
+// The providers, one folder each, one module per endpoint family.
+mod connectsafely;
+mod linkup;
+// Simulated incoming messages and their webhook deliveries.
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,26 +58,35 @@ pub fn router(config: Config) -> Router {
     let mut router = Router::new()
         .route(
             "/linkedin/messaging/recent-messages",
-            get(connectsafely::recent_messages),
+            get(connectsafely::recent_messages::recent_messages),
         )
         .route(
             "/linkedin/conversations",
-            get(cs_conversations::conversations),
+            get(connectsafely::conversations::conversations),
         )
         .route(
             "/linkedin/conversations/{conversation_urn}/messages",
-            get(cs_conversations::thread_messages),
+            get(connectsafely::conversations::thread_messages),
         )
-        .route("/linkedin/conversations/send", post(cs_actions::send))
-        .route("/linkedin/messaging/mark-seen", post(cs_actions::mark_seen))
+        .route(
+            "/linkedin/conversations/send",
+            post(connectsafely::actions::send),
+        )
+        .route(
+            "/linkedin/messaging/mark-seen",
+            post(connectsafely::actions::mark_seen),
+        )
         .route(
             "/linkedin/conversations/{conversation_urn}/mark-unread",
-            patch(cs_actions::mark_unread),
+            patch(connectsafely::actions::mark_unread),
         )
-        .route("/v1/messages/conversation", post(linkup::conversation))
-        .route("/v1/messages/inbox", post(linkup_inbox::inbox))
-        .route("/v1/messages/send-message", post(linkup_send::send))
-        .route("/v2/messages", post(linkup_v2::messages))
+        .route(
+            "/v1/messages/conversation",
+            post(linkup::v1_conversation::conversation),
+        )
+        .route("/v1/messages/inbox", post(linkup::v1_inbox::inbox))
+        .route("/v1/messages/send-message", post(linkup::v1_send::send))
+        .route("/v2/messages", post(linkup::v2::messages))
         .route("/health", get(|| async { "ok" }));
     if controls {
         router = router
@@ -98,7 +100,7 @@ pub fn router(config: Config) -> Router {
     }
     if simulate {
         router = router
-            .route("/__sandbox/simulate", post(simulate::simulate))
+            .route("/__sandbox/simulate", post(webhooks::simulate::simulate))
             .route(
                 "/__sandbox/webhooks",
                 get(webhooks::list)

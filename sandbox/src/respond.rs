@@ -63,13 +63,18 @@ pub fn redirect(location: &str) -> Response {
 pub fn ok_json(body: &impl Serialize, truncate: bool) -> Response {
     if truncate {
         let text = serde_json::to_string(body).unwrap_or_default();
-        return raw(
-            200,
-            "application/json; charset=utf-8",
-            crate::call::truncated(text),
-        );
+        return raw(200, "application/json; charset=utf-8", truncated(text));
     }
     json_response(200, body)
+}
+
+/// The first half of a body (on a character boundary).
+fn truncated(body: String) -> String {
+    let mut cut = body.len() / 2;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    body[..cut].to_owned()
 }
 
 /// LinkupAPI's error style: `{"status": "error", "code", "message"}`.

@@ -1,7 +1,24 @@
 //! The sandbox's provider endpoints by name: what `callsByEndpoint` counts and what decides
 //! the error style of an injected fault.
 
-use crate::faults::Endpoint;
+use serde::{Deserialize, Serialize};
+
+/// A provider: what `calls` and a fault's `endpoint` group routes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    ConnectSafely,
+    Linkup,
+}
+
+impl Endpoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConnectSafely => "connectsafely",
+            Self::Linkup => "linkup",
+        }
+    }
+}
 
 /// One provider endpoint (a v2 action counts as its own endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -118,6 +135,16 @@ impl Route {
     /// Whether the route sends a message: the only routes the `commit-*` faults apply to.
     pub fn sends(self) -> bool {
         matches!(self, Self::CsSend | Self::LkSend | Self::LkV2Send)
+    }
+
+    /// The v2 action a `/v2/messages` route serves (`None`: not v2, or no known action).
+    pub fn v2_action(self) -> Option<&'static str> {
+        match self {
+            Self::LkV2ListInbox => Some("list_inbox"),
+            Self::LkV2GetConversation => Some("get_conversation"),
+            Self::LkV2Send => Some("send"),
+            _ => None,
+        }
     }
 
     /// The route a `callsByEndpoint` key names.

@@ -4,8 +4,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use crate::data::{token, Account, Conversation, Message, Person};
-use crate::linkup::{is_profile, profile_slug};
+use crate::data::{is_profile, profile_slug, token, Account, Conversation, Message, Person};
 use crate::rng::Rng;
 use crate::route::Route;
 use crate::state::{now_ms, Mutable, DAY_MS};

@@ -10,10 +10,11 @@ use serde::Serialize;
 
 use crate::config::{Config, SeedMode};
 use crate::data::{demo_accounts, Account};
-use crate::delivery::{Batch, Outcome};
 use crate::faults::{Endpoint, FaultSpec};
+use crate::key_limits::{key_digest, KeyRateLimits, KeyUsage, Limit, Refused};
 use crate::rng::Rng;
 use crate::route::Route;
+use crate::webhooks::delivery::{Batch, Outcome};
 use crate::webhooks::WebhookTarget;
 
 pub const DAY_MS: i64 = 86_400_000;
@@ -58,6 +59,10 @@ pub struct Mutable {
     pub webhooks_delivered: u64,
     /// Webhook POSTs answered otherwise, or not at all.
     pub webhooks_failed: u64,
+    /// Per-key rate limits (`None`: off).
+    pub key_rate_limits: Option<KeyRateLimits>,
+    /// Calls and limiter state per (provider, [`key_digest`]).
+    pub key_usage: BTreeMap<(Endpoint, String), KeyUsage>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +92,15 @@ pub struct Stats {
     pub webhooks_failed: u64,
     /// Webhook POSTs held back (`hold`) until the next simulate.
     pub webhooks_held: usize,
+    /// Per provider and key digest (first 8 hex of the key's SHA-256): calls that reached
+    /// the key's rate limit (admitted or not, limits on or off) and those answered 429.
+    pub key_rate_limits: BTreeMap<&'static str, BTreeMap<String, KeyCalls>>,
+}
+
+#[derive(Serialize, Default, Clone, Copy)]
+pub struct KeyCalls {
+    pub calls: u64,
+    pub limited: u64,
 }
 
 #[derive(Serialize)]
@@ -133,6 +147,58 @@ impl AppState {
         self.lock().accounts.iter().find(|a| wanted(a)).cloned()
     }
 
+    /// Counts a call on `key` (a configured key of `provider`) and applies the key's rate
+    /// limit, when limits are on.
+    pub fn admit_key(&self, provider: Endpoint, key: &str) -> Result<(), Refused> {
+        let now = now_ms();
+        let mut m = self.lock();
+        let limits = m.key_rate_limits;
+        let limit = match provider {
+            Endpoint::ConnectSafely => limits
+                .and_then(|l| l.connectsafely)
+                .map_or(Limit::Off, Limit::ConnectSafely),
+            Endpoint::Linkup => limits
+                .and_then(|l| l.linkup)
+                .map_or(Limit::Off, Limit::Linkup),
+        };
+        m.key_usage
+            .entry((provider, key_digest(key)))
+            .or_default()
+            .admit(limit, now)
+    }
+
+    /// Every configured key's calls and 429s, by provider and key digest.
+    fn key_calls(&self, m: &Mutable) -> BTreeMap<&'static str, BTreeMap<String, KeyCalls>> {
+        let configured = self
+            .config
+            .connectsafely_keys
+            .iter()
+            .map(|k| (Endpoint::ConnectSafely, k.key.as_str()))
+            .chain(
+                self.config
+                    .linkup_keys
+                    .iter()
+                    .map(|k| (Endpoint::Linkup, k.as_str())),
+            );
+        let mut by_provider: BTreeMap<&'static str, BTreeMap<String, KeyCalls>> = BTreeMap::from([
+            ("connectsafely", BTreeMap::new()),
+            ("linkup", BTreeMap::new()),
+        ]);
+        for (provider, key) in configured {
+            let digest = key_digest(key);
+            let usage = m.key_usage.get(&(provider, digest.clone()));
+            let counts = KeyCalls {
+                calls: usage.map_or(0, |u| u.calls),
+                limited: usage.map_or(0, |u| u.limited),
+            };
+            by_provider
+                .entry(provider.as_str())
+                .or_default()
+                .insert(digest, counts);
+        }
+        by_provider
+    }
+
     pub fn reset(&self) {
         *self.lock() = Mutable::fresh(&self.config, &self.pristine);
     }
@@ -151,7 +217,9 @@ impl AppState {
             });
         }
         let today = now_ms() / DAY_MS;
+        let key_rate_limits = self.key_calls(&m);
         Stats {
+            key_rate_limits,
             calls,
             calls_by_account,
             calls_by_endpoint: Route::ALL
@@ -228,7 +296,15 @@ impl Mutable {
             simulated: 0,
             webhooks_delivered: 0,
             webhooks_failed: 0,
+            key_rate_limits: config.key_rate_limits,
+            key_usage: BTreeMap::new(),
         }
+    }
+
+    /// Sets the per-key rate limits (`None`: off); every key's limiter starts afresh.
+    pub fn set_key_rate_limits(&mut self, limits: Option<KeyRateLimits>) {
+        self.key_rate_limits = limits;
+        self.key_usage.values_mut().for_each(KeyUsage::restart);
     }
 
     /// Counts one webhook POST by its outcome.

@@ -99,7 +99,7 @@ fn linkup_v1_send_message_answers_the_documented_shape_costs_a_credit_and_shows_
 }
 
 #[test]
-fn linkup_v1_send_message_errors_in_the_v1_style_and_costs_nothing() {
+fn linkup_v1_send_message_errors_in_the_v1_style_and_are_billed() {
     let sandbox = Sandbox::start();
     let good = json!({"login_token": TITOUAN_TOKEN, "linkedin_url": DOC_PROFILE_URL, "message_text": "hi"});
     let with = |patch: Value| {
@@ -182,6 +182,8 @@ fn linkup_v1_send_message_errors_in_the_v1_style_and_costs_nothing() {
             "INVALID_PARAMS",
         ),
     ];
+    let cases_with_key = cases.iter().filter(|c| c.0 == Some(LINKUP_KEY)).count();
+    assert_eq!(cases_with_key, 12);
     for (key, body, status, code) in cases {
         let (got_status, got) = sandbox.linkup_post("/v1/messages/send-message", &body, key);
         assert_eq!(
@@ -194,10 +196,22 @@ fn linkup_v1_send_message_errors_in_the_v1_style_and_costs_nothing() {
     let unknown = sandbox.linkup_post("/v1/messages/nope", &good, Some(LINKUP_KEY));
     let old = sandbox.linkup_post("/v1/messages/send", &good, Some(LINKUP_KEY));
     assert_eq!((old.0, &old.1), (404, &unknown.1));
+    // v1 bills every answer but a 500 (docs.linkupapi.com api-reference/introduction): each
+    // refusal to the demo key costs the send's credit; none without a known key to bill.
+    let billed = cases_with_key as u64;
     let stats = sandbox.stats();
     assert_eq!(
         (&stats["creditsSpent"], &stats["sends"]),
-        (&0.into(), &0.into())
+        (&billed.into(), &0.into())
+    );
+    sandbox.fault(json!({"mode": "status", "status": 500, "route": "lk.send", "count": 1}));
+    assert_eq!(v1_send(&sandbox, good.clone()).0, 500);
+    sandbox.fault(json!({"mode": "status", "status": 429, "route": "lk.send", "count": 1}));
+    assert_eq!(v1_send(&sandbox, good.clone()).0, 429);
+    assert_eq!(
+        sandbox.stats()["creditsSpent"],
+        billed + 1,
+        "the injected 429 is billed, the 500 is not"
     );
     sandbox.control("POST", "settings", Some(json!({"linkupCredits": 0})));
     let (status, body) = v1_send(&sandbox, good);

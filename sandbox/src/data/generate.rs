@@ -5,7 +5,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use super::*;
-use crate::phrases::{COMPANIES, FIRST_NAMES, HEADLINES, LAST_NAMES, MESSAGES, NON_LATIN_NAMES};
+use crate::data::phrases::{
+    COMPANIES, FIRST_NAMES, HEADLINES, LAST_NAMES, MESSAGES, NON_LATIN_NAMES,
+};
 use crate::rng::Rng;
 
 /// The demo accounts: (account id, owner profile id, owner name, conversations).
@@ -20,7 +22,7 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
         ANCHOR_MS - 3_600_000,
     );
     docs.conversations
-        .push(crate::doc_examples::connectsafely_conversation());
+        .push(crate::data::doc_examples::connectsafely_conversation());
     docs.sort();
     let mut linkup = account(
         &mut rng,
@@ -32,7 +34,9 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     );
     linkup
         .conversations
-        .push(crate::doc_examples::linkup_conversation(&linkup.owner));
+        .push(crate::data::doc_examples::linkup_conversation(
+            &linkup.owner,
+        ));
     linkup.sort();
     let mut third = account(
         &mut rng,

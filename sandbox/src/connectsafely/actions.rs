@@ -10,14 +10,14 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
+use super::{account_for, bearer_key, quota_exhausted, secrets, Query};
 use crate::call::{self, Proceed};
-use crate::connectsafely::{account_for, bearer_key, quota_exhausted, secrets, Query};
 use crate::data::Account;
 use crate::respond::{cs_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
 use crate::sending::{self, is_profile_id, message_problem, Refusal, Target};
 use crate::state::AppState;
-use crate::wire_send::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
+use crate::wire::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
 
 /// The documented requirement of a send without `conversationUrn`.
 const RECIPIENT_REQUIRED: &str =
@@ -55,13 +55,16 @@ struct Authorized<'a> {
     secrets: [&'a str; 2],
 }
 
-/// Key, JSON body and `accountId`: what the POST actions check before a call counts.
+/// Key, its rate limit, JSON body and `accountId`: what the POST actions check before a
+/// call counts.
 fn authorize<'a>(
     state: &'a AppState,
+    route: Route,
     headers: &'a HeaderMap,
     body: &[u8],
 ) -> Result<Authorized<'a>, Response> {
     let key = bearer_key(state, headers).ok_or_else(cs_unauthorized)?;
+    call::admit_key(state, route, &key.key)?;
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
         return Err(invalid("Request body must be a JSON object"));
     };
@@ -87,7 +90,7 @@ pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
         body,
         account,
         secrets,
-    } = match authorize(&state, &headers, &body) {
+    } = match authorize(&state, route, &headers, &body) {
         Ok(authorized) => authorized,
         Err(response) => {
             state.lock().record_call(route, "-");
@@ -169,7 +172,7 @@ pub async fn mark_seen(
         body,
         account,
         secrets,
-    } = match authorize(&state, &headers, &body) {
+    } = match authorize(&state, route, &headers, &body) {
         Ok(authorized) => authorized,
         Err(response) => {
             state.lock().record_call(route, "-");
@@ -215,6 +218,9 @@ pub async fn mark_unread(
     let Some(key) = bearer_key(&state, &headers) else {
         return refuse(cs_unauthorized());
     };
+    if let Err(response) = call::admit_key(&state, route, &key.key) {
+        return refuse(response);
+    }
     let Some(query) = Query::parse(query.as_deref()) else {
         return refuse(invalid("Malformed query string"));
     };

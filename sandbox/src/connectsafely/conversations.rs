@@ -7,17 +7,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
+use super::{account_for, bearer_key, parse_count, secrets, spend_daily_call, Query};
 use crate::call::{self, Proceed};
 use crate::config::ConnectSafelyKey;
-use crate::connectsafely::{
-    account_for, bearer_key, parse_count, secrets, spend_daily_call, Query,
-};
 use crate::cursor;
 use crate::data::{Account, Conversation};
 use crate::respond::{cs_plain_error, cs_unauthorized, labelled, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
-use crate::wire_successors::{
+use crate::wire::{
     CsAccount, CsConversationList, CsListedConversation, CsThreadMessage, CsThreadMessages,
     CsThreadPerson,
 };
@@ -37,7 +35,7 @@ struct Resolved<'a> {
     truncate: bool,
 }
 
-/// Key, query, account, counting and faults: the steps every ConnectSafely successor shares.
+/// Key, rate limit, query, account, counting and faults: the steps every ConnectSafely successor shares.
 async fn resolve<'a>(
     state: &'a AppState,
     route: Route,
@@ -52,6 +50,7 @@ async fn resolve<'a>(
     let Some(key) = bearer_key(state, headers) else {
         return Err(refuse(cs_unauthorized()));
     };
+    call::admit_key(state, route, &key.key).map_err(refuse)?;
     let Some(query) = Query::parse(raw_query) else {
         return Err(refuse(cs_plain_error(400, "Malformed query string")));
     };

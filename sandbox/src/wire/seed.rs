@@ -1,5 +1,5 @@
-//! The sandbox's own response shapes, field order as in the provider docs. Deliberately not
-//! shared with the core crate, so a core parser bug cannot hide behind a shared type.
+//! Response shapes of the seed endpoints (ConnectSafely `GET /linkedin/messaging/recent-messages`,
+//! LinkupAPI `POST /v1/messages/conversation`), field order as in the provider docs.
 
 use serde::Serialize;
 

@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::sender;
 use crate::data::{Account, Conversation, Message, Person};
 use crate::iso_time::iso_ms;
-use crate::wire::sender;
 
 /// A time as a newer endpoint sends it: ISO-8601 string or epoch ms.
 #[derive(Serialize)]

@@ -10,17 +10,17 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::v1::{
+    country_ok, insufficient_credits, open_v1, requested_cost, V1Request, COUNTRY_ERROR,
+};
+use super::{charge, credit_cost};
 use crate::call::{self, Proceed};
 use crate::cursor;
 use crate::data::{Account, Conversation};
-use crate::linkup::{
-    api_key, bill_v1_unpaid, charge, country_ok, credit_cost, insufficient_credits,
-    invalid_api_key, login, not_an_object, requested_cost, COUNTRY_ERROR,
-};
 use crate::respond::{labelled, linkup_error, ok_json};
 use crate::route::Route;
 use crate::state::AppState;
-use crate::wire_successors::{LinkupInbox, LinkupInboxConversation, LinkupInboxData};
+use crate::wire::{LinkupInbox, LinkupInboxConversation, LinkupInboxData};
 
 const DEFAULT_TOTAL_RESULTS: u64 = 10;
 const MAX_TOTAL_RESULTS: u64 = 100;
@@ -35,6 +35,22 @@ struct RequestBody {
     next_cursor: Option<Value>,
 }
 
+impl V1Request for RequestBody {
+    const DEFAULT_COST: u64 = DEFAULT_TOTAL_RESULTS.div_ceil(10);
+
+    fn login_token(&self) -> Option<&str> {
+        self.login_token.as_deref()
+    }
+
+    fn cost(&self) -> u64 {
+        requested_cost(
+            self.total_results.as_ref(),
+            DEFAULT_TOTAL_RESULTS,
+            MAX_TOTAL_RESULTS,
+        )
+    }
+}
+
 pub async fn inbox(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -42,46 +58,24 @@ pub async fn inbox(
 ) -> Response {
     call::provider_latency(&state).await;
     let route = Route::LkInbox;
-    let refuse = |response: Response| {
-        state.lock().record_call(route, "-");
-        labelled(response, "-")
+    let opened = match open_v1::<RequestBody>(&state, route, &headers, &body) {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
-    let Some(api_key) = api_key(&state, &headers) else {
-        return refuse(invalid_api_key());
-    };
-    let request: RequestBody = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(_) => {
-            return refuse(bill_v1_unpaid(
-                &state,
-                api_key,
-                credit_cost(DEFAULT_TOTAL_RESULTS),
-                not_an_object(),
-            ))
-        }
-    };
-    let cost = requested_cost(
-        request.total_results.as_ref(),
-        DEFAULT_TOTAL_RESULTS,
-        MAX_TOTAL_RESULTS,
-    );
-    let account = match login(&state, request.login_token.as_deref()) {
-        Ok(account) => account,
-        Err(response) => return refuse(bill_v1_unpaid(&state, api_key, cost, response)),
-    };
-    let secrets = [api_key, request.login_token.as_deref().unwrap_or_default()];
-    let truncate = match call::begin(&state, route, &account.account_id, &secrets).await {
-        Proceed::Answer(response) => {
-            let response = bill_v1_unpaid(&state, api_key, cost, response);
-            return labelled(response, &account.account_id);
-        }
+    let label = opened.account.account_id.as_str();
+    let truncate = match call::begin(&state, route, label, &opened.secrets()).await {
+        Proceed::Answer(response) => return labelled(opened.bill(&state, response), label),
         Proceed::Serve { truncate } => truncate,
     };
-    let response = match answer(&state, api_key, &account, &request, truncate) {
-        Ok(response) => response,
-        Err(response) => bill_v1_unpaid(&state, api_key, cost, response),
-    };
-    labelled(response, &account.account_id)
+    let response = answer(
+        &state,
+        opened.api_key,
+        &opened.account,
+        &opened.request,
+        truncate,
+    )
+    .unwrap_or_else(|response| opened.bill(&state, response));
+    labelled(response, label)
 }
 
 fn answer(

@@ -13,15 +13,15 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::data::{person, person_named, Account, Conversation, Message};
-use crate::delivery::{self, Batch, Delivery, Outcome};
 use crate::faults::Endpoint;
 use crate::respond::json_response;
 use crate::rng::Rng;
 use crate::sending::{fnv1a, message_problem, new_thread_id};
 use crate::state::{now_ms, AppState, Mutable};
-use crate::webhook_events::{CsMessageReceived, LinkupMessageReceived};
+use crate::webhooks::delivery::{self, Batch, Delivery, Outcome};
+use crate::webhooks::events::{CsMessageReceived, LinkupMessageReceived};
 use crate::webhooks::{account_id, bad_request, parse_http_url};
-use crate::wire_successors::CsThreadMessage;
+use crate::wire::CsThreadMessage;
 
 /// The longest `delayMs` (10 minutes).
 const MAX_DELAY_MS: u64 = 600_000;

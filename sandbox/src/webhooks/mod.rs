@@ -2,6 +2,10 @@
 //! `message.received` and LinkupAPI's `message_received` events. One target per (provider,
 //! demo account), registered by `POST /__sandbox/webhooks`, `--webhook` or the config file.
 
+pub mod delivery;
+pub mod events;
+pub mod simulate;
+
 use std::fmt;
 use std::sync::Arc;
 

@@ -1,9 +1,13 @@
 //! The demo inbox: deterministic accounts, conversations and messages, with the seed docs'
 //! example objects present verbatim.
 
+mod doc_examples;
 mod generate;
+mod phrases;
+mod profiles;
 
 pub use generate::*;
+pub use profiles::{find_by_profile, is_profile, profile_slug};
 
 /// The newest message of the third demo account: markup that must never run.
 pub const XSS_BAIT: &str = "<img src=x onerror=\"window.__xss=1\"> see you at 5?";

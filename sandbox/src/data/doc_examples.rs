@@ -122,7 +122,7 @@ pub fn linkup_conversation(owner: &Person) -> Conversation {
         timestamp -= rng.range(60_000, 2 * 86_400_000) as i64;
         let (urn, backend_urn) = message_urns(&owner.profile_id, timestamp, &mut rng);
         let sender = (i % 2 == 0).then_some(0);
-        let text = *rng.pick(crate::phrases::MESSAGES);
+        let text = *rng.pick(crate::data::phrases::MESSAGES);
         messages.push(Message {
             urn,
             backend_urn,

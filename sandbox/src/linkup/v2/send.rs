@@ -1,0 +1,53 @@
+//! The v2 action `send {profile_url, message_text, media?}` (docs.linkupapi.com
+//! api-reference/v2/messages/send): to a profile only, one credit charged only when the
+//! message is committed.
+
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use super::{insufficient_v2_credits, invalid_params, text, Call};
+use crate::linkup::{charged_commit, SEND_COST};
+use crate::route::Route;
+use crate::sending::{message_problem, Target};
+use crate::wire::V2Sent;
+
+/// v2 `send {profile_url, message_text, media?}`: `media` is accepted and ignored;
+/// `conversation_id` is refused (v2 sends to a profile only).
+pub fn v2_send(call: &Call<'_>, params: &Map<String, Value>) -> Result<Response, Response> {
+    if params.get("conversation_id").is_some_and(|v| !v.is_null()) {
+        return Err(invalid_params(
+            "conversation_id is not accepted by send: use profile_url",
+        ));
+    }
+    let url =
+        text(params, "profile_url")?.ok_or_else(|| invalid_params("profile_url is required"))?;
+    let message = match params.get("message_text") {
+        Some(Value::String(text)) => text.as_str(),
+        _ => {
+            return Err(invalid_params(
+                "message_text is required and must be a string",
+            ))
+        }
+    };
+    if let Some(problem) = message_problem(message) {
+        return Err(invalid_params(&problem.replacen(
+            "message",
+            "message_text",
+            1,
+        )));
+    }
+    let account_id = call.account.account_id.as_str();
+    let target = Target::Profile(url);
+    match charged_commit(
+        call.state,
+        call.api_key,
+        Route::LkV2Send,
+        account_id,
+        target,
+        message,
+    ) {
+        Some(Ok(sent)) => Ok(call.envelope("send", SEND_COST, V2Sent::new(&sent))),
+        None => Err(insufficient_v2_credits()),
+        Some(Err(_)) => Err(invalid_params("profile_url must be a LinkedIn profile URL")),
+    }
+}
