@@ -199,3 +199,20 @@ test("an upstream 429 pauses the key: every account of it waits, then all resume
   assert.equal(overLimit, 0);
   if (sandboxLimits) assert.equal((await sandboxKey()).limited, 0);
 });
+
+test("past KEY_WAIT_MAX_MS a refused call answers 429 RATE_LIMITED with Retry-After, spending nothing; a list answers from its store", async () => {
+  await sleep(2 * RATES.burstWindowSecs * 1000);
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 30, endpoint: "connectsafely", count: 1 });
+  const first = await call(0, `/v1/conversations/${encodeURIComponent(threads[0])}/messages?count=1`);
+  assert.equal(seen.at(-1)[2], 429, `the fault answered (${first.status} ${first.headers.get("x-cache")})`);
+  const calls = seen.length;
+  // Another account, a page it never fetched (no stored page to answer STALE): the key's
+  // pause (30 s) is longer than a client waits (10 s).
+  const refused = await call(5, `/v1/conversations/${encodeURIComponent(threads[5])}/messages?count=2`);
+  assert.deepEqual([refused.status, refused.body.error?.code], [429, "RATE_LIMITED"], refused.text);
+  const retryAfter = Number(refused.headers.get("retry-after"));
+  assert.ok(retryAfter >= 25 && retryAfter <= 30, `Retry-After ${retryAfter}`);
+  const listed = await call(6, "/v1/conversations?count=5");
+  assert.deepEqual([listed.status, listed.headers.get("x-cache")], [200, "STALE"], "the stored list, flagged");
+  assert.equal(seen.length, calls, "no upstream call while the key is paused");
+});

@@ -160,8 +160,9 @@ impl KeyLimiter {
     }
 
     /// What `account` may take of a window of `limit` calls: what is free less what the
-    /// other asking accounts still have of their fair share of it (max-min: the window's
-    /// calls split evenly among the accounts asking; what one leaves goes to whoever asks).
+    /// other asking accounts still have of their fair share of it (max-min: what accounts no
+    /// longer asking did not use is split evenly among those asking; what one leaves goes to
+    /// whoever asks).
     /// And, when that is nothing, when it may be something again: over its share, when its
     /// own oldest grant leaves the window; else when any grant does.
     fn room(
@@ -171,21 +172,29 @@ impl KeyLimiter {
         account: &str,
         now_ms: u64,
     ) -> (u64, Option<u64>) {
-        let asking = (self.active(now_ms).count() as u64).max(1);
-        let share = (limit / asking).max(1);
         let used = |who: Option<&str>| self.used(policy, window_ms, now_ms, who);
-        let kept_for_others: u64 = self
-            .active(now_ms)
-            .filter(|a| *a != account)
-            .map(|a| share.saturating_sub(used(Some(a))))
+        let asking: Vec<(&str, u64)> = self.active(now_ms).map(|a| (a, used(Some(a)))).collect();
+        let used_all = used(None);
+        // What accounts no longer asking used is gone for everyone; the rest is shared.
+        let used_asking: u64 = asking.iter().map(|(_, n)| n).sum();
+        let left_to_share = limit.saturating_sub(used_all.saturating_sub(used_asking));
+        let share = (left_to_share / (asking.len() as u64).max(1)).max(1);
+        let kept_for_others: u64 = asking
+            .iter()
+            .filter(|(a, _)| *a != account)
+            .map(|(_, n)| share.saturating_sub(*n))
             .sum();
         let room = limit
-            .saturating_sub(used(None))
+            .saturating_sub(used_all)
             .saturating_sub(kept_for_others);
         if room > 0 {
             return (room, None);
         }
-        let owner = (used(Some(account)) >= share).then_some(account);
+        let own = asking
+            .iter()
+            .find(|(a, _)| *a == account)
+            .map_or(0, |(_, n)| *n);
+        let owner = (own >= share).then_some(account);
         (0, self.next_expiry(policy, window_ms, now_ms, owner))
     }
 

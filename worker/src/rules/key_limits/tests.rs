@@ -276,3 +276,49 @@ fn thirty_accounts_each_get_their_share_of_the_binding_window_within_ten_percent
         "refused asks are few: {asks} for {total} permits"
     );
 }
+
+/// 30 accounts busy for 25 s, the key paused 4 s while all ask, 4 s more, then quiet: an
+/// account asking alone 4 s later is granted at once. (What the accounts gone quiet used
+/// counts for nobody's share: reserving a share of it for the accounts still asking would
+/// refuse everyone until the minute's oldest grant left it.)
+#[test]
+fn after_a_busy_minute_and_a_pause_an_account_asking_alone_is_granted_at_once() {
+    let policy = KeyPolicy {
+        rates: KeyRates {
+            per_minute: 1_800,
+            burst: 60,
+            burst_window_secs: 2,
+        },
+        lease_max: 4,
+        lease_ms: 500,
+        active_ms: 2_000,
+    };
+    let mut key = KeyLimiter::default();
+    let accounts: Vec<String> = (0..30).map(|i| format!("account-{i}")).collect();
+    let mut next_ask = vec![T0; 30];
+    let run = |key: &mut KeyLimiter, from: u64, to: u64, next_ask: &mut [u64]| {
+        for now in from..to {
+            for (i, account) in accounts.iter().enumerate() {
+                if next_ask[i] <= now {
+                    let decision = key.ask(&policy, account, 4, now);
+                    next_ask[i] = now
+                        + if decision.granted > 0 {
+                            300
+                        } else {
+                            decision.wait_ms
+                        };
+                }
+            }
+        }
+    };
+    run(&mut key, T0, T0 + 25_000, &mut next_ask);
+    key.pause(T0 + 29_000);
+    next_ask.fill(T0 + 25_000);
+    run(&mut key, T0 + 25_000, T0 + 33_000, &mut next_ask);
+    let decision = key.ask(&policy, "account-0", 4, T0 + 37_000);
+    assert_eq!(decision.granted, 4, "{decision:?}");
+    assert_eq!(
+        key.usage(&policy, "account-0", T0 + 37_000).accounts_asking,
+        1
+    );
+}
