@@ -21,6 +21,16 @@ export async function freePort() {
   return port;
 }
 
+/** The limits the providers state, switched off (the Worker's defaults are in wrangler.toml). */
+export const RATES_OFF = {
+  CONNECTSAFELY_KEY_PER_MINUTE: "0",
+  CONNECTSAFELY_KEY_BURST: "0",
+  LINKUP_KEY_PER_MINUTE: "0",
+  CONNECTSAFELY_ACCOUNT_READS_PER_MINUTE: "0",
+  CONNECTSAFELY_ACCOUNT_WRITES_PER_MINUTE: "0",
+  LINKUP_MONITORING_CREDITS_PER_DAY: "0",
+};
+
 /** clients: [{ name, token, account, loginToken, origins }] */
 export async function startWorker(options) {
   // wrangler restarts its runtime once at start-up (its build watcher reports the source
@@ -64,7 +74,16 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cur
     `CURSOR_SECRET=${cursorSecret}`,
     `CLIENTS=${JSON.stringify(registry)}`,
   ].join("\n") + "\n");
-  const allVars = { CONNECTSAFELY_BASE_URL: `${sandboxBase}/linkedin`, LINKUP_BASE_URL: sandboxBase, ...vars };
+  // Every test account shares the sandbox's one key per provider: the providers' per-key and
+  // per-account rates and the webhook monitoring credits are off unless a test sets them
+  // (worker/test/key_limits.test.mjs does), so suites that make many calls in seconds test
+  // what they are about.
+  const allVars = {
+    CONNECTSAFELY_BASE_URL: `${sandboxBase}/linkedin`,
+    LINKUP_BASE_URL: sandboxBase,
+    ...RATES_OFF,
+    ...vars,
+  };
   const port = await freePort();
   const args = [
     "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo ?? join(dir, "state"),

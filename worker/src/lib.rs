@@ -11,6 +11,8 @@
 //!   accounts, webhooks in, the change feed and push channel tickets. It never touches SQL.
 //! - `gate` (wasm32): `AccountGate`, the account's Durable Object: its store, upstream calls,
 //!   budget, sends and live sockets.
+//! - `key_gate` (wasm32): `KeyGate`, one Durable Object per provider API key: the rates the
+//!   provider states per key, kept for every account that shares it.
 //! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate.
 
 mod rules;
@@ -23,7 +25,11 @@ mod env;
 #[cfg(target_arch = "wasm32")]
 mod gate;
 #[cfg(target_arch = "wasm32")]
+mod key_gate;
+#[cfg(target_arch = "wasm32")]
 mod respond;
 
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;
+#[cfg(target_arch = "wasm32")]
+pub use key_gate::KeyGate;

@@ -205,7 +205,8 @@ test("usage shows the client's counters", async () => {
   assert.equal(body.client, "alice");
   assert.ok(body.cache.hits >= 1 && body.cache.misses >= 1);
   assert.ok(body.connectsafely.callsToday >= 1);
-  assert.equal(body.connectsafely.dailyLimit, 150);
+  // No daily cap on ConnectSafely calls by default: it states none for inbox reads (C13).
+  assert.equal(body.connectsafely.dailyLimit, 0);
   assert.ok(body.connectsafely.resetsAt > Date.now());
   // A daily LinkupAPI credit cap by default, counted per UTC day.
   assert.equal(body.linkup.dailyCreditCap, 300);

@@ -12,6 +12,7 @@ use linkedin_inbox::Error;
 use worker::Response;
 
 use super::clock::arrival_ms;
+use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::{misconfigured, upstream, AccountGate};
 use crate::respond;
@@ -69,7 +70,20 @@ async fn checkup(plan: Plan, config: &Config, ledger: &Ledger) -> worker::Result
             Next::Done(section) => return Ok(section),
             Next::Send(request) => request,
         };
-        let admission = match ledger.admit(cost, &limits, arrival_ms())? {
+        // The account's own limits, then a permit of the provider's key, then the spend.
+        let refusal = match ledger.would_admit(cost, &limits, arrival_ms())? {
+            Ok(()) => ledger
+                .permits()
+                .take(cost.provider, Patience::Client)
+                .await
+                .err(),
+            Err(refusal) => Some(refusal),
+        };
+        let admitted = match refusal {
+            Some(refusal) => Err(refusal),
+            None => ledger.admit(cost, &limits, arrival_ms())?,
+        };
+        let admission = match admitted {
             Ok(admission) => admission,
             Err(refusal) => {
                 next = checkup.refuse(&refusal);

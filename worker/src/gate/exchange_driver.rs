@@ -10,9 +10,11 @@ use linkedin_inbox::{
 
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
+use super::key_permits::{Patience, Permit};
 use super::ledger::Ledger;
 use crate::gate::upstream;
 use crate::rules::admission::{Cost, Limits};
+use crate::rules::key_limits::key_pause_until;
 use crate::store::ledger::Admission;
 
 /// What each further upstream page of a walk costs, and the limits it must fit.
@@ -38,7 +40,8 @@ fn error_kind(error: &worker::Error) -> &'static str {
 /// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
 /// walk gathered matches answers with them (the failed page settled like any call: refunded
 /// when the provider refused it, a 429 pausing the provider); a failure of the first page is
-/// the error, settled by the caller that admitted it.
+/// the error, settled by the caller that admitted it. Each upstream request takes a permit of
+/// its provider's key first, waiting as a client's request does.
 pub async fn fetch_page(
     backend: Backend,
     operation: Operation,
@@ -46,6 +49,31 @@ pub async fn fetch_page(
     ledger: Ledger,
     meter: Meter,
     watch: ContractWatch,
+) -> Result<(Page, u64), Error> {
+    let first = Keyed {
+        permit: None,
+        patience: Patience::Client,
+    };
+    fetch_keyed(backend, operation, timeout_ms, ledger, meter, watch, first).await
+}
+
+/// The key permit of an operation's first request, taken before its admission (so a refusal
+/// is answered like the ledger's own, spending nothing), and how long its further requests
+/// may wait for theirs.
+pub struct Keyed {
+    pub permit: Option<Permit>,
+    pub patience: Patience,
+}
+
+/// [`fetch_page`] with the first request's permit already taken.
+pub async fn fetch_keyed(
+    backend: Backend,
+    operation: Operation,
+    timeout_ms: u64,
+    ledger: Ledger,
+    meter: Meter,
+    watch: ContractWatch,
+    keyed: Keyed,
 ) -> Result<(Page, u64), Error> {
     let (exchange, request) = Exchange::start(backend, operation)?;
     let mut metered = Metered {
@@ -55,6 +83,7 @@ pub async fn fetch_page(
         further: None,
         watch,
         answered: None,
+        keyed,
     };
     let outcome = drive(exchange, request, &mut metered).await;
     if let Some(answered) = metered.further.take() {
@@ -77,11 +106,31 @@ struct Metered {
     watch: ContractWatch,
     /// The last request and its answer, until the exchange has read it.
     answered: Option<(HttpRequest, HttpResponse)>,
+    /// The key permit of the next request, when taken ahead.
+    keyed: Keyed,
 }
 
 impl Transport for Metered {
     async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        let provider = self.meter.page.provider;
+        let permits = self.ledger.permits().clone();
+        let _permit = match self.keyed.permit.take() {
+            Some(permit) => permit,
+            None => permits.take(provider, self.keyed.patience).await?,
+        };
         let response = upstream::send(request, self.timeout_ms).await?;
+        if response.status == 429 {
+            // The key is paused for every account, not only this one.
+            let arrived = arrival_ms();
+            let until = key_pause_until(
+                response.wait_secs(arrived),
+                arrived,
+                self.meter.limits.max_pause_secs,
+            );
+            if permits.pause(provider, until).await.is_err() {
+                worker::console_error!("the key's pause could not be recorded");
+            }
+        }
         self.answered = Some((request.clone(), response.clone()));
         Ok(response)
     }
@@ -103,12 +152,19 @@ impl Transport for Metered {
                 .ledger
                 .settle(answered, Ok(self.meter.page.units), arrived);
         }
+        // The next page's key permit first: refused, the walk answers with what it has.
+        let provider = self.meter.page.provider;
+        let permits = self.ledger.permits().clone();
+        let Ok(permit) = permits.take(provider, self.keyed.patience).await else {
+            return Ok(false);
+        };
         match self
             .ledger
-            .admit(self.meter.page, &self.meter.limits, arrived)
+            .admit(self.meter.page, &self.meter.limits, arrival_ms())
         {
             Ok(Ok(admission)) => {
                 self.further = Some(admission);
+                self.keyed.permit = Some(permit);
                 Ok(true)
             }
             Ok(Err(_)) => Ok(false),

@@ -1,13 +1,15 @@
 //! The account's ledger as the object uses it: the store's ledger (`store/ledger.rs`, where
 //! its SQL and the admission of upstream calls are) with the object's batch of answer tallies
-//! not written yet.
+//! not written yet, the account's LinkupAPI monitoring credits, and its permits of the
+//! providers' keys (`key_permits.rs`), which every upstream call takes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use linkedin_inbox::{Error, Provider};
 
-use crate::rules::admission::{Cost, LedgerReading, Limits};
+use super::key_permits::KeyPermits;
+use crate::rules::admission::{self, CallKind, Cost, LedgerReading, Limits};
 use crate::rules::request_limits::Rate;
 pub use crate::store::ledger::Mark;
 use crate::store::ledger::{Admission, Counters, Tallies, Tally};
@@ -19,11 +21,30 @@ pub struct Ledger {
     store: ObjectStore,
     /// The object's tallies (`AccountGate::tallies`).
     tallies: Rc<RefCell<Tallies>>,
+    /// The account's permits of its providers' keys.
+    permits: KeyPermits,
+    /// LinkupAPI credits the account's webhook monitoring costs a day (0: not monitored).
+    monitoring_credits: u64,
 }
 
 impl Ledger {
-    pub fn new(store: ObjectStore, tallies: Rc<RefCell<Tallies>>) -> Self {
-        Self { store, tallies }
+    pub fn new(
+        store: ObjectStore,
+        tallies: Rc<RefCell<Tallies>>,
+        permits: KeyPermits,
+        monitoring_credits: u64,
+    ) -> Self {
+        Self {
+            store,
+            tallies,
+            permits,
+            monitoring_credits,
+        }
+    }
+
+    /// The account's permits of its providers' keys.
+    pub fn permits(&self) -> &KeyPermits {
+        &self.permits
     }
 
     /// Spends one of today's sends, or answers `false` when `limit` (0: none) are spent.
@@ -73,7 +94,33 @@ impl Ledger {
         limits: &Limits,
         now_ms: u64,
     ) -> worker::Result<Result<Admission, Error>> {
-        Ok(self.store.admit(cost, limits, now_ms)?)
+        let limits = limits.monitored(self.monitoring_credits);
+        Ok(self.store.admit(cost, &limits, now_ms)?)
+    }
+
+    /// Whether [`Ledger::admit`] would let a call costing `cost` go at `now_ms`, spending
+    /// nothing: asked before a key permit is taken, so a call the account's own limits refuse
+    /// never takes one of the key's.
+    pub fn would_admit(
+        &self,
+        cost: Cost,
+        limits: &Limits,
+        now_ms: u64,
+    ) -> worker::Result<Result<(), Error>> {
+        let limits = limits.monitored(self.monitoring_credits);
+        let reading = self.store.reading(cost.provider, &limits, now_ms)?;
+        Ok(admission::admit(reading, cost, limits, now_ms).map(|_| ()))
+    }
+
+    /// The account's ConnectSafely calls of `kind` in the last minute (`limit`: its
+    /// per-minute figure, the length of the ring they are counted in).
+    pub fn calls_last_minute(
+        &self,
+        kind: CallKind,
+        limit: u64,
+        now_ms: u64,
+    ) -> worker::Result<u64> {
+        Ok(self.store.calls_last_minute(kind, limit, now_ms)?)
     }
 
     /// What admission reads for a call to `provider` at `now_ms`.
@@ -83,7 +130,9 @@ impl Ledger {
         limits: &Limits,
         now_ms: u64,
     ) -> worker::Result<LedgerReading> {
-        Ok(self.store.reading(provider, limits, now_ms)?)
+        Ok(self
+            .store
+            .reading(provider, &limits.monitored(self.monitoring_credits), now_ms)?)
     }
 
     /// An admitted call answered at `arrived_ms` with `outcome` (the LinkupAPI credits it was

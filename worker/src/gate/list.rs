@@ -15,7 +15,8 @@ use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
-use super::exchange_driver::{fetch_page, Meter};
+use super::exchange_driver::{fetch_keyed, Keyed, Meter};
+use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
 use crate::respond::{self, page_response};
@@ -43,6 +44,7 @@ fn invalid_cursor() -> Error {
 impl AccountGate {
     /// Syncs the head (`tail` `None`) or the older page at `tail` into the inbox: how it was
     /// answered (`MISS`, or `COALESCED` when an identical sync was in flight) and its credits.
+    /// `patience`: how long it may wait for its provider key's permits.
     pub(super) async fn sync(
         &self,
         config: &Rc<Config>,
@@ -50,6 +52,7 @@ impl AccountGate {
         generation: u64,
         tail: Option<String>,
         now: u64,
+        patience: Patience,
     ) -> worker::Result<Result<(Source, u64), Error>> {
         let epoch = self.ledger()?.wipe_epoch()?;
         let key = match &tail {
@@ -102,18 +105,30 @@ impl AccountGate {
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
         let shared = async move {
-            let admission = match ledger.admit(meter.page, &meter.limits, now) {
+            // The account's own limits first: a call they refuse takes no permit of the key.
+            match ledger.would_admit(meter.page, &meter.limits, now) {
+                Ok(Ok(())) => {}
+                Ok(Err(refusal)) => return Err(refusal),
+                Err(e) => return Err(storage_error(e)),
+            }
+            let permit = ledger.permits().take(meter.page.provider, patience).await?;
+            let admission = match ledger.admit(meter.page, &meter.limits, arrival_ms()) {
                 Ok(Ok(admission)) => admission,
                 Ok(Err(refusal)) => return Err(refusal),
                 Err(e) => return Err(storage_error(e)),
             };
-            let fetched = fetch_page(
+            let keyed = Keyed {
+                permit: Some(permit),
+                patience,
+            };
+            let fetched = fetch_keyed(
                 backend,
                 operation,
                 config_rc.upstream_timeout_ms,
                 walk_ledger,
                 meter,
                 watch,
+                keyed,
             )
             .await
             .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
@@ -186,7 +201,10 @@ impl AccountGate {
         });
         let (mut source, mut credits, mut stale) = (Source::Hit, 0, false);
         if !head_fresh {
-            match self.sync(config, account, generation, None, now).await? {
+            match self
+                .sync(config, account, generation, None, now, Patience::Client)
+                .await?
+            {
                 Ok((how, spent)) => {
                     source = how;
                     credits += spent;
@@ -217,7 +235,14 @@ impl AccountGate {
                 break;
             };
             match self
-                .sync(config, account, generation, Some(tail), now)
+                .sync(
+                    config,
+                    account,
+                    generation,
+                    Some(tail),
+                    now,
+                    Patience::Client,
+                )
                 .await?
             {
                 Ok((_, spent)) => {

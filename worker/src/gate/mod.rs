@@ -8,6 +8,7 @@ pub(crate) mod contract_watch;
 mod doctor;
 mod exchange_driver;
 pub(crate) mod forward;
+mod key_permits;
 mod ledger;
 mod ledger_import;
 mod list;
@@ -18,6 +19,7 @@ mod sends;
 mod thread_pages;
 mod upkeep;
 pub(crate) mod upstream;
+mod usage_limits;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -35,6 +37,7 @@ use worker::{
 use clock::arrival_ms;
 
 pub use forward::{forward_page, forward_simple, forward_write, gate_call};
+use key_permits::KeyPermits;
 use ledger::{Ledger, Mark};
 pub use sends::{GateMark, GateSend};
 
@@ -89,11 +92,19 @@ pub struct AccountGate {
     tallies: Rc<RefCell<Tallies>>,
     /// Whether this object checked that its legacy key-value ledger is imported.
     legacy_ledger_checked: Cell<bool>,
+    /// The account's permits of its providers' keys.
+    permits: KeyPermits,
+    /// LinkupAPI credits the account's webhook monitoring costs a day, once a request or
+    /// alarm named the account.
+    monitoring_credits: Cell<u64>,
 }
 
 impl DurableObject for AccountGate {
     fn new(state: State, env: Env) -> Self {
+        let permits = KeyPermits::new(env.clone(), state.id().to_string());
         Self {
+            permits,
+            monitoring_credits: Cell::new(0),
             state,
             env,
             in_flight: RefCell::new(HashMap::new()),
@@ -113,6 +124,10 @@ impl DurableObject for AccountGate {
         self.open_store(&config)?;
         let now = arrival_ms();
         let account = self.own_account(&config)?;
+        if let Some(account) = &account {
+            self.monitoring_credits
+                .set(config.monitoring_credits(account));
+        }
         // A provider said the inbox changed: one head sync for however many events came, at
         // most one per REFRESH_MIN_INTERVAL_SECS, and only while the day's budget keeps its
         // reserve for the account's own requests.
@@ -123,7 +138,11 @@ impl DurableObject for AccountGate {
                 if let Some(account) = &account {
                     if self.pushed_sync_affordable(&config, account, now)? {
                         let generation = self.ledger()?.generation().await?;
-                        if let Err(e) = self.sync(&config, account, generation, None, now).await? {
+                        let patience = key_permits::Patience::Background;
+                        let synced = self
+                            .sync(&config, account, generation, None, now, patience)
+                            .await?;
+                        if let Err(e) = synced {
                             worker::console_error!("pushed head sync failed: {}", e.code());
                         }
                     } else {
@@ -163,6 +182,10 @@ impl DurableObject for AccountGate {
         self.open_store(&config)?;
         let now = arrival_ms();
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
+        if let Some(account) = config.accounts_with_id(&account_id).next() {
+            self.monitoring_credits
+                .set(config.monitoring_credits(account));
+        }
         let response = self.serve(req, &config, now).await;
         // Whatever this request changed in the store goes out to the open sockets.
         let account = config
@@ -236,7 +259,12 @@ impl AccountGate {
 
     /// The account's ledger, on the object's store and tallies.
     fn ledger(&self) -> worker::Result<Ledger> {
-        Ok(Ledger::new(self.store()?, self.tallies.clone()))
+        Ok(Ledger::new(
+            self.store()?,
+            self.tallies.clone(),
+            self.permits.clone(),
+            self.monitoring_credits.get(),
+        ))
     }
 
     /// Copies a ledger from before the `ledger` table in, the first time this object serves

@@ -137,7 +137,7 @@ impl AccountGate {
                                 .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
                                 .flatten(),
                             "linkupCredits": providers.contains(&Provider::Linkup)
-                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today))
+                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today + config.monitoring_credits(account)))
                                 .flatten(),
                             "sends": left(config.send_daily_limit, ledger.sends_today(now)?),
                         },
@@ -171,6 +171,7 @@ impl AccountGate {
                         "generation": counters.generation,
                         "contractDrift": self.store()?.contract_drift()?,
                         "disconnectedAt": Some(ledger.get_now(Mark::LinkupDisconnectedAt)?).filter(|at| *at > 0),
+                        "limits": self.limits_usage(&config, account, &ledger, now).await?,
                     }),
                 )
             }

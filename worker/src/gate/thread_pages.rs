@@ -10,7 +10,8 @@ use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
-use super::exchange_driver::{fetch_page, Meter};
+use super::exchange_driver::{fetch_keyed, Keyed, Meter};
+use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
 use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, UpstreamResult};
@@ -144,23 +145,52 @@ impl AccountGate {
             page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
-        let admission = match ledger.admit(meter.page, &meter.limits, now)? {
-            Ok(admission) => admission,
-            Err(refusal) => return self.fallback(plan, &refusal, ledger, now).await,
-        };
         let (max_pause_secs, key, account) = (
             config.max_pause_secs,
             config.cursor_key.clone(),
             account_digest(account),
         );
-        let fetch = fetch_page(
-            backend,
-            page.operation(),
-            config.upstream_timeout_ms,
-            self.ledger()?,
-            meter,
-            ContractWatch::new(self.store()?, config),
-        );
+        let (spend, walk_ledger) = (self.ledger()?, self.ledger()?);
+        let (operation, timeout_ms, credits) =
+            (page.operation(), config.upstream_timeout_ms, plan.credits);
+        let watch = ContractWatch::new(self.store()?, config);
+        // Inside the shared future (in the in-flight map before anything awaits): the
+        // account's own limits first (a call they refuse takes no permit of the key), the
+        // key's permit, the spend, the call, and its settlement.
+        let fetch = async move {
+            let unavailable = |e: worker::Error| Error::Unavailable {
+                message: format!("the account's ledger failed: {e}"),
+            };
+            spend
+                .would_admit(meter.page, &meter.limits, now)
+                .map_err(unavailable)??;
+            let permit = spend
+                .permits()
+                .take(meter.page.provider, Patience::Client)
+                .await?;
+            let admission = spend
+                .admit(meter.page, &meter.limits, arrival_ms())
+                .map_err(unavailable)??;
+            let keyed = Keyed {
+                permit: Some(permit),
+                patience: Patience::Client,
+            };
+            let fetched = fetch_keyed(
+                backend,
+                operation,
+                timeout_ms,
+                walk_ledger,
+                meter,
+                watch,
+                keyed,
+            )
+            .await;
+            let outcome = fetched.as_ref().map(|_| credits);
+            if let Err(e) = spend.settle(admission, outcome, arrival_ms()) {
+                worker::console_error!("ledger settle failed: {e}");
+            }
+            fetched
+        };
         let shared = fetch
             .map(move |result| {
                 result
@@ -217,7 +247,6 @@ impl AccountGate {
                     }
                 }
                 ledger.record_miss().await?;
-                ledger.settle(admission, Ok(plan.credits), arrived)?;
                 page_response(
                     ResponseBody::Body(fetched.body.into_bytes()),
                     Source::Miss,
@@ -227,10 +256,7 @@ impl AccountGate {
                     0,
                 )
             }
-            Err(error) => {
-                ledger.settle(admission, Err(&error), arrived)?;
-                self.fallback(plan, &error, ledger, now).await
-            }
+            Err(error) => self.fallback(plan, &error, ledger, now).await,
         }
     }
 

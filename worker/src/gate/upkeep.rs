@@ -38,7 +38,7 @@ impl AccountGate {
             .ok()
             .and_then(|backend| backend.provider_of(&list).ok().flatten())
             .unwrap_or(Provider::ConnectSafely);
-        let limits = Limits::of(config);
+        let limits = Limits::of(config).monitored(config.monitoring_credits(account));
         let reading = self.ledger()?.reading(provider, &limits, now)?;
         Ok(admission::keeps_reserve(reading, provider, limits))
     }

@@ -1,11 +1,13 @@
 //! Admission of an upstream call, as a pure decision over what the account's ledger holds:
-//! refused while its provider is paused (an upstream 429) and past the day's ConnectSafely
-//! call budget or LinkupAPI credit cap, else admitted with what it spends (one call counted,
-//! or its credits held). Then its settlement: the credits kept or given back, and the pause a
+//! refused while its provider is paused (an upstream 429), past the account's ConnectSafely
+//! reads or writes of the last minute, and past the day's ConnectSafely call budget (if the
+//! operator set one) or LinkupAPI credit cap (the webhook's monitoring credits counted), else
+//! admitted with what it spends (one call counted, or its credits held). Then its settlement: the credits kept or given back, and the pause a
 //! 429 starts. The ledger (`store/ledger/spend.rs`) reads the counters, asks here and writes.
 
 use linkedin_inbox::{Backend, Error, Provider};
 
+use crate::rules::key_limits::account_minute;
 use crate::rules::page_plan::{may_have_been_charged, pause_secs, DEFAULT_PAUSE_SECS};
 use crate::rules::settings::Config;
 use crate::rules::utc_day::{secs_until, secs_until_reset, DAY_MS};
@@ -19,6 +21,10 @@ pub struct LedgerReading {
     pub connectsafely_calls_today: u64,
     /// LinkupAPI credits held or spent today.
     pub linkup_credits_today: u64,
+    /// When the account's ConnectSafely read (or write) as many back as its per-minute limit
+    /// went, epoch ms (0: fewer so far).
+    pub oldest_of_last_reads_ms: u64,
+    pub oldest_of_last_writes_ms: u64,
 }
 
 /// What one upstream call takes from its provider's day: ConnectSafely calls, or LinkupAPI
@@ -30,6 +36,17 @@ pub struct Cost {
     pub units: u64,
     /// Which failures of the call are billed anyway.
     pub billing: Billing,
+    /// A read or a write, for the account's per-minute figures.
+    pub kind: CallKind,
+}
+
+/// What a call does at the provider, as its per-account rates count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// A page (list or thread), or a read-state change counted with them.
+    Read,
+    /// A message sent.
+    Write,
 }
 
 /// Which answers of a LinkupAPI call cost its credits.
@@ -68,6 +85,7 @@ impl Cost {
             provider,
             units,
             billing: Billing::Successes,
+            kind: CallKind::Read,
         }
     }
 
@@ -87,6 +105,7 @@ impl Cost {
             provider,
             units,
             billing: Billing::Successes,
+            kind: CallKind::Write,
         }
     }
 }
@@ -94,10 +113,16 @@ impl Cost {
 /// The operator's limits on upstream calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// ConnectSafely calls a day.
+    /// ConnectSafely calls a day (0: no cap).
     pub daily_calls: u64,
+    /// ConnectSafely reads and writes of the account in any minute (0: no limit).
+    pub reads_per_minute: u64,
+    pub writes_per_minute: u64,
     /// LinkupAPI credits a day (0: no cap).
     pub daily_credit_cap: u64,
+    /// LinkupAPI credits the account's webhook monitoring costs a day, counted as spent from
+    /// the start of each day (0: the account is not monitored).
+    pub monitoring_credits: u64,
     /// Pauses set before this instant (epoch ms) are ignored: the operator cleared them.
     pub clear_pauses_before_ms: u64,
     /// The longest pause an upstream `Retry-After` starts.
@@ -105,13 +130,35 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The operator's limits; an account's monitoring credits are added by
+    /// [`Limits::monitored`].
     pub fn of(config: &Config) -> Self {
         Self {
             daily_calls: u64::from(config.daily_limit),
+            reads_per_minute: config.account_reads_per_minute,
+            writes_per_minute: config.account_writes_per_minute,
             daily_credit_cap: config.linkup_daily_credit_cap,
+            monitoring_credits: 0,
             clear_pauses_before_ms: config.clear_pauses_before_ms,
             max_pause_secs: config.max_pause_secs,
         }
+    }
+}
+
+impl Limits {
+    /// The same limits for an account whose LinkupAPI webhook costs `credits` a day.
+    pub fn monitored(self, credits: u64) -> Self {
+        Self {
+            monitoring_credits: credits,
+            ..self
+        }
+    }
+
+    /// LinkupAPI credits of today as the cap counts them: held or spent, and monitoring.
+    pub fn linkup_day(&self, reading: &LedgerReading) -> u64 {
+        reading
+            .linkup_credits_today
+            .saturating_add(self.monitoring_credits)
     }
 }
 
@@ -125,8 +172,9 @@ pub enum Spend {
 }
 
 /// Whether a call costing `cost` may go upstream at `now_ms`: what it spends, or the error
-/// to answer (`RATE_LIMITED` while its provider is paused, `BUDGET_EXHAUSTED` until the UTC
-/// midnight reset, `INVALID_INPUT` for a page dearer than the whole credit cap).
+/// to answer (`RATE_LIMITED` while its provider is paused or the account's ConnectSafely
+/// reads or writes of the last minute are used up, `BUDGET_EXHAUSTED` until the UTC midnight
+/// reset, `INVALID_INPUT` for a page dearer than the whole credit cap).
 pub fn admit(
     reading: LedgerReading,
     cost: Cost,
@@ -141,8 +189,18 @@ pub fn admit(
     let exhausted = || budget_exhausted(now_ms);
     match cost.provider {
         Provider::ConnectSafely => {
-            let over =
-                reading.connectsafely_calls_today.saturating_add(cost.units) > limits.daily_calls;
+            let (limit, oldest) = match cost.kind {
+                CallKind::Read => (limits.reads_per_minute, reading.oldest_of_last_reads_ms),
+                CallKind::Write => (limits.writes_per_minute, reading.oldest_of_last_writes_ms),
+            };
+            if let Err(wait_ms) = account_minute(limit, oldest, now_ms) {
+                return Err(Error::RateLimited {
+                    retry_after_secs: Some(wait_ms.div_ceil(1000)),
+                });
+            }
+            let over = limits.daily_calls > 0
+                && reading.connectsafely_calls_today.saturating_add(cost.units)
+                    > limits.daily_calls;
             match cost.units > 0 && over {
                 true => Err(exhausted()),
                 false => Ok(Spend::Calls(cost.units)),
@@ -159,7 +217,7 @@ pub fn admit(
                     ),
                 });
             }
-            match cap > 0 && reading.linkup_credits_today.saturating_add(cost.units) > cap {
+            match cap > 0 && limits.linkup_day(&reading).saturating_add(cost.units) > cap {
                 true => Err(exhausted()),
                 false => Ok(Spend::Credits(cost.units)),
             }
@@ -173,7 +231,7 @@ pub fn admit(
 pub fn keeps_reserve(reading: LedgerReading, provider: Provider, limits: Limits) -> bool {
     let (spent, limit) = match provider {
         Provider::ConnectSafely => (reading.connectsafely_calls_today, limits.daily_calls),
-        Provider::Linkup => (reading.linkup_credits_today, limits.daily_credit_cap),
+        Provider::Linkup => (limits.linkup_day(&reading), limits.daily_credit_cap),
     };
     limit == 0 || spent.saturating_mul(3) < limit.saturating_mul(2)
 }

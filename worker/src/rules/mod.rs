@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod error_reply;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod fts_query;
+pub mod key_limits;
 pub mod merged_walk;
 pub mod page_body;
 pub mod page_plan;

@@ -2,8 +2,9 @@
 //! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
 //! natively; `env.rs` plugs in the Workers `Env`.
 
-use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Routes};
+use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Provider, Routes};
 
+use crate::rules::key_limits::{KeyPolicy, KeyRates};
 use crate::rules::registry::{self, Account, Client};
 use crate::rules::request_limits::Rate;
 use crate::rules::seal::{CursorKey, MIN_SECRET_LEN};
@@ -22,7 +23,18 @@ pub struct Config {
     pub cursor_ttl_secs: u64,
     pub history_ttl_secs: u64,
     pub upstream_timeout_ms: u64,
+    /// ConnectSafely calls per account per UTC day (0: no cap, the provider states none for
+    /// inbox reads).
     pub daily_limit: u32,
+    /// ConnectSafely calls per account in any minute: reads (pages) and writes (sends, read
+    /// state); 0: no limit.
+    pub account_reads_per_minute: u64,
+    pub account_writes_per_minute: u64,
+    /// LinkupAPI credits a monitored account's webhook costs a day, counted in its daily
+    /// figures.
+    pub linkup_monitoring_credits: u64,
+    /// The per-key limits the whole fleet keeps (`key_gate/`).
+    pub key_limits: KeyLimits,
     /// How long a request waits for an identical one in flight before answering 504.
     pub coalesce_wait_ms: u64,
     /// How long a page may be served stale when the provider fails.
@@ -55,6 +67,8 @@ pub struct Config {
     pub cursor_key: CursorKey,
     /// The Durable Object binding of the account gates.
     pub gate_binding: String,
+    /// The Durable Object binding of the key gates (one per provider key).
+    pub key_gate_binding: String,
     /// The longest pause an upstream `Retry-After` may impose on a provider.
     pub max_pause_secs: u64,
     /// Pauses set before this time (epoch ms) are ignored: the operator's reset.
@@ -62,6 +76,38 @@ pub struct Config {
     /// How often an endpoint's successful answers are checked against its documented contract
     /// (0: every answer); an answer the core cannot read is always checked.
     pub contract_check_interval_secs: u64,
+}
+
+/// The limits a provider states per API key, and how the key gate hands out permits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLimits {
+    pub connectsafely: KeyRates,
+    pub linkup: KeyRates,
+    /// The most permits an account gets per ask while no other account of the key asks.
+    pub lease_max: u64,
+    /// How long a leased permit may be used.
+    pub lease_ms: u64,
+    /// How long after its last ask (or its wait) an account keeps its fair share.
+    pub active_ms: u64,
+    /// The longest a client's request waits for a permit; past it, `429 RATE_LIMITED`.
+    pub wait_max_ms: u64,
+    /// The longest a sync no client waits for (a provider's webhook asked) waits for one.
+    pub background_wait_max_ms: u64,
+}
+
+impl KeyLimits {
+    /// How `provider`'s key gate hands out permits.
+    pub fn policy(&self, provider: Provider) -> KeyPolicy {
+        KeyPolicy {
+            rates: match provider {
+                Provider::ConnectSafely => self.connectsafely,
+                Provider::Linkup => self.linkup,
+            },
+            lease_max: self.lease_max,
+            lease_ms: self.lease_ms,
+            active_ms: self.active_ms,
+        }
+    }
 }
 
 /// A configuration problem: the operator's, never the client's; its text names no secret.
@@ -116,7 +162,31 @@ impl Config {
             // Older messages do not change: kept (and never fetched again) for the retention.
             history_ttl_secs: number(lookup, "HISTORY_TTL_SECS", 90 * 86_400)?,
             upstream_timeout_ms: number(lookup, "UPSTREAM_TIMEOUT_MS", 10_000)?,
-            daily_limit: number(lookup, "CONNECTSAFELY_DAILY_LIMIT", 150)?,
+            daily_limit: number(lookup, "CONNECTSAFELY_DAILY_LIMIT", 0)?,
+            account_reads_per_minute: number(lookup, "CONNECTSAFELY_ACCOUNT_READS_PER_MINUTE", 30)?,
+            account_writes_per_minute: number(
+                lookup,
+                "CONNECTSAFELY_ACCOUNT_WRITES_PER_MINUTE",
+                15,
+            )?,
+            linkup_monitoring_credits: number(lookup, "LINKUP_MONITORING_CREDITS_PER_DAY", 10)?,
+            key_limits: KeyLimits {
+                connectsafely: KeyRates {
+                    per_minute: number(lookup, "CONNECTSAFELY_KEY_PER_MINUTE", 60)?,
+                    burst: number(lookup, "CONNECTSAFELY_KEY_BURST", 100)?,
+                    burst_window_secs: number(lookup, "CONNECTSAFELY_KEY_BURST_WINDOW_SECS", 10)?,
+                },
+                linkup: KeyRates {
+                    per_minute: number(lookup, "LINKUP_KEY_PER_MINUTE", 300)?,
+                    burst: number(lookup, "LINKUP_KEY_BURST", 0)?,
+                    burst_window_secs: number(lookup, "LINKUP_KEY_BURST_WINDOW_SECS", 10)?,
+                },
+                lease_max: number(lookup, "KEY_LEASE_MAX", 4)?,
+                lease_ms: number(lookup, "KEY_LEASE_MS", 1_000)?,
+                active_ms: number(lookup, "KEY_ACTIVE_MS", 2_000)?,
+                wait_max_ms: number(lookup, "KEY_WAIT_MAX_MS", 2_000)?,
+                background_wait_max_ms: number(lookup, "KEY_BACKGROUND_WAIT_MAX_MS", 60_000)?,
+            },
             coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
             linkup_daily_credit_cap: number(lookup, "LINKUP_DAILY_CREDIT_CAP", 300)?,
@@ -141,6 +211,7 @@ impl Config {
                 ))
             })?,
             gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
+            key_gate_binding: lookup("KEY_GATE_BINDING").unwrap_or_else(|| "KEY_GATE".into()),
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
             contract_check_interval_secs: number(lookup, "CONTRACT_CHECK_INTERVAL_SECS", 300)?,
@@ -158,6 +229,15 @@ impl Config {
             .iter()
             .flat_map(|c| &c.accounts)
             .filter(move |a| a.id == id)
+    }
+
+    /// LinkupAPI credits `account`'s webhook monitoring costs a day: the setting for an
+    /// account with a LinkupAPI webhook (a `linkupWebhookSecret`), else 0.
+    pub fn monitoring_credits(&self, account: &Account) -> u64 {
+        match account.linkup_webhook_secret {
+            Some(_) => self.linkup_monitoring_credits,
+            None => 0,
+        }
     }
 
     fn connectsafely(&self) -> Result<ConnectSafely, ConfigError> {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sql::{text, uint, Result, Sql};
 use super::Store;
+use crate::rules::admission::CallKind;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
 use crate::rules::utc_day::DAY_MS;
 
@@ -54,6 +55,11 @@ pub enum Key<'a> {
     BucketAt(&'a str),
     /// A mark of the object.
     Mark(Mark),
+    /// When the account made a ConnectSafely call of this kind, by slot of a ring as long as
+    /// its per-minute limit (`ledger/spend.rs`)...
+    RecentCall(CallKind, u64),
+    /// ...and how many such calls it made (the next slot is this modulo the limit).
+    RecentCalls(CallKind),
 }
 
 /// A value the object keeps for itself between requests and alarms.
@@ -96,7 +102,16 @@ impl Key<'_> {
             Key::Mark(Mark::PushedSeq) => "pushed_seq".into(),
             Key::Mark(Mark::LinkupDisconnectedAt) => "linkup_disconnected_at".into(),
             Key::Mark(Mark::DoctorRanAt) => "doctor_ran_at".into(),
+            Key::RecentCall(kind, slot) => format!("{}:{slot}", kind_name(*kind)).into(),
+            Key::RecentCalls(kind) => format!("{}:n", kind_name(*kind)).into(),
         }
+    }
+}
+
+fn kind_name(kind: CallKind) -> &'static str {
+    match kind {
+        CallKind::Read => "cs_reads",
+        CallKind::Write => "cs_writes",
     }
 }
 

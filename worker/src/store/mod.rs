@@ -17,6 +17,7 @@
 mod change_feed;
 mod contract_drift;
 mod conversations;
+pub mod key_log;
 pub mod ledger;
 mod list_query;
 mod list_sync;

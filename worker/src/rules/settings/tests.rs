@@ -46,7 +46,7 @@ fn defaults_apply_and_numbers_are_read() {
             300,
             90 * 86_400,
             10_000,
-            150,
+            0,
             5_000,
             86_400,
             300,

@@ -5,7 +5,9 @@
 use linkedin_inbox::{Error, Provider};
 
 use super::{day, Key};
-use crate::rules::admission::{self, Billing, Cost, LedgerReading, Limits, Settlement, Spend};
+use crate::rules::admission::{
+    self, Billing, CallKind, Cost, LedgerReading, Limits, Settlement, Spend,
+};
 use crate::rules::utc_day::DAY_MS;
 use crate::store::sql::{Result, Sql};
 use crate::store::Store;
@@ -38,6 +40,9 @@ impl<S: Sql> Store<S> {
             Ok(spend) => spend,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if cost.provider == Provider::ConnectSafely {
+            self.record_recent(cost.kind, per_minute(limits, cost.kind), now_ms)?;
+        }
         // The first spend of a day drops the day before's count.
         let yesterday = day(now_ms.saturating_sub(DAY_MS));
         match spend {
@@ -76,7 +81,44 @@ impl<S: Sql> Store<S> {
             paused_until_ms: self.paused_until(provider, limits.clear_pauses_before_ms)?,
             connectsafely_calls_today: self.ledger_value(Key::CallsOn(day(now_ms)))?,
             linkup_credits_today: self.ledger_value(Key::CreditsOn(day(now_ms)))?,
+            oldest_of_last_reads_ms: self.oldest_recent(CallKind::Read, limits.reads_per_minute)?,
+            oldest_of_last_writes_ms: self
+                .oldest_recent(CallKind::Write, limits.writes_per_minute)?,
         })
+    }
+
+    /// The time of the call `limit` calls of `kind` back (the slot the next one takes; 0:
+    /// none). The ring is as long as the per-minute limit: a sliding minute exactly, in
+    /// `limit` rows (a changed limit reads the old ring's slots for a minute).
+    fn oldest_recent(&self, kind: CallKind, limit: u64) -> Result<u64> {
+        if limit == 0 {
+            return Ok(0);
+        }
+        let next = self.ledger_value(Key::RecentCalls(kind))? % limit;
+        self.ledger_value(Key::RecentCall(kind, next))
+    }
+
+    /// The account's ConnectSafely calls of `kind` in the minute before `now_ms` (as far as
+    /// its ring of the last `limit` holds them).
+    pub fn calls_last_minute(&self, kind: CallKind, limit: u64, now_ms: u64) -> Result<u64> {
+        let since = now_ms.saturating_sub(crate::rules::key_limits::MINUTE_MS);
+        let mut calls = 0;
+        for slot in 0..limit {
+            if self.ledger_value(Key::RecentCall(kind, slot))? > since {
+                calls += 1;
+            }
+        }
+        Ok(calls)
+    }
+
+    /// A ConnectSafely call of `kind` at `now_ms`, in the ring of the last `limit`.
+    fn record_recent(&self, kind: CallKind, limit: u64, now_ms: u64) -> Result<()> {
+        if limit == 0 {
+            return Ok(());
+        }
+        let count = self.ledger_value(Key::RecentCalls(kind))?;
+        self.set_ledger_value(Key::RecentCall(kind, count % limit), now_ms)?;
+        self.set_ledger_value(Key::RecentCalls(kind), count.wrapping_add(1))
     }
 
     /// An admitted call answered at `arrived_ms` with `outcome` (the LinkupAPI credits it was
@@ -120,5 +162,12 @@ impl<S: Sql> Store<S> {
             return Ok(0);
         }
         self.ledger_value(Key::PausedUntil(provider))
+    }
+}
+
+fn per_minute(limits: &Limits, kind: CallKind) -> u64 {
+    match kind {
+        CallKind::Read => limits.reads_per_minute,
+        CallKind::Write => limits.writes_per_minute,
     }
 }

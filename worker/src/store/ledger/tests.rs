@@ -1,7 +1,7 @@
 use linkedin_inbox::{Error, ErrorCode, Provider};
 
 use super::{Admission, Counters, Key, Mark, Tallies, Tally};
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::{CallKind, Cost, Limits};
 use crate::rules::request_limits::Rate;
 use crate::rules::utc_day::DAY_MS;
 use crate::store::tests::memory_store;
@@ -10,7 +10,10 @@ const NOON: u64 = 20_000 * DAY_MS + DAY_MS / 2;
 
 const LIMITS: Limits = Limits {
     daily_calls: 3,
+    reads_per_minute: 0,
+    writes_per_minute: 0,
     daily_credit_cap: 10,
+    monitoring_credits: 0,
     clear_pauses_before_ms: 0,
     max_pause_secs: 600,
 };
@@ -250,4 +253,36 @@ fn marks_wipes_and_the_legacy_import_survive_a_wipe() {
     assert_eq!(store.mark(Mark::SyncRequested).unwrap(), 0);
     assert_eq!(store.wipe_epoch().unwrap(), 1, "rows in the table win");
     assert_eq!(store.generation().unwrap(), 7);
+}
+
+#[test]
+fn the_accounts_last_minute_of_connectsafely_reads_is_a_ring_as_long_as_its_limit() {
+    let store = memory_store();
+    let limits = Limits {
+        daily_calls: 0,
+        reads_per_minute: 2,
+        writes_per_minute: 1,
+        ..LIMITS
+    };
+    let read = Cost::call(Provider::ConnectSafely, 0);
+    let write = Cost::send(Provider::ConnectSafely);
+    assert!(store.admit(read, &limits, NOON).unwrap().is_ok());
+    assert!(store.admit(read, &limits, NOON + 10_000).unwrap().is_ok());
+    let refused = store.admit(read, &limits, NOON + 59_999).unwrap();
+    assert_eq!(code(refused), Some(ErrorCode::RateLimited));
+    assert!(store.admit(write, &limits, NOON + 59_999).unwrap().is_ok());
+    assert_eq!(
+        code(store.admit(write, &limits, NOON + 60_000).unwrap()),
+        Some(ErrorCode::RateLimited),
+        "writes have their own ring"
+    );
+    // The first read leaves the minute at NOON + 60 s; the second 10 s later.
+    assert!(store.admit(read, &limits, NOON + 60_000).unwrap().is_ok());
+    assert_eq!(
+        code(store.admit(read, &limits, NOON + 69_999).unwrap()),
+        Some(ErrorCode::RateLimited)
+    );
+    assert!(store.admit(read, &limits, NOON + 70_000).unwrap().is_ok());
+    assert_eq!(Key::RecentCall(CallKind::Read, 1).name(), "cs_reads:1");
+    assert_eq!(Key::RecentCalls(CallKind::Write).name(), "cs_writes:n");
 }
