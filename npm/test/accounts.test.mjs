@@ -8,7 +8,9 @@ import { directConfig } from "./sandbox.mjs";
 import { startProxy, ALEX, TITOUAN, PRIYA, ALEX_TOKEN } from "./workerd.mjs";
 
 let proxy;
-before(async () => { proxy = await startProxy(); });
+// The daily ConnectSafely call cap and the send cap are off by default (the provider caps
+// neither reads nor replies); set here so listAccounts has budgets to show.
+before(async () => { proxy = await startProxy({ vars: { CONNECTSAFELY_DAILY_LIMIT: "150", SEND_DAILY_LIMIT: "150" } }); });
 after(() => proxy?.stop());
 
 const ORDER = ["alex", "titouan", "priya"];

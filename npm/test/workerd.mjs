@@ -17,10 +17,11 @@ export const ALEX_TOKEN = "npm-alex-token";
 
 /**
  * The sandbox and a Worker whose `team` client lists alex, titouan and priya; `solo` lists alex;
- * `big` lists BIG. `origins`: the browser origins `team` may be called from.
+ * `big` lists BIG. `origins`: the browser origins `team` may be called from; `vars`: more
+ * Worker settings.
  * The sandbox delivers each account's ConnectSafely webhooks to the Worker (`simulate`).
  */
-export async function startProxy({ origins = [] } = {}) {
+export async function startProxy({ origins = [], vars = {} } = {}) {
   const sandbox = await startSandbox(["--daily-limit", "100000", "--big-account", String(BIG_SIZE)]);
   let worker;
   try {
@@ -31,7 +32,7 @@ export async function startProxy({ origins = [] } = {}) {
         { name: "solo", token: ALEX_TOKEN, accounts: [ALEX] },
         { name: "big", token: BIG_TOKEN, accounts: [BIG] },
       ],
-      vars: { RATE_LIMIT_PER_MINUTE: "0" },
+      vars: { RATE_LIMIT_PER_MINUTE: "0", ...vars },
     });
     for (const account of [ALEX, TITOUAN, PRIYA]) {
       const answer = await sandbox.control("POST", "webhooks", {

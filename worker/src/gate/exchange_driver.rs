@@ -37,6 +37,16 @@ fn error_kind(error: &worker::Error) -> &'static str {
     }
 }
 
+/// What an operation cost in LinkupAPI credits, as the answers say (v2's `credits_consumed`)
+/// or else as planned: in all (what the client is told it spent), and the first page's share
+/// (what the caller that admitted the first page settles: the walk settled each further page
+/// at its planned cost, so the ledger's sum is the answers' total).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Credits {
+    pub total: u64,
+    pub first_page: u64,
+}
+
 /// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
 /// walk gathered matches answers with them (the failed page settled like any call: refunded
 /// when the provider refused it, a 429 pausing the provider); a failure of the first page is
@@ -49,7 +59,7 @@ pub async fn fetch_page(
     ledger: Ledger,
     meter: Meter,
     watch: ContractWatch,
-) -> Result<(Page, u64), Error> {
+) -> Result<(Page, Credits), Error> {
     let first = Keyed {
         permit: None,
         patience: Patience::Client,
@@ -74,7 +84,7 @@ pub async fn fetch_keyed(
     meter: Meter,
     watch: ContractWatch,
     keyed: Keyed,
-) -> Result<(Page, u64), Error> {
+) -> Result<(Page, Credits), Error> {
     let (exchange, request) = Exchange::start(backend, operation)?;
     let mut metered = Metered {
         timeout_ms,
@@ -84,14 +94,17 @@ pub async fn fetch_keyed(
         watch,
         answered: None,
         keyed,
+        further_settled: 0,
     };
     let outcome = drive(exchange, request, &mut metered).await;
     if let Some(answered) = metered.further.take() {
-        let _ = metered
-            .ledger
-            .settle(answered, Ok(meter.page.units), arrival_ms());
+        metered.settle_answered(answered, arrival_ms());
     }
-    let credits = u64::from(exchange_credits(&outcome));
+    let total = u64::from(exchange_credits(&outcome));
+    let credits = Credits {
+        total,
+        first_page: total.saturating_sub(metered.further_settled),
+    };
     outcome.map(|page| (page, credits))
 }
 
@@ -108,6 +121,18 @@ struct Metered {
     answered: Option<(HttpRequest, HttpResponse)>,
     /// The key permit of the next request, when taken ahead.
     keyed: Keyed,
+    /// Credits of the further pages settled so far (each at its planned cost).
+    further_settled: u64,
+}
+
+impl Metered {
+    /// Settles an answered further page at its planned cost.
+    fn settle_answered(&mut self, answered: Admission, arrived: u64) {
+        let units = self.meter.page.units;
+        if self.ledger.settle(answered, Ok(units), arrived).is_ok() {
+            self.further_settled += units;
+        }
+    }
 }
 
 impl Transport for Metered {
@@ -148,9 +173,7 @@ impl Transport for Metered {
         let arrived = arrival_ms();
         // The page before was answered: its credits are spent.
         if let Some(answered) = self.further.take() {
-            let _ = self
-                .ledger
-                .settle(answered, Ok(self.meter.page.units), arrived);
+            self.settle_answered(answered, arrived);
         }
         // The next page's key permit first: refused, the walk answers with what it has.
         let provider = self.meter.page.provider;

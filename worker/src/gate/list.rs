@@ -150,7 +150,9 @@ impl AccountGate {
                 }),
                 Err(error) => Err(error),
             };
-            let charged = outcome.as_ref().map(|_| plan.credits);
+            // What the page cost as the answer says (LinkupAPI v2's `credits_consumed`: 1 per
+            // 10 results returned), else as planned.
+            let charged = outcome.as_ref().map(|credits| credits.first_page);
             if let Err(e) = ledger.settle(admission, charged, arrived) {
                 worker::console_error!("ledger settle failed: {e}");
             }
@@ -164,7 +166,7 @@ impl AccountGate {
         self.syncs.borrow_mut().insert(key.clone(), shared.clone());
         let result: SyncResult = shared.await;
         self.syncs.borrow_mut().remove(&key);
-        Ok(result.map(|credits| (Source::Miss, credits)))
+        Ok(result.map(|credits| (Source::Miss, credits.total)))
     }
 
     /// A page of the account's conversations from its inbox store.

@@ -70,7 +70,7 @@ struct Fetched {
 type UpstreamResult = Result<Fetched, Error>;
 
 /// A list sync: the credits it cost.
-pub(super) type SyncResult = Result<u64, Error>;
+pub(super) type SyncResult = Result<exchange_driver::Credits, Error>;
 
 struct InFlight {
     result: Shared<LocalBoxFuture<'static, UpstreamResult>>,

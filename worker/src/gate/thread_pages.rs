@@ -151,8 +151,7 @@ impl AccountGate {
             account_digest(account),
         );
         let (spend, walk_ledger) = (self.ledger()?, self.ledger()?);
-        let (operation, timeout_ms, credits) =
-            (page.operation(), config.upstream_timeout_ms, plan.credits);
+        let (operation, timeout_ms) = (page.operation(), config.upstream_timeout_ms);
         let watch = ContractWatch::new(self.store()?, config);
         // Inside the shared future (in the in-flight map before anything awaits): the
         // account's own limits first (a call they refuse takes no permit of the key), the
@@ -185,7 +184,7 @@ impl AccountGate {
                 keyed,
             )
             .await;
-            let outcome = fetched.as_ref().map(|_| credits);
+            let outcome = fetched.as_ref().map(|(_, spent)| spent.first_page);
             if let Err(e) = spend.settle(admission, outcome, arrival_ms()) {
                 worker::console_error!("ledger settle failed: {e}");
             }
@@ -195,7 +194,7 @@ impl AccountGate {
             .map(move |result| {
                 result
                     .map_err(|e| clamp_retry_after(e, max_pause_secs))
-                    .and_then(|(mut page, credits)| {
+                    .and_then(|(mut page, spent)| {
                         // Cursors leave signed for this account (waiters share the body).
                         let cursor = page.next_cursor_mut();
                         *cursor = cursor.take().map(|c| key.seal(&account, &c));
@@ -203,7 +202,10 @@ impl AccountGate {
                             serde_json::to_string(&page).map_err(|e| Error::Unavailable {
                                 message: format!("page could not be serialized: {e}"),
                             })?;
-                        Ok(Fetched { body, credits })
+                        Ok(Fetched {
+                            body,
+                            credits: spent.total,
+                        })
                     })
             })
             .boxed_local()

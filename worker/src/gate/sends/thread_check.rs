@@ -65,7 +65,7 @@ impl Attempt {
             ContractWatch::new(inbox.clone(), &self.config),
         )
         .await;
-        let charged = fetched.as_ref().map(|_| credits);
+        let charged = fetched.as_ref().map(|(_, spent)| spent.first_page);
         let _ = ledger.settle(admission, charged, arrival_ms());
         let Page::Messages(page) = fetched?.0 else {
             return Ok(Check::Unsure("the thread could not be checked"));
