@@ -135,7 +135,7 @@ impl AccountGate {
                 }
             };
         }
-        let backend = match config.backend(account) {
+        let backend = match self.backend(config, account) {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };

@@ -229,6 +229,34 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The account's backend knowing its owner (`owner`: the profile URN a ConnectSafely list
+    /// answer names, `profileUrn`): ConnectSafely then names a conversation, in a reply, a
+    /// thread read or a read-state call, by the documented
+    /// `urn:li:msg_conversation:(<owner>,<thread id>)` URN rather than a `messagingThread` one.
+    /// An owner that is not a profile URN is ignored.
+    pub fn backend_for_owner(
+        &self,
+        account: &Account,
+        owner: Option<&str>,
+    ) -> Result<Backend, ConfigError> {
+        let mut backend = self.backend(account)?;
+        if let (
+            Backend::Direct {
+                connectsafely: Some(connectsafely),
+                ..
+            },
+            Some(owner),
+        ) = (&mut backend, owner)
+        {
+            if let Ok(known) = connectsafely.clone().with_owner_profile_urn(owner) {
+                *connectsafely = known;
+            }
+        }
+        Ok(backend)
+    }
+}
+
 /// `scheme://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing
 /// slash, lower-case, no default port); extension origins are `scheme://id`.
 pub(crate) fn is_exact_origin(origin: &str) -> bool {

@@ -30,7 +30,7 @@ impl AccountGate {
         if let Err(e) = draft.validate() {
             return respond::core_error(&e);
         }
-        let Ok(backend) = config.backend(account) else {
+        let Ok(backend) = self.backend(config, account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let Some(writer) = Writer::of(&backend) else {
@@ -128,7 +128,7 @@ impl AccountGate {
         request: GateMark,
         now: u64,
     ) -> worker::Result<Response> {
-        let Ok(backend) = config.backend(account) else {
+        let Ok(backend) = self.backend(config, account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let request_upstream = match backend.build_mark(&request.conversation_id, request.read) {

@@ -1,0 +1,94 @@
+// First messages to a profile (issue 31): what ConnectSafely receives for them (its documented
+// request forms, the owner's conversation URN once known), the new conversation in the store at
+// once through either provider, a lost answer that settles, and the daily cap of new
+// conversations apart from replies. The providers are the sandbox, behind a recording proxy.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { startSandbox } from "../../tests/js/sandbox.mjs";
+import { startWorker, call } from "../../tests/js/worker.mjs";
+import { checkResponse } from "../../tests/js/openapi.mjs";
+
+const CLIENTS = [
+  { name: "alex", token: "first-alex", account: "696ce9e780e0483585e4e553", loginToken: null },
+  { name: "linkup-v1", token: "first-lk1", account: null, loginToken: "demo-login-token-priya" },
+  { name: "linkup-v2", token: "first-lk2", account: null, loginToken: null, linkupAccountId: "lk_acc_5f1b2c3d4e5f60718293a4b5" },
+];
+
+/** A loopback proxy in front of `target` that records every request it forwards. */
+async function recordingProxy(target) {
+  const seen = [];
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    seen.push({ method: req.method, url: req.url, body: body.toString() });
+    const headers = { ...req.headers };
+    for (const name of ["host", "content-length", "connection"]) delete headers[name];
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method, headers, redirect: "manual", body: ["GET", "HEAD"].includes(req.method) ? undefined : body,
+    });
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    const out = {};
+    upstream.headers.forEach((value, name) => {
+      if (!["content-encoding", "transfer-encoding", "content-length", "connection"].includes(name)) out[name] = value;
+    });
+    res.writeHead(upstream.status, out);
+    res.end(answer);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { base: `http://127.0.0.1:${server.address().port}`, seen, close: () => server.close() };
+}
+
+let sandbox, proxy, worker;
+before(async () => {
+  sandbox = await startSandbox(["--daily-limit", "100000"]);
+  proxy = await recordingProxy(sandbox.base);
+  worker = await startWorker({
+    sandboxBase: sandbox.base, clients: CLIENTS,
+    vars: { CONNECTSAFELY_BASE_URL: `${proxy.base}/linkedin`, UPSTREAM_TIMEOUT_MS: "1500", RATE_LIMIT_PER_MINUTE: "0", SEND_SETTLE_SECS: "2", REFRESH_MIN_INTERVAL_SECS: "0" },
+  });
+});
+after(async () => {
+  await worker?.stop();
+  proxy?.close();
+  sandbox?.stop();
+});
+
+const auth = (token = "first-alex") => ({ authorization: `Bearer ${token}` });
+const sends = async () => (await sandbox.stats()).sends;
+const reply = (id) => `/v1/conversations/${encodeURIComponent(id)}/messages`;
+
+/** A POST with a JSON body (and an Idempotency-Key unless `key` is null), checked against the spec. */
+async function post(path, body, { key = randomUUID(), token = "first-alex", base = worker.base } = {}) {
+  const headers = { ...auth(token), "content-type": "application/json" };
+  if (key !== null) headers["idempotency-key"] = key;
+  const response = await fetch(`${base}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const text = await response.text();
+  checkResponse({ method: "POST", path, status: response.status, headers: response.headers, text });
+  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
+}
+
+/** The JSON bodies ConnectSafely received at `path` since `from` (an index into the record). */
+const received = (path, from) => proxy.seen.slice(from).filter((r) => r.method === "POST" && r.url.startsWith(path)).map((r) => JSON.parse(r.body));
+
+test("ConnectSafely receives the documented forms: the owner's conversation URN in a reply and mark-seen, the member's recipientProfileId in a first message", async () => {
+  const list = await call(worker.base, "/v1/conversations?count=5", auth());
+  assert.equal(list.status, 200);
+  const owner = list.body.ownerProfileUrn;
+  assert.match(owner ?? "", /^urn:li:fsd_profile:/, "the list names the owner");
+  const conversation = list.body.items[0];
+  const from = proxy.seen.length;
+  assert.equal((await post(reply(conversation.id), { text: `documented reply ${randomUUID().slice(0, 8)}` })).status, 200);
+  const [sent] = received("/linkedin/conversations/send", from);
+  assert.equal(sent.conversationUrn, `urn:li:msg_conversation:(${owner},${conversation.id})`);
+  assert.equal((await post(`/v1/conversations/${encodeURIComponent(conversation.id)}/read`, "", { key: null })).status, 200);
+  const [seen] = received("/linkedin/messaging/mark-seen", from);
+  assert.equal(seen.conversationUrn, `urn:li:msg_conversation:(${owner},${conversation.id})`);
+  const slug = `first-recipient-${randomUUID().slice(0, 8)}`;
+  const first = await post("/v1/messages", { profileUrl: `https://www.linkedin.com/in/${slug}/`, text: "Hello there" });
+  assert.equal(first.status, 200, first.text);
+  const [opened] = received("/linkedin/conversations/send", from).slice(1);
+  assert.deepEqual([opened.recipientProfileId, opened.recipientProfileUrn, opened.conversationUrn, opened.recipientProfileUrl], [slug, undefined, undefined, undefined]);
+});
