@@ -92,3 +92,29 @@ test("ConnectSafely receives the documented forms: the owner's conversation URN 
   const [opened] = received("/linkedin/conversations/send", from).slice(1);
   assert.deepEqual([opened.recipientProfileId, opened.recipientProfileUrn, opened.conversationUrn, opened.recipientProfileUrl], [slug, undefined, undefined, undefined]);
 });
+
+test("ConnectSafely's cap counts new conversations only: replies go on, a new conversation past it is 429 before any upstream call", async () => {
+  const capped = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { NEW_CONVERSATION_DAILY_LIMIT: "1", RATE_LIMIT_PER_MINUTE: "0" } });
+  try {
+    const list = await call(capped.base, "/v1/conversations?count=3", auth());
+    const opened = await post("/v1/messages", { profileUrl: `https://www.linkedin.com/in/capped-${randomUUID().slice(0, 8)}/`, text: "the day's one" }, { base: capped.base });
+    assert.equal(opened.status, 200, opened.text);
+    const before = await sends();
+    const over = await post("/v1/messages", { profileUrl: `https://www.linkedin.com/in/capped-${randomUUID().slice(0, 8)}/`, text: "one too many" }, { base: capped.base });
+    assert.deepEqual([over.status, over.body.error.code], [429, "BUDGET_EXHAUSTED"]);
+    assert.ok(Number(over.headers.get("retry-after")) > 0);
+    assert.equal(await sends(), before, "no upstream send");
+    for (const n of [1, 2, 3]) {
+      const replied = await post(reply(list.body.items[1].id), { text: `reply ${n} past the cap` }, { base: capped.base });
+      assert.equal(replied.status, 200, replied.text);
+    }
+    assert.equal(await sends(), before + 3, "replies are not capped");
+    const usage = await call(capped.base, "/v1/usage", auth());
+    assert.deepEqual(
+      [usage.body.sends.dailyLimit, usage.body.sends.newConversationDailyLimit, usage.body.sends.newConversationsToday, usage.body.sends.today],
+      [0, 1, 1, 4],
+    );
+  } finally {
+    await capped.stop();
+  }
+});

@@ -11,6 +11,7 @@ use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::page_plan::clamp_retry_after;
+use crate::rules::send_caps::SendSpend;
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
 
@@ -26,6 +27,8 @@ pub(super) struct Attempt {
     pub(super) config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).
     pub(super) check_first: Option<i64>,
+    /// What a first try took from the day's send counts (given back if nothing is sent).
+    pub(super) spend: Option<SendSpend>,
     /// When the send's request arrived, epoch ms.
     pub(super) now: u64,
 }
@@ -162,7 +165,9 @@ impl Attempt {
         let store = store_of(&self.storage);
         let _ = match self.check_first {
             None => {
-                let _ = self.ledger.give_back_send(now);
+                if let Some(spend) = self.spend {
+                    let _ = self.ledger.give_back_send(now, spend);
+                }
                 store.and_then(|store| Ok(store.forget_send(&self.key)?))
             }
             Some(_) => store.and_then(|store| Ok(store.mark_send_unknown(&self.key)?)),

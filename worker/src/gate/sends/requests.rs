@@ -11,8 +11,9 @@ use crate::gate::clock::arrival_ms;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
-use crate::rules::admission::{budget_exhausted, Cost, Limits};
+use crate::rules::admission::{Cost, Limits};
 use crate::rules::registry::Account;
+use crate::rules::send_caps::{SendCaps, SendKind};
 use crate::rules::settings::Config;
 use crate::store::{SendRecord, SendState};
 
@@ -55,7 +56,7 @@ impl AccountGate {
         let scoped = scoped_key(client_name, &key);
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
-        let check_first = match inbox.send_record(&scoped)? {
+        let (check_first, spend) = match inbox.send_record(&scoped)? {
             Some(row) if row.digest != digest => {
                 return respond::refuse(
                     ErrorCode::IdempotencyKeyReused,
@@ -82,15 +83,27 @@ impl AccountGate {
                 }
                 // Pending with no call running (the object restarted) or unknown: look first.
                 inbox.mark_send_pending(&scoped)?;
-                Some(row.created_at as i64)
+                (Some(row.created_at as i64), None)
             }
             None => {
-                let ledger = self.ledger()?;
-                if !ledger.try_spend_send(now, config.send_daily_limit)? {
-                    return respond::core_error(&budget_exhausted(now));
-                }
+                // To a member the store has a conversation with, the provider writes into it:
+                // a reply, which ConnectSafely does not cap (only new conversations).
+                let member_stored = match (&draft.conversation_id, &draft.profile_url) {
+                    (None, Some(url)) => inbox.conversation_with(url)?.is_some(),
+                    _ => false,
+                };
+                let kind = SendKind::of(draft.conversation_id.is_some(), member_stored);
+                let caps = SendCaps::of(config);
+                let spend =
+                    match self
+                        .ledger()?
+                        .try_spend_sends(now, caps, kind, writer.provider())?
+                    {
+                        Ok(spend) => spend,
+                        Err(refusal) => return respond::core_error(&refusal),
+                    };
                 inbox.record_send(&scoped, &digest, now)?;
-                None
+                (None, Some(spend))
             }
         };
         let attempt = Attempt {
@@ -102,6 +115,7 @@ impl AccountGate {
             writer,
             config: config.clone(),
             check_first,
+            spend,
             now,
         };
         let shared = attempt.run().boxed_local().shared();
