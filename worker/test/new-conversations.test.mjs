@@ -118,3 +118,33 @@ test("ConnectSafely's cap counts new conversations only: replies go on, a new co
     await capped.stop();
   }
 });
+
+for (const [label, token] of [["ConnectSafely", "first-alex"], ["LinkupAPI v1", "first-lk1"], ["LinkupAPI v2", "first-lk2"]]) {
+  test(`${label}: a first message to a new profile is in the stored list, search and thread at once, with no upstream call`, async () => {
+    const list = await call(worker.base, "/v1/conversations?count=5", auth(token));
+    assert.equal(list.status, 200, list.text);
+    const word = `opener${randomUUID().slice(0, 8)}`;
+    const profileUrl = `https://www.linkedin.com/in/new-member-${randomUUID().slice(0, 8)}/`;
+    const sent = await post("/v1/messages", { profileUrl, text: `Hello, ${word} here` }, { token });
+    assert.equal(sent.status, 200, sent.text);
+    const id = sent.body.conversationId;
+    assert.match(id, /^2-/);
+    const calls = (await sandbox.stats()).calls.total;
+    const listed = await call(worker.base, "/v1/conversations?count=5", auth(token));
+    const row = listed.body.items[0];
+    assert.deepEqual([row.id, row.latestMessage.text, row.latestMessage.fromSelf, row.unreadCount], [id, `Hello, ${word} here`, true, 0]);
+    assert.equal(row.participants[0].profileUrl, profileUrl);
+    const found = await call(worker.base, `/v1/conversations?keywords=${word}`, auth(token));
+    assert.deepEqual(found.body.items.map((c) => c.id), [id], "the message is searchable");
+    const thread = await call(worker.base, `${reply(id)}?count=20`, auth(token));
+    assert.equal(thread.status, 200, thread.text);
+    assert.deepEqual([thread.headers.get("x-cache"), thread.body.items.map((m) => m.text), thread.body.nextCursor ?? null], ["HIT", [`Hello, ${word} here`], null]);
+    assert.equal((await sandbox.stats()).calls.total, calls, "no upstream call to show it");
+    // The next message to the member goes into that conversation: a reply, not a new one.
+    const usage = async () => (await call(worker.base, "/v1/usage", auth(token))).body.sends.newConversationsToday;
+    const opened = await usage();
+    const again = await post("/v1/messages", { profileUrl, text: "And one more thing" }, { token });
+    assert.deepEqual([again.status, again.body.conversationId], [200, id], again.text);
+    assert.equal(await usage(), opened, "not counted as a new conversation");
+  });
+}

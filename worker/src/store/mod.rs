@@ -34,6 +34,7 @@ mod native_sql;
 pub mod sql_storage;
 
 pub use change_feed::ProviderEvent;
+pub use conversations::opened_conversation;
 pub use list_query::{Filters, Position};
 pub use pages::Stored;
 pub use sends::{SendRecord, SendState};

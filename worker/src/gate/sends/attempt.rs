@@ -29,6 +29,8 @@ pub(super) struct Attempt {
     pub(super) check_first: Option<i64>,
     /// What a first try took from the day's send counts (given back if nothing is sent).
     pub(super) spend: Option<SendSpend>,
+    /// The account's digest (where its pages are stored).
+    pub(super) account_digest: String,
     /// When the send's request arrived, epoch ms.
     pub(super) now: u64,
 }
@@ -140,7 +142,15 @@ impl Attempt {
         if let Err(e) = stored {
             worker::console_error!("send record failed: {e}");
         }
-        if let Err(e) = store_of(&self.storage).and_then(|store| Ok(store.record_sent(&message)?)) {
+        let recorded = store_of(&self.storage).and_then(|store| {
+            let opened = self.opened(&store, &message);
+            store.record_sent(&message, opened.as_ref())?;
+            match opened {
+                Some(_) => self.store_new_thread(&store, &message),
+                None => Ok(()),
+            }
+        });
+        if let Err(e) = recorded {
             worker::console_error!("inbox update after a send failed: {e}");
         }
         if let Some(pattern) = crate::rules::page_plan::thread_head_pattern(&conversation_id) {

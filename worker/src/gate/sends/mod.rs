@@ -9,6 +9,7 @@
 //! and only sends when it is not there. A provider's refusal (4xx) releases the key.
 
 mod attempt;
+mod opened;
 mod requests;
 mod thread_check;
 mod writer;

@@ -116,6 +116,7 @@ impl AccountGate {
             config: config.clone(),
             check_first,
             spend,
+            account_digest: crate::rules::client_auth::account_digest(account),
             now,
         };
         let shared = attempt.run().boxed_local().shared();
