@@ -26,9 +26,17 @@ async function recordingProxy(target) {
     seen.push({ method: req.method, url: req.url, body: body.toString() });
     const headers = { ...req.headers };
     for (const name of ["host", "content-length", "connection"]) delete headers[name];
-    const upstream = await fetch(`${target}${req.url}`, {
-      method: req.method, headers, redirect: "manual", body: ["GET", "HEAD"].includes(req.method) ? undefined : body,
-    });
+    let upstream;
+    try {
+      upstream = await fetch(`${target}${req.url}`, {
+        method: req.method, headers, redirect: "manual", body: ["GET", "HEAD"].includes(req.method) ? undefined : body,
+      });
+    } catch {
+      // The sandbox stopped (the run is ending): the caller sees a bad gateway.
+      res.writeHead(502);
+      res.end();
+      return;
+    }
     const answer = Buffer.from(await upstream.arrayBuffer());
     const out = {};
     upstream.headers.forEach((value, name) => {
@@ -148,3 +156,57 @@ for (const [label, token] of [["ConnectSafely", "first-alex"], ["LinkupAPI v1", 
     assert.equal(await usage(), opened, "not counted as a new conversation");
   });
 }
+
+test("a first message whose answer was lost settles: 503 with Retry-After while it may land, then found in the synced list and answered as sent, never sent twice", async () => {
+  await call(worker.base, "/v1/conversations?count=5", auth());
+  const key = randomUUID();
+  const body = { profileUrl: `https://www.linkedin.com/in/lost-answer-${key.slice(0, 8)}/`, text: `lost first ${key.slice(0, 8)}` };
+  const before = await sends();
+  await sandbox.fault({ mode: "commit-drop", count: 1, route: "cs.send" });
+  const first = await post("/v1/messages", body, { key });
+  assert.ok([502, 504].includes(first.status), `${first.status} ${first.text}`);
+  assert.equal(await sends(), before + 1, "the provider committed it");
+  const early = await post("/v1/messages", body, { key });
+  assert.deepEqual([early.status, early.body.error.code], [503, "UNAVAILABLE"], early.text);
+  const wait = Number(early.headers.get("retry-after"));
+  assert.ok(wait >= 1, "Retry-After while the first try may land");
+  await new Promise((r) => setTimeout(r, 1000 * wait + 300));
+  const settled = await post("/v1/messages", body, { key });
+  assert.equal(settled.status, 200, settled.text);
+  assert.equal(settled.body.message.text, body.text);
+  assert.match(settled.body.conversationId, /^2-/);
+  assert.equal(await sends(), before + 1, "found in its new conversation, not sent again");
+  const replay = await post("/v1/messages", body, { key });
+  assert.deepEqual([replay.status, replay.headers.get("idempotency-replayed"), replay.body], [200, "true", settled.body]);
+  const listed = await call(worker.base, "/v1/conversations?count=5", auth());
+  assert.ok(listed.body.items.some((c) => c.id === settled.body.conversationId), "its conversation is in the list");
+});
+
+test("a first message whose outcome is unknown and whose conversation never appears: Retry-After while waiting, then a final 404, never sent", async () => {
+  const key = randomUUID();
+  const body = { profileUrl: `https://www.linkedin.com/in/never-landed-${key.slice(0, 8)}/`, text: `never landed ${key.slice(0, 8)}` };
+  const before = await sends();
+  // A provider 5xx: it may or may not have gone out (here it did not).
+  await sandbox.fault({ mode: "status", status: 500, count: 1, route: "cs.send" });
+  const first = await post("/v1/messages", body, { key });
+  assert.equal(first.status, 502, first.text);
+  const early = await post("/v1/messages", body, { key });
+  assert.deepEqual([early.status, early.body.error.code], [503, "UNAVAILABLE"], early.text);
+  const wait = Number(early.headers.get("retry-after"));
+  assert.ok(wait >= 1, "Retry-After while waiting");
+  await new Promise((r) => setTimeout(r, 1000 * wait + 300));
+  const calls = (await sandbox.stats()).callsByEndpoint;
+  const settled = await post("/v1/messages", body, { key });
+  assert.deepEqual([settled.status, settled.body.error.code], [404, "NOT_FOUND"], settled.text);
+  assert.match(settled.body.error.message, /new Idempotency-Key/);
+  const after = (await sandbox.stats()).callsByEndpoint;
+  assert.equal(after["cs.send"], calls["cs.send"], "no send");
+  assert.ok(Object.values(after).reduce((a, b) => a + b, 0) > Object.values(calls).reduce((a, b) => a + b, 0), "the list head was synced to look");
+  const again = await post("/v1/messages", body, { key });
+  assert.equal(again.status, 404, "the same final answer, still nothing sent");
+  assert.equal(await sends(), before, "never sent");
+  // A new key is a new intent: it sends.
+  const fresh = await post("/v1/messages", body);
+  assert.equal(fresh.status, 200, fresh.text);
+  assert.equal(await sends(), before + 1);
+});

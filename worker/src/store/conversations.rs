@@ -304,6 +304,29 @@ impl<S: Sql> Store<S> {
             }))
     }
 
+    /// The newest stored conversation whose latest message is the account's own with `text`,
+    /// sent at `since` or later: where a first message whose answer was lost shows in the list
+    /// when the member's profile URL is not the one it was sent to.
+    pub fn conversation_sent_since(
+        &self,
+        text_sent: &str,
+        since: i64,
+    ) -> Result<Option<Conversation>> {
+        let rows = self.sql.rows::<Json>(
+            "SELECT json FROM conversations WHERE last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 100",
+            vec![int(since)],
+        )?;
+        let wanted = text_sent.trim();
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str::<Conversation>(&row.json).ok())
+            .find(|c| {
+                c.latest_message
+                    .as_ref()
+                    .is_some_and(|m| m.from_self && m.text.trim() == wanted)
+            }))
+    }
+
     fn upsert_one(&self, conversation: &Conversation) -> Result<()> {
         self.upsert_conversations(&ConversationPage {
             items: vec![conversation.clone()],

@@ -4,7 +4,7 @@
 use linkedin_inbox::{Draft, ErrorCode, Message, ServedError};
 use worker::Storage;
 
-use super::{Answer, Check, Failure, Outcome, Writer};
+use super::{settled_at, Answer, Check, Failure, Outcome, Writer};
 
 use crate::gate::clock::arrival_ms;
 use crate::gate::ledger::Ledger;
@@ -40,12 +40,8 @@ impl Attempt {
         let mut now = self.now;
         if let Some(began_at) = self.check_first {
             let check_ledgers = self.check_ledgers.take();
-            let settled_at = began_at
-                .saturating_add(i64::try_from(self.config.upstream_timeout_ms).unwrap_or(0))
-                // The provider may still be finishing the first try this long after its timeout.
-                .saturating_add(
-                    i64::try_from(self.config.send_settle_secs.saturating_mul(1000)).unwrap_or(0),
-                );
+            let settled_at = settled_at(&self.config, began_at);
+            let settling = i64::try_from(now).unwrap_or(i64::MAX) < settled_at;
             let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
             let unsure = |message: &str, retry_after_secs| {
                 Outcome::error(ServedError {
@@ -56,12 +52,22 @@ impl Attempt {
             match self.find_sent(began_at, check_ledgers, now).await {
                 Ok(Check::Found(message)) => return self.settle_sent(message, 0),
                 // The first try may still be on its way: not sent again before it settles.
-                Ok(Check::Absent) if i64::try_from(now).unwrap_or(i64::MAX) < settled_at => {
+                Ok(Check::Absent | Check::Unfound) if settling => {
                     self.release(now);
                     return unsure(
                         "an earlier send with this key may still reach LinkedIn: retry with the same Idempotency-Key after Retry-After (the proxy looks in the thread first)",
                         Some(wait(settled_at)),
                     );
+                }
+                // Settled, and the conversation a first message would have opened is not in
+                // the list synced since: it cannot be checked, so it is never sent again with
+                // this key (the key stays unknown: a later retry looks again).
+                Ok(Check::Unfound) => {
+                    self.release(now);
+                    return Outcome::error(ServedError::new(
+                        ErrorCode::NotFound,
+                        "an earlier send with this key may have reached LinkedIn, and the conversation it would have opened is not in the inbox: nothing more is sent with this key; look on LinkedIn, and write again with a new Idempotency-Key if the message is not there",
+                    ));
                 }
                 // The thread was read upstream: the send is admitted as of its answer.
                 Ok(Check::Absent) => now = arrival_ms(),

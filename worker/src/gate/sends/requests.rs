@@ -2,16 +2,19 @@
 //! attempt shared, the outcome answered (replayed when it is the key's first).
 
 use futures_util::future::FutureExt;
-use linkedin_inbox::{ErrorCode, Provider};
+use linkedin_inbox::{Draft, Error, ErrorCode, Provider, ServedError};
 use worker::Response;
 
-use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Writer};
+use super::{
+    request_digest, scoped_key, settled_at, Attempt, GateMark, GateSend, Outcome, Writer, SKEW_MS,
+};
 
 use crate::gate::clock::arrival_ms;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
 use crate::rules::admission::{Cost, Limits};
+use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
 use crate::rules::send_caps::{SendCaps, SendKind};
 use crate::rules::settings::Config;
@@ -54,6 +57,19 @@ impl AccountGate {
                 .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
         }
         let scoped = scoped_key(client_name, &key);
+        if let Some(row) = inbox.send_record(&scoped)? {
+            if let Err(error) = self
+                .sync_for_first_message(config, account, &draft, &digest, &row, now)
+                .await?
+            {
+                let error = clamp_retry_after(error, config.max_pause_secs);
+                return Outcome::error(ServedError {
+                    message: "an earlier send with this key may have reached LinkedIn, and the inbox could not be synced to find its conversation: retry later with the same Idempotency-Key".into(),
+                    ..error.served()
+                })
+                .respond(false);
+            }
+        }
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
         let (check_first, spend) = match inbox.send_record(&scoped)? {
@@ -133,6 +149,45 @@ impl AccountGate {
         }
         drop(running);
         outcome.respond(false)
+    }
+
+    /// Before a retry of a first message whose outcome is unknown, once it has settled: the
+    /// head of the list is synced (unless it was since the try settled) when the store shows
+    /// no conversation the message may be in, for the new conversation appears there.
+    async fn sync_for_first_message(
+        &self,
+        config: &std::rc::Rc<Config>,
+        account: &Account,
+        draft: &Draft,
+        digest: &str,
+        row: &SendRecord,
+        now: u64,
+    ) -> worker::Result<Result<(), Error>> {
+        let (None, Some(url)) = (&draft.conversation_id, &draft.profile_url) else {
+            return Ok(Ok(()));
+        };
+        let began_at = row.created_at as i64;
+        let settled = settled_at(config, began_at);
+        let store = self.store()?;
+        let synced_since = store
+            .sync_state()?
+            .is_some_and(|s| s.head_at as i64 >= settled);
+        let needed = row.digest == digest
+            && row.state != SendState::Sent
+            && i64::try_from(now).unwrap_or(i64::MAX) >= settled
+            && !synced_since
+            && store.conversation_with(url)?.is_none()
+            && store
+                .conversation_sent_since(&draft.text, began_at.saturating_sub(SKEW_MS))?
+                .is_none();
+        if !needed {
+            return Ok(Ok(()));
+        }
+        let generation = self.ledger()?.generation().await?;
+        Ok(self
+            .sync(config, account, generation, None, now)
+            .await?
+            .map(|_| ()))
     }
 
     /// `POST /mark`: a conversation read or unread on LinkedIn (ConnectSafely only).

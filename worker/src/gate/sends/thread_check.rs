@@ -25,20 +25,19 @@ impl Attempt {
             return Ok(Check::Unsure("the thread could not be checked"));
         };
         let inbox = store_of(&self.storage).map_err(storage_error)?;
-        // The conversation: the one replied in, else the stored one with this member.
+        // The conversation: the one replied in, else the stored one with this member, else
+        // the one whose latest message is this text of the account's since the try began.
         let stored = match (&self.draft.conversation_id, &self.draft.profile_url) {
-            (Some(id), _) => inbox
-                .conversation(linkedin_inbox::thread_id(id).unwrap_or(id))
-                .map_err(|e| storage_error(e.into()))?,
-            (None, Some(url)) => inbox
-                .conversation_with(url)
-                .map_err(|e| storage_error(e.into()))?,
-            (None, None) => None,
+            (Some(id), _) => inbox.conversation(linkedin_inbox::thread_id(id).unwrap_or(id)),
+            (None, Some(url)) => match inbox.conversation_with(url) {
+                Ok(None) => inbox
+                    .conversation_sent_since(&self.draft.text, began_at.saturating_sub(SKEW_MS)),
+                found => found,
+            },
+            (None, None) => Ok(None),
         };
-        let Some(conversation) = stored else {
-            return Ok(Check::Unsure(
-                "an earlier send with this key may have reached LinkedIn, and the proxy cannot find its conversation to check: look on LinkedIn before writing again",
-            ));
+        let Some(conversation) = stored.map_err(|e| storage_error(e.into()))? else {
+            return Ok(Check::Unfound);
         };
         // The check is an upstream call like any other: in today's budget or credit cap, not
         // while its provider is paused.

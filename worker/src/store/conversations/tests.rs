@@ -250,3 +250,23 @@ fn a_conversation_is_found_by_its_member_profile_url_slug() {
     assert_eq!(found("https://www.linkedin.com/in/ales-pre/"), None);
     assert_eq!(found("https://www.linkedin.com/company/x"), None);
 }
+
+#[test]
+fn a_conversation_is_found_by_the_account_s_own_latest_text_since_a_time() {
+    let store = memory_store();
+    let mut mine = conversation("2-mine", 100, false, "Zoe", "see you there");
+    mine.latest_message.as_mut().unwrap().from_self = true;
+    let theirs = conversation("2-theirs", 120, true, "Ana", "see you there");
+    store
+        .upsert_conversations(&page(vec![mine, theirs]))
+        .unwrap();
+    let found = |text: &str, since| {
+        store
+            .conversation_sent_since(text, since)
+            .unwrap()
+            .map(|c| c.id)
+    };
+    assert_eq!(found(" see you there ", 90), Some("2-mine".to_owned()));
+    assert_eq!(found("see you there", 101), None, "older than the try");
+    assert_eq!(found("see you", 0), None, "the whole text only");
+}
