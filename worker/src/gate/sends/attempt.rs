@@ -150,10 +150,15 @@ impl Attempt {
         }
         let recorded = store_of(&self.storage).and_then(|store| {
             let opened = self.opened(&store, &message);
+            // Whether the store knew the member before this conversation is stored under them.
+            let first_with_member = match (&opened, &self.draft.profile_url) {
+                (Some(_), Some(url)) => store.conversation_with(url)?.is_none(),
+                _ => false,
+            };
             store.record_sent(&message, opened.as_ref())?;
-            match opened {
-                Some(_) => self.store_new_thread(&store, &message),
-                None => Ok(()),
+            match first_with_member {
+                true => self.store_new_thread(&store, &message),
+                false => Ok(()),
             }
         });
         if let Err(e) = recorded {

@@ -25,25 +25,18 @@ impl Attempt {
         }
     }
 
-    /// Stores the whole thread of a conversation the send certainly opened: the store held
-    /// no conversation with the member and holds the whole list (ended upstream, not at the
-    /// `MAX_THREADS` cap), so the thread has only this message. Else its thread is read
-    /// upstream when opened (older messages may exist).
+    /// Stores the whole thread of a conversation the send opened with a member the store
+    /// had no conversation with: when the store holds the whole list (ended upstream, not at
+    /// the `MAX_THREADS` cap), the conversation is certainly new and its thread is only this
+    /// message. Else its thread is read upstream when opened (older messages may exist).
     pub(super) fn store_new_thread(
         &self,
         store: &ObjectStore,
         message: &Message,
     ) -> worker::Result<()> {
-        let Some(url) = &self.draft.profile_url else {
-            return Ok(());
-        };
         let whole_list = store.sync_state()?.is_some_and(|s| s.is_complete())
             && store.count(&Filters::default())? < u64::from(self.config.max_threads);
-        if !whole_list
-            || store
-                .conversation_with(url)?
-                .is_some_and(|c| c.id != message.conversation_id)
-        {
+        if !whole_list {
             return Ok(());
         }
         let query = MessageQuery {
