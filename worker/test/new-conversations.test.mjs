@@ -195,6 +195,11 @@ test("a first message whose outcome is unknown and whose conversation never appe
   const wait = Number(early.headers.get("retry-after"));
   assert.ok(wait >= 1, "Retry-After while waiting");
   await new Promise((r) => setTimeout(r, 1000 * wait + 300));
+  // The list cannot be synced to look: still waiting, with Retry-After.
+  await sandbox.fault({ mode: "status", status: 500, count: 1, endpoint: "connectsafely" });
+  const unsynced = await post("/v1/messages", body, { key });
+  assert.equal(unsynced.status, 502, unsynced.text);
+  assert.ok(Number(unsynced.headers.get("retry-after")) >= 1, "Retry-After while the inbox cannot be synced");
   const calls = (await sandbox.stats()).callsByEndpoint;
   const settled = await post("/v1/messages", body, { key });
   assert.deepEqual([settled.status, settled.body.error.code], [404, "NOT_FOUND"], settled.text);

@@ -62,10 +62,14 @@ impl AccountGate {
                 .sync_for_first_message(config, account, &draft, &digest, &row, now)
                 .await?
             {
-                let error = clamp_retry_after(error, config.max_pause_secs);
+                let served = clamp_retry_after(error, config.max_pause_secs).served();
                 return Outcome::error(ServedError {
-                    message: "an earlier send with this key may have reached LinkedIn, and the inbox could not be synced to find its conversation: retry later with the same Idempotency-Key".into(),
-                    ..error.served()
+                    message: "an earlier send with this key may have reached LinkedIn, and the inbox could not be synced to find its conversation: retry with the same Idempotency-Key after Retry-After".into(),
+                    // Still waiting: when to come back, whatever the failure said.
+                    retry_after_secs: served
+                        .retry_after_secs
+                        .or(Some(config.send_settle_secs.max(1))),
+                    ..served
                 })
                 .respond(false);
             }
