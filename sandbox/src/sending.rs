@@ -241,7 +241,7 @@ pub fn mark_unread(m: &mut Mutable, account_id: &str, id: &str) -> bool {
     })
 }
 
-fn mark_read(c: &mut Conversation, at: i64) {
+pub(crate) fn mark_read(c: &mut Conversation, at: i64) {
     c.unread_count = 0;
     c.last_read_at = at.max(c.last_activity_at());
     c.last_seen_at = None;

@@ -131,6 +131,29 @@ fn a_message_from_the_owner_does_not_bump_unread() {
 }
 
 #[test]
+fn the_owner_writing_in_an_unread_conversation_reads_it() {
+    let sandbox = Sandbox::start();
+    for text in ["one", "two"] {
+        sandbox.simulate(
+            json!({"account": DOC_ACCOUNT, "conversation": DOC_THREAD, "text": text, "from": "john doe"}),
+        );
+    }
+    assert_eq!(listed_doc_thread(&sandbox)["unreadCount"], 2);
+    let (status, _) = sandbox.simulate(
+        json!({"account": DOC_ACCOUNT, "conversation": DOC_THREAD, "text": "my answer", "from": "owner"}),
+    );
+    assert_eq!(status, 200);
+    // As on LinkedIn (and as a send through the API): the owner's message reads it.
+    let listed = listed_doc_thread(&sandbox);
+    assert_eq!(
+        (&listed["unreadCount"], &listed["latestMessage"]["text"]),
+        (&json!(0), &json!("my answer"))
+    );
+    let (_, seed) = sandbox.recent("count=1", Some(CS_KEY));
+    assert_eq!(seed["conversations"][0]["isRead"], true);
+}
+
+#[test]
 fn without_a_conversation_a_new_person_opens_a_deterministic_one() {
     let sandbox = Sandbox::start();
     let before = walk_successor(&sandbox, DOC_ACCOUNT, 100).len();

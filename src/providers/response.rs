@@ -101,7 +101,11 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
         .map(|m| truncate_chars(&redact_text(&m), EXCERPT_CHARS).to_owned())
         .unwrap_or_else(|| format!("HTTP {} without an error message", response.status));
     let status = response.status;
-    if status == 402 || code.contains("CREDIT") {
+    // A server error is one whatever code its body names (LinkupAPI v1 bills every answer
+    // but a 500: a credit or rate code in a 500 must not make it a 402 or a 429).
+    if status >= 500 {
+        Error::UpstreamError { status, message }
+    } else if status == 402 || code.contains("CREDIT") {
         Error::InsufficientCredits { message }
     } else if status == 429 || code == "RATE_LIMITED" {
         Error::RateLimited {
@@ -213,6 +217,16 @@ mod tests {
                 ErrorCode::UpstreamError,
             ),
             (502, "<html>Bad gateway</html>", ErrorCode::UpstreamError),
+            (
+                500,
+                r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#,
+                ErrorCode::UpstreamError,
+            ),
+            (
+                500,
+                r#"{"success":false,"error":{"code":"RATE_LIMITED","message":"x"}}"#,
+                ErrorCode::UpstreamError,
+            ),
             (
                 200,
                 r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#,

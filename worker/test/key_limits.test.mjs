@@ -12,7 +12,7 @@
 // refusal.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
 import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
@@ -215,4 +215,24 @@ test("past KEY_WAIT_MAX_MS a refused call answers 429 RATE_LIMITED with Retry-Af
   const listed = await call(6, "/v1/conversations?count=5");
   assert.deepEqual([listed.status, listed.headers.get("x-cache")], [200, "STALE"], "the stored list, flagged");
   assert.equal(seen.length, calls, "no upstream call while the key is paused");
+  // A send and a read-state change wait for the key too: refused, nothing sent or spent, and
+  // the send's Idempotency-Key is free for a retry.
+  const sendsBefore = (await call(7, "/v1/usage")).body;
+  const key = randomUUID();
+  const sent = await fetch(`${worker.base}/v1/conversations/${encodeURIComponent(threads[7])}/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${CLIENTS[7].token}`, "content-type": "application/json", "idempotency-key": key },
+    body: JSON.stringify({ text: "while the key is paused" }),
+  });
+  const sentBody = await sent.json();
+  assert.deepEqual([sent.status, sentBody.error?.code], [429, "RATE_LIMITED"], JSON.stringify(sentBody));
+  assert.ok(Number(sent.headers.get("retry-after")) >= 1, "Retry-After on a refused send");
+  const marked = await fetch(`${worker.base}/v1/conversations/${encodeURIComponent(threads[7])}/read`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${CLIENTS[7].token}` },
+  });
+  assert.equal(marked.status, 429, await marked.text());
+  assert.equal(seen.length, calls, "no send or mark reached the provider while the key is paused");
+  const sendsAfter = (await call(7, "/v1/usage")).body;
+  assert.deepEqual(sendsAfter.sends, sendsBefore.sends, "no send spent");
 });

@@ -236,6 +236,35 @@ test("the owner's own message reads the conversation and counts no unread", asyn
   assert.equal(now.isRead, true);
 });
 
+test("the owner's pushed message reads the conversation and the next head sync agrees (no 2 → 0 → 2 flap)", async () => {
+  const registered = await sandbox.control("POST", "webhooks", { provider: "connectsafely", account: ALEX.account, url: `${worker.base}/v1/webhooks/connectsafely/alex`, secret: CS_SECRET });
+  assert.ok(!registered.error, JSON.stringify(registered));
+  try {
+    // A new member writes twice: two unread, pushed.
+    const first = await sandbox.control("POST", "simulate", { account: ALEX.account, text: `flap one ${process.pid}` });
+    await sandbox.control("POST", "simulate", { account: ALEX.account, conversation: first.conversation, text: `flap two ${process.pid}` });
+    const thread = first.conversation;
+    assert.equal((await alexList()).find((c) => c.id === thread)?.unreadCount, 2);
+    const start = await call("/v1/changes?account=alex", "live-alex");
+    // The owner answers from LinkedIn itself: pushed, it reads the conversation.
+    const mine = await sandbox.control("POST", "simulate", { account: ALEX.account, conversation: thread, text: `flap mine ${process.pid}`, from: "owner" });
+    assert.deepEqual(mine.deliveries.map((d) => d.status), [200]);
+    const pushed = (await alexList()).find((c) => c.id === thread);
+    assert.deepEqual([pushed.unreadCount, pushed.isRead, pushed.latestMessage.fromSelf], [0, true, true]);
+    // The provider's own list agrees: the head sync keeps it read.
+    const calls = await upstream();
+    assert.equal((await call("/v1/refresh?account=alex", "live-alex", "POST")).status, 200);
+    const synced = (await alexList()).find((c) => c.id === thread);
+    assert.ok((await upstream()) > calls, "the head was synced");
+    assert.deepEqual([synced.unreadCount, synced.isRead, synced.latestMessage.text], [0, true, `flap mine ${process.pid}`]);
+    const feed = await call(`/v1/changes?account=alex&since=${encodeURIComponent(start.body.token)}`, "live-alex");
+    const changed = feed.body.conversations.find((c) => c.id === thread);
+    assert.deepEqual([changed.unreadCount, changed.isRead], [0, true], "the feed shows it read");
+  } finally {
+    await sandbox.control("DELETE", "webhooks");
+  }
+});
+
 test("a ConnectSafely event for another ConnectSafely account is refused", async () => {
   const body = csEvent({ urn: urn(), thread: threads[4], text: "not alex's", at: Date.now(), account: PRIYA.account });
   const answer = await postCs(body);

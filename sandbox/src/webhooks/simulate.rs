@@ -214,10 +214,8 @@ fn commit(
             conversation.last_seen_at = None;
             conversation.last_seen_message = None;
         }
-        Author::Owner if conversation.is_read() => {
-            conversation.last_read_at = conversation.last_read_at.max(timestamp);
-        }
-        Author::Owner => {}
+        // The owner writing in a conversation reads it, as a send through the API does.
+        Author::Owner => crate::sending::mark_read(conversation, timestamp),
     }
     let thread_id = conversation.thread_id.clone();
     account.sort();

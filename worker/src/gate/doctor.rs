@@ -14,7 +14,7 @@ use worker::Response;
 use super::clock::arrival_ms;
 use super::key_permits::Patience;
 use super::ledger::Ledger;
-use super::{misconfigured, upstream, AccountGate};
+use super::{misconfigured, AccountGate};
 use crate::respond;
 use crate::rules::admission::{self, budget_exhausted, Limits};
 use crate::rules::doctor::{call_cost, plans, Plan, DOCTOR_INTERVAL_SECS};
@@ -71,26 +71,35 @@ async fn checkup(plan: Plan, config: &Config, ledger: &Ledger) -> worker::Result
             Next::Send(request) => request,
         };
         // The account's own limits, then a permit of the provider's key, then the spend.
-        let refusal = match ledger.would_admit(cost, &limits, arrival_ms())? {
-            Ok(()) => ledger
-                .permits()
-                .take(cost.provider, Patience::Client)
-                .await
-                .err(),
-            Err(refusal) => Some(refusal),
+        let permit = match ledger.would_admit(cost, &limits, arrival_ms())? {
+            Ok(()) => ledger.permits().take(cost.provider, Patience::Client).await,
+            Err(refusal) => Err(refusal),
         };
-        let admitted = match refusal {
-            Some(refusal) => Err(refusal),
-            None => ledger.admit(cost, &limits, arrival_ms())?,
+        let admitted = match permit {
+            Ok(permit) => ledger
+                .admit(cost, &limits, arrival_ms())?
+                .map(|admission| (permit, admission)),
+            Err(refusal) => Err(refusal),
         };
-        let admission = match admitted {
-            Ok(admission) => admission,
+        let (permit, admission) = match admitted {
+            Ok(admitted) => admitted,
             Err(refusal) => {
                 next = checkup.refuse(&refusal);
                 continue;
             }
         };
-        let answer = upstream::send(&request, config.upstream_timeout_ms).await;
+        // Under the key's permit; a 429 pauses the key for every account.
+        let answer = ledger
+            .permits()
+            .send_upstream(
+                cost.provider,
+                Some(permit),
+                Patience::Client,
+                &request,
+                config.upstream_timeout_ms,
+                config.max_pause_secs,
+            )
+            .await;
         let arrived = arrival_ms();
         let unanswered = answer.as_ref().err().cloned();
         next = checkup.receive(answer.map_err(|e| e.code().as_str().to_owned()));

@@ -12,9 +12,7 @@ use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
 use super::key_permits::{Patience, Permit};
 use super::ledger::Ledger;
-use crate::gate::upstream;
 use crate::rules::admission::{Cost, Limits};
-use crate::rules::key_limits::key_pause_until;
 use crate::store::ledger::Admission;
 
 /// What each further upstream page of a walk costs, and the limits it must fit.
@@ -47,26 +45,6 @@ pub struct Credits {
     pub first_page: u64,
 }
 
-/// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
-/// walk gathered matches answers with them (the failed page settled like any call: refunded
-/// when the provider refused it, a 429 pausing the provider); a failure of the first page is
-/// the error, settled by the caller that admitted it. Each upstream request takes a permit of
-/// its provider's key first, waiting as a client's request does.
-pub async fn fetch_page(
-    backend: Backend,
-    operation: Operation,
-    timeout_ms: u64,
-    ledger: Ledger,
-    meter: Meter,
-    watch: ContractWatch,
-) -> Result<(Page, Credits), Error> {
-    let first = Keyed {
-        permit: None,
-        patience: Patience::Client,
-    };
-    fetch_keyed(backend, operation, timeout_ms, ledger, meter, watch, first).await
-}
-
 /// The key permit of an operation's first request, taken before its admission (so a refusal
 /// is answered like the ledger's own, spending nothing), and how long its further requests
 /// may wait for theirs.
@@ -75,7 +53,11 @@ pub struct Keyed {
     pub patience: Patience,
 }
 
-/// [`fetch_page`] with the first request's permit already taken.
+/// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
+/// walk gathered matches answers with them (the failed page settled like any call: refunded
+/// when the provider refused it, a 429 pausing the provider); a failure of the first page is
+/// the error, settled by the caller that admitted it. The first request goes under `keyed`'s
+/// permit, each further one takes a permit of its provider's key first.
 pub async fn fetch_keyed(
     backend: Backend,
     operation: Operation,
@@ -137,25 +119,18 @@ impl Metered {
 
 impl Transport for Metered {
     async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Error> {
-        let provider = self.meter.page.provider;
-        let permits = self.ledger.permits().clone();
-        let _permit = match self.keyed.permit.take() {
-            Some(permit) => permit,
-            None => permits.take(provider, self.keyed.patience).await?,
-        };
-        let response = upstream::send(request, self.timeout_ms).await?;
-        if response.status == 429 {
-            // The key is paused for every account, not only this one.
-            let arrived = arrival_ms();
-            let until = key_pause_until(
-                response.wait_secs(arrived),
-                arrived,
+        let response = self
+            .ledger
+            .permits()
+            .send_upstream(
+                self.meter.page.provider,
+                self.keyed.permit.take(),
+                self.keyed.patience,
+                request,
+                self.timeout_ms,
                 self.meter.limits.max_pause_secs,
-            );
-            if permits.pause(provider, until).await.is_err() {
-                worker::console_error!("the key's pause could not be recorded");
-            }
-        }
+            )
+            .await?;
         self.answered = Some((request.clone(), response.clone()));
         Ok(response)
     }

@@ -11,14 +11,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use linkedin_inbox::{Error, Provider};
+use linkedin_inbox::{Error, HttpRequest, HttpResponse, Provider};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use worker::{Delay, Env, Method, Request, RequestInit};
 
 use super::clock::arrival_ms;
+use super::upstream;
 use crate::key_gate::{gate_name, key_digest, provider_key, KeyAsk, KeyPause};
-use crate::rules::key_limits::Decision;
+use crate::rules::key_limits::{key_pause_until, Decision};
 use crate::rules::settings::Config;
 
 /// The most asks one permit may take (each refused ask waits what the key gate said).
@@ -198,6 +199,33 @@ impl KeyPermits {
         self.send(config, provider, key, "/pause", &pause)
             .await
             .map(|_| ())
+    }
+
+    /// Sends `request` to `provider` under a permit of its key (`permit`, when taken ahead,
+    /// else one asked for now): no answer within `timeout_ms` is a `NETWORK_ERROR`, and an
+    /// answered 429 pauses the key for every account (at most `max_pause_secs`).
+    pub async fn send_upstream(
+        &self,
+        provider: Provider,
+        permit: Option<Permit>,
+        patience: Patience,
+        request: &HttpRequest,
+        timeout_ms: u64,
+        max_pause_secs: u64,
+    ) -> Result<HttpResponse, Error> {
+        let _permit = match permit {
+            Some(permit) => permit,
+            None => self.take(provider, patience).await?,
+        };
+        let response = upstream::send(request, timeout_ms).await?;
+        if response.status == 429 {
+            let arrived = arrival_ms();
+            let until = key_pause_until(response.wait_secs(arrived), arrived, max_pause_secs);
+            if self.pause(provider, until).await.is_err() {
+                worker::console_error!("the key's pause could not be recorded");
+            }
+        }
+        Ok(response)
     }
 
     /// `provider`'s key as `/v1/usage` shows it: the key by its digest's first 8 hex, its

@@ -11,6 +11,7 @@ use linkedin_inbox::{Error, Provider};
 use super::key_permits::KeyPermits;
 use crate::rules::admission::{self, CallKind, Cost, LedgerReading, Limits};
 use crate::rules::request_limits::Rate;
+use crate::rules::send_caps::{SendCaps, SendKind, SendSpend};
 pub use crate::store::ledger::Mark;
 use crate::store::ledger::{Admission, Counters, Tallies, Tally};
 use crate::store::sql_storage::ObjectStore;
@@ -47,15 +48,26 @@ impl Ledger {
         &self.permits
     }
 
-    /// Spends one of today's sends, or answers `false` when `limit` (0: none) are spent.
-    /// One statement each way, nothing awaited: concurrent sends are counted in turn.
-    pub fn try_spend_send(&self, now_ms: u64, limit: u64) -> worker::Result<bool> {
-        Ok(self.store.try_spend_send(now_ms, limit)?)
+    /// Spends one of today's sends (and of its new conversations when it may open one), or
+    /// answers the refusal of a cap. Nothing awaited: concurrent sends are counted in turn.
+    pub fn try_spend_sends(
+        &self,
+        now_ms: u64,
+        caps: SendCaps,
+        kind: SendKind,
+        writer: Provider,
+    ) -> worker::Result<Result<SendSpend, Error>> {
+        Ok(self.store.try_spend_sends(now_ms, caps, kind, writer)?)
     }
 
     /// A send that did not happen gives today's back.
-    pub fn give_back_send(&self, now_ms: u64) -> worker::Result<()> {
-        Ok(self.store.give_back_send(now_ms)?)
+    pub fn give_back_send(&self, now_ms: u64, spend: SendSpend) -> worker::Result<()> {
+        Ok(self.store.give_back_send(now_ms, spend)?)
+    }
+
+    /// New ConnectSafely conversations opened today.
+    pub fn new_conversations_today(&self, now_ms: u64) -> worker::Result<u64> {
+        Ok(self.store.new_conversations_today(now_ms)?)
     }
 
     /// Messages sent today.

@@ -257,6 +257,21 @@ impl AccountGate {
             .ok_or_else(|| worker::Error::RustError("the store is not open yet".into()))
     }
 
+    /// The account's backend, knowing its owner when the store does (from a ConnectSafely
+    /// list answer): ConnectSafely then gets the documented conversation URN form.
+    fn backend(
+        &self,
+        config: &Config,
+        account: &crate::rules::registry::Account,
+    ) -> Result<linkedin_inbox::Backend, crate::rules::settings::ConfigError> {
+        let owner = self
+            .store()
+            .ok()
+            .and_then(|store| store.sync_state().ok().flatten())
+            .and_then(|state| state.owner);
+        config.backend_for_owner(account, owner.as_deref())
+    }
+
     /// The account's ledger, on the object's store and tallies.
     fn ledger(&self) -> worker::Result<Ledger> {
         Ok(Ledger::new(

@@ -165,6 +165,8 @@ impl AccountGate {
                         "sends": {
                             "today": ledger.sends_today(now)?,
                             "dailyLimit": config.send_daily_limit,
+                            "newConversationsToday": ledger.new_conversations_today(now)?,
+                            "newConversationDailyLimit": config.new_conversation_daily_limit,
                             "resetsAt": resets_at,
                         },
                         "cache": { "hits": counters.cache_hits, "misses": counters.cache_misses, "coalesced": counters.coalesced, "stale": counters.stale },

@@ -18,7 +18,9 @@ use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, Upst
 use crate::respond::{self, page_response};
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
-use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Plan, Source};
+use crate::rules::page_plan::{
+    any_size_prefix, clamp_retry_after, stale_allowed, PageRequest, Plan, Source,
+};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::store::sql_storage::ObjectStore;
@@ -108,6 +110,17 @@ impl AccountGate {
             ledger.record_saved(plan.credits, false).await?;
             return hit.hit(plan);
         }
+        // A thread stored whole in fewer messages (a conversation a send just opened).
+        let whole = match (page, any_size_prefix(&plan.key)) {
+            (PageRequest::Messages(_), Some((prefix, count))) if plan.is_head => {
+                pages.whole_thread_page(&prefix, count, now)?
+            }
+            _ => None,
+        };
+        if let Some(whole) = whole {
+            ledger.record_saved(plan.credits, false).await?;
+            return whole.hit(plan);
+        }
         if let Some(unchanged) = self.unchanged_thread(config, page, plan, &pages, now)? {
             ledger.record_saved(plan.credits, false).await?;
             return unchanged.hit(plan);
@@ -136,7 +149,7 @@ impl AccountGate {
                 }
             };
         }
-        let backend = match config.backend(account) {
+        let backend = match self.backend(config, account) {
             Ok(backend) => backend,
             Err(_) => return misconfigured(),
         };

@@ -19,6 +19,7 @@ pub mod request_body;
 pub mod request_limits;
 pub mod route_table;
 pub mod seal;
+pub mod send_caps;
 pub mod settings;
 pub mod utc_day;
 pub mod webhook_events;

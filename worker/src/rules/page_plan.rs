@@ -166,6 +166,16 @@ pub fn thread_head_pattern(thread_id: &str) -> Option<String> {
     Some(format!("%/{prefix}%:-"))
 }
 
+/// For a thread head page's key (`…:<count>:-`), the prefix its keys share in any size (up
+/// to the count), and the count asked: a stored page of the whole thread in fewer messages
+/// answers it too.
+pub fn any_size_prefix(key: &str) -> Option<(String, usize)> {
+    let rest = key.strip_suffix(":-")?;
+    let (prefix, count) = rest.rsplit_once(':')?;
+    let count = count.parse().ok()?;
+    Some((format!("{prefix}:"), count))
+}
+
 /// How a page was answered (`X-Cache`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {

@@ -41,8 +41,12 @@ pub struct Config {
     pub stale_window_secs: u64,
     /// LinkupAPI credits an account may spend per UTC day (0: no cap).
     pub linkup_daily_credit_cap: u64,
-    /// Messages each account may send per UTC day through the proxy (0: no limit).
+    /// Messages each account may send per UTC day through the proxy, replies included (0: no
+    /// limit, the default: ConnectSafely documents replies as unlimited).
     pub send_daily_limit: u64,
+    /// New conversations each account may open through ConnectSafely per UTC day (its
+    /// documented 150; 0: no limit). LinkupAPI documents no such cap.
+    pub new_conversation_daily_limit: u64,
     /// After a send's outcome is unknown, how long past its timeout the provider may still be
     /// finishing it (no second send before then).
     pub send_settle_secs: u64,
@@ -190,7 +194,8 @@ impl Config {
             coalesce_wait_ms: number(lookup, "COALESCE_WAIT_MS", 5_000)?,
             stale_window_secs: number(lookup, "STALE_WINDOW_SECS", 86_400)?,
             linkup_daily_credit_cap: number(lookup, "LINKUP_DAILY_CREDIT_CAP", 300)?,
-            send_daily_limit: number(lookup, "SEND_DAILY_LIMIT", 150)?,
+            send_daily_limit: number(lookup, "SEND_DAILY_LIMIT", 0)?,
+            new_conversation_daily_limit: number(lookup, "NEW_CONVERSATION_DAILY_LIMIT", 150)?,
             send_settle_secs: number(lookup, "SEND_SETTLE_SECS", 60)?,
             client_rate: Rate {
                 per_minute: number(lookup, "RATE_LIMIT_PER_MINUTE", 120)?,
@@ -306,6 +311,34 @@ impl Config {
                 threads: client.threads_via,
             },
         })
+    }
+}
+
+impl Config {
+    /// The account's backend knowing its owner (`owner`: the profile URN a ConnectSafely list
+    /// answer names, `profileUrn`): ConnectSafely then names a conversation, in a reply, a
+    /// thread read or a read-state call, by the documented
+    /// `urn:li:msg_conversation:(<owner>,<thread id>)` URN rather than a `messagingThread` one.
+    /// An owner that is not a profile URN is ignored.
+    pub fn backend_for_owner(
+        &self,
+        account: &Account,
+        owner: Option<&str>,
+    ) -> Result<Backend, ConfigError> {
+        let mut backend = self.backend(account)?;
+        if let (
+            Backend::Direct {
+                connectsafely: Some(connectsafely),
+                ..
+            },
+            Some(owner),
+        ) = (&mut backend, owner)
+        {
+            if let Ok(known) = connectsafely.clone().with_owner_profile_urn(owner) {
+                *connectsafely = known;
+            }
+        }
+        Ok(backend)
     }
 }
 

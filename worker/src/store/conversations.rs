@@ -56,6 +56,56 @@ fn profile_slug(url: &str) -> Option<String> {
         .filter(|slug| !slug.is_empty())
 }
 
+/// The conversation a first message to the member at `profile_url` opened, as the send's
+/// answer tells it (its thread, the message; the member's name and picture come with the next
+/// list sync). `None` when the answer names no thread.
+pub fn opened_conversation(
+    message: &Message,
+    profile_url: &str,
+    provider: linkedin_inbox::Provider,
+) -> Option<Conversation> {
+    let thread = linkedin_inbox::thread_id(&message.conversation_id)?.to_owned();
+    let slug = profile_slug(profile_url).unwrap_or_default();
+    let member = linkedin_inbox::Participant {
+        // A profile id (`ACoAA…`) when the URL is one; a vanity slug names no profile id.
+        profile_id: Some(slug)
+            .filter(|s| s.starts_with("acoa"))
+            .and_then(|_| profile_url.trim_end_matches('/').rsplit('/').next())
+            .unwrap_or_default()
+            .to_owned(),
+        name: String::new(),
+        headline: None,
+        profile_url: Some(profile_url.trim().to_owned()),
+        picture_url: None,
+        picture_expires_at: None,
+        distance: None,
+        raw_distance: None,
+        member_badge_type: None,
+        participant_urn: None,
+        backend_urn: None,
+        host_identity_urn: None,
+    };
+    Some(Conversation {
+        id: thread.clone(),
+        urn: None,
+        provider,
+        url: Some(format!(
+            "https://www.linkedin.com/messaging/thread/{thread}/"
+        )),
+        thread_id: thread,
+        backend_urn: None,
+        participants: vec![member],
+        unread_count: 0,
+        is_read: true,
+        last_activity_at: Some(message.sent_at),
+        created_at: None,
+        last_read_at: None,
+        state: None,
+        latest_message: Some(latest_of(message, true, false)),
+        account: None,
+    })
+}
+
 #[derive(Deserialize)]
 struct Json {
     json: String,
@@ -194,10 +244,12 @@ impl<S: Sql> Store<S> {
     }
 
     /// A message the account sent: searchable at once, and its conversation's latest (read:
-    /// replying reads a conversation).
-    pub fn record_sent(&self, message: &Message) -> Result<()> {
+    /// replying reads a conversation). A conversation the store does not hold yet is stored as
+    /// `opened` when given (a first message to a member), else left to the next list sync.
+    pub fn record_sent(&self, message: &Message, opened: Option<&Conversation>) -> Result<()> {
         self.index_message(message)?;
-        let Some(mut conversation) = self.conversation(&message.conversation_id)? else {
+        let stored = self.conversation(&message.conversation_id)?;
+        let Some(mut conversation) = stored.or_else(|| opened.cloned()) else {
             return Ok(());
         };
         conversation.latest_message = Some(latest_of(message, true, false));
@@ -249,6 +301,29 @@ impl<S: Sql> Store<S> {
                 c.participants.iter().any(|p| {
                     p.profile_url.as_deref().and_then(profile_slug).as_deref() == Some(&wanted)
                 })
+            }))
+    }
+
+    /// The newest stored conversation whose latest message is the account's own with `text`,
+    /// sent at `since` or later: where a first message whose answer was lost shows in the list
+    /// when the member's profile URL is not the one it was sent to.
+    pub fn conversation_sent_since(
+        &self,
+        text_sent: &str,
+        since: i64,
+    ) -> Result<Option<Conversation>> {
+        let rows = self.sql.rows::<Json>(
+            "SELECT json FROM conversations WHERE last_activity_at >= ? ORDER BY last_activity_at DESC LIMIT 100",
+            vec![int(since)],
+        )?;
+        let wanted = text_sent.trim();
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str::<Conversation>(&row.json).ok())
+            .find(|c| {
+                c.latest_message
+                    .as_ref()
+                    .is_some_and(|m| m.from_self && m.text.trim() == wanted)
             }))
     }
 

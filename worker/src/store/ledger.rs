@@ -18,6 +18,7 @@ use super::sql::{text, uint, Result, Sql};
 use super::Store;
 use crate::rules::admission::CallKind;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
+use crate::rules::send_caps::{SendCaps, SendKind, SendSpend, SendsToday};
 use crate::rules::utc_day::DAY_MS;
 
 pub use spend::Admission;
@@ -33,6 +34,8 @@ pub enum Key<'a> {
     CreditsOn(u64),
     /// Messages sent on a UTC day.
     SendsOn(u64),
+    /// New ConnectSafely conversations opened on a UTC day.
+    NewConversationsOn(u64),
     /// LinkupAPI credits spent, all days.
     CreditsSpent,
     /// Upstream answers stored (cache misses).
@@ -86,6 +89,7 @@ impl Key<'_> {
             Key::CallsOn(day) => format!("cs:{day}").into(),
             Key::CreditsOn(day) => format!("lk:{day}").into(),
             Key::SendsOn(day) => format!("sends:{day}").into(),
+            Key::NewConversationsOn(day) => format!("new_conversations:{day}").into(),
             Key::CreditsSpent => "credits_spent".into(),
             Key::Misses => "misses".into(),
             Key::Tallied(tally) => tally.name().into(),
@@ -187,22 +191,48 @@ impl<S: Sql> Store<S> {
         self.set_ledger_value(Key::Mark(mark), value)
     }
 
-    /// Spends one of the day's sends, or answers `false` when `limit` (0: none) are spent.
-    pub fn try_spend_send(&self, now_ms: u64, limit: u64) -> Result<bool> {
-        let key = Key::SendsOn(day(now_ms));
-        if limit > 0 && self.ledger_value(key)? >= limit {
-            return Ok(false);
+    /// Spends one of the day's sends (and of its new conversations when it may open one), or
+    /// answers the refusal of a cap (`rules/send_caps.rs`).
+    pub fn try_spend_sends(
+        &self,
+        now_ms: u64,
+        caps: SendCaps,
+        kind: SendKind,
+        writer: Provider,
+    ) -> Result<std::result::Result<SendSpend, linkedin_inbox::Error>> {
+        let today = SendsToday {
+            sends: self.sends_today(now_ms)?,
+            new_conversations: self.new_conversations_today(now_ms)?,
+        };
+        let spend = match caps.admit(kind, writer, today, now_ms) {
+            Ok(spend) => spend,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        self.add_to_ledger(Key::SendsOn(day(now_ms)), 1)?;
+        if spend.new_conversation {
+            self.add_to_ledger(Key::NewConversationsOn(day(now_ms)), 1)?;
         }
-        self.add_to_ledger(key, 1)?;
-        Ok(true)
+        Ok(Ok(spend))
     }
 
-    /// A send that did not happen gives the day's back.
-    pub fn give_back_send(&self, now_ms: u64) -> Result<()> {
-        self.sql.run(
-            "UPDATE ledger SET value = max(value - 1, 0) WHERE key = ?",
-            vec![text(&Key::SendsOn(day(now_ms)).name())],
-        )
+    /// A send that did not happen gives the day's back (its new conversation too).
+    pub fn give_back_send(&self, now_ms: u64, spend: SendSpend) -> Result<()> {
+        let mut keys = vec![Key::SendsOn(day(now_ms))];
+        if spend.new_conversation {
+            keys.push(Key::NewConversationsOn(day(now_ms)));
+        }
+        for key in keys {
+            self.sql.run(
+                "UPDATE ledger SET value = max(value - 1, 0) WHERE key = ?",
+                vec![text(&key.name())],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// New ConnectSafely conversations opened on the day of `now_ms`.
+    pub fn new_conversations_today(&self, now_ms: u64) -> Result<u64> {
+        self.ledger_value(Key::NewConversationsOn(day(now_ms)))
     }
 
     /// Messages sent on the day of `now_ms`.

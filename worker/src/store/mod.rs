@@ -8,6 +8,7 @@
 //! - `change_feed.rs`: change numbers and provider events seen;
 //! - `contract_drift.rs`: differences of provider answers from their documented contracts;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
+//! - `message_ids.rs`: the upgrade of stored message ids to their one identity;
 //! - `pages.rs`: the page cache;
 //! - `sends.rs`: sends by idempotency key, recorded before the upstream call and after it;
 //! - `ledger.rs`: the account's ledger (the day's calls, credits and sends, pauses, request
@@ -21,6 +22,7 @@ pub mod key_log;
 pub mod ledger;
 mod list_query;
 mod list_sync;
+mod message_ids;
 mod pages;
 pub mod schema;
 mod search;
@@ -33,6 +35,7 @@ mod native_sql;
 pub mod sql_storage;
 
 pub use change_feed::ProviderEvent;
+pub use conversations::opened_conversation;
 pub use list_query::{Filters, Position};
 pub use pages::Stored;
 pub use sends::{SendRecord, SendState};
@@ -78,6 +81,9 @@ impl<S: Sql> Store<S> {
         for (to, statements) in schema::pending(version).filter(|(to, _)| *to <= target) {
             for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
                 sql.run(statement, vec![])?;
+            }
+            if *to == schema::MESSAGE_IDS_VERSION {
+                message_ids::normalize(&sql)?;
             }
             sql.run(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",

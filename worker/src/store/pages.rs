@@ -99,6 +99,45 @@ impl<S: Sql> Store<S> {
         Ok(())
     }
 
+    /// A fresh head page of a thread holding the whole thread (no older page) in at most
+    /// `count` messages, among the head pages of any size whose keys are `prefix` + `<count>:-`
+    /// (the same thread and generation): it answers a request for `count` as well as its own.
+    pub fn whole_thread_page(
+        &self,
+        prefix: &str,
+        count: usize,
+        now_ms: u64,
+    ) -> Result<Option<Stored>> {
+        #[derive(Deserialize)]
+        struct Keyed {
+            key: String,
+            body: String,
+            stored_at: f64,
+            ttl_secs: f64,
+        }
+        // By prefix, not LIKE: Durable Objects' SQLite caps LIKE patterns at 50 bytes.
+        let rows = self.sql.rows::<Keyed>(
+            "SELECT key, body, stored_at, ttl_secs FROM pages WHERE substr(key, 1, ?) = ? AND expires_at > ?",
+            vec![int(prefix.chars().count() as i64), text(prefix), uint(now_ms)],
+        )?;
+        Ok(rows.into_iter().find_map(|row| {
+            let size = row.key.get(prefix.len()..)?.strip_suffix(":-")?;
+            if size.is_empty() || !size.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let age_secs = now_ms.saturating_sub(row.stored_at as u64) / 1000;
+            let ttl = row.ttl_secs as u64;
+            let page = serde_json::from_str::<MessagePage>(&row.body).ok()?;
+            (age_secs < ttl && page.next_cursor.is_none() && page.items.len() <= count).then(|| {
+                Stored {
+                    body: row.body,
+                    age_secs,
+                    remaining_secs: ttl - age_secs,
+                }
+            })
+        }))
+    }
+
     /// Stores `body` under `key`: fresh for `ttl_secs`, kept `keep_secs` more for stale answers.
     pub fn put_page(
         &self,

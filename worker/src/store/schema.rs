@@ -109,7 +109,18 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     );
     CREATE TABLE IF NOT EXISTS contract_checks (endpoint TEXT PRIMARY KEY, checked_at INTEGER NOT NULL)",
     ),
+    (
+        MESSAGE_IDS_VERSION,
+        // Message ids are one identity, the LinkedIn message id inside whatever URN form
+        // carries it (`linkedin_inbox::message_id`): rows stored before keep their old forms.
+        // The rewrite runs in Rust after this statement (`Store::normalize_message_ids`), so
+        // the one definition of the identity is the core's.
+        "CREATE INDEX IF NOT EXISTS events_age ON events (received_at)",
+    ),
 ];
+
+/// The version whose upgrade rewrites stored message ids to their one identity.
+pub const MESSAGE_IDS_VERSION: u32 = 7;
 
 /// The version a database reaches after every migration.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -210,3 +210,120 @@ fn a_failing_statement_is_an_error_in_sqlite_s_words() {
         .unwrap_err();
     assert!(error.0.contains("no_such_table"), "{error}");
 }
+
+#[test]
+fn message_ids_stored_before_their_one_identity_are_normalized_by_the_upgrade() {
+    use super::sql::{int, text, Sql};
+    use super::ProviderEvent;
+    let old = memory_store_at(super::schema::MESSAGE_IDS_VERSION - 1);
+    // Rows as version 6 could hold them, written in their old forms.
+    let rows = [
+        (
+            "urn:li:msg_message:(urn:li:fsd_profile:ACoAA1,2-AAA=)",
+            "first form",
+        ),
+        ("urn:li:messagingMessage:2-AAA=", "second form"),
+        ("urn:li:messagingMessage:2-BBB=", "pushed roadmap"),
+        ("2-CCC=", "bare already"),
+        (" 2-DDD= ", "spaced"),
+    ];
+    for (seq, (id, words)) in (1_i64..).zip(rows) {
+        old.sql
+            .run(
+                "INSERT INTO messages (seq, id, thread_id, sent_at) VALUES (?, ?, '2-t', ?)",
+                vec![int(seq), text(id), int(seq)],
+            )
+            .unwrap();
+        old.sql
+            .run(
+                "INSERT INTO message_text (rowid, text) VALUES (?, ?)",
+                vec![int(seq), text(words)],
+            )
+            .unwrap();
+    }
+    for id in [
+        "cs:urn:li:messagingMessage:2-EEE=",
+        "cs:urn:li:msg_message:(urn:li:fsd_profile:ACoAA1,2-FFF=)",
+        "cs:2-FFF=",
+    ] {
+        old.sql
+            .run(
+                "INSERT INTO events (id, received_at) VALUES (?, 5)",
+                vec![text(id)],
+            )
+            .unwrap();
+    }
+    old.upsert_conversations(&page(vec![conversation("2-t", 9, false, "Ana", "x")]))
+        .unwrap();
+    let store = Store::open(old.sql, LATEST).unwrap();
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+        text: String,
+    }
+    let stored: Vec<(String, String)> = store
+        .sql
+        .rows::<Row>(
+            "SELECT m.id AS id, t.text AS text FROM messages m JOIN message_text t ON t.rowid = m.seq ORDER BY m.seq",
+            vec![],
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.text))
+        .collect();
+    let expected = [
+        ("2-AAA=", "first form"),
+        ("2-BBB=", "pushed roadmap"),
+        ("2-CCC=", "bare already"),
+        ("2-DDD=", "spaced"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(
+        stored, expected,
+        "one row per message, the first stored kept"
+    );
+    let texts: Vec<serde_json::Value> = store
+        .sql
+        .rows("SELECT rowid FROM message_text", vec![])
+        .unwrap();
+    assert_eq!(texts.len(), 4, "the duplicate's search text went with it");
+    assert_eq!(listed(&store, &keywords("roadmap")), ["2-t"]);
+    // A message stored again in any form is the one stored: not indexed twice.
+    store
+        .index_message(&message(
+            "urn:li:messagingMessage:2-BBB=",
+            "2-t",
+            2,
+            "pushed roadmap",
+        ))
+        .unwrap();
+    assert_eq!(
+        store
+            .sql
+            .rows::<serde_json::Value>("SELECT seq FROM messages", vec![])
+            .unwrap()
+            .len(),
+        4
+    );
+    // Events handled under an old form are known under the identity.
+    for id in [
+        "2-EEE=",
+        "urn:li:messagingMessage:2-FFF=",
+        "urn:li:msg_message:(urn:li:fsd_profile:ACoAA1,2-EEE=)",
+    ] {
+        assert!(
+            !store
+                .first_event(ProviderEvent::ConnectSafelyMessage(id), 10)
+                .unwrap(),
+            "{id} was handled"
+        );
+    }
+    let events: Vec<serde_json::Value> = store
+        .sql
+        .rows("SELECT id FROM events ORDER BY id", vec![])
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![json!({"id": "cs:2-EEE="}), json!({"id": "cs:2-FFF="})]
+    );
+}

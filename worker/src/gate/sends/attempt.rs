@@ -4,13 +4,15 @@
 use linkedin_inbox::{Draft, ErrorCode, Message, ServedError};
 use worker::Storage;
 
-use super::{Answer, Check, Failure, Outcome, Writer};
+use super::{settled_at, Answer, Check, Failure, Outcome, Writer};
 
 use crate::gate::clock::arrival_ms;
+use crate::gate::key_permits::Patience;
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::page_plan::clamp_retry_after;
+use crate::rules::send_caps::SendSpend;
 use crate::rules::settings::Config;
 use crate::rules::utc_day::secs_until;
 
@@ -26,6 +28,10 @@ pub(super) struct Attempt {
     pub(super) config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).
     pub(super) check_first: Option<i64>,
+    /// What a first try took from the day's send counts (given back if nothing is sent).
+    pub(super) spend: Option<SendSpend>,
+    /// The account's digest (where its pages are stored).
+    pub(super) account_digest: String,
     /// When the send's request arrived, epoch ms.
     pub(super) now: u64,
 }
@@ -35,12 +41,8 @@ impl Attempt {
         let mut now = self.now;
         if let Some(began_at) = self.check_first {
             let check_ledgers = self.check_ledgers.take();
-            let settled_at = began_at
-                .saturating_add(i64::try_from(self.config.upstream_timeout_ms).unwrap_or(0))
-                // The provider may still be finishing the first try this long after its timeout.
-                .saturating_add(
-                    i64::try_from(self.config.send_settle_secs.saturating_mul(1000)).unwrap_or(0),
-                );
+            let settled_at = settled_at(&self.config, began_at);
+            let settling = i64::try_from(now).unwrap_or(i64::MAX) < settled_at;
             let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
             let unsure = |message: &str, retry_after_secs| {
                 Outcome::error(ServedError {
@@ -51,12 +53,22 @@ impl Attempt {
             match self.find_sent(began_at, check_ledgers, now).await {
                 Ok(Check::Found(message)) => return self.settle_sent(message, 0),
                 // The first try may still be on its way: not sent again before it settles.
-                Ok(Check::Absent) if i64::try_from(now).unwrap_or(i64::MAX) < settled_at => {
+                Ok(Check::Absent | Check::Unfound) if settling => {
                     self.release(now);
                     return unsure(
                         "an earlier send with this key may still reach LinkedIn: retry with the same Idempotency-Key after Retry-After (the proxy looks in the thread first)",
                         Some(wait(settled_at)),
                     );
+                }
+                // Settled, and the conversation a first message would have opened is not in
+                // the list synced since: it cannot be checked, so it is never sent again with
+                // this key (the key stays unknown: a later retry looks again).
+                Ok(Check::Unfound) => {
+                    self.release(now);
+                    return Outcome::error(ServedError::new(
+                        ErrorCode::NotFound,
+                        "an earlier send with this key may have reached LinkedIn, and the conversation it would have opened is not in the inbox: nothing more is sent with this key; look on LinkedIn, and write again with a new Idempotency-Key if the message is not there",
+                    ));
                 }
                 // The thread was read upstream: the send is admitted as of its answer.
                 Ok(Check::Absent) => now = arrival_ms(),
@@ -78,6 +90,19 @@ impl Attempt {
         // Not while the provider asked this account to slow down, nor past LinkupAPI's credit
         // cap.
         let cost = Cost::send(self.writer.provider()).billed(Billing::of(&self.writer.reader()));
+        // A permit of the writer's key first: refused (or the key's gate unreachable), nothing
+        // is spent or sent and the key of this send is free for a retry.
+        let permit = match ledger
+            .permits()
+            .take(self.writer.provider(), Patience::Client)
+            .await
+        {
+            Ok(permit) => permit,
+            Err(refusal) => {
+                self.release(now);
+                return Outcome::error(refusal.served());
+            }
+        };
         let admission = match ledger.admit(cost, &Limits::of(&self.config), now) {
             Ok(Ok(admission)) => admission,
             Ok(Err(refusal)) => {
@@ -88,7 +113,13 @@ impl Attempt {
         };
         let result = self
             .writer
-            .send(&self.draft, self.config.upstream_timeout_ms)
+            .send(
+                &self.draft,
+                ledger.permits(),
+                permit,
+                self.config.upstream_timeout_ms,
+                self.config.max_pause_secs,
+            )
             .await;
         let arrived = arrival_ms();
         match result {
@@ -137,7 +168,20 @@ impl Attempt {
         if let Err(e) = stored {
             worker::console_error!("send record failed: {e}");
         }
-        if let Err(e) = store_of(&self.storage).and_then(|store| Ok(store.record_sent(&message)?)) {
+        let recorded = store_of(&self.storage).and_then(|store| {
+            let opened = self.opened(&store, &message);
+            // Whether the store knew the member before this conversation is stored under them.
+            let first_with_member = match (&opened, &self.draft.profile_url) {
+                (Some(_), Some(url)) => store.conversation_with(url)?.is_none(),
+                _ => false,
+            };
+            store.record_sent(&message, opened.as_ref())?;
+            match first_with_member {
+                true => self.store_new_thread(&store, &message),
+                false => Ok(()),
+            }
+        });
+        if let Err(e) = recorded {
             worker::console_error!("inbox update after a send failed: {e}");
         }
         if let Some(pattern) = crate::rules::page_plan::thread_head_pattern(&conversation_id) {
@@ -162,7 +206,9 @@ impl Attempt {
         let store = store_of(&self.storage);
         let _ = match self.check_first {
             None => {
-                let _ = self.ledger.give_back_send(now);
+                if let Some(spend) = self.spend {
+                    let _ = self.ledger.give_back_send(now, spend);
+                }
                 store.and_then(|store| Ok(store.forget_send(&self.key)?))
             }
             Some(_) => store.and_then(|store| Ok(store.mark_send_unknown(&self.key)?)),

@@ -9,6 +9,7 @@
 //! and only sends when it is not there. A provider's refusal (4xx) releases the key.
 
 mod attempt;
+mod opened;
 mod requests;
 mod thread_check;
 mod writer;
@@ -51,6 +52,17 @@ enum Check {
     Absent,
     /// The thread cannot tell (why, in the proxy's words).
     Unsure(&'static str),
+    /// The conversation to look in is not stored: a first message whose answer was lost, its
+    /// conversation not (yet) in the synced list.
+    Unfound,
+}
+
+/// When a send whose outcome is unknown, begun at `began_at` (epoch ms), has settled: its
+/// timeout, and the time the provider may still be finishing it after that.
+fn settled_at(config: &crate::rules::settings::Config, began_at: i64) -> i64 {
+    began_at
+        .saturating_add(i64::try_from(config.upstream_timeout_ms).unwrap_or(0))
+        .saturating_add(i64::try_from(config.send_settle_secs.saturating_mul(1000)).unwrap_or(0))
 }
 
 /// A send that failed, and whether it certainly did not reach LinkedIn.

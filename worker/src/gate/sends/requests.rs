@@ -2,17 +2,22 @@
 //! attempt shared, the outcome answered (replayed when it is the key's first).
 
 use futures_util::future::FutureExt;
-use linkedin_inbox::{ErrorCode, Provider};
+use linkedin_inbox::{Draft, Error, ErrorCode, Provider, ServedError};
 use worker::Response;
 
-use super::{request_digest, scoped_key, Attempt, GateMark, GateSend, Outcome, Writer};
+use super::{
+    request_digest, scoped_key, settled_at, Attempt, GateMark, GateSend, Outcome, Writer, SKEW_MS,
+};
 
 use crate::gate::clock::arrival_ms;
+use crate::gate::key_permits::Patience;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
-use crate::rules::admission::{budget_exhausted, Cost, Limits};
+use crate::rules::admission::{Cost, Limits};
+use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
+use crate::rules::send_caps::{SendCaps, SendKind};
 use crate::rules::settings::Config;
 use crate::store::{SendRecord, SendState};
 
@@ -30,7 +35,7 @@ impl AccountGate {
         if let Err(e) = draft.validate() {
             return respond::core_error(&e);
         }
-        let Ok(backend) = config.backend(account) else {
+        let Ok(backend) = self.backend(config, account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let Some(writer) = Writer::of(&backend) else {
@@ -53,9 +58,26 @@ impl AccountGate {
                 .and_then(|c| c.participants.into_iter().find_map(|p| p.profile_url));
         }
         let scoped = scoped_key(client_name, &key);
+        if let Some(row) = inbox.send_record(&scoped)? {
+            if let Err(error) = self
+                .sync_for_first_message(config, account, &draft, &digest, &row, now)
+                .await?
+            {
+                let served = clamp_retry_after(error, config.max_pause_secs).served();
+                return Outcome::error(ServedError {
+                    message: "an earlier send with this key may have reached LinkedIn, and the inbox could not be synced to find its conversation: retry with the same Idempotency-Key after Retry-After".into(),
+                    // Still waiting: when to come back, whatever the failure said.
+                    retry_after_secs: served
+                        .retry_after_secs
+                        .or(Some(config.send_settle_secs.max(1))),
+                    ..served
+                })
+                .respond(false);
+            }
+        }
         // From here to the registration of the attempt nothing is awaited: no other request of
         // the account interleaves.
-        let check_first = match inbox.send_record(&scoped)? {
+        let (check_first, spend) = match inbox.send_record(&scoped)? {
             Some(row) if row.digest != digest => {
                 return respond::refuse(
                     ErrorCode::IdempotencyKeyReused,
@@ -82,15 +104,27 @@ impl AccountGate {
                 }
                 // Pending with no call running (the object restarted) or unknown: look first.
                 inbox.mark_send_pending(&scoped)?;
-                Some(row.created_at as i64)
+                (Some(row.created_at as i64), None)
             }
             None => {
-                let ledger = self.ledger()?;
-                if !ledger.try_spend_send(now, config.send_daily_limit)? {
-                    return respond::core_error(&budget_exhausted(now));
-                }
+                // To a member the store has a conversation with, the provider writes into it:
+                // a reply, which ConnectSafely does not cap (only new conversations).
+                let member_stored = match (&draft.conversation_id, &draft.profile_url) {
+                    (None, Some(url)) => inbox.conversation_with(url)?.is_some(),
+                    _ => false,
+                };
+                let kind = SendKind::of(draft.conversation_id.is_some(), member_stored);
+                let caps = SendCaps::of(config);
+                let spend =
+                    match self
+                        .ledger()?
+                        .try_spend_sends(now, caps, kind, writer.provider())?
+                    {
+                        Ok(spend) => spend,
+                        Err(refusal) => return respond::core_error(&refusal),
+                    };
                 inbox.record_send(&scoped, &digest, now)?;
-                None
+                (None, Some(spend))
             }
         };
         let attempt = Attempt {
@@ -102,6 +136,8 @@ impl AccountGate {
             writer,
             config: config.clone(),
             check_first,
+            spend,
+            account_digest: crate::rules::client_auth::account_digest(account),
             now,
         };
         let shared = attempt.run().boxed_local().shared();
@@ -120,6 +156,45 @@ impl AccountGate {
         outcome.respond(false)
     }
 
+    /// Before a retry of a first message whose outcome is unknown, once it has settled: the
+    /// head of the list is synced (unless it was since the try settled) when the store shows
+    /// no conversation the message may be in, for the new conversation appears there.
+    async fn sync_for_first_message(
+        &self,
+        config: &std::rc::Rc<Config>,
+        account: &Account,
+        draft: &Draft,
+        digest: &str,
+        row: &SendRecord,
+        now: u64,
+    ) -> worker::Result<Result<(), Error>> {
+        let (None, Some(url)) = (&draft.conversation_id, &draft.profile_url) else {
+            return Ok(Ok(()));
+        };
+        let began_at = row.created_at as i64;
+        let settled = settled_at(config, began_at);
+        let store = self.store()?;
+        let synced_since = store
+            .sync_state()?
+            .is_some_and(|s| s.head_at as i64 >= settled);
+        let needed = row.digest == digest
+            && row.state != SendState::Sent
+            && i64::try_from(now).unwrap_or(i64::MAX) >= settled
+            && !synced_since
+            && store.conversation_with(url)?.is_none()
+            && store
+                .conversation_sent_since(&draft.text, began_at.saturating_sub(SKEW_MS))?
+                .is_none();
+        if !needed {
+            return Ok(Ok(()));
+        }
+        let generation = self.ledger()?.generation().await?;
+        Ok(self
+            .sync(config, account, generation, None, now, Patience::Client)
+            .await?
+            .map(|_| ()))
+    }
+
     /// `POST /mark`: a conversation read or unread on LinkedIn (ConnectSafely only).
     pub(in crate::gate) async fn mark(
         &self,
@@ -128,7 +203,7 @@ impl AccountGate {
         request: GateMark,
         now: u64,
     ) -> worker::Result<Response> {
-        let Ok(backend) = config.backend(account) else {
+        let Ok(backend) = self.backend(config, account) else {
             return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
         };
         let request_upstream = match backend.build_mark(&request.conversation_id, request.read) {
@@ -138,16 +213,31 @@ impl AccountGate {
         // Only ConnectSafely has the call: one of its day's budget, not while it is paused.
         let ledger = self.ledger()?;
         let cost = Cost::call(Provider::ConnectSafely, 0);
+        // The key's permit before the spend: refused, nothing is spent.
+        let permit = match ledger
+            .permits()
+            .take(Provider::ConnectSafely, Patience::Client)
+            .await
+        {
+            Ok(permit) => permit,
+            Err(refusal) => return respond::core_error(&refusal),
+        };
         let admission = match ledger.admit(cost, &Limits::of(config), now)? {
             Ok(admission) => admission,
             Err(refusal) => return respond::core_error(&refusal),
         };
-        let result = match crate::gate::upstream::send(
-            &request_upstream,
-            config.upstream_timeout_ms,
-        )
-        .await
-        {
+        let sent = ledger
+            .permits()
+            .send_upstream(
+                Provider::ConnectSafely,
+                Some(permit),
+                Patience::Client,
+                &request_upstream,
+                config.upstream_timeout_ms,
+                config.max_pause_secs,
+            )
+            .await;
+        let result = match sent {
             Ok(response) => backend.parse_mark(&response),
             Err(e) => Err(e),
         };

@@ -7,7 +7,8 @@ use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
 use crate::gate::clock::arrival_ms;
 use crate::gate::contract_watch::ContractWatch;
-use crate::gate::exchange_driver::{fetch_page, Meter};
+use crate::gate::exchange_driver::{fetch_keyed, Keyed, Meter};
+use crate::gate::key_permits::Patience;
 use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
@@ -25,20 +26,19 @@ impl Attempt {
             return Ok(Check::Unsure("the thread could not be checked"));
         };
         let inbox = store_of(&self.storage).map_err(storage_error)?;
-        // The conversation: the one replied in, else the stored one with this member.
+        // The conversation: the one replied in, else the stored one with this member, else
+        // the one whose latest message is this text of the account's since the try began.
         let stored = match (&self.draft.conversation_id, &self.draft.profile_url) {
-            (Some(id), _) => inbox
-                .conversation(linkedin_inbox::thread_id(id).unwrap_or(id))
-                .map_err(|e| storage_error(e.into()))?,
-            (None, Some(url)) => inbox
-                .conversation_with(url)
-                .map_err(|e| storage_error(e.into()))?,
-            (None, None) => None,
+            (Some(id), _) => inbox.conversation(linkedin_inbox::thread_id(id).unwrap_or(id)),
+            (None, Some(url)) => match inbox.conversation_with(url) {
+                Ok(None) => inbox
+                    .conversation_sent_since(&self.draft.text, began_at.saturating_sub(SKEW_MS)),
+                found => found,
+            },
+            (None, None) => Ok(None),
         };
-        let Some(conversation) = stored else {
-            return Ok(Check::Unsure(
-                "an earlier send with this key may have reached LinkedIn, and the proxy cannot find its conversation to check: look on LinkedIn before writing again",
-            ));
+        let Some(conversation) = stored.map_err(|e| storage_error(e.into()))? else {
+            return Ok(Check::Unfound);
         };
         // The check is an upstream call like any other: in today's budget or credit cap, not
         // while its provider is paused.
@@ -48,6 +48,11 @@ impl Attempt {
                 .billed(Billing::of(&self.writer.reader())),
             limits: Limits::of(&self.config),
         };
+        // The key's permit before the spend: refused, nothing is spent.
+        let permit = ledger
+            .permits()
+            .take(meter.page.provider, Patience::Client)
+            .await?;
         let admission = ledger
             .admit(meter.page, &meter.limits, now)
             .map_err(storage_error)??;
@@ -56,13 +61,18 @@ impl Attempt {
             count: Some(CHECK_COUNT),
             ..Default::default()
         };
-        let fetched = fetch_page(
+        let keyed = Keyed {
+            permit: Some(permit),
+            patience: Patience::Client,
+        };
+        let fetched = fetch_keyed(
             self.writer.reader(),
             Operation::ListMessages(query),
             self.config.upstream_timeout_ms,
             walk_ledger,
             meter,
             ContractWatch::new(inbox.clone(), &self.config),
+            keyed,
         )
         .await;
         let charged = fetched.as_ref().map(|(_, spent)| spent.first_page);

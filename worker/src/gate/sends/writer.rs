@@ -5,6 +5,8 @@ use super::{refusal_status, Failure};
 
 use linkedin_inbox::{Backend, Draft, Provider, Sent};
 
+use crate::gate::key_permits::{KeyPermits, Patience, Permit};
+
 /// The provider that writes for this account, with the backend that reaches it.
 pub(super) struct Writer {
     backend: Backend,
@@ -25,7 +27,16 @@ impl Writer {
         self.provider
     }
 
-    pub(super) async fn send(&self, draft: &Draft, timeout_ms: u64) -> Result<Sent, Failure> {
+    /// Sends `draft` under `permit`, one of the writer's key (a 429 pauses the key for every
+    /// account): the sent message, or the failure and whether the provider refused it.
+    pub(super) async fn send(
+        &self,
+        draft: &Draft,
+        permits: &KeyPermits,
+        permit: Permit,
+        timeout_ms: u64,
+        max_pause_secs: u64,
+    ) -> Result<Sent, Failure> {
         // Straight to the provider: the idempotency key is ours, not sent upstream.
         let request = self
             .backend
@@ -34,7 +45,15 @@ impl Writer {
                 error,
                 refused: true,
             })?;
-        let response = crate::gate::upstream::send(&request, timeout_ms)
+        let response = permits
+            .send_upstream(
+                self.provider,
+                Some(permit),
+                Patience::Client,
+                &request,
+                timeout_ms,
+                max_pause_secs,
+            )
             .await
             .map_err(|error| Failure {
                 error,

@@ -285,3 +285,63 @@ fn the_billing_follows_the_linkup_version_of_the_account() {
     assert_eq!(billing(&[("CLIENTS", v2)]), Billing::Successes);
     assert_eq!(Cost::call(Provider::Linkup, 2).billing, Billing::Successes);
 }
+
+/// A LinkupAPI v1 500 is not billed whatever code its body names: read by the core's v1
+/// client from the answer itself, a credit or rate code in a 500 is still a 500.
+#[test]
+fn a_linkup_v1_500_naming_a_credit_or_rate_code_is_refunded() {
+    use crate::rules::admission::{pause_until, settlement, Settlement};
+    use crate::rules::utc_day::DAY_MS;
+    use linkedin_inbox::{Backend, HttpResponse, MessageQuery, Operation};
+    const NOW: u64 = 1_796_551_200_000;
+    let config = config();
+    let backend = config.backend(&config.clients[0].accounts[0]).unwrap();
+    let backend = match backend {
+        Backend::Direct { linkup, .. } => Backend::Direct {
+            connectsafely: None,
+            linkup,
+            account_id: None,
+            routes: Default::default(),
+        },
+        other => other,
+    };
+    assert_eq!(Billing::of(&backend), Billing::AllBut500);
+    let operation = Operation::ListMessages(MessageQuery {
+        conversation_id: Some("2-abc".into()),
+        count: Some(10),
+        ..Default::default()
+    });
+    let day = NOW / DAY_MS;
+    for body in [
+        r#"{"status":"error","code":"INSUFFICIENT_CREDITS","message":"no credits"}"#,
+        r#"{"status":"error","code":"RATE_LIMITED","message":"slow down"}"#,
+        r#"{"success":false,"error":{"code":"INSUFFICIENT_CREDITS","message":"x"}}"#,
+    ] {
+        let error = backend
+            .parse(&operation, &HttpResponse::new(500, body))
+            .unwrap_err();
+        assert_eq!(
+            settlement(3, day, Err(&error), Billing::AllBut500, NOW),
+            Settlement::Refunded {
+                from_day_count: true
+            },
+            "{body}"
+        );
+        assert_eq!(
+            pause_until::<()>(Err(&error), NOW, 900),
+            None,
+            "a 500 pauses nothing"
+        );
+    }
+    // The same codes with their own statuses are billed by v1.
+    let credits = backend
+        .parse(
+            &operation,
+            &HttpResponse::new(402, r#"{"status":"error","code":"INSUFFICIENT_CREDITS"}"#),
+        )
+        .unwrap_err();
+    assert_eq!(
+        settlement(3, day, Err(&credits), Billing::AllBut500, NOW),
+        Settlement::Charged { unused: 0 }
+    );
+}

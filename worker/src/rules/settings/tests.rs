@@ -268,3 +268,52 @@ fn wrangler_toml_vars_are_the_defaults() {
     let defaults = config();
     assert_eq!(format!("{with_vars:?}"), format!("{defaults:?}"));
 }
+
+#[test]
+fn the_owner_known_names_connectsafely_conversations_by_their_documented_urn() {
+    let config = config();
+    let account = &config.clients[0].accounts[0];
+    let reply = linkedin_inbox::Draft {
+        conversation_id: Some("2-ODFkYjU4M2I=".into()),
+        profile_url: None,
+        text: "hello".into(),
+    };
+    let body = |owner: Option<&str>| {
+        let backend = config.backend_for_owner(account, owner).unwrap();
+        backend.build_send(&reply, "-").unwrap().body.unwrap()
+    };
+    let owner = "urn:li:fsd_profile:ACoAAB1234567890abcdefghijklmnopqrstuv";
+    assert!(
+        body(Some(owner)).contains(&format!(
+            "\"conversationUrn\":\"urn:li:msg_conversation:({owner},2-ODFkYjU4M2I=)\""
+        )),
+        "{}",
+        body(Some(owner))
+    );
+    // Unknown, or not a profile URN: the thread URN form, as before.
+    for unknown in [None, Some("not a profile")] {
+        assert!(
+            body(unknown).contains("urn:li:messagingThread:2-ODFkYjU4M2I="),
+            "{}",
+            body(unknown)
+        );
+    }
+    // A first message to a profile names its member as documented, owner or not.
+    let first = linkedin_inbox::Draft {
+        conversation_id: None,
+        profile_url: Some("https://www.linkedin.com/in/jane-doe-123/".into()),
+        text: "hi".into(),
+    };
+    let sent = config
+        .backend_for_owner(account, Some(owner))
+        .unwrap()
+        .build_send(&first, "-")
+        .unwrap()
+        .body
+        .unwrap();
+    assert!(
+        sent.contains("\"recipientProfileId\":\"jane-doe-123\""),
+        "{sent}"
+    );
+    assert!(!sent.contains("recipientProfileUrl"), "{sent}");
+}

@@ -93,12 +93,15 @@ fn a_sent_message_becomes_the_latest_reads_the_conversation_and_is_searchable() 
         .upsert_conversations(&page(vec![conversation("2-a", 10, true, "Alex", "hi")]))
         .unwrap();
     store
-        .record_sent(&message(
-            "urn:li:msg_message:(me,2-s1)",
-            "2-a",
-            50,
-            "see you thursday",
-        ))
+        .record_sent(
+            &message(
+                "urn:li:msg_message:(me,2-s1)",
+                "2-a",
+                50,
+                "see you thursday",
+            ),
+            None,
+        )
         .unwrap();
     let after = stored(&store, "2-a");
     assert_eq!(after.last_activity_at, Some(50));
@@ -115,6 +118,67 @@ fn a_sent_message_becomes_the_latest_reads_the_conversation_and_is_searchable() 
         },
     );
     assert_eq!(found, ["2-a"]);
+}
+
+#[test]
+fn a_first_message_to_a_member_stores_the_conversation_it_opened_at_once() {
+    let store = memory_store();
+    let sent = message(
+        "urn:li:messagingMessage:2-s9",
+        "2-opened",
+        70,
+        "hello from here",
+    );
+    // Without the conversation it opened, a message of an unknown thread waits for a sync.
+    store.record_sent(&sent, None).unwrap();
+    assert_eq!(store.conversation("2-opened").unwrap(), None);
+    let url = "https://www.linkedin.com/in/Jane-Doe-123/";
+    let opened = crate::store::opened_conversation(&sent, url, linkedin_inbox::Provider::Linkup)
+        .expect("the answer names a thread");
+    store.record_sent(&sent, Some(&opened)).unwrap();
+    let after = stored(&store, "2-opened");
+    assert_eq!(
+        (
+            after.id.as_str(),
+            after.last_activity_at,
+            after.is_read,
+            after.unread_count
+        ),
+        ("2-opened", Some(70), true, 0)
+    );
+    assert_eq!(after.participants[0].profile_url.as_deref(), Some(url));
+    assert!(after.latest_message.unwrap().from_self);
+    let search = |words| {
+        crate::store::tests::listed(
+            &store,
+            &crate::store::Filters {
+                unread: None,
+                keywords: Some(words),
+            },
+        )
+    };
+    assert_eq!(search("hello"), ["2-opened"]);
+    assert_eq!(
+        store
+            .conversation_with("https://www.linkedin.com/in/jane-doe-123")
+            .unwrap()
+            .map(|c| c.id),
+        Some("2-opened".to_owned())
+    );
+    // A stored conversation is never replaced by one built from an answer.
+    store
+        .record_sent(&message("2-s10", "2-opened", 80, "again"), Some(&opened))
+        .unwrap();
+    assert_eq!(
+        stored(&store, "2-opened").latest_message.unwrap().text,
+        "again"
+    );
+    // An answer naming no thread (a profile URL as its conversation) opens nothing.
+    let unnamed = message("2-s11", url, 90, "x");
+    assert_eq!(
+        crate::store::opened_conversation(&unnamed, url, linkedin_inbox::Provider::Linkup),
+        None
+    );
 }
 
 #[test]
@@ -185,4 +249,24 @@ fn a_conversation_is_found_by_its_member_profile_url_slug() {
     );
     assert_eq!(found("https://www.linkedin.com/in/ales-pre/"), None);
     assert_eq!(found("https://www.linkedin.com/company/x"), None);
+}
+
+#[test]
+fn a_conversation_is_found_by_the_account_s_own_latest_text_since_a_time() {
+    let store = memory_store();
+    let mut mine = conversation("2-mine", 100, false, "Zoe", "see you there");
+    mine.latest_message.as_mut().unwrap().from_self = true;
+    let theirs = conversation("2-theirs", 120, true, "Ana", "see you there");
+    store
+        .upsert_conversations(&page(vec![mine, theirs]))
+        .unwrap();
+    let found = |text: &str, since| {
+        store
+            .conversation_sent_since(text, since)
+            .unwrap()
+            .map(|c| c.id)
+    };
+    assert_eq!(found(" see you there ", 90), Some("2-mine".to_owned()));
+    assert_eq!(found("see you there", 101), None, "older than the try");
+    assert_eq!(found("see you", 0), None, "the whole text only");
 }

@@ -185,18 +185,45 @@ fn a_refresh_bumps_the_generation_at_most_once_an_interval() {
 
 #[test]
 fn sends_are_counted_per_day_up_to_the_limit_and_given_back() {
+    use crate::rules::send_caps::{SendCaps, SendKind};
     let store = memory_store();
-    assert!(store.try_spend_send(NOON, 2).unwrap());
-    assert!(store.try_spend_send(NOON, 2).unwrap());
-    assert!(!store.try_spend_send(NOON, 2).unwrap());
-    store.give_back_send(NOON).unwrap();
-    assert_eq!(store.sends_today(NOON).unwrap(), 1);
-    assert!(store.try_spend_send(NOON + DAY_MS, 1).unwrap());
+    let caps = |sends, new_conversations| SendCaps {
+        sends,
+        new_conversations,
+    };
+    let cs = Provider::ConnectSafely;
+    let spend = |now, caps, kind| store.try_spend_sends(now, caps, kind, cs).unwrap();
+    let reply = spend(NOON, caps(2, 1), SendKind::Reply).unwrap();
+    let new = spend(NOON, caps(2, 1), SendKind::NewConversation).unwrap();
+    assert!(new.new_conversation && !reply.new_conversation);
+    assert!(spend(NOON, caps(2, 0), SendKind::Reply).is_err(), "2 sends");
     assert!(
-        store.try_spend_send(NOON + DAY_MS, 0).unwrap(),
-        "0: no limit"
+        spend(NOON, caps(0, 1), SendKind::NewConversation).is_err(),
+        "1 new conversation"
     );
-    store.give_back_send(NOON + 2 * DAY_MS).unwrap();
+    assert!(
+        spend(NOON, caps(0, 1), SendKind::Reply).is_ok(),
+        "replies go on"
+    );
+    assert_eq!(
+        (
+            store.sends_today(NOON).unwrap(),
+            store.new_conversations_today(NOON).unwrap()
+        ),
+        (3, 1)
+    );
+    store.give_back_send(NOON, new).unwrap();
+    assert_eq!(
+        (
+            store.sends_today(NOON).unwrap(),
+            store.new_conversations_today(NOON).unwrap()
+        ),
+        (2, 0)
+    );
+    assert!(spend(NOON, caps(0, 1), SendKind::NewConversation).is_ok());
+    // A new day: both counts start again.
+    assert!(spend(NOON + DAY_MS, caps(1, 1), SendKind::NewConversation).is_ok());
+    store.give_back_send(NOON + 2 * DAY_MS, reply).unwrap();
     assert_eq!(store.sends_today(NOON + 2 * DAY_MS).unwrap(), 0);
 }
 

@@ -103,3 +103,87 @@ fn a_message_is_spliced_into_the_matching_head_pages_in_its_place() {
         "not json"
     );
 }
+
+#[test]
+fn a_whole_thread_in_fewer_messages_answers_any_larger_head_request_while_fresh() {
+    use crate::rules::page_plan::any_size_prefix;
+    let store = memory_store();
+    let whole = serde_json::to_string(&thread_page(
+        "2-a",
+        vec![message("2-m1", "2-a", 10, "only one")],
+    ))
+    .unwrap();
+    let key = |count: u32| format!("acct/k1/g3/lk:abc:{count}:-");
+    store.put_page(&key(1), &whole, 30, 60, 1_000).unwrap();
+    let (pattern, count) = any_size_prefix(&key(20)).unwrap();
+    assert_eq!((pattern.as_str(), count), ("acct/k1/g3/lk:abc:", 20));
+    assert_eq!(
+        store.whole_thread_page(&pattern, count, 2_000).unwrap(),
+        stored(&whole, 1, 29)
+    );
+    // Past its TTL, or for another generation or thread: not an answer.
+    assert_eq!(
+        store.whole_thread_page(&pattern, count, 31_000).unwrap(),
+        None
+    );
+    let (other, _) = any_size_prefix("acct/k1/g4/lk:abc:20:-").unwrap();
+    assert_eq!(store.whole_thread_page(&other, 20, 2_000).unwrap(), None);
+    // A page with an older page after it is not the whole thread.
+    let mut partial = thread_page("2-b", vec![message("2-m2", "2-b", 10, "x")]);
+    partial.next_cursor = Some("older".into());
+    store
+        .put_page(
+            "acct/k1/g3/lk:bcd:1:-",
+            &serde_json::to_string(&partial).unwrap(),
+            30,
+            60,
+            1_000,
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .whole_thread_page("acct/k1/g3/lk:bcd:", 20, 2_000)
+            .unwrap(),
+        None
+    );
+    // More messages than asked for: not an answer either.
+    let two = serde_json::to_string(&thread_page(
+        "2-c",
+        vec![
+            message("2-m3", "2-c", 20, "b"),
+            message("2-m4", "2-c", 10, "a"),
+        ],
+    ))
+    .unwrap();
+    store
+        .put_page("acct/k1/g3/lk:cde:5:-", &two, 30, 60, 1_000)
+        .unwrap();
+    assert_eq!(
+        store
+            .whole_thread_page("acct/k1/g3/lk:cde:", 1, 2_000)
+            .unwrap(),
+        None
+    );
+    assert!(store
+        .whole_thread_page("acct/k1/g3/lk:cde:", 2, 2_000)
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        any_size_prefix("acct/k1/lk:abc:20:cs.123"),
+        None,
+        "history pages are exact"
+    );
+    // A longer thread key sharing the prefix is another thread.
+    store
+        .put_page("acct/k1/g3/lk:abc:x:1:-", &whole, 30, 60, 1_000)
+        .unwrap();
+    store
+        .put_page("acct/k1/g3/lk:abcd:1:-", &whole, 30, 60, 1_000)
+        .unwrap();
+    assert_eq!(
+        store
+            .whole_thread_page("acct/k1/g3/lk:ab", 20, 2_000)
+            .unwrap(),
+        None
+    );
+}
