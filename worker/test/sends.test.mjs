@@ -146,6 +146,29 @@ test("an unknown outcome is not sent again before it settles, then the thread is
   assert.equal((await call(worker.base, `${reply(conversation.id)}?count=20`, auth())).body.items.filter((m) => m.text === body.text).length, 1);
 });
 
+test("an unknown outcome with more messages since than a check reads settles: 404, never sent again", async () => {
+  // A conversation the other tests leave alone: the messages added here crowd its thread.
+  const conversation = (await call(worker.base, "/v1/conversations?count=5", auth())).body.items[4];
+  const key = randomUUID();
+  const body = { text: `buried ${key.slice(0, 8)}` };
+  const before = await sends();
+  await sandbox.fault({ mode: "status", status: 500, count: 1, route: "cs.send" });
+  const first = await post(reply(conversation.id), body, { key });
+  assert.equal(first.status, 502, first.text);
+  // More messages than one check reads (20) arrive in the thread after the try.
+  for (let i = 0; i < 22; i++) {
+    await sandbox.control("POST", "simulate", { account: CLIENTS[0].account, conversation: conversation.id, text: `since ${i} ${key.slice(0, 8)}` });
+  }
+  const early = await post(reply(conversation.id), body, { key });
+  assert.deepEqual([early.status, early.body.error.code], [503, "UNAVAILABLE"], early.text);
+  await new Promise((r) => setTimeout(r, 1000 * Number(early.headers.get("retry-after")) + 300));
+  const settled = await post(reply(conversation.id), body, { key });
+  assert.deepEqual([settled.status, settled.body.error?.code], [404, "NOT_FOUND"], settled.text);
+  assert.match(settled.body.error.message, /look on LinkedIn/);
+  assert.equal(settled.headers.get("retry-after"), null, "a final answer");
+  assert.equal(await sends(), before, "never sent again with this key");
+});
+
 test("a 2xx answer that cannot be read is an unknown outcome, never a refusal: the retry finds the message", async () => {
   const conversation = await firstConversation();
   const key = randomUUID();

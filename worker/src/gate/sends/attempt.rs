@@ -53,7 +53,7 @@ impl Attempt {
             match self.find_sent(began_at, check_ledgers, now).await {
                 Ok(Check::Found(message)) => return self.settle_sent(message, 0),
                 // The first try may still be on its way: not sent again before it settles.
-                Ok(Check::Absent | Check::Unfound) if settling => {
+                Ok(Check::Absent | Check::Unfound | Check::Unverifiable) if settling => {
                     self.release(now);
                     return unsure(
                         "an earlier send with this key may still reach LinkedIn: retry with the same Idempotency-Key after Retry-After (the proxy looks in the thread first)",
@@ -70,11 +70,21 @@ impl Attempt {
                         "an earlier send with this key may have reached LinkedIn, and the conversation it would have opened is not in the inbox: nothing more is sent with this key; look on LinkedIn, and write again with a new Idempotency-Key if the message is not there",
                     ));
                 }
+                // Settled, and too many messages since to tell: like a conversation that cannot
+                // be found, never sent again with this key (which stays unknown).
+                Ok(Check::Unverifiable) => {
+                    self.release(now);
+                    return Outcome::error(ServedError::new(
+                        ErrorCode::NotFound,
+                        "an earlier send with this key may have reached LinkedIn, and more messages came since than the proxy can check: nothing more is sent with this key; look on LinkedIn, and write again with a new Idempotency-Key if the message is not there",
+                    ));
+                }
                 // The thread was read upstream: the send is admitted as of its answer.
                 Ok(Check::Absent) => now = arrival_ms(),
+                // The thread could not be read now: a retry after a settle period reads it.
                 Ok(Check::Unsure(why)) => {
                     self.release(now);
-                    return unsure(why, None);
+                    return unsure(why, Some(self.config.send_settle_secs.max(1)));
                 }
                 Err(error) => {
                     self.release(now);

@@ -50,8 +50,11 @@ enum Check {
     Found(Message),
     /// The thread, read back past the try, does not have it.
     Absent,
-    /// The thread cannot tell (why, in the proxy's words).
+    /// The thread cannot be read now (why, in the proxy's words): a retry may read it.
     Unsure(&'static str),
+    /// The thread was read and cannot tell: more messages came since the try began than one
+    /// check reads, none of them this one. A later check could tell no more.
+    Unverifiable,
     /// The conversation to look in is not stored: a first message whose answer was lost, its
     /// conversation not (yet) in the synced list.
     Unfound,
