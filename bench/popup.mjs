@@ -19,11 +19,20 @@ export async function popupTimings({ www: source, proxyUrl, token, runs = 5 }) {
     args: [`--disable-extensions-except=${www}`, `--load-extension=${www}`, "--no-sandbox", "--disable-gpu",
       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
+  // The rows wholly inside the list's visible area of the 400×600 popup, once the inbox is in.
+  const visibleRows = (page) => page.evaluate(() => {
+    const area = document.getElementById("inbox-scroll").getBoundingClientRect();
+    return [...document.querySelectorAll("#conversations .conversation")]
+      .map((row) => row.getBoundingClientRect())
+      .filter((r) => r.top >= area.top - 0.5 && r.bottom <= area.bottom + 0.5 && r.bottom <= innerHeight + 0.5).length;
+  });
   const open = async () => {
     const page = await context.newPage();
     await page.goto(`${EXT}/popup.html`);
     await page.waitForFunction(() => performance.getEntriesByName("first-conversation").length > 0, null, { timeout: 20000 });
     const ms = await page.evaluate(() => performance.getEntriesByName("first-conversation")[0].startTime);
+    await page.waitForSelector("body[data-state=ready]", { timeout: 20000 });
+    timings.rows.push(await visibleRows(page));
     await page.close();
     return ms;
   };
@@ -37,7 +46,7 @@ export async function popupTimings({ www: source, proxyUrl, token, runs = 5 }) {
   };
   const setup = await context.newPage();
   await setup.goto(`${EXT}/options.html`);
-  const timings = { cold: [], cached: [], blank: [] };
+  const timings = { cold: [], cached: [], blank: [], rows: [] };
   for (let i = 0; i < runs; i++) {
     await setup.evaluate((v) => { localStorage.clear(); return chrome.storage.local.clear().then(() => chrome.storage.local.set(v)); }, { proxyUrl, token });
     await fetch(`${proxyUrl}/v1/refresh`, { method: "POST", headers: { authorization: `Bearer ${token}` } });

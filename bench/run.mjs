@@ -137,6 +137,8 @@ try {
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   say(`From the local cache the first conversation is painted ${fmt(median(popup.cached) - median(popup.blank))} ms (medians) after the moment this browser paints a page with nothing to load; the rest is Chromium opening an extension page on this machine.`);
   say();
+  say(`Conversations wholly visible in the 400×600 popup once the inbox is in: ${Math.min(...popup.rows)} (fewest of ${popup.rows.length} openings; target: at least 8).`);
+  say();
 } finally {
   await worker.stop();
   sandbox.stop();
