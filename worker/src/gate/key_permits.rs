@@ -22,8 +22,13 @@ use crate::key_gate::{gate_name, key_digest, provider_key, KeyAsk, KeyPause};
 use crate::rules::key_limits::{key_pause_until, Decision};
 use crate::rules::settings::Config;
 
-/// The most asks one permit may take (each refused ask waits what the key gate said).
-const MAX_ASKS: u32 = 20;
+/// The most asks one permit may take (each refused ask waits what the key gate said). Each
+/// ask is a subrequest: a client's request may walk several pages, each with its ask, a
+/// redirect and its call, under Cloudflare's 50 subrequests per invocation (free plan), so
+/// a client's permit asks at most 4 times; a sync no client waits for (its own alarm
+/// invocation, one page) at most 20.
+const MAX_CLIENT_ASKS: u32 = 4;
+const MAX_BACKGROUND_ASKS: u32 = 20;
 
 /// How long a call may wait for its key permit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,12 +102,15 @@ impl KeyPermits {
         let Some(key) = keyed(config, provider) else {
             return Ok(Permit(()));
         };
-        let patience_ms = match patience {
-            Patience::Client => config.key_limits.wait_max_ms,
-            Patience::Background => config.key_limits.background_wait_max_ms,
+        let (patience_ms, max_asks) = match patience {
+            Patience::Client => (config.key_limits.wait_max_ms, MAX_CLIENT_ASKS),
+            Patience::Background => (
+                config.key_limits.background_wait_max_ms,
+                MAX_BACKGROUND_ASKS,
+            ),
         };
         let deadline = arrival_ms().saturating_add(patience_ms);
-        for _ in 0..MAX_ASKS {
+        for _ in 0..max_asks {
             let now = arrival_ms();
             let wait_ms = match self.lease_permit(provider, now) {
                 Ok(permit) => return Ok(permit),

@@ -178,6 +178,19 @@ impl KeyLimiter {
         // What accounts no longer asking used is gone for everyone; the rest is shared.
         let used_asking: u64 = asking.iter().map(|(_, n)| n).sum();
         let left_to_share = limit.saturating_sub(used_all.saturating_sub(used_asking));
+        let own = asking
+            .iter()
+            .find(|(a, _)| *a == account)
+            .map_or(0, |(_, n)| *n);
+        if left_to_share < asking.len() as u64 {
+            // Fewer calls to share than accounts asking, so no account's share is a whole
+            // call: one call at a time, to the accounts that have had the fewest in the window.
+            let fewest = asking.iter().map(|(_, n)| *n).min().unwrap_or(0);
+            if own <= fewest && used_all < limit {
+                return (1, None);
+            }
+            return (0, self.next_expiry(policy, window_ms, now_ms, None));
+        }
         let share = (left_to_share / (asking.len() as u64).max(1)).max(1);
         let kept_for_others: u64 = asking
             .iter()
@@ -190,10 +203,6 @@ impl KeyLimiter {
         if room > 0 {
             return (room, None);
         }
-        let own = asking
-            .iter()
-            .find(|(a, _)| *a == account)
-            .map_or(0, |(_, n)| *n);
         let owner = (own >= share).then_some(account);
         (0, self.next_expiry(policy, window_ms, now_ms, owner))
     }

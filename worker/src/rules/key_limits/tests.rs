@@ -322,3 +322,46 @@ fn after_a_busy_minute_and_a_pause_an_account_asking_alone_is_granted_at_once() 
         1
     );
 }
+
+#[test]
+fn more_accounts_asking_than_the_minute_has_calls_still_get_one_each_in_turn() {
+    let policy = KeyPolicy {
+        lease_max: 1,
+        lease_ms: 0,
+        ..connectsafely()
+    };
+    let mut key = KeyLimiter::default();
+    let accounts: Vec<String> = (0..61).map(|i| format!("acc{i}")).collect();
+    // A paused key: all 61 ask and wait, so all 61 count as asking with nothing used when the
+    // pause ends; then each asks again.
+    key.pause(T0 + 1_000);
+    for (i, account) in accounts.iter().enumerate() {
+        assert_eq!(key.ask(&policy, account, 1, T0 + i as u64).granted, 0);
+    }
+    let mut granted = 0;
+    for round in 0..2 {
+        for (i, account) in accounts.iter().enumerate() {
+            granted += key
+                .ask(&policy, account, 1, T0 + 1_000 + round * 100 + i as u64)
+                .granted;
+        }
+    }
+    assert_eq!(granted, 60, "the minute's 60, no more and not none");
+    let refused: Vec<&String> = accounts
+        .iter()
+        .filter(|a| key.grants.iter().all(|g| &g.account != *a))
+        .collect();
+    assert_eq!(refused.len(), 1, "one account waits");
+    let waiting = key.ask(&policy, refused[0], 1, T0 + 1_300);
+    assert_eq!(waiting.granted, 0);
+    assert!(
+        waiting.wait_ms <= MINUTE_MS,
+        "a finite wait: {}",
+        waiting.wait_ms
+    );
+    // When the first grant leaves the window the waiting account, having had none, goes
+    // first; one that already had one does not.
+    let at = T0 + 1_300 + waiting.wait_ms;
+    assert_eq!(key.ask(&policy, &accounts[5], 1, at).granted, 0);
+    assert_eq!(key.ask(&policy, refused[0], 1, at).granted, 1);
+}
