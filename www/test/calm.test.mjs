@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { shortDayLabel } from "../format.js";
-import { ALEX, ANCHOR_MS, TITOUAN, assertAccessible, assertLooksLike, settleImages, startEnvironment, until } from "./harness.mjs";
+import { ALEX, ANCHOR_MS, TITOUAN, assertAccessible, assertLooksLike, layoutOf, settleImages, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -172,25 +172,6 @@ const zoomTo = async (page, { width, height, zoom }) => {
   return cdp;
 };
 
-/** What scrolls and what is in the window. */
-const layout = (page) => page.evaluate(() => {
-  const box = (id) => document.getElementById(id).getBoundingClientRect();
-  // (A textarea scrolls its own text, as it should.)
-  const scrolls = [...document.querySelectorAll(":not(textarea)")].filter((el) => {
-    const style = getComputedStyle(el);
-    return el.scrollHeight > el.clientHeight + 1 && /(auto|scroll)/.test(style.overflowY) && el.getClientRects().length;
-  }).map((el) => el.id || el.tagName);
-  // The page scrolls when a person can scroll it (the viewport's overflow, from body), or when a
-  // script or focus scrolling it would move the app.
-  const page = document.scrollingElement, viewport = getComputedStyle(document.body).overflowY;
-  const overflows = page.scrollHeight > innerHeight + 1 || page.scrollWidth > innerWidth + 1;
-  const before = box("app").top;
-  scrollTo(0, 10_000);
-  const moves = box("app").top !== before;
-  scrollTo(0, 0);
-  return { scrolls, pageScrolls: (overflows && viewport !== "hidden") || moves, innerWidth, innerHeight, dpr: devicePixelRatio, app: box("app").toJSON(), reply: box("reply").toJSON() };
-});
-
 test("200 % zoom: only the list or the thread scrolls, the reply box stays in the window, axe clean; as a tab, a full-height column", async () => {
   await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
   const page = await env.openPopup([], { clock: ANCHOR_MS });
@@ -200,7 +181,7 @@ test("200 % zoom: only the list or the thread scrolls, the reply box stays in th
   for (const window of [{ width: 800, height: 600, zoom: 2 }, { width: 400, height: 600, zoom: 2 }]) {
     const cdp = await zoomTo(page, window);
     const label = `${window.width}×${window.height} at ${window.zoom * 100} %`;
-    const inbox = await layout(page);
+    const inbox = await layoutOf(page);
     assert.equal(inbox.dpr, 2, label);
     assert.deepEqual([inbox.innerWidth, inbox.innerHeight], [window.width / 2, window.height / 2], label);
     assert.equal(inbox.pageScrolls, false, `${label}: the page itself does not scroll`);
@@ -209,7 +190,7 @@ test("200 % zoom: only the list or the thread scrolls, the reply box stays in th
     await assertAccessible(page, `inbox, ${label}`);
     await page.click("#conversations .conversation");
     await page.waitForSelector("#messages[aria-busy=false] .message");
-    const thread = await layout(page);
+    const thread = await layoutOf(page);
     assert.equal(thread.pageScrolls, false, `${label}: the page itself does not scroll`);
     assert.deepEqual(thread.scrolls, ["thread-scroll"], `${label}: only the thread scrolls`);
     assert.ok(thread.reply.top >= 0 && thread.reply.bottom <= thread.innerHeight + 0.5, `${label}: the reply box is in the window ${JSON.stringify(thread.reply)}`);
@@ -227,7 +208,7 @@ test("200 % zoom: only the list or the thread scrolls, the reply box stays in th
   await tab.clock.setFixedTime(ANCHOR_MS);
   await tab.goto(page.url());
   await tab.waitForSelector("body[data-state=ready]");
-  const full = await layout(tab);
+  const full = await layoutOf(tab);
   assert.equal(full.pageScrolls, false);
   assert.deepEqual(full.scrolls, ["inbox-scroll"]);
   assert.equal(full.app.height, 800);

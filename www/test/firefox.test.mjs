@@ -6,7 +6,7 @@
 // between checks reaches the badge and a notification.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, TEAM, WWW, expectedNames, names, startEnvironment, until } from "./harness.mjs";
+import { ALEX, TEAM, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
 import { assertAccessibleIn, launchFirefox } from "./firefox.mjs";
 
 let env, firefox;
@@ -98,6 +98,34 @@ test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14
   assert.equal((await env.sandbox.stats()).sends, sends + 1, "one send");
   const messages = await env.api(`/v1/conversations/${encodeURIComponent(id)}/messages?count=30`);
   assert.ok(messages.items.some((m) => m.text === text), "the thread on the proxy holds the reply");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("200 % zoom in Firefox: only the list or the thread scrolls, the reply box stays in the window, axe clean", async () => {
+  const errors = [];
+  const page = await firefox.open("popup.html", errors);
+  await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  // The popup's 400×600 device pixels at 200 % (a 200×300 CSS px viewport drawn at ratio 2), and
+  // an 800×600 one (400×300 CSS px).
+  for (const window of [{ width: 400, height: 600 }, { width: 800, height: 600 }]) {
+    await page.setViewport({ width: window.width / 2, height: window.height / 2, deviceScaleFactor: 2 });
+    const label = `${window.width}×${window.height} at 200 %`;
+    const inbox = await layoutOf(page);
+    assert.deepEqual([inbox.dpr, inbox.innerWidth, inbox.innerHeight], [2, window.width / 2, window.height / 2], label);
+    assert.equal(inbox.pageScrolls, false, `${label}: the page itself does not scroll`);
+    assert.deepEqual(inbox.scrolls, ["inbox-scroll"], `${label}: only the list scrolls`);
+    await assertAccessibleIn(page, `inbox, ${label}`);
+    await page.click("#conversations .conversation");
+    await page.waitForSelector("#messages[aria-busy=false] .message", { timeout: 15000 });
+    const thread = await layoutOf(page);
+    assert.equal(thread.pageScrolls, false, `${label}: the page itself does not scroll`);
+    assert.deepEqual(thread.scrolls, ["thread-scroll"], `${label}: only the thread scrolls`);
+    assert.ok(thread.reply.top >= 0 && thread.reply.bottom <= thread.innerHeight + 0.5, `${label}: the reply box is in the window ${JSON.stringify(thread.reply)}`);
+    await assertAccessibleIn(page, `thread, ${label}`);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#inbox-view:not([hidden])");
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -222,3 +222,23 @@ export async function assertLooksLike(page, name) {
 export async function settleImages(page) {
   await page.waitForFunction(() => [...document.querySelectorAll(".avatar img")].every((img) => img.complete), null, { timeout: 15000 });
 }
+
+/** What scrolls on `page` (the elements, and whether the page itself can), its CSS viewport and
+ * pixel ratio, and the app's and the reply box's boxes (Chromium and Firefox alike). */
+export const layoutOf = (page) => page.evaluate(() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect();
+  // (A textarea scrolls its own text, as it should.)
+  const scrolls = [...document.querySelectorAll(":not(textarea)")].filter((el) => {
+    const style = getComputedStyle(el);
+    return el.scrollHeight > el.clientHeight + 1 && /(auto|scroll)/.test(style.overflowY) && el.getClientRects().length;
+  }).map((el) => el.id || el.tagName);
+  // The page scrolls when a person can scroll it (the viewport's overflow, from body), or when a
+  // script or focus scrolling it would move the app.
+  const page = document.scrollingElement, viewport = getComputedStyle(document.body).overflowY;
+  const overflows = page.scrollHeight > innerHeight + 1 || page.scrollWidth > innerWidth + 1;
+  const before = box("app").top;
+  scrollTo(0, 10_000);
+  const moves = box("app").top !== before;
+  scrollTo(0, 0);
+  return { scrolls, pageScrolls: (overflows && viewport !== "hidden") || moves, innerWidth, innerHeight, dpr: devicePixelRatio, app: box("app").toJSON(), reply: box("reply").toJSON() };
+});
