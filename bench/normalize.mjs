@@ -16,6 +16,14 @@ const load = (variable) => (process.env[variable] ? createRequire(import.meta.ur
 const swb = load("BENCH_SWB_PKG");
 const jsonText = load("BENCH_JSON_TEXT_PKG");
 const noOutput = load("BENCH_NO_OUTPUT_PKG");
+// Build alternatives (bench/alternatives.sh): BENCH_ALT_PKGS="name=path/node.cjs,…", measured as
+// "wasm-<name>" beside the shipped build; BENCH_CASES="connectsafely-100,linkup-1MB" keeps only
+// those cases (all by default).
+const alternatives = (process.env.BENCH_ALT_PKGS ?? "").split(",").filter(Boolean).map((entry) => {
+  const [name, path] = entry.split("=");
+  return [`wasm-${name}`, createRequire(import.meta.url)(path)];
+});
+const only = process.env.BENCH_CASES ? new Set(process.env.BENCH_CASES.split(",")) : null;
 
 const csConfig = { connectsafely: { apiKey: "bench" } };
 const lkConfig = { linkup: { apiKey: "bench", loginToken: "bench" } };
@@ -86,6 +94,7 @@ const impls = [
   ...(swb ? [["wasm-swb", wasmImpl(swb.parseResponse), "text"]] : []),
   ...(jsonText ? [["wasm-json-text", wasmImpl(jsonText.parseResponse), "text"]] : []),
   ...(noOutput ? [["wasm-no-output", wasmImpl(noOutput.parseResponse), "text"]] : []),
+  ...alternatives.map(([name, pkg]) => [name, wasmImpl(pkg.parseResponse), "text"]),
   ["js-floor", floor, "text"],
   ["js-zod", zod, "text"],
   ["wasm-bytes", wasmImpl(parseResponse), "bytes"],
@@ -130,6 +139,7 @@ for (const [kind, name, transform, labels] of cases) {
   }
   const targets = { 100: 0, "1MB": 1 << 20, "10MB": 10 << 20 };
   for (const label of labels) {
+    if (only && !only.has(`${name}-${label}`)) continue;
     const target = targets[label];
     const pages = Math.max(1, Math.ceil(target / bytes.length));
     const results = measure(impls.map(([, fns, from]) => () => { for (let i = 0; i < pages; i++) fns[kind](input[from]); }));

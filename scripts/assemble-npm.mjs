@@ -1,7 +1,7 @@
 // Assembles npm/dist from wasm-bindgen's web build (WEB_DIR: glue, snippet, optimized .wasm) and
-// the entries in npm/js (the glue and the API minified: whitespace and syntax): one .wasm for every entry; a CommonJS copy of the glue (esbuild, the
-// snippet inlined: server bundlers can follow it); index.d.mts / index.d.cts from the glue's
-// types, without wasm-bindgen's init types (they need the DOM lib) or `[Symbol.dispose]` (it
+// the entries in npm/js (the glue and the API minified): one .wasm for every entry; a CommonJS copy of the glue (esbuild, the
+// snippet inlined: server bundlers can follow it); index.d.cts from the glue's types
+// (index.d.mts re-exports it), without wasm-bindgen's init types (they need the DOM lib) or `[Symbol.dispose]` (it
 // needs ESNext.Disposable); error-codes.js from the generated `InboxErrorCode` union.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,14 +24,18 @@ const cut = glueTypes.indexOf("export type InitInput");
 if (cut < 0) throw new Error("assemble-npm: no InitInput in the glue's types");
 const types = glueTypes.slice(0, cut).replace(/\n\s*\[Symbol\.dispose\]\(\): void;/g, "") + readFileSync(join(js, "init.d.ts"), "utf8");
 if (/Symbol\.dispose|WebAssembly\.|RequestInfo|BufferSource/.test(types)) throw new Error("assemble-npm: a DOM or ESNext type is left in the types");
-writeFileSync(join(dist, "index.d.mts"), types);
+// The types once: in index.d.cts (CommonJS declarations, also what `types` names for node10),
+// re-exported by index.d.mts (an ES module may re-export a CommonJS one under node16, nodenext
+// and bundler resolution; the reverse is error TS1479 under node16).
 writeFileSync(join(dist, "index.d.cts"), types);
+writeFileSync(join(dist, "index.d.mts"), `export * from "./index.cjs";\n`);
 
-// Shipped JS is minified for size (whitespace and syntax only: names stay readable in stacks).
+// Shipped JS is minified for size: whitespace, syntax and local names (keepNames: functions and
+// classes keep their names, so stacks and `constructor.name` stay readable; exports never change).
 const minify = { minifyWhitespace: true, minifySyntax: true };
 for (const file of ["linkedin_inbox.js", "api.js"]) {
   const path = join(dist, file);
-  writeFileSync(path, transformSync(readFileSync(path, "utf8"), { ...minify, format: "esm", loader: "js" }).code);
+  writeFileSync(path, transformSync(readFileSync(path, "utf8"), { ...minify, minifyIdentifiers: true, keepNames: true, format: "esm", loader: "js" }).code);
 }
 
 const common = { ...minify, bundle: true, format: "cjs", logLevel: "warning", logOverride: { "empty-import-meta": "silent" } };

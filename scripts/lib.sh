@@ -72,9 +72,12 @@ build_worker() {
 }
 
 # Shrinks a wasm-bindgen output in place with npm binaryen@132 (never Debian's binaryen: it
-# corrupts modules).
+# corrupts modules). `--low-memory-unused`: Rust puts its stack first (addresses 0 to 1 MiB,
+# growing down), so the low 1 KiB is never a valid data address and constant offsets fold into
+# loads; `--converge` repeats -Oz until it stops shrinking; the target_features section is for
+# linkers only (docs/npm.md, "Build alternatives": 564 bytes of gzip together).
 optimize_wasm() {
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  node_modules/.bin/wasm-opt -Oz --low-memory-unused --converge --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
     -o "$1" "$1"
 }
@@ -119,5 +122,5 @@ build_www() {
   ensure_npm_dist
   rm -rf www/pkg
   mkdir -p www/pkg
-  cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,snippets} www/pkg/
+  cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,index.d.cts,snippets} www/pkg/
 }

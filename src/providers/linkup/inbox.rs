@@ -72,7 +72,8 @@ impl Linkup {
         };
         Ok(self.post(
             PATH,
-            serde_json::to_string(&body).expect("strings and integers serialize"),
+            serde_json::to_string(&body)
+                .unwrap_or_else(|_| unreachable!("strings and integers serialize")),
         ))
     }
 

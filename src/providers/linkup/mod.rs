@@ -292,7 +292,8 @@ impl Linkup {
         };
         Ok(self.post(
             PATH,
-            serde_json::to_string(&body).expect("a struct of strings and integers serializes"),
+            serde_json::to_string(&body)
+                .unwrap_or_else(|_| unreachable!("a struct of strings and integers serializes")),
         ))
     }
 

@@ -49,7 +49,7 @@ fn envelope<P: Serialize>(account_id: &str, action: &'static str, params: P) -> 
         action,
         params,
     })
-    .expect("strings and integers serialize")
+    .unwrap_or_else(|_| unreachable!("strings and integers serialize"))
 }
 
 pub(super) fn build_list_inbox(linkup: &Linkup, account_id: &str, plan: &InboxPlan) -> HttpRequest {
