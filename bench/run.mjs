@@ -95,7 +95,7 @@ try {
   table(["path", "requests", "p50 ms", "p99 ms", "req/s", "answers"], Object.entries(lat).map(([name, s]) => [
     name, s.n, fmt(s.p50), fmt(s.p99), fmt(s.rps), Object.entries(s.seen).map(([k, v]) => `${k} ${v}`).join(", "),
   ]));
-  say("MISS requests each ask for a thread page of a different size (1–100 messages), so each is a new upstream call; list pages, their filters and search are answered from the account's store. The local `wrangler dev` server queues requests on this 2-core machine (the load generator shares the cores).");
+  say("MISS requests each ask for a thread page no stored page answers (each thread's newest message, then its newest two, …), so each is a new upstream call; list pages, their filters and search are answered from the account's store. The local `wrangler dev` server queues requests on this 2-core machine (the load generator shares the cores).");
   say();
   await sandbox.control("POST", "settings", { latencyMs: 0 });
   const cpu = await cpuPerRequest({ worker, token: clients[0].token });

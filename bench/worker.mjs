@@ -29,12 +29,17 @@ export async function latencies({ worker, sandbox, token }) {
   const headers = { authorization: `Bearer ${token}` };
   const direct = await load({ base: sandbox.base, headers: { authorization: "Bearer demo-connectsafely-key" }, amount: 200,
     path: () => "/linkedin/messaging/recent-messages?count=20" });
-  const inbox = await fetch(`${worker.base}/v1/conversations?count=20`, { headers }).then((r) => r.json());
-  const thread = (n) => `/v1/conversations/${encodeURIComponent(inbox.items[n].urn ?? inbox.items[n].id)}/messages`;
-  // Thread pages of distinct sizes are distinct upstream calls (lists come from the store).
-  const miss = await load({ base: worker.base, headers, amount: 100, path: (i) => `${thread(0)}?count=${i + 1}` });
+  const inbox = await fetch(`${worker.base}/v1/conversations?count=100`, { headers }).then((r) => r.json());
+  const threads = inbox.items.length;
+  const thread = (n) => `/v1/conversations/${encodeURIComponent(inbox.items[n % threads].urn ?? inbox.items[n % threads].id)}/messages`;
+  // Each thread's newest message first, then its newest two, ...: a page no stored page answers
+  // (a stored page answers a larger request only when it holds the whole thread), so each is
+  // an upstream call (lists come from the store).
+  const miss = await load({ base: worker.base, headers, amount: 100, path: (i) => `${thread(i)}?count=${Math.floor(i / threads) + 1}` });
   const hit = await load({ base: worker.base, headers, amount: 1000, path: () => "/v1/conversations?count=20" });
-  const coalesced = await load({ base: worker.base, headers, amount: 200, path: (i) => `${thread(1)}?count=${Math.floor(i / 10) + 1}` });
+  // Bursts of 10 identical cold pages: 20 threads' newest 20 messages (larger than any page of
+  // them asked for above).
+  const coalesced = await load({ base: worker.base, headers, amount: 200, path: (i) => `${thread(threads - 1 - Math.floor(i / 10))}?count=20` });
   return {
     "sandbox direct": direct,
     "Worker MISS (a thread page fetched upstream)": miss,
