@@ -17,7 +17,7 @@ pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<u
     if token.is_empty() {
         return None;
     }
-    let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    let presented = token_digest(token);
     let mut found = None;
     for (index, client) in clients.iter().enumerate() {
         let Some(stored) = decode_hex32(&client.token_sha256) else {
@@ -28,6 +28,16 @@ pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<u
         }
     }
     found
+}
+
+/// The SHA-256 of a client's bearer token: what the registry keeps instead of the token.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// [`token_digest`] as lower-case hex (the registry's `tokenSha256`).
+pub fn token_sha256_hex(token: &str) -> String {
+    hex::encode(token_digest(token))
 }
 
 fn decode_hex32(digest: &str) -> Option<[u8; 32]> {

@@ -24,6 +24,9 @@ mod list_query;
 mod list_sync;
 mod message_ids;
 mod pages;
+// Until the Registry object (wasm32) calls it, only its tests do.
+#[allow(dead_code, unused_imports)]
+pub mod registry;
 pub mod schema;
 mod search;
 mod sends;
