@@ -25,7 +25,7 @@ mod list_sync;
 mod message_ids;
 mod pages;
 // Until the Registry object (wasm32) calls it, only its tests do.
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code)]
 pub mod registry;
 pub mod schema;
 mod search;
