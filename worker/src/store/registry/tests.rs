@@ -10,6 +10,7 @@ use crate::rules::credential_seal::CredentialKeys;
 mod accounts;
 mod clients;
 mod import;
+mod limits;
 mod lookups;
 mod plans;
 mod refusals;
