@@ -36,7 +36,7 @@ lane_rust() {
   stage 11 "core: unit + property tests" cargo test -p linkedin-inbox --tests
   stage 12 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
   stage 13 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
-  stage 14 "sandbox + doctor: contract tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor --tests
+  stage 14 "sandbox + doctor + admin CLI: contract and unit tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor -p linkedin-inbox-admin --tests
   stage 15 "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
 }
 lane_npm() { stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh; }

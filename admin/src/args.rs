@@ -51,7 +51,7 @@ fn refuse_secret_flag(flag: &str) -> Result<(), CliError> {
         .iter()
         .any(|word| lowered.contains(word));
     if flag.starts_with('-') && looks_secret && flag != "--linkup-session-stdin" {
-        return Err(CliError::usage(format!(
+        return Err(CliError::setting(format!(
             "{flag}: secrets are never command-line arguments; the admin token is read from \
              LINKEDIN_INBOX_ADMIN_TOKEN, a LinkedIn session from stdin (--linkup-session-stdin)"
         )));

@@ -8,7 +8,7 @@ use crate::error::CliError;
 /// refused: the request would go to the host after `@`.
 pub fn checked_base_url(url: &str) -> Result<String, CliError> {
     let refuse = |why: &str| {
-        Err(CliError::usage(format!(
+        Err(CliError::setting(format!(
             "--url {}: {why}",
             crate::render::printable(url)
         )))

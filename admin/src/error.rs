@@ -10,8 +10,9 @@ pub enum CliError {
     Usage {
         /// What is wrong, for a person.
         message: String,
-        /// The command whose usage to print (`client`, `account`, ...), or the whole tool.
-        topic: HelpTopic,
+        /// The usage text to print after it (`client`, `account`, ...; none for a missing
+        /// setting).
+        topic: Option<HelpTopic>,
     },
     /// The command line is understood but a value in it (or in a file) is not (exit 1).
     Input(String),
@@ -46,17 +47,22 @@ pub enum HelpTopic {
 impl CliError {
     /// A usage error about the whole tool.
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::Usage {
-            message: message.into(),
-            topic: HelpTopic::Main,
-        }
+        Self::usage_of(HelpTopic::Main, message)
     }
 
     /// A usage error about one command group.
     pub fn usage_of(topic: HelpTopic, message: impl Into<String>) -> Self {
         Self::Usage {
             message: message.into(),
-            topic,
+            topic: Some(topic),
+        }
+    }
+
+    /// A setting missing or refused (the URL, the token): a usage error without usage text.
+    pub fn setting(message: impl Into<String>) -> Self {
+        Self::Usage {
+            message: message.into(),
+            topic: None,
         }
     }
 

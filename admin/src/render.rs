@@ -243,20 +243,25 @@ pub fn list(command: &Command, items: &[Value]) -> String {
             table(&header[..if with_health { 6 } else { 5 }], &rows)
         }
         _ => {
+            // `actor` (from X-Admin-Actor) is shown when the API records it.
+            let with_actor = items.iter().any(|e| !e["actor"].is_null());
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|e| {
                     let at = e["at"].as_i64().map(utc_time).unwrap_or_default();
-                    vec![
-                        text(e, "seq"),
-                        at,
-                        text(e, "action"),
-                        text(e, "target"),
-                        text(e, "detail"),
-                    ]
+                    let mut row = vec![text(e, "seq"), at];
+                    if with_actor {
+                        row.push(text(e, "actor"));
+                    }
+                    row.extend([text(e, "action"), text(e, "target"), text(e, "detail")]);
+                    row
                 })
                 .collect();
-            table(&["SEQ", "AT", "ACTION", "TARGET", "DETAIL"], &rows)
+            if with_actor {
+                table(&["SEQ", "AT", "ACTOR", "ACTION", "TARGET", "DETAIL"], &rows)
+            } else {
+                table(&["SEQ", "AT", "ACTION", "TARGET", "DETAIL"], &rows)
+            }
         }
     }
 }

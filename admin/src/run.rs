@@ -63,11 +63,13 @@ pub fn run(
     let json = options.json;
     let outcome = (|| {
         let url = options.url.or_else(|| env.url.clone()).ok_or_else(|| {
-            CliError::usage("no Worker URL: give --url https://<worker> or set LINKEDIN_INBOX_URL")
+            CliError::setting(
+                "no Worker URL: give --url https://<worker> or set LINKEDIN_INBOX_URL",
+            )
         })?;
         let base = checked_base_url(&url)?;
         let token = env.admin_token.clone().ok_or_else(|| {
-            CliError::usage(
+            CliError::setting(
                 "LINKEDIN_INBOX_ADMIN_TOKEN is not set (the admin token is read from it only)",
             )
         })?;
@@ -119,7 +121,10 @@ fn report(error: &CliError, json: bool, out: &mut dyn Write, err: &mut dyn Write
         let _ = writeln!(out, "{}", json!({ "error": envelope }));
     }
     let _ = writeln!(err, "linkedin-inbox-admin: {error}");
-    if let CliError::Usage { topic, .. } = error {
+    if let CliError::Usage {
+        topic: Some(topic), ..
+    } = error
+    {
         let _ = write!(err, "\n{}", help::usage(*topic));
     }
     error.exit_code()
