@@ -56,12 +56,14 @@ setup() {
 }
 
 # The one build every lane reads: the npm package (and its tarball), the Worker, the sandbox,
+# the operator CLI (the Worker lane runs it),
 # the core on wasm32 and the store packages. The lanes' scripts skip their own builds after it.
 shared_build() (
   set -e
   bash scripts/build-npm.sh
   build_worker
   cargo build -q -p linkedin-inbox-sandbox
+  cargo build -q -p linkedin-inbox-admin
   cargo build -q -p linkedin-inbox --lib --target wasm32-unknown-unknown
   bash scripts/package.sh
 )
