@@ -45,8 +45,8 @@ export async function startWorker(options) {
   }
 }
 
-async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cursorSecret: cursorSecretOption }) {
-  const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
+/** The `CLIENTS` secret's JSON for test clients: [{ name, token, account, loginToken, origins }]. */
+export function clientsSecret(clients) {
   // `account: null` / `loginToken: null`: an account without that provider.
   // A client's provider fields, or `accounts: [{ id, label, account, loginToken, ... }]` for a
   // client of several accounts (issue 20's registry form).
@@ -57,7 +57,7 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cur
     ...(a.connectsafelyWebhookSecret ? { connectsafelyWebhookSecret: a.connectsafelyWebhookSecret } : {}),
     ...(a.linkupWebhookSecret ? { linkupWebhookSecret: a.linkupWebhookSecret } : {}),
   });
-  const registry = clients.map((c) => ({
+  return clients.map((c) => ({
     name: c.name,
     tokenSha256: sha256(c.token),
     ...(c.accounts
@@ -65,6 +65,16 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cur
       : providerFields(c)),
     allowedOrigins: c.origins ?? [],
   }));
+}
+
+/**
+ * `clients: null`: no `CLIENTS` secret (a deployment whose registry is stored, issue 32).
+ * `secrets`: more secrets by name (e.g. ADMIN_TOKEN, REGISTRY_KEYS), given as `wrangler secret
+ * put` would (the env file), never on the command line.
+ */
+async function startWorkerOnce({ sandboxBase, clients, vars = {}, secrets = {}, persistTo, cursorSecret: cursorSecretOption }) {
+  const dir = mkdtempSync(join(tmpdir(), "inbox-worker-"));
+  const registry = clientsSecret(clients ?? []);
   // A deployment keeps its secret across restarts: one per persisted state, else a fresh one.
   const cursorSecret = cursorSecretOption ?? (persistTo ? sha256(`cursor-secret:${persistTo}`) : randomBytes(32).toString("hex"));
   const envFile = join(dir, "test.vars");
@@ -72,7 +82,8 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, persistTo, cur
     "CONNECTSAFELY_API_KEY=demo-connectsafely-key",
     "LINKUP_API_KEY=demo-linkup-key",
     `CURSOR_SECRET=${cursorSecret}`,
-    `CLIENTS=${JSON.stringify(registry)}`,
+    ...(clients === null ? [] : [`CLIENTS=${JSON.stringify(registry)}`]),
+    ...Object.entries(secrets).map(([name, value]) => `${name}=${value}`),
   ].join("\n") + "\n");
   // Every test account shares the sandbox's one key per provider: the providers' per-key and
   // per-account rates and the webhook monitoring credits are off unless a test sets them

@@ -13,11 +13,16 @@
 //!   budget, sends and live sockets.
 //! - `key_gate` (wasm32): `KeyGate`, one Durable Object per provider API key: the rates the
 //!   provider states per key, kept for every account that shares it.
+//! - `registry_object` (wasm32): `Registry`, the one Durable Object of the stored registry
+//!   (clients, accounts, links, audit; credentials sealed) and the admin API; `directory`
+//!   (wasm32): every lookup of a client or account, from it or the `CLIENTS` secret, cached.
 //! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate.
 
 mod rules;
 mod store;
 
+#[cfg(target_arch = "wasm32")]
+mod directory;
 #[cfg(target_arch = "wasm32")]
 mod edge;
 #[cfg(target_arch = "wasm32")]
@@ -27,9 +32,13 @@ mod gate;
 #[cfg(target_arch = "wasm32")]
 mod key_gate;
 #[cfg(target_arch = "wasm32")]
+mod registry_object;
+#[cfg(target_arch = "wasm32")]
 mod respond;
 
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;
 #[cfg(target_arch = "wasm32")]
 pub use key_gate::KeyGate;
+#[cfg(target_arch = "wasm32")]
+pub use registry_object::Registry;

@@ -13,7 +13,7 @@ use crate::edge::context::Call;
 use crate::gate::gate_call;
 use crate::respond;
 use crate::rules::query_params as query;
-use crate::rules::registry::{Account, ALL_ACCOUNTS};
+use crate::rules::registry::{Account, ALL_ACCOUNTS, MAX_MERGED_ACCOUNTS};
 
 /// A request's account: one, or every account of the client.
 pub enum Target<'a> {
@@ -38,6 +38,23 @@ fn no_such_account() -> Refusal {
 /// The account `?account=` names (404 when the client does not list it), every account with
 /// `all`, and without it: the only account of the client, else `default`.
 pub fn target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<'a>, Refusal> {
+    let target = named_target(call, url, default)?;
+    // A merged view asks every account's object and holds a position of each in its cursor:
+    // bounded until it is answered from one index (issue 33).
+    let count = call.accounts().count();
+    if matches!(target, Target::All) && count > MAX_MERGED_ACCOUNTS {
+        return Err(respond::core_error(&Error::InvalidInput {
+            field: "account",
+            reason: format!(
+                "this client has {count} accounts and `all` merges at most \
+                 {MAX_MERGED_ACCOUNTS}: name one"
+            ),
+        }));
+    }
+    Ok(target)
+}
+
+fn named_target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<'a>, Refusal> {
     let named = query::account(url).map_err(|e| respond::core_error(&e))?;
     let mut accounts = call.accounts();
     let (first, several) = (accounts.next(), accounts.next().is_some());

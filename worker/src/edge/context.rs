@@ -28,12 +28,13 @@ impl<D> RouteContext<D> {
 
 pub struct Call {
     pub config: Rc<Config>,
-    pub client_index: usize,
+    /// The calling client, as the registry gave it for this request.
+    pub client: Rc<Client>,
 }
 
 impl Call {
     pub fn client(&self) -> &Client {
-        &self.config.clients[self.client_index]
+        &self.client
     }
 
     /// The client's accounts, in its order.

@@ -57,8 +57,9 @@ pub async fn webhook(
         true => a.connectsafely_webhook_secret.clone(),
         false => a.linkup_webhook_secret.clone(),
     };
-    let found = config
-        .accounts_with_id(account_id)
+    let accounts = crate::directory::accounts_with_id(env, config, account_id).await?;
+    let found = accounts
+        .iter()
         .find_map(|a| secret_of(a).map(|s| (a, s)));
     let secret = found
         .as_ref()
@@ -325,9 +326,13 @@ pub async fn socket(
         .open(&scope("live", "ticket"), &ticket)
         .ok()
         .and_then(|text| change_tokens::decode_ticket(&text, Date::now().as_millis()));
-    let found = opened.and_then(|(client, account)| {
-        let client = config.clients.iter().find(|c| c.name == client)?;
-        let account = client.accounts.iter().find(|a| a.id == account)?;
+    let client = match &opened {
+        Some((client, _)) => crate::directory::client_named(env, config, client).await?,
+        None => None,
+    };
+    let found = client.as_deref().and_then(|client| {
+        let (_, account) = opened.as_ref()?;
+        let account = client.accounts.iter().find(|a| &a.id == account)?;
         Some((client, account))
     });
     let Some((client, account)) = found else {

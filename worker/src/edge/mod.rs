@@ -2,6 +2,7 @@
 //! merged view of a client's accounts, webhooks in, the change feed and the push channel's
 //! tickets. It reaches an account's store only through its object (`gate::forward`).
 
+pub mod admin;
 pub mod all_accounts;
 pub mod body_reader;
 pub mod context;

@@ -4,10 +4,10 @@ use linkedin_inbox::ErrorCode;
 use worker::{console_error, console_log, event, Context, Env, Request, Response};
 
 use crate::edge::context::{Call, RouteContext};
-use crate::edge::{live_feed as live, routes};
+use crate::edge::{admin, live_feed as live, routes};
 use crate::rules::client_auth as auth;
 use crate::rules::route_table::{conversation_segment, route_of};
-use crate::{env, respond};
+use crate::{directory, env, respond};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -90,7 +90,10 @@ async fn handle(
             return Ok((response, None));
         }
     };
-    let known_origin = origin.filter(|o| auth::any_client_allows(&config.clients, o));
+    let known_origin = match origin {
+        Some(o) if directory::origin_known(&env, &config, o).await? => Some(o),
+        _ => None,
+    };
     if method == "OPTIONS" {
         let response = match known_origin {
             Some(o) => respond::preflight(o)?,
@@ -147,23 +150,25 @@ async fn handle(
         };
     }
     let authorization = req.headers().get("Authorization")?;
-    let Some(client_index) = auth::authenticate(&config.clients, authorization.as_deref()) else {
+    if route_name == Some("admin") {
+        let response = admin::serve(req, &env, &config, authorization.as_deref()).await?;
+        return Ok((response, Some("admin".into())));
+    }
+    let Some(client) =
+        directory::client_by_token(&env, &config, authorization.as_deref()).await?
+    else {
         let response = respond::refuse(ErrorCode::Unauthorized, "unknown client token")?;
         return Ok((respond::with_cors(response, known_origin)?, None));
     };
-    let client = &config.clients[client_index];
     let name = client.name.clone();
-    if !auth::origin_allowed(client, origin) {
+    if !auth::origin_allowed(&client, origin) {
         let response = respond::refuse(
             ErrorCode::OriginNotAllowed,
             "this origin may not call the proxy",
         )?;
         return Ok((respond::with_cors(response, None)?, Some(name)));
     }
-    let call = Call {
-        config,
-        client_index,
-    };
+    let call = Call { config, client };
     // Dispatched from the route table: a path it does not know is 404 once authenticated (a
     // known path with a method it does not take was 405 above).
     let ctx = RouteContext {

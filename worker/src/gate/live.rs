@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use worker::{Response, State, WebSocketPair};
+use worker::{Env, Response, State, WebSocketPair};
 
 use crate::respond;
 use crate::rules::registry::Account;
@@ -247,12 +247,13 @@ pub const PONG: &str = "{\"type\":\"pong\"}";
 /// The open sockets that may still hear `account`, each with the id its client knows the
 /// account by: each socket whose client is gone from the registry, no longer lists the
 /// account, or outlived its lifetime is closed here.
-pub fn live_sockets(
+pub async fn live_sockets(
     state: &State,
+    env: &Env,
     config: &Config,
     account: &Account,
     now: u64,
-) -> Vec<(worker::WebSocket, String)> {
+) -> worker::Result<Vec<(worker::WebSocket, String)>> {
     let digest = crate::rules::client_auth::account_digest(account);
     let mut open = Vec::new();
     for socket in state.get_websockets() {
@@ -263,10 +264,10 @@ pub fn live_sockets(
             .find_map(|t| t.strip_prefix("id:"))
             .unwrap_or_default()
             .to_owned();
-        let listed = config
-            .clients
-            .iter()
-            .find(|c| c.name == client)
+        // The registry's answer is kept in the isolate (`directory`): sockets of one client
+        // cost one lookup.
+        let listed = crate::directory::client_named(env, config, &client)
+            .await?
             .is_some_and(|c| {
                 c.accounts
                     .iter()
@@ -287,7 +288,7 @@ pub fn live_sockets(
             }
         }
     }
-    open
+    Ok(open)
 }
 
 /// Closes every socket of the object with `code` (`reason` says why).
@@ -297,10 +298,32 @@ pub fn close_all(state: &State, code: u16, reason: &str) {
     }
 }
 
+/// After a registry change: every socket no longer allowed to hear this object's account is
+/// closed (1008) now, not at the next change; all of them when the registry no longer gives
+/// this object an account (deleted, disabled, or its credentials moved it to another object).
+pub async fn recheck(
+    state: &State,
+    env: &Env,
+    config: &Config,
+    own: Option<&Account>,
+    now: u64,
+) -> worker::Result<()> {
+    match own {
+        Some(account) => live_sockets(state, env, config, account, now).await.map(drop),
+        None => {
+            for socket in state.get_websockets() {
+                let _ = socket.close(Some(1008), Some("no longer authorized"));
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Sends what changed since the last push to every open socket still allowed to hear it, in
 /// the words of each socket's client (the account id it knows).
-pub fn broadcast(
+pub async fn broadcast(
     state: &State,
+    env: &Env,
     config: &Config,
     account: &Account,
     now: u64,
@@ -308,7 +331,7 @@ pub fn broadcast(
     if state.get_websockets().is_empty() {
         return Ok(());
     }
-    let sockets = live_sockets(state, config, account, now);
+    let sockets = live_sockets(state, env, config, account, now).await?;
     let inbox = super::store_of(&state.storage())?;
     let latest = inbox.latest_seq()?;
     let from = inbox.mark(Mark::PushedSeq)? as i64;

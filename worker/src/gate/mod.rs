@@ -123,7 +123,7 @@ impl DurableObject for AccountGate {
         };
         self.open_store(&config)?;
         let now = arrival_ms();
-        let account = self.own_account(&config)?;
+        let account = self.own_account(&config).await?;
         if let Some(account) = &account {
             self.monitoring_credits
                 .set(config.monitoring_credits(account));
@@ -169,7 +169,7 @@ impl DurableObject for AccountGate {
             .set_alarm(Duration::from_millis(at.saturating_sub(now)))
             .await?;
         if let Some(account) = &account {
-            live::broadcast(&self.state, &config, account, now)?;
+            live::broadcast(&self.state, &self.env, &config, account, now).await?;
         }
         Response::empty()
     }
@@ -182,17 +182,28 @@ impl DurableObject for AccountGate {
         self.open_store(&config)?;
         let now = arrival_ms();
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
-        if let Some(account) = config.accounts_with_id(&account_id).next() {
+        if req.path() == "/live/recheck" {
+            // The registry changed (an admin write): its answers are asked again.
+            crate::directory::forget_all();
+        }
+        let accounts = crate::directory::accounts_with_id(&self.env, &config, &account_id).await?;
+        let own = accounts
+            .iter()
+            .find(|a| self.serves(&config, a).unwrap_or(false))
+            .cloned();
+        if let Some(account) = &own {
             self.monitoring_credits
                 .set(config.monitoring_credits(account));
         }
-        let response = self.serve(req, &config, now).await;
+        let response = match req.path().as_str() {
+            "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
+                .await
+                .and_then(|()| Ok(Response::empty()?.with_status(204))),
+            _ => self.serve(req, &config, own.as_ref(), now).await,
+        };
         // Whatever this request changed in the store goes out to the open sockets.
-        let account = config
-            .accounts_with_id(&account_id)
-            .find(|a| self.serves(&config, a).unwrap_or(false));
-        if let Some(account) = account {
-            if let Err(e) = live::broadcast(&self.state, &config, account, now) {
+        if let Some(account) = &own {
+            if let Err(e) = live::broadcast(&self.state, &self.env, &config, account, now).await {
                 worker::console_error!("broadcast failed: {e}");
             }
         }

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
+use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::utc_day::next_reset_ms;
 use crate::store::ledger::Mark;
@@ -22,6 +23,7 @@ impl AccountGate {
         &self,
         mut req: Request,
         config: &Rc<Config>,
+        own: Option<&Account>,
         now: u64,
     ) -> worker::Result<Response> {
         let config = config.clone();
@@ -30,20 +32,15 @@ impl AccountGate {
         let account_id = req.headers().get(ACCOUNT_HEADER)?.unwrap_or_default();
         // Provider events name the account, not a client (the Worker checked the signature).
         if let Some(provider) = req.path().strip_prefix("/webhook/") {
-            let Some(account) = config.accounts_with_id(&account_id).next() else {
+            // `own`: the account of this id the registry gives this very object.
+            let Some(account) = own else {
                 return respond::refuse(ErrorCode::NotFound, "no such account");
             };
-            if !self.serves(&config, account)? {
-                return respond::refuse(
-                    ErrorCode::Unauthorized,
-                    "this account gate serves another account",
-                );
-            }
             let body = req.bytes().await?;
             return live::pushed(&self.state, account, provider, &body, now).await;
         }
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
-        let Some(client) = config.clients.iter().find(|c| c.name == name) else {
+        let Some(client) = crate::directory::client_named(&self.env, &config, &name).await? else {
             return respond::refuse(ErrorCode::Unauthorized, "unknown client");
         };
         let Some(account) = client.accounts.iter().find(|a| a.id == account_id) else {

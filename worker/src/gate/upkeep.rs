@@ -14,12 +14,13 @@ use crate::rules::settings::Config;
 impl AccountGate {
     /// The account this object serves, as its last webhook named it, if the registry still
     /// lists that id for this very object.
-    pub(super) fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {
+    pub(super) async fn own_account(&self, config: &Config) -> worker::Result<Option<Account>> {
         let Some(id) = self.store()?.remembered_account()? else {
             return Ok(None);
         };
-        let own = config
-            .accounts_with_id(&id)
+        let accounts = crate::directory::accounts_with_id(&self.env, config, &id).await?;
+        let own = accounts
+            .iter()
             .find(|a| self.serves(config, a).unwrap_or(false))
             .cloned();
         Ok(own)

@@ -6,8 +6,62 @@ use subtle::ConstantTimeEq;
 use crate::rules::registry::{Account, Client};
 
 /// The index of the client whose token digest matches `Authorization: Bearer <token>`.
-/// Every registered digest is compared (no early exit), each in constant time.
+/// Every registered digest is compared (no early exit), each in constant time. The Worker
+/// takes the same two steps (`bearer_digest`, then `client_with_digest` in `directory.rs`).
+#[cfg(test)]
 pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<usize> {
+    let presented = bearer_digest(authorization)?;
+    position_of_digest(clients, &presented)
+}
+
+/// The index of the client whose token digest is `digest_hex`, compared like
+/// [`authenticate`].
+pub fn client_with_digest(clients: &[Client], digest_hex: &str) -> Option<usize> {
+    position_of_digest(clients, &decode_hex32(digest_hex)?)
+}
+
+fn position_of_digest(clients: &[Client], presented: &[u8; 32]) -> Option<usize> {
+    let mut found = None;
+    for (index, client) in clients.iter().enumerate() {
+        let Some(stored) = decode_hex32(&client.token_sha256) else {
+            continue;
+        };
+        if bool::from(stored.ct_eq(presented)) && found.is_none() {
+            found = Some(index);
+        }
+    }
+    found
+}
+
+/// The shortest `ADMIN_TOKEN` accepted (it unlocks every client and account).
+pub const MIN_ADMIN_TOKEN_LEN: usize = 32;
+
+/// The operator's token for the admin API, kept as its SHA-256 (never printed).
+#[derive(Clone)]
+pub struct AdminToken([u8; 32]);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken([redacted])")
+    }
+}
+
+impl AdminToken {
+    /// `None` when `token` is too short to be one.
+    pub fn new(token: &str) -> Option<Self> {
+        let token = token.trim();
+        (token.len() >= MIN_ADMIN_TOKEN_LEN).then(|| Self(Sha256::digest(token.as_bytes()).into()))
+    }
+
+    /// Whether `Authorization: Bearer <token>` carries this token (digests compared in
+    /// constant time; the scheme is case-insensitive).
+    pub fn admits(&self, authorization: Option<&str>) -> bool {
+        bearer_digest(authorization).is_some_and(|presented| bool::from(self.0.ct_eq(&presented)))
+    }
+}
+
+/// The SHA-256 of the token of `Authorization: Bearer <token>`, if it is one.
+pub fn bearer_digest(authorization: Option<&str>) -> Option<[u8; 32]> {
     // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` works like `Bearer`.
     let (scheme, token) = authorization?.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -17,17 +71,7 @@ pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<u
     if token.is_empty() {
         return None;
     }
-    let presented: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-    let mut found = None;
-    for (index, client) in clients.iter().enumerate() {
-        let Some(stored) = decode_hex32(&client.token_sha256) else {
-            continue;
-        };
-        if bool::from(stored.ct_eq(&presented)) && found.is_none() {
-            found = Some(index);
-        }
-    }
-    found
+    Some(Sha256::digest(token.as_bytes()).into())
 }
 
 fn decode_hex32(digest: &str) -> Option<[u8; 32]> {
@@ -120,7 +164,7 @@ mod tests {
         assert_eq!(authenticate(&clients, Some("BEARER  tok-a ")), Some(0));
         assert_eq!(authenticate(&clients, Some("Basic tok-a")), None);
         assert_eq!(authenticate(&clients, None), None);
-        assert_eq!(authenticate(&config().clients, Some("Bearer x")), None);
+        assert_eq!(authenticate(&config().env_clients, Some("Bearer x")), None);
     }
 
     #[test]

@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn twenty_accounts_of_long_ids_fit_in_a_cursor_and_a_change_token() {
-        let ids: Vec<String> = (0..crate::rules::registry::MAX_ACCOUNTS_PER_CLIENT)
+        let ids: Vec<String> = (0..crate::rules::registry::MAX_MERGED_ACCOUNTS)
             .map(|i| format!("{i:02}{}", "x".repeat(62)))
             .collect();
         let thread = format!("2-{}==", "Q".repeat(56));

@@ -15,6 +15,8 @@ pub mod page_body;
 pub mod page_plan;
 pub mod query_params;
 pub mod registry;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod registry_wire;
 pub mod request_body;
 pub mod request_limits;
 pub mod route_table;

@@ -124,7 +124,7 @@ impl std::fmt::Debug for Account {
 }
 
 /// A client of the proxy.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Client {
     pub name: String,
     /// Hex SHA-256 of the client's token; the token itself is never stored.
@@ -134,8 +134,12 @@ pub struct Client {
     pub accounts: Vec<Account>,
 }
 
-/// The most accounts one client may list (a merged cursor holds a position for each).
+/// The most accounts one client may list in the `CLIENTS` secret (which Cloudflare caps at 5
+/// KiB anyway; the stored registry has its own bound).
 pub const MAX_ACCOUNTS_PER_CLIENT: usize = 20;
+/// The most accounts `?account=all` merges (a merged cursor holds a position for each, and
+/// each is asked): a client of more names one account at a time.
+pub const MAX_MERGED_ACCOUNTS: usize = 20;
 
 /// Parses and checks the registry: its errors name the entry and the field, never a value
 /// (a value pasted in the wrong field could be a secret).

@@ -18,6 +18,10 @@ pub const PROFILE_THREAD_QUERY: &[&str] = &["profileUrl", "count", "cursor", "ac
 pub const CHANGES_QUERY: &[&str] = &["since", "account"];
 /// `GET /v1/live/socket`.
 pub const SOCKET_QUERY: &[&str] = &["ticket"];
+/// `GET /admin/v1/...` lists.
+pub const ADMIN_LIST_QUERY: &[&str] = &["limit", "after"];
+/// `DELETE /admin/v1/accounts/{id}`.
+pub const ADMIN_DELETE_QUERY: &[&str] = &["unlink"];
 const NOTHING: &[&str] = &[];
 
 /// A route of the proxy API.
@@ -136,6 +140,18 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "webhooks", "linkup", id] if !id.is_empty() => {
             route("webhook-linkup", "POST", &[("POST", NOTHING)])
         }
+        // The operator's API: its own token, its own routes (`store/registry/admin`).
+        ["admin", "v1", rest @ ..] if !rest.is_empty() => route(
+            "admin",
+            "GET, POST, PUT, PATCH, DELETE",
+            &[
+                ("GET", ADMIN_LIST_QUERY),
+                ("POST", NOTHING),
+                ("PUT", NOTHING),
+                ("PATCH", NOTHING),
+                ("DELETE", ADMIN_DELETE_QUERY),
+            ],
+        ),
         _ => None,
     }
 }
@@ -162,6 +178,7 @@ mod tests {
         "/v1/live/socket",
         "/v1/webhooks/connectsafely/a",
         "/v1/webhooks/linkup/a",
+        "/admin/v1/clients",
     ];
 
     #[test]

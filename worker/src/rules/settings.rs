@@ -5,6 +5,7 @@
 use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Provider, Routes};
 
 use crate::rules::key_limits::{KeyPolicy, KeyRates};
+use crate::rules::client_auth::{AdminToken, MIN_ADMIN_TOKEN_LEN};
 use crate::rules::registry::{self, Account, Client};
 use crate::rules::request_limits::Rate;
 use crate::rules::seal::{CursorKey, MIN_SECRET_LEN};
@@ -15,8 +16,17 @@ pub struct Config {
     pub connectsafely_key: Option<ApiKey>,
     /// Required when a client uses LinkupAPI.
     pub linkup_key: Option<ApiKey>,
-    /// Who may call the proxy, and their accounts.
-    pub clients: Vec<Client>,
+    /// The `CLIENTS` secret's registry: who may call the proxy, and their accounts, until an
+    /// operator writes to the stored registry (`registry_object/`; then it is not read).
+    pub env_clients: Vec<Client>,
+    /// The operator's bearer token for `/admin/v1/` (`ADMIN_TOKEN`), as its digest; `None`:
+    /// the admin API is off.
+    pub admin_token: Option<AdminToken>,
+    /// How long an isolate keeps a registry answer (`REGISTRY_CACHE_SECS`): the bound on how
+    /// late a revoked token, a disabled account or an unlink takes effect in other isolates.
+    pub registry_cache_ms: u64,
+    /// The Durable Object binding of the stored registry.
+    pub registry_binding: String,
     pub connectsafely_base_url: String,
     pub linkup_base_url: String,
     pub head_ttl_secs: u64,
@@ -148,7 +158,19 @@ impl Config {
                     .into(),
             ));
         }
-        let clients = registry::parse(&required(lookup, "CLIENTS")?)?;
+        // Optional since the registry can be stored: a deployment may start with no client.
+        let env_clients = match lookup("CLIENTS").filter(|v| !v.trim().is_empty()) {
+            Some(json) => registry::parse(&json)?,
+            None => Vec::new(),
+        };
+        let admin_token = match lookup("ADMIN_TOKEN").filter(|v| !v.is_empty()) {
+            Some(token) => Some(AdminToken::new(&token).ok_or_else(|| {
+                ConfigError(format!(
+                    "ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LEN} characters"
+                ))
+            })?),
+            None => None,
+        };
         let config = Self {
             connectsafely_key: lookup("CONNECTSAFELY_API_KEY")
                 .filter(|v| !v.is_empty())
@@ -156,7 +178,10 @@ impl Config {
             linkup_key: lookup("LINKUP_API_KEY")
                 .filter(|v| !v.is_empty())
                 .map(ApiKey::new),
-            clients,
+            env_clients,
+            admin_token,
+            registry_cache_ms: number::<u64>(lookup, "REGISTRY_CACHE_SECS", 10)?.saturating_mul(1000),
+            registry_binding: lookup("REGISTRY_BINDING").unwrap_or_else(|| "REGISTRY".into()),
             connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")
                 .unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),
             linkup_base_url: lookup("LINKUP_BASE_URL")
@@ -221,7 +246,7 @@ impl Config {
             clear_pauses_before_ms: number(lookup, "CLEAR_PAUSES_BEFORE_MS", 0)?,
             contract_check_interval_secs: number(lookup, "CONTRACT_CHECK_INTERVAL_SECS", 300)?,
         };
-        for account in config.clients.iter().flat_map(|c| &c.accounts) {
+        for account in config.env_clients.iter().flat_map(|c| &c.accounts) {
             config.backend(account)?;
         }
         Ok(config)
@@ -230,7 +255,7 @@ impl Config {
     /// The accounts with this id, whoever lists them (webhooks name the account, not a
     /// client; single-account clients of one LinkedIn account may hold other credentials).
     pub fn accounts_with_id<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Account> {
-        self.clients
+        self.env_clients
             .iter()
             .flat_map(|c| &c.accounts)
             .filter(move |a| a.id == id)

@@ -8,7 +8,7 @@ use crate::rules::settings::Config;
 #[test]
 fn an_account_of_both_providers_gets_one_check_each_routed_to_it() {
     let config = config();
-    let account = &config.clients[0].accounts[0];
+    let account = &config.env_clients[0].accounts[0];
     let plans = plans(&config.backend(account).unwrap());
     let titles: Vec<&str> = plans.iter().map(|p| p.title).collect();
     assert_eq!(titles, ["ConnectSafely", "LinkupAPI v1"]);
@@ -27,7 +27,7 @@ fn an_account_of_both_providers_gets_one_check_each_routed_to_it() {
 fn a_linkup_v2_account_is_titled_v2_and_no_title_names_an_id() {
     let clients = r#"[{"name":"alex","tokenSha256":"0000000000000000000000000000000000000000000000000000000000000000","linkupAccountId":"lk_acc_secret_42","allowedOrigins":[]}]"#;
     let config = Config::from_lookup(&env(&[("CLIENTS", clients)])).unwrap();
-    let account = &config.clients[0].accounts[0];
+    let account = &config.env_clients[0].accounts[0];
     let plans = plans(&config.backend(account).unwrap());
     assert_eq!(plans.len(), 1);
     assert_eq!(
@@ -39,7 +39,7 @@ fn a_linkup_v2_account_is_titled_v2_and_no_title_names_an_id() {
 #[test]
 fn each_call_costs_what_a_read_of_five_items_costs_billed_as_its_linkup_version_bills() {
     let config = config();
-    let account = &config.clients[0].accounts[0];
+    let account = &config.env_clients[0].accounts[0];
     let costs: Vec<Cost> = plans(&config.backend(account).unwrap())
         .iter()
         .map(call_cost)

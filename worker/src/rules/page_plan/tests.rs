@@ -278,7 +278,7 @@ fn the_billing_follows_the_linkup_version_of_the_account() {
     use crate::rules::settings::{tests::env, Config};
     let billing = |extra: &[(&str, &str)]| {
         let config = Config::from_lookup(&env(extra)).unwrap();
-        Billing::of(&config.backend(&config.clients[0].accounts[0]).unwrap())
+        Billing::of(&config.backend(&config.env_clients[0].accounts[0]).unwrap())
     };
     assert_eq!(billing(&[]), Billing::AllBut500, "a login_token is v1");
     let v2 = r#"[{"name":"alex","tokenSha256":"0000000000000000000000000000000000000000000000000000000000000000","linkupAccountId":"lk_acc_1","allowedOrigins":[]}]"#;
@@ -295,7 +295,7 @@ fn a_linkup_v1_500_naming_a_credit_or_rate_code_is_refunded() {
     use linkedin_inbox::{Backend, HttpResponse, MessageQuery, Operation};
     const NOW: u64 = 1_796_551_200_000;
     let config = config();
-    let backend = config.backend(&config.clients[0].accounts[0]).unwrap();
+    let backend = config.backend(&config.env_clients[0].accounts[0]).unwrap();
     let backend = match backend {
         Backend::Direct { linkup, .. } => Backend::Direct {
             connectsafely: None,

@@ -99,7 +99,7 @@ fn problems_name_the_setting_never_a_secret() {
 #[test]
 fn each_client_gets_both_providers_with_its_own_session() {
     let config = config();
-    let client = &config.clients[0];
+    let client = &config.env_clients[0];
     assert_eq!(client.allowed_origins, ["https://app.example"]);
     let account = &client.accounts[0];
     assert!(account.linkup_country.is_none() && !client.token_sha256.is_empty());
@@ -186,7 +186,7 @@ fn a_single_provider_account_needs_only_its_key_and_gets_only_its_provider() {
         connectsafely,
         linkup,
         ..
-    } = config.backend(&config.clients[0].accounts[0]).unwrap()
+    } = config.backend(&config.env_clients[0].accounts[0]).unwrap()
     else {
         unreachable!()
     };
@@ -272,7 +272,7 @@ fn wrangler_toml_vars_are_the_defaults() {
 #[test]
 fn the_owner_known_names_connectsafely_conversations_by_their_documented_urn() {
     let config = config();
-    let account = &config.clients[0].accounts[0];
+    let account = &config.env_clients[0].accounts[0];
     let reply = linkedin_inbox::Draft {
         conversation_id: Some("2-ODFkYjU4M2I=".into()),
         profile_url: None,

@@ -1,0 +1,156 @@
+//! `Registry`: the one Durable Object holding the stored registry (clients, accounts, links,
+//! the audit log) in its SQLite, credentials sealed (`rules/credential_seal.rs`). It answers
+//! the edge's and the objects' lookups (`directory.rs`) and the admin API
+//! (`store/registry/admin`). Thin: the store and the admin API are pure and tested natively;
+//! here the clock, the random bytes and the HTTP shape.
+
+use std::cell::Cell;
+
+use linkedin_inbox::ErrorCode;
+use serde_json::json;
+use worker::{durable_object, DurableObject, Env, Request, Response, State};
+
+use crate::edge::admin::{AdminCall, RECHECK_HEADER};
+use crate::respond;
+use crate::rules::client_auth::account_digest;
+use crate::rules::credential_seal::CredentialKeys;
+use crate::rules::registry::Account;
+use crate::rules::registry_wire::{AccountWire, ClientWire};
+use crate::store::registry::admin::{self, AdminRequest};
+use crate::store::registry::RegistryStore;
+
+#[durable_object]
+pub struct Registry {
+    state: State,
+    env: Env,
+    /// Whether this instance has brought the schema up to date.
+    migrated: Cell<bool>,
+}
+
+impl DurableObject for Registry {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            migrated: Cell::new(false),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let sql = self.state.storage().sql();
+        let store = RegistryStore::new(&sql);
+        if !self.migrated.get() {
+            store.migrate()?;
+            self.migrated.set(true);
+        }
+        let keys = match self.env.secret("REGISTRY_KEYS") {
+            Ok(setting) => CredentialKeys::parse(&setting.to_string()).ok(),
+            Err(_) => None,
+        };
+        match req.path().as_str() {
+            "/lookup" => {
+                let url = req.url()?;
+                let Some((kind, value)) = url.query_pairs().next() else {
+                    return respond::refuse(ErrorCode::InvalidInput, "no lookup");
+                };
+                if !store.is_active()? {
+                    return respond::json(200, &json!({ "active": false }));
+                }
+                let Some(keys) = keys else {
+                    return misconfigured();
+                };
+                let answer = match kind.as_ref() {
+                    "token" => {
+                        let client = store.client_by_token_digest(&keys, &value)?;
+                        json!({ "active": true, "client": client.as_ref().map(ClientWire::from) })
+                    }
+                    "client" => {
+                        let client = store.client_by_name(&keys, &value)?;
+                        json!({ "active": true, "client": client.as_ref().map(ClientWire::from) })
+                    }
+                    "account" => {
+                        let account = store.account(&keys, &value)?;
+                        let accounts: Vec<AccountWire> =
+                            account.iter().map(AccountWire::from).collect();
+                        json!({ "active": true, "accounts": accounts })
+                    }
+                    "origin" => {
+                        json!({ "active": true, "allowed": store.any_client_allows(&value)? })
+                    }
+                    _ => return respond::refuse(ErrorCode::InvalidInput, "no such lookup"),
+                };
+                respond::json(200, &answer)
+            }
+            "/admin" => {
+                let Some(keys) = keys else {
+                    return misconfigured();
+                };
+                let call: AdminCall = req.json().await?;
+                let write = call.method != "GET";
+                let touched = match write {
+                    true => touched_accounts(&store, &keys, &call.path)?,
+                    false => Vec::new(),
+                };
+                let request = AdminRequest {
+                    method: call.method,
+                    path: call.path,
+                    query: call.query,
+                    body: call.body.into_bytes(),
+                    origin: call.origin,
+                    actor: call.actor,
+                };
+                if getrandom::getrandom(&mut [0u8; 1]).is_err() {
+                    return respond::refuse(ErrorCode::Unavailable, "no random source");
+                }
+                let now = worker::Date::now().as_millis();
+                let reply = admin::handle(&store, &keys, request, now, &mut fill_random);
+                let mut response = respond::json(reply.status, &reply.body)?;
+                if write && reply.status < 300 && !touched.is_empty() {
+                    let pairs: Vec<String> = touched
+                        .iter()
+                        .map(|a| format!("{} {}", a.id, account_digest(a)))
+                        .collect();
+                    response
+                        .headers_mut()
+                        .set(RECHECK_HEADER, &pairs.join(","))?;
+                }
+                Ok(response)
+            }
+            _ => respond::refuse(ErrorCode::NotFound, "no such route"),
+        }
+    }
+}
+
+/// The accounts whose sockets a write to `path` may end: a client's accounts, or the account.
+/// Read before the write (a deleted client's links are gone after it).
+fn touched_accounts(
+    store: &RegistryStore<'_, worker::SqlStorage>,
+    keys: &CredentialKeys,
+    path: &str,
+) -> worker::Result<Vec<Account>> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let decoded = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    Ok(match segments.as_slice() {
+        ["clients", name, ..] => store
+            .client_by_name(keys, &decoded(name))?
+            .map(|c| c.accounts)
+            .unwrap_or_default(),
+        ["accounts", id, ..] => store.account(keys, &decoded(id))?.into_iter().collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Random bytes from the runtime's CSPRNG (`crypto.getRandomValues`), checked to work before
+/// each admin call.
+fn fill_random(buffer: &mut [u8]) {
+    getrandom::getrandom(buffer).expect("the Workers runtime has crypto.getRandomValues");
+}
+
+fn misconfigured() -> worker::Result<Response> {
+    worker::console_error!("configuration: REGISTRY_KEYS is not set or not valid");
+    respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured")
+}
