@@ -130,16 +130,17 @@ fn report(error: &CliError, json: bool, out: &mut dyn Write, err: &mut dyn Write
     error.exit_code()
 }
 
-/// `X-Admin-Actor`: printable ASCII, at most 64 characters.
+/// `X-Admin-Actor`: a name as the audit log takes it, `[A-Za-z0-9._-]{1,64}` (the Worker
+/// would record anything else as `admin`).
 fn checked_actor(actor: &str) -> Result<String, CliError> {
-    let fits = |b: u8| b.is_ascii_graphic() || b == b' ';
-    if actor.trim().is_empty() || actor.len() > 64 || !actor.bytes().all(fits) {
+    let fits = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    if actor.is_empty() || actor.len() > 64 || !actor.bytes().all(fits) {
         return Err(CliError::Input(format!(
-            "--actor {}: 1 to 64 printable ASCII characters",
+            "--actor {}: 1 to 64 of A-Z a-z 0-9 . _ -",
             render::printable(actor)
         )));
     }
-    Ok(actor.trim().to_owned())
+    Ok(actor.to_owned())
 }
 
 fn read_input(

@@ -1,6 +1,6 @@
 // The operator command line (admin/, issue 32) against the real Worker in workerd: every
 // command, as text and as --json, its exit status, and the client token it prints working on
-// the inbox API. The Worker starts with no client at all; everything is made through the CLI.
+// the inbox API. The Worker starts with no CLIENTS secret; everything is made through the CLI.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -27,8 +27,9 @@ before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
   worker = await startWorker({
     sandboxBase: sandbox.base,
-    clients: [],
-    vars: { ADMIN_TOKEN, REGISTRY_KEYS, RATE_LIMIT_PER_MINUTE: "0" },
+    clients: null,
+    vars: { RATE_LIMIT_PER_MINUTE: "0" },
+    secrets: { ADMIN_TOKEN, REGISTRY_KEYS },
   });
 });
 after(async () => {
