@@ -4,11 +4,11 @@
 //! (`store/registry/admin`). Thin: the store and the admin API are pure and tested natively;
 //! here the clock, the random bytes and the HTTP shape.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 
 use linkedin_inbox::ErrorCode;
 use serde_json::json;
-use worker::{durable_object, DurableObject, Env, Request, Response, State};
+use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
 use crate::edge::admin::{AdminCall, RECHECK_HEADER};
 use crate::respond;
@@ -16,15 +16,16 @@ use crate::rules::client_auth::account_digest;
 use crate::rules::credential_seal::CredentialKeys;
 use crate::rules::registry::Account;
 use crate::rules::registry_wire::{AccountWire, ClientWire};
-use crate::store::registry::admin::{self, AdminRequest};
-use crate::store::registry::RegistryStore;
+use crate::store::registry::{self as registry_store, AdminRequest};
+
+type RegistryStore = registry_store::Registry<SqlStorage>;
 
 #[durable_object]
 pub struct Registry {
     state: State,
     env: Env,
-    /// Whether this instance has brought the schema up to date.
-    migrated: Cell<bool>,
+    /// The store, its schema brought up to date by this instance's first request.
+    store: RefCell<Option<std::rc::Rc<RegistryStore>>>,
 }
 
 impl DurableObject for Registry {
@@ -32,21 +33,18 @@ impl DurableObject for Registry {
         Self {
             state,
             env,
-            migrated: Cell::new(false),
+            store: RefCell::new(None),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let sql = self.state.storage().sql();
-        let store = RegistryStore::new(&sql);
-        if !self.migrated.get() {
-            store.migrate()?;
-            self.migrated.set(true);
-        }
-        let keys = match self.env.secret("REGISTRY_KEYS") {
-            Ok(setting) => CredentialKeys::parse(&setting.to_string()).ok(),
-            Err(_) => None,
+        let config = match crate::env::config(&self.env) {
+            Ok(config) => config,
+            Err(_) => return misconfigured(),
         };
+        let store = self.store()?;
+        let store = store.as_ref();
+        let keys = config.registry_keys.as_ref();
         match req.path().as_str() {
             "/lookup" => {
                 let url = req.url()?;
@@ -61,15 +59,15 @@ impl DurableObject for Registry {
                 };
                 let answer = match kind.as_ref() {
                     "token" => {
-                        let client = store.client_by_token_digest(&keys, &value)?;
+                        let client = store.client_by_token_digest(keys, &value)?;
                         json!({ "active": true, "client": client.as_ref().map(ClientWire::from) })
                     }
                     "client" => {
-                        let client = store.client_by_name(&keys, &value)?;
+                        let client = store.client_by_name(keys, &value)?;
                         json!({ "active": true, "client": client.as_ref().map(ClientWire::from) })
                     }
                     "account" => {
-                        let account = store.account(&keys, &value)?;
+                        let account = store.account(keys, &value)?;
                         let accounts: Vec<AccountWire> =
                             account.iter().map(AccountWire::from).collect();
                         json!({ "active": true, "accounts": accounts })
@@ -88,7 +86,7 @@ impl DurableObject for Registry {
                 let call: AdminCall = req.json().await?;
                 let write = call.method != "GET";
                 let touched = match write {
-                    true => touched_accounts(&store, &keys, &call.path)?,
+                    true => touched_accounts(store, keys, &call.path)?,
                     false => Vec::new(),
                 };
                 let request = AdminRequest {
@@ -103,7 +101,7 @@ impl DurableObject for Registry {
                     return respond::refuse(ErrorCode::Unavailable, "no random source");
                 }
                 let now = worker::Date::now().as_millis();
-                let reply = admin::handle(&store, &keys, request, now, &mut fill_random);
+                let reply = registry_store::handle(store, keys, request, now, &mut fill_random);
                 let mut response = respond::json(reply.status, &reply.body)?;
                 if write && reply.status < 300 && !touched.is_empty() {
                     let pairs: Vec<String> = touched
@@ -121,10 +119,21 @@ impl DurableObject for Registry {
     }
 }
 
+impl Registry {
+    fn store(&self) -> worker::Result<std::rc::Rc<RegistryStore>> {
+        if let Some(store) = self.store.borrow().as_ref() {
+            return Ok(store.clone());
+        }
+        let store = std::rc::Rc::new(RegistryStore::open(self.state.storage().sql())?);
+        *self.store.borrow_mut() = Some(store.clone());
+        Ok(store)
+    }
+}
+
 /// The accounts whose sockets a write to `path` may end: a client's accounts, or the account.
 /// Read before the write (a deleted client's links are gone after it).
 fn touched_accounts(
-    store: &RegistryStore<'_, worker::SqlStorage>,
+    store: &RegistryStore,
     keys: &CredentialKeys,
     path: &str,
 ) -> worker::Result<Vec<Account>> {
@@ -151,6 +160,6 @@ fn fill_random(buffer: &mut [u8]) {
 }
 
 fn misconfigured() -> worker::Result<Response> {
-    worker::console_error!("configuration: REGISTRY_KEYS is not set or not valid");
+    worker::console_error!("configuration: REGISTRY_KEYS is not set (or the settings are broken)");
     respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured")
 }

@@ -71,7 +71,17 @@ pub fn bearer_digest(authorization: Option<&str>) -> Option<[u8; 32]> {
     if token.is_empty() {
         return None;
     }
-    Some(Sha256::digest(token.as_bytes()).into())
+    Some(token_digest(token))
+}
+
+/// The SHA-256 of a client's bearer token: what the registry keeps instead of the token.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// [`token_digest`] as lower-case hex (the registry's `tokenSha256`).
+pub fn token_sha256_hex(token: &str) -> String {
+    hex::encode(token_digest(token))
 }
 
 fn decode_hex32(digest: &str) -> Option<[u8; 32]> {

@@ -102,7 +102,7 @@ impl Account {
     }
 
     /// Everything but the label: two entries of one account must agree on it.
-    fn same_credentials(&self, other: &Self) -> bool {
+    pub(crate) fn same_credentials(&self, other: &Self) -> bool {
         Self {
             label: String::new(),
             ..self.clone()
@@ -153,7 +153,7 @@ pub fn parse(json: &str) -> Result<Vec<Client>, ConfigError> {
     let mut clients: Vec<Client> = Vec::new();
     for (index, spec) in specs.into_iter().enumerate() {
         let problem = |what: &str| ConfigError(format!("CLIENTS entry {index}: {what}"));
-        check_client(&clients, &spec).map_err(|what| problem(&what))?;
+        checks::check_client(&clients, &spec).map_err(|what| problem(&what.message))?;
         let (accounts, explicit) = match spec.accounts {
             Some(ref listed) => {
                 if has_own_account(&spec) {
@@ -174,8 +174,9 @@ pub fn parse(json: &str) -> Result<Vec<Client>, ConfigError> {
             let problem = |what: &str| {
                 ConfigError(format!("CLIENTS entry {index}, account {position}: {what}"))
             };
-            check_account(account).map_err(|what| problem(&what))?;
-            check_distinct(&accounts[..position], account).map_err(|what| problem(&what))?;
+            check_account(account).map_err(|what| problem(&what.message))?;
+            check_distinct(&accounts[..position], account)
+                .map_err(|what| problem(&what.message))?;
             // One id is one account everywhere (its webhooks name it). The single-account
             // form's ids are digests of the LinkedIn account: two such clients may use it with
             // other credentials, as before accounts had ids.
@@ -191,9 +192,9 @@ pub fn parse(json: &str) -> Result<Vec<Client>, ConfigError> {
             // And one LinkedIn account has one id everywhere (whatever the order of the
             // entries): its Durable Object names it in what it pushes.
             check_one_id(clients.iter().flat_map(|c| &c.accounts), account)
-                .map_err(|what| problem(&what))?;
+                .map_err(|what| problem(&what.message))?;
             let sessions = clients.iter().flat_map(|c| &c.accounts);
-            check_sessions(sessions, account).map_err(|what| problem(&what))?;
+            check_sessions(sessions, account).map_err(|what| problem(&what.message))?;
         }
         clients.push(Client {
             name: spec.name,
@@ -255,149 +256,13 @@ fn account_of_spec(spec: &AccountSpec) -> Account {
     }
 }
 
-/// Names, ids and the like travel in headers and paths and appear in logs.
-pub fn is_safe_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
+mod checks;
 
-/// The registry must name each client once, by a well-formed digest of its own, with exact
-/// origins: a duplicate name or digest would let one client act as another.
-fn check_client(earlier: &[Client], spec: &ClientSpec) -> Result<(), String> {
-    if !is_safe_name(&spec.name) {
-        return Err("name must be 1 to 64 of A-Z a-z 0-9 . _ -".into());
-    }
-    if earlier.iter().any(|c| c.name == spec.name) {
-        return Err("name is used by an earlier entry".into());
-    }
-    let digest = spec.token_sha256.trim();
-    if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("tokenSha256 must be 64 hex characters".into());
-    }
-    if earlier
-        .iter()
-        .any(|c| c.token_sha256.trim().eq_ignore_ascii_case(digest))
-    {
-        return Err("tokenSha256 is used by an earlier entry".into());
-    }
-    if let Some(position) = spec
-        .allowed_origins
-        .iter()
-        .position(|o| !crate::rules::settings::is_exact_origin(o))
-    {
-        // The entry's position only: a value pasted by mistake could be a secret.
-        return Err(format!(
-            "allowedOrigins[{position}] must be scheme://host[:port] with no path"
-        ));
-    }
-    Ok(())
-}
-
-fn check_account(account: &Account) -> Result<(), String> {
-    if !is_safe_name(&account.id) || account.id == ALL_ACCOUNTS {
-        return Err("id must be 1 to 64 of A-Z a-z 0-9 . _ - and not \"all\"".into());
-    }
-    if account.label.trim().is_empty() || account.label.chars().count() > 80 {
-        return Err("label must be 1 to 80 characters".into());
-    }
-    let blank = |v: Option<&str>| v.is_some_and(|v| v.trim().is_empty());
-    if blank(account.connectsafely_account_id.as_deref())
-        || blank(account.linkup_login_token.as_ref().map(LoginToken::expose))
-        || blank(account.linkup_account_id.as_deref())
-        || blank(
-            account
-                .connectsafely_webhook_secret
-                .as_ref()
-                .map(WebhookSecret::expose),
-        )
-        || blank(
-            account
-                .linkup_webhook_secret
-                .as_ref()
-                .map(WebhookSecret::expose),
-        )
-    {
-        return Err("an account field is empty".into());
-    }
-    if account.providers().is_empty() {
-        return Err(
-            "give connectsafelyAccountId and/or linkupLoginToken (or linkupAccountId)".into(),
-        );
-    }
-    // An event is checked against the account it names: without an id there is nothing to
-    // check it against.
-    if account.connectsafely_webhook_secret.is_some() && account.connectsafely_account_id.is_none()
-    {
-        return Err("connectsafelyWebhookSecret needs connectsafelyAccountId".into());
-    }
-    Ok(())
-}
-
-/// One LinkedIn account must be one entry of a client: under two ids it would appear twice in
-/// its merged lists.
-fn check_distinct(earlier: &[Account], account: &Account) -> Result<(), String> {
-    let digest = crate::rules::client_auth::account_digest(account);
-    match earlier.iter().find(|other| {
-        other.id == account.id || crate::rules::client_auth::account_digest(other) == digest
-    }) {
-        Some(other) if other.id == account.id => Err("the client lists this id twice".into()),
-        Some(other) => Err(format!(
-            "this LinkedIn account is already listed as account {}",
-            other.id
-        )),
-        None => Ok(()),
-    }
-}
-
-/// One id names one LinkedIn account (one Durable Object) everywhere, and one LinkedIn account
-/// has at most one chosen id; the single-account form's digest id may stand beside it (clients
-/// still on that form keep working while others list the account by its chosen id).
-fn check_one_id<'a>(
-    earlier: impl Iterator<Item = &'a Account>,
-    account: &Account,
-) -> Result<(), String> {
-    let digest = crate::rules::client_auth::account_digest(account);
-    let chosen = |a: &Account, digest: &str| a.id != digest;
-    for other in earlier {
-        let other_digest = crate::rules::client_auth::account_digest(other);
-        let same_account = other_digest == digest;
-        if other.id == account.id && !same_account {
-            return Err("this id is listed elsewhere for another LinkedIn account".into());
-        }
-        if same_account
-            && other.id != account.id
-            && chosen(other, &other_digest)
-            && chosen(account, &digest)
-        {
-            return Err(format!(
-                "this LinkedIn account is listed elsewhere as account {}: use that id",
-                other.id
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// A LinkedIn session belongs to one account: the same session under two account ids would
-/// get two ledgers (twice the limits) for one LinkedIn account.
-fn check_sessions<'a>(
-    earlier: impl Iterator<Item = &'a Account>,
-    account: &Account,
-) -> Result<(), String> {
-    let digest = crate::rules::client_auth::account_digest(account);
-    for other in earlier {
-        let same_session = (other.linkup_login_token.is_some()
-            && other.linkup_login_token == account.linkup_login_token)
-            || (other.linkup_account_id.is_some()
-                && other.linkup_account_id == account.linkup_account_id);
-        if same_session && crate::rules::client_auth::account_digest(other) != digest {
-            return Err("linkupLoginToken (or linkupAccountId) is used by an earlier entry of another connectsafelyAccountId".into());
-        }
-    }
-    Ok(())
-}
+pub use checks::is_safe_name;
+pub(crate) use checks::{
+    check_account, check_distinct, check_name, check_one_id, check_origins, check_routes,
+    check_sessions, Refusal,
+};
 
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Provider, 
 
 use crate::rules::key_limits::{KeyPolicy, KeyRates};
 use crate::rules::client_auth::{AdminToken, MIN_ADMIN_TOKEN_LEN};
+use crate::rules::credential_seal::CredentialKeys;
 use crate::rules::registry::{self, Account, Client};
 use crate::rules::request_limits::Rate;
 use crate::rules::seal::{CursorKey, MIN_SECRET_LEN};
@@ -22,6 +23,9 @@ pub struct Config {
     /// The operator's bearer token for `/admin/v1/` (`ADMIN_TOKEN`), as its digest; `None`:
     /// the admin API is off.
     pub admin_token: Option<AdminToken>,
+    /// The keys the stored registry seals credentials with (`REGISTRY_KEYS`); `None`: the
+    /// stored registry cannot be written or read (the `CLIENTS` secret still answers).
+    pub registry_keys: Option<CredentialKeys>,
     /// How long an isolate keeps a registry answer (`REGISTRY_CACHE_SECS`): the bound on how
     /// late a revoked token, a disabled account or an unlink takes effect in other isolates.
     pub registry_cache_ms: u64,
@@ -180,6 +184,10 @@ impl Config {
                 .map(ApiKey::new),
             env_clients,
             admin_token,
+            registry_keys: match lookup("REGISTRY_KEYS").filter(|v| !v.trim().is_empty()) {
+                Some(keys) => Some(CredentialKeys::parse(&keys)?),
+                None => None,
+            },
             registry_cache_ms: number::<u64>(lookup, "REGISTRY_CACHE_SECS", 10)?.saturating_mul(1000),
             registry_binding: lookup("REGISTRY_BINDING").unwrap_or_else(|| "REGISTRY".into()),
             connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")
