@@ -32,6 +32,14 @@ impl Role {
 }
 
 impl Provider {
+    /// The provider's own name, for a person.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::ConnectSafely => "ConnectSafely",
+            Self::Linkup => "LinkupAPI",
+        }
+    }
+
     /// The API's name of the provider.
     pub fn as_str(self) -> &'static str {
         match self {

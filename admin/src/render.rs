@@ -172,11 +172,12 @@ pub fn answer(command: &Command, answer: &Value) -> String {
         Command::AccountRotateSession(id) => format!("account {id}: LinkedIn session replaced\n"),
         Command::AccountWebhookSecret { id, provider } => format!(
             "account {id}: new {} webhook secret (the old one no longer verifies)\nsecret: {}\n\
-             webhook URL: {}\nPaste both at {} now: this secret will not be shown again.\n",
-            provider.as_str(),
+             webhook URL: {}\nPaste both into {}'s webhook settings now: this secret will not be \
+             shown again.\n",
+            provider.display_name(),
             text(answer, "secret"),
             text(answer, "url"),
-            provider.as_str()
+            provider.display_name()
         ),
         Command::Link { client, account } => {
             format!("client {client} linked to account {account}\n")

@@ -99,7 +99,27 @@ pub fn run(
             let _ = out.write_all(text.as_bytes());
             0
         }
-        Err(error) => report(&error, json, out, err),
+        Err(error) => {
+            let status = report(&error, json, out, err);
+            if let Some(hint) = hint(&command, &error) {
+                let _ = writeln!(err, "hint: {hint}");
+            }
+            status
+        }
+    }
+}
+
+/// What to do next, for a refusal the command line can answer.
+fn hint(command: &Command, error: &CliError) -> Option<&'static str> {
+    let CliError::Refused { code, .. } = error else {
+        return None;
+    };
+    match (command, code.as_str()) {
+        (Command::AccountDelete { unlink: false, .. }, "CONFLICT") => {
+            Some("add --unlink to unlink the account from its clients and delete it")
+        }
+        (_, "UNAUTHORIZED") => Some("LINKEDIN_INBOX_ADMIN_TOKEN is not this Worker's ADMIN_TOKEN"),
+        _ => None,
     }
 }
 

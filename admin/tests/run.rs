@@ -287,6 +287,18 @@ fn refusals_name_code_message_and_field() {
         serde_json::from_str::<Value>(&outcome.out).unwrap(),
         envelope
     );
+    let linked =
+        json!({"error": {"code": "CONFLICT", "message": "account alex is linked", "field": "id"}});
+    let mut transport = Scripted::answering(vec![(409, linked)]);
+    let outcome = invoke("account delete alex", "", &mut transport);
+    assert_eq!(outcome.status, 1);
+    assert!(
+        outcome
+            .err
+            .ends_with("hint: add --unlink to unlink the account from its clients and delete it\n"),
+        "{}",
+        outcome.err
+    );
 }
 
 #[test]

@@ -172,7 +172,7 @@ test("accounts: list, show, sessions, webhook secrets, links, delete", async () 
   assert.equal((await ok(["link", "team", "titouan"])).stdout, "client team linked to account titouan\n");
   assert.deepEqual((await json(["link", "team", "titouan"])).accounts, ["alex", "titouan"]);
 
-  await refused(["account", "delete", "titouan"], 1, "CONFLICT");
+  assert.match((await refused(["account", "delete", "titouan"], 1, "CONFLICT")).stderr, /hint: add --unlink/);
   assert.equal((await ok(["account", "delete", "titouan", "--unlink"])).stdout, "account titouan deleted\n");
   await refused(["account", "show", "titouan"], 1, "NOT_FOUND");
   assert.equal((await json(["client", "delete", "solo"])).deleted, "solo");
