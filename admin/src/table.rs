@@ -17,7 +17,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         for (index, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if index < last {
-                let pad = widths[index] - cell.chars().count() + 2;
+                let width = widths.get(index).copied().unwrap_or(0);
+                let pad = width.saturating_sub(cell.chars().count()) + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
