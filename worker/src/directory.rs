@@ -207,9 +207,9 @@ fn from_secret(config: &Config, lookup: &Lookup<'_>) -> Found {
                 .find(|c| c.name == *name)
                 .map(|c| Rc::new(c.clone())),
         ),
-        Lookup::Account(id) => Found::Accounts(Rc::new(
-            config.accounts_with_id(id).cloned().collect(),
-        )),
+        Lookup::Account(id) => {
+            Found::Accounts(Rc::new(config.accounts_with_id(id).cloned().collect()))
+        }
         Lookup::Origin(origin) => Found::Allowed(client_auth::any_client_allows(clients, origin)),
     }
 }

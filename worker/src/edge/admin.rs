@@ -109,7 +109,9 @@ pub async fn serve(
     if status == 401 {
         headers.set("WWW-Authenticate", "Bearer")?;
     }
-    Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+    Ok(Response::ok(text)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 /// Tells the objects of the accounts a write touched to close the sockets no longer allowed.

@@ -58,9 +58,7 @@ pub async fn webhook(
         false => a.linkup_webhook_secret.clone(),
     };
     let accounts = crate::directory::accounts_with_id(env, config, account_id).await?;
-    let found = accounts
-        .iter()
-        .find_map(|a| secret_of(a).map(|s| (a, s)));
+    let found = accounts.iter().find_map(|a| secret_of(a).map(|s| (a, s)));
     let secret = found
         .as_ref()
         .map_or(NO_ACCOUNT_SECRET, |(_, secret)| secret.expose());

@@ -154,8 +154,7 @@ async fn handle(
         let response = admin::serve(req, &env, &config, authorization.as_deref()).await?;
         return Ok((response, Some("admin".into())));
     }
-    let Some(client) =
-        directory::client_by_token(&env, &config, authorization.as_deref()).await?
+    let Some(client) = directory::client_by_token(&env, &config, authorization.as_deref()).await?
     else {
         let response = respond::refuse(ErrorCode::Unauthorized, "unknown client token")?;
         return Ok((respond::with_cors(response, known_origin)?, None));

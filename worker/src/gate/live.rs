@@ -309,7 +309,9 @@ pub async fn recheck(
     now: u64,
 ) -> worker::Result<()> {
     match own {
-        Some(account) => live_sockets(state, env, config, account, now).await.map(drop),
+        Some(account) => live_sockets(state, env, config, account, now)
+            .await
+            .map(drop),
         None => {
             for socket in state.get_websockets() {
                 let _ = socket.close(Some(1008), Some("no longer authorized"));

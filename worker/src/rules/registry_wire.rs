@@ -45,7 +45,10 @@ impl From<&Account> for AccountWire {
                 .connectsafely_webhook_secret
                 .as_ref()
                 .map(|s| s.expose().to_owned()),
-            linkup_webhook_secret: a.linkup_webhook_secret.as_ref().map(|s| s.expose().to_owned()),
+            linkup_webhook_secret: a
+                .linkup_webhook_secret
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
         }
     }
 }

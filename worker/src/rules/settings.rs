@@ -4,9 +4,9 @@
 
 use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Provider, Routes};
 
-use crate::rules::key_limits::{KeyPolicy, KeyRates};
 use crate::rules::client_auth::{AdminToken, MIN_ADMIN_TOKEN_LEN};
 use crate::rules::credential_seal::CredentialKeys;
+use crate::rules::key_limits::{KeyPolicy, KeyRates};
 use crate::rules::registry::{self, Account, Client};
 use crate::rules::request_limits::Rate;
 use crate::rules::seal::{CursorKey, MIN_SECRET_LEN};
@@ -188,7 +188,8 @@ impl Config {
                 Some(keys) => Some(CredentialKeys::parse(&keys)?),
                 None => None,
             },
-            registry_cache_ms: number::<u64>(lookup, "REGISTRY_CACHE_SECS", 10)?.saturating_mul(1000),
+            registry_cache_ms: number::<u64>(lookup, "REGISTRY_CACHE_SECS", 10)?
+                .saturating_mul(1000),
             registry_binding: lookup("REGISTRY_BINDING").unwrap_or_else(|| "REGISTRY".into()),
             connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")
                 .unwrap_or_else(|| linkedin_inbox::CONNECTSAFELY_BASE_URL.into()),

@@ -111,7 +111,11 @@ impl From<StoreError> for Failure {
         Self {
             // The Worker answers no 500: a storage failure is UNAVAILABLE, as everywhere.
             status: 503,
-            code: if sealed { "PROXY_MISCONFIGURED" } else { "UNAVAILABLE" },
+            code: if sealed {
+                "PROXY_MISCONFIGURED"
+            } else {
+                "UNAVAILABLE"
+            },
             message: if sealed {
                 "a stored credential does not open with REGISTRY_KEYS".into()
             } else {
