@@ -9,6 +9,7 @@ if [ -z "${TESTS_PREBUILT:-}" ]; then
   ensure_npm_dist
   build_worker
   cargo build -q -p linkedin-inbox-sandbox
+  cargo build -q -p linkedin-inbox-admin   # worker/test/admin_cli.test.mjs runs the operator CLI
 fi
 bundle=$(cat worker/build/index_bg.wasm worker/build/index.js | gzip -9 | wc -c)
 echo "worker bundle wasm: ${bundle} bytes gzip (Cloudflare free plan limit: 3 MB)"

@@ -36,7 +36,7 @@ lane_rust() {
   stage 11 "core: unit + property tests" cargo test -p linkedin-inbox --tests
   stage 12 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
   stage 13 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
-  stage 14 "sandbox + doctor: contract tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor --tests
+  stage 14 "sandbox + doctor + admin CLI: contract and unit tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor -p linkedin-inbox-admin --tests
   stage 15 "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
 }
 lane_npm() { stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh; }
@@ -56,12 +56,14 @@ setup() {
 }
 
 # The one build every lane reads: the npm package (and its tarball), the Worker, the sandbox,
+# the operator CLI (the Worker lane runs it),
 # the core on wasm32 and the store packages. The lanes' scripts skip their own builds after it.
 shared_build() (
   set -e
   bash scripts/build-npm.sh
   build_worker
   cargo build -q -p linkedin-inbox-sandbox
+  cargo build -q -p linkedin-inbox-admin
   cargo build -q -p linkedin-inbox --lib --target wasm32-unknown-unknown
   bash scripts/package.sh
 )
