@@ -31,7 +31,10 @@ impl std::fmt::Display for Refusal {
 
 /// Names, ids and the like travel in headers and paths and appear in logs.
 pub fn is_safe_name(name: &str) -> bool {
+    // `.` and `..` fit the characters but a URL path reads them as "here" and "up".
     (1..=64).contains(&name.len())
+        && name != "."
+        && name != ".."
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
