@@ -20,6 +20,13 @@ use crate::store::registry::{self as registry_store, AdminRequest};
 
 type RegistryStore = registry_store::Registry<SqlStorage>;
 
+/// What an account's object reports when its health changes.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct HealthReport {
+    pub account: String,
+    pub health: serde_json::Value,
+}
+
 #[durable_object]
 pub struct Registry {
     state: State,
@@ -113,6 +120,15 @@ impl DurableObject for Registry {
                         .set(RECHECK_HEADER, &pairs.join(","))?;
                 }
                 Ok(response)
+            }
+            "/health" => {
+                // An account's object reports its health on every change (no credential).
+                let Ok(report) = req.json::<HealthReport>().await else {
+                    return respond::refuse(ErrorCode::InvalidInput, "not a health report");
+                };
+                let now = worker::Date::now().as_millis();
+                store.record_health(&report.account, &report.health, now)?;
+                Ok(Response::empty()?.with_status(204))
             }
             _ => respond::refuse(ErrorCode::NotFound, "no such route"),
         }

@@ -10,6 +10,7 @@
 //! - `admin.rs` (and `admin/`): the admin API (`/admin/v1/...`) as one pure function.
 
 mod admin;
+mod health;
 mod lookup;
 mod records;
 mod schema;

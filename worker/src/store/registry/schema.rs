@@ -56,4 +56,9 @@ pub(super) const STATEMENTS: &[&str] = &[
         action TEXT NOT NULL,
         target TEXT NOT NULL,
         detail TEXT)",
+    // Each account's health as its object last reported it (a copy; never a credential).
+    "CREATE TABLE IF NOT EXISTS account_health (
+        id TEXT PRIMARY KEY,
+        health TEXT NOT NULL,
+        reported_at INTEGER NOT NULL)",
 ];

@@ -9,6 +9,7 @@ use crate::rules::credential_seal::CredentialKeys;
 
 mod accounts;
 mod clients;
+mod health;
 mod import;
 mod limits;
 mod lookups;

@@ -54,6 +54,14 @@ pub(super) fn account_view<S: Sql>(registry: &Registry<S>, row: &AccountRow) -> 
             view[key] = Value::String(value.clone());
         }
     }
+    // A disabled account is that whatever it last reported; else its object's last report.
+    let health = match row.disabled() {
+        true => Some(json!({ "state": "disabled" })),
+        false => registry.health_of(&row.id)?,
+    };
+    if let Some(health) = health {
+        view["health"] = health;
+    }
     Ok(view)
 }
 
