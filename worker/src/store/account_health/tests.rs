@@ -64,5 +64,9 @@ fn a_store_before_the_health_version_upgrades_and_then_keeps_health() {
     assert!(store.put_account_health(&refused()).unwrap());
     assert_eq!(store.account_health().unwrap().0, refused());
     let again = Store::open(store.sql, LATEST).unwrap();
-    assert_eq!(again.account_health().unwrap().0, refused(), "kept across opens");
+    assert_eq!(
+        again.account_health().unwrap().0,
+        refused(),
+        "kept across opens"
+    );
 }
