@@ -77,8 +77,10 @@ test("a refused session is session_expired in /v1/accounts and the feed, and cal
 
   const before = await linkupCalls();
   const refused = await thread(threads[1]);
-  assert.equal(refused.status, 401, refused.text);
-  assert.equal(refused.body.error.code, "UNAUTHORIZED");
+  // Served as the provider's refusal of the proxy's credentials, never the client's 401.
+  assert.equal(refused.status, 502, refused.text);
+  assert.equal(refused.body.error.code, "UPSTREAM_ERROR");
+  assert.match(refused.body.error.message, /reconnected/);
   assert.equal(await linkupCalls(), before + 1, "the refusal was one upstream call");
   const expired = await health();
   assert.equal(expired.state, "session_expired");
@@ -100,8 +102,8 @@ test("a refused session is session_expired in /v1/accounts and the feed, and cal
   assert.equal(stored.headers.get("x-cache"), "STALE");
   for (const id of threads.slice(2, 8)) {
     const held = await thread(id);
-    assert.equal(held.status, 401, held.text);
-    assert.equal(held.body.error.code, "UNAUTHORIZED");
+    assert.equal(held.status, 502, held.text);
+    assert.equal(held.body.error.code, "UPSTREAM_ERROR");
     const wait = Number(held.headers.get("retry-after"));
     assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
   }

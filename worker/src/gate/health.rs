@@ -25,6 +25,8 @@ use crate::store::sql_storage::ObjectStore;
 const HELD: &str = "the provider refused this LinkedIn account's session: it must be \
 reconnected (the provider is asked again at most once a minute)";
 
+/// A held call fails as the refusal that holds it did: the provider refused the credentials
+/// the proxy holds for the account (served `502 UPSTREAM_ERROR`, never the client's 401).
 fn held() -> Error {
     Error::Unauthorized {
         status: 401,
@@ -191,10 +193,12 @@ pub fn note_disconnection(store: &ObjectStore, account: &Account, now: u64) -> w
     Ok(())
 }
 
-/// `401 UNAUTHORIZED` with `Retry-After`: the seconds until the refused session's next probe.
+/// `502 UPSTREAM_ERROR` (the provider refuses the proxy's credentials for the account, as the
+/// refusal itself is served; a 401 would tell the client its own token is wrong) with
+/// `Retry-After`: the seconds until the refused session's next probe.
 pub fn held_refusal(health: &Health, provider: Provider, now: u64) -> worker::Result<Response> {
     let wait = rule::may_call(health, provider, now)
         .err()
         .unwrap_or(PROBE_INTERVAL_MS / 1000);
-    respond::refuse_for(ErrorCode::Unauthorized, HELD, wait)
+    respond::refuse_for(ErrorCode::UpstreamError, HELD, wait)
 }
