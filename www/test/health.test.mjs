@@ -44,7 +44,8 @@ test("a session_expired account: marked in the switcher, the inbox's notice, no 
   assert.equal(await page.isVisible("#account-health"), true);
   await page.waitForSelector("body[data-state=ready]");
   // Priya's list still comes (ConnectSafely lists it); nothing is asked again on a timer.
-  assert.ok(await page.$$eval("#conversations .conversation", (rows) => rows.length) > 0);
+  await until(async () => (await page.$$eval("#conversations .conversation", (rows) => rows.length)) > 0, "priya's list");
+  await new Promise((r) => setTimeout(r, 500));
   const before = asked.length;
   await new Promise((r) => setTimeout(r, 3_000));
   assert.deepEqual(asked.slice(before), [], "no request while the popup sits open");
