@@ -3,7 +3,8 @@
 // turns the account `session_expired` in GET /v1/accounts, the change feed and the push
 // channel; the dead session is then called at most once a minute (other requests answer from
 // the store, else 401 with Retry-After); a restart with the account's new session clears it;
-// an upstream 429 shows `provider_paused` with its `until`.
+// an upstream 429 shows `provider_paused` with its `until`; a spent daily credit cap
+// `over_budget` until the UTC reset.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -30,9 +31,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function restart(loginToken) {
+async function restart(loginToken, { vars = {}, persistTo = dir } = {}) {
   await worker?.stop();
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: clients(loginToken), persistTo: dir, vars: VARS });
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: clients(loginToken), persistTo, vars: { ...VARS, ...vars } });
 }
 
 const call = (path) => checkedCall(worker.base, path, { authorization: "Bearer health-team" });
@@ -132,4 +133,27 @@ test("an upstream 429 shows provider_paused with until", async () => {
   assert.equal(paused.state, "provider_paused", JSON.stringify(paused));
   assert.ok(paused.since >= asked - 1_000, JSON.stringify(paused));
   assert.ok(paused.until >= asked + 110_000 && paused.until <= Date.now() + 121_000, JSON.stringify(paused));
+});
+
+test("a daily cap reached shows over_budget until the UTC reset", async () => {
+  const fresh = mkdtempSync(join(tmpdir(), "inbox-health-budget-"));
+  try {
+    // A thread page of 20 messages costs LinkupAPI 2 credits: a cap of 2 pays for one.
+    await restart(GOOD, { vars: { LINKUP_DAILY_CREDIT_CAP: "2" }, persistTo: fresh });
+    assert.equal((await thread(threads[4])).status, 200);
+    assert.equal((await health()).state, "ok");
+    const before = await linkupCalls();
+    const refused = await thread(threads[5]);
+    assert.equal(refused.status, 429, refused.text);
+    assert.equal(refused.body.error.code, "BUDGET_EXHAUSTED");
+    assert.equal(await linkupCalls(), before);
+    const spent = await health();
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    assert.deepEqual([spent.state, spent.until], ["over_budget", midnight.getTime()], JSON.stringify(spent));
+  } finally {
+    await worker?.stop();
+    worker = null;
+    rmSync(fresh, { recursive: true, force: true });
+  }
 });
