@@ -34,10 +34,18 @@ export async function fetchAccounts({ proxyUrl, token }, { signal } = {}) {
 
 /** The accounts of a `GET /v1/accounts` answer, each field present (null when unknown). */
 export function accountsFrom(body) {
-  return body.accounts.map(({ id, label, providers, unreadTotal, budgetLeftToday }) => ({
+  return body.accounts.map(({ id, label, providers, unreadTotal, budgetLeftToday, health }) => ({
     id, label: label || id, providers: providers ?? [], unreadTotal: unreadTotal ?? null, budgetLeftToday: budgetLeftToday ?? null,
+    // A proxy from before account health (issue 32): every account ok.
+    health: typeof health?.state === "string" ? health : { state: "ok", since: 0 },
   }));
 }
+
+/** What the inbox says of an account whose LinkedIn session the provider refuses. */
+export const RECONNECT_TEXT = "This LinkedIn account needs to be reconnected; ask your admin";
+
+/** Whether the provider refuses the account's LinkedIn session (the proxy's `session_expired`). */
+export const needsReconnect = (account) => account?.health?.state === "session_expired";
 
 /** The `account` option of the proxy calls about `conversation`: `{ account }`, or none without one. */
 export const accountOption = (conversation) => (conversation?.account ? { account: conversation.account } : {});
@@ -65,9 +73,13 @@ export function accountMarker(look) {
   return marker;
 }
 
-/** "Alex Morgan (3 unread)", "All accounts (7 unread)"; no count when none or unknown. */
-export function switcherText(label, unread) {
-  return Number.isFinite(unread) && unread > 0 ? `${label} (${unread} unread)` : label;
+/**
+ * "Alex Morgan (3 unread)", "All accounts (7 unread)"; no count when none or unknown; an account
+ * to reconnect says so: "Alex Morgan (3 unread, needs reconnecting)".
+ */
+export function switcherText(label, unread, { reconnect = false } = {}) {
+  const notes = [...(Number.isFinite(unread) && unread > 0 ? [`${unread} unread`] : []), ...(reconnect ? ["needs reconnecting"] : [])];
+  return notes.length ? `${label} (${notes.join(", ")})` : label;
 }
 
 /** Each account's budget left today, in words ("140 ConnectSafely calls, 290 LinkupAPI credits"). */

@@ -1,6 +1,6 @@
 // The account switcher: the proxy's accounts (GET /v1/accounts), each with its unread count
 // less what was read here; choosing one reloads the list.
-import { accountLook, fetchAccounts, switcherText } from "./accounts.js";
+import { accountLook, fetchAccounts, needsReconnect, RECONNECT_TEXT, switcherText } from "./accounts.js";
 import { sumTotals } from "./changes.js";
 import { abortList, refresh, render, resetWalker } from "./list.js";
 import { $, several, state } from "./popup-state.js";
@@ -9,6 +9,7 @@ import { saveCachedAccounts } from "./settings.js";
 
 /** The account switcher: shown for several accounts, each entry with its unread count. */
 export function showAccounts() {
+  showHealth();
   const shown = several();
   $("account-switch").hidden = !shown;
   $("inbox-heading").classList.toggle("visually-hidden", shown);
@@ -17,13 +18,15 @@ export function showAccounts() {
   // The proxy's counts, less the conversations read here (read-here.js).
   const unread = (a) => lessReadHere(a.unreadTotal, state.marks, a.id);
   const entries = [["all", "All accounts", sumTotals(Object.fromEntries(state.accounts.map((a) => [a.id, unread(a)])))],
-    ...state.accounts.map((a) => [a.id, a.label, unread(a)])];
+    ...state.accounts.map((a) => [a.id, a.label, unread(a), a.health?.state])];
   const select = $("account");
-  const options = entries.map(([id, label, unread]) => {
+  const options = entries.map(([id, label, unread, health]) => {
     const option = [...select.options].find((o) => o.value === id) ?? document.createElement("option");
     option.value = id;
-    option.textContent = switcherText(label, unread);
+    option.textContent = switcherText(label, unread, { reconnect: health === "session_expired" });
     option.dataset.unread = Number.isFinite(unread) ? String(unread) : "";
+    if (health) option.dataset.health = health;
+    else delete option.dataset.health;
     return option;
   });
   if (options.some((o, i) => select.options[i] !== o) || select.options.length !== options.length) select.replaceChildren(...options);
@@ -35,6 +38,20 @@ export function showAccounts() {
     marker.textContent = look.initial;
     marker.style.backgroundColor = look.colour;
   }
+}
+
+/**
+ * The notice over the inbox for the accounts in view whose LinkedIn session the provider
+ * refuses (shown from the proxy's account list; nothing here asks the proxy again).
+ */
+function showHealth() {
+  const notice = $("account-health");
+  const inView = state.account === "all" ? state.accounts ?? [] : (state.accounts ?? []).filter((a) => a.id === state.account);
+  const expired = inView.filter(needsReconnect);
+  notice.hidden = expired.length === 0;
+  notice.textContent = expired.length === 0 ? ""
+    : state.account === "all" && several() ? expired.map((a) => `${a.label}: ${RECONNECT_TEXT}.`).join(" ")
+      : `${RECONNECT_TEXT}.`;
 }
 
 export function selectAccount(account) {

@@ -36,6 +36,23 @@ export interface BudgetLeftToday {
     sends: number | null;
 }
 
+/** The states of an account's health (`AccountHealth.state`). */
+export type AccountHealthState = "ok" | "session_expired" | "provider_paused" | "over_budget" | "disabled";
+
+/**
+ * An account's health, as its providers' answers show it: `session_expired` (the provider
+ * refuses the account's LinkedIn session: it must be reconnected), `provider_paused` (an upstream
+ * 429, until `until`), `over_budget` (a daily cap reached, until `until`, the UTC reset),
+ * `disabled` (set by the operator).
+ */
+export interface AccountHealth {
+    state: AccountHealthState;
+    /** Since when, epoch ms (0: always). */
+    since: number;
+    /** When the state ends by itself, epoch ms (`provider_paused`, `over_budget`). */
+    until?: number;
+}
+
 /** One LinkedIn account of a proxy client (`listAccounts`). */
 export interface Account {
     /** Opaque id: what `account` takes. */
@@ -46,6 +63,7 @@ export interface Account {
     /** Unread conversations in the proxy's store; `null` before its first sync. */
     unreadTotal: number | null;
     budgetLeftToday: BudgetLeftToday;
+    health: AccountHealth;
 }
 
 /** The parts of an `AbortSignal` that `watch` uses. */
@@ -78,7 +96,8 @@ export interface ChangesPage {
     token: string;
     /** Unread conversations over the accounts (what a badge shows). */
     unreadTotal: number;
-    accounts: { id: string; unreadTotal: number | null }[];
+    /** Each account as it is now; a change of its health is a change (the token moves past it). */
+    accounts: { id: string; unreadTotal: number | null; health: AccountHealth }[];
     /** Each conversation changed since `since`, as it is now (each with its `account`), oldest change first. */
     conversations: Conversation[];
     /** More changes wait: call again with `token`. */

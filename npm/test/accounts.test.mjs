@@ -167,3 +167,31 @@ test("with provider keys: no accounts to list or watch; account all is the one a
   assert.equal(page.items.length, 2);
   assert.ok(page.items.every((c) => c.account === undefined));
 });
+
+// Last: it leaves alex's LinkupAPI session refused for the rest of this proxy's minute.
+test("listAccounts: each account's health, session_expired once the provider refuses its session", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const before = await inbox.listAccounts();
+  for (const account of before) {
+    assert.deepEqual(Object.keys(account.health).sort(), ["since", "state"], account.id);
+    assert.equal(account.health.state, "ok");
+    assert.ok(Number.isInteger(account.health.since));
+  }
+  // LinkupAPI (alex's threads) refuses the session once: its v1 401 INVALID_LOGIN_TOKEN.
+  const { items } = await inbox.listConversations({ account: "alex", count: 20 });
+  await proxy.sandbox.fault({ mode: "status", status: 401, endpoint: "linkup", count: 1 });
+  const asked = Date.now();
+  const refused = await rejection(inbox.listMessages({ conversationId: items.at(-1).id, account: "alex", count: 7 }));
+  assert.equal(refused.code, "UPSTREAM_ERROR");
+  const after = await inbox.listAccounts();
+  const [alex, titouan, priya] = after;
+  assert.equal(alex.health.state, "session_expired");
+  assert.ok(alex.health.since >= asked - 1_000 && alex.health.since <= Date.now(), JSON.stringify(alex.health));
+  assert.equal(alex.health.until, undefined);
+  assert.deepEqual([titouan.health.state, priya.health.state], ["ok", "ok"], "the other accounts' sessions are theirs");
+  // Held: the next thread of alex is refused without an upstream call.
+  const calls = (await proxy.sandbox.stats()).calls.linkup;
+  const held = await rejection(inbox.listMessages({ conversationId: items.at(-2).id, account: "alex", count: 7 }));
+  assert.equal(held.code, "UPSTREAM_ERROR");
+  assert.equal((await proxy.sandbox.stats()).calls.linkup, calls);
+});

@@ -7,7 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
-  type Account, type BudgetLeftToday, type ChangeEvent, type ChangesOptions, type ChangesPage, type LiveSocket, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
+  type Account, type AccountHealth, type AccountHealthState, type BudgetLeftToday, type ChangeEvent, type ChangesOptions, type ChangesPage, type LiveSocket, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
 } from "linkedin-inbox";
 
 const config: InboxConfig = { proxy: { url: "https://proxy.example", token: "t" } };
@@ -137,6 +137,12 @@ async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number
   // @ts-expect-error: interval is milliseconds, a number
   inbox.watch({ interval: "30s" });
   const budget: BudgetLeftToday | undefined = list[0]?.budgetLeftToday;
+  const health: AccountHealth | undefined = list[0]?.health;
+  const state: AccountHealthState | undefined = health?.state;
+  const until: number | undefined = health?.until;
+  // @ts-expect-error: a health state is one of the documented names
+  const wrong: AccountHealthState = "expired";
+  void [state, until, wrong];
   const credits: number | null | undefined = budget?.linkupCredits;
   const providers: string[] = list.flatMap((a) => a.providers);
   const iterator = inbox.watch({ account: "all" });

@@ -138,6 +138,16 @@ async fn apply(fault: Option<FaultSpec>, route: Route, secrets: &[&str]) -> Proc
                 (ErrorStyle::LinkupV1, 429) => {
                     linkup_error(429, "RATE_LIMITED", "Too many requests")
                 }
+                // What its own refusal of a login token says (`linkup::v1::login`): a v1 401 is
+                // about the LinkedIn session, a refused `x-api-key` is 403 `INVALID_API_KEY`.
+                (ErrorStyle::LinkupV1, 401) => linkup_error(
+                    401,
+                    "INVALID_LOGIN_TOKEN",
+                    "LinkedIn session invalid or expired: log in again",
+                ),
+                (ErrorStyle::LinkupV1, 403) => {
+                    linkup_error(403, "INVALID_API_KEY", "Invalid or missing API key")
+                }
                 (ErrorStyle::LinkupV1, _) => {
                     linkup_error(status, "INTERNAL_ERROR", "Internal server error")
                 }

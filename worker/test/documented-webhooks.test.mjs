@@ -120,7 +120,7 @@ test("the documented LinkupAPI event item (event as an object) is accepted, and 
   assert.equal((await postLk(JSON.stringify(item))).status, 200);
 });
 
-test("LinkupAPI accepted_invitation and disconnection events of the documented shape: a disconnection is recorded and shown in /v1/usage", async () => {
+test("LinkupAPI accepted_invitation and disconnection events of the documented shape: a disconnection is recorded and shown in /v1/usage and as the account's health", async () => {
   const usage = async () => (await call("/v1/usage?account=alex")).body;
   assert.equal((await usage()).disconnectedAt, null, "never disconnected");
   const item = documented("linkup_v2_webhook_events_200.json").data.items[0];
@@ -133,6 +133,10 @@ test("LinkupAPI accepted_invitation and disconnection events of the documented s
   assert.deepEqual([disconnected.status, disconnected.body], [200, { received: true }], disconnected.text);
   const at = (await usage()).disconnectedAt;
   assert.ok(at >= before - 1000 && at <= Date.now() + 1000, `disconnectedAt ${at}`);
+  // The account's health says its session is gone, since the event.
+  const health = (await call("/v1/accounts")).body.accounts.find((a) => a.id === "alex")?.health;
+  assert.equal(health?.state, "session_expired", JSON.stringify(health));
+  assert.ok(health.since >= before - 1000 && health.since <= Date.now() + 1000, JSON.stringify(health));
   // A repeat of the event is the same event: the time stays.
   assert.equal((await postLk(typed("disconnection", 1))).status, 200);
   assert.equal((await usage()).disconnectedAt, at);

@@ -143,7 +143,9 @@ test("auth, origins and preflight", async () => {
 
 test("upstream failures of a page not stored become the documented errors, then recover", async () => {
   const cases = [
-    [{ mode: "status", status: 401 }, 502, "UPSTREAM_ERROR"],
+    // The provider refuses the proxy's API key (LinkupAPI 403 INVALID_API_KEY). A refused
+    // LinkedIn session (a v1 401) holds the account's calls for a minute instead: health.test.mjs.
+    [{ mode: "status", status: 403 }, 502, "UPSTREAM_ERROR"],
     [{ mode: "status", status: 429, retryAfter: 2 }, 429, "RATE_LIMITED"],
     [{ mode: "status", status: 500 }, 502, "UPSTREAM_ERROR"],
     [{ mode: "malformed" }, 502, "MALFORMED_RESPONSE"],

@@ -136,8 +136,8 @@ pub async fn conversation_account<'a>(
     )))
 }
 
-/// `GET /v1/accounts`: the client's accounts with their unread totals and what is left of
-/// today's budgets, from each account's object (no upstream call).
+/// `GET /v1/accounts`: the client's accounts with their unread totals, what is left of
+/// today's budgets and their health, from each account's object (no upstream call).
 pub async fn accounts(env: &Env, call: &Call) -> worker::Result<Response> {
     let accounts: Vec<&Account> = call.accounts().collect();
     let summaries = join_all(
@@ -159,6 +159,7 @@ pub async fn accounts(env: &Env, call: &Call) -> worker::Result<Response> {
             "providers": account.providers().iter().map(|p| p.as_str()).collect::<Vec<_>>(),
             "unreadTotal": summary["unreadTotal"],
             "budgetLeftToday": summary["budgetLeftToday"],
+            "health": summary["health"],
         }));
     }
     let mut response = respond::json(200, &serde_json::json!({ "accounts": listed }))?;

@@ -154,6 +154,8 @@ struct GateChanges {
     seq: i64,
     reset: bool,
     unread_total: Option<u64>,
+    /// The account's health (`{state, since, until?}`).
+    health: serde_json::Value,
     more: bool,
     conversations: Vec<Box<serde_json::value::RawValue>>,
 }
@@ -244,7 +246,7 @@ pub async fn changes(req: Request, ctx: RouteContext<Call>) -> worker::Result<Re
     let per_account: Vec<serde_json::Value> = ids
         .iter()
         .zip(&answers)
-        .map(|(id, a)| serde_json::json!({ "id": id, "unreadTotal": a.unread_total }))
+        .map(|(id, a)| serde_json::json!({ "id": id, "unreadTotal": a.unread_total, "health": a.health }))
         .collect();
     let head = serde_json::json!({
         "token": token,

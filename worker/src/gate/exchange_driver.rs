@@ -121,7 +121,6 @@ impl Transport for Metered {
     async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Error> {
         let response = self
             .ledger
-            .permits()
             .send_upstream(
                 self.meter.page.provider,
                 self.keyed.permit.take(),

@@ -26,6 +26,9 @@ pub struct Ledger {
     permits: KeyPermits,
     /// LinkupAPI credits the account's webhook monitoring costs a day (0: not monitored).
     monitoring_credits: u64,
+    /// The account's credential digest, once a request or alarm named the account
+    /// (`AccountGate::credential`).
+    credential: Rc<RefCell<Option<String>>>,
 }
 
 impl Ledger {
@@ -34,13 +37,25 @@ impl Ledger {
         tallies: Rc<RefCell<Tallies>>,
         permits: KeyPermits,
         monitoring_credits: u64,
+        credential: Rc<RefCell<Option<String>>>,
     ) -> Self {
         Self {
             store,
             tallies,
             permits,
             monitoring_credits,
+            credential,
         }
+    }
+
+    /// The store under the ledger (the account's health lives there too: `health.rs`).
+    pub(super) fn store_ref(&self) -> &ObjectStore {
+        &self.store
+    }
+
+    /// The account's credential digest (`rules::account_health::credential_digest`).
+    pub(super) fn credential(&self) -> Option<String> {
+        self.credential.borrow().clone()
     }
 
     /// The account's permits of its providers' keys.
@@ -119,9 +134,20 @@ impl Ledger {
         limits: &Limits,
         now_ms: u64,
     ) -> worker::Result<Result<(), Error>> {
+        // A refused session waits for its next probe (`health.rs`), spending nothing.
+        if self.session_hold(cost.provider, now_ms)?.is_some() {
+            return Ok(Err(Error::Unauthorized {
+                status: 401,
+                message: "the provider refused this LinkedIn account's session".into(),
+            }));
+        }
         let limits = limits.monitored(self.monitoring_credits);
         let reading = self.store.reading(cost.provider, &limits, now_ms)?;
-        Ok(admission::admit(reading, cost, limits, now_ms).map(|_| ()))
+        let verdict = admission::admit(reading, cost, limits, now_ms).map(|_| ());
+        if let Err(Error::BudgetExhausted { .. }) = verdict {
+            self.note_budget_refusal(cost.provider, now_ms)?;
+        }
+        Ok(verdict)
     }
 
     /// The account's ConnectSafely calls of `kind` in the last minute (`limit`: its

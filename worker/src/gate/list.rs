@@ -214,7 +214,12 @@ impl AccountGate {
                     self.schedule_pruning(config).await?;
                 }
                 Err(error) if state.is_some() && stale_allowed(&error) => stale = true,
-                Err(error) => return respond::core_error(&error),
+                // A refused session: the stored inbox answers, else the wait for its probe.
+                Err(error) => match self.list_held(config, account, ledger, now)? {
+                    Some(_) if state.is_some() => stale = true,
+                    Some(refusal) => return Ok(refusal),
+                    None => return respond::core_error(&error),
+                },
             }
         }
         let filters = Filters {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use worker::{Env, Response, State, WebSocketPair};
 
 use crate::respond;
+use crate::rules::account_health::Health;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush, LinkupEventKind};
@@ -77,6 +78,7 @@ pub async fn pushed(
                     // `/v1/usage`; a head sync could only fail.
                     if push.kind == LinkupEventKind::Disconnection {
                         inbox.set_mark(Mark::LinkupDisconnectedAt, now)?;
+                        super::health::note_disconnection(&inbox, account, now)?;
                         return received();
                     }
                     if let Err(e) = request_sync(state, now).await {
@@ -166,8 +168,10 @@ pub fn changes(
     state: &State,
     account: &Account,
     request: &ChangesRequest,
+    health: &Health,
 ) -> worker::Result<Response> {
     let inbox = super::store_of(&state.storage())?;
+    let health_seq = inbox.account_health()?.1;
     let epoch = inbox.wipe_epoch()?;
     let latest = inbox.latest_seq()?;
     let unread = inbox
@@ -178,12 +182,17 @@ pub fn changes(
         request.epoch.is_some_and(|e| e != epoch) || request.since.is_some_and(|s| s > latest);
     let (items, seq, more) = match (request.since, reset) {
         (Some(since), false) => {
-            inbox.changes_since(since, request.limit.clamp(1, 500), &account.id)?
+            let (items, last, more) =
+                inbox.changes_since(since, request.limit.clamp(1, 500), &account.id)?;
+            // A health change is a change: the mark moves past it once nothing older waits.
+            let last = if more { last } else { last.max(health_seq) };
+            (items, last, more)
         }
         _ => (String::new(), latest, false),
     };
+    let health = health.shown();
     let mut response = Response::ok(format!(
-        "{{\"epoch\":{epoch},\"seq\":{seq},\"reset\":{reset},\"unreadTotal\":{unread},\"more\":{more},\"conversations\":[{items}]}}"
+        "{{\"epoch\":{epoch},\"seq\":{seq},\"reset\":{reset},\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{items}]}}"
     ))?;
     response
         .headers_mut()
@@ -234,8 +243,9 @@ pub fn accept(
     let unread = inbox
         .unread_total()?
         .map_or("null".to_owned(), |n| n.to_string());
+    let health = inbox.account_health()?.0.shown();
     pair.server.send_with_str(format!(
-        "{{\"type\":\"ready\",\"account\":\"{}\",\"unreadTotal\":{unread}}}",
+        "{{\"type\":\"ready\",\"account\":\"{}\",\"unreadTotal\":{unread},\"health\":{health}}}",
         account.id
     ))?;
     Response::from_websocket(pair.client)
@@ -343,11 +353,15 @@ pub async fn broadcast(
     let unread = inbox
         .unread_total()?
         .map_or("null".to_owned(), |n| n.to_string());
+    let (health, health_seq) = inbox.account_health()?;
+    let health_changed = health_seq > from;
+    let health = health.shown();
     for id in ids
         .into_iter()
         .filter(|id| crate::rules::registry::is_safe_name(id))
     {
         let mut pushed = from;
+        let mut sent = false;
         for frame_number in 1..=FRAMES_PER_BROADCAST {
             if latest <= pushed {
                 break;
@@ -359,19 +373,35 @@ pub async fn broadcast(
             // `more`: this change holds more than the frames carry; the feed has the rest.
             let more = frame_number == FRAMES_PER_BROADCAST && has_more;
             let frame = format!(
-                "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"more\":{more},\"conversations\":[{items}]}}"
+                "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{items}]}}"
             );
-            for (socket, _) in sockets.iter().filter(|(_, own)| own == id) {
-                // A socket closing meanwhile is not an error of the others.
-                let _ = socket.send_with_str(&frame);
-            }
+            send_frame(&sockets, id, &frame);
+            sent = true;
             if !has_more || last <= pushed {
                 break;
             }
             pushed = last;
         }
+        // A health change is a change: one frame says so when no conversation frame did.
+        if health_changed && !sent {
+            send_frame(
+                &sockets,
+                id,
+                &format!(
+                    "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":false,\"conversations\":[]}}"
+                ),
+            );
+        }
     }
     // Beyond the frames sent, clients catch up through the change feed; with nobody
     // listening, the next socket starts from the feed's present.
     Ok(inbox.set_mark(Mark::PushedSeq, latest.max(0) as u64)?)
+}
+
+/// Sends `frame` to the sockets that know the account as `id`.
+fn send_frame(sockets: &[(worker::WebSocket, String)], id: &str, frame: &str) {
+    for (socket, _) in sockets.iter().filter(|(_, own)| own == id) {
+        // A socket closing meanwhile is not an error of the others.
+        let _ = socket.send_with_str(frame);
+    }
 }

@@ -8,6 +8,7 @@ pub(crate) mod contract_watch;
 mod doctor;
 mod exchange_driver;
 pub(crate) mod forward;
+mod health;
 mod key_permits;
 mod ledger;
 mod ledger_import;
@@ -97,6 +98,9 @@ pub struct AccountGate {
     /// LinkupAPI credits the account's webhook monitoring costs a day, once a request or
     /// alarm named the account.
     monitoring_credits: Cell<u64>,
+    /// The account's credential digest (`rules::account_health::credential_digest`), once a
+    /// request or alarm named the account: a refused session is over when it changes.
+    credential: Rc<RefCell<Option<String>>>,
 }
 
 impl DurableObject for AccountGate {
@@ -105,6 +109,7 @@ impl DurableObject for AccountGate {
         Self {
             permits,
             monitoring_credits: Cell::new(0),
+            credential: Rc::default(),
             state,
             env,
             in_flight: RefCell::new(HashMap::new()),
@@ -127,6 +132,7 @@ impl DurableObject for AccountGate {
         if let Some(account) = &account {
             self.monitoring_credits
                 .set(config.monitoring_credits(account));
+            self.name_account(account);
         }
         // A provider said the inbox changed: one head sync for however many events came, at
         // most one per REFRESH_MIN_INTERVAL_SECS, and only while the day's budget keeps its
@@ -194,6 +200,7 @@ impl DurableObject for AccountGate {
         if let Some(account) = &own {
             self.monitoring_credits
                 .set(config.monitoring_credits(account));
+            self.name_account(account);
         }
         let response = match req.path().as_str() {
             "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
@@ -290,7 +297,15 @@ impl AccountGate {
             self.tallies.clone(),
             self.permits.clone(),
             self.monitoring_credits.get(),
+            self.credential.clone(),
         ))
+    }
+
+    /// The account this object serves, as a request or alarm names it: its credential
+    /// digest, against which a refused session is checked.
+    fn name_account(&self, account: &crate::rules::registry::Account) {
+        let digest = crate::rules::account_health::credential_digest(account);
+        *self.credential.borrow_mut() = Some(digest);
     }
 
     /// Copies a ledger from before the `ledger` table in, the first time this object serves

@@ -110,7 +110,10 @@ impl AccountGate {
                 ),
             },
             "/changes" => match req.json::<live::ChangesRequest>().await {
-                Ok(request) => live::changes(&self.state, account, &request),
+                Ok(request) => {
+                    let health = ledger.health(now)?;
+                    live::changes(&self.state, account, &request, &health)
+                }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
             },
             "/live" => live::accept(&self.state, &config, &client.name, account, now),
@@ -129,6 +132,7 @@ impl AccountGate {
                     200,
                     &json!({
                         "unreadTotal": self.store()?.unread_total()?,
+                        "health": ledger.health(now)?.shown(),
                         "budgetLeftToday": {
                             "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
                                 .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
@@ -141,6 +145,8 @@ impl AccountGate {
                     }),
                 )
             }
+            // The account's health, for the admin API's account list.
+            "/health" => respond::json(200, &ledger.health(now)?.shown()),
             "/usage" => {
                 let counters = ledger.counters(now).await?;
                 let resets_at = next_reset_ms(now);

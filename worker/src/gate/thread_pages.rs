@@ -297,6 +297,10 @@ impl AccountGate {
         ledger: &Ledger,
         now: u64,
     ) -> worker::Result<Response> {
+        // A refused session: the store answers, else the wait for the next probe.
+        if let Some(held) = self.held_answer(plan, ledger, now).await? {
+            return Ok(held);
+        }
         if stale_allowed(error) {
             if let Some(stale) = self.store()?.stale_page(&plan.key, now)? {
                 ledger.record_stale().await?;

@@ -1,6 +1,7 @@
 //! Pure rules of the proxy: no `worker` crate, no I/O, native unit tests. The fetch handler
 //! (`edge`) and the account's object (`gate`) ask these what to do.
 
+pub mod account_health;
 pub mod admission;
 pub mod change_tokens;
 pub mod client_auth;

@@ -6,6 +6,7 @@
 //! - `list_query.rs`: **where the `unread` and `keywords` filters are applied**, positions;
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
+//! - `account_health.rs`: the account's health, a change of the feed when it shows differently;
 //! - `contract_drift.rs`: differences of provider answers from their documented contracts;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
 //! - `message_ids.rs`: the upgrade of stored message ids to their one identity;
@@ -15,6 +16,7 @@
 //!   buckets, tallies, marks), and in `ledger/spend.rs` **where an upstream call is admitted
 //!   and settled** on it.
 
+mod account_health;
 mod change_feed;
 mod contract_drift;
 mod conversations;

@@ -117,6 +117,21 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         // the one definition of the identity is the core's.
         "CREATE INDEX IF NOT EXISTS events_age ON events (received_at)",
     ),
+    (
+        super::account_health::HEALTH_VERSION,
+        // The account's health (`rules/account_health.rs`): one row, its last change numbered
+        // in the change feed.
+        "CREATE TABLE IF NOT EXISTS account_health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        provider TEXT,
+        since INTEGER NOT NULL,
+        until INTEGER,
+        credential TEXT,
+        probe_at INTEGER NOT NULL,
+        changed_seq INTEGER NOT NULL
+    )",
+    ),
 ];
 
 /// The version whose upgrade rewrites stored message ids to their one identity.

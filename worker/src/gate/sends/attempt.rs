@@ -102,6 +102,19 @@ impl Attempt {
         let cost = Cost::send(self.writer.provider()).billed(Billing::of(&self.writer.reader()));
         // A permit of the writer's key first: refused (or the key's gate unreachable), nothing
         // is spent or sent and the key of this send is free for a retry.
+        // Not while the provider refuses the account's session (one try a minute: health.rs).
+        match ledger.session_hold(self.writer.provider(), now) {
+            Ok(Some(wait)) => {
+                self.release(now);
+                return Outcome::error(ServedError {
+                    message: "the provider refused this LinkedIn account's session: it must be reconnected".into(),
+                    retry_after_secs: Some(wait),
+                    ..ServedError::new(ErrorCode::UpstreamError, "")
+                });
+            }
+            Ok(None) => {}
+            Err(e) => return self.store_failed(e, now),
+        }
         let permit = match ledger
             .permits()
             .take(self.writer.provider(), Patience::Client)
@@ -125,7 +138,7 @@ impl Attempt {
             .writer
             .send(
                 &self.draft,
-                ledger.permits(),
+                ledger,
                 permit,
                 self.config.upstream_timeout_ms,
                 self.config.max_pause_secs,

@@ -227,7 +227,6 @@ impl AccountGate {
             Err(refusal) => return respond::core_error(&refusal),
         };
         let sent = ledger
-            .permits()
             .send_upstream(
                 Provider::ConnectSafely,
                 Some(permit),

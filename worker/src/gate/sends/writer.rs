@@ -3,9 +3,10 @@
 
 use super::{refusal_status, Failure};
 
-use linkedin_inbox::{Backend, Draft, Provider, Sent};
+use linkedin_inbox::{Backend, Draft, Error, Provider, Sent};
 
-use crate::gate::key_permits::{KeyPermits, Patience, Permit};
+use crate::gate::key_permits::{Patience, Permit};
+use crate::gate::ledger::Ledger;
 
 /// The provider that writes for this account, with the backend that reaches it.
 pub(super) struct Writer {
@@ -28,11 +29,12 @@ impl Writer {
     }
 
     /// Sends `draft` under `permit`, one of the writer's key (a 429 pauses the key for every
-    /// account): the sent message, or the failure and whether the provider refused it.
+    /// account; the answer is read for the account's health): the sent message, or the failure
+    /// and whether the provider refused it.
     pub(super) async fn send(
         &self,
         draft: &Draft,
-        permits: &KeyPermits,
+        ledger: &Ledger,
         permit: Permit,
         timeout_ms: u64,
         max_pause_secs: u64,
@@ -45,7 +47,7 @@ impl Writer {
                 error,
                 refused: true,
             })?;
-        let response = permits
+        let response = ledger
             .send_upstream(
                 self.provider,
                 Some(permit),
@@ -56,8 +58,9 @@ impl Writer {
             )
             .await
             .map_err(|error| Failure {
+                // A refused session's hold: the call never left (any other failure may have).
+                refused: matches!(error, Error::Unauthorized { .. }),
                 error,
-                refused: false,
             })?;
         self.backend
             .parse_send(draft, &response)

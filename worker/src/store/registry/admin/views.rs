@@ -56,7 +56,7 @@ pub(super) fn account_view<S: Sql>(registry: &Registry<S>, row: &AccountRow) -> 
     }
     // A disabled account is that whatever it last reported; else its object's last report.
     let health = match row.disabled() {
-        true => Some(json!({ "state": "disabled" })),
+        true => Some(json!({ "state": "disabled", "since": row.updated_at as u64 })),
         false => registry.health_of(&row.id)?,
     };
     if let Some(health) = health {

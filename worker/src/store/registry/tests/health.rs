@@ -28,5 +28,5 @@ fn the_last_reported_health_is_in_the_view_and_a_disabled_account_says_so() {
     );
     f.ok("PATCH", "/accounts/a", json!({ "disabled": true }), 200);
     let disabled = f.ok("GET", "/accounts/a", Value::Null, 200);
-    assert_eq!(disabled["health"], json!({ "state": "disabled" }));
+    assert_eq!(disabled["health"]["state"], "disabled");
 }
