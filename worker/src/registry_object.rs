@@ -146,6 +146,32 @@ impl Registry {
     }
 }
 
+/// Tells the registry object `account`'s health changed (`health`: as `/v1/accounts` shows
+/// it), so the admin list reads it without asking every account's object. A deployment
+/// without the registry binding has nobody to tell.
+pub async fn report_health(
+    env: &Env,
+    config: &crate::rules::settings::Config,
+    account: &str,
+    health: serde_json::Value,
+) -> worker::Result<()> {
+    let Ok(namespace) = env.durable_object(&config.registry_binding) else {
+        return Ok(());
+    };
+    let stub = namespace
+        .id_from_name(crate::directory::REGISTRY_OBJECT)?
+        .get_stub()?;
+    let report = HealthReport {
+        account: account.to_owned(),
+        health,
+    };
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_body(Some(serde_json::to_string(&report)?.into()));
+    let request = Request::new_with_init("https://registry/health", &init)?;
+    stub.fetch_with_request(request).await.map(drop)
+}
+
 /// The accounts whose sockets a write to `path` may end: a client's accounts, or the account.
 /// Read before the write (a deleted client's links are gone after it).
 fn touched_accounts(

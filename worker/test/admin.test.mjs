@@ -16,6 +16,8 @@ const ADMIN_TOKEN = randomBytes(32).toString("hex");
 const REGISTRY_KEYS = `k1:${randomBytes(32).toString("base64")}`;
 // Demo accounts of the sandbox: alex (ConnectSafely + a LinkupAPI v1 session), priya.
 const ALEX = { id: "alex", label: "Alex Morgan", connectsafelyAccountId: "696ce9e780e0483585e4e553", linkupLoginToken: "demo-login-token-alex" };
+// A session the sandbox refuses, as LinkupAPI refuses an expired LinkedIn session.
+const DEAD_SESSION = "demo-login-token-alex-revoked";
 const PRIYA = { id: "priya", label: "Priya Iyer", connectsafelyAccountId: "6a7b8c9d0e1f2a3b4c5d6e7f", linkupLoginToken: "demo-login-token-priya" };
 
 let sandbox, worker, state;
@@ -182,6 +184,31 @@ test("the audit log names every write, who and when, never a secret", async () =
   }
 });
 
+test("a refused LinkedIn session shows in the admin list; rotating the session through the API clears it", async () => {
+  const token = (await admin("/clients/ana/token", { method: "POST" })).body.token;
+  shownOnce.push(token);
+  const list = await inbox("/v1/conversations?count=5", token);
+  assert.equal(list.status, 200, list.text);
+  const thread = `/v1/conversations/${encodeURIComponent(list.body.items[1].id)}/messages?count=5`;
+  const rotated = await admin("/accounts/alex", { method: "PATCH", body: { linkupLoginToken: DEAD_SESSION } });
+  assert.equal(rotated.status, 200, rotated.text);
+  assert.ok(!rotated.text.includes(DEAD_SESSION), "the session is never shown");
+  const refused = await inbox(thread, token);
+  assert.equal(refused.status, 502, refused.text);
+  const expired = await admin("/accounts/alex");
+  assert.equal(expired.body.health?.state, "session_expired", expired.text);
+  const listed = await admin("/accounts");
+  assert.equal(listed.body.items.find((a) => a.id === "alex").health.state, "session_expired");
+  // The operator rotates the session: the next answer clears it, here and in the admin list.
+  assert.equal((await admin("/accounts/alex", { method: "PATCH", body: { linkupLoginToken: ALEX.linkupLoginToken } })).status, 200);
+  const healed = await inbox(thread, token);
+  assert.equal(healed.status, 200, healed.text);
+  assert.equal((await inbox("/v1/accounts", token)).body.accounts[0].health.state, "ok");
+  assert.equal((await admin("/accounts/alex")).body.health?.state, "ok");
+  const audit = await admin("/audit?limit=100");
+  assert.ok(audit.body.items.some((e) => e.action === "account.rotate_session" && e.target === "alex"));
+});
+
 /** Every file under `dir`, recursively. */
 const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name);
@@ -191,7 +218,7 @@ const filesUnder = (dir) => readdirSync(dir).flatMap((name) => {
 test("no credential in clear in the Worker's storage (every SQLite file and WAL read raw) nor in its logs", async () => {
   const files = filesUnder(state);
   assert.ok(files.some((f) => /Registry/.test(f)), `the registry object's files are there: ${files.join(", ")}`);
-  const secrets = [...shownOnce, ALEX.linkupLoginToken, PRIYA.linkupLoginToken, ADMIN_TOKEN, REGISTRY_KEYS.slice(3)];
+  const secrets = [...shownOnce, ALEX.linkupLoginToken, PRIYA.linkupLoginToken, DEAD_SESSION, ADMIN_TOKEN, REGISTRY_KEYS.slice(3)];
   for (const file of files) {
     const bytes = readFileSync(file);
     for (const secret of secrets) {

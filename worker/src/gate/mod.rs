@@ -202,16 +202,30 @@ impl DurableObject for AccountGate {
                 .set(config.monitoring_credits(account));
             self.name_account(account);
         }
+        let (_, health_seq) = self.store()?.account_health()?;
         let response = match req.path().as_str() {
             "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
                 .await
                 .and_then(|()| Ok(Response::empty()?.with_status(204))),
             _ => self.serve(req, &config, own.as_ref(), now).await,
         };
-        // Whatever this request changed in the store goes out to the open sockets.
+        // Whatever this request changed in the store goes out to the open sockets, and a
+        // change of the account's health to the registry (the admin list shows it).
         if let Some(account) = &own {
             if let Err(e) = live::broadcast(&self.state, &self.env, &config, account, now).await {
                 worker::console_error!("broadcast failed: {e}");
+            }
+            let (health, seq) = self.store()?.account_health()?;
+            if seq != health_seq {
+                let reported = crate::registry_object::report_health(
+                    &self.env,
+                    &config,
+                    &account.id,
+                    health.shown(),
+                );
+                if let Err(e) = reported.await {
+                    worker::console_warn!("health report to the registry failed: {e}");
+                }
             }
         }
         response
