@@ -16,7 +16,7 @@ mod records;
 mod schema;
 mod writes;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub use admin::AdminReply;
 pub use admin::{handle, AdminRequest};
 
@@ -70,7 +70,7 @@ impl<S: Sql> Registry<S> {
     }
 
     /// The SQLite underneath (the tests read the tables raw).
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn sql(&self) -> &S {
         &self.sql
     }
