@@ -7,10 +7,13 @@ use crate::error::CliError;
 /// clear. The same rule as the doctor's, and a user-info part (`http://localhost@host`) is
 /// refused: the request would go to the host after `@`.
 pub fn checked_base_url(url: &str) -> Result<String, CliError> {
+    // The URL is repeated only up to its first `@`: a password pasted there is never echoed.
+    let shown = url.split('@').next().unwrap_or_default();
     let refuse = |why: &str| {
         Err(CliError::setting(format!(
-            "--url {}: {why}",
-            crate::render::printable(url)
+            "--url {}{}: {why}",
+            crate::render::printable(shown),
+            if shown.len() < url.len() { "@…" } else { "" }
         )))
     };
     let (secure, rest) = if let Some(rest) = url.strip_prefix("https://") {

@@ -13,13 +13,14 @@ use serde::Deserialize;
 use worker::{Date, Env};
 
 use crate::rules::client_auth::{self, bearer_digest};
-use crate::rules::registry::{Account, Client};
+use crate::rules::registry::{is_safe_name, Account, Client};
 use crate::rules::registry_wire::{AccountWire, ClientWire};
 use crate::rules::settings::Config;
 
 /// The name of the one registry object.
 pub const REGISTRY_OBJECT: &str = "registry";
-/// Answers kept per isolate at most (a flood of unknown tokens cannot grow it further).
+/// Answers kept per isolate at most (a flood of unknown values cannot grow it further; their
+/// keys are bounded: a digest, a safe name, an origin of at most 256 bytes).
 const CACHE_MAX_ENTRIES: usize = 4096;
 
 /// What is looked up, and by what.
@@ -127,7 +128,35 @@ pub async fn origin_known(env: &Env, config: &Config, origin: &str) -> worker::R
     }
 }
 
+/// The longest `Origin` looked up: a longer one is no client's (and never reaches the cache).
+const MAX_ORIGIN_LEN: usize = 256;
+
+/// What can be answered without asking anyone: a value no registry entry can hold (these
+/// come from unauthenticated requests: they must not cost the registry object a lookup).
+fn impossible(lookup: &Lookup<'_>) -> Option<Found> {
+    match lookup {
+        Lookup::Token(_) => None,
+        Lookup::Client(name) => (!is_safe_name(name)).then_some(Found::Client(None)),
+        Lookup::Account(id) => (!is_safe_name(id)).then(|| Found::Accounts(Rc::default())),
+        Lookup::Origin(origin) => (origin.len() > MAX_ORIGIN_LEN).then_some(Found::Allowed(false)),
+    }
+}
+
+impl Found {
+    /// Whether the answer is "nothing" (kept last when the cache is full).
+    fn is_nothing(&self) -> bool {
+        match self {
+            Self::Client(client) => client.is_none(),
+            Self::Accounts(accounts) => accounts.is_empty(),
+            Self::Allowed(allowed) => !allowed,
+        }
+    }
+}
+
 async fn find(env: &Env, config: &Config, lookup: Lookup<'_>) -> worker::Result<Found> {
+    if let Some(found) = impossible(&lookup) {
+        return Ok(found);
+    }
     let key = lookup.cache_key();
     let now = Date::now().as_millis();
     let kept = CACHE.with(|cache| {
@@ -146,14 +175,18 @@ async fn find(env: &Env, config: &Config, lookup: Lookup<'_>) -> worker::Result<
     };
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
+        // Full: expired answers go, then "nothing" answers (a flood of unknown values must not
+        // push out the clients that exist); if it is still full, this answer is not kept.
         if cache.len() >= CACHE_MAX_ENTRIES {
             cache.retain(|_, (until, _)| *until > now);
-            if cache.len() >= CACHE_MAX_ENTRIES {
-                cache.clear();
-            }
         }
-        let until = now.saturating_add(config.registry_cache_ms);
-        cache.insert(key, (until, found.clone()));
+        if cache.len() >= CACHE_MAX_ENTRIES {
+            cache.retain(|_, (_, kept)| !kept.is_nothing());
+        }
+        if cache.len() < CACHE_MAX_ENTRIES {
+            let until = now.saturating_add(config.registry_cache_ms);
+            cache.insert(key, (until, found.clone()));
+        }
     });
     Ok(found)
 }
@@ -166,6 +199,14 @@ async fn ask_registry(
     lookup: &Lookup<'_>,
 ) -> worker::Result<Option<Answer>> {
     let Ok(namespace) = env.durable_object(&config.registry_binding) else {
+        // Only a deployment that never set up the stored registry may fall back to the secret:
+        // with the registry's secrets set, a lost binding must not revive revoked clients.
+        if config.admin_token.is_some() || config.registry_keys.is_some() {
+            return Err(worker::Error::RustError(format!(
+                "the {} binding is missing",
+                config.registry_binding
+            )));
+        }
         return Ok(None);
     };
     let stub = namespace.id_from_name(REGISTRY_OBJECT)?.get_stub()?;

@@ -10,11 +10,8 @@ use linkedin_inbox::ErrorCode;
 use serde_json::json;
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
-use crate::edge::admin::{AdminCall, RECHECK_HEADER};
+use crate::edge::admin::{AdminCall, RECHECKS_PER_WRITE, RECHECK_HEADER};
 use crate::respond;
-use crate::rules::client_auth::account_digest;
-use crate::rules::credential_seal::CredentialKeys;
-use crate::rules::registry::Account;
 use crate::rules::registry_wire::{AccountWire, ClientWire};
 use crate::store::registry::{self as registry_store, AdminRequest};
 
@@ -93,7 +90,7 @@ impl DurableObject for Registry {
                 let call: AdminCall = req.json().await?;
                 let write = call.method != "GET";
                 let touched = match write {
-                    true => touched_accounts(store, keys, &call.path)?,
+                    true => touched_gates(store, &call.path)?,
                     false => Vec::new(),
                 };
                 let request = AdminRequest {
@@ -113,7 +110,7 @@ impl DurableObject for Registry {
                 if write && reply.status < 300 && !touched.is_empty() {
                     let pairs: Vec<String> = touched
                         .iter()
-                        .map(|a| format!("{} {}", a.id, account_digest(a)))
+                        .map(|(id, gate)| format!("{id} {gate}"))
                         .collect();
                     response
                         .headers_mut()
@@ -172,25 +169,14 @@ pub async fn report_health(
     stub.fetch_with_request(request).await.map(drop)
 }
 
-/// The accounts whose sockets a write to `path` may end: a client's accounts, or the account.
-/// Read before the write (a deleted client's links are gone after it).
-fn touched_accounts(
-    store: &RegistryStore,
-    keys: &CredentialKeys,
-    path: &str,
-) -> worker::Result<Vec<Account>> {
+/// The objects whose sockets a write to `path` may end (`id object-name` pairs): a client's
+/// accounts, or the account; read before the write (a deleted client's links are gone after
+/// it) and without opening a credential (a write must work when one does not open).
+fn touched_gates(store: &RegistryStore, path: &str) -> worker::Result<Vec<(String, String)>> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let decoded = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
     Ok(match segments.as_slice() {
-        ["clients", name, ..] => store
-            .client_by_name(keys, &decoded(name))?
-            .map(|c| c.accounts)
-            .unwrap_or_default(),
-        ["accounts", id, ..] => store.account(keys, &decoded(id))?.into_iter().collect(),
+        ["clients", name, ..] => store.gates_of(Some(name), None, RECHECKS_PER_WRITE)?,
+        ["accounts", id, ..] => store.gates_of(None, Some(id), RECHECKS_PER_WRITE)?,
         _ => Vec::new(),
     })
 }

@@ -95,13 +95,8 @@ test("create accounts and a client, link, and the client's token reaches the inb
   assert.equal((await inbox("/v1/conversations?account=priya", made.body.token)).status, 404, "unlinked: at once");
 });
 
-test("rotating a token refuses the old one at once; disabling the client closes its open socket", async () => {
-  const rotated = await admin("/clients/ana/token", { method: "POST" });
-  assert.equal(rotated.status, 200, rotated.text);
-  shownOnce.push(rotated.body.token);
-  for (const old of shownOnce.slice(0, -1)) assert.equal((await inbox("/v1/accounts", old)).status, 401, "the old token");
-  const token = rotated.body.token;
-  assert.equal((await inbox("/v1/accounts", token)).status, 200);
+/** Opens the push socket of `token`'s first account; resolves once it is ready. */
+async function openSocket(token) {
   const tickets = await inbox("/v1/live", token, "POST");
   assert.equal(tickets.status, 200, tickets.text);
   const socket = new WebSocket(tickets.body.sockets[0].url);
@@ -110,15 +105,42 @@ test("rotating a token refuses the old one at once; disabling the client closes 
     socket.addEventListener("message", (e) => JSON.parse(e.data).type === "ready" && resolve());
     setTimeout(() => reject(new Error("socket not ready")), 10_000);
   });
+  return { socket, closed, ticketUrl: tickets.body.sockets[0].url };
+}
+
+/** The server sends its close frame at once (CLOSING on this side within 3 s); the close event
+ *  and its code follow once workerd tears the connection down. */
+async function closedAtOnce({ socket, closed }, why) {
+  const sent = Date.now();
+  while (socket.readyState < WebSocket.CLOSING && Date.now() - sent < 3_000) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(socket.readyState >= WebSocket.CLOSING, `${why}: the socket is being closed at once`);
+  assert.equal(await closed, 1008, `${why}: closed as no longer authorized`);
+}
+
+test("rotating a token refuses the old one and closes its socket at once; so does disabling the client", async () => {
+  let token = shownOnce.at(-1);
+  const first = await openSocket(token);
+  // A ticket issued under the old token, not yet used.
+  const unused = await inbox("/v1/live", token, "POST");
+  const rotated = await admin("/clients/ana/token", { method: "POST" });
+  assert.equal(rotated.status, 200, rotated.text);
+  shownOnce.push(rotated.body.token);
+  for (const old of shownOnce.slice(0, -1)) assert.equal((await inbox("/v1/accounts", old)).status, 401, "the old token");
+  await closedAtOnce(first, "the old token's socket");
+  const late = await new Promise((resolve) => {
+    const ws = new WebSocket(unused.body.sockets[0].url);
+    ws.addEventListener("open", () => { ws.close(); resolve("opened"); });
+    ws.addEventListener("error", () => resolve("refused"));
+    setTimeout(() => resolve("no answer"), 5_000);
+  });
+  assert.equal(late, "refused", "a ticket of the old token opens nothing");
+  token = rotated.body.token;
+  assert.equal((await inbox("/v1/accounts", token)).status, 200);
+  const second = await openSocket(token);
   const disabled = await admin("/clients/ana", { method: "PATCH", body: { disabled: true } });
   assert.equal(disabled.status, 200, disabled.text);
   assert.equal(disabled.body.disabled, true);
-  // The server sends its close frame at once (the socket is CLOSING on this side within 3 s);
-  // the close event and its code follow once workerd tears the connection down.
-  const sent = Date.now();
-  while (socket.readyState < WebSocket.CLOSING && Date.now() - sent < 3_000) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(socket.readyState >= WebSocket.CLOSING, "the revoked client's socket is being closed at once");
-  assert.equal(await closed, 1008, "closed as no longer authorized");
+  await closedAtOnce(second, "the disabled client's socket");
   assert.equal((await inbox("/v1/accounts", token)).status, 401, "a disabled client's token");
   const enabled = await admin("/clients/ana", { method: "PATCH", body: { disabled: false } });
   assert.equal(enabled.status, 200);

@@ -22,7 +22,7 @@ const ACTOR_HEADER: &str = "X-Admin-Actor";
 pub const RECHECK_HEADER: &str = "X-Recheck-Gates";
 /// Account objects told at once after one write; the others' sockets follow at their next
 /// change or within the registry cache time (subrequests are capped per request).
-const RECHECKS_PER_WRITE: usize = 40;
+pub const RECHECKS_PER_WRITE: usize = 40;
 
 /// The request as the registry object takes it.
 #[derive(Serialize, Deserialize)]

@@ -290,7 +290,12 @@ pub async fn tickets(req: Request, ctx: RouteContext<Call>) -> worker::Result<Re
         .map(|account| {
             let ticket = call.config.cursor_key.seal(
                 &scope("live", "ticket"),
-                &change_tokens::encode_ticket(name, &account.id, expires),
+                &change_tokens::encode_ticket(
+                    name,
+                    change_tokens::token_tag(&call.client().token_sha256),
+                    &account.id,
+                    expires,
+                ),
             );
             serde_json::json!({
                 "account": account.id,
@@ -327,11 +332,15 @@ pub async fn socket(
         .ok()
         .and_then(|text| change_tokens::decode_ticket(&text, Date::now().as_millis()));
     let client = match &opened {
-        Some((client, _)) => crate::directory::client_named(env, config, client).await?,
+        Some((client, _, _)) => crate::directory::client_named(env, config, client).await?,
         None => None,
     };
     let found = client.as_deref().and_then(|client| {
-        let (_, account) = opened.as_ref()?;
+        let (_, account, tag) = opened.as_ref()?;
+        // Issued under the client's current token (a rotated token's tickets open nothing).
+        if change_tokens::token_tag(&client.token_sha256) != tag {
+            return None;
+        }
         let account = client.accounts.iter().find(|a| &a.id == account)?;
         Some((client, account))
     });

@@ -9,7 +9,8 @@ use worker::{Env, Response, State, WebSocketPair};
 
 use crate::respond;
 use crate::rules::account_health::Health;
-use crate::rules::registry::Account;
+use crate::rules::change_tokens::token_tag;
+use crate::rules::registry::{Account, Client};
 use crate::rules::settings::Config;
 use crate::rules::webhook_events::{self, ConnectSafelyPush, LinkupEventKind};
 use crate::store::ledger::Mark;
@@ -214,10 +215,12 @@ struct SocketLife {
 pub fn accept(
     state: &State,
     config: &Config,
-    client: &str,
+    client: &Client,
     account: &Account,
     now: u64,
 ) -> worker::Result<Response> {
+    let token = format!("token:{}", token_tag(&client.token_sha256));
+    let client = client.name.as_str();
     if state.get_websockets_with_tag(client).len() >= SOCKETS_PER_CLIENT {
         return respond::refuse(
             ErrorCode::RateLimited,
@@ -228,7 +231,11 @@ pub fn accept(
     let first = state.get_websockets().is_empty();
     // Tagged with the client and the id its client knows the account by (the single-account
     // form's digest id and a chosen id may name the same account).
-    state.accept_websocket_with_tags(&pair.server, &[client, &format!("id:{}", account.id)]);
+    // And with its token's tag: a socket of a rotated token is closed like a removed client's.
+    state.accept_websocket_with_tags(
+        &pair.server,
+        &[client, &format!("id:{}", account.id), &token],
+    );
     pair.server.serialize_attachment(SocketLife {
         expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
     })?;
@@ -276,12 +283,17 @@ pub async fn live_sockets(
             .to_owned();
         // The registry's answer is kept in the isolate (`directory`): sockets of one client
         // cost one lookup.
+        let token = tags
+            .iter()
+            .find_map(|t| t.strip_prefix("token:"))
+            .unwrap_or_default();
         let listed = crate::directory::client_named(env, config, &client)
             .await?
             .is_some_and(|c| {
-                c.accounts
-                    .iter()
-                    .any(|a| a.id == id && crate::rules::client_auth::account_digest(a) == digest)
+                token_tag(&c.token_sha256) == token
+                    && c.accounts.iter().any(|a| {
+                        a.id == id && crate::rules::client_auth::account_digest(a) == digest
+                    })
             });
         let expired = socket
             .deserialize_attachment::<SocketLife>()

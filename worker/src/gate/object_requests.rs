@@ -116,7 +116,7 @@ impl AccountGate {
                 }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
             },
-            "/live" => live::accept(&self.state, &config, &client.name, account, now),
+            "/live" => live::accept(&self.state, &config, &client, account, now),
             "/doctor" => self.doctor(&config, account, &ledger).await,
             "/locate" => {
                 let thread: String = req.json().await?;

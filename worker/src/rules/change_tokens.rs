@@ -55,20 +55,27 @@ pub fn decode_changes(text: &str, accounts: &[&str]) -> Option<Vec<Mark>> {
         .collect()
 }
 
-/// A push channel ticket's text.
-pub fn encode_ticket(client: &str, account: &str, expires_ms: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("t1|{client}|{account}|{expires_ms}"))
+/// A push ticket: the client, the account, when it expires, and a tag of the client's token
+/// (the first 16 hex characters of its SHA-256), so a ticket of a rotated token opens nothing.
+pub fn encode_ticket(client: &str, token_tag: &str, account: &str, expires_ms: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("t2|{client}|{account}|{expires_ms}|{token_tag}"))
 }
 
-/// `(client, account)` of a ticket that has not expired at `now_ms`.
-pub fn decode_ticket(text: &str, now_ms: u64) -> Option<(String, String)> {
+/// The first 16 hex characters of a client's token digest: what tickets and sockets carry.
+pub fn token_tag(token_sha256: &str) -> &str {
+    token_sha256.get(..16).unwrap_or(token_sha256)
+}
+
+/// `(client, account, token tag)` of a ticket that has not expired at `now_ms`.
+pub fn decode_ticket(text: &str, now_ms: u64) -> Option<(String, String, String)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(text).ok()?).ok()?;
-    let mut parts = text.strip_prefix("t1|")?.split('|');
-    let (client, account, expires) = (parts.next()?, parts.next()?, parts.next()?);
+    let mut parts = text.strip_prefix("t2|")?.split('|');
+    let (client, account, expires, tag) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || expires.parse::<u64>().ok()? < now_ms {
         return None;
     }
-    Some((client.to_owned(), account.to_owned()))
+    Some((client.to_owned(), account.to_owned(), tag.to_owned()))
 }
 
 #[cfg(test)]
@@ -95,15 +102,17 @@ mod tests {
 
     #[test]
     fn tickets_expire() {
-        let ticket = encode_ticket("team", "alex", 1_000);
+        let ticket = encode_ticket("team", "0123456789abcdef", "alex", 1_000);
         assert_eq!(
             decode_ticket(&ticket, 999),
-            Some(("team".into(), "alex".into()))
+            Some(("team".into(), "alex".into(), "0123456789abcdef".into()))
         );
         assert_eq!(decode_ticket(&ticket, 1_001), None);
         assert_eq!(
-            decode_ticket(&URL_SAFE_NO_PAD.encode("t1|a|b|5|x"), 0),
+            decode_ticket(&URL_SAFE_NO_PAD.encode("t2|a|b|5|x|y"), 0),
             None
         );
+        assert_eq!(decode_ticket(&URL_SAFE_NO_PAD.encode("t1|a|b|5"), 0), None);
+        assert_eq!(token_tag(&"ab".repeat(32)), "abababababababab");
     }
 }

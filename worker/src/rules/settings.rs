@@ -128,6 +128,9 @@ impl KeyLimits {
     }
 }
 
+/// The longest `REGISTRY_CACHE_SECS` taken (a longer one would delay revocations more).
+pub const MAX_REGISTRY_CACHE_SECS: u64 = 300;
+
 /// A configuration problem: the operator's, never the client's; its text names no secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(pub String);
@@ -188,7 +191,9 @@ impl Config {
                 Some(keys) => Some(CredentialKeys::parse(&keys)?),
                 None => None,
             },
+            // At most 5 minutes: the bound on how late a revocation takes effect.
             registry_cache_ms: number::<u64>(lookup, "REGISTRY_CACHE_SECS", 10)?
+                .min(MAX_REGISTRY_CACHE_SECS)
                 .saturating_mul(1000),
             registry_binding: lookup("REGISTRY_BINDING").unwrap_or_else(|| "REGISTRY".into()),
             connectsafely_base_url: lookup("CONNECTSAFELY_BASE_URL")

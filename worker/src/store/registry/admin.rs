@@ -23,7 +23,7 @@ use crate::rules::credential_seal::CredentialKeys;
 use crate::rules::registry::Refusal;
 
 /// One admin request, as the Worker read it.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct AdminRequest {
     pub method: String,
     /// The path after `/admin/v1`, e.g. `/clients/ana/token`.
@@ -35,6 +35,17 @@ pub struct AdminRequest {
     pub origin: String,
     /// Who asks (recorded in the audit).
     pub actor: String,
+}
+
+/// The body can hold a LinkedIn session or a webhook secret: never printed.
+impl std::fmt::Debug for AdminRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
 }
 
 /// The answer: a status and its JSON body.

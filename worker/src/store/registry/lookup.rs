@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::super::sql::{text, Result, Sql};
+use super::super::sql::{int, text, Result, Sql};
 use super::records::ClientRow;
 use super::Registry;
 use crate::rules::credential_seal::CredentialKeys;
@@ -85,5 +85,35 @@ impl<S: Sql> Registry<S> {
                 vec![text(origin)],
             )?
             .is_some())
+    }
+
+    /// The objects a write to the client `name` or the account `id` may touch, as `(account
+    /// id, object name)`, at most `limit`, read without opening a credential (the account's
+    /// `identity` is its object's name). (`links_by_position` / the accounts' primary key.)
+    pub fn gates_of(
+        &self,
+        client: Option<&str>,
+        account: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>> {
+        #[derive(serde::Deserialize)]
+        struct Gate {
+            id: String,
+            identity: String,
+        }
+        let gates: Vec<Gate> = match (client, account) {
+            (Some(client), _) => self.sql.rows(
+                "SELECT a.id AS id, a.identity AS identity FROM links l
+                 JOIN accounts a ON a.id = l.account WHERE l.client = ?
+                 ORDER BY l.position LIMIT ?",
+                vec![text(client), int(limit as i64)],
+            )?,
+            (None, Some(account)) => self.sql.rows(
+                "SELECT id, identity FROM accounts WHERE id = ?",
+                vec![text(account)],
+            )?,
+            (None, None) => Vec::new(),
+        };
+        Ok(gates.into_iter().map(|g| (g.id, g.identity)).collect())
     }
 }

@@ -90,7 +90,13 @@ impl<S: Sql> Registry<S> {
         )?;
         self.sql.run(
             &format!(
-                "INSERT OR REPLACE INTO clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                // Never OR REPLACE: a token digest equal to another client's must fail, not
+                // delete that client.
+                "INSERT INTO clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (name) DO UPDATE SET token_sha256 = excluded.token_sha256,
+                 allowed_origins = excluded.allowed_origins, role = excluded.role,
+                 disabled = excluded.disabled, created_at = excluded.created_at,
+                 updated_at = excluded.updated_at"
             ),
             vec![
                 text(&row.name),
