@@ -13,7 +13,7 @@ import { cpuPerRequest } from "./cpu.mjs";
 import { popupTimings } from "./popup.mjs";
 import { searchBench } from "./search.mjs";
 import { uniboxBench } from "./unibox.mjs";
-import { registryBench } from "./registry.mjs";
+import { registryBench, registrySection } from "./registry.mjs";
 import { startSandbox } from "../tests/js/sandbox.mjs";
 import { startWorker } from "../tests/js/worker.mjs";
 
@@ -173,21 +173,7 @@ try {
 }
 
 // 8. The registry at scale
-{
-  const r = await registryBench({});
-  say("## 8. The client registry at scale (workerd, loopback)");
-  say();
-  say(`Created through the admin API, 8 at a time: ${r.created.accounts} accounts in ${fmt(r.created.accountSeconds)} s and ${r.created.clients} clients (2 accounts each) in ${fmt(r.created.clientSeconds)} s. Then one authenticated request (an unknown path: 404 right after the token is known) 200 times, timed, then workerd CPU per request (5 runs of 200, median (min)); today's \`CLIENTS\` secret of 5 clients measured in the same run. Target: at most +1 ms p50 and +0.3 ms CPU over the secret, whatever the registry's size.`);
-  say();
-  const row = (name, c) => [name, fmt(c.p50), fmt(c.p95), `${fmt(c.cpu.median)} (${fmt(c.cpu.min)})`, `${fmt(c.p50 - r.secret.p50, 2)} / ${fmt(c.cpu.median - r.secret.cpu.median, 2)}`];
-  table(["registry", "p50 ms", "p95 ms", "workerd CPU ms/request", "over the secret: p50 / CPU ms"], [
-    row("`CLIENTS` secret, 5 clients", r.secret),
-    row(`stored, ${r.created.accounts} accounts / ${r.created.clients} clients, isolate cache (default 10 s)`, r.cached),
-    row("stored, same size, asked on every request (cache 0 s: a token's first request in an isolate)", r.uncached),
-  ]);
-  say(`Admin list of accounts, 100 a page: p50 ${fmt(r.paging.p50)} ms, p95 ${fmt(r.paging.p95)} ms (20 pages).`);
-  say();
-}
+registrySection(await registryBench({}), { say, table, fmt });
 
 const header = [
   "# Benchmark results",
