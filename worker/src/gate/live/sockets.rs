@@ -1,0 +1,238 @@
+//! The push channel's sockets (WebSocket hibernation): accepted with their client, account and
+//! token tags, checked against the registry before each push, closed when no longer allowed
+//! or past their lifetime, and sent each change in their client's words.
+
+use serde::{Deserialize, Serialize};
+use worker::{Env, Response, State, WebSocketPair};
+
+use crate::respond;
+use crate::rules::change_tokens::token_tag;
+use crate::rules::registry::{Account, Client};
+use crate::rules::settings::Config;
+use crate::store::ledger::Mark;
+use linkedin_inbox::ErrorCode;
+
+/// Changes one frame of the push channel carries at most, and frames one change sends (the
+/// feed has the rest): frames stay well under the 1 MiB WebSocket message limit.
+const CHANGES_PER_FRAME: u32 = 20;
+const FRAMES_PER_BROADCAST: usize = 5;
+
+/// Sockets one client may hold open on one account.
+const SOCKETS_PER_CLIENT: usize = 10;
+
+/// What a socket keeps across hibernation: when it must be closed.
+#[derive(Serialize, Deserialize)]
+struct SocketLife {
+    expires: u64,
+}
+
+/// Accepts a push channel socket for `client` (hibernatable; tagged with the client; a text
+/// `ping` is answered by the runtime without waking the object).
+/// A socket lives `LIVE_SOCKET_LIFETIME_SECS` (an hour); then it is closed (code 4000) and the
+/// client opens a new one with a fresh ticket, so a removed client or account stops hearing
+/// within that time even when nothing changes (and at the next change at once).
+pub fn accept(
+    state: &State,
+    config: &Config,
+    client: &Client,
+    account: &Account,
+    now: u64,
+) -> worker::Result<Response> {
+    let token = format!("token:{}", token_tag(&client.token_sha256));
+    let client = client.name.as_str();
+    if state.get_websockets_with_tag(client).len() >= SOCKETS_PER_CLIENT {
+        return respond::refuse(
+            ErrorCode::RateLimited,
+            "too many open push sockets for this client and account",
+        );
+    }
+    let pair = WebSocketPair::new()?;
+    let first = state.get_websockets().is_empty();
+    // Tagged with the client and the id its client knows the account by (the single-account
+    // form's digest id and a chosen id may name the same account).
+    // And with its token's tag: a socket of a rotated token is closed like a removed client's.
+    state.accept_websocket_with_tags(
+        &pair.server,
+        &[client, &format!("id:{}", account.id), &token],
+    );
+    pair.server.serialize_attachment(SocketLife {
+        expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
+    })?;
+    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", PONG) {
+        state.set_websocket_auto_response(&pair);
+    }
+    let inbox = crate::gate::store_of(&state.storage())?;
+    if first {
+        // Changes before the first socket are in the feed, not pushed.
+        inbox.set_mark(Mark::PushedSeq, inbox.latest_seq()?.max(0) as u64)?;
+    }
+    let unread = inbox
+        .unread_total()?
+        .map_or("null".to_owned(), |n| n.to_string());
+    let health = inbox.account_health()?.0.shown();
+    pair.server.send_with_str(format!(
+        "{{\"type\":\"ready\",\"account\":\"{}\",\"unreadTotal\":{unread},\"health\":{health}}}",
+        account.id
+    ))?;
+    Response::from_websocket(pair.client)
+}
+
+/// What a socket answers to a text `ping`.
+pub const PONG: &str = "{\"type\":\"pong\"}";
+
+/// The open sockets that may still hear `account`, each with the id its client knows the
+/// account by: each socket whose client is gone from the registry, no longer lists the
+/// account, or outlived its lifetime is closed here.
+pub async fn live_sockets(
+    state: &State,
+    env: &Env,
+    config: &Config,
+    account: &Account,
+    now: u64,
+) -> worker::Result<Vec<(worker::WebSocket, String)>> {
+    let digest = crate::rules::client_auth::account_digest(account);
+    let mut open = Vec::new();
+    for socket in state.get_websockets() {
+        let tags = state.get_tags(&socket);
+        let client = tags.first().cloned().unwrap_or_default();
+        let id = tags
+            .iter()
+            .find_map(|t| t.strip_prefix("id:"))
+            .unwrap_or_default()
+            .to_owned();
+        // The registry's answer is kept in the isolate (`directory`): sockets of one client
+        // cost one lookup.
+        let token = tags
+            .iter()
+            .find_map(|t| t.strip_prefix("token:"))
+            .unwrap_or_default();
+        let listed = crate::directory::client_named(env, config, &client)
+            .await?
+            .is_some_and(|c| {
+                token_tag(&c.token_sha256) == token
+                    && c.accounts.iter().any(|a| {
+                        a.id == id && crate::rules::client_auth::account_digest(a) == digest
+                    })
+            });
+        let expired = socket
+            .deserialize_attachment::<SocketLife>()
+            .ok()
+            .flatten()
+            .is_none_or(|life| life.expires <= now);
+        match (listed, expired) {
+            (true, false) => open.push((socket, id)),
+            (false, _) => {
+                let _ = socket.close(Some(1008), Some("no longer authorized"));
+            }
+            (true, true) => {
+                let _ = socket.close(Some(4000), Some("expired: open a new socket"));
+            }
+        }
+    }
+    Ok(open)
+}
+
+/// Closes every socket of the object with `code` (`reason` says why).
+pub fn close_all(state: &State, code: u16, reason: &str) {
+    for socket in state.get_websockets() {
+        let _ = socket.close(Some(code), Some(reason));
+    }
+}
+
+/// After a registry change: every socket no longer allowed to hear this object's account is
+/// closed (1008) now, not at the next change; all of them when the registry no longer gives
+/// this object an account (deleted, disabled, or its credentials moved it to another object).
+pub async fn recheck(
+    state: &State,
+    env: &Env,
+    config: &Config,
+    own: Option<&Account>,
+    now: u64,
+) -> worker::Result<()> {
+    match own {
+        Some(account) => live_sockets(state, env, config, account, now)
+            .await
+            .map(drop),
+        None => {
+            for socket in state.get_websockets() {
+                let _ = socket.close(Some(1008), Some("no longer authorized"));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sends what changed since the last push to every open socket still allowed to hear it, in
+/// the words of each socket's client (the account id it knows).
+pub async fn broadcast(
+    state: &State,
+    env: &Env,
+    config: &Config,
+    account: &Account,
+    now: u64,
+) -> worker::Result<()> {
+    if state.get_websockets().is_empty() {
+        return Ok(());
+    }
+    let sockets = live_sockets(state, env, config, account, now).await?;
+    let inbox = crate::gate::store_of(&state.storage())?;
+    let latest = inbox.latest_seq()?;
+    let from = inbox.mark(Mark::PushedSeq)? as i64;
+    let mut ids: Vec<&str> = sockets.iter().map(|(_, id)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let unread = inbox
+        .unread_total()?
+        .map_or("null".to_owned(), |n| n.to_string());
+    let (health, health_seq) = inbox.account_health()?;
+    let health_changed = health_seq > from;
+    let health = health.shown();
+    for id in ids
+        .into_iter()
+        .filter(|id| crate::rules::registry::is_safe_name(id))
+    {
+        let mut pushed = from;
+        let mut sent = false;
+        for frame_number in 1..=FRAMES_PER_BROADCAST {
+            if latest <= pushed {
+                break;
+            }
+            let (items, last, has_more) = inbox.changes_since(pushed, CHANGES_PER_FRAME, id)?;
+            if items.is_empty() {
+                break;
+            }
+            // `more`: this change holds more than the frames carry; the feed has the rest.
+            let more = frame_number == FRAMES_PER_BROADCAST && has_more;
+            let frame = format!(
+                "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{items}]}}"
+            );
+            send_frame(&sockets, id, &frame);
+            sent = true;
+            if !has_more || last <= pushed {
+                break;
+            }
+            pushed = last;
+        }
+        // A health change is a change: one frame says so when no conversation frame did.
+        if health_changed && !sent {
+            send_frame(
+                &sockets,
+                id,
+                &format!(
+                    "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":false,\"conversations\":[]}}"
+                ),
+            );
+        }
+    }
+    // Beyond the frames sent, clients catch up through the change feed; with nobody
+    // listening, the next socket starts from the feed's present.
+    Ok(inbox.set_mark(Mark::PushedSeq, latest.max(0) as u64)?)
+}
+
+/// Sends `frame` to the sockets that know the account as `id`.
+fn send_frame(sockets: &[(worker::WebSocket, String)], id: &str, frame: &str) {
+    for (socket, _) in sockets.iter().filter(|(_, own)| own == id) {
+        // A socket closing meanwhile is not an error of the others.
+        let _ = socket.send_with_str(frame);
+    }
+}
