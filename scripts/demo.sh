@@ -22,11 +22,17 @@ done
 state=$(mktemp -d)
 ensure_npm_packages .
 log "building the web build, the Worker and the sandbox (log: $state/build.log)"
-# Under make test the shared build stage has built the web build and the Worker already (and
-# other lanes are reading them): only the release sandbox is left to build.
-{ { [ -n "${TESTS_PREBUILT:-}" ] || { bash scripts/build-npm.sh && build_www && build_worker; }; } \
-  && cargo build -q --release -p linkedin-inbox-sandbox; } \
-  > "$state/build.log" 2>&1 || { cat "$state/build.log" >&2; echo "the build failed" >&2; exit 1; }
+# Under make test the shared build stage has built the web build, the Worker and the (debug)
+# sandbox already, and other lanes are reading them and holding cargo's lock: nothing is built
+# here then (a release build would wait for the lint lane's lock and for the cores).
+sandbox_bin=./target/release/sandbox
+if [ -n "${TESTS_PREBUILT:-}" ]; then
+  sandbox_bin=./target/debug/sandbox
+else
+  { bash scripts/build-npm.sh && build_www && build_worker \
+    && cargo build -q --release -p linkedin-inbox-sandbox; } \
+    > "$state/build.log" 2>&1 || { cat "$state/build.log" >&2; echo "the build failed" >&2; exit 1; }
+fi
 
 pids=()
 cleanup() {
@@ -68,7 +74,7 @@ else
     done
   done
   # --webhook turns on POST /__sandbox/simulate: a message arrives, its signed webhooks reach the Worker.
-  setsid ./target/release/sandbox --port "$SANDBOX_PORT" "${webhook_args[@]}" > "$state/sandbox.log" 2>&1 &
+  setsid "$sandbox_bin" --port "$SANDBOX_PORT" "${webhook_args[@]}" > "$state/sandbox.log" 2>&1 &
   pids+=($!)
   cat > "$state/demo.vars" <<VARS
 CONNECTSAFELY_API_KEY=demo-connectsafely-key

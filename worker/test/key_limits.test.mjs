@@ -126,9 +126,12 @@ async function load(until) {
   const statuses = {};
   await Promise.all(CLIENTS.map(async (_, i) => {
     for (let n = 0; Date.now() < until && n < 500; n++) {
-      const answer = await call(i, `/v1/conversations/${encodeURIComponent(threads[i])}/messages?count=1`);
+      // A loopback connection the loaded machine drops (`fetch failed`) is counted and asked
+      // again, as a client would; the test bounds how many there may be.
+      const answer = await call(i, `/v1/conversations/${encodeURIComponent(threads[i])}/messages?count=1`)
+        .catch((error) => ({ status: `transport: ${error.message}` }));
       statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-      if (answer.status === 429) await sleep(200);
+      if (answer.status === 429 || typeof answer.status === "string") await sleep(200);
     }
   }));
   return statuses;
@@ -161,6 +164,8 @@ test("30 accounts on one ConnectSafely key under load: no upstream 429, each wit
     `per account min ${min} max ${max} mean ${mean.toFixed(1)} (${((min / mean - 1) * 100).toFixed(1)}% / +${((max / mean - 1) * 100).toFixed(1)}%), ` +
     `upstream 429: ${upstream429}, client answers ${JSON.stringify(statuses)}, sandbox per-key limits ${sandboxLimits ? "on" : "absent"}`);
   assert.equal(overLimit, 0, "no call over the key's rates reached the provider");
+  const dropped = Object.entries(statuses).filter(([status]) => status.startsWith("transport")).reduce((n, [, count]) => n + count, 0);
+  assert.ok(dropped <= Math.max(1, seen.length / 100), `at most 1% of the requests dropped by the loaded machine: ${JSON.stringify(statuses)}`);
   // The exact rates are judged at the relay (overLimit above). The sandbox's own limiter, one
   // loopback hop later and a token bucket where the providers document only the rates, is a
   // second witness: on a loaded machine the hop can bunch a few calls together, so it may
