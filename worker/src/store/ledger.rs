@@ -80,6 +80,8 @@ pub enum Mark {
     LinkupDisconnectedAt,
     /// When the operator's doctor last ran, epoch ms.
     DoctorRanAt,
+    /// Retention passes that deleted rows (the client indexes then take the inbox again).
+    InboxPrunes,
 }
 
 impl Key<'_> {
@@ -106,6 +108,7 @@ impl Key<'_> {
             Key::Mark(Mark::PushedSeq) => "pushed_seq".into(),
             Key::Mark(Mark::LinkupDisconnectedAt) => "linkup_disconnected_at".into(),
             Key::Mark(Mark::DoctorRanAt) => "doctor_ran_at".into(),
+            Key::Mark(Mark::InboxPrunes) => "inbox_prunes".into(),
             Key::RecentCall(kind, slot) => format!("{}:{slot}", kind_name(*kind)).into(),
             Key::RecentCalls(kind) => format!("{}:n", kind_name(*kind)).into(),
         }

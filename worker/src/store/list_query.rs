@@ -64,9 +64,23 @@ struct Count {
     n: f64,
 }
 
-/// The condition `filters` put on `conversations`, its values pushed onto `bindings` (`None`:
-/// nothing can match).
-fn filter_sql(filters: &Filters<'_>, bindings: &mut Vec<Value>) -> Option<String> {
+/// Where the filters are applied: an account's store, or a client's merged index
+/// (`store/inbox_index/`), whose rows and message texts also name their account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FilterScope {
+    Account,
+    Index,
+}
+
+/// The condition `filters` put on the listed rows (`conversations`, or the index's
+/// `entries`), its values pushed onto `bindings` (`None`: nothing can match). One rule for
+/// both: a conversation matches keywords by its names, headlines and latest message, or by the
+/// text of any message stored of it.
+pub(super) fn filter_sql(
+    filters: &Filters<'_>,
+    bindings: &mut Vec<Value>,
+    scope: FilterScope,
+) -> Option<String> {
     let mut clauses = Vec::new();
     if let Some(unread) = filters.unread {
         clauses.push("unread = ?".to_owned());
@@ -75,11 +89,13 @@ fn filter_sql(filters: &Filters<'_>, bindings: &mut Vec<Value>) -> Option<String
     if let Some(keywords) = filters.keywords {
         // No searchable word: nothing matches.
         let query = fts_query(keywords)?;
-        clauses.push(
-            "rowid IN (SELECT rowid FROM conversation_text WHERE conversation_text MATCH ?)
-             OR thread_id IN (SELECT m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)"
-                .to_owned(),
-        );
+        clauses.push(match scope {
+            FilterScope::Account => "rowid IN (SELECT rowid FROM conversation_text WHERE conversation_text MATCH ?)
+             OR thread_id IN (SELECT m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)",
+            FilterScope::Index => "rowid IN (SELECT rowid FROM entry_text WHERE entry_text MATCH ?)
+             OR (account, thread_id) IN (SELECT m.account, m.thread_id FROM message_text t JOIN messages m ON m.rowid = t.rowid WHERE message_text MATCH ?)",
+        }
+        .to_owned());
         bindings.push(text(&query));
         bindings.push(text(&query));
     }
@@ -97,7 +113,7 @@ fn filter_sql(filters: &Filters<'_>, bindings: &mut Vec<Value>) -> Option<String
 /// match).
 fn page_sql(filters: &Filters<'_>, after: Option<&Position>) -> Option<(String, Vec<Value>)> {
     let mut bindings = Vec::new();
-    let mut condition = filter_sql(filters, &mut bindings)?;
+    let mut condition = filter_sql(filters, &mut bindings, FilterScope::Account)?;
     if let Some(position) = after {
         condition
             .push_str(" AND (last_activity_at < ? OR (last_activity_at = ? AND thread_id > ?))");
@@ -202,7 +218,7 @@ impl<S: Sql> Store<S> {
     /// How many stored conversations match `filters`.
     pub fn count(&self, filters: &Filters<'_>) -> Result<u64> {
         let mut bindings = Vec::new();
-        let Some(condition) = filter_sql(filters, &mut bindings) else {
+        let Some(condition) = filter_sql(filters, &mut bindings, FilterScope::Account) else {
             return Ok(0);
         };
         Ok(self

@@ -6,6 +6,8 @@
 //! - `list_query.rs`: **where the `unread` and `keywords` filters are applied**, positions;
 //! - `list_sync.rs`: where the list sync stands, the account the object serves;
 //! - `change_feed.rs`: change numbers and provider events seen;
+//! - `inbox_index/`: a client's merged inbox, on its own object's SQLite (not an account's);
+//! - `index_feed.rs`: what the client indexes that hold the account take from it, and who they are;
 //! - `account_health.rs`: the account's health, a change of the feed when it shows differently;
 //! - `contract_drift.rs`: differences of provider answers from their documented contracts;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
@@ -20,6 +22,8 @@ mod account_health;
 mod change_feed;
 mod contract_drift;
 mod conversations;
+pub mod inbox_index;
+pub mod index_feed;
 pub mod key_log;
 pub mod ledger;
 mod list_query;
@@ -89,6 +93,9 @@ impl<S: Sql> Store<S> {
             }
             if *to == schema::MESSAGE_IDS_VERSION {
                 message_ids::normalize(&sql)?;
+            }
+            if *to == index_feed::INDEX_FEED_VERSION {
+                Self::number_unnumbered(&sql)?;
             }
             sql.run(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",

@@ -132,6 +132,19 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         changed_seq INTEGER NOT NULL
     )",
     ),
+    (
+        super::index_feed::INDEX_FEED_VERSION,
+        // The client indexes that hold this account (`store/index_feed.rs`), each with the
+        // marks of the feed it was last handed. Rows stored before changes were numbered get
+        // numbers after this statement (`Store::number_unnumbered`).
+        "CREATE TABLE IF NOT EXISTS index_subscribers (
+        client TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL,
+        prunes INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        message_seq INTEGER NOT NULL
+    )",
+    ),
 ];
 
 /// The version whose upgrade rewrites stored message ids to their one identity.

@@ -33,7 +33,10 @@ impl<S: Sql> Store<S> {
     /// Keeps storage bounded: conversations beyond the newest `max_threads`, and messages older
     /// than `oldest_ms` or of a conversation no longer kept, are deleted with their search
     /// text. Lists then end at what is kept; search no longer finds pruned messages.
+    /// A pass that deleted rows is counted (`Mark::InboxPrunes`): the client indexes that
+    /// hold the account then take its inbox again (`store/index_feed.rs`).
     pub fn prune_inbox(&self, oldest_ms: i64, max_threads: u32) -> Result<()> {
+        let before = self.stored_rows()?;
         // At the cap, the list ends at what is kept: no older page is fetched to be pruned again.
         self.sql.run(
             "UPDATE list_sync SET complete = 1, tail = NULL WHERE (SELECT COUNT(*) FROM conversations) >= ?",
@@ -55,7 +58,27 @@ impl<S: Sql> Store<S> {
         self.sql.run(
             "DELETE FROM message_text WHERE rowid NOT IN (SELECT rowid FROM messages)",
             vec![],
-        )
+        )?;
+        if self.stored_rows()? != before {
+            let prunes = self.mark(super::ledger::Mark::InboxPrunes)?;
+            self.set_mark(super::ledger::Mark::InboxPrunes, prunes + 1)?;
+        }
+        Ok(())
+    }
+
+    /// Conversations and messages stored, together.
+    fn stored_rows(&self) -> Result<u64> {
+        #[derive(serde::Deserialize)]
+        struct Count {
+            n: f64,
+        }
+        Ok(self
+            .sql
+            .first_row::<Count>(
+                "SELECT (SELECT COUNT(*) FROM conversations) + (SELECT COUNT(*) FROM messages) AS n",
+                vec![],
+            )?
+            .map_or(0, |c| c.n as u64))
     }
 
     /// Deletes the inbox (personal data); the ledger, the change counter among it, stays.

@@ -1,0 +1,251 @@
+//! The accounts an index lists (its lanes, in the client's order) and the account feeds
+//! applied to them. Nothing here awaits: a feed is applied whole or not at all (the object's
+//! writes between two awaits commit together).
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::InboxIndex;
+use crate::store::index_feed::FeedMarks;
+use crate::store::list_query::checked_account;
+use crate::store::sql::{int, text, uint, Result, Sql};
+use crate::store::RowId;
+
+/// One account's lane: where its feed stands, and what its store said of its list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lane {
+    pub account: String,
+    pub rank: i64,
+    /// The feed's marks applied (`None`: the account's inbox was never taken).
+    pub marks: Option<FeedMarks>,
+    /// The store holds the account's whole list.
+    pub complete: bool,
+    /// The store synced the list at least once.
+    pub synced: bool,
+    /// When the store last synced the list's head, epoch ms.
+    pub head_at: u64,
+}
+
+/// An account's feed as its store answers it (`Store::index_feed`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedAnswer<'a> {
+    pub marks: FeedMarks,
+    pub reset: bool,
+    pub more: bool,
+    pub complete: bool,
+    pub synced: bool,
+    pub head_at: u64,
+    #[serde(borrow)]
+    pub conversations: Vec<FedConversation<'a>>,
+    pub messages: Vec<FedMessage>,
+}
+
+/// A conversation as the feed hands it: thread, activity key, unread, search text, JSON.
+#[derive(Deserialize)]
+pub struct FedConversation<'a> {
+    t: String,
+    a: i64,
+    u: i64,
+    x: String,
+    #[serde(borrow)]
+    j: &'a RawValue,
+}
+
+/// A stored message's text, for search.
+#[derive(Deserialize)]
+pub struct FedMessage {
+    t: String,
+    x: String,
+}
+
+#[derive(Deserialize)]
+struct LaneRow {
+    account: String,
+    rank: f64,
+    joined: f64,
+    epoch: f64,
+    prunes: f64,
+    seq: f64,
+    message_seq: f64,
+    complete: f64,
+    synced: f64,
+    head_at: f64,
+}
+
+impl From<LaneRow> for Lane {
+    fn from(row: LaneRow) -> Self {
+        Self {
+            account: row.account,
+            rank: row.rank as i64,
+            marks: (row.joined != 0.0).then_some(FeedMarks {
+                epoch: row.epoch as u64,
+                prunes: row.prunes as u64,
+                seq: row.seq as i64,
+                message_seq: row.message_seq as i64,
+            }),
+            complete: row.complete != 0.0,
+            synced: row.synced != 0.0,
+            head_at: row.head_at as u64,
+        }
+    }
+}
+
+impl<S: Sql> InboxIndex<S> {
+    /// The client's accounts, in its order: new ones get a lane (not joined yet), moved ones
+    /// their new rank, and the lanes of accounts no longer listed go with their rows. Answers
+    /// the accounts removed.
+    pub fn set_accounts(&self, accounts: &[&str]) -> Result<Vec<String>> {
+        let lanes = self.lanes()?;
+        let mut removed = Vec::new();
+        for lane in &lanes {
+            if !accounts.contains(&lane.account.as_str()) {
+                self.drop_rows(&lane.account)?;
+                self.sql.run(
+                    "DELETE FROM lanes WHERE account = ?",
+                    vec![text(&lane.account)],
+                )?;
+                removed.push(lane.account.clone());
+            }
+        }
+        for (rank, account) in accounts.iter().enumerate() {
+            let account = checked_account(account)?;
+            let rank = rank as i64;
+            match lanes.iter().find(|l| l.account == account) {
+                Some(lane) if lane.rank == rank => {}
+                Some(_) => {
+                    self.sql.run(
+                        "UPDATE lanes SET rank = ? WHERE account = ?",
+                        vec![int(rank), text(account)],
+                    )?;
+                    self.sql.run(
+                        "UPDATE entries SET rank = ? WHERE account = ?",
+                        vec![int(rank), text(account)],
+                    )?;
+                }
+                None => self.sql.run(
+                    "INSERT INTO lanes (account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at)
+                     VALUES (?, ?, 0, 0, 0, 0, 0, 0, 0, 0)",
+                    vec![text(account), int(rank)],
+                )?,
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Every lane, in the client's order.
+    pub fn lanes(&self) -> Result<Vec<Lane>> {
+        Ok(self
+            .sql
+            .rows::<LaneRow>(
+                "SELECT account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at
+                 FROM lanes ORDER BY rank",
+                vec![],
+            )?
+            .into_iter()
+            .map(Lane::from)
+            .collect())
+    }
+
+    /// One lane, if the client lists the account.
+    pub fn lane(&self, account: &str) -> Result<Option<Lane>> {
+        Ok(self
+            .sql
+            .first_row::<LaneRow>(
+                "SELECT account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at
+                 FROM lanes WHERE account = ?",
+                vec![text(account)],
+            )?
+            .map(Lane::from))
+    }
+
+    /// Applies an account's feed to its lane (none: the client does not list the account, and
+    /// nothing is written). A reset replaces the account's rows.
+    pub fn apply(&self, account: &str, feed: &FeedAnswer<'_>) -> Result<bool> {
+        let account = checked_account(account)?;
+        let Some(lane) = self.lane(account)? else {
+            return Ok(false);
+        };
+        if feed.reset {
+            self.drop_rows(account)?;
+        }
+        for conversation in &feed.conversations {
+            // The stored JSON with the account first, as every merged item carries it.
+            let json = format!(
+                "{{\"account\":\"{account}\",{}",
+                conversation.j.get().get(1..).unwrap_or("}")
+            );
+            let row = self.sql.first_row::<RowId>(
+                "INSERT INTO entries (account, thread_id, last_activity_at, rank, unread, json) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (account, thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+                   rank = excluded.rank, unread = excluded.unread, json = excluded.json
+                 RETURNING rowid AS rowid",
+                vec![
+                    text(account),
+                    text(&conversation.t),
+                    int(conversation.a),
+                    int(lane.rank),
+                    int(i64::from(conversation.u != 0)),
+                    text(&json),
+                ],
+            )?;
+            if let Some(row) = row {
+                let rowid = int(row.rowid as i64);
+                self.sql.run(
+                    "DELETE FROM entry_text WHERE rowid = ?",
+                    vec![rowid.clone()],
+                )?;
+                self.sql.run(
+                    "INSERT INTO entry_text (rowid, text) VALUES (?, ?)",
+                    vec![rowid, text(&conversation.x)],
+                )?;
+            }
+        }
+        for message in &feed.messages {
+            let row = self.sql.first_row::<RowId>(
+                "INSERT INTO messages (account, thread_id) VALUES (?, ?) RETURNING rowid AS rowid",
+                vec![text(account), text(&message.t)],
+            )?;
+            if let Some(row) = row {
+                self.sql.run(
+                    "INSERT INTO message_text (rowid, text) VALUES (?, ?)",
+                    vec![int(row.rowid as i64), text(&message.x)],
+                )?;
+            }
+        }
+        let marks = &feed.marks;
+        self.sql.run(
+            "UPDATE lanes SET joined = 1, epoch = ?, prunes = ?, seq = ?, message_seq = ?, complete = ?, synced = ?, head_at = ?
+             WHERE account = ?",
+            vec![
+                uint(marks.epoch),
+                uint(marks.prunes),
+                int(marks.seq),
+                int(marks.message_seq),
+                int(i64::from(feed.complete)),
+                int(i64::from(feed.synced)),
+                uint(feed.head_at),
+                text(account),
+            ],
+        )?;
+        Ok(true)
+    }
+
+    /// Deletes an account's rows and search texts (its lane stays).
+    fn drop_rows(&self, account: &str) -> Result<()> {
+        self.sql.run(
+            "DELETE FROM entry_text WHERE rowid IN (SELECT rowid FROM entries WHERE account = ?)",
+            vec![text(account)],
+        )?;
+        self.sql
+            .run("DELETE FROM entries WHERE account = ?", vec![text(account)])?;
+        self.sql.run(
+            "DELETE FROM message_text WHERE rowid IN (SELECT rowid FROM messages WHERE account = ?)",
+            vec![text(account)],
+        )?;
+        self.sql.run(
+            "DELETE FROM messages WHERE account = ?",
+            vec![text(account)],
+        )
+    }
+}

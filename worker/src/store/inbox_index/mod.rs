@@ -1,0 +1,81 @@
+//! A client's merged inbox (issue 33) on its own Durable Object's SQLite (`InboxIndex`,
+//! `index_object.rs`): one row per conversation of every account the client lists, fed from
+//! the accounts' stores (`store/index_feed.rs`), so a merged page, a merged search and the
+//! unread totals are one query in one place whatever the number of accounts, and the merged
+//! cursor is one position. Derived data: each account's lane holds the marks of the feed it
+//! applied, so the index can be rebuilt from the stores at any time (a lane without marks
+//! takes the account's whole inbox). Generic over [`Sql`] like the account store.
+//! - `apply.rs`: the accounts listed (lanes, their order), a feed applied to a lane;
+//! - `page.rs`: **the merged order**, pages after a position up to a bound, counts, unread.
+
+mod apply;
+mod page;
+
+pub use apply::{FeedAnswer, Lane};
+pub use page::{IndexPage, IndexPosition};
+
+use super::sql::{Result, Sql};
+
+/// The index's tables. Entries are ordered by last activity (newest first), then the
+/// client's account order (`rank`), then thread id; their search texts (and the accounts'
+/// stored message texts) are searched as in an account's store.
+const STATEMENTS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS lanes (
+        account TEXT PRIMARY KEY,
+        rank INTEGER NOT NULL,
+        joined INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        prunes INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        message_seq INTEGER NOT NULL,
+        complete INTEGER NOT NULL,
+        synced INTEGER NOT NULL,
+        head_at INTEGER NOT NULL
+    )",
+    "CREATE TABLE IF NOT EXISTS entries (
+        rowid INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        UNIQUE (account, thread_id)
+    )",
+    "CREATE INDEX IF NOT EXISTS entries_order ON entries (last_activity_at DESC, rank, thread_id)",
+    "CREATE INDEX IF NOT EXISTS entries_lane ON entries (account, last_activity_at, thread_id)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS entry_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TABLE IF NOT EXISTS messages (
+        rowid INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        thread_id TEXT NOT NULL
+    )",
+    "CREATE INDEX IF NOT EXISTS messages_thread ON messages (account, thread_id)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+];
+
+/// A client's merged inbox, on its object's SQLite.
+pub struct InboxIndex<S: Sql> {
+    sql: S,
+}
+
+impl<S: Sql> InboxIndex<S> {
+    /// The index on `sql`, its tables created if new. Run once per object.
+    pub fn open(sql: S) -> Result<Self> {
+        for statement in STATEMENTS {
+            sql.run(statement, vec![])?;
+        }
+        Ok(Self { sql })
+    }
+
+    /// Forgets everything: the next read takes every account's inbox again.
+    pub fn clear(&self) -> Result<()> {
+        for table in ["lanes", "entries", "entry_text", "messages", "message_text"] {
+            self.sql.run(&format!("DELETE FROM {table}"), vec![])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
