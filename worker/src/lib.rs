@@ -16,6 +16,8 @@
 //! - `registry_object` (wasm32): `Registry`, the one Durable Object of the stored registry
 //!   (clients, accounts, links, audit; credentials sealed) and the admin API; `directory`
 //!   (wasm32): every lookup of a client or account, from it or the `CLIENTS` secret, cached.
+//! - `index_object` (wasm32): `InboxIndex`, one Durable Object per client: its merged inbox over
+//!   every account it lists, fed by the accounts' objects (`store/inbox_index/`).
 //! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate.
 
 mod rules;
@@ -30,6 +32,8 @@ mod env;
 #[cfg(target_arch = "wasm32")]
 mod gate;
 #[cfg(target_arch = "wasm32")]
+mod index_object;
+#[cfg(target_arch = "wasm32")]
 mod key_gate;
 #[cfg(target_arch = "wasm32")]
 mod registry_object;
@@ -38,6 +42,8 @@ mod respond;
 
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;
+#[cfg(target_arch = "wasm32")]
+pub use index_object::InboxIndex;
 #[cfg(target_arch = "wasm32")]
 pub use key_gate::KeyGate;
 #[cfg(target_arch = "wasm32")]

@@ -39,8 +39,8 @@ fn no_such_account() -> Refusal {
 /// `all`, and without it: the only account of the client, else `default`.
 pub fn target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<'a>, Refusal> {
     let target = named_target(call, url, default)?;
-    // A merged view asks every account's object and holds a position of each in its cursor:
-    // bounded until it is answered from one index (issue 33).
+    // The other merged views ask every account's object (and the change token holds a mark
+    // of each): bounded until one index answers them too. The merged list is not.
     let count = call.accounts().count();
     if matches!(target, Target::All) && count > MAX_MERGED_ACCOUNTS {
         return Err(respond::core_error(&Error::InvalidInput {
@@ -52,6 +52,16 @@ pub fn target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<
         }));
     }
     Ok(target)
+}
+
+/// As [`target`], for the merged list, which one index answers whatever the number of
+/// accounts (`index_object.rs`): `all` is not bounded.
+pub fn indexed_target<'a>(
+    call: &'a Call,
+    url: &Url,
+    default: Unnamed,
+) -> Result<Target<'a>, Refusal> {
+    named_target(call, url, default)
 }
 
 fn named_target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<'a>, Refusal> {

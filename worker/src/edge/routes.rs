@@ -3,7 +3,9 @@
 use linkedin_inbox::{Error, ErrorCode};
 use worker::{Method, Request, Response};
 
-use crate::edge::all_accounts::{conversation_account, one_account, target, Target, Unnamed};
+use crate::edge::all_accounts::{
+    conversation_account, indexed_target, one_account, target, Target, Unnamed,
+};
 use crate::edge::body_reader::{self, Unread};
 use crate::edge::context::{Call, RouteContext};
 use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
@@ -26,7 +28,7 @@ fn unseal<'a>(call: &'a Call, account: &Account) -> impl Fn(&str) -> Result<Stri
 pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     let url = req.url()?;
-    let account = match target(call, &url, Unnamed::All) {
+    let account = match indexed_target(call, &url, Unnamed::All) {
         Ok(Target::One(account)) => account,
         Ok(Target::All) => {
             return crate::edge::merged_list::conversations(&ctx.env, call, &url).await

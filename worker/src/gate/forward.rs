@@ -47,7 +47,7 @@ pub(crate) async fn send(
 
 /// A response whose headers may be changed (a stub's response has immutable headers); the
 /// body streams through without entering the wasm.
-fn mutable(response: Response) -> Response {
+pub(crate) fn mutable(response: Response) -> Response {
     let (status, headers) = (response.status_code(), response.headers().clone());
     let (_, body) = response.into_parts();
     Response::builder()

@@ -28,6 +28,14 @@ use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::store::{Filters, Position};
 
+/// The list's head after [`AccountGate::fresh_head`].
+pub(super) struct FreshHead {
+    pub state: Option<crate::store::SyncState>,
+    pub source: Source,
+    pub credits: u64,
+    pub stale: bool,
+}
+
 /// Conversations asked of the provider per sync call (its maximum page).
 const SYNC_PAGE: u32 = 100;
 /// Older upstream pages one request may read to fill its page.
@@ -169,6 +177,55 @@ impl AccountGate {
         Ok(result.map(|credits| (Source::Miss, credits.total)))
     }
 
+    /// The list's head synced when older than `HEAD_TTL_SECS` (or another refresh
+    /// generation): where the sync stands after it, how it was answered and its credits, and
+    /// whether the stored list answers stale (the sync failed); the refusal to answer when
+    /// nothing is stored and the sync failed.
+    pub(super) async fn fresh_head(
+        &self,
+        config: &Rc<Config>,
+        account: &Account,
+        ledger: &Ledger,
+        generation: u64,
+        now: u64,
+    ) -> worker::Result<Result<FreshHead, Response>> {
+        let inbox = self.store()?;
+        let state = inbox.sync_state()?;
+        let head_fresh = state.as_ref().is_some_and(|s| {
+            s.generation as u64 == generation
+                && now
+                    < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
+        });
+        let mut head = FreshHead {
+            state,
+            source: Source::Hit,
+            credits: 0,
+            stale: false,
+        };
+        if head_fresh {
+            return Ok(Ok(head));
+        }
+        match self
+            .sync(config, account, generation, None, now, Patience::Client)
+            .await?
+        {
+            Ok((how, spent)) => {
+                head.source = how;
+                head.credits = spent;
+                head.state = inbox.sync_state()?;
+                self.schedule_pruning(config).await?;
+            }
+            Err(error) if head.state.is_some() && stale_allowed(&error) => head.stale = true,
+            // A refused session: the stored inbox answers, else the wait for its probe.
+            Err(error) => match self.list_held(config, account, ledger, now)? {
+                Some(_) if head.state.is_some() => head.stale = true,
+                Some(refusal) => return Ok(Err(refusal)),
+                None => return Ok(Err(respond::core_error(&error)?)),
+            },
+        }
+        Ok(Ok(head))
+    }
+
     /// A page of the account's conversations from its inbox store.
     pub(super) async fn list(
         &self,
@@ -195,33 +252,13 @@ impl AccountGate {
             Ok(None) => (Provider::ConnectSafely, None),
             Err(e) => return respond::core_error(&e),
         };
-        let mut state = inbox.sync_state()?;
-        let head_fresh = state.as_ref().is_some_and(|s| {
-            s.generation as u64 == generation
-                && now
-                    < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
-        });
-        let (mut source, mut credits, mut stale) = (Source::Hit, 0, false);
-        if !head_fresh {
-            match self
-                .sync(config, account, generation, None, now, Patience::Client)
-                .await?
-            {
-                Ok((how, spent)) => {
-                    source = how;
-                    credits += spent;
-                    state = inbox.sync_state()?;
-                    self.schedule_pruning(config).await?;
-                }
-                Err(error) if state.is_some() && stale_allowed(&error) => stale = true,
-                // A refused session: the stored inbox answers, else the wait for its probe.
-                Err(error) => match self.list_held(config, account, ledger, now)? {
-                    Some(_) if state.is_some() => stale = true,
-                    Some(refusal) => return Ok(refusal),
-                    None => return respond::core_error(&error),
-                },
-            }
-        }
+        let (mut state, mut source, mut credits, stale) = match self
+            .fresh_head(config, account, ledger, generation, now)
+            .await?
+        {
+            Ok(head) => (head.state, head.source, head.credits, head.stale),
+            Err(refusal) => return Ok(refusal),
+        };
         let filters = Filters {
             unread: query.unread,
             keywords: query.keywords.as_deref().filter(|k| !k.trim().is_empty()),

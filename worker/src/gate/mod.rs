@@ -9,6 +9,7 @@ mod doctor;
 mod exchange_driver;
 pub(crate) mod forward;
 mod health;
+pub(crate) mod index_feed;
 mod key_permits;
 mod ledger;
 mod ledger_import;
@@ -128,6 +129,7 @@ impl DurableObject for AccountGate {
         };
         self.open_store(&config)?;
         let now = arrival_ms();
+        let feed_before = self.store()?.feed_position()?;
         let account = self.own_account(&config).await?;
         if let Some(account) = &account {
             self.monitoring_credits
@@ -176,6 +178,10 @@ impl DurableObject for AccountGate {
             .await?;
         if let Some(account) = &account {
             live::broadcast(&self.state, &self.env, &config, account, now).await?;
+            let inbox = self.store()?;
+            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before).await {
+                worker::console_warn!("index push failed: {e}");
+            }
         }
         Response::empty()
     }
@@ -203,6 +209,7 @@ impl DurableObject for AccountGate {
             self.name_account(account);
         }
         let (_, health_seq) = self.store()?.account_health()?;
+        let feed_before = self.store()?.feed_position()?;
         let response = match req.path().as_str() {
             "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
                 .await
@@ -214,6 +221,11 @@ impl DurableObject for AccountGate {
         if let Some(account) = &own {
             if let Err(e) = live::broadcast(&self.state, &self.env, &config, account, now).await {
                 worker::console_error!("broadcast failed: {e}");
+            }
+            // And to the merged indexes of the clients that hold the account.
+            let inbox = self.store()?;
+            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before).await {
+                worker::console_warn!("index push failed: {e}");
             }
             let (health, seq) = self.store()?.account_health()?;
             if seq != health_seq {

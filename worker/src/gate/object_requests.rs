@@ -54,6 +54,19 @@ impl AccountGate {
                 "this account gate serves another account",
             );
         }
+        // The client's merged index asks for its feed on the client's behalf; the index bounds
+        // these asks (a head older than the TTL, a few older pages per merged page, each
+        // upstream call admitted by the ledger), so they are not counted as the client's
+        // requests.
+        if req.path() == "/index/sync" {
+            return match req.json::<super::index_feed::SyncAsk>().await {
+                Ok(ask) => {
+                    self.index_sync(&config, &client.name, account, &ask, &ledger, now)
+                        .await
+                }
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not an index ask"),
+            };
+        }
         if let Err(wait) = ledger
             .take_request(&client.name, config.client_rate, now)
             .await?

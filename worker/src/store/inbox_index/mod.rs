@@ -1,18 +1,18 @@
 //! A client's merged inbox (issue 33) on its own Durable Object's SQLite (`InboxIndex`,
 //! `index_object.rs`): one row per conversation of every account the client lists, fed from
-//! the accounts' stores (`store/index_feed.rs`), so a merged page, a merged search and the
-//! unread totals are one query in one place whatever the number of accounts, and the merged
+//! the accounts' stores (`store/index_feed.rs`), so a merged page and a merged search are
+//! one query in one place whatever the number of accounts, and the merged
 //! cursor is one position. Derived data: each account's lane holds the marks of the feed it
 //! applied, so the index can be rebuilt from the stores at any time (a lane without marks
 //! takes the account's whole inbox). Generic over [`Sql`] like the account store.
 //! - `apply.rs`: the accounts listed (lanes, their order), a feed applied to a lane;
-//! - `page.rs`: **the merged order**, pages after a position up to a bound, counts, unread.
+//! - `page.rs`: **the merged order**, pages after a position up to a bound, counts.
 
 mod apply;
 mod page;
 
 pub use apply::{FeedAnswer, Lane};
-pub use page::{IndexPage, IndexPosition};
+pub use page::IndexPosition;
 
 use super::sql::{Result, Sql};
 

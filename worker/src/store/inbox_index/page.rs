@@ -2,7 +2,7 @@
 //! account order, then thread id), the filters applied as in an account's store
 //! (`list_query::filter_sql`), a page after a position and never past a bound (the oldest
 //! stored conversation of an account whose store does not hold its whole list yet: what
-//! follows it there is not known), counts and unread totals.
+//! follows it there is not known), and counts.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,12 +44,6 @@ struct Row {
 
 #[derive(Deserialize)]
 struct Count {
-    n: f64,
-}
-
-#[derive(Deserialize)]
-struct Unread {
-    account: String,
     n: f64,
 }
 
@@ -140,19 +134,6 @@ impl<S: Sql> InboxIndex<S> {
                 bindings,
             )?
             .map_or(0, |c| c.n as u64))
-    }
-
-    /// Unread conversations per account (accounts with none are left out).
-    pub fn unread_totals(&self) -> Result<Vec<(String, u64)>> {
-        Ok(self
-            .sql
-            .rows::<Unread>(
-                "SELECT account, COUNT(*) AS n FROM entries WHERE unread = 1 GROUP BY account",
-                vec![],
-            )?
-            .into_iter()
-            .map(|u| (u.account, u.n as u64))
-            .collect())
     }
 }
 

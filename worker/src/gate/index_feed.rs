@@ -1,0 +1,156 @@
+//! The account's side of its clients' merged indexes (`index_object.rs`): the feed an index
+//! asks for (after a head sync when its copy of the head is old, or an older page when a
+//! merged walk reaches the end of what is stored), and, after every request or alarm that
+//! changed the store, the changes pushed to every index that holds the account, each from the
+//! marks it was last handed (`store/index_feed.rs`).
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use worker::{Env, Method, Request, RequestInit, Response};
+
+use super::key_permits::Patience;
+use super::ledger::Ledger;
+use super::AccountGate;
+use crate::index_object::{index_stub, ApplyAnswer};
+use crate::rules::page_plan::Source;
+use crate::rules::registry::Account;
+use crate::rules::settings::Config;
+use crate::store::index_feed::FeedMarks;
+use crate::store::sql_storage::ObjectStore;
+
+/// Conversations per feed answer (message texts: four times as many).
+const FEED_LIMIT: u32 = 500;
+/// Feed answers one push hands an index before the rest waits for the next change.
+const PUSH_ROUNDS: usize = 8;
+
+/// What an index asks of the account.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncAsk {
+    /// The marks the index holds (`None`: it has nothing of the account).
+    pub marks: Option<FeedMarks>,
+    /// Sync the head first when it is older than `HEAD_TTL_SECS`.
+    pub head: bool,
+    /// Sync one older page first when the store does not hold the whole list.
+    pub tail: bool,
+}
+
+impl AccountGate {
+    /// `/index/sync`: the syncs asked for, then the feed after the index's marks; the
+    /// client's index is recorded as holding the account up to the answer.
+    pub(super) async fn index_sync(
+        &self,
+        config: &Rc<Config>,
+        client: &str,
+        account: &Account,
+        ask: &SyncAsk,
+        ledger: &Ledger,
+        now: u64,
+    ) -> worker::Result<Response> {
+        let inbox = self.store()?;
+        let generation = ledger.generation().await?;
+        let (mut source, mut credits, mut stale) = (Source::Hit, 0, false);
+        let mut state = inbox.sync_state()?;
+        if ask.head {
+            match self
+                .fresh_head(config, account, ledger, generation, now)
+                .await?
+            {
+                Ok(head) => {
+                    (source, credits, stale) = (head.source, head.credits, head.stale);
+                    state = head.state;
+                }
+                Err(refusal) => return Ok(refusal),
+            }
+        }
+        let tail = state
+            .as_ref()
+            .filter(|s| !s.is_complete())
+            .and_then(|s| s.tail.clone());
+        if let (true, false, Some(tail)) = (ask.tail, stale, tail) {
+            let synced = self
+                .sync(
+                    config,
+                    account,
+                    generation,
+                    Some(tail),
+                    now,
+                    Patience::Client,
+                )
+                .await?;
+            if let Ok((_, spent)) = synced {
+                source = Source::Miss;
+                credits += spent;
+            }
+        }
+        let feed = inbox.index_feed(ask.marks.as_ref(), FEED_LIMIT)?;
+        inbox.subscribe_index(client, &feed.marks)?;
+        let source = if stale { Source::Stale } else { source };
+        let mut response = Response::ok(feed.json)?;
+        let headers = response.headers_mut();
+        headers.set("Content-Type", "application/json")?;
+        headers.set("X-Cache", source.as_str())?;
+        headers.set("X-Credit-Cost", &credits.to_string())?;
+        Ok(response)
+    }
+}
+
+/// Hands every index that holds the account what changed since the marks it was last handed
+/// (when `before`, where the store stood as the request or alarm began, has moved). An index
+/// that holds other marks (it was rebuilt) is answered from its own; one whose client no
+/// longer lists the account is forgotten. A failed push is retried by the next change, or
+/// answered by the index's own ask when its copy of the head is old.
+pub async fn push(
+    env: &Env,
+    inbox: &ObjectStore,
+    account: &Account,
+    before: &FeedMarks,
+) -> worker::Result<()> {
+    if inbox.feed_position()? == *before {
+        return Ok(());
+    }
+    for (client, marks) in inbox.index_subscribers()? {
+        let mut from = Some(marks);
+        for _ in 0..PUSH_ROUNDS {
+            let feed = inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
+            let body = format!(
+                "{{\"account\":{},\"from\":{},\"feed\":{}}}",
+                serde_json::to_string(&account.id)?,
+                serde_json::to_string(&from)?,
+                feed.json
+            );
+            let answer = match send_apply(env, &client, body).await {
+                Ok(answer) => answer,
+                Err(e) => {
+                    worker::console_warn!("index push failed: {e}");
+                    break;
+                }
+            };
+            match answer {
+                ApplyAnswer::Applied => {
+                    inbox.subscribe_index(&client, &feed.marks)?;
+                    if inbox.feed_position()? == feed.marks {
+                        break;
+                    }
+                    from = Some(feed.marks);
+                }
+                // The index holds other marks: answer from them.
+                ApplyAnswer::Behind { marks } => from = marks,
+                ApplyAnswer::NotListed => {
+                    inbox.unsubscribe_index(&client)?;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn send_apply(env: &Env, client: &str, body: String) -> worker::Result<ApplyAnswer> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    let request = Request::new_with_init("https://inbox-index/apply", &init)?;
+    let mut response = index_stub(env, client)?.fetch_with_request(request).await?;
+    response.json::<ApplyAnswer>().await
+}
