@@ -71,6 +71,9 @@ pub async fn serve(
             reason: "not UTF-8 text".into(),
         });
     };
+    if let Some(client) = index_rebuild(&method, url.path()) {
+        return rebuild_index(env, config, client).await;
+    }
     let actor = req
         .headers()
         .get(ACTOR_HEADER)?
@@ -112,6 +115,36 @@ pub async fn serve(
     Ok(Response::ok(text)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// The client of `POST /admin/v1/clients/{name}/index/rebuild`.
+fn index_rebuild<'a>(method: &str, path: &'a str) -> Option<&'a str> {
+    let name = path
+        .strip_prefix("/admin/v1/clients/")?
+        .strip_suffix("/index/rebuild")?;
+    (method == "POST" && crate::rules::registry::is_safe_name(name)).then_some(name)
+}
+
+/// Empties a client's merged index: its alarm (and the client's next merged page) takes
+/// every account's inbox again from their stores. Derived data only: nothing is lost.
+async fn rebuild_index(env: &Env, config: &Config, client: &str) -> worker::Result<Response> {
+    let mut response = match directory::client_named(env, config, client).await? {
+        None => respond::refuse(ErrorCode::NotFound, "no such client")?,
+        Some(_) => {
+            let mut init = RequestInit::new();
+            init.with_method(Method::Post);
+            let request = Request::new_with_init("https://inbox-index/clear", &init)?;
+            crate::index_object::index_stub(env, client)?
+                .fetch_with_request(request)
+                .await?;
+            respond::json(
+                202,
+                &serde_json::json!({ "client": client, "index": "rebuilding" }),
+            )?
+        }
+    };
+    response.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(response)
 }
 
 /// Tells the objects of the accounts a write touched to close the sockets no longer allowed.

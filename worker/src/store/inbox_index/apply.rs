@@ -18,6 +18,8 @@ pub struct Lane {
     pub rank: i64,
     /// The feed's marks applied (`None`: the account's inbox was never taken).
     pub marks: Option<FeedMarks>,
+    /// The last feed answer applied said more follows: the lane is not whole yet.
+    pub behind: bool,
     /// The store holds the account's whole list.
     pub complete: bool,
     /// The store synced the list at least once.
@@ -64,6 +66,7 @@ struct LaneRow {
     account: String,
     rank: f64,
     joined: f64,
+    behind: f64,
     epoch: f64,
     prunes: f64,
     seq: f64,
@@ -84,6 +87,7 @@ impl From<LaneRow> for Lane {
                 seq: row.seq as i64,
                 message_seq: row.message_seq as i64,
             }),
+            behind: row.behind != 0.0,
             complete: row.complete != 0.0,
             synced: row.synced != 0.0,
             head_at: row.head_at as u64,
@@ -124,8 +128,8 @@ impl<S: Sql> InboxIndex<S> {
                     )?;
                 }
                 None => self.sql.run(
-                    "INSERT INTO lanes (account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at)
-                     VALUES (?, ?, 0, 0, 0, 0, 0, 0, 0, 0)",
+                    "INSERT INTO lanes (account, rank, joined, behind, epoch, prunes, seq, message_seq, complete, synced, head_at)
+                     VALUES (?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
                     vec![text(account), int(rank)],
                 )?,
             }
@@ -138,7 +142,7 @@ impl<S: Sql> InboxIndex<S> {
         Ok(self
             .sql
             .rows::<LaneRow>(
-                "SELECT account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at
+                "SELECT account, rank, joined, behind, epoch, prunes, seq, message_seq, complete, synced, head_at
                  FROM lanes ORDER BY rank",
                 vec![],
             )?
@@ -152,7 +156,7 @@ impl<S: Sql> InboxIndex<S> {
         Ok(self
             .sql
             .first_row::<LaneRow>(
-                "SELECT account, rank, joined, epoch, prunes, seq, message_seq, complete, synced, head_at
+                "SELECT account, rank, joined, behind, epoch, prunes, seq, message_seq, complete, synced, head_at
                  FROM lanes WHERE account = ?",
                 vec![text(account)],
             )?
@@ -215,9 +219,10 @@ impl<S: Sql> InboxIndex<S> {
         }
         let marks = &feed.marks;
         self.sql.run(
-            "UPDATE lanes SET joined = 1, epoch = ?, prunes = ?, seq = ?, message_seq = ?, complete = ?, synced = ?, head_at = ?
+            "UPDATE lanes SET joined = 1, behind = ?, epoch = ?, prunes = ?, seq = ?, message_seq = ?, complete = ?, synced = ?, head_at = ?
              WHERE account = ?",
             vec![
+                int(i64::from(feed.more)),
                 uint(marks.epoch),
                 uint(marks.prunes),
                 int(marks.seq),

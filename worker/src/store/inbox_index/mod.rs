@@ -24,6 +24,7 @@ const STATEMENTS: &[&str] = &[
         account TEXT PRIMARY KEY,
         rank INTEGER NOT NULL,
         joined INTEGER NOT NULL,
+        behind INTEGER NOT NULL,
         epoch INTEGER NOT NULL,
         prunes INTEGER NOT NULL,
         seq INTEGER NOT NULL,
@@ -52,7 +53,14 @@ const STATEMENTS: &[&str] = &[
     )",
     "CREATE INDEX IF NOT EXISTS messages_thread ON messages (account, thread_id)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+    // The client the index serves (its alarm has no request to name it).
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ];
+
+#[derive(serde::Deserialize)]
+struct Meta {
+    value: String,
+}
 
 /// A client's merged inbox, on its object's SQLite.
 pub struct InboxIndex<S: Sql> {
@@ -66,6 +74,22 @@ impl<S: Sql> InboxIndex<S> {
             sql.run(statement, vec![])?;
         }
         Ok(Self { sql })
+    }
+
+    /// Records the client the index serves.
+    pub fn set_client(&self, client: &str) -> Result<()> {
+        self.sql.run(
+            "INSERT INTO meta (key, value) VALUES ('client', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![super::sql::text(client)],
+        )
+    }
+
+    /// The client the index serves, once a request named it.
+    pub fn client(&self) -> Result<Option<String>> {
+        Ok(self
+            .sql
+            .first_row::<Meta>("SELECT value FROM meta WHERE key = 'client'", vec![])?
+            .map(|m| m.value))
     }
 
     /// Forgets everything: the next read takes every account's inbox again.

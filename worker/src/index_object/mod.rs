@@ -1,0 +1,198 @@
+//! `InboxIndex`: one Durable Object per client, its merged inbox (issue 33) over every
+//! account it lists, on its own SQLite (`store/inbox_index/`). The accounts' objects push
+//! what changed in their stores (`gate/index_feed.rs`); a merged page asks an account's
+//! object only when its copy of that account's head is older than `HEAD_TTL_SECS`, or when
+//! the walk reaches the end of what that account's store holds. So a merged page, a merged
+//! search and their counts are one query here, whatever the number of accounts.
+//!
+//! Never wrong while it catches up: a lane applies an account's feed only from the marks it
+//! holds (a push from other marks is answered with its own, a lane without marks takes the
+//! whole inbox first), and no page reaches past the oldest stored conversation of an account
+//! whose list goes on (it is synced further first, or the page ends there).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use linkedin_inbox::ErrorCode;
+use serde::{Deserialize, Serialize};
+use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State, Stub};
+
+use crate::gate::index_feed::SyncAsk;
+
+mod asks;
+mod merged_page;
+
+use crate::respond;
+use crate::store::inbox_index::{FeedAnswer, InboxIndex as IndexStore, IndexPosition, Lane};
+use crate::store::index_feed::FeedMarks;
+use asks::{Asked, Asking};
+
+/// The binding of the index objects (`wrangler.toml`).
+pub const INDEX_BINDING: &str = "INBOX_INDEX";
+/// Rounds of older pages a merged page may ask for before it ends where the stores end.
+pub(super) const TAIL_ROUNDS: usize = 3;
+/// The account objects one merged page may ask (each ask is a subrequest: Cloudflare allows
+/// 50 per request on the Free plan, 1,000 on paid plans; a few are kept for the directory).
+pub(super) const MAX_ASKS_PER_PAGE: u32 = 40;
+/// How soon the alarm goes on building an index that is not whole.
+pub(super) const BUILD_STEP_MS: u64 = 50;
+/// Feed answers one lane takes in one request (the rest on the next).
+pub(super) const FEED_ROUNDS: usize = 40;
+
+/// The client's index object.
+pub fn index_stub(env: &Env, client: &str) -> worker::Result<Stub> {
+    env.durable_object(INDEX_BINDING)?
+        .id_from_name(&format!("client:{client}"))?
+        .get_stub()
+}
+
+/// A push of an account's object (`gate/index_feed.rs`).
+#[derive(Deserialize)]
+struct ApplyRequest<'a> {
+    account: String,
+    from: Option<FeedMarks>,
+    #[serde(borrow)]
+    feed: FeedAnswer<'a>,
+}
+
+/// What the index answers a push.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "camelCase")]
+pub enum ApplyAnswer {
+    Applied,
+    /// The index holds other marks (or none): the push must start from them.
+    Behind {
+        marks: Option<FeedMarks>,
+    },
+    /// The client no longer lists the account.
+    NotListed,
+}
+
+/// A merged page, as the edge asks it (the cursor opened and checked there).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageAsk {
+    pub client: String,
+    pub fingerprint: String,
+    pub unread: Option<bool>,
+    pub keywords: Option<String>,
+    pub count: u32,
+    pub after: Option<IndexPosition>,
+    /// Whether a cursor was presented (the first page is never kept by the browser).
+    pub continued: bool,
+}
+
+#[durable_object]
+pub struct InboxIndex {
+    state: State,
+    env: Env,
+    store: RefCell<Option<Rc<IndexStore<SqlStorage>>>>,
+}
+
+impl DurableObject for InboxIndex {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            store: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let Ok(config) = crate::env::config(&self.env) else {
+            return respond::refuse(ErrorCode::Misconfigured, "the proxy is misconfigured");
+        };
+        let index = self.store()?;
+        match req.path().as_str() {
+            "/apply" => {
+                let body = req.text().await?;
+                let push: ApplyRequest<'_> = serde_json::from_str(&body)?;
+                let answer = match index.lane(&push.account)? {
+                    None => ApplyAnswer::NotListed,
+                    Some(lane)
+                        if lane.marks != push.from
+                            || (lane.marks.is_none() && !push.feed.reset) =>
+                    {
+                        ApplyAnswer::Behind { marks: lane.marks }
+                    }
+                    Some(_) => {
+                        index.apply(&push.account, &push.feed)?;
+                        ApplyAnswer::Applied
+                    }
+                };
+                Response::from_json(&answer)
+            }
+            "/page" => {
+                let ask: PageAsk = req.json().await?;
+                self.page(&config, &index, &ask).await
+            }
+            "/clear" => {
+                // The admin's rebuild: the next page (or the alarm) takes every inbox again.
+                index.clear()?;
+                self.state
+                    .storage()
+                    .set_alarm(Duration::from_millis(BUILD_STEP_MS))
+                    .await?;
+                Ok(Response::empty()?.with_status(204))
+            }
+            _ => respond::refuse(ErrorCode::NotFound, "no such route"),
+        }
+    }
+
+    /// Goes on taking the inboxes of accounts not in yet (a first build, or a rebuild), as
+    /// many as one invocation may ask, until every lane is whole.
+    async fn alarm(&self) -> worker::Result<Response> {
+        let Ok(config) = crate::env::config(&self.env) else {
+            return Response::empty();
+        };
+        let index = self.store()?;
+        let Some(name) = index.client()? else {
+            return Response::empty();
+        };
+        let Some(client) = crate::directory::client_named(&self.env, &config, &name).await? else {
+            return Response::empty();
+        };
+        let ids: Vec<&str> = client.accounts.iter().map(|a| a.id.as_str()).collect();
+        index.set_accounts(&ids)?;
+        let due: Vec<Lane> = index.lanes()?.into_iter().filter(|l| !ready(l)).collect();
+        let asking = Asking {
+            config: &config,
+            index: &index,
+            client: &client,
+            left: Cell::new(MAX_ASKS_PER_PAGE),
+            asked: RefCell::new(Asked::default()),
+        };
+        let heads = SyncAsk {
+            marks: None,
+            head: true,
+            tail: false,
+        };
+        let taken = self.take(&asking, &due, &heads).await?;
+        let unready = index.lanes()?.iter().any(|l| !ready(l));
+        // Refused accounts (nothing stored, no session) wait for the next page to ask again.
+        if unready && taken.is_ok() {
+            self.state
+                .storage()
+                .set_alarm(Duration::from_millis(BUILD_STEP_MS))
+                .await?;
+        }
+        Response::empty()
+    }
+}
+
+impl InboxIndex {
+    fn store(&self) -> worker::Result<Rc<IndexStore<SqlStorage>>> {
+        if let Some(store) = self.store.borrow().as_ref() {
+            return Ok(store.clone());
+        }
+        let store = Rc::new(IndexStore::open(self.state.storage().sql())?);
+        *self.store.borrow_mut() = Some(store.clone());
+        Ok(store)
+    }
+}
+
+/// Whether a lane holds its account's whole inbox as of its marks.
+pub(super) fn ready(lane: &Lane) -> bool {
+    lane.marks.is_some() && !lane.behind
+}
