@@ -23,6 +23,11 @@ use crate::store::sql_storage::ObjectStore;
 const FEED_LIMIT: u32 = 500;
 /// Feed answers one push hands an index before the rest waits for the next change.
 const PUSH_ROUNDS: usize = 8;
+/// Pushes one request or alarm makes, to all indexes together: each is a subrequest
+/// (Cloudflare allows 50 per request on the Free plan). An index left out is handed its
+/// changes by the next request that changes the store, or takes them itself when its copy
+/// of the head is older than `HEAD_TTL_SECS`.
+const MAX_PUSHES_PER_REQUEST: usize = 32;
 
 /// What an index asks of the account.
 #[derive(Serialize, Deserialize)]
@@ -110,9 +115,17 @@ pub async fn push(
     if inbox.feed_position()? == *before {
         return Ok(());
     }
-    for (client, marks) in inbox.index_subscribers()? {
+    let mut subscribers = inbox.index_subscribers()?;
+    // The furthest behind first: those a bounded request left out last time come first now.
+    subscribers.sort_by_key(|(_, marks)| (marks.epoch, marks.prunes, marks.seq, marks.message_seq));
+    let mut pushes_left = MAX_PUSHES_PER_REQUEST;
+    for (client, marks) in subscribers {
         let mut from = Some(marks);
         for _ in 0..PUSH_ROUNDS {
+            if pushes_left == 0 {
+                return Ok(());
+            }
+            pushes_left -= 1;
             let feed = inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
             let body = format!(
                 "{{\"account\":{},\"from\":{},\"feed\":{}}}",
