@@ -136,6 +136,9 @@ test("accounts and clients made through the CLI serve the inbox", async () => {
   const rotatedJson = await json(["client", "rotate-token", "solo"]);
   assert.equal((await inbox(rotatedJson.token)).status, 200);
   assert.equal((await inbox(solo.token)).status, 401);
+  // The merged index: emptied, then built again from the stores.
+  assert.match((await ok(["client", "rebuild-index", "team"])).stdout, /^client team: merged index rebuilding/);
+  assert.deepEqual(await json(["client", "rebuild-index", "team"]), { client: "team", index: "rebuilding" });
 });
 
 test("accounts: list, show, sessions, webhook secrets, links, delete", async () => {

@@ -146,3 +146,47 @@ test("merged cursors: tampered, foreign, another client's or of the earlier form
   assert.equal(refiltered.status, 400);
   assert.equal(await upstream(), calls);
 });
+
+test("one person across accounts: the people view and ?person= gather a member's conversations of every account", async () => {
+  const byMember = new Map();
+  for (const id of ORDER.team) {
+    for (const c of await walk(`/v1/conversations?account=${id}&count=50`)) {
+      for (const p of c.participants) {
+        if (!p.profileId) continue;
+        if (!byMember.has(p.profileId)) byMember.set(p.profileId, []);
+        byMember.get(p.profileId).push(c);
+      }
+    }
+  }
+  const shared = [...byMember.entries()].find(([, list]) => new Set(list.map((c) => c.account)).size >= 2);
+  assert.ok(shared, "the demo data has a member in two accounts");
+  const [member, conversations] = shared;
+  const key = (c) => c.lastActivityAt ?? c.latestMessage?.sentAt ?? 0;
+  const order = ORDER.team;
+  const expected = ids(conversations.sort((a, b) => key(b) - key(a) || order.indexOf(a.account) - order.indexOf(b.account) || (a.id < b.id ? -1 : 1)));
+  const calls = await upstream();
+  const person = await call(`/v1/people/${encodeURIComponent(member)}`);
+  assert.equal(person.status, 200, JSON.stringify(person.body));
+  assert.equal(person.body.person.id, member);
+  assert.equal(person.body.person.name, conversations[0].participants.find((p) => p.profileId === member).name);
+  assert.deepEqual(ids(person.body.conversations), expected);
+  assert.deepEqual(person.body.accounts, [...new Set(expected.map((id) => id.split("/")[0]))]);
+  assert.equal(person.body.more, false);
+  // By URN too; the same member as a filter on the merged list, a page at a time.
+  const byUrn = await call(`/v1/people/${encodeURIComponent(`urn:li:fsd_profile:${member}`)}`);
+  assert.deepEqual(ids(byUrn.body.conversations), expected);
+  assert.deepEqual(ids(await walk(`/v1/conversations?account=all&count=1&person=${encodeURIComponent(member)}`)), expected);
+  assert.equal(await upstream(), calls, "answered from the index");
+  // A cursor of one member's walk is not another's.
+  const first = await call(`/v1/conversations?account=all&count=1&person=${encodeURIComponent(member)}`);
+  const other = [...byMember.keys()].find((m) => m !== member);
+  const foreign = await call(`/v1/conversations?account=all&count=1&person=${encodeURIComponent(other)}&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+  assert.equal(foreign.status, 400);
+  // Nobody, a bad id, one of several accounts named: clear refusals.
+  assert.equal((await call("/v1/people/ACoAANobodyAtAll")).status, 404);
+  const bad = await call("/v1/people/a%20b");
+  assert.deepEqual([bad.status, bad.body.error.field], [400, "personId"]);
+  const named = await call(`/v1/conversations?account=alex&person=${encodeURIComponent(member)}`);
+  assert.deepEqual([named.status, named.body.error.field], [400, "person"]);
+  assert.equal((await call(`/v1/people/${encodeURIComponent(member)}?account=alex`)).status, 400);
+});

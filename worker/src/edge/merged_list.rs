@@ -31,9 +31,15 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
         Ok(query) => query,
         Err(e) => return respond::core_error(&e),
     };
-    let fingerprint = match query.fingerprint() {
-        Ok(f) => f,
+    let person = match query::person(url) {
+        Ok(person) => person,
         Err(e) => return respond::core_error(&e),
+    };
+    // The cursor is bound to the member too.
+    let fingerprint = match (query.fingerprint(), &person) {
+        (Ok(f), None) => f,
+        (Ok(f), Some(person)) => format!("{f}|person:{person}"),
+        (Err(e), _) => return respond::core_error(&e),
     };
     let client = &call.client().name;
     let after = match &presented {
@@ -59,15 +65,21 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
         fingerprint,
         unread: query.unread,
         keywords: query.keywords.clone(),
+        person,
         count: query.count.unwrap_or(20),
         after,
         continued: presented.is_some(),
     };
+    ask_index(env, &ask).await
+}
+
+/// A page of the client's index (its answer, or 503 when the index object failed).
+pub async fn ask_index(env: &Env, ask: &PageAsk) -> worker::Result<Response> {
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(&ask)?.into()));
+        .with_body(Some(serde_json::to_string(ask)?.into()));
     let request = Request::new_with_init("https://inbox-index/page", &init)?;
-    let answered = match index_stub(env, client) {
+    let answered = match index_stub(env, &ask.client) {
         Ok(stub) => stub.fetch_with_request(request).await,
         Err(e) => Err(e),
     };

@@ -8,5 +8,6 @@ pub mod body_reader;
 pub mod context;
 pub mod live_feed;
 pub mod merged_list;
+pub mod people;
 mod router;
 pub mod routes;

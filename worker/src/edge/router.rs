@@ -186,6 +186,7 @@ async fn handle(
         (Some("usage"), "GET") => routes::usage(req, ctx).await?,
         (Some("doctor"), "POST") => routes::doctor(req, ctx).await?,
         (Some("accounts"), "GET") => routes::accounts(req, ctx).await?,
+        (Some("person"), "GET") => crate::edge::people::person(req, ctx).await?,
         (Some("changes"), "GET") => live::changes(req, ctx).await?,
         (Some("live"), "POST") => live::tickets(req, ctx).await?,
         (Some("refresh"), "POST") => routes::refresh(req, ctx).await?,

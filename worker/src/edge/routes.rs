@@ -29,10 +29,16 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
     let call = &ctx.data;
     let url = req.url()?;
     let account = match indexed_target(call, &url, Unnamed::All) {
-        Ok(Target::One(account)) => account,
-        Ok(Target::All) => {
-            return crate::edge::merged_list::conversations(&ctx.env, call, &url).await
+        Ok(Target::One(account)) if !url.query_pairs().any(|(n, _)| n == "person") => account,
+        // A member's conversations: the client's index knows who is in each (for a client of
+        // one account too); naming one of several accounts is not a merged list.
+        Ok(Target::One(_)) if call.accounts().nth(1).is_some() => {
+            return respond::core_error(&linkedin_inbox::Error::InvalidInput {
+                field: "person",
+                reason: "filters the merged list: use account=all".into(),
+            })
         }
+        Ok(_) => return crate::edge::merged_list::conversations(&ctx.env, call, &url).await,
         Err(refusal) => return refusal,
     };
     let parsed = query::conversations(

@@ -262,6 +262,7 @@ impl AccountGate {
         let filters = Filters {
             unread: query.unread,
             keywords: query.keywords.as_deref().filter(|k| !k.trim().is_empty()),
+            person: None,
         };
         let count = query.count.unwrap_or(DEFAULT_COUNT);
         let mut end = inbox.page_end(&filters, after.as_ref(), count)?;
@@ -319,6 +320,7 @@ impl AccountGate {
             true => inbox.count(&Filters {
                 unread: None,
                 keywords: None,
+                person: None,
             })?,
             false => 0,
         };

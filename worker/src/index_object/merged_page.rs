@@ -78,6 +78,7 @@ impl InboxIndex {
         let filters = Filters {
             unread: ask.unread,
             keywords: ask.keywords.as_deref().filter(|k| !k.trim().is_empty()),
+            person: ask.person.as_deref(),
         };
         let count = ask.count.clamp(1, 100);
         let searchable = filters

@@ -77,6 +77,9 @@ pub struct PageAsk {
     pub fingerprint: String,
     pub unread: Option<bool>,
     pub keywords: Option<String>,
+    /// A member's profile id: their conversations only.
+    #[serde(default)]
+    pub person: Option<String>,
     pub count: u32,
     pub after: Option<IndexPosition>,
     /// Whether a cursor was presented (the first page is never kept by the browser).

@@ -17,6 +17,7 @@ pub mod key_limits;
 pub mod merged_walk;
 pub mod page_body;
 pub mod page_plan;
+pub mod people;
 pub mod query_params;
 pub mod registry;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

@@ -106,6 +106,26 @@ pub fn conversations(
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// `?person=`: a LinkedIn member's profile id (or a profile URN ending in it).
+pub fn person(url: &Url) -> Result<Option<String>, Error> {
+    let Some(value) = url
+        .query_pairs()
+        .filter(|(name, _)| name == "person")
+        .last()
+        .map(|(_, v)| v.into_owned())
+    else {
+        return Ok(None);
+    };
+    match crate::rules::people::member_id(&value) {
+        Some(id) => Ok(Some(id.to_owned())),
+        None => Err(invalid(
+            "person",
+            "must be a member's profile id (ACoAA…) or a profile URN ending in one",
+        )),
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// `?account=`: an account id of the registry's alphabet, or `all` (checked against the
 /// client's accounts by the caller).
 pub fn account(url: &Url) -> Result<Option<String>, Error> {

@@ -9,7 +9,8 @@ use linkedin_inbox::Error;
 /// `?account=<id>|all`: the account (or all of the client's) a call is for.
 pub const ACCOUNT_ONLY: &[&str] = &["account"];
 /// `GET /v1/conversations`.
-pub const CONVERSATIONS_QUERY: &[&str] = &["count", "keywords", "unread", "cursor", "account"];
+pub const CONVERSATIONS_QUERY: &[&str] =
+    &["count", "keywords", "unread", "cursor", "account", "person"];
 /// `GET /v1/conversations/{id}/messages`.
 pub const THREAD_QUERY: &[&str] = &["count", "cursor", "account"];
 /// `GET /v1/messages?profileUrl=`.
@@ -131,6 +132,7 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "refresh"] => route("refresh", "POST", &[("POST", ACCOUNT_ONLY)]),
         ["v1", "data"] => route("data", "DELETE", &[("DELETE", ACCOUNT_ONLY)]),
         ["v1", "accounts"] => route("accounts", "GET", &[("GET", NOTHING)]),
+        ["v1", "people", id] if !id.is_empty() => route("person", "GET", &[("GET", ACCOUNT_ONLY)]),
         ["v1", "changes"] => route("changes", "GET", &[("GET", CHANGES_QUERY)]),
         ["v1", "live"] => route("live", "POST", &[("POST", ACCOUNT_ONLY)]),
         ["v1", "live", "socket"] => route("live-socket", "GET", &[("GET", SOCKET_QUERY)]),
@@ -173,6 +175,7 @@ mod tests {
         "/v1/refresh",
         "/v1/data",
         "/v1/accounts",
+        "/v1/people/ACoAAB",
         "/v1/changes",
         "/v1/live",
         "/v1/live/socket",

@@ -82,7 +82,10 @@ impl<S: Sql> Store<S> {
         };
         let conversations = self.sql.rows::<Item>(
             "SELECT c.changed_seq AS n, '{\"t\":' || json_quote(c.thread_id) || ',\"a\":' || c.last_activity_at
-               || ',\"u\":' || c.unread || ',\"x\":' || json_quote(coalesce(t.text, '')) || ',\"j\":' || c.json || '}' AS item
+               || ',\"u\":' || c.unread || ',\"x\":' || json_quote(coalesce(t.text, ''))
+               || ',\"m\":' || json_quote(coalesce((SELECT group_concat(json_extract(p.value, '$.profileId'), ' ')
+                    FROM json_each(c.json, '$.participants') p), ''))
+               || ',\"j\":' || c.json || '}' AS item
              FROM conversations c LEFT JOIN conversation_text t ON t.rowid = c.rowid
              WHERE c.changed_seq > ? ORDER BY c.changed_seq LIMIT ?",
             vec![int(after), int(i64::from(limit) + 1)],

@@ -12,6 +12,9 @@ use crate::rules::fts_query::fts_query;
 pub struct Filters<'a> {
     pub unread: Option<bool>,
     pub keywords: Option<&'a str>,
+    /// A LinkedIn member's profile id: conversations with them (the client's merged index
+    /// only: an account's store has no member table).
+    pub person: Option<&'a str>,
 }
 
 /// How far a page of the stored list reaches: see [`Store::page_end`].
@@ -98,6 +101,19 @@ pub(super) fn filter_sql(
         .to_owned());
         bindings.push(text(&query));
         bindings.push(text(&query));
+    }
+    if let Some(person) = filters.person {
+        clauses.push(
+            match scope {
+                FilterScope::Index => "rowid IN (SELECT entry FROM entry_members WHERE member = ?)",
+                FilterScope::Account => {
+                    "EXISTS (SELECT 1 FROM json_each(conversations.json, '$.participants') p
+             WHERE json_extract(p.value, '$.profileId') = ?)"
+                }
+            }
+            .to_owned(),
+        );
+        bindings.push(text(person));
     }
     Some(match clauses.is_empty() {
         true => "1".to_owned(),
@@ -211,6 +227,7 @@ impl<S: Sql> Store<S> {
         self.count(&Filters {
             unread: Some(true),
             keywords: None,
+            person: None,
         })
         .map(Some)
     }

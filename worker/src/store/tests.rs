@@ -95,6 +95,7 @@ fn keywords(words: &str) -> Filters<'_> {
     Filters {
         unread: None,
         keywords: Some(words),
+        person: None,
     }
 }
 

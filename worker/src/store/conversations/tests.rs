@@ -115,6 +115,7 @@ fn a_sent_message_becomes_the_latest_reads_the_conversation_and_is_searchable() 
         &crate::store::Filters {
             unread: None,
             keywords: Some("thurs"),
+            person: None,
         },
     );
     assert_eq!(found, ["2-a"]);
@@ -154,6 +155,7 @@ fn a_first_message_to_a_member_stores_the_conversation_it_opened_at_once() {
             &crate::store::Filters {
                 unread: None,
                 keywords: Some(words),
+                person: None,
             },
         )
     };

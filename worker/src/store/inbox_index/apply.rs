@@ -50,6 +50,9 @@ pub struct FedConversation<'a> {
     a: i64,
     u: i64,
     x: String,
+    /// The members' profile ids, separated by spaces.
+    #[serde(default)]
+    m: String,
     #[serde(borrow)]
     j: &'a RawValue,
 }
@@ -201,8 +204,25 @@ impl<S: Sql> InboxIndex<S> {
                 )?;
                 self.sql.run(
                     "INSERT INTO entry_text (rowid, text) VALUES (?, ?)",
-                    vec![rowid, text(&conversation.x)],
+                    vec![rowid.clone(), text(&conversation.x)],
                 )?;
+                self.sql.run(
+                    "DELETE FROM entry_members WHERE entry = ?",
+                    vec![rowid.clone()],
+                )?;
+                let mut members: Vec<&str> = conversation
+                    .m
+                    .split(' ')
+                    .filter(|m| !m.is_empty())
+                    .collect();
+                members.sort_unstable();
+                members.dedup();
+                for member in members {
+                    self.sql.run(
+                        "INSERT INTO entry_members (entry, member) VALUES (?, ?)",
+                        vec![rowid.clone(), text(member)],
+                    )?;
+                }
             }
         }
         for message in &feed.messages {
@@ -238,6 +258,10 @@ impl<S: Sql> InboxIndex<S> {
 
     /// Deletes an account's rows and search texts (its lane stays).
     fn drop_rows(&self, account: &str) -> Result<()> {
+        self.sql.run(
+            "DELETE FROM entry_members WHERE entry IN (SELECT rowid FROM entries WHERE account = ?)",
+            vec![text(account)],
+        )?;
         self.sql.run(
             "DELETE FROM entry_text WHERE rowid IN (SELECT rowid FROM entries WHERE account = ?)",
             vec![text(account)],

@@ -46,6 +46,10 @@ const STATEMENTS: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS entries_order ON entries (last_activity_at DESC, rank, thread_id)",
     "CREATE INDEX IF NOT EXISTS entries_lane ON entries (account, last_activity_at, thread_id)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS entry_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+    // The LinkedIn members in each conversation (their profile ids): the people view.
+    "CREATE TABLE IF NOT EXISTS entry_members (entry INTEGER NOT NULL, member TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS entry_members_member ON entry_members (member, entry)",
+    "CREATE INDEX IF NOT EXISTS entry_members_entry ON entry_members (entry)",
     "CREATE TABLE IF NOT EXISTS messages (
         rowid INTEGER PRIMARY KEY,
         account TEXT NOT NULL,
@@ -94,7 +98,14 @@ impl<S: Sql> InboxIndex<S> {
 
     /// Forgets everything: the next read takes every account's inbox again.
     pub fn clear(&self) -> Result<()> {
-        for table in ["lanes", "entries", "entry_text", "messages", "message_text"] {
+        for table in [
+            "lanes",
+            "entries",
+            "entry_text",
+            "entry_members",
+            "messages",
+            "message_text",
+        ] {
             self.sql.run(&format!("DELETE FROM {table}"), vec![])?;
         }
         Ok(())

@@ -118,6 +118,7 @@ fn fed(stores: &[(&str, MemoryStore)]) -> MemoryIndex {
 const NONE: Filters<'static> = Filters {
     unread: None,
     keywords: None,
+    person: None,
 };
 
 #[test]
@@ -129,26 +130,32 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
         Filters {
             unread: Some(true),
             keywords: None,
+            person: None,
         },
         Filters {
             unread: Some(false),
             keywords: None,
+            person: None,
         },
         Filters {
             unread: None,
             keywords: Some("budget"),
+            person: None,
         },
         Filters {
             unread: None,
             keywords: Some("elodie"),
+            person: None,
         },
         Filters {
             unread: Some(true),
             keywords: Some("same"),
+            person: None,
         },
         Filters {
             unread: None,
             keywords: Some("!!"),
+            person: None,
         },
     ] {
         let expected = union(&stores, &filters);
@@ -166,7 +173,8 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
         &stores,
         &Filters {
             unread: None,
-            keywords: Some("budget")
+            keywords: Some("budget"),
+            person: None,
         }
     )
     .contains(&("alex".to_owned(), "2-a2".to_owned())));
@@ -174,7 +182,8 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
         index
             .count(&Filters {
                 unread: Some(true),
-                keywords: None
+                keywords: None,
+                person: None,
             })
             .unwrap(),
         3
@@ -206,7 +215,8 @@ fn changes_wipes_prunes_and_unlinks_reach_the_index() {
         index
             .count(&Filters {
                 unread: Some(true),
-                keywords: None
+                keywords: None,
+                person: None,
             })
             .unwrap(),
         1
@@ -223,10 +233,43 @@ fn changes_wipes_prunes_and_unlinks_reach_the_index() {
         index
             .count(&Filters {
                 unread: None,
-                keywords: Some("numbers")
+                keywords: Some("numbers"),
+                person: None,
             })
             .unwrap(),
         0
+    );
+}
+
+#[test]
+fn a_person_in_two_accounts_is_found_in_both_as_the_stores_find_them() {
+    let stores = stores();
+    let index = fed(&stores);
+    // The fixtures' member of `2-same` (ACoA-2-same) talked to alex and to priya.
+    let person = Filters {
+        unread: None,
+        keywords: None,
+        person: Some("ACoA-2-same"),
+    };
+    let expected = union(&stores, &person);
+    assert_eq!(
+        expected,
+        [
+            ("alex".to_owned(), "2-same".to_owned()),
+            ("priya".to_owned(), "2-same".to_owned())
+        ]
+    );
+    assert_eq!(walk(&index, &person, 1), expected);
+    let nobody = Filters {
+        person: Some("ACoA-nobody"),
+        ..person
+    };
+    assert!(walk(&index, &nobody, 5).is_empty());
+    // Unlinked, the member's conversations of that account go too.
+    index.set_accounts(&["alex"]).unwrap();
+    assert_eq!(
+        walk(&index, &person, 5),
+        [("alex".to_owned(), "2-same".to_owned())]
     );
 }
 

@@ -22,6 +22,7 @@ fn keywords(words: &str) -> Filters<'_> {
     Filters {
         unread: None,
         keywords: Some(words),
+        person: None,
     }
 }
 
@@ -40,10 +41,12 @@ fn the_unread_filter_keeps_unread_or_read_conversations() {
     let unread = Filters {
         unread: Some(true),
         keywords: None,
+        person: None,
     };
     let read = Filters {
         unread: Some(false),
         keywords: None,
+        person: None,
     };
     assert_eq!(listed(&store, &unread), ["2-e", "2-c"]);
     assert_eq!(listed(&store, &read), ["2-d", "2-b", "2-a"]);
@@ -74,6 +77,7 @@ fn keywords_and_unread_combine() {
     let filters = Filters {
         unread: Some(true),
         keywords: Some("engineer"),
+        person: None,
     };
     assert_eq!(listed(&store, &filters), ["2-e", "2-c"]);
     assert_eq!(store.count(&filters).unwrap(), 2);

@@ -5,6 +5,7 @@ fn keywords(words: &str) -> Filters<'_> {
     Filters {
         unread: None,
         keywords: Some(words),
+        person: None,
     }
 }
 
