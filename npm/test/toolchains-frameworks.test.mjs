@@ -73,9 +73,20 @@ async function serving(dir, args, use) {
   }
 }
 
+// One Next.js app for both bundlers: a Node route handler (/node), an edge route (/edge) and a
+// client component (/), built by `next build` (webpack) and by `next build --turbopack`. Both
+// builds start at once (each leaves a core idle much of the time) while the other tests run.
+const nextBundlers = { webpack: [], Turbopack: ["--turbopack"] };
+const nextBuilds = {};
+
 let browser;
 before(async () => {
   projects = mkdtempSync(join(deps, "projects-"));
+  for (const [label, flags] of Object.entries(nextBundlers)) {
+    const dir = project(`next-${label.toLowerCase()}`, {}, "toolchains-next");
+    nextBuilds[label] = sh(dir, bin.next, ["build", "--no-lint", ...flags]).then(() => dir);
+    nextBuilds[label].catch(() => {}); // reported by its test
+  }
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -107,21 +118,6 @@ async function routeReport(url) {
   const text = await answer.text();
   assert.equal(answer.status, 200, text);
   return JSON.parse(text);
-}
-
-// One Next.js app for both bundlers: a Node route handler (/node), an edge route (/edge) and a
-// client component (/), built by `next build` (webpack) and by `next build --turbopack`, each
-// served by `next start`.
-for (const [label, flags] of [["webpack", []], ["Turbopack", ["--turbopack"]]]) {
-  test(`Next.js 15 (${label}), no config: next build, next start: Node route, edge route, client component`, { timeout: 480000 }, async () => {
-    const dir = project(`next-${label.toLowerCase()}`, {}, "toolchains-next");
-    await sh(dir, bin.next, ["build", "--no-lint", ...flags]);
-    await serving(dir, (port) => [bin.next, "start", "-H", "127.0.0.1", "-p", String(port)], async (origin, log) => {
-      assert.deepEqual(await routeReport(`${origin}/node`), expected, log());
-      assert.deepEqual(await routeReport(`${origin}/edge`), expected, log());
-      assert.deepEqual(await pageReport(`${origin}/`), expected, log());
-    });
-  });
 }
 
 // Parcel without `packageExports` reads `browser`/`module`/`main` (init/package.json for
@@ -159,3 +155,14 @@ test("Rspack 2 (web): the page works in Chromium", { timeout: 120000 }, async ()
   const server = await serveDirectory(join(dir, "dist"));
   try { assert.deepEqual(await pageReport(server.url), expected); } finally { server.close(); }
 });
+
+for (const label of Object.keys(nextBundlers)) {
+  test(`Next.js 15 (${label}), no config: next build, next start: Node route, edge route, client component`, { timeout: 480000 }, async () => {
+    const dir = await nextBuilds[label];
+    await serving(dir, (port) => [bin.next, "start", "-H", "127.0.0.1", "-p", String(port)], async (origin, log) => {
+      assert.deepEqual(await routeReport(`${origin}/node`), expected, log());
+      assert.deepEqual(await routeReport(`${origin}/edge`), expected, log());
+      assert.deepEqual(await pageReport(`${origin}/`), expected, log());
+    });
+  });
+}
