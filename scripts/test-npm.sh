@@ -31,7 +31,7 @@ if [ ! -d "$toolchain_deps" ]; then
   mkdir -p "$(dirname "$toolchain_deps")"
   installing=$(mktemp -d "$toolchain_deps.XXXXXX")
   cp npm/test/toolchains-deps/package.json npm/test/toolchains-deps/package-lock.json "$installing/"
-  (cd "$installing" && npm install --no-save --no-audit --no-fund --loglevel=error)
+  (cd "$installing" && npm install --no-save --no-audit --no-fund --loglevel=error) || { rm -rf "$installing"; exit 1; }
   mv -T "$installing" "$toolchain_deps" 2>/dev/null || rm -rf "$installing" # another run made it first
 fi
 
