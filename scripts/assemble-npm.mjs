@@ -12,7 +12,7 @@ const js = new URL("../npm/js/", import.meta.url).pathname;
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 for (const file of ["linkedin_inbox.js", "linkedin_inbox_bg.wasm", "snippets"]) cpSync(join(webDir, file), join(dist, file), { recursive: true });
-for (const file of ["api.js", "index.js", "locate.js", "init.js", "wasm-path.mjs", "node.mjs", "init.node.mjs", "node.cjs", "init.cjs", "workerd.mjs"]) cpSync(join(js, file), join(dist, file));
+for (const file of ["api.js", "index.js", "locate.js", "init.js", "wasm-path.mjs", "node.mjs", "init.node.mjs", "node.cjs", "init.cjs", "workerd.mjs", "edge-light.mjs", "wasm.d.cts"]) cpSync(join(js, file), join(dist, file));
 
 const glueTypes = readFileSync(join(webDir, "linkedin_inbox.d.ts"), "utf8");
 const union = /export type InboxErrorCode = ([^;]+);/.exec(glueTypes);

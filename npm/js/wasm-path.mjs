@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // A runtime lookup: bundlers must not resolve it at build time (webpack would bundle the
-// .wasm as a module), so `createRequire` is read by a computed name.
-const createRequire = nodeModule[["create", "Require"].join("")];
+// .wasm as a module), so `createRequire` is read by a computed name, from the module's default
+// export: a bundle's namespace of a CommonJS function (webpack's of `node:module`, as in a
+// Next.js server bundle) holds only `default`.
+const createRequire = (nodeModule.default ?? nodeModule)[["create", "Require"].join("")];
 
 export function wasmPath(besideThisFile) {
   if (besideThisFile && existsSync(besideThisFile)) return besideThisFile;
