@@ -88,6 +88,8 @@ pub async fn person(req: Request, ctx: RouteContext<Call>) -> worker::Result<Res
         "more": !body["nextCursor"].is_null(),
     });
     let mut response = respond::json(200, &answer)?;
-    response.headers_mut().set("Cache-Control", "private, no-cache")?;
+    response
+        .headers_mut()
+        .set("Cache-Control", "private, no-cache")?;
     Ok(response)
 }

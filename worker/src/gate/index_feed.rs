@@ -4,7 +4,10 @@
 //! changed the store, the changes pushed to every index that holds the account, each from the
 //! marks it was last handed (`store/index_feed.rs`).
 
+use std::cell::Cell;
 use std::rc::Rc;
+
+use futures_util::future::join_all;
 
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Response};
@@ -24,10 +27,10 @@ const FEED_LIMIT: u32 = 500;
 /// Feed answers one push hands an index before the rest waits for the next change.
 const PUSH_ROUNDS: usize = 8;
 /// Pushes one request or alarm makes, to all indexes together: each is a subrequest
-/// (Cloudflare allows 50 per request on the Free plan). An index left out is handed its
+/// (Cloudflare allows 50 per request on the Free plan; the request's own calls come first). An index left out is handed its
 /// changes by the next request that changes the store, or takes them itself when its copy
 /// of the head is older than `HEAD_TTL_SECS`.
-const MAX_PUSHES_PER_REQUEST: usize = 32;
+const MAX_PUSHES_PER_REQUEST: usize = 24;
 
 /// What an index asks of the account.
 #[derive(Serialize, Deserialize)]
@@ -102,59 +105,73 @@ impl AccountGate {
 }
 
 /// Hands every index that holds the account what changed since the marks it was last handed
-/// (when `before`, where the store stood as the request or alarm began, has moved). An index
-/// that holds other marks (it was rebuilt) is answered from its own; one whose client no
-/// longer lists the account is forgotten. A failed push is retried by the next change, or
-/// answered by the index's own ask when its copy of the head is old.
+/// (when `before`, where the store stood as the request or alarm began, has moved), all of
+/// them at once. An index that holds other marks (it was rebuilt) is answered from its own;
+/// one whose client no longer lists the account is forgotten. `asker`: the client whose index
+/// asked in this very request (its answer carries the changes). A failed push is retried by
+/// the next change, or answered by the index's own ask when its copy of the head is old.
 pub async fn push(
     env: &Env,
     inbox: &ObjectStore,
     account: &Account,
     before: &FeedMarks,
+    asker: Option<&str>,
 ) -> worker::Result<()> {
     if inbox.feed_position()? == *before {
         return Ok(());
     }
     let mut subscribers = inbox.index_subscribers()?;
+    subscribers.retain(|(client, _)| Some(client.as_str()) != asker);
     // The furthest behind first: those a bounded request left out last time come first now.
-    subscribers.sort_by_key(|(_, marks)| (marks.epoch, marks.prunes, marks.seq, marks.message_seq));
-    let mut pushes_left = MAX_PUSHES_PER_REQUEST;
-    for (client, marks) in subscribers {
-        let mut from = Some(marks);
-        for _ in 0..PUSH_ROUNDS {
-            if pushes_left == 0 {
+    subscribers.sort_by_key(|(_, m)| (m.epoch, m.prunes, m.seq, m.message_seq));
+    let left = Cell::new(MAX_PUSHES_PER_REQUEST);
+    let pushed = join_all(
+        subscribers
+            .iter()
+            .map(|(client, marks)| push_one(env, inbox, account, client, *marks, &left)),
+    )
+    .await;
+    pushed.into_iter().collect()
+}
+
+/// One index's pushes, in order, until it holds where the store stands (or the request's
+/// pushes are spent).
+async fn push_one(
+    env: &Env,
+    inbox: &ObjectStore,
+    account: &Account,
+    client: &str,
+    marks: FeedMarks,
+    left: &Cell<usize>,
+) -> worker::Result<()> {
+    let mut from = Some(marks);
+    for _ in 0..PUSH_ROUNDS {
+        if left.get() == 0 {
+            return Ok(());
+        }
+        left.set(left.get() - 1);
+        let feed = inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
+        let body = format!(
+            "{{\"account\":{},\"from\":{},\"feed\":{}}}",
+            serde_json::to_string(&account.id)?,
+            serde_json::to_string(&from)?,
+            feed.json
+        );
+        match send_apply(env, client, body).await {
+            Err(e) => {
+                worker::console_warn!("index push failed: {e}");
                 return Ok(());
             }
-            pushes_left -= 1;
-            let feed = inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
-            let body = format!(
-                "{{\"account\":{},\"from\":{},\"feed\":{}}}",
-                serde_json::to_string(&account.id)?,
-                serde_json::to_string(&from)?,
-                feed.json
-            );
-            let answer = match send_apply(env, &client, body).await {
-                Ok(answer) => answer,
-                Err(e) => {
-                    worker::console_warn!("index push failed: {e}");
-                    break;
+            Ok(ApplyAnswer::Applied) => {
+                inbox.subscribe_index(client, &feed.marks)?;
+                if inbox.feed_position()? == feed.marks {
+                    return Ok(());
                 }
-            };
-            match answer {
-                ApplyAnswer::Applied => {
-                    inbox.subscribe_index(&client, &feed.marks)?;
-                    if inbox.feed_position()? == feed.marks {
-                        break;
-                    }
-                    from = Some(feed.marks);
-                }
-                // The index holds other marks: answer from them.
-                ApplyAnswer::Behind { marks } => from = marks,
-                ApplyAnswer::NotListed => {
-                    inbox.unsubscribe_index(&client)?;
-                    break;
-                }
+                from = Some(feed.marks);
             }
+            // The index holds other marks: answer from them.
+            Ok(ApplyAnswer::Behind { marks }) => from = marks,
+            Ok(ApplyAnswer::NotListed) => return Ok(inbox.unsubscribe_index(client)?),
         }
     }
     Ok(())

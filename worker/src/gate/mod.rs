@@ -179,7 +179,7 @@ impl DurableObject for AccountGate {
         if let Some(account) = &account {
             live::broadcast(&self.state, &self.env, &config, account, now).await?;
             let inbox = self.store()?;
-            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before).await {
+            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before, None).await {
                 worker::console_warn!("index push failed: {e}");
             }
         }
@@ -210,6 +210,10 @@ impl DurableObject for AccountGate {
         }
         let (_, health_seq) = self.store()?.account_health()?;
         let feed_before = self.store()?.feed_position()?;
+        let asker = match req.path() == "/index/sync" {
+            true => req.headers().get(CLIENT_HEADER)?,
+            false => None,
+        };
         let response = match req.path().as_str() {
             "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
                 .await
@@ -222,11 +226,6 @@ impl DurableObject for AccountGate {
             if let Err(e) = live::broadcast(&self.state, &self.env, &config, account, now).await {
                 worker::console_error!("broadcast failed: {e}");
             }
-            // And to the merged indexes of the clients that hold the account.
-            let inbox = self.store()?;
-            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before).await {
-                worker::console_warn!("index push failed: {e}");
-            }
             let (health, seq) = self.store()?.account_health()?;
             if seq != health_seq {
                 let reported = crate::registry_object::report_health(
@@ -238,6 +237,14 @@ impl DurableObject for AccountGate {
                 if let Err(e) = reported.await {
                     worker::console_warn!("health report to the registry failed: {e}");
                 }
+            }
+            // And to the merged indexes of the clients that hold the account (the one whose
+            // ask this request answered has the changes in its answer).
+            let inbox = self.store()?;
+            let asker = asker.as_deref();
+            let pushed = index_feed::push(&self.env, &inbox, account, &feed_before, asker);
+            if let Err(e) = pushed.await {
+                worker::console_warn!("index push failed: {e}");
             }
         }
         response

@@ -93,7 +93,11 @@ impl InboxIndex {
                 break;
             }
             asks.set(asks.get() - 1);
-            let marks = index.lane(&account.id)?.and_then(|l| l.marks);
+            // A lane the client dropped meanwhile is not asked for again.
+            let Some(lane) = index.lane(&account.id)? else {
+                break;
+            };
+            let marks = lane.marks;
             let ask = SyncAsk {
                 marks,
                 head: first.head && round == 0,

@@ -36,6 +36,14 @@ impl InboxIndex {
         index.set_accounts(&ids)?;
         index.set_client(&client.name)?;
         let now = worker::Date::now().as_millis();
+        // One request of the client's, whatever the number of accounts it asks.
+        if let Err(wait) = index.take_request(config.client_rate, now)? {
+            return respond::refuse_for(
+                ErrorCode::RateLimited,
+                "this client is over its request rate",
+                wait,
+            );
+        }
         let ttl_ms = config.head_ttl_secs.saturating_mul(1000);
         // Lanes never taken (or not whole), and heads older than the TTL: their objects sync
         // and answer, as many as one request may ask (the rest: the next page).
@@ -160,10 +168,12 @@ impl InboxIndex {
             credit_cost: u32::try_from(asked.credits).unwrap_or(u32::MAX),
         };
         let body = page_with_items(merged, &json);
+        // Lanes never synced (a wiped store, one fed only by webhooks) have no head's age.
         let oldest_head = index
             .lanes()?
             .iter()
             .map(|l| l.head_at)
+            .filter(|at| *at > 0)
             .min()
             .unwrap_or(now);
         let age = now.saturating_sub(oldest_head) / 1000;

@@ -24,6 +24,7 @@ mod asks;
 mod merged_page;
 
 use crate::respond;
+use crate::rules::settings::Config;
 use crate::store::inbox_index::{FeedAnswer, InboxIndex as IndexStore, IndexPosition, Lane};
 use crate::store::index_feed::FeedMarks;
 use asks::{Asked, Asking};
@@ -111,6 +112,11 @@ impl DurableObject for InboxIndex {
             "/apply" => {
                 let body = req.text().await?;
                 let push: ApplyRequest<'_> = serde_json::from_str(&body)?;
+                // The client may have dropped the account (or be gone): its rows go now, and
+                // the account's object stops pushing.
+                if !self.still_listed(&config, &index, &push.account).await? {
+                    return Response::from_json(&ApplyAnswer::NotListed);
+                }
                 let answer = match index.lane(&push.account)? {
                     None => ApplyAnswer::NotListed,
                     Some(lane)
@@ -185,6 +191,31 @@ impl DurableObject for InboxIndex {
 }
 
 impl InboxIndex {
+    /// Whether the index's client still lists `account` (the directory's answer, kept in the
+    /// isolate for `REGISTRY_CACHE_SECS`); if not, the lanes follow the client's list (a client
+    /// gone: nothing is kept).
+    async fn still_listed(
+        &self,
+        config: &Rc<Config>,
+        index: &IndexStore<SqlStorage>,
+        account: &str,
+    ) -> worker::Result<bool> {
+        let Some(name) = index.client()? else {
+            return Ok(false);
+        };
+        let ids: Vec<String> =
+            match crate::directory::client_named(&self.env, config, &name).await? {
+                Some(client) => client.accounts.iter().map(|a| a.id.clone()).collect(),
+                None => Vec::new(),
+            };
+        if ids.iter().any(|id| id == account) {
+            return Ok(true);
+        }
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        index.set_accounts(&ids)?;
+        Ok(false)
+    }
+
     fn store(&self) -> worker::Result<Rc<IndexStore<SqlStorage>>> {
         if let Some(store) = self.store.borrow().as_ref() {
             return Ok(store.clone());

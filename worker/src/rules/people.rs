@@ -24,9 +24,19 @@ mod tests {
     #[test]
     fn a_member_is_named_by_profile_id_or_urn() {
         assert_eq!(member_id("ACoAAB1234_x-Y"), Some("ACoAAB1234_x-Y"));
-        assert_eq!(member_id("urn:li:fsd_profile:ACoAAB1234"), Some("ACoAAB1234"));
+        assert_eq!(
+            member_id("urn:li:fsd_profile:ACoAAB1234"),
+            Some("ACoAAB1234")
+        );
         assert_eq!(member_id(" ACoAAB1234 "), Some("ACoAAB1234"));
-        for bad in ["", "urn:li:fsd_profile:", "a b", "ACo'; DROP", "x/y", &"a".repeat(101)] {
+        for bad in [
+            "",
+            "urn:li:fsd_profile:",
+            "a b",
+            "ACo'; DROP",
+            "x/y",
+            &"a".repeat(101),
+        ] {
             assert_eq!(member_id(bad), None, "{bad}");
         }
     }

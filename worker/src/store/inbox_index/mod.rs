@@ -96,10 +96,43 @@ impl<S: Sql> InboxIndex<S> {
             .map(|m| m.value))
     }
 
-    /// Forgets everything: the next read takes every account's inbox again.
+    /// Takes one request of the client's merged views from its bucket (`rate`): the wait in
+    /// whole seconds when it is empty. The index keeps the bucket: a merged page is one request
+    /// of the client's, whatever the number of accounts it asks.
+    pub fn take_request(
+        &self,
+        rate: crate::rules::request_limits::Rate,
+        now_ms: u64,
+    ) -> Result<std::result::Result<(), u64>> {
+        if rate.per_minute == 0 {
+            return Ok(Ok(()));
+        }
+        let bucket = self
+            .sql
+            .first_row::<Meta>("SELECT value FROM meta WHERE key = 'bucket'", vec![])?
+            .and_then(|m| serde_json::from_str(&m.value).ok())
+            .unwrap_or_else(|| rate.full(now_ms));
+        match rate.take(bucket, now_ms) {
+            Ok(bucket) => {
+                self.sql.run(
+                    "INSERT INTO meta (key, value) VALUES ('bucket', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    vec![super::sql::text(&serde_json::to_string(&bucket)?)],
+                )?;
+                Ok(Ok(()))
+            }
+            Err(wait) => Ok(Err(wait)),
+        }
+    }
+
+    /// Forgets every account's inbox (the lanes stay, holding nothing): the next read, or the
+    /// alarm, takes them again; a page in flight finds its lanes not whole, never empty.
     pub fn clear(&self) -> Result<()> {
+        self.sql.run(
+            "UPDATE lanes SET joined = 0, behind = 0, epoch = 0, prunes = 0, seq = 0, message_seq = 0,
+               complete = 0, synced = 0, head_at = 0",
+            vec![],
+        )?;
         for table in [
-            "lanes",
             "entries",
             "entry_text",
             "entry_members",

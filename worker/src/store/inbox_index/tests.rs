@@ -279,14 +279,37 @@ fn a_cleared_index_rebuilds_to_the_same_answers() {
     let index = fed(&stores);
     let before = walk(&index, &NONE, 2);
     index.clear().unwrap();
-    assert!(index.lanes().unwrap().is_empty());
-    let accounts: Vec<&str> = stores.iter().map(|(a, _)| *a).collect();
-    index.set_accounts(&accounts).unwrap();
-    assert!(index.lanes().unwrap().iter().all(|l| l.marks.is_none()));
+    // The lanes stay, holding nothing: a page in flight sees them not whole, never empty.
+    assert_eq!(index.lanes().unwrap().len(), 3);
+    assert!(index
+        .lanes()
+        .unwrap()
+        .iter()
+        .all(|l| l.marks.is_none() && !l.synced));
+    assert_eq!(index.count(&NONE).unwrap(), 0);
     for (account, store) in &stores {
         catch_up(&index, account, store);
     }
     assert_eq!(walk(&index, &NONE, 2), before);
+}
+
+#[test]
+fn the_bucket_meters_merged_requests_at_the_client_rate() {
+    use crate::rules::request_limits::Rate;
+    let index = memory_index();
+    let rate = Rate {
+        per_minute: 60,
+        burst: 2,
+    };
+    assert_eq!(index.take_request(rate, 0).unwrap(), Ok(()));
+    assert_eq!(index.take_request(rate, 0).unwrap(), Ok(()));
+    assert_eq!(index.take_request(rate, 0).unwrap(), Err(1));
+    assert_eq!(index.take_request(rate, 1_000).unwrap(), Ok(()));
+    let off = Rate {
+        per_minute: 0,
+        burst: 0,
+    };
+    assert_eq!(index.take_request(off, 1_000).unwrap(), Ok(()));
 }
 
 #[test]
