@@ -2,18 +2,16 @@
 // accounts of N conversations each, served from their stores, next to one account's first page
 // on the same Worker. Both are timed (p50, p95) and measured in workerd CPU per request,
 // interleaved round by round so the machine's noise falls on both alike.
-import { startSandbox } from "../tests/js/sandbox.mjs";
+import { bigAccount, startSandbox } from "../tests/js/sandbox.mjs";
 import { startWorker } from "../tests/js/worker.mjs";
 import { cpuPerStep } from "./cpu.mjs";
 
-const IDS = ["b16b16b16b16b16b16b16b16", "b16b16b16b16b16b16b16b01", "b16b16b16b16b16b16b16b02"];
-const TOKENS = ["demo-login-token-big", "demo-login-token-big-1", "demo-login-token-big-2"];
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 export async function uniboxBench({ conversations = 2000, count = 20, requests = 200, vars }) {
   const sandbox = await startSandbox(["--daily-limit", "1000000", "--big-account", String(conversations), "--big-accounts", "3"]);
-  const accounts = IDS.map((account, k) => ({ id: `big${k}`, label: `Big ${k}`, account, loginToken: TOKENS[k] }));
+  const accounts = [0, 1, 2].map((k) => ({ id: `big${k}`, label: `Big ${k}`, ...bigAccount(k) }));
   const worker = await startWorker({
     sandboxBase: sandbox.base,
     clients: [{ name: "team", token: "bench-team", accounts }],
