@@ -12,7 +12,7 @@ import { latencies, replay } from "./worker.mjs";
 import { cpuPerRequest } from "./cpu.mjs";
 import { popupTimings } from "./popup.mjs";
 import { searchBench } from "./search.mjs";
-import { uniboxBench } from "./unibox.mjs";
+import { uniboxBench, uniboxScaleBench, uniboxScaleSection } from "./unibox.mjs";
 import { registryBench, registrySection } from "./registry.mjs";
 import { startSandbox } from "../tests/js/sandbox.mjs";
 import { startWorker } from "../tests/js/worker.mjs";
@@ -170,6 +170,7 @@ try {
     ["`?account=big0` (one account)", fmt(u.one.p50), fmt(u.one.p95), `${fmt(u.one.cpu.median)} (${fmt(u.one.cpu.min)})`],
     ["ratio all / one", `${fmt(u.all.p50 / u.one.p50, 2)}×`, `${fmt(u.all.p95 / u.one.p95, 2)}×`, `${fmt(u.all.cpu.median / u.one.cpu.median, 2)}×`],
   ]);
+  uniboxScaleSection(await uniboxScaleBench({ vars }), { say, table, fmt });
 }
 
 // 8. The registry at scale

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::{big_account_id, big_account_token, MAX_BIG_ACCOUNTS};
 use crate::key_limits::KeyRateLimits;
 use crate::webhooks::{parse_http_url, parse_webhook_flag, WebhookSecret, WebhookTarget};
 
@@ -68,7 +69,7 @@ pub struct Config {
     /// Conversations of an extra, large demo account (0: none), for benchmarks.
     #[serde(default)]
     pub big_account: usize,
-    /// How many such large accounts (`--big-accounts K`, 1 to 8; default 1).
+    /// How many such large accounts (`--big-accounts K`, 1 to `MAX_BIG_ACCOUNTS`; default 1).
     #[serde(default = "one")]
     pub big_accounts: usize,
     /// Serve `/__sandbox/simulate` and `/__sandbox/webhooks` (also on with `test_controls`
@@ -82,30 +83,8 @@ pub struct Config {
     pub key_rate_limits: Option<KeyRateLimits>,
 }
 
-/// The large demo account (`--big-account N`): its ConnectSafely id and LinkupAPI token.
-pub const BIG_ACCOUNT_ID: &str = "b16b16b16b16b16b16b16b16";
-pub const BIG_ACCOUNT_TOKEN: &str = "demo-login-token-big";
-/// At most this many large accounts (`--big-accounts`).
-pub const MAX_BIG_ACCOUNTS: usize = 8;
-
 fn one() -> usize {
     1
-}
-
-/// The ConnectSafely id of large account `k` (0: `BIG_ACCOUNT_ID`, then `b16…b01`, `b16…b02`…).
-pub fn big_account_id(k: usize) -> String {
-    match k {
-        0 => BIG_ACCOUNT_ID.into(),
-        k => format!("{}{k:02x}", &BIG_ACCOUNT_ID[..22]),
-    }
-}
-
-/// The LinkupAPI login token of large account `k` (0: `BIG_ACCOUNT_TOKEN`, then `…-big-1`…).
-pub fn big_account_token(k: usize) -> String {
-    match k {
-        0 => BIG_ACCOUNT_TOKEN.into(),
-        k => format!("{BIG_ACCOUNT_TOKEN}-{k}"),
-    }
 }
 
 pub const DEMO_CONNECTSAFELY_KEY: &str = "demo-connectsafely-key";
@@ -242,7 +221,7 @@ pub fn from_args(args: &[String]) -> Result<(u16, Config), String> {
                 config.big_accounts = usize::try_from(number()?)
                     .ok()
                     .filter(|k| (1..=MAX_BIG_ACCOUNTS).contains(k))
-                    .ok_or("--big-accounts takes 1 to 8")?;
+                    .ok_or_else(|| format!("--big-accounts takes 1 to {MAX_BIG_ACCOUNTS}"))?;
             }
             "test-controls" => config.test_controls = true,
             "simulate" => config.simulate = true,

@@ -114,11 +114,14 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         let mut accounts = demo_accounts(config.seed);
         if config.big_account > 0 {
-            for k in 0..config
-                .big_accounts
-                .clamp(1, crate::config::MAX_BIG_ACCOUNTS)
-            {
-                accounts.push(crate::data::big_account(config.seed, config.big_account, k));
+            let shared = crate::data::shared_members(config.seed);
+            for k in 0..config.big_accounts.clamp(1, crate::data::MAX_BIG_ACCOUNTS) {
+                accounts.push(crate::data::big_account(
+                    config.seed,
+                    config.big_account,
+                    k,
+                    &shared,
+                ));
             }
         }
         let pristine: Vec<Arc<Account>> = accounts.into_iter().map(Arc::new).collect();

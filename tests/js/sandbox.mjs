@@ -37,3 +37,12 @@ export function directConfig(base, overrides = {}) {
     linkup: { apiKey: DEMO.linkupKey, loginToken: DEMO.loginToken, baseUrl: base, ...overrides.linkup },
   };
 }
+
+/** Large sandbox account `k` (`--big-account N --big-accounts K`; docs/sandbox.md, "Large
+ * accounts"; made by sandbox/src/data/big.rs): its ConnectSafely id and LinkupAPI login token. */
+export function bigAccount(k) {
+  return {
+    account: k === 0 ? "b16b16b16b16b16b16b16b16" : `b16b16b16b16b16b${k.toString(16).padStart(8, "0")}`,
+    loginToken: k === 0 ? "demo-login-token-big" : `demo-login-token-big-${k}`,
+  };
+}

@@ -10,6 +10,10 @@ use crate::data::phrases::{
 };
 use crate::rng::Rng;
 
+/// Messages in a demo conversation (at least 4: up to 3 may be unread, and the oldest is a
+/// system message).
+pub const DEMO_THREAD_LENGTHS: (u64, u64) = (10, 300);
+
 /// The demo accounts: (account id, owner profile id, owner name, conversations).
 pub fn demo_accounts(seed: u64) -> Vec<Account> {
     let mut rng = Rng::new(seed);
@@ -20,6 +24,7 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
         ("Alex", "Morgan"),
         64,
         ANCHOR_MS - 3_600_000,
+        DEMO_THREAD_LENGTHS,
     );
     docs.conversations
         .push(crate::data::doc_examples::connectsafely_conversation());
@@ -31,6 +36,7 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
         ("Titouan", "Prioux"),
         62,
         ANCHOR_MS - 7 * DAY_MS,
+        DEMO_THREAD_LENGTHS,
     );
     linkup
         .conversations
@@ -45,6 +51,7 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
         ("Priya", "Iyer"),
         70,
         ANCHOR_MS - 2 * DAY_MS,
+        DEMO_THREAD_LENGTHS,
     );
     // Hostile text, as anyone can send on LinkedIn: clients must render it as text.
     let newest = &mut third.conversations[0].messages[0];
@@ -53,27 +60,16 @@ pub fn demo_accounts(seed: u64) -> Vec<Account> {
     vec![docs, linkup, third]
 }
 
-/// Large account `k` (`--big-account N`, `--big-accounts K`): N generated conversations, for
-/// benchmarks.
-pub fn big_account(seed: u64, count: usize, k: usize) -> Account {
-    let mut rng = Rng::new(seed.wrapping_add(0xb16).wrapping_add(k as u64 * 7919));
-    account(
-        &mut rng,
-        &crate::config::big_account_id(k),
-        &format!("ACoAABigAccountOwner{k:016}"),
-        ("Sam", "Large"),
-        count,
-        ANCHOR_MS,
-    )
-}
-
-fn account(
+/// An account of `count` generated conversations, the newest at `newest`, each of
+/// `thread_lengths` (low, high) messages.
+pub(super) fn account(
     rng: &mut Rng,
     account_id: &str,
     owner_id: &str,
     owner_name: (&str, &str),
     count: usize,
     newest: i64,
+    thread_lengths: (u64, u64),
 ) -> Account {
     let owner = Person {
         profile_id: owner_id.into(),
@@ -92,7 +88,7 @@ fn account(
     let mut latest = newest;
     let conversations = (0..count)
         .map(|_| {
-            let conversation = conversation(rng, &owner, latest);
+            let conversation = conversation(rng, &owner, latest, thread_lengths);
             latest = conversation.last_activity_at() - rng.range(60_000, 4 * DAY_MS as u64) as i64;
             conversation
         })
@@ -183,7 +179,12 @@ pub fn message_urns(owner_id: &str, timestamp: i64, rng: &mut Rng) -> (String, S
     )
 }
 
-fn conversation(rng: &mut Rng, owner: &Person, newest: i64) -> Conversation {
+fn conversation(
+    rng: &mut Rng,
+    owner: &Person,
+    newest: i64,
+    (shortest, longest): (u64, u64),
+) -> Conversation {
     let group = rng.chance(7);
     let participants: Vec<Person> = (0..if group { 2 } else { 1 })
         .map(|_| person(rng))
@@ -192,7 +193,7 @@ fn conversation(rng: &mut Rng, owner: &Person, newest: i64) -> Conversation {
         "2-{}",
         STANDARD.encode(format!("{}_{}", token(rng, 24), rng.range(100, 999)))
     );
-    let message_count = rng.range(10, 300) as usize;
+    let message_count = rng.range(shortest, longest) as usize;
     let mut timestamp = newest;
     let mut messages = Vec::with_capacity(message_count);
     for i in 0..message_count {

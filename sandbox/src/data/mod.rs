@@ -1,11 +1,13 @@
 //! The demo inbox: deterministic accounts, conversations and messages, with the seed docs'
 //! example objects present verbatim.
 
+mod big;
 mod doc_examples;
 mod generate;
 mod phrases;
 mod profiles;
 
+pub use big::*;
 pub use generate::*;
 pub use profiles::{find_by_profile, is_profile, profile_slug};
 
