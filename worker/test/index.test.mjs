@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { startSandbox } from "../../tests/js/sandbox.mjs";
+import { bigAccount, startSandbox } from "../../tests/js/sandbox.mjs";
 import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 
 const CS_SECRET = "cs-webhook-secret-alex-0123456789";
@@ -14,15 +14,18 @@ const ALEX = { id: "alex", label: "Alex", account: "696ce9e780e0483585e4e553", l
 const TITOUAN = { id: "titouan", label: "Titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: null };
 const PRIYA = { id: "priya", label: "Priya", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya" };
 const ADMIN_TOKEN = "index-test-admin-token-0123456789abcdef";
+// Two large sandbox accounts share members (docs/sandbox.md, "Large accounts").
+const BIG = [0, 1].map((k) => ({ id: `big${k}`, label: `Big ${k}`, ...bigAccount(k) }));
 const CLIENTS = [
   { name: "team", token: "idx-team", accounts: [ALEX, TITOUAN, PRIYA] },
   { name: "pair", token: "idx-pair", accounts: [PRIYA, ALEX] },
+  { name: "big", token: "idx-big", accounts: [ALEX, ...BIG] },
 ];
-const ORDER = { team: ["alex", "titouan", "priya"], pair: ["priya", "alex"] };
+const ORDER = { team: ["alex", "titouan", "priya"], pair: ["priya", "alex"], big: ["alex", "big0", "big1"] };
 
 let sandbox, worker;
 before(async () => {
-  sandbox = await startSandbox(["--daily-limit", "100000"]);
+  sandbox = await startSandbox(["--daily-limit", "100000", "--big-account", "40", "--big-accounts", "2"]);
   worker = await startWorker({
     sandboxBase: sandbox.base, clients: CLIENTS, secrets: { ADMIN_TOKEN },
     // Heads stay fresh for the whole file: whatever reaches the merged list came by push.
@@ -39,7 +42,9 @@ const call = (path, token = "idx-team", method = "GET", headers = {}) =>
 const upstream = async () => (await sandbox.stats()).calls.total;
 const hmac = (secret, text) => createHmac("sha256", secret).update(text).digest("hex");
 
-async function walk(path, token = "idx-team") {
+const walk = (path, token) => walkAs(path, token);
+
+async function walkAs(path, token = "idx-team") {
   const items = [];
   let cursor = null;
   for (let pages = 0; pages < 100; pages++) {
@@ -148,8 +153,10 @@ test("merged cursors: tampered, foreign, another client's or of the earlier form
 });
 
 test("one person across accounts: the people view and ?person= gather a member's conversations of every account", async () => {
+  const call = (path) => checkedCall(worker.base, path, { authorization: "Bearer idx-big" });
+  const walk = (path) => walkAs(path, "idx-big");
   const byMember = new Map();
-  for (const id of ORDER.team) {
+  for (const id of ORDER.big) {
     for (const c of await walk(`/v1/conversations?account=${id}&count=50`)) {
       for (const p of c.participants) {
         if (!p.profileId) continue;
@@ -159,10 +166,10 @@ test("one person across accounts: the people view and ?person= gather a member's
     }
   }
   const shared = [...byMember.entries()].find(([, list]) => new Set(list.map((c) => c.account)).size >= 2);
-  assert.ok(shared, "the demo data has a member in two accounts");
+  assert.ok(shared, "the sandbox's large accounts share members");
   const [member, conversations] = shared;
   const key = (c) => c.lastActivityAt ?? c.latestMessage?.sentAt ?? 0;
-  const order = ORDER.team;
+  const order = ORDER.big;
   const expected = ids(conversations.sort((a, b) => key(b) - key(a) || order.indexOf(a.account) - order.indexOf(b.account) || (a.id < b.id ? -1 : 1)));
   const calls = await upstream();
   const person = await call(`/v1/people/${encodeURIComponent(member)}`);

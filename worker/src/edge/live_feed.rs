@@ -10,13 +10,13 @@ use serde::Deserialize;
 use url::Url;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
-use crate::edge::all_accounts::{target, Target, Unnamed};
+use crate::edge::all_accounts::{indexed_target, target, Target, Unnamed};
 use crate::edge::context::{Call, RouteContext};
 use crate::gate::{gate_call, ACCOUNT_HEADER, CLIENT_HEADER};
 use crate::respond;
 use crate::rules::change_tokens::{self, Mark};
 use crate::rules::client_auth::{account_digest, origin_allowed};
-use crate::rules::registry::Account;
+use crate::rules::registry::{Account, MAX_MERGED_ACCOUNTS};
 use crate::rules::settings::Config;
 use crate::rules::webhook_events as webhook;
 
@@ -165,6 +165,11 @@ struct GateChanges {
 pub async fn changes(req: Request, ctx: RouteContext<Call>) -> worker::Result<Response> {
     let call = &ctx.data;
     let url = req.url()?;
+    let many = call.accounts().count() > MAX_MERGED_ACCOUNTS;
+    if let (true, Ok(Target::All)) = (many, indexed_target(call, &url, Unnamed::All)) {
+        let scope = scope(&call.client().name, "changes");
+        return crate::edge::index_changes::changes(&ctx.env, call, &url, &scope).await;
+    }
     let accounts = match accounts_of(call, &url) {
         Ok(accounts) => accounts,
         Err(refusal) => return refusal,

@@ -38,7 +38,8 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
     // The cursor is bound to the member too.
     let fingerprint = match (query.fingerprint(), &person) {
         (Ok(f), None) => f,
-        (Ok(f), Some(person)) => format!("{f}|person:{person}"),
+        // A member id is [A-Za-z0-9_-]: no `|`, which separates the cursor's fields.
+        (Ok(f), Some(person)) => format!("{f}.person.{person}"),
         (Err(e), _) => return respond::core_error(&e),
     };
     let client = &call.client().name;

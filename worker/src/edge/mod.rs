@@ -6,6 +6,7 @@ pub mod admin;
 pub mod all_accounts;
 pub mod body_reader;
 pub mod context;
+pub mod index_changes;
 pub mod live_feed;
 pub mod merged_list;
 pub mod people;

@@ -42,7 +42,7 @@ pub async fn person(req: Request, ctx: RouteContext<Call>) -> worker::Result<Res
     };
     let ask = PageAsk {
         client: call.client().name.clone(),
-        fingerprint: format!("people|{member}"),
+        fingerprint: format!("people.{member}"),
         unread: None,
         keywords: None,
         person: Some(member.to_owned()),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use linkedin_inbox::{ConversationPage, ErrorCode};
-use worker::{Response, ResponseBody, SqlStorage};
+use worker::{Delay, Response, ResponseBody, SqlStorage};
 
 use super::asks::{Asked, Asking};
 use super::{ready, InboxIndex, PageAsk, BUILD_STEP_MS, MAX_ASKS_PER_PAGE, TAIL_ROUNDS};
@@ -73,15 +73,8 @@ impl InboxIndex {
         if !later.is_empty() {
             asking.asked.borrow_mut().note(Source::Stale, 0);
         }
-        let lanes = index.lanes()?;
-        let unready = lanes.iter().filter(|l| !ready(l)).count();
-        if unready > 0 {
-            // The alarm goes on taking them meanwhile.
-            self.state
-                .storage()
-                .set_alarm(Duration::from_millis(BUILD_STEP_MS))
-                .await?;
-            return building(lanes.len() - unready, lanes.len());
+        if let Err(building) = self.whole(index).await? {
+            return Ok(building);
         }
         let filters = Filters {
             unread: ask.unread,
@@ -191,7 +184,40 @@ impl InboxIndex {
             0,
         )
     }
+
+    /// Waits until every lane is whole: more accounts not in than one request may ask are
+    /// taken by the alarm, each run with its own subrequests (a first page of a large client).
+    /// `Err`: still building past the wait, the 503 to answer.
+    pub(super) async fn whole(
+        &self,
+        index: &IndexStore<SqlStorage>,
+    ) -> worker::Result<Result<(), Response>> {
+        let mut waited_ms = 0;
+        loop {
+            let lanes = index.lanes()?;
+            let unready = lanes.iter().filter(|l| !ready(l)).count();
+            if unready == 0 {
+                return Ok(Ok(()));
+            }
+            if waited_ms >= BUILD_WAIT_MS {
+                return Ok(Err(building(lanes.len() - unready, lanes.len())?));
+            }
+            if self.state.storage().get_alarm().await?.is_none() {
+                self.state
+                    .storage()
+                    .set_alarm(Duration::from_millis(BUILD_STEP_MS))
+                    .await?;
+            }
+            Delay::from(Duration::from_millis(BUILD_POLL_MS)).await;
+            waited_ms += BUILD_POLL_MS;
+        }
+    }
 }
+
+/// How long a page waits for the alarm to take the accounts' inboxes it could not ask itself.
+const BUILD_WAIT_MS: u64 = 20_000;
+/// How often the waiting page looks.
+const BUILD_POLL_MS: u64 = 100;
 
 /// A merged page cannot be answered until every account's inbox is in the index (a first
 /// page, or one after the index was lost): asked again in a moment, it goes on.

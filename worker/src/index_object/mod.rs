@@ -21,7 +21,10 @@ use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, 
 use crate::gate::index_feed::SyncAsk;
 
 mod asks;
+mod changes;
 mod merged_page;
+
+pub use changes::{ChangesAnswer, ChangesAsk};
 
 use crate::respond;
 use crate::rules::settings::Config;
@@ -135,6 +138,10 @@ impl DurableObject for InboxIndex {
             "/page" => {
                 let ask: PageAsk = req.json().await?;
                 self.page(&config, &index, &ask).await
+            }
+            "/changes" => {
+                let ask: ChangesAsk = req.json().await?;
+                self.changes(&config, &index, &ask).await
             }
             "/clear" => {
                 // The admin's rebuild: the next page (or the alarm) takes every inbox again.

@@ -78,6 +78,22 @@ pub fn decode_ticket(text: &str, now_ms: u64) -> Option<(String, String, String)
     Some((client.to_owned(), account.to_owned(), tag.to_owned()))
 }
 
+/// The change token's text for a client whose index answers `/v1/changes` (more accounts
+/// than a token holds a mark of each): the index's epoch and change number.
+pub fn encode_index_mark(mark: &crate::store::inbox_index::ChangesMark) -> String {
+    format!("x1|{}|{}", mark.epoch, mark.seq)
+}
+
+/// The index mark of a change token of [`encode_index_mark`]'s form.
+pub fn decode_index_mark(text: &str) -> Option<crate::store::inbox_index::ChangesMark> {
+    let mut parts = text.strip_prefix("x1|")?.split('|');
+    let mark = crate::store::inbox_index::ChangesMark {
+        epoch: parts.next()?.parse().ok()?,
+        seq: parts.next()?.parse().ok()?,
+    };
+    parts.next().is_none().then_some(mark)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +130,14 @@ mod tests {
         );
         assert_eq!(decode_ticket(&URL_SAFE_NO_PAD.encode("t1|a|b|5"), 0), None);
         assert_eq!(token_tag(&"ab".repeat(32)), "abababababababab");
+    }
+
+    #[test]
+    fn index_marks_round_trip_and_refuse_other_forms() {
+        let mark = crate::store::inbox_index::ChangesMark { epoch: 3, seq: 42 };
+        assert_eq!(decode_index_mark(&encode_index_mark(&mark)), Some(mark));
+        assert_eq!(decode_index_mark("c1|alex=1.2"), None);
+        assert_eq!(decode_index_mark("x1|3|42|9"), None);
+        assert_eq!(decode_index_mark("x1|a|b"), None);
     }
 }

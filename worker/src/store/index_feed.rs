@@ -123,8 +123,9 @@ impl<S: Sql> Store<S> {
                 .collect::<Vec<_>>()
                 .join(",")
         };
+        let health = self.account_health()?.0.shown();
         let json = format!(
-            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"conversations\":[{}],\"messages\":[{}]}}",
+            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"health\":{health},\"conversations\":[{}],\"messages\":[{}]}}",
             serde_json::to_string(&marks)?,
             state.as_ref().is_some_and(|s| s.is_complete()),
             state.is_some(),

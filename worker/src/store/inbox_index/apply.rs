@@ -20,6 +20,8 @@ pub struct Lane {
     pub marks: Option<FeedMarks>,
     /// The last feed answer applied said more follows: the lane is not whole yet.
     pub behind: bool,
+    /// The account's health as last fed (JSON).
+    pub health: Option<String>,
     /// The store holds the account's whole list.
     pub complete: bool,
     /// The store synced the list at least once.
@@ -38,6 +40,9 @@ pub struct FeedAnswer<'a> {
     pub complete: bool,
     pub synced: bool,
     pub head_at: u64,
+    /// The account's health as `/v1/accounts` shows it.
+    #[serde(default)]
+    pub health: serde_json::Value,
     #[serde(borrow)]
     pub conversations: Vec<FedConversation<'a>>,
     pub messages: Vec<FedMessage>,
@@ -70,6 +75,7 @@ struct LaneRow {
     rank: f64,
     joined: f64,
     behind: f64,
+    health: Option<String>,
     epoch: f64,
     prunes: f64,
     seq: f64,
@@ -91,6 +97,7 @@ impl From<LaneRow> for Lane {
                 message_seq: row.message_seq as i64,
             }),
             behind: row.behind != 0.0,
+            health: row.health,
             complete: row.complete != 0.0,
             synced: row.synced != 0.0,
             head_at: row.head_at as u64,
@@ -145,7 +152,7 @@ impl<S: Sql> InboxIndex<S> {
         Ok(self
             .sql
             .rows::<LaneRow>(
-                "SELECT account, rank, joined, behind, epoch, prunes, seq, message_seq, complete, synced, head_at
+                "SELECT account, rank, joined, behind, health, epoch, prunes, seq, message_seq, complete, synced, head_at
                  FROM lanes ORDER BY rank",
                 vec![],
             )?
@@ -159,7 +166,7 @@ impl<S: Sql> InboxIndex<S> {
         Ok(self
             .sql
             .first_row::<LaneRow>(
-                "SELECT account, rank, joined, behind, epoch, prunes, seq, message_seq, complete, synced, head_at
+                "SELECT account, rank, joined, behind, health, epoch, prunes, seq, message_seq, complete, synced, head_at
                  FROM lanes WHERE account = ?",
                 vec![text(account)],
             )?
@@ -182,10 +189,11 @@ impl<S: Sql> InboxIndex<S> {
                 "{{\"account\":\"{account}\",{}",
                 conversation.j.get().get(1..).unwrap_or("}")
             );
+            let seq = self.next_seq()?;
             let row = self.sql.first_row::<RowId>(
-                "INSERT INTO entries (account, thread_id, last_activity_at, rank, unread, json) VALUES (?, ?, ?, ?, ?, ?)
+                "INSERT INTO entries (account, thread_id, last_activity_at, rank, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (account, thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
-                   rank = excluded.rank, unread = excluded.unread, json = excluded.json
+                   rank = excluded.rank, unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
                  RETURNING rowid AS rowid",
                 vec![
                     text(account),
@@ -194,6 +202,7 @@ impl<S: Sql> InboxIndex<S> {
                     int(lane.rank),
                     int(i64::from(conversation.u != 0)),
                     text(&json),
+                    int(seq),
                 ],
             )?;
             if let Some(row) = row {
@@ -237,6 +246,15 @@ impl<S: Sql> InboxIndex<S> {
                 )?;
             }
         }
+        // A change of the account's health is a change of the index's feed.
+        let health = feed.health.to_string();
+        if !feed.health.is_null() && lane.health.as_deref() != Some(health.as_str()) {
+            let seq = self.next_seq()?;
+            self.sql.run(
+                "UPDATE lanes SET health = ?, changed_seq = ? WHERE account = ?",
+                vec![text(&health), int(seq), text(account)],
+            )?;
+        }
         let marks = &feed.marks;
         self.sql.run(
             "UPDATE lanes SET joined = 1, behind = ?, epoch = ?, prunes = ?, seq = ?, message_seq = ?, complete = ?, synced = ?, head_at = ?
@@ -256,8 +274,12 @@ impl<S: Sql> InboxIndex<S> {
         Ok(true)
     }
 
-    /// Deletes an account's rows and search texts (its lane stays).
+    /// Deletes an account's rows and search texts (its lane stays); when it held any, the
+    /// index's feed starts again (its epoch moves).
     fn drop_rows(&self, account: &str) -> Result<()> {
+        if self.lane_end(account)?.is_some() {
+            self.next_epoch()?;
+        }
         self.sql.run(
             "DELETE FROM entry_members WHERE entry IN (SELECT rowid FROM entries WHERE account = ?)",
             vec![text(account)],

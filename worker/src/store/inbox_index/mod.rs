@@ -9,9 +9,11 @@
 //! - `page.rs`: **the merged order**, pages after a position up to a bound, counts.
 
 mod apply;
+mod changes;
 mod page;
 
 pub use apply::{FeedAnswer, Lane};
+pub use changes::ChangesMark;
 pub use page::IndexPosition;
 
 use super::sql::{Result, Sql};
@@ -31,7 +33,9 @@ const STATEMENTS: &[&str] = &[
         message_seq INTEGER NOT NULL,
         complete INTEGER NOT NULL,
         synced INTEGER NOT NULL,
-        head_at INTEGER NOT NULL
+        head_at INTEGER NOT NULL,
+        health TEXT,
+        changed_seq INTEGER NOT NULL DEFAULT 0
     )",
     "CREATE TABLE IF NOT EXISTS entries (
         rowid INTEGER PRIMARY KEY,
@@ -41,8 +45,10 @@ const STATEMENTS: &[&str] = &[
         rank INTEGER NOT NULL,
         unread INTEGER NOT NULL,
         json TEXT NOT NULL,
+        changed_seq INTEGER NOT NULL DEFAULT 0,
         UNIQUE (account, thread_id)
     )",
+    "CREATE INDEX IF NOT EXISTS entries_changed ON entries (changed_seq)",
     "CREATE INDEX IF NOT EXISTS entries_order ON entries (last_activity_at DESC, rank, thread_id)",
     "CREATE INDEX IF NOT EXISTS entries_lane ON entries (account, last_activity_at, thread_id)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS entry_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
@@ -127,6 +133,7 @@ impl<S: Sql> InboxIndex<S> {
     /// Forgets every account's inbox (the lanes stay, holding nothing): the next read, or the
     /// alarm, takes them again; a page in flight finds its lanes not whole, never empty.
     pub fn clear(&self) -> Result<()> {
+        self.next_epoch()?;
         self.sql.run(
             "UPDATE lanes SET joined = 0, behind = 0, epoch = 0, prunes = 0, seq = 0, message_seq = 0,
                complete = 0, synced = 0, head_at = 0",

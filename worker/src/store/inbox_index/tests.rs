@@ -294,6 +294,42 @@ fn a_cleared_index_rebuilds_to_the_same_answers() {
 }
 
 #[test]
+fn the_index_feed_hands_what_changed_and_starts_again_after_a_wipe() {
+    let stores = stores();
+    let index = fed(&stores);
+    let start = index.changes_since(None, 10).unwrap();
+    assert_eq!((start.conversations.as_str(), start.reset), ("", false));
+    assert_eq!(
+        start
+            .accounts
+            .iter()
+            .map(|(a, u, _)| (a.as_str(), *u))
+            .collect::<Vec<_>>(),
+        [("alex", Some(1)), ("priya", Some(2)), ("titouan", None)]
+    );
+    stores[0].1.record_read("2-a1", true).unwrap();
+    catch_up(&index, "alex", &stores[0].1);
+    let next = index.changes_since(Some(start.mark), 10).unwrap();
+    let items: Vec<serde_json::Value> =
+        serde_json::from_str(&format!("[{}]", next.conversations)).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (items[0]["account"].as_str(), items[0]["id"].as_str()),
+        (Some("alex"), Some("2-a1"))
+    );
+    assert_eq!(next.accounts[0].1, Some(0));
+    assert!(next.mark.seq > start.mark.seq && !next.reset);
+    // Nothing since: the same mark, nothing listed.
+    let same = index.changes_since(Some(next.mark), 10).unwrap();
+    assert_eq!((same.conversations.as_str(), same.mark), ("", next.mark));
+    // A wipe replaces priya's rows: the feed starts again.
+    stores[1].1.record_wipe().unwrap();
+    stores[1].1.wipe_inbox().unwrap();
+    catch_up(&index, "priya", &stores[1].1);
+    assert!(index.changes_since(Some(next.mark), 10).unwrap().reset);
+}
+
+#[test]
 fn the_bucket_meters_merged_requests_at_the_client_rate() {
     use crate::rules::request_limits::Rate;
     let index = memory_index();
