@@ -99,6 +99,26 @@ bindgen_node() {
   done
 }
 
+# The npm package's wasm with results crossing the other ways (objects built by
+# serde-wasm-bindgen; JSON text + JSON.parse; not at all), for the boundary comparison of make
+# bench, in target/bench/{swb,json-text,none} (Node builds). It leaves the cargo output of the last
+# variant: build npm/dist (scripts/build-npm.sh) after it.
+build_boundary_variants() {
+  local boundary
+  for boundary in swb json-text none; do
+    cargo build -q --profile wasm-release --target wasm32-unknown-unknown \
+      --features "boundary-$boundary" --lib -p linkedin-inbox-npm
+    rm -rf "target/bench/$boundary"
+    bindgen_node target/wasm32-unknown-unknown/wasm-release/linkedin_inbox_npm.wasm "target/bench/$boundary"
+    optimize_wasm "target/bench/$boundary/linkedin_inbox_bg.wasm"
+  done
+}
+
+# The environment naming those builds for bench/normalize.mjs.
+boundary_variants_env() {
+  echo "BENCH_SWB_PKG=$PWD/target/bench/swb/linkedin_inbox.js BENCH_JSON_TEXT_PKG=$PWD/target/bench/json-text/linkedin_inbox.js BENCH_NO_OUTPUT_PKG=$PWD/target/bench/none/linkedin_inbox.js"
+}
+
 # A digest of every file npm/dist is built from (scripts/build-npm.sh writes it beside the build
 # in NPM_DIST_STAMP), so a build of npm/dist older than its sources is noticed.
 NPM_DIST_STAMP=target/npm-dist.sources

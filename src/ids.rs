@@ -19,7 +19,7 @@ pub fn is_thread_id(text: &str) -> bool {
         && b[1] == b'-'
         && b[2..]
             .iter()
-            .all(|c| c.is_ascii_alphanumeric() || b"+/=_-".contains(c))
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-'))
 }
 
 /// The thread id inside any conversation id form, when it has one.
@@ -31,11 +31,10 @@ pub fn thread_id(id: &str) -> Option<&str> {
     if !id.starts_with("urn:li:") {
         return None;
     }
-    // The last `,`- or `:`-separated part, without the closing parenthesis of a tuple URN.
-    let tail = id
-        .rsplit([',', ':'])
-        .next()
-        .map(|t| t.trim_end_matches(')'))?;
+    // The last `,`- or `:`-separated part, without the closing parenthesis of a tuple URN
+    // (found bytewise: both separators are ASCII, so the cut is a char boundary).
+    let start = id.bytes().rposition(|b| b == b',' || b == b':')? + 1;
+    let tail = id[start..].trim_end_matches(')');
     is_thread_id(tail).then_some(tail)
 }
 

@@ -12,51 +12,67 @@ export function encodeInto(text, bytes) {
 // Builds the JS value of a result tape written by src/wasm/tape (its layout is documented
 // there): each string buffer is decoded with one TextDecoder call and sliced; objects take
 // their keys, in order, from the shape table. The wasm calls it while `tape`, `asciiBytes`
-// and `unicodeBytes` still view its memory, so it reads them before returning.
-export function hydrate(tape, asciiBytes, unicodeBytes) {
-  const ascii = decoder.decode(asciiBytes);
-  const unicode = decoder.decode(unicodeBytes);
-  let at = 0;
-  const value = () => {
-    switch (tape[at++]) {
-      case 0: return null;
-      case 1: return false;
-      case 2: return true;
-      case 3: return tape[at++];
-      case 4: at += 2; return ascii.slice(tape[at - 2], tape[at - 1]);
-      case 8: at += 2; return unicode.slice(tape[at - 2], tape[at - 1]);
-      case 5: {
-        const length = tape[at++];
-        const array = [];
-        for (let i = 0; i < length; i++) array.push(value());
-        return array;
-      }
-      case 6: {
-        const keys = shapes[tape[at++]];
-        const object = {};
-        for (let k = 0; k < keys.length; k++) object[keys[k]] = value();
-        return object;
-      }
-      case 7: {
-        const length = tape[at++];
-        const object = {};
-        for (let i = 0; i < length; i++) {
-          const key = value();
-          // An own property, as JSON.parse makes it, even for "__proto__".
-          Object.defineProperty(object, key, { value: value(), writable: true, enumerable: true, configurable: true });
-        }
-        return object;
-      }
-      default: throw new Error(`linkedin-inbox: corrupt result tape at ${at - 1}`);
-    }
-  };
-  at = tape[0];
-  const shapes = new Array(tape[at++]);
-  for (let s = 0; s < shapes.length; s++) {
-    const keys = new Array(tape[at++]);
-    for (let k = 0; k < keys.length; k++) keys[k] = value();
-    shapes[s] = keys;
+// and `unicodeBytes` still view its memory, so it reads them before returning. The reader's
+// state lives in module variables (no closure per call) and the tags are tested in the order
+// of their frequency (strings, null, objects, numbers): 10–15% less time than a `switch` in a
+// closure (docs/npm.md, "Build alternatives").
+let tape, ascii, unicode, shapes, at;
+
+function value() {
+  const tag = tape[at++];
+  if (tag === 4) {
+    at += 2;
+    return ascii.slice(tape[at - 2], tape[at - 1]);
   }
-  at = 1;
-  return value();
+  if (tag === 0) return null;
+  if (tag === 6) {
+    const keys = shapes[tape[at++]];
+    const object = {};
+    for (let k = 0; k < keys.length; k++) object[keys[k]] = value();
+    return object;
+  }
+  if (tag === 3) return tape[at++];
+  if (tag === 8) {
+    at += 2;
+    return unicode.slice(tape[at - 2], tape[at - 1]);
+  }
+  if (tag === 5) {
+    const length = tape[at++];
+    const array = new Array(length);
+    for (let i = 0; i < length; i++) array[i] = value();
+    return array;
+  }
+  if (tag === 1) return false;
+  if (tag === 2) return true;
+  if (tag === 7) {
+    const length = tape[at++];
+    const object = {};
+    for (let i = 0; i < length; i++) {
+      const key = value();
+      // An own property, as JSON.parse makes it, even for "__proto__".
+      Object.defineProperty(object, key, { value: value(), writable: true, enumerable: true, configurable: true });
+    }
+    return object;
+  }
+  throw new Error(`linkedin-inbox: corrupt result tape at ${at - 1}`);
+}
+
+export function hydrate(numbers, asciiBytes, unicodeBytes) {
+  tape = numbers;
+  ascii = decoder.decode(asciiBytes);
+  unicode = decoder.decode(unicodeBytes);
+  try {
+    at = tape[0];
+    shapes = new Array(tape[at++]);
+    for (let s = 0; s < shapes.length; s++) {
+      const keys = new Array(tape[at++]);
+      for (let k = 0; k < keys.length; k++) keys[k] = value();
+      shapes[s] = keys;
+    }
+    at = 1;
+    return value();
+  } finally {
+    // The views of the wasm memory and the decoded buffers are not kept past the call.
+    tape = ascii = unicode = shapes = undefined;
+  }
 }

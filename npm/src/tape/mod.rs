@@ -97,7 +97,7 @@ impl Tape {
         } else {
             let start = self.unicode_utf16_len;
             self.unicode.extend_from_slice(text.as_bytes());
-            self.unicode_utf16_len += text.encode_utf16().count();
+            self.unicode_utf16_len += utf16_len(text);
             [UNICODE, start as f64, self.unicode_utf16_len as f64]
         }
     }
@@ -187,6 +187,14 @@ impl Tape {
             }
         }
     }
+}
+
+/// The length of `text` in UTF-16 code units, from its bytes: one per character (every byte
+/// but continuation bytes starts one), two for a character of four bytes (a surrogate pair).
+fn utf16_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 /// Equal static strings: usually the same literal, so the pointer check answers first.

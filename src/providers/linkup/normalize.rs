@@ -18,10 +18,11 @@ pub(super) fn page(
     let wire_messages = data.messages.unwrap_or_default();
     let conversation_id = conversation_of(data.conversation_id, target, &wire_messages);
     let oldest_timestamp = wire_messages.iter().map(|m| m.timestamp).min();
+    let key = conversation_key(&conversation_id);
     let items = dedupe_newest_first(
         wire_messages
             .into_iter()
-            .map(|m| message(m, &conversation_key(&conversation_id)))
+            .map(|m| message(m, &key))
             .collect(),
     );
     let pagination = data.pagination;
@@ -52,9 +53,8 @@ pub(super) fn page(
         next_cursor,
         total: data.total_results.or(data.total_message_count),
         thread: ThreadInfo {
-            urn: Some(conversation_id.clone())
-                .filter(|id| id.starts_with("urn:li:msg_conversation:")),
-            conversation_id: conversation_key(&conversation_id),
+            urn: Some(conversation_id).filter(|id| id.starts_with("urn:li:msg_conversation:")),
+            conversation_id: key,
             profile_url: data.profile_url,
             unread_count: data.unread_count.unwrap_or(0),
             last_seen_at: data.last_seen_at,
