@@ -108,6 +108,8 @@ pub enum Command {
     ClientDelete(String),
     /// `client rotate-token NAME`.
     ClientRotateToken(String),
+    /// `client rebuild-index NAME`: the client's merged index taken again from the stores.
+    ClientRebuildIndex(String),
     /// `client origins NAME O...`: the whole list replaced.
     ClientOrigins {
         /// The client.

@@ -8,7 +8,7 @@ Operates a linkedin-inbox Worker through its admin API: clients, LinkedIn accoun
 client reaches which account, importing today's CLIENTS registry, the audit log.
 
 Commands:
-  client add|list|show|disable|enable|delete|rotate-token|origins ...
+  client add|list|show|disable|enable|delete|rotate-token|rebuild-index|origins ...
   account add|list|show|disable|enable|delete|rotate-session|webhook-secret ...
   link CLIENT ACCOUNT        unlink CLIENT ACCOUNT
   import FILE                (today's CLIENTS JSON; - reads stdin)
@@ -38,6 +38,7 @@ const CLIENT: &str = "usage: linkedin-inbox-admin client COMMAND ...
   client enable NAME
   client delete NAME
   client rotate-token NAME   a new token, printed once; the old one stops working
+  client rebuild-index NAME  its merged inbox index taken again from the accounts' stores
   client origins NAME O...   replaces the allowed origins (none: no browser origin)
 
 NAME: 1 to 64 of A-Z a-z 0-9 . _ -   O: an origin, e.g. chrome-extension://<id>

@@ -61,6 +61,7 @@ pub fn parse_client(mut words: Vec<String>) -> Result<Command, CliError> {
         },
         "delete" => Command::ClientDelete(name()?),
         "rotate-token" => Command::ClientRotateToken(name()?),
+        "rebuild-index" => Command::ClientRebuildIndex(name()?),
         other => {
             return Err(CliError::usage_of(
                 TOPIC,

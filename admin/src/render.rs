@@ -142,6 +142,10 @@ pub fn answer(command: &Command, answer: &Value) -> String {
              not be shown again: give it to the client now.\n",
             text(answer, "token")
         ),
+        Command::ClientRebuildIndex(name) => format!(
+            "client {name}: merged index rebuilding from the accounts' stores (nothing is lost; \
+             merged pages answer 503 with Retry-After until every account is in)\n"
+        ),
         Command::ClientShow(_) => client_view(answer),
         Command::ClientSetDisabled { name, disabled } => {
             format!(

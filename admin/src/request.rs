@@ -73,6 +73,9 @@ pub fn plan(command: &Command, input: Input) -> Plan {
         Command::ClientRotateToken(name) => {
             request("POST", format!("{}/token", clients(name)), None)
         }
+        Command::ClientRebuildIndex(name) => {
+            request("POST", format!("{}/index/rebuild", clients(name)), None)
+        }
         Command::ClientOrigins { name, origins } => request(
             "PATCH",
             clients(name),

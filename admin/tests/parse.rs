@@ -69,6 +69,10 @@ fn client_commands() {
         Command::ClientRotateToken("team".into())
     );
     assert_eq!(
+        command("client rebuild-index team"),
+        Command::ClientRebuildIndex("team".into())
+    );
+    assert_eq!(
         command("client origins team https://a.example moz-extension://b"),
         Command::ClientOrigins {
             name: "team".into(),

@@ -102,6 +102,12 @@ fn short_confirmations() {
             "client t deleted\n",
         ),
         (
+            Command::ClientRebuildIndex("t".into()),
+            json!({"client": "t", "index": "rebuilding"}),
+            "client t: merged index rebuilding from the accounts' stores (nothing is lost; \
+             merged pages answer 503 with Retry-After until every account is in)\n",
+        ),
+        (
             Command::AccountDelete {
                 id: "a".into(),
                 unlink: true,

@@ -65,6 +65,10 @@ fn client_requests() {
         ("POST", "/admin/v1/clients/team/token".into(), None)
     );
     assert_eq!(
+        no_input("client rebuild-index team"),
+        ("POST", "/admin/v1/clients/team/index/rebuild".into(), None)
+    );
+    assert_eq!(
         no_input("client origins team https://a.example"),
         (
             "PATCH",
