@@ -13,6 +13,7 @@ import pixelmatch from "pixelmatch";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
 import { call, freePort, startWorker } from "../../tests/js/worker.mjs";
 import { serveWww } from "../../scripts/serve-www.mjs";
+import { writePopupBundle } from "../../scripts/bundle-popup.mjs";
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const WWW = join(repo, "www");
@@ -64,6 +65,8 @@ export function launchChromium(extensionDir, profile) {
  * `chromium: false`: the sandbox and the Worker only (the Firefox tests start their browser).
  */
 export async function startEnvironment({ team = false, chromium: withChromium = true } = {}) {
+  // The popup runs its bundle (scripts/bundle-popup.mjs): a test run alone tests the sources as they are.
+  writePopupBundle();
   const env = {};
   env.sandbox = await startSandbox(["--daily-limit", "100000"]);
   const wwwPort = await freePort();
