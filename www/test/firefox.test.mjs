@@ -23,10 +23,11 @@ after(async () => {
 const fontSizes = (page, selectors) => page.evaluate((list) => Object.fromEntries(list.map((s) => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)])), selectors);
 const statusOf = (page) => page.$eval("#status", (el) => [el.dataset.kind, el.textContent]);
 
-test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm core loads under the CSP, notifications take the worker's options, a first run is greeted", async () => {
+test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm core loads under the CSP, notifications take the worker's options, a first run is greeted, axe clean", async () => {
   const errors = [];
   const page = await firefox.open("popup.html", errors);
   await page.waitForSelector("#notice[data-kind=setup]", { timeout: 15000 });
+  await assertAccessibleIn(page, "first run");
   const found = await page.evaluate(async () => {
     for (let i = 0; i < 50 && !(await chrome.alarms.get("inbox-check")); i++) await new Promise((r) => setTimeout(r, 100));
     const { connect, PageWalker } = await import("./api.js");
@@ -46,11 +47,12 @@ test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm 
   await page.close();
 });
 
-test("options at 14 px: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
+test("options at 14 px, axe clean: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
   const page = await firefox.open("options.html");
   await page.waitForSelector("#proxy-url");
   const fields = await fontSizes(page, ["body", "#proxy-url", "#token", "#refresh-seconds", "#save", "#test"]);
   assert.deepEqual(fields, Object.fromEntries(Object.keys(fields).map((k) => [k, 14])), "14 px fields");
+  await assertAccessibleIn(page, "options");
   const port = new URL(env.worker.base).port;
   // Typed without a scheme, as a person might: the options make it http://127.0.0.1:<port>.
   await page.type("#proxy-url", `127.0.0.1:${port}`);
@@ -67,7 +69,7 @@ test("options at 14 px: Save asks for the proxy's host (granted here without a p
   await page.close();
 });
 
-test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14 px and a reply is sent", async () => {
+test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14 px, axe clean, and a reply is sent", async () => {
   const errors = [];
   const page = await firefox.open("popup.html", errors);
   await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
@@ -82,6 +84,7 @@ test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14
   await page.click(`.conversation[data-id="${id}"]`);
   await page.waitForSelector("#messages[aria-busy=false] .message:not(.system) .text", { timeout: 15000 });
   const thread = await fontSizes(page, ["#messages .message:not(.system) .text", "#reply-text", "#thread-title"]);
+  await assertAccessibleIn(page, "thread");
   const all = { ...inbox, ...thread };
   // popup.css's sizes: 14 px text, names 14.5 px, the thread's title 16 px.
   assert.deepEqual(all, { ...Object.fromEntries(Object.keys(all).map((k) => [k, 14])), "#conversations .conversation .name": 14.5, "#thread-title": 16 });
