@@ -25,6 +25,7 @@ const vars = { CONNECTSAFELY_DAILY_LIMIT: "1000000", RATE_LIMIT_PER_MINUTE: "0",
 const worker = await startWorker({ sandboxBase: sandbox.base, clients, vars });
 try {
   popupSection(await popupTimings({ www: join(repo, "www"), proxyUrl: worker.base, token: clients[0].token }), { say: (line = "") => console.log(line), table, fmt });
+  console.log(`This section alone: node bench/popup-only.mjs, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`);
 } finally {
   await worker.stop();
   await sandbox.stop();

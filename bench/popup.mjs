@@ -2,7 +2,7 @@
 // from the local cache and from a cold proxy; next to it, the first paint of a blank page of
 // the same extension (the browser's own floor: a copy of www/ gets one, never shipped).
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -65,6 +65,8 @@ export async function popupTimings({ www: source, proxyUrl, token, runs = 5 }) {
     }
     timings.blank.push(await blank());
   }
+  // The machine's 1-minute load average at the end (this bench shares its cores with others).
+  timings.load = loadavg()[0];
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   rmSync(www, { recursive: true, force: true });
@@ -86,6 +88,8 @@ export function popupSection(popup, { say, table, fmt }) {
     ["floor: first paint of a blank page of the same extension", stat(popup.blank), "—", "—"],
   ]);
   say(`From the local cache the first conversation is painted ${fmt(median(popup.cached) - median(popup.blank))} ms (medians) after the moment this browser paints a page with nothing to load; the rest is Chromium opening an extension page on this machine.`);
+  say();
+  say(`The machine's 1-minute load average as this section ended: ${fmt(popup.load)}.`);
   say();
   say(`Conversations wholly visible in the 400×600 popup once the inbox is in: ${Math.min(...popup.rows)} (fewest of ${popup.rows.length} openings; target: at least 8).`);
   say();
