@@ -2,8 +2,8 @@
 // extension installed as a temporary add-on) against the Worker in workerd and the sandbox:
 // it installs and its event page runs, the options save with the proxy's host permission
 // granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
-// the badge shows the unread total less what was read in the popup, and a message pushed
-// between checks reaches the badge and a notification.
+// the badge shows the unread total less what was read in the popup, a message pushed between
+// checks reaches the badge and a notification, and a bad token or nothing listening is explained.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ALEX, TEAM, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
@@ -178,4 +178,29 @@ test("push and notifications: a message simulated between checks reaches the bad
   // none in this headless Firefox (Chromium's lists it), so the test counts what was recorded.
   assert.equal((await state()).shown.filter((n) => n.at >= sent).length, 1, "one notification");
   await page.close();
+});
+
+test("notices in Firefox: a bad token and nothing listening say so and link to the options, axe clean", async () => {
+  const setup = await firefox.open("options.html");
+  await setup.waitForSelector("#proxy-url");
+  const saved = await setup.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"]));
+  for (const [settings, kind, text] of [
+    [{ proxyUrl: env.worker.base, token: "not-a-client" }, "auth", /does not know this client token/],
+    [{ proxyUrl: "http://127.0.0.1:9", token: ALEX }, "offline", /Nothing answers at http:\/\/127\.0\.0\.1:9: check your connection/],
+  ]) {
+    // No cached inbox: the notice is the whole screen's explanation.
+    await setup.evaluate((s) => { localStorage.removeItem("inbox-cache-v1"); return chrome.storage.local.set(s); }, settings);
+    const errors = [];
+    const page = await firefox.open("popup.html", errors);
+    await page.waitForSelector("#notice:not([hidden])", { timeout: 15000 });
+    const shown = await page.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
+    assert.equal(shown.kind, kind, shown.text);
+    assert.match(shown.text, text);
+    assert.equal(shown.link, "options.html");
+    await assertAccessibleIn(page, kind);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  await setup.evaluate((s) => chrome.storage.local.set(s), saved);
+  await setup.close();
 });
