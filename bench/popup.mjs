@@ -32,7 +32,8 @@ export async function popupTimings({ www: source, proxyUrl, token, runs = 5 }) {
     await page.waitForFunction(() => performance.getEntriesByName("first-conversation").length > 0, null, { timeout: 20000 });
     const afterFrame = await page.evaluate(() => performance.getEntriesByName("first-conversation")[0].startTime);
     // The first row's presentation time (Element Timing), the same clock as the floor's first paint.
-    const ms = await page.evaluate(() => new Promise((resolve) => {
+    const ms = await page.evaluate(() => new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error("no Element Timing entry for the first row")), 20000);
       new PerformanceObserver((list, observer) => {
         const entry = list.getEntries().find((e) => e.identifier === "first-conversation");
         if (entry) { observer.disconnect(); resolve(entry.renderTime); }
