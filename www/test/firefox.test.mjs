@@ -3,7 +3,8 @@
 // it installs and its event page runs, the options save with the proxy's host permission
 // granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
 // the badge shows the unread total less what was read in the popup, a message pushed between
-// checks reaches the badge and a notification, and a bad token or nothing listening is explained.
+// checks reaches the badge and a notification, a bad token or nothing listening is explained,
+// and a draft survives Esc (the first leaves the box) and closing the popup.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ALEX, TEAM, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
@@ -203,4 +204,29 @@ test("notices in Firefox: a bad token and nothing listening say so and link to t
   }
   await setup.evaluate((s) => chrome.storage.local.set(s), saved);
   await setup.close();
+});
+
+test("drafts in Firefox: Esc leaves the reply box first, a second Esc the thread; the draft is kept when the popup closes", async () => {
+  const page = await firefox.open("popup.html");
+  await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  const id = await page.$$eval("#conversations .conversation", (rows) => rows[3].dataset.id);
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message", { timeout: 15000 });
+  await page.click("#reply-text");
+  await page.keyboard.type("A draft from Firefox");
+  await page.keyboard.press("Escape");
+  assert.deepEqual(await page.evaluate(() => [document.getElementById("thread-view").hidden, document.activeElement.id]), [false, "thread-scroll"], "the first Esc leaves the box, not the thread");
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#inbox-view:not([hidden])");
+  await page.close();
+  const again = await firefox.open("popup.html");
+  await again.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  await again.click(`.conversation[data-id="${id}"]`);
+  await again.waitForSelector("#messages[aria-busy=false] .message", { timeout: 15000 });
+  assert.equal(await again.$eval("#reply-text", (el) => el.value), "A draft from Firefox", "kept when the popup closed");
+  // Cleared, as a person would, so nothing is left for later tests.
+  await again.click("#reply-text", { count: 3 });
+  await again.keyboard.press("Backspace");
+  assert.equal(await again.$eval("#reply-text", (el) => el.value), "");
+  await again.close();
 });
