@@ -10,7 +10,7 @@ import { gzipSync, brotliCompressSync } from "node:zlib";
 import { writePayloads } from "./payloads.mjs";
 import { latencies, replay } from "./worker.mjs";
 import { cpuPerRequest } from "./cpu.mjs";
-import { popupTimings } from "./popup.mjs";
+import { popupSection, popupTimings } from "./popup.mjs";
 import { searchBench } from "./search.mjs";
 import { uniboxBench, uniboxScaleBench, uniboxScaleSection } from "./unibox.mjs";
 import { registryBench, registrySection } from "./registry.mjs";
@@ -146,20 +146,7 @@ try {
     ["saved", `${fmt(day.withoutProxy.calls / Math.max(1, day.withProxy.calls), 2)}× fewer`, `${fmt(day.withoutProxy.credits / Math.max(1, day.withProxy.credits), 2)}× fewer`],
   ]);
 
-  const popup = await popupTimings({ www: join(repo, "www"), proxyUrl: worker.base, token: clients[0].token });
-  const stat = (list) => { const s = [...list].sort((a, b) => a - b); return `${fmt(s[0])} / ${fmt(s[Math.floor(s.length / 2)])}`; };
-  say("## 5. Popup: opening to first painted conversation (ms, min / median of 5)");
-  say();
-  table(["from", "ms", "target"], [
-    ["local cache", stat(popup.cached), "under 100 ms"],
-    ["cold proxy (refreshed, 150 ms provider)", stat(popup.cold), "—"],
-    ["floor: first paint of a blank page of the same extension", stat(popup.blank), "—"],
-  ]);
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-  say(`From the local cache the first conversation is painted ${fmt(median(popup.cached) - median(popup.blank))} ms (medians) after the moment this browser paints a page with nothing to load; the rest is Chromium opening an extension page on this machine.`);
-  say();
-  say(`Conversations wholly visible in the 400×600 popup once the inbox is in: ${Math.min(...popup.rows)} (fewest of ${popup.rows.length} openings; target: at least 8).`);
-  say();
+  popupSection(await popupTimings({ www: join(repo, "www"), proxyUrl: worker.base, token: clients[0].token }), { say, table, fmt });
 } finally {
   await worker.stop();
   sandbox.stop();

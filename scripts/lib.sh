@@ -137,10 +137,11 @@ ensure_npm_dist() {
 }
 
 # Copies the npm package's browser entry (dist/index.js and what it imports, the one .wasm) into
-# www/pkg (built, never committed).
+# www/pkg and bundles the popup's script (www/popup.bundle.js); both built, never committed.
 build_www() {
   ensure_npm_dist
   rm -rf www/pkg
   mkdir -p www/pkg
   cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,index.d.cts,snippets} www/pkg/
+  node scripts/bundle-popup.mjs
 }

@@ -38,14 +38,23 @@ async function readHere(items) {
 }
 const inView = (items) => (state.filter === "unread" ? items.filter(isUnread) : items);
 
-let painted = false;
+let painted = false, marking = false;
 
-/** Marks the first frame that shows a conversation (read by the benchmark). */
+/**
+ * Marks the first frame that shows a conversation (read by the benchmark): the first row's name
+ * is timed by the browser when that frame is presented (Element Timing, in Chromium), and the
+ * task after that frame leaves a mark (everywhere; later than the paint by whatever ran between).
+ * Until then each render names its first row: rows replaced before the paint are never timed.
+ */
 function markFirstPaint() {
   if (painted || !hasRows()) return;
-  painted = true;
-  // The task after the next frame runs once that frame is painted.
-  requestAnimationFrame(() => setTimeout(() => performance.mark("first-conversation"), 0));
+  $("conversations").querySelector(".conversation .name")?.setAttribute("elementtiming", "first-conversation");
+  if (marking) return;
+  marking = true;
+  requestAnimationFrame(() => setTimeout(() => {
+    painted = true;
+    performance.mark("first-conversation");
+  }, 0));
 }
 
 /** Shows `items`; a refresh keeps keyboard focus on the same conversation (or the first). */

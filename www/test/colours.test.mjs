@@ -58,3 +58,15 @@ test("account marker colours carry a white initial at 4.5:1, differ from one ano
   }
   for (const colour of ACCOUNT_COLOURS) assert.ok(contrast(colour, "#ffffff") >= 4.5, `${colour}: ${contrast(colour, "#ffffff").toFixed(2)}`);
 });
+
+test("the accent is the icon's teal, not LinkedIn's blue (the store build's own look)", () => {
+  const icon = readFileSync(new URL("../icons/icon.svg", import.meta.url), "utf8");
+  const tile = icon.match(/<rect [^>]*fill="(#[0-9a-f]{6})"/i)[1];
+  assert.equal(light.accent.toLowerCase(), tile.toLowerCase());
+  // LinkedIn's brand blue and its dark-mode blue, and anything near them.
+  for (const blue of ["#0a66c2", "#70b5f9"]) {
+    for (const [scheme, palette] of [["light", light], ["dark", dark]]) {
+      for (const token of ["accent", "own-bg", "unread-bg"]) assert.ok(distance(palette[token], blue) >= 60, `${scheme} ${token} ${palette[token]} is near ${blue}`);
+    }
+  }
+});

@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { AXE, FIREFOX_UUID, MOZ_EXT } from "./harness.mjs";
+import { AXE, AXE_TAGS, FIREFOX_UUID, MOZ_EXT } from "./harness.mjs";
 
 /** A copy of `dir` whose manifest also lists the pages as web accessible (for navigation). */
 function navigableCopy(dir) {
@@ -86,16 +86,16 @@ export const setDark = (page, dark) => page.evaluate((on) => {
   return (window.darkRules ?? []).length;
 }, dark);
 
-/** axe-core (WCAG 2.1 A/AA and best practices) in light and dark on a puppeteer page: no violation. */
+/** axe-core (AXE_TAGS) in light and dark on a puppeteer page: no violation. */
 export async function assertAccessibleIn(page, label) {
   await page.evaluate(AXE);
   for (const dark of [false, true]) {
     const switched = await setDark(page, dark);
     if (dark) assert.ok(switched > 0, "the page has dark rules, switched on");
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"], resultTypes: ["violations"] });
+    const violations = await page.evaluate(async (tags) => {
+      const result = await window.axe.run(document, { runOnly: tags, resultTypes: ["violations"] });
       return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-    });
+    }, AXE_TAGS);
     assert.deepEqual(violations, [], `axe, ${label}, ${dark ? "dark" : "light"}`);
   }
   await setDark(page, false);

@@ -2,8 +2,9 @@
 // extension installed as a temporary add-on) against the Worker in workerd and the sandbox:
 // it installs and its event page runs, the options save with the proxy's host permission
 // granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
-// the badge shows the unread total less what was read in the popup, and a message pushed
-// between checks reaches the badge and a notification.
+// the badge shows the unread total less what was read in the popup, a message pushed between
+// checks reaches the badge and a notification, a bad token or nothing listening is explained,
+// and a draft survives Esc (the first leaves the box) and closing the popup.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ALEX, TEAM, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
@@ -23,10 +24,11 @@ after(async () => {
 const fontSizes = (page, selectors) => page.evaluate((list) => Object.fromEntries(list.map((s) => [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)])), selectors);
 const statusOf = (page) => page.$eval("#status", (el) => [el.dataset.kind, el.textContent]);
 
-test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm core loads under the CSP, notifications take the worker's options, a first run is greeted", async () => {
+test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm core loads under the CSP, notifications take the worker's options, a first run is greeted, axe clean", async () => {
   const errors = [];
   const page = await firefox.open("popup.html", errors);
   await page.waitForSelector("#notice[data-kind=setup]", { timeout: 15000 });
+  await assertAccessibleIn(page, "first run");
   const found = await page.evaluate(async () => {
     for (let i = 0; i < 50 && !(await chrome.alarms.get("inbox-check")); i++) await new Promise((r) => setTimeout(r, 100));
     const { connect, PageWalker } = await import("./api.js");
@@ -46,11 +48,12 @@ test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm 
   await page.close();
 });
 
-test("options at 14 px: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
+test("options at 14 px, axe clean: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
   const page = await firefox.open("options.html");
   await page.waitForSelector("#proxy-url");
   const fields = await fontSizes(page, ["body", "#proxy-url", "#token", "#refresh-seconds", "#save", "#test"]);
   assert.deepEqual(fields, Object.fromEntries(Object.keys(fields).map((k) => [k, 14])), "14 px fields");
+  await assertAccessibleIn(page, "options");
   const port = new URL(env.worker.base).port;
   // Typed without a scheme, as a person might: the options make it http://127.0.0.1:<port>.
   await page.type("#proxy-url", `127.0.0.1:${port}`);
@@ -67,7 +70,7 @@ test("options at 14 px: Save asks for the proxy's host (granted here without a p
   await page.close();
 });
 
-test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14 px and a reply is sent", async () => {
+test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14 px, axe clean, and a reply is sent", async () => {
   const errors = [];
   const page = await firefox.open("popup.html", errors);
   await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
@@ -82,6 +85,7 @@ test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14
   await page.click(`.conversation[data-id="${id}"]`);
   await page.waitForSelector("#messages[aria-busy=false] .message:not(.system) .text", { timeout: 15000 });
   const thread = await fontSizes(page, ["#messages .message:not(.system) .text", "#reply-text", "#thread-title"]);
+  await assertAccessibleIn(page, "thread");
   const all = { ...inbox, ...thread };
   // popup.css's sizes: 14 px text, names 14.5 px, the thread's title 16 px.
   assert.deepEqual(all, { ...Object.fromEntries(Object.keys(all).map((k) => [k, 14])), "#conversations .conversation .name": 14.5, "#thread-title": 16 });
@@ -175,4 +179,54 @@ test("push and notifications: a message simulated between checks reaches the bad
   // none in this headless Firefox (Chromium's lists it), so the test counts what was recorded.
   assert.equal((await state()).shown.filter((n) => n.at >= sent).length, 1, "one notification");
   await page.close();
+});
+
+test("notices in Firefox: a bad token and nothing listening say so and link to the options, axe clean", async () => {
+  const setup = await firefox.open("options.html");
+  await setup.waitForSelector("#proxy-url");
+  const saved = await setup.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"]));
+  for (const [settings, kind, text] of [
+    [{ proxyUrl: env.worker.base, token: "not-a-client" }, "auth", /does not know this client token/],
+    [{ proxyUrl: "http://127.0.0.1:9", token: ALEX }, "offline", /Nothing answers at http:\/\/127\.0\.0\.1:9: check your connection/],
+  ]) {
+    // No cached inbox: the notice is the whole screen's explanation.
+    await setup.evaluate((s) => { localStorage.removeItem("inbox-cache-v1"); return chrome.storage.local.set(s); }, settings);
+    const errors = [];
+    const page = await firefox.open("popup.html", errors);
+    await page.waitForSelector("#notice:not([hidden])", { timeout: 15000 });
+    const shown = await page.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
+    assert.equal(shown.kind, kind, shown.text);
+    assert.match(shown.text, text);
+    assert.equal(shown.link, "options.html");
+    await assertAccessibleIn(page, kind);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  await setup.evaluate((s) => chrome.storage.local.set(s), saved);
+  await setup.close();
+});
+
+test("drafts in Firefox: Esc leaves the reply box first, a second Esc the thread; the draft is kept when the popup closes", async () => {
+  const page = await firefox.open("popup.html");
+  await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  const id = await page.$$eval("#conversations .conversation", (rows) => rows[3].dataset.id);
+  await page.click(`.conversation[data-id="${id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message", { timeout: 15000 });
+  await page.click("#reply-text");
+  await page.keyboard.type("A draft from Firefox");
+  await page.keyboard.press("Escape");
+  assert.deepEqual(await page.evaluate(() => [document.getElementById("thread-view").hidden, document.activeElement.id]), [false, "thread-scroll"], "the first Esc leaves the box, not the thread");
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("#inbox-view:not([hidden])");
+  await page.close();
+  const again = await firefox.open("popup.html");
+  await again.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  await again.click(`.conversation[data-id="${id}"]`);
+  await again.waitForSelector("#messages[aria-busy=false] .message", { timeout: 15000 });
+  assert.equal(await again.$eval("#reply-text", (el) => el.value), "A draft from Firefox", "kept when the popup closed");
+  // Cleared, as a person would, so nothing is left for later tests.
+  await again.click("#reply-text", { count: 3 });
+  await again.keyboard.press("Backspace");
+  assert.equal(await again.$eval("#reply-text", (el) => el.value), "");
+  await again.close();
 });

@@ -42,7 +42,7 @@ test("the Chrome zip: no tests, demo config or type declarations, icons at 16/32
   const dir = unzipped(ZIP);
   const contents = listAll(dir).sort();
   assert.deepEqual(contents.filter((f) => /(^|\/)test\/|\.test\.|demo-config|baselines|\.svg$|\.d\.[cm]?ts$/.test(f)), [], "nothing for development inside");
-  for (const page of ["popup.html", "popup.js", "list.js", "conversation.js", "switcher.js", "notice.js", "popup-state.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
+  for (const page of ["popup.html", "popup.bundle.js", "popup.js", "list.js", "conversation.js", "switcher.js", "notice.js", "popup-state.js", "options.html", "options.js", "api.js", "explain.js", "pkg/index.js", "pkg/linkedin_inbox_bg.wasm"]) assert.ok(contents.includes(page), page);
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   assert.equal(manifest.version, JSON.parse(readFileSync(join(repo, "npm", "package.json"), "utf8")).version);
   assert.equal(manifest.key, undefined, "the store assigns the id");
@@ -67,6 +67,27 @@ test("the Chrome zip: no tests, demo config or type declarations, icons at 16/32
   test.packageDir = dir;
   test.packageFiles = contents;
   test.packageManifest = manifest;
+});
+
+test("the store build's own name and look: no LinkedIn in its name, the icon's tile teal, nothing in it near LinkedIn blue", () => {
+  const manifest = test.packageManifest;
+  assert.ok(manifest, "read by the first test");
+  for (const name of [manifest.name, manifest.short_name, manifest.action.default_title]) assert.doesNotMatch(name, /linked\s*in/i, name);
+  assert.match(manifest.description, /Not affiliated with LinkedIn\./);
+  const png = PNG.sync.read(readFileSync(join(test.packageDir, manifest.icons["128"])));
+  const counts = new Map();
+  let nearBlue = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b, a] = png.data.subarray(i, i + 4);
+    if (a < 255) continue;
+    const hex = `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+    counts.set(hex, (counts.get(hex) ?? 0) + 1);
+    // LinkedIn's blue, #0a66c2.
+    if (Math.hypot(r - 0x0a, g - 0x66, b - 0xc2) < 60) nearBlue++;
+  }
+  const [tile] = [...counts].sort((x, y) => y[1] - x[1])[0];
+  assert.equal(tile, readFileSync(join(repo, "www", "icons", "icon.svg"), "utf8").match(/<rect [^>]*fill="(#[0-9a-f]{6})"/i)[1]);
+  assert.equal(nearBlue, 0, "pixels near LinkedIn blue");
 });
 
 test("the zips' core is npm/dist, and npm/dist was built from the sources as they are (make package rebuilds a stale one)", () => {

@@ -1,11 +1,12 @@
-// The popup's first paint needs every module popup.js imports (not the wasm core, loaded after
-// it): each is listed as a modulepreload in popup.html, so the browser fetches them at once
-// instead of one import level at a time.
+// The popup's first paint needs popup.js and every module it imports (not the wasm core, loaded
+// after it): popup.html loads them as one bundled file (scripts/bundle-popup.mjs), one fetch
+// from the extension instead of one per module (bench/RESULTS.md, section 5).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WWW } from "./harness.mjs";
+import { BUNDLE, LAZY, popupBundle, writePopupBundle } from "../../scripts/bundle-popup.mjs";
 
 /** The modules `entry` imports statically, transitively (its own file left out). */
 function staticImports(entry, seen = new Set()) {
@@ -18,8 +19,17 @@ function staticImports(entry, seen = new Set()) {
   return seen;
 }
 
-test("popup.html preloads every module popup.js imports, and nothing else", () => {
+test("popup.html loads one script, the bundle, and preloads no module", () => {
   const html = readFileSync(join(WWW, "popup.html"), "utf8");
-  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
-  assert.deepEqual([...preloaded].sort(), [...staticImports("popup.js")].sort());
+  assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), [`<script type="module" src="${BUNDLE}">`]);
+  assert.doesNotMatch(html, /modulepreload/);
+});
+
+test("the bundle holds popup.js and every module it imports, not the core, and is what the sources give now", () => {
+  const { code, inputs } = popupBundle();
+  assert.deepEqual([...inputs].sort(), ["popup.js", ...staticImports("popup.js")].sort());
+  for (const lazy of LAZY) assert.ok(code.includes(`import("${lazy}")`), `${lazy} stays a separate file, loaded on demand`);
+  assert.doesNotMatch(code, /pkg\//, "the wasm core is not in the first paint's file");
+  writePopupBundle();
+  assert.equal(readFileSync(join(WWW, BUNDLE), "utf8"), code);
 });
