@@ -55,7 +55,7 @@ pub fn target<'a>(call: &'a Call, url: &Url, default: Unnamed) -> Result<Target<
 }
 
 /// As [`target`], for the merged list, which one index answers whatever the number of
-/// accounts (`index_object.rs`): `all` is not bounded.
+/// accounts (`index_object/`): `all` is not bounded.
 pub fn indexed_target<'a>(
     call: &'a Call,
     url: &Url,

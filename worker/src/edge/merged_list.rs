@@ -1,4 +1,4 @@
-//! `GET /v1/conversations?account=all`: the client's merged index (`index_object.rs`)
+//! `GET /v1/conversations?account=all`: the client's merged index (`index_object/`)
 //! answers the page; here the query is read, the cursor opened (sealed for the client, bound
 //! to the filters) and handed over as a position.
 

@@ -1,4 +1,4 @@
-//! The account's side of its clients' merged indexes (`index_object.rs`): the feed an index
+//! The account's side of its clients' merged indexes (`index_object/`): the feed an index
 //! asks for (after a head sync when its copy of the head is old, or an older page when a
 //! merged walk reaches the end of what is stored), and, after every request or alarm that
 //! changed the store, the changes pushed to every index that holds the account, each from the

@@ -46,6 +46,7 @@ pub mod sql_storage;
 pub use change_feed::ProviderEvent;
 pub use conversations::opened_conversation;
 pub use list_query::{Filters, Position};
+#[cfg(target_arch = "wasm32")]
 pub use list_sync::SyncState;
 pub use pages::Stored;
 pub use sends::{SendRecord, SendState};

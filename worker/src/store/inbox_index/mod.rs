@@ -1,5 +1,5 @@
 //! A client's merged inbox (issue 33) on its own Durable Object's SQLite (`InboxIndex`,
-//! `index_object.rs`): one row per conversation of every account the client lists, fed from
+//! `index_object/`): one row per conversation of every account the client lists, fed from
 //! the accounts' stores (`store/index_feed.rs`), so a merged page and a merged search are
 //! one query in one place whatever the number of accounts, and the merged
 //! cursor is one position. Derived data: each account's lane holds the marks of the feed it
@@ -12,7 +12,9 @@ mod apply;
 mod changes;
 mod page;
 
-pub use apply::{FeedAnswer, Lane};
+pub use apply::FeedAnswer;
+#[cfg(target_arch = "wasm32")]
+pub use apply::Lane;
 pub use changes::ChangesMark;
 pub use page::IndexPosition;
 
