@@ -23,18 +23,12 @@ use crate::respond::{self, page_response};
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_body::page_with_items;
-use crate::rules::page_plan::{clamp_retry_after, stale_allowed, PageRequest, Source};
+use crate::rules::page_plan::{clamp_retry_after, PageRequest, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use crate::store::{Filters, Position};
 
-/// The list's head after [`AccountGate::fresh_head`].
-pub(super) struct FreshHead {
-    pub state: Option<crate::store::SyncState>,
-    pub source: Source,
-    pub credits: u64,
-    pub stale: bool,
-}
+mod head;
 
 /// Conversations asked of the provider per sync call (its maximum page).
 const SYNC_PAGE: u32 = 100;
@@ -175,55 +169,6 @@ impl AccountGate {
         let result: SyncResult = shared.await;
         self.syncs.borrow_mut().remove(&key);
         Ok(result.map(|credits| (Source::Miss, credits.total)))
-    }
-
-    /// The list's head synced when older than `HEAD_TTL_SECS` (or another refresh
-    /// generation): where the sync stands after it, how it was answered and its credits, and
-    /// whether the stored list answers stale (the sync failed); the refusal to answer when
-    /// nothing is stored and the sync failed.
-    pub(super) async fn fresh_head(
-        &self,
-        config: &Rc<Config>,
-        account: &Account,
-        ledger: &Ledger,
-        generation: u64,
-        now: u64,
-    ) -> worker::Result<Result<FreshHead, Response>> {
-        let inbox = self.store()?;
-        let state = inbox.sync_state()?;
-        let head_fresh = state.as_ref().is_some_and(|s| {
-            s.generation as u64 == generation
-                && now
-                    < (s.head_at as u64).saturating_add(config.head_ttl_secs.saturating_mul(1000))
-        });
-        let mut head = FreshHead {
-            state,
-            source: Source::Hit,
-            credits: 0,
-            stale: false,
-        };
-        if head_fresh {
-            return Ok(Ok(head));
-        }
-        match self
-            .sync(config, account, generation, None, now, Patience::Client)
-            .await?
-        {
-            Ok((how, spent)) => {
-                head.source = how;
-                head.credits = spent;
-                head.state = inbox.sync_state()?;
-                self.schedule_pruning(config).await?;
-            }
-            Err(error) if head.state.is_some() && stale_allowed(&error) => head.stale = true,
-            // A refused session: the stored inbox answers, else the wait for its probe.
-            Err(error) => match self.list_held(config, account, ledger, now)? {
-                Some(_) if head.state.is_some() => head.stale = true,
-                Some(refusal) => return Ok(Err(refusal)),
-                None => return Ok(Err(respond::core_error(&error)?)),
-            },
-        }
-        Ok(Ok(head))
     }
 
     /// A page of the account's conversations from its inbox store.

@@ -92,7 +92,7 @@ impl<S: Sql> Store<S> {
         )?;
         let message_limit = limit.saturating_mul(4);
         let messages = self.sql.rows::<Item>(
-            "SELECT m.rowid AS n, '{\"t\":' || json_quote(m.thread_id) || ',\"x\":' || json_quote(t.text) || '}' AS item
+            "SELECT m.rowid AS n, '{\"t\":' || json_quote(m.thread_id) || ',\"s\":' || m.sent_at || ',\"x\":' || json_quote(t.text) || '}' AS item
              FROM messages m JOIN message_text t ON t.rowid = m.rowid
              WHERE m.rowid > ? ORDER BY m.rowid LIMIT ?",
             vec![int(after_message), int(i64::from(message_limit) + 1)],
@@ -125,11 +125,12 @@ impl<S: Sql> Store<S> {
         };
         let health = self.account_health()?.0.shown();
         let json = format!(
-            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"health\":{health},\"conversations\":[{}],\"messages\":[{}]}}",
+            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"health\":{health},\"prunedBefore\":{},\"conversations\":[{}],\"messages\":[{}]}}",
             serde_json::to_string(&marks)?,
             state.as_ref().is_some_and(|s| s.is_complete()),
             state.is_some(),
             state.as_ref().map_or(0, |s| s.head_at as u64),
+            self.mark(Mark::MessagesPrunedBefore)?,
             join(conversations),
             join(messages),
         );

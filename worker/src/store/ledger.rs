@@ -80,8 +80,11 @@ pub enum Mark {
     LinkupDisconnectedAt,
     /// When the operator's doctor last ran, epoch ms.
     DoctorRanAt,
-    /// Retention passes that deleted rows (the client indexes then take the inbox again).
+    /// Retention passes that deleted conversations or the newest message (the client indexes
+    /// then take the inbox again).
     InboxPrunes,
+    /// Messages sent before this time (epoch ms) were deleted by retention.
+    MessagesPrunedBefore,
 }
 
 impl Key<'_> {
@@ -109,6 +112,7 @@ impl Key<'_> {
             Key::Mark(Mark::LinkupDisconnectedAt) => "linkup_disconnected_at".into(),
             Key::Mark(Mark::DoctorRanAt) => "doctor_ran_at".into(),
             Key::Mark(Mark::InboxPrunes) => "inbox_prunes".into(),
+            Key::Mark(Mark::MessagesPrunedBefore) => "messages_pruned_before".into(),
             Key::RecentCall(kind, slot) => format!("{}:{slot}", kind_name(*kind)).into(),
             Key::RecentCalls(kind) => format!("{}:n", kind_name(*kind)).into(),
         }

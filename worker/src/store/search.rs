@@ -3,8 +3,15 @@
 
 use linkedin_inbox::{Message, MessagePage};
 
+use super::ledger::Mark;
 use super::sql::{int, text, Result, Sql};
 use super::{RowId, Store};
+
+#[derive(serde::Deserialize)]
+struct Extent {
+    conversations: f64,
+    last_message: f64,
+}
 
 impl<S: Sql> Store<S> {
     /// Indexes the text of a thread's messages for search (each message once).
@@ -33,10 +40,13 @@ impl<S: Sql> Store<S> {
     /// Keeps storage bounded: conversations beyond the newest `max_threads`, and messages older
     /// than `oldest_ms` or of a conversation no longer kept, are deleted with their search
     /// text. Lists then end at what is kept; search no longer finds pruned messages.
-    /// A pass that deleted rows is counted (`Mark::InboxPrunes`): the client indexes that
-    /// hold the account then take its inbox again (`store/index_feed.rs`).
+    /// What the client indexes that hold the account learn of it (`store/index_feed.rs`):
+    /// messages older than `oldest_ms` are gone (`Mark::MessagesPrunedBefore`, the indexes
+    /// delete the same); a pass that deleted conversations, or the newest stored message (its
+    /// row number may be handed out again), is counted (`Mark::InboxPrunes`) and the indexes
+    /// take the account's inbox again.
     pub fn prune_inbox(&self, oldest_ms: i64, max_threads: u32) -> Result<()> {
-        let before = self.stored_rows()?;
+        let before = self.stored_extent()?;
         // At the cap, the list ends at what is kept: no older page is fetched to be pruned again.
         self.sql.run(
             "UPDATE list_sync SET complete = 1, tail = NULL WHERE (SELECT COUNT(*) FROM conversations) >= ?",
@@ -59,26 +69,31 @@ impl<S: Sql> Store<S> {
             "DELETE FROM message_text WHERE rowid NOT IN (SELECT rowid FROM messages)",
             vec![],
         )?;
-        if self.stored_rows()? != before {
-            let prunes = self.mark(super::ledger::Mark::InboxPrunes)?;
-            self.set_mark(super::ledger::Mark::InboxPrunes, prunes + 1)?;
+        let after = self.stored_extent()?;
+        if after.conversations < before.conversations || after.last_message < before.last_message {
+            let prunes = self.mark(Mark::InboxPrunes)?;
+            self.set_mark(Mark::InboxPrunes, prunes + 1)?;
+        }
+        let oldest = u64::try_from(oldest_ms).unwrap_or(0);
+        if oldest > self.mark(Mark::MessagesPrunedBefore)? {
+            self.set_mark(Mark::MessagesPrunedBefore, oldest)?;
         }
         Ok(())
     }
 
-    /// Conversations and messages stored, together.
-    fn stored_rows(&self) -> Result<u64> {
-        #[derive(serde::Deserialize)]
-        struct Count {
-            n: f64,
-        }
+    /// How many conversations are stored, and the newest message's row number.
+    fn stored_extent(&self) -> Result<Extent> {
         Ok(self
             .sql
-            .first_row::<Count>(
-                "SELECT (SELECT COUNT(*) FROM conversations) + (SELECT COUNT(*) FROM messages) AS n",
+            .first_row::<Extent>(
+                "SELECT (SELECT COUNT(*) FROM conversations) AS conversations,
+                   (SELECT coalesce(MAX(rowid), 0) FROM messages) AS last_message",
                 vec![],
             )?
-            .map_or(0, |c| c.n as u64))
+            .unwrap_or(Extent {
+                conversations: 0.0,
+                last_message: 0.0,
+            }))
     }
 
     /// Deletes the inbox (personal data); the ledger, the change counter among it, stays.

@@ -43,6 +43,9 @@ pub struct FeedAnswer<'a> {
     /// The account's health as `/v1/accounts` shows it.
     #[serde(default)]
     pub health: serde_json::Value,
+    /// Messages sent before this time were deleted by the store's retention.
+    #[serde(default)]
+    pub pruned_before: u64,
     #[serde(borrow)]
     pub conversations: Vec<FedConversation<'a>>,
     pub messages: Vec<FedMessage>,
@@ -62,10 +65,12 @@ pub struct FedConversation<'a> {
     j: &'a RawValue,
 }
 
-/// A stored message's text, for search.
+/// A stored message's text, for search, and when it was sent.
 #[derive(Deserialize)]
 pub struct FedMessage {
     t: String,
+    #[serde(default)]
+    s: i64,
     x: String,
 }
 
@@ -236,8 +241,8 @@ impl<S: Sql> InboxIndex<S> {
         }
         for message in &feed.messages {
             let row = self.sql.first_row::<RowId>(
-                "INSERT INTO messages (account, thread_id) VALUES (?, ?) RETURNING rowid AS rowid",
-                vec![text(account), text(&message.t)],
+                "INSERT INTO messages (account, thread_id, sent_at) VALUES (?, ?, ?) RETURNING rowid AS rowid",
+                vec![text(account), text(&message.t), int(message.s)],
             )?;
             if let Some(row) = row {
                 self.sql.run(
@@ -245,6 +250,18 @@ impl<S: Sql> InboxIndex<S> {
                     vec![int(row.rowid as i64), text(&message.x)],
                 )?;
             }
+        }
+        // What the store's retention deleted goes here too (the same rule: sent before).
+        if feed.pruned_before > 0 {
+            let before = uint(feed.pruned_before);
+            self.sql.run(
+                "DELETE FROM message_text WHERE rowid IN (SELECT rowid FROM messages WHERE account = ? AND sent_at < ?)",
+                vec![text(account), before.clone()],
+            )?;
+            self.sql.run(
+                "DELETE FROM messages WHERE account = ? AND sent_at < ?",
+                vec![text(account), before],
+            )?;
         }
         // A change of the account's health is a change of the index's feed.
         let health = feed.health.to_string();

@@ -37,7 +37,8 @@ const STATEMENTS: &[&str] = &[
         synced INTEGER NOT NULL,
         head_at INTEGER NOT NULL,
         health TEXT,
-        changed_seq INTEGER NOT NULL DEFAULT 0
+        changed_seq INTEGER NOT NULL DEFAULT 0,
+        pruned_before INTEGER NOT NULL DEFAULT 0
     )",
     "CREATE TABLE IF NOT EXISTS entries (
         rowid INTEGER PRIMARY KEY,
@@ -61,9 +62,11 @@ const STATEMENTS: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS messages (
         rowid INTEGER PRIMARY KEY,
         account TEXT NOT NULL,
-        thread_id TEXT NOT NULL
+        thread_id TEXT NOT NULL,
+        sent_at INTEGER NOT NULL DEFAULT 0
     )",
     "CREATE INDEX IF NOT EXISTS messages_thread ON messages (account, thread_id)",
+    "CREATE INDEX IF NOT EXISTS messages_age ON messages (account, sent_at)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
     // The client the index serves (its alarm has no request to name it).
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

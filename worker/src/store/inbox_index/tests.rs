@@ -330,6 +330,42 @@ fn the_index_feed_hands_what_changed_and_starts_again_after_a_wipe() {
 }
 
 #[test]
+fn messages_retention_deletes_reach_the_index_without_taking_the_inbox_again() {
+    let stores = stores();
+    let index = fed(&stores);
+    let review = Filters {
+        unread: None,
+        keywords: Some("review"),
+        person: None,
+    };
+    assert_eq!(
+        walk(&index, &review, 5),
+        [("alex".to_owned(), "2-a2".to_owned())]
+    );
+    // A newer message stays the newest stored (its row number is never handed out again).
+    stores[0]
+        .1
+        .index_messages(&thread_page(
+            "2-a1",
+            vec![message("m2", "2-a1", 45, "agenda")],
+        ))
+        .unwrap();
+    catch_up(&index, "alex", &stores[0].1);
+    let marks = index.lane("alex").unwrap().unwrap().marks.unwrap();
+    // The message of 29 is older than the pass's cut at 30; every conversation stays.
+    stores[0].1.prune_inbox(30, 100).unwrap();
+    let feed = stores[0].1.index_feed(Some(&marks), 10).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&feed.json).unwrap()["reset"],
+        false
+    );
+    catch_up(&index, "alex", &stores[0].1);
+    assert_eq!(walk(&index, &review, 5), union(&stores, &review));
+    assert!(walk(&index, &review, 5).is_empty());
+    assert_eq!(walk(&index, &NONE, 3), union(&stores, &NONE));
+}
+
+#[test]
 fn the_bucket_meters_merged_requests_at_the_client_rate() {
     use crate::rules::request_limits::Rate;
     let index = memory_index();
