@@ -11,10 +11,12 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 // `hide`: a path prefix answered 404 (tests: a copy of the popup whose wasm `pkg` is missing).
 export function serveWww({ port = 0, proxyUrl, token, hide = null }) {
-  const config = JSON.stringify({ proxyUrl, token });
+  // `proxyUrl` may be a function: the page server can listen (and its port go into the proxy's
+  // allowed origins) before the proxy is up.
+  const config = () => JSON.stringify({ proxyUrl: typeof proxyUrl === "function" ? proxyUrl() : proxyUrl, token });
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
-    if (path === "/demo-config.json") return response.writeHead(200, { "content-type": TYPES[".json"] }).end(config);
+    if (path === "/demo-config.json") return response.writeHead(200, { "content-type": TYPES[".json"] }).end(config());
     if (path.includes("..")) return response.writeHead(400).end();
     if (hide && path.startsWith(hide)) return response.writeHead(404).end("not found");
     try {

@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import { PNG } from "pngjs";
 import pixelmatch from "pixelmatch";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
-import { call, freePort, startWorker } from "../../tests/js/worker.mjs";
+import { call, startWorker } from "../../tests/js/worker.mjs";
 import { serveWww } from "../../scripts/serve-www.mjs";
 import { writePopupBundle } from "../../scripts/bundle-popup.mjs";
 
@@ -70,29 +70,6 @@ export async function startEnvironment({ team = false, chromium: withChromium = 
   // The popup runs its bundle (scripts/bundle-popup.mjs): a test run alone tests the sources as they are.
   writePopupBundle();
   const env = {};
-  env.sandbox = await startSandbox(["--daily-limit", "100000"]);
-  const wwwPort = await freePort();
-  env.worker = await startWorker({
-    sandboxBase: env.sandbox.base,
-    // The tests page through whole inboxes quickly, many times: no client rate limit and a large
-    // provider budget (the rate-limited notice comes from the provider sandbox).
-    // A send whose outcome is unknown may be sent again 3 s after it began (timeout + settle).
-    vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000", UPSTREAM_TIMEOUT_MS: "3000", SEND_SETTLE_SECS: "0" },
-    clients: [
-      { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, MOZ_EXT, `http://127.0.0.1:${wwwPort}`] },
-      { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT, MOZ_EXT] },
-      { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT, MOZ_EXT] },
-      { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT, MOZ_EXT] },
-      { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
-      { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT, MOZ_EXT] },
-      ...(team ? [{ name: "team", token: TEAM, origins: [EXT, MOZ_EXT], accounts: TEAM_ACCOUNTS }] : []),
-    ],
-  });
-  env.www = await serveWww({ port: wwwPort, proxyUrl: env.worker.base, token: ALEX });
-  if (withChromium) {
-    env.profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
-    env.context = await launchChromium(WWW, env.profile);
-  }
   env.stop = async () => {
     await env.context?.close();
     env.www?.server.close();
@@ -100,6 +77,37 @@ export async function startEnvironment({ team = false, chromium: withChromium = 
     env.sandbox?.stop();
     if (env.profile) rmSync(env.profile, { recursive: true, force: true });
   };
+  try {
+    env.sandbox = await startSandbox(["--daily-limit", "100000"]);
+    // The page server listens first (port 0: no other process can take its port meanwhile);
+    // its origin goes into the Worker's registry, the Worker's URL into its demo config.
+    env.www = await serveWww({ proxyUrl: () => env.worker?.base, token: ALEX });
+    const wwwPort = new URL(env.www.base).port;
+    env.worker = await startWorker({
+      sandboxBase: env.sandbox.base,
+      // The tests page through whole inboxes quickly, many times: no client rate limit and a large
+      // provider budget (the rate-limited notice comes from the provider sandbox).
+      // A send whose outcome is unknown may be sent again 3 s after it began (timeout + settle).
+      vars: { RATE_LIMIT_PER_MINUTE: "0", CONNECTSAFELY_DAILY_LIMIT: "100000", LINKUP_DAILY_CREDIT_CAP: "100000", UPSTREAM_TIMEOUT_MS: "3000", SEND_SETTLE_SECS: "0" },
+      clients: [
+        { name: "alex", token: ALEX, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: [EXT, MOZ_EXT, `http://127.0.0.1:${wwwPort}`] },
+        { name: "priya", token: PRIYA, account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: "demo-login-token-priya", origins: [EXT, MOZ_EXT] },
+        { name: "cs-only", token: CS_ONLY, account: "696ce9e780e0483585e4e553", loginToken: null, origins: [EXT, MOZ_EXT] },
+        { name: "lk-only", token: LK_ONLY, account: null, loginToken: null, linkupAccountId: "lk_acc_696ce9e780e0483585e4e553", origins: [EXT, MOZ_EXT] },
+        { name: "elsewhere", token: ELSEWHERE, account: "696ce9e780e0483585e4e553", loginToken: "demo-login-token-alex", origins: ["https://elsewhere.example"] },
+        { name: "titouan", token: TITOUAN, account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan", origins: [EXT, MOZ_EXT] },
+        ...(team ? [{ name: "team", token: TEAM, origins: [EXT, MOZ_EXT], accounts: TEAM_ACCOUNTS }] : []),
+      ],
+    });
+    if (withChromium) {
+      env.profile = mkdtempSync(join(tmpdir(), "inbox-chromium-"));
+      env.context = await launchChromium(WWW, env.profile);
+    }
+  } catch (error) {
+    // What started is stopped: a failed start never leaves processes behind (nor a hung run).
+    await env.stop();
+    throw error;
+  }
   /** The Worker's answer (checked against docs/openapi.yaml), for comparing with the popup. */
   env.api = async (path, token = ALEX) => (await call(env.worker.base, path, { authorization: `Bearer ${token}` })).body;
   /** An answer of the Worker without the OpenAPI check (routes the document may not list yet). */

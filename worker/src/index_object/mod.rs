@@ -184,10 +184,19 @@ impl DurableObject for InboxIndex {
             head: true,
             tail: false,
         };
+        let before: Vec<_> = due.iter().map(|l| l.marks).collect();
         let taken = self.take(&asking, &due, &heads).await?;
-        let unready = index.lanes()?.iter().any(|l| !ready(l));
-        // Refused accounts (nothing stored, no session) wait for the next page to ask again.
-        if unready && taken.is_ok() {
+        let lanes = index.lanes()?;
+        let unready = lanes.iter().any(|l| !ready(l));
+        let moved = due.iter().zip(&before).any(|(lane, marks)| {
+            lanes
+                .iter()
+                .find(|l| l.account == lane.account)
+                .is_some_and(|l| l.marks != *marks)
+        });
+        // Refused accounts (nothing stored, no session), or objects that answered nothing new,
+        // wait for the next page to ask again: the alarm goes on only while it gets somewhere.
+        if unready && moved && taken.is_ok() {
             self.state
                 .storage()
                 .set_alarm(Duration::from_millis(BUILD_STEP_MS))

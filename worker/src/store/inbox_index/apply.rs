@@ -1,6 +1,7 @@
 //! The accounts an index lists (its lanes, in the client's order) and the account feeds
-//! applied to them. Nothing here awaits: a feed is applied whole or not at all (the object's
-//! writes between two awaits commit together).
+//! applied to them. Nothing here awaits, so nothing interleaves with a feed being applied (the
+//! object's writes between two awaits also commit together; a statement that fails midway
+//! leaves the lane's marks where they were, and the feed is asked again).
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
