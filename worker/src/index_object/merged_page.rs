@@ -138,7 +138,7 @@ impl InboxIndex {
             None => (String::new(), 0, None),
         };
         let more = matched > count || (bounded && searchable);
-        let stored = index.count(&Filters::default())?;
+        let stored = u64::try_from(index.change_number()?).unwrap_or(0);
         let next_cursor = more.then(|| {
             let position = last.or(ask.after.clone()).unwrap_or(IndexPosition {
                 at: i64::MAX,

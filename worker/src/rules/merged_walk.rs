@@ -1,8 +1,8 @@
 //! **The merged cursor** of `GET /v1/conversations?account=all`: one position in the client's
 //! merged index (`store/inbox_index/`), whatever the number of accounts, bound to the
-//! filters' fingerprint and sealed for the client (`seal.rs`). It also holds how many
-//! conversations the index held, so a cursor whose position did not move (the walk waits for
-//! an account's older pages) still differs from the one presented.
+//! filters' fingerprint and sealed for the client (`seal.rs`). It also holds the index's change
+//! number, so a cursor whose position did not move (the walk waits for an account's older
+//! pages) still differs from the one presented once they came in.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -18,7 +18,7 @@ pub fn scope(client: &str) -> String {
 }
 
 /// The merged cursor's text (sealed by the caller): the filters' fingerprint, the index's
-/// size, and the position after the last conversation handed out.
+/// change number, and the position after the last conversation handed out.
 pub fn encode(fingerprint: &str, stored: u64, position: &IndexPosition) -> String {
     URL_SAFE_NO_PAD.encode(format!(
         "m2|{fingerprint}|{stored}|{}|{}|{}",

@@ -273,6 +273,14 @@ impl<S: Sql> InboxIndex<S> {
                 vec![text(&health), int(seq), text(account)],
             )?;
         }
+        // Each lane's counts, kept as it changes: the merged totals are then a sum over the
+        // lanes, not a count over every account's rows.
+        self.sql.run(
+            "UPDATE lanes SET stored = (SELECT COUNT(*) FROM entries WHERE account = ?1),
+               unread_count = (SELECT COUNT(*) FROM entries WHERE account = ?1 AND unread = 1)
+             WHERE account = ?1",
+            vec![text(account)],
+        )?;
         let marks = &feed.marks;
         self.sql.run(
             "UPDATE lanes SET joined = 1, behind = ?, epoch = ?, prunes = ?, seq = ?, message_seq = ?, complete = ?, synced = ?, head_at = ?

@@ -49,6 +49,12 @@ struct LaneUnread {
 }
 
 impl<S: Sql> InboxIndex<S> {
+    /// The index's change number: it moves with every change applied (a merged cursor whose
+    /// position did not move still differs from the one presented once anything came in).
+    pub fn change_number(&self) -> Result<i64> {
+        self.counter("seq")
+    }
+
     fn counter(&self, key: &str) -> Result<i64> {
         Ok(self
             .sql
@@ -109,10 +115,8 @@ impl<S: Sql> InboxIndex<S> {
         let accounts = self
             .sql
             .rows::<LaneUnread>(
-                "SELECT l.account, l.synced, l.health,
-                   (SELECT COUNT(*) FROM entries e WHERE e.account = l.account AND e.unread = 1) AS unread,
-                   (SELECT COUNT(*) FROM entries e WHERE e.account = l.account) AS stored
-                 FROM lanes l ORDER BY l.rank",
+                "SELECT account, synced, health, unread_count AS unread, stored
+                 FROM lanes ORDER BY rank",
                 vec![],
             )?
             .into_iter()

@@ -38,7 +38,9 @@ const STATEMENTS: &[&str] = &[
         head_at INTEGER NOT NULL,
         health TEXT,
         changed_seq INTEGER NOT NULL DEFAULT 0,
-        pruned_before INTEGER NOT NULL DEFAULT 0
+        pruned_before INTEGER NOT NULL DEFAULT 0,
+        stored INTEGER NOT NULL DEFAULT 0,
+        unread_count INTEGER NOT NULL DEFAULT 0
     )",
     "CREATE TABLE IF NOT EXISTS entries (
         rowid INTEGER PRIMARY KEY,
@@ -141,7 +143,7 @@ impl<S: Sql> InboxIndex<S> {
         self.next_epoch()?;
         self.sql.run(
             "UPDATE lanes SET joined = 0, behind = 0, epoch = 0, prunes = 0, seq = 0, message_seq = 0,
-               complete = 0, synced = 0, head_at = 0",
+               complete = 0, synced = 0, head_at = 0, stored = 0, unread_count = 0",
             vec![],
         )?;
         for table in [

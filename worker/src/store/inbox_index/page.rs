@@ -121,8 +121,22 @@ impl<S: Sql> InboxIndex<S> {
             }))
     }
 
-    /// How many entries match `filters`.
+    /// How many entries match `filters` (without keywords or a person: the lanes' counts).
     pub fn count(&self, filters: &Filters<'_>) -> Result<u64> {
+        if filters.keywords.is_none() && filters.person.is_none() {
+            let sum = match filters.unread {
+                None => "stored",
+                Some(true) => "unread_count",
+                Some(false) => "stored - unread_count",
+            };
+            return Ok(self
+                .sql
+                .first_row::<Count>(
+                    &format!("SELECT coalesce(SUM({sum}), 0) AS n FROM lanes"),
+                    vec![],
+                )?
+                .map_or(0, |c| c.n as u64));
+        }
         let mut bindings = Vec::new();
         let Some(condition) = filter_sql(filters, &mut bindings, FilterScope::Index) else {
             return Ok(0);
