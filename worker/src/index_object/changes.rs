@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use worker::{Response, SqlStorage};
 
 use super::asks::{Asked, Asking};
-use super::{ready, InboxIndex, MAX_ASKS_PER_PAGE};
+use super::{InboxIndex, MAX_ASKS_PER_PAGE};
 use crate::gate::index_feed::SyncAsk;
 use crate::respond;
 use crate::rules::settings::Config;
-use crate::store::inbox_index::{ChangesMark, InboxIndex as IndexStore, Lane};
+use crate::store::inbox_index::{ChangesMark, InboxIndex as IndexStore, Lane, Lanes};
 
 /// Conversations one answer holds (`more` says others follow).
 const CHANGES_LIMIT: u32 = 500;
@@ -56,7 +56,7 @@ impl InboxIndex {
             left: Cell::new(MAX_ASKS_PER_PAGE),
             asked: RefCell::new(Asked::default()),
         };
-        let mut due: Vec<Lane> = index.lanes()?.into_iter().filter(|l| !ready(l)).collect();
+        let mut due: Vec<Lane> = index.lanes_where(Lanes::Unready)?;
         due.truncate(MAX_ASKS_PER_PAGE as usize);
         // As the stores stand: no head is synced for a change feed.
         let feeds = SyncAsk {

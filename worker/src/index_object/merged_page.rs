@@ -17,7 +17,7 @@ use crate::rules::merged_walk;
 use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{Source, BROWSER_MAX_AGE_SECS};
 use crate::rules::settings::Config;
-use crate::store::inbox_index::{InboxIndex as IndexStore, IndexPosition, Lane};
+use crate::store::inbox_index::{InboxIndex as IndexStore, IndexPosition, Lane, Lanes};
 use crate::store::Filters;
 
 impl InboxIndex {
@@ -54,11 +54,9 @@ impl InboxIndex {
             left: Cell::new(MAX_ASKS_PER_PAGE),
             asked: RefCell::new(Asked::default()),
         };
-        let mut due: Vec<Lane> = index
-            .lanes()?
-            .into_iter()
-            .filter(|l| !ready(l) || !l.synced || now >= l.head_at.saturating_add(ttl_ms))
-            .collect();
+        let mut due = index.lanes_where(Lanes::Due {
+            head_before: now.saturating_sub(ttl_ms),
+        })?;
         due.sort_by_key(|l| (ready(l), l.head_at));
         let later = due.split_off(due.len().min(MAX_ASKS_PER_PAGE as usize));
         let heads = SyncAsk {
@@ -87,10 +85,9 @@ impl InboxIndex {
             .is_none_or(|k| crate::rules::fts_query::fts_query(k).is_some());
         let mut rounds = 0;
         let (page, bounded) = loop {
-            let lanes = index.lanes()?;
-            let open: Vec<(Lane, Option<IndexPosition>)> = lanes
+            let open: Vec<(Lane, Option<IndexPosition>)> = index
+                .lanes_where(Lanes::Incomplete)?
                 .into_iter()
-                .filter(|l| !l.complete)
                 .map(|l| {
                     let end = index.lane_end(&l.account)?;
                     Ok((l, end))
@@ -162,13 +159,7 @@ impl InboxIndex {
         };
         let body = page_with_items(merged, &json);
         // Lanes never synced (a wiped store, one fed only by webhooks) have no head's age.
-        let oldest_head = index
-            .lanes()?
-            .iter()
-            .map(|l| l.head_at)
-            .filter(|at| *at > 0)
-            .min()
-            .unwrap_or(now);
+        let oldest_head = index.oldest_head()?.unwrap_or(now);
         let age = now.saturating_sub(oldest_head) / 1000;
         let source = asked.source.unwrap_or(Source::Hit);
         let browser_max_age = match ask.continued {
@@ -194,13 +185,12 @@ impl InboxIndex {
     ) -> worker::Result<Result<(), Response>> {
         let mut waited_ms = 0;
         loop {
-            let lanes = index.lanes()?;
-            let unready = lanes.iter().filter(|l| !ready(l)).count();
+            let (lanes, unready) = index.lane_counts()?;
             if unready == 0 {
                 return Ok(Ok(()));
             }
             if waited_ms >= BUILD_WAIT_MS {
-                return Ok(Err(building(lanes.len() - unready, lanes.len())?));
+                return Ok(Err(building(lanes - unready, lanes)?));
             }
             if self.state.storage().get_alarm().await?.is_none() {
                 self.state

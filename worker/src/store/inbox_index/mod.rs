@@ -12,9 +12,9 @@ mod apply;
 mod changes;
 mod page;
 
-pub use apply::FeedAnswer;
 #[cfg(target_arch = "wasm32")]
 pub use apply::Lane;
+pub use apply::{FeedAnswer, Lanes};
 pub use changes::ChangesMark;
 pub use page::IndexPosition;
 

@@ -278,7 +278,16 @@ fn a_cleared_index_rebuilds_to_the_same_answers() {
     let stores = stores();
     let index = fed(&stores);
     let before = walk(&index, &NONE, 2);
+    assert_eq!(index.lane_counts().unwrap(), (3, 0));
+    // Nothing of the fixtures says a list is whole, nor synced a head.
+    assert_eq!(
+        index.lanes_where(super::Lanes::Incomplete).unwrap().len(),
+        3
+    );
+    assert_eq!(index.oldest_head().unwrap(), None);
     index.clear().unwrap();
+    assert_eq!(index.lane_counts().unwrap(), (3, 3));
+    assert_eq!(index.lanes_where(super::Lanes::Unready).unwrap().len(), 3);
     // The lanes stay, holding nothing: a page in flight sees them not whole, never empty.
     assert_eq!(index.lanes().unwrap().len(), 3);
     assert!(index
