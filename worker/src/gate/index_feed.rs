@@ -4,7 +4,8 @@
 //! changed the store, the changes pushed to every index that holds the account, each from the
 //! marks it was last handed (`store/index_feed.rs`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures_util::future::join_all;
@@ -117,57 +118,87 @@ pub async fn push(
     before: &FeedMarks,
     asker: Option<&str>,
 ) -> worker::Result<()> {
-    if inbox.feed_position()? == *before {
+    let position = inbox.feed_position()?;
+    if position == *before {
         return Ok(());
     }
     let mut subscribers = inbox.index_subscribers()?;
     subscribers.retain(|(client, _)| Some(client.as_str()) != asker);
     // The furthest behind first: those a bounded request left out last time come first now.
     subscribers.sort_by_key(|(_, m)| (m.epoch, m.prunes, m.seq, m.message_seq));
-    let left = Cell::new(MAX_PUSHES_PER_REQUEST);
+    let pushing = Pushing {
+        env,
+        inbox,
+        account,
+        position,
+        left: Cell::new(MAX_PUSHES_PER_REQUEST),
+        bodies: RefCell::default(),
+    };
     let pushed = join_all(
         subscribers
             .iter()
-            .map(|(client, marks)| push_one(env, inbox, account, client, *marks, &left)),
+            .map(|(client, marks)| push_one(&pushing, client, *marks)),
     )
     .await;
     pushed.into_iter().collect()
 }
 
+/// A push's body, and the marks it takes an index to.
+type PushBody = Rc<(FeedMarks, String)>;
+
+/// One request's pushes: where the store stands, the pushes left, and each feed body made
+/// once for every index that stands at the same marks (the usual case: all of them).
+struct Pushing<'a> {
+    env: &'a Env,
+    inbox: &'a ObjectStore,
+    account: &'a Account,
+    position: FeedMarks,
+    left: Cell<usize>,
+    bodies: RefCell<HashMap<Option<FeedMarks>, PushBody>>,
+}
+
+impl Pushing<'_> {
+    /// The push body after `from`, and the marks it takes an index to.
+    fn body(&self, from: Option<FeedMarks>) -> worker::Result<PushBody> {
+        if let Some(made) = self.bodies.borrow().get(&from) {
+            return Ok(made.clone());
+        }
+        let feed = self.inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
+        let body = format!(
+            "{{\"account\":{},\"from\":{},\"feed\":{}}}",
+            serde_json::to_string(&self.account.id)?,
+            serde_json::to_string(&from)?,
+            feed.json
+        );
+        let made = Rc::new((feed.marks, body));
+        self.bodies.borrow_mut().insert(from, made.clone());
+        Ok(made)
+    }
+}
+
 /// One index's pushes, in order, until it holds where the store stands (or the request's
 /// pushes are spent).
-async fn push_one(
-    env: &Env,
-    inbox: &ObjectStore,
-    account: &Account,
-    client: &str,
-    marks: FeedMarks,
-    left: &Cell<usize>,
-) -> worker::Result<()> {
+async fn push_one(pushing: &Pushing<'_>, client: &str, marks: FeedMarks) -> worker::Result<()> {
+    let (env, inbox, left) = (pushing.env, pushing.inbox, &pushing.left);
     let mut from = Some(marks);
     for _ in 0..PUSH_ROUNDS {
         if left.get() == 0 {
             return Ok(());
         }
         left.set(left.get() - 1);
-        let feed = inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
-        let body = format!(
-            "{{\"account\":{},\"from\":{},\"feed\":{}}}",
-            serde_json::to_string(&account.id)?,
-            serde_json::to_string(&from)?,
-            feed.json
-        );
+        let made = pushing.body(from)?;
+        let (feed_marks, body) = (made.0, made.1.clone());
         match send_apply(env, client, body).await {
             Err(e) => {
                 worker::console_warn!("index push failed: {e}");
                 return Ok(());
             }
             Ok(ApplyAnswer::Applied) => {
-                inbox.subscribe_index(client, &feed.marks)?;
-                if inbox.feed_position()? == feed.marks {
+                inbox.subscribe_index(client, &feed_marks)?;
+                if pushing.position == feed_marks {
                     return Ok(());
                 }
-                from = Some(feed.marks);
+                from = Some(feed_marks);
             }
             // The index holds other marks: answer from them.
             Ok(ApplyAnswer::Behind { marks }) => from = marks,

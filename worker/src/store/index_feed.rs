@@ -17,7 +17,7 @@ use super::Store;
 pub const INDEX_FEED_VERSION: u32 = 9;
 
 /// Where an index stands in this account's feed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedMarks {
     /// The store's wipe epoch.
