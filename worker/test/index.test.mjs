@@ -197,3 +197,22 @@ test("one person across accounts: the people view and ?person= gather a member's
   assert.deepEqual([named.status, named.body.error.field], [400, "person"]);
   assert.equal((await call(`/v1/people/${encodeURIComponent(member)}?account=alex`)).status, 400);
 });
+
+test("a merged page and the people view are each one request of the client's rate, kept by its index", async () => {
+  // A Worker of its own with a small bucket: 2 requests, then one a minute.
+  const limited = await startWorker({
+    sandboxBase: sandbox.base, clients: CLIENTS,
+    vars: { RATE_LIMIT_PER_MINUTE: "1", RATE_LIMIT_BURST: "2", HEAD_TTL_SECS: "3600" },
+  });
+  try {
+    const ask = (path) => checkedCall(limited.base, path, { authorization: "Bearer idx-team" });
+    assert.equal((await ask("/v1/conversations?account=all&count=2")).status, 200);
+    assert.equal((await ask("/v1/people/ACoAANobodyAtAll")).status, 404);
+    const refused = await ask("/v1/conversations?account=all&count=2");
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, "RATE_LIMITED");
+    assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+  } finally {
+    await limited.stop();
+  }
+});

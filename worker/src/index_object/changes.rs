@@ -49,6 +49,15 @@ impl InboxIndex {
         let ids: Vec<&str> = client.accounts.iter().map(|a| a.id.as_str()).collect();
         index.set_accounts(&ids)?;
         index.set_client(&client.name)?;
+        // One request of the client's, as the merged pages are.
+        let now = worker::Date::now().as_millis();
+        if let Err(wait) = index.take_request(config.client_rate, now)? {
+            return respond::refuse_for(
+                ErrorCode::RateLimited,
+                "this client is over its request rate",
+                wait,
+            );
+        }
         let asking = Asking {
             config,
             index,
