@@ -6,14 +6,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use linkedin_inbox::ErrorCode;
 use serde::{Deserialize, Serialize};
 use worker::{Response, SqlStorage};
 
 use super::asks::{Asked, Asking};
 use super::{InboxIndex, MAX_ASKS_PER_PAGE};
 use crate::gate::index_feed::SyncAsk;
-use crate::respond;
 use crate::rules::settings::Config;
 use crate::store::inbox_index::{ChangesMark, InboxIndex as IndexStore, Lane, Lanes};
 
@@ -42,22 +40,10 @@ impl InboxIndex {
         index: &IndexStore<SqlStorage>,
         ask: &ChangesAsk,
     ) -> worker::Result<Response> {
-        let Some(client) = crate::directory::client_named(&self.env, config, &ask.client).await?
-        else {
-            return respond::refuse(ErrorCode::Unauthorized, "unknown client");
+        let client = match self.client_request(config, index, &ask.client).await? {
+            Ok(client) => client,
+            Err(refusal) => return Ok(refusal),
         };
-        let ids: Vec<&str> = client.accounts.iter().map(|a| a.id.as_str()).collect();
-        index.set_accounts(&ids)?;
-        index.set_client(&client.name)?;
-        // One request of the client's, as the merged pages are.
-        let now = worker::Date::now().as_millis();
-        if let Err(wait) = index.take_request(config.client_rate, now)? {
-            return respond::refuse_for(
-                ErrorCode::RateLimited,
-                "this client is over its request rate",
-                wait,
-            );
-        }
         let asking = Asking {
             config,
             index,

@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use linkedin_inbox::{ConversationPage, ErrorCode};
+use linkedin_inbox::ConversationPage;
 use worker::{Delay, Response, ResponseBody, SqlStorage};
 
 use super::asks::{Asked, Asking};
@@ -28,22 +28,11 @@ impl InboxIndex {
         index: &IndexStore<SqlStorage>,
         ask: &PageAsk,
     ) -> worker::Result<Response> {
-        let Some(client) = crate::directory::client_named(&self.env, config, &ask.client).await?
-        else {
-            return respond::refuse(ErrorCode::Unauthorized, "unknown client");
+        let client = match self.client_request(config, index, &ask.client).await? {
+            Ok(client) => client,
+            Err(refusal) => return Ok(refusal),
         };
-        let ids: Vec<&str> = client.accounts.iter().map(|a| a.id.as_str()).collect();
-        index.set_accounts(&ids)?;
-        index.set_client(&client.name)?;
         let now = worker::Date::now().as_millis();
-        // One request of the client's, whatever the number of accounts it asks.
-        if let Err(wait) = index.take_request(config.client_rate, now)? {
-            return respond::refuse_for(
-                ErrorCode::RateLimited,
-                "this client is over its request rate",
-                wait,
-            );
-        }
         let ttl_ms = config.head_ttl_secs.saturating_mul(1000);
         // Lanes never taken (or not whole), and heads older than the TTL: their objects sync
         // and answer, as many as one request may ask (the rest: the next page).

@@ -27,6 +27,7 @@ mod merged_page;
 pub use changes::{ChangesAnswer, ChangesAsk};
 
 use crate::respond;
+use crate::rules::registry::Client;
 use crate::rules::settings::Config;
 use crate::store::inbox_index::{FeedAnswer, InboxIndex as IndexStore, IndexPosition, Lane};
 use crate::store::index_feed::FeedMarks;
@@ -230,6 +231,36 @@ impl InboxIndex {
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         index.set_accounts(&ids)?;
         Ok(false)
+    }
+
+    /// What every request of the client's begins with: the client as the directory has it (its
+    /// lanes following its account list), and one request taken from its bucket, whatever the
+    /// number of accounts it asks; else the refusal to answer.
+    async fn client_request(
+        &self,
+        config: &Rc<Config>,
+        index: &IndexStore<SqlStorage>,
+        name: &str,
+    ) -> worker::Result<Result<Rc<Client>, Response>> {
+        let Some(client) = crate::directory::client_named(&self.env, config, name).await? else {
+            return Ok(Err(respond::refuse(
+                ErrorCode::Unauthorized,
+                "unknown client",
+            )?));
+        };
+        let ids: Vec<&str> = client.accounts.iter().map(|a| a.id.as_str()).collect();
+        index.set_accounts(&ids)?;
+        index.set_client(&client.name)?;
+        let now = worker::Date::now().as_millis();
+        if let Err(wait) = index.take_request(config.client_rate, now)? {
+            let refusal = respond::refuse_for(
+                ErrorCode::RateLimited,
+                "this client is over its request rate",
+                wait,
+            )?;
+            return Ok(Err(refusal));
+        }
+        Ok(Ok(client))
     }
 
     fn store(&self) -> worker::Result<Rc<IndexStore<SqlStorage>>> {

@@ -6,16 +6,19 @@
 //! applied, so the index can be rebuilt from the stores at any time (a lane without marks
 //! takes the account's whole inbox). Generic over [`Sql`] like the account store.
 //! - `apply.rs`: the accounts listed (lanes, their order), a feed applied to a lane;
+//! - `lanes.rs`: the lanes a page reads;
 //! - `page.rs`: **the merged order**, pages after a position up to a bound, counts.
 
 mod apply;
 mod changes;
+mod lanes;
 mod page;
 
+pub use apply::FeedAnswer;
 #[cfg(target_arch = "wasm32")]
 pub use apply::Lane;
-pub use apply::{FeedAnswer, Lanes};
 pub use changes::ChangesMark;
+pub use lanes::Lanes;
 pub use page::IndexPosition;
 
 use super::sql::{Result, Sql};
