@@ -4,12 +4,13 @@
 // with results crossing as objects built by serde-wasm-bindgen or as JSON text (+ JSON.parse)
 // instead of the shipped tape, or not crossing at all (the parse alone), when BENCH_SWB_PKG /
 // BENCH_JSON_TEXT_PKG / BENCH_NO_OUTPUT_PKG name those builds. Implementations run interleaved, round by round, so
-// machine noise hits all alike. Prints `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
+// machine noise hits all alike, each warmed up first, timed in CPU time (see `measure`). Prints
+// `<impl> <case> <bytes> <min_ns> <median_ns>` lines.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { z } from "zod";
 
-const RUNS = 15;
+const RUNS = 21;
 const dir = process.argv[2];
 const { parseResponse } = await import(new URL("../npm/dist/node.mjs", import.meta.url));
 const load = (variable) => (process.env[variable] ? createRequire(import.meta.url)(process.env[variable]) : null);
@@ -102,14 +103,29 @@ const impls = [
   ["js-zod-bytes", fromBytes(zod), "bytes"],
 ];
 
-/** min and median ns of each runner, interleaved round by round after one warm-up each. */
+// What one run costs: the CPU time of this process (user + system, µs, as ns), not the wall
+// clock. On the shared 2-core machine the wall clock also counts the time other processes hold
+// the cores (a loaded run of 400 parses of connectsafely-100 took 3.0 ms of wall clock and
+// 1.8 ms of CPU per parse), which moved medians 2-5x below the best runs. It counts V8's
+// GC helper threads too: garbage is charged to the implementation that makes it.
+const cpuNs = () => { const { user, system } = process.cpuUsage(); return (user + system) * 1000; };
+// V8 compiles in tiers (wasm: Liftoff first, TurboFan in the background once a function is hot;
+// JS likewise): each runner is warmed up for WARM_UP_MS and at least 20 calls before timing, so
+// runs time the optimized code a long-lived process runs, not the compilation.
+const WARM_UP_MS = 300;
+
+/** min and median ns of each runner, interleaved round by round after its warm-up. */
 function measure(runners) {
-  const times = runners.map((run) => { run(); return []; });
+  const times = runners.map((run) => {
+    const until = performance.now() + WARM_UP_MS;
+    for (let calls = 0; calls < 20 || performance.now() < until; calls++) run();
+    return [];
+  });
   for (let round = 0; round < RUNS; round++) {
     runners.forEach((run, i) => {
-      const started = process.hrtime.bigint();
+      const started = cpuNs();
       run();
-      times[i].push(Number(process.hrtime.bigint() - started));
+      times[i].push(cpuNs() - started);
     });
   }
   return times.map((list) => { list.sort((a, b) => a - b); return [list[0], list[Math.floor(RUNS / 2)]]; });

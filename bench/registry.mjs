@@ -1,4 +1,4 @@
-// The registry at scale (issue 32): clients and accounts created through the admin API, then
+// The registry at scale: clients and accounts created through the admin API, then
 // the cost of authenticating a request next to today's CLIENTS secret of 5 clients, in the
 // same run. The request is one the Worker answers right after authenticating (an unknown path:
 // 404 once the token is known), so what differs between the rows is the registry lookup.

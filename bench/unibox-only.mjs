@@ -1,4 +1,4 @@
-// The many-accounts part of section 7 of `make bench` alone (issue 33): SANDBOX_BIN=target/debug/sandbox
+// The many-accounts part of section 7 of `make bench` alone: SANDBOX_BIN=target/debug/sandbox
 // node bench/unibox-only.mjs [--sizes 1,10,50,200] [--conversations 300], after the Worker is built
 // (scripts/lib.sh build_worker). It prints the tables; `make bench` writes them into bench/RESULTS.md.
 import { parseArgs } from "node:util";

@@ -120,12 +120,16 @@ boundary_variants_env() {
 }
 
 # A digest of every file npm/dist is built from (scripts/build-npm.sh writes it beside the build
-# in NPM_DIST_STAMP), so a build of npm/dist older than its sources is noticed.
+# in NPM_DIST_STAMP), so a build of npm/dist older than its sources is noticed; with the version
+# of wasm-opt (npm binaryen, as package-lock.json pins it), which rewrites the .wasm.
 NPM_DIST_STAMP=target/npm-dist.sources
 npm_sources_digest() {
-  find src npm/src npm/js npm/build.rs npm/Cargo.toml npm/package.json Cargo.toml Cargo.lock \
-    scripts/build-npm.sh scripts/assemble-npm.mjs scripts/lib.sh -type f -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+  {
+    find src npm/src npm/js npm/build.rs npm/Cargo.toml npm/package.json Cargo.toml Cargo.lock \
+      scripts/build-npm.sh scripts/assemble-npm.mjs scripts/lib.sh -type f -print0 \
+      | LC_ALL=C sort -z | xargs -0 sha256sum
+    echo "binaryen $(node -p 'require("./package-lock.json").packages["node_modules/binaryen"]?.version ?? "none"')"
+  } | sha256sum | cut -d' ' -f1
 }
 
 # Builds npm/dist unless it was built from the sources as they are now.
@@ -142,6 +146,6 @@ build_www() {
   ensure_npm_dist
   rm -rf www/pkg
   mkdir -p www/pkg
-  cp -r npm/dist/{index.js,api.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,index.d.cts,snippets} www/pkg/
+  cp -r npm/dist/{index.js,api.js,send-files.js,send-limits.js,locate.js,error-codes.js,linkedin_inbox.js,linkedin_inbox_bg.wasm,index.d.mts,index.d.cts,snippets} www/pkg/
   node scripts/bundle-popup.mjs
 }

@@ -21,7 +21,7 @@ check "the demo prints its next steps" 'grep -q "demo is running" "$log"'
 check "the printed curl line answers through the Worker" \
   'curl -sf -H "Authorization: Bearer demo-client-token" "http://127.0.0.1:$WORKER_PORT/v1/conversations?count=3&unread=true" | grep -q "\"isRead\":false"'
 check "the popup page and its demo config are served" \
-  'curl -sf "http://127.0.0.1:$WWW_PORT/popup.html" | grep -q "<title>Relay Inbox" && curl -sf "http://127.0.0.1:$WWW_PORT/demo-config.json" | grep -q demo-client-token'
+  'curl -sf "http://127.0.0.1:$WWW_PORT/popup.html" | grep "<title>Relay Inbox" > /dev/null && curl -sf "http://127.0.0.1:$WWW_PORT/demo-config.json" | grep -q demo-client-token'
 check "the demo client runs the three demo accounts" \
   'curl -sf -H "Authorization: Bearer demo-client-token" "http://127.0.0.1:$WORKER_PORT/v1/accounts" | grep -q "\"id\":\"alex\".*\"id\":\"titouan\".*\"id\":\"priya\""'
 simulate=$(grep -o "curl -s -X POST '[^']*/__sandbox/simulate' -d '[^']*'" "$log" | head -1)

@@ -48,6 +48,6 @@ ln -s "$repo/node_modules/@types" node_modules/@types
 
 log "node --test (installed tarball): API, accounts and watch through the Worker, types, README, toolchain matrix"
 REPO="$repo" TARBALL="$tarball" TOOLCHAIN_DEPS="$toolchain_deps" SANDBOX_BIN="$repo/target/debug/sandbox" node --test --test-reporter=tap \
-  live.test.mjs providers.test.mjs accounts.test.mjs watch.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs toolchains-frameworks.test.mjs workers.test.mjs
+  live.test.mjs documented.test.mjs providers.test.mjs accounts.test.mjs triage.test.mjs send-files.test.mjs watch.test.mjs require.test.cjs web.test.mjs types.test.mjs readme.test.mjs toolchains.test.mjs toolchains-frameworks.test.mjs workers.test.mjs
 log "node --test with a WebSocket (installed tarball): watch() through the push channel"
 REPO="$repo" SANDBOX_BIN="$repo/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap watch-socket.test.mjs

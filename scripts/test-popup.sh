@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Popup tests: the extension loaded in Debian Chromium and in Debian Firefox ESR (firefox.test.mjs),
+# Popup tests: the extension loaded in Debian Chromium and in Debian Firefox ESR (firefox*.test.mjs),
 # against the Worker in workerd and the sandbox (popup, states: notices, axe, screenshot
 # baselines; live: accounts, the badge's service worker, notifications, simulated messages
 # through signed webhooks), the date, explanation and change-feed unit tests, and the store

@@ -31,9 +31,16 @@ pub fn retry_after_delta(value: &str, now_ms: u64) -> Option<u64> {
     Some(secs_until(u64::try_from(at_ms).ok()?, now_ms))
 }
 
-/// Whole seconds from `now_ms` until `until_ms`, rounded up (0 once it has passed).
-fn secs_until(until_ms: u64, now_ms: u64) -> u64 {
+/// Whole seconds from `now_ms` until `until_ms`, rounded up (0 once it has passed): every
+/// wait read or announced in whole seconds (`Retry-After`) is counted so.
+pub fn secs_until(until_ms: u64, now_ms: u64) -> u64 {
     until_ms.saturating_sub(now_ms).div_ceil(1000)
+}
+
+/// The `Retry-After` of a refusal that lasts `wait_ms` more: whole seconds, rounded up, and at
+/// least 1 (a refusal never announces "now").
+pub fn retry_after_secs_for(wait_ms: u64) -> u64 {
+    secs_until(wait_ms, 0).max(1)
 }
 
 /// `url` followed by the present parameters, percent-encoded, in the given order.
@@ -87,6 +94,21 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// A `GET` of `url` asking for JSON, authorized by `Authorization: Bearer {token}`: the
+    /// form of every ConnectSafely call and every call to the proxy (writes set the method and
+    /// body on it).
+    pub(crate) fn bearer_get(url: String, token: &str) -> Self {
+        Self {
+            method: Method::Get,
+            url,
+            headers: vec![
+                ("accept".into(), "application/json".into()),
+                ("authorization".into(), format!("Bearer {token}")),
+            ],
+            body: None,
+        }
+    }
+
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -233,6 +255,18 @@ mod tests {
         assert_eq!(both.with_retry_after(now_ms).retry_after_secs(), Some(5));
         let fine = HttpResponse::new(200, "").with_header("X-RateLimit-Reset", "1778600090");
         assert_eq!(fine.with_retry_after(now_ms).retry_after_secs(), None);
+    }
+
+    #[test]
+    fn waits_round_up_to_whole_seconds_and_a_refusal_lasts_at_least_one() {
+        assert_eq!(secs_until(10_001, 10_000), 1);
+        assert_eq!(secs_until(11_000, 10_000), 1);
+        assert_eq!(secs_until(11_001, 10_000), 2);
+        assert_eq!(secs_until(9_000, 10_000), 0);
+        assert_eq!(retry_after_secs_for(1), 1);
+        assert_eq!(retry_after_secs_for(0), 1);
+        assert_eq!(retry_after_secs_for(2_000), 2);
+        assert_eq!(retry_after_secs_for(2_001), 3);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod attachment;
 pub mod contract;
 mod country;
 mod cursor;
@@ -21,36 +22,51 @@ mod http;
 mod ids;
 pub mod inbox;
 mod js_int;
+pub mod json;
+mod lowercase;
 mod merge;
 mod model;
 mod outbox;
+mod outgoing_file;
 mod providers;
 mod proxy;
+mod query;
 mod redact;
 mod secret;
 mod time;
+mod triage;
 mod validate;
 
+pub use attachment::{is_media_url, parse_attachments};
 pub use country::Country;
 pub use cursor::{Cursor, Provider};
 pub use error::{Error, ErrorCode, Result, ServedError};
-pub use http::{encode_component, retry_after_delta, HttpRequest, HttpResponse, Method};
+pub use http::{
+    encode_component, retry_after_delta, retry_after_secs_for, secs_until, HttpRequest,
+    HttpResponse, Method,
+};
 pub use ids::{is_thread_id, message_id, thread_id};
 pub use inbox::{
     drive, explain, Backend, Exchange, Explanation, ExplanationKind, Operation, Page, PageWalker,
     Routes, Step, Transport,
 };
+pub use lowercase::set_lowercase;
 pub use merge::merge_messages;
 pub use model::{
-    Conversation, ConversationPage, LatestMessage, Message, MessageKind, MessagePage,
-    NetworkDistance, Participant, Sender, ThreadInfo,
+    Attachment, AttachmentKind, Conversation, ConversationPage, LatestMessage, Message,
+    MessageKind, MessagePage, NetworkDistance, Participant, Sender, ThreadInfo,
 };
 pub use outbox::{Draft, Sent};
-pub use providers::{
-    credit_cost, ConnectSafely, ConversationQuery, Linkup, MessageQuery, MessageTarget,
-    CONNECTSAFELY_BASE_URL, LINKUP_BASE_URL,
+pub use outgoing_file::{
+    allowed_media_type, check_file, safe_file_name, DraftFile, ALLOWED_MEDIA_TYPES,
+    MAX_ATTACHMENT_BYTES, MAX_DRAFT_FILES, MAX_FILE_NAME_BYTES, MAX_SEND_FILES_BYTES,
 };
-pub use proxy::{proxy_error, Proxy, ALL_ACCOUNTS};
+pub use providers::{
+    credit_cost, send_credit_cost, ConnectSafely, Linkup, CONNECTSAFELY_BASE_URL, LINKUP_BASE_URL,
+};
+pub use proxy::{proxy_error, ListView, Proxy, ALL_ACCOUNTS};
+pub use query::{ConversationQuery, MessageQuery, MessageTarget};
 pub use secret::{ApiKey, ClientToken, LoginToken, WebhookSecret};
 pub use time::{parse_iso8601, parse_time};
+pub use triage::{StarMirror, StarMirrorError, Triage};
 pub use validate::{MAX_COUNT, MAX_ID_LEN, MAX_KEYWORDS_LEN, MAX_MESSAGE_LEN, MIN_COUNT};

@@ -50,6 +50,7 @@ mod tests {
                 profile_url: None,
                 urn: None,
             },
+            attachments: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::attachment::{Attachment, AttachmentKind};
 use crate::cursor::Provider;
 
 /// How far a participant is from the account owner in the LinkedIn network.
@@ -139,6 +140,10 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub account: Option<String>,
+    /// Its triage in the proxy's store (proxy answers only, when something is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub triage: Option<crate::Triage>,
 }
 
 impl Conversation {
@@ -147,6 +152,71 @@ impl Conversation {
     /// local filters; the popup's `isUnread` in `www/changes.js` follows it).
     pub fn is_unread(&self) -> bool {
         self.unread_count > 0 || !self.is_read
+    }
+
+    /// When it was last active, epoch ms: its last activity, else its latest message's time,
+    /// else 0. Every list is ordered by it, newest first.
+    pub fn activity_at(&self) -> i64 {
+        self.last_activity_at
+            .or(self.latest_message.as_ref().and_then(|m| m.sent_at))
+            .unwrap_or(0)
+    }
+
+    /// `message` arrived in this conversation (pushed by a provider's webhook): it becomes the
+    /// latest when it is the newest; one from the other side counts as unread; the newest one
+    /// the owner wrote (on LinkedIn itself) reads the conversation, as writing does there.
+    /// Returns whether it is the newest.
+    pub fn apply_message(
+        &mut self,
+        message: &Message,
+        from_owner: bool,
+        has_attachment: bool,
+    ) -> bool {
+        let newest = self.activity_at() <= message.sent_at;
+        if newest {
+            self.latest_message = Some(LatestMessage::of(message, from_owner, has_attachment));
+            self.last_activity_at = Some(message.sent_at);
+        }
+        match (from_owner, newest) {
+            (false, _) => {
+                self.unread_count = self.unread_count.saturating_add(1);
+                self.is_read = false;
+            }
+            (true, true) => self.set_read(true),
+            (true, false) => {}
+        }
+        newest
+    }
+
+    /// The owner sent `message` here: it is the latest, and replying reads the conversation.
+    pub fn apply_sent(&mut self, message: &Message) {
+        self.latest_message = Some(LatestMessage::of(message, true, false));
+        self.last_activity_at = Some(message.sent_at);
+        self.set_read(true);
+    }
+
+    /// The read state as LinkedIn has it: read clears the unread count; unread keeps at least
+    /// one unread message (LinkedIn's "mark unread" on a conversation with none).
+    pub fn set_read(&mut self, read: bool) {
+        self.is_read = read;
+        self.unread_count = if read { 0 } else { self.unread_count.max(1) };
+    }
+}
+
+impl LatestMessage {
+    /// The latest-message summary of `message` (a message stored in the conversation).
+    pub fn of(message: &Message, from_self: bool, has_attachment: bool) -> Self {
+        Self {
+            id: message.id.clone(),
+            backend_urn: None,
+            text: message.text.clone(),
+            sent_at: Some(message.sent_at),
+            sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
+            sender_profile_url: message.sender.profile_url.clone(),
+            sender_urn: message.sender.urn.clone(),
+            from_self,
+            has_attachment,
+        }
     }
 }
 
@@ -243,6 +313,10 @@ pub struct Message {
     pub raw_kind: String,
     /// Sender.
     pub sender: Sender,
+    /// Files and pictures it carries (none when the provider lists none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub attachments: Vec<Attachment>,
 }
 
 /// Thread facts that come with a page of messages.

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::inbox::Backend;
 use crate::model::Message;
-use crate::providers::MessageTarget;
+use crate::outgoing_file::{check_files, DraftFile};
+use crate::query::MessageTarget;
 use crate::validate;
 use crate::Provider;
 
@@ -29,6 +30,11 @@ pub struct Draft {
     /// The text: trimmed, 1..=[`crate::MAX_MESSAGE_LEN`] characters, no control characters but
     /// newlines and tabs.
     pub text: String,
+    /// Files sent with the text ([`crate::MAX_DRAFT_FILES`] at most), as the provider takes
+    /// them (uploaded for ConnectSafely, a link or the bytes for LinkupAPI).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub attachments: Vec<DraftFile>,
 }
 
 /// A checked draft.
@@ -43,6 +49,7 @@ pub(crate) struct CheckedDraft<'a> {
 impl Draft {
     pub(crate) fn check(&self) -> Result<CheckedDraft<'_>> {
         let text = validate::message_text(&self.text)?;
+        check_files(&self.attachments)?;
         let id = self
             .conversation_id
             .as_deref()

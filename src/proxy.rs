@@ -10,13 +10,13 @@ use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::model::{ConversationPage, MessagePage};
 use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
-use crate::providers::{ConversationQuery, MessageQuery, MessageTarget};
+use crate::query::{ConversationQuery, MessageQuery, MessageTarget};
 use crate::redact::{redact_text, truncate_chars, EXCERPT_CHARS};
 use crate::secret::ClientToken;
 use crate::validate;
 
 /// Field names the proxy may report for `INVALID_INPUT`.
-const KNOWN_FIELDS: [&str; 18] = [
+const KNOWN_FIELDS: [&str; 28] = [
     "count",
     "keywords",
     "unread",
@@ -35,6 +35,17 @@ const KNOWN_FIELDS: [&str; 18] = [
     "Idempotency-Key",
     "idempotencyKey",
     "account",
+    // Triage (docs/triage.md): its writes and the list's views.
+    "archived",
+    "snoozedUntil",
+    "starred",
+    "labels",
+    "note",
+    "name",
+    "view",
+    "label",
+    "waiting",
+    "quietDays",
 ];
 
 /// The `account` that names every account of a proxy client.
@@ -47,6 +58,27 @@ pub struct Proxy {
     base_url: String,
     token: ClientToken,
     account: Option<String>,
+    view: ListView,
+}
+
+/// The triage view of the proxy's conversation lists (docs/triage.md): `view`
+/// (`inbox|archived|snoozed|starred`), `label`, `waiting` (`me|them`), `quietDays`. The proxy
+/// checks them (400 naming the field); they are sent with every page of a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListView {
+    /// `inbox`, `archived`, `snoozed` or `starred`; none: every conversation.
+    #[serde(default)]
+    pub view: Option<String>,
+    /// Conversations with this label of the account.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// `me` (the other person wrote last) or `them` (the account did, `quiet_days` ago).
+    #[serde(default)]
+    pub waiting: Option<String>,
+    /// With `waiting: them`: days without an answer.
+    #[serde(default)]
+    pub quiet_days: Option<u32>,
 }
 
 impl Proxy {
@@ -58,7 +90,16 @@ impl Proxy {
             base_url: validate::base_url(base_url)?,
             token,
             account: None,
+            view: ListView::default(),
         })
+    }
+
+    /// This client with the triage view `view` on its conversation lists.
+    pub fn with_view(&self, view: ListView) -> Self {
+        Self {
+            view,
+            ..self.clone()
+        }
     }
 
     /// This client for `account`: one of the client's account ids, or [`ALL_ACCOUNTS`]. Every
@@ -104,10 +145,15 @@ impl Proxy {
         let checked = query.check()?;
         let count = checked.count.map(|c| c.to_string());
         let unread = query.unread.map(|u| u.to_string());
+        let quiet_days = self.view.quiet_days.map(|d| d.to_string());
         let params = [
             ("count", count.as_deref()),
             ("keywords", checked.keywords),
             ("unread", unread.as_deref()),
+            ("view", self.view.view.as_deref()),
+            ("label", self.view.label.as_deref()),
+            ("waiting", self.view.waiting.as_deref()),
+            ("quietDays", quiet_days.as_deref()),
             ("cursor", query.cursor.as_deref()),
         ];
         Ok(self.get("/v1/conversations", &params))
@@ -233,18 +279,7 @@ impl Proxy {
             url.push_str("account=");
             url.extend(utf8_percent_encode(account, QUERY_VALUE));
         }
-        HttpRequest {
-            method: Method::Get,
-            url,
-            headers: vec![
-                ("accept".into(), "application/json".into()),
-                (
-                    "authorization".into(),
-                    format!("Bearer {}", self.token.expose()),
-                ),
-            ],
-            body: None,
-        }
+        HttpRequest::bearer_get(url, self.token.expose())
     }
 
     /// Parses `GET /v1/conversations`.
@@ -280,7 +315,7 @@ struct ErrorDetail {
 
 /// The proxy's `{"error": {"code", "message", "field"?}}` back into an [`Error`].
 pub fn proxy_error(response: &HttpResponse) -> Error {
-    let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(&response.body) else {
+    let Ok(ErrorBody { error }) = crate::json::from_str::<ErrorBody>(&response.body) else {
         return error_from_response(response);
     };
     let status = response.status;

@@ -1,44 +1,20 @@
 //! Writes: sends (ConnectSafely `POST /conversations/send`, LinkupAPI v1
-//! `/v1/messages/send-message` and v2 `send`) and ConnectSafely read state, built and parsed exactly; drafts validated.
+//! `/v1/messages/send-message` and v2 `send`) and ConnectSafely read state, built and parsed
+//! exactly. Drafts validated: `tests/send_drafts.rs`.
 #![cfg(not(target_arch = "wasm32"))]
+
+mod send_fixture;
 
 use linkedin_inbox::{
     ApiKey, Backend, ClientToken, ConnectSafely, Draft, ErrorCode, HttpResponse, Linkup,
-    LoginToken, MessageKind, Provider, Proxy, Routes, MAX_MESSAGE_LEN,
+    MessageKind, Provider, Proxy, Routes,
 };
 use pretty_assertions::assert_eq;
+use send_fixture::{cs, lk_v1, reply, to_profile, BASE, PROFILE, THREAD};
 use serde_json::{json, Value};
-
-const BASE: &str = "http://127.0.0.1:9";
-const THREAD: &str = "2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA==";
-const PROFILE: &str = "https://www.linkedin.com/in/john-doe/";
-
-fn cs() -> ConnectSafely {
-    ConnectSafely::with_base_url(ApiKey::new("cs-key"), &format!("{BASE}/linkedin")).unwrap()
-}
-
-fn lk_v1() -> Linkup {
-    Linkup::with_base_url(ApiKey::new("lk-key"), LoginToken::new("li-at-secret"), BASE).unwrap()
-}
 
 fn lk_v2() -> Linkup {
     Linkup::v2(ApiKey::new("lk-key"), "lk_acc_1", BASE).unwrap()
-}
-
-fn reply(text: &str) -> Draft {
-    Draft {
-        conversation_id: Some(THREAD.into()),
-        profile_url: None,
-        text: text.into(),
-    }
-}
-
-fn to_profile(text: &str) -> Draft {
-    Draft {
-        conversation_id: None,
-        profile_url: Some(PROFILE.into()),
-        text: text.into(),
-    }
 }
 
 fn body(request: &linkedin_inbox::HttpRequest) -> Value {
@@ -235,6 +211,67 @@ fn connectsafely_read_state_calls() {
 }
 
 #[test]
+fn connectsafely_star_calls_and_both_answer_forms() {
+    // CS-mirror: `PATCH /conversations/:urn/star` and `/unstar`; no body, `?accountId` as
+    // the documented sibling `mark-unread` (the rest is assumed, docs/triage.md).
+    let urn = "urn%3Ali%3AmessagingThread%3A2-ODFkYjU4M2ItZDlmYS00YTVjLThlNTQtZjI5YTE4ZWUyZDk5XzEwMA%3D%3D";
+    for (starred, action) in [(true, "star"), (false, "unstar")] {
+        let request = cs().build_star(THREAD, starred, Some("acct-1")).unwrap();
+        assert_eq!(request.method.as_str(), "PATCH");
+        assert_eq!(
+            request.url,
+            format!("http://127.0.0.1:9/linkedin/conversations/{urn}/{action}?accountId=acct-1")
+        );
+        assert!(request.body.is_none());
+        let bare = cs().build_star(THREAD, starred, None).unwrap();
+        assert!(bare.url.ends_with(&format!("/{action}")), "{}", bare.url);
+    }
+    let answer = |status, body: &str| HttpResponse::new(status, body);
+    // The plausible success forms: a JSON acknowledgement, a 2xx without a body or with one
+    // that is not JSON.
+    for ok in [
+        answer(
+            200,
+            r#"{"success":true,"conversationUrn":"x","starred":true}"#,
+        ),
+        answer(200, r#"{"success":true}"#),
+        answer(204, ""),
+        answer(200, "OK"),
+        answer(200, r#"{"isStarred":true}"#),
+    ] {
+        assert!(cs().parse_star(&ok, true).is_ok(), "{}", ok.body);
+    }
+    let refusals = [
+        (
+            answer(200, r#"{"success":false,"message":"no"}"#),
+            ErrorCode::UpstreamError,
+        ),
+        (
+            answer(404, r#"{"error":"Conversation not found"}"#),
+            ErrorCode::NotFound,
+        ),
+        (
+            answer(429, r#"{"success":false,"error":"slow down"}"#),
+            ErrorCode::RateLimited,
+        ),
+        (
+            answer(401, r#"{"error":"Unauthorized"}"#),
+            ErrorCode::Unauthorized,
+        ),
+        (
+            answer(200, r#"{"success":true,"isStarred":false}"#),
+            ErrorCode::MalformedResponse,
+        ),
+    ];
+    for (refusal, code) in refusals {
+        let error = cs().parse_star(&refusal, true).unwrap_err();
+        assert_eq!(error.code(), code, "{}", refusal.body);
+        assert!(!error.to_string().contains("cs-key"));
+    }
+    assert!(cs().build_star("not an id", true, None).is_err());
+}
+
+#[test]
 fn linkup_v1_sends_to_a_profile_only_and_reads_ms_and_urns() {
     // C2: `POST /v1/messages/send-message {linkedin_url, message_text, login_token}`, no
     // `conversation_id`: a reply goes to the conversation's other member.
@@ -354,56 +391,4 @@ fn linkup_v2_sends_to_a_profile_only_and_reads_iso_and_bare_ids() {
         .parse_send(&with_member, &HttpResponse::new(402, refused.to_string()))
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InsufficientCredits);
-}
-
-#[test]
-fn drafts_are_validated_naming_the_field() {
-    let field = |draft: Draft| cs().build_send(&draft, None).unwrap_err().field();
-    assert_eq!(field(reply("")), Some("text"));
-    assert_eq!(field(reply(" \n\t ")), Some("text"));
-    assert_eq!(field(reply("a\u{7}b")), Some("text"));
-    assert_eq!(field(reply("a\rb")), Some("text"));
-    assert_eq!(field(reply("pay \u{202E}0001$")), Some("text"));
-    assert!(
-        cs().build_send(&reply("שלום 👋 مرحبا"), None).is_ok(),
-        "right-to-left text is fine"
-    );
-    assert_eq!(field(reply(&"x".repeat(MAX_MESSAGE_LEN + 1))), Some("text"));
-    assert!(cs()
-        .build_send(&reply(&"é".repeat(MAX_MESSAGE_LEN)), None)
-        .is_ok());
-    assert!(cs()
-        .build_send(&reply("line one\n\tline two"), None)
-        .is_ok());
-    assert_eq!(
-        field(Draft {
-            text: "hi".into(),
-            ..Default::default()
-        }),
-        Some("conversationId")
-    );
-    assert_eq!(
-        field(Draft {
-            profile_url: Some("https://example.com/in/x".into()),
-            ..to_profile("hi")
-        }),
-        Some("profileUrl")
-    );
-    assert_eq!(
-        field(Draft {
-            conversation_id: Some("nope".into()),
-            ..reply("hi")
-        }),
-        Some("conversationId")
-    );
-}
-
-#[test]
-fn errors_never_carry_the_session() {
-    let echo = HttpResponse::new(
-        500,
-        r#"{"status":"error","message":"bad token li-at-secret"}"#,
-    );
-    let error = lk_v1().parse_send(&reply("x"), &echo).unwrap_err();
-    assert!(!format!("{error} {error:?}").contains("li-at-secret"));
 }

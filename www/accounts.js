@@ -36,7 +36,7 @@ export async function fetchAccounts({ proxyUrl, token }, { signal } = {}) {
 export function accountsFrom(body) {
   return body.accounts.map(({ id, label, providers, unreadTotal, budgetLeftToday, health }) => ({
     id, label: label || id, providers: providers ?? [], unreadTotal: unreadTotal ?? null, budgetLeftToday: budgetLeftToday ?? null,
-    // A proxy from before account health (issue 32): every account ok.
+    // A proxy from before account health: every account ok.
     health: typeof health?.state === "string" ? health : { state: "ok", since: 0 },
   }));
 }

@@ -1,4 +1,4 @@
-// What the proxy's change feed (GET /v1/changes, the push channel's frames; issue 18) means for
+// What the proxy's change feed (GET /v1/changes, the push channel's frames) means for
 // the toolbar badge, the notifications and an open inbox list. Pure: no chrome.*, no DOM, no
 // clock (times are passed in), so the service worker and the popup share it and node tests it.
 
@@ -26,12 +26,16 @@ export function sumTotals(totals) {
   return values.reduce((a, b) => a + b, 0);
 }
 
-/** Unread as the core defines it (`Conversation::is_unread`): unread messages, or not marked read. */
+/**
+ * Unread as the core defines it (`Conversation::is_unread`): unread messages, or not marked
+ * read. A copy, so the first paint does not wait for the wasm; www/test/changes-core.test.mjs
+ * checks it against the core's.
+ */
 export const isUnread = (c) => !c.isRead || c.unreadCount > 0;
 
 /**
  * The LinkedIn message id inside any form of a message id, as the core's `message_id` reads
- * it (`src/ids.rs`; `www/test/changes.test.mjs` checks the same forms): the `<id>` of
+ * it (`src/ids.rs`; www/test/changes-core.test.mjs checks it against the core's): the `<id>` of
  * `urn:li:msg_message:(<owner>,<id>)` and of `urn:li:messagingMessage:<id>`, a bare id as it
  * is. A pushed message and the same message synced later carry different forms.
  */
@@ -83,16 +87,17 @@ const sameConversation = (a, b) => a.id === b.id && (a.account ?? null) === (b.a
 /**
  * The inbox list `items` (newest first) after `changed` conversations: each replaces its old
  * copy and moves to its place by last activity. `view` says what the list shows: `account`
- * ("all" or an id) and `unread` (only unread ones); a changed conversation outside it leaves.
+ * ("all" or an id), `unread` (only unread ones) and `keep` (the triage view's own rule, e.g.
+ * not archived); a changed conversation outside it leaves.
  * `complete`: the list holds the whole inbox, so an older newcomer joins it too (otherwise
  * only one newer than the last row shown, or one already shown: the next page brings the others).
  */
-export function mergeChanged(items, changed, { account = "all", unread = false, complete = false } = {}) {
+export function mergeChanged(items, changed, { account = "all", unread = false, complete = false, keep = () => true } = {}) {
   let next = [...items];
   for (const conversation of changed) {
     const shown = next.some((c) => sameConversation(c, conversation));
     next = next.filter((c) => !sameConversation(c, conversation));
-    const inView = (account === "all" || conversation.account === account) && (!unread || isUnread(conversation));
+    const inView = (account === "all" || conversation.account === account) && (!unread || isUnread(conversation)) && keep(conversation);
     if (!inView) continue;
     const at = activity(conversation);
     const index = next.findIndex((c) => activity(c) < at);

@@ -1,6 +1,7 @@
 // The open conversation: its thread, reply box and read state, the client its calls use,
 // and the way there from the list and back.
 import { accountOption } from "./accounts.js";
+import { AttachedFiles } from "./attach.js";
 import { avatar, ensureActiveRow, isUnread } from "./inbox.js";
 import { notify } from "./notice.js";
 import { $, api, pokeBackground, state } from "./popup-state.js";
@@ -25,6 +26,10 @@ export const reply = new ReplyBox({
   text: $("reply-text"),
   send: $("reply-send"),
   thread,
+  attached: new AttachedFiles({
+    form: $("reply"), text: $("reply-text"), button: $("reply-attach"), input: $("reply-files"),
+    list: $("reply-attached"), status: $("attach-status"), error: $("attach-error"),
+  }),
   onSent: (conversation, message) => reads.sentIn(conversation, message),
   onError: (error) => notify($("thread-notice"), error, {
     fallback: ["UPSTREAM_ERROR", "MALFORMED_RESPONSE"].includes(error?.code)

@@ -72,13 +72,15 @@ export function fullDate(ms, locale = userLocale()) {
 }
 
 /** "updated just now", "updated 5 min ago", "updated 2 h ago". */
-export function updatedAgo(ms, now = Date.now()) {
+/** How long ago `ms` was: "just now", "12 min ago", "3 h ago", "2 days ago". */
+export function ago(ms, now = Date.now()) {
   const diff = Math.max(0, now - ms);
-  if (diff < MINUTE) return "updated just now";
-  if (diff < HOUR) return `updated ${Math.floor(diff / MINUTE)} min ago`;
-  if (diff < 48 * HOUR) return `updated ${Math.floor(diff / HOUR)} h ago`;
-  return `updated ${Math.floor(diff / (24 * HOUR))} days ago`;
+  if (diff < MINUTE) return "just now";
+  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
+  if (diff < 48 * HOUR) return `${Math.floor(diff / HOUR)} h ago`;
+  return `${Math.floor(diff / (24 * HOUR))} days ago`;
 }
+
 
 export function initials(name) {
   const letters = (name ?? "").trim().split(/\s+/).filter(Boolean).map((part) => [...part][0]);

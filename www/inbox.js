@@ -4,6 +4,7 @@ import { accountMarker } from "./accounts.js";
 import { isUnread } from "./changes.js";
 import { avatarColour, fullDate, initials, relativeTime, usablePicture } from "./format.js";
 import { matchRanges, matchesAll } from "./search.js";
+import { triageOf } from "./triage-rules.js";
 
 function oneAvatar(participant, now, className = "avatar") {
   const box = document.createElement("span");
@@ -72,12 +73,17 @@ function text(tag, className, value, query = "") {
   return el;
 }
 
+/** The preview of a conversation whose newest message has no text nor attachment. */
+export const EMPTY_PREVIEW = "LinkedIn update";
+
 export function preview(conversation) {
   const latest = conversation.latestMessage;
   if (!latest) return "";
   // Text with an attachment mentions it (📎 before the text); an attachment alone is said.
-  const body = latest.text ? `${latest.hasAttachment ? "📎 " : ""}${latest.text}` : latest.hasAttachment ? "Sent an attachment" : "—";
-  return latest.fromSelf ? `You: ${body}` : body;
+  if (latest.text) return `${latest.fromSelf ? "You: " : ""}${latest.hasAttachment ? "📎 " : ""}${latest.text}`;
+  if (latest.hasAttachment) return `${latest.fromSelf ? "You: " : ""}Sent an attachment`;
+  // Neither: a LinkedIn event without text (a system message); the list item carries no earlier message.
+  return EMPTY_PREVIEW;
 }
 
 export { isUnread };
@@ -121,7 +127,7 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   lines.className = "lines";
   const top = document.createElement("span");
   top.className = "row-top";
-  top.append(text("span", "name", names, query), time);
+  top.append(text("span", "name", names, query), ...triageMarks(conversation, now), time);
   const bottom = document.createElement("span");
   bottom.className = "row-bottom";
   bottom.append(text("span", "preview", preview(conversation), query));
@@ -132,7 +138,7 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
     badge.append(hiddenFrom("sr", String(count || "•")));
     bottom.append(badge);
   }
-  const state = unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}, ` : ", unread, ") : ", ";
+  const state = `${unread ? (count > 0 ? `, unread, ${count} new ${count === 1 ? "message" : "messages"}` : ", unread") : ""}${triageSaid(conversation, now)}, `;
   lines.append(top, ...(account ? [hiddenFrom("screen", `, account ${account.label}`)] : []), hiddenFrom("screen", state), bottom);
   if (account) {
     const slot = document.createElement("span");
@@ -145,6 +151,26 @@ export function conversationRow(conversation, onOpen, { now = Date.now(), query 
   button.addEventListener("click", () => onOpen(conversation));
   item.append(button);
   return item;
+}
+
+/** A row's triage marks (triage-rules.js): a star, a snooze's wake time, up to two labels. */
+function triageMarks(conversation, now) {
+  const t = triageOf(conversation);
+  const marks = document.createElement("span");
+  marks.className = "row-marks";
+  marks.setAttribute("aria-hidden", "true");
+  if (t.starred) marks.append(Object.assign(document.createElement("span"), { className: "star", textContent: "★" }));
+  if (t.snoozedUntil !== null && t.snoozedUntil > now) marks.append(Object.assign(document.createElement("span"), { className: "snoozed", textContent: `⏰ ${relativeTime(t.snoozedUntil, now)}` }));
+  for (const label of t.labels.slice(0, 2)) marks.append(Object.assign(document.createElement("span"), { className: "row-label", textContent: label, dir: "auto" }));
+  if (t.labels.length > 2) marks.append(Object.assign(document.createElement("span"), { textContent: `+${t.labels.length - 2}` }));
+  return marks.children.length ? [marks] : [];
+}
+
+/** What the marks say to screen readers, in the row's accessible name. */
+function triageSaid(conversation, now) {
+  const t = triageOf(conversation);
+  return [t.starred ? ", starred" : "", t.snoozedUntil !== null && t.snoozedUntil > now ? `, snoozed until ${fullDate(t.snoozedUntil)}` : "",
+    t.labels.length ? `, ${t.labels.length === 1 ? "label" : "labels"} ${t.labels.join(", ")}` : "", t.note ? ", has a note" : ""].join("");
 }
 
 export function skeletonRows(count) {

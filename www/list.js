@@ -3,13 +3,14 @@
 import { accountLook } from "./accounts.js";
 import { openConversation } from "./conversation.js";
 import { diagnose } from "./diagnose.js";
-import { updatedAgo } from "./format.js";
+import { ago } from "./format.js";
 import { conversationRow, ensureActiveRow, isUnread, matches, setActiveRow, skeletonRows } from "./inbox.js";
 import { clearNotice, notify } from "./notice.js";
 import { $, api, hasRows, several, state } from "./popup-state.js";
 import { applyReadHere, loadReadHere, saveReadHere } from "./read-here.js";
 import { saveCachedInbox } from "./settings.js";
 import { SearchBox } from "./search-box.js";
+import { inView as inTriageView, viewOf } from "./triage-rules.js";
 
 const PAGE_SIZE = 20;
 const LIST_PATIENCE_MS = 5000;
@@ -62,11 +63,18 @@ export function render(items, { append }) {
   const list = $("conversations");
   const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.id ?? "" : null;
   const activeId = list.querySelector("button.conversation[tabindex='0']")?.dataset.id ?? null;
+  // Where the focused row was: if it leaves (archived, pushed out of the view), its successor takes focus.
+  const focusedIndex = focusedId === null ? -1 : [...list.querySelectorAll("button.conversation")].indexOf(document.activeElement);
   const rows = items.map(row);
   state.items = append ? [...state.items, ...items] : items;
   if (append) list.append(...rows);
   else list.replaceChildren(...rows);
-  const active = ensureActiveRow(list, focusedId ?? activeId);
+  let active = ensureActiveRow(list, focusedId ?? activeId);
+  if (focusedId && active && active.dataset.id !== focusedId && focusedIndex >= 0) {
+    const after = [...list.querySelectorAll("button.conversation")];
+    active = after[Math.min(focusedIndex, after.length - 1)];
+    setActiveRow(list, active);
+  }
   if (focusedId !== null) active?.focus({ preventScroll: true });
   else if (!active && list.contains(document.activeElement)) $("search").focus();
   markFirstPaint();
@@ -82,6 +90,7 @@ function emptyText() {
   if (state.typed && state.searching) return "Searching…";
   if (state.typed) return `No conversations match “${state.typed}”.`;
   if (state.filter === "unread") return "No unread conversations.";
+  if (state.view !== "inbox") return `Nothing in ${viewOf(state.view).name}.`;
   return "No conversations yet.";
 }
 
@@ -111,7 +120,7 @@ function showEmptyScreen(empty) {
   if (empty) inbox.dataset.screen = "empty";
   else if (inbox.dataset.screen === "empty") delete inbox.dataset.screen;
   $("empty-action").hidden = !empty;
-  $("empty-action").textContent = state.filter === "unread" ? "Show all" : "Refresh";
+  $("empty-action").textContent = state.filter === "unread" ? "Show all" : state.view !== "inbox" ? "Back to Inbox" : "Refresh";
 }
 
 /** Whether the end of the list is within the observer's 200 px of the visible area. */
@@ -120,14 +129,19 @@ function sentinelNear() {
   return $("sentinel").getBoundingClientRect().top < $("inbox-scroll").getBoundingClientRect().bottom + 200;
 }
 
+/** "updated 12 min ago" beside Refresh; "updated" for screen readers only, so the search keeps its room at 400 px. */
 export function showUpdated() {
-  $("updated").textContent = state.updatedAt ? updatedAgo(state.updatedAt) : "";
+  if (!state.updatedAt) return $("updated").replaceChildren();
+  const word = document.createElement("span");
+  word.className = "visually-hidden";
+  word.textContent = "updated ";
+  $("updated").replaceChildren(word, ago(state.updatedAt));
 }
 
 /** The list's query: the account shown is named when the client has several (or one is chosen). */
 function query(extra = {}) {
   const account = several() || state.account !== "all" ? state.account : undefined;
-  return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, account, ...extra };
+  return { count: PAGE_SIZE, keywords: state.keywords || undefined, unread: state.filter === "unread" ? true : undefined, account, ...viewOf(state.view).query, ...extra };
 }
 
 /** Aborts the list request in flight (a newer search or filter replaces it). */
@@ -181,7 +195,7 @@ export async function refresh() {
     clearNotice();
     state.failed = false;
     document.body.dataset.state = "ready";
-    if (state.filter === "all" && !state.keywords && state.account === "all") {
+    if (state.filter === "all" && !state.keywords && state.account === "all" && state.view === "inbox") {
       state.updatedAt = Date.now();
       state.cached = { items: withAccounts(page.items), savedAt: state.updatedAt };
       saveCachedInbox(state.cached);
@@ -241,8 +255,9 @@ export function selectTab(filter) {
 
 /** The cached inbox filtered by what is typed, at once (before the proxy answers); returns how many match. */
 function filterCached() {
+  const now = Date.now();
   const items = (state.cached?.items ?? []).filter((c) => (state.filter !== "unread" || isUnread(c))
-    && (state.account === "all" || c.account === state.account) && matches(c, state.typed));
+    && (state.account === "all" || c.account === state.account) && inTriageView(c, state.view, now) && matches(c, state.typed));
   resetWalker();
   render(items, { append: false });
   showPaging();

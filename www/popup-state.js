@@ -17,6 +17,8 @@ export const state = {
   filter: "all", keywords: "", typed: "", walker: null, loading: false, generation: 0,
   client: null, clientSettled: null, inboxScroll: 0, cached: null, updatedAt: null, listAbort: new AbortController(),
   accounts: null, account: "all", items: [], accountOf: new Map(), accountsClient: null, settings: null, marks: {},
+  // The triage view (triage-rules.js VIEWS, or a label's) and the labels the views menu offers.
+  view: "inbox", labels: [],
 };
 
 // The proxy client, as a promise from the start: a cached row clicked before the settings are

@@ -2,7 +2,8 @@
 // wasm (api.js) loads after that first paint: the cached inbox and every error explanation
 // (explain.js) need none of it. Here: the start, the keyboard and the service worker's changes;
 // the list is list.js, the open conversation conversation.js, the account switcher
-// switcher.js, notices notice.js, and what they share popup-state.js.
+// switcher.js, notices notice.js, triage (archive, snooze, star, labels, notes, views, undo)
+// triage.js, and what they share popup-state.js.
 import { mergeChanged } from "./changes.js";
 import { backToInbox, thread } from "./conversation.js";
 import { SETUP_NEEDED } from "./explain.js";
@@ -13,6 +14,8 @@ import { $, api, pokeBackground, state } from "./popup-state.js";
 import { loadReadHere } from "./read-here.js";
 import { IN_EXTENSION, loadCachedAccounts, loadCachedInbox, loadSettings, saveCachedAccounts, saveCachedInbox } from "./settings.js";
 import { loadAccounts, selectAccount, showAccounts } from "./switcher.js";
+import { selectView, triageKey, wireTriage } from "./triage.js";
+import { inView } from "./triage-rules.js";
 
 /**
  * A change the service worker reports (background.js): the switcher's counts, the list on
@@ -31,12 +34,13 @@ function applyChanges({ totals = {}, conversations = [], reset = false }) {
   if (!conversations.length) return;
   for (const c of conversations) if (c.account) state.accountOf.set(c.id, c.account);
   if (state.cached?.items) {
-    state.cached.items = mergeChanged(state.cached.items, conversations);
+    state.cached.items = mergeChanged(state.cached.items, conversations, { keep: (c) => inView(c, "inbox", Date.now()) });
     saveCachedInbox(state.cached);
   }
   // A search's matches are the proxy's to say: its list waits for the next search.
   if (state.walker && !state.keywords && !state.typed) {
-    render(mergeChanged(state.items, conversations, { account: state.account, unread: state.filter === "unread", complete: state.walker.done }), { append: false });
+    const keep = (c) => inView(c, state.view, Date.now());
+    render(mergeChanged(state.items, conversations, { account: state.account, unread: state.filter === "unread", complete: state.walker.done, keep }), { append: false });
     showPaging();
     state.updatedAt = Date.now();
     showUpdated();
@@ -61,11 +65,21 @@ function wire() {
   });
   $("load-more").addEventListener("click", loadMore);
   $("refresh").addEventListener("click", () => { abortList(); refresh(); });
-  $("empty-action").addEventListener("click", () => (state.filter === "unread" ? selectTab("all") : $("refresh").click()));
+  $("empty-action").addEventListener("click", () => {
+    if (state.filter === "unread") selectTab("all");
+    else if (state.view !== "inbox") selectView("inbox");
+    else $("refresh").click();
+  });
   $("back").addEventListener("click", backToInbox);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // A dialog (triage-dialogs.js) keeps its keys: Esc closes it, not the thread.
+    if (document.querySelector("dialog[open]")) return;
     const typing = event.target.matches?.("input, textarea, select");
+    if (!typing && triageKey(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === "Escape" && !$("thread-view").hidden) {
       event.preventDefault();
       // From the reply box the first Esc leaves the box (its draft is kept), the next the thread.
@@ -87,6 +101,7 @@ function wire() {
     }
   });
   listKeyboard($("conversations"));
+  wireTriage();
   setInterval(showUpdated, 30_000);
   new IntersectionObserver((entries) => {
     if (entries[entries.length - 1].isIntersecting) loadMore();

@@ -6,7 +6,14 @@
 // "May not have been sent" (no answer: Retry looks on LinkedIn first), with "Retry".
 // What is typed and not sent is a draft of its conversation, kept in localStorage across Back,
 // Esc and closing the popup until it is sent or cleared.
+// Files attached (attach.js) go with the text as one send (the client's `sendMessage` with
+// `attachments`: one multipart request) under the same key; their bytes are kept until it is sent (held-files.js: IndexedDB, so a closed popup
+// keeps them too), so a Retry resends the same bytes (the proxy answers it from the key: no
+// second upload or send). Drafts keep text only; an unsent message whose files could not be
+// kept says so, with "Dismiss" instead of "Retry".
 import { accountOption } from "./accounts.js";
+import { LOCAL_REF, keepSentFile } from "./attachments.js";
+import { heldFilesOf, holdFiles, keepOnly, releaseFiles } from "./held-files.js";
 import { messageItem } from "./thread.js";
 
 const INTENTS_KEY = "pending-sends-v1";
@@ -17,6 +24,8 @@ const INTENT_DAYS = 6;
 const UNKNOWN = new Set(["NETWORK_ERROR", "UNAVAILABLE", "UPSTREAM_ERROR", "MALFORMED_RESPONSE"]);
 /** Errors no retry can fix: the text goes back into the box. */
 const INVALID = new Set(["INVALID_INPUT", "IDEMPOTENCY_KEY_REUSED"]);
+/** The files of each unsent intent, by key, while this page lives (and in held-files.js). */
+const heldFiles = new Map();
 
 function loadIntents() {
   try {
@@ -40,6 +49,11 @@ function dropIntent(key) {
   saveIntents(loadIntents().filter((i) => i.key !== key));
 }
 
+function forgetFiles(key) {
+  heldFiles.delete(key);
+  releaseFiles(key);
+}
+
 function loadDrafts() {
   try { return JSON.parse(localStorage.getItem(DRAFTS_KEY)) ?? {}; } catch { return {}; }
 }
@@ -47,14 +61,31 @@ function loadDrafts() {
 /** A conversation's draft: by account and id (two accounts may share a thread id). */
 const draftKey = (conversation) => `${conversation.account ?? ""} ${conversation.id}`;
 
+/**
+ * The message just sent with `files`, shown with them: the proxy's attachments when each has
+ * its download reference, else the bytes this page holds (the send's answer carries none
+ * today; LinkedIn's thread, read fresh, has them).
+ */
+function withSentFiles(message, key, files) {
+  const given = message.attachments ?? [];
+  if (given.length === files.length && given.every((a) => a?.ref)) return message;
+  const attachments = files.map((file, index) => {
+    const ref = `${LOCAL_REF}${key}.${index}`;
+    keepSentFile(ref, file);
+    return { kind: file.type.startsWith("image/") ? "image" : "file", name: file.name, mediaType: file.type, size: file.size, ref };
+  });
+  return { ...message, attachments };
+}
+
 export class ReplyBox {
   /**
    * `thread`: the ThreadView it writes into (it calls `showIntents` after each render);
    * `onSent(conversation, message)`: the inbox learns of it; `onError(error)`: the thread's
-   * notice explains a failure.
+   * notice explains a failure; `attached`: the box's files (AttachedFiles), sent with the text
+   * by the client's `sendMessage({ attachments })`.
    */
-  constructor({ form, text, send, thread, onSent, onError }) {
-    Object.assign(this, { form, text, sendButton: send, thread, onSent, onError });
+  constructor({ form, text, send, thread, onSent, onError, attached }) {
+    Object.assign(this, { form, text, sendButton: send, thread, onSent, onError, attached });
     this.sending = false;
     this.inFlight = new Set();
     form.addEventListener("submit", (event) => {
@@ -73,6 +104,7 @@ export class ReplyBox {
   /** Another conversation: the box holds its draft, if any. */
   reset(conversation) {
     this.text.value = loadDrafts()[draftKey(conversation)] ?? "";
+    this.attached.clear();
     this.sending = false;
     this.sendButton.disabled = false;
   }
@@ -89,6 +121,12 @@ export class ReplyBox {
 
   sendTyped() {
     const text = this.text.value.trim();
+    const files = this.attached.files;
+    if (!text && files.length && !this.sending) {
+      this.attached.showError("Write a message to go with the files: LinkedIn sends files with a message.");
+      this.text.focus();
+      return;
+    }
     // A second click while the first is on its way is the same intent: nothing more is sent.
     if (!text || this.sending) return;
     const conversation = this.thread.conversation;
@@ -96,7 +134,15 @@ export class ReplyBox {
     this.text.value = "";
     this.keepDraft();
     const intent = { key: crypto.randomUUID(), conversationId: conversation.id, text, state: "sending", at: Date.now() };
+    if (files.length) {
+      intent.files = files.map((f) => ({ name: f.name, type: f.type, size: f.size }));
+      heldFiles.set(intent.key, files);
+      this.attached.clear();
+    }
     putIntent(intent);
+    // The storage of files is opened only for sends with files (never on a popup's start): it
+    // keeps the files of this intent and drops those of intents gone (sent, or too old).
+    if (intent.files) holdFiles(intent.key, files).then(() => keepOnly(loadIntents().filter((i) => i.files?.length).map((i) => i.key)));
     this.deliver(intent, conversation);
     // Sent while scrolled up: it shows at the bottom ("Sending…"), so the thread goes there.
     this.thread.toNewest();
@@ -106,6 +152,18 @@ export class ReplyBox {
   async deliver(intent, conversation = this.thread.conversation) {
     if (this.inFlight.has(intent.key)) return;
     this.inFlight.add(intent.key);
+    let files = null;
+    if (intent.files?.length) {
+      files = heldFiles.get(intent.key) ?? (await heldFilesOf(intent.key)) ?? null;
+      // Files not kept cannot be sent again as they were (intentItem says so).
+      if (!files?.length) {
+        this.inFlight.delete(intent.key);
+        putIntent({ ...intent, filesLost: true });
+        this.showIntents();
+        return;
+      }
+      heldFiles.set(intent.key, files);
+    }
     putIntent({ ...intent, state: "sending" });
     this.showIntents();
     const here = () => this.thread.conversation?.id === intent.conversationId;
@@ -115,18 +173,22 @@ export class ReplyBox {
     }
     try {
       const client = await this.thread.client;
-      const sent = await client.sendMessage({ conversationId: intent.conversationId, text: intent.text, idempotencyKey: intent.key, ...accountOption(this.thread.conversation) });
+      const input = { conversationId: intent.conversationId, text: intent.text, idempotencyKey: intent.key, ...accountOption(this.thread.conversation) };
+      const sent = await client.sendMessage(files ? { ...input, attachments: files } : input);
       dropIntent(intent.key);
+      forgetFiles(intent.key);
       this.inFlight.delete(intent.key);
-      if (here()) this.thread.addSent(sent.message);
+      if (here()) this.thread.addSent(files ? withSentFiles(sent.message, intent.key, files) : sent.message);
       this.onSent(conversation, sent.message);
     } catch (error) {
       this.inFlight.delete(intent.key);
       if (INVALID.has(error?.code)) {
         dropIntent(intent.key);
+        forgetFiles(intent.key);
         if (here() && !this.text.value) {
           this.text.value = intent.text;
           this.keepDraft();
+          if (files && !this.attached.files.length) this.attached.add(files);
         }
       } else {
         putIntent({ ...intent, state: UNKNOWN.has(error?.code) ? "unknown" : "failed" });
@@ -160,6 +222,14 @@ export class ReplyBox {
     const item = messageItem({ id: `pending-${intent.key}`, text: intent.text, sentAt: intent.at, kind: "text", sender: {} }, { own: true });
     item.dataset.pending = intent.key;
     item.classList.add(intent.state === "sending" ? "pending" : "failed");
+    const forgotten = intent.filesLost && !heldFiles.has(intent.key);
+    if (intent.files?.length) {
+      const names = document.createElement("p");
+      names.className = "pending-files";
+      names.dir = "auto";
+      names.textContent = intent.files.map((f) => `📎 ${f.name}`).join("  ");
+      item.append(names);
+    }
     const status = document.createElement("p");
     status.className = "status";
     status.setAttribute("role", "status");
@@ -168,7 +238,25 @@ export class ReplyBox {
       failed: "Not sent. ",
       unknown: "May not have been sent. ",
     }[intent.state];
-    if (intent.state !== "sending") {
+    if (intent.state !== "sending" && forgotten) {
+      // The files are gone (the browser kept no storage for them): no Retry can resend them.
+      status.append("Its files were not kept: attach them again. ");
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "link-button retry";
+      dismiss.textContent = "Dismiss";
+      dismiss.addEventListener("click", () => {
+        dropIntent(intent.key);
+        forgetFiles(intent.key);
+        if (!this.text.value) {
+          this.text.value = intent.text;
+          this.keepDraft();
+        }
+        this.showIntents();
+        this.text.focus();
+      });
+      status.append(dismiss);
+    } else if (intent.state !== "sending") {
       const retry = document.createElement("button");
       retry.type = "button";
       retry.className = "link-button retry";

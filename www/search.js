@@ -1,8 +1,11 @@
 // The search's one matching rule, the proxy's (worker/src/rules/fts_query.rs, an FTS5
-// `unicode61 remove_diacritics 2` index): the typed text is split into words (runs of letters,
-// digits and marks), every word must begin a word of the conversation's text, case and the
-// accents of Latin letters ignored ("garc" finds "García", "zoe" finds "Zoë"). The cached
-// rows' filter, the highlights and the "ask the proxy yet?" minimum all come from here.
+// `unicode61 remove_diacritics 2` index): the typed text is split into words as the proxy
+// splits it (at every character that is not alphanumeric to Rust's char::is_alphanumeric:
+// neither Alphabetic nor a number; the shared vectors in tests/fixtures/search-words.json),
+// every word must begin a word of the conversation's text (runs of letters, digits, marks and
+// private-use characters, as the index's tokens), case and the accents of Latin letters ignored
+// ("garc" finds "García", "zoe" finds "Zoë"). The cached rows' filter, the highlights and the
+// "ask the proxy yet?" minimum all come from here.
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}\p{Co}]/u;
 const LATIN = /\p{Script=Latin}/u;
@@ -25,10 +28,13 @@ function foldChar(char) {
 /** `text` folded as a whole (for the typed words). */
 export const fold = (text) => [...(text ?? "")].map(foldChar).join("");
 
-/** The typed text's words, folded (at most 16, as the proxy takes). */
-export function searchWords(typed) {
-  return (fold(typed).match(/[\p{L}\p{N}\p{M}\p{Co}]+/gu) ?? []).slice(0, 16);
+/** The typed text's words as the proxy takes them: split at what is not Alphabetic or a number, at most 16. */
+export function splitWords(typed) {
+  return (typed ?? "").split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).slice(0, 16);
 }
+
+/** The typed text's words, folded. */
+export const searchWords = (typed) => splitWords(typed).map(fold).filter(Boolean);
 
 /** The words of `text`: each its start and end (UTF-16 offsets) and its characters folded one by one. */
 function words(text) {

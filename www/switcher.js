@@ -12,7 +12,8 @@ export function showAccounts() {
   showHealth();
   const shown = several();
   $("account-switch").hidden = !shown;
-  $("inbox-heading").classList.toggle("visually-hidden", shown);
+  // The switcher takes the heading's place: the banner names a view other than the Inbox (triage.js).
+  $("view-banner").hidden = state.view === "inbox" || !shown;
   if (!shown) return;
   if (state.account !== "all" && !state.accounts.some((a) => a.id === state.account)) state.account = "all";
   // The proxy's counts, less the conversations read here (read-here.js).

@@ -2,6 +2,7 @@
 // consecutive messages of one sender grouped; "Load older" keeps the reading position. The
 // last seen page is cached, so a thread opened before reads offline.
 import { accountOption } from "./accounts.js";
+import { attachmentList } from "./attachments.js";
 import { dayLabel, fullDate, shortDayLabel, timeOfDay } from "./format.js";
 import { loadCachedThread, saveCachedThread } from "./settings.js";
 
@@ -28,6 +29,8 @@ export class ThreadView {
   /** Opens `conversation`; `client` is a promise of the proxy client (it may still connect). */
   async open(client, conversation) {
     this.client = client;
+    // An attachment's bytes, from the proxy (the ref names its account).
+    this.download = (ref) => client.then((c) => c.download(ref));
     this.generation = (this.generation ?? 0) + 1;
     this.conversation = conversation;
     this.participants = conversation.participants ?? [];
@@ -69,8 +72,11 @@ export class ThreadView {
    * and in the thread's cache; the thread ends scrolled to it either way.
    */
   addSent(message) {
-    if (!this.messages.some((m) => m.id === message.id)) {
-      this.messages = [message, ...this.messages];
+    const shown = this.messages.findIndex((m) => m.id === message.id);
+    // A form of it without its files (a page read while it was sent) gives way to the answer's.
+    const moreFiles = shown >= 0 && (message.attachments?.length ?? 0) > (this.messages[shown].attachments?.length ?? 0);
+    if (shown < 0 || moreFiles) {
+      this.messages = shown < 0 ? [message, ...this.messages] : this.messages.with(shown, message);
       this.render();
       saveCachedThread(this.conversation.id, this.messages.slice(0, 20));
     }
@@ -188,7 +194,7 @@ export class ThreadView {
       // message does (`latestMessage.hasAttachment`).
       const latest = this.conversation?.latestMessage;
       const attached = message.hasAttachment || (latest?.hasAttachment && latest.id === message.id);
-      items.push(messageItem(attached ? { ...message, hasAttachment: true } : message, { own, continued }));
+      items.push(messageItem(attached ? { ...message, hasAttachment: true } : message, { own, continued, download: this.download }));
       previous = { ...message, own };
     }
     this.list.replaceChildren(...items);
@@ -199,7 +205,7 @@ export class ThreadView {
   }
 }
 
-export function messageItem(message, { own = false, continued = false } = {}) {
+export function messageItem(message, { own = false, continued = false, download = null } = {}) {
   const item = document.createElement("li");
   item.dataset.id = message.id;
   if (message.kind === "system") {
@@ -224,6 +230,17 @@ export function messageItem(message, { own = false, continued = false } = {}) {
   const body = document.createElement("p");
   body.className = "text";
   body.dir = "auto";
+  // Attachments the proxy serves (attachments.js): shown, with the text if any.
+  const media = download && attachmentList(message, download);
+  if (media) {
+    if (message.text) {
+      body.textContent = message.text;
+      item.append(meta, body, media);
+    } else {
+      item.append(meta, media);
+    }
+    return item;
+  }
   if (message.text) {
     body.textContent = message.text;
     // The proxy does not serve an attachment's content: the message says it has one.

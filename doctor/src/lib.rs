@@ -1,14 +1,21 @@
 //! The doctor: with a user's own keys, a few read-only calls to each configured provider (one
 //! page of the inbox, one thread), each answer checked against the provider's documented
-//! contract (`linkedin_inbox::contract`, whose `Checkup` makes the checks) and read by the core
+//! contract (`linkedin_inbox::contract`, whose `checkup` makes the checks) and read by the core
 //! as the product reads it. The report names endpoints, JSON paths, forms and error codes only:
 //! never a key, a session, an id of a person or a word of a message, so it can be pasted into
-//! an issue as it is. The Worker runs the same `Checkup` for an operator (`POST /v1/doctor`).
+//! an issue as it is. The Worker runs the same `checkup` for an operator (`POST /v1/doctor`).
 
 mod transport;
 
-use linkedin_inbox::contract::{Checkup, Next};
-use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Linkup, LoginToken, Provider, Routes};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use linkedin_inbox::contract::{checkup, Checker, Unsent};
+use linkedin_inbox::{
+    ApiKey, Backend, ConnectSafely, Error, HttpRequest, HttpResponse, Linkup, LoginToken, Provider,
+    Routes,
+};
 
 pub use linkedin_inbox::contract::{Call, Outcome, Report, Section, PAGE_SIZE};
 pub use transport::{Transport, Ureq};
@@ -98,13 +105,27 @@ fn direct(
 }
 
 /// One page of the inbox, then the first conversation's newest messages (the core's
-/// [`Checkup`]), each request sent with `transport`.
+/// [`checkup`], driven by the core's one driver), each request sent with `transport`.
 fn check_provider(title: String, backend: Backend, transport: &mut impl Transport) -> Section {
-    let (mut checkup, mut next) = Checkup::start(title, backend);
-    loop {
-        match next {
-            Next::Send(request) => next = checkup.receive(transport.send(&request)),
-            Next::Done(section) => return section,
-        }
+    let mut checker = Blocking(transport);
+    let checks = pin!(checkup(title, backend, &mut checker));
+    match checks.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(section) => section,
+        Poll::Pending => unreachable!("a blocking transport answers every request at once"),
+    }
+}
+
+/// The doctor's transport as the core's checks ask for it: each request answered before
+/// `send` returns (ureq blocks), so the checks never wait.
+struct Blocking<'a, T>(&'a mut T);
+
+impl<T: Transport> Checker for Blocking<'_, T> {
+    async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Unsent> {
+        self.0.send(request).map_err(|kind| Unsent::Unreachable {
+            error: Error::Network {
+                message: kind.clone(),
+            },
+            kind,
+        })
     }
 }

@@ -1,10 +1,11 @@
 // The API of every entry: the wasm-bindgen glue's exports (`init` and `initSync` among them),
 // the runtime half of `InboxError`, and the proxy calls written in JS (the wasm stays small):
-// `listAccounts`, `changes`, `liveSockets` and `watch`, the live inbox (types in
-// src/account.rs). The errors the wasm throws are `Error`s named "InboxError" with a `code`
+// `listAccounts`, `download`, `changes`, `liveSockets` and `watch`, the live inbox (types in
+// src/account.rs); the triage writes and `listLabels` (types in src/triage.rs). The errors the wasm throws are `Error`s named "InboxError" with a `code`
 // (src/convert.rs); `instanceof InboxError` tests exactly that.
 import { errorCodes } from "./error-codes.js";
 import { InboxClient as WasmClient, errorFromResponse } from "./linkedin_inbox.js";
+import { sendWithFiles } from "./send-files.js";
 
 export * from "./linkedin_inbox.js";
 export { default as init } from "./linkedin_inbox.js";
@@ -53,8 +54,14 @@ export class InboxClient extends WasmClient {
     super(config);
     if (config.proxy) {
       const fetch = config.fetch ?? globalThis.fetch;
-      proxies.set(this, { base: config.proxy.url.replace(/\/+$/, ""), token: config.proxy.token, fetch });
+      proxies.set(this, { base: config.proxy.url.replace(/\/+$/, ""), token: config.proxy.token, fetch, config });
     }
+  }
+
+  /** The wasm's send; with `attachments`, as multipart/form-data through the proxy (js/send-files.js). */
+  sendMessage(input) {
+    if (input === null || typeof input !== "object" || !("attachments" in input)) return super.sendMessage(input);
+    return sendWithFiles(WasmClient, proxies.get(this), input, (rest) => super.sendMessage(rest), inboxError);
   }
 
   async listAccounts() {
@@ -70,6 +77,26 @@ export class InboxClient extends WasmClient {
     }));
   }
 
+  /**
+   * The bytes of an attachment through the proxy (`GET /v1/media/{ref}`): the `Response`, to
+   * read as a `Blob`, an `ArrayBuffer` or a stream; its `Content-Type` and
+   * `Content-Disposition` are the proxy's. `ref` is `message.attachments[].ref`.
+   */
+  async download(ref, options = {}) {
+    const { base, token, fetch } = proxyOf(this);
+    const { signal } = checkOptions(options, ["signal"]);
+    if (typeof ref !== "string" || !/^m1\.[A-Za-z0-9_-]{1,4093}$/.test(ref)) throw inboxError("INVALID_INPUT", "ref: must be an attachment's ref (message.attachments[].ref)", "ref");
+    let response;
+    try {
+      response = await fetch(`${base}/v1/media/${ref}`, { headers: { authorization: `Bearer ${token}` }, ...(signal && { signal }) });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw inboxError("NETWORK_ERROR", `network error: ${error?.message ?? "fetch failed"}`);
+    }
+    if (!response.ok) throw errorFromResponse({ status: response.status, headers: response.headers, body: await response.text() });
+    return response;
+  }
+
   async changes(options = {}) {
     const proxy = proxyOf(this);
     const { since, account, signal } = checkOptions(options, ["since", "account", "signal"]);
@@ -81,6 +108,32 @@ export class InboxClient extends WasmClient {
     const proxy = proxyOf(this);
     const { account, signal } = checkOptions(options, ["account", "signal"]);
     return liveSockets(proxy, account, signal);
+  }
+
+  /** Triage through the proxy (docs/triage.md); each answers the conversation's triage. */
+  async triage(conversationId, changes, options = {}) {
+    const proxy = proxyOf(this);
+    const { account } = checkOptions(options, ["account"]);
+    if (typeof conversationId !== "string" || !conversationId) throw inboxError("INVALID_INPUT", "conversationId: must be a conversation's id", "conversationId");
+    if (changes === null || typeof changes !== "object" || Array.isArray(changes)) throw inboxError("INVALID_INPUT", "changes: must be an object", "body");
+    const until = changes.snoozedUntil;
+    const body = until instanceof Date ? { ...changes, snoozedUntil: until.toISOString() } : changes;
+    const answer = await proxyCall(proxy, "POST", `/v1/conversations/${encodeURIComponent(conversationId)}/triage`, { account }, undefined, body);
+    if (typeof answer?.triage?.archived !== "boolean") throw inboxError("MALFORMED_RESPONSE", "triage: expected { conversationId, triage }");
+    return answer.triage;
+  }
+  archive(id, options) { return this.triage(id, { archived: true }, options); }
+  unarchive(id, options) { return this.triage(id, { archived: false }, options); }
+  snooze(id, until, options) { return this.triage(id, { snoozedUntil: until }, options); }
+  star(id, starred = true, options) { return this.triage(id, { starred }, options); }
+  label(id, labels, options) { return this.triage(id, { labels }, options); }
+  note(id, text, options) { return this.triage(id, { note: text }, options); }
+
+  async listLabels(options = {}) {
+    const { account } = checkOptions(options, ["account"]);
+    const { labels } = await proxyCall(proxyOf(this), "GET", "/v1/labels", { account });
+    if (!Array.isArray(labels)) throw inboxError("MALFORMED_RESPONSE", "/v1/labels: expected { labels }");
+    return labels;
   }
 
   watch(options = {}) {
@@ -123,17 +176,18 @@ async function liveSockets(proxy, account, signal) {
 
 function proxyOf(client) {
   const proxy = proxies.get(client);
-  if (!proxy) throw inboxError("NOT_SUPPORTED", "accounts and live changes are the proxy's: give the client { proxy }");
+  if (!proxy) throw inboxError("NOT_SUPPORTED", "accounts, live changes and triage are the proxy's: give the client { proxy }");
   return proxy;
 }
 
 /** One JSON call to the proxy; `InboxError`s as the wasm makes them. */
-async function proxyCall({ base, token, fetch }, method, path, params, signal) {
+async function proxyCall({ base, token, fetch }, method, path, params, signal, body) {
   const url = new URL(base + path);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  const headers = { accept: "application/json", authorization: `Bearer ${token}`, ...(body && { "content-type": "application/json" }) };
   let response, text;
   try {
-    response = await fetch(url.href, { method, headers: { accept: "application/json", authorization: `Bearer ${token}` }, ...(signal && { signal }) });
+    response = await fetch(url.href, { method, headers, ...(body && { body: JSON.stringify(body) }), ...(signal && { signal }) });
     text = await response.text();
   } catch (error) {
     if (signal?.aborted) throw error;

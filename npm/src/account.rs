@@ -139,6 +139,11 @@ export interface ChangeEvent {
     reset: boolean;
 }
 
+/** What `download` resolves to: the runtime's `Response` where it has `fetch` (the proxy's headers, `blob()`, `body`), else its common part. */
+export type DownloadedFile = typeof globalThis extends { fetch: (...args: any[]) => Promise<infer R> }
+    ? R
+    : { ok: boolean; status: number; headers: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> };
+
 export interface InboxClient {
     /** Marks a conversation read on LinkedIn, through the proxy (the proxy finds its account). */
     markRead(conversationId: string): Promise<void>;
@@ -146,6 +151,13 @@ export interface InboxClient {
     markUnread(conversationId: string): Promise<void>;
     /** The accounts of this proxy client (`GET /v1/accounts`); `NOT_SUPPORTED` with provider keys. */
     listAccounts(): Promise<Account[]>;
+    /**
+     * The bytes of an attachment (`message.attachments[].ref`) through the proxy (`GET
+     * /v1/media/{ref}`): the `Response` (`blob()`, `arrayBuffer()`, `body`). `NOT_FOUND` for
+     * a ref that expired (read the thread again) or is not this client's. `NOT_SUPPORTED`
+     * with provider keys.
+     */
+    download(ref: string, options?: { signal?: WatchSignal }): Promise<DownloadedFile>;
     /**
      * One page of the change feed after `since` (what `watch` polls), for callers that keep the
      * token themselves (a service worker stopped between checks). `INVALID_CURSOR`: a token

@@ -37,8 +37,15 @@ export interface InboxClient {
 /// exchange answers. A failure after a filtered walk gathered something answers with that
 /// (and a cursor).
 pub async fn run(backend: &Backend, fetch: &Function, operation: Operation) -> Result<Page> {
+    // The keyword filter lowercases with JS's mapping: the core's own is left out for size.
+    linkedin_inbox::set_lowercase(js_lowercase);
     let (exchange, request) = Exchange::start(backend.clone(), operation)?;
     drive(exchange, request, &mut Fetch { fetch }).await
+}
+
+/// `String.prototype.toLowerCase`: Unicode's full lowercase mapping, as `str::to_lowercase`.
+fn js_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
 
 /// The page's (or the caller's) `fetch`.
@@ -61,6 +68,14 @@ pub fn scoped<T>(
 ) -> Result<(T, Backend)> {
     let (rest, account) = account::split(query)?;
     Ok((parse(&rest)?, account::scope(backend, account.as_deref())?))
+}
+
+/// A conversation query read from JS: its triage view and account split off (the backend
+/// sends them with every page), the rest parsed.
+fn viewed(backend: &Backend, query: &JsValue) -> Result<(ConversationQuery, Backend)> {
+    let (rest, view) = super::triage::split_view(query)?;
+    let (query, backend) = scoped(backend, &rest, |q| from_js::<ConversationQuery>(q, "query"))?;
+    Ok((query, super::triage::with_view(backend, view)?))
 }
 
 fn promise(fetch: Function, operation: Result<(Operation, Backend)>) -> Promise {
@@ -93,9 +108,8 @@ impl InboxClient {
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Promise {
         let query = query.unwrap_or(JsValue::UNDEFINED);
-        let operation = scoped(&self.backend, &query, |q| {
-            from_js::<ConversationQuery>(q, "query").map(Operation::ListConversations)
-        });
+        let operation = viewed(&self.backend, &query)
+            .map(|(operation, backend)| (Operation::ListConversations(operation), backend));
         promise(self.fetch.clone(), operation)
     }
 
@@ -161,10 +175,8 @@ impl InboxClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationQuery")] query: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let (query, backend) = scoped(&self.backend, &query.unwrap_or(JsValue::UNDEFINED), |q| {
-            from_js::<ConversationQuery>(q, "query")
-        })
-        .map_err(|e| js_error(&e))?;
+        let (query, backend) = viewed(&self.backend, &query.unwrap_or(JsValue::UNDEFINED))
+            .map_err(|e| js_error(&e))?;
         Ok(walk(
             backend,
             self.fetch.clone(),

@@ -30,7 +30,7 @@ pub fn from_js_required<T: DeserializeOwned>(
         .map_err(|_| invalid("must be a plain object".into()))?
         .as_string()
         .ok_or_else(|| invalid("must be a plain object".into()))?;
-    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
+    linkedin_inbox::json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
 #[cfg(any(

@@ -23,6 +23,7 @@ mod shared;
     feature = "boundary-none"
 )))]
 mod tape;
+mod triage;
 mod write;
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Core helpers every JS surface uses instead of its own copy (the popup among them): message
-//! merge, the page walker, and what an error means to a person.
+//! merge, the page walker, what an error means to a person, what counts as unread and which
+//! message an id names.
 
 use js_sys::{Array, Reflect};
-use linkedin_inbox::{ErrorCode, Message};
+use linkedin_inbox::{Conversation, ErrorCode, Message};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js_required, js_error, to_js};
@@ -19,6 +20,25 @@ pub fn merge_messages(
     let incoming: Vec<Message> =
         from_js_required(&incoming, "incoming").map_err(|e| js_error(&e))?;
     to_js(&linkedin_inbox::merge_messages(&existing, &incoming))
+}
+
+/// Whether `conversation` counts as unread: it has unread messages, or it is not marked read
+/// (the one definition the proxy's `unread` filter and counts apply).
+#[wasm_bindgen(js_name = isUnread)]
+pub fn is_unread(
+    #[wasm_bindgen(unchecked_param_type = "Conversation")] conversation: JsValue,
+) -> Result<bool, JsValue> {
+    let conversation: Conversation =
+        from_js_required(&conversation, "conversation").map_err(|e| js_error(&e))?;
+    Ok(conversation.is_unread())
+}
+
+/// The LinkedIn message id inside any form of a message id (`urn:li:msg_message:(<owner>,<id>)`,
+/// `urn:li:messagingMessage:<id>`, a bare id): two ids name one message exactly when their
+/// `messageId`s are equal (a pushed message and the same message synced later).
+#[wasm_bindgen(js_name = messageId)]
+pub fn message_id(id: &str) -> String {
+    linkedin_inbox::message_id(id).to_owned()
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -28,7 +28,12 @@ export interface SendInput {
 }
 "#;
 
-/// What `sendMessage` takes.
+/// The files of a send (`SendInput.attachments`, sent by `js/send-files.js`): generated from
+/// the core's allow-list and limits (`build.rs`).
+#[wasm_bindgen(typescript_custom_section)]
+const SEND_FILES: &str = include_str!(concat!(env!("OUT_DIR"), "/send_files.d.ts"));
+
+/// What `sendMessage` takes (its `attachments` are taken off in `js/api.js`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SendInput {
@@ -111,6 +116,7 @@ pub fn send_message(backend: Backend, fetch: Function, input: JsValue) -> Promis
             conversation_id: input.conversation_id,
             profile_url: input.profile_url,
             text: input.text,
+            attachments: Vec::new(),
         };
         let key = input.idempotency_key.unwrap_or_else(new_key);
         let proxy = proxy

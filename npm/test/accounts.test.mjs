@@ -195,3 +195,24 @@ test("listAccounts: each account's health, session_expired once the provider ref
   assert.equal(held.code, "UPSTREAM_ERROR");
   assert.equal((await proxy.sandbox.stats()).calls.linkup, calls);
 });
+
+test("download: an attachment's bytes through the proxy, typed; checked refs; the proxy's only", async () => {
+  const inbox = new InboxClient(proxy.config());
+  const { items } = await inbox.listConversations({ account: "titouan", count: 20 });
+  let file;
+  for (const conversation of items) {
+    const thread = await inbox.listMessages({ conversationId: conversation.id, account: "titouan", count: 50 });
+    file = thread.items.flatMap((m) => m.attachments ?? []).find((a) => a.ref);
+    if (file) break;
+  }
+  assert.ok(file, "a file in titouan's threads");
+  assert.equal(file.providerRef, undefined, "never the provider's URL");
+  const response = await inbox.download(file.ref);
+  assert.ok(response instanceof Response);
+  const blob = await response.blob();
+  assert.deepEqual([blob.size, blob.type], [file.size, file.mediaType]);
+  assert.equal((await rejection(inbox.download("https://media.licdn.com/x"))).code, "INVALID_INPUT");
+  assert.equal((await rejection(inbox.download(`${file.ref.slice(0, -2)}xx`))).code, "NOT_FOUND");
+  const direct = new InboxClient(directConfig(proxy.sandbox.base));
+  assert.equal((await rejection(direct.download(file.ref))).code, "NOT_SUPPORTED");
+});

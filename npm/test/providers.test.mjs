@@ -1,4 +1,4 @@
-// Each provider alone is a whole inbox, as the providers answer today (issue 15), through the
+// Each provider alone is a whole inbox, as the providers answer today, through the
 // installed package's direct client against the sandbox, in both ConnectSafely seed modes:
 // `serve` (the seed path filters) and `redirect` (307 to /conversations, filtered here).
 import { test, before, after } from "node:test";
@@ -75,6 +75,25 @@ test("unread and keyword walks are exact in both seed modes, through the seed pa
       const redirected = after["cs.recent-messages.redirect"] - before["cs.recent-messages.redirect"];
       assert.equal(redirected > 0, mode === "redirect", `${mode}: 307s answered ${redirected}`);
     }
+  } finally {
+    await seedMode("serve");
+  }
+});
+
+test("a keyword filtered here matches non-ASCII letters in any case (Unicode lowercase, as JS's toLowerCase)", async () => {
+  const inbox = await wholeInbox();
+  // A name word with a non-ASCII letter that has a case (Müller, Ødegård, Мария…), upper-cased.
+  const word = inbox.flatMap((c) => c.participants.flatMap((p) => (p.name ?? "").split(/\s+/)))
+    .find((w) => /[^\x00-\x7f]/.test(w) && w.toUpperCase() !== w.toLowerCase() && w !== w.toUpperCase());
+  assert.ok(word, "the demo inbox has a non-ASCII name");
+  const keyword = word.toUpperCase();
+  const named = inbox.filter((c) => listMatches(c, keyword)).map((c) => c.conversationId);
+  assert.ok(named.length > 0, `${keyword} names some conversation`);
+  await seedMode("redirect");
+  try {
+    const client = new InboxClient({ connectsafely: connectsafely() });
+    const walked = (await all(client.conversations({ keywords: keyword, count: 5 }))).map((c) => c.id);
+    assert.deepEqual(walked, named, `${keyword}: every list hit, filtered here`);
   } finally {
     await seedMode("serve");
   }

@@ -7,6 +7,7 @@ import {
   type InboxErrorCode, type Explanation,
   type Conversation, type ConversationPage, type ConversationQuery, type InboxConfig,
   type Message, type MessagePage, type MessageQuery, type OutgoingRequest, type ReceivedResponse, type Operation,
+  type SendAttachment, type AttachmentMediaType, type SendFileLimits,
   type Account, type AccountHealth, type AccountHealthState, type BudgetLeftToday, type ChangeEvent, type ChangesOptions, type ChangesPage, type LiveSocket, type MarkOptions, type WatchOptions, type WatchSignal, type WebSocketClass,
 } from "linkedin-inbox";
 
@@ -82,6 +83,17 @@ async function writes(inbox: InboxClient): Promise<string> {
   void nothing;
   // @ts-expect-error: a send needs its text
   await inbox.sendMessage({ conversationId: "2-abc" });
+  // Files: bytes with a name and an allowed type, or anything Blob-like (a File, a Blob).
+  const pdf: SendAttachment = { name: "cv.pdf", type: "application/pdf", data: new Uint8Array([37, 80, 68, 70]) };
+  const blobLike = { type: "image/png", size: 4, arrayBuffer: async () => new ArrayBuffer(4) };
+  const withFiles: Sent = await inbox.sendMessage({ conversationId: "2-abc", text: "Files", attachments: [pdf, blobLike] });
+  const mediaType: AttachmentMediaType = "image/webp";
+  const limits: SendFileLimits["files"] = 5;
+  void withFiles; void mediaType; void limits;
+  // @ts-expect-error: bytes need an allowed media type
+  await inbox.sendMessage({ conversationId: "2-abc", text: "x", attachments: [{ name: "a.exe", type: "application/x-msdownload", data: new Uint8Array(1) }] });
+  // @ts-expect-error: bytes are a Uint8Array
+  await inbox.sendMessage({ conversationId: "2-abc", text: "x", attachments: [{ name: "a.pdf", type: "application/pdf", data: [1, 2] }] });
   return sent.message.text + String(sent.creditCost);
 }
 void writes;
@@ -155,6 +167,12 @@ async function accounts(inbox: InboxClient, signal: WatchSignal): Promise<number
   }
   await iterator.return?.();
   void credits; void providers;
+  // The star: where it holds, and why a mirror on LinkedIn failed.
+  const star = await inbox.star("2-abc", true, { account: "alex" });
+  const where: string | undefined = star.starredOn;
+  const why: string | undefined = star.starMirror?.error?.code;
+  const asked: boolean | undefined = star.starMirror?.starred;
+  void [where, why, asked];
   return unread ?? 0;
 }
 void accounts;

@@ -1,4 +1,4 @@
-// The push channel of `inbox.watch()` (issue 18), in a Node with a WebSocket (run with
+// The push channel of `inbox.watch()`, in a Node with a WebSocket (run with
 // --experimental-websocket on Node 20; built in from 22): one socket per account from
 // `POST /v1/live`, messages simulated in the sandbox delivered by the socket with no poll of
 // `changes`; a dropped socket is followed by a catch-up of what it missed and new sockets on

@@ -1,6 +1,6 @@
 // The Worker in workerd (the repository's tests/js/worker.mjs) with a team client of the three
-// sandbox demo accounts, for the tests of the installed package through the proxy (issues 18
-// and 20). REPO is the repository: the Worker is started from there.
+// sandbox demo accounts, for the tests of the installed package through the proxy (the live
+// inbox, several accounts). REPO is the repository: the Worker is started from there.
 import { startSandbox } from "./sandbox.mjs";
 
 const { startWorker } = await import(`${process.env.REPO}/tests/js/worker.mjs`);

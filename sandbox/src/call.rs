@@ -109,6 +109,28 @@ async fn apply(fault: Option<FaultSpec>, route: Route, secrets: &[&str]) -> Proc
             })
         }
         FaultMode::Redirect => Proceed::Answer(redirect(fault.location.as_deref().unwrap_or("/"))),
+        FaultMode::Gzip => {
+            use base64::Engine;
+            let encoded = fault.body_base64.as_deref().unwrap_or_default();
+            let body = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .unwrap_or_default();
+            let mut response =
+                axum::response::IntoResponse::into_response((axum::http::StatusCode::OK, body));
+            let headers = response.headers_mut();
+            headers.insert("content-type", "application/pdf".parse().expect("a header"));
+            headers.insert("content-encoding", "gzip".parse().expect("a header"));
+            Proceed::Answer(response)
+        }
+        FaultMode::Json => {
+            use base64::Engine;
+            let encoded = fault.body_base64.as_deref().unwrap_or_default();
+            let body = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .unwrap_or_default();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            Proceed::Answer(raw(200, "application/json", body))
+        }
         FaultMode::Malformed => Proceed::Answer(raw(
             200,
             "application/json; charset=utf-8",

@@ -57,6 +57,7 @@ pub struct Settings {
     linkup_credits: Option<u64>,
     connectsafely_seed: Option<SeedMode>,
     drift: Option<Vec<crate::drift::Drift>>,
+    star_answer: Option<crate::connectsafely::star::StarAnswer>,
     /// Absent: unchanged; `null`: off; an object: these limits.
     #[serde(default, deserialize_with = "present")]
     key_rate_limits: Option<Option<KeyRateLimits>>,
@@ -70,8 +71,8 @@ fn present<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Changes limits (`dailyLimit`, `sendLimit`, `linkupCredits`, `keyRateLimits`: see
-/// `crate::key_limits`), latency, the ConnectSafely seed mode and the drift switches
-/// (`drift`, replacing the list) at run time.
+/// `crate::key_limits`), latency, the ConnectSafely seed mode, the drift switches (`drift`,
+/// replacing the list) and the star's answer form (`starAnswer`) at run time.
 pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let settings: Settings = match serde_json::from_slice(&body) {
         Ok(s) => s,
@@ -101,11 +102,14 @@ pub async fn settings(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
     if let Some(v) = settings.drift {
         m.drift = v;
     }
+    if let Some(v) = settings.star_answer {
+        m.star_answer = v;
+    }
     if let Some(v) = settings.key_rate_limits {
         m.set_key_rate_limits(v);
     }
     json_response(
         200,
-        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed, "drift": m.drift, "keyRateLimits": m.key_rate_limits}),
+        &json!({"latencyMs": m.latency_ms, "dailyLimit": m.daily_limit, "sendLimit": m.send_limit, "linkupCredits": m.linkup_credits, "connectsafelySeed": m.connectsafely_seed, "drift": m.drift, "starAnswer": m.star_answer, "keyRateLimits": m.key_rate_limits}),
     )
 }

@@ -37,6 +37,13 @@ pub enum FaultMode {
     /// counted), then no answer at all, as `hang`.
     #[serde(rename = "commit-hang")]
     CommitHang,
+    /// 200 with `bodyBase64` as sent, `Content-Encoding: gzip` and its encoded length: a
+    /// compressed answer (the test compresses the bytes it means, a small body for a big file).
+    Gzip,
+    /// 200 `application/json` with `bodyBase64` decoded as the body: an answer in a shape the
+    /// provider does not document (ConnectSafely's `download-media` in JSON: the file in
+    /// base64, or a media location).
+    Json,
 }
 
 impl FaultMode {
@@ -86,6 +93,9 @@ pub struct FaultSpec {
     pub route: Option<String>,
     #[serde(default)]
     pub account: Option<String>,
+    /// The encoded body of the `gzip` mode, base64.
+    #[serde(default)]
+    pub body_base64: Option<String>,
 }
 
 impl FaultSpec {
@@ -94,6 +104,9 @@ impl FaultSpec {
             if !(100..=599).contains(&status) {
                 return Err("status must be 100..=599".into());
             }
+        }
+        if matches!(self.mode, FaultMode::Gzip | FaultMode::Json) && self.body_base64.is_none() {
+            return Err("the gzip and json modes need bodyBase64".into());
         }
         if self.mode == FaultMode::Redirect {
             let location = self.location.as_deref().unwrap_or_default();

@@ -22,6 +22,7 @@ pub mod drift;
 pub mod faults;
 mod iso_time;
 pub mod key_limits;
+mod media;
 mod respond;
 mod rng;
 mod route;
@@ -39,7 +40,7 @@ mod webhooks;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -73,12 +74,30 @@ pub fn router(config: Config) -> Router {
             post(connectsafely::actions::send),
         )
         .route(
+            "/linkedin/conversations/download-media",
+            post(connectsafely::media::download_media),
+        )
+        .route(
+            "/linkedin/conversations/upload-attachment",
+            post(connectsafely::media::upload_attachment).layer(DefaultBodyLimit::max(
+                connectsafely::media::MAX_UPLOAD_BYTES + 1,
+            )),
+        )
+        .route(
             "/linkedin/messaging/mark-seen",
             post(connectsafely::actions::mark_seen),
         )
         .route(
             "/linkedin/conversations/{conversation_urn}/mark-unread",
             patch(connectsafely::actions::mark_unread),
+        )
+        .route(
+            "/linkedin/conversations/{conversation_urn}/star",
+            patch(connectsafely::star::star),
+        )
+        .route(
+            "/linkedin/conversations/{conversation_urn}/unstar",
+            patch(connectsafely::star::unstar),
         )
         .route(
             "/v1/messages/conversation",

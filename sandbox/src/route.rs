@@ -37,6 +37,14 @@ pub enum Route {
     CsMarkSeen,
     /// `PATCH /linkedin/conversations/{conversationUrn}/mark-unread`.
     CsMarkUnread,
+    /// `PATCH /linkedin/conversations/{conversationUrn}/star`.
+    CsStar,
+    /// `PATCH /linkedin/conversations/{conversationUrn}/unstar`.
+    CsUnstar,
+    /// `POST /linkedin/conversations/download-media`.
+    CsDownloadMedia,
+    /// `POST /linkedin/conversations/upload-attachment`.
+    CsUploadAttachment,
     /// `POST /v1/messages/conversation`.
     LkConversation,
     /// `POST /v1/messages/inbox`.
@@ -69,7 +77,7 @@ pub enum ErrorStyle {
 }
 
 impl Route {
-    pub const ALL: [Route; 14] = [
+    pub const ALL: [Route; 18] = [
         Self::CsRecentMessages,
         Self::CsRecentMessagesRedirect,
         Self::CsConversations,
@@ -77,6 +85,10 @@ impl Route {
         Self::CsSend,
         Self::CsMarkSeen,
         Self::CsMarkUnread,
+        Self::CsStar,
+        Self::CsUnstar,
+        Self::CsDownloadMedia,
+        Self::CsUploadAttachment,
         Self::LkConversation,
         Self::LkInbox,
         Self::LkSend,
@@ -96,6 +108,10 @@ impl Route {
             Self::CsSend => "cs.send",
             Self::CsMarkSeen => "cs.mark-seen",
             Self::CsMarkUnread => "cs.mark-unread",
+            Self::CsStar => "cs.star",
+            Self::CsUnstar => "cs.unstar",
+            Self::CsDownloadMedia => "cs.download-media",
+            Self::CsUploadAttachment => "cs.upload-attachment",
             Self::LkConversation => "lk.conversation",
             Self::LkInbox => "lk.inbox",
             Self::LkSend => "lk.send",
@@ -115,7 +131,11 @@ impl Route {
             | Self::CsThreadMessages
             | Self::CsSend
             | Self::CsMarkSeen
-            | Self::CsMarkUnread => Endpoint::ConnectSafely,
+            | Self::CsMarkUnread
+            | Self::CsStar
+            | Self::CsUnstar
+            | Self::CsDownloadMedia
+            | Self::CsUploadAttachment => Endpoint::ConnectSafely,
             _ => Endpoint::Linkup,
         }
     }
@@ -124,7 +144,13 @@ impl Route {
         match self {
             Self::CsRecentMessages | Self::CsRecentMessagesRedirect => ErrorStyle::CsSeed,
             Self::CsConversations | Self::CsThreadMessages => ErrorStyle::CsPlain,
-            Self::CsSend | Self::CsMarkSeen | Self::CsMarkUnread => ErrorStyle::CsAction,
+            Self::CsSend
+            | Self::CsMarkSeen
+            | Self::CsMarkUnread
+            | Self::CsStar
+            | Self::CsUnstar
+            | Self::CsDownloadMedia
+            | Self::CsUploadAttachment => ErrorStyle::CsAction,
             Self::LkConversation | Self::LkInbox | Self::LkSend => ErrorStyle::LinkupV1,
             Self::LkV2 | Self::LkV2ListInbox | Self::LkV2GetConversation | Self::LkV2Send => {
                 ErrorStyle::LinkupV2

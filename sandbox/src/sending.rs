@@ -1,6 +1,7 @@
 //! What the send and read-state endpoints of both providers change in the demo data: a
 //! message appended to a thread (or a new thread), and a conversation's read state.
 
+use crate::media::MediaFile;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
@@ -72,6 +73,7 @@ pub fn commit(
     account_id: &str,
     target: Target<'_>,
     text: &str,
+    files: Vec<MediaFile>,
     limit_new: bool,
 ) -> Result<Sent, Refusal> {
     let account = m
@@ -96,7 +98,7 @@ pub fn commit(
                 .position(|c| c.participants.len() == 1 && is_profile(&c.participants[0], &slug));
             if one_to_one.is_none() {
                 let conversation = new_conversation(account, &slug, profile_id);
-                return open_and_send(m, route, account_id, conversation, text, limit_new);
+                return open_and_send(m, route, account_id, conversation, text, files, limit_new);
             }
             one_to_one
         }
@@ -104,7 +106,7 @@ pub fn commit(
     let thread_id = thread
         .map(|i| account.conversations[i].thread_id.clone())
         .ok_or(Refusal::NoSuchConversation)?;
-    append(m, route, account_id, &thread_id, text)
+    append(m, route, account_id, &thread_id, text, files)
 }
 
 /// An empty thread of `account` with the member `slug` names (a member already met in a
@@ -139,6 +141,7 @@ fn open_and_send(
     account_id: &str,
     conversation: Conversation,
     text: &str,
+    files: Vec<MediaFile>,
     limit_new: bool,
 ) -> Result<Sent, Refusal> {
     let now = now_ms();
@@ -159,7 +162,7 @@ fn open_and_send(
         .account_mut(account_id)
         .ok_or(Refusal::NoSuchConversation)?;
     account.conversations.push(conversation);
-    append(m, route, account_id, &thread_id, text)
+    append(m, route, account_id, &thread_id, text, files)
 }
 
 /// Appends the owner's message to the thread `thread_id` (which exists): newest first, the
@@ -170,6 +173,7 @@ fn append(
     account_id: &str,
     thread_id: &str,
     text: &str,
+    files: Vec<MediaFile>,
 ) -> Result<Sent, Refusal> {
     let sequence: u64 = m.sends.values().sum::<u64>() + 1;
     let account = m
@@ -197,7 +201,8 @@ fn append(
         timestamp,
         sender: None,
         kind: "TEXT",
-        has_attachment: false,
+        has_attachment: !files.is_empty(),
+        files,
     };
     conversation.messages.insert(0, message.clone());
     mark_read(conversation, timestamp);

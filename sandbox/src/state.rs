@@ -2,7 +2,7 @@
 //! copy-on-write (`Arc`): a call reads a snapshot, a send or read-state change swaps in an
 //! edited copy, `reset` restores the generated data (and the configured webhook targets).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -45,6 +45,12 @@ pub struct Mutable {
     pub accounts: Vec<Arc<Account>>,
     /// Messages committed per send route.
     pub sends: BTreeMap<Route, u64>,
+    /// Conversations starred through ConnectSafely: (account, thread id).
+    pub starred: BTreeSet<(String, String)>,
+    /// The form of a done star's answer.
+    pub star_answer: crate::connectsafely::star::StarAnswer,
+    /// Files `upload-attachment` took, by asset URN: the account that uploaded and the file.
+    pub uploads: BTreeMap<String, (String, crate::media::MediaFile)>,
     /// New conversations opened through ConnectSafely per (account, UTC day number).
     pub new_conversations: BTreeMap<(String, i64), u32>,
     /// New ConnectSafely conversations per account per UTC day.
@@ -95,6 +101,9 @@ pub struct Stats {
     /// Per provider and key digest (first 8 hex of the key's SHA-256): calls that reached
     /// the key's rate limit (admitted or not, limits on or off) and those answered 429.
     pub key_rate_limits: BTreeMap<&'static str, BTreeMap<String, KeyCalls>>,
+    /// Conversations starred through ConnectSafely's star, per account (thread ids): no
+    /// documented answer shows the star.
+    pub starred: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Serialize, Default, Clone, Copy)]
@@ -262,6 +271,10 @@ impl AppState {
                 .map(|((a, _), n)| (a.clone(), *n))
                 .collect(),
             send_limit: m.send_limit,
+            starred: m.starred.iter().fold(BTreeMap::new(), |mut by, (a, t)| {
+                by.entry(a.clone()).or_insert_with(Vec::new).push(t.clone());
+                by
+            }),
             faults_pending: m.faults.len(),
             simulated: m.simulated,
             webhooks_delivered: m.webhooks_delivered,
@@ -292,6 +305,9 @@ impl Mutable {
             drift: config.drift.clone(),
             accounts: accounts.to_vec(),
             sends: BTreeMap::new(),
+            starred: BTreeSet::new(),
+            star_answer: Default::default(),
+            uploads: BTreeMap::new(),
             new_conversations: BTreeMap::new(),
             send_limit: config.send_limit,
             webhooks: config.webhooks.clone(),

@@ -1,156 +1,137 @@
 //! The doctor's checks, free of any transport: one page of the inbox, then the first
 //! conversation's newest messages, each operation run as the product runs it (the core's
-//! [`Exchange`]) and each answer checked against its documented contract ([`check`]). The
-//! caller sends each request it is handed and gives the answer back ([`Checkup::receive`]):
-//! the CLI doctor does so with `ureq`, the Worker's operator route through the account's
-//! object, metered like any call. What it records is the redacted [`Section`].
+//! [`Exchange`], driven by the one driver, [`drive`]) and each answer checked against its
+//! documented contract ([`check`]). The caller sends each request ([`Checker::send`]): the CLI
+//! doctor with `ureq`, the Worker's operator route through the account's object, metered like
+//! any call. What it records is the redacted [`Section`].
+
+use std::future::Future;
 
 use super::report::{Call, Outcome, Section};
 use super::{check, Endpoint, Finding};
+use crate::inbox::{drive, Transport};
 use crate::{
     Backend, ConversationQuery, Error, Exchange, HttpRequest, HttpResponse, MessageQuery,
-    Operation, Page, Step,
+    Operation, Page, Result, Step,
 };
 
 /// Items asked for per call: one credit of LinkupAPI's "1 per 10 results".
 pub const PAGE_SIZE: u32 = 5;
 
-/// What the caller does next.
+/// Why a request of the checks got no answer.
 #[derive(Debug)]
-pub enum Next {
-    /// Send this request and pass its answer (or why there was none) to [`Checkup::receive`].
-    Send(HttpRequest),
-    /// Every check is made.
-    Done(Section),
+pub enum Unsent {
+    /// The caller did not send it (a budget or a pause of its own; the error says which):
+    /// recorded by its code, and the checks end there.
+    Refused(Error),
+    /// It was sent and no answer came.
+    Unreachable {
+        /// What kept it from being answered, as the report shows it (never a URL or a header).
+        kind: String,
+        /// What the core makes of it (a metering caller settles the call with it).
+        error: Error,
+    },
 }
 
-/// The checks of one provider's credentials, in progress.
-pub struct Checkup {
-    backend: Backend,
-    title: String,
-    calls: Vec<Call>,
-    /// The operation in flight and the request sent for it.
-    current: Option<(Exchange, HttpRequest)>,
-    /// Whether the list was asked for already (then the thread is, if the list named one).
-    listed: bool,
-    /// What the core made of the last answer, when it could not use it.
-    last_error: Option<Error>,
+/// How the checks reach the provider.
+pub trait Checker {
+    /// Sends one request: its response, whatever its status, or why none came.
+    fn send(
+        &mut self,
+        request: &HttpRequest,
+    ) -> impl Future<Output = std::result::Result<HttpResponse, Unsent>>;
+
+    /// What the core made of the last answer (or of its absence), before the checks go on: a
+    /// metering caller settles the call with it.
+    fn received(&mut self, _step: &Result<Step>) {}
 }
 
-impl Checkup {
-    /// Starts the checks of `backend` (its routes name the provider checked) under `title`.
-    pub fn start(title: String, backend: Backend) -> (Self, Next) {
-        let mut checkup = Self {
-            backend,
-            title,
-            calls: Vec::new(),
-            current: None,
-            listed: false,
-            last_error: None,
-        };
-        let list = Operation::ListConversations(ConversationQuery {
-            count: Some(PAGE_SIZE),
-            ..Default::default()
-        });
-        let next = checkup.begin(list);
-        (checkup, next)
-    }
-
-    /// The answer to the request last handed out; `Err` says why there was none (never a URL
-    /// or a header).
-    pub fn receive(&mut self, answer: Result<HttpResponse, String>) -> Next {
-        let Some((mut exchange, request)) = self.current.take() else {
-            return self.finish();
-        };
-        let response = match answer {
-            Ok(response) => response,
-            Err(kind) => {
-                self.calls.push(Call::unreachable(&request, kind));
-                return self.after(None);
-            }
-        };
-        let mut call = Call::answered(&request, &response, checked(&request, &response));
-        self.last_error = None;
-        match exchange.receive(&response) {
-            Ok(Step::Follow(next)) => {
-                call.outcome = Outcome::Redirected;
-                self.calls.push(call);
-                self.send(exchange, next)
-            }
-            Ok(Step::Send(next)) => {
-                call.outcome = Outcome::MorePages;
-                self.calls.push(call);
-                self.send(exchange, next)
-            }
-            Ok(Step::Done(page)) => {
-                call.outcome = Outcome::read(&page);
-                self.calls.push(call);
-                self.after(Some(page))
-            }
-            Err(error) => {
-                call.outcome = Outcome::failed(&error);
-                self.calls.push(call);
-                self.last_error = Some(error);
-                self.after(None)
-            }
-        }
-    }
-
-    /// The request last handed out is not sent (a budget or a pause of the caller's refused
-    /// it, `error` says which): recorded by its code, and the checks end there.
-    pub fn refuse(&mut self, error: &Error) -> Next {
-        self.calls.push(Call::not_sent(error));
-        self.finish()
-    }
-
-    /// The error the core made of the last answer, if it could not use it (what a metering
-    /// caller settles the call with).
-    pub fn last_error(&self) -> Option<&Error> {
-        self.last_error.as_ref()
-    }
-
-    fn send(&mut self, exchange: Exchange, request: HttpRequest) -> Next {
-        self.current = Some((exchange, request.clone()));
-        Next::Send(request)
-    }
-
-    fn begin(&mut self, operation: Operation) -> Next {
-        let operation = self.backend.prepare(operation);
-        match Exchange::start(self.backend.clone(), operation) {
-            Ok((exchange, request)) => self.send(exchange, request),
-            Err(e) => {
-                self.calls.push(Call::not_sent(&e));
-                self.finish()
-            }
-        }
-    }
-
-    /// After an operation: the thread of the list's first conversation, or the end.
-    fn after(&mut self, page: Option<Page>) -> Next {
-        if self.listed {
-            return self.finish();
-        }
-        self.listed = true;
-        let first = match page {
-            Some(Page::Conversations(page)) => page.items.first().map(|c| c.id.clone()),
-            _ => None,
-        };
-        match first {
-            Some(conversation_id) => self.begin(Operation::ListMessages(MessageQuery {
-                conversation_id: Some(conversation_id),
+/// Runs the checks of `backend` (its routes name the provider checked) under `title`.
+pub async fn checkup<C: Checker>(title: String, backend: Backend, checker: &mut C) -> Section {
+    let mut recorder = Recorder {
+        checker,
+        calls: Vec::new(),
+        answered: None,
+        refused: false,
+    };
+    let list = Operation::ListConversations(ConversationQuery {
+        count: Some(PAGE_SIZE),
+        ..Default::default()
+    });
+    // Then the thread of the list's first conversation, if it named one.
+    if let Some(Page::Conversations(page)) = recorder.run(&backend, list).await {
+        if let Some(first) = page.items.first() {
+            let thread = Operation::ListMessages(MessageQuery {
+                conversation_id: Some(first.id.clone()),
                 count: Some(PAGE_SIZE),
                 ..Default::default()
-            })),
-            None => self.finish(),
+            });
+            recorder.run(&backend, thread).await;
+        }
+    }
+    Section {
+        title,
+        calls: recorder.calls,
+    }
+}
+
+/// The driver's transport for the checks: each call recorded with what the core made of it.
+struct Recorder<'a, C> {
+    checker: &'a mut C,
+    calls: Vec<Call>,
+    /// The last answered call, until the core says what it made of the answer.
+    answered: Option<Call>,
+    /// Whether the caller refused a request (the checks end there).
+    refused: bool,
+}
+
+impl<C: Checker> Recorder<'_, C> {
+    /// One operation driven to its page; `None` when it failed or a request was refused.
+    async fn run(&mut self, backend: &Backend, operation: Operation) -> Option<Page> {
+        let operation = backend.prepare(operation);
+        let (exchange, request) = match Exchange::start(backend.clone(), operation) {
+            Ok(started) => started,
+            Err(e) => {
+                self.calls.push(Call::not_sent(&e));
+                return None;
+            }
+        };
+        let page = drive(exchange, request, self).await.ok();
+        page.filter(|_| !self.refused)
+    }
+}
+
+impl<C: Checker> Transport for Recorder<'_, C> {
+    async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse> {
+        match self.checker.send(request).await {
+            Ok(response) => {
+                let findings = checked(request, &response);
+                self.answered = Some(Call::answered(request, &response, findings));
+                Ok(response)
+            }
+            Err(Unsent::Refused(error)) => {
+                self.calls.push(Call::not_sent(&error));
+                self.refused = true;
+                Err(error)
+            }
+            Err(Unsent::Unreachable { kind, error }) => {
+                self.calls.push(Call::unreachable(request, kind));
+                Err(error)
+            }
         }
     }
 
-    fn finish(&mut self) -> Next {
-        self.current = None;
-        Next::Done(Section {
-            title: std::mem::take(&mut self.title),
-            calls: std::mem::take(&mut self.calls),
-        })
+    fn received(&mut self, step: &Result<Step>) {
+        if let Some(mut call) = self.answered.take() {
+            call.outcome = match step {
+                Ok(Step::Follow(_)) => Outcome::Redirected,
+                Ok(Step::Send(_)) => Outcome::MorePages,
+                Ok(Step::Done(page)) => Outcome::read(page),
+                Err(error) => Outcome::failed(error),
+            };
+            self.calls.push(call);
+        }
+        self.checker.received(step);
     }
 }
 

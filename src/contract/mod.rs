@@ -3,7 +3,7 @@
 //! silent, every documented form), whether linkedin-inbox reads it and for what. [`check`]
 //! compares an answer with its contract and names each difference by JSON path and form, never
 //! by value, so a report can be shown to anyone (the doctor prints it; the Worker counts it).
-//! [`Checkup`] runs the doctor's read-only checks for any transport and records a redacted
+//! [`checkup`] runs the doctor's read-only checks over any [`Checker`] and records a redacted
 //! [`Report`] (`report.rs`).
 //! The tables are in `tables.rs`; the documented examples themselves
 //! (`tests/fixtures/documented/`) are checked against them in the tests.
@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::http::HttpRequest;
 
-pub use checkup::{Checkup, Next, PAGE_SIZE};
+pub use checkup::{checkup, Checker, Unsent, PAGE_SIZE};
 pub use report::{Call, Outcome, Report, Section};
 
 /// A read endpoint whose documented answer has a contract.

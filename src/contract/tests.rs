@@ -195,15 +195,39 @@ fn the_endpoint_of_each_request_the_core_builds() {
     assert_eq!(Endpoint::of(&send), None);
 }
 
-fn answer(name: &str) -> Result<crate::HttpResponse, String> {
+fn answer(name: &str) -> Result<crate::HttpResponse, Unsent> {
+    answer_of(documented(name))
+}
+
+fn answer_of(body: Value) -> Result<crate::HttpResponse, Unsent> {
     Ok(crate::HttpResponse {
         status: 200,
         headers: vec![],
-        body: documented(name).to_string(),
+        body: body.to_string(),
     })
 }
 
-fn linkup_v1_checkup() -> (Checkup, Next) {
+/// A checker that answers from a script, in order, and keeps the requests and what the core
+/// made of each answer.
+struct Scripted {
+    answers: std::collections::VecDeque<Result<crate::HttpResponse, Unsent>>,
+    sent: Vec<crate::HttpRequest>,
+    received: Vec<bool>,
+}
+
+impl Checker for Scripted {
+    async fn send(&mut self, request: &crate::HttpRequest) -> Result<crate::HttpResponse, Unsent> {
+        self.sent.push(request.clone());
+        self.answers.pop_front().expect("a scripted answer")
+    }
+
+    fn received(&mut self, step: &crate::Result<crate::Step>) {
+        self.received.push(step.is_ok());
+    }
+}
+
+/// The checks of a LinkupAPI v1 account, answered by `answers`.
+fn linkup_v1_checkup(answers: Vec<Result<crate::HttpResponse, Unsent>>) -> (Section, Scripted) {
     let client = Linkup::with_base_url(
         ApiKey::new("lk-key-secret"),
         LoginToken::new("li-at-secret"),
@@ -219,23 +243,38 @@ fn linkup_v1_checkup() -> (Checkup, Next) {
             threads: Some(crate::Provider::Linkup),
         },
     };
-    Checkup::start("LinkupAPI v1".into(), backend)
+    let mut checker = Scripted {
+        answers: answers.into(),
+        sent: Vec::new(),
+        received: Vec::new(),
+    };
+    let section = {
+        let checks = std::pin::pin!(checkup("LinkupAPI v1".into(), backend, &mut checker));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::future::Future::poll(checks, &mut context) {
+            std::task::Poll::Ready(section) => section,
+            std::task::Poll::Pending => panic!("a scripted checker answers at once"),
+        }
+    };
+    (section, checker)
 }
 
 #[test]
 fn a_checkup_of_documented_answers_is_all_clear_and_its_json_holds_no_value() {
-    let (mut checkup, next) = linkup_v1_checkup();
-    let Next::Send(list) = next else {
-        panic!("the list is asked for first")
-    };
-    assert_eq!(Endpoint::of(&list), Some(Endpoint::LinkupV1Inbox));
-    let Next::Send(thread) = checkup.receive(answer("linkup_v1_inbox_200.json")) else {
-        panic!("then the first conversation's thread")
-    };
-    assert_eq!(Endpoint::of(&thread), Some(Endpoint::LinkupV1Conversation));
-    let Next::Done(section) = checkup.receive(answer("linkup_v1_conversation_200.json")) else {
-        panic!("two calls in all")
-    };
+    let (section, checker) = linkup_v1_checkup(vec![
+        answer("linkup_v1_inbox_200.json"),
+        answer("linkup_v1_conversation_200.json"),
+    ]);
+    let endpoints: Vec<_> = checker.sent.iter().map(Endpoint::of).collect();
+    assert_eq!(
+        endpoints,
+        [
+            Some(Endpoint::LinkupV1Inbox),
+            Some(Endpoint::LinkupV1Conversation)
+        ],
+        "the list, then the first conversation's thread: two calls in all"
+    );
+    assert_eq!(checker.received, [true, true]);
     let report = Report {
         sections: vec![section],
     };
@@ -249,18 +288,21 @@ fn a_checkup_of_documented_answers_is_all_clear_and_its_json_holds_no_value() {
 
 #[test]
 fn a_checkup_names_each_drift_and_what_the_core_made_of_it() {
-    let (mut checkup, _) = linkup_v1_checkup();
     let mut drifted = documented("linkup_v1_inbox_200.json");
     drifted["data"]["conversations"][0]["unread"] = json!(false);
-    let answered = Ok(crate::HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: drifted.to_string(),
-    });
-    let _thread = checkup.receive(answered);
-    let Next::Done(section) = checkup.receive(Err("timed out".into())) else {
-        panic!("a call without answer ends the checks")
+    let unreachable = Unsent::Unreachable {
+        kind: "timed out".into(),
+        error: crate::Error::Network {
+            message: "timed out".into(),
+        },
     };
+    let (section, checker) = linkup_v1_checkup(vec![answer_of(drifted), Err(unreachable)]);
+    assert_eq!(
+        checker.sent.len(),
+        2,
+        "a call without answer ends the checks"
+    );
+    assert_eq!(checker.received, [true, false]);
     let report = Report {
         sections: vec![section],
     };
@@ -288,13 +330,12 @@ fn a_checkup_names_each_drift_and_what_the_core_made_of_it() {
 
 #[test]
 fn a_refused_call_ends_the_checks_with_its_code() {
-    let (mut checkup, _) = linkup_v1_checkup();
     let refusal = crate::Error::BudgetExhausted {
         retry_after_secs: Some(60),
     };
-    let Next::Done(section) = checkup.refuse(&refusal) else {
-        panic!("a refusal ends the checks")
-    };
+    let (section, checker) = linkup_v1_checkup(vec![Err(Unsent::Refused(refusal))]);
+    assert_eq!(checker.sent.len(), 1, "a refusal ends the checks");
+    assert_eq!(section.calls.len(), 1);
     assert_eq!(
         section.calls[0].outcome,
         Outcome::NotSent("BUDGET_EXHAUSTED")

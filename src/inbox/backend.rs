@@ -7,8 +7,9 @@ use crate::cursor::Provider;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{ConversationPage, MessagePage};
-use crate::providers::{ConnectSafely, ConversationQuery, Linkup, MessageQuery};
+use crate::providers::{ConnectSafely, Linkup};
 use crate::proxy::Proxy;
+use crate::query::{ConversationQuery, MessageQuery};
 
 /// One operation of an inbox, with its query.
 #[derive(Debug, Clone, PartialEq, Eq)]

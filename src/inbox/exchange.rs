@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::inbox::backend::{Backend, Operation, Page, Served};
 use crate::model::{Conversation, ConversationPage};
-use crate::providers::ConversationQuery;
+use crate::query::ConversationQuery;
 
 /// Upstream pages one filtered list request reads at most; the page it answers may then hold
 /// fewer than `count` matches, with a cursor to continue.

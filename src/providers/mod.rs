@@ -5,5 +5,5 @@ pub(crate) mod connectsafely;
 pub(crate) mod linkup;
 pub(crate) mod response;
 
-pub use connectsafely::{ConnectSafely, ConversationQuery, CONNECTSAFELY_BASE_URL};
-pub use linkup::{credit_cost, Linkup, MessageQuery, MessageTarget, LINKUP_BASE_URL};
+pub use connectsafely::{ConnectSafely, CONNECTSAFELY_BASE_URL};
+pub use linkup::{credit_cost, send_credit_cost, Linkup, LINKUP_BASE_URL};

@@ -19,13 +19,16 @@ pub(crate) fn decode_json<T: DeserializeOwned>(response: &HttpResponse) -> Resul
     if response.body.trim().is_empty() {
         return Err(malformed(".".into(), "empty body".into()));
     }
-    match serde_json::from_str::<T>(&response.body) {
+    match crate::json::from_str::<T>(&response.body) {
         Ok(value) => Ok(value),
         Err(plain) => Err(locate::<T>(&response.body, plain, malformed)),
     }
 }
 
-/// The JSON path of a failure, found by a second, tracking pass (feature `json-path`).
+/// The JSON path of a failure, found by a second, tracking pass (feature `json-path`). That
+/// pass reads as serde_json does (a struct from an array too), so a body that failed before
+/// [`crate::json`] came in has the same path and message; one it alone rejects (a struct sent
+/// as an array) has the path `.`.
 #[cfg(feature = "json-path")]
 fn locate<T: DeserializeOwned>(
     body: &str,
@@ -84,7 +87,7 @@ fn without_quoted_values(message: &str) -> String {
 
 /// Maps a failed response (any status, or a 2xx error envelope) to the error it means.
 pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
-    let envelope: Option<Value> = serde_json::from_str(&response.body).ok();
+    let envelope: Option<Value> = crate::json::from_str(&response.body).ok();
     let field = |pointer: &str| {
         envelope
             .as_ref()

@@ -64,6 +64,7 @@ fn every_request_of_an_account_names_it() {
         conversation_id: Some("2-abc".into()),
         profile_url: None,
         text: "hi".into(),
+        attachments: Vec::new(),
     };
     let send = alex.build_send(&draft, "key-1").unwrap();
     assert_eq!(
@@ -116,7 +117,7 @@ fn error_bodies_keep_code_field_and_retry_after() {
         (err.code(), err.field()),
         (ErrorCode::InvalidInput, Some("count"))
     );
-    // A client of several accounts must name one for some routes (issue 20).
+    // A client of several accounts must name one for some routes.
     let unnamed = HttpResponse::new(
         400,
         r#"{"error":{"code":"INVALID_INPUT","message":"is required","field":"account"}}"#,
@@ -151,5 +152,29 @@ fn error_bodies_keep_code_field_and_retry_after() {
             .unwrap_err()
             .code(),
         ErrorCode::Unauthorized
+    );
+}
+
+#[test]
+fn a_triage_view_goes_with_every_page_of_a_list() {
+    let view = ListView {
+        view: Some("inbox".into()),
+        label: Some("warm lead".into()),
+        waiting: Some("them".into()),
+        quiet_days: Some(7),
+    };
+    let q = ConversationQuery {
+        count: Some(5),
+        cursor: Some("c1".into()),
+        ..Default::default()
+    };
+    let scoped = proxy().with_view(view).for_account(Some("alex")).unwrap();
+    assert_eq!(
+        scoped.build_list_conversations(&q).unwrap().url,
+        "https://inbox.example.dev/v1/conversations?count=5&view=inbox&label=warm%20lead&waiting=them&quietDays=7&cursor=c1&account=alex"
+    );
+    assert_eq!(
+        proxy().build_list_conversations(&q).unwrap().url,
+        "https://inbox.example.dev/v1/conversations?count=5&cursor=c1"
     );
 }

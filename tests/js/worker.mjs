@@ -49,7 +49,7 @@ export async function startWorker(options) {
 export function clientsSecret(clients) {
   // `account: null` / `loginToken: null`: an account without that provider.
   // A client's provider fields, or `accounts: [{ id, label, account, loginToken, ... }]` for a
-  // client of several accounts (issue 20's registry form).
+  // client of several accounts (the registry form).
   const providerFields = (a) => ({
     ...(a.account === null || a.account === undefined ? {} : { connectsafelyAccountId: a.account }),
     ...(a.loginToken === null || a.loginToken === undefined ? {} : { linkupLoginToken: a.loginToken }),
@@ -68,7 +68,7 @@ export function clientsSecret(clients) {
 }
 
 /**
- * `clients: null`: no `CLIENTS` secret (a deployment whose registry is stored, issue 32).
+ * `clients: null`: no `CLIENTS` secret (a deployment whose registry is stored).
  * `secrets`: more secrets by name (e.g. ADMIN_TOKEN, REGISTRY_KEYS), given as `wrangler secret
  * put` would (the env file), never on the command line.
  */

@@ -18,7 +18,8 @@
 //!   (wasm32): every lookup of a client or account, from it or the `CLIENTS` secret, cached.
 //! - `index_object` (wasm32): `InboxIndex`, one Durable Object per client: its merged inbox over
 //!   every account it lists, fed by the accounts' objects (`store/inbox_index/`).
-//! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate.
+//! - `env` and `respond` (wasm32): the runtime's bindings and responses, shared by edge and gate;
+//!   `rows_meter` (wasm32): the rows the objects wrote, which the store counts and the edge reports.
 
 mod rules;
 mod store;
@@ -39,6 +40,8 @@ mod key_gate;
 mod registry_object;
 #[cfg(target_arch = "wasm32")]
 mod respond;
+#[cfg(target_arch = "wasm32")]
+mod rows_meter;
 
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;

@@ -46,6 +46,17 @@ pub fn refuse_for(
     error_reply(served.into())
 }
 
+/// A response whose headers may be changed (an object stub's response has immutable
+/// headers); the body streams through without entering the wasm.
+pub fn mutable(response: Response) -> Response {
+    let (status, headers) = (response.status_code(), response.headers().clone());
+    let (_, body) = response.into_parts();
+    Response::builder()
+        .with_status(status)
+        .with_headers(headers)
+        .body(body)
+}
+
 /// A page: JSON text just produced, or a cached body passed through as a stream.
 pub fn page_response(
     body: ResponseBody,

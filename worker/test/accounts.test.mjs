@@ -1,4 +1,4 @@
-// One inbox across several LinkedIn accounts (issue 20): the registry, GET /v1/accounts, the
+// One inbox across several LinkedIn accounts: the registry, GET /v1/accounts, the
 // merged walk of ?account=all, 404 for every account a client does not list, and two clients
 // sharing one account's object, store and budget.
 import { test, before, after } from "node:test";

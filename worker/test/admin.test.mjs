@@ -1,4 +1,4 @@
-// Run it for a team (issue 32): the registry in storage through the admin API, from an empty
+// Run it for a team: the registry in storage through the admin API, from an empty
 // deployment (no CLIENTS secret) to a working client, token rotation and revocation (its open
 // socket closed at once), bad input refused with nothing changed, the audit log, and no
 // credential in clear in the Worker's storage, answers or logs. The import of today's CLIENTS

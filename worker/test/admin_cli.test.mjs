@@ -1,4 +1,4 @@
-// The operator command line (admin/, issue 32) against the real Worker in workerd: every
+// The operator command line against the real Worker in workerd: every
 // command, as text and as --json, its exit status, and the client token it prints working on
 // the inbox API. The Worker starts with no CLIENTS secret; everything is made through the CLI.
 import { test, before, after } from "node:test";

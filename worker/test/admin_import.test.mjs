@@ -1,4 +1,4 @@
-// Importing today's CLIENTS secret (issue 32): both forms (several accounts, and the
+// Importing today's CLIENTS secret: both forms (several accounts, and the
 // single-account form) answer the same before and after the import; the import is all or
 // nothing; once imported, the stored registry answers and the CLIENTS secret is no longer read
 // (a restart with another CLIENTS changes nothing).

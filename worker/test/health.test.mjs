@@ -1,4 +1,4 @@
-// Each account's health in plain sight (issue 32): a LinkedIn session the provider refuses
+// Each account's health in plain sight: a LinkedIn session the provider refuses
 // (the sandbox answers an unknown LinkupAPI v1 login token with its 401 INVALID_LOGIN_TOKEN)
 // turns the account `session_expired` in GET /v1/accounts, the change feed and the push
 // channel; the dead session is then called at most once a minute (other requests answer from

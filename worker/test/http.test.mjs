@@ -1,4 +1,4 @@
-// The proxy's HTTP surface (issue 22): every method on every route gets the documented status,
+// The proxy's HTTP surface: every method on every route gets the documented status,
 // `Allow` and JSON error envelope, with no upstream call; strict parameters; 401s name Bearer.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// The client's merged index (issue 33), as only the Worker in workerd can show it: a pushed
+// The client's merged index, as only the Worker in workerd can show it: a pushed
 // message, a read-state change and a wipe reach the merged list at once without a head sync
 // (the account objects push their changes to the index); an index emptied by the operator
 // rebuilds from the stores and answers the same, with 0 upstream calls; cursors of the earlier

@@ -1,4 +1,4 @@
-// One inbox over many accounts (issue 33), black-box: whatever answers `?account=all` (the
+// One inbox over many accounts, black-box: whatever answers `?account=all` (the
 // accounts' stores merged on each request, or one index of the client's accounts), a walk of
 // `all` is the sorted union of the per-account walks, after webhooks, sends, read-state
 // changes, a wipe and an unlink; merged cursors are refused when tampered or foreign with no
@@ -44,7 +44,7 @@ before(async () => {
   assert.equal(secret.status, 200, secret.text);
   webhookSecret = secret.body.secret;
   tokens = {};
-  for (const [name, accounts] of [["trio", ["alex", "titouan", "priya"]], ["pair", ["alex", "priya"]], ["fifty", bigAccounts.map((a) => a.id)]]) {
+  for (const [name, accounts] of [["trio", ["alex", "titouan", "priya"]], ["pair", ["alex", "priya"]], ["fifty", bigAccounts.map((a) => a.id)], ["few", ["big0", "big1", "big2"]]]) {
     const made = await admin("/clients", { method: "POST", body: { name, accounts } });
     assert.equal(made.status, 201, made.text);
     tokens[name] = made.body.token;
@@ -267,4 +267,91 @@ test(`${BIG} accounts of ${BIG_CONVERSATIONS} conversations: walks of all equal 
   const refused = await call(`/v1/conversations?account=all&count=50&cursor=${encodeURIComponent(tampered(cursor))}`, "fifty");
   assert.deepEqual([refused.status, refused.body.error?.code], [400, "INVALID_CURSOR"]);
   assert.equal(await upstream(), before, "no upstream call for a refused cursor");
+  // The account list of 50 (the index's, fed by the accounts) says what each account's own
+  // object says to a client of 3: unread totals, health and the budgets left today, also
+  // after a send spent from one of them.
+  const thread = walks["no filter"].each[1][0];
+  const sent = await call(`/v1/conversations/${encodeURIComponent(thread.id)}/messages?account=big1`, "fifty", {
+    method: "POST", headers: { "content-type": "application/json", "idempotency-key": randomUUID() }, body: JSON.stringify({ text: `budget ${process.pid}` }),
+  });
+  assert.ok(sent.status === 200 || sent.status === 201, sent.text);
+  const deadline = Date.now() + CATCH_UP_MS;
+  for (;;) {
+    const many = (await accountsOf("fifty")).slice(0, 3);
+    const exact = await accountsOf("few");
+    if (JSON.stringify(many) === JSON.stringify(exact)) break;
+    if (Date.now() > deadline) assert.deepEqual(many, exact);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const [, big1] = await accountsOf("few");
+  assert.ok(big1.budgetLeftToday.connectsafelyCalls < 1_000_000, JSON.stringify(big1));
+});
+
+/** Opens `client`'s push channel of `all`; resolves once every socket said where each account stands. */
+async function openStream(client, expectedReady) {
+  const answer = await call("/v1/live?account=all", client, { method: "POST" });
+  assert.equal(answer.status, 200, answer.text);
+  return Promise.all(answer.body.sockets.map(({ account, url }) => new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    const frames = [];
+    const closed = new Promise((done) => socket.addEventListener("close", (e) => done(e.code)));
+    socket.addEventListener("message", (e) => {
+      frames.push(JSON.parse(e.data));
+      if (frames.filter((f) => f.type === "ready").length === expectedReady) resolve({ account, socket, frames, closed });
+    });
+    socket.addEventListener("error", () => reject(new Error(`socket of ${account} failed`)));
+    setTimeout(() => reject(new Error(`socket of ${account} not ready: ${frames.length} frames`)), 10_000);
+  })));
+}
+
+async function until(check, what) {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test(`${BIG} accounts: one push stream for the client, with every account's totals, each change once, closed when the token rotates`, async () => {
+  assert.equal(typeof WebSocket, "function", "run with node --experimental-websocket");
+  const sockets = await openStream("fifty", BIG);
+  assert.deepEqual(sockets.map((s) => s.account), ["all"], "one socket, not one per account");
+  const [stream] = sockets;
+  const ready = stream.frames.filter((f) => f.type === "ready");
+  const fed = (await call("/v1/changes", "fifty")).body.accounts;
+  assert.deepEqual(ready.map((f) => [f.account, f.unreadTotal]).sort(), fed.map((a) => [a.id, a.unreadTotal]).sort(), "each account's unread total, as the change feed has it");
+  // An account named alone still has its own socket.
+  const own = await call("/v1/live?account=big7", "fifty", { method: "POST" });
+  assert.deepEqual(own.body.sockets.map((s) => s.account), ["big7"]);
+
+  // A read-state change in one account's store reaches the stream once, as that account's frame.
+  const changes = (f) => f.type === "change" && f.conversations.length > 0;
+  const target = (await call("/v1/conversations?account=big7&count=5&unread=true", "fifty")).body.items[0]
+    ?? (await call("/v1/conversations?account=big7&count=5", "fifty")).body.items[0];
+  const path = `/v1/conversations/${encodeURIComponent(target.id)}/${target.isRead ? "unread" : "read"}?account=big7`;
+  assert.equal((await call(path, "fifty", { method: "POST" })).status, 200);
+  await until(() => stream.frames.some(changes), "the change frame");
+  await new Promise((r) => setTimeout(r, 500));
+  const frames = stream.frames.filter(changes);
+  assert.equal(frames.length, 1, JSON.stringify(frames));
+  const [frame] = frames;
+  assert.equal(frame.account, "big7");
+  assert.deepEqual(frame.conversations.map((c) => [c.account, c.id, c.isRead]), [["big7", target.id, !target.isRead]]);
+  const after = (await call("/v1/changes", "fifty")).body;
+  assert.equal(frame.unreadTotal, after.accounts.find((a) => a.id === "big7").unreadTotal);
+
+  // A ping is answered; the token rotated, the stream is closed and its tickets open nothing.
+  stream.socket.send("ping");
+  await until(() => stream.frames.some((f) => f.type === "pong"), "the pong");
+  const ticketUrl = (await call("/v1/live?account=all", "fifty", { method: "POST" })).body.sockets[0].url;
+  const rotated = await admin("/clients/fifty/token", { method: "POST" });
+  assert.equal(rotated.status, 200, rotated.text);
+  tokens.fifty = rotated.body.token;
+  assert.equal(await stream.closed, 1008);
+  const refused = await new Promise((resolve) => {
+    const socket = new WebSocket(ticketUrl);
+    socket.addEventListener("open", () => { socket.close(); resolve("opened"); });
+    socket.addEventListener("error", () => resolve("refused"));
+  });
+  assert.equal(refused, "refused", "a ticket of the old token opens nothing");
 });

@@ -1,4 +1,4 @@
-// First messages to a profile (issue 31): what ConnectSafely receives for them (its documented
+// First messages to a profile: what ConnectSafely receives for them (its documented
 // request forms, the owner's conversation URN once known), the new conversation in the store at
 // once through either provider, a lost answer that settles, and the daily cap of new
 // conversations apart from replies. The providers are the sandbox, behind a recording proxy.

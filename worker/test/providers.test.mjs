@@ -1,23 +1,24 @@
-// Each provider alone is a whole inbox through the Worker (issue 15), in workerd against the
-// sandbox in both ConnectSafely seed modes; accounts of one provider list and open threads.
+// Each provider alone is a whole inbox through the Worker, in workerd against the sandbox in both
+// ConnectSafely seed modes; accounts of one provider list and open threads; LinkupAPI v1 and v2
+// walks (inboxes with their documented 0/1 unread, a v2 thread to its end) equal the sandbox's data.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
 import { startWorker, call as checkedCall } from "../../tests/js/worker.mjs";
 
-const TITOUAN = "5f1b2c3d4e5f60718293a4b5";
+const TITOUAN = "5f1b2c3d4e5f60718293a4b5", PRIYA = "6a7b8c9d0e1f2a3b4c5d6e7f";
 const CLIENTS = [
   { name: "both", token: "p-both", account: TITOUAN, loginToken: "demo-login-token-titouan" },
   { name: "cs-only", token: "p-cs", account: TITOUAN, loginToken: null },
   { name: "lk-v2-only", token: "p-lk2", account: null, loginToken: null, linkupAccountId: `lk_acc_${TITOUAN}` },
   { name: "lk-v1-only", token: "p-lk1", account: null, loginToken: "demo-login-token-priya" },
-  { name: "cs-fresh", token: "p-cs2", account: "6a7b8c9d0e1f2a3b4c5d6e7f", loginToken: null },
+  { name: "cs-fresh", token: "p-cs2", account: PRIYA, loginToken: null },
 ];
 
 let sandbox, worker;
 before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "3000", HEAD_TTL_SECS: "0", CURSOR_TTL_SECS: "0" } });
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "3000", HEAD_TTL_SECS: "0", CURSOR_TTL_SECS: "0", RATE_LIMIT_PER_MINUTE: "0" } });
 });
 after(async () => { await worker?.stop(); sandbox?.stop(); });
 
@@ -37,11 +38,12 @@ async function walk(path, token) {
   return items;
 }
 
-async function wholeInbox() {
+/** The account's whole inbox as the sandbox holds it (its ConnectSafely list, in documented shape). */
+async function wholeInbox(account = TITOUAN) {
   const conversations = [];
   let cursor = null;
   do {
-    const url = `${sandbox.base}/linkedin/conversations?accountId=${TITOUAN}&count=100${cursor ? `&nextCursor=${encodeURIComponent(cursor)}` : ""}`;
+    const url = `${sandbox.base}/linkedin/conversations?accountId=${account}&count=100${cursor ? `&nextCursor=${encodeURIComponent(cursor)}` : ""}`;
     const page = await fetch(url, { headers: { authorization: "Bearer demo-connectsafely-key" } }).then((r) => r.json());
     conversations.push(...page.conversations);
     cursor = page.hasMore ? page.nextCursor : null;
@@ -105,4 +107,33 @@ test("through the Worker, a redirect to another host is refused after one upstre
   const stale = await call("/v1/conversations?count=13", "p-cs2");
   assert.deepEqual([stale.status, stale.headers.get("x-cache")], [200, "STALE"]);
   assert.equal((await calls()) - before, 1);
+});
+
+const unread = (c) => !c.isRead || c.unreadCount > 0;
+
+test("LinkupAPI v1 and v2 inbox walks: every conversation once, in order, with the sandbox's unread state; the unread view is its unread set", async () => {
+  // v2 serves Titouan's account, v1 Priya's (by her login token): the sandbox's data for each.
+  for (const [token, account] of [["p-lk2", TITOUAN], ["p-lk1", PRIYA]]) {
+    const held = await wholeInbox(account);
+    assert.ok(held.some((c) => c.unreadCount > 0) && held.some((c) => c.unreadCount === 0), `${token}: both states held`);
+    const walked = await walk("/v1/conversations?count=25", token);
+    assert.deepEqual(walked.map((c) => c.id), held.map((c) => c.conversationId), `${token}: every conversation once, newest first`);
+    assert.deepEqual(walked.map(unread), held.map((c) => c.unreadCount > 0), `${token}: each one's unread state (LinkupAPI's documented 0/1)`);
+    const unreadOnly = await walk("/v1/conversations?unread=true&count=7", token);
+    assert.deepEqual(unreadOnly.map((c) => c.id), held.filter((c) => c.unreadCount > 0).map((c) => c.conversationId), `${token}: the unread view`);
+  }
+});
+
+test("a LinkupAPI v2 thread walked to its end through the Worker: the same messages as ConnectSafely's, paged on next_cursor alone", async () => {
+  const inbox = await walk("/v1/conversations?count=30", "p-cs");
+  let paged = 0;
+  for (const { id } of inbox.slice(0, 6)) {
+    const path = `/v1/conversations/${encodeURIComponent(id)}/messages?count=4`;
+    const [v2, cs] = [await walk(path, "p-lk2"), await walk(path, "p-cs")];
+    assert.ok(v2.length > 0, id);
+    assert.deepEqual(v2.map((m) => m.id), cs.map((m) => m.id), `${id}: the whole thread, each message once`);
+    assert.equal(new Set(v2.map((m) => m.id)).size, v2.length);
+    if (v2.length > 4) paged += 1;
+  }
+  assert.ok(paged > 0, "at least one thread took more than one page");
 });

@@ -1,4 +1,4 @@
-// The store's retention (issue 16, part): a Durable Object alarm keeps the newest MAX_THREADS
+// The store's retention: a Durable Object alarm keeps the newest MAX_THREADS
 // conversations and prunes messages older than RETENTION_DAYS with their search text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

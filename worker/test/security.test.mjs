@@ -1,4 +1,4 @@
-// Security and reliability findings of the proxy review (issue 17), each in workerd against the
+// Security and reliability findings of the proxy review, each in workerd against the
 // sandbox: each test failed on the code before its fix.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

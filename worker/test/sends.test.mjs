@@ -1,4 +1,4 @@
-// Replies and read state through the Worker (issue 19): at most one upstream send per
+// Replies and read state through the Worker: at most one upstream send per
 // Idempotency-Key whatever the retries or races, a daily send budget refused before any
 // upstream call, the sent message in the stored thread and list at once.
 import { test, before, after } from "node:test";

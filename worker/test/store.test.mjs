@@ -1,4 +1,4 @@
-// The account's pages in its Durable Object's SQLite store (issue 16, part): one copy wherever
+// The account's pages in its Durable Object's SQLite store: one copy wherever
 // the Worker runs, surviving restarts; DELETE /v1/data wipes them and keeps the ledger.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -158,6 +158,30 @@ test("schema 3 gives conversations and messages explicit keys: search over data 
     const again = await checkedCall(old.base, "/v1/conversations?count=20", auth);
     assert.deepEqual([again.headers.get("x-cache"), again.body.items.map((c) => c.id)], ["HIT", before.all], "the list is kept, in order");
     assert.equal(await upstream(), calls, "nothing was fetched again");
+  } finally {
+    await old.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("schema 10 adds triage to a store of schema 9: the list kept byte for byte, triage and its views work", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "inbox-migrate-"));
+  const clients = [{ name: "titouan", token: "migrate-titouan", account: "5f1b2c3d4e5f60718293a4b5", loginToken: "demo-login-token-titouan" }];
+  const auth = { authorization: "Bearer migrate-titouan" };
+  const vars = { HISTORY_TTL_SECS: "3600", HEAD_TTL_SECS: "3600" };
+  let old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars: { ...vars, SCHEMA_VERSION_CAP: "9" } });
+  try {
+    const list = await checkedCall(old.base, "/v1/conversations?count=20", auth);
+    assert.equal(list.status, 200);
+    await old.stop();
+    old = await startWorker({ sandboxBase: sandbox.base, clients, persistTo: dir, vars });
+    const again = await checkedCall(old.base, "/v1/conversations?count=20", auth);
+    assert.deepEqual([again.headers.get("x-cache"), again.body.items], ["HIT", list.body.items], "the stored list is kept as it was");
+    const target = list.body.items[1].id;
+    const archived = await checkedCall(old.base, `/v1/conversations/${encodeURIComponent(target)}/triage`, { ...auth, method: "POST", headers: { "content-type": "application/json" }, body: '{"archived":true}' });
+    assert.equal(archived.status, 200, archived.text);
+    const view = await checkedCall(old.base, "/v1/conversations?count=20&view=archived", auth);
+    assert.deepEqual(view.body.items.map((c) => c.id), [target]);
   } finally {
     await old.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -128,7 +128,7 @@ test("DELETE /v1/data?acount= (a typo) wipes nothing: every store keeps its inbo
   assert.equal(await upstream(), calls, "the list is still served from the store");
 });
 
-test("send bodies: JSON only (415 for any other type or an encoding), checked before any send", async () => {
+test("send bodies: JSON or a multipart form only (415 for any other type or an encoding), checked before any send", async () => {
   const body = Buffer.from(JSON.stringify({ text: `type check ${randomUUID()}`, profileUrl: "https://www.linkedin.com/in/john-doe/" }));
   const before = [await upstream(), await sends()];
   const table = [
@@ -136,7 +136,7 @@ test("send bodies: JSON only (415 for any other type or an encoding), checked be
     [{ "content-type": "text/plain" }, "Content-Type"],
     [{ "content-type": "text/plain;charset=UTF-8" }, "Content-Type"],
     [{ "content-type": "application/x-www-form-urlencoded" }, "Content-Type"],
-    [{ "content-type": "multipart/form-data; boundary=x" }, "Content-Type"],
+    [{ "content-type": "multipart/form-data; boundary=x", "content-encoding": "gzip" }, "Content-Encoding"],
     [{ "content-type": "garbage" }, "Content-Type"],
     [{ "content-type": "application/json; charset=latin1" }, "Content-Type"],
     [{ "content-type": "application/json", "content-encoding": "gzip" }, "Content-Encoding"],
@@ -149,6 +149,10 @@ test("send bodies: JSON only (415 for any other type or an encoding), checked be
       assert.deepEqual([answer.body.error.code, answer.body.error.field], ["UNSUPPORTED_MEDIA_TYPE", field], JSON.stringify(headers));
     }
   }
+  // A multipart type with a body that is no form: 400 naming the body (media-send.test.mjs
+  // sends real forms).
+  const notAForm = await raw("POST", replyPath(), { headers: { ...auth, "content-type": "multipart/form-data; boundary=x", "idempotency-key": randomUUID() }, body });
+  assert.deepEqual([notAForm.status, notAForm.body.error.field], [400, "body"]);
   assert.deepEqual([await upstream(), await sends()], before, "nothing was sent");
   for (const contentType of ["application/json; charset=utf-8", "Application/JSON"]) {
     const sent = await raw("POST", replyPath(), {

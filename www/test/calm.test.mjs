@@ -46,6 +46,34 @@ test("two-line rows: at least 8 whole conversations in 400×600; each row's name
   await page.close();
 });
 
+test("a cached open: the first frame drawn has the rows (its first contentful paint is the first row's)", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const first = await env.openPopup();
+  await first.waitForSelector("body[data-state=ready]");
+  await first.close();
+  const paints = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await env.openPopup();
+    // Element Timing's renderTime and first-contentful-paint: the presentation times of frames.
+    // (Each is reported when the browser gets to it: both are waited for.)
+    paints.push(await page.evaluate(() => new Promise((resolve) => {
+      const seen = {};
+      const take = (list) => {
+        for (const e of list.getEntries()) {
+          if (e.entryType === "element" && e.identifier === "first-conversation") seen.row ??= e.renderTime;
+          if (e.name === "first-contentful-paint") seen.firstContentful = e.startTime;
+        }
+        if (seen.row !== undefined && seen.firstContentful !== undefined) resolve(seen);
+      };
+      new PerformanceObserver(take).observe({ type: "element", buffered: true });
+      new PerformanceObserver(take).observe({ type: "paint", buffered: true });
+    })));
+    await page.waitForSelector("body[data-state=ready]");
+    await page.close();
+  }
+  for (const paint of paints) assert.equal(paint.firstContentful, paint.row, `no frame before the rows: ${JSON.stringify(paints)}`);
+});
+
 test("thread header: icon buttons with labels; ordinary names whole at 400 px; an RTL name starts by the back arrow", async () => {
   await env.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
   const page = await env.openPopup([], { clock: ANCHOR_MS });

@@ -4,11 +4,14 @@
 // granted, the popup lists the inbox, opens a thread and sends a reply, at 14 px, axe clean,
 // the badge shows the unread total less what was read in the popup, a message pushed between
 // checks reaches the badge and a notification, a bad token or nothing listening is explained,
-// and a draft survives Esc (the first leaves the box) and closing the popup.
+// a refused origin is explained and a rate limit says when to try again, as a tab the app is a
+// full-height column, a draft survives Esc (the first leaves the box) and closing the popup, and the inbox, the
+// Unread view, a thread, the options, the first run and an error screen look as their Firefox
+// baselines (docs/screenshots/firefox/), axe clean in each.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, TEAM, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
-import { assertAccessibleIn, launchFirefox } from "./firefox.mjs";
+import { ALEX, ANCHOR_MS, ELSEWHERE, TEAM, TITOUAN, WWW, expectedNames, layoutOf, names, startEnvironment, until } from "./harness.mjs";
+import { assertAccessibleIn, assertLooksLikeIn, fill, launchFirefox, settleImagesIn } from "./firefox.mjs";
 
 let env, firefox;
 before(async () => {
@@ -46,6 +49,86 @@ test("installs: Firefox's event page runs (its alarm, an empty badge), the wasm 
   assert.deepEqual(found, { period: 1, badge: "", session: "function", core: "function", gecko: "linkedin-inbox@extension", notification: "probe" });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/** Waits until avatar pictures have loaded or fallen back to initials (no half-loaded frame). */
+
+// Before any reply is sent (the test after the options'): the inbox looks as the sandbox's data.
+test("looks in Firefox: inbox, Unread view, a thread with own messages, the options, the first run and an error screen match their baselines; axe on each", async () => {
+  await firefox.setStorage({ proxyUrl: env.worker.base, token: ALEX, "inbox-cache-v1": null });
+  const clock = ANCHOR_MS;
+  const page = await firefox.open("popup.html", [], { clock });
+  await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
+  assert.equal(await page.evaluate(() => Date.now()), clock, "the page's clock is fixed");
+  await settleImagesIn(page);
+  await assertLooksLikeIn(page, "inbox");
+  await assertAccessibleIn(page, "inbox");
+  // Opened as a tab: a full-height centred column.
+  await page.setViewport({ width: 1280, height: 800, deviceScaleFactor: 1 });
+  await assertLooksLikeIn(page, "inbox-tab");
+  await page.setViewport({ width: 400, height: 600, deviceScaleFactor: 1 });
+  await page.click("#tab-unread");
+  await page.waitForSelector("body[data-state=ready] #conversations[aria-busy=false] .conversation.unread", { timeout: 15000 });
+  await settleImagesIn(page);
+  await assertLooksLikeIn(page, "inbox-unread");
+  await page.click("#tab-all");
+  await page.waitForSelector("body[data-state=ready] #conversations[aria-busy=false] .conversation", { timeout: 15000 });
+  const list = await env.api("/v1/conversations?count=20");
+  let target = null;
+  for (const c of list.items.slice(0, 8)) {
+    const thread = await env.api(`/v1/conversations/${encodeURIComponent(c.id)}/messages?count=20`);
+    const others = c.participants.map((p) => p.name);
+    if (thread.items.slice(0, 8).some((m) => m.kind !== "system" && m.text && !others.includes(m.sender.name))) { target = c; break; }
+  }
+  assert.ok(target, "a conversation whose last messages include own ones");
+  await page.click(`.conversation[data-id="${target.id}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message.own", { timeout: 15000 });
+  await settleImagesIn(page);
+  await assertLooksLikeIn(page, "thread");
+  await assertAccessibleIn(page, "thread");
+  await page.close();
+
+  const options = await firefox.open("options.html", [], { clock });
+  await until(async () => (await options.$eval("#proxy-url", (el) => el.value)) === env.worker.base, "settings in the form");
+  // The proxy URL's port changes per run: the baseline shows a fixed one.
+  await fill(options, "#proxy-url", "http://127.0.0.1:8787");
+  // The accounts the proxy reports (below the fold) have loaded: the status line says how many.
+  await options.waitForSelector("#accounts li", { timeout: 15000 });
+  assert.equal(await options.$eval("#accounts-status", (el) => el.textContent), "This proxy serves 1 account for this client.");
+  await assertLooksLikeIn(options, "options");
+  await options.close();
+
+  // Last the first run: the settings are left empty, as the next test expects.
+  for (const [name, settings, kind] of [["offline", { proxyUrl: "http://127.0.0.1:9", token: ALEX }, "offline"], ["first-run", {}, "setup"]]) {
+    await firefox.setStorage({ ...settings, "inbox-cache-v1": null });
+    const screen = await firefox.open("popup.html", [], { clock });
+    await screen.waitForSelector(`#notice[data-kind=${kind}]`, { timeout: 15000 });
+    await assertLooksLikeIn(screen, name);
+    await assertAccessibleIn(screen, name);
+    await screen.close();
+  }
+});
+
+// Before any test reads Titouan's lists through the team (the proxy's store would answer them).
+test("a rate limit in Firefox says when to try again, axe clean", async () => {
+  // A short Retry-After: the proxy waits it out before the push test reads Titouan's lists.
+  await env.sandbox.fault({ mode: "status", status: 429, retryAfter: 2, count: 1000 });
+  try {
+    await firefox.setStorage({ proxyUrl: env.worker.base, token: TITOUAN, "inbox-cache-v1": null });
+    const limited = await firefox.open("popup.html");
+    await limited.waitForSelector("#notice:not([hidden])", { timeout: 15000 });
+    const shown = await limited.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: el.textContent }));
+    assert.equal(shown.kind, "limited", shown.text);
+    assert.match(shown.text, /limit|budget|credit/i);
+    assert.match(shown.text, /Try again/);
+    await assertAccessibleIn(limited, "rate limited");
+    await limited.close();
+  } finally {
+    await env.sandbox.control("DELETE", "faults");
+    // Nothing set, as the options' test expects.
+    await firefox.setStorage({});
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 });
 
 test("options at 14 px, axe clean: Save asks for the proxy's host (granted here without a prompt) and stores the settings; Test connection", async () => {
@@ -106,7 +189,7 @@ test("popup: the inbox from the Worker at 14 px, axe clean; a thread opens at 14
   await page.close();
 });
 
-test("200 % zoom in Firefox: only the list or the thread scrolls, the reply box stays in the window, axe clean", async () => {
+test("200 % zoom in Firefox: only the list or the thread scrolls, the reply box stays in the window, axe clean; as a tab, a full-height column", async () => {
   const errors = [];
   const page = await firefox.open("popup.html", errors);
   await page.waitForSelector("body[data-state=ready]", { timeout: 15000 });
@@ -130,6 +213,14 @@ test("200 % zoom in Firefox: only the list or the thread scrolls, the reply box 
     await page.keyboard.press("Escape");
     await page.waitForSelector("#inbox-view:not([hidden])");
   }
+  // Opened as a tab: the app fills the page's height in a centred column, not a box in a corner.
+  await page.setViewport({ width: 1280, height: 800, deviceScaleFactor: 1 });
+  const full = await layoutOf(page);
+  assert.equal(full.pageScrolls, false);
+  assert.deepEqual(full.scrolls, ["inbox-scroll"]);
+  assert.equal(full.app.height, 800);
+  assert.ok(full.app.width >= 600 && Math.abs(full.app.left + full.app.width / 2 - 640) < 1, JSON.stringify(full.app));
+  await assertAccessibleIn(page, "as a tab");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -181,19 +272,25 @@ test("push and notifications: a message simulated between checks reaches the bad
   await page.close();
 });
 
-test("notices in Firefox: a bad token and nothing listening say so and link to the options, axe clean", async () => {
+test("notices in Firefox: a bad token, a refused origin and nothing listening say so and link to the options, axe clean", async () => {
   const setup = await firefox.open("options.html");
   await setup.waitForSelector("#proxy-url");
   const saved = await setup.evaluate(() => chrome.storage.local.get(["proxyUrl", "token"]));
+  // Without the proxy's host permission, as before a Save: with it (the options' test granted
+  // it), Firefox sends the extension's requests past the proxy's origin check, and a client that
+  // does not list this extension's origin is served (docs/popup.md, Firefox).
+  assert.equal(await setup.evaluate(() => chrome.permissions.remove({ origins: ["http://127.0.0.1/*"] })), true);
   for (const [settings, kind, text] of [
     [{ proxyUrl: env.worker.base, token: "not-a-client" }, "auth", /does not know this client token/],
+    [{ proxyUrl: env.worker.base, token: ELSEWHERE }, "origin", /does not allow this extension/],
     [{ proxyUrl: "http://127.0.0.1:9", token: ALEX }, "offline", /Nothing answers at http:\/\/127\.0\.0\.1:9: check your connection/],
   ]) {
     // No cached inbox: the notice is the whole screen's explanation.
     await setup.evaluate((s) => { localStorage.removeItem("inbox-cache-v1"); return chrome.storage.local.set(s); }, settings);
     const errors = [];
     const page = await firefox.open("popup.html", errors);
-    await page.waitForSelector("#notice:not([hidden])", { timeout: 15000 });
+    await page.waitForSelector("#notice:not([hidden])", { timeout: 15000 })
+      .catch(async (error) => assert.fail(`${kind}: ${error.message}; the page: ${await page.evaluate(() => `${document.body.dataset.state} ${document.getElementById("conversations").getAttribute("aria-busy")}`)}`));
     const shown = await page.$eval("#notice", (el) => ({ kind: el.dataset.kind, text: el.textContent, link: el.querySelector("a")?.getAttribute("href") ?? null }));
     assert.equal(shown.kind, kind, shown.text);
     assert.match(shown.text, text);

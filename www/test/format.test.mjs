@@ -2,7 +2,7 @@
 // error explanation that works without the wasm. Plain node: TZ is set per test run below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calendarDaysBetween, dayLabel, shortDayLabel, fullDate, relativeTime, timeOfDay, updatedAgo, avatarColour, initials } from "../format.js";
+import { calendarDaysBetween, dayLabel, shortDayLabel, fullDate, relativeTime, timeOfDay, ago, avatarColour, initials } from "../format.js";
 import { explain, CORE_MISSING, SETUP_NEEDED } from "../explain.js";
 
 // The popup runs in the user's zone; these tests pin one with DST (Europe/London) at import.
@@ -50,9 +50,9 @@ test("full dates and 'updated' texts", () => {
   assert.match(fullDate(at("2026-03-10T14:05:00Z"), "en-US"), /Tuesday, March 10, 2026.*2:05\s?PM/);
   assert.match(fullDate(at("2026-03-10T14:05:00Z"), "en-GB"), /Tuesday,? 10 March 2026.*14:05/);
   const now = at("2026-03-10T14:05:00Z");
-  assert.equal(updatedAgo(now - 10_000, now), "updated just now");
-  assert.equal(updatedAgo(now - 5 * 60_000, now), "updated 5 min ago");
-  assert.equal(updatedAgo(now - 3 * 3_600_000, now), "updated 3 h ago");
+  assert.equal(ago(now - 10_000, now), "just now");
+  assert.equal(ago(now - 5 * 60_000, now), "5 min ago");
+  assert.equal(ago(now - 3 * 3_600_000, now), "3 h ago");
 });
 
 test("initials and a stable avatar colour per person", () => {

@@ -25,14 +25,14 @@ export const EXT = `chrome-extension://${EXTENSION_ID}`;
 export const FIREFOX_UUID = "6f1c3a52-8d3e-4b1a-9c57-2e0d4f6a7b81";
 export const MOZ_EXT = `moz-extension://${FIREFOX_UUID}`;
 export const ALEX = "popup-alex-token", PRIYA = "popup-priya-token";
-// Accounts served by one provider only (issue 15): the popup works unchanged.
+// Accounts served by one provider only: the popup works unchanged.
 export const CS_ONLY = "popup-cs-only-token", LK_ONLY = "popup-lk-only-token";
 // A client the proxy knows but whose allowed origins do not include the extension.
 export const ELSEWHERE = "popup-elsewhere-token";
 // Titouan's account, used by no other test: its lists are never in the proxy's store.
 export const TITOUAN = "popup-titouan-token";
-// A client of the three demo accounts (issue 20's registry form), with both providers' webhook
-// secrets (issue 18): started only by the test files that ask for it (`startEnvironment({ team: true })`).
+// A client of the three demo accounts (the registry form), with both providers' webhook
+// secrets: started only by the test files that ask for it (`startEnvironment({ team: true })`).
 export const TEAM = "popup-team-token";
 export const TEAM_ACCOUNTS = [
   ["alex", "Alex Morgan", "696ce9e780e0483585e4e553"],
@@ -197,24 +197,36 @@ export async function assertAccessible(page, label) {
 const MAX_DIFF_SHARE = 0.002;
 
 /**
- * Compares the page in light and dark with docs/screenshots/NAME-SCHEME.png: at most 0.2 % of
- * pixels may differ (anti-aliasing); the diff image goes to a temp dir on failure. With
- * UPDATE_BASELINES=1 the baselines are rewritten instead (on purpose only).
+ * Compares the page in light and dark with docs/screenshots/NAME-SCHEME.png (compareShots).
  */
 export async function assertLooksLike(page, name) {
   await page.evaluate(() => document.activeElement?.blur());
-  const failures = [];
+  const shots = {};
   for (const scheme of ["light", "dark"]) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const shot = await page.screenshot({ animations: "disabled", caret: "hide" });
+    shots[scheme] = await page.screenshot({ animations: "disabled", caret: "hide" });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  compareShots(name, shots);
+}
+
+/**
+ * `shots` (`{ light, dark }` PNGs) against docs/screenshots/NAME-SCHEME.png: at most 0.2 % of
+ * pixels may differ (anti-aliasing); the diff image goes to a temp dir on failure. With
+ * UPDATE_BASELINES=1 the baselines are rewritten instead (on purpose only).
+ */
+export function compareShots(name, shots) {
+  const failures = [];
+  for (const [scheme, shot] of Object.entries(shots)) {
     const file = join(BASELINES, `${name}-${scheme}.png`);
-    if (process.env.UPDATE_BASELINES === "1") { writeFileSync(file, shot); continue; }
+    const label = `${name}-${scheme}`.replaceAll("/", "-");
+    if (process.env.UPDATE_BASELINES === "1") { mkdirSync(dirname(file), { recursive: true }); writeFileSync(file, shot); continue; }
     if (!existsSync(file)) { failures.push(`${file}: no baseline (run with UPDATE_BASELINES=1 on purpose)`); continue; }
     const expected = PNG.sync.read(readFileSync(file));
     const actual = PNG.sync.read(shot);
     if (expected.width !== actual.width || expected.height !== actual.height) {
-      failures.push(`${name}-${scheme}: size ${actual.width}x${actual.height}, baseline ${expected.width}x${expected.height}`);
+      failures.push(`${label}: size ${actual.width}x${actual.height}, baseline ${expected.width}x${expected.height}`);
       continue;
     }
     const diff = new PNG({ width: actual.width, height: actual.height });
@@ -222,12 +234,11 @@ export async function assertLooksLike(page, name) {
     if (changed > actual.width * actual.height * MAX_DIFF_SHARE) {
       const dir = join(tmpdir(), "popup-screenshot-diffs");
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${name}-${scheme}-actual.png`), shot);
-      writeFileSync(join(dir, `${name}-${scheme}-diff.png`), PNG.sync.write(diff));
-      failures.push(`${name}-${scheme}: ${changed} pixels differ from the baseline; diff image ${join(dir, `${name}-${scheme}-diff.png`)}`);
+      writeFileSync(join(dir, `${label}-actual.png`), shot);
+      writeFileSync(join(dir, `${label}-diff.png`), PNG.sync.write(diff));
+      failures.push(`${label}: ${changed} pixels differ from the baseline; diff image ${join(dir, `${label}-diff.png`)}`);
     }
   }
-  await page.emulateMedia({ colorScheme: "light" });
   assert.deepEqual(failures, [], "screenshots match their baselines");
 }
 

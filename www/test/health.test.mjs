@@ -1,4 +1,4 @@
-// An account whose LinkedIn session the provider refuses (issue 32), in the installed
+// An account whose LinkedIn session the provider refuses, in the installed
 // extension: its entry in the switcher says it needs reconnecting, the inbox says to ask the
 // admin, and the popup asks nothing again because of it.
 import { test, before, after } from "node:test";

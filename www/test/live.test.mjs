@@ -1,10 +1,11 @@
-// Several accounts (issue 20) and the live inbox (issue 18) in real Chromium: the account
+// Several accounts and the live inbox in real Chromium: the account
 // switcher and its "All accounts" view, per-account unread counts and the toolbar badge (the
 // service worker, background.js) against the Worker's figures; messages the sandbox simulates
 // (its signed webhooks into the Worker) reaching the badge, an open popup and a notification;
 // and checks that cost no upstream call when nothing changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { assertStableAccountColours } from "./account-colours.mjs";
 import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, answerPermissionPrompt, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
@@ -349,3 +350,10 @@ test("notifications: off, none; turned on, one per new incoming message, never f
   await until(async () => (await bgState()).checks >= checks + 1, "a check after", REFRESH_SECONDS * 1000 + SLACK_MS);
   assert.deepEqual(Object.keys(await notifications()), ids, "still the one");
 });
+
+test("account colours: each marker is its account's own colour, the same when the switcher's list changes", () => assertStableAccountColours({
+  get env() { return env; },
+  setStorage: (values) => env.setStorage(values),
+  open: (path) => env.openPopup([], { path }),
+  select: (page, selector, value) => page.selectOption(selector, value),
+}));

@@ -57,7 +57,7 @@ test("the Chrome zip: no tests, demo config or type declarations, icons at 16/32
   }
   const csp = manifest.content_security_policy.extension_pages;
   assert.match(csp, /default-src 'self'/);
-  assert.match(csp, /img-src 'self' data: https:\/\/media\.licdn\.com https:\/\/static\.licdn\.com;/);
+  assert.match(csp, /img-src 'self' data: blob: https:\/\/media\.licdn\.com https:\/\/static\.licdn\.com;/);
   // A store user's proxy is on https: loopback (the demo's http proxy) stays in the unpacked www/ only.
   assert.match(csp, /connect-src 'self' https: wss:$/);
   assert.doesNotMatch(csp, /127\.0\.0\.1|localhost/);

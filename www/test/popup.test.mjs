@@ -124,7 +124,9 @@ test("inbox: the first page exactly, unread filter, search, and every conversati
   assert.deepEqual(unreadMarks, first.items.map((c) => !c.isRead || c.unreadCount > 0));
   const previews = await page.$$eval(".conversation .preview", (els) => els.map((e) => e.textContent));
   assert.equal(previews[0], "Hello, how are you?");
-  assert.deepEqual(previews, first.items.map((c) => (c.latestMessage.fromSelf ? "You: " : "") + (c.latestMessage.text ? (c.latestMessage.hasAttachment ? "📎 " : "") + c.latestMessage.text : c.latestMessage.hasAttachment ? "Sent an attachment" : "—")));
+  // A newest message with no text nor attachment (an empty system message) is a neutral "LinkedIn update".
+  const said = (m) => (m.text || m.hasAttachment ? (m.fromSelf ? "You: " : "") + (m.text ? (m.hasAttachment ? "📎 " : "") + m.text : "Sent an attachment") : "LinkedIn update");
+  assert.deepEqual(previews, first.items.map((c) => said(c.latestMessage)));
   assert.equal(await page.textContent("#updated"), "updated just now");
 
   await page.click("#tab-unread");
@@ -171,7 +173,7 @@ test("search: the cached inbox filters as one types; a newer query aborts the re
   });
   // What a row is searched by (names, headline, preview), filtered by the search's rule (search.js).
   const shown = (c) => [c.participants.map((p) => p.name).join(", "), c.participants[0]?.headline ?? "",
-    (c.latestMessage?.fromSelf ? "You: " : "") + (c.latestMessage?.text ? (c.latestMessage.hasAttachment ? "📎 " : "") + c.latestMessage.text : c.latestMessage?.hasAttachment ? "Sent an attachment" : "—")];
+    c.latestMessage?.text || c.latestMessage?.hasAttachment ? (c.latestMessage.fromSelf ? "You: " : "") + (c.latestMessage.text ? (c.latestMessage.hasAttachment ? "📎 " : "") + c.latestMessage.text : "Sent an attachment") : "LinkedIn update"];
   const cachedMatching = (q) => cached.filter((c) => matchesAll(shown(c), q)).map((c) => c.participants.map((p) => p.name).join(", "));
   await page.type("#search", word.slice(0, 1));
   assert.deepEqual(await names(page), cachedMatching(word.slice(0, 1)), "filtered at once from the cache");

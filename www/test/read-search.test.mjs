@@ -1,8 +1,9 @@
-// Reading here and searching (issue 37) in the real extension, against the team's three
+// Reading here and searching in the real extension, against the team's three
 // accounts: a conversation read in the popup stays read through a refresh and off the badge
 // until a newer message; the search filters the cached rows by the proxy's rule (word prefixes,
 // case and accents ignored), says "Searching…" while it asks, highlights what the rule found,
-// counts characters, and announces what it found.
+// counts characters, and announces what it found. A message with text and an attachment (the
+// sandbox's simulated one, through the proxy) mentions the attachment in its row and its thread.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { TEAM, assertAccessible, names, startEnvironment, until } from "./harness.mjs";
@@ -126,6 +127,25 @@ test("search: the proxy's rule on cached rows (prefixes, accents), Searching… 
   await until(async () => (await names(page)).includes("张伟"), "张伟 found", 10000);
   assert.ok(await page.$$eval("#conversations mark", (marks) => marks.some((m) => m.textContent === "张")), "张 highlighted");
   await page.unrouteAll({ behavior: "ignoreErrors" });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a message with text and an attachment: its row's preview and the thread mention the attachment", async () => {
+  await env.setStorage({ proxyUrl: env.worker.base, token: TEAM, push: false, "inbox-cache-v1": null });
+  const sent = `The deck, attached ${Date.now()}`;
+  await env.simulate("alex", { text: sent, hasAttachment: true });
+  const errors = [];
+  const page = await env.openPopup(errors);
+  await page.waitForSelector("body[data-state=ready]");
+  const row = await until(() => page.$$eval("#conversations .conversation", (rows, t) => rows.find((r) => r.querySelector(".preview")?.textContent.includes(t))?.dataset.id, sent), "the conversation with the new message");
+  assert.equal(await page.textContent(`.conversation[data-id="${row}"] .preview`), `📎 ${sent}`);
+  await page.click(`.conversation[data-id="${row}"]`);
+  await page.waitForSelector("#messages[aria-busy=false] .message");
+  const newest = await page.$$eval("#messages .message", (els) => { const m = els[els.length - 1]; return [m.querySelector(".text")?.textContent, m.querySelector(".attachment-note")?.textContent]; });
+  const note = "📎 With an attachment: open the conversation on LinkedIn to see it.";
+  assert.deepEqual(newest, [`${sent}${note}`, note], "the newest message: its text, then the note");
+  await assertAccessible(page, "a message with an attachment");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,4 +1,4 @@
-// Replying and read state from the popup (issue 19), in Chromium against the Worker and the
+// Replying and read state from the popup, in Chromium against the Worker and the
 // sandbox: Enter adds a line and Ctrl+Enter sends; a double click or a retry never sends twice;
 // a failed message offers "Retry" with its own key; "Mark read"/"Mark unread" change LinkedIn's
 // read state; opening a thread marks it read on LinkedIn only when the option is on.

@@ -1,13 +1,13 @@
-// Wrong proxy URLs in the real extension (issue 37): each is explained for what it is, in the
+// Wrong proxy URLs in the real extension: each is explained for what it is, in the
 // popup and by the options' "Test connection": nothing listening, a server that is not the
 // proxy, the proxy URL plus /v1, and https:// to a plain http port (a bounded wait).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { ALEX, EXT, answerPermissionPrompt, assertAccessible, expectedNames, names, startEnvironment } from "./harness.mjs";
+import { ALEX, EXT, TEAM, answerPermissionPrompt, assertAccessible, expectedNames, names, startEnvironment } from "./harness.mjs";
 
 let env;
-before(async () => { env = await startEnvironment(); });
+before(async () => { env = await startEnvironment({ team: true }); });
 after(async () => { await env?.stop(); });
 
 async function notice(page, timeout = 15000) {
@@ -71,9 +71,15 @@ test("the proxy URL plus /v1: used as the proxy's base, and saved without it", a
   await options.goto(`${EXT}/options.html`);
   await answerPermissionPrompt(options);
   await options.fill("#proxy-url", `${env.worker.base}/v1/`);
+  // A client of several accounts: the options list them from the base, not "one account" from /v1.
+  await options.fill("#token", TEAM);
   await options.click("#save");
   await options.waitForFunction(() => document.getElementById("status").dataset.kind === "ok");
   assert.equal((await options.evaluate(() => chrome.storage.local.get("proxyUrl"))).proxyUrl, env.worker.base);
+  const { accounts } = await env.api("/v1/accounts", TEAM);
+  await options.waitForFunction((n) => document.getElementById("accounts-status").textContent === `This proxy serves ${n} accounts for this client.`, accounts.length, { timeout: 15000 })
+    .catch(async () => assert.fail(`#accounts-status: ${await options.textContent("#accounts-status")}`));
+  assert.equal(await options.$$eval("#accounts li", (els) => els.length), accounts.length);
   await options.close();
   assert.match(await testConnection(`${env.worker.base}/v1`), /^Connected/);
 });

@@ -23,11 +23,11 @@ use crate::wire::{CsMarkSeenAnswer, CsMarkUnreadAnswer, CsSendAnswer};
 const RECIPIENT_REQUIRED: &str =
     "Either recipientProfileId or recipientProfileUrn must be provided";
 
-fn invalid(message: &str) -> Response {
+pub(super) fn invalid(message: &str) -> Response {
     cs_error(400, "VALIDATION_ERROR", message)
 }
 
-fn conversation_not_found() -> Response {
+pub(super) fn conversation_not_found() -> Response {
     cs_error(404, "CONVERSATION_NOT_FOUND", "Conversation not found")
 }
 
@@ -49,15 +49,15 @@ fn text<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>,
 }
 
 /// A POST action whose key, JSON body and `accountId` passed.
-struct Authorized<'a> {
-    body: Map<String, Value>,
-    account: Arc<Account>,
-    secrets: [&'a str; 2],
+pub(super) struct Authorized<'a> {
+    pub body: Map<String, Value>,
+    pub account: Arc<Account>,
+    pub secrets: [&'a str; 2],
 }
 
 /// Key, its rate limit, JSON body and `accountId`: what the POST actions check before a
 /// call counts.
-fn authorize<'a>(
+pub(super) fn authorize<'a>(
     state: &'a AppState,
     route: Route,
     headers: &'a HeaderMap,
@@ -75,6 +75,28 @@ fn authorize<'a>(
         account,
         secrets: secrets(headers, key),
     })
+}
+
+/// [`authorize`], then the call's start (its faults): the checked request and whether to cut
+/// the answer short, or the answer already given (labelled with the account, or `-`).
+pub(super) async fn open_action<'a>(
+    state: &'a AppState,
+    route: Route,
+    headers: &'a HeaderMap,
+    body: &[u8],
+) -> Result<(Authorized<'a>, bool), Response> {
+    let authorized = match authorize(state, route, headers, body) {
+        Ok(authorized) => authorized,
+        Err(response) => {
+            state.lock().record_call(route, "-");
+            return Err(labelled(response, "-"));
+        }
+    };
+    let label = authorized.account.account_id.as_str();
+    match call::begin(state, route, label, &authorized.secrets).await {
+        Proceed::Answer(response) => Err(labelled(response, label)),
+        Proceed::Serve { truncate } => Ok((authorized, truncate)),
+    }
 }
 
 /// `POST /linkedin/conversations/send {accountId?, recipientProfileId? | recipientProfileUrn?,
@@ -136,12 +158,15 @@ fn commit_send(
     if let Some(problem) = message_problem(message) {
         return Err(invalid(&problem));
     }
+    let mut m = state.lock();
+    let files = super::media::sent_files(&m, account_id, body.get("attachments"))?;
     let committed = sending::commit(
-        &mut state.lock(),
+        &mut m,
         Route::CsSend,
         account_id,
         target,
         message,
+        files,
         true,
     );
     match committed {
@@ -168,22 +193,12 @@ pub async fn mark_seen(
 ) -> Response {
     call::provider_latency(&state).await;
     let route = Route::CsMarkSeen;
-    let Authorized {
-        body,
-        account,
-        secrets,
-    } = match authorize(&state, route, &headers, &body) {
-        Ok(authorized) => authorized,
-        Err(response) => {
-            state.lock().record_call(route, "-");
-            return labelled(response, "-");
-        }
-    };
+    let (Authorized { body, account, .. }, truncate) =
+        match open_action(&state, route, &headers, &body).await {
+            Ok(opened) => opened,
+            Err(response) => return response,
+        };
     let label = account.account_id.as_str();
-    let truncate = match call::begin(&state, route, label, &secrets).await {
-        Proceed::Answer(response) => return labelled(response, label),
-        Proceed::Serve { truncate } => truncate,
-    };
     let answer = || {
         let urn = text(&body, "conversationUrn")?
             .ok_or_else(|| invalid("conversationUrn is required"))?;
@@ -201,6 +216,42 @@ pub async fn mark_seen(
     labelled(answer().unwrap_or_else(|e| e), label)
 }
 
+/// A `PATCH /linkedin/conversations/{conversationUrn}/...?accountId` action's opening: key,
+/// its rate limit, query and account (`accountId`, or else the key's account that holds the
+/// conversation: the documented mark-unread resolves it from the conversation), then the
+/// call's faults. The account (to label the answer with) and whether to cut the answer short,
+/// or the answer already given.
+pub(super) async fn open_patch(
+    state: &AppState,
+    route: Route,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    conversation_urn: &str,
+) -> Result<(Arc<Account>, bool), Response> {
+    let refuse = |response: Response| {
+        state.lock().record_call(route, "-");
+        labelled(response, "-")
+    };
+    let key = bearer_key(state, headers).ok_or_else(|| refuse(cs_unauthorized()))?;
+    call::admit_key(state, route, &key.key).map_err(refuse)?;
+    let query = Query::parse(query).ok_or_else(|| refuse(invalid("Malformed query string")))?;
+    let holder = || {
+        state.find_account(|a| {
+            key.accounts.contains(&a.account_id) && a.find_thread_index(conversation_urn).is_some()
+        })
+    };
+    let account = match query.get("accountId") {
+        None => holder().or_else(|| account_for(state, key, None)),
+        given => account_for(state, key, given),
+    }
+    .ok_or_else(|| refuse(account_not_found()))?;
+    let label = account.account_id.as_str();
+    match call::begin(state, route, label, &secrets(headers, key)).await {
+        Proceed::Answer(response) => Err(labelled(response, label)),
+        Proceed::Serve { truncate } => Ok((account, truncate)),
+    }
+}
+
 /// `PATCH /linkedin/conversations/{conversationUrn}/mark-unread?accountId`: the
 /// conversation becomes unread (at least one unread message). Any body is ignored.
 pub async fn mark_unread(
@@ -210,28 +261,19 @@ pub async fn mark_unread(
     RawQuery(query): RawQuery,
 ) -> Response {
     call::provider_latency(&state).await;
-    let route = Route::CsMarkUnread;
-    let refuse = |response: Response| {
-        state.lock().record_call(route, "-");
-        labelled(response, "-")
-    };
-    let Some(key) = bearer_key(&state, &headers) else {
-        return refuse(cs_unauthorized());
-    };
-    if let Err(response) = call::admit_key(&state, route, &key.key) {
-        return refuse(response);
-    }
-    let Some(query) = Query::parse(query.as_deref()) else {
-        return refuse(invalid("Malformed query string"));
-    };
-    let Some(account) = account_for(&state, key, query.get("accountId")) else {
-        return refuse(account_not_found());
+    let (account, truncate) = match open_patch(
+        &state,
+        Route::CsMarkUnread,
+        &headers,
+        query.as_deref(),
+        &conversation_urn,
+    )
+    .await
+    {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
     let label = account.account_id.as_str();
-    let truncate = match call::begin(&state, route, label, &secrets(&headers, key)).await {
-        Proceed::Answer(response) => return labelled(response, label),
-        Proceed::Serve { truncate } => truncate,
-    };
     let response = if sending::mark_unread(&mut state.lock(), label, &conversation_urn) {
         let answer = CsMarkUnreadAnswer {
             success: true,

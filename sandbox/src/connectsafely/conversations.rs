@@ -28,15 +28,15 @@ const THREAD_NOTE: &str = "Messages are newest first. Pass cursor (the sentAt of
 message seen) for older messages, since for newer ones.";
 
 /// What a ConnectSafely call resolved to before it is served.
-struct Resolved<'a> {
+pub(super) struct Resolved<'a> {
     key: &'a ConnectSafelyKey,
-    account: Arc<Account>,
-    query: Query,
-    truncate: bool,
+    pub account: Arc<Account>,
+    pub query: Query,
+    pub truncate: bool,
 }
 
 /// Key, rate limit, query, account, counting and faults: the steps every ConnectSafely successor shares.
-async fn resolve<'a>(
+pub(super) async fn resolve<'a>(
     state: &'a AppState,
     route: Route,
     headers: &HeaderMap,

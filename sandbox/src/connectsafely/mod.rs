@@ -14,7 +14,9 @@ use crate::state::{now_ms, AppState, DAY_MS};
 
 pub mod actions;
 pub mod conversations;
+pub mod media;
 pub mod recent_messages;
+pub mod star;
 
 /// A parsed query string; the last value of a repeated parameter wins.
 pub struct Query(Vec<(String, String)>);

@@ -30,6 +30,7 @@ pub fn connectsafely_conversation() -> Conversation {
         sender: Some(0),
         kind: "TEXT",
         has_attachment: false,
+            files: Vec::new(),
     };
     let earlier = [
         (
@@ -68,6 +69,7 @@ pub fn connectsafely_conversation() -> Conversation {
             sender: *sender,
             kind,
             has_attachment: false,
+            files: Vec::new(),
         });
     }
     Conversation {
@@ -114,6 +116,7 @@ pub fn linkup_conversation(owner: &Person) -> Conversation {
             sender: *sender,
             kind,
             has_attachment: false,
+            files: Vec::new(),
         })
         .collect();
     let mut rng = Rng::new(11);
@@ -131,6 +134,7 @@ pub fn linkup_conversation(owner: &Person) -> Conversation {
             sender,
             kind: "TEXT",
             has_attachment: false,
+            files: Vec::new(),
         });
     }
     Conversation {

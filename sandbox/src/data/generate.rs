@@ -214,6 +214,11 @@ fn conversation(
             }
         };
         let (urn, backend_urn) = message_urns(&owner.profile_id, timestamp, rng);
+        let has_attachment = !system && rng.chance(3);
+        let files = match has_attachment {
+            true => vec![crate::media::MediaFile::generated(&urn)],
+            false => Vec::new(),
+        };
         messages.push(Message {
             urn,
             backend_urn,
@@ -221,7 +226,8 @@ fn conversation(
             timestamp,
             sender: if system { Some(0) } else { sender },
             kind: if system { "SYSTEM" } else { "TEXT" },
-            has_attachment: !system && rng.chance(3),
+            has_attachment,
+            files,
         });
         timestamp -= rng.range(30_000, 3 * DAY_MS as u64) as i64;
     }

@@ -67,6 +67,8 @@ pub struct Message {
     pub sender: Option<usize>,
     pub kind: &'static str,
     pub has_attachment: bool,
+    /// What it carries (empty when `has_attachment` is false).
+    pub files: Vec<crate::media::MediaFile>,
 }
 
 #[derive(Debug, Clone)]

@@ -47,6 +47,11 @@ pub fn charge(state: &AppState, api_key: &str, cost: u64, truncate: bool) -> boo
 /// What a send costs, in credits (v1 and v2, without media).
 pub const SEND_COST: u64 = 1;
 
+/// What a send costs with `files` (v1 and v2): 1, or 2 with media.
+pub fn send_cost(files: &[crate::media::MediaFile]) -> u64 {
+    SEND_COST + u64::from(!files.is_empty())
+}
+
 /// Commits the send and charges its credit under one lock; `None` (nothing sent) when the
 /// key's balance is short. LinkupAPI has no daily quota of new conversations.
 pub fn charged_commit(
@@ -56,15 +61,17 @@ pub fn charged_commit(
     account_id: &str,
     target: Target<'_>,
     text: &str,
+    files: Vec<crate::media::MediaFile>,
 ) -> Option<Result<Sent, Refusal>> {
     let mut m = state.lock();
     let spent = m.credits_spent.get(api_key).copied().unwrap_or(0);
-    if m.linkup_credits.saturating_sub(spent) < SEND_COST {
+    let cost = send_cost(&files);
+    if m.linkup_credits.saturating_sub(spent) < cost {
         return None;
     }
-    let committed = sending::commit(&mut m, route, account_id, target, text, false);
+    let committed = sending::commit(&mut m, route, account_id, target, text, files, false);
     if committed.is_ok() {
-        m.try_charge(api_key, SEND_COST);
+        m.try_charge(api_key, cost);
     }
     Some(committed)
 }

@@ -35,13 +35,16 @@ struct RequestBody {
     #[serde(default, deserialize_with = "present")]
     conversation_id: Option<Value>,
     message_text: Option<Value>,
+    media_link: Option<Value>,
+    media_file: Option<Value>,
 }
 
 /// `POST /v1/messages/send-message {login_token, country?, linkedin_url, message_text,
 /// media_link?, media_file?}` (docs.linkupapi.com api-reference/linkup/Messages/send):
 /// `linkedin_url` is a profile URL or a profile id (`ACoAA…`); the 1:1 thread with the member,
 /// or a new one. The documented body has no `conversation_id`: one is refused with 400
-/// `INVALID_PARAMS`, as v2 refuses it. `media_*` are accepted and ignored. A refused send
+/// `INVALID_PARAMS`, as v2 refuses it. `media_link` or `media_file` makes it 2 credits and
+/// the thread's message carries the file. A refused send
 /// (any status but 500) costs its credit, as every v1 answer does.
 pub async fn send(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     call::provider_latency(&state).await;
@@ -69,7 +72,13 @@ impl V1Request for RequestBody {
     }
 
     fn cost(&self) -> u64 {
+        let media = [&self.media_link, &self.media_file];
         SEND_COST
+            + u64::from(
+                media
+                    .iter()
+                    .any(|m| m.as_ref().is_some_and(|v| !v.is_null())),
+            )
     }
 }
 
@@ -106,7 +115,18 @@ fn v1_send(
     if let Some(problem) = message_problem(text) {
         return Err(invalid(&problem.replacen("message", "message_text", 1)));
     }
-    match charged_commit(state, api_key, Route::LkSend, account_id, target, text) {
+    let files = crate::media::linkup_file(request.media_link.as_ref(), request.media_file.as_ref())
+        .map_err(|problem| invalid(&problem))?;
+    let files = files.into_iter().collect();
+    match charged_commit(
+        state,
+        api_key,
+        Route::LkSend,
+        account_id,
+        target,
+        text,
+        files,
+    ) {
         Some(Ok(sent)) => Ok(ok_json(&LinkupSendAnswer::new(&sent), truncate)),
         None => Err(insufficient_credits()),
         Some(Err(Refusal::NotAProfileUrl)) => Err(invalid(

@@ -29,7 +29,7 @@ struct CsEventData<'a> {
     body: &'a str,
     timestamp: String,
     conversation_id: String,
-    attachments: [(); 0],
+    attachments: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -63,7 +63,7 @@ impl<'a> CsMessageReceived<'a> {
                 body: &message.text,
                 timestamp: iso_ms(message.timestamp),
                 conversation_id: format!("urn:li:messagingThread:{}", conversation.thread_id),
-                attachments: [],
+                attachments: crate::media::items(&message.files),
             },
         }
     }

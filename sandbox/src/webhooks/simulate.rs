@@ -33,6 +33,9 @@ struct SimulateRequest {
     conversation: Option<String>,
     text: Option<String>,
     from: Option<String>,
+    /// The message carries a generated file besides its text (a picture or a PDF).
+    #[serde(default)]
+    has_attachment: bool,
     deliver: Option<DeliverOptions>,
 }
 
@@ -55,7 +58,7 @@ enum Author {
 /// A 400 naming the request field at fault.
 struct Invalid(&'static str, String);
 
-/// `{account, conversation?, text, from?, deliver?}` → `{message, conversation, deliveries}`.
+/// `{account, conversation?, text, from?, hasAttachment?, deliver?}` → `{message, conversation, deliveries}`.
 pub async fn simulate(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let request: SimulateRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
@@ -64,7 +67,7 @@ pub async fn simulate(State(state): State<Arc<AppState>>, body: Bytes) -> Respon
                 None,
                 &format!(
                     "bad simulate request: {e} (expected {{\"account\", \"conversation\"?, \
-\"text\", \"from\"?, \"deliver\"?: {{\"twice\"?, \"hold\"?, \"delayMs\"?, \"badSignature\"?}}}})"
+\"text\", \"from\"?, \"hasAttachment\"?, \"deliver\"?: {{\"twice\"?, \"hold\"?, \"delayMs\"?, \"badSignature\"?}}}})"
                 ),
             )
         }
@@ -191,8 +194,13 @@ fn commit(
     let owner_id = account.owner.profile_id.clone();
     let conversation = &mut account.conversations[index];
     let id = STANDARD.encode(format!("{timestamp}{sequence:x}-200"));
+    let urn = format!("urn:li:msg_message:(urn:li:fsd_profile:{owner_id},2-{id})");
+    let files = match request.has_attachment {
+        true => vec![crate::media::MediaFile::generated(&urn)],
+        false => Vec::new(),
+    };
     let message = Message {
-        urn: format!("urn:li:msg_message:(urn:li:fsd_profile:{owner_id},2-{id})"),
+        urn,
         backend_urn: format!("urn:li:messagingMessage:2-{id}"),
         text: text.to_owned(),
         timestamp,
@@ -201,7 +209,8 @@ fn commit(
             Author::Participant(i) => Some(i),
         },
         kind: "TEXT",
-        has_attachment: false,
+        has_attachment: request.has_attachment,
+        files,
     };
     conversation.messages.insert(0, message.clone());
     if is_new {

@@ -71,6 +71,17 @@ pub struct CsMarkUnreadAnswer {
     pub message: &'static str,
 }
 
+/// ConnectSafely `PATCH /linkedin/conversations/{conversationUrn}/star` and `/unstar` (the
+/// answer is not documented: this shape is the sandbox's assumption).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CsStarAnswer {
+    pub success: bool,
+    pub conversation_urn: String,
+    pub starred: bool,
+    pub message: &'static str,
+}
+
 /// LinkupAPI v1 `POST /v1/messages/send-message`, as documented: the message's `msg_message`
 /// URN, the full `msg_conversation` URN and epoch ms.
 #[derive(Serialize)]

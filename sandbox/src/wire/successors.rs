@@ -163,7 +163,7 @@ impl CsThreadMessage {
             sender_photo: from.picture.clone(),
             is_sent_by_owner: m.sender.is_none(),
             has_attachment: m.has_attachment,
-            attachments: Vec::new(),
+            attachments: crate::media::items(&m.files),
         }
     }
 }

@@ -2,21 +2,21 @@
 //! the seed contract, which today answers 307 to its successor `GET /linkedin/conversations`)
 //! and a thread's messages (`GET /conversations/{urn}/messages`, in `thread.rs`).
 
+mod media;
 mod normalize;
 mod send;
+mod star;
 mod thread;
 mod wire;
 
 pub(crate) use normalize::picture_expiry_ms as normalize_picture_expiry;
 
-use percent_encoding::utf8_percent_encode;
-use serde::{Deserialize, Serialize};
-
-use crate::cursor::{query_fingerprint, Cursor, Provider};
+use crate::cursor::Provider;
 use crate::error::{Error, Result};
-use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE};
+use crate::http::{url_with_query, HttpRequest, HttpResponse};
 use crate::model::ConversationPage;
 use crate::providers::response::{decode_json, error_from_response};
+use crate::query::ConversationQuery;
 use crate::secret::ApiKey;
 use crate::validate;
 
@@ -25,161 +25,6 @@ pub const CONNECTSAFELY_BASE_URL: &str = "https://api.connectsafely.ai/linkedin"
 const PATH: &str = "/messaging/recent-messages";
 /// The seed path's successor: `unreadOnly` but no `keywords`/`read` filtering, no `total`.
 const SUCCESSOR_PATH: &str = "/conversations";
-
-/// Filters and paging of a conversation list. All fields are optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ConversationQuery {
-    /// ConnectSafely account id; the key's default account when absent.
-    #[serde(default)]
-    pub account_id: Option<String>,
-    /// Page size, [`crate::MIN_COUNT`]..=[`crate::MAX_COUNT`]; the provider's default when absent.
-    #[serde(default)]
-    pub count: Option<u32>,
-    /// Search text (participant names and message text); blank means no filter.
-    #[serde(default)]
-    pub keywords: Option<String>,
-    /// `Some(true)`: unread only; `Some(false)`: read only (the seed path's `read`; the
-    /// successor `GET /conversations` takes `unreadOnly` for `Some(true)` only).
-    #[serde(default)]
-    pub unread: Option<bool>,
-    /// Opaque cursor from a previous page of the same query.
-    #[serde(default)]
-    pub cursor: Option<String>,
-    /// ConnectSafely label id (successor endpoint `GET /conversations` only).
-    #[serde(default)]
-    pub label_id: Option<String>,
-}
-
-/// A validated query: what is sent and what the cursor is bound to.
-pub(crate) struct Checked<'a> {
-    pub(crate) account_id: Option<&'a str>,
-    pub(crate) count: Option<u32>,
-    pub(crate) keywords: Option<&'a str>,
-    pub(crate) read: Option<&'static str>,
-    pub(crate) label_id: Option<&'a str>,
-    pub(crate) fingerprint: String,
-}
-
-impl ConversationQuery {
-    pub(crate) fn check(&self) -> Result<Checked<'_>> {
-        let account_id = self
-            .account_id
-            .as_deref()
-            .map(validate::account_id)
-            .transpose()?;
-        let count = validate::count("count", self.count)?;
-        let keywords = validate::keywords(self.keywords.as_deref())?;
-        let read = self
-            .unread
-            .map(|unread| if unread { "false" } else { "true" });
-        let label_id = self
-            .label_id
-            .as_deref()
-            .map(|l| {
-                validate::account_id(l).map_err(|_| Error::invalid("labelId", "is not a label id"))
-            })
-            .transpose()?;
-        let mut fields = vec![
-            ("accountId", account_id),
-            ("keywords", keywords),
-            ("read", read),
-        ];
-        if label_id.is_some() {
-            fields.push(("labelId", label_id));
-        }
-        Ok(Checked {
-            account_id,
-            count,
-            keywords,
-            read,
-            label_id,
-            fingerprint: query_fingerprint(&fields),
-        })
-    }
-
-    /// A canonical, secret-free key for caching this exact page (filters, size and cursor,
-    /// whichever provider issued the cursor).
-    pub fn cache_key(&self) -> Result<String> {
-        let checked = self.check()?;
-        let position = match self.cursor.as_deref() {
-            None => "-".to_owned(),
-            Some(opaque) => {
-                let cursor = Cursor::decode(opaque)?;
-                if cursor.fingerprint != checked.fingerprint {
-                    return Err(Error::cursor("issued for a query with other filters"));
-                }
-                format!(
-                    "{}.{}+{}",
-                    cursor.provider.as_str(),
-                    utf8_percent_encode(&cursor.upstream, QUERY_VALUE),
-                    cursor.skip
-                )
-            }
-        };
-        Ok(format!(
-            "cs:{}:{}:{position}",
-            checked.fingerprint,
-            checked
-                .count
-                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
-        ))
-    }
-
-    /// The upstream cursor to send (`None` for the first page, also when the cursor is a
-    /// position inside the first page of a locally filtered walk).
-    fn upstream_cursor(&self, checked: &Checked<'_>) -> Result<Option<String>> {
-        Ok(self
-            .cursor
-            .as_deref()
-            .map(|c| Cursor::open(c, Provider::ConnectSafely, &checked.fingerprint))
-            .transpose()?
-            .filter(|c| !c.is_empty()))
-    }
-
-    /// The digest of the query's filters a cursor of it is bound to.
-    pub fn fingerprint(&self) -> Result<String> {
-        Ok(self.check()?.fingerprint)
-    }
-
-    /// Whether the query filters by `unread` or `keywords`.
-    pub fn filters(&self) -> bool {
-        self.unread.is_some()
-            || self
-                .keywords
-                .as_deref()
-                .is_some_and(|k| !k.trim().is_empty())
-    }
-
-    /// Whether `conversation` passes the query's filters, as ConnectSafely's seed path applies
-    /// them: `unread` by read state; `keywords` case-insensitively in participant names and
-    /// headlines and the latest message (all a list page shows).
-    pub fn matches(&self, conversation: &crate::model::Conversation) -> bool {
-        let unread = conversation.is_unread();
-        if self.unread.is_some_and(|wanted| wanted != unread) {
-            return false;
-        }
-        let Some(keywords) = self
-            .keywords
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-        else {
-            return true;
-        };
-        let needle = keywords.to_lowercase();
-        let found = |text: &str| text.to_lowercase().contains(&needle);
-        conversation
-            .participants
-            .iter()
-            .any(|p| found(&p.name) || p.headline.as_deref().is_some_and(found))
-            || conversation
-                .latest_message
-                .as_ref()
-                .is_some_and(|m| found(&m.text))
-    }
-}
 
 /// Client for the ConnectSafely API: a base URL and a key, no I/O.
 #[derive(Debug, Clone)]
@@ -237,25 +82,14 @@ impl ConnectSafely {
     }
 
     fn get(&self, url: String) -> HttpRequest {
-        HttpRequest {
-            method: Method::Get,
-            url,
-            headers: vec![
-                ("accept".into(), "application/json".into()),
-                (
-                    "authorization".into(),
-                    format!("Bearer {}", self.api_key.expose()),
-                ),
-            ],
-            body: None,
-        }
+        HttpRequest::bearer_get(url, self.api_key.expose())
     }
 
     /// Builds `GET /messaging/recent-messages` for `query` (the seed contract: every filter
     /// is sent; today the provider answers 307 to [`Self::build_conversations`]'s path).
     pub fn build_list_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;
-        let upstream_cursor = query.upstream_cursor(&checked)?;
+        let upstream_cursor = query.upstream_cursor(&checked, Provider::ConnectSafely)?;
         let count = checked.count.map(|c| c.to_string());
         let params = [
             ("accountId", checked.account_id),
@@ -272,7 +106,7 @@ impl ConnectSafely {
     /// no `keywords`): its pages say `filtersApplied: false` when the query has one.
     pub fn build_conversations(&self, query: &ConversationQuery) -> Result<HttpRequest> {
         let checked = query.check()?;
-        let upstream_cursor = query.upstream_cursor(&checked)?;
+        let upstream_cursor = query.upstream_cursor(&checked, Provider::ConnectSafely)?;
         let count = checked.count.map(|c| c.to_string());
         let params = [
             ("accountId", checked.account_id),

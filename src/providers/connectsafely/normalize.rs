@@ -70,6 +70,7 @@ fn conversation(wire: WireConversation, owner: Option<&str>) -> Conversation {
         state: wire.state.and_then(value_text),
         latest_message: wire.latest_message.map(|m| latest_message(m, owner)),
         account: None,
+        triage: None,
     }
 }
 

@@ -12,7 +12,7 @@ use crate::http::{url_with_query, HttpRequest, HttpResponse, Method, QUERY_VALUE
 use crate::ids::{conversation_key, is_profile_id, thread_of_message};
 use crate::outbox::{Draft, Sent};
 use crate::providers::response::{decode_json, error_from_response};
-use crate::providers::MessageTarget;
+use crate::query::MessageTarget;
 use crate::validate;
 
 /// The documented body (connectsafely.ai docs `post-conversations-send-conversations-send-message`):
@@ -30,6 +30,48 @@ struct SendBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation_urn: Option<String>,
     message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<FileItem<'a>>,
+}
+
+/// One sent file, as documented: `{file: {assetUrn, byteSize, mediaType, name}}`.
+#[derive(Serialize)]
+struct FileItem<'a> {
+    file: FileFields<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileFields<'a> {
+    asset_urn: &'a str,
+    byte_size: u64,
+    media_type: &'a str,
+    name: &'a str,
+}
+
+/// The draft's files as ConnectSafely takes them: each must have been uploaded.
+fn file_items(draft: &Draft) -> Result<Vec<FileItem<'_>>> {
+    draft
+        .attachments
+        .iter()
+        .map(|f| {
+            let asset_urn = f.asset_urn.as_deref().filter(|u| !u.is_empty());
+            let asset_urn = asset_urn.ok_or_else(|| {
+                Error::invalid(
+                    "attachments",
+                    "ConnectSafely sends uploaded files (assetUrn)",
+                )
+            })?;
+            Ok(FileItem {
+                file: FileFields {
+                    asset_urn,
+                    byte_size: f.byte_size,
+                    media_type: &f.media_type,
+                    name: &f.name,
+                },
+            })
+        })
+        .collect()
 }
 
 /// A profile URL's member as ConnectSafely names a recipient: `(recipientProfileId,
@@ -90,7 +132,7 @@ struct Acknowledged {
 }
 
 impl ConnectSafely {
-    fn write(&self, method: Method, url: String, body: Option<String>) -> HttpRequest {
+    pub(super) fn write(&self, method: Method, url: String, body: Option<String>) -> HttpRequest {
         let mut request = self.get(url);
         request.method = method;
         if body.is_some() {
@@ -123,6 +165,7 @@ impl ConnectSafely {
             recipient_profile_urn,
             conversation_urn,
             message: checked.text,
+            attachments: file_items(draft)?,
         };
         let body =
             serde_json::to_string(&body).map_err(|e| Error::invalid("text", e.to_string()))?;
@@ -144,8 +187,17 @@ impl ConnectSafely {
                 return Err(error_from_response(response));
             };
             let thread = sent_thread(draft, answer.thread_id.as_deref(), &wire.message_urn);
+            let mut message = message(wire, &thread);
+            // The answer may not list the files it sent: the draft's, as the thread shows them.
+            if message.attachments.is_empty() {
+                message.attachments = draft
+                    .attachments
+                    .iter()
+                    .map(|f| f.as_attachment())
+                    .collect();
+            }
             Ok(Sent {
-                message: message(wire, &thread),
+                message,
                 credit_cost: 0,
             })
         };

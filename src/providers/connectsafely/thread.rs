@@ -7,14 +7,15 @@ use serde_json::Value;
 
 use super::wire::{ThreadMessages, WireThreadMessage};
 use super::ConnectSafely;
+use crate::attachment::parse_attachments;
 use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::{Error, Result};
 use crate::http::{url_with_query, HttpRequest, HttpResponse, QUERY_VALUE};
 use crate::ids::conversation_key;
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
-use crate::providers::linkup::{MessageQuery, MessageTarget};
 use crate::providers::response::{decode_json, error_from_response};
+use crate::query::{MessageQuery, MessageTarget};
 use crate::validate;
 
 /// The thread a query names and the cursor fingerprint of the query.
@@ -110,7 +111,9 @@ impl ConnectSafely {
 
 pub(super) fn message(wire: WireThreadMessage, thread_id: &str) -> Message {
     let text = wire.text.unwrap_or_default();
-    let kind = match text.is_empty() && wire.has_attachment != Some(true) {
+    let attachments = parse_attachments(wire.attachments.as_ref());
+    let has_attachment = wire.has_attachment == Some(true) || !attachments.is_empty();
+    let kind = match text.is_empty() && !has_attachment {
         true => MessageKind::System,
         false => MessageKind::Text,
     };
@@ -135,5 +138,6 @@ pub(super) fn message(wire: WireThreadMessage, thread_id: &str) -> Message {
                 .sender_profile_id
                 .map(|id| format!("urn:li:fsd_profile:{id}")),
         },
+        attachments,
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct WireThreadMessage {
     pub sender_profile_id: Option<String>,
     pub sender_name: Option<String>,
     pub has_attachment: Option<bool>,
+    /// Item fields undocumented: read tolerantly by [`crate::attachment::parse_attachments`].
+    pub attachments: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,13 +13,12 @@ use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::ids::conversation_key;
 use crate::model::{Conversation, ConversationPage, LatestMessage, Participant};
-use crate::providers::connectsafely::{normalize_picture_expiry, ConversationQuery};
+use crate::providers::connectsafely::normalize_picture_expiry;
 use crate::providers::response::{decode_json, error_from_response};
+use crate::query::{ConversationQuery, DEFAULT_MESSAGE_COUNT};
 use crate::validate;
 
 const PATH: &str = "/v1/messages/inbox";
-/// LinkupAPI's default page size.
-const DEFAULT_TOTAL_RESULTS: u32 = 10;
 
 #[derive(Serialize)]
 struct InboxBody<'a> {
@@ -42,13 +41,8 @@ pub(super) struct InboxPlan {
 
 pub(super) fn plan(query: &ConversationQuery) -> Result<InboxPlan> {
     let checked = query.check()?;
-    let total_results = validate::count("count", query.count)?.unwrap_or(DEFAULT_TOTAL_RESULTS);
-    let cursor = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::open(c, Provider::Linkup, &checked.fingerprint))
-        .transpose()?
-        .filter(|c| !c.is_empty());
+    let total_results = validate::count("count", query.count)?.unwrap_or(DEFAULT_MESSAGE_COUNT);
+    let cursor = query.upstream_cursor(&checked, Provider::Linkup)?;
     Ok(InboxPlan {
         total_results,
         cursor,
@@ -216,6 +210,7 @@ fn conversation(wire: InboxConversation) -> Conversation {
         state: None,
         latest_message,
         account: None,
+        triage: None,
     }
 }
 

@@ -6,95 +6,40 @@
 mod inbox;
 mod normalize;
 mod send;
+pub use send::send_credit_cost;
 mod v2;
 mod wire;
 
-use percent_encoding::utf8_percent_encode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::country::Country;
 use crate::cursor::{query_fingerprint, Cursor, Provider};
 use crate::error::{Error, Result};
-use crate::http::{HttpRequest, HttpResponse, Method, QUERY_VALUE};
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::model::MessagePage;
 use crate::providers::response::{decode_json, error_from_response};
+use crate::query::{MessageQuery, MessageTarget, DEFAULT_MESSAGE_COUNT};
 use crate::secret::{ApiKey, LoginToken};
 use crate::validate;
 
 /// The production base URL (the path `/v1/messages/conversation` is appended).
 pub const LINKUP_BASE_URL: &str = "https://api.linkupapi.com";
 const PATH: &str = "/v1/messages/conversation";
-/// LinkupAPI's default page size.
-const DEFAULT_TOTAL_RESULTS: u32 = 10;
 
 /// Credits a request for `total_results` messages costs: 1 per 10, rounded up.
 pub const fn credit_cost(total_results: u32) -> u32 {
     total_results.div_ceil(10)
 }
 
-/// Which conversation to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MessageTarget {
-    /// By conversation URN (or thread id): no profile lookup upstream.
-    ConversationId(String),
-    /// By the other member's profile URL: the provider looks the conversation up first.
-    ProfileUrl(String),
-}
-
-/// Which conversation, and paging. Exactly one of `conversation_id` / `profile_url`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MessageQuery {
-    /// Conversation URN.
-    #[serde(default)]
-    pub conversation_id: Option<String>,
-    /// Profile URL of the other member (`https://www.linkedin.com/in/...`).
-    #[serde(default)]
-    pub profile_url: Option<String>,
-    /// Messages per page, [`crate::MIN_COUNT`]..=[`crate::MAX_COUNT`] (default 10).
-    #[serde(default)]
-    pub count: Option<u32>,
-    /// Opaque cursor from a previous page of the same conversation.
-    #[serde(default)]
-    pub cursor: Option<String>,
-    /// Only messages newer than this (epoch ms): ConnectSafely threads only.
-    #[serde(default)]
-    pub since: Option<i64>,
-}
-
+/// A message query as LinkupAPI reads it: what is sent and what its cursor is bound to.
 pub(crate) struct Checked {
     target: MessageTarget,
     total_results: u32,
     fingerprint: String,
 }
 
+/// How LinkupAPI reads a message query (it cannot ask for only newer messages).
 impl MessageQuery {
-    /// The validated target: exactly one of conversation id and profile URL.
-    pub fn target(&self) -> Result<MessageTarget> {
-        let id = self
-            .conversation_id
-            .as_deref()
-            .filter(|v| !v.trim().is_empty());
-        let url = self.profile_url.as_deref().filter(|v| !v.trim().is_empty());
-        match (id, url) {
-            (Some(id), None) => Ok(MessageTarget::ConversationId(
-                validate::conversation_id(id)?.to_owned(),
-            )),
-            (None, Some(url)) => Ok(MessageTarget::ProfileUrl(
-                validate::profile_url(url)?.to_owned(),
-            )),
-            (Some(_), Some(_)) => Err(Error::invalid(
-                "conversationId",
-                "give conversationId or profileUrl, not both",
-            )),
-            (None, None) => Err(Error::invalid(
-                "conversationId",
-                "give conversationId or profileUrl",
-            )),
-        }
-    }
-
     pub(crate) fn check(&self) -> Result<Checked> {
         let target = self.target()?;
         if self.since.is_some() {
@@ -103,7 +48,7 @@ impl MessageQuery {
                 "LinkupAPI cannot fetch only newer messages (since needs ConnectSafely threads)",
             ));
         }
-        let total_results = validate::count("count", self.count)?.unwrap_or(DEFAULT_TOTAL_RESULTS);
+        let total_results = validate::count("count", self.count)?.unwrap_or(DEFAULT_MESSAGE_COUNT);
         let fingerprint = match &target {
             MessageTarget::ConversationId(id) => query_fingerprint(&[("conversationId", Some(id))]),
             MessageTarget::ProfileUrl(url) => query_fingerprint(&[("profileUrl", Some(url))]),
@@ -125,37 +70,6 @@ impl MessageQuery {
     /// Credits this request will cost (1 per 10 requested results, rounded up).
     pub fn credit_cost(&self) -> Result<u32> {
         Ok(credit_cost(self.check()?.total_results))
-    }
-
-    /// Whether this query asks for an older page (a cursor), whose content hardly changes.
-    pub fn is_history_page(&self) -> bool {
-        self.cursor.is_some()
-    }
-
-    /// A canonical, secret-free key for caching this exact page (whichever provider issued
-    /// its cursor; the request builder checks the cursor belongs to the thread).
-    pub fn cache_key(&self) -> Result<String> {
-        let target = self.target()?;
-        let total_results = validate::count("count", self.count)?.unwrap_or(DEFAULT_TOTAL_RESULTS);
-        let thread = match &target {
-            MessageTarget::ConversationId(id) => crate::ids::conversation_key(id),
-            MessageTarget::ProfileUrl(url) => url.clone(),
-        };
-        let position = match self.cursor.as_deref() {
-            None => "-".to_owned(),
-            Some(opaque) => {
-                let cursor = Cursor::decode(opaque)?;
-                format!(
-                    "{}.{}",
-                    cursor.provider.as_str(),
-                    utf8_percent_encode(&cursor.upstream, QUERY_VALUE)
-                )
-            }
-        };
-        Ok(format!(
-            "lk:{}:{total_results}:{position}",
-            query_fingerprint(&[("thread", Some(&thread))])
-        ))
     }
 }
 

@@ -3,11 +3,11 @@
 use serde_json::Value;
 
 use super::wire::{ConversationData, WireMessage};
-use super::MessageTarget;
 use crate::cursor::{Cursor, Provider};
 use crate::ids::{conversation_key, thread_of_message};
 use crate::merge::dedupe_newest_first;
 use crate::model::{Message, MessageKind, MessagePage, Sender, ThreadInfo};
+use crate::query::MessageTarget;
 
 pub(super) fn page(
     data: ConversationData,
@@ -113,5 +113,7 @@ fn message(wire: WireMessage, conversation_id: &str) -> Message {
             profile_url,
             urn,
         },
+        // LinkupAPI documents no attachments on read messages.
+        attachments: Vec::new(),
     }
 }

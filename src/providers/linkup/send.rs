@@ -13,8 +13,9 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::ids::conversation_key;
 use crate::model::{Message, MessageKind, Sender};
 use crate::outbox::{Draft, Sent};
+use crate::outgoing_file::DraftFile;
 use crate::providers::response::{decode_json, error_from_response};
-use crate::providers::MessageTarget;
+use crate::query::MessageTarget;
 
 /// The documented v1 send path (docs.linkupapi.com api-reference/linkup/Messages/send).
 const V1_SEND_PATH: &str = "/v1/messages/send-message";
@@ -27,7 +28,67 @@ struct V1Send<'a> {
     message_text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_file: Option<MediaFile<'a>>,
     login_token: &'a str,
+}
+
+/// A send's file (v1 and v2 alike; "priority link > file"): `media_link`, else `media_file`
+/// `{data (base64), filename}` (documented for v2; v1's `media_file` form is not shown, the
+/// same object is sent).
+#[derive(Default)]
+struct Media<'a> {
+    media_link: Option<&'a str>,
+    media_file: Option<MediaFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct MediaFile<'a> {
+    data: &'a str,
+    filename: &'a str,
+}
+
+/// The draft's one file as LinkupAPI takes it (it sends one per message).
+fn media(draft: &Draft) -> Result<Media<'_>> {
+    let file = match draft.attachments.as_slice() {
+        [] => return Ok(Media::default()),
+        [file] => file,
+        _ => {
+            return Err(Error::invalid(
+                "attachments",
+                "LinkupAPI sends one file per message",
+            ))
+        }
+    };
+    let link = file.link.as_deref().filter(|l| !l.is_empty());
+    let data = file.data.as_deref().filter(|d| !d.is_empty());
+    match (link, data) {
+        (None, None) => Err(Error::invalid(
+            "attachments",
+            "LinkupAPI needs the file's link or bytes",
+        )),
+        (Some(link), _) => Ok(Media {
+            media_link: Some(link),
+            media_file: None,
+        }),
+        (None, Some(data)) => Ok(Media {
+            media_link: None,
+            media_file: Some(MediaFile {
+                data,
+                filename: &file.name,
+            }),
+        }),
+    }
+}
+
+/// What a send of `draft` costs in LinkupAPI credits: 1, or 2 with a file (both versions).
+pub fn send_credit_cost(draft: &Draft) -> u32 {
+    match draft.attachments.is_empty() {
+        true => 1,
+        false => 2,
+    }
 }
 
 #[derive(Serialize)]
@@ -41,6 +102,10 @@ struct V2Send<'a> {
 struct V2SendParams<'a> {
     profile_url: &'a str,
     message_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_file: Option<MediaFile<'a>>,
 }
 
 /// v1 `data` and v2 `data` of a send, whichever names it uses.
@@ -88,6 +153,10 @@ impl Linkup {
                 ))
             }
         };
+        let Media {
+            media_link,
+            media_file,
+        } = media(draft)?;
         let (path, body) = match &self.session {
             Session::V1(token) => (
                 V1_SEND_PATH,
@@ -95,6 +164,8 @@ impl Linkup {
                     linkedin_url: profile_url,
                     message_text: checked.text,
                     country: self.country.map(Country::as_str),
+                    media_link,
+                    media_file,
                     login_token: token.expose(),
                 }),
             ),
@@ -106,6 +177,8 @@ impl Linkup {
                     params: V2SendParams {
                         profile_url,
                         message_text: checked.text,
+                        media_link,
+                        media_file,
                     },
                 }),
             ),
@@ -124,7 +197,7 @@ impl Linkup {
                 Session::V1(_) => {
                     let answer: V1Answer = decode_json(response)?;
                     let ok = answer.status.as_deref().is_none_or(|s| s == "success");
-                    (answer.data.filter(|_| ok), 1)
+                    (answer.data.filter(|_| ok), send_credit_cost(draft))
                 }
                 Session::V2 { .. } => {
                     let answer: V2Envelope<SentData> = decode_json(response)?;
@@ -132,7 +205,7 @@ impl Linkup {
                         .metadata
                         .as_ref()
                         .and_then(|m| m.credits_consumed)
-                        .unwrap_or(1);
+                        .unwrap_or_else(|| send_credit_cost(draft));
                     (
                         answer.data.filter(|_| answer.success != Some(false)),
                         credits,
@@ -177,6 +250,11 @@ impl Linkup {
                         profile_url: None,
                         urn: None,
                     },
+                    attachments: draft
+                        .attachments
+                        .iter()
+                        .map(DraftFile::as_attachment)
+                        .collect(),
                 },
                 credit_cost: credits,
             })

@@ -10,11 +10,12 @@ use serde::Serialize;
 use super::inbox::InboxPlan;
 use super::normalize;
 use super::wire::{ConversationData, V2Envelope};
-use super::{credit_cost, Checked, Linkup, MessageQuery, MessageTarget};
+use super::{credit_cost, Checked, Linkup};
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::model::MessagePage;
 use crate::providers::response::{decode_json, error_from_response};
+use crate::query::{MessageQuery, MessageTarget};
 
 const PATH: &str = "/v2/messages";
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::directory::{self, REGISTRY_OBJECT};
+use crate::edge::account_object::{self, ObjectCall};
 use crate::edge::body_reader::{read_capped, Unread};
-use crate::gate::ACCOUNT_HEADER;
 use crate::respond;
 use crate::rules::settings::Config;
 
@@ -102,6 +102,9 @@ pub async fn serve(
     if method != "GET" && status < 300 {
         directory::forget_all();
         recheck_sockets(env, config, &rechecks).await;
+        if let Some(client) = written_client(&call.path) {
+            recheck_stream(env, client).await;
+        }
     }
     let mut answer = answer;
     let text = answer.text().await?;
@@ -147,27 +150,46 @@ async fn rebuild_index(env: &Env, config: &Config, client: &str) -> worker::Resu
     Ok(response)
 }
 
+/// The client a write under `/clients/{name}` touched.
+fn written_client(path: &str) -> Option<&str> {
+    let name = path.strip_prefix("/clients/")?.split('/').next()?;
+    crate::rules::registry::is_safe_name(name).then_some(name)
+}
+
+/// Tells a client's index to close the stream sockets no longer allowed (a client deleted, its
+/// token rotated). Best effort: a socket missed here is closed at the index's next change.
+async fn recheck_stream(env: &Env, client: &str) {
+    let told = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post);
+        let request = Request::new_with_init("https://inbox-index/live/recheck", &init)?;
+        crate::index_object::index_stub(env, client)?
+            .fetch_with_request(request)
+            .await
+    };
+    if let Err(e) = told.await {
+        worker::console_warn!("stream recheck after an admin write failed: {e}");
+    }
+}
+
 /// Tells the objects of the accounts a write touched to close the sockets no longer allowed.
 /// Best effort: a socket missed here is closed at its object's next change.
 async fn recheck_sockets(env: &Env, config: &Config, rechecks: &str) {
-    let Ok(namespace) = env.durable_object(&config.gate_binding) else {
-        return;
-    };
     let pairs = rechecks
         .split(',')
         .filter_map(|pair| pair.trim().split_once(' '))
         .take(RECHECKS_PER_WRITE);
     for (account, gate) in pairs {
-        let told = async {
-            let stub = namespace.id_from_name(gate)?.get_stub()?;
-            let headers = Headers::new();
-            headers.set(ACCOUNT_HEADER, account)?;
-            let mut init = RequestInit::new();
-            init.with_method(Method::Post).with_headers(headers);
-            let request = Request::new_with_init("https://account-gate/live/recheck", &init)?;
-            stub.fetch_with_request(request).await
+        let asked = ObjectCall {
+            object: gate,
+            account_id: account,
+            client: None,
+            method: Method::Post,
+            path: "/live/recheck",
+            headers: &[],
+            body: None,
         };
-        if let Err(e) = told.await {
+        if let Err(e) = account_object::call(env, config, asked).await {
             worker::console_warn!("socket recheck after an admin write failed: {e}");
         }
     }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use url::Url;
 use worker::{Env, Method, Response};
 
+use crate::edge::account_object::gate_call;
 use crate::edge::context::Call;
-use crate::gate::gate_call;
 use crate::respond;
 use crate::rules::query_params as query;
 use crate::rules::registry::{Account, ALL_ACCOUNTS, MAX_MERGED_ACCOUNTS};
@@ -146,10 +146,36 @@ pub async fn conversation_account<'a>(
     )))
 }
 
+/// One account of `GET /v1/accounts`.
+pub fn listed_account(
+    account: &Account,
+    unread_total: serde_json::Value,
+    health: serde_json::Value,
+    budget_left_today: serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": account.id,
+        "label": account.label,
+        "providers": account.providers().iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        "unreadTotal": unread_total,
+        "budgetLeftToday": budget_left_today,
+        "health": health,
+    })
+}
+
 /// `GET /v1/accounts`: the client's accounts with their unread totals, what is left of
-/// today's budgets and their health, from each account's object (no upstream call).
+/// today's budgets and their health, from each account's object, or for a client of more than
+/// `MAX_MERGED_ACCOUNTS` from its index (`index_object/changes.rs`); no upstream call.
 pub async fn accounts(env: &Env, call: &Call) -> worker::Result<Response> {
     let accounts: Vec<&Account> = call.accounts().collect();
+    // More than one request may ask of the objects: the client's index answers.
+    if accounts.len() > MAX_MERGED_ACCOUNTS {
+        let client = serde_json::to_string(&call.client().name)?;
+        let mut answer =
+            crate::index_object::ask(env, &call.client().name, "/accounts", client).await?;
+        answer.headers_mut().set("Cache-Control", "no-store")?;
+        return Ok(answer);
+    }
     let summaries = join_all(
         accounts
             .iter()
@@ -163,14 +189,12 @@ pub async fn accounts(env: &Env, call: &Call) -> worker::Result<Response> {
             return Ok(response);
         }
         let summary: serde_json::Value = response.json().await?;
-        listed.push(serde_json::json!({
-            "id": account.id,
-            "label": account.label,
-            "providers": account.providers().iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-            "unreadTotal": summary["unreadTotal"],
-            "budgetLeftToday": summary["budgetLeftToday"],
-            "health": summary["health"],
-        }));
+        listed.push(listed_account(
+            account,
+            summary["unreadTotal"].clone(),
+            summary["health"].clone(),
+            summary["budgetLeftToday"].clone(),
+        ));
     }
     let mut response = respond::json(200, &serde_json::json!({ "accounts": listed }))?;
     response.headers_mut().set("Cache-Control", "no-store")?;

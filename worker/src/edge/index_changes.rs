@@ -5,10 +5,10 @@
 
 use linkedin_inbox::Error;
 use url::Url;
-use worker::{Env, Method, Request, RequestInit, Response};
+use worker::{Env, Response};
 
 use crate::edge::context::Call;
-use crate::index_object::{index_stub, ChangesAnswer, ChangesAsk};
+use crate::index_object::{ChangesAnswer, ChangesAsk};
 use crate::respond;
 use crate::rules::change_tokens::{decode_index_mark as decode, encode_index_mark as encode};
 use crate::rules::merged_walk::MAX_MERGED_LEN;
@@ -35,21 +35,10 @@ pub async fn changes(env: &Env, call: &Call, url: &Url, scope: &str) -> worker::
         client: call.client().name.clone(),
         since,
     };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(&ask)?.into()));
-    let request = Request::new_with_init("https://inbox-index/changes", &init)?;
-    let mut answer = match index_stub(env, &ask.client) {
-        Ok(stub) => stub.fetch_with_request(request).await?,
-        Err(e) => {
-            worker::console_error!("inbox index failed: {e}");
-            return respond::core_error(&Error::Unavailable {
-                message: "the merged inbox is unavailable".into(),
-            });
-        }
-    };
+    let body = serde_json::to_string(&ask)?;
+    let mut answer = crate::index_object::ask(env, &ask.client, "/changes", body).await?;
     if answer.status_code() != 200 {
-        return Ok(crate::gate::forward::mutable(answer));
+        return Ok(answer);
     }
     let answer: ChangesAnswer = answer.json().await?;
     let token = call.config.cursor_key.seal(scope, &encode(&answer.mark));

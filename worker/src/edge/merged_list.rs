@@ -4,13 +4,14 @@
 
 use linkedin_inbox::Error;
 use url::Url;
-use worker::{Env, Method, Request, RequestInit, Response};
+use worker::{Env, Response};
 
 use crate::edge::context::Call;
-use crate::index_object::{index_stub, PageAsk};
+use crate::index_object::PageAsk;
 use crate::respond;
 use crate::rules::merged_walk::{self, MAX_MERGED_LEN};
 use crate::rules::query_params as query;
+use crate::rules::triage::ViewFilter;
 
 /// `GET /v1/conversations?account=all` for a client of several accounts.
 pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<Response> {
@@ -35,13 +36,22 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
         Ok(person) => person,
         Err(e) => return respond::core_error(&e),
     };
-    // The cursor is bound to the member too.
+    let view = match view_of(url) {
+        Ok(view) => view,
+        Err(e) => return respond::core_error(&e),
+    };
+    // The cursor is bound to the member and the triage view too.
     let fingerprint = match (query.fingerprint(), &person) {
         (Ok(f), None) => f,
         // A member id is [A-Za-z0-9_-]: no `|`, which separates the cursor's fields.
         (Ok(f), Some(person)) => format!("{f}.person.{person}"),
         (Err(e), _) => return respond::core_error(&e),
     };
+    let fingerprint = fingerprint
+        + &view
+            .as_ref()
+            .map(ViewFilter::fingerprint)
+            .unwrap_or_default();
     let client = &call.client().name;
     let after = match &presented {
         None => None,
@@ -67,6 +77,7 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
         unread: query.unread,
         keywords: query.keywords.clone(),
         person,
+        view,
         count: query.count.unwrap_or(20),
         after,
         continued: presented.is_some(),
@@ -76,23 +87,18 @@ pub async fn conversations(env: &Env, call: &Call, url: &Url) -> worker::Result<
 
 /// A page of the client's index (its answer, or 503 when the index object failed).
 pub async fn ask_index(env: &Env, ask: &PageAsk) -> worker::Result<Response> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(ask)?.into()));
-    let request = Request::new_with_init("https://inbox-index/page", &init)?;
-    let answered = match index_stub(env, &ask.client) {
-        Ok(stub) => stub.fetch_with_request(request).await,
-        Err(e) => Err(e),
-    };
-    match answered {
-        Ok(response) => Ok(crate::gate::forward::mutable(response)),
-        Err(e) => {
-            worker::console_error!("inbox index failed: {e}");
-            respond::core_error(&Error::Unavailable {
-                message: "the merged inbox is unavailable".into(),
-            })
-        }
-    }
+    crate::index_object::ask(env, &ask.client, "/page", serde_json::to_string(ask)?).await
+}
+
+/// The triage view of `?view=&label=&waiting=&quietDays=` (`None`: no view, every
+/// conversation, as before triage).
+pub fn view_of(url: &Url) -> Result<Option<ViewFilter>, Error> {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    let view = ViewFilter::parse(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))?;
+    Ok(Some(view).filter(|v| !v.is_empty()))
 }
 
 fn invalid_cursor() -> Error {

@@ -46,6 +46,7 @@ pub async fn person(req: Request, ctx: RouteContext<Call>) -> worker::Result<Res
         unread: None,
         keywords: None,
         person: Some(member.to_owned()),
+        view: None,
         count: MAX_CONVERSATIONS,
         after: None,
         continued: false,

@@ -1,10 +1,10 @@
 //! The fetch entry point: configuration, origin and client checks, then the route table.
 
-use linkedin_inbox::ErrorCode;
+use linkedin_inbox::{ErrorCode, Provider};
 use worker::{console_error, console_log, event, Context, Env, Request, Response};
 
 use crate::edge::context::{Call, RouteContext};
-use crate::edge::{admin, live_feed as live, routes};
+use crate::edge::{admin, live_feed as live, live_sockets, routes, triage};
 use crate::rules::client_auth as auth;
 use crate::rules::route_table::{conversation_segment, route_of};
 use crate::{directory, env, respond};
@@ -12,6 +12,10 @@ use crate::{directory, env, respond};
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let method = req.method();
+    // Benchmarks only (`bench/unibox.mjs`): the rows this isolate's objects wrote so far.
+    let count_rows = env
+        .var("BENCH_ROWS_WRITTEN")
+        .is_ok_and(|v| v.to_string() == "1");
     // Logs name the route, never the path: a path can hold a conversation URN (personal data).
     let route = route_of(&req.path()).map_or("unknown", |r| r.name);
     let origin = req.headers().get("Origin")?;
@@ -36,6 +40,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             .flatten()
             .unwrap_or_else(|| "-".into())
     );
+    let mut response = response;
+    if count_rows {
+        let written = crate::rows_meter::rows_written().to_string();
+        let _ = response.headers_mut().set("X-Rows-Written", &written);
+    }
     Ok(response)
 }
 
@@ -131,8 +140,8 @@ async fn handle(
     let path = req.path();
     let route_name = route.map(|r| r.name);
     let webhook_of = match route_name {
-        Some("webhook-connectsafely") => Some("connectsafely"),
-        Some("webhook-linkup") => Some("linkup"),
+        Some("webhook-connectsafely") => Some(Provider::ConnectSafely),
+        Some("webhook-linkup") => Some(Provider::Linkup),
         _ => None,
     };
     if let (Some(provider), Some(account)) = (webhook_of, path.rsplit('/').next()) {
@@ -142,7 +151,7 @@ async fn handle(
     }
     // A ticket stands for the token; the socket's answer passes through untouched.
     if route_name == Some("live-socket") {
-        let response = live::socket(req, &env, &config, origin).await?;
+        let response = live_sockets::socket(req, &env, &config, origin).await?;
         return match response.status_code() {
             101 => Ok((response, None)),
             // A refusal varies like every other answer (a shared cache must not mix them).
@@ -181,14 +190,19 @@ async fn handle(
         (Some("conversation-messages"), "POST") => routes::send_reply(req, ctx).await?,
         (Some("read"), "POST") => routes::mark_read(req, ctx).await?,
         (Some("unread"), "POST") => routes::mark_unread(req, ctx).await?,
+        (Some("triage"), "POST") => triage::set(req, ctx).await?,
+        (Some("labels"), "GET") => triage::labels(req, ctx).await?,
+        (Some("label"), "POST") => triage::rename_label(req, ctx).await?,
+        (Some("label"), "DELETE") => triage::delete_label(req, ctx).await?,
         (Some("profile-messages"), "GET") => routes::profile_messages(req, ctx).await?,
         (Some("profile-messages"), "POST") => routes::send_new(req, ctx).await?,
         (Some("usage"), "GET") => routes::usage(req, ctx).await?,
         (Some("doctor"), "POST") => routes::doctor(req, ctx).await?,
         (Some("accounts"), "GET") => routes::accounts(req, ctx).await?,
+        (Some("media"), "GET") => crate::edge::media::download(req, ctx).await?,
         (Some("person"), "GET") => crate::edge::people::person(req, ctx).await?,
         (Some("changes"), "GET") => live::changes(req, ctx).await?,
-        (Some("live"), "POST") => live::tickets(req, ctx).await?,
+        (Some("live"), "POST") => live_sockets::tickets(req, ctx).await?,
         (Some("refresh"), "POST") => routes::refresh(req, ctx).await?,
         (Some("data"), "DELETE") => routes::delete_data(req, ctx).await?,
         _ => routes::not_found(req, ctx).await?,

@@ -3,12 +3,13 @@
 use linkedin_inbox::{Error, ErrorCode};
 use worker::{Method, Request, Response};
 
+use crate::edge::account_object::{forward_list, forward_page, forward_simple, forward_write};
 use crate::edge::all_accounts::{
     conversation_account, indexed_target, one_account, target, Target, Unnamed,
 };
 use crate::edge::body_reader::{self, Unread};
 use crate::edge::context::{Call, RouteContext};
-use crate::gate::{forward_page, forward_simple, forward_write, GateMark, GateSend};
+use crate::gate::{GateMark, GateSend};
 use crate::respond;
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::PageRequest;
@@ -47,8 +48,8 @@ pub async fn conversations(req: Request, ctx: RouteContext<Call>) -> worker::Res
         &unseal(call, account),
     )
     .map(PageRequest::Conversations);
-    match parsed {
-        Ok(page) => forward_page(&ctx.env, call, account, page).await,
+    match parsed.and_then(|page| Ok((page, crate::edge::merged_list::view_of(&url)?))) {
+        Ok((page, view)) => forward_list(&ctx.env, call, account, page, view).await,
         Err(e) => respond::core_error(&e),
     }
 }
@@ -163,13 +164,28 @@ async fn send_request(
     req: &mut Request,
     draft: impl FnOnce(&str) -> Result<linkedin_inbox::Draft, Error>,
 ) -> worker::Result<Result<String, Response>> {
+    if crate::edge::multipart::is_multipart(req.headers().get("Content-Type")?.as_deref()) {
+        let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
+        let key = match key {
+            Ok(key) => key,
+            Err(refused) => return Ok(Err(respond::core_error(&refused)?)),
+        };
+        return match crate::edge::multipart::read(req, draft).await? {
+            Ok((draft, files)) => Ok(Ok(serde_json::to_string(&GateSend { key, draft, files })?)),
+            Err(served) => Ok(Err(respond::error_reply(served.into())?)),
+        };
+    }
     let body = match json_text(req).await? {
         Ok(body) => body,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let key = query::idempotency_key(req.headers().get("Idempotency-Key")?.as_deref());
     match key.and_then(|key| Ok((key, draft(&body)?))) {
-        Ok((key, draft)) => Ok(Ok(serde_json::to_string(&GateSend { key, draft })?)),
+        Ok((key, draft)) => Ok(Ok(serde_json::to_string(&GateSend {
+            key,
+            draft,
+            files: Vec::new(),
+        })?)),
         Err(refused) => Ok(Err(respond::core_error(&refused)?)),
     }
 }
@@ -242,7 +258,7 @@ async fn mark(ctx: &RouteContext<Call>, url: &url::Url, read: bool) -> worker::R
 /// The text of a JSON write's body, or the answer refusing it before anything is recorded
 /// or sent: 415 for another type or an encoding, 413 over the cap (a chunked body is read no
 /// further than the cap), 400 for bytes that are not UTF-8 or a body cut off.
-async fn json_text(req: &mut Request) -> worker::Result<Result<String, Response>> {
+pub(crate) async fn json_text(req: &mut Request) -> worker::Result<Result<String, Response>> {
     let headers = req.headers();
     let content_type = headers.get("Content-Type")?;
     let content_encoding = headers.get("Content-Encoding")?;

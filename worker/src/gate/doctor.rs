@@ -1,5 +1,5 @@
 //! The operator's doctor in the account's object (`POST /v1/doctor`): the core's read-only
-//! checks (`linkedin_inbox::contract::Checkup`, the CLI doctor's) run with the account's stored
+//! checks (`linkedin_inbox::contract::checkup`, the CLI doctor's) run with the account's stored
 //! credentials, one per provider it uses (`rules/doctor.rs`). Every request they send is
 //! admitted and settled by the account's ledger like any read (today's budget or credit cap,
 //! a provider's pause; a 429 pauses it). It runs at most once per `DOCTOR_INTERVAL_SECS` per
@@ -7,21 +7,21 @@
 //! requests (429 either way, with Retry-After). The answer is the redacted report as JSON:
 //! endpoints, statuses, JSON paths, forms and error codes, never a value.
 
-use linkedin_inbox::contract::{Checkup, Next, Report, Section};
-use linkedin_inbox::Error;
+use linkedin_inbox::contract::{self, Checker, Report, Section, Unsent};
+use linkedin_inbox::{Error, HttpRequest, HttpResponse, Step};
 use worker::Response;
 
 use super::clock::arrival_ms;
-use super::key_permits::Patience;
+use super::key_permits::{Patience, Permit};
 use super::ledger::Ledger;
 use super::{misconfigured, AccountGate};
 use crate::respond;
-use crate::rules::admission::{self, budget_exhausted, Limits};
+use crate::rules::admission::{self, budget_exhausted, Cost, Limits};
 use crate::rules::doctor::{call_cost, plans, Plan, DOCTOR_INTERVAL_SECS};
 use crate::rules::registry::Account;
 use crate::rules::request_limits::refresh_wait;
 use crate::rules::settings::Config;
-use crate::store::ledger::Mark;
+use crate::store::ledger::{Admission, Mark};
 
 impl AccountGate {
     /// Runs every check of `account` in turn and answers the report.
@@ -60,50 +60,97 @@ impl AccountGate {
     }
 }
 
-/// One provider's checks, each request metered.
+/// One provider's checks (the core's `checkup`, driven by the core's one driver), each
+/// request metered.
 async fn checkup(plan: Plan, config: &Config, ledger: &Ledger) -> worker::Result<Section> {
-    let cost = call_cost(&plan);
-    let limits = Limits::of(config);
-    let (mut checkup, mut next) = Checkup::start(plan.title.to_owned(), plan.backend);
-    loop {
-        let request = match next {
-            Next::Done(section) => return Ok(section),
-            Next::Send(request) => request,
-        };
-        // The account's own limits, then a permit of the provider's key, then the spend.
-        let permit = match ledger.would_admit(cost, &limits, arrival_ms())? {
+    let mut metered = Metered {
+        config,
+        ledger,
+        cost: call_cost(&plan),
+        limits: Limits::of(config),
+        admission: None,
+        failed: None,
+    };
+    let section = contract::checkup(plan.title.to_owned(), plan.backend, &mut metered).await;
+    match metered.failed {
+        Some(failed) => Err(failed),
+        None => Ok(section),
+    }
+}
+
+/// The checks' requests as the account sends them: the account's own limits, then a permit
+/// of the provider's key, then the spend; each call settled with what the core made of its
+/// answer.
+struct Metered<'a> {
+    config: &'a Config,
+    ledger: &'a Ledger,
+    cost: Cost,
+    limits: Limits,
+    /// The spend of the call in flight, until it is settled.
+    admission: Option<Admission>,
+    /// The ledger's own failure: the checks end, and the request fails with it.
+    failed: Option<worker::Error>,
+}
+
+impl Metered<'_> {
+    /// The admission of one more call, or the refusal that ends the checks.
+    async fn admit(&mut self) -> worker::Result<Result<Permit, Error>> {
+        let (cost, ledger) = (self.cost, self.ledger);
+        let permit = match ledger.would_admit(cost, &self.limits, arrival_ms())? {
             Ok(()) => ledger.permits().take(cost.provider, Patience::Client).await,
             Err(refusal) => Err(refusal),
         };
-        let admitted = match permit {
-            Ok(permit) => ledger
-                .admit(cost, &limits, arrival_ms())?
-                .map(|admission| (permit, admission)),
-            Err(refusal) => Err(refusal),
+        let permit = match permit {
+            Ok(permit) => permit,
+            Err(refusal) => return Ok(Err(refusal)),
         };
-        let (permit, admission) = match admitted {
-            Ok(admitted) => admitted,
-            Err(refusal) => {
-                next = checkup.refuse(&refusal);
-                continue;
+        Ok(match ledger.admit(cost, &self.limits, arrival_ms())? {
+            Ok(admission) => {
+                self.admission = Some(admission);
+                Ok(permit)
+            }
+            Err(refusal) => Err(refusal),
+        })
+    }
+}
+
+impl Checker for Metered<'_> {
+    async fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, Unsent> {
+        let permit = match self.admit().await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(refusal)) => return Err(Unsent::Refused(refusal)),
+            Err(failed) => {
+                self.failed = Some(failed);
+                return Err(Unsent::Refused(Error::Unavailable {
+                    message: "the account's ledger failed".into(),
+                }));
             }
         };
         // Under the key's permit; a 429 pauses the key for every account.
-        let answer = ledger
+        self.ledger
             .permits()
             .send_upstream(
-                cost.provider,
+                self.cost.provider,
                 Some(permit),
                 Patience::Client,
-                &request,
-                config.upstream_timeout_ms,
-                config.max_pause_secs,
+                request,
+                self.config.upstream_timeout_ms,
+                self.config.max_pause_secs,
             )
-            .await;
-        let arrived = arrival_ms();
-        let unanswered = answer.as_ref().err().cloned();
-        next = checkup.receive(answer.map_err(|e| e.code().as_str().to_owned()));
-        let failure = unanswered.as_ref().or(checkup.last_error());
-        ledger.settle(admission, failure.map_or(Ok(cost.units), Err), arrived)?;
+            .await
+            .map_err(|error| Unsent::Unreachable {
+                kind: error.code().as_str().to_owned(),
+                error,
+            })
+    }
+
+    fn received(&mut self, step: &linkedin_inbox::Result<Step>) {
+        let Some(admission) = self.admission.take() else {
+            return;
+        };
+        let outcome = step.as_ref().map(|_| self.cost.units);
+        if let Err(failed) = self.ledger.settle(admission, outcome, arrival_ms()) {
+            self.failed.get_or_insert(failed);
+        }
     }
 }

@@ -20,7 +20,8 @@ use crate::index_object::{index_stub, ApplyAnswer};
 use crate::rules::page_plan::Source;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
-use crate::store::index_feed::FeedMarks;
+use crate::store::index_feed::{FeedMarks, FeedState};
+use crate::store::ledger::Mark;
 use crate::store::sql_storage::ObjectStore;
 
 /// Conversations per feed answer (message texts: four times as many).
@@ -32,6 +33,8 @@ const PUSH_ROUNDS: usize = 8;
 /// changes by the next request that changes the store, or takes them itself when its copy
 /// of the head is older than `HEAD_TTL_SECS`.
 const MAX_PUSHES_PER_REQUEST: usize = 24;
+/// A spending alone (the budgets of `/v1/accounts`) is pushed at most this often.
+const SPENDING_PUSH_INTERVAL_MS: u64 = 60_000;
 
 /// What an index asks of the account.
 #[derive(Serialize, Deserialize)]
@@ -93,7 +96,7 @@ impl AccountGate {
                 credits += spent;
             }
         }
-        let feed = inbox.index_feed(ask.marks.as_ref(), FEED_LIMIT)?;
+        let feed = inbox.index_feed(ask.marks.as_ref(), FEED_LIMIT, now)?;
         inbox.subscribe_index(client, &feed.marks)?;
         let source = if stale { Source::Stale } else { source };
         let mut response = Response::ok(feed.json)?;
@@ -106,7 +109,8 @@ impl AccountGate {
 }
 
 /// Hands every index that holds the account what changed since the marks it was last handed
-/// (when `before`, where the store stood as the request or alarm began, has moved), all of
+/// (when `before`, where the store stood as the request or alarm began, has moved, or only
+/// what the account spent today), all of
 /// them at once. An index that holds other marks (it was rebuilt) is answered from its own;
 /// one whose client no longer lists the account is forgotten. `asker`: the client whose index
 /// asked in this very request (its answer carries the changes). A failed push is retried by
@@ -115,22 +119,36 @@ pub async fn push(
     env: &Env,
     inbox: &ObjectStore,
     account: &Account,
-    before: &FeedMarks,
+    before: &FeedState,
     asker: Option<&str>,
+    now: u64,
 ) -> worker::Result<()> {
-    let position = inbox.feed_position()?;
-    if position == *before {
+    let standing = inbox.feed_state(now)?;
+    if standing == *before {
         return Ok(());
     }
+    let spending_only = standing.marks == before.marks;
+    if spending_only && now < inbox.mark(Mark::SpendingPushedAt)? + SPENDING_PUSH_INTERVAL_MS {
+        return Ok(());
+    }
+    let position = standing.marks;
     let mut subscribers = inbox.index_subscribers()?;
     subscribers.retain(|(client, _)| Some(client.as_str()) != asker);
     // The furthest behind first: those a bounded request left out last time come first now.
     subscribers.sort_by_key(|(_, m)| (m.epoch, m.prunes, m.seq, m.message_seq));
+    if spending_only {
+        // All at the same marks: another part of them each time, so every index hears.
+        inbox.set_mark(Mark::SpendingPushedAt, now)?;
+        let turn = (now / SPENDING_PUSH_INTERVAL_MS) as usize;
+        let len = subscribers.len().max(1);
+        subscribers.rotate_left(turn.wrapping_mul(MAX_PUSHES_PER_REQUEST) % len);
+    }
     let pushing = Pushing {
         env,
         inbox,
         account,
         position,
+        now,
         left: Cell::new(MAX_PUSHES_PER_REQUEST),
         bodies: RefCell::default(),
     };
@@ -153,6 +171,7 @@ struct Pushing<'a> {
     inbox: &'a ObjectStore,
     account: &'a Account,
     position: FeedMarks,
+    now: u64,
     left: Cell<usize>,
     bodies: RefCell<HashMap<Option<FeedMarks>, PushBody>>,
 }
@@ -163,7 +182,7 @@ impl Pushing<'_> {
         if let Some(made) = self.bodies.borrow().get(&from) {
             return Ok(made.clone());
         }
-        let feed = self.inbox.index_feed(from.as_ref(), FEED_LIMIT)?;
+        let feed = self.inbox.index_feed(from.as_ref(), FEED_LIMIT, self.now)?;
         let body = format!(
             "{{\"account\":{},\"from\":{},\"feed\":{}}}",
             serde_json::to_string(&self.account.id)?,

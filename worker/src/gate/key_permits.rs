@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use linkedin_inbox::{Error, HttpRequest, HttpResponse, Provider};
+use linkedin_inbox::{retry_after_secs_for, Error, HttpRequest, HttpResponse, Provider};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use worker::{Delay, Env, Method, Request, RequestInit};
@@ -127,7 +127,7 @@ impl KeyPermits {
             let now = arrival_ms();
             if now.saturating_add(wait_ms) > deadline {
                 return Err(Error::RateLimited {
-                    retry_after_secs: Some(wait_ms.div_ceil(1000).max(1)),
+                    retry_after_secs: Some(retry_after_secs_for(wait_ms)),
                 });
             }
             Delay::from(Duration::from_millis(wait_ms)).await;

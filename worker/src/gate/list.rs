@@ -26,6 +26,7 @@ use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{clamp_retry_after, PageRequest, Source};
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
+use crate::rules::triage::{view_bound, ViewFilter};
 use crate::store::{Filters, Position};
 
 mod head;
@@ -176,7 +177,7 @@ impl AccountGate {
         &self,
         config: &Rc<Config>,
         account: &Account,
-        query: &ConversationQuery,
+        (query, view): (&ConversationQuery, Option<&ViewFilter>),
         ledger: &Ledger,
         generation: u64,
         now: u64,
@@ -186,10 +187,14 @@ impl AccountGate {
             Ok(f) => f,
             Err(e) => return respond::core_error(&e),
         };
+        // A cursor is bound to the triage view too, in its position (the core checks the
+        // filters it knows).
+        let view_mark = view.map(ViewFilter::fingerprint).unwrap_or_default();
         let (provider, after) = match query.cursor.as_deref().map(Cursor::decode).transpose() {
-            Ok(Some(cursor)) => match (cursor.fingerprint == fingerprint)
-                .then(|| Position::decode(&cursor.upstream))
-                .flatten()
+            Ok(Some(cursor)) => match (cursor.fingerprint == fingerprint
+                && view_bound(&cursor.upstream, &view_mark))
+            .then(|| Position::decode(&cursor.upstream))
+            .flatten()
             {
                 Some(position) => (cursor.provider, Some(position)),
                 None => return respond::core_error(&invalid_cursor()),
@@ -208,6 +213,8 @@ impl AccountGate {
             unread: query.unread,
             keywords: query.keywords.as_deref().filter(|k| !k.trim().is_empty()),
             person: None,
+            view,
+            now_ms: i64::try_from(now).unwrap_or(i64::MAX),
         };
         let count = query.count.unwrap_or(DEFAULT_COUNT);
         let mut end = inbox.page_end(&filters, after.as_ref(), count)?;
@@ -216,7 +223,14 @@ impl AccountGate {
         let searchable = filters
             .keywords
             .is_none_or(|k| crate::rules::fts_query::fts_query(k).is_some());
-        while searchable && end.matched <= count && !stale && older < TAIL_PAGES_PER_REQUEST {
+        // Triage lives on stored conversations only: older pages cannot add to such a view.
+        let stored_only = view.is_some_and(ViewFilter::stored_only);
+        while searchable
+            && !stored_only
+            && end.matched <= count
+            && !stale
+            && older < TAIL_PAGES_PER_REQUEST
+        {
             let Some(tail) = state
                 .as_ref()
                 .filter(|s| !s.is_complete())
@@ -245,7 +259,7 @@ impl AccountGate {
             end = inbox.page_end(&filters, after.as_ref(), count)?;
             older += 1;
         }
-        let complete = state.as_ref().is_some_and(|s| s.is_complete());
+        let complete = stored_only || state.as_ref().is_some_and(|s| s.is_complete());
         let more = end.matched > count;
         let provider = match query.cursor {
             Some(_) => provider,
@@ -266,6 +280,8 @@ impl AccountGate {
                 unread: None,
                 keywords: None,
                 person: None,
+                view: None,
+                now_ms: 0,
             })?,
             false => 0,
         };
@@ -283,7 +299,7 @@ impl AccountGate {
                     let core = Cursor {
                         provider,
                         fingerprint: fingerprint.clone(),
-                        upstream: p.encode(stored),
+                        upstream: format!("{view_mark}{}", p.encode(stored)),
                         skip: 0,
                     }
                     .encode();

@@ -17,7 +17,11 @@ use crate::store::ProviderEvent;
 use linkedin_inbox::{ErrorCode, Provider};
 
 mod sockets;
-pub use sockets::{accept, broadcast, close_all, recheck, PONG};
+pub use sockets::{accept, broadcast, close_all, on_close, on_message, recheck};
+pub(crate) use sockets::{
+    answer_pings, change_frame, outlived, set_lifetime, ticket_current, CHANGES_PER_FRAME,
+    FRAMES_PER_BROADCAST, SOCKETS_PER_CLIENT,
+};
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).
 const EVENT_MEMORY_MS: u64 = 7 * 86_400_000;
@@ -31,6 +35,7 @@ const CLOCK_ALLOWANCE_MS: u64 = 5 * 60_000;
 /// (LinkupAPI), once per event id. `provider`: the provider's name (`Provider::as_str`).
 pub async fn pushed(
     state: &State,
+    config: &crate::rules::settings::Config,
     account: &Account,
     provider: &str,
     body: &[u8],
@@ -49,6 +54,10 @@ pub async fn pushed(
                 if sent_at > now.saturating_add(CLOCK_ALLOWANCE_MS) {
                     pushed.message.sent_at = i64::try_from(now).unwrap_or(i64::MAX);
                 }
+                // Its files are stored and shown with sealed refs only, never the provider's URL.
+                let digest = crate::rules::client_auth::account_digest(account);
+                let message = std::slice::from_mut(&mut pushed.message);
+                config.media_key.seal_messages(message, &digest, now);
                 // Nothing awaited from here: no other request interleaves with the write. The
                 // event is forgotten again if storing it fails, so the provider's retry stores it.
                 // One LinkedIn message whatever URN form names it (a thread shows

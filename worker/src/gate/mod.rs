@@ -5,20 +5,23 @@
 
 mod clock;
 pub(crate) mod contract_watch;
+mod cs_action;
 mod doctor;
 mod exchange_driver;
-pub(crate) mod forward;
 mod health;
 pub(crate) mod index_feed;
 mod key_permits;
 mod ledger;
 mod ledger_import;
 mod list;
-mod live;
+pub(crate) mod live;
+mod media;
 mod object_requests;
 mod pages;
 mod sends;
+mod star_mirror;
 mod thread_pages;
+mod triage;
 mod upkeep;
 pub(crate) mod upstream;
 mod usage_limits;
@@ -38,10 +41,9 @@ use worker::{
 
 use clock::arrival_ms;
 
-pub use forward::{forward_page, forward_simple, forward_write, gate_call};
 use key_permits::KeyPermits;
 use ledger::{Ledger, Mark};
-pub use sends::{GateMark, GateSend};
+pub use sends::{GateFile, GateMark, GateSend};
 
 use crate::respond::{self};
 use crate::rules::page_plan::PageRequest;
@@ -52,6 +54,9 @@ use crate::store::{schema, Store};
 
 /// The header that names the calling client on every request the Worker sends its gate.
 pub const CLIENT_HEADER: &str = "X-Gate-Client";
+/// The token tag of the ticket a push socket was opened with: the object accepts the socket
+/// only under that tag, and tags it with it (a token rotated meanwhile closes it).
+pub const TOKEN_TAG_HEADER: &str = "X-Gate-Token-Tag";
 /// The header that names the account (its registry id) the request is for.
 pub const ACCOUNT_HEADER: &str = "X-Gate-Account";
 
@@ -60,6 +65,9 @@ pub const ACCOUNT_HEADER: &str = "X-Gate-Account";
 pub struct GateRequest {
     pub client: String,
     pub page: PageRequest,
+    /// The triage view of a list of conversations (`?view=&label=&waiting=&quietDays=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<crate::rules::triage::ViewFilter>,
 }
 
 /// A page fetched upstream: its JSON (cursors sealed) and the LinkupAPI credits it cost.
@@ -88,6 +96,9 @@ pub struct AccountGate {
     syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
     /// Sends in flight, by scoped idempotency key.
     sends: RefCell<HashMap<String, sends::SendFuture>>,
+    /// Star mirrors this object has under way, one at a time per conversation; those an
+    /// object that stopped mid-call left pending are settled by its first request or alarm.
+    star_mirrors: star_mirror::StarMirrors,
     /// The object's store, opened and migrated by its first request or alarm.
     store: RefCell<Option<ObjectStore>>,
     /// Answer tallies not written to the ledger yet.
@@ -116,6 +127,7 @@ impl DurableObject for AccountGate {
             in_flight: RefCell::new(HashMap::new()),
             syncs: RefCell::new(HashMap::new()),
             sends: RefCell::new(HashMap::new()),
+            star_mirrors: star_mirror::StarMirrors::default(),
             store: RefCell::new(None),
             tallies: Rc::default(),
             legacy_ledger_checked: Cell::new(false),
@@ -129,12 +141,13 @@ impl DurableObject for AccountGate {
         };
         self.open_store(&config)?;
         let now = arrival_ms();
-        let feed_before = self.store()?.feed_position()?;
+        let feed_before = self.store()?.feed_state(now)?;
         let account = self.own_account(&config).await?;
         if let Some(account) = &account {
             self.monitoring_credits
                 .set(config.monitoring_credits(account));
             self.name_account(account);
+            self.resume_star_mirrors(&config, account, now).await?;
         }
         // A provider said the inbox changed: one head sync for however many events came, at
         // most one per REFRESH_MIN_INTERVAL_SECS, and only while the day's budget keeps its
@@ -170,8 +183,18 @@ impl DurableObject for AccountGate {
                 now.saturating_add(config.prune_interval_secs.saturating_mul(1000)),
             )?;
         }
+        // Snoozes due come back to the inbox; the next one wakes the alarm again.
+        let inbox = self.store()?;
+        let now_ms = i64::try_from(now).unwrap_or(i64::MAX);
+        inbox.wake_due_snoozes(now_ms)?;
+        let snooze_at = inbox
+            .next_snooze_at()?
+            .map(|at| u64::try_from(at).unwrap_or(0));
         let prune_at = ledger.get_now(Mark::PruneDueAt)?;
-        let at = next.map_or(prune_at, |n| n.min(prune_at));
+        let at = [next, snooze_at]
+            .into_iter()
+            .flatten()
+            .fold(prune_at, u64::min);
         self.state
             .storage()
             .set_alarm(Duration::from_millis(at.saturating_sub(now)))
@@ -179,7 +202,9 @@ impl DurableObject for AccountGate {
         if let Some(account) = &account {
             live::broadcast(&self.state, &self.env, &config, account, now).await?;
             let inbox = self.store()?;
-            if let Err(e) = index_feed::push(&self.env, &inbox, account, &feed_before, None).await {
+            if let Err(e) =
+                index_feed::push(&self.env, &inbox, account, &feed_before, None, now).await
+            {
                 worker::console_warn!("index push failed: {e}");
             }
         }
@@ -209,11 +234,14 @@ impl DurableObject for AccountGate {
             self.name_account(account);
         }
         let (_, health_seq) = self.store()?.account_health()?;
-        let feed_before = self.store()?.feed_position()?;
+        let feed_before = self.store()?.feed_state(now)?;
         let asker = match req.path() == "/index/sync" {
             true => req.headers().get(CLIENT_HEADER)?,
             false => None,
         };
+        if let Some(account) = &own {
+            self.resume_star_mirrors(&config, account, now).await?;
+        }
         let response = match req.path().as_str() {
             "/live/recheck" => live::recheck(&self.state, &self.env, &config, own.as_ref(), now)
                 .await
@@ -242,7 +270,7 @@ impl DurableObject for AccountGate {
             // ask this request answered has the changes in its answer).
             let inbox = self.store()?;
             let asker = asker.as_deref();
-            let pushed = index_feed::push(&self.env, &inbox, account, &feed_before, asker);
+            let pushed = index_feed::push(&self.env, &inbox, account, &feed_before, asker, now);
             if let Err(e) = pushed.await {
                 worker::console_warn!("index push failed: {e}");
             }
@@ -255,17 +283,7 @@ impl DurableObject for AccountGate {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        // The channel is one-way; a ping is answered so clients can check it (by the runtime's
-        // auto-response once the object set it; here otherwise). Anything else closes it.
-        match message {
-            WebSocketIncomingMessage::String(text) if text == "ping" => {
-                ws.send_with_str(live::PONG)?;
-            }
-            _ => {
-                let _ = ws.close(Some(1003), Some("this channel only answers ping"));
-            }
-        }
-        Ok(())
+        live::on_message(&ws, message)
     }
 
     async fn websocket_close(
@@ -275,10 +293,7 @@ impl DurableObject for AccountGate {
         _reason: String,
         _was_clean: bool,
     ) -> worker::Result<()> {
-        let code = u16::try_from(code)
-            .ok()
-            .filter(|c| *c == 1000 || (3000..5000).contains(c));
-        let _ = ws.close(code.or(Some(1000)), Some("closed"));
+        live::on_close(&ws, code);
         Ok(())
     }
 

@@ -1,16 +1,18 @@
-//! What the account's object serves: the edge's calls (`gate::forward`) and the providers'
+//! What the account's object serves: the edge's calls (`edge/account_object.rs`) and the providers'
 //! events, dispatched by path, each with the account checked against the registry.
 
 use std::rc::Rc;
 
-use linkedin_inbox::{ErrorCode, Provider};
+use linkedin_inbox::ErrorCode;
 use serde_json::json;
 use worker::{Request, Response};
 
 use super::{
     live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
+    TOKEN_TAG_HEADER,
 };
 use crate::respond::{self};
+use crate::rules::budgets;
 use crate::rules::page_plan::PageRequest;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
@@ -37,7 +39,7 @@ impl AccountGate {
                 return respond::refuse(ErrorCode::NotFound, "no such account");
             };
             let body = req.bytes().await?;
-            return live::pushed(&self.state, account, provider, &body, now).await;
+            return live::pushed(&self.state, &config, account, provider, &body, now).await;
         }
         let name = req.headers().get(CLIENT_HEADER)?.unwrap_or_default();
         let Some(client) = crate::directory::client_named(&self.env, &config, &name).await? else {
@@ -83,7 +85,14 @@ impl AccountGate {
                 if let PageRequest::Conversations(query) = &request.page {
                     let generation = ledger.generation().await?;
                     let response = self
-                        .list(&config, account, query, &ledger, generation, now)
+                        .list(
+                            &config,
+                            account,
+                            (query, request.view.as_ref()),
+                            &ledger,
+                            generation,
+                            now,
+                        )
                         .await?;
                     return with_generation(response, generation);
                 }
@@ -97,10 +106,28 @@ impl AccountGate {
                 }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a send"),
             },
+            "/media" => match req.json::<crate::rules::media_ref::MediaClaim>().await {
+                Ok(claim) => self.media(&config, account, claim, now).await,
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a media claim"),
+            },
             "/mark" => match req.json::<sends::GateMark>().await {
                 Ok(request) => self.mark(&config, account, request, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
             },
+            "/triage" => match req.json::<super::triage::GateTriage>().await {
+                Ok(request) => {
+                    self.triage(&config, &client.name, account, request, now)
+                        .await
+                }
+                Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a triage request"),
+            },
+            "/labels" => self.labels(),
+            "/labels/rename" | "/labels/delete" => {
+                match req.json::<super::triage::GateLabel>().await {
+                    Ok(request) => self.relabel(&client.name, request, now),
+                    Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a label request"),
+                }
+            }
             "/data" => {
                 ledger.record_wipe()?;
                 let store = self.store()?;
@@ -129,7 +156,10 @@ impl AccountGate {
                 }
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a changes request"),
             },
-            "/live" => live::accept(&self.state, &config, &client, account, now),
+            "/live" => {
+                let tag = req.headers().get(TOKEN_TAG_HEADER)?.unwrap_or_default();
+                live::accept(&self.state, &config, &client, &tag, account, now)
+            }
             "/doctor" => self.doctor(&config, account, &ledger).await,
             "/locate" => {
                 let thread: String = req.json().await?;
@@ -137,24 +167,13 @@ impl AccountGate {
                 respond::json(200, &json!({ "found": found }))
             }
             "/summary" => {
-                let counters = ledger.counters(now).await?;
-                let left =
-                    |limit: u64, spent: u64| (limit > 0).then(|| limit.saturating_sub(spent));
-                let providers = account.providers();
+                let spent = self.store()?.spent_today(now)?;
                 respond::json(
                     200,
                     &json!({
                         "unreadTotal": self.store()?.unread_total()?,
                         "health": ledger.health(now)?.shown(),
-                        "budgetLeftToday": {
-                            "connectsafelyCalls": providers.contains(&Provider::ConnectSafely)
-                                .then(|| left(u64::from(config.daily_limit), counters.connectsafely_calls_today))
-                                .flatten(),
-                            "linkupCredits": providers.contains(&Provider::Linkup)
-                                .then(|| left(config.linkup_daily_credit_cap, counters.linkup_credits_today + config.monitoring_credits(account)))
-                                .flatten(),
-                            "sends": left(config.send_daily_limit, ledger.sends_today(now)?),
-                        },
+                        "budgetLeftToday": budgets::left_today(&config, account, &spent, now),
                     }),
                 )
             }

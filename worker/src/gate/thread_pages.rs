@@ -5,7 +5,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
-use linkedin_inbox::{Error, MessagePage, Provider};
+use linkedin_inbox::{Error, MessagePage, Page, Provider};
 use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
@@ -163,6 +163,7 @@ impl AccountGate {
             config.cursor_key.clone(),
             account_digest(account),
         );
+        let media_key = config.media_key.clone();
         let (spend, walk_ledger) = (self.ledger()?, self.ledger()?);
         let (operation, timeout_ms) = (page.operation(), config.upstream_timeout_ms);
         let watch = ContractWatch::new(self.store()?, config);
@@ -211,6 +212,10 @@ impl AccountGate {
                         // Cursors leave signed for this account (waiters share the body).
                         let cursor = page.next_cursor_mut();
                         *cursor = cursor.take().map(|c| key.seal(&account, &c));
+                        // Files leave with sealed refs, never the provider's URL.
+                        if let Page::Messages(thread) = &mut page {
+                            media_key.seal_messages(&mut thread.items, &account, now);
+                        }
                         let body =
                             serde_json::to_string(&page).map_err(|e| Error::Unavailable {
                                 message: format!("page could not be serialized: {e}"),

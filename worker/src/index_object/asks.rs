@@ -50,6 +50,23 @@ pub(super) struct Asking<'a> {
     pub asked: RefCell<Asked>,
 }
 
+impl<'a> Asking<'a> {
+    /// A request's asks, `MAX_ASKS_PER_PAGE` of them, none made yet.
+    pub(super) fn new(
+        config: &'a Rc<Config>,
+        index: &'a IndexStore<SqlStorage>,
+        client: &'a Client,
+    ) -> Self {
+        Self {
+            config,
+            index,
+            client,
+            left: Cell::new(super::MAX_ASKS_PER_PAGE),
+            asked: RefCell::new(Asked::default()),
+        }
+    }
+}
+
 impl InboxIndex {
     /// Asks the objects of `lanes` for their feeds (with the syncs `ask` names), together,
     /// and applies each from the marks it was asked from. One account's refusal (its rate,
@@ -103,7 +120,7 @@ impl InboxIndex {
                 head: first.head && round == 0,
                 tail: first.tail && round == 0,
             };
-            let sent = crate::gate::forward::send(
+            let sent = crate::edge::account_object::send(
                 &self.env,
                 asking.config,
                 Some(&asking.client.name),

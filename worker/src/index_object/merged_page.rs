@@ -2,22 +2,23 @@
 //! old or their inboxes not in yet (within the asks one request may make), then one query,
 //! extended by older pages where the walk reaches the end of what an account's store holds.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use linkedin_inbox::ConversationPage;
 use worker::{Delay, Response, ResponseBody, SqlStorage};
 
-use super::asks::{Asked, Asking};
+use super::asks::Asking;
 use super::{ready, InboxIndex, PageAsk, BUILD_STEP_MS, MAX_ASKS_PER_PAGE, TAIL_ROUNDS};
 use crate::gate::index_feed::SyncAsk;
 use crate::respond;
 use crate::rules::merged_walk;
+use crate::rules::merged_walk::IndexPosition;
 use crate::rules::page_body::page_with_items;
 use crate::rules::page_plan::{Source, BROWSER_MAX_AGE_SECS};
 use crate::rules::settings::Config;
-use crate::store::inbox_index::{InboxIndex as IndexStore, IndexPosition, Lane, Lanes};
+use crate::rules::triage::ViewFilter;
+use crate::store::inbox_index::{InboxIndex as IndexStore, Lane, Lanes};
 use crate::store::Filters;
 
 impl InboxIndex {
@@ -36,13 +37,7 @@ impl InboxIndex {
         let ttl_ms = config.head_ttl_secs.saturating_mul(1000);
         // Lanes never taken (or not whole), and heads older than the TTL: their objects sync
         // and answer, as many as one request may ask (the rest: the next page).
-        let asking = Asking {
-            config,
-            index,
-            client: &client,
-            left: Cell::new(MAX_ASKS_PER_PAGE),
-            asked: RefCell::new(Asked::default()),
-        };
+        let asking = Asking::new(config, index, &client);
         let mut due = index.lanes_where(Lanes::Due {
             head_before: now.saturating_sub(ttl_ms),
         })?;
@@ -67,11 +62,15 @@ impl InboxIndex {
             unread: ask.unread,
             keywords: ask.keywords.as_deref().filter(|k| !k.trim().is_empty()),
             person: ask.person.as_deref(),
+            view: ask.view.as_ref(),
+            now_ms: i64::try_from(now).unwrap_or(i64::MAX),
         };
         let count = ask.count.clamp(1, 100);
         let searchable = filters
             .keywords
             .is_none_or(|k| crate::rules::fts_query::fts_query(k).is_some());
+        // Triage lives on stored conversations, all in the index: such a view needs no tail.
+        let stored_only = ask.view.as_ref().is_some_and(ViewFilter::stored_only);
         let mut rounds = 0;
         let (page, bounded) = loop {
             let open: Vec<(Lane, Option<IndexPosition>)> = index
@@ -82,7 +81,10 @@ impl InboxIndex {
                     Ok((l, end))
                 })
                 .collect::<crate::store::sql::Result<_>>()?;
-            let bound = earliest(&open);
+            let bound = match stored_only {
+                true => None,
+                false => earliest(&open),
+            };
             let page = match &bound {
                 Some(None) => None,
                 Some(Some(b)) => Some(index.page(&filters, ask.after.as_ref(), Some(b), count)?),
@@ -90,6 +92,9 @@ impl InboxIndex {
             };
             let full = page.as_ref().is_some_and(|p| p.matched > count);
             let out_of_asks = asking.left.get() == 0;
+            if stored_only {
+                break (page, false);
+            }
             if full || open.is_empty() || !searchable || rounds == TAIL_ROUNDS || out_of_asks {
                 break (page, !open.is_empty());
             }

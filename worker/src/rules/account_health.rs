@@ -11,7 +11,7 @@
 //! documents its 401 and 403 only as refusals of our API key or subscription, never of one
 //! account's session: those leave the account's health alone.
 
-use linkedin_inbox::{Error, HttpResponse, Provider};
+use linkedin_inbox::{retry_after_secs_for, Error, HttpResponse, Provider};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -222,6 +222,20 @@ pub fn current(stored: &Health, credential: &str, now: u64) -> Health {
     }
 }
 
+/// A health as shown (`Health::shown`), as of `now`: a pause or an exhausted budget is over
+/// once its `until` passed (what [`current`] does for the object, for a copy kept elsewhere:
+/// the client's index). Anything else, and `null` (never fed), as it is.
+pub fn shown_as_of(shown: &serde_json::Value, now: u64) -> serde_json::Value {
+    let state = HealthState::from_name(shown["state"].as_str().unwrap_or_default());
+    let until = shown["until"].as_u64();
+    match (state, until) {
+        (HealthState::ProviderPaused | HealthState::OverBudget, Some(until)) if now >= until => {
+            Health::ok(until).shown()
+        }
+        _ => shown.clone(),
+    }
+}
+
 /// The health after `provider` answered `answer` at `now` (the credentials used digest to
 /// `credential`). A refused session outranks a pause or a budget: it needs a person.
 pub fn after_answer(
@@ -283,7 +297,7 @@ pub fn may_call(health: &Health, provider: Provider, now: u64) -> Result<bool, u
     if now >= next {
         Ok(true)
     } else {
-        Err((next - now).div_ceil(1000).max(1))
+        Err(retry_after_secs_for(next - now))
     }
 }
 

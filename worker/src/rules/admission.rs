@@ -10,7 +10,8 @@ use linkedin_inbox::{Backend, Error, Provider};
 use crate::rules::key_limits::account_minute;
 use crate::rules::page_plan::{may_have_been_charged, pause_secs, DEFAULT_PAUSE_SECS};
 use crate::rules::settings::Config;
-use crate::rules::utc_day::{secs_until, secs_until_reset, DAY_MS};
+use crate::rules::utc_day::{secs_until_reset, DAY_MS};
+use linkedin_inbox::{retry_after_secs_for, secs_until};
 
 /// What admission reads from the ledger, for the call's provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub struct Cost {
 pub enum CallKind {
     /// A page (list or thread), or a read-state change counted with them.
     Read,
-    /// A message sent.
+    /// A message sent, or a conversation starred or unstarred.
     Write,
 }
 
@@ -92,6 +93,15 @@ impl Cost {
     /// The same cost, its failures billed as `billing` says.
     pub fn billed(self, billing: Billing) -> Self {
         Self { billing, ..self }
+    }
+
+    /// A conversation's star or unstar on LinkedIn: one ConnectSafely call of the day's
+    /// budget, counted with the sends in the account's writes per minute.
+    pub fn star() -> Self {
+        Self {
+            kind: CallKind::Write,
+            ..Self::call(Provider::ConnectSafely, 0)
+        }
     }
 
     /// A send: no ConnectSafely call of the read budget (sends have their own daily limit),
@@ -195,7 +205,7 @@ pub fn admit(
             };
             if let Err(wait_ms) = account_minute(limit, oldest, now_ms) {
                 return Err(Error::RateLimited {
-                    retry_after_secs: Some(wait_ms.div_ceil(1000)),
+                    retry_after_secs: Some(retry_after_secs_for(wait_ms)),
                 });
             }
             let over = limits.daily_calls > 0

@@ -6,6 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use serde::{Deserialize, Serialize};
 
 /// Where a client stands in one account's change feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,16 +79,24 @@ pub fn decode_ticket(text: &str, now_ms: u64) -> Option<(String, String, String)
     Some((client.to_owned(), account.to_owned(), tag.to_owned()))
 }
 
+/// Where a client stood in its merged index's own change feed (`store/inbox_index/changes.rs`):
+/// the index's epoch (moved when an account's rows were replaced) and change number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesMark {
+    pub epoch: u64,
+    pub seq: i64,
+}
+
 /// The change token's text for a client whose index answers `/v1/changes` (more accounts
 /// than a token holds a mark of each): the index's epoch and change number.
-pub fn encode_index_mark(mark: &crate::store::inbox_index::ChangesMark) -> String {
+pub fn encode_index_mark(mark: &ChangesMark) -> String {
     format!("x1|{}|{}", mark.epoch, mark.seq)
 }
 
 /// The index mark of a change token of [`encode_index_mark`]'s form.
-pub fn decode_index_mark(text: &str) -> Option<crate::store::inbox_index::ChangesMark> {
+pub fn decode_index_mark(text: &str) -> Option<ChangesMark> {
     let mut parts = text.strip_prefix("x1|")?.split('|');
-    let mark = crate::store::inbox_index::ChangesMark {
+    let mark = ChangesMark {
         epoch: parts.next()?.parse().ok()?,
         seq: parts.next()?.parse().ok()?,
     };
@@ -134,7 +143,7 @@ mod tests {
 
     #[test]
     fn index_marks_round_trip_and_refuse_other_forms() {
-        let mark = crate::store::inbox_index::ChangesMark { epoch: 3, seq: 42 };
+        let mark = ChangesMark { epoch: 3, seq: 42 };
         assert_eq!(decode_index_mark(&encode_index_mark(&mark)), Some(mark));
         assert_eq!(decode_index_mark("c1|alex=1.2"), None);
         assert_eq!(decode_index_mark("x1|3|42|9"), None);

@@ -5,28 +5,17 @@ use subtle::ConstantTimeEq;
 
 use crate::rules::registry::{Account, Client};
 
-/// The index of the client whose token digest matches `Authorization: Bearer <token>`.
-/// Every registered digest is compared (no early exit), each in constant time. The Worker
-/// takes the same two steps (`bearer_digest`, then `client_with_digest` in `directory.rs`).
-#[cfg(test)]
-pub fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<usize> {
-    let presented = bearer_digest(authorization)?;
-    position_of_digest(clients, &presented)
-}
-
-/// The index of the client whose token digest is `digest_hex`, compared like
-/// [`authenticate`].
+/// The index of the client whose token digest is `digest_hex` (of `Authorization: Bearer
+/// <token>`: [`bearer_digest`], as `directory.rs` takes it). Every registered digest is
+/// compared (no early exit), each in constant time.
 pub fn client_with_digest(clients: &[Client], digest_hex: &str) -> Option<usize> {
-    position_of_digest(clients, &decode_hex32(digest_hex)?)
-}
-
-fn position_of_digest(clients: &[Client], presented: &[u8; 32]) -> Option<usize> {
+    let presented = decode_hex32(digest_hex)?;
     let mut found = None;
     for (index, client) in clients.iter().enumerate() {
         let Some(stored) = decode_hex32(&client.token_sha256) else {
             continue;
         };
-        if bool::from(stored.ct_eq(presented)) && found.is_none() {
+        if bool::from(stored.ct_eq(&presented)) && found.is_none() {
             found = Some(index);
         }
     }
@@ -163,6 +152,24 @@ mod tests {
         }
     }
 
+    /// The client of `Authorization`, in the Worker's two steps.
+    fn authenticate(clients: &[Client], authorization: Option<&str>) -> Option<usize> {
+        client_with_digest(clients, &hex::encode(bearer_digest(authorization)?))
+    }
+
+    #[test]
+    fn the_admin_token_admits_itself_only_and_is_never_printed() {
+        let secret = "admin-token-of-the-tests-0123456789";
+        assert!(AdminToken::new(&secret[..MIN_ADMIN_TOKEN_LEN - 1]).is_none());
+        let admin = AdminToken::new(secret).unwrap();
+        assert!(admin.admits(Some(&format!("Bearer {secret}"))));
+        assert!(admin.admits(Some(&format!("bearer  {secret} "))));
+        assert!(!admin.admits(Some(&format!("Bearer {secret}x"))));
+        assert!(!admin.admits(Some(secret)));
+        assert!(!admin.admits(None));
+        assert!(!format!("{admin:?}").contains(secret));
+    }
+
     #[test]
     fn a_token_finds_its_own_client_only() {
         let clients = [entry("a", "tok-a", &[]), entry("b", "tok-b", &[])];
@@ -175,6 +182,7 @@ mod tests {
         assert_eq!(authenticate(&clients, Some("Basic tok-a")), None);
         assert_eq!(authenticate(&clients, None), None);
         assert_eq!(authenticate(&config().env_clients, Some("Bearer x")), None);
+        assert_eq!(client_with_digest(&clients, "not hex"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The operator's doctor (`POST /v1/doctor`): which checks an account's credentials get. One
 //! per provider the account uses, each with lists and threads routed to that provider, titled
 //! by provider and LinkupAPI version only (the operator named the account; no id is repeated).
-//! The checks themselves are the core's (`linkedin_inbox::contract::Checkup`), run by the
+//! The checks themselves are the core's (`linkedin_inbox::contract::checkup`), run by the
 //! account's object (`gate/doctor.rs`).
 
 use linkedin_inbox::contract::PAGE_SIZE;
@@ -11,6 +11,7 @@ use crate::rules::admission::{Billing, Cost};
 
 /// One doctor run per account per this many seconds: each run spends a few calls or credits
 /// of the account's day, shared by every client of the account.
+#[cfg(target_arch = "wasm32")]
 pub const DOCTOR_INTERVAL_SECS: u64 = 600;
 
 /// One provider's checks: its title, its provider and the backend routed to it.

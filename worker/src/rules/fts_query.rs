@@ -36,4 +36,28 @@ mod tests {
             16
         );
     }
+
+    /// The split shared with the popup's search (`www/search.js`, `search-rule.test.mjs`).
+    #[test]
+    fn words_split_as_the_shared_vectors_say() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/fixtures/search-words.json"))
+                .unwrap();
+        let vectors = doc["vectors"].as_array().unwrap();
+        assert!(vectors.len() > 10);
+        for vector in vectors {
+            let terms: Vec<String> = vector["words"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| format!("\"{}\"*", w.as_str().unwrap()))
+                .collect();
+            assert_eq!(
+                fts_query(vector["typed"].as_str().unwrap()),
+                (!terms.is_empty()).then(|| terms.join(" ")),
+                "{}",
+                vector["why"]
+            );
+        }
+    }
 }

@@ -6,10 +6,27 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use serde::{Deserialize, Serialize};
 
-use crate::store::inbox_index::IndexPosition;
+/// A place in the merged order (newest activity first, then the client's account order
+/// `rank`, then thread id): after (or, as a bound, up to) this conversation. The index's
+/// pages (`store/inbox_index/page.rs`) are read from one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexPosition {
+    pub at: i64,
+    pub rank: i64,
+    pub thread_id: String,
+}
+
+impl IndexPosition {
+    /// Whether `self` comes before `other` in the merged order.
+    pub fn before(&self, other: &Self) -> bool {
+        (other.at, self.rank, &self.thread_id) < (self.at, other.rank, &other.thread_id)
+    }
+}
 
 /// The longest merged cursor or change token (sealed) a client may present.
+#[cfg(target_arch = "wasm32")]
 pub const MAX_MERGED_LEN: usize = 8192;
 
 /// The seal scope of a client's merged cursors (never an account digest: 24 hex characters).
@@ -56,6 +73,11 @@ mod tests {
         assert_eq!(decode(&text, "fp"), Some(position.clone()));
         assert!(decode(&text, "other").is_none());
         assert!(decode("!!", "fp").is_none());
+        // Sealed for the client, in a scope no account's (24 hex characters) can be.
+        assert_eq!(scope("team"), "client:team");
+        assert!(!scope("0123456789abcdef01234567")
+            .chars()
+            .all(|c| c.is_ascii_hexdigit()));
         // A cursor of the earlier per-account form is not a position.
         assert!(decode(&URL_SAFE_NO_PAD.encode("m1|fp|a=*;b=-"), "fp").is_none());
         // The length does not grow with the accounts: a long thread id and a 64-character

@@ -3,24 +3,22 @@
 
 pub mod account_health;
 pub mod admission;
+pub mod budgets;
 pub mod change_tokens;
 pub mod client_auth;
 pub mod contract_drift;
-// Until the Registry object (wasm32) calls it, only the registry's tests do.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod credential_seal;
 pub mod doctor;
 pub mod error_reply;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod fts_query;
 pub mod key_limits;
+pub mod media_ref;
 pub mod merged_walk;
 pub mod page_body;
 pub mod page_plan;
 pub mod people;
 pub mod query_params;
 pub mod registry;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod registry_wire;
 pub mod request_body;
 pub mod request_limits;
@@ -28,5 +26,7 @@ pub mod route_table;
 pub mod seal;
 pub mod send_caps;
 pub mod settings;
+pub mod star_mirror;
+pub mod triage;
 pub mod utc_day;
 pub mod webhook_events;

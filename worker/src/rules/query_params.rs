@@ -105,7 +105,6 @@ pub fn conversations(
     Ok(query)
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// `?person=`: a LinkedIn member's profile id (or a profile URN ending in it).
 pub fn person(url: &Url) -> Result<Option<String>, Error> {
     let Some(value) = url
@@ -125,7 +124,6 @@ pub fn person(url: &Url) -> Result<Option<String>, Error> {
     }
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// `?account=`: an account id of the registry's alphabet, or `all` (checked against the
 /// client's accounts by the caller).
 pub fn account(url: &Url) -> Result<Option<String>, Error> {
@@ -244,6 +242,7 @@ pub fn reply_draft(raw_id: &str, body: &str) -> Result<linkedin_inbox::Draft, Er
         conversation_id: Some(id),
         profile_url,
         text: body.text,
+        attachments: Vec::new(),
     };
     draft.validate()?;
     Ok(draft)
@@ -257,6 +256,7 @@ pub fn new_draft(body: &str) -> Result<linkedin_inbox::Draft, Error> {
         conversation_id: None,
         profile_url: Some(body.profile_url),
         text: body.text,
+        attachments: Vec::new(),
     };
     draft.validate()?;
     Ok(draft)

@@ -139,6 +139,7 @@ pub struct Client {
 pub const MAX_ACCOUNTS_PER_CLIENT: usize = 20;
 /// The most accounts `?account=all` merges (a merged cursor holds a position for each, and
 /// each is asked): a client of more names one account at a time.
+#[cfg(target_arch = "wasm32")]
 pub const MAX_MERGED_ACCOUNTS: usize = 20;
 
 /// Parses and checks the registry: its errors name the entry and the field, never a value

@@ -1,6 +1,7 @@
 //! The proxy's own limits, pure: a per-client token bucket (requests per minute with a burst)
 //! and the refresh throttle. The account's Durable Object persists their state.
 
+use linkedin_inbox::retry_after_secs_for;
 use serde::{Deserialize, Serialize};
 
 /// A client's request bucket as stored: tokens left (in thousandths) and when it was filled.
@@ -44,14 +45,14 @@ impl Rate {
             });
         }
         let missing_ms = (1000 - tokens).saturating_mul(60).div_ceil(self.per_minute);
-        Err(missing_ms.div_ceil(1000).max(1))
+        Err(retry_after_secs_for(missing_ms))
     }
 }
 
 /// Seconds until another refresh is allowed, or `None` when it is allowed now.
 pub fn refresh_wait(last_refresh_ms: Option<u64>, now_ms: u64, interval_secs: u64) -> Option<u64> {
     let next = last_refresh_ms?.saturating_add(interval_secs.saturating_mul(1000));
-    (next > now_ms).then(|| (next - now_ms).div_ceil(1000))
+    (next > now_ms).then(|| retry_after_secs_for(next - now_ms))
 }
 
 #[cfg(test)]

@@ -9,8 +9,18 @@ use linkedin_inbox::Error;
 /// `?account=<id>|all`: the account (or all of the client's) a call is for.
 pub const ACCOUNT_ONLY: &[&str] = &["account"];
 /// `GET /v1/conversations`.
-pub const CONVERSATIONS_QUERY: &[&str] =
-    &["count", "keywords", "unread", "cursor", "account", "person"];
+pub const CONVERSATIONS_QUERY: &[&str] = &[
+    "count",
+    "keywords",
+    "unread",
+    "cursor",
+    "account",
+    "person",
+    "view",
+    "label",
+    "waiting",
+    "quietDays",
+];
 /// `GET /v1/conversations/{id}/messages`.
 pub const THREAD_QUERY: &[&str] = &["count", "cursor", "account"];
 /// `GET /v1/messages?profileUrl=`.
@@ -122,6 +132,15 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "conversations", id, "unread"] if !id.is_empty() => {
             route("unread", "POST", &[("POST", ACCOUNT_ONLY)])
         }
+        ["v1", "conversations", id, "triage"] if !id.is_empty() => {
+            route("triage", "POST", &[("POST", ACCOUNT_ONLY)])
+        }
+        ["v1", "labels"] => route("labels", "GET", &[("GET", ACCOUNT_ONLY)]),
+        ["v1", "labels", name] if !name.is_empty() => route(
+            "label",
+            "POST, DELETE",
+            &[("POST", ACCOUNT_ONLY), ("DELETE", ACCOUNT_ONLY)],
+        ),
         ["v1", "messages"] => route(
             "profile-messages",
             "GET, POST",
@@ -132,6 +151,7 @@ pub fn route_of(path: &str) -> Option<Route> {
         ["v1", "refresh"] => route("refresh", "POST", &[("POST", ACCOUNT_ONLY)]),
         ["v1", "data"] => route("data", "DELETE", &[("DELETE", ACCOUNT_ONLY)]),
         ["v1", "accounts"] => route("accounts", "GET", &[("GET", NOTHING)]),
+        ["v1", "media", sealed] if !sealed.is_empty() => route("media", "GET", &[("GET", NOTHING)]),
         ["v1", "people", id] if !id.is_empty() => route("person", "GET", &[("GET", ACCOUNT_ONLY)]),
         ["v1", "changes"] => route("changes", "GET", &[("GET", CHANGES_QUERY)]),
         ["v1", "live"] => route("live", "POST", &[("POST", ACCOUNT_ONLY)]),
@@ -169,6 +189,9 @@ mod tests {
         "/v1/conversations/2-abc/messages",
         "/v1/conversations/2-abc/read",
         "/v1/conversations/2-abc/unread",
+        "/v1/conversations/2-abc/triage",
+        "/v1/labels",
+        "/v1/labels/hot",
         "/v1/messages",
         "/v1/usage",
         "/v1/doctor",

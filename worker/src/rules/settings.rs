@@ -2,6 +2,7 @@
 //! per Durable Object instance). Pure: it reads through a lookup function, so it is unit-tested
 //! natively; `env.rs` plugs in the Workers `Env`.
 
+use crate::rules::media_ref::MediaKey;
 use linkedin_inbox::{ApiKey, Backend, ConnectSafely, Country, Linkup, Provider, Routes};
 
 use crate::rules::client_auth::{AdminToken, MIN_ADMIN_TOKEN_LEN};
@@ -44,6 +45,9 @@ pub struct Config {
     /// state); 0: no limit.
     pub account_reads_per_minute: u64,
     pub account_writes_per_minute: u64,
+    /// Whether a star is mirrored on LinkedIn through ConnectSafely (`STAR_ON_LINKEDIN`, on
+    /// unless `0`); off, stars stay in the proxy (`starredOn: "local"`).
+    pub star_on_linkedin: bool,
     /// LinkupAPI credits a monitored account's webhook costs a day, counted in its daily
     /// figures.
     pub linkup_monitoring_credits: u64,
@@ -78,11 +82,12 @@ pub struct Config {
     /// How often the retention alarm runs.
     pub prune_interval_secs: u64,
     /// Upgrade tests only: migrate the store's schema no further than this version.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub schema_version_cap: Option<u32>,
     /// Signs the cursors the proxy hands out (`CURSOR_SECRET`).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub cursor_key: CursorKey,
+    /// Seals the media refs the proxy hands out (derived from `CURSOR_SECRET` under its own
+    /// label, `rules/media_ref.rs`).
+    pub media_key: crate::rules::media_ref::MediaKey,
     /// The Durable Object binding of the account gates.
     pub gate_binding: String,
     /// The Durable Object binding of the key gates (one per provider key).
@@ -212,6 +217,7 @@ impl Config {
                 "CONNECTSAFELY_ACCOUNT_WRITES_PER_MINUTE",
                 15,
             )?,
+            star_on_linkedin: number::<u8>(lookup, "STAR_ON_LINKEDIN", 1)? != 0,
             linkup_monitoring_credits: number(lookup, "LINKUP_MONITORING_CREDITS_PER_DAY", 10)?,
             key_limits: KeyLimits {
                 connectsafely: KeyRates {
@@ -254,6 +260,7 @@ impl Config {
                     "CURSOR_SECRET must be at least {MIN_SECRET_LEN} characters"
                 ))
             })?,
+            media_key: MediaKey::derive(&required(lookup, "CURSOR_SECRET")?),
             gate_binding: lookup("ACCOUNT_GATE_BINDING").unwrap_or_else(|| "ACCOUNT_GATE".into()),
             key_gate_binding: lookup("KEY_GATE_BINDING").unwrap_or_else(|| "KEY_GATE".into()),
             max_pause_secs: number(lookup, "MAX_PAUSE_SECS", 900)?,

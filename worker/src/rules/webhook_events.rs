@@ -92,8 +92,10 @@ struct ConnectSafelyData {
     body: Option<String>,
     timestamp: serde_json::Value,
     conversation_id: String,
+    /// An array of items, or one item (Unipile's documented example, whose shape the
+    /// webhook follows); read by [`linkedin_inbox::parse_attachments`].
     #[serde(default)]
-    attachments: Option<Vec<serde_json::Value>>,
+    attachments: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +165,7 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
         profile_url: None,
         profile_picture: None,
     });
+    let attachments = linkedin_inbox::parse_attachments(data.attachments.as_ref());
     let https = |url: Option<String>| url.filter(|u| u.starts_with("https://") && u.len() <= 2048);
     let sender_id = sender
         .id
@@ -185,10 +188,11 @@ pub fn connectsafely_event(body: &[u8]) -> Result<ConnectSafelyPush, &'static st
                 profile_url: https(sender.profile_url),
                 urn: sender_id.as_ref().map(|(_, urn)| urn.clone()),
             },
+            attachments: attachments.clone(),
         },
         sender_id: sender_id.map(|(id, _)| id),
         sender_picture: https(sender.profile_picture),
-        has_attachment: data.attachments.is_some_and(|a| !a.is_empty()),
+        has_attachment: !attachments.is_empty(),
         conversation_urn: data.conversation_id,
     })))
 }
@@ -254,6 +258,7 @@ impl PushedMessage {
             state: None,
             latest_message: None,
             account: None,
+            triage: None,
         }
     }
 }

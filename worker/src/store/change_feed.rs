@@ -70,9 +70,10 @@ impl<S: Sql> Store<S> {
             json: String,
         }
         let account = checked_account(account)?;
+        let shown = self.shown_json("conversations");
         let rows = self.sql.rows::<Changed>(
             &format!(
-                "SELECT changed_seq, '{{\"account\":\"{account}\",' || substr(json, 2) AS json
+                "SELECT changed_seq, '{{\"account\":\"{account}\",' || substr({shown}, 2) AS json
                  FROM conversations WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?"
             ),
             vec![int(since), int(i64::from(limit) + 1)],

@@ -9,29 +9,6 @@ use super::sql::{int, text, Result, Sql};
 use super::{RowId, Store};
 use crate::rules::webhook_events::PushedMessage;
 
-/// Where a conversation stands in the list: its last activity, else its latest message's.
-pub fn activity_key(conversation: &Conversation) -> i64 {
-    conversation
-        .last_activity_at
-        .or(conversation.latest_message.as_ref().and_then(|m| m.sent_at))
-        .unwrap_or(0)
-}
-
-/// A conversation's latest message, from a message stored in it (pushed or sent here).
-fn latest_of(message: &Message, from_self: bool, has_attachment: bool) -> LatestMessage {
-    LatestMessage {
-        id: message.id.clone(),
-        backend_urn: None,
-        text: message.text.clone(),
-        sent_at: Some(message.sent_at),
-        sender_name: Some(message.sender.name.clone()).filter(|n| !n.is_empty()),
-        sender_profile_url: message.sender.profile_url.clone(),
-        sender_urn: message.sender.urn.clone(),
-        from_self,
-        has_attachment,
-    }
-}
-
 /// What a conversation is found by: names, headlines and the latest message.
 fn searchable(conversation: &Conversation) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -101,8 +78,9 @@ pub fn opened_conversation(
         created_at: None,
         last_read_at: None,
         state: None,
-        latest_message: Some(latest_of(message, true, false)),
+        latest_message: Some(LatestMessage::of(message, true, false)),
         account: None,
+        triage: None,
     })
 }
 
@@ -121,8 +99,10 @@ impl<S: Sql> Store<S> {
             (true, false) => self.take_seqs(page.items.len() as i64)?,
             _ => 0,
         };
+        // Triaged conversations' activity before the page: a newer incoming message wakes them.
+        let triaged = self.triaged_activity(&page.items)?;
         for (seq, conversation) in (first_seq..).zip(&page.items) {
-            let at = activity_key(conversation);
+            let at = conversation.activity_at();
             let unread = conversation.is_unread();
             let json = serde_json::to_string(conversation)?;
             let row = match feed {
@@ -146,6 +126,14 @@ impl<S: Sql> Store<S> {
             };
             if let Some(row) = row.first() {
                 self.reindex(row.rowid as i64, conversation)?;
+                let incoming = conversation
+                    .latest_message
+                    .as_ref()
+                    .is_some_and(|m| !m.from_self);
+                let before = triaged.iter().find(|(id, _)| *id == conversation.id);
+                if incoming && before.is_some_and(|(_, was)| at > *was) {
+                    self.wake_on_incoming(&conversation.id, at)?;
+                }
             }
         }
         Ok(())
@@ -182,25 +170,11 @@ impl<S: Sql> Store<S> {
             Some(conversation) => conversation,
             None => pushed.new_conversation(from_owner),
         };
-        let newest = activity_key(&conversation) <= message.sent_at;
-        if newest {
-            conversation.latest_message =
-                Some(latest_of(message, from_owner, pushed.has_attachment));
-            conversation.last_activity_at = Some(message.sent_at);
-        }
-        match (from_owner, newest) {
-            (false, _) => {
-                conversation.unread_count = conversation.unread_count.saturating_add(1);
-                conversation.is_read = false;
-            }
-            // Writing from LinkedIn itself reads the conversation.
-            (true, true) => {
-                conversation.unread_count = 0;
-                conversation.is_read = true;
-            }
-            (true, false) => {}
-        }
+        conversation.apply_message(message, from_owner, pushed.has_attachment);
         self.write_one(&conversation)?;
+        if !from_owner {
+            self.wake_on_incoming(&conversation.id, message.sent_at)?;
+        }
         Ok(true)
     }
 
@@ -216,7 +190,7 @@ impl<S: Sql> Store<S> {
              RETURNING rowid AS rowid",
             vec![
                 text(&conversation.id),
-                int(activity_key(conversation)),
+                int(conversation.activity_at()),
                 int(i64::from(unread)),
                 text(&json),
                 int(seq),
@@ -252,10 +226,7 @@ impl<S: Sql> Store<S> {
         let Some(mut conversation) = stored.or_else(|| opened.cloned()) else {
             return Ok(());
         };
-        conversation.latest_message = Some(latest_of(message, true, false));
-        conversation.last_activity_at = Some(message.sent_at);
-        conversation.unread_count = 0;
-        conversation.is_read = true;
+        conversation.apply_sent(message);
         self.upsert_one(&conversation)
     }
 
@@ -264,11 +235,7 @@ impl<S: Sql> Store<S> {
         let Some(mut conversation) = self.conversation(thread_id)? else {
             return Ok(());
         };
-        conversation.is_read = read;
-        conversation.unread_count = match read {
-            true => 0,
-            false => conversation.unread_count.max(1),
-        };
+        conversation.set_read(read);
         // The same activity time: an upsert keeps it and replaces the rest.
         self.upsert_one(&conversation)
     }

@@ -10,11 +10,32 @@
 use serde::{Deserialize, Serialize};
 
 use super::ledger::Mark;
-use super::sql::{int, text, Result, Sql};
+use super::sql::{int, text, Result, Sql, StoreError};
 use super::Store;
+use crate::rules::budgets::SpentToday;
 
 /// The schema version with `index_subscribers`.
 pub const INDEX_FEED_VERSION: u32 = 9;
+
+/// Bits of a feed epoch that count the store's wipes; the store's id is above them (the
+/// epoch stays below 2^53: exact as a JSON and SQLite number).
+const WIPE_BITS: u32 = 24;
+/// Store ids are drawn below this.
+const STORE_IDS: u64 = 1 << 28;
+
+/// A new store's id (`Mark::StoreId`): 1 to 2^28 - 1, at random.
+pub(super) fn draw_store_id() -> Result<u64> {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| StoreError(format!("no randomness: {e}")))?;
+    Ok(u64::from_le_bytes(bytes) % (STORE_IDS - 1) + 1)
+}
+
+/// Where the store stands for its indexes ([`Store::feed_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedState {
+    pub marks: FeedMarks,
+    pub spent: SpentToday,
+}
 
 /// Where an index stands in this account's feed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,9 +80,10 @@ struct Subscriber {
 
 impl<S: Sql> Store<S> {
     /// The feed after `since` (`None`: from the start), at most `limit` conversations and
-    /// `4 × limit` message texts.
-    pub fn index_feed(&self, since: Option<&FeedMarks>, limit: u32) -> Result<Feed> {
-        let epoch = self.wipe_epoch()?;
+    /// `4 × limit` message texts, with the account's health and what it spent on the day of
+    /// `now_ms`.
+    pub fn index_feed(&self, since: Option<&FeedMarks>, limit: u32, now_ms: u64) -> Result<Feed> {
+        let epoch = self.feed_epoch()?;
         let prunes = self.mark(Mark::InboxPrunes)?;
         let latest = self.latest_seq()?;
         let latest_message = self
@@ -80,14 +102,15 @@ impl<S: Sql> Store<S> {
             (Some(s), false) => (s.seq, s.message_seq),
             _ => (-1, -1),
         };
+        let shown = self.shown_json("c");
         let conversations = self.sql.rows::<Item>(
-            "SELECT c.changed_seq AS n, '{\"t\":' || json_quote(c.thread_id) || ',\"a\":' || c.last_activity_at
+            &format!("SELECT c.changed_seq AS n, '{{\"t\":' || json_quote(c.thread_id) || ',\"a\":' || c.last_activity_at
                || ',\"u\":' || c.unread || ',\"x\":' || json_quote(coalesce(t.text, ''))
                || ',\"m\":' || json_quote(coalesce((SELECT group_concat(json_extract(p.value, '$.profileId'), ' ')
                     FROM json_each(c.json, '$.participants') p), ''))
-               || ',\"j\":' || c.json || '}' AS item
+               || ',\"j\":' || {shown} || '}}' AS item
              FROM conversations c LEFT JOIN conversation_text t ON t.rowid = c.rowid
-             WHERE c.changed_seq > ? ORDER BY c.changed_seq LIMIT ?",
+             WHERE c.changed_seq > ? ORDER BY c.changed_seq LIMIT ?"),
             vec![int(after), int(i64::from(limit) + 1)],
         )?;
         let message_limit = limit.saturating_mul(4);
@@ -124,8 +147,9 @@ impl<S: Sql> Store<S> {
                 .join(",")
         };
         let health = self.account_health()?.0.shown();
+        let spent = serde_json::to_string(&self.spent_today(now_ms)?)?;
         let json = format!(
-            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"health\":{health},\"prunedBefore\":{},\"conversations\":[{}],\"messages\":[{}]}}",
+            "{{\"marks\":{},\"reset\":{reset},\"more\":{more},\"complete\":{},\"synced\":{},\"headAt\":{},\"health\":{health},\"spent\":{spent},\"prunedBefore\":{},\"conversations\":[{}],\"messages\":[{}]}}",
             serde_json::to_string(&marks)?,
             state.as_ref().is_some_and(|s| s.is_complete()),
             state.is_some(),
@@ -185,7 +209,24 @@ impl<S: Sql> Store<S> {
         )
     }
 
-    /// Where the feed stands now (what a change during a request is told by); nowhere for a
+    /// Where the store stands for its indexes (what a change during a request is told by):
+    /// the feed's position, and what the account spent today (a spending alone is pushed too:
+    /// the budgets of a client's account list).
+    pub fn feed_state(&self, now_ms: u64) -> Result<FeedState> {
+        Ok(FeedState {
+            marks: self.feed_position()?,
+            spent: self.spent_today(now_ms)?,
+        })
+    }
+
+    /// The feed's epoch: the store's id above the count of its wipes (a wipe, or another
+    /// store, starts the feed again).
+    fn feed_epoch(&self) -> Result<u64> {
+        let wipes = self.wipe_epoch()? & ((1 << WIPE_BITS) - 1);
+        Ok(self.mark(Mark::StoreId)? << WIPE_BITS | wipes)
+    }
+
+    /// Where the feed stands: the marks an index that took all of it holds; nowhere for a
     /// store held below [`INDEX_FEED_VERSION`] (the upgrade tests' older schemas).
     pub fn feed_position(&self) -> Result<FeedMarks> {
         if self.version < INDEX_FEED_VERSION {
@@ -197,7 +238,7 @@ impl<S: Sql> Store<S> {
             .and_then(|n| n.n)
             .map_or(0, |n| n as i64);
         Ok(FeedMarks {
-            epoch: self.wipe_epoch()?,
+            epoch: self.feed_epoch()?,
             prunes: self.mark(Mark::InboxPrunes)?,
             seq: self.latest_seq()?,
             message_seq: latest_message,

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::sql::{text, uint, Result, Sql};
 use super::Store;
 use crate::rules::admission::CallKind;
+use crate::rules::budgets::SpentToday;
 use crate::rules::request_limits::{refresh_wait, Bucket, Rate};
 use crate::rules::send_caps::{SendCaps, SendKind, SendSpend, SendsToday};
-use crate::rules::utc_day::DAY_MS;
 
 pub use spend::Admission;
 pub use tallies::{Tallies, Tally};
@@ -85,6 +85,12 @@ pub enum Mark {
     InboxPrunes,
     /// Messages sent before this time (epoch ms) were deleted by retention.
     MessagesPrunedBefore,
+    /// The store's own random id, drawn when it was created (0: created before ids were
+    /// drawn): part of the feed's epoch, so an index never applies one store's feed from marks
+    /// another store handed it (an account's credentials moved to another object).
+    StoreId,
+    /// When a spending alone (no change of the store) was last pushed to the indexes, epoch ms.
+    SpendingPushedAt,
 }
 
 impl Key<'_> {
@@ -113,6 +119,8 @@ impl Key<'_> {
             Key::Mark(Mark::DoctorRanAt) => "doctor_ran_at".into(),
             Key::Mark(Mark::InboxPrunes) => "inbox_prunes".into(),
             Key::Mark(Mark::MessagesPrunedBefore) => "messages_pruned_before".into(),
+            Key::Mark(Mark::StoreId) => "store_id".into(),
+            Key::Mark(Mark::SpendingPushedAt) => "spending_pushed_at".into(),
             Key::RecentCall(kind, slot) => format!("{}:{slot}", kind_name(*kind)).into(),
             Key::RecentCalls(kind) => format!("{}:n", kind_name(*kind)).into(),
         }
@@ -128,7 +136,7 @@ fn kind_name(kind: CallKind) -> &'static str {
 
 /// The UTC day of `now_ms` (epoch ms / day).
 fn day(now_ms: u64) -> u64 {
-    now_ms / DAY_MS
+    crate::rules::utc_day::day_of(now_ms)
 }
 
 /// The ledger's counters, as the usage route shows them.
@@ -240,6 +248,17 @@ impl<S: Sql> Store<S> {
     /// New ConnectSafely conversations opened on the day of `now_ms`.
     pub fn new_conversations_today(&self, now_ms: u64) -> Result<u64> {
         self.ledger_value(Key::NewConversationsOn(day(now_ms)))
+    }
+
+    /// What the account spent on the day of `now_ms` (its budgets' counts).
+    pub fn spent_today(&self, now_ms: u64) -> Result<SpentToday> {
+        let today = day(now_ms);
+        Ok(SpentToday {
+            day: today,
+            calls: self.ledger_value(Key::CallsOn(today))?,
+            credits: self.ledger_value(Key::CreditsOn(today))?,
+            sends: self.ledger_value(Key::SendsOn(today))?,
+        })
     }
 
     /// Messages sent on the day of `now_ms`.

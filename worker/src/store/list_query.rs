@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::sql::{int, text, Result, Sql, StoreError, Value};
 use super::Store;
 use crate::rules::fts_query::fts_query;
+use crate::rules::triage::{View, ViewFilter, Waiting};
 
 /// The filters of a stored list.
 #[derive(Debug, Clone, Copy, Default)]
@@ -15,6 +16,10 @@ pub struct Filters<'a> {
     /// A LinkedIn member's profile id: conversations with them (the client's merged index
     /// only: an account's store has no member table).
     pub person: Option<&'a str>,
+    /// The triage view, label and whose turn it is (`rules/triage.rs`).
+    pub view: Option<&'a ViewFilter>,
+    /// Now, for "waiting on them" (quiet since).
+    pub now_ms: i64,
 }
 
 /// How far a page of the stored list reaches: see [`Store::page_end`].
@@ -115,6 +120,9 @@ pub(super) fn filter_sql(
         );
         bindings.push(text(person));
     }
+    if let Some(view) = filters.view {
+        triage_clauses(view, filters.now_ms, scope, &mut clauses, bindings);
+    }
     Some(match clauses.is_empty() {
         true => "1".to_owned(),
         false => clauses
@@ -123,6 +131,48 @@ pub(super) fn filter_sql(
             .collect::<Vec<_>>()
             .join(" AND "),
     })
+}
+
+/// The conditions of a triage view: on an account's `conversations.triage`, or on the
+/// `triage` an index entry's JSON carries (the account's feed hands it over spliced in).
+fn triage_clauses(
+    view: &ViewFilter,
+    now_ms: i64,
+    scope: FilterScope,
+    clauses: &mut Vec<String>,
+    bindings: &mut Vec<Value>,
+) {
+    let (state, row) = match scope {
+        FilterScope::Account => ("conversations.triage, '$", "conversations.json"),
+        FilterScope::Index => ("entries.json, '$.triage", "entries.json"),
+    };
+    let field = |name: &str| format!("json_extract({state}.{name}')");
+    match view.view {
+        None => {}
+        Some(View::Inbox) => clauses.push(format!(
+            "coalesce({}, 0) = 0 AND {} IS NULL",
+            field("archived"),
+            field("snoozedUntil")
+        )),
+        Some(View::Archived) => clauses.push(format!("{} = 1", field("archived"))),
+        Some(View::Snoozed) => clauses.push(format!("{} IS NOT NULL", field("snoozedUntil"))),
+        Some(View::Starred) => clauses.push(format!("{} = 1", field("starred"))),
+    }
+    if let Some(label) = &view.label {
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM json_each({state}.labels') l WHERE l.value = ?)"
+        ));
+        bindings.push(text(label));
+    }
+    let from_self = format!("json_extract({row}, '$.latestMessage.fromSelf')");
+    match view.waiting {
+        None => {}
+        Some(Waiting::Me) => clauses.push(format!("{from_self} = 0")),
+        Some(Waiting::Them) => {
+            clauses.push(format!("{from_self} = 1 AND last_activity_at <= ?"));
+            bindings.push(int(view.quiet_before(now_ms)));
+        }
+    }
 }
 
 /// The `WHERE` clause and its bindings for `filters` after `after` (`None`: nothing can
@@ -205,12 +255,13 @@ impl<S: Sql> Store<S> {
         };
         bindings.push(int(i64::from(limit)));
         let account = checked_account(account)?;
+        let shown = self.shown_json("conversations");
         Ok(self
             .sql
             .first_row::<Joined>(
                 &format!(
                     "SELECT group_concat('{{\"account\":\"{account}\",' || substr(json, 2), ',' ORDER BY last_activity_at DESC, thread_id ASC) AS json FROM
-                       (SELECT json, last_activity_at, thread_id FROM conversations WHERE {condition}
+                       (SELECT {shown} AS json, last_activity_at, thread_id FROM conversations WHERE {condition}
                         ORDER BY last_activity_at DESC, thread_id ASC LIMIT ?)"
                 ),
                 bindings,
@@ -226,8 +277,7 @@ impl<S: Sql> Store<S> {
         }
         self.count(&Filters {
             unread: Some(true),
-            keywords: None,
-            person: None,
+            ..Filters::default()
         })
         .map(Some)
     }

@@ -10,6 +10,7 @@
 //! - `index_feed.rs`: what the client indexes that hold the account take from it, and who they are;
 //! - `account_health.rs`: the account's health, a change of the feed when it shows differently;
 //! - `contract_drift.rs`: differences of provider answers from their documented contracts;
+//! - `triage.rs`: triage per conversation (archived, snoozed, starred, labels, note), labels;
 //! - `search.rs`: message texts indexed for search, retention and the inbox's wipe;
 //! - `message_ids.rs`: the upgrade of stored message ids to their one identity;
 //! - `pages.rs`: the page cache;
@@ -30,13 +31,12 @@ mod list_query;
 mod list_sync;
 mod message_ids;
 mod pages;
-// Until the Registry object (wasm32) calls it, only its tests do.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod registry;
 pub mod schema;
 mod search;
 mod sends;
 pub mod sql;
+mod triage;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod native_sql;
@@ -51,6 +51,8 @@ pub use list_sync::SyncState;
 pub use pages::Stored;
 pub use sends::{SendRecord, SendState};
 use sql::{int, Result, Sql};
+#[cfg(target_arch = "wasm32")]
+pub use triage::{LabelOutcome, TriageOutcome};
 
 /// The schema version that numbers changes (`conversations.changed_seq`).
 const CHANGE_FEED_VERSION: u32 = 5;
@@ -88,6 +90,7 @@ impl<S: Sql> Store<S> {
             vec![],
         )?;
         let mut version = Self::stored_version(&sql)?;
+        let created = version == 0;
         let target = target.min(schema::LATEST);
         for (to, statements) in schema::pending(version).filter(|(to, _)| *to <= target) {
             for statement in statements.split(';').filter(|s| !s.trim().is_empty()) {
@@ -105,7 +108,11 @@ impl<S: Sql> Store<S> {
             )?;
             version = *to;
         }
-        Ok(Self { sql, version })
+        let store = Self { sql, version };
+        if created {
+            store.set_mark(ledger::Mark::StoreId, index_feed::draw_store_id()?)?;
+        }
+        Ok(store)
     }
 
     /// The store on `sql` as [`Store::open`] left it (the object opened it already): its

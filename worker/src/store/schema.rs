@@ -145,6 +145,17 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         message_seq INTEGER NOT NULL
     )",
     ),
+    (
+        super::triage::TRIAGE_VERSION,
+        // Triage (`store/triage.rs`): each conversation's state as items show it (NULL when
+        // nothing is set), and the account's labels with the client that created each.
+        "ALTER TABLE conversations ADD COLUMN triage TEXT;
+    CREATE TABLE IF NOT EXISTS labels (
+        name TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL
+    )",
+    ),
 ];
 
 /// The version whose upgrade rewrites stored message ids to their one identity.

@@ -1,7 +1,8 @@
 //! The store on the Durable Object's own SQLite (`worker::SqlStorage`).
 
 use serde::de::DeserializeOwned;
-use worker::{SqlStorage, SqlStorageValue};
+
+use worker::{SqlCursor, SqlStorage, SqlStorageValue};
 
 use super::sql::{Result, Sql, StoreError, Value};
 
@@ -34,13 +35,21 @@ fn bindings(values: Vec<Value>) -> Vec<SqlStorageValue> {
     values.into_iter().map(SqlStorageValue::from).collect()
 }
 
+/// Counts the rows a statement wrote (`rows_meter`, what the benchmark reads).
+fn count_written(cursor: &SqlCursor) {
+    crate::rows_meter::add(cursor.rows_written() as u64);
+}
+
 impl Sql for SqlStorage {
     fn run(&self, statement: &str, values: Vec<Value>) -> Result<()> {
-        self.exec(statement, bindings(values))?;
+        count_written(&self.exec(statement, bindings(values))?);
         Ok(())
     }
 
     fn rows<T: DeserializeOwned>(&self, statement: &str, values: Vec<Value>) -> Result<Vec<T>> {
-        Ok(self.exec(statement, bindings(values))?.to_array::<T>()?)
+        let cursor = self.exec(statement, bindings(values))?;
+        let rows = cursor.to_array::<T>()?;
+        count_written(&cursor);
+        Ok(rows)
     }
 }

@@ -3,7 +3,7 @@
 //! or past their lifetime, and sent each change in their client's words.
 
 use serde::{Deserialize, Serialize};
-use worker::{Env, Response, State, WebSocketPair};
+use worker::{Env, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
 use crate::respond;
 use crate::rules::change_tokens::token_tag;
@@ -14,16 +14,60 @@ use linkedin_inbox::ErrorCode;
 
 /// Changes one frame of the push channel carries at most, and frames one change sends (the
 /// feed has the rest): frames stay well under the 1 MiB WebSocket message limit.
-const CHANGES_PER_FRAME: u32 = 20;
-const FRAMES_PER_BROADCAST: usize = 5;
+pub(crate) const CHANGES_PER_FRAME: u32 = 20;
+pub(crate) const FRAMES_PER_BROADCAST: usize = 5;
 
-/// Sockets one client may hold open on one account.
-const SOCKETS_PER_CLIENT: usize = 10;
+/// Sockets one client may hold open on one account (or on its merged stream).
+pub(crate) const SOCKETS_PER_CLIENT: usize = 10;
 
 /// What a socket keeps across hibernation: when it must be closed.
 #[derive(Serialize, Deserialize)]
 struct SocketLife {
     expires: u64,
+}
+
+/// Gives a socket its lifetime (`LIVE_SOCKET_LIFETIME_SECS` from `now`).
+pub(crate) fn set_lifetime(socket: &WebSocket, config: &Config, now: u64) -> worker::Result<()> {
+    socket.serialize_attachment(SocketLife {
+        expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
+    })
+}
+
+/// Whether a socket has outlived its lifetime (or never had one).
+pub(crate) fn outlived(socket: &WebSocket, now: u64) -> bool {
+    socket
+        .deserialize_attachment::<SocketLife>()
+        .ok()
+        .flatten()
+        .is_none_or(|life| life.expires <= now)
+}
+
+/// Lets the runtime answer a text `ping` without waking the object.
+pub(crate) fn answer_pings(state: &State) {
+    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", PONG) {
+        state.set_websocket_auto_response(&pair);
+    }
+}
+
+/// A message from a client: the channel is one-way; a ping is answered so clients can check
+/// it (by the runtime's auto-response once the object set it; here otherwise). Anything else
+/// closes it.
+pub fn on_message(ws: &WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+    match message {
+        WebSocketIncomingMessage::String(text) if text == "ping" => ws.send_with_str(PONG),
+        _ => {
+            let _ = ws.close(Some(1003), Some("this channel only answers ping"));
+            Ok(())
+        }
+    }
+}
+
+/// A client closed its socket: the close is returned with its code when it may be sent.
+pub fn on_close(ws: &WebSocket, code: usize) {
+    let code = u16::try_from(code)
+        .ok()
+        .filter(|c| *c == 1000 || (3000..5000).contains(c));
+    let _ = ws.close(code.or(Some(1000)), Some("closed"));
 }
 
 /// Accepts a push channel socket for `client` (hibernatable; tagged with the client; a text
@@ -35,10 +79,14 @@ pub fn accept(
     state: &State,
     config: &Config,
     client: &Client,
+    ticket_tag: &str,
     account: &Account,
     now: u64,
 ) -> worker::Result<Response> {
-    let token = format!("token:{}", token_tag(&client.token_sha256));
+    if !ticket_current(client, ticket_tag) {
+        return respond::refuse(ErrorCode::Unauthorized, "not a valid ticket");
+    }
+    let token = format!("token:{ticket_tag}");
     let client = client.name.as_str();
     if state.get_websockets_with_tag(client).len() >= SOCKETS_PER_CLIENT {
         return respond::refuse(
@@ -55,12 +103,8 @@ pub fn accept(
         &pair.server,
         &[client, &format!("id:{}", account.id), &token],
     );
-    pair.server.serialize_attachment(SocketLife {
-        expires: now.saturating_add(config.socket_lifetime_secs.saturating_mul(1000)),
-    })?;
-    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", PONG) {
-        state.set_websocket_auto_response(&pair);
-    }
+    set_lifetime(&pair.server, config, now)?;
+    answer_pings(state);
     let inbox = crate::gate::store_of(&state.storage())?;
     if first {
         // Changes before the first socket are in the feed, not pushed.
@@ -75,6 +119,12 @@ pub fn accept(
         account.id
     ))?;
     Response::from_websocket(pair.client)
+}
+
+/// Whether a ticket's token tag is the client's current token's, as this object's copy of the
+/// registry has it (the edge checked its own copy, which may be older).
+pub(crate) fn ticket_current(client: &Client, ticket_tag: &str) -> bool {
+    !ticket_tag.is_empty() && token_tag(&client.token_sha256) == ticket_tag
 }
 
 /// What a socket answers to a text `ping`.
@@ -114,11 +164,7 @@ pub async fn live_sockets(
                         a.id == id && crate::rules::client_auth::account_digest(a) == digest
                     })
             });
-        let expired = socket
-            .deserialize_attachment::<SocketLife>()
-            .ok()
-            .flatten()
-            .is_none_or(|life| life.expires <= now);
+        let expired = outlived(&socket, now);
         match (listed, expired) {
             (true, false) => open.push((socket, id)),
             (false, _) => {
@@ -203,9 +249,7 @@ pub async fn broadcast(
             }
             // `more`: this change holds more than the frames carry; the feed has the rest.
             let more = frame_number == FRAMES_PER_BROADCAST && has_more;
-            let frame = format!(
-                "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{items}]}}"
-            );
+            let frame = change_frame(id, &unread, &health, more, &items);
             send_frame(&sockets, id, &frame);
             sent = true;
             if !has_more || last <= pushed {
@@ -215,18 +259,28 @@ pub async fn broadcast(
         }
         // A health change is a change: one frame says so when no conversation frame did.
         if health_changed && !sent {
-            send_frame(
-                &sockets,
-                id,
-                &format!(
-                    "{{\"type\":\"change\",\"account\":\"{id}\",\"unreadTotal\":{unread},\"health\":{health},\"more\":false,\"conversations\":[]}}"
-                ),
-            );
+            send_frame(&sockets, id, &change_frame(id, &unread, &health, false, ""));
         }
     }
     // Beyond the frames sent, clients catch up through the change feed; with nobody
     // listening, the next socket starts from the feed's present.
     Ok(inbox.set_mark(Mark::PushedSeq, latest.max(0) as u64)?)
+}
+
+/// A `change` frame of the push channel (an account's socket, or a client's stream): the
+/// account's id, its unread total (JSON: a number or `null`), its health, whether the change
+/// held more than the frames carry, and the conversations (JSON, joined by commas).
+pub(crate) fn change_frame(
+    id: &str,
+    unread: &str,
+    health: &serde_json::Value,
+    more: bool,
+    conversations: &str,
+) -> String {
+    let id = serde_json::Value::from(id);
+    format!(
+        "{{\"type\":\"change\",\"account\":{id},\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{conversations}]}}"
+    )
 }
 
 /// Sends `frame` to the sockets that know the account as `id`.

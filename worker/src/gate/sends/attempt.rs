@@ -14,7 +14,7 @@ use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::send_caps::SendSpend;
 use crate::rules::settings::Config;
-use crate::rules::utc_day::secs_until;
+use linkedin_inbox::secs_until;
 
 /// Everything one send needs, owned (it runs in a future shared by its key's requests).
 pub(super) struct Attempt {
@@ -24,6 +24,8 @@ pub(super) struct Attempt {
     pub(super) check_ledgers: Option<(Ledger, Ledger)>,
     pub(super) key: String,
     pub(super) draft: Draft,
+    /// The files to upload (ConnectSafely) or pass (LinkupAPI) with it, once, inside the attempt.
+    pub(super) files: Vec<super::GateFile>,
     pub(super) writer: Writer,
     pub(super) config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).
@@ -99,7 +101,17 @@ impl Attempt {
         let ledger = &self.ledger;
         // Not while the provider asked this account to slow down, nor past LinkupAPI's credit
         // cap.
-        let cost = Cost::send(self.writer.provider()).billed(Billing::of(&self.writer.reader()));
+        let mut cost =
+            Cost::send(self.writer.provider()).billed(Billing::of(&self.writer.reader()));
+        // With files, one admission for the whole intent, before any upstream call: LinkupAPI
+        // takes 2 credits with media (v1 and v2); ConnectSafely's uploads are calls of the
+        // day's budget, one per file (the send itself is counted by the send caps).
+        match self.writer.provider() {
+            _ if self.files.is_empty() => {}
+            linkedin_inbox::Provider::Linkup if cost.units > 0 => cost.units = 2,
+            linkedin_inbox::Provider::Linkup => {}
+            linkedin_inbox::Provider::ConnectSafely => cost.units += self.files.len() as u64,
+        }
         // A permit of the writer's key first: refused (or the key's gate unreachable), nothing
         // is spent or sent and the key of this send is free for a retry.
         // Not while the provider refuses the account's session (one try a minute: health.rs).
@@ -113,6 +125,15 @@ impl Attempt {
                 });
             }
             Ok(None) => {}
+            Err(e) => return self.store_failed(e, now),
+        }
+        // The account's own limits before a permit of the key: a refused send takes none.
+        match ledger.would_admit(cost, &Limits::of(&self.config), now) {
+            Ok(Ok(())) => {}
+            Ok(Err(refusal)) => {
+                self.release(now);
+                return Outcome::error(refusal.served());
+            }
             Err(e) => return self.store_failed(e, now),
         }
         let permit = match ledger
@@ -134,6 +155,24 @@ impl Attempt {
             }
             Err(e) => return self.store_failed(e, now),
         };
+        // The files go up inside the shared attempt: concurrent requests with the key share
+        // one upload as they share one send. A failed upload sent nothing: refunded, released.
+        if !self.files.is_empty() {
+            let attached = self
+                .writer
+                .attach(&self.files, ledger, self.config.upstream_timeout_ms)
+                .await;
+            match attached {
+                Ok(files) => self.draft.attachments = files,
+                Err(Failure { error, .. }) => {
+                    let arrived = arrival_ms();
+                    let _ = ledger.settle(admission, Err(&error), arrived);
+                    self.release(arrived);
+                    return Outcome::error(error.served());
+                }
+            }
+        }
+        let ledger = &self.ledger;
         let result = self
             .writer
             .send(
@@ -179,7 +218,13 @@ impl Attempt {
     }
 
     /// Records the sent message: the key's answer, the thread and the list at once.
-    pub(super) fn settle_sent(&self, message: Message, credits: u64) -> Outcome {
+    pub(super) fn settle_sent(&self, mut message: Message, credits: u64) -> Outcome {
+        // Its files are recorded and answered with sealed refs only.
+        let digest = &self.account_digest;
+        let sealed = std::slice::from_mut(&mut message);
+        self.config
+            .media_key
+            .seal_messages(sealed, digest, self.now);
         let conversation_id = message.conversation_id.clone();
         let body = serde_json::to_string(&Answer {
             message: &message,

@@ -29,6 +29,18 @@ pub struct GateSend {
     /// The client's `Idempotency-Key`.
     pub key: String,
     pub draft: Draft,
+    /// The files of a multipart send, checked at the edge (name, type, size).
+    #[serde(default)]
+    pub files: Vec<GateFile>,
+}
+
+/// A file sent with a message, as the edge read it from a multipart body.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct GateFile {
+    pub name: String,
+    pub media_type: String,
+    /// The bytes, base64.
+    pub data: String,
 }
 
 /// What the Worker sends the gate to change a conversation's read state.
@@ -129,8 +141,9 @@ fn scoped_key(client: &str, key: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// What makes two sends the same request: where to, and the text as sent.
-fn request_digest(draft: &Draft) -> String {
+/// What makes two sends the same request: where to, the text as sent, and each file (its
+/// name, type and bytes).
+fn request_digest(draft: &Draft, files: &[GateFile]) -> String {
     let conversation = draft
         .conversation_id
         .as_deref()
@@ -140,6 +153,21 @@ fn request_digest(draft: &Draft) -> String {
         "profileUrl": draft.profile_url.as_deref().map(str::trim),
         "text": draft.text.trim(),
     });
+    let mut canonical = canonical;
+    if !files.is_empty() {
+        let digests: Vec<String> = files
+            .iter()
+            .map(|f| {
+                let mut hasher = Sha256::new();
+                for part in [&f.name, &f.media_type, &f.data] {
+                    hasher.update(part.as_bytes());
+                    hasher.update([0]);
+                }
+                hex::encode(hasher.finalize())
+            })
+            .collect();
+        canonical["files"] = digests.into();
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 

@@ -9,12 +9,11 @@ use super::{
     request_digest, scoped_key, settled_at, Attempt, GateMark, GateSend, Outcome, Writer, SKEW_MS,
 };
 
-use crate::gate::clock::arrival_ms;
 use crate::gate::key_permits::Patience;
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;
-use crate::rules::admission::{Cost, Limits};
+use crate::rules::admission::Cost;
 use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
 use crate::rules::send_caps::{SendCaps, SendKind};
@@ -31,7 +30,11 @@ impl AccountGate {
         request: GateSend,
         now: u64,
     ) -> worker::Result<Response> {
-        let GateSend { key, mut draft } = request;
+        let GateSend {
+            key,
+            mut draft,
+            files,
+        } = request;
         if let Err(e) = draft.validate() {
             return respond::core_error(&e);
         }
@@ -44,7 +47,7 @@ impl AccountGate {
         let storage = self.state.storage();
         let inbox = store_of(&storage)?;
         // The request as the client sent it (before the profile lookup below, which may change).
-        let digest = request_digest(&draft);
+        let digest = request_digest(&draft, &files);
         // LinkupAPI sends to the other member's profile (v1 and v2): the stored conversation
         // knows it.
         if let (true, Some(id), None) = (
@@ -133,6 +136,7 @@ impl AccountGate {
             check_ledgers: Some((self.ledger()?, self.ledger()?)),
             key: scoped.clone(),
             draft,
+            files,
             writer,
             config: config.clone(),
             check_first,
@@ -211,36 +215,11 @@ impl AccountGate {
             Err(e) => return respond::core_error(&e),
         };
         // Only ConnectSafely has the call: one of its day's budget, not while it is paused.
-        let ledger = self.ledger()?;
         let cost = Cost::call(Provider::ConnectSafely, 0);
-        // The key's permit before the spend: refused, nothing is spent.
-        let permit = match ledger
-            .permits()
-            .take(Provider::ConnectSafely, Patience::Client)
-            .await
-        {
-            Ok(permit) => permit,
-            Err(refusal) => return respond::core_error(&refusal),
-        };
-        let admission = match ledger.admit(cost, &Limits::of(config), now)? {
-            Ok(admission) => admission,
-            Err(refusal) => return respond::core_error(&refusal),
-        };
-        let sent = ledger
-            .send_upstream(
-                Provider::ConnectSafely,
-                Some(permit),
-                Patience::Client,
-                &request_upstream,
-                config.upstream_timeout_ms,
-                config.max_pause_secs,
-            )
-            .await;
-        let result = match sent {
-            Ok(response) => backend.parse_mark(&response),
-            Err(e) => Err(e),
-        };
-        ledger.settle(admission, result.as_ref().map(|()| 0), arrival_ms())?;
+        let parse = |response: &_| backend.parse_mark(response);
+        let result = self
+            .connectsafely_action(config, &request_upstream, cost, &parse, now)
+            .await?;
         if let Err(e) = result {
             return respond::core_error(&e);
         }

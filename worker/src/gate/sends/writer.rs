@@ -3,7 +3,9 @@
 
 use super::{refusal_status, Failure};
 
-use linkedin_inbox::{Backend, Draft, Error, Provider, Sent};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use linkedin_inbox::{Backend, Draft, DraftFile, Error, Provider, Sent};
 
 use crate::gate::key_permits::{Patience, Permit};
 use crate::gate::ledger::Ledger;
@@ -68,6 +70,74 @@ impl Writer {
                 error,
                 refused: refusal_status(response.status),
             })
+    }
+
+    /// The draft's files as the writer's provider takes them: ConnectSafely's uploaded (one
+    /// `upload-attachment` call each, under a permit of the key), LinkupAPI's as their bytes
+    /// (`media_file`). Nothing is sent yet: any failure is a refusal.
+    pub(super) async fn attach(
+        &self,
+        files: &[super::GateFile],
+        ledger: &Ledger,
+        timeout_ms: u64,
+    ) -> Result<Vec<DraftFile>, Failure> {
+        let refused = |error: Error| Failure {
+            error,
+            refused: true,
+        };
+        let mut attached = Vec::new();
+        for file in files {
+            let bytes = STANDARD.decode(&file.data).map_err(|_| {
+                refused(Error::InvalidInput {
+                    field: "files",
+                    reason: "not base64".into(),
+                })
+            })?;
+            let size = bytes.len() as u64;
+            let Backend::Direct {
+                connectsafely: Some(cs),
+                account_id,
+                ..
+            } = &self.backend
+            else {
+                attached.push(DraftFile {
+                    name: file.name.clone(),
+                    media_type: file.media_type.clone(),
+                    byte_size: size,
+                    data: Some(file.data.clone()),
+                    ..DraftFile::default()
+                });
+                continue;
+            };
+            if self.provider != Provider::ConnectSafely {
+                attached.push(DraftFile {
+                    name: file.name.clone(),
+                    media_type: file.media_type.clone(),
+                    byte_size: size,
+                    data: Some(file.data.clone()),
+                    ..DraftFile::default()
+                });
+                continue;
+            }
+            let request = cs
+                .build_upload_attachment(&file.name, &file.media_type, size, account_id.as_deref())
+                .map_err(refused)?;
+            let permit = ledger
+                .permits()
+                .take(Provider::ConnectSafely, Patience::Client)
+                .await
+                .map_err(refused)?;
+            let response = crate::gate::media::upload(&request, bytes, timeout_ms).await;
+            drop(permit);
+            let uploaded = cs.parse_upload_attachment(
+                &file.name,
+                &file.media_type,
+                size,
+                &response.map_err(refused)?,
+            );
+            attached.push(uploaded.map_err(refused)?);
+        }
+        Ok(attached)
     }
 
     /// The backend that reads threads through the writer's own provider (what it sent is

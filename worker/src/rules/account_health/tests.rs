@@ -211,3 +211,19 @@ fn disabled_is_the_operators_and_states_round_trip_by_name() {
     }
     assert_eq!(HealthState::from_name("unknown"), HealthState::Ok);
 }
+
+#[test]
+fn a_copy_of_the_shown_health_ends_its_pause_or_budget_once_until_passed() {
+    let paused = serde_json::json!({"state": "over_budget", "since": 5, "until": NOW});
+    assert_eq!(shown_as_of(&paused, NOW - 1), paused);
+    assert_eq!(
+        shown_as_of(&paused, NOW),
+        serde_json::json!({"state": "ok", "since": NOW})
+    );
+    let expired = serde_json::json!({"state": "session_expired", "since": 5});
+    assert_eq!(shown_as_of(&expired, NOW), expired);
+    assert_eq!(
+        shown_as_of(&serde_json::Value::Null, NOW),
+        serde_json::Value::Null
+    );
+}

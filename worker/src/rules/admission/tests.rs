@@ -46,6 +46,15 @@ fn a_read_costs_one_connectsafely_call_or_its_linkup_credits_and_a_send_no_call_
 }
 
 #[test]
+fn a_star_is_one_connectsafely_call_counted_with_the_writes() {
+    let star = Cost::star();
+    assert_eq!(
+        (star.provider, star.units, star.kind),
+        (Provider::ConnectSafely, 1, CallKind::Write)
+    );
+}
+
+#[test]
 fn connectsafely_calls_are_counted_up_to_the_daily_limit_then_refused_until_midnight() {
     let cost = Cost::call(Provider::ConnectSafely, 0);
     assert_eq!(
@@ -375,5 +384,5 @@ fn a_linkup_v1_refusal_keeps_its_credits_and_its_500_is_refunded() {
     );
 }
 
-/// The account's per-minute figures, no daily cap, monitoring credits (issue 31, C13).
+/// The account's per-minute figures, no daily cap, monitoring credits.
 mod per_minute;

@@ -246,3 +246,31 @@ fn text_and_keywords_follow_the_documented_rules_as_sent() {
         assert_eq!(refused.field(), Some("keywords"), "{keywords}");
     }
 }
+
+#[test]
+fn a_person_is_a_member_id_or_a_profile_urn_ending_in_one() {
+    assert_eq!(person(&url("?count=5")), Ok(None));
+    let id = "ACoAAATPlQ0Bc8wdg-Iy8wZgEDuSdIVWJiE1Aio";
+    assert_eq!(person(&url(&format!("?person={id}"))), Ok(Some(id.into())));
+    let urn = format!("urn:li:fsd_profile:{id}");
+    assert_eq!(person(&url(&format!("?person={urn}"))), Ok(Some(id.into())));
+    let error = person(&url("?person=in%2Fjohn-doe")).unwrap_err();
+    assert_eq!(
+        (error.code(), error.field()),
+        (ErrorCode::InvalidInput, Some("person"))
+    );
+}
+
+#[test]
+fn an_account_is_a_registry_name_or_all() {
+    assert_eq!(account(&url("")), Ok(None));
+    assert_eq!(
+        account(&url("?account=alex.m_2-b")),
+        Ok(Some("alex.m_2-b".into()))
+    );
+    assert_eq!(account(&url("?account=all")), Ok(Some("all".into())));
+    for bad in ["a%2Fb", "", "a%20b"] {
+        let error = account(&url(&format!("?account={bad}"))).unwrap_err();
+        assert_eq!(error.field(), Some("account"), "{bad}");
+    }
+}

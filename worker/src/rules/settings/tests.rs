@@ -73,6 +73,12 @@ fn defaults_apply_and_numbers_are_read() {
     assert_eq!(config.linkup_base_url, linkedin_inbox::LINKUP_BASE_URL);
     let custom = Config::from_lookup(&env(&[("HEAD_TTL_SECS", " 5 ")])).unwrap();
     assert_eq!(custom.head_ttl_secs, 5);
+    assert!(
+        config.star_on_linkedin,
+        "stars are mirrored on LinkedIn by default"
+    );
+    let local = Config::from_lookup(&env(&[("STAR_ON_LINKEDIN", "0")])).unwrap();
+    assert!(!local.star_on_linkedin);
 }
 
 #[test]
@@ -277,6 +283,7 @@ fn the_owner_known_names_connectsafely_conversations_by_their_documented_urn() {
         conversation_id: Some("2-ODFkYjU4M2I=".into()),
         profile_url: None,
         text: "hello".into(),
+        attachments: Vec::new(),
     };
     let body = |owner: Option<&str>| {
         let backend = config.backend_for_owner(account, owner).unwrap();
@@ -303,6 +310,7 @@ fn the_owner_known_names_connectsafely_conversations_by_their_documented_urn() {
         conversation_id: None,
         profile_url: Some("https://www.linkedin.com/in/jane-doe-123/".into()),
         text: "hi".into(),
+        attachments: Vec::new(),
     };
     let sent = config
         .backend_for_owner(account, Some(owner))
@@ -316,4 +324,75 @@ fn the_owner_known_names_connectsafely_conversations_by_their_documented_urn() {
         "{sent}"
     );
     assert!(!sent.contains("recipientProfileUrl"), "{sent}");
+}
+
+/// The settings only the runtime reads (the admin API, the registry, key gates, sends,
+/// sockets, retention): each taken from its own variable.
+#[test]
+fn every_runtime_setting_is_read_from_its_variable() {
+    let clients = r#"[{"name":"alex","tokenSha256":"0000000000000000000000000000000000000000000000000000000000000000","accounts":[{"id":"a1","connectsafelyAccountId":"acct-1","linkupLoginToken":"li-at-1","linkupWebhookSecret":"lk-webhook-secret-0123456789abcdef"},{"id":"a2","connectsafelyAccountId":"acct-2"}]}]"#;
+    let admin = "admin-token-of-the-tests-0123456789";
+    let config = Config::from_lookup(&env(&[
+        ("CLIENTS", clients),
+        ("ADMIN_TOKEN", admin),
+        (
+            "REGISTRY_KEYS",
+            "k2:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ),
+        ("REGISTRY_CACHE_SECS", "20"),
+        ("REGISTRY_BINDING", "REG"),
+        ("LINKUP_MONITORING_CREDITS_PER_DAY", "7"),
+        ("CONNECTSAFELY_KEY_PER_MINUTE", "61"),
+        ("LINKUP_KEY_BURST", "9"),
+        ("KEY_LEASE_MAX", "3"),
+        ("KEY_LEASE_MS", "900"),
+        ("KEY_ACTIVE_MS", "1500"),
+        ("SEND_SETTLE_SECS", "45"),
+        ("LIVE_SOCKET_LIFETIME_SECS", "120"),
+        ("RETENTION_DAYS", "30"),
+        ("MAX_THREADS", "500"),
+        ("PRUNE_INTERVAL_SECS", "3600"),
+        ("SCHEMA_VERSION_CAP", "4"),
+        ("KEY_GATE_BINDING", "KEYS"),
+    ]))
+    .unwrap();
+    assert!(config
+        .admin_token
+        .as_ref()
+        .is_some_and(|t| t.admits(Some(&format!("Bearer {admin}")))));
+    assert_eq!(
+        config.registry_keys.as_ref().map(|k| k.current_kid()),
+        Some("k2")
+    );
+    assert_eq!(
+        (
+            config.registry_cache_ms,
+            config.registry_binding.as_str(),
+            config.key_gate_binding.as_str(),
+            config.send_settle_secs,
+            config.socket_lifetime_secs,
+            config.retention_days,
+            config.max_threads,
+            config.prune_interval_secs,
+            config.schema_version_cap,
+        ),
+        (20_000, "REG", "KEYS", 45, 120, 30, 500, 3600, Some(4))
+    );
+    let connectsafely = config.key_limits.policy(Provider::ConnectSafely);
+    let linkup = config.key_limits.policy(Provider::Linkup);
+    assert_eq!(
+        (connectsafely.rates.per_minute, linkup.rates.burst),
+        (61, 9)
+    );
+    assert_eq!(
+        (linkup.lease_max, linkup.lease_ms, linkup.active_ms),
+        (3, 900, 1500)
+    );
+    // The accounts a webhook names, and what their LinkupAPI monitoring costs a day.
+    let found: Vec<&Account> = config.accounts_with_id("a1").collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(config.monitoring_credits(found[0]), 7);
+    let other = config.accounts_with_id("a2").next().unwrap();
+    assert_eq!(config.monitoring_credits(other), 0);
+    assert_eq!(config.accounts_with_id("a3").count(), 0);
 }

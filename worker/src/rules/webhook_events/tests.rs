@@ -255,3 +255,23 @@ fn each_documented_linkup_event_type_is_read() {
         assert_eq!(read(&named).kind, read_as, "{kind} as a string");
     }
 }
+
+#[test]
+fn a_connectsafely_message_carries_its_attachments_in_either_documented_form() {
+    let item =
+        include_str!("../../../../tests/fixtures/documented/unipile_webhook_attachments.json");
+    for attachments in [item.to_owned(), format!("[{item}]")] {
+        let body = format!(
+            r#"{{"event":"message.received","object":"event","data":{{"message_urn":"urn:li:messagingMessage:2-X","conversation_id":"urn:li:messagingThread:2-abc","body":"","timestamp":"2026-11-24T10:00:00Z","attachments":{attachments}}}}}"#
+        );
+        let ConnectSafelyPush::Message(pushed) = connectsafely_event(body.as_bytes()).unwrap()
+        else {
+            panic!("a message")
+        };
+        assert!(pushed.has_attachment);
+        let files = &pushed.message.attachments;
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].kind, linkedin_inbox::AttachmentKind::Image);
+        assert_eq!(files[0].height, Some(150));
+    }
+}

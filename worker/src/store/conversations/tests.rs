@@ -116,6 +116,8 @@ fn a_sent_message_becomes_the_latest_reads_the_conversation_and_is_searchable() 
             unread: None,
             keywords: Some("thurs"),
             person: None,
+            view: None,
+            now_ms: 0,
         },
     );
     assert_eq!(found, ["2-a"]);
@@ -156,6 +158,8 @@ fn a_first_message_to_a_member_stores_the_conversation_it_opened_at_once() {
                 unread: None,
                 keywords: Some(words),
                 person: None,
+                view: None,
+                now_ms: 0,
             },
         )
     };

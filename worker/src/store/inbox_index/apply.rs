@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::InboxIndex;
+use crate::rules::budgets::SpentToday;
 use crate::store::index_feed::FeedMarks;
 use crate::store::list_query::checked_account;
 use crate::store::sql::{int, text, uint, Result, Sql};
@@ -44,6 +45,9 @@ pub struct FeedAnswer<'a> {
     /// The account's health as `/v1/accounts` shows it.
     #[serde(default)]
     pub health: serde_json::Value,
+    /// What the account spent today (its budgets in `/v1/accounts`).
+    #[serde(default)]
+    pub spent: Option<SpentToday>,
     /// Messages sent before this time were deleted by the store's retention.
     #[serde(default)]
     pub pruned_before: u64,
@@ -129,10 +133,12 @@ impl<S: Sql> InboxIndex<S> {
         for lane in &lanes {
             if !accounts.contains(&lane.account.as_str()) {
                 self.drop_rows(&lane.account)?;
-                self.sql.run(
-                    "DELETE FROM lanes WHERE account = ?",
-                    vec![text(&lane.account)],
-                )?;
+                for table in ["lanes", "lane_spent"] {
+                    self.sql.run(
+                        &format!("DELETE FROM {table} WHERE account = ?"),
+                        vec![text(&lane.account)],
+                    )?;
+                }
                 removed.push(lane.account.clone());
             }
         }
@@ -184,29 +190,42 @@ impl<S: Sql> InboxIndex<S> {
         let Some(lane) = self.lane(account)? else {
             return Ok(false);
         };
-        if feed.reset {
-            self.drop_rows(account)?;
+        // The same store starting its feed again (its retention deleted rows) is taken again
+        // in place; a wipe, or another store, replaces the rows (`retake.rs`).
+        let same_store = lane.marks.is_some_and(|m| m.epoch == feed.marks.epoch);
+        match (feed.reset, same_store) {
+            (true, true) => self.begin_retake(account)?,
+            (true, false) => self.drop_rows(account)?,
+            (false, _) => {}
         }
+        let (take, sweeping) = self.take_of(account)?;
         for conversation in &feed.conversations {
             // The stored JSON with the account first, as every merged item carries it.
             let json = format!(
                 "{{\"account\":\"{account}\",{}",
                 conversation.j.get().get(1..).unwrap_or("}")
             );
+            let unread = conversation.u != 0;
+            let (thread, at) = (conversation.t.as_str(), conversation.a);
+            if sweeping && self.kept_as_is(account, thread, at, unread, &json, take)? {
+                continue;
+            }
             let seq = self.next_seq()?;
             let row = self.sql.first_row::<RowId>(
-                "INSERT INTO entries (account, thread_id, last_activity_at, rank, unread, json, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                "INSERT INTO entries (account, thread_id, last_activity_at, rank, unread, json, changed_seq, taken) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (account, thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
-                   rank = excluded.rank, unread = excluded.unread, json = excluded.json, changed_seq = excluded.changed_seq
+                   rank = excluded.rank, unread = excluded.unread, json = excluded.json,
+                   changed_seq = excluded.changed_seq, taken = excluded.taken
                  RETURNING rowid AS rowid",
                 vec![
                     text(account),
                     text(&conversation.t),
                     int(conversation.a),
                     int(lane.rank),
-                    int(i64::from(conversation.u != 0)),
+                    int(i64::from(unread)),
                     text(&json),
                     int(seq),
+                    int(take),
                 ],
             )?;
             if let Some(row) = row {
@@ -271,6 +290,16 @@ impl<S: Sql> InboxIndex<S> {
                 vec![text(&health), int(seq), text(account)],
             )?;
         }
+        if let Some(spent) = &feed.spent {
+            self.sql.run(
+                "INSERT INTO lane_spent (account, json) VALUES (?, ?)
+                 ON CONFLICT (account) DO UPDATE SET json = excluded.json",
+                vec![text(account), text(&serde_json::to_string(spent)?)],
+            )?;
+        }
+        if sweeping && !feed.more {
+            self.finish_retake(account, take)?;
+        }
         // Each lane's counts, kept as it changes: the merged totals are then a sum over the
         // lanes, not a count over every account's rows.
         self.sql.run(
@@ -314,6 +343,11 @@ impl<S: Sql> InboxIndex<S> {
         )?;
         self.sql
             .run("DELETE FROM entries WHERE account = ?", vec![text(account)])?;
+        self.drop_messages(account)
+    }
+
+    /// Deletes an account's stored message texts (search only).
+    pub(super) fn drop_messages(&self, account: &str) -> Result<()> {
         self.sql.run(
             "DELETE FROM message_text WHERE rowid IN (SELECT rowid FROM messages WHERE account = ?)",
             vec![text(account)],

@@ -1,4 +1,4 @@
-//! A client's merged inbox (issue 33) on its own Durable Object's SQLite (`InboxIndex`,
+//! A client's merged inbox on its own Durable Object's SQLite (`InboxIndex`,
 //! `index_object/`): one row per conversation of every account the client lists, fed from
 //! the accounts' stores (`store/index_feed.rs`), so a merged page and a merged search are
 //! one query in one place whatever the number of accounts, and the merged
@@ -13,13 +13,14 @@ mod apply;
 mod changes;
 mod lanes;
 mod page;
+mod retake;
 
 pub use apply::FeedAnswer;
 #[cfg(target_arch = "wasm32")]
 pub use apply::Lane;
-pub use changes::ChangesMark;
+#[cfg(target_arch = "wasm32")]
+pub use changes::AccountChanges;
 pub use lanes::Lanes;
-pub use page::IndexPosition;
 
 use super::sql::{Result, Sql};
 
@@ -73,6 +74,8 @@ const STATEMENTS: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS messages_thread ON messages (account, thread_id)",
     "CREATE INDEX IF NOT EXISTS messages_age ON messages (account, sent_at)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+    // What each account spent today, as last fed (`/v1/accounts`' budgets).
+    "CREATE TABLE IF NOT EXISTS lane_spent (account TEXT PRIMARY KEY, json TEXT NOT NULL)",
     // The client the index serves (its alarm has no request to name it).
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ];
@@ -93,6 +96,7 @@ impl<S: Sql> InboxIndex<S> {
         for statement in STATEMENTS {
             sql.run(statement, vec![])?;
         }
+        retake::upgrade(&sql)?;
         Ok(Self { sql })
     }
 

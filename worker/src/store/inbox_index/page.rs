@@ -4,26 +4,12 @@
 //! stored conversation of an account whose store does not hold its whole list yet: what
 //! follows it there is not known), and counts.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::InboxIndex;
+use crate::rules::merged_walk::IndexPosition;
 use crate::store::list_query::{filter_sql, FilterScope, Filters};
 use crate::store::sql::{int, text, Result, Sql, Value};
-
-/// A place in the merged order: after (or, as a bound, up to) this conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndexPosition {
-    pub at: i64,
-    pub rank: i64,
-    pub thread_id: String,
-}
-
-impl IndexPosition {
-    /// Whether `self` comes before `other` in the merged order.
-    pub fn before(&self, other: &Self) -> bool {
-        (other.at, self.rank, &self.thread_id) < (self.at, other.rank, &other.thread_id)
-    }
-}
 
 /// A page: its items' JSON joined by commas, how many matched (up to the count + 1), and
 /// where its last item stands.
@@ -121,9 +107,10 @@ impl<S: Sql> InboxIndex<S> {
             }))
     }
 
-    /// How many entries match `filters` (without keywords or a person: the lanes' counts).
+    /// How many entries match `filters` (without keywords, a person or a triage view: the
+    /// lanes' counts).
     pub fn count(&self, filters: &Filters<'_>) -> Result<u64> {
-        if filters.keywords.is_none() && filters.person.is_none() {
+        if filters.keywords.is_none() && filters.person.is_none() && filters.view.is_none() {
             let sum = match filters.unread {
                 None => "stored",
                 Some(true) => "unread_count",

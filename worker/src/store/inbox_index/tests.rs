@@ -1,7 +1,8 @@
 //! The index fed from account stores answers what the stores answer, merged: every test
 //! compares a merged walk with the sorted union of the stores' own lists.
 
-use super::{FeedAnswer, InboxIndex, IndexPosition};
+use super::{FeedAnswer, InboxIndex};
+use crate::rules::merged_walk::IndexPosition;
 use crate::store::tests::{conversation, memory_store, message, page, thread_page};
 use crate::store::{Filters, Store};
 
@@ -16,7 +17,7 @@ fn memory_index() -> MemoryIndex {
 fn catch_up(index: &MemoryIndex, account: &str, store: &MemoryStore) {
     for _ in 0..100 {
         let marks = index.lane(account).unwrap().and_then(|l| l.marks);
-        let feed = store.index_feed(marks.as_ref(), 3).unwrap();
+        let feed = store.index_feed(marks.as_ref(), 3, 0).unwrap();
         let answer: FeedAnswer<'_> = serde_json::from_str(&feed.json).unwrap();
         assert!(index.apply(account, &answer).unwrap());
         if !answer.more {
@@ -119,6 +120,8 @@ const NONE: Filters<'static> = Filters {
     unread: None,
     keywords: None,
     person: None,
+    view: None,
+    now_ms: 0,
 };
 
 #[test]
@@ -131,31 +134,43 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
             unread: Some(true),
             keywords: None,
             person: None,
+            view: None,
+            now_ms: 0,
         },
         Filters {
             unread: Some(false),
             keywords: None,
             person: None,
+            view: None,
+            now_ms: 0,
         },
         Filters {
             unread: None,
             keywords: Some("budget"),
             person: None,
+            view: None,
+            now_ms: 0,
         },
         Filters {
             unread: None,
             keywords: Some("elodie"),
             person: None,
+            view: None,
+            now_ms: 0,
         },
         Filters {
             unread: Some(true),
             keywords: Some("same"),
             person: None,
+            view: None,
+            now_ms: 0,
         },
         Filters {
             unread: None,
             keywords: Some("!!"),
             person: None,
+            view: None,
+            now_ms: 0,
         },
     ] {
         let expected = union(&stores, &filters);
@@ -175,6 +190,8 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
             unread: None,
             keywords: Some("budget"),
             person: None,
+            view: None,
+            now_ms: 0,
         }
     )
     .contains(&("alex".to_owned(), "2-a2".to_owned())));
@@ -184,6 +201,8 @@ fn a_merged_walk_is_the_union_of_the_stores_in_order() {
                 unread: Some(true),
                 keywords: None,
                 person: None,
+                view: None,
+                now_ms: 0,
             })
             .unwrap(),
         3
@@ -217,6 +236,8 @@ fn changes_wipes_prunes_and_unlinks_reach_the_index() {
                 unread: Some(true),
                 keywords: None,
                 person: None,
+                view: None,
+                now_ms: 0,
             })
             .unwrap(),
         1
@@ -235,6 +256,8 @@ fn changes_wipes_prunes_and_unlinks_reach_the_index() {
                 unread: None,
                 keywords: Some("numbers"),
                 person: None,
+                view: None,
+                now_ms: 0,
             })
             .unwrap(),
         0
@@ -250,6 +273,8 @@ fn a_person_in_two_accounts_is_found_in_both_as_the_stores_find_them() {
         unread: None,
         keywords: None,
         person: Some("ACoA-2-same"),
+        view: None,
+        now_ms: 0,
     };
     let expected = union(&stores, &person);
     assert_eq!(
@@ -323,9 +348,10 @@ fn a_bound_stops_a_page_at_an_account_whose_list_goes_on() {
     assert!(!bound.before(&bound));
     assert!(index.lane_end("titouan").unwrap().is_none());
     // A feed for an account the client does not list writes nothing.
-    let feed = stores[0].1.index_feed(None, 10).unwrap();
+    let feed = stores[0].1.index_feed(None, 10, 0).unwrap();
     let answer: FeedAnswer<'_> = serde_json::from_str(&feed.json).unwrap();
     assert!(!index.apply("stranger", &answer).unwrap());
 }
 
 mod feeds;
+mod summaries;

@@ -43,6 +43,29 @@ fn keys_keep_the_names_stored_since_the_key_value_ledger() {
 }
 
 #[test]
+fn every_mark_keeps_its_own_value() {
+    let store = memory_store();
+    let marks = [
+        Mark::PruneDueAt,
+        Mark::SyncRequested,
+        Mark::PushedSyncNotBefore,
+        Mark::PushedSeq,
+        Mark::LinkupDisconnectedAt,
+        Mark::DoctorRanAt,
+        Mark::InboxPrunes,
+        Mark::MessagesPrunedBefore,
+        Mark::StoreId,
+        Mark::SpendingPushedAt,
+    ];
+    for (value, mark) in (1..).zip(marks) {
+        store.set_mark(mark, value).unwrap();
+    }
+    for (value, mark) in (1..).zip(marks) {
+        assert_eq!(store.mark(mark).unwrap(), value, "{mark:?}");
+    }
+}
+
+#[test]
 fn the_call_budget_is_spent_up_to_the_cap_then_refused_until_midnight() {
     let store = memory_store();
     let call = Cost::call(Provider::ConnectSafely, 0);
@@ -302,6 +325,18 @@ fn the_accounts_last_minute_of_connectsafely_reads_is_a_ring_as_long_as_its_limi
         code(store.admit(write, &limits, NOON + 60_000).unwrap()),
         Some(ErrorCode::RateLimited),
         "writes have their own ring"
+    );
+    assert_eq!(
+        store
+            .calls_last_minute(CallKind::Read, 2, NOON + 59_999)
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .calls_last_minute(CallKind::Read, 2, NOON + 60_000)
+            .unwrap(),
+        1
     );
     // The first read leaves the minute at NOON + 60 s; the second 10 s later.
     assert!(store.admit(read, &limits, NOON + 60_000).unwrap().is_ok());

@@ -23,6 +23,8 @@ fn keywords(words: &str) -> Filters<'_> {
         unread: None,
         keywords: Some(words),
         person: None,
+        view: None,
+        now_ms: 0,
     }
 }
 
@@ -42,11 +44,15 @@ fn the_unread_filter_keeps_unread_or_read_conversations() {
         unread: Some(true),
         keywords: None,
         person: None,
+        view: None,
+        now_ms: 0,
     };
     let read = Filters {
         unread: Some(false),
         keywords: None,
         person: None,
+        view: None,
+        now_ms: 0,
     };
     assert_eq!(listed(&store, &unread), ["2-e", "2-c"]);
     assert_eq!(listed(&store, &read), ["2-d", "2-b", "2-a"]);
@@ -78,6 +84,8 @@ fn keywords_and_unread_combine() {
         unread: Some(true),
         keywords: Some("engineer"),
         person: None,
+        view: None,
+        now_ms: 0,
     };
     assert_eq!(listed(&store, &filters), ["2-e", "2-c"]);
     assert_eq!(store.count(&filters).unwrap(), 2);

@@ -6,6 +6,8 @@ fn keywords(words: &str) -> Filters<'_> {
         unread: None,
         keywords: Some(words),
         person: None,
+        view: None,
+        now_ms: 0,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The views the admin API answers: a client (never its token or digest), an account (never
 //! a credential: which are set), and pages of either.
 
+use linkedin_inbox::Provider;
 use serde_json::{json, Value};
 
 use super::super::super::sql::{Result, Sql};
@@ -24,10 +25,10 @@ pub(super) fn client_view<S: Sql>(registry: &Registry<S>, row: &ClientRow) -> Re
 pub(super) fn account_view<S: Sql>(registry: &Registry<S>, row: &AccountRow) -> Result<Value> {
     let mut providers = Vec::new();
     if row.connectsafely_account_id.is_some() {
-        providers.push("connectsafely");
+        providers.push(Provider::ConnectSafely.as_str());
     }
     if row.linkup_login_token.is_some() || row.linkup_account_id.is_some() {
-        providers.push("linkup");
+        providers.push(Provider::Linkup.as_str());
     }
     let mut view = json!({
         "id": row.id,

@@ -122,3 +122,34 @@ fn a_credential_that_does_not_open_is_an_error_not_a_gap() {
     f.keys = CredentialKeys::parse(&key("k2", 2)).unwrap();
     assert!(f.registry.account(&f.keys, "a").is_err());
 }
+
+/// The objects an admin write tells to recheck their sockets: a client's accounts' (in link
+/// order, at most the limit) or one account's, named as the Worker names them.
+#[test]
+fn the_objects_a_write_touches_are_named_by_their_accounts_digests() {
+    let mut f = fixture();
+    for id in ["c", "a", "b"] {
+        f.ok("POST", "/accounts", both(id), 201);
+    }
+    f.ok(
+        "POST",
+        "/clients",
+        json!({"name": "ana", "accounts": ["c", "a"]}),
+        201,
+    );
+    let object = |id: &str| {
+        let account = f.registry.account(&f.keys, id).unwrap().unwrap();
+        (
+            id.to_owned(),
+            crate::rules::client_auth::account_digest(&account),
+        )
+    };
+    let (c, a, b) = (object("c"), object("a"), object("b"));
+    assert_eq!(
+        f.registry.gates_of(Some("ana"), None, 10).unwrap(),
+        [c.clone(), a]
+    );
+    assert_eq!(f.registry.gates_of(Some("ana"), None, 1).unwrap(), [c]);
+    assert_eq!(f.registry.gates_of(None, Some("b"), 10).unwrap(), [b]);
+    assert!(f.registry.gates_of(None, None, 10).unwrap().is_empty());
+}
