@@ -1,11 +1,12 @@
-//! One ConnectSafely action on a conversation (a read-state change, a star): the key's permit
-//! before the spend (refused: nothing spent), the account's admission, the call (a 429 pauses
-//! the key, `key_permits.rs`), its answer parsed, the admission settled with the outcome.
+//! One ConnectSafely action on a conversation (a read-state change, a star): admitted by the
+//! ledger (`Ledger::admit_call`: refused, nothing spent), the call under the key's permit (a
+//! 429 pauses the key, `key_permits.rs`), its answer parsed, the admission settled with it.
 
 use linkedin_inbox::{Error, HttpRequest, HttpResponse, Provider};
 
 use super::clock::arrival_ms;
 use super::key_permits::Patience;
+use super::ledger::Admitted;
 use super::AccountGate;
 use crate::rules::admission::{Cost, Limits};
 use crate::rules::settings::Config;
@@ -23,16 +24,11 @@ impl AccountGate {
         now: u64,
     ) -> worker::Result<Result<(), Error>> {
         let ledger = self.ledger()?;
-        let permit = match ledger
-            .permits()
-            .take(Provider::ConnectSafely, Patience::Client)
-            .await
+        let Admitted { permit, admission } = match ledger
+            .admit_call(cost, &Limits::of(config), Patience::Client, now)
+            .await?
         {
-            Ok(permit) => permit,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        let admission = match ledger.admit(cost, &Limits::of(config), now)? {
-            Ok(admission) => admission,
+            Ok(admitted) => admitted,
             Err(refusal) => return Ok(Err(refusal)),
         };
         let sent = ledger

@@ -13,7 +13,7 @@ use worker::Response;
 
 use super::clock::arrival_ms;
 use super::key_permits::{Patience, Permit};
-use super::ledger::Ledger;
+use super::ledger::{Admitted, Ledger};
 use super::{misconfigured, AccountGate};
 use crate::respond;
 use crate::rules::admission::{self, budget_exhausted, Cost, Limits};
@@ -95,22 +95,14 @@ struct Metered<'a> {
 impl Metered<'_> {
     /// The admission of one more call, or the refusal that ends the checks.
     async fn admit(&mut self) -> worker::Result<Result<Permit, Error>> {
-        let (cost, ledger) = (self.cost, self.ledger);
-        let permit = match ledger.would_admit(cost, &self.limits, arrival_ms())? {
-            Ok(()) => ledger.permits().take(cost.provider, Patience::Client).await,
-            Err(refusal) => Err(refusal),
-        };
-        let permit = match permit {
-            Ok(permit) => permit,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        Ok(match ledger.admit(cost, &self.limits, arrival_ms())? {
-            Ok(admission) => {
-                self.admission = Some(admission);
-                Ok(permit)
-            }
-            Err(refusal) => Err(refusal),
-        })
+        let admitted = self
+            .ledger
+            .admit_call(self.cost, &self.limits, Patience::Client, arrival_ms())
+            .await?;
+        Ok(admitted.map(|Admitted { permit, admission }| {
+            self.admission = Some(admission);
+            permit
+        }))
     }
 }
 

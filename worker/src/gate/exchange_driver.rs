@@ -11,7 +11,7 @@ use linkedin_inbox::{
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
 use super::key_permits::{Patience, Permit};
-use super::ledger::Ledger;
+use super::ledger::{Admitted, Ledger};
 use crate::rules::admission::{Cost, Limits};
 use crate::store::ledger::Admission;
 
@@ -45,40 +45,57 @@ pub struct Credits {
     pub first_page: u64,
 }
 
-/// The key permit of an operation's first request, taken before its admission (so a refusal
-/// is answered like the ledger's own, spending nothing), and how long its further requests
-/// may wait for theirs.
-pub struct Keyed {
-    pub permit: Option<Permit>,
-    pub patience: Patience,
+/// The key permit of the next request, when taken with its admission, and how long a
+/// request without one may wait for its own.
+struct Keyed {
+    permit: Option<Permit>,
+    patience: Patience,
 }
 
-/// Runs `operation`: the page and the LinkupAPI credits it cost. A failure after a filtered
-/// walk gathered matches answers with them (the failed page settled like any call: refunded
-/// when the provider refused it, a 429 pausing the provider); a failure of the first page is
-/// the error, settled by the caller that admitted it. The first request goes under `keyed`'s
-/// permit, each further one takes a permit of its provider's key first.
-pub async fn fetch_keyed(
-    backend: Backend,
-    operation: Operation,
-    timeout_ms: u64,
+/// An operation to run upstream: what, against which backend, and within how long a request.
+pub struct Upstream {
+    pub backend: Backend,
+    pub operation: Operation,
+    pub timeout_ms: u64,
+}
+
+/// Runs `upstream` as one admitted call ([`Ledger::admit_call`]: refused, nothing spent and
+/// nothing fetched): the page and the LinkupAPI credits it cost in all. The first request goes
+/// under the admission's permit; each further page of a walk is admitted the same way before
+/// it is fetched and settled at its planned cost once answered; the first page's admission is
+/// settled last, with what the answers say it cost (so the ledger's sum is their total). A
+/// failure after a filtered walk gathered matches answers with them (the failed page settled
+/// like any call: refunded when the provider refused it, a 429 pausing the provider).
+pub async fn fetch_admitted(
+    upstream: Upstream,
     ledger: Ledger,
     meter: Meter,
     watch: ContractWatch,
-    keyed: Keyed,
+    patience: Patience,
+    now_ms: u64,
 ) -> Result<(Page, Credits), Error> {
-    let (exchange, request) = Exchange::start(backend, operation)?;
+    let Admitted { permit, admission } = ledger
+        .admit_call(meter.page, &meter.limits, patience, now_ms)
+        .await
+        .map_err(unavailable)??;
+    let started = Exchange::start(upstream.backend, upstream.operation);
     let mut metered = Metered {
-        timeout_ms,
-        ledger,
+        timeout_ms: upstream.timeout_ms,
+        ledger: ledger.clone(),
         meter,
         further: None,
         watch,
         answered: None,
-        keyed,
+        keyed: Keyed {
+            permit: Some(permit),
+            patience,
+        },
         further_settled: 0,
     };
-    let outcome = drive(exchange, request, &mut metered).await;
+    let outcome = match started {
+        Ok((exchange, request)) => drive(exchange, request, &mut metered).await,
+        Err(error) => Err(error),
+    };
     if let Some(answered) = metered.further.take() {
         metered.settle_answered(answered, arrival_ms());
     }
@@ -87,6 +104,10 @@ pub async fn fetch_keyed(
         total,
         first_page: total.saturating_sub(metered.further_settled),
     };
+    let first_page = outcome.as_ref().map(|_| credits.first_page);
+    if let Err(e) = ledger.settle(admission, first_page, arrival_ms()) {
+        worker::console_error!("ledger settle failed: {e}");
+    }
     outcome.map(|page| (page, credits))
 }
 
@@ -149,17 +170,14 @@ impl Transport for Metered {
         if let Some(answered) = self.further.take() {
             self.settle_answered(answered, arrived);
         }
-        // The next page's key permit first: refused, the walk answers with what it has.
-        let provider = self.meter.page.provider;
-        let permits = self.ledger.permits().clone();
-        let Ok(permit) = permits.take(provider, self.keyed.patience).await else {
-            return Ok(false);
-        };
+        // Refused (the account's limits, or the key's), the walk answers with what it has.
+        let (meter, patience) = (self.meter, self.keyed.patience);
         match self
             .ledger
-            .admit(self.meter.page, &self.meter.limits, arrival_ms())
+            .admit_call(meter.page, &meter.limits, patience, arrived)
+            .await
         {
-            Ok(Ok(admission)) => {
+            Ok(Ok(Admitted { permit, admission })) => {
                 self.further = Some(admission);
                 self.keyed.permit = Some(permit);
                 Ok(true)

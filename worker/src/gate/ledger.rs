@@ -8,13 +8,21 @@ use std::rc::Rc;
 
 use linkedin_inbox::{Error, Provider};
 
-use super::key_permits::KeyPermits;
+use super::clock::arrival_ms;
+use super::key_permits::{KeyPermits, Patience, Permit};
 use crate::rules::admission::{self, CallKind, Cost, LedgerReading, Limits};
 use crate::rules::request_limits::Rate;
 use crate::rules::send_caps::{SendCaps, SendKind, SendSpend};
 pub use crate::store::ledger::Mark;
 use crate::store::ledger::{Admission, Counters, Tallies, Tally};
 use crate::store::sql_storage::ObjectStore;
+
+/// An upstream call let go by [`Ledger::admit_call`]: the key's permit to make it under, and
+/// the account's admission to settle with its outcome.
+pub struct Admitted {
+    pub permit: Permit,
+    pub admission: Admission,
+}
 
 /// The account's ledger: cheap to clone, every clone on the same store and tallies.
 #[derive(Clone)]
@@ -114,8 +122,9 @@ impl Ledger {
         Ok(self.store.generation()?)
     }
 
-    /// Whether a call costing `cost` may go upstream at `now_ms` (see `store/ledger/spend.rs`).
-    pub fn admit(
+    /// Whether a call costing `cost` may go upstream at `now_ms`, spent if so (see
+    /// `store/ledger/spend.rs`).
+    fn admit(
         &self,
         cost: Cost,
         limits: &Limits,
@@ -128,7 +137,7 @@ impl Ledger {
     /// Whether [`Ledger::admit`] would let a call costing `cost` go at `now_ms`, spending
     /// nothing: asked before a key permit is taken, so a call the account's own limits refuse
     /// never takes one of the key's.
-    pub fn would_admit(
+    fn would_admit(
         &self,
         cost: Cost,
         limits: &Limits,
@@ -148,6 +157,31 @@ impl Ledger {
             self.note_budget_refusal(cost.provider, now_ms)?;
         }
         Ok(verdict)
+    }
+
+    /// The one way an upstream call is let go, in this order: the account's own limits asked
+    /// first, spending nothing (a call they refuse takes no permit of the key); the key's
+    /// permit, waited for with `patience`; then the spend, written at the permit's arrival.
+    /// The caller makes the call under the permit and settles the admission with its outcome
+    /// ([`Ledger::settle`]). `Ok(Err(_))`: refused (the account's limits, or the key's), with
+    /// nothing spent.
+    pub async fn admit_call(
+        &self,
+        cost: Cost,
+        limits: &Limits,
+        patience: Patience,
+        now_ms: u64,
+    ) -> worker::Result<Result<Admitted, Error>> {
+        if let Err(refusal) = self.would_admit(cost, limits, now_ms)? {
+            return Ok(Err(refusal));
+        }
+        let permit = match self.permits.take(cost.provider, patience).await {
+            Ok(permit) => permit,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        Ok(self
+            .admit(cost, limits, arrival_ms())?
+            .map(|admission| Admitted { permit, admission }))
     }
 
     /// The account's ConnectSafely calls of `kind` in the last minute (`limit`: its

@@ -15,7 +15,7 @@ use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
-use super::exchange_driver::{fetch_keyed, Keyed, Meter};
+use super::exchange_driver::{fetch_admitted, Meter, Upstream};
 use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::{AccountGate, SyncResult};
@@ -102,39 +102,20 @@ impl AccountGate {
             page: Cost::call(plan.provider, plan.credits).billed(Billing::of(&backend)),
             limits: Limits::of(config),
         };
-        let (ledger, walk_ledger) = (self.ledger()?, self.ledger()?);
+        let ledger = self.ledger()?;
         let watch = ContractWatch::new(self.store()?, config);
         let operation = request.operation();
         // Admission, the fetch and the upsert all happen inside the one shared future, so the
         // map entry exists before anything awaits.
         let shared = async move {
-            // The account's own limits first: a call they refuse takes no permit of the key.
-            match ledger.would_admit(meter.page, &meter.limits, now) {
-                Ok(Ok(())) => {}
-                Ok(Err(refusal)) => return Err(refusal),
-                Err(e) => return Err(storage_error(e)),
-            }
-            let permit = ledger.permits().take(meter.page.provider, patience).await?;
-            let admission = match ledger.admit(meter.page, &meter.limits, arrival_ms()) {
-                Ok(Ok(admission)) => admission,
-                Ok(Err(refusal)) => return Err(refusal),
-                Err(e) => return Err(storage_error(e)),
-            };
-            let keyed = Keyed {
-                permit: Some(permit),
-                patience,
-            };
-            let fetched = fetch_keyed(
+            let upstream = Upstream {
                 backend,
                 operation,
-                config_rc.upstream_timeout_ms,
-                walk_ledger,
-                meter,
-                watch,
-                keyed,
-            )
-            .await
-            .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
+                timeout_ms: config_rc.upstream_timeout_ms,
+            };
+            let fetched = fetch_admitted(upstream, ledger.clone(), meter, watch, patience, now)
+                .await
+                .map_err(|e| clamp_retry_after(e, config_rc.max_pause_secs));
             let arrived = arrival_ms();
             let outcome = match fetched {
                 // A page fetched before a wipe of the store is not kept.
@@ -153,12 +134,6 @@ impl AccountGate {
                 }),
                 Err(error) => Err(error),
             };
-            // What the page cost as the answer says (LinkupAPI v2's `credits_consumed`: 1 per
-            // 10 results returned), else as planned.
-            let charged = outcome.as_ref().map(|credits| credits.first_page);
-            if let Err(e) = ledger.settle(admission, charged, arrived) {
-                worker::console_error!("ledger settle failed: {e}");
-            }
             if outcome.is_ok() {
                 let _ = ledger.record_miss().await;
             }

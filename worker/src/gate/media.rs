@@ -19,6 +19,7 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Resp
 
 use super::clock::arrival_ms;
 use super::key_permits::Patience;
+use super::ledger::Admitted;
 use super::AccountGate;
 use crate::respond;
 use crate::rules::admission::{Cost, Limits};
@@ -294,17 +295,13 @@ impl AccountGate {
             Err(e) => return respond::core_error(&e),
         };
         let ledger = self.ledger()?;
-        let permit = match ledger
-            .permits()
-            .take(Provider::ConnectSafely, Patience::Client)
-            .await
-        {
-            Ok(permit) => permit,
-            Err(refusal) => return respond::core_error(&refusal),
-        };
         let cost = Cost::call(Provider::ConnectSafely, 0);
-        let admission = match ledger.admit(cost, &Limits::of(config), now)? {
-            Ok(admission) => admission,
+        let limits = Limits::of(config);
+        let Admitted { permit, admission } = match ledger
+            .admit_call(cost, &limits, Patience::Client, now)
+            .await?
+        {
+            Ok(admitted) => admitted,
             Err(refusal) => return respond::core_error(&refusal),
         };
         let max_pause = config.max_pause_secs;

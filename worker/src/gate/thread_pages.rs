@@ -10,7 +10,7 @@ use worker::{Delay, Response, ResponseBody};
 
 use super::clock::arrival_ms;
 use super::contract_watch::ContractWatch;
-use super::exchange_driver::{fetch_keyed, Keyed, Meter};
+use super::exchange_driver::{fetch_admitted, Meter, Upstream};
 use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
@@ -164,46 +164,22 @@ impl AccountGate {
             account_digest(account),
         );
         let media_key = config.media_key.clone();
-        let (spend, walk_ledger) = (self.ledger()?, self.ledger()?);
-        let (operation, timeout_ms) = (page.operation(), config.upstream_timeout_ms);
+        let upstream = Upstream {
+            backend,
+            operation: page.operation(),
+            timeout_ms: config.upstream_timeout_ms,
+        };
         let watch = ContractWatch::new(self.store()?, config);
         // Inside the shared future (in the in-flight map before anything awaits): the
-        // account's own limits first (a call they refuse takes no permit of the key), the
-        // key's permit, the spend, the call, and its settlement.
-        let fetch = async move {
-            let unavailable = |e: worker::Error| Error::Unavailable {
-                message: format!("the account's ledger failed: {e}"),
-            };
-            spend
-                .would_admit(meter.page, &meter.limits, now)
-                .map_err(unavailable)??;
-            let permit = spend
-                .permits()
-                .take(meter.page.provider, Patience::Client)
-                .await?;
-            let admission = spend
-                .admit(meter.page, &meter.limits, arrival_ms())
-                .map_err(unavailable)??;
-            let keyed = Keyed {
-                permit: Some(permit),
-                patience: Patience::Client,
-            };
-            let fetched = fetch_keyed(
-                backend,
-                operation,
-                timeout_ms,
-                walk_ledger,
-                meter,
-                watch,
-                keyed,
-            )
-            .await;
-            let outcome = fetched.as_ref().map(|(_, spent)| spent.first_page);
-            if let Err(e) = spend.settle(admission, outcome, arrival_ms()) {
-                worker::console_error!("ledger settle failed: {e}");
-            }
-            fetched
-        };
+        // admission, the call and its settlement.
+        let fetch = fetch_admitted(
+            upstream,
+            ledger.clone(),
+            meter,
+            watch,
+            Patience::Client,
+            now,
+        );
         let shared = fetch
             .map(move |result| {
                 result

@@ -8,7 +8,7 @@ use super::{settled_at, Answer, Check, Failure, Outcome, Writer};
 
 use crate::gate::clock::arrival_ms;
 use crate::gate::key_permits::Patience;
-use crate::gate::ledger::Ledger;
+use crate::gate::ledger::{Admitted, Ledger};
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::page_plan::clamp_retry_after;
@@ -20,8 +20,6 @@ use linkedin_inbox::secs_until;
 pub(super) struct Attempt {
     pub(super) storage: Storage,
     pub(super) ledger: Ledger,
-    /// The ledgers of the thread check: its walk's, and its own metering.
-    pub(super) check_ledgers: Option<(Ledger, Ledger)>,
     pub(super) key: String,
     pub(super) draft: Draft,
     /// The files to upload (ConnectSafely) or pass (LinkupAPI) with it, once, inside the attempt.
@@ -42,7 +40,6 @@ impl Attempt {
     pub(super) async fn run(mut self) -> Outcome {
         let mut now = self.now;
         if let Some(began_at) = self.check_first {
-            let check_ledgers = self.check_ledgers.take();
             let settled_at = settled_at(&self.config, began_at);
             let settling = i64::try_from(now).unwrap_or(i64::MAX) < settled_at;
             let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
@@ -52,7 +49,7 @@ impl Attempt {
                     ..ServedError::new(ErrorCode::Unavailable, message)
                 })
             };
-            match self.find_sent(began_at, check_ledgers, now).await {
+            match self.find_sent(began_at, now).await {
                 Ok(Check::Found(message)) => return self.settle_sent(message, 0),
                 // The first try may still be on its way: not sent again before it settles.
                 Ok(Check::Absent | Check::Unfound | Check::Unverifiable) if settling => {
@@ -112,8 +109,8 @@ impl Attempt {
             linkedin_inbox::Provider::Linkup => {}
             linkedin_inbox::Provider::ConnectSafely => cost.units += self.files.len() as u64,
         }
-        // A permit of the writer's key first: refused (or the key's gate unreachable), nothing
-        // is spent or sent and the key of this send is free for a retry.
+        // Refused by the account's limits or the writer's key (or its gate unreachable),
+        // nothing is spent or sent and the key of this send is free for a retry.
         // Not while the provider refuses the account's session (one try a minute: health.rs).
         match ledger.session_hold(self.writer.provider(), now) {
             Ok(Some(wait)) => {
@@ -127,28 +124,12 @@ impl Attempt {
             Ok(None) => {}
             Err(e) => return self.store_failed(e, now),
         }
-        // The account's own limits before a permit of the key: a refused send takes none.
-        match ledger.would_admit(cost, &Limits::of(&self.config), now) {
-            Ok(Ok(())) => {}
-            Ok(Err(refusal)) => {
-                self.release(now);
-                return Outcome::error(refusal.served());
-            }
-            Err(e) => return self.store_failed(e, now),
-        }
-        let permit = match ledger
-            .permits()
-            .take(self.writer.provider(), Patience::Client)
+        let limits = Limits::of(&self.config);
+        let Admitted { permit, admission } = match ledger
+            .admit_call(cost, &limits, Patience::Client, now)
             .await
         {
-            Ok(permit) => permit,
-            Err(refusal) => {
-                self.release(now);
-                return Outcome::error(refusal.served());
-            }
-        };
-        let admission = match ledger.admit(cost, &Limits::of(&self.config), now) {
-            Ok(Ok(admission)) => admission,
+            Ok(Ok(admitted)) => admitted,
             Ok(Err(refusal)) => {
                 self.release(now);
                 return Outcome::error(refusal.served());

@@ -133,7 +133,6 @@ impl AccountGate {
         let attempt = Attempt {
             storage,
             ledger: self.ledger()?,
-            check_ledgers: Some((self.ledger()?, self.ledger()?)),
             key: scoped.clone(),
             draft,
             files,

@@ -5,26 +5,16 @@ use linkedin_inbox::{Error, Message, MessageQuery, Operation, Page};
 
 use super::{storage_error, Attempt, Check, CHECK_COUNT, SKEW_MS};
 
-use crate::gate::clock::arrival_ms;
 use crate::gate::contract_watch::ContractWatch;
-use crate::gate::exchange_driver::{fetch_keyed, Keyed, Meter};
+use crate::gate::exchange_driver::{fetch_admitted, Meter, Upstream};
 use crate::gate::key_permits::Patience;
-use crate::gate::ledger::Ledger;
 use crate::gate::store_of;
 use crate::rules::admission::{Billing, Cost, Limits};
 
 impl Attempt {
     /// Looks in the thread, through the provider that sent, for the account's own message with
     /// this text sent since the try began (skew allowed). `now`: when the retry arrived.
-    pub(super) async fn find_sent(
-        &self,
-        began_at: i64,
-        ledgers: Option<(Ledger, Ledger)>,
-        now: u64,
-    ) -> Result<Check, Error> {
-        let Some((walk_ledger, ledger)) = ledgers else {
-            return Ok(Check::Unsure("the thread could not be checked"));
-        };
+    pub(super) async fn find_sent(&self, began_at: i64, now: u64) -> Result<Check, Error> {
         let inbox = store_of(&self.storage).map_err(storage_error)?;
         // The conversation: the one replied in, else the stored one with this member, else
         // the one whose latest message is this text of the account's since the try began.
@@ -48,35 +38,26 @@ impl Attempt {
                 .billed(Billing::of(&self.writer.reader())),
             limits: Limits::of(&self.config),
         };
-        // The key's permit before the spend: refused, nothing is spent.
-        let permit = ledger
-            .permits()
-            .take(meter.page.provider, Patience::Client)
-            .await?;
-        let admission = ledger
-            .admit(meter.page, &meter.limits, now)
-            .map_err(storage_error)??;
         let query = MessageQuery {
             conversation_id: Some(conversation.id.clone()),
             count: Some(CHECK_COUNT),
             ..Default::default()
         };
-        let keyed = Keyed {
-            permit: Some(permit),
-            patience: Patience::Client,
+        let upstream = Upstream {
+            backend: self.writer.reader(),
+            operation: Operation::ListMessages(query),
+            timeout_ms: self.config.upstream_timeout_ms,
         };
-        let fetched = fetch_keyed(
-            self.writer.reader(),
-            Operation::ListMessages(query),
-            self.config.upstream_timeout_ms,
-            walk_ledger,
+        let watch = ContractWatch::new(inbox.clone(), &self.config);
+        let fetched = fetch_admitted(
+            upstream,
+            self.ledger.clone(),
             meter,
-            ContractWatch::new(inbox.clone(), &self.config),
-            keyed,
+            watch,
+            Patience::Client,
+            now,
         )
         .await;
-        let charged = fetched.as_ref().map(|(_, spent)| spent.first_page);
-        let _ = ledger.settle(admission, charged, arrival_ms());
         let Page::Messages(page) = fetched?.0 else {
             return Ok(Check::Unsure("the thread could not be checked"));
         };
