@@ -46,13 +46,16 @@ lane_popup() {
   stage 41 "demo: make demo starts and stops" bash scripts/test-demo.sh
 }
 
+# The downloads (npm packages, Debian browsers) wait on the network while the two CLI tools
+# compile on the CPU: on a fresh machine they run side by side.
 setup() {
-  ensure_wasm_target
-  ensure_wasm_bindgen
-  ensure_npm_packages .
-  ensure_chromium
-  ensure_firefox
-  ensure_worker_build
+  local downloads status=0
+  ensure_wasm_target || return
+  { ensure_npm_packages . && ensure_chromium && ensure_firefox; } &
+  downloads=$!
+  ensure_wasm_bindgen && ensure_worker_build || status=1
+  wait "$downloads" || status=1
+  return "$status"
 }
 
 # The one build every lane reads: the npm package (and its tarball), the Worker, the sandbox,

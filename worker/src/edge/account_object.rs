@@ -6,7 +6,7 @@ use linkedin_inbox::Error;
 use worker::{console_error, Env, Headers, Method, Request, RequestInit, Response};
 
 use crate::edge::context::Call;
-use crate::gate::{GateRequest, ACCOUNT_HEADER, CLIENT_HEADER};
+use crate::gate::protocol::{GateRequest, ACCOUNT_HEADER, CLIENT_HEADER};
 use crate::respond;
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::PageRequest;

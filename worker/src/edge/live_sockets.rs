@@ -11,7 +11,7 @@ use crate::edge::account_object::{self, ObjectCall};
 use crate::edge::all_accounts::{indexed_target, Target, Unnamed};
 use crate::edge::context::{Call, RouteContext};
 use crate::edge::live_feed::{accounts_of, scope};
-use crate::gate::{CLIENT_HEADER, TOKEN_TAG_HEADER};
+use crate::gate::protocol::{CLIENT_HEADER, TOKEN_TAG_HEADER};
 use crate::respond;
 use crate::rules::change_tokens;
 use crate::rules::client_auth::{account_digest, origin_allowed};

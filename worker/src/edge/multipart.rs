@@ -17,7 +17,7 @@ use linkedin_inbox::{
 use wasm_bindgen::JsCast;
 use worker::{FormEntry, Request};
 
-use crate::gate::GateFile;
+use crate::gate::protocol::GateFile;
 use crate::rules::request_body::{check_json_headers, MAX_BODY_BYTES};
 
 /// The files of one send together, at most (5 MiB; see above): the core's constant, which the

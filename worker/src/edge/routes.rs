@@ -9,7 +9,7 @@ use crate::edge::all_accounts::{
 };
 use crate::edge::body_reader::{self, Unread};
 use crate::edge::context::{Call, RouteContext};
-use crate::gate::{GateMark, GateSend};
+use crate::gate::protocol::{GateMark, GateSend};
 use crate::respond;
 use crate::rules::client_auth::account_digest;
 use crate::rules::page_plan::PageRequest;

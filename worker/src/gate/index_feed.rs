@@ -10,11 +10,11 @@ use std::rc::Rc;
 
 use futures_util::future::join_all;
 
-use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Response};
 
 use super::key_permits::Patience;
 use super::ledger::Ledger;
+use super::protocol::SyncAsk;
 use super::AccountGate;
 use crate::index_object::{index_stub, ApplyAnswer};
 use crate::rules::page_plan::Source;
@@ -35,18 +35,6 @@ const PUSH_ROUNDS: usize = 8;
 const MAX_PUSHES_PER_REQUEST: usize = 24;
 /// A spending alone (the budgets of `/v1/accounts`) is pushed at most this often.
 const SPENDING_PUSH_INTERVAL_MS: u64 = 60_000;
-
-/// What an index asks of the account.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncAsk {
-    /// The marks the index holds (`None`: it has nothing of the account).
-    pub marks: Option<FeedMarks>,
-    /// Sync the head first when it is older than `HEAD_TTL_SECS`.
-    pub head: bool,
-    /// Sync one older page first when the store does not hold the whole list.
-    pub tail: bool,
-}
 
 impl AccountGate {
     /// `/index/sync`: the syncs asked for, then the feed after the index's marks; the

@@ -18,6 +18,7 @@ pub(crate) mod live;
 mod media;
 mod object_requests;
 mod pages;
+pub(crate) mod protocol;
 mod sends;
 mod star_mirror;
 mod thread_pages;
@@ -33,7 +34,6 @@ use std::time::Duration;
 
 use futures_util::future::{LocalBoxFuture, Shared};
 use linkedin_inbox::{Error, ErrorCode};
-use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket,
     WebSocketIncomingMessage,
@@ -43,32 +43,13 @@ use clock::arrival_ms;
 
 use key_permits::KeyPermits;
 use ledger::{Ledger, Mark};
-pub use sends::{GateFile, GateMark, GateSend};
+use protocol::{ACCOUNT_HEADER, CLIENT_HEADER};
 
 use crate::respond::{self};
-use crate::rules::page_plan::PageRequest;
 use crate::rules::settings::Config;
 use crate::store::ledger::Tallies;
 use crate::store::sql_storage::ObjectStore;
 use crate::store::{schema, Store};
-
-/// The header that names the calling client on every request the Worker sends its gate.
-pub const CLIENT_HEADER: &str = "X-Gate-Client";
-/// The token tag of the ticket a push socket was opened with: the object accepts the socket
-/// only under that tag, and tags it with it (a token rotated meanwhile closes it).
-pub const TOKEN_TAG_HEADER: &str = "X-Gate-Token-Tag";
-/// The header that names the account (its registry id) the request is for.
-pub const ACCOUNT_HEADER: &str = "X-Gate-Account";
-
-/// What the Worker sends the gate for one page.
-#[derive(Serialize, Deserialize)]
-pub struct GateRequest {
-    pub client: String,
-    pub page: PageRequest,
-    /// The triage view of a list of conversations (`?view=&label=&waiting=&quietDays=`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub view: Option<crate::rules::triage::ViewFilter>,
-}
 
 /// A page fetched upstream: its JSON (cursors sealed) and the LinkupAPI credits it cost.
 #[derive(Clone)]

@@ -7,10 +7,10 @@ use linkedin_inbox::ErrorCode;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::{
-    live, sends, with_generation, AccountGate, GateRequest, ACCOUNT_HEADER, CLIENT_HEADER,
-    TOKEN_TAG_HEADER,
+use super::protocol::{
+    GateMark, GateRequest, GateSend, SyncAsk, ACCOUNT_HEADER, CLIENT_HEADER, TOKEN_TAG_HEADER,
 };
+use super::{live, with_generation, AccountGate};
 use crate::respond::{self};
 use crate::rules::budgets;
 use crate::rules::page_plan::PageRequest;
@@ -61,7 +61,7 @@ impl AccountGate {
         // upstream call admitted by the ledger), so they are not counted as the client's
         // requests.
         if req.path() == "/index/sync" {
-            return match req.json::<super::index_feed::SyncAsk>().await {
+            return match req.json::<SyncAsk>().await {
                 Ok(ask) => {
                     self.index_sync(&config, &client.name, account, &ask, &ledger, now)
                         .await
@@ -99,7 +99,7 @@ impl AccountGate {
                 self.page(&config, account, &request.page, &ledger, now)
                     .await
             }
-            "/send" => match req.json::<sends::GateSend>().await {
+            "/send" => match req.json::<GateSend>().await {
                 Ok(request) => {
                     self.send(&config, &client.name, account, request, now)
                         .await
@@ -110,7 +110,7 @@ impl AccountGate {
                 Ok(claim) => self.media(&config, account, claim, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a media claim"),
             },
-            "/mark" => match req.json::<sends::GateMark>().await {
+            "/mark" => match req.json::<GateMark>().await {
                 Ok(request) => self.mark(&config, account, request, now).await,
                 Err(_) => respond::refuse(ErrorCode::InvalidInput, "not a read-state change"),
             },

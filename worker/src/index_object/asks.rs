@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 use worker::{Method, Response, SqlStorage};
 
 use super::InboxIndex;
-use crate::gate::index_feed::SyncAsk;
+use crate::gate::protocol::SyncAsk;
 use crate::respond;
 use crate::rules::page_plan::Source;
 use crate::rules::registry::{Account, Client};

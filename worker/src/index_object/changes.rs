@@ -13,7 +13,7 @@ use worker::{Response, SqlStorage};
 use super::asks::Asking;
 use super::{InboxIndex, MAX_ASKS_PER_PAGE};
 use crate::edge::all_accounts::listed_account;
-use crate::gate::index_feed::SyncAsk;
+use crate::gate::protocol::SyncAsk;
 use crate::respond;
 use crate::rules::account_health::shown_as_of;
 use crate::rules::budgets;

@@ -10,7 +10,7 @@ use worker::{Delay, Response, ResponseBody, SqlStorage};
 
 use super::asks::Asking;
 use super::{ready, InboxIndex, PageAsk, BUILD_STEP_MS, MAX_ASKS_PER_PAGE, TAIL_ROUNDS};
-use crate::gate::index_feed::SyncAsk;
+use crate::gate::protocol::SyncAsk;
 use crate::respond;
 use crate::rules::merged_walk;
 use crate::rules::merged_walk::IndexPosition;

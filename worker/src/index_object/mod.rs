@@ -21,8 +21,8 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
-use crate::gate::index_feed::SyncAsk;
-use crate::gate::{CLIENT_HEADER, TOKEN_TAG_HEADER};
+use crate::gate::protocol::SyncAsk;
+use crate::gate::protocol::{CLIENT_HEADER, TOKEN_TAG_HEADER};
 
 mod asks;
 mod changes;

@@ -23,7 +23,7 @@ pub(super) struct Attempt {
     pub(super) key: String,
     pub(super) draft: Draft,
     /// The files to upload (ConnectSafely) or pass (LinkupAPI) with it, once, inside the attempt.
-    pub(super) files: Vec<super::GateFile>,
+    pub(super) files: Vec<crate::gate::protocol::GateFile>,
     pub(super) writer: Writer,
     pub(super) config: std::rc::Rc<Config>,
     /// Look for the message in the thread before sending (an earlier outcome is unknown).

@@ -17,38 +17,12 @@ mod writer;
 use attempt::Attempt;
 use writer::Writer;
 
+use crate::gate::protocol::GateFile;
 use futures_util::future::{LocalBoxFuture, Shared};
 use linkedin_inbox::{Draft, Error, Message, ServedError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use worker::Response;
-
-/// What the Worker sends the gate for a send.
-#[derive(Serialize, Deserialize)]
-pub struct GateSend {
-    /// The client's `Idempotency-Key`.
-    pub key: String,
-    pub draft: Draft,
-    /// The files of a multipart send, checked at the edge (name, type, size).
-    #[serde(default)]
-    pub files: Vec<GateFile>,
-}
-
-/// A file sent with a message, as the edge read it from a multipart body.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct GateFile {
-    pub name: String,
-    pub media_type: String,
-    /// The bytes, base64.
-    pub data: String,
-}
-
-/// What the Worker sends the gate to change a conversation's read state.
-#[derive(Serialize, Deserialize)]
-pub struct GateMark {
-    pub conversation_id: String,
-    pub read: bool,
-}
 
 /// How much earlier than the send began a message found in its thread may be dated (clock skew
 /// between the proxy and the provider).

@@ -5,11 +5,10 @@ use futures_util::future::FutureExt;
 use linkedin_inbox::{Draft, Error, ErrorCode, Provider, ServedError};
 use worker::Response;
 
-use super::{
-    request_digest, scoped_key, settled_at, Attempt, GateMark, GateSend, Outcome, Writer, SKEW_MS,
-};
+use super::{request_digest, scoped_key, settled_at, Attempt, Outcome, Writer, SKEW_MS};
 
 use crate::gate::key_permits::Patience;
+use crate::gate::protocol::{GateMark, GateSend};
 use crate::gate::store_of;
 use crate::gate::AccountGate;
 use crate::respond;

@@ -77,7 +77,7 @@ impl Writer {
     /// (`media_file`). Nothing is sent yet: any failure is a refusal.
     pub(super) async fn attach(
         &self,
-        files: &[super::GateFile],
+        files: &[crate::gate::protocol::GateFile],
         ledger: &Ledger,
         timeout_ms: u64,
     ) -> Result<Vec<DraftFile>, Failure> {
