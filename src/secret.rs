@@ -7,7 +7,11 @@ const REDACTED: &str = "[redacted]";
 macro_rules! secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq)]
+        ///
+        /// Read from JSON as its plain string (settings, a registry); never written back
+        /// (no `Serialize`: an answer or a log cannot carry it by accident).
+        #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+        #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
@@ -72,5 +76,13 @@ mod tests {
              [redacted] WebhookSecret([redacted])"
         );
         assert_eq!(key.expose(), "sk-live-123");
+    }
+
+    #[test]
+    fn read_from_json_as_the_plain_string() {
+        let token: LoginToken = serde_json::from_str(r#""AQEDAR-cookie""#).unwrap();
+        assert_eq!(token.expose(), "AQEDAR-cookie");
+        let wrong = serde_json::from_str::<WebhookSecret>("42").unwrap_err().to_string();
+        assert!(wrong.contains("expected a string"), "{wrong}");
     }
 }

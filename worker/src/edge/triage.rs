@@ -1,4 +1,4 @@
-//! The triage routes (issue 35, `docs/openapi.yaml`): `POST /v1/conversations/{id}/triage`,
+//! The triage routes (`docs/openapi.yaml`): `POST /v1/conversations/{id}/triage`,
 //! `GET /v1/labels`, `POST /v1/labels/{name}` (rename) and `DELETE /v1/labels/{name}`. The
 //! account's object applies them (`gate/triage.rs`); the views of the list are parameters of
 //! `GET /v1/conversations` (`gate/list.rs`, `index_object/merged_page.rs`).

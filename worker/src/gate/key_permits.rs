@@ -226,14 +226,28 @@ impl KeyPermits {
             None => self.take(provider, patience).await?,
         };
         let response = upstream::send(request, timeout_ms).await?;
-        if response.status == 429 {
-            let arrived = arrival_ms();
-            let until = key_pause_until(response.wait_secs(arrived), arrived, max_pause_secs);
-            if self.pause(provider, until).await.is_err() {
-                worker::console_error!("the key's pause could not be recorded");
-            }
-        }
+        self.after_answer(provider, &response, max_pause_secs).await;
         Ok(response)
+    }
+
+    /// What an answer of `provider` tells its key: a 429 pauses the key for every account
+    /// (its wait, at most `max_pause_secs`). Every upstream answer passes here: those of
+    /// [`KeyPermits::send_upstream`], and a media upload's or download's (`media.rs`), whose
+    /// bodies are not text.
+    pub async fn after_answer(
+        &self,
+        provider: Provider,
+        response: &HttpResponse,
+        max_pause_secs: u64,
+    ) {
+        if response.status != 429 {
+            return;
+        }
+        let arrived = arrival_ms();
+        let until = key_pause_until(response.wait_secs(arrived), arrived, max_pause_secs);
+        if self.pause(provider, until).await.is_err() {
+            worker::console_error!("the key's pause could not be recorded");
+        }
     }
 
     /// `provider`'s key as `/v1/usage` shows it: the key by its digest's first 8 hex, its

@@ -1,4 +1,4 @@
-//! The star mirrored on LinkedIn (issue 35), one call at a time per conversation. Each star
+//! The star mirrored on LinkedIn, one call at a time per conversation. Each star
 //! change the store writes pending takes the conversation's next intent number; one mirror at
 //! a time (the conversation's chain) tells ConnectSafely the stored star and settles the
 //! pending mirror only when no star change came meanwhile. Otherwise it goes round again: when

@@ -1,4 +1,4 @@
-//! The gate's triage requests (issue 35): a conversation's triage changed (`/triage`), the
+//! The gate's triage requests: a conversation's triage changed (`/triage`), the
 //! account's labels listed, renamed, deleted (`/labels`, `/labels/rename`, `/labels/delete`);
 //! snoozes woken by the object's alarm; a changed star mirrored on LinkedIn through
 //! ConnectSafely (`gate/star_mirror.rs`). What the store does with them is `store/triage.rs`;

@@ -25,7 +25,7 @@ struct ClientSpec {
     #[serde(default)]
     connectsafely_account_id: Option<String>,
     #[serde(default)]
-    linkup_login_token: Option<String>,
+    linkup_login_token: Option<LoginToken>,
     #[serde(default)]
     linkup_account_id: Option<String>,
     #[serde(default)]
@@ -35,9 +35,9 @@ struct ClientSpec {
     #[serde(default)]
     threads_via: Option<Provider>,
     #[serde(default)]
-    connectsafely_webhook_secret: Option<String>,
+    connectsafely_webhook_secret: Option<WebhookSecret>,
     #[serde(default)]
-    linkup_webhook_secret: Option<String>,
+    linkup_webhook_secret: Option<WebhookSecret>,
 }
 
 /// An account as a client's `accounts` lists it.
@@ -50,7 +50,7 @@ struct AccountSpec {
     #[serde(default)]
     connectsafely_account_id: Option<String>,
     #[serde(default)]
-    linkup_login_token: Option<String>,
+    linkup_login_token: Option<LoginToken>,
     #[serde(default)]
     linkup_account_id: Option<String>,
     #[serde(default)]
@@ -60,9 +60,9 @@ struct AccountSpec {
     #[serde(default)]
     threads_via: Option<Provider>,
     #[serde(default)]
-    connectsafely_webhook_secret: Option<String>,
+    connectsafely_webhook_secret: Option<WebhookSecret>,
     #[serde(default)]
-    linkup_webhook_secret: Option<String>,
+    linkup_webhook_secret: Option<WebhookSecret>,
 }
 
 /// One LinkedIn account the proxy serves: its opaque id (in answers and webhook paths), a
@@ -223,16 +223,13 @@ fn single_account(spec: &ClientSpec) -> Account {
         id: String::new(),
         label: spec.name.clone(),
         connectsafely_account_id: spec.connectsafely_account_id.clone(),
-        linkup_login_token: spec.linkup_login_token.clone().map(LoginToken::new),
+        linkup_login_token: spec.linkup_login_token.clone(),
         linkup_account_id: spec.linkup_account_id.clone(),
         linkup_country: spec.linkup_country.clone(),
         list_via: spec.list_via,
         threads_via: spec.threads_via,
-        connectsafely_webhook_secret: spec
-            .connectsafely_webhook_secret
-            .clone()
-            .map(WebhookSecret::new),
-        linkup_webhook_secret: spec.linkup_webhook_secret.clone().map(WebhookSecret::new),
+        connectsafely_webhook_secret: spec.connectsafely_webhook_secret.clone(),
+        linkup_webhook_secret: spec.linkup_webhook_secret.clone(),
     };
     // Opaque and stable: the account's digest (secret-free), the same for every client of it.
     account.id = crate::rules::client_auth::account_digest(&account);
@@ -244,16 +241,13 @@ fn account_of_spec(spec: &AccountSpec) -> Account {
         id: spec.id.clone(),
         label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
         connectsafely_account_id: spec.connectsafely_account_id.clone(),
-        linkup_login_token: spec.linkup_login_token.clone().map(LoginToken::new),
+        linkup_login_token: spec.linkup_login_token.clone(),
         linkup_account_id: spec.linkup_account_id.clone(),
         linkup_country: spec.linkup_country.clone(),
         list_via: spec.list_via,
         threads_via: spec.threads_via,
-        connectsafely_webhook_secret: spec
-            .connectsafely_webhook_secret
-            .clone()
-            .map(WebhookSecret::new),
-        linkup_webhook_secret: spec.linkup_webhook_secret.clone().map(WebhookSecret::new),
+        connectsafely_webhook_secret: spec.connectsafely_webhook_secret.clone(),
+        linkup_webhook_secret: spec.linkup_webhook_secret.clone(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The star of a conversation mirrored on LinkedIn (issue 35; ConnectSafely's `PATCH
+//! The star of a conversation mirrored on LinkedIn (ConnectSafely's `PATCH
 //! /conversations/{urn}/star` and `/unstar`): where a star holds (`starredOn`) and the mirror
 //! under way or failed (`starMirror`). The store writes a changed star pending
 //! (`store/triage.rs`), the gate asks ConnectSafely and settles it (`gate/star_mirror.rs`).

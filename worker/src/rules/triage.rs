@@ -1,4 +1,4 @@
-//! Triage of a conversation (issue 35): archived, snoozed until a time, starred, labels of the
+//! Triage of a conversation: archived, snoozed until a time, starred, labels of the
 //! account, a private note. The state the account's store keeps per conversation, the changes
 //! a client asks for (`POST /v1/conversations/{id}/triage`), each checked before anything is
 //! written, and the views of the list (`?view=&label=&waiting=&quietDays=`).

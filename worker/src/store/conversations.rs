@@ -115,6 +115,9 @@ impl<S: Sql> Store<S> {
                      RETURNING rowid AS rowid",
                     vec![text(&conversation.id), int(at), int(i64::from(unread)), text(&json), int(seq)],
                 )?,
+                // A store below the change feed's schema has no `changed_seq`: only the upgrade
+                // tests hold one there (`SCHEMA_VERSION_CAP`), to write the rows an upgrade
+                // then carries over.
                 false => self.sql.rows::<RowId>(
                     "INSERT INTO conversations (thread_id, last_activity_at, unread, json) VALUES (?, ?, ?, ?)
                      ON CONFLICT (thread_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,

@@ -1,4 +1,4 @@
-//! Triage in the account's store (issue 35): each conversation's state (`conversations.triage`,
+//! Triage in the account's store: each conversation's state (`conversations.triage`,
 //! the JSON items carry under `triage`, NULL when nothing is set, so untriaged items keep their
 //! bytes), the account's labels (`labels`), and snoozes woken. Every change takes the next
 //! number of the change feed, so it reaches `/v1/changes`, the sockets and the client indexes

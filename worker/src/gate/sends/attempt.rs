@@ -14,7 +14,7 @@ use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::send_caps::SendSpend;
 use crate::rules::settings::Config;
-use linkedin_inbox::secs_until;
+use linkedin_inbox::retry_after_secs_for;
 
 /// Everything one send needs, owned (it runs in a future shared by its key's requests).
 pub(super) struct Attempt {
@@ -42,7 +42,9 @@ impl Attempt {
         if let Some(began_at) = self.check_first {
             let settled_at = settled_at(&self.config, began_at);
             let settling = i64::try_from(now).unwrap_or(i64::MAX) < settled_at;
-            let wait = |until: i64| secs_until(u64::try_from(until).unwrap_or(0), now).max(1);
+            let wait = |until: i64| {
+                retry_after_secs_for(u64::try_from(until).unwrap_or(0).saturating_sub(now))
+            };
             let unsure = |message: &str, retry_after_secs| {
                 Outcome::error(ServedError {
                     retry_after_secs,
@@ -141,7 +143,12 @@ impl Attempt {
         if !self.files.is_empty() {
             let attached = self
                 .writer
-                .attach(&self.files, ledger, self.config.upstream_timeout_ms)
+                .attach(
+                    &self.files,
+                    ledger,
+                    self.config.upstream_timeout_ms,
+                    self.config.max_pause_secs,
+                )
                 .await;
             match attached {
                 Ok(files) => self.draft.attachments = files,

@@ -73,13 +73,14 @@ impl Writer {
     }
 
     /// The draft's files as the writer's provider takes them: ConnectSafely's uploaded (one
-    /// `upload-attachment` call each, under a permit of the key), LinkupAPI's as their bytes
+    /// `upload-attachment` call each, under a permit of the key; a 429 pauses the key), LinkupAPI's as their bytes
     /// (`media_file`). Nothing is sent yet: any failure is a refusal.
     pub(super) async fn attach(
         &self,
         files: &[crate::gate::protocol::GateFile],
         ledger: &Ledger,
         timeout_ms: u64,
+        max_pause_secs: u64,
     ) -> Result<Vec<DraftFile>, Failure> {
         let refused = |error: Error| Failure {
             error,
@@ -129,6 +130,10 @@ impl Writer {
                 .map_err(refused)?;
             let response = crate::gate::media::upload(&request, bytes, timeout_ms).await;
             drop(permit);
+            if let Ok(answer) = &response {
+                let permits = ledger.permits();
+                permits.after_answer(Provider::ConnectSafely, answer, max_pause_secs).await;
+            }
             let uploaded = cs.parse_upload_attachment(
                 &file.name,
                 &file.media_type,
