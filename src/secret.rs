@@ -82,7 +82,9 @@ mod tests {
     fn read_from_json_as_the_plain_string() {
         let token: LoginToken = serde_json::from_str(r#""AQEDAR-cookie""#).unwrap();
         assert_eq!(token.expose(), "AQEDAR-cookie");
-        let wrong = serde_json::from_str::<WebhookSecret>("42").unwrap_err().to_string();
+        let wrong = serde_json::from_str::<WebhookSecret>("42")
+            .unwrap_err()
+            .to_string();
         assert!(wrong.contains("expected a string"), "{wrong}");
     }
 }

@@ -103,14 +103,13 @@ pub(crate) async fn upload(
 /// The status of `response` and the headers that say how long to wait after a 429: what the
 /// key reads of an answer whose body it does not need (`KeyPermits::after_answer`).
 fn answer_head(response: &Response) -> HttpResponse {
-    ["retry-after", "x-ratelimit-reset"]
-        .into_iter()
-        .fold(HttpResponse::new(response.status_code(), ""), |head, name| {
-            match response.headers().get(name).ok().flatten() {
-                Some(value) => head.with_header(name, value),
-                None => head,
-            }
-        })
+    ["retry-after", "x-ratelimit-reset"].into_iter().fold(
+        HttpResponse::new(response.status_code(), ""),
+        |head, name| match response.headers().get(name).ok().flatten() {
+            Some(value) => head.with_header(name, value),
+            None => head,
+        },
+    )
 }
 
 /// `exchange`'s outcome, or a `NETWORK_ERROR` when it has none within `timeout_ms`.
@@ -327,7 +326,10 @@ impl AccountGate {
             }
             // ConnectSafely's own answer (no redirect): a 429 pauses its key.
             let head = answer_head(&response);
-            ledger.permits().after_answer(Provider::ConnectSafely, &head, max_pause).await;
+            ledger
+                .permits()
+                .after_answer(Provider::ConnectSafely, &head, max_pause)
+                .await;
             let content_type = response.headers().get("content-type").ok().flatten();
             let status = response.status_code();
             let refusal = |status: u16, body: String| {

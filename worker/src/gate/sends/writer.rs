@@ -132,7 +132,9 @@ impl Writer {
             drop(permit);
             if let Ok(answer) = &response {
                 let permits = ledger.permits();
-                permits.after_answer(Provider::ConnectSafely, answer, max_pause_secs).await;
+                permits
+                    .after_answer(Provider::ConnectSafely, answer, max_pause_secs)
+                    .await;
             }
             let uploaded = cs.parse_upload_attachment(
                 &file.name,
