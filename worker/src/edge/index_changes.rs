@@ -3,6 +3,7 @@
 //! the token is sealed for the client here. (Up to that many accounts, each account's store
 //! answers and the token holds a mark of each: `live_feed.rs`.)
 
+use crate::rules::page_body::with_first_field;
 use linkedin_inbox::Error;
 use url::Url;
 use worker::{Env, Response};
@@ -42,11 +43,7 @@ pub async fn changes(env: &Env, call: &Call, url: &Url, scope: &str) -> worker::
     }
     let answer: ChangesAnswer = answer.json().await?;
     let token = call.config.cursor_key.seal(scope, &encode(&answer.mark));
-    let body = format!(
-        "{{\"token\":{},{}",
-        serde_json::to_string(&token)?,
-        answer.body.strip_prefix('{').unwrap_or("}")
-    );
+    let body = with_first_field(&answer.body, "token", &serde_json::Value::from(token));
     let mut response = Response::ok(body)?;
     response
         .headers_mut()

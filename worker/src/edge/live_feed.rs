@@ -2,6 +2,7 @@
 //! token), the change feed out (`GET /v1/changes`, from the stores, 0 upstream calls), and
 //! the push channel's sockets are `live_sockets.rs`.
 
+use crate::rules::page_body::with_raw_array;
 use futures_util::future::join_all;
 use linkedin_inbox::{Error, ErrorCode, Provider};
 use serde::Deserialize;
@@ -259,13 +260,8 @@ pub async fn changes(req: Request, ctx: RouteContext<Call>) -> worker::Result<Re
         "accounts": per_account,
         "more": answers.iter().any(|a| a.more),
         "reset": answers.iter().any(|a| a.reset),
-    })
-    .to_string();
-    let body = format!(
-        "{},\"conversations\":[{}]}}",
-        &head[..head.len() - 1],
-        lists.join(",")
-    );
+    });
+    let body = with_raw_array(&head, "conversations", &lists.join(","));
     let mut response = Response::ok(body)?;
     response
         .headers_mut()

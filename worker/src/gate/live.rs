@@ -2,6 +2,7 @@
 //! change feed out of it, and the sockets it pushes changes to (WebSocket hibernation: the
 //! object is evicted from memory while its sockets stay open, and woken by the next request).
 
+use crate::rules::page_body::with_raw_array;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -178,9 +179,7 @@ pub fn changes(
     let health_seq = inbox.account_health()?.1;
     let epoch = inbox.wipe_epoch()?;
     let latest = inbox.latest_seq()?;
-    let unread = inbox
-        .unread_total()?
-        .map_or("null".to_owned(), |n| n.to_string());
+    let unread = inbox.unread_total()?;
     // A wiped store (or a mark from the future) cannot say what changed: start again.
     let reset =
         request.epoch.is_some_and(|e| e != epoch) || request.since.is_some_and(|s| s > latest);
@@ -194,10 +193,15 @@ pub fn changes(
         }
         _ => (String::new(), latest, false),
     };
-    let health = health.shown();
-    let mut response = Response::ok(format!(
-        "{{\"epoch\":{epoch},\"seq\":{seq},\"reset\":{reset},\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{items}]}}"
-    ))?;
+    let head = serde_json::json!({
+        "epoch": epoch,
+        "seq": seq,
+        "reset": reset,
+        "unreadTotal": unread,
+        "health": health.shown(),
+        "more": more,
+    });
+    let mut response = Response::ok(with_raw_array(&head, "conversations", &items))?;
     response
         .headers_mut()
         .set("Content-Type", "application/json")?;

@@ -5,6 +5,7 @@
 //! stand); an index still being built (new, or rebuilt) goes on in its alarm, which syncs the
 //! heads older than `HEAD_TTL_SECS` as a first merged page would.
 
+use crate::rules::page_body::with_raw_array;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -91,13 +92,13 @@ impl InboxIndex {
             })
             .collect();
         let total: u64 = changes.accounts.iter().filter_map(|(_, u, _)| *u).sum();
-        let body = format!(
-            "{{\"unreadTotal\":{total},\"accounts\":{},\"more\":{},\"reset\":{},\"conversations\":[{}]}}",
-            serde_json::Value::Array(accounts),
-            changes.more,
-            changes.reset,
-            changes.conversations
-        );
+        let head = serde_json::json!({
+            "unreadTotal": total,
+            "accounts": accounts,
+            "more": changes.more,
+            "reset": changes.reset,
+        });
+        let body = with_raw_array(&head, "conversations", &changes.conversations);
         Response::from_json(&ChangesAnswer {
             mark: changes.mark,
             body,

@@ -140,11 +140,10 @@ pub(super) async fn broadcast(
 /// without any when only its health moved. `more`: not every change was carried.
 fn frames(account: &AccountChanges, more: bool, now: u64) -> Vec<String> {
     let health = shown_as_of(&account.health, now);
-    let unread = account.unread.map_or("null".to_owned(), |n| n.to_string());
     let frame = |conversations: &[String]| {
         live::change_frame(
             &account.account,
-            &unread,
+            account.unread,
             &health,
             more,
             &conversations.join(","),

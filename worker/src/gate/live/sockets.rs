@@ -110,14 +110,13 @@ pub fn accept(
         // Changes before the first socket are in the feed, not pushed.
         inbox.set_mark(Mark::PushedSeq, inbox.latest_seq()?.max(0) as u64)?;
     }
-    let unread = inbox
-        .unread_total()?
-        .map_or("null".to_owned(), |n| n.to_string());
-    let health = inbox.account_health()?.0.shown();
-    pair.server.send_with_str(format!(
-        "{{\"type\":\"ready\",\"account\":\"{}\",\"unreadTotal\":{unread},\"health\":{health}}}",
-        account.id
-    ))?;
+    let ready = serde_json::json!({
+        "type": "ready",
+        "account": account.id,
+        "unreadTotal": inbox.unread_total()?,
+        "health": inbox.account_health()?.0.shown(),
+    });
+    pair.server.send_with_str(ready.to_string())?;
     Response::from_websocket(pair.client)
 }
 
@@ -227,9 +226,7 @@ pub async fn broadcast(
     let mut ids: Vec<&str> = sockets.iter().map(|(_, id)| id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let unread = inbox
-        .unread_total()?
-        .map_or("null".to_owned(), |n| n.to_string());
+    let unread = inbox.unread_total()?;
     let (health, health_seq) = inbox.account_health()?;
     let health_changed = health_seq > from;
     let health = health.shown();
@@ -249,7 +246,7 @@ pub async fn broadcast(
             }
             // `more`: this change holds more than the frames carry; the feed has the rest.
             let more = frame_number == FRAMES_PER_BROADCAST && has_more;
-            let frame = change_frame(id, &unread, &health, more, &items);
+            let frame = change_frame(id, unread, &health, more, &items);
             send_frame(&sockets, id, &frame);
             sent = true;
             if !has_more || last <= pushed {
@@ -259,7 +256,7 @@ pub async fn broadcast(
         }
         // A health change is a change: one frame says so when no conversation frame did.
         if health_changed && !sent {
-            send_frame(&sockets, id, &change_frame(id, &unread, &health, false, ""));
+            send_frame(&sockets, id, &change_frame(id, unread, &health, false, ""));
         }
     }
     // Beyond the frames sent, clients catch up through the change feed; with nobody
@@ -268,19 +265,23 @@ pub async fn broadcast(
 }
 
 /// A `change` frame of the push channel (an account's socket, or a client's stream): the
-/// account's id, its unread total (JSON: a number or `null`), its health, whether the change
+/// account's id, its unread total (`None`: not known yet), its health, whether the change
 /// held more than the frames carry, and the conversations (JSON, joined by commas).
 pub(crate) fn change_frame(
     id: &str,
-    unread: &str,
+    unread: Option<u64>,
     health: &serde_json::Value,
     more: bool,
     conversations: &str,
 ) -> String {
-    let id = serde_json::Value::from(id);
-    format!(
-        "{{\"type\":\"change\",\"account\":{id},\"unreadTotal\":{unread},\"health\":{health},\"more\":{more},\"conversations\":[{conversations}]}}"
-    )
+    let head = serde_json::json!({
+        "type": "change",
+        "account": id,
+        "unreadTotal": unread,
+        "health": health,
+        "more": more,
+    });
+    crate::rules::page_body::with_raw_array(&head, "conversations", conversations)
 }
 
 /// Sends `frame` to the sockets that know the account as `id`.

@@ -1,7 +1,7 @@
 use linkedin_inbox::{Conversation, ConversationPage};
 use serde_json::json;
 
-use super::page_with_items;
+use super::{page_with_items, with_first_field, with_raw_array};
 
 fn conversation(id: &str) -> String {
     json!({
@@ -78,4 +78,45 @@ fn the_page_own_items_are_dropped() {
     let read = parsed(&page_with_items(with_own, &conversation("2-a")));
     assert_eq!(read.items.len(), 1);
     assert_eq!(read.items[0].id, "2-a");
+}
+
+#[test]
+fn an_array_of_json_texts_is_one_more_field() {
+    let items = [conversation("a"), conversation("b")].join(",");
+    let body = with_raw_array(
+        &json!({"more": false, "unreadTotal": null}),
+        "conversations",
+        &items,
+    );
+    let read: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(read["more"], json!(false));
+    assert_eq!(read["unreadTotal"], json!(null));
+    assert_eq!(read["conversations"][1]["id"], json!("b"));
+    assert_eq!(
+        read["conversations"][0]["participants"][0]["name"],
+        json!("Ana \"A\" Lima")
+    );
+    // An empty head, and no items.
+    assert_eq!(
+        with_raw_array(&json!({}), "conversations", ""),
+        r#"{"conversations":[]}"#
+    );
+    assert_eq!(with_raw_array(&json!(null), "c", "1"), r#"{"c":[1]}"#);
+}
+
+#[test]
+fn a_field_goes_in_front_of_an_objects_own() {
+    let item = conversation("a");
+    let body = with_first_field(&item, "account", &json!("acc\"1"));
+    assert!(body.starts_with(r#"{"account":"acc\"1","#), "{body}");
+    let read: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(read["id"], json!("a"));
+    assert_eq!(
+        with_first_field("{}", "token", &json!("t")),
+        r#"{"token":"t"}"#
+    );
+    assert_eq!(
+        with_first_field(" { } ", "token", &json!(1)),
+        r#"{"token":1}"#
+    );
 }

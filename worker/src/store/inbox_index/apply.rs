@@ -3,6 +3,7 @@
 //! object's writes between two awaits also commit together; a statement that fails midway
 //! leaves the lane's marks where they were, and the feed is asked again).
 
+use crate::rules::page_body::with_first_field;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -199,12 +200,10 @@ impl<S: Sql> InboxIndex<S> {
             (false, _) => {}
         }
         let (take, sweeping) = self.take_of(account)?;
+        let account_id = serde_json::Value::from(account);
         for conversation in &feed.conversations {
             // The stored JSON with the account first, as every merged item carries it.
-            let json = format!(
-                "{{\"account\":\"{account}\",{}",
-                conversation.j.get().get(1..).unwrap_or("}")
-            );
+            let json = with_first_field(conversation.j.get(), "account", &account_id);
             let unread = conversation.u != 0;
             let (thread, at) = (conversation.t.as_str(), conversation.a);
             if sweeping && self.kept_as_is(account, thread, at, unread, &json, take)? {
