@@ -17,24 +17,5 @@ if [ -z "${TESTS_PREBUILT:-}" ]; then
   cargo build -q -p linkedin-inbox-sandbox
   bash scripts/package.sh
 fi
-# Dates in the unit tests and the screenshots are in one zone with DST. Each file starts its own
-# sandbox, Worker and browser on free ports, so the Firefox files and the others run side by
-# side (they mostly wait on the browsers); each half prints its TAP whole once it ends.
-popup_tests() {
-  TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" \
-    node --test --test-reporter=tap --test-concurrency=1 "$@"
-}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-firefox_files=(www/test/firefox*.test.mjs)
-other_files=()
-for file in www/test/*.test.mjs; do
-  case "$file" in www/test/firefox*) ;; *) other_files+=("$file") ;; esac
-done
-popup_tests "${firefox_files[@]}" > "$out/firefox.tap" 2>&1 &
-firefox_pid=$!
-status=0
-popup_tests "${other_files[@]}" > "$out/others.tap" 2>&1 || status=1
-wait "$firefox_pid" || status=1
-cat "$out/others.tap" "$out/firefox.tap"
-exit "$status"
+# Dates in the unit tests and the screenshots are in one zone with DST.
+TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/*.test.mjs
