@@ -4,7 +4,8 @@
 // downloads back; a file too large or of a disallowed type is refused 400 naming `files` with
 // no upstream call; on LinkupAPI the file goes as `media_file` and costs 2 credits. The uploads
 // are admitted with the send, once (ConnectSafely calls of the day's budget, one per file);
-// file parts named `attachments` are read as `files`, any other part is refused.
+// file parts named `attachments` are read as `files`, any other part is refused. A 429 to an
+// upload pauses the key for every account of it, and nothing is sent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "../../tests/js/sandbox.mjs";
@@ -19,7 +20,9 @@ const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000
 let sandbox, worker, thread;
 before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { CONNECTSAFELY_DAILY_LIMIT: "100000" } });
+  // The key's rates on (generous): a 429 of an upload pauses the key (the last test).
+  const keyRates = { CONNECTSAFELY_KEY_PER_MINUTE: "6000", CONNECTSAFELY_KEY_BURST: "1000" };
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { CONNECTSAFELY_DAILY_LIMIT: "100000", ...keyRates } });
   thread = (await priya("/v1/conversations?count=1")).body.items[0].id;
 });
 after(async () => { await worker?.stop(); sandbox?.stop(); });
@@ -123,4 +126,19 @@ test("a file name is kept without its path or control characters", async () => {
   const sent = await sendTo(thread, "path-name", body);
   assert.equal(sent.status, 200, sent.text);
   assert.equal(sent.body.message.attachments[0].name, "cv.pdf");
+});
+
+test("a 429 to upload-attachment pauses the ConnectSafely key and sends nothing", async () => {
+  const keyOf = async () => (await priya("/v1/usage")).body.limits.keys.find((k) => k.provider === "connectsafely");
+  assert.ok(!((await keyOf()).pausedUntil > Date.now()), "not paused before");
+  const before = await routes();
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 30, endpoint: "connectsafely", count: 1 });
+  const asked = Date.now();
+  const refused = await sendTo(thread, "upload-429", form("with a file", [["pic.png", "image/png", PNG]]));
+  assert.equal(refused.status, 429, refused.text);
+  const after = await routes();
+  assert.equal((after["cs.upload-attachment"] ?? 0) - (before["cs.upload-attachment"] ?? 0), 1, "the fault answered the upload");
+  assert.equal(after["cs.send"] ?? 0, before["cs.send"] ?? 0, "nothing sent");
+  const key = await keyOf();
+  assert.ok(key.pausedUntil >= asked + 25_000 && key.pausedUntil <= Date.now() + 31_000, `pausedUntil ${key.pausedUntil - asked} ms after the upload`);
 });

@@ -8,6 +8,7 @@
 // that hangs ends within UPSTREAM_TIMEOUT_MS; a 2xx answer in JSON is the file in base64, a
 // media location (fetched on the documented hosts only), or else an error, never served as the
 // file; a gzip answer is capped by its decoded bytes (its Content-Length is the compressed size).
+// A 429 to download-media pauses the key for every account of it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
@@ -23,7 +24,9 @@ const CLIENTS = [
 let sandbox, worker;
 before(async () => {
   sandbox = await startSandbox(["--daily-limit", "100000"]);
-  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "2000" } });
+  // The key's rates on (generous): a 429 of the media calls pauses the key (the last test).
+  const keyRates = { CONNECTSAFELY_KEY_PER_MINUTE: "6000", CONNECTSAFELY_KEY_BURST: "1000" };
+  worker = await startWorker({ sandboxBase: sandbox.base, clients: CLIENTS, vars: { UPSTREAM_TIMEOUT_MS: "2000", ...keyRates } });
 });
 after(async () => { await worker?.stop(); sandbox?.stop(); });
 
@@ -215,4 +218,20 @@ test("a JSON answer naming a media location off the documented hosts is refused,
   assert.doesNotMatch(off.text, /evil\.example/, "the location never leaves the Worker");
   // A location on a documented host is fetched like a redirect's: that is unit-tested
   // (rules/media_ref.rs json_media), since a test here never reaches a host outside 127.0.0.1.
+});
+
+test("a 429 to download-media pauses the ConnectSafely key for every account of it, as any answer does", async () => {
+  const { image } = await files();
+  const titouan = as("media-titouan");
+  const keyOf = async () => (await titouan("/v1/usage")).body.limits.keys.find((k) => k.provider === "connectsafely");
+  assert.ok(!((await keyOf()).pausedUntil > Date.now()), "not paused before");
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 30, endpoint: "connectsafely", count: 1 });
+  const before = await downloads();
+  const asked = Date.now();
+  const refused = await raw(image.ref);
+  assert.equal(refused.status, 429, await refused.text());
+  assert.equal(await downloads(), before + 1, "the fault answered the download");
+  // Another account of the same key sees the key paused for the download's Retry-After.
+  const key = await keyOf();
+  assert.ok(key.pausedUntil >= asked + 25_000 && key.pausedUntil <= Date.now() + 31_000, `pausedUntil ${key.pausedUntil - asked} ms after the download`);
 });

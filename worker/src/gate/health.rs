@@ -112,6 +112,26 @@ impl Ledger {
         Ok(response)
     }
 
+    /// What an answer of `provider` that did not come through [`Ledger::send_upstream`] says
+    /// (a media upload's, or ConnectSafely's own answer to a download, whose bodies are not
+    /// read as text): to the key (a 429 pauses it for every account) and to the account's
+    /// health, as any answer does.
+    pub async fn note_media_answer(
+        &self,
+        provider: Provider,
+        response: &HttpResponse,
+        max_pause_secs: u64,
+    ) {
+        self.permits()
+            .after_answer(provider, response, max_pause_secs)
+            .await;
+        let arrived = arrival_ms();
+        let answer = rule::read_answer(provider, response, max_pause_secs, arrived);
+        if let Err(e) = self.note_answer(provider, answer, arrived) {
+            worker::console_error!("the account's health could not be kept: {e}");
+        }
+    }
+
     /// Keeps what `provider`'s answer says about the account.
     fn note_answer(
         &self,

@@ -232,8 +232,8 @@ impl KeyPermits {
 
     /// What an answer of `provider` tells its key: a 429 pauses the key for every account
     /// (its wait, at most `max_pause_secs`). Every upstream answer passes here: those of
-    /// [`KeyPermits::send_upstream`], and a media upload's or download's (`media.rs`), whose
-    /// bodies are not text.
+    /// [`KeyPermits::send_upstream`], and a media upload's or download's
+    /// (`Ledger::note_media_answer`), whose bodies are not read as text.
     pub async fn after_answer(
         &self,
         provider: Provider,

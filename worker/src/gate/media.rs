@@ -324,11 +324,10 @@ impl AccountGate {
             if hops > 0 {
                 return located(response, hops, &digest, max_pause).await;
             }
-            // ConnectSafely's own answer (no redirect): a 429 pauses its key.
+            // ConnectSafely's own answer (no redirect), to its key and the account's health.
             let head = answer_head(&response);
             ledger
-                .permits()
-                .after_answer(Provider::ConnectSafely, &head, max_pause)
+                .note_media_answer(Provider::ConnectSafely, &head, max_pause)
                 .await;
             let content_type = response.headers().get("content-type").ok().flatten();
             let status = response.status_code();

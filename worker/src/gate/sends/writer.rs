@@ -73,8 +73,9 @@ impl Writer {
     }
 
     /// The draft's files as the writer's provider takes them: ConnectSafely's uploaded (one
-    /// `upload-attachment` call each, under a permit of the key; a 429 pauses the key), LinkupAPI's as their bytes
-    /// (`media_file`). Nothing is sent yet: any failure is a refusal.
+    /// `upload-attachment` call each, under a permit of the key, its answer read for the key
+    /// and the account's health like any), LinkupAPI's as their bytes (`media_file`). Nothing
+    /// is sent yet: any failure is a refusal.
     pub(super) async fn attach(
         &self,
         files: &[crate::gate::protocol::GateFile],
@@ -131,9 +132,8 @@ impl Writer {
             let response = crate::gate::media::upload(&request, bytes, timeout_ms).await;
             drop(permit);
             if let Ok(answer) = &response {
-                let permits = ledger.permits();
-                permits
-                    .after_answer(Provider::ConnectSafely, answer, max_pause_secs)
+                ledger
+                    .note_media_answer(Provider::ConnectSafely, answer, max_pause_secs)
                     .await;
             }
             let uploaded = cs.parse_upload_attachment(
