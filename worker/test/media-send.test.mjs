@@ -128,17 +128,20 @@ test("a file name is kept without its path or control characters", async () => {
   assert.equal(sent.body.message.attachments[0].name, "cv.pdf");
 });
 
-test("a 429 to upload-attachment pauses the ConnectSafely key and sends nothing", async () => {
+test("a 429 to upload-attachment pauses the ConnectSafely key and sends nothing; its wait is clamped", async () => {
   const keyOf = async () => (await priya("/v1/usage")).body.limits.keys.find((k) => k.provider === "connectsafely");
   assert.ok(!((await keyOf()).pausedUntil > Date.now()), "not paused before");
   const before = await routes();
-  await sandbox.fault({ mode: "status", status: 429, retryAfter: 30, endpoint: "connectsafely", count: 1 });
+  // A day's Retry-After: the client and the key wait at most MAX_PAUSE_SECS (900 by default).
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 86_400, endpoint: "connectsafely", count: 1 });
   const asked = Date.now();
   const refused = await sendTo(thread, "upload-429", form("with a file", [["pic.png", "image/png", PNG]]));
   assert.equal(refused.status, 429, refused.text);
+  const retryAfter = Number(refused.headers.get("retry-after"));
+  assert.ok(retryAfter >= 890 && retryAfter <= 900, `Retry-After ${retryAfter}`);
   const after = await routes();
   assert.equal((after["cs.upload-attachment"] ?? 0) - (before["cs.upload-attachment"] ?? 0), 1, "the fault answered the upload");
   assert.equal(after["cs.send"] ?? 0, before["cs.send"] ?? 0, "nothing sent");
   const key = await keyOf();
-  assert.ok(key.pausedUntil >= asked + 25_000 && key.pausedUntil <= Date.now() + 31_000, `pausedUntil ${key.pausedUntil - asked} ms after the upload`);
+  assert.ok(key.pausedUntil >= asked + 890_000 && key.pausedUntil <= Date.now() + 901_000, `pausedUntil ${key.pausedUntil - asked} ms after the upload`);
 });

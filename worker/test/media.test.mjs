@@ -220,18 +220,21 @@ test("a JSON answer naming a media location off the documented hosts is refused,
   // (rules/media_ref.rs json_media), since a test here never reaches a host outside 127.0.0.1.
 });
 
-test("a 429 to download-media pauses the ConnectSafely key for every account of it, as any answer does", async () => {
+test("a 429 to download-media pauses the ConnectSafely key for every account of it, as any answer does; its wait is clamped", async () => {
   const { image } = await files();
   const titouan = as("media-titouan");
   const keyOf = async () => (await titouan("/v1/usage")).body.limits.keys.find((k) => k.provider === "connectsafely");
   assert.ok(!((await keyOf()).pausedUntil > Date.now()), "not paused before");
-  await sandbox.fault({ mode: "status", status: 429, retryAfter: 30, endpoint: "connectsafely", count: 1 });
+  // A day's Retry-After: the client and the key wait at most MAX_PAUSE_SECS (900 by default).
+  await sandbox.fault({ mode: "status", status: 429, retryAfter: 86_400, endpoint: "connectsafely", count: 1 });
   const before = await downloads();
   const asked = Date.now();
   const refused = await raw(image.ref);
   assert.equal(refused.status, 429, await refused.text());
+  const retryAfter = Number(refused.headers.get("retry-after"));
+  assert.ok(retryAfter >= 890 && retryAfter <= 900, `Retry-After ${retryAfter}`);
   assert.equal(await downloads(), before + 1, "the fault answered the download");
-  // Another account of the same key sees the key paused for the download's Retry-After.
+  // Another account of the same key sees the key paused for the clamped wait.
   const key = await keyOf();
-  assert.ok(key.pausedUntil >= asked + 25_000 && key.pausedUntil <= Date.now() + 31_000, `pausedUntil ${key.pausedUntil - asked} ms after the download`);
+  assert.ok(key.pausedUntil >= asked + 890_000 && key.pausedUntil <= Date.now() + 901_000, `pausedUntil ${key.pausedUntil - asked} ms after the download`);
 });

@@ -74,11 +74,12 @@ pub async fn fetch_admitted(
     patience: Patience,
     now_ms: u64,
 ) -> Result<(Page, Credits), Error> {
+    // A request that cannot be built is refused before anything is spent.
+    let (exchange, request) = Exchange::start(upstream.backend, upstream.operation)?;
     let Admitted { permit, admission } = ledger
         .admit_call(meter.page, &meter.limits, patience, now_ms)
         .await
         .map_err(unavailable)??;
-    let started = Exchange::start(upstream.backend, upstream.operation);
     let mut metered = Metered {
         timeout_ms: upstream.timeout_ms,
         ledger: ledger.clone(),
@@ -92,10 +93,7 @@ pub async fn fetch_admitted(
         },
         further_settled: 0,
     };
-    let outcome = match started {
-        Ok((exchange, request)) => drive(exchange, request, &mut metered).await,
-        Err(error) => Err(error),
-    };
+    let outcome = drive(exchange, request, &mut metered).await;
     if let Some(answered) = metered.further.take() {
         metered.settle_answered(answered, arrival_ms());
     }

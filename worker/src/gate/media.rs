@@ -9,6 +9,8 @@
 //! base64 or a media location fetched as a redirect's (`json_media`), else it is its error.
 //! The media location's refusals are its own: ConnectSafely's call is charged.
 
+use std::cell::RefCell;
+
 use futures_util::StreamExt;
 use linkedin_inbox::{
     is_media_url, Backend, Error, ErrorCode, HttpRequest, HttpResponse, Provider,
@@ -26,6 +28,7 @@ use crate::rules::admission::{Cost, Limits};
 use crate::rules::media_ref::{
     download_headers, json_media, media_answer, JsonMedia, MediaAnswer, MediaClaim,
 };
+use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use buffering::Buffering;
@@ -212,7 +215,7 @@ async fn capped_body(mut response: Response, digest: &str) -> Result<Download, E
 /// Worker's longest pause).
 fn cdn_rate_limited(retry_after: Option<&str>, max_pause_secs: u64) -> Error {
     let secs = retry_after.and_then(|v| v.trim().parse::<u64>().ok());
-    crate::rules::page_plan::clamp_retry_after(
+    clamp_retry_after(
         Error::RateLimited {
             retry_after_secs: secs,
         },
@@ -319,21 +322,26 @@ impl AccountGate {
         let max_pause = config.max_pause_secs;
         // `Ok(Err(_))`: ConnectSafely's call succeeded (it redirected or named a location) and
         // the media location refused, or the account's one buffered download was taken.
+        // ConnectSafely's own answer's head (no redirect followed), read for the key and the
+        // account's health once the download is over (outside its timeout).
+        let own_answer: RefCell<Option<HttpResponse>> = RefCell::new(None);
         let answered = within(config.upstream_timeout_ms, async {
             let (mut response, hops) = fetch_media(request, 0).await?;
             if hops > 0 {
                 return located(response, hops, &digest, max_pause).await;
             }
-            // ConnectSafely's own answer (no redirect), to its key and the account's health.
             let head = answer_head(&response);
-            ledger
-                .note_media_answer(Provider::ConnectSafely, &head, max_pause)
-                .await;
+            *own_answer.borrow_mut() = Some(head.clone());
             let content_type = response.headers().get("content-type").ok().flatten();
             let status = response.status_code();
+            // A refusal keeps the answer's wait (`Retry-After`), clamped like any.
             let refusal = |status: u16, body: String| {
-                let answer = HttpResponse::new(status, body);
-                cs.download_media_refusal(&answer, &claim.url)
+                let answer = HttpResponse {
+                    status,
+                    body,
+                    ..head.clone()
+                };
+                clamp_retry_after(cs.download_media_refusal(&answer, &claim.url), max_pause)
             };
             match media_answer(hops, status, content_type.as_deref()) {
                 MediaAnswer::File => charged_busy(capped_body(response, &digest).await),
@@ -367,6 +375,11 @@ impl AccountGate {
         })
         .await;
         drop(permit);
+        if let Some(head) = own_answer.take() {
+            ledger
+                .note_media_answer(Provider::ConnectSafely, &head, max_pause)
+                .await;
+        }
         ledger.settle(admission, answered.as_ref().map(|_| 0), arrival_ms())?;
         let (response, upstream_type, length) = match answered {
             Ok(Ok(answer)) => answer,

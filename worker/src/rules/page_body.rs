@@ -2,7 +2,8 @@
 //! answer): the parts spliced in as they are, never parsed and written again. Every body the
 //! Worker builds that way is built here: a conversation page as [`ConversationPage`]
 //! serializes it, an object with one more field holding such an array, and an object's text
-//! with one more field in front.
+//! with one more field in front. Names and values are written by serde_json (escaped); the
+//! order of an object's keys is serde_json's and no reader depends on it.
 
 use linkedin_inbox::ConversationPage;
 use serde_json::Value;

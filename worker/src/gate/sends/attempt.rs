@@ -156,6 +156,7 @@ impl Attempt {
                     let arrived = arrival_ms();
                     let _ = ledger.settle(admission, Err(&error), arrived);
                     self.release(arrived);
+                    let error = clamp_retry_after(error, self.config.max_pause_secs);
                     return Outcome::error(error.served());
                 }
             }
