@@ -32,8 +32,11 @@ use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use buffering::Buffering;
+use upload::answer_head;
+pub(crate) use upload::upload;
 
 mod buffering;
+mod upload;
 
 /// Redirects followed at most.
 const MAX_HOPS: usize = 3;
@@ -74,45 +77,6 @@ async fn hop(request: &HttpRequest) -> Result<Response, Error> {
     }
     let outgoing = Request::new_with_init(&request.url, &init).map_err(network)?;
     Fetch::Request(outgoing).send().await.map_err(network)
-}
-
-/// Sends `request` (an `upload-attachment`) with `bytes` as its raw body: the answer, read as
-/// text (no redirect followed); none within `timeout_ms` is a `NETWORK_ERROR`.
-pub(crate) async fn upload(
-    request: &HttpRequest,
-    bytes: Vec<u8>,
-    timeout_ms: u64,
-) -> Result<HttpResponse, Error> {
-    let exchange = async {
-        let headers = Headers::new();
-        for (name, value) in &request.headers {
-            headers.set(name, value).map_err(network)?;
-        }
-        let mut init = RequestInit::new();
-        let body = worker::js_sys::Uint8Array::from(bytes.as_slice());
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_redirect(RequestRedirect::Manual)
-            .with_body(Some(body.into()));
-        let outgoing = Request::new_with_init(&request.url, &init).map_err(network)?;
-        let mut response = Fetch::Request(outgoing).send().await.map_err(network)?;
-        let head = answer_head(&response);
-        let text = response.text().await.map_err(network)?;
-        Ok(HttpResponse { body: text, ..head })
-    };
-    within(timeout_ms, exchange).await
-}
-
-/// The status of `response` and the headers that say how long to wait after a 429: what the
-/// key reads of an answer whose body it does not need (`KeyPermits::after_answer`).
-fn answer_head(response: &Response) -> HttpResponse {
-    ["retry-after", "x-ratelimit-reset"].into_iter().fold(
-        HttpResponse::new(response.status_code(), ""),
-        |head, name| match response.headers().get(name).ok().flatten() {
-            Some(value) => head.with_header(name, value),
-            None => head,
-        },
-    )
 }
 
 /// `exchange`'s outcome, or a `NETWORK_ERROR` when it has none within `timeout_ms`.
