@@ -22,6 +22,7 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Resp
 use super::clock::arrival_ms;
 use super::key_permits::Patience;
 use super::ledger::Admitted;
+use super::upstream::answer_head;
 use super::AccountGate;
 use crate::respond;
 use crate::rules::admission::{Cost, Limits};
@@ -32,7 +33,6 @@ use crate::rules::page_plan::clamp_retry_after;
 use crate::rules::registry::Account;
 use crate::rules::settings::Config;
 use buffering::Buffering;
-use upload::answer_head;
 pub(crate) use upload::upload;
 
 mod buffering;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use linkedin_inbox::{retry_after_delta, Error, HttpRequest, HttpResponse, Method as CoreMethod};
 use worker::wasm_bindgen::JsValue;
-use worker::{Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response};
 
 use super::clock::arrival_ms;
 
@@ -24,6 +24,32 @@ fn error_kind(error: &worker::Error) -> &'static str {
         worker::Error::JsError(_) | worker::Error::Internal(_) => "network error",
         _ => "transport error",
     }
+}
+
+/// The status of `response` and the headers read of any answer, without its body: `Location`,
+/// and the wait of a 429 (`Retry-After`, an HTTP date made seconds here, where the clock is;
+/// else `X-RateLimit-Reset`, which ConnectSafely documents in ISO-8601 and is seen in epoch
+/// seconds too, read into `Retry-After`).
+pub(crate) fn answer_head(response: &Response) -> HttpResponse {
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let retry_after = header("retry-after").map(|v| match retry_after_delta(&v, arrival_ms()) {
+        Some(secs) => secs.to_string(),
+        None => v,
+    });
+    let headers = [
+        ("retry-after", retry_after),
+        ("location", header("location")),
+        ("x-ratelimit-reset", header("x-ratelimit-reset")),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    .collect();
+    HttpResponse {
+        status: response.status_code(),
+        headers,
+        body: String::new(),
+    }
+    .with_retry_after(arrival_ms())
 }
 
 async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
@@ -45,34 +71,9 @@ async fn exchange(request: &HttpRequest) -> Result<HttpResponse, Error> {
     }
     let outgoing = Request::new_with_init(&request.url, &init).map_err(network)?;
     let mut response = Fetch::Request(outgoing).send().await.map_err(network)?;
-    let status = response.status_code();
-    // An HTTP-date Retry-After becomes seconds here, where the clock is (the core has none).
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .ok()
-        .flatten()
-        .map(|v| match retry_after_delta(&v, arrival_ms()) {
-            Some(secs) => secs.to_string(),
-            None => v,
-        });
-    let location = response.headers().get("location").ok().flatten();
-    // A 429 may state its wait only as the time its limit resets (ConnectSafely documents
-    // ISO-8601; epoch seconds are seen too): read into `Retry-After` below.
-    let reset = response.headers().get("x-ratelimit-reset").ok().flatten();
+    let head = answer_head(&response);
     let body = response.text().await.map_err(network)?;
-    let headers = retry_after
-        .map(|v| ("retry-after".to_owned(), v))
-        .into_iter()
-        .chain(location.map(|v| ("location".to_owned(), v)))
-        .chain(reset.map(|v| ("x-ratelimit-reset".to_owned(), v)))
-        .collect();
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    }
-    .with_retry_after(arrival_ms()))
+    Ok(HttpResponse { body, ..head })
 }
 
 /// Sends `request`; no answer (headers and body) within `timeout_ms` is a `NETWORK_ERROR`.

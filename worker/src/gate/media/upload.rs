@@ -1,11 +1,11 @@
-//! The media calls whose answers are not read as pages: an `upload-attachment` sent with the
-//! file's bytes as its body, and the head of any such answer (what the key and the account's
-//! health read of it).
+//! An `upload-attachment` sent with the file's bytes as its body (not text, so not through
+//! `upstream.rs`, whose answer head it reads the same way).
 
 use linkedin_inbox::{Error, HttpRequest, HttpResponse};
-use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response};
+use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use super::{network, within};
+use crate::gate::upstream::answer_head;
 
 /// Sends `request` (an `upload-attachment`) with `bytes` as its raw body: the answer, read as
 /// text (no redirect followed); none within `timeout_ms` is a `NETWORK_ERROR`.
@@ -32,16 +32,4 @@ pub(crate) async fn upload(
         Ok(HttpResponse { body: text, ..head })
     };
     within(timeout_ms, exchange).await
-}
-
-/// The status of `response` and the headers that say how long to wait after a 429: what the
-/// key reads of an answer whose body it does not need (`KeyPermits::after_answer`).
-pub(super) fn answer_head(response: &Response) -> HttpResponse {
-    ["retry-after", "x-ratelimit-reset"].into_iter().fold(
-        HttpResponse::new(response.status_code(), ""),
-        |head, name| match response.headers().get(name).ok().flatten() {
-            Some(value) => head.with_header(name, value),
-            None => head,
-        },
-    )
 }
