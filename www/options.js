@@ -250,6 +250,8 @@ loadSettings().then((settings) => {
   $("notify").checked = !!settings.notify;
   showPeriod(settings.refreshSeconds ?? DEFAULT_REFRESH_SECONDS);
   showAccounts(settings);
+  // The stored settings are in the fields: what is typed from now on is not overwritten.
+  document.body.dataset.state = "ready";
 });
 $("form").addEventListener("submit", save);
 $("test").addEventListener("click", testConnection);

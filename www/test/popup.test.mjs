@@ -370,6 +370,7 @@ test("the same pages work over http from 127.0.0.1 with the demo config", async 
   assert.deepEqual(await names(browserPage), expectedNames(first.items));
   // Outside the extension nothing can be stored: saving says so instead of "succeeding".
   await browserPage.goto(`${env.www.base}/options.html`);
+  await browserPage.waitForSelector("body[data-state=ready]");
   await browserPage.fill("#proxy-url", env.worker.base);
   await browserPage.fill("#token", ALEX);
   await browserPage.click("#save");
