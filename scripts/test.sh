@@ -19,9 +19,18 @@ started=$SECONDS
 stage() {
   local id=$1 name=$2; shift 2
   local start=$SECONDS status
-  "$@" > "$logs/$id.log" 2>&1
+  # In a subshell whose `times` then reads the CPU the stage's processes used (every waited
+  # descendant: cargo's rustc, node's browsers and workerd), so a slow lane shows whether it
+  # computes or waits.
+  (
+    "$@" > "$logs/$id.log" 2>&1
+    code=$?
+    times > "$logs/$id.times" # not in a pipeline: a pipeline's subshell has no children
+    tail -1 "$logs/$id.times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' > "$logs/$id.cpu"
+    exit "$code"
+  )
   status=$?
-  printf '%s\t%s\t%s\n' "$name" "$status" $((SECONDS - start)) > "$logs/$id.result"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$status" $((SECONDS - start)) "$(cat "$logs/$id.cpu" 2>/dev/null || echo '?')" > "$logs/$id.result"
   {
     flock 9
     log "stage: $name ($((SECONDS - start)) s, exit $status)"
@@ -84,7 +93,7 @@ echo
 log "stage times (wall: $((SECONDS - started)) s)"
 for result in "$logs"/*.result; do
   id=$(basename "$result" .result)
-  IFS=$'\t' read -r name status secs < "$result"
+  IFS=$'\t' read -r name status secs cpu < "$result"
   out="$logs/$id.log"
   # cargo's "test result:" lines and node's TAP "# pass"/"# fail" lines add to the totals; a
   # stage that fails without any summary (a build error) counts as one failure. A stage that
@@ -96,7 +105,7 @@ for result in "$logs"/*.result; do
   p=$((p + np)); f=$((f + nf))
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  printf '  %-52s %4ss  %s passed, %s failed\n' "$name" "$secs" "$p" "$f"
+  printf '  %-52s %4ss wall %5ss CPU  %s passed, %s failed\n' "$name" "$secs" "$cpu" "$p" "$f"
 done
 # A set-up or build failure stops the run before the lanes: say so rather than "0 passed".
 [ -f "$logs/01.result" ] && [ -f "$logs/10.result" ] || { [ "$failed" -gt 0 ] || failed=1; }
