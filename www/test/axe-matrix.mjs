@@ -17,7 +17,8 @@ const ready = (page) => page.waitForSelector("body[data-state=ready]", { timeout
 
 /** The Unread view, then "Searching…" over the cached rows' highlights, then the proxy's results with theirs. */
 export async function unreadAndSearch(driver) {
-  const slow = await startSlowProxy(driver.env.worker.base, { searchMs: 8000 });
+  const slow = await startSlowProxy(driver.env.worker.base);
+  const releaseSearches = slow.holdSearches();
   try {
     await driver.setStorage({ proxyUrl: slow.base, token: ALEX, push: false, "inbox-cache-v1": null });
     const page = await driver.open("popup.html");
@@ -34,11 +35,13 @@ export async function unreadAndSearch(driver) {
     await driver.axe(page, "Searching… over the cached rows");
     await until(() => slow.asked.length === 1, "the proxy asked (its answer held)");
     assert.equal(await page.$eval("#search-status", (el) => el.textContent), "Searching…", "still asking after axe ran");
+    releaseSearches();
     await until(async () => /match/.test(await page.$eval("#search-status", (el) => el.textContent)), "the results", 15000);
     assert.ok((await page.$$eval("#conversations mark", (els) => els.length)) > 0, "the results' matches highlighted");
     await driver.axe(page, "search results with highlights");
     await page.close();
   } finally {
+    releaseSearches();
     slow.stop();
   }
 }

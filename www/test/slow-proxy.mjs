@@ -1,7 +1,7 @@
 // A pass-through in front of the Worker (HTTP and the push channel's WebSocket) that can hold
-// answers: search requests (`keywords=`) for `searchMs`, recording their keywords (and those the
-// browser aborted before their answer), and the answers to sends (POST …/messages) while
-// `holdSends()` holds them. It can change the proxy's own JSON answers on their way: `rewrite`
+// answers: search requests (`keywords=`) for `searchMs` or while `holdSearches()` holds them,
+// recording their keywords (and those the browser aborted before their answer), and the answers
+// to sends (POST …/messages) while `holdSends()` holds them. It can change the proxy's own JSON answers on their way: `rewrite`
 // maps a path to a function of the body (GET, 200 only); `emptyLists` empties the inbox's pages
 // and the change feed. It records every request. What the popup shows before or beside the
 // proxy's answers, in any browser (the Chromium tests hold requests with Playwright's routing;
@@ -18,7 +18,7 @@ const EMPTIED = {
 export async function startSlowProxy(target, { searchMs = 0, emptyLists = false, rewrite = {} } = {}) {
   const rewrites = { ...(emptyLists ? EMPTIED : {}), ...rewrite };
   const asked = [], aborted = [], requests = [];
-  let sendsHeld = null;
+  let sendsHeld = null, searchesHeld = null;
   const server = createServer((incoming, outgoing) => {
     const url = new URL(incoming.url, target);
     const keywords = url.searchParams.get("keywords");
@@ -29,7 +29,9 @@ export async function startSlowProxy(target, { searchMs = 0, emptyLists = false,
       // The browser gave up on the search before its answer (an aborted fetch closes its connection).
       outgoing.on("close", () => { if (!outgoing.writableFinished) aborted.push(keywords); });
     }
-    const held = incoming.method === "POST" && url.pathname.endsWith("/messages") ? sendsHeld : null;
+    // A search's CORS preflight (OPTIONS, same URL) is never held: its GET would never come.
+    const search = keywords !== null && incoming.method === "GET";
+    const held = incoming.method === "POST" && url.pathname.endsWith("/messages") ? sendsHeld : search ? searchesHeld : null;
     setTimeout(() => {
       // A rewritten answer is read as JSON: asked for uncompressed.
       const { "accept-encoding": encoding, ...rest } = incoming.headers;
@@ -77,6 +79,12 @@ export async function startSlowProxy(target, { searchMs = 0, emptyLists = false,
     aborted,
     /** Every request, as "METHOD /path". */
     requests,
+    /** Holds the answers to searches until the function it returns is called. */
+    holdSearches() {
+      let release;
+      searchesHeld = new Promise((resolve) => { release = resolve; });
+      return () => { searchesHeld = null; release(); };
+    },
     /** Holds the answers to sends until the function it returns is called. */
     holdSends() {
       let release;

@@ -19,6 +19,8 @@ use worker::{Delay, Env, Method, Request, RequestInit};
 use super::clock::arrival_ms;
 use super::upstream;
 use crate::key_gate::{gate_name, key_digest, provider_key, KeyAsk, KeyPause};
+use crate::rules::key_lease::Lease;
+pub use crate::rules::key_lease::Permit;
 use crate::rules::key_limits::{key_pause_until, Decision};
 use crate::rules::settings::Config;
 
@@ -37,19 +39,6 @@ pub enum Patience {
     Client,
     /// No client waits (a sync a provider's webhook asked for): `KEY_BACKGROUND_WAIT_MAX_MS`.
     Background,
-}
-
-/// A permit of the key, taken for one upstream call.
-#[must_use = "a permit is for one upstream call"]
-#[derive(Debug)]
-pub struct Permit(());
-
-#[derive(Default, Clone, Copy)]
-struct Lease {
-    permits: u64,
-    usable_until_ms: u64,
-    /// A pause of the key this account learnt of.
-    paused_until_ms: u64,
 }
 
 /// The account's permits of its providers' keys: cheap to clone, every clone on one lease.
@@ -100,7 +89,7 @@ impl KeyPermits {
         let config = self.config()?;
         let config = config.as_ref();
         let Some(key) = keyed(config, provider) else {
-            return Ok(Permit(()));
+            return Ok(Permit::unlimited());
         };
         let (patience_ms, max_asks) = match patience {
             Patience::Client => (config.key_limits.wait_max_ms, MAX_CLIENT_ASKS),
@@ -112,16 +101,22 @@ impl KeyPermits {
         let deadline = arrival_ms().saturating_add(patience_ms);
         for _ in 0..max_asks {
             let now = arrival_ms();
-            let wait_ms = match self.lease_permit(provider, now) {
+            let leased = self.leases.borrow_mut()[slot(provider)].take(now);
+            let wait_ms = match leased {
                 Ok(permit) => return Ok(permit),
                 // A pause this account knows of needs no ask.
                 Err(paused_until) if paused_until > now => paused_until - now,
                 Err(_) => {
-                    let decision = self.ask(config, key, provider, now).await?;
-                    if decision.granted > 0 {
-                        return Ok(Permit(()));
+                    let decision = self.ask(config, key, provider).await?;
+                    let granted = self.leases.borrow_mut()[slot(provider)].granted(
+                        &decision,
+                        now,
+                        config.key_limits.lease_ms,
+                    );
+                    match granted {
+                        Some(permit) => return Ok(permit),
+                        None => decision.wait_ms,
                     }
-                    decision.wait_ms
                 }
             };
             let now = arrival_ms();
@@ -144,44 +139,20 @@ impl KeyPermits {
         })
     }
 
-    /// A permit from the lease, or when the pause this account knows of ends (0: none).
-    fn lease_permit(&self, provider: Provider, now: u64) -> Result<Permit, u64> {
-        let mut leases = self.leases.borrow_mut();
-        let lease = &mut leases[slot(provider)];
-        if lease.paused_until_ms > now {
-            return Err(lease.paused_until_ms);
-        }
-        if lease.permits > 0 && lease.usable_until_ms > now {
-            lease.permits -= 1;
-            return Ok(Permit(()));
-        }
-        lease.permits = 0;
-        Err(0)
+    /// A permit taken and not used (the account's limits refused the call after its wait):
+    /// back into this account's lease of `provider`'s key while it may still start a call.
+    pub fn give_back(&self, provider: Provider, permit: Permit) {
+        self.leases.borrow_mut()[slot(provider)].give_back(permit, arrival_ms());
     }
 
-    /// One ask of the key gate at `now`: the first permit granted is the caller's, the rest
-    /// the lease's.
-    async fn ask(
-        &self,
-        config: &Config,
-        key: &str,
-        provider: Provider,
-        now: u64,
-    ) -> Result<Decision, Error> {
+    /// One ask of the key gate.
+    async fn ask(&self, config: &Config, key: &str, provider: Provider) -> Result<Decision, Error> {
         let ask = KeyAsk {
             provider,
             account: self.account.to_string(),
             want: config.key_limits.lease_max.max(1),
         };
-        let decision: Decision = self.call(config, provider, key, "/ask", &ask).await?;
-        let mut leases = self.leases.borrow_mut();
-        let lease = &mut leases[slot(provider)];
-        lease.paused_until_ms = decision.paused_until_ms;
-        if decision.granted > 1 {
-            lease.permits = decision.granted - 1;
-            lease.usable_until_ms = now.saturating_add(config.key_limits.lease_ms * 3 / 4);
-        }
-        Ok(decision)
+        self.call(config, provider, key, "/ask", &ask).await
     }
 
     /// An upstream 429 on `provider`'s key: the key gate holds every account of the key
@@ -193,12 +164,7 @@ impl KeyPermits {
         let Some(key) = keyed(config, provider) else {
             return Ok(());
         };
-        {
-            let mut leases = self.leases.borrow_mut();
-            let lease = &mut leases[slot(provider)];
-            lease.permits = 0;
-            lease.paused_until_ms = lease.paused_until_ms.max(until_ms);
-        }
+        self.leases.borrow_mut()[slot(provider)].pause(until_ms);
         let pause = KeyPause {
             provider,
             until_ms,

@@ -164,7 +164,7 @@ impl Ledger {
     /// permit, waited for with `patience`; then the spend, written at the permit's arrival.
     /// The caller makes the call under the permit and settles the admission with its outcome
     /// ([`Ledger::settle`]). `Ok(Err(_))`: refused (the account's limits, or the key's), with
-    /// nothing spent.
+    /// nothing spent; a permit taken before a refusal goes back to the account's lease.
     pub async fn admit_call(
         &self,
         cost: Cost,
@@ -179,9 +179,15 @@ impl Ledger {
             Ok(permit) => permit,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        Ok(self
-            .admit(cost, limits, arrival_ms())?
-            .map(|admission| Admitted { permit, admission }))
+        match self.admit(cost, limits, arrival_ms())? {
+            Ok(admission) => Ok(Ok(Admitted { permit, admission })),
+            // Another call of this account spent what was left during the permit's wait: the
+            // permit goes back to the account's lease, not lost to the key's other accounts.
+            Err(refusal) => {
+                self.permits.give_back(cost.provider, permit);
+                Ok(Err(refusal))
+            }
+        }
     }
 
     /// The account's ConnectSafely calls of `kind` in the last minute (`limit`: its
