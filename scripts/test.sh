@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite; installs what it needs first. Ends with "N passed, N failed".
 #
-# Set-up runs first; then the lint beside one shared build; then four lanes run side by side,
-# each a sequence of stages: the Rust unit tests (CPU-bound), the npm tarball, the Worker in workerd,
+# Set-up and one shared build run first; then four lanes run side by side, each a sequence of
+# stages: the Rust checks and unit tests (CPU-bound), the npm tarball, the Worker in workerd,
 # and the popup in the browsers followed by the demo. The lanes that drive browsers and workerd
 # mostly wait on them, so the lanes overlap well even on two cores. Each stage's output goes to
 # its own log, printed whole once the stage ends, so lanes never interleave lines.
@@ -41,6 +41,7 @@ stage() {
 
 # A lane runs its stages in order and goes on past a failed one: every failure is counted.
 lane_rust() {
+  stage 10 "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh
   stage 11 "core: unit + property tests" cargo test -p linkedin-inbox --tests
   stage 12 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
   stage 13 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
@@ -79,15 +80,10 @@ shared_build() (
   bash scripts/package.sh
 )
 
-# The lint (clippy and rustdoc: check builds, no code generated) runs beside the shared build,
-# whose final links, LTO and wasm-opt keep one core busy and leave the other idle. It has a
-# target directory of its own: two cargo commands on one directory take turns on its lock.
-if stage 00 "setup: toolchain, npm, browsers" setup; then
-  ( export CARGO_TARGET_DIR="$PWD/target/lint"; stage 10 "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh ) &
-  if stage 01 "build: npm package, Worker, sandbox, store zips (shared)" shared_build; then
-    export TESTS_PREBUILT=1
-    lane_rust & lane_npm & lane_worker & lane_popup &
-  fi
+if stage 00 "setup: toolchain, npm, browsers" setup \
+  && stage 01 "build: npm package, Worker, sandbox, store zips (shared)" shared_build; then
+  export TESTS_PREBUILT=1
+  lane_rust & lane_npm & lane_worker & lane_popup &
   wait
 fi
 
