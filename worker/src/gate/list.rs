@@ -62,7 +62,8 @@ impl AccountGate {
             None => format!("head:g{generation}:w{epoch}"),
             Some(cursor) => format!("tail:w{epoch}:{cursor}"),
         };
-        let joined = self.syncs.borrow().get(&key).cloned();
+        // No age limit: a sync's entry lives while it runs (its leader finishes it).
+        let joined = self.syncs.join(&key, now, None);
         if let Some(shared) = joined {
             let wait = pin!(Delay::from(Duration::from_millis(config.coalesce_wait_ms)));
             return Ok(match select(shared, wait).await {
@@ -141,9 +142,9 @@ impl AccountGate {
         }
         .boxed_local()
         .shared();
-        self.syncs.borrow_mut().insert(key.clone(), shared.clone());
+        let ticket = self.syncs.lead(key.clone(), shared.clone(), now);
         let result: SyncResult = shared.await;
-        self.syncs.borrow_mut().remove(&key);
+        self.syncs.finish(&key, ticket);
         Ok(result.map(|credits| (Source::Miss, credits.total)))
     }
 

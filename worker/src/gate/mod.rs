@@ -28,7 +28,6 @@ pub(crate) mod upstream;
 mod usage_limits;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -46,6 +45,7 @@ use ledger::{Ledger, Mark};
 use protocol::{ACCOUNT_HEADER, CLIENT_HEADER};
 
 use crate::respond::{self};
+use crate::rules::joined_work::JoinedWork;
 use crate::rules::settings::Config;
 use crate::store::ledger::Tallies;
 use crate::store::sql_storage::ObjectStore;
@@ -63,20 +63,19 @@ type UpstreamResult = Result<Fetched, Error>;
 /// A list sync: the credits it cost.
 pub(super) type SyncResult = Result<exchange_driver::Credits, Error>;
 
-struct InFlight {
-    result: Shared<LocalBoxFuture<'static, UpstreamResult>>,
-    started_ms: u64,
-}
+/// A thread page's upstream call, shared by the requests that join it.
+type PageCall = Shared<LocalBoxFuture<'static, UpstreamResult>>;
 
 #[durable_object]
 pub struct AccountGate {
     state: State,
     env: Env,
-    in_flight: RefCell<HashMap<String, InFlight>>,
-    /// List syncs in flight, shared by identical requests.
-    syncs: RefCell<HashMap<String, Shared<LocalBoxFuture<'static, SyncResult>>>>,
+    /// Thread pages being fetched, by page key, joined by identical requests.
+    page_calls: JoinedWork<PageCall>,
+    /// List syncs in flight, joined by identical requests.
+    syncs: JoinedWork<Shared<LocalBoxFuture<'static, SyncResult>>>,
     /// Sends in flight, by scoped idempotency key.
-    sends: RefCell<HashMap<String, sends::SendFuture>>,
+    sends: JoinedWork<sends::SendFuture>,
     /// Star mirrors this object has under way, one at a time per conversation; those an
     /// object that stopped mid-call left pending are settled by its first request or alarm.
     star_mirrors: star_mirror::StarMirrors,
@@ -105,9 +104,9 @@ impl DurableObject for AccountGate {
             credential: Rc::default(),
             state,
             env,
-            in_flight: RefCell::new(HashMap::new()),
-            syncs: RefCell::new(HashMap::new()),
-            sends: RefCell::new(HashMap::new()),
+            page_calls: JoinedWork::default(),
+            syncs: JoinedWork::default(),
+            sends: JoinedWork::default(),
             star_mirrors: star_mirror::StarMirrors::default(),
             store: RefCell::new(None),
             tallies: Rc::default(),

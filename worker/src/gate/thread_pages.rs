@@ -4,7 +4,7 @@
 use std::pin::pin;
 use std::time::Duration;
 
-use futures_util::future::{select, Either, FutureExt, LocalBoxFuture, Shared};
+use futures_util::future::{select, Either, FutureExt};
 use linkedin_inbox::{Error, MessagePage, Page, Provider};
 use worker::{Delay, Response, ResponseBody};
 
@@ -14,7 +14,7 @@ use super::exchange_driver::{fetch_admitted, Meter, Upstream};
 use super::key_permits::Patience;
 use super::ledger::Ledger;
 use super::pages::{PageAnswer, Stored};
-use super::{misconfigured, with_generation, AccountGate, Fetched, InFlight, UpstreamResult};
+use super::{misconfigured, with_generation, AccountGate, Fetched, PageCall};
 use crate::respond::{self, page_response};
 use crate::rules::admission::{Billing, Cost, Limits};
 use crate::rules::client_auth::account_digest;
@@ -204,13 +204,7 @@ impl AccountGate {
             })
             .boxed_local()
             .shared();
-        self.in_flight.borrow_mut().insert(
-            plan.key.clone(),
-            InFlight {
-                result: shared.clone(),
-                started_ms: now,
-            },
-        );
+        let ticket = self.page_calls.lead(plan.key.clone(), shared.clone(), now);
         let result = shared.await;
         let arrived = arrival_ms();
         // A page fetched before a wipe of the store is answered, not kept.
@@ -227,9 +221,7 @@ impl AccountGate {
                 worker::console_error!("page store failed: {e}");
             }
         }
-        self.in_flight
-            .borrow_mut()
-            .retain(|key, flight| !(key == &plan.key && flight.started_ms == now));
+        self.page_calls.finish(&plan.key, ticket);
         match result {
             Ok(fetched) => {
                 // A thread's messages become searchable in the account's inbox.
@@ -257,17 +249,10 @@ impl AccountGate {
     }
 
     /// The in-flight call for `key`, unless it is older than any call can last (a leader
-    /// that was cancelled never removes its entry).
-    pub(super) fn joinable(
-        &self,
-        key: &str,
-        now: u64,
-        config: &Config,
-    ) -> Option<Shared<LocalBoxFuture<'static, UpstreamResult>>> {
-        let mut in_flight = self.in_flight.borrow_mut();
+    /// that was cancelled never finishes its entry).
+    pub(super) fn joinable(&self, key: &str, now: u64, config: &Config) -> Option<PageCall> {
         let limit = config.upstream_timeout_ms + 2_000;
-        in_flight.retain(|_, flight| now.saturating_sub(flight.started_ms) < limit);
-        in_flight.get(key).map(|flight| flight.result.clone())
+        self.page_calls.join(key, now, Some(limit))
     }
 
     /// A stale page within the stale window when the provider failed, else the error.

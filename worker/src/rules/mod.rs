@@ -11,6 +11,7 @@ pub mod credential_seal;
 pub mod doctor;
 pub mod error_reply;
 pub mod fts_query;
+pub mod joined_work;
 pub mod key_lease;
 pub mod key_limits;
 pub mod media_ref;

@@ -100,7 +100,7 @@ impl AccountGate {
                 .respond(true)
             }
             Some(row) => {
-                let running = self.sends.borrow().get(&scoped).cloned();
+                let running = self.sends.join(&scoped, now, None);
                 if let Some(running) = running {
                     return running.await.respond(true);
                 }
@@ -143,18 +143,9 @@ impl AccountGate {
             now,
         };
         let shared = attempt.run().boxed_local().shared();
-        self.sends
-            .borrow_mut()
-            .insert(scoped.clone(), shared.clone());
-        let outcome = shared.clone().await;
-        let mut running = self.sends.borrow_mut();
-        if running
-            .get(&scoped)
-            .is_some_and(|current| current.ptr_eq(&shared))
-        {
-            running.remove(&scoped);
-        }
-        drop(running);
+        let ticket = self.sends.lead(scoped.clone(), shared.clone(), now);
+        let outcome = shared.await;
+        self.sends.finish(&scoped, ticket);
         outcome.respond(false)
     }
 
