@@ -64,9 +64,9 @@ export async function startProxy({ origins = [], vars = {} } = {}) {
     },
     /**
      * `DELETE /v1/data` of the client of `token` (every account without `account`). A wipe is
-     * idempotent and the proxy documents a 503 as safe to retry: one 503 is retried after
-     * printing its body and the Worker's last log lines (seen once in CI under load, never
-     * reproduced; the log says why next time), a second fails the test.
+     * idempotent, so one 503 is retried, after printing its body and the last 4,000
+     * characters of the Worker's log (a 503 was seen once in CI under load and never
+     * reproduced; the log says why next time); a second fails the test.
      */
     wipe: async (token, account) => {
       for (let attempt = 1; ; attempt++) {

@@ -34,9 +34,21 @@ test("reply: Enter adds a line, Ctrl+Enter sends; a double click sends once; sen
   await page.keyboard.press("Enter");
   await page.keyboard.type("line two 👋 <b>bold</b>");
   assert.equal(await page.inputValue("#reply-text"), "Line one\nline two 👋 <b>bold</b>", "Enter adds a line");
+  // The send's answer is held until "sending" has been seen (a fast answer can replace it
+  // before a look).
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
   await page.keyboard.press("Control+Enter");
   await page.waitForSelector("#messages .message.pending");
+  release();
   await until(async () => !(await page.$("#messages .message.pending")), "the message is sent");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
   const last = await page.$eval("#messages .message:last-child", (el) => [el.classList.contains("own"), el.querySelector(".text").textContent]);
   assert.deepEqual(last, [true, "Line one\nline two 👋 <b>bold</b>"], "shown as the user's own, as typed");
   assert.equal(await page.inputValue("#reply-text"), "", "the box is emptied");

@@ -1,11 +1,11 @@
 // A pass-through in front of the Worker (HTTP and the push channel's WebSocket) that can hold
 // answers: search requests (`keywords=`) for `searchMs` or while `holdSearches()` holds them,
 // recording their keywords (and those the browser aborted before their answer), and the answers
-// to sends (POST …/messages) while `holdSends()` holds them. It can change the proxy's own JSON answers on their way: `rewrite`
-// maps a path to a function of the body (GET, 200 only); `emptyLists` empties the inbox's pages
-// and the change feed. It records every request. What the popup shows before or beside the
-// proxy's answers, in any browser (the Chromium tests hold requests with Playwright's routing;
-// Firefox's extension pages have none). Listens on 127.0.0.1, a free port; `stop()` closes it.
+// to sends (POST …/messages) while `holdSends()` holds them. It can change the proxy's own JSON
+// answers on their way: `rewrite` maps a path to a function of the body (GET, 200 only);
+// `emptyLists` empties the inbox's pages and the change feed. It records every request. What the
+// popup shows before or beside the proxy's answers, in any browser (the Chromium tests hold
+// requests with Playwright's routing; Firefox's extension pages have none). Listens on 127.0.0.1, a free port; `stop()` closes it.
 import { createServer, request } from "node:http";
 import { connect } from "node:net";
 
@@ -22,15 +22,16 @@ export async function startSlowProxy(target, { searchMs = 0, emptyLists = false,
   const server = createServer((incoming, outgoing) => {
     const url = new URL(incoming.url, target);
     const keywords = url.searchParams.get("keywords");
+    // A search's CORS preflight (OPTIONS, same URL) is delayed by `searchMs` like its GET but
+    // never held: held, its GET would never come.
+    const search = keywords !== null && incoming.method === "GET";
     requests.push(`${incoming.method} ${url.pathname}`);
     const rewritten = incoming.method === "GET" ? rewrites[url.pathname] ?? null : null;
-    if (keywords !== null && incoming.method === "GET") {
+    if (search) {
       asked.push(keywords);
       // The browser gave up on the search before its answer (an aborted fetch closes its connection).
       outgoing.on("close", () => { if (!outgoing.writableFinished) aborted.push(keywords); });
     }
-    // A search's CORS preflight (OPTIONS, same URL) is never held: its GET would never come.
-    const search = keywords !== null && incoming.method === "GET";
     const held = incoming.method === "POST" && url.pathname.endsWith("/messages") ? sendsHeld : search ? searchesHeld : null;
     setTimeout(() => {
       // A rewritten answer is read as JSON: asked for uncompressed.

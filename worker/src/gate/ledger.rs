@@ -181,8 +181,9 @@ impl Ledger {
         };
         match self.admit(cost, limits, arrival_ms())? {
             Ok(admission) => Ok(Ok(Admitted { permit, admission })),
-            // Another call of this account spent what was left during the permit's wait: the
-            // permit goes back to the account's lease, not lost to the key's other accounts.
+            // The account's limits refused at the permit's arrival (another call of the
+            // account spent what was left during the wait, say): the permit goes back to the
+            // account's lease, not lost to the key's other accounts.
             Err(refusal) => {
                 self.permits.give_back(cost.provider, permit);
                 Ok(Err(refusal))

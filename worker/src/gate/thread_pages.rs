@@ -207,8 +207,9 @@ impl AccountGate {
         let ticket = self.page_calls.lead(plan.key.clone(), shared.clone(), now);
         let result = shared.await;
         let arrived = arrival_ms();
-        // A page fetched before a wipe of the store is answered, not kept.
-        let kept = ledger.wipe_epoch()? == epoch;
+        // A page fetched before a wipe of the store is answered, not kept (nor one whose
+        // epoch cannot be read: the entry below must go whatever happens here).
+        let kept = ledger.wipe_epoch().is_ok_and(|current| current == epoch);
         if let (Ok(fetched), true) = (&result, kept) {
             // Stored before the in-flight entry goes, so no request falls between the two.
             if let Err(e) = pages.put_page(

@@ -57,8 +57,9 @@ impl Lease {
         }
         let usable_until_ms = now_ms.saturating_add(lease_ms * 3 / 4);
         if decision.granted > 1 {
-            self.permits = decision.granted - 1;
-            self.usable_until_ms = usable_until_ms;
+            // Added to what the lease still holds (a permit given back while this ask was
+            // answered), all of it ending with the earlier end.
+            self.add(decision.granted - 1, usable_until_ms, now_ms);
         }
         Some(Permit { usable_until_ms })
     }
@@ -71,11 +72,19 @@ impl Lease {
         if permit.usable_until_ms <= now_ms || self.paused_until_ms > now_ms {
             return;
         }
-        self.usable_until_ms = match self.permits {
-            0 => permit.usable_until_ms,
-            _ => self.usable_until_ms.min(permit.usable_until_ms),
-        };
-        self.permits += 1;
+        self.add(1, permit.usable_until_ms, now_ms);
+    }
+
+    /// `permits` more, usable until `usable_until_ms`: after the lease's own while they still
+    /// last, the earlier end for all of them; in place of them once they have ended.
+    fn add(&mut self, permits: u64, usable_until_ms: u64, now_ms: u64) {
+        if self.permits > 0 && self.usable_until_ms > now_ms {
+            self.usable_until_ms = self.usable_until_ms.min(usable_until_ms);
+            self.permits += permits;
+        } else {
+            self.usable_until_ms = usable_until_ms;
+            self.permits = permits;
+        }
     }
 
     /// An upstream 429 pauses the key until `until_ms`: the lease's permits are dropped.
@@ -176,6 +185,30 @@ mod tests {
             Err(0),
             "the lease now ends with the earlier permit"
         );
+    }
+
+    #[test]
+    fn a_permit_given_back_beside_expired_ones_is_kept_and_a_later_grant_adds_to_it() {
+        let mut lease = Lease::default();
+        let _ = lease.granted(&granted(3), NOW, LEASE_MS); // two leased until NOW+3000
+        let fresh = lease.granted(&granted(1), NOW + 5_000, LEASE_MS).unwrap();
+        lease.give_back(fresh, NOW + 5_100);
+        assert!(
+            lease.take(NOW + 5_200).is_ok(),
+            "not lost with the two expired ones"
+        );
+        assert_eq!(lease.take(NOW + 5_200), Err(0));
+
+        let given = lease.granted(&granted(1), NOW + 10_000, LEASE_MS).unwrap();
+        lease.give_back(given, NOW + 10_100);
+        let _ = lease.granted(&granted(3), NOW + 10_200, LEASE_MS);
+        for _ in 0..3 {
+            assert!(
+                lease.take(NOW + 10_300).is_ok(),
+                "the given-back one and the two granted"
+            );
+        }
+        assert_eq!(lease.take(NOW + 10_300), Err(0));
     }
 
     #[test]
