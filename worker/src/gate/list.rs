@@ -142,9 +142,9 @@ impl AccountGate {
         }
         .boxed_local()
         .shared();
-        let ticket = self.syncs.lead(key.clone(), shared.clone(), now);
+        let lead = self.syncs.lead(key.clone(), shared.clone(), now);
         let result: SyncResult = shared.await;
-        self.syncs.finish(&key, ticket);
+        lead.finish();
         Ok(result.map(|credits| (Source::Miss, credits.total)))
     }
 

@@ -204,7 +204,7 @@ impl AccountGate {
             })
             .boxed_local()
             .shared();
-        let ticket = self.page_calls.lead(plan.key.clone(), shared.clone(), now);
+        let lead = self.page_calls.lead(plan.key.clone(), shared.clone(), now);
         let result = shared.await;
         let arrived = arrival_ms();
         // A page fetched before a wipe of the store is answered, not kept (nor one whose
@@ -222,7 +222,7 @@ impl AccountGate {
                 worker::console_error!("page store failed: {e}");
             }
         }
-        self.page_calls.finish(&plan.key, ticket);
+        lead.finish();
         match result {
             Ok(fetched) => {
                 // A thread's messages become searchable in the account's inbox.

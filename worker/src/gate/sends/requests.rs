@@ -143,9 +143,9 @@ impl AccountGate {
             now,
         };
         let shared = attempt.run().boxed_local().shared();
-        let ticket = self.sends.lead(scoped.clone(), shared.clone(), now);
+        let lead = self.sends.lead(scoped.clone(), shared.clone(), now);
         let outcome = shared.await;
-        self.sends.finish(&scoped, ticket);
+        lead.finish();
         outcome.respond(false)
     }
 
