@@ -170,6 +170,22 @@ export const names = (page) => page.$$eval("#conversations .conversation .name",
 export const expectedNames = (items) => items.map((c) => c.participants.map((p) => p.name).join(", "));
 export const activeId = (page) => page.evaluate(() => document.activeElement?.dataset.id ?? document.activeElement?.id ?? document.activeElement?.tagName);
 
+/**
+ * Holds the answers to the page's sends (POST …/messages) until the function it returns is
+ * called: the request reaches the proxy, its answer waits. Remove with `page.unrouteAll()`.
+ */
+export async function holdSendAnswers(page) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  return release;
+}
+
 export async function until(fn, what, timeout = 15000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {

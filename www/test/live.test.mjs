@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { assertStableAccountColours } from "./account-colours.mjs";
-import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, answerPermissionPrompt, assertAccessible, assertLooksLike, expectedNames, names, settleImages, startEnvironment, until } from "./harness.mjs";
+import { ANCHOR_MS, EXT, TEAM, TEAM_ACCOUNTS, answerPermissionPrompt, assertAccessible, assertLooksLike, expectedNames, holdSendAnswers, names, settleImages, startEnvironment, until } from "./harness.mjs";
 
 // The badge's check period in these tests (the options offer 30 s and more; Chromium runs an
 // unpacked extension's alarms at shorter periods too).
@@ -312,14 +312,7 @@ test("a reply sent while scrolled up ends on screen, even when its pushed change
   await page.$eval("#thread-scroll", (el) => { el.scrollTop = 0; });
   assert.ok(await page.$eval("#thread-scroll", (el) => el.scrollHeight - el.clientHeight > 200), "scrolled well above the end");
   // The send's answer waits until the pushed change has shown the message.
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    const response = await route.fetch();
-    await held;
-    await route.fulfill({ response });
-  });
+  const release = await holdSendAnswers(page);
   const text = `Sent while scrolled up ${Date.now()}`;
   await page.fill("#reply-text", text);
   await page.click("#reply-send");

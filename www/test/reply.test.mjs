@@ -4,7 +4,7 @@
 // read state; opening a thread marks it read on LinkedIn only when the option is on.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ALEX, LK_ONLY, answerPermissionPrompt, assertAccessible, startEnvironment, until } from "./harness.mjs";
+import { ALEX, LK_ONLY, answerPermissionPrompt, assertAccessible, holdSendAnswers, startEnvironment, until } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
@@ -36,14 +36,7 @@ test("reply: Enter adds a line, Ctrl+Enter sends; a double click sends once; sen
   assert.equal(await page.inputValue("#reply-text"), "Line one\nline two 👋 <b>bold</b>", "Enter adds a line");
   // The send's answer is held until "sending" has been seen (a fast answer can replace it
   // before a look).
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route((url) => url.pathname.endsWith("/messages"), async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    const response = await route.fetch();
-    await held;
-    await route.fulfill({ response });
-  });
+  const release = await holdSendAnswers(page);
   await page.keyboard.press("Control+Enter");
   await page.waitForSelector("#messages .message.pending");
   release();
