@@ -31,6 +31,27 @@ export const RATES_OFF = {
   LINKUP_MONITORING_CREDITS_PER_DAY: "0",
 };
 
+/**
+ * What the Worker's runtime prints when its Rust panicked (the panic hook's line, the trap,
+ * worker-build's reset of the wasm): after a reset, requests in flight in the old instance
+ * never answer, so any panic is a failure of the run, shown with its context.
+ */
+const PANIC = /panicked at|RuntimeError: unreachable|Reinitializing Wasm application/;
+
+/** The log lines around each panic in `logs`, or "" when there is none. */
+export function panicsIn(logs) {
+  const lines = logs.split("\n");
+  return lines
+    .flatMap((line, i) => (PANIC.test(line) ? [lines.slice(Math.max(0, i - 3), i + 12).join("\n")] : []))
+    .join("\n---\n");
+}
+
+/** The Workers running, by base URL: their logs, for a request that failed to say why. */
+const running = new Map();
+
+/** How long a test's request may wait for the Worker (its own limits end any call far sooner). */
+const CALL_DEADLINE_MS = 60_000;
+
 /** clients: [{ name, token, account, loginToken, origins }] */
 export async function startWorker(options) {
   // wrangler restarts its runtime once at start-up (its build watcher reports the source
@@ -136,15 +157,20 @@ async function startWorkerOnce({ sandboxBase, clients, vars = {}, secrets = {}, 
     if (Date.now() > deadline) { process.kill(-child.pid, "SIGKILL"); throw new Error(`worker did not start:\n${logs}`); }
     await new Promise((r) => setTimeout(r, 250));
   }
+  running.set(base, () => logs);
   return {
     base,
     cursorSecret,
     pid: child.pid,
     logs: () => logs,
+    /** Stops the Worker; then fails if its Rust panicked at any time in the run. */
     stop: async () => {
+      running.delete(base);
       try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
       await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
       if (!persistTo) rmSync(dir, { recursive: true, force: true });
+      const panics = panicsIn(logs);
+      if (panics) throw new Error(`the Worker panicked:\n${panics}`);
     },
   };
 }
@@ -158,8 +184,15 @@ export async function call(base, path, { method = "GET", headers = {}, authoriza
   const sent = { ...headers };
   if (authorization) sent.authorization = authorization;
   if (origin) sent.origin = origin;
-  const response = await fetch(`${base}${path}`, { method, headers: sent, body: sentBody });
-  const text = await response.text();
+  let response, text;
+  try {
+    response = await fetch(`${base}${path}`, { method, headers: sent, body: sentBody, signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
+    text = await response.text();
+  } catch (error) {
+    const logs = running.get(base)?.() ?? "";
+    const panics = panicsIn(logs);
+    throw new Error(`${method} ${path}: ${error.message}\n${panics ? `the Worker panicked:\n${panics}` : `the Worker's log ends:\n${logs.slice(-4000)}`}`, { cause: error });
+  }
   checkResponse({ method, path, status: response.status, headers: response.headers, text });
   let body;
   try { body = JSON.parse(text); } catch { body = text; }

@@ -43,6 +43,14 @@ mod respond;
 #[cfg(target_arch = "wasm32")]
 mod rows_meter;
 
+/// Once per wasm instance (and again after worker-build's reset that follows a panic): a
+/// panic's message and place go to the log, where the tests look for them.
+#[cfg(target_arch = "wasm32")]
+#[worker::event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
 #[cfg(target_arch = "wasm32")]
 pub use gate::AccountGate;
 #[cfg(target_arch = "wasm32")]

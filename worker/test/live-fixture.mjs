@@ -29,15 +29,18 @@ export const CLIENTS = [
 
 export let sandbox, worker, threads;
 
-/** Starts the sandbox and the Worker before this file's tests, and stops them after. */
-export function startLiveWorker() {
+/**
+ * Starts the sandbox and the Worker before this file's tests, and stops them after.
+ * `vars`: more settings for this file's Worker.
+ */
+export function startLiveWorker(vars = {}) {
   before(async () => {
     sandbox = await startSandbox(["--daily-limit", "100000"]);
     worker = await startWorker({
       sandboxBase: sandbox.base, clients: CLIENTS,
       // Long TTLs: reads in these tests are served from the stores, never a new head sync.
       // Short-lived sockets: their expiry is tested (and every socket test finishes well within it).
-      vars: { RATE_LIMIT_PER_MINUTE: "0", REFRESH_MIN_INTERVAL_SECS: "0", HEAD_TTL_SECS: "3600", LIVE_SOCKET_LIFETIME_SECS: "6" },
+      vars: { RATE_LIMIT_PER_MINUTE: "0", REFRESH_MIN_INTERVAL_SECS: "0", HEAD_TTL_SECS: "3600", LIVE_SOCKET_LIFETIME_SECS: "6", ...vars },
     });
     threads = (await alexList()).map((c) => c.id);
     assert.ok(threads.length >= 6, "the demo account has conversations to push into");

@@ -20,8 +20,8 @@ use linkedin_inbox::{ErrorCode, Provider};
 mod sockets;
 pub use sockets::{accept, broadcast, close_all, on_close, on_message, recheck};
 pub(crate) use sockets::{
-    answer_pings, change_frame, outlived, set_lifetime, ticket_current, CHANGES_PER_FRAME,
-    FRAMES_PER_BROADCAST, SOCKETS_PER_CLIENT,
+    answer_pings, change_frame, outlived, set_lifetime, tagged_sockets, ticket_current,
+    CHANGES_PER_FRAME, FRAMES_PER_BROADCAST, SOCKETS_PER_CLIENT,
 };
 
 /// Provider events are remembered this long for de-duplication (providers retry for minutes).

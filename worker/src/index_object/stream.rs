@@ -72,8 +72,7 @@ async fn open_sockets(
     now: u64,
 ) -> worker::Result<Vec<WebSocket>> {
     let mut open = Vec::new();
-    for socket in state.get_websockets() {
-        let tags = state.get_tags(&socket);
+    for (socket, tags) in live::tagged_sockets(state) {
         let name = tags.first().cloned().unwrap_or_default();
         let token = tags
             .iter()

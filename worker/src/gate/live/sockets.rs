@@ -141,8 +141,7 @@ pub async fn live_sockets(
 ) -> worker::Result<Vec<(worker::WebSocket, String)>> {
     let digest = crate::rules::client_auth::account_digest(account);
     let mut open = Vec::new();
-    for socket in state.get_websockets() {
-        let tags = state.get_tags(&socket);
+    for (socket, tags) in tagged_sockets(state) {
         let client = tags.first().cloned().unwrap_or_default();
         let id = tags
             .iter()
@@ -175,6 +174,22 @@ pub async fn live_sockets(
         }
     }
     Ok(open)
+}
+
+/// Every socket the object holds, with its tags, all read before the caller awaits anything: a
+/// walk that awaits (a registry lookup per client) may outlive a socket its client closes
+/// meanwhile, and the runtime throws when asked for a closed socket's tags (which worker's
+/// `State::get_tags` unwraps into a panic, resetting the wasm under every request in flight).
+/// A socket whose tags cannot be read is closed already: it is left out.
+pub(crate) fn tagged_sockets(state: &State) -> Vec<(WebSocket, Vec<String>)> {
+    state
+        .get_websockets()
+        .into_iter()
+        .filter_map(|socket| {
+            let tags = state.as_raw().get_tags(socket.as_ref()).ok()?;
+            Some((socket, tags))
+        })
+        .collect()
 }
 
 /// Closes every socket of the object with `code` (`reason` says why).
