@@ -17,5 +17,14 @@ if [ -z "${TESTS_PREBUILT:-}" ]; then
   cargo build -q -p linkedin-inbox-sandbox
   bash scripts/package.sh
 fi
+# Which files: `firefox` (the extension in Firefox), `chromium` (the extension in Chromium, the
+# store packages and the unit tests), or all of them (no argument). `make test` runs the two
+# halves side by side: each mostly waits on its browser.
+case "${1:-all}" in
+  firefox) files=(www/test/firefox*.test.mjs) ;;
+  chromium) files=(); for f in www/test/*.test.mjs; do [[ $f == www/test/firefox* ]] || files+=("$f"); done ;;
+  all) files=(www/test/*.test.mjs) ;;
+  *) echo "usage: $0 [chromium|firefox]" >&2; exit 2 ;;
+esac
 # Dates in the unit tests and the screenshots are in one zone with DST.
-TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 www/test/*.test.mjs
+TZ=Europe/London SANDBOX_BIN="$PWD/target/debug/sandbox" node --test --test-reporter=tap --test-concurrency=1 "${files[@]}"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite; installs what it needs first. Ends with "N passed, N failed".
 #
-# Set-up and one shared build run first; then four lanes run side by side, each a sequence of
+# Set-up and one shared build run first; then five lanes run side by side, each a sequence of
 # stages: the Rust checks and unit tests (CPU-bound), the npm tarball, the Worker in workerd,
-# and the popup in the browsers followed by the demo. The lanes that drive browsers and workerd
+# the popup in Chromium followed by the demo, and the popup in Firefox. The lanes that drive browsers and workerd
 # mostly wait on them, so the lanes overlap well even on two cores. Each stage's output goes to
 # its own log, printed whole once the stage ends, so lanes never interleave lines.
 set -uo pipefail
@@ -50,10 +50,11 @@ lane_rust() {
 }
 lane_npm() { stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh; }
 lane_worker() { stage 30 "worker: in workerd vs sandbox" bash scripts/test-worker.sh; }
-lane_popup() {
-  stage 40 "popup: extension in chromium + firefox" bash scripts/test-popup.sh
+lane_popup_chromium() {
+  stage 40 "popup: extension in chromium, packages, unit tests" bash scripts/test-popup.sh chromium
   stage 41 "demo: make demo starts and stops" bash scripts/test-demo.sh
 }
+lane_popup_firefox() { stage 42 "popup: extension in firefox" bash scripts/test-popup.sh firefox; }
 
 # The downloads (npm packages, Debian browsers) wait on the network while the two CLI tools
 # compile on the CPU: on a fresh machine they run side by side.
@@ -83,7 +84,7 @@ shared_build() (
 if stage 00 "setup: toolchain, npm, browsers" setup \
   && stage 01 "build: npm package, Worker, sandbox, store zips (shared)" shared_build; then
   export TESTS_PREBUILT=1
-  lane_rust & lane_npm & lane_worker & lane_popup &
+  lane_rust & lane_npm & lane_worker & lane_popup_chromium & lane_popup_firefox &
   wait
 fi
 
