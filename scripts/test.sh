@@ -2,8 +2,8 @@
 # Runs every test suite; installs what it needs first. Ends with "N passed, N failed".
 #
 # Set-up and one shared build run first; then five lanes run side by side, each a sequence of
-# stages: the Rust checks and unit tests (CPU-bound), the npm tarball, the Worker in workerd,
-# the popup in Chromium followed by the demo, and the popup in Firefox. The lanes that drive browsers and workerd
+# stages: the lint (CPU-bound), the npm tarball followed by the Rust unit tests, the Worker in
+# workerd, the popup in Chromium followed by the demo, and the popup in Firefox. The lanes that drive browsers and workerd
 # mostly wait on them, so the lanes overlap well even on two cores. Each stage's output goes to
 # its own log, printed whole once the stage ends, so lanes never interleave lines.
 set -uo pipefail
@@ -40,15 +40,16 @@ stage() {
 }
 
 # A lane runs its stages in order and goes on past a failed one: every failure is counted.
-lane_rust() {
-  stage 10 "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh
-  stage 11 "core: unit + property tests" cargo test -p linkedin-inbox --tests
-  stage 12 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
-  stage 13 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
-  stage 14 "sandbox + doctor + admin CLI: contract and unit tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor -p linkedin-inbox-admin --tests
-  stage 15 "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
+# The lint lane; the Rust unit tests follow the npm lane, which ends first.
+lane_lint() { stage 10 "lint: fmt, clippy -D warnings, rustdoc" bash scripts/lint.sh; }
+lane_npm_then_rust() {
+  stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh
+  stage 21 "core: unit + property tests" cargo test -p linkedin-inbox --tests
+  stage 22 "worker: pure logic (native)" cargo test -p linkedin-inbox-worker --lib
+  stage 23 "npm boundary: wasm-bindgen-test" cargo test -p linkedin-inbox-npm --lib --target wasm32-unknown-unknown
+  stage 24 "sandbox + doctor + admin CLI: contract and unit tests" cargo test -p linkedin-inbox-sandbox -p linkedin-inbox-doctor -p linkedin-inbox-admin --tests
+  stage 25 "docs: README commands and paths exist (check)" bash scripts/check-readme.sh
 }
-lane_npm() { stage 20 "npm: tarball in node + chromium" bash scripts/test-npm.sh; }
 lane_worker() { stage 30 "worker: in workerd vs sandbox" bash scripts/test-worker.sh; }
 lane_popup_chromium() {
   stage 40 "popup: extension in chromium, packages, unit tests" bash scripts/test-popup.sh chromium
@@ -84,7 +85,7 @@ shared_build() (
 if stage 00 "setup: toolchain, npm, browsers" setup \
   && stage 01 "build: npm package, Worker, sandbox, store zips (shared)" shared_build; then
   export TESTS_PREBUILT=1
-  lane_rust & lane_npm & lane_worker & lane_popup_chromium & lane_popup_firefox &
+  lane_lint & lane_npm_then_rust & lane_worker & lane_popup_chromium & lane_popup_firefox &
   wait
 fi
 
