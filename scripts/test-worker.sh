@@ -26,13 +26,5 @@ else
   dry_run_failed=1
 fi
 rm -rf "$dry"
-# Two files at a time: each mostly waits on its own workerd and sandbox. The key limits file
-# runs alone after them: its second witness (the sandbox's own token bucket of the key) counts
-# calls that a busy machine delays and then releases together.
-run_tests() { SANDBOX_BIN="$PWD/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap "$@"; }
-status=0
-shared=()
-for f in worker/test/*.test.mjs; do [ "$f" = worker/test/key_limits.test.mjs ] || shared+=("$f"); done
-run_tests --test-concurrency=2 "${shared[@]}" || status=1
-run_tests --test-concurrency=1 worker/test/key_limits.test.mjs || status=1
-[ -z "${dry_run_failed:-}" ] && [ "$status" -eq 0 ]
+SANDBOX_BIN="$PWD/target/debug/sandbox" node --experimental-websocket --test --test-reporter=tap --test-concurrency=1 worker/test/*.test.mjs
+[ -z "${dry_run_failed:-}" ]

@@ -3,9 +3,10 @@
 #
 # Set-up and one shared build run first; then five lanes run side by side, each a sequence of
 # stages: the lint (CPU-bound), the npm tarball followed by the Rust unit tests, the Worker in
-# workerd, the popup in Chromium followed by the demo, and the popup in Firefox. The lanes that drive browsers and workerd
-# mostly wait on them, so the lanes overlap well even on two cores. Each stage's output goes to
-# its own log, printed whole once the stage ends, so lanes never interleave lines.
+# workerd, the popup in Chromium followed by the demo, and the popup in Firefox. The lanes that
+# drive browsers and workerd mostly wait on them, so the lanes overlap well even on two cores.
+# Each stage's output goes to its own log, printed whole once the stage ends, so lanes never
+# interleave lines.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -13,7 +13,7 @@ startLiveWorker({ REGISTRY_CACHE_SECS: "0" });
 const ROUNDS = 40;
 const CLIENT_TOKENS = ["live-team", "live-alex", "live-legacy", "live-alex", "live-legacy"];
 
-/** Opens the push channel of each token (every socket of alex's object), ready to hear. */
+/** Opens the push channel of each token (its sockets: alex's object's, and the team's on Titouan's), ready to hear. */
 async function openSockets() {
   const opened = [];
   for (const token of CLIENT_TOKENS) {

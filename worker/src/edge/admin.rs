@@ -115,9 +115,13 @@ pub async fn serve(
     if status == 401 {
         headers.set("WWW-Authenticate", "Bearer")?;
     }
-    Ok(Response::ok(text)?
-        .with_status(status)
-        .with_headers(headers))
+    // A 204 carries no body: the runtime refuses one (and worker unwraps that into a panic).
+    let response = if status == 204 {
+        Response::empty()?
+    } else {
+        Response::ok(text)?
+    };
+    Ok(response.with_status(status).with_headers(headers))
 }
 
 /// The client of `POST /admin/v1/clients/{name}/index/rebuild`.
