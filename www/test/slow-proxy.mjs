@@ -5,7 +5,8 @@
 // answers on their way: `rewrite` maps a path to a function of the body (GET, 200 only);
 // `emptyLists` empties the inbox's pages and the change feed. It records every request. What the
 // popup shows before or beside the proxy's answers, in any browser (the Chromium tests hold
-// requests with Playwright's routing; Firefox's extension pages have none). Listens on 127.0.0.1, a free port; `stop()` closes it.
+// requests with Playwright's routing; Firefox's extension pages have none). Listens on
+// 127.0.0.1, a free port; `stop()` closes it.
 import { createServer, request } from "node:http";
 import { connect } from "node:net";
 
